@@ -1,0 +1,131 @@
+#include "app/app.h"
+
+#include <filesystem>
+
+#include "core/log.h"
+#include "http/api.h"
+#include "http/pages.h"
+#include "http/presenter.h"
+#include "http/router.h"
+#include "http/server.h"
+#include "http/services.h"
+#include "http/static_files.h"
+#include "i18n/catalog.h"
+#include "kb/article_service.h"
+#include "kb/importer.h"
+#include "markdown/markdown.h"
+#include "store/migrations.h"
+#include "store/pool.h"
+#include "view/renderer.h"
+
+namespace entraide::app {
+namespace fs = std::filesystem;
+
+core::Status PrepareStore(const Config& config) {
+  std::error_code ec;
+  fs::create_directories(config.data_dir, ec);
+  if (ec) return core::Unavailable("cannot create data.dir " + config.data_dir + ": " + ec.message());
+  auto files = store::LoadMigrations(config.migrations_dir);
+  if (!files.ok()) return files.status();
+  auto db = store::Database::Open(config.DatabasePath());
+  if (!db.ok()) return db.status();
+  auto report = store::Migrate(**db, *files);
+  if (!report.ok()) return report.status();
+  for (const auto& name : report->applied) core::LogInfo("migration applied: " + name);
+  return core::Status::Ok();
+}
+
+struct App::Impl {
+  Config config;
+  std::unique_ptr<store::Pool> pool;
+  std::unique_ptr<kb::ArticleService> articles;
+  std::unique_ptr<view::Renderer> views;
+  std::shared_ptr<const i18n::Catalogs> catalogs;
+  std::unique_ptr<http::StaticFiles> static_files;
+  std::unique_ptr<http::Services> services;
+  http::Router router;
+  std::unique_ptr<http::Server> server;
+};
+
+App::App() : impl_(new Impl) {}
+App::~App() { Stop(); }
+
+core::StatusOr<std::unique_ptr<App>> App::Create(const Config& config) {
+  markdown::InitMarkdown();
+  std::unique_ptr<App> app(new App);
+  Impl& m = *app->impl_;
+  m.config = config;
+  ENTRAIDE_RETURN_IF_ERROR(PrepareStore(config));
+  m.pool = std::make_unique<store::Pool>(config.DatabasePath());
+
+  // Import content; bad files are logged and the rest is served.
+  {
+    auto db = m.pool->Acquire();
+    if (!db.ok()) return db.status();
+    auto report = kb::ImportContent(**db, config.content_dir);
+    if (!report.ok()) {
+      core::LogError("import: " + report.status().message());
+    } else {
+      for (const auto& p : report->problems) (p.warning ? core::LogWarning : core::LogError)("content: " + p.ToString());
+      core::LogInfo("import: " + report->Summary());
+    }
+  }
+
+  auto views = view::Renderer::Load(config.views_dir);
+  if (!views.ok()) return views.status();
+  m.views = std::move(views).value();
+  auto catalogs = i18n::Catalogs::Load(config.views_dir + "/i18n");
+  if (!catalogs.ok()) return catalogs.status();
+  m.catalogs = std::move(catalogs).value();
+  auto statics = http::StaticFiles::Load(config.views_dir + "/static");
+  if (!statics.ok()) return statics.status();
+  m.static_files = std::move(statics).value();
+
+  for (const auto& lang : i18n::SupportedLangs()) {
+    view::Value globals = view::Value::Object();
+    view::Value t = view::Value::Object();
+    for (const auto& [k, v] : m.catalogs->For(lang).strings()) t.Set(k, v);
+    globals.Set("t", std::move(t));
+    globals.Set("css_url", m.static_files->UrlFor("app.css"));
+    globals.Set("js_url", m.static_files->UrlFor("app.js"));
+    globals.Set("icon_url", m.static_files->UrlFor("favicon.svg"));
+    m.views->SetGlobals(lang, globals);
+  }
+
+  m.articles = std::make_unique<kb::ArticleService>(*m.pool);
+  http::SiteInfo site{config.site_name, config.site_base_url, config.site_default_lang};
+  m.services.reset(new http::Services{*m.articles, *m.views, *m.catalogs, *m.static_files, site});
+  http::RegisterApi(m.router, *m.services);
+  http::RegisterPages(m.router, *m.services);
+
+  http::ServerOptions options;
+  options.host = config.http_host;
+  options.port = config.http_port;
+  options.threads = config.http_threads;
+  options.queue = config.http_queue;
+  options.keepalive_timeout_s = config.http_keepalive_timeout;
+  options.max_keepalive_requests = config.http_max_keepalive_requests;
+  options.access_log = config.http_access_log;
+  const http::Services* services = m.services.get();
+  http::Fallbacks fallbacks;
+  fallbacks.error_page = [services](const http::Request& req, int status) {
+    return http::ErrorPage(*services, req, status);
+  };
+  m.server = std::make_unique<http::Server>(m.router, options, fallbacks);
+  return app;
+}
+
+core::Status App::Start() {
+  ENTRAIDE_RETURN_IF_ERROR(impl_->server->Start());
+  core::LogInfo("listening on http://" + impl_->config.http_host + ":" + std::to_string(impl_->server->port()) +
+                " (data in " + impl_->config.data_dir + ")");
+  return core::Status::Ok();
+}
+
+int App::port() const { return impl_->server ? impl_->server->port() : 0; }
+
+void App::Stop() {
+  if (impl_ && impl_->server) impl_->server->Stop();
+}
+
+}  // namespace entraide::app

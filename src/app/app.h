@@ -1,0 +1,35 @@
+// App: the composition root. Opens and migrates the store, imports content, loads views and catalogs,
+// wires services and routes, and runs the HTTP server. Used by `entraide serve` and by end-to-end tests,
+// which start it on port 0 with a temp data dir. Start/Stop from one thread; the server is thread-safe.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "app/config.h"
+#include "core/status.h"
+
+namespace entraide::app {
+
+// Creates data.dir, opens the database and applies migrations. Logs what it applied.
+core::Status PrepareStore(const Config& config);
+
+class App {
+ public:
+  // Prepares everything but does not listen yet. kInvalidArgument for broken views or catalogs,
+  // kConflict for a migration problem, kUnavailable when the store cannot be opened.
+  static core::StatusOr<std::unique_ptr<App>> Create(const Config& config);
+  ~App();
+
+  core::Status Start();
+  int port() const;
+  // Stops accepting, finishes requests in flight, stops workers.
+  void Stop();
+
+ private:
+  App();
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace entraide::app

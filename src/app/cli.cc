@@ -1,0 +1,191 @@
+#include "app/cli.h"
+
+#include <signal.h>
+
+#include <Poco/Util/ServerApplication.h>
+
+#include <cstdlib>
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include "app/app.h"
+#include "app/config.h"
+#include "core/log.h"
+#include "kb/importer.h"
+#include "markdown/markdown.h"
+#include "store/database.h"
+
+namespace entraide::app {
+namespace {
+
+const char* kUsage =
+    "Usage: entraide [--config FILE] COMMAND [options]\n"
+    "\n"
+    "Commands:\n"
+    "  serve          migrate, import content/, then serve HTTP until SIGTERM or SIGINT\n"
+    "  migrate        apply the database migrations that are missing\n"
+    "  import         import content/ into the store (only what changed)\n"
+    "  check-content  validate content/ without writing anything\n"
+    "\n"
+    "Options:\n"
+    "  --config FILE  configuration file (default: config/entraide.ini)\n"
+    "  --help         help for a command: entraide COMMAND --help\n"
+    "\n"
+    "Every configuration key can be set by an environment variable: ENTRAIDE_ + the key in capitals,\n"
+    "dots as underscores (http.port -> ENTRAIDE_HTTP_PORT, data.dir -> ENTRAIDE_DATA_DIR).\n";
+
+const char* HelpFor(const std::string& cmd) {
+  if (cmd == "serve")
+    return "Usage: entraide serve [--config FILE]\n\n"
+           "Applies missing migrations, imports content/ (bad files are logged, the rest is served), and serves\n"
+           "HTTP on http.host:http.port. SIGTERM or SIGINT: requests in flight finish, then exit 0.\n";
+  if (cmd == "migrate")
+    return "Usage: entraide migrate [--config FILE]\n\n"
+           "Applies the migrations of migrations.dir that the database in data.dir does not have yet.\n"
+           "Refuses (exit 1) when an applied migration's file was changed.\n";
+  if (cmd == "import")
+    return "Usage: entraide import [--config FILE]\n\n"
+           "Imports content.dir into the store: renders only the files that changed, unpublishes articles whose\n"
+           "file is gone, reports each bad file with its path, line and reason, and exits 1 if any failed.\n";
+  if (cmd == "check-content")
+    return "Usage: entraide check-content [--config FILE]\n\n"
+           "Validates content.dir without writing: front matter, duplicate slugs and keys, categories, rendering\n"
+           "and links between articles. Prints each problem; exits 1 on any error or warning.\n";
+  return nullptr;
+}
+
+int Fail(const core::Status& st) {
+  std::cerr << "entraide: " << st.message() << "\n";
+  return 1;
+}
+
+core::LogLevel ParseLevel(const std::string& s) {
+  if (s == "debug") return core::LogLevel::kDebug;
+  if (s == "warn") return core::LogLevel::kWarning;
+  if (s == "error") return core::LogLevel::kError;
+  return core::LogLevel::kInfo;
+}
+
+class ServeApp : public Poco::Util::ServerApplication {
+ public:
+  explicit ServeApp(const Config& config) : config_(config) {}
+
+ protected:
+  int main(const std::vector<std::string>&) override {
+    auto app = App::Create(config_);
+    if (!app.ok()) {
+      std::cerr << "entraide: " << app.status().message() << "\n";
+      return app.status().code() == core::StatusCode::kInvalidArgument ? 2 : 1;
+    }
+    core::Status st = (*app)->Start();
+    if (!st.ok()) {
+      std::cerr << "entraide: " << st.message() << "\n";
+      return 1;
+    }
+    waitForTerminationRequest();
+    core::LogInfo("stopping: finishing requests in flight");
+    (*app)->Stop();
+    core::LogInfo("stopped");
+    return 0;
+  }
+
+ private:
+  const Config& config_;
+};
+
+}  // namespace
+
+int RunCli(int argc, char** argv) {
+  std::vector<std::string> args(argv + 1, argv + argc);
+  std::string config_path = "config/entraide.ini";
+  bool config_given = false, help = false;
+  std::string command;
+  for (size_t i = 0; i < args.size(); ++i) {
+    const std::string& a = args[i];
+    if (a == "--help" || a == "-h") {
+      help = true;
+    } else if (a == "--config") {
+      if (i + 1 >= args.size()) {
+        std::cerr << "entraide: --config needs a file\n";
+        return 2;
+      }
+      config_path = args[++i];
+      config_given = true;
+    } else if (a.rfind("--config=", 0) == 0) {
+      config_path = a.substr(9);
+      config_given = true;
+    } else if (command.empty() && a.rfind("-", 0) != 0) {
+      command = a;
+    } else {
+      std::cerr << "entraide: unknown argument '" << a << "'\n" << kUsage;
+      return 2;
+    }
+  }
+  if (command.empty() || command == "help") {
+    std::cout << kUsage;
+    return command.empty() && !help ? 2 : 0;
+  }
+  const char* cmd_help = HelpFor(command);
+  if (!cmd_help) {
+    std::cerr << "entraide: unknown command '" << command << "'\n" << kUsage;
+    return 2;
+  }
+  if (help) {
+    std::cout << cmd_help;
+    return 0;
+  }
+
+  auto config = LoadConfig(config_path, config_given, [](const std::string& name) -> std::optional<std::string> {
+    const char* v = std::getenv(name.c_str());
+    return v ? std::optional<std::string>(v) : std::nullopt;
+  });
+  if (!config.ok()) {
+    std::cerr << "entraide: configuration: " << config.status().message() << "\n";
+    return 2;
+  }
+  core::SetLogLevel(ParseLevel(config->log_level));
+  markdown::InitMarkdown();
+
+  if (command == "migrate") {
+    core::Status st = PrepareStore(*config);
+    if (!st.ok()) return Fail(st);
+    std::cout << "database ready: " << config->DatabasePath() << "\n";
+    return 0;
+  }
+  if (command == "import") {
+    core::Status st = PrepareStore(*config);
+    if (!st.ok()) return Fail(st);
+    auto db = store::Database::Open(config->DatabasePath());
+    if (!db.ok()) return Fail(db.status());
+    auto report = kb::ImportContent(**db, config->content_dir);
+    if (!report.ok()) return Fail(report.status());
+    for (const auto& p : report->problems) std::cerr << p.ToString() << "\n";
+    std::cout << "import: " << report->Summary() << "\n";
+    return report->has_errors() ? 1 : 0;
+  }
+  if (command == "check-content") {
+    auto problems = kb::CheckContent(config->content_dir);
+    for (const auto& p : problems) std::cout << p.ToString() << "\n";
+    std::cout << "check-content: " << (problems.empty() ? "no problems" : std::to_string(problems.size()) + " problem(s)")
+              << " in " << config->content_dir << "\n";
+    return problems.empty() ? 0 : 1;
+  }
+  if (command == "serve") {
+    // Block the termination signals in every thread before any starts, so only the main thread's
+    // sigwait (in waitForTerminationRequest) receives them.
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGINT);
+    sigaddset(&set, SIGTERM);
+    sigaddset(&set, SIGQUIT);
+    pthread_sigmask(SIG_BLOCK, &set, nullptr);
+    signal(SIGPIPE, SIG_IGN);
+    ServeApp serve(*config);
+    std::vector<std::string> poco_args = {"entraide"};
+    return serve.run(poco_args);
+  }
+  return 2;
+}
+
+}  // namespace entraide::app

@@ -1,0 +1,168 @@
+#include "app/config.h"
+
+#include <filesystem>
+#include <fstream>
+#include <map>
+
+#include "core/strings.h"
+
+namespace entraide::app {
+namespace fs = std::filesystem;
+
+namespace {
+
+using Setter = std::function<core::Status(Config&, const std::string&)>;
+
+core::Status Bad(const std::string& key, const std::string& value, const std::string& why) {
+  return core::InvalidArgument(key + " = '" + value + "': " + why);
+}
+
+Setter Int(int Config::*field, int min, int max) {
+  return [field, min, max](Config& c, const std::string& v) -> core::Status {
+    // The key is filled in by the caller's message.
+    size_t used = 0;
+    long n = 0;
+    try {
+      n = std::stol(v, &used);
+    } catch (...) {
+      used = 0;
+    }
+    if (used == 0 || used != v.size() || n < min || n > max)
+      return core::InvalidArgument("must be a whole number from " + std::to_string(min) + " to " + std::to_string(max));
+    c.*field = static_cast<int>(n);
+    return core::Status::Ok();
+  };
+}
+
+Setter Bool(bool Config::*field) {
+  return [field](Config& c, const std::string& v) -> core::Status {
+    std::string l = core::ToLowerAscii(v);
+    if (l == "true" || l == "yes" || l == "on" || l == "1") c.*field = true;
+    else if (l == "false" || l == "no" || l == "off" || l == "0") c.*field = false;
+    else return core::InvalidArgument("must be true or false");
+    return core::Status::Ok();
+  };
+}
+
+Setter Path(std::string Config::*field) {
+  return [field](Config& c, const std::string& v) -> core::Status {
+    if (v.empty()) return core::InvalidArgument("must be a path");
+    c.*field = v;
+    return core::Status::Ok();
+  };
+}
+
+const std::vector<std::pair<std::string, Setter>>& Keys() {
+  static const std::vector<std::pair<std::string, Setter>> kKeys = {
+      {"http.host", [](Config& c, const std::string& v) -> core::Status {
+         if (v.empty() || v.find_first_of(" /") != std::string::npos) return core::InvalidArgument("must be a host name or address");
+         c.http_host = v;
+         return core::Status::Ok();
+       }},
+      {"http.port", Int(&Config::http_port, 0, 65535)},
+      {"http.threads", Int(&Config::http_threads, 1, 1024)},
+      {"http.queue", Int(&Config::http_queue, 1, 65535)},
+      {"http.keepalive_timeout", Int(&Config::http_keepalive_timeout, 1, 300)},
+      {"http.max_keepalive_requests", Int(&Config::http_max_keepalive_requests, 1, 1000000)},
+      {"http.access_log", Bool(&Config::http_access_log)},
+      {"data.dir", Path(&Config::data_dir)},
+      {"content.dir", Path(&Config::content_dir)},
+      {"views.dir", Path(&Config::views_dir)},
+      {"migrations.dir", Path(&Config::migrations_dir)},
+      {"search.dir", Path(&Config::search_dir)},
+      {"site.name", [](Config& c, const std::string& v) -> core::Status {
+         if (v.empty() || v.size() > 100) return core::InvalidArgument("must be 1 to 100 characters");
+         c.site_name = v;
+         return core::Status::Ok();
+       }},
+      {"site.base_url", [](Config& c, const std::string& v) -> core::Status {
+         if (!(core::StartsWith(v, "http://") || core::StartsWith(v, "https://")) || v.size() < 10 ||
+             v.find_first_of(" \"'<>") != std::string::npos)
+           return core::InvalidArgument("must be an absolute http:// or https:// URL");
+         std::string u = v;
+         while (!u.empty() && u.back() == '/') u.pop_back();
+         c.site_base_url = u;
+         return core::Status::Ok();
+       }},
+      {"site.default_lang", [](Config& c, const std::string& v) -> core::Status {
+         if (v != "en" && v != "fr") return core::InvalidArgument("must be en or fr");
+         c.site_default_lang = v;
+         return core::Status::Ok();
+       }},
+      {"log.level", [](Config& c, const std::string& v) -> core::Status {
+         if (v != "debug" && v != "info" && v != "warn" && v != "error") return core::InvalidArgument("must be debug, info, warn or error");
+         c.log_level = v;
+         return core::Status::Ok();
+       }},
+  };
+  return kKeys;
+}
+
+const Setter* FindKey(const std::string& key) {
+  for (const auto& [k, s] : Keys())
+    if (k == key) return &s;
+  return nullptr;
+}
+
+}  // namespace
+
+std::string EnvNameFor(const std::string& key) {
+  std::string out = "ENTRAIDE_";
+  for (char c : key) out += c == '.' ? '_' : static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return out;
+}
+
+std::vector<std::string> ConfigKeys() {
+  std::vector<std::string> out;
+  for (const auto& [k, s] : Keys()) out.push_back(k);
+  return out;
+}
+
+core::StatusOr<Config> LoadConfig(const std::string& path, bool required,
+                                  const std::function<std::optional<std::string>(const std::string&)>& getenv) {
+  Config c;
+  std::error_code ec;
+  if (fs::exists(path, ec)) {
+    std::ifstream in(path);
+    if (!in) return core::InvalidArgument(path + ": cannot read");
+    std::string line, section;
+    int line_no = 0;
+    while (std::getline(in, line)) {
+      ++line_no;
+      std::string_view l = core::Trim(line);
+      if (l.empty() || l[0] == '#' || l[0] == ';') continue;
+      std::string where = path + ":" + std::to_string(line_no) + ": ";
+      if (l.front() == '[') {
+        if (l.back() != ']') return core::InvalidArgument(where + "a section is written [name]");
+        section = std::string(core::Trim(l.substr(1, l.size() - 2)));
+        continue;
+      }
+      size_t eq = l.find('=');
+      if (eq == std::string_view::npos) return core::InvalidArgument(where + "expected 'key = value'");
+      std::string name(core::Trim(l.substr(0, eq)));
+      std::string value(core::Trim(l.substr(eq + 1)));
+      if (value.size() >= 2 && value.front() == '"' && value.back() == '"') value = value.substr(1, value.size() - 2);
+      std::string key = section.empty() ? name : section + "." + name;
+      const Setter* setter = FindKey(key);
+      if (!setter) return core::InvalidArgument(where + "unknown key '" + key + "'");
+      core::Status st = (*setter)(c, value);
+      if (!st.ok()) return core::InvalidArgument(where + key + " = '" + value + "': " + st.message());
+    }
+  } else if (required) {
+    return core::InvalidArgument(path + ": config file not found");
+  }
+  for (const auto& [key, setter] : Keys()) {
+    std::string env = EnvNameFor(key);
+    auto value = getenv(env);
+    if (!value) continue;
+    core::Status st = setter(c, *value);
+    if (!st.ok()) return Bad(key, *value, st.message() + " (from " + env + ")");
+  }
+  for (std::string* p : {&c.data_dir, &c.content_dir, &c.views_dir, &c.migrations_dir, &c.search_dir}) {
+    *p = fs::absolute(*p).lexically_normal().string();
+    while (p->size() > 1 && p->back() == '/') p->pop_back();
+  }
+  return c;
+}
+
+}  // namespace entraide::app

@@ -1,0 +1,51 @@
+// Config: every setting of Entraide, with its default. Loaded once at start from an INI file
+// (config/entraide.ini), then from environment variables ENTRAIDE_<KEY> (key upper-cased, dots as '_'),
+// validated, and passed around as const&. Relative paths are made absolute against the working directory.
+#pragma once
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/status.h"
+
+namespace entraide::app {
+
+struct Config {
+  // [http]
+  std::string http_host = "127.0.0.1";  // address to listen on
+  int http_port = 8080;                 // 0 picks a free port (tests)
+  int http_threads = 32;                // connections served at once (Poco pool threads)
+  int http_queue = 256;                 // accepted connections waiting for a thread
+  int http_keepalive_timeout = 5;       // seconds an idle keep-alive connection may hold a thread
+  int http_max_keepalive_requests = 1000;  // requests per connection before it closes
+  bool http_access_log = true;          // one log line per request
+  // [data], [content], [views], [migrations], [search]
+  std::string data_dir = "./data";              // SQLite file, search index, attachments, mail
+  std::string content_dir = "./content";        // the how-to library (Markdown)
+  std::string views_dir = "./views";            // templates, static files, catalogs
+  std::string migrations_dir = "./migrations";  // schema migrations
+  std::string search_dir = "./search";          // synonyms, stop words, judgments
+  // [site]
+  std::string site_name = "Entraide";                   // shown in pages and mails
+  std::string site_base_url = "http://127.0.0.1:8080";  // used for every absolute link (never the Host header)
+  std::string site_default_lang = "fr";                 // en or fr
+  // [log]
+  std::string log_level = "info";  // debug, info, warn, error
+
+  std::string DatabasePath() const { return data_dir + "/entraide.db"; }
+};
+
+// Reads `path` (when it exists; a missing file is an error only if `required`), then the environment
+// (`getenv` stands in for ::getenv in tests). kInvalidArgument naming the file and line, or the key and
+// value, for anything wrong.
+core::StatusOr<Config> LoadConfig(const std::string& path, bool required,
+                                  const std::function<std::optional<std::string>(const std::string&)>& getenv);
+
+// The environment variable for a key: "http.port" -> "ENTRAIDE_HTTP_PORT".
+std::string EnvNameFor(const std::string& key);
+// Every key LoadConfig knows, for help texts and tests.
+std::vector<std::string> ConfigKeys();
+
+}  // namespace entraide::app

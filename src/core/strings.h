@@ -1,0 +1,32 @@
+// Small string helpers on std::string_view. Pure functions; thread-safe.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace entraide::core {
+
+std::string_view Trim(std::string_view s);
+std::string ToLowerAscii(std::string_view s);
+std::vector<std::string> Split(std::string_view s, char sep, bool skip_empty = false);
+bool StartsWith(std::string_view s, std::string_view prefix);
+bool EndsWith(std::string_view s, std::string_view suffix);
+std::string Join(const std::vector<std::string>& parts, std::string_view sep);
+// Replaces every occurrence of `from` (non-empty) by `to`.
+std::string ReplaceAll(std::string_view s, std::string_view from, std::string_view to);
+
+// True when `s` is well-formed UTF-8 (no overlongs, no surrogates, <= U+10FFFF).
+bool IsValidUtf8(std::string_view s);
+// Strips the accents of Latin letters used in French and English text and lower-cases ASCII:
+// "Étape Déjà" -> "etape deja". Other bytes are kept. Used for slugs and heading ids.
+std::string FoldLatinForSlug(std::string_view s);
+// A URL-safe id: folded, lower-case, [a-z0-9] runs joined by '-'. Empty when nothing is left.
+std::string Slugify(std::string_view s);
+// True for [a-z0-9]+ joined by single '-' (what Slugify produces), at most 120 bytes.
+bool IsSlug(std::string_view s);
+
+// Constant-time comparison of two byte strings (length may leak).
+bool ConstantTimeEquals(std::string_view a, std::string_view b);
+
+}  // namespace entraide::core

@@ -1,0 +1,79 @@
+#include "http/message.h"
+
+#include "core/strings.h"
+
+namespace entraide::http {
+
+std::string Request::Query(std::string_view name) const {
+  for (const auto& [k, v] : query)
+    if (k == name) return v;
+  return "";
+}
+bool Request::HasQuery(std::string_view name) const {
+  for (const auto& [k, v] : query)
+    if (k == name) return true;
+  return false;
+}
+std::string Request::Header(const std::string& lower_name) const {
+  auto it = headers.find(lower_name);
+  return it == headers.end() ? "" : it->second;
+}
+std::string Request::Cookie(const std::string& name) const {
+  auto it = cookies.find(name);
+  return it == cookies.end() ? "" : it->second;
+}
+std::string Request::Param(const std::string& name) const {
+  auto it = params.find(name);
+  return it == params.end() ? "" : it->second;
+}
+
+std::string Response::FindHeader(std::string_view name) const {
+  for (const auto& [k, v] : headers)
+    if (core::ToLowerAscii(k) == core::ToLowerAscii(name)) return v;
+  return "";
+}
+
+Response Response::Html(int status, std::string body) {
+  Response r;
+  r.status = status;
+  r.body = std::move(body);
+  return r;
+}
+Response Response::Json(int status, std::string body) {
+  Response r;
+  r.status = status;
+  r.content_type = "application/json; charset=utf-8";
+  r.body = std::move(body);
+  return r;
+}
+Response Response::Text(int status, std::string body) {
+  Response r;
+  r.status = status;
+  r.content_type = "text/plain; charset=utf-8";
+  r.body = std::move(body);
+  return r;
+}
+Response Response::Redirect(int status, const std::string& location) {
+  Response r;
+  r.status = status;
+  r.content_type = "text/plain; charset=utf-8";
+  r.body = "Redirecting to " + location + "\n";
+  r.Header("Location", location);
+  return r;
+}
+
+std::map<std::string, std::string> ParseCookies(std::string_view header) {
+  std::map<std::string, std::string> out;
+  for (const auto& part : core::Split(header, ';', true)) {
+    auto p = core::Trim(part);
+    size_t eq = p.find('=');
+    if (eq == std::string_view::npos) continue;
+    std::string name(core::Trim(p.substr(0, eq)));
+    std::string value(core::Trim(p.substr(eq + 1)));
+    if (value.size() >= 2 && value.front() == '"' && value.back() == '"') value = value.substr(1, value.size() - 2);
+    if (!name.empty() && !out.count(name)) out[name] = value;
+  }
+  return out;
+}
+
+}  // namespace entraide::http

@@ -1,0 +1,57 @@
+// Request and Response: plain values that handlers read and return. The Poco adapter (server.cc) builds the
+// Request and sends the Response; nothing else in http/ sees Poco's types. Value types; not thread-safe.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "core/escape.h"
+
+namespace entraide::http {
+
+struct Request {
+  std::string method;    // "GET", "POST", ...
+  std::string path;      // percent-decoded, starts with '/'
+  std::string raw_target;  // as received
+  core::FormPairs query;
+  std::map<std::string, std::string> headers;  // lower-case names
+  std::map<std::string, std::string> cookies;
+  std::string body;
+  std::string remote_addr;
+  std::map<std::string, std::string> params;  // from the route pattern, e.g. {lang}, {slug}
+
+  // First value of a query parameter, or "" when absent.
+  std::string Query(std::string_view name) const;
+  bool HasQuery(std::string_view name) const;
+  std::string Header(const std::string& lower_name) const;
+  std::string Cookie(const std::string& name) const;
+  std::string Param(const std::string& name) const;
+};
+
+struct Response {
+  int status = 200;
+  std::string content_type = "text/html; charset=utf-8";
+  std::string body;
+  std::vector<std::pair<std::string, std::string>> headers;
+  bool compressible = true;  // text that gzip may shrink
+
+  Response& Header(std::string name, std::string value) {
+    headers.emplace_back(std::move(name), std::move(value));
+    return *this;
+  }
+  std::string FindHeader(std::string_view name) const;
+
+  static Response Html(int status, std::string body);
+  static Response Json(int status, std::string body);
+  static Response Text(int status, std::string body);
+  static Response Redirect(int status, const std::string& location);
+};
+
+// Parses a Cookie header ("a=1; b=2").
+std::map<std::string, std::string> ParseCookies(std::string_view header);
+
+}  // namespace entraide::http

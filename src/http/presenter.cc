@@ -1,0 +1,111 @@
+#include "http/presenter.h"
+
+#include "core/log.h"
+#include "core/strings.h"
+#include "http/status_map.h"
+#include "i18n/catalog.h"
+
+namespace entraide::http {
+
+std::string PreferredLang(const Request& req, const SiteInfo& site) {
+  std::string cookie = req.Cookie("lang");
+  if (i18n::IsSupportedLang(cookie)) return cookie;
+  if (auto negotiated = i18n::NegotiateLanguage(req.Header("accept-language"))) return *negotiated;
+  return site.default_lang;
+}
+
+std::string HumanDate(const std::string& iso, const std::string& lang) {
+  if (iso.size() != 10 || iso[4] != '-' || iso[7] != '-') return iso;
+  static const char* kEn[] = {"January", "February", "March", "April", "May", "June", "July",
+                              "August", "September", "October", "November", "December"};
+  static const char* kFr[] = {"janvier", "février", "mars", "avril", "mai", "juin", "juillet",
+                              "août", "septembre", "octobre", "novembre", "décembre"};
+  int month = 0, day = 0;
+  try {
+    month = std::stoi(iso.substr(5, 2));
+    day = std::stoi(iso.substr(8, 2));
+  } catch (...) {
+    return iso;
+  }
+  if (month < 1 || month > 12) return iso;
+  std::string year = iso.substr(0, 4);
+  if (lang == "fr") return (day == 1 ? std::string("1er") : std::to_string(day)) + " " + kFr[month - 1] + " " + year;
+  return std::string(kEn[month - 1]) + " " + std::to_string(day) + ", " + year;
+}
+
+std::string LangName(const std::string& lang) { return lang == "fr" ? "Français" : "English"; }
+
+view::Value PageData(const Services& s, const std::string& lang, const std::string& title,
+                     const std::string& alt_url, const std::string& nav) {
+  std::string other = i18n::OtherLang(lang);
+  view::Value v = view::Value::Object();
+  v.Set("lang", lang);
+  v.Set("title", title);
+  v.Set("alt_url", alt_url);
+  v.Set("alt_lang", other);
+  v.Set("alt_lang_name", LangName(other));
+  v.Set("home_url", "/" + lang + "/");
+  v.Set("articles_url", "/" + lang + "/articles");
+  v.Set("feed_url", "/" + lang + "/feed.atom");
+  v.Set("nav_" + nav, true);
+  v.Set("site_name", s.site.name);
+  return v;
+}
+
+view::Value ArticleSummaryValue(const store::ArticleSummary& a) {
+  view::Value v = view::Value::Object();
+  v.Set("title", a.title);
+  v.Set("url", "/" + a.lang + "/articles/" + a.slug);
+  v.Set("summary", a.summary);
+  v.Set("updated", a.updated);
+  v.Set("updated_human", HumanDate(a.updated, a.lang));
+  v.Set("lang", a.lang);
+  view::Value tags = view::Value::List();
+  for (const auto& t : a.tags) {
+    view::Value tv = view::Value::Object();
+    tv.Set("name", t);
+    tv.Set("url", "/" + a.lang + "/tags/" + t);
+    tags.Push(std::move(tv));
+  }
+  v.Set("tags", std::move(tags));
+  v.Set("has_tags", !a.tags.empty());
+  return v;
+}
+
+Response RenderPage(const Services& s, const std::string& name, const std::string& lang, const view::Value& data,
+                    int status) {
+  auto html = s.views.Render("pages/" + name, lang, data);
+  if (!html.ok()) {
+    core::LogError("template pages/" + name + ": " + html.status().message());
+    return Response::Text(500, "Internal error\n");
+  }
+  Response r = Response::Html(status, std::move(html).value());
+  return r;
+}
+
+Response ErrorPage(const Services& s, const Request& req, int status) {
+  if (core::StartsWith(req.path, "/api/")) {
+    switch (status) {
+      case 400: return JsonError(400, "bad_request", "the request is malformed");
+      case 404: return JsonError(404, "not_found", "no such resource");
+      case 405: return JsonError(405, "method_not_allowed", "this method is not allowed here");
+      case 413: return JsonError(413, "too_large", "the request body is over the limit");
+      default: return JsonError(status, "internal", "the server could not answer; try again later");
+    }
+  }
+  // The language from the path when it names one, else the visitor's preference.
+  std::string lang;
+  auto segs = core::Split(req.path, '/', true);
+  if (!segs.empty() && i18n::IsSupportedLang(segs[0])) lang = segs[0];
+  else lang = PreferredLang(req, s.site);
+  const auto& t = s.catalogs.For(lang);
+  std::string key = status == 404 ? "error_404" : status == 400 ? "error_400" : status == 405 ? "error_405"
+                    : status == 413 ? "error_413" : "error_500";
+  view::Value data = PageData(s, lang, t.Get(key + "_title"), "/" + i18n::OtherLang(lang) + "/", "");
+  data.Set("status", std::to_string(status));
+  data.Set("heading", t.Get(key + "_title"));
+  data.Set("message", t.Get(key + "_text"));
+  return RenderPage(s, "error", lang, data, status);
+}
+
+}  // namespace entraide::http

@@ -1,0 +1,27 @@
+// Services: what handlers may use, wired by app/. References outlive the server; all are thread-safe.
+#pragma once
+
+#include <string>
+
+#include "http/static_files.h"
+#include "i18n/catalog.h"
+#include "kb/article_service.h"
+#include "view/renderer.h"
+
+namespace entraide::http {
+
+struct SiteInfo {
+  std::string name = "Entraide";
+  std::string base_url = "http://127.0.0.1:8080";  // no trailing slash
+  std::string default_lang = "fr";
+};
+
+struct Services {
+  kb::ArticleService& articles;
+  const view::Renderer& views;
+  const i18n::Catalogs& catalogs;
+  const StaticFiles& static_files;
+  SiteInfo site;
+};
+
+}  // namespace entraide::http

@@ -1,0 +1,96 @@
+#include "kb/article_service.h"
+
+#include "core/strings.h"
+
+namespace entraide::kb {
+
+std::vector<TocEntry> ParseToc(const std::string& toc) {
+  std::vector<TocEntry> out;
+  for (const auto& line : core::Split(toc, '\n', true)) {
+    auto f = core::Split(line, '\t');
+    if (f.size() != 3) continue;
+    out.push_back({f[0] == "3" ? 3 : 2, f[1], f[2]});
+  }
+  return out;
+}
+
+core::StatusOr<ArticlePage> ArticleService::Get(const std::string& lang, const std::string& slug) {
+  auto db = pool_.Acquire();
+  if (!db.ok()) return db.status();
+  store::ArticleRepository repo(**db);
+  auto found = repo.FindServed(lang, slug);
+  if (!found.ok()) return found.status();
+  if (!found->has_value()) return core::NotFound("no article " + lang + "/" + slug);
+  ArticlePage page;
+  page.article = std::move(**found);
+  page.toc = ParseToc(page.article.toc);
+  auto versions = repo.ServedByKey(page.article.key);
+  if (!versions.ok()) return versions.status();
+  for (auto& v : *versions) {
+    if (v.lang == lang) continue;
+    if (!v.updated.empty() && v.updated > page.article.updated &&
+        (!page.newer_translation || v.updated > page.newer_translation->updated))
+      page.newer_translation = v;
+    page.translations.push_back(std::move(v));
+  }
+  if (!page.article.category.empty()) {
+    auto cats = repo.Categories();
+    if (!cats.ok()) return cats.status();
+    page.category_name = page.article.category;
+    for (const auto& c : *cats)
+      if (c.slug == page.article.category) page.category_name = lang == "fr" ? c.name_fr : c.name_en;
+  }
+  return page;
+}
+
+core::StatusOr<std::vector<store::ArticleSummary>> ArticleService::List(const store::ArticleFilter& filter) {
+  auto db = pool_.Acquire();
+  if (!db.ok()) return db.status();
+  return store::ArticleRepository(**db).ListServed(filter);
+}
+
+core::StatusOr<std::vector<CategoryInfo>> ArticleService::Categories(const std::string& lang) {
+  auto db = pool_.Acquire();
+  if (!db.ok()) return db.status();
+  store::ArticleRepository repo(**db);
+  auto cats = repo.Categories();
+  if (!cats.ok()) return cats.status();
+  auto articles = repo.ListServed({lang, "", "", 100000});
+  if (!articles.ok()) return articles.status();
+  std::vector<CategoryInfo> out;
+  for (const auto& c : *cats) {
+    CategoryInfo info{c.slug, lang == "fr" ? c.name_fr : c.name_en,
+                      lang == "fr" ? c.description_fr : c.description_en, 0};
+    for (const auto& a : *articles)
+      if (a.category == c.slug) ++info.count;
+    out.push_back(std::move(info));
+  }
+  return out;
+}
+
+core::StatusOr<std::vector<store::ArticleSummary>> ArticleService::Translations(const std::string& key) {
+  auto db = pool_.Acquire();
+  if (!db.ok()) return db.status();
+  return store::ArticleRepository(**db).ServedByKey(key);
+}
+
+core::StatusOr<std::vector<store::ArticleRecord>> ArticleService::Feed(const std::string& lang, int limit) {
+  auto db = pool_.Acquire();
+  if (!db.ok()) return db.status();
+  return store::ArticleRepository(**db).RecentServedWithBody(lang, limit);
+}
+
+core::StatusOr<std::map<std::string, int64_t>> ArticleService::Tags(const std::string& lang) {
+  auto db = pool_.Acquire();
+  if (!db.ok()) return db.status();
+  return store::ArticleRepository(**db).TagCounts(lang);
+}
+
+core::Status ArticleService::Ping() {
+  auto db = pool_.Acquire();
+  if (!db.ok()) return db.status();
+  auto gen = store::ArticleRepository(**db).ContentGeneration();
+  return gen.ok() ? core::Status::Ok() : gen.status();
+}
+
+}  // namespace entraide::kb

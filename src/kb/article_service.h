@@ -1,0 +1,56 @@
+// ArticleService: what the pages and the API ask of the library. Reads the store through the Pool; each call
+// takes a connection for its duration. Thread-safe. Statuses: kNotFound for an unknown or unpublished
+// article, kUnavailable when the database is busy or missing.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/status.h"
+#include "store/article_repo.h"
+#include "store/pool.h"
+
+namespace entraide::kb {
+
+struct TocEntry {
+  int level = 2;
+  std::string id, text;
+};
+
+struct CategoryInfo {
+  std::string slug, name, description;
+  int64_t count = 0;  // served articles in the language asked for
+};
+
+struct ArticlePage {
+  store::ArticleRecord article;
+  std::vector<TocEntry> toc;
+  std::string category_name;
+  std::vector<store::ArticleSummary> translations;  // other languages only
+  // A translation whose `updated` date is later than this article's (this one may be out of date).
+  std::optional<store::ArticleSummary> newer_translation;
+};
+
+class ArticleService {
+ public:
+  explicit ArticleService(store::Pool& pool) : pool_(pool) {}
+
+  core::StatusOr<ArticlePage> Get(const std::string& lang, const std::string& slug);
+  core::StatusOr<std::vector<store::ArticleSummary>> List(const store::ArticleFilter& filter);
+  // Categories in order, named in `lang`, with article counts; categories with no article are kept.
+  core::StatusOr<std::vector<CategoryInfo>> Categories(const std::string& lang);
+  core::StatusOr<std::vector<store::ArticleSummary>> Translations(const std::string& key);
+  core::StatusOr<std::vector<store::ArticleRecord>> Feed(const std::string& lang, int limit);
+  core::StatusOr<std::map<std::string, int64_t>> Tags(const std::string& lang);
+  // OK when the store answers a query.
+  core::Status Ping();
+
+ private:
+  store::Pool& pool_;
+};
+
+std::vector<TocEntry> ParseToc(const std::string& toc);
+
+}  // namespace entraide::kb

@@ -1,0 +1,64 @@
+// The how-to library as files: content/{en,fr}/*.md with YAML front matter, and content/categories.yml.
+// Parsing and validation only (no database). Pure functions; thread-safe.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/status.h"
+
+namespace entraide::kb {
+
+// One finding about a file: an error stops that file from being imported; a warning does not.
+struct Problem {
+  std::string path;  // relative to content.dir, e.g. "fr/sauvegardes.md"
+  int line = 0;      // 1-based; 0 when the whole file is concerned
+  std::string message;
+  bool warning = false;
+  std::string ToString() const;  // "fr/sauvegardes.md:3: error: ..."
+};
+
+struct ArticleSource {
+  std::string path;  // relative to content.dir
+  std::string lang, slug, key, title, category, summary, updated;
+  bool draft = false;
+  std::vector<std::string> tags;
+  std::string body;
+  std::string raw;  // the whole file, for the content hash
+};
+
+inline constexpr size_t kMaxArticleBytes = 512 * 1024;
+
+// Parses one file's text. `path` is relative (used in problems and for the default slug);
+// `folder_lang` is the folder the file sits in. Appends problems; returns false when the file has errors.
+bool ParseArticle(std::string_view text, const std::string& path, const std::string& folder_lang,
+                  ArticleSource& out, std::vector<Problem>& problems);
+
+struct Category {
+  std::string slug;
+  int position = 0;
+  std::string name_en, name_fr, description_en, description_fr;
+};
+
+// Parses categories.yml text. Appends problems (path "categories.yml").
+std::vector<Category> ParseCategories(std::string_view text, std::vector<Problem>& problems);
+
+struct ContentScan {
+  std::vector<ArticleSource> articles;  // the files that parsed, in path order, duplicates removed
+  std::vector<Category> categories;
+  std::vector<std::string> failed_paths;  // files with errors (their last good import stays served)
+  std::vector<Problem> problems;
+  bool has_errors() const;
+};
+
+// Reads content_dir: categories.yml (optional), en/*.md and fr/*.md. Checks duplicate slugs per language,
+// duplicate keys per language, unknown categories, files over kMaxArticleBytes, invalid UTF-8.
+ContentScan ScanContent(const std::string& content_dir);
+
+// Links in an article body that point to another article ("/en/articles/slug" or "/fr/articles/slug",
+// with an optional #fragment): returns problems for the ones whose target does not exist in `scan`.
+std::vector<Problem> CheckArticleLinks(const ArticleSource& article, const std::vector<std::string>& links,
+                                       const ContentScan& scan);
+
+}  // namespace entraide::kb

@@ -1,0 +1,311 @@
+#include "markdown/markdown.h"
+
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cmark-gfm-core-extensions.h>
+#include <cmark-gfm.h>
+#include <cmark-gfm-extension_api.h>
+
+#include <chrono>
+#include <cstdint>
+#include <cstring>
+#include <memory>
+#include <mutex>
+#include <set>
+
+#include "core/escape.h"
+#include "core/strings.h"
+
+namespace entraide::markdown {
+namespace {
+
+struct NodeDeleter {
+  void operator()(cmark_node* n) const { cmark_node_free(n); }
+};
+struct ParserDeleter {
+  void operator()(cmark_parser* p) const { cmark_parser_free(p); }
+};
+struct CharDeleter {
+  void operator()(char* p) const { free(p); }
+};
+struct IterDeleter {
+  void operator()(cmark_iter* it) const { cmark_iter_free(it); }
+};
+
+const char* kExtensions[] = {"table", "strikethrough", "autolink", "tasklist", "tagfilter"};
+
+// Text content of a node and its children (for heading ids and the TOC).
+void CollectText(cmark_node* node, std::string& out) {
+  for (cmark_node* c = cmark_node_first_child(node); c; c = cmark_node_next(c)) {
+    cmark_node_type t = cmark_node_get_type(c);
+    if (t == CMARK_NODE_TEXT || t == CMARK_NODE_CODE) {
+      if (const char* lit = cmark_node_get_literal(c)) out += lit;
+    } else if (t == CMARK_NODE_SOFTBREAK || t == CMARK_NODE_LINEBREAK) {
+      out += ' ';
+    } else {
+      CollectText(c, out);
+    }
+  }
+}
+
+void InsertHeadingIds(std::string& html, const std::vector<Heading>& headings) {
+  size_t pos = 0;
+  for (const auto& h : headings) {
+    std::string open = "<h" + std::to_string(h.level) + ">";
+    size_t at = html.find(open, pos);
+    if (at == std::string::npos) break;
+    std::string with_id = "<h" + std::to_string(h.level) + " id=\"" + core::HtmlEscape(h.id) + "\">";
+    html.replace(at, open.size(), with_id);
+    pos = at + with_id.size();
+  }
+}
+
+}  // namespace
+
+void InitMarkdown() {
+  static std::once_flag once;
+  std::call_once(once, [] { cmark_gfm_core_extensions_ensure_registered(); });
+}
+
+bool IsSafeUrl(std::string_view url) {
+  // Browsers ignore ASCII whitespace and control characters inside a scheme ("java\tscript:").
+  std::string cleaned;
+  for (char c : url) {
+    auto u = static_cast<unsigned char>(c);
+    if (u <= 0x20 || u == 0x7f) continue;
+    cleaned += c;
+  }
+  size_t colon = cleaned.find(':');
+  if (colon == std::string::npos) return true;
+  size_t stop = cleaned.find_first_of("/?#");
+  if (stop != std::string::npos && stop < colon) return true;  // "a/b:c" is a relative path
+  std::string scheme = core::ToLowerAscii(cleaned.substr(0, colon));
+  for (char c : scheme) {
+    bool ok = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '+' || c == '-' || c == '.';
+    if (!ok) return false;  // not a well-formed scheme: refuse rather than guess
+  }
+  return scheme == "http" || scheme == "https" || scheme == "mailto";
+}
+
+Rendered RenderUnbounded(std::string_view text, const Options& options) {
+  InitMarkdown();
+  const int opts = CMARK_OPT_DEFAULT | CMARK_OPT_VALIDATE_UTF8;  // never CMARK_OPT_UNSAFE
+  std::unique_ptr<cmark_parser, ParserDeleter> parser(cmark_parser_new(opts));
+  for (const char* name : kExtensions) {
+    if (cmark_syntax_extension* ext = cmark_find_syntax_extension(name))
+      cmark_parser_attach_syntax_extension(parser.get(), ext);
+  }
+  cmark_parser_feed(parser.get(), text.data(), text.size());
+  std::unique_ptr<cmark_node, NodeDeleter> doc(cmark_parser_finish(parser.get()));
+
+  Rendered out;
+  std::set<std::string> used_ids;
+  std::unique_ptr<cmark_iter, IterDeleter> iter(cmark_iter_new(doc.get()));
+  cmark_event_type ev;
+  while ((ev = cmark_iter_next(iter.get())) != CMARK_EVENT_DONE) {
+    if (ev != CMARK_EVENT_ENTER) continue;
+    cmark_node* node = cmark_iter_get_node(iter.get());
+    cmark_node_type type = cmark_node_get_type(node);
+    if (type == CMARK_NODE_LINK || type == CMARK_NODE_IMAGE) {
+      const char* url = cmark_node_get_url(node);
+      std::string_view u = url ? url : "";
+      if (!IsSafeUrl(u)) {
+        cmark_node_set_url(node, "");
+      } else if (type == CMARK_NODE_LINK && !u.empty()) {
+        out.links.emplace_back(u);
+      }
+    } else if (type == CMARK_NODE_HEADING) {
+      int level = cmark_node_get_heading_level(node);
+      if (level < options.min_heading_level) {
+        level = options.min_heading_level;
+        cmark_node_set_heading_level(node, level);
+      }
+      Heading h;
+      h.level = level;
+      CollectText(node, h.text);
+      h.text = std::string(core::Trim(h.text));
+      std::string base = core::Slugify(h.text);
+      if (base.empty()) base = "section";
+      std::string id = base;
+      for (int n = 2; used_ids.count(id); ++n) id = base + "-" + std::to_string(n);
+      used_ids.insert(id);
+      h.id = id;
+      out.headings.push_back(std::move(h));
+    }
+  }
+
+  cmark_llist* exts = cmark_parser_get_syntax_extensions(parser.get());
+  std::unique_ptr<char, CharDeleter> html(cmark_render_html(doc.get(), opts, exts));
+  out.html = html.get();
+  InsertHeadingIds(out.html, out.headings);
+  std::unique_ptr<char, CharDeleter> plain(cmark_render_plaintext(doc.get(), opts, 0));
+  out.plain = plain.get();
+  return out;
+}
+
+std::string PlainParagraphsHtml(std::string_view text) {
+  std::string out;
+  std::string normalized = core::ReplaceAll(text, "\r\n", "\n");
+  size_t start = 0;
+  while (start < normalized.size()) {
+    size_t end = normalized.find("\n\n", start);
+    std::string_view para = std::string_view(normalized).substr(
+        start, end == std::string::npos ? std::string::npos : end - start);
+    para = core::Trim(para);
+    if (!para.empty()) {
+      out += "<p>";
+      std::string escaped = core::HtmlEscape(para);
+      out += core::ReplaceAll(escaped, "\n", "<br>\n");
+      out += "</p>\n";
+    }
+    if (end == std::string::npos) break;
+    start = end + 2;
+  }
+  return out;
+}
+
+namespace {
+
+// Length-prefixed fields between the child and the parent.
+void PutString(std::string& buf, std::string_view s) {
+  uint32_t n = static_cast<uint32_t>(s.size());
+  buf.append(reinterpret_cast<const char*>(&n), 4);
+  buf.append(s);
+}
+bool GetString(std::string_view& in, std::string& out) {
+  if (in.size() < 4) return false;
+  uint32_t n;
+  std::memcpy(&n, in.data(), 4);
+  in.remove_prefix(4);
+  if (in.size() < n) return false;
+  out.assign(in.substr(0, n));
+  in.remove_prefix(n);
+  return true;
+}
+
+std::string Encode(const Rendered& r) {
+  std::string buf;
+  PutString(buf, r.html);
+  PutString(buf, r.plain);
+  PutString(buf, std::to_string(r.headings.size()));
+  for (const auto& h : r.headings) {
+    PutString(buf, std::to_string(h.level));
+    PutString(buf, h.id);
+    PutString(buf, h.text);
+  }
+  PutString(buf, std::to_string(r.links.size()));
+  for (const auto& l : r.links) PutString(buf, l);
+  return buf;
+}
+
+bool Decode(std::string_view in, Rendered& r) {
+  std::string count;
+  if (!GetString(in, r.html) || !GetString(in, r.plain) || !GetString(in, count)) return false;
+  size_t n = std::stoul(count);
+  for (size_t i = 0; i < n; ++i) {
+    Heading h;
+    std::string level;
+    if (!GetString(in, level) || !GetString(in, h.id) || !GetString(in, h.text)) return false;
+    h.level = std::stoi(level);
+    r.headings.push_back(std::move(h));
+  }
+  if (!GetString(in, count)) return false;
+  n = std::stoul(count);
+  for (size_t i = 0; i < n; ++i) {
+    std::string link;
+    if (!GetString(in, link)) return false;
+    r.links.push_back(std::move(link));
+  }
+  return in.empty();
+}
+
+void WriteAll(int fd, const std::string& data) {
+  size_t off = 0;
+  while (off < data.size()) {
+    ssize_t w = ::write(fd, data.data() + off, data.size() - off);
+    if (w < 0) {
+      if (errno == EINTR) continue;
+      return;
+    }
+    off += static_cast<size_t>(w);
+  }
+}
+
+Rendered Fallback(std::string_view text) {
+  Rendered r;
+  r.html = PlainParagraphsHtml(text);
+  r.plain = std::string(text);
+  r.fell_back = true;
+  return r;
+}
+
+}  // namespace
+
+core::StatusOr<Rendered> RenderBounded(std::string_view text, const Limits& limits, const Options& options) {
+  if (text.size() > limits.max_bytes) {
+    return core::TooLarge("text is " + std::to_string(text.size()) + " bytes; the limit is " +
+                          std::to_string(limits.max_bytes) + " bytes");
+  }
+  if (!core::IsValidUtf8(text)) return core::InvalidArgument("text is not valid UTF-8");
+  InitMarkdown();
+
+  int fds[2];
+  if (::pipe2(fds, O_CLOEXEC) != 0) return core::Unavailable("pipe failed: " + std::string(strerror(errno)));
+  pid_t pid = ::fork();
+  if (pid < 0) {
+    ::close(fds[0]);
+    ::close(fds[1]);
+    return core::Unavailable("fork failed: " + std::string(strerror(errno)));
+  }
+  if (pid == 0) {
+    // Child: only the renderer runs here, then _exit (no atexit handlers, no stdio flush).
+    ::close(fds[0]);
+    int cpu_seconds = limits.budget_ms / 1000 + 1;
+    struct rlimit rl{static_cast<rlim_t>(cpu_seconds), static_cast<rlim_t>(cpu_seconds + 1)};
+    ::setrlimit(RLIMIT_CPU, &rl);
+    WriteAll(fds[1], Encode(RenderUnbounded(text, options)));
+    ::_exit(0);
+  }
+  ::close(fds[1]);
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(limits.budget_ms);
+  std::string data;
+  bool complete = false, timed_out = false;
+  char buf[65536];
+  while (true) {
+    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+    if (left.count() <= 0) {
+      timed_out = true;
+      break;
+    }
+    struct pollfd pfd{fds[0], POLLIN, 0};
+    int pr = ::poll(&pfd, 1, static_cast<int>(left.count()));
+    if (pr < 0 && errno == EINTR) continue;
+    if (pr <= 0) {
+      timed_out = pr == 0;
+      break;
+    }
+    ssize_t n = ::read(fds[0], buf, sizeof buf);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) {
+      complete = n == 0;
+      break;
+    }
+    data.append(buf, static_cast<size_t>(n));
+  }
+  ::close(fds[0]);
+  if (timed_out) ::kill(pid, SIGKILL);
+  int wstatus = 0;
+  while (::waitpid(pid, &wstatus, 0) < 0 && errno == EINTR) {
+  }
+  if (!complete || !WIFEXITED(wstatus) || WEXITSTATUS(wstatus) != 0) return Fallback(text);
+  Rendered r;
+  if (!Decode(data, r)) return Fallback(text);
+  return r;
+}
+
+}  // namespace entraide::markdown

@@ -1,0 +1,57 @@
+// Markdown to safe HTML with cmark-gfm (tables, strikethrough, autolinks, task lists, tagfilter), always in
+// safe mode: raw HTML is dropped and links or images whose scheme is not http, https or mailto (javascript:,
+// vbscript:, data:, file:, ...) lose their URL. Headings get stable ids for a table of contents.
+//
+// Thread-safe: every call builds its own parser. Call InitMarkdown() once at start (registers extensions).
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/status.h"
+
+namespace entraide::markdown {
+
+struct Heading {
+  int level = 2;
+  std::string id;    // unique within the document, e.g. "etape-1"
+  std::string text;  // plain text of the heading
+};
+
+struct Rendered {
+  std::string html;
+  std::string plain;               // plain text, for search and snippets
+  std::vector<Heading> headings;   // in document order
+  std::vector<std::string> links;  // destinations of the links that survived sanitising
+  bool fell_back = false;          // true when the time budget ran out and `html` is escaped plain text
+};
+
+struct Options {
+  int min_heading_level = 1;  // headings below are raised to it (2 in articles: h1 is the page title)
+};
+
+void InitMarkdown();
+
+// Renders in this thread with no time limit. Only for text whose size has already been bounded by the
+// caller and whose worst case is known; everything people type goes through RenderBounded.
+Rendered RenderUnbounded(std::string_view text, const Options& options = {});
+
+struct Limits {
+  size_t max_bytes = 64 * 1024;  // larger input is refused with kTooLarge
+  int budget_ms = 250;           // wall-clock budget for the renderer
+};
+
+// Renders in a child process with a CPU limit and a wall-clock budget. When the budget runs out the child is
+// killed and the text comes back HTML-escaped as plain paragraphs (fell_back = true).
+// kTooLarge (naming the limit) when text is over max_bytes; kInvalidArgument for invalid UTF-8.
+core::StatusOr<Rendered> RenderBounded(std::string_view text, const Limits& limits, const Options& options = {});
+
+// The fallback used when rendering is abandoned: escaped paragraphs, line breaks kept.
+std::string PlainParagraphsHtml(std::string_view text);
+
+// True when a link destination is safe to put in href/src: no scheme (relative), or http, https, mailto.
+bool IsSafeUrl(std::string_view url);
+
+}  // namespace entraide::markdown

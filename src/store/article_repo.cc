@@ -1,0 +1,281 @@
+#include "store/article_repo.h"
+
+namespace entraide::store {
+
+namespace {
+constexpr const char* kSummaryCols = "a.id, a.lang, a.slug, a.key, a.title, a.category, a.summary, a.updated";
+
+ArticleSummary ReadSummary(Statement& q) {
+  ArticleSummary s;
+  s.lang = q.ColumnText(1);
+  s.slug = q.ColumnText(2);
+  s.key = q.ColumnText(3);
+  s.title = q.ColumnText(4);
+  s.category = q.ColumnText(5);
+  s.summary = q.ColumnText(6);
+  s.updated = q.ColumnText(7);
+  return s;
+}
+}  // namespace
+
+StatusOr<std::vector<std::string>> ArticleRepository::TagsOf(int64_t id) {
+  auto st = db_.Prepare("SELECT tag FROM article_tags WHERE article_id = ? ORDER BY position, tag");
+  if (!st.ok()) return st.status();
+  StatementScope q(*st);
+  q->Bind(1, id);
+  std::vector<std::string> tags;
+  while (true) {
+    auto row = q->Step();
+    if (!row.ok()) return row.status();
+    if (!*row) break;
+    tags.push_back(q->ColumnText(0));
+  }
+  return tags;
+}
+
+StatusOr<std::optional<ArticleRecord>> ArticleRepository::FindServed(const std::string& lang,
+                                                                     const std::string& slug) {
+  auto st = db_.Prepare(
+      "SELECT id, lang, slug, key, title, category, summary, updated, html, toc, word_count, source_path "
+      "FROM articles WHERE lang = ? AND slug = ? AND published = 1 AND draft = 0");
+  if (!st.ok()) return st.status();
+  std::optional<ArticleRecord> found;
+  {
+    StatementScope q(*st);
+    q->Bind(1, lang).Bind(2, slug);
+    auto row = q->Step();
+    if (!row.ok()) return row.status();
+    if (!*row) return found;
+    ArticleRecord a;
+    a.id = q->ColumnInt(0);
+    a.lang = q->ColumnText(1);
+    a.slug = q->ColumnText(2);
+    a.key = q->ColumnText(3);
+    a.title = q->ColumnText(4);
+    a.category = q->ColumnText(5);
+    a.summary = q->ColumnText(6);
+    a.updated = q->ColumnText(7);
+    a.html = q->ColumnText(8);
+    a.toc = q->ColumnText(9);
+    a.word_count = q->ColumnInt(10);
+    a.source_path = q->ColumnText(11);
+    found = std::move(a);
+  }
+  auto tags = TagsOf(found->id);
+  if (!tags.ok()) return tags.status();
+  found->tags = std::move(tags).value();
+  return found;
+}
+
+StatusOr<std::vector<ArticleSummary>> ArticleRepository::ListServed(const ArticleFilter& f) {
+  std::string sql = std::string("SELECT ") + kSummaryCols +
+                    ", (SELECT group_concat(tag, char(31)) FROM (SELECT tag FROM article_tags t "
+                    "WHERE t.article_id = a.id ORDER BY position, tag)) "
+                    "FROM articles a WHERE a.lang = ?1 AND a.published = 1 AND a.draft = 0 "
+                    "AND (?2 = '' OR a.category = ?2) "
+                    "AND (?3 = '' OR EXISTS (SELECT 1 FROM article_tags t WHERE t.article_id = a.id AND t.tag = ?3)) "
+                    "ORDER BY a.updated DESC, a.title LIMIT ?4";
+  auto st = db_.Prepare(sql);
+  if (!st.ok()) return st.status();
+  StatementScope q(*st);
+  q->Bind(1, f.lang).Bind(2, f.category).Bind(3, f.tag).Bind(4, f.limit);
+  std::vector<ArticleSummary> out;
+  while (true) {
+    auto row = q->Step();
+    if (!row.ok()) return row.status();
+    if (!*row) break;
+    ArticleSummary s = ReadSummary(*q);
+    std::string tags = q->ColumnText(8);
+    size_t start = 0;
+    while (!tags.empty() && start <= tags.size()) {
+      size_t sep = tags.find('\x1f', start);
+      s.tags.push_back(tags.substr(start, sep == std::string::npos ? std::string::npos : sep - start));
+      if (sep == std::string::npos) break;
+      start = sep + 1;
+    }
+    out.push_back(std::move(s));
+  }
+  return out;
+}
+
+StatusOr<std::vector<ArticleSummary>> ArticleRepository::ServedByKey(const std::string& key) {
+  auto st = db_.Prepare(std::string("SELECT ") + kSummaryCols +
+                        " FROM articles a WHERE a.key = ? AND a.published = 1 AND a.draft = 0 ORDER BY a.lang");
+  if (!st.ok()) return st.status();
+  StatementScope q(*st);
+  q->Bind(1, key);
+  std::vector<ArticleSummary> out;
+  while (true) {
+    auto row = q->Step();
+    if (!row.ok()) return row.status();
+    if (!*row) break;
+    out.push_back(ReadSummary(*q));
+  }
+  return out;
+}
+
+StatusOr<std::vector<ArticleRecord>> ArticleRepository::RecentServedWithBody(const std::string& lang, int limit) {
+  auto st = db_.Prepare(
+      "SELECT id, slug, key, title, category, summary, updated, html, imported_at FROM articles "
+      "WHERE lang = ? AND published = 1 AND draft = 0 ORDER BY updated DESC, title LIMIT ?");
+  if (!st.ok()) return st.status();
+  StatementScope q(*st);
+  q->Bind(1, lang).Bind(2, limit);
+  std::vector<ArticleRecord> out;
+  while (true) {
+    auto row = q->Step();
+    if (!row.ok()) return row.status();
+    if (!*row) break;
+    ArticleRecord a;
+    a.id = q->ColumnInt(0);
+    a.lang = lang;
+    a.slug = q->ColumnText(1);
+    a.key = q->ColumnText(2);
+    a.title = q->ColumnText(3);
+    a.category = q->ColumnText(4);
+    a.summary = q->ColumnText(5);
+    a.updated = q->ColumnText(6);
+    a.html = q->ColumnText(7);
+    out.push_back(std::move(a));
+  }
+  return out;
+}
+
+StatusOr<std::map<std::string, int64_t>> ArticleRepository::TagCounts(const std::string& lang) {
+  auto st = db_.Prepare(
+      "SELECT t.tag, count(*) FROM article_tags t JOIN articles a ON a.id = t.article_id "
+      "WHERE a.lang = ? AND a.published = 1 AND a.draft = 0 GROUP BY t.tag");
+  if (!st.ok()) return st.status();
+  StatementScope q(*st);
+  q->Bind(1, lang);
+  std::map<std::string, int64_t> out;
+  while (true) {
+    auto row = q->Step();
+    if (!row.ok()) return row.status();
+    if (!*row) break;
+    out[q->ColumnText(0)] = q->ColumnInt(1);
+  }
+  return out;
+}
+
+StatusOr<std::map<std::string, StoredVersion>> ArticleRepository::AllVersions() {
+  auto st = db_.Prepare("SELECT id, lang, slug, source_path, content_hash, published FROM articles");
+  if (!st.ok()) return st.status();
+  StatementScope q(*st);
+  std::map<std::string, StoredVersion> out;
+  while (true) {
+    auto row = q->Step();
+    if (!row.ok()) return row.status();
+    if (!*row) break;
+    StoredVersion v;
+    v.id = q->ColumnInt(0);
+    v.lang = q->ColumnText(1);
+    v.slug = q->ColumnText(2);
+    v.source_path = q->ColumnText(3);
+    v.content_hash = q->ColumnText(4);
+    v.published = q->ColumnInt(5) != 0;
+    out[v.lang + "/" + v.slug] = std::move(v);
+  }
+  return out;
+}
+
+Status ArticleRepository::Upsert(const ArticleRecord& a) {
+  auto st = db_.Prepare(
+      "INSERT INTO articles (lang, slug, key, title, category, summary, updated, draft, published, source_path, "
+      "content_hash, html, toc, plain, word_count, links_json, imported_at) "
+      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 1, ?9, ?10, ?11, ?12, ?13, ?14, ?15, "
+      "strftime('%Y-%m-%dT%H:%M:%SZ','now')) "
+      "ON CONFLICT (lang, slug) DO UPDATE SET key = excluded.key, title = excluded.title, "
+      "category = excluded.category, summary = excluded.summary, updated = excluded.updated, "
+      "draft = excluded.draft, published = 1, source_path = excluded.source_path, "
+      "content_hash = excluded.content_hash, html = excluded.html, toc = excluded.toc, "
+      "plain = excluded.plain, word_count = excluded.word_count, links_json = excluded.links_json, "
+      "imported_at = excluded.imported_at "
+      "RETURNING id");
+  if (!st.ok()) return st.status();
+  int64_t id = 0;
+  {
+    StatementScope q(*st);
+    q->Bind(1, a.lang).Bind(2, a.slug).Bind(3, a.key).Bind(4, a.title).Bind(5, a.category).Bind(6, a.summary);
+    q->Bind(7, a.updated).Bind(8, a.draft).Bind(9, a.source_path).Bind(10, a.content_hash).Bind(11, a.html);
+    q->Bind(12, a.toc).Bind(13, a.plain).Bind(14, a.word_count).Bind(15, a.links_json);
+    auto row = q->Step();
+    if (!row.ok()) return row.status();
+    if (!*row) return core::Internal("upsert returned no id");
+    id = q->ColumnInt(0);
+    // Finish the statement so the write completes before the next one.
+    while (true) {
+      auto more = q->Step();
+      if (!more.ok()) return more.status();
+      if (!*more) break;
+    }
+  }
+  auto del = db_.Prepare("DELETE FROM article_tags WHERE article_id = ?");
+  if (!del.ok()) return del.status();
+  ENTRAIDE_RETURN_IF_ERROR((*del)->Bind(1, id).Run());
+  auto ins = db_.Prepare("INSERT OR IGNORE INTO article_tags (article_id, tag, position) VALUES (?, ?, ?)");
+  if (!ins.ok()) return ins.status();
+  for (size_t i = 0; i < a.tags.size(); ++i) {
+    ENTRAIDE_RETURN_IF_ERROR((*ins)->Bind(1, id).Bind(2, a.tags[i]).Bind(3, static_cast<int64_t>(i)).Run());
+  }
+  return Status::Ok();
+}
+
+Status ArticleRepository::SetPublished(int64_t id, bool published) {
+  auto st = db_.Prepare("UPDATE articles SET published = ? WHERE id = ?");
+  if (!st.ok()) return st.status();
+  return (*st)->Bind(1, published).Bind(2, id).Run();
+}
+
+Status ArticleRepository::ReplaceCategories(const std::vector<CategoryRecord>& categories) {
+  ENTRAIDE_RETURN_IF_ERROR(db_.Exec("DELETE FROM categories"));
+  auto st = db_.Prepare(
+      "INSERT INTO categories (slug, position, name_en, name_fr, description_en, description_fr) "
+      "VALUES (?, ?, ?, ?, ?, ?)");
+  if (!st.ok()) return st.status();
+  for (const auto& c : categories) {
+    ENTRAIDE_RETURN_IF_ERROR((*st)->Bind(1, c.slug).Bind(2, c.position).Bind(3, c.name_en).Bind(4, c.name_fr)
+                                 .Bind(5, c.description_en).Bind(6, c.description_fr).Run());
+  }
+  return Status::Ok();
+}
+
+StatusOr<std::vector<CategoryRecord>> ArticleRepository::Categories() {
+  auto st = db_.Prepare(
+      "SELECT slug, position, name_en, name_fr, description_en, description_fr FROM categories "
+      "ORDER BY position, slug");
+  if (!st.ok()) return st.status();
+  StatementScope q(*st);
+  std::vector<CategoryRecord> out;
+  while (true) {
+    auto row = q->Step();
+    if (!row.ok()) return row.status();
+    if (!*row) break;
+    CategoryRecord c;
+    c.slug = q->ColumnText(0);
+    c.position = q->ColumnInt(1);
+    c.name_en = q->ColumnText(2);
+    c.name_fr = q->ColumnText(3);
+    c.description_en = q->ColumnText(4);
+    c.description_fr = q->ColumnText(5);
+    out.push_back(std::move(c));
+  }
+  return out;
+}
+
+StatusOr<int64_t> ArticleRepository::ContentGeneration() {
+  auto st = db_.Prepare("SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'content_generation'");
+  if (!st.ok()) return st.status();
+  StatementScope q(*st);
+  auto row = q->Step();
+  if (!row.ok()) return row.status();
+  return *row ? q->ColumnInt(0) : int64_t{0};
+}
+
+Status ArticleRepository::BumpContentGeneration() {
+  return db_.Exec(
+      "INSERT INTO meta (key, value) VALUES ('content_generation', '1') "
+      "ON CONFLICT (key) DO UPDATE SET value = CAST(value AS INTEGER) + 1");
+}
+
+}  // namespace entraide::store

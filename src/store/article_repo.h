@@ -1,0 +1,84 @@
+// ArticleRepository: the SQL of the how-to library (articles, tags, categories). Borrows a Database for
+// the duration of a call sequence; not thread-safe (one per thread, like its Database).
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "store/database.h"
+
+namespace entraide::store {
+
+struct ArticleRecord {
+  int64_t id = 0;
+  std::string lang, slug, key, title, category, summary, updated;
+  bool draft = false;
+  bool published = true;
+  std::string source_path, content_hash, html, toc, plain;
+  int64_t word_count = 0;
+  std::string links_json = "[]";
+  std::vector<std::string> tags;
+};
+
+// What lists, feeds and search results need (no body).
+struct ArticleSummary {
+  std::string lang, slug, key, title, category, summary, updated;
+  std::vector<std::string> tags;
+};
+
+struct CategoryRecord {
+  std::string slug;
+  int64_t position = 0;
+  std::string name_en, name_fr, description_en, description_fr;
+};
+
+struct StoredVersion {
+  int64_t id = 0;
+  std::string lang, slug, source_path, content_hash;
+  bool published = true;
+};
+
+struct ArticleFilter {
+  std::string lang;      // required
+  std::string category;  // optional
+  std::string tag;       // optional
+  int limit = 1000;
+};
+
+class ArticleRepository {
+ public:
+  explicit ArticleRepository(Database& db) : db_(db) {}
+
+  // A served article: published and not a draft. nullopt when there is none.
+  StatusOr<std::optional<ArticleRecord>> FindServed(const std::string& lang, const std::string& slug);
+  // Served articles, most recently updated first.
+  StatusOr<std::vector<ArticleSummary>> ListServed(const ArticleFilter& filter);
+  // Served translations of `key` (all languages), for links between versions.
+  StatusOr<std::vector<ArticleSummary>> ServedByKey(const std::string& key);
+  // Served articles with their body, most recently updated first (for the Atom feed).
+  StatusOr<std::vector<ArticleRecord>> RecentServedWithBody(const std::string& lang, int limit);
+  // Tag -> number of served articles in `lang`.
+  StatusOr<std::map<std::string, int64_t>> TagCounts(const std::string& lang);
+
+  // Everything stored, published or not, keyed by "lang/slug" (for the importer).
+  StatusOr<std::map<std::string, StoredVersion>> AllVersions();
+  // Inserts or replaces the article identified by (lang, slug), its tags included; published = 1.
+  Status Upsert(const ArticleRecord& a);
+  Status SetPublished(int64_t id, bool published);
+
+  Status ReplaceCategories(const std::vector<CategoryRecord>& categories);
+  StatusOr<std::vector<CategoryRecord>> Categories();
+
+  // A counter bumped by every import that changed something; lets readers cache by generation.
+  StatusOr<int64_t> ContentGeneration();
+  Status BumpContentGeneration();
+
+ private:
+  StatusOr<std::vector<std::string>> TagsOf(int64_t id);
+  Database& db_;
+};
+
+}  // namespace entraide::store

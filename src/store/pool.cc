@@ -1,0 +1,24 @@
+#include "store/pool.h"
+
+namespace entraide::store {
+
+StatusOr<Pool::Lease> Pool::Acquire() {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (!free_.empty()) {
+      auto db = std::move(free_.back());
+      free_.pop_back();
+      return Lease(*this, std::move(db));
+    }
+  }
+  auto db = Database::Open(path_, options_);
+  if (!db.ok()) return db.status();
+  return Lease(*this, std::move(db).value());
+}
+
+void Pool::Release(std::unique_ptr<Database> db) {
+  std::lock_guard<std::mutex> lock(mu_);
+  free_.push_back(std::move(db));
+}
+
+}  // namespace entraide::store
