@@ -52,7 +52,7 @@ view::Value PageData(const Services& s, const std::string& lang, const std::stri
   return v;
 }
 
-view::Value ArticleSummaryValue(const store::ArticleSummary& a) {
+view::Value ArticleSummaryValue(const kb::ArticleSummary& a) {
   view::Value v = view::Value::Object();
   v.Set("title", a.title);
   v.Set("url", "/" + a.lang + "/articles/" + a.slug);

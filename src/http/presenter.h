@@ -6,7 +6,7 @@
 
 #include "http/message.h"
 #include "http/services.h"
-#include "store/article_repo.h"
+#include "kb/article_service.h"
 #include "view/value.h"
 
 namespace entraide::http {
@@ -23,7 +23,7 @@ std::string LangName(const std::string& lang);  // "English", "Français"
 view::Value PageData(const Services& s, const std::string& lang, const std::string& title,
                      const std::string& alt_url, const std::string& nav);
 
-view::Value ArticleSummaryValue(const store::ArticleSummary& a);
+view::Value ArticleSummaryValue(const kb::ArticleSummary& a);
 
 // Renders pages/<name> in `lang`; a template failure is logged and becomes a plain 500.
 Response RenderPage(const Services& s, const std::string& name, const std::string& lang, const view::Value& data,

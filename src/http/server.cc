@@ -95,6 +95,8 @@ class Adapter final : public Poco::Net::HTTPRequestHandler {
 
     Response resp;
     int target_status = ParseTarget(req.raw_target, options_.max_uri_bytes, req);
+    const std::string& version = pr.getVersion();
+    if (version != "HTTP/1.1" && version != "HTTP/1.0") target_status = 400;
     if (target_status != 0) {
       req.path = "/";
       resp = Error(req, 400);

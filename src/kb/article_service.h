@@ -14,6 +14,11 @@
 
 namespace entraide::kb {
 
+// The library's records, as callers above kb/ see them (http/ never includes store/).
+using ArticleRecord = store::ArticleRecord;
+using ArticleSummary = store::ArticleSummary;
+using ArticleFilter = store::ArticleFilter;
+
 struct TocEntry {
   int level = 2;
   std::string id, text;

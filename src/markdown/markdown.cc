@@ -82,8 +82,9 @@ bool IsSafeUrl(std::string_view url) {
   }
   size_t colon = cleaned.find(':');
   if (colon == std::string::npos) return true;
-  size_t stop = cleaned.find_first_of("/?#");
+  size_t stop = cleaned.find_first_of("/?");
   if (stop != std::string::npos && stop < colon) return true;  // "a/b:c" is a relative path
+  if (!cleaned.empty() && cleaned[0] == '#') return true;       // "#a:b" is a fragment
   std::string scheme = core::ToLowerAscii(cleaned.substr(0, colon));
   for (char c : scheme) {
     bool ok = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '+' || c == '-' || c == '.';

@@ -1,0 +1,91 @@
+#include "app/config.h"
+
+#include <gtest/gtest.h>
+
+#include <map>
+
+#include "test_util.h"
+
+namespace entraide::app {
+namespace {
+
+std::function<std::optional<std::string>(const std::string&)> Env(std::map<std::string, std::string> vars) {
+  return [vars](const std::string& name) -> std::optional<std::string> {
+    auto it = vars.find(name);
+    return it == vars.end() ? std::nullopt : std::optional<std::string>(it->second);
+  };
+}
+
+TEST(ConfigTest, DefaultsWhenTheFileIsAbsent) {
+  auto c = LoadConfig("/nonexistent/entraide.ini", false, Env({}));
+  ASSERT_TRUE(c.ok());
+  EXPECT_EQ(c->http_port, 8080);
+  EXPECT_EQ(c->http_host, "127.0.0.1");
+  EXPECT_EQ(c->site_default_lang, "fr");
+  EXPECT_EQ(c->data_dir.front(), '/');  // made absolute
+}
+
+TEST(ConfigTest, RequiredFileMissingIsAnError) {
+  auto c = LoadConfig("/nonexistent/entraide.ini", true, Env({}));
+  ASSERT_FALSE(c.ok());
+  EXPECT_NE(c.status().message().find("not found"), std::string::npos);
+}
+
+TEST(ConfigTest, TheShippedFileLoads) {
+  auto c = LoadConfig(testing::SourceDir() + "/config/entraide.ini", true, Env({}));
+  ASSERT_TRUE(c.ok()) << c.status().ToString();
+  EXPECT_EQ(c->http_port, 8080);
+  EXPECT_EQ(c->site_name, "Entraide");
+}
+
+TEST(ConfigTest, EnvironmentOverridesTheFile) {
+  testing::TempDir dir;
+  dir.Write("e.ini", "[http]\nport = 9000\n[site]\nbase_url = https://entraide.example.org/\n");
+  auto c = LoadConfig(dir.Join("e.ini"), true,
+                      Env({{"ENTRAIDE_HTTP_PORT", "9100"}, {"ENTRAIDE_DATA_DIR", "/tmp/x/"},
+                           {"ENTRAIDE_CONTENT_DIR", "rel/content"}}));
+  ASSERT_TRUE(c.ok()) << c.status().ToString();
+  EXPECT_EQ(c->http_port, 9100);
+  EXPECT_EQ(c->data_dir, "/tmp/x");
+  EXPECT_EQ(c->content_dir.front(), '/');
+  EXPECT_NE(c->content_dir.find("rel/content"), std::string::npos);
+  EXPECT_EQ(c->site_base_url, "https://entraide.example.org");
+}
+
+TEST(ConfigTest, BadValuesNameTheKeyAndTheValue) {
+  struct Case { std::map<std::string, std::string> env; std::string needle; };
+  const Case cases[] = {
+      {{{"ENTRAIDE_HTTP_PORT", "abc"}}, "http.port = 'abc'"},
+      {{{"ENTRAIDE_HTTP_PORT", "70000"}}, "http.port = '70000'"},
+      {{{"ENTRAIDE_HTTP_THREADS", "0"}}, "http.threads = '0'"},
+      {{{"ENTRAIDE_SITE_DEFAULT_LANG", "de"}}, "site.default_lang = 'de'"},
+      {{{"ENTRAIDE_SITE_BASE_URL", "example.org"}}, "site.base_url = 'example.org'"},
+      {{{"ENTRAIDE_HTTP_ACCESS_LOG", "perhaps"}}, "http.access_log = 'perhaps'"},
+  };
+  for (const auto& c : cases) {
+    auto r = LoadConfig("/nonexistent", false, Env(c.env));
+    ASSERT_FALSE(r.ok()) << c.needle;
+    EXPECT_NE(r.status().message().find(c.needle), std::string::npos) << r.status().message();
+  }
+}
+
+TEST(ConfigTest, FileErrorsNameTheLine) {
+  testing::TempDir dir;
+  dir.Write("e.ini", "[http]\nport = 80\nthreads = many\n");
+  auto r = LoadConfig(dir.Join("e.ini"), true, Env({}));
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.status().message().find("e.ini:3: http.threads = 'many'"), std::string::npos) << r.status().message();
+  dir.Write("f.ini", "[http]\nportt = 80\n");
+  r = LoadConfig(dir.Join("f.ini"), true, Env({}));
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.status().message().find("f.ini:2: unknown key 'http.portt'"), std::string::npos);
+}
+
+TEST(ConfigTest, EnvNamesFollowTheRule) {
+  EXPECT_EQ(EnvNameFor("http.port"), "ENTRAIDE_HTTP_PORT");
+  EXPECT_EQ(EnvNameFor("data.dir"), "ENTRAIDE_DATA_DIR");
+  EXPECT_EQ(EnvNameFor("mail.smtp.host"), "ENTRAIDE_MAIL_SMTP_HOST");
+}
+
+}  // namespace
+}  // namespace entraide::app

@@ -1,0 +1,89 @@
+// Keeps the folder boundaries of docs/ARCHITECTURE.md: which #include prefixes each src/ folder may use.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <regex>
+#include <set>
+
+#include "test_util.h"
+
+namespace entraide::testing {
+namespace {
+
+namespace fs = std::filesystem;
+
+// Project folders each folder may include, and third-party prefixes only it may include.
+const std::map<std::string, std::set<std::string>> kProjectDeps = {
+    {"core", {"core"}},
+    {"store", {"core", "store"}},
+    {"markdown", {"core", "markdown"}},
+    {"search", {"core", "search"}},
+    {"view", {"core", "view", "i18n"}},
+    {"i18n", {"core", "i18n"}},
+    {"kb", {"core", "store", "markdown", "search", "kb", "i18n"}},
+    {"auth", {"core", "store", "auth"}},
+    {"tickets", {"core", "store", "markdown", "search", "kb", "auth", "tickets"}},
+    {"mail", {"core", "store", "view", "i18n", "mail"}},
+    {"http", {"core", "kb", "auth", "tickets", "mail", "view", "i18n", "http", "search"}},
+    {"app", {"core", "store", "markdown", "search", "view", "i18n", "kb", "auth", "tickets", "mail", "http", "app"}},
+};
+// Third-party headers and the one folder that owns each.
+const std::vector<std::pair<std::string, std::set<std::string>>> kThirdParty = {
+    {"sqlite3.h", {"store"}},
+    {"cmark-gfm", {"markdown"}},
+    {"xapian", {"search"}},
+    {"kainjow/", {"view"}},
+    {"yaml-cpp/", {"kb"}},
+    {"utf8proc", {"search"}},
+    {"sodium", {"auth"}},
+    {"pwquality", {"auth"}},
+    {"Poco/Net/", {"http", "mail"}},
+    {"Poco/Util/", {"app"}},
+    {"Poco/JSON/", {"i18n", "http"}},
+    {"Poco/", {"http", "mail", "i18n", "app"}},
+};
+
+TEST(ArchitectureTest, EachFolderIncludesOnlyWhatItMay) {
+  std::regex include_re(R"(^\s*#\s*include\s*[<"]([^>"]+)[>"])");
+  std::vector<std::string> violations;
+  for (const auto& entry : fs::recursive_directory_iterator(SourceDir() + "/src")) {
+    if (!entry.is_regular_file()) continue;
+    auto ext = entry.path().extension();
+    if (ext != ".h" && ext != ".cc") continue;
+    std::string folder = fs::relative(entry.path(), SourceDir() + "/src").begin()->string();
+    auto deps = kProjectDeps.find(folder);
+    if (deps == kProjectDeps.end()) {
+      if (entry.path().filename() != "main.cc") violations.push_back("unknown folder " + folder);
+      continue;
+    }
+    std::ifstream in(entry.path());
+    std::string line;
+    int n = 0;
+    while (std::getline(in, line)) {
+      ++n;
+      std::smatch m;
+      if (!std::regex_search(line, m, include_re)) continue;
+      std::string inc = m[1];
+      std::string where = fs::relative(entry.path(), SourceDir()).string() + ":" + std::to_string(n) + ": ";
+      std::string first = inc.substr(0, inc.find('/'));
+      if (inc.find('/') != std::string::npos && kProjectDeps.count(first)) {
+        if (!deps->second.count(first)) violations.push_back(where + folder + "/ may not include " + inc);
+        continue;
+      }
+      for (const auto& [prefix, owners] : kThirdParty) {
+        if (inc.rfind(prefix, 0) == 0) {
+          if (!owners.count(folder)) violations.push_back(where + folder + "/ may not include " + inc);
+          break;
+        }
+      }
+    }
+  }
+  std::string all;
+  for (const auto& v : violations) all += v + "\n";
+  EXPECT_TRUE(violations.empty()) << all;
+}
+
+}  // namespace
+}  // namespace entraide::testing

@@ -1,0 +1,82 @@
+#include "core/strings.h"
+
+#include <gtest/gtest.h>
+
+#include "core/clock.h"
+#include "core/json_writer.h"
+#include "core/sha256.h"
+#include "core/status.h"
+
+namespace entraide::core {
+namespace {
+
+TEST(SlugifyTest, FoldsAccentsAndJoinsWords) {
+  struct Case { std::string in, out; };
+  const Case cases[] = {
+      {"La règle 3-2-1", "la-regle-3-2-1"},
+      {"Étape 1 : créer un compte", "etape-1-creer-un-compte"},
+      {"Synchroniser, ce n'est pas sauvegarder", "synchroniser-ce-n-est-pas-sauvegarder"},
+      {"Œuvre à façon", "oeuvre-a-facon"},
+      {"  --  ", ""},
+      {"WCAG 2.1 AA", "wcag-2-1-aa"},
+  };
+  for (const auto& c : cases) EXPECT_EQ(Slugify(c.in), c.out) << c.in;
+}
+
+TEST(IsSlugTest, AcceptsOnlyLowercaseDashedWords) {
+  EXPECT_TRUE(IsSlug("backups-3-2-1"));
+  EXPECT_FALSE(IsSlug("Backups"));
+  EXPECT_FALSE(IsSlug("a--b"));
+  EXPECT_FALSE(IsSlug("-a"));
+  EXPECT_FALSE(IsSlug("a/b"));
+  EXPECT_FALSE(IsSlug("../x"));
+  EXPECT_FALSE(IsSlug(""));
+}
+
+TEST(IsValidUtf8Test, RejectsOverlongsSurrogatesAndTruncation) {
+  EXPECT_TRUE(IsValidUtf8("Montréal 🚀"));
+  EXPECT_FALSE(IsValidUtf8("\xC0\xAF"));          // overlong '/'
+  EXPECT_FALSE(IsValidUtf8("\xED\xA0\x80"));      // surrogate
+  EXPECT_FALSE(IsValidUtf8("\xE2\x82"));          // truncated
+  EXPECT_FALSE(IsValidUtf8("\xF4\x90\x80\x80"));  // > U+10FFFF
+}
+
+TEST(ConstantTimeEqualsTest, ComparesContent) {
+  EXPECT_TRUE(ConstantTimeEquals("secret", "secret"));
+  EXPECT_FALSE(ConstantTimeEquals("secret", "secreT"));
+  EXPECT_FALSE(ConstantTimeEquals("secret", "secrets"));
+}
+
+TEST(Sha256Test, MatchesKnownVectors) {
+  EXPECT_EQ(Sha256Hex(""), "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+  EXPECT_EQ(Sha256Hex("abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+  EXPECT_EQ(Sha256Hex(std::string(1000, 'a')), "41edece42d63e8d9bf515a9ba6932e1c20cbc9f5a5d134645adb5db1b9737ea3");
+}
+
+TEST(JsonWriterTest, WritesNestedValuesWithCommas) {
+  JsonWriter w;
+  w.BeginObject().Field("a", "x").Key("list").BeginArray().Int(1).Bool(false).Null().EndArray();
+  w.Key("o").BeginObject().EndObject().EndObject();
+  EXPECT_EQ(w.str(), R"({"a":"x","list":[1,false,null],"o":{}})");
+}
+
+TEST(ClockTest, FormatsAndValidatesDates) {
+  EXPECT_EQ(FormatIso8601Utc(0), "1970-01-01T00:00:00Z");
+  EXPECT_EQ(FormatHttpDate(784111777), "Sun, 06 Nov 1994 08:49:37 GMT");
+  EXPECT_TRUE(IsIsoDate("2024-02-29"));
+  EXPECT_FALSE(IsIsoDate("2023-02-29"));
+  EXPECT_FALSE(IsIsoDate("2026-13-01"));
+  EXPECT_FALSE(IsIsoDate("27/11/2026"));
+}
+
+TEST(StatusOrTest, CarriesValueOrError) {
+  StatusOr<int> ok = 3;
+  EXPECT_TRUE(ok.ok());
+  EXPECT_EQ(*ok, 3);
+  StatusOr<int> bad = NotFound("nope");
+  EXPECT_FALSE(bad.ok());
+  EXPECT_EQ(bad.status().code(), StatusCode::kNotFound);
+}
+
+}  // namespace
+}  // namespace entraide::core

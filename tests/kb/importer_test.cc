@@ -1,0 +1,133 @@
+#include "kb/importer.h"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+
+#include "kb/article_service.h"
+#include "store/article_repo.h"
+#include "store/migrations.h"
+#include "store/pool.h"
+#include "test_util.h"
+
+namespace entraide::kb {
+namespace {
+
+class ImporterTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto db = store::Database::Open(dir_.Join("entraide.db"));
+    ASSERT_TRUE(db.ok());
+    db_ = std::move(db).value();
+    auto files = store::LoadMigrations(testing::SourceDir() + "/migrations");
+    ASSERT_TRUE(files.ok());
+    ASSERT_TRUE(store::Migrate(*db_, *files).ok());
+    content_ = dir_.Join("content");
+    dir_.Write("content/categories.yml",
+               "- slug: security\n  name: {en: Security, fr: Sécurité}\n  description: {en: Safe, fr: Sûr}\n");
+    dir_.Write("content/en/backups.md",
+               "---\ntitle: Backups\nkey: backups\ncategory: security\ntags: [backup]\nupdated: 2026-01-01\n---\n"
+               "## Why\n\ntext\n");
+    dir_.Write("content/fr/sauvegardes.md",
+               "---\ntitle: Sauvegardes\nkey: backups\ncategory: security\nupdated: 2026-02-01\n---\n## Pourquoi\n");
+  }
+  ImportReport Import() {
+    auto r = ImportContent(*db_, content_);
+    EXPECT_TRUE(r.ok()) << r.status().ToString();
+    return r.ok() ? *r : ImportReport{};
+  }
+  std::optional<store::ArticleRecord> Served(const std::string& lang, const std::string& slug) {
+    store::ArticleRepository repo(*db_);
+    auto a = repo.FindServed(lang, slug);
+    EXPECT_TRUE(a.ok());
+    return a.ok() ? *a : std::nullopt;
+  }
+  testing::TempDir dir_;
+  std::unique_ptr<store::Database> db_;
+  std::string content_;
+};
+
+TEST_F(ImporterTest, ImportsRendersAndIsIdempotent) {
+  ImportReport first = Import();
+  EXPECT_EQ(first.added, 2);
+  auto a = Served("en", "backups");
+  ASSERT_TRUE(a.has_value());
+  EXPECT_NE(a->html.find("<h2 id=\"why\">Why</h2>"), std::string::npos);
+  EXPECT_EQ(a->tags, (std::vector<std::string>{"backup"}));
+  ImportReport second = Import();
+  EXPECT_EQ(second.added, 0);
+  EXPECT_EQ(second.updated, 0);
+  EXPECT_EQ(second.unchanged, 2);
+}
+
+TEST_F(ImporterTest, ReRendersOnlyWhatChanged) {
+  Import();
+  dir_.Write("content/en/backups.md",
+             "---\ntitle: Backups v2\nkey: backups\ncategory: security\nupdated: 2026-03-01\n---\nnew body\n");
+  ImportReport r = Import();
+  EXPECT_EQ(r.updated, 1);
+  EXPECT_EQ(r.unchanged, 1);
+  EXPECT_EQ(Served("en", "backups")->title, "Backups v2");
+}
+
+TEST_F(ImporterTest, RemovedFileUnpublishesAndReturningFileRepublishes) {
+  Import();
+  std::filesystem::remove(dir_.Join("content/fr/sauvegardes.md"));
+  ImportReport r = Import();
+  EXPECT_EQ(r.unpublished, 1);
+  EXPECT_FALSE(Served("fr", "sauvegardes").has_value());
+  dir_.Write("content/fr/sauvegardes.md",
+             "---\ntitle: Sauvegardes\nkey: backups\ncategory: security\nupdated: 2026-02-01\n---\n## Pourquoi\n");
+  ImportReport back = Import();
+  EXPECT_EQ(back.updated, 1);
+  EXPECT_TRUE(Served("fr", "sauvegardes").has_value());
+}
+
+TEST_F(ImporterTest, DraftsAreNeverServed) {
+  dir_.Write("content/en/draft.md", "---\ntitle: Draft\ndraft: true\n---\nsecret\n");
+  Import();
+  EXPECT_FALSE(Served("en", "draft").has_value());
+  store::ArticleRepository repo(*db_);
+  auto list = repo.ListServed({"en", "", "", 100});
+  ASSERT_TRUE(list.ok());
+  for (const auto& s : *list) EXPECT_NE(s.slug, "draft");
+}
+
+TEST_F(ImporterTest, BadFileIsReportedOthersImportedAndItsLastGoodVersionStays) {
+  Import();
+  dir_.Write("content/en/backups.md", "---\ntitle: Backups\nupdated: not-a-date\n---\nbroken\n");
+  dir_.Write("content/en/new.md", "---\ntitle: New\n---\nfresh\n");
+  ImportReport r = Import();
+  EXPECT_TRUE(r.has_errors());
+  ASSERT_FALSE(r.problems.empty());
+  EXPECT_EQ(r.problems[0].path, "en/backups.md");
+  EXPECT_EQ(r.problems[0].line, 3);
+  EXPECT_EQ(r.added, 1);
+  EXPECT_TRUE(Served("en", "new").has_value());
+  EXPECT_TRUE(Served("en", "backups").has_value()) << "the last good version must stay served";
+}
+
+TEST_F(ImporterTest, ServiceLinksTranslationsAndFlagsANewerOne) {
+  Import();
+  store::Pool pool(dir_.Join("entraide.db"));
+  ArticleService service(pool);
+  auto page = service.Get("en", "backups");
+  ASSERT_TRUE(page.ok());
+  ASSERT_EQ(page->translations.size(), 1u);
+  EXPECT_EQ(page->translations[0].slug, "sauvegardes");
+  ASSERT_TRUE(page->newer_translation.has_value());  // fr updated 2026-02-01 > en 2026-01-01
+  EXPECT_EQ(page->category_name, "Security");
+  auto fr = service.Get("fr", "sauvegardes");
+  ASSERT_TRUE(fr.ok());
+  EXPECT_FALSE(fr->newer_translation.has_value());
+  EXPECT_EQ(service.Get("en", "nope").status().code(), core::StatusCode::kNotFound);
+}
+
+TEST_F(ImporterTest, MissingContentFolderIsAnError) {
+  auto r = ImportContent(*db_, dir_.Join("nowhere"));
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.status().message().find("not found"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace entraide::kb

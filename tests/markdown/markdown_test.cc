@@ -1,0 +1,207 @@
+#include "markdown/markdown.h"
+
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <functional>
+
+#include "core/strings.h"
+
+namespace entraide::markdown {
+namespace {
+
+std::string Repeat(const std::string& s, size_t n) {
+  std::string out;
+  out.reserve(s.size() * n);
+  for (size_t i = 0; i < n; ++i) out += s;
+  return out;
+}
+
+// Every vector must come out with no way to run script or load a dangerous URL.
+TEST(MarkdownSafetyTest, XssVectorsNeverReachTheHtml) {
+  struct Case { const char* name; std::string input; };
+  const Case cases[] = {
+      {"script tag", "<script>alert(1)</script>"},
+      {"inline script", "hello <script>alert(1)</script> world"},
+      {"img onerror", "<img src=x onerror=alert(1)>"},
+      {"svg onload", "<svg onload=alert(1)></svg>"},
+      {"iframe", "<iframe src=\"https://evil.example\"></iframe>"},
+      {"javascript link", "[click](javascript:alert(1))"},
+      {"javascript link, mixed case", "[click](JaVaScRiPt:alert(1))"},
+      {"javascript link, entity tab", "[click](java&#x09;script:alert(1))"},
+      {"javascript link, encoded", "[click](javascript&#58;alert(1))"},
+      {"vbscript link", "[click](vbscript:msgbox(1))"},
+      {"data link", "[click](data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==)"},
+      {"data image", "![x](data:image/png;base64,iVBORw0KGgo=)"},
+      {"data svg image", "![x](data:image/svg+xml;base64,PHN2Zz4=)"},
+      {"javascript image", "![x](javascript:alert(1))"},
+      {"file link", "[x](file:///etc/passwd)"},
+      {"javascript autolink", "<javascript:alert(1)>"},
+      {"reference link", "[x][r]\n\n[r]: javascript:alert(1)"},
+      {"style tag", "<style>body{display:none}</style>"},
+      {"object tag", "<object data=\"x.swf\"></object>"},
+      {"form tag", "<form action=\"https://evil.example\"><input></form>"},
+      {"raw html block", "<div onclick=\"alert(1)\">x</div>"},
+  };
+  for (const auto& c : cases) {
+    Rendered r = RenderUnbounded(c.input);
+    std::string html = core::ToLowerAscii(r.html);
+    EXPECT_EQ(html.find("<script"), std::string::npos) << c.name << ": " << r.html;
+    EXPECT_EQ(html.find("<iframe"), std::string::npos) << c.name << ": " << r.html;
+    EXPECT_EQ(html.find("<svg"), std::string::npos) << c.name << ": " << r.html;
+    EXPECT_EQ(html.find("<img src=x"), std::string::npos) << c.name << ": " << r.html;
+    EXPECT_EQ(html.find("<style"), std::string::npos) << c.name << ": " << r.html;
+    EXPECT_EQ(html.find("<object"), std::string::npos) << c.name << ": " << r.html;
+    EXPECT_EQ(html.find("<form"), std::string::npos) << c.name << ": " << r.html;
+    EXPECT_EQ(html.find("<div"), std::string::npos) << c.name << ": " << r.html;
+    EXPECT_EQ(html.find(" onerror="), std::string::npos) << c.name << ": " << r.html;
+    EXPECT_EQ(html.find(" onload="), std::string::npos) << c.name << ": " << r.html;
+    EXPECT_EQ(html.find("href=\"javascript"), std::string::npos) << c.name << ": " << r.html;
+    EXPECT_EQ(html.find("href=\"java%09script"), std::string::npos) << c.name << ": " << r.html;
+    EXPECT_EQ(html.find("href=\"vbscript"), std::string::npos) << c.name << ": " << r.html;
+    EXPECT_EQ(html.find("href=\"data:"), std::string::npos) << c.name << ": " << r.html;
+    EXPECT_EQ(html.find("src=\"data:"), std::string::npos) << c.name << ": " << r.html;
+    EXPECT_EQ(html.find("src=\"javascript"), std::string::npos) << c.name << ": " << r.html;
+    EXPECT_EQ(html.find("href=\"file:"), std::string::npos) << c.name << ": " << r.html;
+  }
+}
+
+TEST(MarkdownSafetyTest, QuotesInLinkTitlesCannotOpenAnAttribute) {
+  Rendered r = RenderUnbounded("[x](https://ok.example \"\\\" onmouseover=alert(1) x=\\\"\")");
+  EXPECT_NE(r.html.find("title=\"&quot; onmouseover=alert(1) x=&quot;\""), std::string::npos) << r.html;
+}
+
+TEST(MarkdownSafetyTest, SafeLinksAreKept) {
+  Rendered r = RenderUnbounded("[a](https://example.org/x) [b](/fr/articles/x) [c](mailto:a@b.ca) [d](#top)");
+  EXPECT_NE(r.html.find("href=\"https://example.org/x\""), std::string::npos);
+  EXPECT_NE(r.html.find("href=\"/fr/articles/x\""), std::string::npos);
+  EXPECT_NE(r.html.find("href=\"mailto:a@b.ca\""), std::string::npos);
+  EXPECT_EQ(r.links.size(), 4u);
+}
+
+TEST(IsSafeUrlTest, AllowsOnlyWebAndMailSchemes) {
+  struct Case { std::string url; bool safe; };
+  const Case cases[] = {
+      {"https://a.ca", true}, {"http://a.ca", true}, {"mailto:x@y.ca", true}, {"/en/articles/x", true},
+      {"relative/path:colon", true}, {"#frag", true}, {"?q=a:b", true},
+      {"javascript:x", false}, {" javascript:x", false}, {"java\tscript:x", false}, {"JAVASCRIPT:x", false},
+      {"vbscript:x", false}, {"data:text/html,x", false}, {"file:///etc", false}, {"ftp://x", false},
+      {"jav&#x61;script:x", false},
+  };
+  for (const auto& c : cases) EXPECT_EQ(IsSafeUrl(c.url), c.safe) << c.url;
+}
+
+TEST(MarkdownTest, RendersGfmExtensions) {
+  Rendered r = RenderUnbounded(
+      "| a | b |\n|---|---|\n| 1 | 2 |\n\n~~old~~ www.example.org\n\n- [ ] todo\n- [x] done\n");
+  EXPECT_NE(r.html.find("<table>"), std::string::npos);
+  EXPECT_NE(r.html.find("<del>old</del>"), std::string::npos);
+  EXPECT_NE(r.html.find("href=\"http://www.example.org\""), std::string::npos);
+  EXPECT_NE(r.html.find("type=\"checkbox\""), std::string::npos);
+}
+
+TEST(MarkdownTest, HeadingsGetStableUniqueIds) {
+  Rendered r = RenderUnbounded("## Étape 1 : créer\n\ntext\n\n## Étape 1 : créer\n\n### Sous-titre `code`\n");
+  ASSERT_EQ(r.headings.size(), 3u);
+  EXPECT_EQ(r.headings[0].id, "etape-1-creer");
+  EXPECT_EQ(r.headings[1].id, "etape-1-creer-2");
+  EXPECT_EQ(r.headings[2].id, "sous-titre-code");
+  EXPECT_EQ(r.headings[2].level, 3);
+  EXPECT_NE(r.html.find("<h2 id=\"etape-1-creer\">"), std::string::npos);
+  EXPECT_NE(r.html.find("<h2 id=\"etape-1-creer-2\">"), std::string::npos);
+  EXPECT_NE(r.html.find("<h3 id=\"sous-titre-code\">"), std::string::npos);
+}
+
+TEST(MarkdownTest, MinHeadingLevelRaisesTopHeadings) {
+  Options o;
+  o.min_heading_level = 2;
+  Rendered r = RenderUnbounded("# Title\n", o);
+  EXPECT_NE(r.html.find("<h2 id=\"title\">"), std::string::npos);
+  EXPECT_EQ(r.html.find("<h1"), std::string::npos);
+}
+
+TEST(MarkdownTest, PlainTextDropsMarkup) {
+  Rendered r = RenderUnbounded("## Hello\n\n**bold** and [link](https://x.ca)");
+  EXPECT_NE(r.plain.find("bold and link"), std::string::npos);
+  EXPECT_EQ(r.plain.find("**"), std::string::npos);
+}
+
+TEST(RenderBoundedTest, RendersNormalTextLikeUnbounded) {
+  auto r = RenderBounded("## Hi\n\n*x* <script>y</script>", Limits{});
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_FALSE(r->fell_back);
+  EXPECT_EQ(r->html, RenderUnbounded("## Hi\n\n*x* <script>y</script>").html);
+  EXPECT_EQ(r->headings.size(), 1u);
+}
+
+TEST(RenderBoundedTest, RefusesTextOverTheLimitNamingIt) {
+  Limits limits;
+  limits.max_bytes = 100;
+  auto r = RenderBounded(std::string(101, 'a'), limits);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), core::StatusCode::kTooLarge);
+  EXPECT_NE(r.status().message().find("100 bytes"), std::string::npos);
+}
+
+TEST(RenderBoundedTest, RefusesInvalidUtf8) {
+  auto r = RenderBounded("caf\xC3", Limits{});
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), core::StatusCode::kInvalidArgument);
+}
+
+TEST(RenderBoundedTest, FallbackEscapesText) {
+  std::string html = PlainParagraphsHtml("<b>a</b>\nline two\n\nsecond & para");
+  EXPECT_EQ(html, "<p>&lt;b&gt;a&lt;/b&gt;<br>\nline two</p>\n<p>second &amp; para</p>\n");
+}
+
+// The patterns of the cmark-gfm advisories, each at the largest size people may submit (64 KiB).
+// Whatever the renderer does with them, the call returns within its budget (plus process overhead) with
+// safe HTML; the slow ones come back as escaped plain text.
+TEST(RenderBoundedTest, AdvisoryPatternsAtTheLimitStayWithinTheBudget) {
+  const size_t kMax = 64 * 1024;
+  auto fill = [kMax](const std::function<std::string(size_t)>& make, size_t unit) {
+    size_t n = kMax / unit;
+    std::string s = make(n);
+    while (s.size() > kMax && n > 0) s = make(--n);
+    return s;
+  };
+  struct Case { const char* name; std::string input; };
+  const Case cases[] = {
+      {"CVE-2023-22486 nested image links", fill([](size_t n) { return Repeat("![[]()", n) + "\n"; }, 6)},
+      {"CVE-2023-24824 blockquote emphasis", fill([](size_t n) { return Repeat(">", n) + Repeat("a*", n) + "\n"; }, 3)},
+      {"CVE-2023-24824 nested lists", fill([](size_t n) { return Repeat(" -", n) + "x" + Repeat("\n", n); }, 3)},
+      {"CVE-2023-26485 underscores", fill([](size_t n) { return Repeat("_", n) + "." + Repeat("_", n) + "\n"; }, 2)},
+      {"CVE-2023-26485 ordered list", fill([](size_t n) { return "1.\n" + Repeat(" 2.\n", n); }, 4)},
+      {"CVE-2023-26485 empty items", fill([](size_t n) { return Repeat(" -\n", n) + "x\n"; }, 3)},
+      {"CVE-2023-37463 wide table", fill([](size_t n) { return "|" + Repeat("x|", n) + "\n|" + Repeat("-|", n) + "\n"; }, 4)},
+      {"CVE-2023-37463 table rows", fill([](size_t n) { return "|" + Repeat("x|", n) + "\n|" + Repeat("-|", n) + "\n" + Repeat("a\n", n); }, 6)},
+      {"CVE-2023-37463 footnotes", fill([](size_t n) { return Repeat("[^1]:\n", n) + Repeat("\n", n); }, 7)},
+  };
+  Limits limits;  // 64 KiB, 250 ms
+  for (const auto& c : cases) {
+    ASSERT_LE(c.input.size(), kMax) << c.name;
+    ASSERT_GT(c.input.size(), kMax - 64) << c.name;
+    auto start = std::chrono::steady_clock::now();
+    auto r = RenderBounded(c.input, limits);
+    auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start).count();
+    ASSERT_TRUE(r.ok()) << c.name << ": " << r.status().ToString();
+    // The budget is enforced by killing the renderer: allow generous slack for fork and scheduling on a
+    // loaded CI machine, far below the seconds these inputs take unbounded.
+    EXPECT_LT(ms, limits.budget_ms + 1500) << c.name;
+    EXPECT_EQ(r->html.find("<script"), std::string::npos) << c.name;
+  }
+}
+
+TEST(RenderBoundedTest, KnownSlowInputFallsBackToEscapedText) {
+  // 24 KB of " -", then x, then as many newlines: seconds of CPU in Debian's cmark-gfm.
+  std::string input = Repeat(" -", 12000) + "x" + Repeat("\n", 12000);
+  Limits limits;
+  limits.budget_ms = 100;
+  auto r = RenderBounded(input, limits);
+  ASSERT_TRUE(r.ok());
+  EXPECT_TRUE(r->fell_back);
+  EXPECT_EQ(r->html.substr(0, 3), "<p>");
+}
+
+}  // namespace
+}  // namespace entraide::markdown

@@ -1,0 +1,159 @@
+#include "store/migrations.h"
+
+#include <gtest/gtest.h>
+
+#include "store/database.h"
+#include "test_util.h"
+
+namespace entraide::store {
+namespace {
+
+using entraide::testing::TempDir;
+
+class MigrationsTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_.Write("migrations/0001_first.sql", "CREATE TABLE a (x INTEGER);");
+    dir_.Write("migrations/0002_second.sql", "CREATE TABLE b (y TEXT);");
+    auto db = Database::Open(dir_.Join("test.db"));
+    ASSERT_TRUE(db.ok()) << db.status().ToString();
+    db_ = std::move(db).value();
+  }
+  std::vector<MigrationFile> Load() {
+    auto files = LoadMigrations(dir_.Join("migrations"));
+    EXPECT_TRUE(files.ok()) << files.status().ToString();
+    return files.ok() ? *files : std::vector<MigrationFile>{};
+  }
+  int64_t Count(const std::string& sql) {
+    auto st = db_->Prepare(sql);
+    EXPECT_TRUE(st.ok());
+    StatementScope q(*st);
+    auto row = q->Step();
+    return row.ok() && *row ? q->ColumnInt(0) : -1;
+  }
+  TempDir dir_;
+  std::unique_ptr<Database> db_;
+};
+
+TEST_F(MigrationsTest, AppliesInOrderAndRecordsChecksums) {
+  auto report = Migrate(*db_, Load());
+  ASSERT_TRUE(report.ok()) << report.status().ToString();
+  EXPECT_EQ(report->applied, (std::vector<std::string>{"0001_first.sql", "0002_second.sql"}));
+  EXPECT_EQ(Count("SELECT count(*) FROM schema_migrations WHERE length(checksum) = 64"), 2);
+  EXPECT_EQ(Count("SELECT count(*) FROM b"), 0);
+}
+
+TEST_F(MigrationsTest, SecondRunAppliesNothing) {
+  ASSERT_TRUE(Migrate(*db_, Load()).ok());
+  auto again = Migrate(*db_, Load());
+  ASSERT_TRUE(again.ok());
+  EXPECT_TRUE(again->applied.empty());
+}
+
+TEST_F(MigrationsTest, RefusesAnAppliedMigrationWhoseFileChanged) {
+  ASSERT_TRUE(Migrate(*db_, Load()).ok());
+  dir_.Write("migrations/0001_first.sql", "CREATE TABLE a (x INTEGER, z INTEGER);");
+  auto report = Migrate(*db_, Load());
+  ASSERT_FALSE(report.ok());
+  EXPECT_EQ(report.status().code(), core::StatusCode::kConflict);
+  EXPECT_NE(report.status().message().find("0001_first.sql was changed"), std::string::npos);
+}
+
+TEST_F(MigrationsTest, AFailingMigrationRollsBackAndStopsTheRest) {
+  dir_.Write("migrations/0003_broken.sql", "CREATE TABLE c (z INTEGER); INSERT INTO nowhere VALUES (1);");
+  dir_.Write("migrations/0004_after.sql", "CREATE TABLE d (w INTEGER);");
+  auto report = Migrate(*db_, Load());
+  ASSERT_FALSE(report.ok());
+  EXPECT_NE(report.status().message().find("0003_broken.sql"), std::string::npos);
+  EXPECT_EQ(Count("SELECT count(*) FROM sqlite_master WHERE name IN ('c', 'd')"), 0);
+  EXPECT_EQ(Count("SELECT max(version) FROM schema_migrations"), 2);
+}
+
+TEST_F(MigrationsTest, RefusesADatabaseMigratedByANewerProgram) {
+  dir_.Write("migrations/0003_third.sql", "CREATE TABLE c (z INTEGER);");
+  ASSERT_TRUE(Migrate(*db_, Load()).ok());
+  auto older = Load();
+  older.pop_back();
+  auto report = Migrate(*db_, older);
+  ASSERT_FALSE(report.ok());
+  EXPECT_NE(report.status().message().find("newer version"), std::string::npos);
+}
+
+TEST_F(MigrationsTest, RejectsBadlyNamedFiles) {
+  dir_.Write("migrations/first.sql", "SELECT 1;");
+  auto files = LoadMigrations(dir_.Join("migrations"));
+  ASSERT_FALSE(files.ok());
+  EXPECT_NE(files.status().message().find("NNNN_name.sql"), std::string::npos);
+}
+
+TEST_F(MigrationsTest, RealMigrationsApplyToAnEmptyDatabase) {
+  auto files = LoadMigrations(testing::SourceDir() + "/migrations");
+  ASSERT_TRUE(files.ok()) << files.status().ToString();
+  auto report = Migrate(*db_, *files);
+  ASSERT_TRUE(report.ok()) << report.status().ToString();
+  EXPECT_EQ(report->applied.size(), files->size());
+}
+
+TEST(DatabaseTest, TransactionRollsBackUnlessCommitted) {
+  TempDir dir;
+  auto db = Database::Open(dir.Join("t.db"));
+  ASSERT_TRUE(db.ok());
+  ASSERT_TRUE((*db)->Exec("CREATE TABLE t (x INTEGER)").ok());
+  {
+    auto tx = Transaction::Begin(**db);
+    ASSERT_TRUE(tx.ok());
+    ASSERT_TRUE((*db)->Exec("INSERT INTO t VALUES (1)").ok());
+  }
+  {
+    auto tx = Transaction::Begin(**db);
+    ASSERT_TRUE((*db)->Exec("INSERT INTO t VALUES (2)").ok());
+    ASSERT_TRUE((*tx)->Commit().ok());
+  }
+  auto st = (*db)->Prepare("SELECT group_concat(x) FROM t");
+  ASSERT_TRUE(st.ok());
+  StatementScope q(*st);
+  ASSERT_TRUE(*q->Step());
+  EXPECT_EQ(q->ColumnText(0), "2");
+}
+
+TEST(DatabaseTest, UsesWalAndForeignKeys) {
+  TempDir dir;
+  auto db = Database::Open(dir.Join("t.db"));
+  ASSERT_TRUE(db.ok());
+  auto mode = (*db)->Prepare("PRAGMA journal_mode");
+  StatementScope q(*mode);
+  ASSERT_TRUE(*q->Step());
+  EXPECT_EQ(q->ColumnText(0), "wal");
+  auto fk = (*db)->Prepare("PRAGMA foreign_keys");
+  StatementScope f(*fk);
+  ASSERT_TRUE(*f->Step());
+  EXPECT_EQ(f->ColumnInt(0), 1);
+}
+
+TEST(DatabaseTest, BusyDatabaseIsUnavailableNotACrash) {
+  TempDir dir;
+  Database::Options opts;
+  opts.busy_timeout_ms = 50;
+  auto a = Database::Open(dir.Join("t.db"), opts);
+  auto b = Database::Open(dir.Join("t.db"), opts);
+  ASSERT_TRUE(a.ok() && b.ok());
+  ASSERT_TRUE((*a)->Exec("CREATE TABLE t (x INTEGER)").ok());
+  auto tx = Transaction::Begin(**a);
+  ASSERT_TRUE(tx.ok());
+  auto other = Transaction::Begin(**b);
+  ASSERT_FALSE(other.ok());
+  EXPECT_EQ(other.status().code(), core::StatusCode::kUnavailable);
+}
+
+TEST(DatabaseTest, UniqueViolationIsAlreadyExists) {
+  TempDir dir;
+  auto db = Database::Open(dir.Join("t.db"));
+  ASSERT_TRUE((*db)->Exec("CREATE TABLE t (x INTEGER UNIQUE)").ok());
+  auto ins = (*db)->Prepare("INSERT INTO t VALUES (?)");
+  ASSERT_TRUE((*ins)->Bind(1, 5).Run().ok());
+  core::Status st = (*ins)->Bind(1, 5).Run();
+  EXPECT_EQ(st.code(), core::StatusCode::kAlreadyExists);
+}
+
+}  // namespace
+}  // namespace entraide::store

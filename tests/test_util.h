@@ -1,0 +1,66 @@
+// Helpers shared by the tests: temporary folders, the source tree's paths, a small HTTP client over a
+// real loopback socket, and a running App on a free port with its own data dir.
+#pragma once
+
+#include <gtest/gtest.h>
+
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "app/app.h"
+#include "app/config.h"
+
+namespace entraide::testing {
+
+// A fresh folder under /tmp, removed with everything in it at scope exit.
+class TempDir {
+ public:
+  TempDir();
+  ~TempDir();
+  const std::string& path() const { return path_; }
+  std::string Join(const std::string& rel) const { return path_ + "/" + rel; }
+  void Write(const std::string& rel, const std::string& content) const;
+
+ private:
+  std::string path_;
+};
+
+std::string SourceDir();  // the repository root
+std::string BinaryDir();  // the CMake build folder
+std::string ReadFile(const std::string& path);
+
+struct HttpResponse {
+  int status = 0;
+  std::map<std::string, std::string> headers;  // lower-case names; repeated headers joined by "\n"
+  std::string body;
+  std::string Header(const std::string& lower) const {
+    auto it = headers.find(lower);
+    return it == headers.end() ? "" : it->second;
+  }
+};
+
+// Sends raw bytes to 127.0.0.1:port and reads one HTTP/1.1 response (Content-Length framed).
+HttpResponse RawRequest(int port, const std::string& bytes);
+HttpResponse Get(int port, const std::string& target, const std::vector<std::string>& extra_headers = {});
+HttpResponse Send(int port, const std::string& method, const std::string& target, const std::string& body,
+                  const std::vector<std::string>& extra_headers = {});
+
+// A Config pointing at the repository's views, migrations and content, with data in `data_dir`.
+app::Config TestConfig(const std::string& data_dir);
+
+// The whole application on a free loopback port.
+class RunningApp {
+ public:
+  explicit RunningApp(app::Config config);
+  ~RunningApp();
+  int port() const { return app_->port(); }
+  const app::Config& config() const { return config_; }
+
+ private:
+  app::Config config_;
+  std::unique_ptr<app::App> app_;
+};
+
+}  // namespace entraide::testing
