@@ -1,0 +1,55 @@
+// Runs the fuzz targets under GoogleTest (any compiler): over the seed corpus, then over deterministic
+// mutations of it. The same targets build as libFuzzer binaries with -DENTRAIDE_FUZZ=ON (clang).
+#include <gtest/gtest.h>
+
+#include <cstdint>
+#include <filesystem>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "test_util.h"
+
+extern "C" int FuzzFrontMatter(const uint8_t* data, size_t size);
+extern "C" int FuzzHttpInput(const uint8_t* data, size_t size);
+
+namespace entraide::testing {
+namespace {
+
+std::vector<std::string> Corpus(const std::string& name) {
+  std::vector<std::string> out;
+  std::string dir = SourceDir() + "/tests/fuzz/corpus/" + name;
+  for (const auto& e : std::filesystem::directory_iterator(dir)) out.push_back(ReadFile(e.path().string()));
+  return out;
+}
+
+void Replay(int (*target)(const uint8_t*, size_t), const std::vector<std::string>& seeds, int mutations) {
+  std::mt19937 rng(20261127);
+  for (const auto& s : seeds) target(reinterpret_cast<const uint8_t*>(s.data()), s.size());
+  const std::string alphabet = "-:\n\r\t []{}\"'%./\\=&;,#?*!|>_\x00\xc3\xa9\xff\xe2\x80";
+  for (int i = 0; i < mutations; ++i) {
+    std::string s = seeds[rng() % seeds.size()];
+    int edits = 1 + static_cast<int>(rng() % 8);
+    for (int e = 0; e < edits; ++e) {
+      size_t pos = s.empty() ? 0 : rng() % (s.size() + 1);
+      switch (rng() % 4) {
+        case 0: s.insert(pos, 1, alphabet[rng() % alphabet.size()]); break;
+        case 1: if (pos < s.size()) s.erase(pos, 1 + rng() % 4); break;
+        case 2: if (pos < s.size()) s[pos] = static_cast<char>(rng() % 256); break;
+        case 3: if (!s.empty()) s.insert(pos, s.substr(rng() % s.size(), 1 + rng() % 16)); break;
+      }
+    }
+    target(reinterpret_cast<const uint8_t*>(s.data()), s.size());
+  }
+}
+
+TEST(FuzzReplayTest, FrontMatterParserSurvivesCorpusAndMutations) {
+  Replay(FuzzFrontMatter, Corpus("front_matter"), 3000);
+}
+
+TEST(FuzzReplayTest, HttpInputParsersSurviveCorpusAndMutations) {
+  Replay(FuzzHttpInput, Corpus("http_input"), 30000);
+}
+
+}  // namespace
+}  // namespace entraide::testing
