@@ -26,7 +26,7 @@ const std::map<std::string, std::set<std::string>> kProjectDeps = {
     {"auth", {"core", "store", "auth"}},
     {"tickets", {"core", "store", "markdown", "search", "kb", "auth", "tickets"}},
     {"mail", {"core", "store", "view", "i18n", "mail"}},
-    {"http", {"core", "kb", "auth", "tickets", "mail", "view", "i18n", "http", "search"}},
+    {"http", {"core", "kb", "auth", "tickets", "mail", "view", "i18n", "http"}},
     {"app", {"core", "store", "markdown", "search", "view", "i18n", "kb", "auth", "tickets", "mail", "http", "app"}},
 };
 // Third-party headers and the one folder that owns each.

@@ -142,6 +142,7 @@ RunningApp::RunningApp(app::Config config) : config_(std::move(config)) {
   app_ = std::move(made).value();
   auto st = app_->Start();
   if (!st.ok()) throw std::runtime_error("App::Start: " + st.ToString());
+  if (!app_->WaitForIndex(60000)) throw std::runtime_error("the search index was not built in time");
 }
 
 RunningApp::~RunningApp() { app_->Stop(); }

@@ -3,7 +3,9 @@
 #include <filesystem>
 
 #include "core/log.h"
+#include "app/index_worker.h"
 #include "http/api.h"
+#include "http/search_pages.h"
 #include "http/pages.h"
 #include "http/presenter.h"
 #include "http/router.h"
@@ -13,6 +15,8 @@
 #include "i18n/catalog.h"
 #include "kb/article_service.h"
 #include "kb/importer.h"
+#include "kb/search_service.h"
+#include "search/resources.h"
 #include "markdown/markdown.h"
 #include "store/migrations.h"
 #include "store/pool.h"
@@ -39,6 +43,8 @@ struct App::Impl {
   Config config;
   std::unique_ptr<store::Pool> pool;
   std::unique_ptr<kb::ArticleService> articles;
+  std::unique_ptr<kb::SearchService> search;
+  std::unique_ptr<IndexWorker> index_worker;
   std::unique_ptr<view::Renderer> views;
   std::shared_ptr<const i18n::Catalogs> catalogs;
   std::unique_ptr<http::StaticFiles> static_files;
@@ -92,10 +98,16 @@ core::StatusOr<std::unique_ptr<App>> App::Create(const Config& config) {
     m.views->SetGlobals(lang, globals);
   }
 
+  auto resources = search::LoadResources(config.search_dir);
+  if (!resources.ok()) return resources.status();
+  m.search = std::make_unique<kb::SearchService>(config.data_dir, std::move(resources).value());
+  m.index_worker = std::make_unique<IndexWorker>(config.DatabasePath(), config.data_dir, m.search->resources());
+
   m.articles = std::make_unique<kb::ArticleService>(*m.pool);
   http::SiteInfo site{config.site_name, config.site_base_url, config.site_default_lang};
-  m.services.reset(new http::Services{*m.articles, *m.views, *m.catalogs, *m.static_files, site});
+  m.services.reset(new http::Services{*m.articles, *m.search, *m.views, *m.catalogs, *m.static_files, site});
   http::RegisterApi(m.router, *m.services);
+  http::RegisterSearch(m.router, *m.services);
   http::RegisterPages(m.router, *m.services);
 
   http::ServerOptions options;
@@ -116,6 +128,7 @@ core::StatusOr<std::unique_ptr<App>> App::Create(const Config& config) {
 }
 
 core::Status App::Start() {
+  impl_->index_worker->Start();
   ENTRAIDE_RETURN_IF_ERROR(impl_->server->Start());
   core::LogInfo("listening on http://" + impl_->config.http_host + ":" + std::to_string(impl_->server->port()) +
                 " (data in " + impl_->config.data_dir + ")");
@@ -126,6 +139,12 @@ int App::port() const { return impl_->server ? impl_->server->port() : 0; }
 
 void App::Stop() {
   if (impl_ && impl_->server) impl_->server->Stop();
+  if (impl_ && impl_->index_worker) impl_->index_worker->Stop();
+}
+
+bool App::WaitForIndex(int timeout_ms) {
+  impl_->index_worker->Poke();
+  return impl_->index_worker->WaitIdle(timeout_ms);
 }
 
 }  // namespace entraide::app

@@ -25,6 +25,8 @@ class App {
   int port() const;
   // Stops accepting, finishes requests in flight, stops workers.
   void Stop();
+  // Blocks until the search index is built and every queued change is in it (tests, tools).
+  bool WaitForIndex(int timeout_ms);
 
  private:
   App();

@@ -4,6 +4,10 @@
 
 #include <Poco/Util/ServerApplication.h>
 
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
 #include <cstdlib>
 #include <iostream>
 #include <string>
@@ -13,6 +17,9 @@
 #include "app/config.h"
 #include "core/log.h"
 #include "kb/importer.h"
+#include "kb/search_sync.h"
+#include "search/index.h"
+#include "search/resources.h"
 #include "markdown/markdown.h"
 #include "store/database.h"
 
@@ -27,6 +34,7 @@ const char* kUsage =
     "  migrate        apply the database migrations that are missing\n"
     "  import         import content/ into the store (only what changed)\n"
     "  check-content  validate content/ without writing anything\n"
+    "  reindex        rebuild the search index from the store and swap it in atomically\n"
     "\n"
     "Options:\n"
     "  --config FILE  configuration file (default: config/entraide.ini)\n"
@@ -48,6 +56,11 @@ const char* HelpFor(const std::string& cmd) {
     return "Usage: entraide import [--config FILE]\n\n"
            "Imports content.dir into the store: renders only the files that changed, unpublishes articles whose\n"
            "file is gone, reports each bad file with its path, line and reason, and exits 1 if any failed.\n";
+  if (cmd == "reindex")
+    return "Usage: entraide reindex [--config FILE]\n\n"
+           "Rebuilds the search index from every published article into a fresh folder under data.dir, then\n"
+           "swaps it in atomically: searches keep using the old index until the new one is complete, and a crash\n"
+           "leaves the old one serving. Shows progress (done/total, rate) on a terminal. Safe while serve runs.\n";
   if (cmd == "check-content")
     return "Usage: entraide check-content [--config FILE]\n\n"
            "Validates content.dir without writing: front matter, duplicate slugs and keys, categories, rendering\n"
@@ -162,6 +175,18 @@ int RunCli(int argc, char** argv) {
     if (!report.ok()) return Fail(report.status());
     for (const auto& p : report->problems) std::cerr << p.ToString() << "\n";
     std::cout << "import: " << report->Summary() << "\n";
+    // Bring the search index up to date, unless serve's worker is writing it (it will do so itself).
+    auto resources = search::LoadResources(config->search_dir);
+    if (!resources.ok()) return Fail(resources.status());
+    if (!search::IndexExists(config->data_dir)) {
+      auto n = kb::RebuildIndex(**db, config->data_dir, *resources, nullptr, false);
+      if (n.ok()) std::cout << "search: index built with " << *n << " documents\n";
+      else std::cout << "search: " << n.status().message() << "\n";
+    } else {
+      auto sync = kb::DrainIndexQueue(**db, config->data_dir, *resources);
+      if (sync.ok()) std::cout << "search: " << sync->indexed << " indexed, " << sync->deleted << " removed\n";
+      else std::cout << "search: " << sync.status().message() << " (serve's worker will update the index)\n";
+    }
     return report->has_errors() ? 1 : 0;
   }
   if (command == "check-content") {
@@ -170,6 +195,28 @@ int RunCli(int argc, char** argv) {
     std::cout << "check-content: " << (problems.empty() ? "no problems" : std::to_string(problems.size()) + " problem(s)")
               << " in " << config->content_dir << "\n";
     return problems.empty() ? 0 : 1;
+  }
+  if (command == "reindex") {
+    core::Status st = PrepareStore(*config);
+    if (!st.ok()) return Fail(st);
+    auto resources = search::LoadResources(config->search_dir);
+    if (!resources.ok()) return Fail(resources.status());
+    auto db = store::Database::Open(config->DatabasePath());
+    if (!db.ok()) return Fail(db.status());
+    bool tty = isatty(1);
+    auto start = std::chrono::steady_clock::now();
+    auto progress = [&](int done, int total) {
+      if (!tty || (done % 50 != 0 && done != total)) return;
+      double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+      std::printf("\rreindex: %d/%d documents, %.0f/s   ", done, total, secs > 0 ? done / secs : 0.0);
+      std::fflush(stdout);
+    };
+    auto n = kb::RebuildIndex(**db, config->data_dir, *resources, progress, true);
+    if (tty) std::printf("\n");
+    if (!n.ok()) return Fail(n.status());
+    double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    std::printf("reindex: %d documents in %.2f s\n", *n, secs);
+    return 0;
   }
   if (command == "serve") {
     // Block the termination signals in every thread before any starts, so only the main thread's

@@ -255,7 +255,8 @@ void RegisterPages(Router& router, const Services& services) {
   router.Add("GET", "/healthz", [s](Request&) {
     core::Status st = s->articles.Ping();
     core::JsonWriter w;
-    w.BeginObject().Field("status", st.ok() ? "ok" : "unavailable").Field("store", st.ok()).EndObject();
+    w.BeginObject().Field("status", st.ok() ? "ok" : "unavailable").Field("store", st.ok());
+    w.Field("search", s->search.IndexReady() ? "ready" : "building").EndObject();
     Response r = Response::Json(st.ok() ? 200 : 503, w.Take());
     r.Header("Cache-Control", "no-store");
     return r;

@@ -71,10 +71,12 @@ void Server::Finish(const Request& req, Response& resp) {
 
 namespace {
 
+using QueuedFn = std::function<int()>;
+
 class Adapter final : public Poco::Net::HTTPRequestHandler {
  public:
-  Adapter(const Router& router, const ServerOptions& options, const Fallbacks& fallbacks)
-      : router_(router), options_(options), fallbacks_(fallbacks) {}
+  Adapter(const Router& router, const ServerOptions& options, const Fallbacks& fallbacks, const QueuedFn& queued)
+      : router_(router), options_(options), fallbacks_(fallbacks), queued_(queued) {}
 
   void handleRequest(Poco::Net::HTTPServerRequest& pr, Poco::Net::HTTPServerResponse& ps) override {
     auto start = std::chrono::steady_clock::now();
@@ -106,6 +108,9 @@ class Adapter final : public Poco::Net::HTTPRequestHandler {
       resp = Dispatch(req);
     }
     Server::Finish(req, resp);
+    // Fairness: a keep-alive connection holds its thread; when other connections wait for one, this
+    // connection closes after its response so that they get a turn.
+    if (queued_ && queued_() > 0) resp.Header("Connection", "close");
     Send(req, resp, ps);
     if (options_.access_log) {
       auto ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
@@ -199,20 +204,22 @@ class Adapter final : public Poco::Net::HTTPRequestHandler {
   const Router& router_;
   const ServerOptions& options_;
   const Fallbacks& fallbacks_;
+  const QueuedFn& queued_;
 };
 
 class Factory final : public Poco::Net::HTTPRequestHandlerFactory {
  public:
-  Factory(const Router& router, const ServerOptions& options, const Fallbacks& fallbacks)
-      : router_(router), options_(options), fallbacks_(fallbacks) {}
+  Factory(const Router& router, const ServerOptions& options, const Fallbacks& fallbacks, QueuedFn queued)
+      : router_(router), options_(options), fallbacks_(fallbacks), queued_(std::move(queued)) {}
   Poco::Net::HTTPRequestHandler* createRequestHandler(const Poco::Net::HTTPServerRequest&) override {
-    return new Adapter(router_, options_, fallbacks_);
+    return new Adapter(router_, options_, fallbacks_, queued_);
   }
 
  private:
   const Router& router_;
   const ServerOptions& options_;
   const Fallbacks& fallbacks_;
+  QueuedFn queued_;
 };
 
 }  // namespace
@@ -247,8 +254,10 @@ core::Status Server::Start() {
     params->setTimeout(Poco::Timespan(30, 0));
     params->setServerName("Entraide");
     impl_->pool = std::make_unique<Poco::ThreadPool>(2, impl_->options.threads + 2, 60);
+    Impl* impl = impl_.get();
+    auto queued = [impl]() { return impl->server ? impl->server->queuedConnections() : 0; };
     impl_->server = std::make_unique<Poco::Net::HTTPServer>(
-        new Factory(impl_->router, impl_->options, impl_->fallbacks), *impl_->pool, socket, params);
+        new Factory(impl_->router, impl_->options, impl_->fallbacks, queued), *impl_->pool, socket, params);
     impl_->server->start();
   } catch (const Poco::Exception& e) {
     return core::Unavailable("cannot listen on " + impl_->options.host + ":" + std::to_string(impl_->options.port) +

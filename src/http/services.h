@@ -6,6 +6,7 @@
 #include "http/static_files.h"
 #include "i18n/catalog.h"
 #include "kb/article_service.h"
+#include "kb/search_service.h"
 #include "view/renderer.h"
 
 namespace entraide::http {
@@ -18,6 +19,7 @@ struct SiteInfo {
 
 struct Services {
   kb::ArticleService& articles;
+  kb::SearchService& search;
   const view::Renderer& views;
   const i18n::Catalogs& catalogs;
   const StaticFiles& static_files;

@@ -210,6 +210,7 @@ Status ArticleRepository::Upsert(const ArticleRecord& a) {
       if (!*more) break;
     }
   }
+  ENTRAIDE_RETURN_IF_ERROR(IndexQueue(db_).Enqueue("article", id));
   auto del = db_.Prepare("DELETE FROM article_tags WHERE article_id = ?");
   if (!del.ok()) return del.status();
   ENTRAIDE_RETURN_IF_ERROR((*del)->Bind(1, id).Run());
@@ -224,7 +225,106 @@ Status ArticleRepository::Upsert(const ArticleRecord& a) {
 Status ArticleRepository::SetPublished(int64_t id, bool published) {
   auto st = db_.Prepare("UPDATE articles SET published = ? WHERE id = ?");
   if (!st.ok()) return st.status();
-  return (*st)->Bind(1, published).Bind(2, id).Run();
+  ENTRAIDE_RETURN_IF_ERROR((*st)->Bind(1, published).Bind(2, id).Run());
+  return IndexQueue(db_).Enqueue("article", id);
+}
+
+StatusOr<std::optional<ArticleRecord>> ArticleRepository::FindById(int64_t id) {
+  auto st = db_.Prepare(
+      "SELECT id, lang, slug, key, title, category, summary, updated, draft, published, plain FROM articles "
+      "WHERE id = ?");
+  if (!st.ok()) return st.status();
+  std::optional<ArticleRecord> found;
+  {
+    StatementScope q(*st);
+    q->Bind(1, id);
+    auto row = q->Step();
+    if (!row.ok()) return row.status();
+    if (!*row) return found;
+    ArticleRecord a;
+    a.id = q->ColumnInt(0);
+    a.lang = q->ColumnText(1);
+    a.slug = q->ColumnText(2);
+    a.key = q->ColumnText(3);
+    a.title = q->ColumnText(4);
+    a.category = q->ColumnText(5);
+    a.summary = q->ColumnText(6);
+    a.updated = q->ColumnText(7);
+    a.draft = q->ColumnInt(8) != 0;
+    a.published = q->ColumnInt(9) != 0;
+    a.plain = q->ColumnText(10);
+    found = std::move(a);
+  }
+  auto tags = TagsOf(id);
+  if (!tags.ok()) return tags.status();
+  found->tags = std::move(tags).value();
+  return found;
+}
+
+Status ArticleRepository::ForEachServed(const std::function<Status(const ArticleRecord&)>& fn) {
+  std::vector<int64_t> ids;
+  {
+    auto st = db_.Prepare("SELECT id FROM articles WHERE published = 1 AND draft = 0 ORDER BY id");
+    if (!st.ok()) return st.status();
+    StatementScope q(*st);
+    while (true) {
+      auto row = q->Step();
+      if (!row.ok()) return row.status();
+      if (!*row) break;
+      ids.push_back(q->ColumnInt(0));
+    }
+  }
+  for (int64_t id : ids) {
+    auto a = FindById(id);
+    if (!a.ok()) return a.status();
+    if (*a) ENTRAIDE_RETURN_IF_ERROR(fn(**a));
+  }
+  return Status::Ok();
+}
+
+Status IndexQueue::Enqueue(const std::string& kind, int64_t item_id) {
+  auto st = db_.Prepare("INSERT INTO index_queue (kind, item_id) VALUES (?, ?)");
+  if (!st.ok()) return st.status();
+  return (*st)->Bind(1, kind).Bind(2, item_id).Run();
+}
+
+StatusOr<std::vector<IndexQueueItem>> IndexQueue::Pending(int limit) {
+  auto st = db_.Prepare("SELECT id, kind, item_id FROM index_queue ORDER BY id LIMIT ?");
+  if (!st.ok()) return st.status();
+  StatementScope q(*st);
+  q->Bind(1, limit);
+  std::vector<IndexQueueItem> out;
+  while (true) {
+    auto row = q->Step();
+    if (!row.ok()) return row.status();
+    if (!*row) break;
+    out.push_back({q->ColumnInt(0), q->ColumnText(1), q->ColumnInt(2)});
+  }
+  return out;
+}
+
+Status IndexQueue::DeleteUpTo(int64_t id) {
+  auto st = db_.Prepare("DELETE FROM index_queue WHERE id <= ?");
+  if (!st.ok()) return st.status();
+  return (*st)->Bind(1, id).Run();
+}
+
+StatusOr<int64_t> IndexQueue::MaxId() {
+  auto st = db_.Prepare("SELECT coalesce(max(id), 0) FROM index_queue");
+  if (!st.ok()) return st.status();
+  StatementScope q(*st);
+  auto row = q->Step();
+  if (!row.ok()) return row.status();
+  return q->ColumnInt(0);
+}
+
+StatusOr<int64_t> IndexQueue::Count() {
+  auto st = db_.Prepare("SELECT count(*) FROM index_queue");
+  if (!st.ok()) return st.status();
+  StatementScope q(*st);
+  auto row = q->Step();
+  if (!row.ok()) return row.status();
+  return q->ColumnInt(0);
 }
 
 Status ArticleRepository::ReplaceCategories(const std::vector<CategoryRecord>& categories) {

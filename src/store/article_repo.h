@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -41,6 +42,26 @@ struct StoredVersion {
   bool published = true;
 };
 
+struct IndexQueueItem {
+  int64_t id = 0;
+  std::string kind;
+  int64_t item_id = 0;
+};
+
+// The index queue: rows written with the change that causes them (Upsert and SetPublished enqueue).
+class IndexQueue {
+ public:
+  explicit IndexQueue(Database& db) : db_(db) {}
+  Status Enqueue(const std::string& kind, int64_t item_id);
+  StatusOr<std::vector<IndexQueueItem>> Pending(int limit);
+  Status DeleteUpTo(int64_t id);
+  StatusOr<int64_t> MaxId();
+  StatusOr<int64_t> Count();
+
+ private:
+  Database& db_;
+};
+
 struct ArticleFilter {
   std::string lang;      // required
   std::string category;  // optional
@@ -71,6 +92,11 @@ class ArticleRepository {
 
   Status ReplaceCategories(const std::vector<CategoryRecord>& categories);
   StatusOr<std::vector<CategoryRecord>> Categories();
+
+  // Any article by id, published or not (the index worker decides to index or delete it).
+  StatusOr<std::optional<ArticleRecord>> FindById(int64_t id);
+  // Calls `fn` for every served article, with its plain text in `plain` (for a full reindex).
+  Status ForEachServed(const std::function<Status(const ArticleRecord&)>& fn);
 
   // A counter bumped by every import that changed something; lets readers cache by generation.
   StatusOr<int64_t> ContentGeneration();

@@ -1,0 +1,20 @@
+#include "kb/search_service.h"
+
+#include "search/index.h"
+
+namespace entraide::kb {
+
+SearchService::SearchService(const std::string& data_dir, search::Resources resources)
+    : data_dir_(data_dir), resources_(std::move(resources)),
+      searcher_(std::make_unique<search::Searcher>(data_dir, resources_)) {}
+
+core::StatusOr<SearchResult> SearchService::Search(const SearchRequest& request) { return searcher_->Search(request); }
+
+core::StatusOr<std::vector<SearchHit>> SearchService::Suggest(const std::string& q, const std::string& lang,
+                                                              int limit) {
+  return searcher_->Suggest(q, lang, limit);
+}
+
+bool SearchService::IndexReady() const { return search::IndexExists(data_dir_); }
+
+}  // namespace entraide::kb

@@ -1,0 +1,87 @@
+#include "kb/search_sync.h"
+
+#include "search/index.h"
+
+namespace entraide::kb {
+
+search::Document ArticleDocument(const store::ArticleRecord& a) {
+  search::Document d;
+  d.id = "article:" + std::to_string(a.id);
+  d.kind = "article";
+  d.lang = a.lang;
+  d.key = a.key;
+  d.slug = a.slug;
+  d.title = a.title;
+  d.summary = a.summary;
+  d.body = a.plain;
+  d.category = a.category;
+  d.url = "/" + a.lang + "/articles/" + a.slug;
+  d.updated = a.updated;
+  d.tags = a.tags;
+  return d;
+}
+
+core::StatusOr<SyncReport> DrainIndexQueue(store::Database& db, const std::string& data_dir,
+                                           const search::Resources& resources) {
+  SyncReport report;
+  store::IndexQueue queue(db);
+  auto pending = queue.Pending(1000);
+  if (!pending.ok()) return pending.status();
+  if (pending->empty()) return report;
+  auto indexer = search::Indexer::Open(data_dir, resources);
+  if (!indexer.ok()) return indexer.status();
+  store::ArticleRepository repo(db);
+  while (!pending->empty()) {
+    int64_t last = 0;
+    for (const auto& item : *pending) {
+      last = item.id;
+      if (item.kind != "article") continue;
+      auto a = repo.FindById(item.item_id);
+      if (!a.ok()) return a.status();
+      std::string id = "article:" + std::to_string(item.item_id);
+      if (*a && (*a)->published && !(*a)->draft) {
+        ENTRAIDE_RETURN_IF_ERROR((*indexer)->Upsert(ArticleDocument(**a)));
+        ++report.indexed;
+      } else {
+        ENTRAIDE_RETURN_IF_ERROR((*indexer)->Delete(id));
+        ++report.deleted;
+      }
+    }
+    // Commit the index before forgetting the rows: a crash in between only means doing them again.
+    ENTRAIDE_RETURN_IF_ERROR((*indexer)->Commit());
+    ENTRAIDE_RETURN_IF_ERROR(queue.DeleteUpTo(last));
+    pending = queue.Pending(1000);
+    if (!pending.ok()) return pending.status();
+  }
+  return report;
+}
+
+core::StatusOr<int> RebuildIndex(store::Database& db, const std::string& data_dir, const search::Resources& resources,
+                                 const std::function<void(int, int)>& progress, bool wait_for_lock) {
+  auto rebuild = search::Rebuild::Begin(data_dir, resources, wait_for_lock);
+  if (!rebuild.ok()) return rebuild.status();
+  store::IndexQueue queue(db);
+  auto max_id = queue.MaxId();  // everything queued so far is covered by reading the articles now
+  if (!max_id.ok()) return max_id.status();
+  store::ArticleRepository repo(db);
+  int total = 0;
+  {
+    auto all = repo.ListServed({"en", "", "", 1 << 30});
+    auto fr = repo.ListServed({"fr", "", "", 1 << 30});
+    if (!all.ok()) return all.status();
+    if (!fr.ok()) return fr.status();
+    total = static_cast<int>(all->size() + fr->size());
+  }
+  int done = 0;
+  ENTRAIDE_RETURN_IF_ERROR(repo.ForEachServed([&](const store::ArticleRecord& a) {
+    ENTRAIDE_RETURN_IF_ERROR((*rebuild)->Add(ArticleDocument(a)));
+    ++done;
+    if (progress) progress(done, total);
+    return core::Status::Ok();
+  }));
+  ENTRAIDE_RETURN_IF_ERROR((*rebuild)->Finish());
+  ENTRAIDE_RETURN_IF_ERROR(queue.DeleteUpTo(*max_id));
+  return done;
+}
+
+}  // namespace entraide::kb

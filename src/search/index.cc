@@ -1,0 +1,293 @@
+#include "search/index.h"
+
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+#include <xapian.h>
+
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "core/strings.h"
+#include "search/codec.h"
+#include "search/text.h"
+
+namespace entraide::search {
+namespace fs = std::filesystem;
+
+std::string StubPath(const std::string& data_dir) { return data_dir + "/xapian"; }
+
+bool IndexExists(const std::string& data_dir) {
+  std::error_code ec;
+  return fs::is_regular_file(StubPath(data_dir), ec);
+}
+
+namespace {
+
+// The writer lock: flock on data_dir/xapian.lock, released when the fd closes.
+class WriterLock {
+ public:
+  static core::StatusOr<std::unique_ptr<WriterLock>> Take(const std::string& data_dir, bool wait) {
+    std::string path = data_dir + "/xapian.lock";
+    int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    if (fd < 0) return core::Unavailable("cannot open " + path);
+    if (::flock(fd, wait ? LOCK_EX : (LOCK_EX | LOCK_NB)) != 0) {
+      ::close(fd);
+      return core::Unavailable("another process is writing the search index");
+    }
+    return std::unique_ptr<WriterLock>(new WriterLock(fd));
+  }
+  ~WriterLock() { ::close(fd_); }
+
+ private:
+  explicit WriterLock(int fd) : fd_(fd) {}
+  int fd_;
+};
+
+std::string ReadStubTarget(const std::string& data_dir) {
+  std::ifstream in(StubPath(data_dir));
+  std::string line;
+  while (std::getline(in, line)) {
+    auto l = core::Trim(line);
+    if (core::StartsWith(l, "auto ")) return std::string(core::Trim(l.substr(5)));
+  }
+  return "";
+}
+
+class Builder {
+ public:
+  explicit Builder(const Resources& resources) : resources_(resources) {
+    for (const auto& [lang, words] : resources.stopwords) {
+      auto stopper = std::make_unique<Xapian::SimpleStopper>();
+      for (const auto& w : words) stopper->add(w);
+      stoppers_[lang] = std::move(stopper);
+    }
+  }
+
+  Xapian::Document Build(const Document& d, Xapian::WritableDatabase& db) {
+    Xapian::TermGenerator tg;
+    tg.set_database(db);
+    tg.set_flags(Xapian::TermGenerator::FLAG_SPELLING);
+    tg.set_stemmer(Xapian::Stem(d.lang == "fr" ? "french" : "english"));
+    tg.set_stemming_strategy(Xapian::TermGenerator::STEM_SOME);
+    auto stopper = stoppers_.find(d.lang);
+    if (stopper != stoppers_.end()) {
+      tg.set_stopper(stopper->second.get());
+      tg.set_stopper_strategy(Xapian::TermGenerator::STOP_STEMMED);
+    }
+    Xapian::Document doc;
+    tg.set_document(doc);
+    std::string title = StripAccents(d.title);
+    tg.index_text(title, 12);  // the title weighs more than the body
+    tg.index_text(title, 1, kPrefixTitle);
+    tg.increase_termpos();
+    tg.index_text(StripAccents(d.summary), 4);
+    tg.increase_termpos();
+    for (const auto& t : d.tags) {
+      tg.index_text(core::ReplaceAll(t, "-", " "), 4);
+      tg.increase_termpos();
+    }
+    std::string body = StripAccents(d.body);
+    tg.index_text(body);
+    // Synonyms at index time: a document that says "courriel" is also found by "email", and the other way.
+    std::string folded = " " + FoldForCompare(d.title + " " + d.summary + " " + d.body) + " ";
+    for (auto& c : folded)
+      if (!(static_cast<unsigned char>(c) >= 0x80 || std::isalnum(static_cast<unsigned char>(c)))) c = ' ';
+    for (const auto& group : resources_.synonyms) {
+      bool present = false;
+      for (const auto& member : group) {
+        std::string needle = " " + member + " ";
+        for (auto& c : needle)
+          if (!(static_cast<unsigned char>(c) >= 0x80 || std::isalnum(static_cast<unsigned char>(c)))) c = ' ';
+        if (folded.find(needle) != std::string::npos) {
+          present = true;
+          break;
+        }
+      }
+      if (!present) continue;
+      tg.increase_termpos();
+      for (const auto& member : group) tg.index_text_without_positions(member, 1);
+    }
+    doc.add_boolean_term(kPrefixId + d.id);
+    doc.add_boolean_term(kPrefixLang + d.lang);
+    doc.add_boolean_term(kPrefixKind + d.kind);
+    doc.add_boolean_term(std::string("XKEY") + d.kind + ":" + d.key);
+    if (!d.category.empty()) doc.add_boolean_term(kPrefixCategory + d.category);
+    for (const auto& t : d.tags) doc.add_boolean_term(kPrefixTag + t);
+    doc.add_value(kSlotUpdated, core::ReplaceAll(d.updated, "-", ""));
+    doc.add_value(kSlotCategory, d.category);
+    doc.add_value(kSlotLang, d.lang);
+    doc.add_value(kSlotKind, d.kind);
+    doc.add_value(kSlotKey, d.kind + ":" + d.key);
+    doc.add_value(kSlotTags, core::Join(d.tags, "\x1f"));
+    doc.set_data(EncodeDocument(d));
+    return doc;
+  }
+
+  void AddSynonyms(Xapian::WritableDatabase& db) {
+    for (const auto& group : resources_.synonyms) {
+      for (const auto& a : group) {
+        if (a.find(' ') != std::string::npos) continue;
+        db.clear_synonyms(a);
+        for (const auto& b : group)
+          if (a != b && b.find(' ') == std::string::npos) db.add_synonym(a, b);
+      }
+    }
+  }
+
+ private:
+  const Resources& resources_;
+  std::map<std::string, std::unique_ptr<Xapian::SimpleStopper>> stoppers_;
+};
+
+core::Status XapianError(const std::string& what, const Xapian::Error& e) {
+  std::string type = e.get_type();
+  if (type == "DatabaseLockError" || type == "DatabaseOpeningError" || type == "DatabaseNotFoundError")
+    return core::Unavailable(what + ": " + e.get_description());
+  return core::Internal(what + ": " + e.get_description());
+}
+
+}  // namespace
+
+struct Indexer::Impl {
+  std::unique_ptr<WriterLock> lock;
+  std::unique_ptr<Builder> builder;
+  Xapian::WritableDatabase db;
+};
+
+Indexer::Indexer() : impl_(new Impl) {}
+Indexer::~Indexer() = default;
+
+core::StatusOr<std::unique_ptr<Indexer>> Indexer::Open(const std::string& data_dir, const Resources& resources) {
+  auto lock = WriterLock::Take(data_dir, false);
+  if (!lock.ok()) return lock.status();
+  std::string target = ReadStubTarget(data_dir);
+  if (target.empty()) return core::NotFound("no search index yet in " + data_dir);
+  std::unique_ptr<Indexer> ix(new Indexer);
+  ix->impl_->lock = std::move(lock).value();
+  ix->impl_->builder = std::make_unique<Builder>(resources);
+  try {
+    ix->impl_->db = Xapian::WritableDatabase(data_dir + "/" + target, Xapian::DB_OPEN);
+  } catch (const Xapian::Error& e) {
+    return XapianError("open index", e);
+  }
+  return ix;
+}
+
+core::Status Indexer::Upsert(const Document& d) {
+  try {
+    impl_->db.replace_document(kPrefixId + d.id, impl_->builder->Build(d, impl_->db));
+  } catch (const Xapian::Error& e) {
+    return XapianError("index " + d.id, e);
+  }
+  return core::Status::Ok();
+}
+
+core::Status Indexer::Delete(const std::string& id) {
+  try {
+    impl_->db.delete_document(kPrefixId + id);
+  } catch (const Xapian::Error& e) {
+    return XapianError("delete " + id, e);
+  }
+  return core::Status::Ok();
+}
+
+core::Status Indexer::Commit() {
+  try {
+    impl_->db.commit();
+  } catch (const Xapian::Error& e) {
+    return XapianError("commit", e);
+  }
+  return core::Status::Ok();
+}
+
+struct Rebuild::Impl {
+  std::string data_dir, dir_name;
+  std::unique_ptr<WriterLock> lock;
+  std::unique_ptr<Builder> builder;
+  Xapian::WritableDatabase db;
+  bool finished = false;
+};
+
+Rebuild::Rebuild() : impl_(new Impl) {}
+
+Rebuild::~Rebuild() {
+  if (impl_ && !impl_->finished && !impl_->dir_name.empty()) {
+    try {
+      impl_->db.close();
+    } catch (...) {
+    }
+    std::error_code ec;
+    fs::remove_all(impl_->data_dir + "/" + impl_->dir_name, ec);
+  }
+}
+
+core::StatusOr<std::unique_ptr<Rebuild>> Rebuild::Begin(const std::string& data_dir, const Resources& resources,
+                                                        bool wait) {
+  auto lock = WriterLock::Take(data_dir, wait);
+  if (!lock.ok()) return lock.status();
+  std::unique_ptr<Rebuild> rb(new Rebuild);
+  rb->impl_->data_dir = data_dir;
+  rb->impl_->lock = std::move(lock).value();
+  rb->impl_->builder = std::make_unique<Builder>(resources);
+  // Remove folders left by an interrupted rebuild (anything not named by the stub).
+  std::string live = ReadStubTarget(data_dir);
+  std::error_code ec;
+  int next = 1;
+  for (const auto& e : fs::directory_iterator(data_dir, ec)) {
+    std::string name = e.path().filename().string();
+    if (!core::StartsWith(name, "xapian-") || !e.is_directory()) continue;
+    try {
+      next = std::max(next, std::stoi(name.substr(7)) + 1);
+    } catch (...) {
+    }
+    if (name != live) fs::remove_all(e.path(), ec);
+  }
+  rb->impl_->dir_name = "xapian-" + std::to_string(next);
+  try {
+    rb->impl_->db = Xapian::WritableDatabase(data_dir + "/" + rb->impl_->dir_name, Xapian::DB_CREATE_OR_OVERWRITE);
+    rb->impl_->builder->AddSynonyms(rb->impl_->db);
+  } catch (const Xapian::Error& e) {
+    return XapianError("create index", e);
+  }
+  return rb;
+}
+
+core::Status Rebuild::Add(const Document& d) {
+  try {
+    impl_->db.replace_document(kPrefixId + d.id, impl_->builder->Build(d, impl_->db));
+  } catch (const Xapian::Error& e) {
+    return XapianError("index " + d.id, e);
+  }
+  return core::Status::Ok();
+}
+
+core::Status Rebuild::Finish() {
+  try {
+    impl_->db.commit();
+    impl_->db.close();
+  } catch (const Xapian::Error& e) {
+    return XapianError("commit rebuild", e);
+  }
+  std::string old = ReadStubTarget(impl_->data_dir);
+  std::string tmp = StubPath(impl_->data_dir) + ".tmp";
+  {
+    std::ofstream out(tmp, std::ios::trunc);
+    out << "auto " << impl_->dir_name << "\n";
+    out.flush();
+    if (!out) return core::Unavailable("cannot write " + tmp);
+  }
+  if (std::rename(tmp.c_str(), StubPath(impl_->data_dir).c_str()) != 0)
+    return core::Unavailable("cannot swap in the new index: " + std::string(strerror(errno)));
+  impl_->finished = true;
+  if (!old.empty() && old != impl_->dir_name) {
+    std::error_code ec;
+    fs::remove_all(impl_->data_dir + "/" + old, ec);  // readers that still hold it keep their open files
+  }
+  return core::Status::Ok();
+}
+
+}  // namespace entraide::search

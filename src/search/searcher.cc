@@ -1,0 +1,466 @@
+#include "search/searcher.h"
+
+#include <sys/stat.h>
+
+#include <xapian.h>
+
+#include <algorithm>
+#include <fstream>
+#include <mutex>
+#include <set>
+
+#include "core/escape.h"
+#include "core/log.h"
+#include "core/strings.h"
+#include "search/codec.h"
+#include "search/document.h"
+#include "search/index.h"
+#include "search/text.h"
+
+namespace entraide::search {
+namespace {
+
+// Counts the tags of matching documents (a document has several, joined in one value).
+class TagSpy : public Xapian::MatchSpy {
+ public:
+  void operator()(const Xapian::Document& doc, double) override {
+    std::string v = doc.get_value(kSlotTags);
+    if (v.empty()) return;
+    for (const auto& t : core::Split(v, '\x1f', true)) ++counts_[t];
+  }
+  const std::map<std::string, int64_t>& counts() const { return counts_; }
+
+ private:
+  std::map<std::string, int64_t> counts_;
+};
+
+std::map<std::string, int64_t> SpyCounts(const Xapian::ValueCountMatchSpy& spy) {
+  std::map<std::string, int64_t> out;
+  for (auto it = spy.values_begin(); it != spy.values_end(); ++it)
+    if (!(*it).empty()) out[*it] = it.get_termfreq();
+  return out;
+}
+
+const char* StemmerName(const std::string& lang) { return lang == "fr" ? "french" : "english"; }
+
+}  // namespace
+
+core::StatusOr<std::string> CleanQuery(const std::string& q) {
+  if (!core::IsValidUtf8(q)) return core::InvalidArgument("the search text is not valid UTF-8");
+  if (q.size() > kMaxQueryBytes)
+    return core::InvalidArgument("the search text is longer than " + std::to_string(kMaxQueryBytes) + " characters");
+  std::string out = q;
+  for (char& c : out)
+    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) c = ' ';
+  return std::string(core::Trim(out));
+}
+
+struct Searcher::Impl {
+  std::string data_dir;
+  const Resources& resources;
+  std::map<std::string, std::unique_ptr<Xapian::SimpleStopper>> stoppers;
+
+  std::mutex mu;
+  struct Handle {
+    Xapian::Database db;
+    std::string target;
+  };
+  std::vector<std::unique_ptr<Handle>> free;
+  std::string target;  // what the stub names now
+  struct timespec stub_mtime {};
+
+  Impl(std::string dir, const Resources& r) : data_dir(std::move(dir)), resources(r) {
+    for (const auto& [lang, words] : r.stopwords) {
+      auto s = std::make_unique<Xapian::SimpleStopper>();
+      for (const auto& w : words) s->add(w);
+      stoppers[lang] = std::move(s);
+    }
+  }
+
+  // The folder the stub names, re-read when the stub file changes.
+  std::string CurrentTarget() {
+    struct stat st{};
+    if (::stat(StubPath(data_dir).c_str(), &st) != 0) return "";
+    std::lock_guard<std::mutex> lock(mu);
+    if (st.st_mtim.tv_sec != stub_mtime.tv_sec || st.st_mtim.tv_nsec != stub_mtime.tv_nsec || target.empty()) {
+      std::ifstream in(StubPath(data_dir));
+      std::string line, found;
+      while (std::getline(in, line))
+        if (core::StartsWith(line, "auto ")) found = std::string(core::Trim(line.substr(5)));
+      target = found;
+      stub_mtime = st.st_mtim;
+    }
+    return target;
+  }
+
+  core::StatusOr<std::unique_ptr<Handle>> Acquire() {
+    std::string now = CurrentTarget();
+    if (now.empty()) return core::Unavailable("the search index is being built; try again in a moment");
+    std::unique_ptr<Handle> h;
+    {
+      std::lock_guard<std::mutex> lock(mu);
+      while (!free.empty()) {
+        auto candidate = std::move(free.back());
+        free.pop_back();
+        if (candidate->target == now) {
+          h = std::move(candidate);
+          break;
+        }
+      }
+    }
+    try {
+      if (h) {
+        h->db.reopen();
+      } else {
+        h = std::make_unique<Handle>();
+        h->db = Xapian::Database(data_dir + "/" + now);
+        h->target = now;
+      }
+    } catch (const Xapian::Error& e) {
+      return core::Unavailable("search index: " + e.get_description());
+    }
+    return h;
+  }
+
+  void Release(std::unique_ptr<Handle> h) {
+    std::lock_guard<std::mutex> lock(mu);
+    if (free.size() < 64) free.push_back(std::move(h));
+  }
+
+  Xapian::QueryParser Parser(Xapian::Database& db, const std::string& lang) {
+    Xapian::QueryParser qp;
+    qp.set_database(db);
+    qp.set_stemmer(Xapian::Stem(StemmerName(lang)));
+    qp.set_stemming_strategy(Xapian::QueryParser::STEM_SOME);
+    auto s = stoppers.find(lang);
+    if (s != stoppers.end()) qp.set_stopper(s->second.get());
+    qp.set_default_op(Xapian::Query::OP_AND);
+    qp.add_prefix("title", kPrefixTitle);
+    return qp;
+  }
+
+  static constexpr unsigned kFlags = Xapian::QueryParser::FLAG_PHRASE | Xapian::QueryParser::FLAG_BOOLEAN |
+                                     Xapian::QueryParser::FLAG_LOVEHATE |
+                                     Xapian::QueryParser::FLAG_AUTO_SYNONYMS;
+
+  // One query per language, each filtered to its language's documents.
+  // "Did you mean": each word that is not in the index at all is replaced by the closest indexed word
+  // (Xapian's spelling data, from both languages). Words that exist are never "corrected".
+  static std::string Correct(Xapian::Database& db, const std::string& folded) {
+    std::string out;
+    bool changed = false;
+    size_t pos = 0;
+    for (const auto& w : SplitWords(folded)) {
+      out.append(folded, pos, w.begin - pos);
+      std::string original = folded.substr(w.begin, w.end - w.begin);
+      pos = w.end;
+      bool is_operator = original == "OR" || original == "AND" || original == "NOT";
+      if (is_operator || w.folded.size() < 3 || db.term_exists(w.folded)) {
+        out += original;
+        continue;
+      }
+      // Short words get one edit at most: "migrer" must not become "signer".
+      unsigned max_edits = w.folded.size() < 7 ? 1 : 2;
+      std::string suggestion = db.get_spelling_suggestion(w.folded, max_edits);
+      if (suggestion.empty()) {
+        out += original;
+      } else {
+        out += suggestion;
+        changed = true;
+      }
+    }
+    out.append(folded, pos, std::string::npos);
+    return changed ? out : std::string();
+  }
+
+  // Words of the query that are not stop words in any of `langs` (operators excluded).
+  int ContentWords(const std::string& folded, const std::vector<std::string>& langs) const {
+    int n = 0;
+    for (const auto& w : SplitWords(folded)) {
+      bool stop = w.folded == "or" || w.folded == "and" || w.folded == "not";
+      for (const auto& lang : langs) {
+        auto it = resources.stopwords.find(lang);
+        if (it != resources.stopwords.end() && it->second.count(w.folded)) stop = true;
+      }
+      if (!stop) ++n;
+    }
+    return n;
+  }
+
+  Xapian::Query ParseAll(Xapian::Database& db, const std::string& folded, const std::vector<std::string>& langs,
+                         Xapian::Query::op default_op) {
+    std::vector<Xapian::Query> parts;
+    for (const auto& lang : langs) {
+      Xapian::QueryParser qp = Parser(db, lang);
+      qp.set_default_op(default_op);
+      Xapian::Query q, title;
+      try {
+        q = qp.parse_query(folded, kFlags);
+      } catch (const Xapian::QueryParserError&) {
+        // Unbalanced quotes or dangling operators: read the words plainly.
+        q = qp.parse_query(folded, 0);
+      }
+      if (q.empty()) continue;
+      // Words found in a title count more: BM25 saturates repeated terms, so the title is a field of its
+      // own whose matches add weight to the documents the main query found.
+      qp.set_default_op(Xapian::Query::OP_OR);
+      try {
+        title = qp.parse_query(folded, 0, kPrefixTitle);
+      } catch (const Xapian::QueryParserError&) {
+      }
+      if (!title.empty())
+        q = Xapian::Query(Xapian::Query::OP_AND_MAYBE, q, Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, title, 4.0));
+      parts.emplace_back(Xapian::Query::OP_FILTER, q, Xapian::Query(kPrefixLang + lang));
+    }
+    if (parts.empty()) return Xapian::Query();
+    return Xapian::Query(Xapian::Query::OP_OR, parts.begin(), parts.end());
+  }
+
+  std::string Snippet(const Document& d, const Xapian::Query& query) {
+    std::set<std::string> terms;
+    for (auto it = query.get_unique_terms_begin(); it != query.get_unique_terms_end(); ++it) terms.insert(*it);
+    Xapian::Stem stem(StemmerName(d.lang));
+    std::string text = d.body.empty() ? d.summary : d.body;
+    auto words = SplitWords(text);
+    if (words.empty()) return core::HtmlEscape(d.summary);
+    std::vector<bool> hit(words.size());
+    for (size_t i = 0; i < words.size(); ++i) {
+      const std::string& w = words[i].folded;
+      hit[i] = terms.count(w) || terms.count("Z" + stem(w));
+    }
+    const size_t kWindow = 28;
+    size_t best = 0, best_count = 0, count = 0;
+    for (size_t i = 0; i < words.size(); ++i) {
+      if (hit[i]) ++count;
+      if (i >= kWindow && hit[i - kWindow]) --count;
+      if (count > best_count) {
+        best_count = count;
+        best = i + 1 > kWindow ? i + 1 - kWindow : 0;
+      }
+    }
+    if (best_count == 0) {
+      // No body word matched (a title or synonym match): the summary says best what it is about.
+      if (!d.summary.empty()) return core::HtmlEscape(d.summary);
+      best = 0;
+    } else {
+      // Start a few words before the first match of the best window, so the match reads in context.
+      size_t first = best;
+      while (first < words.size() && !hit[first]) ++first;
+      best = first > 4 ? first - 4 : 0;
+    }
+    size_t end_word = std::min(words.size(), best + kWindow);
+    std::string out;
+    if (best > 0) out += "… ";
+    size_t pos = words[best].begin;
+    for (size_t i = best; i < end_word; ++i) {
+      out += core::HtmlEscape(std::string_view(text).substr(pos, words[i].begin - pos));
+      std::string_view w = std::string_view(text).substr(words[i].begin, words[i].end - words[i].begin);
+      if (hit[i]) out += "<mark>" + core::HtmlEscape(w) + "</mark>";
+      else out += core::HtmlEscape(w);
+      pos = words[i].end;
+    }
+    if (end_word < words.size()) out += " …";
+    return core::ReplaceAll(out, "\n", " ");
+  }
+
+  // The visitor's version of an item, when the hit is in another language.
+  std::optional<Document> VisitorVersion(Xapian::Database& db, const Document& d, const std::string& visitor) {
+    Xapian::Enquire enq(db);
+    enq.set_query(Xapian::Query(Xapian::Query::OP_AND, Xapian::Query("XKEY" + d.kind + ":" + d.key),
+                                Xapian::Query(kPrefixLang + visitor)));
+    Xapian::MSet m = enq.get_mset(0, 1);
+    if (m.empty()) return std::nullopt;
+    return DecodeDocument(m.begin().get_document().get_data());
+  }
+
+  core::StatusOr<SearchResult> Run(Xapian::Database& db, const SearchRequest& req, const std::string& folded) {
+    SearchResult result;
+    result.query = req.q;
+    std::vector<std::string> langs;
+    if (req.lang.empty()) langs = {"en", "fr"};
+    else langs = {req.lang};
+
+    std::vector<Xapian::Query> filters;
+    if (!req.category.empty()) filters.emplace_back(kPrefixCategory + req.category);
+    if (!req.tag.empty()) filters.emplace_back(kPrefixTag + req.tag);
+    if (!req.kind.empty()) filters.emplace_back(kPrefixKind + req.kind);
+    if (!req.lang.empty()) filters.emplace_back(kPrefixLang + req.lang);
+    auto apply_filters = [&](Xapian::Query q) {
+      for (const auto& f : filters) q = Xapian::Query(Xapian::Query::OP_FILTER, q, f);
+      return q;
+    };
+
+    Xapian::Query query;
+    bool browse = folded.empty();
+    if (browse) {
+      if (filters.empty()) return result;  // nothing asked
+      query = apply_filters(Xapian::Query::MatchAll);
+    } else {
+      query = ParseAll(db, folded, langs, Xapian::Query::OP_AND);
+      if (query.empty()) return result;
+      query = apply_filters(query);
+    }
+
+    auto run = [&](const Xapian::Query& q, SearchResult& r) {
+      Xapian::Enquire enq(db);
+      enq.set_query(q);
+      enq.set_collapse_key(kSlotKey);
+      if (browse) enq.set_sort_by_value_then_relevance(kSlotUpdated, true);
+      Xapian::ValueCountMatchSpy cat_spy(kSlotCategory), lang_spy(kSlotLang), kind_spy(kSlotKind);
+      TagSpy tag_spy;
+      enq.add_matchspy(&cat_spy);
+      enq.add_matchspy(&lang_spy);
+      enq.add_matchspy(&kind_spy);
+      enq.add_matchspy(&tag_spy);
+      int page = std::max(1, req.page);
+      int size = std::clamp(req.page_size, 1, 50);
+      Xapian::MSet mset = enq.get_mset(static_cast<Xapian::doccount>((page - 1) * size),
+                                       static_cast<Xapian::doccount>(size), db.get_doccount());
+      r.total = mset.get_matches_estimated();
+      r.page = page;
+      r.pages = static_cast<int>((r.total + size - 1) / size);
+      r.facets["category"] = SpyCounts(cat_spy);
+      r.facets["lang"] = SpyCounts(lang_spy);
+      r.facets["kind"] = SpyCounts(kind_spy);
+      r.facets["tag"] = tag_spy.counts();
+      for (auto it = mset.begin(); it != mset.end(); ++it) {
+        auto d = DecodeDocument(it.get_document().get_data());
+        if (!d) continue;
+        if (d->lang != req.visitor_lang && req.lang.empty()) {
+          if (auto v = VisitorVersion(db, *d, req.visitor_lang)) d = v;
+        }
+        Hit h;
+        h.kind = d->kind;
+        h.lang = d->lang;
+        h.key = d->key;
+        h.slug = d->slug;
+        h.title = d->title;
+        h.summary = d->summary;
+        h.category = d->category;
+        h.url = d->url;
+        h.updated = d->updated;
+        h.tags = d->tags;
+        h.score = it.get_percent();
+        h.snippet_html = browse ? core::HtmlEscape(d->summary) : Snippet(*d, q);
+        r.hits.push_back(std::move(h));
+      }
+    };
+    run(query, result);
+    if (browse) return result;
+
+    // Few or no article has every word: long natural questions rarely do. Widen to any of the words, with
+    // the documents that have all of them still ranked first.
+    auto widen = [&](const std::string& text, SearchResult& r) {
+      Xapian::Query all = ParseAll(db, text, langs, Xapian::Query::OP_AND);
+      Xapian::Query any = ParseAll(db, text, langs, Xapian::Query::OP_OR);
+      if (any.empty()) return;
+      Xapian::Query both = all.empty() ? any
+                                       : Xapian::Query(Xapian::Query::OP_OR,
+                                                       Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, all, 2.0), any);
+      SearchResult wider;
+      wider.query = req.q;
+      run(apply_filters(both), wider);
+      if (wider.total > r.total) {
+        wider.used_or = r.total == 0;
+        r = std::move(wider);
+      }
+    };
+    const int64_t and_total = result.total;
+    // Short queries keep AND's precision; a natural question (more than three words that are not stop
+    // words) or a query that AND barely answers is widened.
+    if (result.total < 3 || ContentWords(folded, langs) > 3) widen(folded, result);
+
+    std::string correction = Correct(db, folded);
+    if (!correction.empty()) {
+      result.suggestion = correction;
+      // Few results for the words as typed: show what the corrected words find, and say so.
+      if (and_total < 3) {
+        Xapian::Query corrected = ParseAll(db, correction, langs, Xapian::Query::OP_AND);
+        if (!corrected.empty()) {
+          SearchResult fixed;
+          fixed.query = req.q;
+          run(apply_filters(corrected), fixed);
+          if (fixed.total < 3) widen(correction, fixed);
+          if (fixed.total > 0 && (fixed.total >= result.total || and_total == 0)) {
+            fixed.suggestion = correction;
+            fixed.corrected = true;
+            result = std::move(fixed);
+          }
+        }
+      }
+    }
+    return result;
+  }
+};
+
+Searcher::Searcher(std::string data_dir, const Resources& resources)
+    : impl_(new Impl(std::move(data_dir), resources)) {}
+Searcher::~Searcher() = default;
+
+core::StatusOr<SearchResult> Searcher::Search(const SearchRequest& req) {
+  auto cleaned = CleanQuery(req.q);
+  if (!cleaned.ok()) return cleaned.status();
+  std::string folded = StripAccents(*cleaned);
+  for (int attempt = 0; attempt < 2; ++attempt) {
+    auto h = impl_->Acquire();
+    if (!h.ok()) return h.status();
+    try {
+      auto r = impl_->Run((*h)->db, req, folded);
+      impl_->Release(std::move(h).value());
+      return r;
+    } catch (const Xapian::DatabaseModifiedError&) {
+      continue;  // the index changed under us: reopen and retry once
+    } catch (const Xapian::Error& e) {
+      core::LogError("search: " + e.get_description());
+      return core::Unavailable("search failed; try again in a moment");
+    }
+  }
+  return core::Unavailable("the search index is changing; try again in a moment");
+}
+
+core::StatusOr<std::vector<Hit>> Searcher::Suggest(const std::string& q, const std::string& lang, int limit) {
+  auto cleaned = CleanQuery(q);
+  if (!cleaned.ok()) return cleaned.status();
+  std::vector<Hit> out;
+  std::string folded = StripAccents(*cleaned);
+  if (folded.empty()) return out;
+  auto h = impl_->Acquire();
+  if (!h.ok()) return h.status();
+  try {
+    Xapian::Database& db = (*h)->db;
+    Xapian::QueryParser qp = impl_->Parser(db, lang);
+    qp.set_stemming_strategy(Xapian::QueryParser::STEM_NONE);
+    Xapian::Query title;
+    try {
+      title = qp.parse_query(folded, Xapian::QueryParser::FLAG_PARTIAL | Xapian::QueryParser::FLAG_DEFAULT,
+                             kPrefixTitle);
+    } catch (const Xapian::QueryParserError&) {
+      title = qp.parse_query(folded, 0, kPrefixTitle);
+    }
+    Xapian::Enquire enq(db);
+    enq.set_query(Xapian::Query(Xapian::Query::OP_FILTER, title, Xapian::Query(kPrefixLang + lang)));
+    enq.set_collapse_key(kSlotKey);
+    Xapian::MSet m = enq.get_mset(0, static_cast<Xapian::doccount>(std::clamp(limit, 1, 8)));
+    for (auto it = m.begin(); it != m.end(); ++it) {
+      auto d = DecodeDocument(it.get_document().get_data());
+      if (!d) continue;
+      Hit hit;
+      hit.kind = d->kind;
+      hit.lang = d->lang;
+      hit.key = d->key;
+      hit.slug = d->slug;
+      hit.title = d->title;
+      hit.url = d->url;
+      hit.summary = d->summary;
+      hit.score = it.get_percent();
+      out.push_back(std::move(hit));
+    }
+  } catch (const Xapian::Error& e) {
+    core::LogError("suggest: " + e.get_description());
+    return core::Unavailable("suggestions are unavailable right now");
+  }
+  impl_->Release(std::move(h).value());
+  return out;
+}
+
+}  // namespace entraide::search

@@ -1,0 +1,82 @@
+#include "search/text.h"
+
+#include <utf8proc.h>
+
+#include <cstdlib>
+
+namespace entraide::search {
+namespace {
+
+std::string Map(std::string_view text, int options) {
+  utf8proc_uint8_t* out = nullptr;
+  utf8proc_ssize_t n = utf8proc_map(reinterpret_cast<const utf8proc_uint8_t*>(text.data()),
+                                    static_cast<utf8proc_ssize_t>(text.size()), &out,
+                                    static_cast<utf8proc_option_t>(options));
+  if (n < 0) return std::string();
+  std::string result(reinterpret_cast<char*>(out), static_cast<size_t>(n));
+  std::free(out);
+  return result;
+}
+
+}  // namespace
+
+std::string StripAccents(std::string_view text) {
+  std::string out = Map(text, UTF8PROC_COMPOSE | UTF8PROC_STRIPMARK);
+  // French elision ("l'organisme", "qu'il") and typographic apostrophes: split the words, so that
+  // "organisme" finds "l'organisme". Xapian would otherwise keep "l'organisme" as one term.
+  std::string result;
+  result.reserve(out.size());
+  for (size_t i = 0; i < out.size(); ++i) {
+    if (out[i] == '\'') {
+      result += ' ';
+    } else if (out.compare(i, 3, "\xE2\x80\x99") == 0 || out.compare(i, 3, "\xE2\x80\x98") == 0) {
+      result += ' ';  // U+2019, U+2018
+      i += 2;
+    } else if (out.compare(i, 2, "\xCA\xBC") == 0) {
+      result += ' ';  // U+02BC
+      i += 1;
+    } else {
+      result += out[i];
+    }
+  }
+  return result;
+}
+
+std::string FoldForCompare(std::string_view text) {
+  return Map(text, UTF8PROC_COMPOSE | UTF8PROC_STRIPMARK | UTF8PROC_CASEFOLD);
+}
+
+std::vector<Word> SplitWords(std::string_view text) {
+  std::vector<Word> words;
+  size_t i = 0, start = std::string_view::npos;
+  auto flush = [&](size_t end) {
+    if (start != std::string_view::npos) {
+      words.push_back({start, end, FoldForCompare(text.substr(start, end - start))});
+      start = std::string_view::npos;
+    }
+  };
+  while (i < text.size()) {
+    utf8proc_int32_t cp = 0;
+    utf8proc_ssize_t len = utf8proc_iterate(reinterpret_cast<const utf8proc_uint8_t*>(text.data() + i),
+                                            static_cast<utf8proc_ssize_t>(text.size() - i), &cp);
+    if (len <= 0) {
+      flush(i);
+      ++i;
+      continue;
+    }
+    utf8proc_category_t cat = utf8proc_category(cp);
+    bool word_char = (cat >= UTF8PROC_CATEGORY_LU && cat <= UTF8PROC_CATEGORY_LO) ||
+                     (cat >= UTF8PROC_CATEGORY_MN && cat <= UTF8PROC_CATEGORY_ME) ||
+                     cat == UTF8PROC_CATEGORY_ND;
+    if (word_char) {
+      if (start == std::string_view::npos) start = i;
+    } else {
+      flush(i);
+    }
+    i += static_cast<size_t>(len);
+  }
+  flush(text.size());
+  return words;
+}
+
+}  // namespace entraide::search
