@@ -100,7 +100,9 @@ class Adapter final : public Poco::Net::HTTPRequestHandler {
     const std::string& version = pr.getVersion();
     if (version != "HTTP/1.1" && version != "HTTP/1.0") target_status = 400;
     if (target_status != 0) {
-      req.path = "/";
+      // Keep the raw path (up to '?') only to choose between a JSON and an HTML error.
+      std::string raw = req.raw_target.substr(0, req.raw_target.find('?'));
+      req.path = core::StartsWith(raw, "/api/") ? "/api/" : "/";
       resp = Error(req, 400);
     } else if (!ReadBody(pr, req, resp)) {
       // resp set by ReadBody

@@ -20,26 +20,29 @@
 namespace entraide::search {
 namespace {
 
-// Counts the tags of matching documents (a document has several, joined in one value).
-class TagSpy : public Xapian::MatchSpy {
+// Facet counts over every matching document. An item in both languages is one result, so categories, tags
+// and kinds count items (distinct collapse keys); languages count documents, which is what a language
+// filter then shows.
+class FacetSpy : public Xapian::MatchSpy {
  public:
   void operator()(const Xapian::Document& doc, double) override {
-    std::string v = doc.get_value(kSlotTags);
-    if (v.empty()) return;
-    for (const auto& t : core::Split(v, '\x1f', true)) ++counts_[t];
+    ++facets_["lang"][doc.get_value(kSlotLang)];
+    if (!seen_.insert(doc.get_value(kSlotKey)).second) return;
+    std::string category = doc.get_value(kSlotCategory);
+    if (!category.empty()) ++facets_["category"][category];
+    ++facets_["kind"][doc.get_value(kSlotKind)];
+    std::string tags = doc.get_value(kSlotTags);
+    for (const auto& t : core::Split(tags, '\x1f', true)) ++facets_["tag"][t];
   }
-  const std::map<std::string, int64_t>& counts() const { return counts_; }
+  std::map<std::string, std::map<std::string, int64_t>> Take() {
+    for (const char* f : {"category", "tag", "lang", "kind"}) facets_[f];
+    return std::move(facets_);
+  }
 
  private:
-  std::map<std::string, int64_t> counts_;
+  std::set<std::string> seen_;
+  std::map<std::string, std::map<std::string, int64_t>> facets_;
 };
-
-std::map<std::string, int64_t> SpyCounts(const Xapian::ValueCountMatchSpy& spy) {
-  std::map<std::string, int64_t> out;
-  for (auto it = spy.values_begin(); it != spy.values_end(); ++it)
-    if (!(*it).empty()) out[*it] = it.get_termfreq();
-  return out;
-}
 
 const char* StemmerName(const std::string& lang) { return lang == "fr" ? "french" : "english"; }
 
@@ -306,12 +309,8 @@ struct Searcher::Impl {
       enq.set_query(q);
       enq.set_collapse_key(kSlotKey);
       if (browse) enq.set_sort_by_value_then_relevance(kSlotUpdated, true);
-      Xapian::ValueCountMatchSpy cat_spy(kSlotCategory), lang_spy(kSlotLang), kind_spy(kSlotKind);
-      TagSpy tag_spy;
-      enq.add_matchspy(&cat_spy);
-      enq.add_matchspy(&lang_spy);
-      enq.add_matchspy(&kind_spy);
-      enq.add_matchspy(&tag_spy);
+      FacetSpy facets;
+      enq.add_matchspy(&facets);
       int page = std::max(1, req.page);
       int size = std::clamp(req.page_size, 1, 50);
       Xapian::MSet mset = enq.get_mset(static_cast<Xapian::doccount>((page - 1) * size),
@@ -319,10 +318,7 @@ struct Searcher::Impl {
       r.total = mset.get_matches_estimated();
       r.page = page;
       r.pages = static_cast<int>((r.total + size - 1) / size);
-      r.facets["category"] = SpyCounts(cat_spy);
-      r.facets["lang"] = SpyCounts(lang_spy);
-      r.facets["kind"] = SpyCounts(kind_spy);
-      r.facets["tag"] = tag_spy.counts();
+      r.facets = facets.Take();
       for (auto it = mset.begin(); it != mset.end(); ++it) {
         auto d = DecodeDocument(it.get_document().get_data());
         if (!d) continue;

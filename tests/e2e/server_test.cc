@@ -310,6 +310,99 @@ TEST_F(ServerTest, ApiReturnsOneArticleWithTranslations) {
   EXPECT_EQ(Json(method)->getObject("error")->getValue<std::string>("code"), "method_not_allowed");
 }
 
+TEST_F(ServerTest, SearchPageShowsRankedHighlightedResultsWithFacets) {
+  auto r = Get(port(), "/fr/search?q=gestionnaire+de+mots+de+passe");
+  ASSERT_EQ(r.status, 200);
+  EXPECT_NE(r.body.find("<mark>"), std::string::npos);
+  size_t first = r.body.find("class=\"article-link\"");
+  ASSERT_NE(first, std::string::npos);
+  EXPECT_EQ(r.body.find("/fr/articles/mots-de-passe-et-gestionnaires"), r.body.find("href=", first) + 6)
+      << "the password article ranks first";
+  EXPECT_NE(r.body.find("class=\"facets\""), std::string::npos);
+  EXPECT_NE(r.body.find("value=\"gestionnaire de mots de passe\""), std::string::npos);
+  // The search box is on every page.
+  EXPECT_NE(Get(port(), "/en/articles").body.find("action=\"/en/search\""), std::string::npos);
+}
+
+TEST_F(ServerTest, SearchPageSuggestsACorrectionWithALink) {
+  auto r = Get(port(), "/en/search?q=pasword");
+  ASSERT_EQ(r.status, 200);
+  EXPECT_NE(r.body.find("class=\"did-you-mean\""), std::string::npos);
+  EXPECT_NE(r.body.find("href=\"/en/search?q=password\""), std::string::npos);
+}
+
+TEST_F(ServerTest, NoResultOffersCategoriesAndATicketWithTheQuestion) {
+  auto r = Get(port(), "/en/search?q=xylophonique+zzyzx");
+  ASSERT_EQ(r.status, 200);
+  EXPECT_NE(r.body.find("class=\"no-results\""), std::string::npos);
+  EXPECT_NE(r.body.find("/en/categories/security"), std::string::npos);
+  EXPECT_NE(r.body.find("href=\"/en/tickets/new?subject=xylophonique%20zzyzx\""), std::string::npos);
+}
+
+TEST_F(ServerTest, TheQueryIsAlwaysEscapedWhereItIsShown) {
+  auto r = Get(port(), "/en/search?q=%3Cscript%3Ealert(1)%3C%2Fscript%3E%22%3E");
+  EXPECT_EQ(r.body.find("<script>alert(1)"), std::string::npos);
+  EXPECT_NE(r.body.find("&lt;script&gt;alert(1)&lt;/script&gt;&quot;&gt;"), std::string::npos);
+}
+
+TEST_F(ServerTest, BadSearchInputIsANormalPageOrA400NeverA500) {
+  std::string huge(10000, 'a'), long_query(1000, 'a');
+  EXPECT_EQ(Get(port(), "/fr/search?q=" + huge).status, 400);  // over the 8 KiB URL limit
+  auto too_long_api = Get(port(), "/api/v1/search?q=" + huge);
+  EXPECT_EQ(too_long_api.status, 400);
+  EXPECT_EQ(Json(too_long_api)->getObject("error")->getValue<std::string>("code"), "bad_request");
+  auto page = Get(port(), "/fr/search?q=" + long_query);  // over the 500-character query limit
+  EXPECT_EQ(page.status, 400);
+  EXPECT_NE(page.body.find("role=\"alert\""), std::string::npos);
+  auto api = Get(port(), "/api/v1/search?q=" + long_query);
+  EXPECT_EQ(api.status, 400);
+  EXPECT_NE(Json(api)->getObject("error")->getValue<std::string>("message").find("500"), std::string::npos);
+  EXPECT_EQ(Get(port(), "/api/v1/search?q=caf%C3").status, 400);
+  for (const char* q : {"", "%22unbalanced", "AND+OR+NOT", "le+la+les", "%01%02%7f", "-", "((", "*"}) {
+    auto r = Get(port(), std::string("/api/v1/search?q=") + q);
+    EXPECT_EQ(r.status, 200) << q;
+    auto p = Get(port(), std::string("/en/search?q=") + q);
+    EXPECT_EQ(p.status, 200) << q;
+  }
+  EXPECT_EQ(Get(port(), "/api/v1/search?q=x&lang=de").status, 400);
+  EXPECT_EQ(Get(port(), "/api/v1/search?q=x&page=0").status, 400);
+  EXPECT_EQ(Get(port(), "/api/v1/search?q=x&kind=poem").status, 400);
+}
+
+TEST_F(ServerTest, SearchApiAnswersTheDocumentedShape) {
+  auto r = Get(port(), "/api/v1/search?q=sauvegarde&lang=fr");
+  ASSERT_EQ(r.status, 200);
+  auto j = Json(r);
+  EXPECT_EQ(j->getValue<std::string>("query"), "sauvegarde");
+  EXPECT_GT(j->getValue<int>("total"), 0);
+  EXPECT_TRUE(j->has("suggestion"));
+  auto facets = j->getObject("facets");
+  for (const char* f : {"category", "tag", "lang", "kind"}) EXPECT_TRUE(facets->has(f)) << f;
+  auto results = j->getArray("results");
+  ASSERT_GT(results->size(), 0u);
+  auto first = results->getObject(0);
+  for (const char* f : {"kind", "lang", "slug", "title", "snippet", "url", "score"}) EXPECT_TRUE(first->has(f)) << f;
+  EXPECT_EQ(first->getValue<std::string>("lang"), "fr");
+  EXPECT_EQ(first->getValue<std::string>("url").rfind("http://entraide.test/fr/articles/", 0), 0u);
+  auto filtered = Json(Get(port(), "/api/v1/search?q=sauvegarde&category=planning"));
+  auto fr = filtered->getArray("results");
+  for (size_t i = 0; i < fr->size(); ++i) EXPECT_EQ(fr->getObject(i)->getValue<std::string>("category"), "planning");
+}
+
+TEST_F(ServerTest, SuggestApiCompletesTitlesAsYouType) {
+  auto r = Get(port(), "/api/v1/suggest?q=sauv&lang=fr");
+  ASSERT_EQ(r.status, 200);
+  auto list = Json(r)->getArray("suggestions");
+  ASSERT_GT(list->size(), 0u);
+  ASSERT_LE(list->size(), 8u);
+  EXPECT_NE(list->getObject(0)->getValue<std::string>("title").find("Sauvegardes"), std::string::npos);
+  EXPECT_EQ(Json(Get(port(), "/api/v1/suggest?q=&lang=fr"))->getArray("suggestions")->size(), 0u);
+}
+
+TEST_F(ServerTest, HealthzReportsTheSearchIndex) {
+  EXPECT_EQ(Json(Get(port(), "/healthz"))->getValue<std::string>("search"), "ready");
+}
+
 // With fewer threads than connections, idle keep-alive connections must not starve new visitors for
 // longer than the keep-alive timeout.
 TEST(ServerCapacityTest, MoreConnectionsThanThreadsAreAllServed) {

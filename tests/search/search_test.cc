@@ -1,0 +1,320 @@
+#include <gtest/gtest.h>
+
+#include <filesystem>
+
+#include "search/document.h"
+#include "search/index.h"
+#include "search/resources.h"
+#include "search/searcher.h"
+#include "search/text.h"
+#include "test_util.h"
+
+namespace entraide::search {
+namespace {
+
+TEST(TextTest, FoldsAccentsAndSplitsElision) {
+  EXPECT_EQ(StripAccents("Montréal, ÉTHIQUE"), "Montreal, ETHIQUE");
+  EXPECT_EQ(StripAccents("l'organisme d’abord"), "l organisme d abord");
+  EXPECT_EQ(FoldForCompare("Hameçonnage OR Œuvre"), "hameconnage or œuvre");
+  EXPECT_EQ(StripAccents("caf\xC3"), "");  // invalid UTF-8
+  auto words = SplitWords("Déjà vu, l'été!");
+  ASSERT_EQ(words.size(), 4u);
+  EXPECT_EQ(words[0].folded, "deja");
+  EXPECT_EQ(words[3].folded, "ete");
+}
+
+TEST(ResourcesTest, LoadsTheProjectFilesAndReportsBadLines) {
+  auto r = LoadResources(testing::SourceDir() + "/search");
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_GT(r->synonyms.size(), 5u);
+  EXPECT_TRUE(r->stopwords["fr"].count("les"));
+  EXPECT_TRUE(r->stopwords["en"].count("the"));
+  testing::TempDir dir;
+  dir.Write("synonyms.txt", "# ok\na, b\nlonely\n");
+  auto bad = LoadResources(dir.path());
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.status().message().find("synonyms.txt:3"), std::string::npos) << bad.status().message();
+}
+
+Document Doc(const std::string& id, const std::string& lang, const std::string& key, const std::string& title,
+             const std::string& body, const std::string& category = "security",
+             std::vector<std::string> tags = {"t"}) {
+  Document d;
+  d.id = "article:" + id;
+  d.kind = "article";
+  d.lang = lang;
+  d.key = key;
+  d.slug = key + "-" + lang;
+  d.title = title;
+  d.summary = "Summary of " + title;
+  d.body = body;
+  d.category = category;
+  d.url = "/" + lang + "/articles/" + d.slug;
+  d.updated = "2026-11-27";
+  d.tags = std::move(tags);
+  return d;
+}
+
+class SearcherTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    resources_.synonyms = {{"courriel", "email", "e-mail"}, {"site web", "website"}};
+    resources_.stopwords["fr"] = {"le", "la", "les", "de", "des", "un", "une", "et"};
+    resources_.stopwords["en"] = {"the", "a", "of", "and", "to"};
+    auto rb = Rebuild::Begin(dir_.path(), resources_, true);
+    ASSERT_TRUE(rb.ok()) << rb.status().ToString();
+    std::vector<Document> docs = {
+        Doc("1", "fr", "ethics", "Éthique des outils à Montréal", "Choisir des outils éthiques pour un organisme de Montréal."),
+        Doc("2", "en", "ethics", "Ethical tools in Montreal", "Choosing ethical tools for a Montreal organization."),
+        Doc("3", "en", "passwords", "Password managers", "A password manager keeps every password safe. Use a strong passphrase."),
+        Doc("4", "fr", "courriel", "Le courriel de l'organisme", "Un courriel professionnel pour l'organisme, sans publicité.", "ethical-tools", {"courriel", "hebergement"}),
+        Doc("5", "en", "backups", "Backups that work", "Test your backups: restore a file. Copy files offsite. <script>alert(1)</script>", "security", {"backup"}),
+        Doc("6", "en", "phrases", "Word order", "the quick brown fox jumps over the lazy dog; brown quick is different", "planning", {"misc"}),
+        Doc("7", "fr", "site", "Un site web simple", "Votre site web peut être simple et pas cher.", "web-presence", {"site"}),
+    };
+    for (const auto& d : docs) ASSERT_TRUE((*rb)->Add(d).ok());
+    ASSERT_TRUE((*rb)->Finish().ok());
+    searcher_ = std::make_unique<Searcher>(dir_.path(), resources_);
+  }
+  SearchResult Find(const std::string& q, const std::string& visitor = "en", const std::string& lang = "") {
+    SearchRequest req;
+    req.q = q;
+    req.visitor_lang = visitor;
+    req.lang = lang;
+    auto r = searcher_->Search(req);
+    EXPECT_TRUE(r.ok()) << q << ": " << r.status().ToString();
+    return r.ok() ? *r : SearchResult{};
+  }
+  static std::vector<std::string> Slugs(const SearchResult& r) {
+    std::vector<std::string> out;
+    for (const auto& h : r.hits) out.push_back(h.slug);
+    return out;
+  }
+  testing::TempDir dir_;
+  Resources resources_;
+  std::unique_ptr<Searcher> searcher_;
+};
+
+TEST_F(SearcherTest, AccentsAndCaseNeverMatter) {
+  for (const char* q : {"ethique", "éthique", "ÉTHIQUE", "montreal", "Montréal", "MONTREAL"}) {
+    auto r = Find(q, "fr", "fr");
+    ASSERT_EQ(r.hits.size(), 1u) << q;
+    EXPECT_EQ(r.hits[0].slug, "ethics-fr") << q;
+  }
+}
+
+TEST_F(SearcherTest, AnItemInBothLanguagesIsListedOnceInTheVisitorsLanguage) {
+  auto fr = Find("montreal", "fr");
+  ASSERT_EQ(fr.hits.size(), 1u);
+  EXPECT_EQ(fr.hits[0].lang, "fr");
+  auto en = Find("montreal", "en");
+  ASSERT_EQ(en.hits.size(), 1u);
+  EXPECT_EQ(en.hits[0].lang, "en");
+  // An item that exists only in English is shown in English to a French visitor.
+  auto only_en = Find("password", "fr");
+  ASSERT_FALSE(only_en.hits.empty());
+  EXPECT_EQ(only_en.hits[0].lang, "en");
+}
+
+TEST_F(SearcherTest, ALanguageFilterKeepsOnlyThatLanguage) {
+  auto r = Find("outils tools", "en", "fr");
+  for (const auto& h : r.hits) EXPECT_EQ(h.lang, "fr");
+  auto en = Find("tools", "fr", "en");
+  ASSERT_FALSE(en.hits.empty());
+  for (const auto& h : en.hits) EXPECT_EQ(h.lang, "en");
+}
+
+TEST_F(SearcherTest, PhrasesExclusionAndOr) {
+  EXPECT_EQ(Slugs(Find("\"quick brown\"")), std::vector<std::string>{"phrases-en"});
+  EXPECT_TRUE(Find("\"brown fox quick\"").hits.empty());
+  auto excl = Find("tools -montreal", "en", "en");
+  EXPECT_TRUE(excl.hits.empty());
+  auto either = Find("backups OR passphrase", "en", "en");
+  EXPECT_EQ(either.hits.size(), 2u);
+}
+
+TEST_F(SearcherTest, SynonymsFindTheOtherWord) {
+  auto r = Find("email", "fr", "fr");
+  ASSERT_FALSE(r.hits.empty());
+  EXPECT_EQ(r.hits[0].slug, "courriel-fr");
+  auto web = Find("website", "fr", "fr");
+  ASSERT_FALSE(web.hits.empty());
+  EXPECT_EQ(web.hits[0].slug, "site-fr");
+}
+
+TEST_F(SearcherTest, ElidedWordsAreFound) {
+  auto r = Find("organisme", "fr", "fr");
+  std::vector<std::string> slugs = Slugs(r);
+  EXPECT_NE(std::find(slugs.begin(), slugs.end(), "courriel-fr"), slugs.end()) << "l'organisme must match organisme";
+}
+
+TEST_F(SearcherTest, MisspelledWordsGetASuggestionAndItsResults) {
+  auto r = Find("pasword", "en");
+  EXPECT_EQ(r.suggestion, "password");
+  EXPECT_TRUE(r.corrected);
+  ASSERT_FALSE(r.hits.empty());
+  EXPECT_EQ(r.hits[0].slug, "passwords-en");
+  // A word that exists is never "corrected".
+  EXPECT_EQ(Find("password", "en").suggestion, "");
+}
+
+TEST_F(SearcherTest, AndFindsNothingThenOr) {
+  auto r = Find("backups zebra", "en", "en");
+  EXPECT_TRUE(r.used_or);
+  ASSERT_FALSE(r.hits.empty());
+  EXPECT_EQ(r.hits[0].slug, "backups-en");
+}
+
+TEST_F(SearcherTest, FacetsCountCategoriesTagsLanguagesAndKinds) {
+  SearchRequest req;
+  req.q = "";
+  req.category = "security";
+  req.visitor_lang = "en";
+  auto r = searcher_->Search(req);  // browse: empty query with a filter
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->facets["category"]["security"], r->total);
+  auto all = Find("tools OR backups OR password", "en");
+  EXPECT_EQ(all.facets["kind"]["article"], all.facets["lang"]["en"] + all.facets["lang"]["fr"]);
+  EXPECT_GE(all.facets["tag"]["backup"], 1);
+  EXPECT_GE(all.facets["category"]["security"], 2);
+}
+
+TEST_F(SearcherTest, SnippetsMarkMatchesAndEscapeText) {
+  auto r = Find("restore", "en", "en");
+  ASSERT_EQ(r.hits.size(), 1u);
+  EXPECT_NE(r.hits[0].snippet_html.find("<mark>restore</mark>"), std::string::npos) << r.hits[0].snippet_html;
+  EXPECT_EQ(r.hits[0].snippet_html.find("<script>"), std::string::npos);
+  EXPECT_NE(r.hits[0].snippet_html.find("&lt;script&gt;"), std::string::npos);
+}
+
+TEST_F(SearcherTest, BadInputGivesAClearErrorOrANormalAnswer) {
+  SearchRequest req;
+  req.q = std::string(10000, 'a');
+  auto r = searcher_->Search(req);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), core::StatusCode::kInvalidArgument);
+  EXPECT_NE(r.status().message().find("500"), std::string::npos);
+  req.q = "caf\xC3";
+  r = searcher_->Search(req);
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.status().message().find("UTF-8"), std::string::npos);
+  for (const char* q : {"", "   ", "\"unbalanced quote", "AND OR NOT", "-", "((", "the and of",
+                        "tab\there\x01\x7f", "\"\"", "title:", "*", "NOT backups", "le la les"}) {
+    req.q = q;
+    auto ok = searcher_->Search(req);
+    EXPECT_TRUE(ok.ok()) << q << ": " << ok.status().ToString();
+  }
+}
+
+TEST_F(SearcherTest, SuggestCompletesTitles) {
+  auto s = searcher_->Suggest("back", "en");
+  ASSERT_TRUE(s.ok());
+  ASSERT_FALSE(s->empty());
+  EXPECT_EQ((*s)[0].title, "Backups that work");
+  auto fr = searcher_->Suggest("courr", "fr");
+  ASSERT_TRUE(fr.ok());
+  ASSERT_EQ(fr->size(), 1u);
+  EXPECT_EQ((*fr)[0].lang, "fr");
+}
+
+TEST(IndexTest, NoIndexIsUnavailableNotACrash) {
+  testing::TempDir dir;
+  Resources res;
+  Searcher s(dir.path(), res);
+  SearchRequest req;
+  req.q = "anything";
+  auto r = s.Search(req);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), core::StatusCode::kUnavailable);
+}
+
+TEST(IndexTest, OneWriterAtATime) {
+  testing::TempDir dir;
+  Resources res;
+  auto rb = Rebuild::Begin(dir.path(), res, true);
+  ASSERT_TRUE(rb.ok());
+  ASSERT_TRUE((*rb)->Add(Doc("1", "en", "k", "First", "body")).ok());
+  ASSERT_TRUE((*rb)->Finish().ok());
+  rb->reset();
+  auto a = Indexer::Open(dir.path(), res);
+  ASSERT_TRUE(a.ok()) << a.status().ToString();
+  auto b = Indexer::Open(dir.path(), res);
+  ASSERT_FALSE(b.ok());
+  EXPECT_EQ(b.status().code(), core::StatusCode::kUnavailable);
+  auto c = Rebuild::Begin(dir.path(), res, false);
+  EXPECT_FALSE(c.ok());
+}
+
+TEST(IndexTest, IncrementalUpdatesAndDeletesAreSeenBySearchers) {
+  testing::TempDir dir;
+  Resources res;
+  {
+    auto rb = Rebuild::Begin(dir.path(), res, true);
+    ASSERT_TRUE((*rb)->Add(Doc("1", "en", "k1", "Alpha", "first body")).ok());
+    ASSERT_TRUE((*rb)->Finish().ok());
+  }
+  Searcher s(dir.path(), res);
+  SearchRequest req;
+  req.q = "bravo";
+  EXPECT_EQ(s.Search(req)->total, 0);
+  {
+    auto ix = Indexer::Open(dir.path(), res);
+    ASSERT_TRUE(ix.ok());
+    ASSERT_TRUE((*ix)->Upsert(Doc("2", "en", "k2", "Bravo", "second body")).ok());
+    ASSERT_TRUE((*ix)->Upsert(Doc("1", "en", "k1", "Alpha renamed", "first body")).ok());
+    ASSERT_TRUE((*ix)->Commit().ok());
+  }
+  EXPECT_EQ(s.Search(req)->total, 1);
+  req.q = "renamed";
+  EXPECT_EQ(s.Search(req)->total, 1);
+  {
+    auto ix = Indexer::Open(dir.path(), res);
+    ASSERT_TRUE((*ix)->Delete("article:2").ok());
+    ASSERT_TRUE((*ix)->Commit().ok());
+  }
+  req.q = "bravo";
+  EXPECT_EQ(s.Search(req)->total, 0);
+}
+
+TEST(IndexTest, RebuildSwapsAtomicallyAndACrashedRebuildLeavesTheOldIndexServing) {
+  testing::TempDir dir;
+  Resources res;
+  {
+    auto rb = Rebuild::Begin(dir.path(), res, true);
+    ASSERT_TRUE((*rb)->Add(Doc("1", "en", "old", "Old index", "old words")).ok());
+    ASSERT_TRUE((*rb)->Finish().ok());
+  }
+  Searcher s(dir.path(), res);
+  SearchRequest req;
+  req.q = "old";
+  ASSERT_EQ(s.Search(req)->total, 1);
+  {
+    // A rebuild that dies before Finish (its object is destroyed, like a crash): the stub is untouched.
+    auto rb = Rebuild::Begin(dir.path(), res, true);
+    ASSERT_TRUE((*rb)->Add(Doc("9", "en", "new", "New index", "new words")).ok());
+  }
+  EXPECT_EQ(s.Search(req)->total, 1);
+  req.q = "new";
+  EXPECT_EQ(s.Search(req)->total, 0);
+  // What a real crash leaves behind: a half-written folder the stub does not name.
+  std::filesystem::create_directories(dir.path() + "/xapian-7/junk");
+  {
+    auto rb = Rebuild::Begin(dir.path(), res, true);
+    ASSERT_TRUE((*rb)->Add(Doc("9", "en", "new", "New index", "new words")).ok());
+    // While it builds, searches still answer from the old index.
+    req.q = "old";
+    EXPECT_EQ(s.Search(req)->total, 1);
+    ASSERT_TRUE((*rb)->Finish().ok());
+  }
+  req.q = "new";
+  EXPECT_EQ(s.Search(req)->total, 1);
+  req.q = "old";
+  EXPECT_EQ(s.Search(req)->total, 0);
+  int folders = 0;
+  for (const auto& e : std::filesystem::directory_iterator(dir.path()))
+    if (e.path().filename().string().rfind("xapian-", 0) == 0) ++folders;
+  EXPECT_EQ(folders, 1) << "old and abandoned folders are removed";
+}
+
+}  // namespace
+}  // namespace entraide::search
