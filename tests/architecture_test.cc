@@ -23,7 +23,7 @@ const std::map<std::string, std::set<std::string>> kProjectDeps = {
     {"view", {"core", "view", "i18n"}},
     {"i18n", {"core", "i18n"}},
     {"kb", {"core", "store", "markdown", "search", "kb", "i18n"}},
-    {"auth", {"core", "store", "auth"}},
+    {"auth", {"core", "store", "auth", "i18n"}},
     {"tickets", {"core", "store", "markdown", "search", "kb", "auth", "tickets"}},
     {"mail", {"core", "store", "view", "i18n", "mail"}},
     {"http", {"core", "kb", "auth", "tickets", "mail", "view", "i18n", "http"}},

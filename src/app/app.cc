@@ -4,6 +4,8 @@
 
 #include "core/log.h"
 #include "app/index_worker.h"
+#include "auth/auth_service.h"
+#include "http/account_pages.h"
 #include "http/api.h"
 #include "http/search_pages.h"
 #include "http/pages.h"
@@ -41,6 +43,8 @@ core::Status PrepareStore(const Config& config) {
 
 struct App::Impl {
   Config config;
+  core::SystemClock system_clock;
+  std::unique_ptr<auth::AuthService> auth;
   std::unique_ptr<store::Pool> pool;
   std::unique_ptr<kb::ArticleService> articles;
   std::unique_ptr<kb::SearchService> search;
@@ -56,7 +60,7 @@ struct App::Impl {
 App::App() : impl_(new Impl) {}
 App::~App() { Stop(); }
 
-core::StatusOr<std::unique_ptr<App>> App::Create(const Config& config) {
+core::StatusOr<std::unique_ptr<App>> App::Create(const Config& config, AppOverrides overrides) {
   markdown::InitMarkdown();
   std::unique_ptr<App> app(new App);
   Impl& m = *app->impl_;
@@ -104,10 +108,16 @@ core::StatusOr<std::unique_ptr<App>> App::Create(const Config& config) {
   m.index_worker = std::make_unique<IndexWorker>(config.DatabasePath(), config.data_dir, m.search->resources());
 
   m.articles = std::make_unique<kb::ArticleService>(*m.pool);
+  auth::AuthOptions auth_options;
+  auth_options.base_url = config.site_base_url;
+  if (overrides.hash_cost) auth_options.hash_cost = *overrides.hash_cost;
+  const core::Clock& clock = overrides.clock ? *overrides.clock : m.system_clock;
+  m.auth = std::make_unique<auth::AuthService>(*m.pool, clock, auth_options);
   http::SiteInfo site{config.site_name, config.site_base_url, config.site_default_lang};
-  m.services.reset(new http::Services{*m.articles, *m.search, *m.views, *m.catalogs, *m.static_files, site});
+  m.services.reset(new http::Services{*m.articles, *m.search, *m.auth, *m.views, *m.catalogs, *m.static_files, site});
   http::RegisterApi(m.router, *m.services);
   http::RegisterSearch(m.router, *m.services);
+  http::RegisterAccounts(m.router, *m.services);
   http::RegisterPages(m.router, *m.services);
 
   http::ServerOptions options;

@@ -4,9 +4,12 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "app/config.h"
+#include "auth/password.h"
+#include "core/clock.h"
 #include "core/status.h"
 
 namespace entraide::app {
@@ -14,11 +17,17 @@ namespace entraide::app {
 // Creates data.dir, opens the database and applies migrations. Logs what it applied.
 core::Status PrepareStore(const Config& config);
 
+// What tests may replace: the clock (to move time) and the password hash cost (to keep suites fast).
+struct AppOverrides {
+  const core::Clock* clock = nullptr;
+  std::optional<auth::HashCost> hash_cost;
+};
+
 class App {
  public:
   // Prepares everything but does not listen yet. kInvalidArgument for broken views or catalogs,
   // kConflict for a migration problem, kUnavailable when the store cannot be opened.
-  static core::StatusOr<std::unique_ptr<App>> Create(const Config& config);
+  static core::StatusOr<std::unique_ptr<App>> Create(const Config& config, AppOverrides overrides = {});
   ~App();
 
   core::Status Start();

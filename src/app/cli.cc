@@ -10,11 +10,14 @@
 #include <cstdio>
 #include <cstdlib>
 #include <iostream>
+#include <map>
 #include <string>
 #include <vector>
 
 #include "app/app.h"
 #include "app/config.h"
+#include "auth/auth_service.h"
+#include "store/pool.h"
 #include "core/log.h"
 #include "kb/importer.h"
 #include "kb/search_sync.h"
@@ -35,6 +38,11 @@ const char* kUsage =
     "  import         import content/ into the store (only what changed)\n"
     "  check-content  validate content/ without writing anything\n"
     "  reindex        rebuild the search index from the store and swap it in atomically\n"
+    "  group add      --slug SLUG --name NAME [--lang fr|en]\n"
+    "  user add       --email E --name N --role member|volunteer|coordinator [--group SLUG]... [--lang fr|en]\n"
+    "                 [--password-stdin]   (without a password, an invitation is queued)\n"
+    "  user list      everyone, with role, language, groups and state\n"
+    "  user link      --email E: print the link of the newest queued sign-in, invitation or reset email\n"
     "\n"
     "Options:\n"
     "  --config FILE  configuration file (default: config/entraide.ini)\n"
@@ -61,6 +69,17 @@ const char* HelpFor(const std::string& cmd) {
            "Rebuilds the search index from every published article into a fresh folder under data.dir, then\n"
            "swaps it in atomically: searches keep using the old index until the new one is complete, and a crash\n"
            "leaves the old one serving. Shows progress (done/total, rate) on a terminal. Safe while serve runs.\n";
+  if (cmd == "group")
+    return "Usage: entraide group add --slug SLUG --name NAME [--lang fr|en]\n\n"
+           "Creates a member group. Safe while serve runs on the same data dir.\n";
+  if (cmd == "user")
+    return "Usage: entraide user add --email E --name N --role member|volunteer|coordinator [--group SLUG]...\n"
+           "                         [--lang fr|en] [--password-stdin]\n"
+           "       entraide user list\n"
+           "       entraide user link --email E\n\n"
+           "add: creates a person; with --password-stdin the password is read from standard input (checked like\n"
+           "on the site), otherwise an invitation email is queued. link: prints the link of the newest queued\n"
+           "invitation, sign-in or reset email for E (for the first coordinator, before mail is set up).\n";
   if (cmd == "check-content")
     return "Usage: entraide check-content [--config FILE]\n\n"
            "Validates content.dir without writing: front matter, duplicate slugs and keys, categories, rendering\n"
@@ -107,6 +126,94 @@ class ServeApp : public Poco::Util::ServerApplication {
   const Config& config_;
 };
 
+// `group ...` and `user ...`: returns the exit code.
+int RunPeopleCommand(const Config& config, const std::string& command, const std::vector<std::string>& rest) {
+  if (rest.empty()) {
+    std::cerr << HelpFor(command);
+    return 2;
+  }
+  std::string verb = rest[0];
+  std::map<std::string, std::string> opt;
+  std::vector<std::string> groups;
+  bool password_stdin = false;
+  for (size_t i = 1; i < rest.size(); ++i) {
+    const std::string& a = rest[i];
+    if (a == "--password-stdin") {
+      password_stdin = true;
+    } else if (a.rfind("--", 0) == 0 && i + 1 < rest.size()) {
+      if (a == "--group") groups.push_back(rest[++i]);
+      else opt[a.substr(2)] = rest[++i];
+    } else {
+      std::cerr << "entraide: unexpected '" << a << "'\n" << HelpFor(command);
+      return 2;
+    }
+  }
+  core::Status st = PrepareStore(config);
+  if (!st.ok()) return Fail(st);
+  store::Pool pool(config.DatabasePath());
+  core::SystemClock clock;
+  auth::AuthOptions options;
+  options.base_url = config.site_base_url;
+  auth::AuthService auth(pool, clock, options);
+  std::string lang = opt.count("lang") ? opt["lang"] : config.site_default_lang;
+  if (command == "group" && verb == "add") {
+    if (!opt.count("slug") || !opt.count("name")) {
+      std::cerr << "entraide: group add needs --slug and --name\n";
+      return 2;
+    }
+    auto id = auth.AddGroupCli(opt["slug"], opt["name"], lang);
+    if (!id.ok()) return Fail(id.status());
+    std::cout << "group " << opt["slug"] << " created (id " << *id << ")\n";
+    return 0;
+  }
+  if (command == "user" && verb == "add") {
+    if (!opt.count("email") || !opt.count("name") || !opt.count("role")) {
+      std::cerr << "entraide: user add needs --email, --name and --role\n";
+      return 2;
+    }
+    std::optional<std::string> password;
+    if (password_stdin) {
+      std::string line;
+      std::getline(std::cin, line);
+      if (!line.empty() && line.back() == '\r') line.pop_back();
+      password = line;
+    }
+    auto id = auth.AddUserCli(opt["email"], opt["name"], opt["role"], groups, lang, password);
+    if (!id.ok()) return Fail(id.status());
+    std::cout << "user " << opt["email"] << " created (id " << *id << ")"
+              << (password ? "" : "; invitation queued: entraide user link --email " + opt["email"]) << "\n";
+    return 0;
+  }
+  if (command == "user" && verb == "list") {
+    auto people = auth.ListPeopleCli();
+    if (!people.ok()) return Fail(people.status());
+    for (const auto& p : *people) {
+      std::string gs;
+      for (const auto& g : p.groups) gs += (gs.empty() ? "" : ",") + g.slug;
+      std::cout << p.user.id << "\t" << p.user.email << "\t" << p.user.name << "\t" << p.user.role << "\t"
+                << p.user.lang << "\t" << (gs.empty() ? "-" : gs) << "\t" << (p.user.active ? "active" : "inactive")
+                << "\n";
+    }
+    return 0;
+  }
+  if (command == "user" && verb == "link") {
+    if (!opt.count("email")) {
+      std::cerr << "entraide: user link needs --email\n";
+      return 2;
+    }
+    auto link = auth.LatestLink(opt["email"]);
+    if (!link.ok()) return Fail(link.status());
+    if (link->empty()) {
+      std::cerr << "entraide: no queued link for " << opt["email"] << "\n";
+      return 1;
+    }
+    std::cout << *link << "\n";
+    return 0;
+  }
+  std::cerr << "entraide: unknown command '" << command << " " << verb << "'\n" << HelpFor(command);
+  return 2;
+}
+
 }  // namespace
 
 int RunCli(int argc, char** argv) {
@@ -114,6 +221,7 @@ int RunCli(int argc, char** argv) {
   std::string config_path = "config/entraide.ini";
   bool config_given = false, help = false;
   std::string command;
+  std::vector<std::string> rest;  // the command's own words and options
   for (size_t i = 0; i < args.size(); ++i) {
     const std::string& a = args[i];
     if (a == "--help" || a == "-h") {
@@ -130,6 +238,8 @@ int RunCli(int argc, char** argv) {
       config_given = true;
     } else if (command.empty() && a.rfind("-", 0) != 0) {
       command = a;
+    } else if (command == "group" || command == "user") {
+      rest.push_back(a);
     } else {
       std::cerr << "entraide: unknown argument '" << a << "'\n" << kUsage;
       return 2;
@@ -218,6 +328,7 @@ int RunCli(int argc, char** argv) {
     std::printf("reindex: %d documents in %.2f s\n", *n, secs);
     return 0;
   }
+  if (command == "group" || command == "user") return RunPeopleCommand(*config, command, rest);
   if (command == "serve") {
     // Block the termination signals in every thread before any starts, so only the main thread's
     // sigwait (in waitForTerminationRequest) receives them.

@@ -7,6 +7,7 @@
 #include "core/json_writer.h"
 #include "core/log.h"
 #include "http/presenter.h"
+#include "http/session.h"
 #include "http/status_map.h"
 #include "i18n/catalog.h"
 
@@ -27,12 +28,13 @@ Response ServiceError(const Services& s, const Request& req, const core::Status&
 
 Response Home(const Services& s, const Request& req) {
   std::string lang = req.Param("lang");
+  Visitor visitor(s, req);
   const auto& t = s.catalogs.For(lang);
   auto cats = s.articles.Categories(lang);
   if (!cats.ok()) return ServiceError(s, req, cats.status());
   auto recent = s.articles.List({lang, "", "", kRecentOnHome});
   if (!recent.ok()) return ServiceError(s, req, recent.status());
-  view::Value data = PageData(s, lang, t.Get("home_title"), "/" + i18n::OtherLang(lang) + "/", "home");
+  view::Value data = PageData(s, lang, t.Get("home_title"), "/" + i18n::OtherLang(lang) + "/", "home", &visitor);
   data.Set("is_home", true);
   view::Value categories = view::Value::List();
   for (const auto& c : *cats) {
@@ -49,12 +51,14 @@ Response Home(const Services& s, const Request& req) {
   data.Set("recent", std::move(list));
   data.Set("has_recent", !recent->empty());
   Response r = RenderPage(s, "home", lang, data);
+  visitor.Apply(r);
   RememberLang(r, lang);
   return r;
 }
 
 Response ArticleList(const Services& s, const Request& req) {
   std::string lang = req.Param("lang");
+  Visitor visitor(s, req);
   const auto& t = s.catalogs.For(lang);
   auto cats = s.articles.Categories(lang);
   if (!cats.ok()) return ServiceError(s, req, cats.status());
@@ -63,7 +67,7 @@ Response ArticleList(const Services& s, const Request& req) {
   auto tags = s.articles.Tags(lang);
   if (!tags.ok()) return ServiceError(s, req, tags.status());
 
-  view::Value data = PageData(s, lang, t.Get("articles_title"), "/" + i18n::OtherLang(lang) + "/articles", "articles");
+  view::Value data = PageData(s, lang, t.Get("articles_title"), "/" + i18n::OtherLang(lang) + "/articles", "articles", &visitor);
   view::Value groups = view::Value::List();
   std::map<std::string, bool> known;
   auto sorted = *all;
@@ -100,12 +104,14 @@ Response ArticleList(const Services& s, const Request& req) {
   data.Set("tags", std::move(tag_list));
   data.Set("has_tags", !tags->empty());
   Response r = RenderPage(s, "articles", lang, data);
+  visitor.Apply(r);
   RememberLang(r, lang);
   return r;
 }
 
 Response Article(const Services& s, const Request& req) {
   std::string lang = req.Param("lang");
+  Visitor visitor(s, req);
   const auto& t = s.catalogs.For(lang);
   auto page = s.articles.Get(lang, req.Param("slug"));
   if (!page.ok()) return ServiceError(s, req, page.status());
@@ -120,7 +126,7 @@ Response Article(const Services& s, const Request& req) {
     tv.Set("absolute_url", s.site.base_url + url);
     translations.Push(std::move(tv));
   }
-  view::Value data = PageData(s, lang, a.title, alt_url, "articles");
+  view::Value data = PageData(s, lang, a.title, alt_url, "articles", &visitor);
   data.Set("article_title", a.title);
   data.Set("summary", a.summary);
   data.Set("body_html", a.html);
@@ -161,12 +167,14 @@ Response Article(const Services& s, const Request& req) {
   }
   (void)t;
   Response r = RenderPage(s, "article", lang, data);
+  visitor.Apply(r);
   RememberLang(r, lang);
   return r;
 }
 
 Response Category(const Services& s, const Request& req) {
   std::string lang = req.Param("lang");
+  Visitor visitor(s, req);
   std::string slug = req.Param("slug");
   auto cats = s.articles.Categories(lang);
   if (!cats.ok()) return ServiceError(s, req, cats.status());
@@ -176,31 +184,34 @@ Response Category(const Services& s, const Request& req) {
   if (!cat) return ErrorPage(s, req, 404);
   auto list = s.articles.List({lang, slug, "", 100000});
   if (!list.ok()) return ServiceError(s, req, list.status());
-  view::Value data = PageData(s, lang, cat->name, "/" + i18n::OtherLang(lang) + "/categories/" + slug, "articles");
+  view::Value data = PageData(s, lang, cat->name, "/" + i18n::OtherLang(lang) + "/categories/" + slug, "articles", &visitor);
   data.Set("name", cat->name).Set("description", cat->description);
   view::Value items = view::Value::List();
   for (const auto& a : *list) items.Push(ArticleSummaryValue(a));
   data.Set("articles", std::move(items));
   data.Set("empty", list->empty());
   Response r = RenderPage(s, "category", lang, data);
+  visitor.Apply(r);
   RememberLang(r, lang);
   return r;
 }
 
 Response Tag(const Services& s, const Request& req) {
   std::string lang = req.Param("lang");
+  Visitor visitor(s, req);
   std::string tag = req.Param("tag");
   const auto& t = s.catalogs.For(lang);
   auto list = s.articles.List({lang, "", tag, 100000});
   if (!list.ok()) return ServiceError(s, req, list.status());
   if (list->empty()) return ErrorPage(s, req, 404);
   view::Value data = PageData(s, lang, t.Get("tag_title") + " " + tag, "/" + i18n::OtherLang(lang) + "/articles",
-                              "articles");
+                              "articles", &visitor);
   data.Set("tag", tag);
   view::Value items = view::Value::List();
   for (const auto& a : *list) items.Push(ArticleSummaryValue(a));
   data.Set("articles", std::move(items));
   Response r = RenderPage(s, "tag", lang, data);
+  visitor.Apply(r);
   RememberLang(r, lang);
   return r;
 }

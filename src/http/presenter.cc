@@ -2,6 +2,7 @@
 
 #include "core/log.h"
 #include "core/strings.h"
+#include "http/session.h"
 #include "http/status_map.h"
 #include "i18n/catalog.h"
 
@@ -36,7 +37,7 @@ std::string HumanDate(const std::string& iso, const std::string& lang) {
 std::string LangName(const std::string& lang) { return lang == "fr" ? "Français" : "English"; }
 
 view::Value PageData(const Services& s, const std::string& lang, const std::string& title,
-                     const std::string& alt_url, const std::string& nav) {
+                     const std::string& alt_url, const std::string& nav, Visitor* visitor) {
   std::string other = i18n::OtherLang(lang);
   view::Value v = view::Value::Object();
   v.Set("lang", lang);
@@ -49,6 +50,15 @@ view::Value PageData(const Services& s, const std::string& lang, const std::stri
   v.Set("feed_url", "/" + lang + "/feed.atom");
   v.Set("nav_" + nav, true);
   v.Set("site_name", s.site.name);
+  v.Set("signin_url", "/" + lang + "/signin");
+  if (visitor && visitor->signed_in()) {
+    const auth::Principal* p = visitor->who();
+    view::Value u = view::Value::Object();
+    u.Set("name", p->name).Set("email", p->email).Set("coordinator", p->IsCoordinator());
+    u.Set("volunteer", p->IsVolunteer());
+    v.Set("user", std::move(u));
+    v.Set("csrf", visitor->FormToken());
+  }
   return v;
 }
 

@@ -20,8 +20,9 @@ std::string HumanDate(const std::string& iso_date, const std::string& lang);
 std::string LangName(const std::string& lang);  // "English", "Français"
 
 // The data every page's layout needs: lang, t (through globals), title, the language switch, nav state.
+class Visitor;
 view::Value PageData(const Services& s, const std::string& lang, const std::string& title,
-                     const std::string& alt_url, const std::string& nav);
+                     const std::string& alt_url, const std::string& nav, Visitor* visitor = nullptr);
 
 view::Value ArticleSummaryValue(const kb::ArticleSummary& a);
 

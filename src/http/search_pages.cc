@@ -7,6 +7,7 @@
 #include "core/log.h"
 #include "core/strings.h"
 #include "http/presenter.h"
+#include "http/session.h"
 #include "http/status_map.h"
 #include "i18n/catalog.h"
 
@@ -65,6 +66,7 @@ std::string CategoryName(const std::vector<kb::CategoryInfo>& cats, const std::s
 
 Response SearchPage(const Services& s, const Request& req) {
   std::string lang = req.Param("lang");
+  Visitor visitor(s, req);
   if (!i18n::IsSupportedLang(lang)) return ErrorPage(s, req, 404);
   const auto& t = s.catalogs.For(lang);
   kb::SearchRequest sr;
@@ -74,7 +76,7 @@ Response SearchPage(const Services& s, const Request& req) {
   if (!cats.ok()) return ErrorPage(s, req, 503);
 
   std::string title = sr.q.empty() ? t.Get("search_title") : t.Get("search_title") + " — " + sr.q;
-  view::Value data = PageData(s, lang, title, SearchUrl(i18n::OtherLang(lang), sr, "lang", ""), "search");
+  view::Value data = PageData(s, lang, title, SearchUrl(i18n::OtherLang(lang), sr, "lang", ""), "search", &visitor);
   data.Set("q", sr.q);
   data.Set("has_query", !sr.q.empty());
   int status = 200;
@@ -155,6 +157,7 @@ Response SearchPage(const Services& s, const Request& req) {
   data.Set("categories", std::move(cat_list));
   data.Set("ticket_url", "/" + lang + "/tickets/new?subject=" + core::UrlEncodeComponent(sr.q));
   Response r = RenderPage(s, "search", lang, data, status);
+  visitor.Apply(r);
   r.Header("Cache-Control", "no-store");
   return r;
 }

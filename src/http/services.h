@@ -3,6 +3,7 @@
 
 #include <string>
 
+#include "auth/auth_service.h"
 #include "http/static_files.h"
 #include "i18n/catalog.h"
 #include "kb/article_service.h"
@@ -20,6 +21,7 @@ struct SiteInfo {
 struct Services {
   kb::ArticleService& articles;
   kb::SearchService& search;
+  auth::AuthService& auth;
   const view::Renderer& views;
   const i18n::Catalogs& catalogs;
   const StaticFiles& static_files;

@@ -1,0 +1,55 @@
+#include "auth/password.h"
+
+#include <pwquality.h>
+#include <sodium.h>
+
+#include <mutex>
+
+namespace entraide::auth {
+
+HashCost HashCost::Interactive() {
+  return {crypto_pwhash_OPSLIMIT_INTERACTIVE, crypto_pwhash_MEMLIMIT_INTERACTIVE};
+}
+HashCost HashCost::Minimum() { return {crypto_pwhash_OPSLIMIT_MIN, crypto_pwhash_MEMLIMIT_MIN}; }
+
+core::StatusOr<std::string> HashPassword(const std::string& password, const HashCost& cost) {
+  if (sodium_init() < 0) return core::Internal("libsodium failed to initialise");
+  char out[crypto_pwhash_STRBYTES];
+  if (crypto_pwhash_str_alg(out, password.data(), password.size(), cost.ops, cost.mem,
+                            crypto_pwhash_ALG_ARGON2ID13) != 0)
+    return core::Unavailable("not enough memory to hash the password");
+  return std::string(out);
+}
+
+bool VerifyPassword(const std::string& hash, const std::string& password) {
+  if (sodium_init() < 0 || hash.empty() || hash.size() >= crypto_pwhash_STRBYTES) return false;
+  return crypto_pwhash_str_verify(hash.c_str(), password.data(), password.size()) == 0;
+}
+
+core::Status CheckPasswordQuality(const std::string& password, const std::string& email, const std::string& name) {
+  if (password.size() < kMinPasswordLength)
+    return core::InvalidArgument("the password must have at least " + std::to_string(kMinPasswordLength) +
+                                 " characters");
+  if (password.size() > 1024) return core::InvalidArgument("the password is longer than 1024 characters");
+  // cracklib (behind libpwquality) is not thread-safe.
+  static std::mutex mu;
+  std::lock_guard<std::mutex> lock(mu);
+  pwquality_settings_t* settings = pwquality_default_settings();
+  if (!settings) return core::Internal("libpwquality failed to initialise");
+  pwquality_set_int_value(settings, PWQ_SETTING_MIN_LENGTH, static_cast<int>(kMinPasswordLength));
+  void* aux = nullptr;
+  std::string user = email.substr(0, email.find('@'));
+  int rc = pwquality_check(settings, password.c_str(), nullptr, user.c_str(), &aux);
+  core::Status result;
+  if (rc < 0) {
+    char buf[PWQ_MAX_ERROR_MESSAGE_LEN];
+    const char* reason = pwquality_strerror(buf, sizeof buf, rc, aux);
+    result = core::InvalidArgument(std::string("the password is too weak: ") + (reason ? reason : "refused"));
+  } else if (!name.empty() && name.size() >= 4 && password.find(name) != std::string::npos) {
+    result = core::InvalidArgument("the password is too weak: it contains your name");
+  }
+  pwquality_free_settings(settings);
+  return result;
+}
+
+}  // namespace entraide::auth

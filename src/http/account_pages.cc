@@ -1,0 +1,516 @@
+#include "http/account_pages.h"
+
+#include <Poco/JSON/Object.h>
+#include <Poco/JSON/Parser.h>
+
+#include "auth/policy.h"
+#include "auth/token.h"
+#include "core/json_writer.h"
+#include "core/log.h"
+#include "core/strings.h"
+#include "http/presenter.h"
+#include "http/session.h"
+#include "http/status_map.h"
+#include "i18n/catalog.h"
+
+namespace entraide::http {
+namespace {
+
+// ---- helpers ----
+
+struct FormPage {
+  std::string template_name;
+  std::string title_key;
+};
+
+Response Page(const Services& s, Visitor& v, const std::string& lang, const std::string& name,
+              const std::string& title, view::Value extra, int status = 200, const std::string& alt_path = "") {
+  view::Value data = PageData(s, lang, title, "/" + i18n::OtherLang(lang) + alt_path, "account", &v);
+  data.Set("form_csrf", v.FormToken());
+  for (const auto& [k, val] : extra.object()) data.Set(k, val);
+  Response r = RenderPage(s, name, lang, data, status);
+  v.Apply(r);
+  return r;
+}
+
+Response SeeOther(Visitor& v, const std::string& to) {
+  Response r = Response::Redirect(303, to);
+  v.Apply(r);
+  return r;
+}
+
+view::Value Msg(const std::string& error, const std::string& notice = "") {
+  view::Value m = view::Value::Object();
+  if (!error.empty()) m.Set("error", error);
+  if (!notice.empty()) m.Set("notice", notice);
+  return m;
+}
+
+// A status from AuthService as a message for people, and the page's HTTP status.
+std::pair<std::string, int> Explain(const Services& s, const std::string& lang, const core::Status& st) {
+  const auto& t = s.catalogs.For(lang);
+  switch (st.code()) {
+    case core::StatusCode::kUnauthenticated: return {st.message(), 401};
+    case core::StatusCode::kResourceExhausted: return {t.Get("auth_rate_limited"), 429};
+    case core::StatusCode::kInvalidArgument: return {st.message(), 422};
+    case core::StatusCode::kAlreadyExists: return {st.message(), 409};
+    case core::StatusCode::kPermissionDenied: return {t.Get("auth_forbidden"), 403};
+    case core::StatusCode::kNotFound: return {st.message(), 404};
+    default:
+      core::LogError("accounts: " + st.ToString());
+      return {t.Get("error_500_text"), 503};
+  }
+}
+
+Response CsrfFailure(const Services& s, Visitor& v, const std::string& lang) {
+  return Page(s, v, lang, "message", s.catalogs.For(lang).Get("auth_csrf_title"),
+              Msg(s.catalogs.For(lang).Get("auth_csrf_text")), 403);
+}
+
+bool LangOk(const Request& req) { return i18n::IsSupportedLang(req.Param("lang")); }
+
+std::vector<int64_t> GroupIds(const Request& req) {
+  std::vector<int64_t> out;
+  auto pairs = core::ParseFormUrlEncoded(req.body, 1000);
+  if (!pairs) return out;
+  for (const auto& [k, v] : *pairs) {
+    if (k != "groups") continue;
+    try {
+      out.push_back(std::stoll(v));
+    } catch (...) {
+    }
+  }
+  return out;
+}
+
+// ---- sign in / out ----
+
+Response SignInForm(const Services& s, const Request& req) {
+  std::string lang = req.Param("lang");
+  Visitor v(s, req);
+  if (v.signed_in()) return SeeOther(v, "/" + lang + "/account");
+  view::Value d = Msg("");
+  d.Set("email", req.Query("email"));
+  return Page(s, v, lang, "signin", s.catalogs.For(lang).Get("auth_signin_title"), d, 200, "/signin");
+}
+
+Response SignInPost(const Services& s, const Request& req) {
+  std::string lang = req.Param("lang");
+  Visitor v(s, req);
+  auto f = FormFields(req);
+  if (!v.CsrfOk(f["csrf"])) return CsrfFailure(s, v, lang);
+  int64_t retry = 0;
+  auto grant = s.auth.SignIn(f["email"], f["password"], req.remote_addr, req.Cookie(kSessionCookie), &retry);
+  if (!grant.ok()) {
+    auto [msg, code] = Explain(s, lang, grant.status());
+    view::Value d = Msg(msg);
+    d.Set("email", f["email"]);
+    Response r = Page(s, v, lang, "signin", s.catalogs.For(lang).Get("auth_signin_title"), d, code, "/signin");
+    if (retry > 0) r.Header("Retry-After", std::to_string(retry));
+    return r;
+  }
+  v.SignedIn(*grant);
+  return SeeOther(v, "/" + lang + "/account");
+}
+
+Response SignOutPost(const Services& s, const Request& req) {
+  std::string lang = req.Param("lang");
+  Visitor v(s, req);
+  auto f = FormFields(req);
+  if (v.signed_in() && !v.CsrfOk(f["csrf"])) return CsrfFailure(s, v, lang);
+  (void)s.auth.SignOut(req.Cookie(kSessionCookie));
+  v.SignedOut();
+  return SeeOther(v, "/" + lang + "/");
+}
+
+Response LinkForm(const Services& s, const Request& req) {
+  std::string lang = req.Param("lang");
+  Visitor v(s, req);
+  return Page(s, v, lang, "signin_link", s.catalogs.For(lang).Get("auth_link_title"), Msg(""), 200, "/signin/link");
+}
+
+Response LinkPost(const Services& s, const Request& req) {
+  std::string lang = req.Param("lang");
+  Visitor v(s, req);
+  auto f = FormFields(req);
+  if (!v.CsrfOk(f["csrf"])) return CsrfFailure(s, v, lang);
+  int64_t retry = 0;
+  core::Status st = s.auth.RequestSignInLink(f["email"], lang, req.remote_addr, &retry);
+  const auto& t = s.catalogs.For(lang);
+  if (!st.ok()) {
+    auto [msg, code] = Explain(s, lang, st);
+    Response r = Page(s, v, lang, "signin_link", t.Get("auth_link_title"), Msg(msg), code, "/signin/link");
+    if (retry > 0) r.Header("Retry-After", std::to_string(retry));
+    return r;
+  }
+  // The same answer whether or not the address has an account.
+  return Page(s, v, lang, "message", t.Get("auth_link_title"), Msg("", t.Get("auth_link_sent")));
+}
+
+Response LinkConfirm(const Services& s, const Request& req) {
+  std::string lang = req.Param("lang");
+  Visitor v(s, req);
+  // A GET never uses the link (mail scanners open links): the person confirms with a button.
+  view::Value d = Msg("");
+  d.Set("action", "/" + lang + "/signin/link/" + req.Param("token"));
+  return Page(s, v, lang, "confirm", s.catalogs.For(lang).Get("auth_link_title"), d);
+}
+
+Response LinkUse(const Services& s, const Request& req) {
+  std::string lang = req.Param("lang");
+  Visitor v(s, req);
+  auto f = FormFields(req);
+  if (!v.CsrfOk(f["csrf"])) return CsrfFailure(s, v, lang);
+  auto grant = s.auth.ConsumeSignInLink(req.Param("token"));
+  if (!grant.ok()) {
+    auto [msg, code] = Explain(s, lang, grant.status());
+    return Page(s, v, lang, "message", s.catalogs.For(lang).Get("auth_link_title"), Msg(msg), code);
+  }
+  v.SignedIn(*grant);
+  return SeeOther(v, "/" + lang + "/account");
+}
+
+// ---- password reset ----
+
+Response ForgotForm(const Services& s, const Request& req) {
+  std::string lang = req.Param("lang");
+  Visitor v(s, req);
+  return Page(s, v, lang, "forgot", s.catalogs.For(lang).Get("auth_forgot_title"), Msg(""), 200, "/password/forgot");
+}
+
+Response ForgotPost(const Services& s, const Request& req) {
+  std::string lang = req.Param("lang");
+  Visitor v(s, req);
+  auto f = FormFields(req);
+  if (!v.CsrfOk(f["csrf"])) return CsrfFailure(s, v, lang);
+  int64_t retry = 0;
+  core::Status st = s.auth.RequestPasswordReset(f["email"], lang, req.remote_addr, &retry);
+  const auto& t = s.catalogs.For(lang);
+  if (!st.ok()) {
+    auto [msg, code] = Explain(s, lang, st);
+    Response r = Page(s, v, lang, "forgot", t.Get("auth_forgot_title"), Msg(msg), code, "/password/forgot");
+    if (retry > 0) r.Header("Retry-After", std::to_string(retry));
+    return r;
+  }
+  return Page(s, v, lang, "message", t.Get("auth_forgot_title"), Msg("", t.Get("auth_reset_sent")));
+}
+
+Response ResetForm(const Services& s, const Request& req) {
+  std::string lang = req.Param("lang");
+  Visitor v(s, req);
+  const auto& t = s.catalogs.For(lang);
+  core::Status st = s.auth.CheckResetToken(req.Param("token"));
+  if (!st.ok()) {
+    auto [msg, code] = Explain(s, lang, st);
+    return Page(s, v, lang, "message", t.Get("auth_reset_title"), Msg(msg), code);
+  }
+  view::Value d = Msg("");
+  d.Set("action", "/" + lang + "/password/reset/" + req.Param("token"));
+  return Page(s, v, lang, "reset", t.Get("auth_reset_title"), d);
+}
+
+Response ResetPost(const Services& s, const Request& req) {
+  std::string lang = req.Param("lang");
+  Visitor v(s, req);
+  auto f = FormFields(req);
+  if (!v.CsrfOk(f["csrf"])) return CsrfFailure(s, v, lang);
+  const auto& t = s.catalogs.For(lang);
+  auto grant = s.auth.ResetPassword(req.Param("token"), f["password"]);
+  if (!grant.ok()) {
+    auto [msg, code] = Explain(s, lang, grant.status());
+    view::Value d = Msg(msg);
+    d.Set("action", "/" + lang + "/password/reset/" + req.Param("token"));
+    return Page(s, v, lang, code == 422 ? "reset" : "message", t.Get("auth_reset_title"), d, code);
+  }
+  v.SignedIn(*grant);
+  return SeeOther(v, "/" + lang + "/account");
+}
+
+// ---- invitations ----
+
+Response InvitationForm(const Services& s, const Request& req) {
+  std::string lang = req.Param("lang");
+  Visitor v(s, req);
+  const auto& t = s.catalogs.For(lang);
+  auto info = s.auth.PeekInvitation(req.Param("token"));
+  if (!info.ok()) {
+    auto [msg, code] = Explain(s, lang, info.status());
+    return Page(s, v, lang, "message", t.Get("auth_invitation_title"), Msg(msg), code);
+  }
+  view::Value d = Msg("");
+  d.Set("email", info->email).Set("name", info->name);
+  d.Set("action", "/" + lang + "/invitation/" + req.Param("token"));
+  return Page(s, v, lang, "invitation", t.Get("auth_invitation_title"), d);
+}
+
+Response InvitationPost(const Services& s, const Request& req) {
+  std::string lang = req.Param("lang");
+  Visitor v(s, req);
+  auto f = FormFields(req);
+  if (!v.CsrfOk(f["csrf"])) return CsrfFailure(s, v, lang);
+  const auto& t = s.catalogs.For(lang);
+  auto grant = s.auth.AcceptInvitation(req.Param("token"), f["name"], f["password"]);
+  if (!grant.ok()) {
+    auto [msg, code] = Explain(s, lang, grant.status());
+    view::Value d = Msg(msg);
+    d.Set("name", f["name"]).Set("action", "/" + lang + "/invitation/" + req.Param("token"));
+    return Page(s, v, lang, code == 422 ? "invitation" : "message", t.Get("auth_invitation_title"), d, code);
+  }
+  v.SignedIn(*grant);
+  return SeeOther(v, "/" + lang + "/account");
+}
+
+// ---- account ----
+
+Response AccountPage(const Services& s, const Request& req, Visitor& v, const std::string& error,
+                     const std::string& notice, int status) {
+  std::string lang = req.Param("lang");
+  const auto& t = s.catalogs.For(lang);
+  const auth::Principal* p = v.who();
+  view::Value d = Msg(error, notice);
+  d.Set("name", p->name).Set("email", p->email).Set("role", t.Get("role_" + p->role));
+  d.Set("lang_en", p->lang == "en").Set("lang_fr", p->lang == "fr");
+  view::Value groups = view::Value::List();
+  for (const auto& g : p->groups) groups.Push(view::Value::Object().Set("name", g.name));
+  d.Set("has_groups", !p->groups.empty());
+  d.Set("groups", std::move(groups));
+  return Page(s, v, lang, "account", t.Get("account_title"), d, status, "/account");
+}
+
+Response AccountGet(const Services& s, const Request& req) {
+  std::string lang = req.Param("lang");
+  Visitor v(s, req);
+  if (!v.signed_in()) return SeeOther(v, "/" + lang + "/signin");
+  return AccountPage(s, req, v, "", req.HasQuery("saved") ? s.catalogs.For(lang).Get("account_saved") : "", 200);
+}
+
+Response AccountPost(const Services& s, const Request& req) {
+  std::string lang = req.Param("lang");
+  Visitor v(s, req);
+  if (!v.signed_in()) return SeeOther(v, "/" + lang + "/signin");
+  auto f = FormFields(req);
+  if (!v.CsrfOk(f["csrf"])) return CsrfFailure(s, v, lang);
+  core::Status st = s.auth.UpdateProfile(*v.who(), f["name"], f["lang"]);
+  if (!st.ok()) {
+    auto [msg, code] = Explain(s, lang, st);
+    return AccountPage(s, req, v, msg, "", code);
+  }
+  return SeeOther(v, "/" + f["lang"] + "/account?saved=1");
+}
+
+Response PasswordPost(const Services& s, const Request& req) {
+  std::string lang = req.Param("lang");
+  Visitor v(s, req);
+  if (!v.signed_in()) return SeeOther(v, "/" + lang + "/signin");
+  auto f = FormFields(req);
+  if (!v.CsrfOk(f["csrf"])) return CsrfFailure(s, v, lang);
+  core::Status st = s.auth.ChangePassword(*v.who(), f["current_password"], f["password"]);
+  if (!st.ok()) {
+    auto [msg, code] = Explain(s, lang, st);
+    return AccountPage(s, req, v, msg, "", code);
+  }
+  return SeeOther(v, "/" + lang + "/account?saved=1");
+}
+
+// ---- administration ----
+
+Response AdminPage(const Services& s, const Request& req, Visitor& v, const std::string& error, int status) {
+  std::string lang = req.Param("lang");
+  const auto& t = s.catalogs.For(lang);
+  auto people = s.auth.ListPeople(*v.who());
+  auto groups = s.auth.ListGroups();
+  auto cats = s.auth.TicketCategories(true);
+  if (!people.ok() || !groups.ok() || !cats.ok()) return ErrorPage(s, req, 503);
+  view::Value d = Msg(error, req.HasQuery("saved") ? t.Get("account_saved") : "");
+  view::Value gl = view::Value::List();
+  for (const auto& g : *groups) {
+    view::Value gv = view::Value::Object();
+    gv.Set("id", g.id).Set("slug", g.slug).Set("name", g.name).Set("active", g.active);
+    gv.Set("lang_en", g.lang == "en").Set("lang_fr", g.lang == "fr");
+    gl.Push(std::move(gv));
+  }
+  view::Value pl = view::Value::List();
+  for (const auto& pv : *people) {
+    view::Value u = view::Value::Object();
+    u.Set("id", pv.user.id).Set("name", pv.user.name).Set("email", pv.user.email).Set("active", pv.user.active);
+    for (const char* r : {"member", "volunteer", "coordinator"}) u.Set(std::string("is_") + r, pv.user.role == r);
+    view::Value mg = view::Value::List();
+    for (const auto& g : *groups) {
+      bool in = false;
+      for (const auto& ug : pv.groups) in = in || ug.id == g.id;
+      mg.Push(view::Value::Object().Set("id", g.id).Set("name", g.name).Set("checked", in).Set("person_id", pv.user.id));
+    }
+    u.Set("groups", std::move(mg));
+    pl.Push(std::move(u));
+  }
+  view::Value cl = view::Value::List();
+  for (const auto& c : *cats) {
+    cl.Push(view::Value::Object().Set("slug", c.slug).Set("name_en", c.name_en).Set("name_fr", c.name_fr)
+                .Set("position", c.position).Set("active", c.active));
+  }
+  view::Value all_groups = view::Value::List();
+  for (const auto& g : *groups)
+    if (g.active) all_groups.Push(view::Value::Object().Set("id", g.id).Set("name", g.name));
+  d.Set("groups", std::move(gl)).Set("people", std::move(pl)).Set("categories", std::move(cl));
+  d.Set("active_groups", std::move(all_groups));
+  return Page(s, v, lang, "admin", t.Get("admin_title"), d, status, "/admin");
+}
+
+// Runs an admin action: signed-in coordinator and CSRF checked first; errors re-render the admin page.
+template <typename Fn>
+Response AdminAction(const Services& s, const Request& req, Fn fn) {
+  std::string lang = req.Param("lang");
+  Visitor v(s, req);
+  if (!v.signed_in()) return SeeOther(v, "/" + lang + "/signin");
+  if (!auth::Allows(v.who(), auth::Action::kAdminister)) return ErrorPage(s, req, 403);
+  auto f = FormFields(req);
+  if (!v.CsrfOk(f["csrf"])) return CsrfFailure(s, v, lang);
+  core::Status st = fn(*v.who(), f);
+  if (!st.ok()) {
+    auto [msg, code] = Explain(s, lang, st);
+    return AdminPage(s, req, v, msg, code);
+  }
+  return SeeOther(v, "/" + lang + "/admin?saved=1");
+}
+
+int64_t ParamId(const Request& req) {
+  try {
+    return std::stoll(req.Param("id"));
+  } catch (...) {
+    return 0;
+  }
+}
+
+// ---- API ----
+
+Response UserJson(const auth::Principal& p, int status = 200) {
+  core::JsonWriter w;
+  w.BeginObject().Key("user").BeginObject();
+  w.Field("id", p.user_id).Field("name", p.name).Field("email", p.email).Field("role", p.role).Field("lang", p.lang);
+  w.Key("groups").BeginArray();
+  for (const auto& g : p.groups) w.BeginObject().Field("id", g.id).Field("slug", g.slug).Field("name", g.name).EndObject();
+  w.EndArray().EndObject().EndObject();
+  return Response::Json(status, w.Take());
+}
+
+Response ApiSignIn(const Services& s, const Request& req) {
+  // A browser always sends Origin on a cross-site POST: refuse any other origin (login CSRF).
+  if (!req.Header("origin").empty() && !SameOrigin(req, s.site))
+    return JsonError(403, "forbidden", "this request must come from the site itself");
+  std::string email, password;
+  try {
+    Poco::JSON::Parser parser;
+    auto obj = parser.parse(req.body).extract<Poco::JSON::Object::Ptr>();
+    if (!obj) return JsonError(400, "bad_request", "the body must be a JSON object");
+    email = obj->optValue<std::string>("email", "");
+    password = obj->optValue<std::string>("password", "");
+  } catch (const std::exception&) {
+    return JsonError(400, "bad_request", "the body is not valid JSON");
+  }
+  int64_t retry = 0;
+  auto grant = s.auth.SignIn(email, password, req.remote_addr, req.Cookie(kSessionCookie), &retry);
+  if (!grant.ok()) {
+    Response r = JsonError(grant.status());
+    if (retry > 0) r.Header("Retry-After", std::to_string(retry));
+    return r;
+  }
+  Response r = UserJson(grant->principal);
+  r.Header("Set-Cookie", SessionCookieHeader(grant->cookie, s.site, s.auth.options().session_idle_s));
+  r.Header("X-CSRF-Token", grant->csrf);
+  r.Header("Cache-Control", "no-store");
+  return r;
+}
+
+Response ApiSession(const Services& s, const Request& req) {
+  auto a = s.auth.Authenticate(req.Cookie(kSessionCookie));
+  if (!a.ok()) return JsonError(401, "unauthenticated", "not signed in");
+  Response r = UserJson(a->principal);
+  r.Header("X-CSRF-Token", a->csrf);
+  r.Header("Cache-Control", "no-store");
+  return r;
+}
+
+Response ApiSignOut(const Services& s, const Request& req) {
+  auto a = s.auth.Authenticate(req.Cookie(kSessionCookie));
+  if (!a.ok()) return JsonError(401, "unauthenticated", "not signed in");
+  bool token_ok = auth::SecretsEqual(req.Header("x-csrf-token"), a->csrf);
+  if (!token_ok && !SameOrigin(req, s.site))
+    return JsonError(403, "forbidden", "send the X-CSRF-Token header or use the site itself");
+  (void)s.auth.SignOut(req.Cookie(kSessionCookie));
+  Response r = Response::Json(200, "{\"signed_out\":true}");
+  r.Header("Set-Cookie", SessionCookieHeader("", s.site, 0));
+  return r;
+}
+
+}  // namespace
+
+void RegisterAccounts(Router& router, const Services& services) {
+  const Services* s = &services;
+  auto page = [s](Response (*fn)(const Services&, const Request&)) {
+    return [s, fn](Request& req) { return LangOk(req) ? fn(*s, req) : ErrorPage(*s, req, 404); };
+  };
+  router.Add("GET", "/{lang}/signin", page(SignInForm));
+  router.Add("POST", "/{lang}/signin", page(SignInPost));
+  router.Add("POST", "/{lang}/signout", page(SignOutPost));
+  router.Add("GET", "/{lang}/signin/link", page(LinkForm));
+  router.Add("POST", "/{lang}/signin/link", page(LinkPost));
+  router.Add("GET", "/{lang}/signin/link/{token}", page(LinkConfirm));
+  router.Add("POST", "/{lang}/signin/link/{token}", page(LinkUse));
+  router.Add("GET", "/{lang}/password/forgot", page(ForgotForm));
+  router.Add("POST", "/{lang}/password/forgot", page(ForgotPost));
+  router.Add("GET", "/{lang}/password/reset/{token}", page(ResetForm));
+  router.Add("POST", "/{lang}/password/reset/{token}", page(ResetPost));
+  router.Add("GET", "/{lang}/invitation/{token}", page(InvitationForm));
+  router.Add("POST", "/{lang}/invitation/{token}", page(InvitationPost));
+  router.Add("GET", "/{lang}/account", page(AccountGet));
+  router.Add("POST", "/{lang}/account", page(AccountPost));
+  router.Add("POST", "/{lang}/account/password", page(PasswordPost));
+  router.Add("GET", "/{lang}/admin", page([](const Services& sv, const Request& req) {
+    Visitor v(sv, req);
+    if (!v.signed_in()) return SeeOther(v, "/" + req.Param("lang") + "/signin");
+    if (!auth::Allows(v.who(), auth::Action::kAdminister)) return ErrorPage(sv, req, 403);
+    return AdminPage(sv, req, v, "", 200);
+  }));
+  router.Add("POST", "/{lang}/admin/groups", page([](const Services& sv, const Request& req) {
+    return AdminAction(sv, req, [&](const auth::Principal& by, std::map<std::string, std::string>& f) {
+      auto id = sv.auth.CreateGroup(by, f["slug"], f["name"], f["group_lang"]);
+      return id.ok() ? core::Status::Ok() : id.status();
+    });
+  }));
+  router.Add("POST", "/{lang}/admin/groups/{id}", page([](const Services& sv, const Request& req) {
+    return AdminAction(sv, req, [&](const auth::Principal& by, std::map<std::string, std::string>& f) {
+      return sv.auth.UpdateGroup(by, ParamId(req), f["name"], f["group_lang"], f["active"] == "1");
+    });
+  }));
+  router.Add("POST", "/{lang}/admin/people", page([](const Services& sv, const Request& req) {
+    return AdminAction(sv, req, [&](const auth::Principal& by, std::map<std::string, std::string>& f) {
+      auto id = sv.auth.Invite(by, f["email"], f["name"], f["role"], GroupIds(req), f["person_lang"]);
+      return id.ok() ? core::Status::Ok() : id.status();
+    });
+  }));
+  router.Add("POST", "/{lang}/admin/people/{id}", page([](const Services& sv, const Request& req) {
+    return AdminAction(sv, req, [&](const auth::Principal& by, std::map<std::string, std::string>& f) {
+      return sv.auth.UpdatePerson(by, ParamId(req), f["role"], GroupIds(req), f["active"] == "1");
+    });
+  }));
+  router.Add("POST", "/{lang}/admin/categories", page([](const Services& sv, const Request& req) {
+    return AdminAction(sv, req, [&](const auth::Principal& by, std::map<std::string, std::string>& f) {
+      auth::TicketCategory c;
+      c.slug = f["slug"];
+      c.name_en = f["name_en"];
+      c.name_fr = f["name_fr"];
+      try {
+        c.position = f["position"].empty() ? 100 : std::stoll(f["position"]);
+      } catch (...) {
+        return core::InvalidArgument("position: a whole number");
+      }
+      c.active = f["active"] != "0";
+      return sv.auth.SaveTicketCategory(by, c);
+    });
+  }));
+  router.Add("POST", "/api/v1/session", [s](Request& req) { return ApiSignIn(*s, req); });
+  router.Add("GET", "/api/v1/session", [s](Request& req) { return ApiSession(*s, req); });
+  router.Add("DELETE", "/api/v1/session", [s](Request& req) { return ApiSignOut(*s, req); });
+}
+
+}  // namespace entraide::http

@@ -1,0 +1,92 @@
+#include "http/session.h"
+
+#include "auth/token.h"
+#include "core/escape.h"
+#include "core/strings.h"
+
+namespace entraide::http {
+
+namespace {
+bool Secure(const SiteInfo& site) { return core::StartsWith(site.base_url, "https://"); }
+
+std::string Origin(const std::string& url) {
+  size_t scheme = url.find("://");
+  if (scheme == std::string::npos) return "";
+  size_t end = url.find('/', scheme + 3);
+  return core::ToLowerAscii(url.substr(0, end));
+}
+}  // namespace
+
+std::string SessionCookieHeader(const std::string& value, const SiteInfo& site, int64_t max_age) {
+  std::string c = std::string(kSessionCookie) + "=" + value + "; Path=/; Max-Age=" + std::to_string(max_age) +
+                  "; HttpOnly; SameSite=Lax";
+  if (Secure(site)) c += "; Secure";
+  return c;
+}
+
+Visitor::Visitor(const Services& s, const Request& req) : s_(s) {
+  std::string sid = req.Cookie(kSessionCookie);
+  if (!sid.empty()) {
+    auto a = s.auth.Authenticate(sid);
+    if (a.ok()) {
+      auth_ = std::move(a).value();
+      if (auth_->refresh_cookie)
+        set_cookies_.push_back(SessionCookieHeader(sid, s.site, s.auth.options().session_idle_s));
+    }
+  }
+  anon_csrf_ = req.Cookie(kCsrfCookie);
+  if (anon_csrf_.size() != 43) anon_csrf_.clear();
+}
+
+const std::string& Visitor::FormToken() {
+  if (auth_) return auth_->csrf;
+  if (anon_csrf_.empty()) {
+    anon_csrf_ = auth::NewToken();
+    set_anon_csrf_ = true;
+  }
+  return anon_csrf_;
+}
+
+bool Visitor::CsrfOk(const std::string& submitted) {
+  if (submitted.empty()) return false;
+  if (auth_) return auth::SecretsEqual(submitted, auth_->csrf);
+  return !anon_csrf_.empty() && auth::SecretsEqual(submitted, anon_csrf_);
+}
+
+void Visitor::SignedIn(const auth::SessionGrant& grant) {
+  set_cookies_.push_back(SessionCookieHeader(grant.cookie, s_.site, s_.auth.options().session_idle_s));
+}
+
+void Visitor::SignedOut() {
+  set_cookies_.push_back(SessionCookieHeader("", s_.site, 0));
+  auth_.reset();
+}
+
+void Visitor::Apply(Response& r) const {
+  for (const auto& c : set_cookies_) r.Header("Set-Cookie", c);
+  if (set_anon_csrf_) {
+    std::string c = std::string(kCsrfCookie) + "=" + anon_csrf_ + "; Path=/; HttpOnly; SameSite=Strict";
+    if (Secure(s_.site)) c += "; Secure";
+    r.Header("Set-Cookie", c);
+  }
+  if (auth_ || set_anon_csrf_) r.Header("Cache-Control", "private, no-store");
+}
+
+std::map<std::string, std::string> FormFields(const Request& req) {
+  std::map<std::string, std::string> out;
+  auto pairs = core::ParseFormUrlEncoded(req.body, 1000);
+  if (!pairs) return out;
+  for (auto& [k, v] : *pairs) out.emplace(k, v);  // the first value wins
+  return out;
+}
+
+bool SameOrigin(const Request& req, const SiteInfo& site) {
+  std::string expected = Origin(site.base_url);
+  std::string origin = req.Header("origin");
+  if (!origin.empty()) return core::ToLowerAscii(origin) == expected;
+  std::string referer = req.Header("referer");
+  if (!referer.empty()) return Origin(referer) == expected;
+  return false;
+}
+
+}  // namespace entraide::http

@@ -1,0 +1,50 @@
+// Who is visiting: the session cookie resolved through AuthService, the CSRF token for forms, and the
+// cookies a response must carry. Thin helpers for handlers; thread-safe (no shared state).
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "auth/auth_service.h"
+#include "http/message.h"
+#include "http/services.h"
+
+namespace entraide::http {
+
+inline constexpr const char* kSessionCookie = "sid";
+inline constexpr const char* kCsrfCookie = "csrf";
+
+class Visitor {
+ public:
+  Visitor(const Services& s, const Request& req);
+
+  const auth::Principal* who() const { return auth_ ? &auth_->principal : nullptr; }
+  bool signed_in() const { return auth_.has_value(); }
+  // The token forms carry: the session's when signed in, else a cookie-bound anonymous one.
+  const std::string& FormToken();
+  // Constant-time check of a submitted token against FormToken().
+  bool CsrfOk(const std::string& submitted);
+  // Adds the cookies decided during the request and, for signed-in pages, private caching.
+  void Apply(Response& r) const;
+
+  void SignedIn(const auth::SessionGrant& grant);  // sets the new session cookie
+  void SignedOut();                                // clears it
+
+ private:
+  const Services& s_;
+  std::optional<auth::Authenticated> auth_;
+  std::string anon_csrf_;
+  bool set_anon_csrf_ = false;
+  std::vector<std::string> set_cookies_;
+};
+
+// application/x-www-form-urlencoded body -> first value per name.
+std::map<std::string, std::string> FormFields(const Request& req);
+// True when the Origin (or else the Referer) header names the site's own origin (from site.base_url).
+bool SameOrigin(const Request& req, const SiteInfo& site);
+// "Set-Cookie" value for the session: HttpOnly, SameSite=Lax, Secure when the site is https.
+std::string SessionCookieHeader(const std::string& value, const SiteInfo& site, int64_t max_age);
+
+}  // namespace entraide::http

@@ -1,0 +1,285 @@
+#include "store/account_repo.h"
+
+namespace entraide::store {
+namespace {
+
+constexpr const char* kUserCols = "id, email, name, role, lang, password_hash, active, created_at";
+
+UserRecord ReadUser(Statement& q) {
+  UserRecord u;
+  u.id = q.ColumnInt(0);
+  u.email = q.ColumnText(1);
+  u.name = q.ColumnText(2);
+  u.role = q.ColumnText(3);
+  u.lang = q.ColumnText(4);
+  if (!q.ColumnIsNull(5)) u.password_hash = q.ColumnText(5);
+  u.active = q.ColumnInt(6) != 0;
+  u.created_at = q.ColumnText(7);
+  return u;
+}
+
+GroupRecord ReadGroup(Statement& q) {
+  GroupRecord g;
+  g.id = q.ColumnInt(0);
+  g.slug = q.ColumnText(1);
+  g.name = q.ColumnText(2);
+  g.lang = q.ColumnText(3);
+  g.active = q.ColumnInt(4) != 0;
+  return g;
+}
+
+template <typename T, typename Reader>
+StatusOr<std::vector<T>> All(Statement* st, Reader read) {
+  StatementScope q(st);
+  std::vector<T> out;
+  while (true) {
+    auto row = q->Step();
+    if (!row.ok()) return row.status();
+    if (!*row) break;
+    out.push_back(read(*q));
+  }
+  return out;
+}
+
+template <typename T, typename Reader>
+StatusOr<std::optional<T>> One(Statement* st, Reader read) {
+  StatementScope q(st);
+  auto row = q->Step();
+  if (!row.ok()) return row.status();
+  if (!*row) return std::optional<T>();
+  return std::optional<T>(read(*q));
+}
+
+}  // namespace
+
+StatusOr<int64_t> AccountRepository::CreateUser(const UserRecord& u) {
+  auto st = db_.Prepare("INSERT INTO users (email, name, role, lang, password_hash, active) VALUES (?, ?, ?, ?, ?, ?)");
+  if (!st.ok()) return st.status();
+  ENTRAIDE_RETURN_IF_ERROR(
+      (*st)->Bind(1, u.email).Bind(2, u.name).Bind(3, u.role).Bind(4, u.lang).Bind(5, u.password_hash).Bind(6, u.active).Run());
+  return db_.LastInsertRowId();
+}
+
+StatusOr<std::optional<UserRecord>> AccountRepository::FindUserByEmail(const std::string& email) {
+  auto st = db_.Prepare(std::string("SELECT ") + kUserCols + " FROM users WHERE email = ?");
+  if (!st.ok()) return st.status();
+  (*st)->Bind(1, email);
+  return One<UserRecord>(*st, ReadUser);
+}
+
+StatusOr<std::optional<UserRecord>> AccountRepository::FindUserById(int64_t id) {
+  auto st = db_.Prepare(std::string("SELECT ") + kUserCols + " FROM users WHERE id = ?");
+  if (!st.ok()) return st.status();
+  (*st)->Bind(1, id);
+  return One<UserRecord>(*st, ReadUser);
+}
+
+StatusOr<std::vector<UserRecord>> AccountRepository::ListUsers() {
+  auto st = db_.Prepare(std::string("SELECT ") + kUserCols + " FROM users ORDER BY active DESC, name COLLATE NOCASE");
+  if (!st.ok()) return st.status();
+  return All<UserRecord>(*st, ReadUser);
+}
+
+Status AccountRepository::UpdateProfile(int64_t id, const std::string& name, const std::string& lang) {
+  auto st = db_.Prepare("UPDATE users SET name = ?, lang = ? WHERE id = ?");
+  if (!st.ok()) return st.status();
+  return (*st)->Bind(1, name).Bind(2, lang).Bind(3, id).Run();
+}
+
+Status AccountRepository::SetRole(int64_t id, const std::string& role) {
+  auto st = db_.Prepare("UPDATE users SET role = ? WHERE id = ?");
+  if (!st.ok()) return st.status();
+  return (*st)->Bind(1, role).Bind(2, id).Run();
+}
+
+Status AccountRepository::SetActive(int64_t id, bool active) {
+  auto st = db_.Prepare("UPDATE users SET active = ? WHERE id = ?");
+  if (!st.ok()) return st.status();
+  return (*st)->Bind(1, active).Bind(2, id).Run();
+}
+
+Status AccountRepository::SetPasswordHash(int64_t id, const std::string& hash) {
+  auto st = db_.Prepare("UPDATE users SET password_hash = ? WHERE id = ?");
+  if (!st.ok()) return st.status();
+  return (*st)->Bind(1, hash).Bind(2, id).Run();
+}
+
+StatusOr<int64_t> AccountRepository::CreateGroup(const GroupRecord& g) {
+  auto st = db_.Prepare("INSERT INTO groups (slug, name, lang, active) VALUES (?, ?, ?, ?)");
+  if (!st.ok()) return st.status();
+  ENTRAIDE_RETURN_IF_ERROR((*st)->Bind(1, g.slug).Bind(2, g.name).Bind(3, g.lang).Bind(4, g.active).Run());
+  return db_.LastInsertRowId();
+}
+
+StatusOr<std::optional<GroupRecord>> AccountRepository::FindGroupBySlug(const std::string& slug) {
+  auto st = db_.Prepare("SELECT id, slug, name, lang, active FROM groups WHERE slug = ?");
+  if (!st.ok()) return st.status();
+  (*st)->Bind(1, slug);
+  return One<GroupRecord>(*st, ReadGroup);
+}
+
+StatusOr<std::optional<GroupRecord>> AccountRepository::FindGroupById(int64_t id) {
+  auto st = db_.Prepare("SELECT id, slug, name, lang, active FROM groups WHERE id = ?");
+  if (!st.ok()) return st.status();
+  (*st)->Bind(1, id);
+  return One<GroupRecord>(*st, ReadGroup);
+}
+
+StatusOr<std::vector<GroupRecord>> AccountRepository::ListGroups() {
+  auto st = db_.Prepare("SELECT id, slug, name, lang, active FROM groups ORDER BY active DESC, name COLLATE NOCASE");
+  if (!st.ok()) return st.status();
+  return All<GroupRecord>(*st, ReadGroup);
+}
+
+Status AccountRepository::UpdateGroup(const GroupRecord& g) {
+  auto st = db_.Prepare("UPDATE groups SET name = ?, lang = ?, active = ? WHERE id = ?");
+  if (!st.ok()) return st.status();
+  return (*st)->Bind(1, g.name).Bind(2, g.lang).Bind(3, g.active).Bind(4, g.id).Run();
+}
+
+Status AccountRepository::SetMemberships(int64_t user_id, const std::vector<int64_t>& group_ids) {
+  auto del = db_.Prepare("DELETE FROM memberships WHERE user_id = ?");
+  if (!del.ok()) return del.status();
+  ENTRAIDE_RETURN_IF_ERROR((*del)->Bind(1, user_id).Run());
+  auto ins = db_.Prepare("INSERT OR IGNORE INTO memberships (user_id, group_id) VALUES (?, ?)");
+  if (!ins.ok()) return ins.status();
+  for (int64_t g : group_ids) ENTRAIDE_RETURN_IF_ERROR((*ins)->Bind(1, user_id).Bind(2, g).Run());
+  return Status::Ok();
+}
+
+StatusOr<std::vector<GroupRecord>> AccountRepository::GroupsOf(int64_t user_id) {
+  auto st = db_.Prepare(
+      "SELECT g.id, g.slug, g.name, g.lang, g.active FROM groups g JOIN memberships m ON m.group_id = g.id "
+      "WHERE m.user_id = ? ORDER BY g.name COLLATE NOCASE");
+  if (!st.ok()) return st.status();
+  (*st)->Bind(1, user_id);
+  return All<GroupRecord>(*st, ReadGroup);
+}
+
+StatusOr<std::vector<UserRecord>> AccountRepository::MembersOf(int64_t group_id) {
+  auto st = db_.Prepare(
+      "SELECT u.id, u.email, u.name, u.role, u.lang, u.password_hash, u.active, u.created_at FROM users u "
+      "JOIN memberships m ON m.user_id = u.id WHERE m.group_id = ? ORDER BY u.name COLLATE NOCASE");
+  if (!st.ok()) return st.status();
+  (*st)->Bind(1, group_id);
+  return All<UserRecord>(*st, ReadUser);
+}
+
+Status AccountRepository::CreateSession(const SessionRecord& s) {
+  auto st = db_.Prepare(
+      "INSERT INTO sessions (id_hash, user_id, csrf_token, created_at, last_seen_at) VALUES (?, ?, ?, ?, ?)");
+  if (!st.ok()) return st.status();
+  return (*st)->Bind(1, s.id_hash).Bind(2, s.user_id).Bind(3, s.csrf_token).Bind(4, s.created_at)
+      .Bind(5, s.last_seen_at).Run();
+}
+
+StatusOr<std::optional<SessionRecord>> AccountRepository::FindSession(const std::string& id_hash) {
+  auto st = db_.Prepare("SELECT id_hash, user_id, csrf_token, created_at, last_seen_at FROM sessions WHERE id_hash = ?");
+  if (!st.ok()) return st.status();
+  (*st)->Bind(1, id_hash);
+  return One<SessionRecord>(*st, [](Statement& q) {
+    return SessionRecord{q.ColumnText(0), q.ColumnInt(1), q.ColumnText(2), q.ColumnInt(3), q.ColumnInt(4)};
+  });
+}
+
+Status AccountRepository::TouchSession(const std::string& id_hash, int64_t now) {
+  auto st = db_.Prepare("UPDATE sessions SET last_seen_at = ? WHERE id_hash = ?");
+  if (!st.ok()) return st.status();
+  return (*st)->Bind(1, now).Bind(2, id_hash).Run();
+}
+
+Status AccountRepository::DeleteSession(const std::string& id_hash) {
+  auto st = db_.Prepare("DELETE FROM sessions WHERE id_hash = ?");
+  if (!st.ok()) return st.status();
+  return (*st)->Bind(1, id_hash).Run();
+}
+
+Status AccountRepository::DeleteSessionsOf(int64_t user_id) {
+  auto st = db_.Prepare("DELETE FROM sessions WHERE user_id = ?");
+  if (!st.ok()) return st.status();
+  return (*st)->Bind(1, user_id).Run();
+}
+
+Status AccountRepository::CreateToken(const TokenRecord& t) {
+  auto st = db_.Prepare(
+      "INSERT INTO tokens (kind, token_hash, user_id, expires_at, created_at) VALUES (?, ?, ?, ?, ?)");
+  if (!st.ok()) return st.status();
+  return (*st)->Bind(1, t.kind).Bind(2, t.token_hash).Bind(3, t.user_id).Bind(4, t.expires_at).Bind(5, t.created_at).Run();
+}
+
+StatusOr<std::optional<TokenRecord>> AccountRepository::FindToken(const std::string& token_hash) {
+  auto st = db_.Prepare(
+      "SELECT id, kind, token_hash, user_id, expires_at, created_at, used_at FROM tokens WHERE token_hash = ?");
+  if (!st.ok()) return st.status();
+  (*st)->Bind(1, token_hash);
+  return One<TokenRecord>(*st, [](Statement& q) {
+    TokenRecord t;
+    t.id = q.ColumnInt(0);
+    t.kind = q.ColumnText(1);
+    t.token_hash = q.ColumnText(2);
+    t.user_id = q.ColumnInt(3);
+    t.expires_at = q.ColumnInt(4);
+    t.created_at = q.ColumnInt(5);
+    if (!q.ColumnIsNull(6)) t.used_at = q.ColumnInt(6);
+    return t;
+  });
+}
+
+StatusOr<bool> AccountRepository::UseToken(int64_t id, int64_t now) {
+  auto st = db_.Prepare("UPDATE tokens SET used_at = ? WHERE id = ? AND used_at IS NULL");
+  if (!st.ok()) return st.status();
+  ENTRAIDE_RETURN_IF_ERROR((*st)->Bind(1, now).Bind(2, id).Run());
+  return db_.Changes() == 1;
+}
+
+StatusOr<int64_t> AccountRepository::EnqueueMail(const OutboxMessage& m) {
+  auto st = db_.Prepare(
+      "INSERT INTO outbox (kind, recipient_email, recipient_name, lang, user_id, data_json, dedupe_key, created_at) "
+      "VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+  if (!st.ok()) return st.status();
+  ENTRAIDE_RETURN_IF_ERROR((*st)->Bind(1, m.kind).Bind(2, m.recipient_email).Bind(3, m.recipient_name).Bind(4, m.lang)
+                               .Bind(5, m.user_id).Bind(6, m.data_json).Bind(7, m.dedupe_key).Bind(8, m.created_at).Run());
+  return db_.LastInsertRowId();
+}
+
+StatusOr<std::optional<OutboxMessage>> AccountRepository::LatestMail(const std::string& email, const std::string& kind) {
+  auto st = db_.Prepare(
+      "SELECT id, kind, recipient_email, recipient_name, lang, data_json, status, created_at FROM outbox "
+      "WHERE recipient_email = ? COLLATE NOCASE AND kind = ? ORDER BY id DESC LIMIT 1");
+  if (!st.ok()) return st.status();
+  (*st)->Bind(1, email).Bind(2, kind);
+  return One<OutboxMessage>(*st, [](Statement& q) {
+    OutboxMessage m;
+    m.id = q.ColumnInt(0);
+    m.kind = q.ColumnText(1);
+    m.recipient_email = q.ColumnText(2);
+    m.recipient_name = q.ColumnText(3);
+    m.lang = q.ColumnText(4);
+    m.data_json = q.ColumnText(5);
+    m.status = q.ColumnText(6);
+    m.created_at = q.ColumnInt(7);
+    return m;
+  });
+}
+
+StatusOr<std::vector<TicketCategoryRecord>> AccountRepository::TicketCategories(bool include_inactive) {
+  auto st = db_.Prepare(
+      "SELECT slug, name_en, name_fr, position, active FROM ticket_categories WHERE active = 1 OR ? "
+      "ORDER BY position, slug");
+  if (!st.ok()) return st.status();
+  (*st)->Bind(1, include_inactive);
+  return All<TicketCategoryRecord>(*st, [](Statement& q) {
+    return TicketCategoryRecord{q.ColumnText(0), q.ColumnText(1), q.ColumnText(2), q.ColumnInt(3), q.ColumnInt(4) != 0};
+  });
+}
+
+Status AccountRepository::UpsertTicketCategory(const TicketCategoryRecord& c) {
+  auto st = db_.Prepare(
+      "INSERT INTO ticket_categories (slug, name_en, name_fr, position, active) VALUES (?, ?, ?, ?, ?) "
+      "ON CONFLICT (slug) DO UPDATE SET name_en = excluded.name_en, name_fr = excluded.name_fr, "
+      "position = excluded.position, active = excluded.active");
+  if (!st.ok()) return st.status();
+  return (*st)->Bind(1, c.slug).Bind(2, c.name_en).Bind(3, c.name_fr).Bind(4, c.position).Bind(5, c.active).Run();
+}
+
+}  // namespace entraide::store

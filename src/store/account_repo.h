@@ -1,0 +1,103 @@
+// AccountRepository: the SQL of people, groups, memberships, sessions, single-use tokens, the mail outbox
+// and help desk categories. Borrows a Database; not thread-safe (one per thread, like its Database).
+// Statuses: kAlreadyExists for a taken email or slug; kUnavailable when the database is busy.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "store/database.h"
+
+namespace entraide::store {
+
+struct UserRecord {
+  int64_t id = 0;
+  std::string email, name, role, lang;
+  std::optional<std::string> password_hash;
+  bool active = true;
+  std::string created_at;
+};
+
+struct GroupRecord {
+  int64_t id = 0;
+  std::string slug, name, lang;
+  bool active = true;
+};
+
+struct SessionRecord {
+  std::string id_hash;
+  int64_t user_id = 0;
+  std::string csrf_token;
+  int64_t created_at = 0, last_seen_at = 0;
+};
+
+struct TokenRecord {
+  int64_t id = 0;
+  std::string kind, token_hash;
+  int64_t user_id = 0, expires_at = 0, created_at = 0;
+  std::optional<int64_t> used_at;
+};
+
+struct OutboxMessage {
+  int64_t id = 0;
+  std::string kind, recipient_email, recipient_name, lang;
+  std::optional<int64_t> user_id;
+  std::string data_json = "{}";
+  std::optional<std::string> dedupe_key;
+  std::string status = "pending";
+  int64_t created_at = 0;
+};
+
+struct TicketCategoryRecord {
+  std::string slug, name_en, name_fr;
+  int64_t position = 0;
+  bool active = true;
+};
+
+class AccountRepository {
+ public:
+  explicit AccountRepository(Database& db) : db_(db) {}
+
+  StatusOr<int64_t> CreateUser(const UserRecord& u);
+  StatusOr<std::optional<UserRecord>> FindUserByEmail(const std::string& email);
+  StatusOr<std::optional<UserRecord>> FindUserById(int64_t id);
+  StatusOr<std::vector<UserRecord>> ListUsers();
+  Status UpdateProfile(int64_t id, const std::string& name, const std::string& lang);
+  Status SetRole(int64_t id, const std::string& role);
+  Status SetActive(int64_t id, bool active);
+  Status SetPasswordHash(int64_t id, const std::string& hash);
+
+  StatusOr<int64_t> CreateGroup(const GroupRecord& g);
+  StatusOr<std::optional<GroupRecord>> FindGroupBySlug(const std::string& slug);
+  StatusOr<std::optional<GroupRecord>> FindGroupById(int64_t id);
+  StatusOr<std::vector<GroupRecord>> ListGroups();
+  Status UpdateGroup(const GroupRecord& g);
+  Status SetMemberships(int64_t user_id, const std::vector<int64_t>& group_ids);
+  StatusOr<std::vector<GroupRecord>> GroupsOf(int64_t user_id);
+  StatusOr<std::vector<UserRecord>> MembersOf(int64_t group_id);
+
+  Status CreateSession(const SessionRecord& s);
+  StatusOr<std::optional<SessionRecord>> FindSession(const std::string& id_hash);
+  Status TouchSession(const std::string& id_hash, int64_t now);
+  Status DeleteSession(const std::string& id_hash);
+  Status DeleteSessionsOf(int64_t user_id);
+
+  Status CreateToken(const TokenRecord& t);
+  StatusOr<std::optional<TokenRecord>> FindToken(const std::string& token_hash);
+  // Marks a token used; false when it was already used (the loser of a race).
+  StatusOr<bool> UseToken(int64_t id, int64_t now);
+
+  StatusOr<int64_t> EnqueueMail(const OutboxMessage& m);
+  // The newest message of `kind` to `email` (for `entraide user link`).
+  StatusOr<std::optional<OutboxMessage>> LatestMail(const std::string& email, const std::string& kind);
+
+  StatusOr<std::vector<TicketCategoryRecord>> TicketCategories(bool include_inactive);
+  Status UpsertTicketCategory(const TicketCategoryRecord& c);
+
+ private:
+  Database& db_;
+};
+
+}  // namespace entraide::store
