@@ -135,9 +135,12 @@ app::Config TestConfig(const std::string& data_dir) {
   return c;
 }
 
-RunningApp::RunningApp(app::Config config) : config_(std::move(config)) {
+RunningApp::RunningApp(app::Config config, const core::Clock* clock) : config_(std::move(config)) {
   core::SetLogLevel(core::LogLevel::kWarning);
-  auto made = app::App::Create(config_);
+  app::AppOverrides overrides;
+  overrides.clock = clock;
+  overrides.hash_cost = auth::HashCost::Minimum();
+  auto made = app::App::Create(config_, overrides);
   if (!made.ok()) throw std::runtime_error("App::Create: " + made.status().ToString());
   app_ = std::move(made).value();
   auto st = app_->Start();

@@ -11,6 +11,7 @@
 
 #include "app/app.h"
 #include "app/config.h"
+#include "core/clock.h"
 
 namespace entraide::testing {
 
@@ -53,7 +54,8 @@ app::Config TestConfig(const std::string& data_dir);
 // The whole application on a free loopback port.
 class RunningApp {
  public:
-  explicit RunningApp(app::Config config);
+  // Passwords are hashed at libsodium's minimum cost here, to keep the suites fast.
+  explicit RunningApp(app::Config config, const core::Clock* clock = nullptr);
   ~RunningApp();
   int port() const { return app_->port(); }
   const app::Config& config() const { return config_; }

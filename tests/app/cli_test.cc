@@ -96,6 +96,45 @@ TEST(CliTest, CheckContentValidatesWithoutWriting) {
   EXPECT_EQ(RunEntraide("check-content").exit_code, 0);
 }
 
+TEST(CliTest, GroupAndUserCommandsForScriptsAndTheFirstInstall) {
+  TempDir data;
+  std::string env = "ENTRAIDE_DATA_DIR=" + Quote(data.path());
+  Result g = RunEntraide("group add --slug coop-a --name 'Coop A' --lang en", env);
+  EXPECT_EQ(g.exit_code, 0) << g.output;
+  EXPECT_EQ(RunEntraide("group add --slug coop-a --name 'Again'", env).exit_code, 1);
+  Result bad = RunEntraide("group add --slug 'Bad Slug' --name X", env);
+  EXPECT_EQ(bad.exit_code, 1);
+  EXPECT_NE(bad.output.find("slug:"), std::string::npos) << bad.output;
+  std::string cmd = "echo 'Horse battery staple 42!' | env " + env + " " + Quote(BinaryDir() + "/entraide") +
+                    " user add --email ana@example.org --name Ana --role coordinator --group coop-a --password-stdin 2>&1";
+  FILE* p = popen(cmd.c_str(), "r");
+  ASSERT_NE(p, nullptr);
+  char buf[512];
+  std::string out;
+  while (fgets(buf, sizeof buf, p)) out += buf;
+  EXPECT_EQ(WEXITSTATUS(pclose(p)), 0) << out;
+  std::string weak = "echo 'password123' | env " + env + " " + Quote(BinaryDir() + "/entraide") +
+                     " user add --email weak@example.org --name W --role member --password-stdin 2>&1";
+  p = popen(weak.c_str(), "r");
+  out.clear();
+  while (fgets(buf, sizeof buf, p)) out += buf;
+  EXPECT_EQ(WEXITSTATUS(pclose(p)), 1);
+  EXPECT_NE(out.find("dictionary"), std::string::npos) << out;
+  Result invite = RunEntraide("user add --email bob@example.org --name Bob --role member --group coop-a --lang en", env);
+  EXPECT_EQ(invite.exit_code, 0) << invite.output;
+  EXPECT_NE(invite.output.find("invitation queued"), std::string::npos);
+  Result list = RunEntraide("user list", env);
+  EXPECT_EQ(list.exit_code, 0);
+  EXPECT_NE(list.output.find("ana@example.org\tAna\tcoordinator\tfr\tcoop-a\tactive"), std::string::npos) << list.output;
+  EXPECT_NE(list.output.find("bob@example.org\tBob\tmember\ten\tcoop-a"), std::string::npos) << list.output;
+  Result link = RunEntraide("user link --email bob@example.org", env);
+  EXPECT_EQ(link.exit_code, 0);
+  EXPECT_EQ(link.output.rfind("http://127.0.0.1:8080/en/invitation/", 0), 0u) << link.output;
+  EXPECT_EQ(RunEntraide("user link --email nobody@example.org", env).exit_code, 1);
+  EXPECT_EQ(RunEntraide("user add --email x@example.org", env).exit_code, 2);
+  EXPECT_EQ(RunEntraide("user add --email x@example.org --name X --role boss", env).exit_code, 1);
+}
+
 // Reads from fd until `needle` appears or `ms` pass; returns everything read.
 std::string ReadUntil(int fd, const std::string& needle, int ms) {
   std::string out;

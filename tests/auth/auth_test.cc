@@ -1,0 +1,289 @@
+#include "auth/auth_service.h"
+
+#include <gtest/gtest.h>
+
+#include <set>
+
+#include "auth/password.h"
+#include "auth/policy.h"
+#include "auth/rate_limiter.h"
+#include "auth/token.h"
+#include "store/migrations.h"
+#include "store/pool.h"
+#include "test_util.h"
+
+namespace entraide::auth {
+namespace {
+
+TEST(PasswordTest, QualityRefusesShortCommonAndDictionaryPasswordsWithAReason) {
+  struct Case { std::string password; bool ok; std::string reason; };
+  const Case cases[] = {
+      {"short", false, "at least 10"},
+      {"password123", false, "dictionary"},
+      {"aaaaaaaaaaaa", false, ""},
+      {"qwertyuiop", false, ""},
+      {"Horse battery staple 42!", true, ""},
+      {"tulipe-violon-bretelle-7", true, ""},
+  };
+  for (const auto& c : cases) {
+    core::Status st = CheckPasswordQuality(c.password, "ana@example.org", "Ana");
+    EXPECT_EQ(st.ok(), c.ok) << c.password << ": " << st.message();
+    if (!c.reason.empty()) {
+      EXPECT_NE(st.message().find(c.reason), std::string::npos) << st.message();
+    }
+  }
+  EXPECT_FALSE(CheckPasswordQuality("Bartholomew-2026-xyz", "b@example.org", "Bartholomew").ok());
+}
+
+TEST(PasswordTest, HashesAreArgon2idAndVerifyOnlyTheRightPassword) {
+  auto h = HashPassword("Horse battery staple 42!", HashCost::Minimum());
+  ASSERT_TRUE(h.ok());
+  EXPECT_EQ(h->rfind("$argon2id$", 0), 0u);
+  EXPECT_TRUE(VerifyPassword(*h, "Horse battery staple 42!"));
+  EXPECT_FALSE(VerifyPassword(*h, "horse battery staple 42!"));
+  EXPECT_FALSE(VerifyPassword("garbage", "x"));
+}
+
+TEST(TokenTest, TokensAre256BitsUrlSafeAndUnique) {
+  std::set<std::string> seen;
+  for (int i = 0; i < 1000; ++i) {
+    std::string t = NewToken();
+    EXPECT_EQ(t.size(), 43u);  // 32 bytes in base64url without padding
+    EXPECT_EQ(t.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"), std::string::npos);
+    EXPECT_TRUE(seen.insert(t).second);
+  }
+  EXPECT_EQ(HashToken("x").size(), 64u);
+  EXPECT_TRUE(SecretsEqual("abc", "abc"));
+  EXPECT_FALSE(SecretsEqual("abc", "abd"));
+}
+
+TEST(RateLimiterTest, AllowsTenAMinuteThenSaysHowLongToWait) {
+  core::FakeClock clock;
+  RateLimiter limiter(clock, 10, 60);
+  for (int i = 0; i < 10; ++i) EXPECT_EQ(limiter.Hit("k"), 0);
+  EXPECT_EQ(limiter.Hit("k"), 60);
+  EXPECT_EQ(limiter.Hit("other"), 0);
+  clock.Advance(30);
+  EXPECT_EQ(limiter.Hit("k"), 30);
+  clock.Advance(31);
+  EXPECT_EQ(limiter.Hit("k"), 0);
+}
+
+TEST(PolicyTest, TheOnePlaceThatDecides) {
+  Principal member{1, "m@x.ca", "M", "member", "fr", {{10, "a", "A", "fr"}}};
+  Principal volunteer{2, "v@x.ca", "V", "volunteer", "fr", {}};
+  Principal coordinator{3, "c@x.ca", "C", "coordinator", "fr", {}};
+  struct Case { const Principal* who; Action action; int64_t group; bool allowed; };
+  const Case cases[] = {
+      {nullptr, Action::kReadGroupItem, 10, false},
+      {&member, Action::kReadGroupItem, 10, true},
+      {&member, Action::kReadGroupItem, 11, false},
+      {&member, Action::kActForGroup, 10, true},
+      {&member, Action::kTriage, 0, false},
+      {&member, Action::kAdminister, 0, false},
+      {&volunteer, Action::kReadGroupItem, 11, true},
+      {&volunteer, Action::kTriage, 0, true},
+      {&volunteer, Action::kActForGroup, 11, false},
+      {&volunteer, Action::kAdminister, 0, false},
+      {&coordinator, Action::kAdminister, 0, true},
+      {&coordinator, Action::kTriage, 0, true},
+  };
+  for (const auto& c : cases) EXPECT_EQ(Allows(c.who, c.action, c.group), c.allowed);
+  EXPECT_EQ(Require(nullptr, Action::kTriage).code(), core::StatusCode::kUnauthenticated);
+  EXPECT_EQ(Require(&member, Action::kTriage).code(), core::StatusCode::kPermissionDenied);
+}
+
+class AuthServiceTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    pool_ = std::make_unique<store::Pool>(dir_.Join("entraide.db"));
+    auto db = pool_->Acquire();
+    ASSERT_TRUE(db.ok());
+    auto files = store::LoadMigrations(testing::SourceDir() + "/migrations");
+    ASSERT_TRUE(store::Migrate(**db, *files).ok());
+    AuthOptions o;
+    o.base_url = "https://entraide.example.org";
+    o.hash_cost = HashCost::Minimum();
+    auth_ = std::make_unique<AuthService>(*pool_, clock_, o);
+    auto g = auth_->AddGroupCli("coop-a", "Coop A", "fr");
+    ASSERT_TRUE(g.ok());
+    group_ = *g;
+    auto u = auth_->AddUserCli("ana@example.org", "Ana", "coordinator", {"coop-a"}, "fr", kPassword);
+    ASSERT_TRUE(u.ok()) << u.status().ToString();
+  }
+  int64_t Count(const std::string& sql) {
+    auto db = pool_->Acquire();
+    auto st = (*db)->Prepare(sql);
+    store::StatementScope q(*st);
+    auto row = q->Step();
+    return row.ok() && *row ? q->ColumnInt(0) : -1;
+  }
+  std::string TokenFromLink(const std::string& email) {
+    auto link = auth_->LatestLink(email);
+    EXPECT_TRUE(link.ok());
+    return link->substr(link->rfind('/') + 1);
+  }
+  static constexpr const char* kPassword = "Horse battery staple 42!";
+  testing::TempDir dir_;
+  core::FakeClock clock_;
+  std::unique_ptr<store::Pool> pool_;
+  std::unique_ptr<AuthService> auth_;
+  int64_t group_ = 0;
+};
+
+TEST_F(AuthServiceTest, SignInWithThePasswordAndNothingElse) {
+  auto ok = auth_->SignIn("ANA@example.org ", kPassword, "1.1.1.1", "", nullptr);
+  ASSERT_TRUE(ok.ok()) << ok.status().ToString();
+  EXPECT_EQ(ok->principal.name, "Ana");
+  ASSERT_EQ(ok->principal.groups.size(), 1u);
+  auto wrong = auth_->SignIn("ana@example.org", "nope nope nope", "1.1.1.1", "", nullptr);
+  EXPECT_EQ(wrong.status().code(), core::StatusCode::kUnauthenticated);
+  auto nobody = auth_->SignIn("nobody@example.org", kPassword, "1.1.1.1", "", nullptr);
+  EXPECT_EQ(nobody.status().code(), core::StatusCode::kUnauthenticated);
+  EXPECT_EQ(wrong.status().message(), nobody.status().message()) << "the answer never reveals whether the email exists";
+}
+
+TEST_F(AuthServiceTest, SessionIdsAreStoredHashedRotatedAndExpireAfter14IdleDays) {
+  auto first = auth_->SignIn("ana@example.org", kPassword, "ip", "", nullptr);
+  ASSERT_TRUE(first.ok());
+  EXPECT_EQ(Count("SELECT count(*) FROM sessions WHERE id_hash = '" + HashToken(first->cookie) + "'"), 1);
+  EXPECT_EQ(Count("SELECT count(*) FROM sessions WHERE id_hash = '" + first->cookie + "'"), 0);
+  auto second = auth_->SignIn("ana@example.org", kPassword, "ip", first->cookie, nullptr);
+  ASSERT_TRUE(second.ok());
+  EXPECT_NE(second->cookie, first->cookie);
+  EXPECT_FALSE(auth_->Authenticate(first->cookie).ok()) << "the old session ends at sign-in";
+  clock_.Advance(13 * 24 * 3600);
+  EXPECT_TRUE(auth_->Authenticate(second->cookie).ok());  // activity extends it
+  clock_.Advance(13 * 24 * 3600);
+  EXPECT_TRUE(auth_->Authenticate(second->cookie).ok());
+  clock_.Advance(14 * 24 * 3600 + 1);
+  EXPECT_EQ(auth_->Authenticate(second->cookie).status().code(), core::StatusCode::kUnauthenticated);
+}
+
+TEST_F(AuthServiceTest, SignOutEndsTheSessionOnTheServer) {
+  auto s = auth_->SignIn("ana@example.org", kPassword, "ip", "", nullptr);
+  ASSERT_TRUE(auth_->SignOut(s->cookie).ok());
+  EXPECT_FALSE(auth_->Authenticate(s->cookie).ok());
+}
+
+TEST_F(AuthServiceTest, SignInLinksAreSingleUseAndLast15Minutes) {
+  ASSERT_TRUE(auth_->RequestSignInLink("ana@example.org", "en", "ip", nullptr).ok());
+  EXPECT_EQ(Count("SELECT count(*) FROM outbox WHERE kind = 'signin_link'"), 1);
+  std::string link = *auth_->LatestLink("ana@example.org");
+  EXPECT_EQ(link.rfind("https://entraide.example.org/en/signin/link/", 0), 0u) << "built from site.base_url";
+  std::string token = TokenFromLink("ana@example.org");
+  EXPECT_TRUE(auth_->ConsumeSignInLink(token).ok());
+  EXPECT_EQ(auth_->ConsumeSignInLink(token).status().code(), core::StatusCode::kUnauthenticated);
+  ASSERT_TRUE(auth_->RequestSignInLink("ana@example.org", "en", "ip", nullptr).ok());
+  clock_.Advance(15 * 60 + 1);
+  EXPECT_FALSE(auth_->ConsumeSignInLink(TokenFromLink("ana@example.org")).ok());
+}
+
+TEST_F(AuthServiceTest, LinkRequestsForUnknownEmailsAnswerTheSameAndSendNothing) {
+  EXPECT_TRUE(auth_->RequestSignInLink("nobody@example.org", "en", "ip", nullptr).ok());
+  EXPECT_TRUE(auth_->RequestPasswordReset("nobody@example.org", "en", "ip", nullptr).ok());
+  EXPECT_EQ(Count("SELECT count(*) FROM outbox"), 0);
+}
+
+TEST_F(AuthServiceTest, ResetLinksLastAnHourAreSingleUseAndEndOtherSessions) {
+  auto s = auth_->SignIn("ana@example.org", kPassword, "ip", "", nullptr);
+  ASSERT_TRUE(auth_->RequestPasswordReset("ana@example.org", "fr", "ip", nullptr).ok());
+  std::string token = TokenFromLink("ana@example.org");
+  clock_.Advance(59 * 60);
+  EXPECT_EQ(auth_->ResetPassword(token, "short").status().code(), core::StatusCode::kInvalidArgument);
+  auto done = auth_->ResetPassword(token, "tulipe-violon-bretelle-7");
+  ASSERT_TRUE(done.ok()) << done.status().ToString();
+  EXPECT_FALSE(auth_->Authenticate(s->cookie).ok()) << "sessions with the old password end";
+  EXPECT_FALSE(auth_->ResetPassword(token, "another-fine-pass-8").ok());
+  EXPECT_TRUE(auth_->SignIn("ana@example.org", "tulipe-violon-bretelle-7", "ip", "", nullptr).ok());
+  ASSERT_TRUE(auth_->RequestPasswordReset("ana@example.org", "fr", "ip2", nullptr).ok());
+  std::string late = TokenFromLink("ana@example.org");
+  clock_.Advance(3601);
+  EXPECT_FALSE(auth_->ResetPassword(late, "another-fine-pass-8").ok());
+}
+
+TEST_F(AuthServiceTest, InvitationsQueueAnEmailInTheSameTransactionAndLastSevenDays) {
+  auto ana = auth_->SignIn("ana@example.org", kPassword, "ip", "", nullptr);
+  auto id = auth_->Invite(ana->principal, "Bob@Example.org", "Bob", "member", {group_}, "en");
+  ASSERT_TRUE(id.ok()) << id.status().ToString();
+  EXPECT_EQ(Count("SELECT count(*) FROM outbox WHERE kind = 'invitation' AND recipient_email = 'bob@example.org'"), 1);
+  EXPECT_EQ(auth_->Invite(ana->principal, "bob@example.org", "Bob", "member", {}, "en").status().code(),
+            core::StatusCode::kAlreadyExists);
+  // A failed invitation writes neither person nor email.
+  EXPECT_FALSE(auth_->Invite(ana->principal, "carl@example.org", "Carl", "boss", {}, "en").ok());
+  EXPECT_EQ(Count("SELECT count(*) FROM users WHERE email = 'carl@example.org'"), 0);
+  EXPECT_EQ(Count("SELECT count(*) FROM outbox WHERE recipient_email = 'carl@example.org'"), 0);
+  std::string token = TokenFromLink("bob@example.org");
+  auto info = auth_->PeekInvitation(token);
+  ASSERT_TRUE(info.ok());
+  EXPECT_EQ(info->email, "bob@example.org");
+  clock_.Advance(6 * 24 * 3600);
+  auto bob = auth_->AcceptInvitation(token, "Bob B.", "");  // no password: sign-in links from now on
+  ASSERT_TRUE(bob.ok()) << bob.status().ToString();
+  EXPECT_EQ(bob->principal.name, "Bob B.");
+  EXPECT_FALSE(auth_->AcceptInvitation(token, "Bob", "").ok());
+  auto late = auth_->Invite(ana->principal, "dee@example.org", "Dee", "volunteer", {}, "fr");
+  ASSERT_TRUE(late.ok());
+  std::string dee = TokenFromLink("dee@example.org");
+  clock_.Advance(7 * 24 * 3600 + 1);
+  EXPECT_FALSE(auth_->PeekInvitation(dee).ok());
+}
+
+TEST_F(AuthServiceTest, OnlyCoordinatorsAdminister) {
+  auto ana = auth_->SignIn("ana@example.org", kPassword, "ip", "", nullptr);
+  ASSERT_TRUE(auth_->AddUserCli("m@example.org", "Mo", "member", {"coop-a"}, "fr", std::string(kPassword)).ok());
+  auto mo = auth_->SignIn("m@example.org", kPassword, "ip", "", nullptr);
+  EXPECT_EQ(auth_->Invite(mo->principal, "x@example.org", "X", "member", {}, "fr").status().code(),
+            core::StatusCode::kPermissionDenied);
+  EXPECT_EQ(auth_->CreateGroup(mo->principal, "g", "G", "fr").status().code(), core::StatusCode::kPermissionDenied);
+  EXPECT_EQ(auth_->ListPeople(mo->principal).status().code(), core::StatusCode::kPermissionDenied);
+  EXPECT_TRUE(auth_->CreateGroup(ana->principal, "coop-b", "Coop B", "en").ok());
+}
+
+TEST_F(AuthServiceTest, DeactivatedPeopleCannotSignInAndTheirSessionsEnd) {
+  auto ana = auth_->SignIn("ana@example.org", kPassword, "ip", "", nullptr);
+  auto id = auth_->AddUserCli("m@example.org", "Mo", "member", {"coop-a"}, "fr", std::string(kPassword));
+  auto mo = auth_->SignIn("m@example.org", kPassword, "ip", "", nullptr);
+  ASSERT_TRUE(mo.ok());
+  ASSERT_TRUE(auth_->UpdatePerson(ana->principal, *id, "member", {group_}, false).ok());
+  EXPECT_FALSE(auth_->Authenticate(mo->cookie).ok());
+  EXPECT_FALSE(auth_->SignIn("m@example.org", kPassword, "ip", "", nullptr).ok());
+  EXPECT_TRUE(auth_->RequestSignInLink("m@example.org", "fr", "ip", nullptr).ok());
+  EXPECT_EQ(Count("SELECT count(*) FROM outbox WHERE recipient_email = 'm@example.org'"), 0);
+  EXPECT_EQ(Count("SELECT count(*) FROM users WHERE email = 'm@example.org'"), 1) << "nothing is hard-deleted";
+  EXPECT_FALSE(auth_->UpdatePerson(ana->principal, ana->principal.user_id, "member", {}, true).ok())
+      << "a coordinator cannot demote themself";
+}
+
+TEST_F(AuthServiceTest, SignInIsRateLimitedPerAccountAndPerAddress) {
+  int64_t retry = 0;
+  for (int i = 0; i < 10; ++i) (void)auth_->SignIn("ana@example.org", "wrong password", "9.9.9." + std::to_string(i), "", &retry);
+  auto blocked = auth_->SignIn("ana@example.org", kPassword, "8.8.8.8", "", &retry);
+  EXPECT_EQ(blocked.status().code(), core::StatusCode::kResourceExhausted);
+  EXPECT_GT(retry, 0);
+  for (int i = 0; i < 10; ++i) (void)auth_->SignIn("user" + std::to_string(i) + "@example.org", "x", "7.7.7.7", "", nullptr);
+  EXPECT_EQ(auth_->SignIn("someone@example.org", "x", "7.7.7.7", "", nullptr).status().code(),
+            core::StatusCode::kResourceExhausted);
+  for (int i = 0; i < 10; ++i) (void)auth_->RequestSignInLink("ana@example.org", "fr", "6.6.6." + std::to_string(i), nullptr);
+  EXPECT_EQ(auth_->RequestSignInLink("ana@example.org", "fr", "5.5.5.5", nullptr).code(),
+            core::StatusCode::kResourceExhausted);
+  clock_.Advance(61);
+  EXPECT_TRUE(auth_->SignIn("ana@example.org", kPassword, "8.8.8.8", "", nullptr).ok());
+}
+
+TEST_F(AuthServiceTest, AccountChanges) {
+  auto ana = auth_->SignIn("ana@example.org", kPassword, "ip", "", nullptr);
+  EXPECT_TRUE(auth_->UpdateProfile(ana->principal, "Ana B.", "en").ok());
+  EXPECT_EQ(auth_->UpdateProfile(ana->principal, "", "en").code(), core::StatusCode::kInvalidArgument);
+  EXPECT_EQ(auth_->UpdateProfile(ana->principal, "Ana", "de").code(), core::StatusCode::kInvalidArgument);
+  EXPECT_EQ(auth_->ChangePassword(ana->principal, "wrong", "tulipe-violon-bretelle-7").code(),
+            core::StatusCode::kInvalidArgument);
+  EXPECT_EQ(auth_->ChangePassword(ana->principal, kPassword, "password123").code(), core::StatusCode::kInvalidArgument);
+  EXPECT_TRUE(auth_->ChangePassword(ana->principal, kPassword, "tulipe-violon-bretelle-7").ok());
+  auto again = auth_->SignIn("ana@example.org", "tulipe-violon-bretelle-7", "ip", "", nullptr);
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(again->principal.lang, "en");
+}
+
+}  // namespace
+}  // namespace entraide::auth
