@@ -96,6 +96,10 @@ Response RenderPage(const Services& s, const std::string& name, const std::strin
 Response ErrorPage(const Services& s, const Request& req, int status) {
   if (core::StartsWith(req.path, "/api/")) {
     switch (status) {
+      case 401: return JsonError(401, "unauthenticated", "sign in first");
+      case 403: return JsonError(403, "forbidden", "not allowed");
+      case 415: return JsonError(415, "unsupported_media_type", "this content type is not accepted here");
+      case 503: return JsonError(503, "unavailable", "try again in a moment");
       case 400: return JsonError(400, "bad_request", "the request is malformed");
       case 404: return JsonError(404, "not_found", "no such resource");
       case 405: return JsonError(405, "method_not_allowed", "this method is not allowed here");
@@ -110,7 +114,8 @@ Response ErrorPage(const Services& s, const Request& req, int status) {
   else lang = PreferredLang(req, s.site);
   const auto& t = s.catalogs.For(lang);
   std::string key = status == 404 ? "error_404" : status == 400 ? "error_400" : status == 405 ? "error_405"
-                    : status == 413 ? "error_413" : "error_500";
+                    : status == 413 ? "error_413" : status == 403 ? "error_403" : status == 415 ? "error_400"
+                                                                                                  : "error_500";
   view::Value data = PageData(s, lang, t.Get(key + "_title"), "/" + i18n::OtherLang(lang) + "/", "");
   data.Set("status", std::to_string(status));
   data.Set("heading", t.Get(key + "_title"));

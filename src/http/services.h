@@ -5,6 +5,7 @@
 
 #include "auth/auth_service.h"
 #include "http/static_files.h"
+#include "tickets/ticket_service.h"
 #include "i18n/catalog.h"
 #include "kb/article_service.h"
 #include "kb/search_service.h"
@@ -22,6 +23,7 @@ struct Services {
   kb::ArticleService& articles;
   kb::SearchService& search;
   auth::AuthService& auth;
+  tickets::TicketService& tickets;
   const view::Renderer& views;
   const i18n::Catalogs& catalogs;
   const StaticFiles& static_files;

@@ -33,7 +33,17 @@ Response JsonError(const core::Status& status) {
   int code = HttpStatusFor(status);
   // Internal details stay in the log, not in the answer.
   std::string message = code >= 500 ? "the server could not answer; try again later" : status.message();
-  return JsonError(code, core::StatusCodeName(status.code()), message);
+  core::JsonWriter w;
+  w.BeginObject().Key("error").BeginObject().Field("code", core::StatusCodeName(status.code()));
+  w.Field("message", message);
+  if (status.code() == core::StatusCode::kInvalidArgument || status.code() == core::StatusCode::kTooLarge) {
+    // Messages name the field first ("subject: required"): give it to programs too.
+    size_t colon = message.find(':');
+    if (colon != std::string::npos && colon < 40 && message.find(' ') > colon)
+      w.Key("fields").BeginArray().String(message.substr(0, colon)).EndArray();
+  }
+  w.EndObject().EndObject();
+  return Response::Json(code, w.Take());
 }
 
 }  // namespace entraide::http
