@@ -25,7 +25,14 @@ int HttpStatusFor(const core::Status& s) {
 
 Response JsonError(int http_status, const std::string& code, const std::string& message) {
   core::JsonWriter w;
-  w.BeginObject().Key("error").BeginObject().Field("code", code).Field("message", message).EndObject().EndObject();
+  w.BeginObject().Key("error").BeginObject().Field("code", code).Field("message", message);
+  if (http_status == 422 || http_status == 413) {
+    // Messages name the field first ("subject: required"): give it to programs too.
+    size_t colon = message.find(':');
+    if (colon != std::string::npos && colon < 40 && message.find(' ') > colon)
+      w.Key("fields").BeginArray().String(message.substr(0, colon)).EndArray();
+  }
+  w.EndObject().EndObject();
   return Response::Json(http_status, w.Take());
 }
 
@@ -33,17 +40,7 @@ Response JsonError(const core::Status& status) {
   int code = HttpStatusFor(status);
   // Internal details stay in the log, not in the answer.
   std::string message = code >= 500 ? "the server could not answer; try again later" : status.message();
-  core::JsonWriter w;
-  w.BeginObject().Key("error").BeginObject().Field("code", core::StatusCodeName(status.code()));
-  w.Field("message", message);
-  if (status.code() == core::StatusCode::kInvalidArgument || status.code() == core::StatusCode::kTooLarge) {
-    // Messages name the field first ("subject: required"): give it to programs too.
-    size_t colon = message.find(':');
-    if (colon != std::string::npos && colon < 40 && message.find(' ') > colon)
-      w.Key("fields").BeginArray().String(message.substr(0, colon)).EndArray();
-  }
-  w.EndObject().EndObject();
-  return Response::Json(code, w.Take());
+  return JsonError(code, core::StatusCodeName(status.code()), message);
 }
 
 }  // namespace entraide::http

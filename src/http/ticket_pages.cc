@@ -393,7 +393,8 @@ Response QuestionPage(const Services& s, const Request& req) {
 
 // ---- API ----
 
-void WriteTicket(core::JsonWriter& w, const Ticket& t, const SiteInfo& site) {
+// Writes the ticket's fields as an object; `close` false leaves it open for more fields.
+void WriteTicket(core::JsonWriter& w, const Ticket& t, const SiteInfo& site, bool close = true) {
   w.BeginObject().Field("id", t.id).Field("ref", t.ref).Field("subject", t.subject).Field("status", t.status);
   w.Field("urgency", t.urgency).Field("category", t.category).Field("lang", t.lang);
   w.Key("group").BeginObject().Field("id", t.group_id).Field("slug", t.group_slug).Field("name", t.group_name).EndObject();
@@ -402,7 +403,7 @@ void WriteTicket(core::JsonWriter& w, const Ticket& t, const SiteInfo& site) {
   else w.Null();
   w.Field("created_at", core::FormatIso8601Utc(t.created_at)).Field("updated_at", core::FormatIso8601Utc(t.updated_at));
   w.Field("url", site.base_url + "/" + t.lang + "/tickets/" + std::to_string(t.id));
-  w.EndObject();
+  if (close) w.EndObject();
 }
 
 // API writes: a session, and the site's own Origin/Referer or the session's token in X-CSRF-Token.
@@ -508,7 +509,7 @@ Response ApiGet(const Services& s, const Request& req) {
   if (!tv.ok()) return ApiFailure(req, tv.status());
   core::JsonWriter w;
   w.BeginObject().Key("ticket");
-  WriteTicket(w, tv->ticket, s.site);
+  WriteTicket(w, tv->ticket, s.site, false);
   w.Key("body").String(tv->ticket.body).Key("body_html").String(tv->ticket.body_html);
   w.Key("events").BeginArray();
   for (const auto& e : tv->events) {
@@ -520,7 +521,7 @@ Response ApiGet(const Services& s, const Request& req) {
   w.Key("attachments").BeginArray();
   for (const auto& a : tv->attachments)
     w.BeginObject().Field("id", a.id).Field("filename", a.filename).Field("size", a.size).EndObject();
-  w.EndArray().EndObject();
+  w.EndArray().EndObject().EndObject();
   return Response::Json(200, w.Take());
 }
 
