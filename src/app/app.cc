@@ -10,6 +10,7 @@
 #include "http/ticket_pages.h"
 #include "tickets/ticket_service.h"
 #include "http/search_pages.h"
+#include "http/page_cache.h"
 #include "http/pages.h"
 #include "http/presenter.h"
 #include "http/router.h"
@@ -56,6 +57,7 @@ struct App::Impl {
   std::shared_ptr<const i18n::Catalogs> catalogs;
   std::unique_ptr<http::StaticFiles> static_files;
   std::unique_ptr<http::Services> services;
+  http::PageCache page_cache;
   http::Router router;
   std::unique_ptr<http::Server> server;
 };
@@ -123,6 +125,7 @@ core::StatusOr<std::unique_ptr<App>> App::Create(const Config& config, AppOverri
                                                        config.site_base_url);
   http::SiteInfo site{config.site_name, config.site_base_url, config.site_default_lang};
   m.services.reset(new http::Services{*m.articles, *m.search, *m.auth, *m.tickets, *m.views, *m.catalogs, *m.static_files, site});
+  m.services->page_cache = &m.page_cache;
   http::RegisterApi(m.router, *m.services);
   http::RegisterSearch(m.router, *m.services);
   http::RegisterAccounts(m.router, *m.services);

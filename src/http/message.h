@@ -63,6 +63,7 @@ struct Response {
   std::string body;
   std::vector<std::pair<std::string, std::string>> headers;
   bool compressible = true;  // text that gzip may shrink
+  std::string gzip_body;     // precomputed gzip of `body` (cached pages); used when the client accepts gzip
 
   Response& Header(std::string name, std::string value) {
     headers.emplace_back(std::move(name), std::move(value));

@@ -71,7 +71,7 @@ void Server::Finish(const Request& req, Response& resp) {
   if (resp.compressible && is_text && resp.body.size() > 512 && resp.FindHeader("Content-Encoding").empty()) {
     resp.Header("Vary", "Accept-Encoding");
     if (AcceptsGzip(req.Header("accept-encoding"))) {
-      resp.body = GzipCompress(resp.body);
+      resp.body = resp.gzip_body.empty() ? GzipCompress(resp.body) : std::move(resp.gzip_body);
       resp.Header("Content-Encoding", "gzip");
     }
   }

@@ -4,6 +4,7 @@
 #include <string>
 
 #include "auth/auth_service.h"
+#include "http/page_cache.h"
 #include "http/static_files.h"
 #include "tickets/ticket_service.h"
 #include "i18n/catalog.h"
@@ -28,6 +29,7 @@ struct Services {
   const i18n::Catalogs& catalogs;
   const StaticFiles& static_files;
   SiteInfo site;
+  PageCache* page_cache = nullptr;  // optional: library pages for visitors who are not signed in
 };
 
 }  // namespace entraide::http

@@ -130,7 +130,7 @@ Response NewTicketForm(const Services& s, const Request& req, Visitor& v, const 
   for (const auto& g : p->groups)
     groups.Push(view::Value::Object().Set("id", g.id).Set("name", g.name).Set("selected", std::to_string(g.id) == get("group")));
   d.Set("groups", std::move(groups)).Set("many_groups", p->groups.size() > 1).Set("no_group", p->groups.empty());
-  if (!error.empty()) d.Set("error", error);
+  if (!error.empty()) SetError(d, ForPeople(t, error));
   return Render(s, v, lang, "ticket_new", t.Get("ticket_new_title"), d, status, "/tickets/new");
 }
 
@@ -308,7 +308,7 @@ Response TicketPage(const Services& s, const Request& req, Visitor& v, const std
     d.Set("volunteers", std::move(vl));
     d.Set("mine", t.assignee_id && *t.assignee_id == v.who()->user_id);
   }
-  if (!error.empty()) d.Set("error", error);
+  if (!error.empty()) SetError(d, ForPeople(tr, error));
   d.Set("action_base", "/" + lang + "/tickets/" + std::to_string(t.id));
   return Render(s, v, lang, "ticket", t.ref + " — " + t.subject, d, status, "/tickets/" + std::to_string(t.id));
 }
