@@ -258,7 +258,8 @@ core::StatusOr<std::unique_ptr<Rebuild>> Rebuild::Begin(const std::string& data_
 
 core::Status Rebuild::Add(const Document& d) {
   try {
-    impl_->db.replace_document(kPrefixId + d.id, impl_->builder->Build(d, impl_->db));
+    // A fresh database: no existing document to find and replace.
+    impl_->db.add_document(impl_->builder->Build(d, impl_->db));
   } catch (const Xapian::Error& e) {
     return XapianError("index " + d.id, e);
   }

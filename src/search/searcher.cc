@@ -34,6 +34,7 @@ class FacetSpy : public Xapian::MatchSpy {
     std::string tags = doc.get_value(kSlotTags);
     for (const auto& t : core::Split(tags, '\x1f', true)) ++facets_["tag"][t];
   }
+  int64_t items() const { return static_cast<int64_t>(seen_.size()); }
   std::map<std::string, std::map<std::string, int64_t>> Take() {
     for (const char* f : {"category", "tag", "lang", "kind"}) facets_[f];
     return std::move(facets_);
@@ -224,11 +225,26 @@ struct Searcher::Impl {
     for (auto it = query.get_unique_terms_begin(); it != query.get_unique_terms_end(); ++it) terms.insert(*it);
     Xapian::Stem stem(StemmerName(d.lang));
     std::string text = d.body.empty() ? d.summary : d.body;
+    // The beginning of a long text is where a snippet is worth showing, and scanning is per word: bound it.
+    if (text.size() > 6000) {
+      size_t cut = 6000;
+      while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;
+      text.resize(cut);
+    }
     auto words = SplitWords(text);
     if (words.empty()) return core::HtmlEscape(d.summary);
+    // Stems are (nearly always) prefixes of their words: only words that start like a query term are stemmed.
+    std::set<std::string> prefixes;
+    for (const auto& t : terms) {
+      std::string bare = !t.empty() && t[0] == 'Z' ? t.substr(1) : t;
+      auto first = bare.empty() ? 0 : static_cast<unsigned char>(bare[0]);
+      if (first >= 'A' && first <= 'Z') continue;  // prefixed boolean terms (L, K, XCAT...) never match words
+      prefixes.insert(bare.substr(0, 3));
+    }
     std::vector<bool> hit(words.size());
     for (size_t i = 0; i < words.size(); ++i) {
       const std::string& w = words[i].folded;
+      if (!prefixes.count(w.substr(0, 3))) continue;
       hit[i] = terms.count(w) || terms.count("Z" + stem(w));
     }
     const size_t kWindow = 28;
@@ -304,6 +320,15 @@ struct Searcher::Impl {
       query = apply_filters(query);
     }
 
+    // How many items a query finds, at least, up to `enough`: cheap (no facets, no exact count). Used to
+    // decide whether to widen or correct; only the query finally shown is run in full.
+    auto at_least = [&](const Xapian::Query& q, Xapian::doccount enough) -> int64_t {
+      Xapian::Enquire enq(db);
+      enq.set_query(q);
+      enq.set_collapse_key(kSlotKey);
+      Xapian::MSet m = enq.get_mset(0, enough, enough);
+      return static_cast<int64_t>(m.get_matches_lower_bound());
+    };
     auto run = [&](const Xapian::Query& q, SearchResult& r) {
       Xapian::Enquire enq(db);
       enq.set_query(q);
@@ -313,9 +338,10 @@ struct Searcher::Impl {
       enq.add_matchspy(&facets);
       int page = std::max(1, req.page);
       int size = std::clamp(req.page_size, 1, 50);
+      // Every match is counted (checkatleast = all): totals and facets are exact, not estimates.
       Xapian::MSet mset = enq.get_mset(static_cast<Xapian::doccount>((page - 1) * size),
                                        static_cast<Xapian::doccount>(size), db.get_doccount());
-      r.total = mset.get_matches_estimated();
+      r.total = facets.items();
       r.page = page;
       r.pages = static_cast<int>((r.total + size - 1) / size);
       r.facets = facets.Take();
@@ -341,53 +367,60 @@ struct Searcher::Impl {
         r.hits.push_back(std::move(h));
       }
     };
-    run(query, result);
-    if (browse) return result;
+    if (browse) {
+      run(query, result);
+      return result;
+    }
 
-    // Few or no article has every word: long natural questions rarely do. Widen to any of the words, with
-    // the documents that have all of them still ranked first.
-    auto widen = [&](const std::string& text, SearchResult& r) {
+    // Decide which query to show: the words as typed (AND); widened to OR when AND finds fewer than three
+    // items or the query is a natural question; the corrected words when the typed ones find too little.
+    auto widened = [&](const std::string& text) {
       Xapian::Query all = ParseAll(db, text, langs, Xapian::Query::OP_AND);
       Xapian::Query any = ParseAll(db, text, langs, Xapian::Query::OP_OR);
-      if (any.empty()) return;
-      Xapian::Query both = all.empty() ? any
-                                       : Xapian::Query(Xapian::Query::OP_OR,
-                                                       Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, all, 2.0), any);
-      SearchResult wider;
-      wider.query = req.q;
-      run(apply_filters(both), wider);
-      if (wider.total > r.total) {
-        wider.used_or = r.total == 0;
-        r = std::move(wider);
-      }
+      if (any.empty()) return all;
+      if (all.empty()) return any;
+      // Documents with all the words still rank first.
+      return Xapian::Query(Xapian::Query::OP_OR, Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, all, 2.0), any);
     };
-    const int64_t and_total = result.total;
-    // Short queries keep AND's precision; a natural question (more than three words that are not stop
-    // words) or a query that AND barely answers is widened.
-    if (result.total < 3 || ContentWords(folded, langs) > 3) widen(folded, result);
-
+    Xapian::Query shown = query;
+    const int64_t and_found = at_least(query, 3);
+    bool used_or = false, corrected = false;
+    if (and_found < 3 || ContentWords(folded, langs) > 3) {
+      Xapian::Query w = apply_filters(widened(folded));
+      if (!w.empty() && at_least(w, 4) > and_found) {
+        shown = w;
+        used_or = and_found == 0;
+      }
+    }
     std::string correction = Correct(db, folded);
-    if (!correction.empty()) {
-      result.suggestion = correction;
-      // Few results for the words as typed: show what the corrected words find, and say so.
-      if (and_total < 3) {
-        Xapian::Query corrected = ParseAll(db, correction, langs, Xapian::Query::OP_AND);
-        if (!corrected.empty()) {
-          SearchResult fixed;
-          fixed.query = req.q;
-          run(apply_filters(corrected), fixed);
-          if (fixed.total < 3) widen(correction, fixed);
-          if (fixed.total > 0 && (fixed.total >= result.total || and_total == 0)) {
-            fixed.suggestion = correction;
-            fixed.corrected = true;
-            result = std::move(fixed);
+    if (!correction.empty() && and_found < 3) {
+      Xapian::Query fixed = ParseAll(db, correction, langs, Xapian::Query::OP_AND);
+      if (!fixed.empty()) {
+        fixed = apply_filters(fixed);
+        int64_t fixed_found = at_least(fixed, 3);
+        if (fixed_found < 3) {
+          Xapian::Query fw = apply_filters(widened(correction));
+          if (!fw.empty()) {
+            fixed = fw;
+            fixed_found = at_least(fw, 4);
           }
+        }
+        int64_t shown_found = at_least(shown, 4);
+        if (fixed_found > 0 && (fixed_found >= shown_found || and_found == 0)) {
+          shown = fixed;
+          corrected = true;
+          used_or = false;
         }
       }
     }
+    run(shown, result);
+    result.used_or = used_or;
+    result.corrected = corrected;
+    result.suggestion = correction;
     return result;
   }
 };
+
 
 Searcher::Searcher(std::string data_dir, const Resources& resources)
     : impl_(new Impl(std::move(data_dir), resources)) {}
