@@ -16,8 +16,9 @@ they are removed from its query text outside quoted phrases; in-process, the que
 a stopper, as entraide's does. (The index keeps stop words only unstemmed, so an AND query that keeps
 them finds nothing.) One untimed round first.
 
-Prints one line per timing set: "NAME n=N median_ms=X p99_ms=Y max_ms=Z zero=Q" (zero: queries that
-found nothing), then, for each query, "query\tmatches" (quest's or Xapian's estimate).
+Prints one line per timing set: "NAME n=N median_ms=X p99_ms=Y max_ms=Z cpu_mean_ms=C zero=Q"
+(wall-clock times; C: CPU time per query, user + system, of the quest processes or of this process,
+which other load on the machine inflates far less than wall time; zero: queries that found nothing), then, for each query, "query\tmatches" (quest's or Xapian's estimate).
 
 Usage: /usr/bin/python3 scripts/bench_xapian.py quest|inprocess DB QUERIES.tsv STOPWORDS_DIR [--rounds 5]
 """
@@ -25,6 +26,7 @@ Usage: /usr/bin/python3 scripts/bench_xapian.py quest|inprocess DB QUERIES.tsv S
 import argparse
 import os
 import re
+import resource
 import statistics
 import subprocess
 import sys
@@ -97,26 +99,34 @@ def percentile(values, p):
     return s[k]
 
 
-def summary(name, times_ms, zero):
+def summary(name, times_ms, cpu_ms, zero):
     return (f"{name} n={len(times_ms)} median_ms={statistics.median(times_ms):.3f} "
-            f"p99_ms={percentile(times_ms, 99):.3f} max_ms={max(times_ms):.3f} zero={zero}")
+            f"p99_ms={percentile(times_ms, 99):.3f} max_ms={max(times_ms):.3f} "
+            f"cpu_mean_ms={sum(cpu_ms) / len(cpu_ms):.3f} zero={zero}")
+
+
+def children_cpu_ms():
+    r = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return (r.ru_utime + r.ru_stime) * 1000
 
 
 def run_quest(db, queries, rounds):
     def once(q):
         cmd = ["quest", "-d", db, "-m", "10", "-s", q["stemmer"], "-o", "and",
                "-f", "default,auto_synonyms", "-b", "lang:L", "-b", "category:XCAT", q["quest_query"]]
+        c0 = children_cpu_ms()
         t0 = time.perf_counter()
         p = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=30)
         ms = (time.perf_counter() - t0) * 1000
+        cpu = children_cpu_ms() - c0
         if p.returncode != 0:
             sys.exit(f"bench_xapian: quest failed ({p.returncode}) on {q['quest_query']!r}: {p.stderr.decode()}")
         est = re.search(rb"best estimate is (\d+)", p.stdout) or re.search(rb"(?:Exactly|About) (\d+) match", p.stdout)
-        return ms, int(est.group(1)) if est else -1
+        return ms, cpu, int(est.group(1)) if est else -1
 
-    matches = [once(q)[1] for q in queries]  # untimed round: page cache, and the match counts
-    times = [once(q)[0] for _ in range(rounds) for q in queries]
-    print(summary("quest", times, matches.count(0)))
+    matches = [once(q)[2] for q in queries]  # untimed round: page cache, and the match counts
+    timed = [once(q) for _ in range(rounds) for q in queries]
+    print(summary("quest", [t[0] for t in timed], [t[1] for t in timed], matches.count(0)))
     for q, n in zip(queries, matches):
         print(f"{q['quest_query']}\t{n}")
 
@@ -144,6 +154,7 @@ def run_inprocess(db_path, queries, rounds, stopwords):
         parsers[stemmer] = qp
 
     def once(q, check_at_least):
+        c0 = time.process_time()
         t0 = time.perf_counter()
         query = parsers[q["stemmer"]].parse_query(q["query"], flags)
         enquire = xapian.Enquire(db)
@@ -152,12 +163,12 @@ def run_inprocess(db_path, queries, rounds, stopwords):
         for m in mset:  # read the 10 documents, as quest prints them
             m.document.get_data()
         ms = (time.perf_counter() - t0) * 1000
-        return ms, mset.get_matches_estimated()
+        return ms, (time.process_time() - c0) * 1000, mset.get_matches_estimated()
 
     for name, check in (("inprocess", 0), ("inprocess-exact", total_docs)):
-        matches = [once(q, check)[1] for q in queries]  # untimed round
-        times = [once(q, check)[0] for _ in range(rounds) for q in queries]
-        print(summary(name, times, matches.count(0)))
+        matches = [once(q, check)[2] for q in queries]  # untimed round
+        timed = [once(q, check) for _ in range(rounds) for q in queries]
+        print(summary(name, [t[0] for t in timed], [t[1] for t in timed], matches.count(0)))
     for q, n in zip(queries, matches):
         print(f"{q['query']}\t{n}")
 

@@ -58,14 +58,14 @@ std::pair<PeopleMessage, int> Explain(const Services& s, const std::string& lang
   const auto& t = s.catalogs.For(lang);
   switch (st.code()) {
     case core::StatusCode::kUnauthenticated: return {ForPeople(t, st.message()), 401};
-    case core::StatusCode::kResourceExhausted: return {{t.Get("auth_rate_limited"), "", ""}, 429};
+    case core::StatusCode::kResourceExhausted: return {Said(t.Get("auth_rate_limited")), 429};
     case core::StatusCode::kInvalidArgument: return {ForPeople(t, st.message()), 422};
     case core::StatusCode::kAlreadyExists: return {ForPeople(t, st.message()), 409};
-    case core::StatusCode::kPermissionDenied: return {{t.Get("auth_forbidden"), "", ""}, 403};
+    case core::StatusCode::kPermissionDenied: return {Said(t.Get("auth_forbidden")), 403};
     case core::StatusCode::kNotFound: return {ForPeople(t, st.message()), 404};
     default:
       core::LogError("accounts: " + st.ToString());
-      return {{t.Get("error_500_text"), "", ""}, 503};
+      return {Said(t.Get("error_500_text")), 503};
   }
 }
 

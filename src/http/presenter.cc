@@ -114,6 +114,8 @@ PeopleMessage ForPeople(const i18n::Catalog& t, const std::string& message) {
   for (const auto& [prefix, key] : kKnown) {
     if (core::StartsWith(message, prefix) && t.strings().count(key)) {
       m.text = t.Get(key);
+      if (std::string_view(key) == "error_password_weak" && colon != std::string::npos)
+        m.detail = std::string(core::Trim(message.substr(colon + 1)));
       return m;
     }
   }
@@ -122,9 +124,16 @@ PeopleMessage ForPeople(const i18n::Catalog& t, const std::string& message) {
   return m;
 }
 
+PeopleMessage Said(std::string text) {
+  PeopleMessage m;
+  m.text = std::move(text);
+  return m;
+}
+
 void SetError(view::Value& data, const PeopleMessage& m) {
   data.Set("error", m.text);
   if (!m.lang.empty()) data.Set("error_lang", m.lang);
+  if (!m.detail.empty()) data.Set("error_detail", m.detail);
   if (!m.field.empty()) data.Set("invalid_" + m.field, true);
 }
 

@@ -30,15 +30,20 @@ view::Value ArticleSummaryValue(const kb::ArticleSummary& a);
 // A service's message ("subject: required", "the email or the password is not right"...) for people:
 // the catalog's sentence (an error_* key) when there is one; otherwise the message itself, which is
 // English, with `lang` "en" so that the page marks it (empty when the text is in the catalog's language).
-// `field` is the form field the message names first ("subject"), or empty.
+// `field` is the form field the message names first ("subject"), or empty; `detail` an English precision
+// kept next to the translated sentence (libpwquality's reason for refusing a password).
 struct PeopleMessage {
   std::string text;
   std::string lang;
   std::string field;
+  std::string detail;
 };
 PeopleMessage ForPeople(const i18n::Catalog& t, const std::string& message);
 
-// Sets error, error_lang and invalid_<field> (for aria-invalid) in a page's data.
+// A sentence that is already in the page's language (from the catalog).
+PeopleMessage Said(std::string text);
+
+// Sets error, error_lang, error_detail and invalid_<field> (for aria-invalid) in a page's data.
 void SetError(view::Value& data, const PeopleMessage& m);
 
 // Renders pages/<name> in `lang`; a template failure is logged and becomes a plain 500.

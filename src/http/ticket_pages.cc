@@ -64,6 +64,7 @@ view::Value TicketSummary(const Services& s, const Ticket& t, const std::string&
   const auto& tr = s.catalogs.For(lang);
   view::Value v = view::Value::Object();
   v.Set("id", t.id).Set("ref", t.ref).Set("subject", t.subject).Set("url", "/" + lang + "/tickets/" + std::to_string(t.id));
+  v.Set("ticket_lang", t.lang);  // the subject and description are in the language the ticket was written in
   v.Set("status", t.status).Set("status_label", tr.Get("status_" + t.status));
   v.Set("urgency", t.urgency).Set("urgency_label", tr.Get("urgency_" + t.urgency));
   v.Set("group", t.group_name).Set("assignee", t.assignee_name).Set("unassigned", !t.assignee_id);
@@ -252,6 +253,8 @@ Response TicketPage(const Services& s, const Request& req, Visitor& v, const std
     ev.Set("actor", e.actor_name.empty() ? tr.Get("ticket_system") : e.actor_name);
     ev.Set("when", Ago(now - e.created_at, lang)).Set("when_iso", core::FormatIso8601Utc(e.created_at));
     ev.Set("is_" + e.kind, true).Set("internal", e.internal).Set("body_html", e.body_html);
+    // The "created" event has no text of its own: the description is the ticket's.
+    if (e.kind == "created") ev.Set("body_html", t.body_html);
     if (e.kind == "status") {
       ev.Set("old", tr.Get("status_" + e.old_value)).Set("new", tr.Get("status_" + e.new_value));
     } else if (e.kind == "urgency") {

@@ -14,7 +14,7 @@ namespace entraide::kb {
 
 namespace {
 // Bump when rendering changes in a way that should refresh stored HTML.
-constexpr const char* kRenderVersion = "render-v1";
+constexpr const char* kRenderVersion = "render-v2";  // v2: task list checkboxes are labelled
 
 int64_t CountWords(const std::string& text) {
   int64_t n = 0;

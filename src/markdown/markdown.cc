@@ -11,6 +11,7 @@
 #include <cmark-gfm.h>
 #include <cmark-gfm-extension_api.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdint>
 #include <cstring>
@@ -62,6 +63,47 @@ void InsertHeadingIds(std::string& html, const std::vector<Heading>& headings) {
     std::string with_id = "<h" + std::to_string(h.level) + " id=\"" + core::HtmlEscape(h.id) + "\">";
     html.replace(at, open.size(), with_id);
     pos = at + with_id.size();
+  }
+}
+
+// GFM task list items come out of cmark-gfm as `<li><input type="checkbox" disabled="" /> text`: a
+// checkbox with no accessible name (WCAG 4.1.2). Wraps the checkbox and its item's text in a <label>.
+// Tight items: the text runs until the item ends or a block starts inside it; loose items: the box
+// moves into the first paragraph. Raw HTML is never rendered, so these tags can only be the renderer's.
+void LabelTaskCheckboxes(std::string& html) {
+  static const std::string_view kBoxes[] = {"<input type=\"checkbox\" disabled=\"\" /> ",
+                                            "<input type=\"checkbox\" checked=\"\" disabled=\"\" /> "};
+  static const std::string_view kEnds[] = {"</li>", "\n<ul", "\n<ol", "\n<p>", "\n<pre", "\n<blockquote",
+                                           "\n<table", "\n<h", "\n<hr", "\n<div"};
+  const std::string open = "<label class=\"task\">";
+  size_t pos = 0;
+  while (true) {
+    size_t at = std::string::npos;
+    std::string_view box;
+    for (auto b : kBoxes) {
+      size_t f = html.find(b, pos);
+      if (f < at) at = f, box = b;
+    }
+    if (at == std::string::npos) return;
+    size_t text = at + box.size();
+    if (html.compare(text, 4, "\n<p>") == 0) {  // loose item: <li><input/> \n<p>text</p>
+      std::string moved(box);
+      html.erase(at, box.size());
+      text = at + 4;
+      html.insert(text, open + moved);
+      text += open.size() + moved.size();
+      size_t end = html.find("</p>", text);
+      if (end == std::string::npos) return;
+      html.insert(end, "</label>");
+      pos = end + 8;
+      continue;
+    }
+    size_t end = std::string::npos;
+    for (auto e : kEnds) end = std::min(end, html.find(e, text));
+    if (end == std::string::npos) return;
+    html.insert(end, "</label>");
+    html.insert(at, open);
+    pos = end + open.size() + 8;
   }
 }
 
@@ -144,6 +186,7 @@ Rendered RenderUnbounded(std::string_view text, const Options& options) {
   std::unique_ptr<char, CharDeleter> html(cmark_render_html(doc.get(), opts, exts));
   out.html = html.get();
   InsertHeadingIds(out.html, out.headings);
+  LabelTaskCheckboxes(out.html);
   std::unique_ptr<char, CharDeleter> plain(cmark_render_plaintext(doc.get(), opts, 0));
   out.plain = plain.get();
   return out;

@@ -29,6 +29,12 @@ cleanup() {
     for _ in $(seq 1 50); do kill -0 "$SERVER_PID" 2>/dev/null || break; sleep 0.1; done
     kill -KILL "$SERVER_PID" 2>/dev/null || true
     wait "$SERVER_PID" 2>/dev/null || true
+  elif [[ -n $SERVER_PID ]]; then
+    local status=0
+    wait "$SERVER_PID" 2>/dev/null || status=$?
+    echo "browser: the server (pid $SERVER_PID) stopped before the end of the run, exit status $status" \
+      "(143: SIGTERM, 137: SIGKILL from another process)" >&2
+    ((rc != 0)) || rc=1
   fi
   if ((rc != 0)) && [[ -f $WORK/server.log ]]; then
     echo "---- last lines of the server log ----" >&2
@@ -66,13 +72,7 @@ for attempt in 1 2 3; do
   export ENTRAIDE_HTTP_HOST=127.0.0.1 ENTRAIDE_HTTP_PORT="$PORT" ENTRAIDE_SITE_BASE_URL="http://127.0.0.1:$PORT"
   "$BIN" serve >"$WORK/server.log" 2>&1 &
   SERVER_PID=$!
-  ready=""
-  for _ in $(seq 1 600); do
-    if ! kill -0 "$SERVER_PID" 2>/dev/null; then break; fi
-    if curl -fsS "http://127.0.0.1:$PORT/healthz" 2>/dev/null | grep -q '"search":"ready"'; then ready=1; break; fi
-    sleep 0.1
-  done
-  [[ -n $ready ]] && break
+  if node "$HERE/lib/wait-ready.mjs" "http://127.0.0.1:$PORT" 60 "$SERVER_PID"; then break; fi
   kill -TERM "$SERVER_PID" 2>/dev/null || true
   wait "$SERVER_PID" 2>/dev/null || true
   SERVER_PID=""

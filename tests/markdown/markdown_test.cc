@@ -100,6 +100,18 @@ TEST(MarkdownTest, RendersGfmExtensions) {
   EXPECT_NE(r.html.find("type=\"checkbox\""), std::string::npos);
 }
 
+TEST(MarkdownTest, TaskListCheckboxesAreLabelledByTheirItem) {
+  Rendered tight = RenderUnbounded("- [ ] back up *mail*\n- [x] test a restore\n  - nested\n");
+  EXPECT_NE(tight.html.find("<li><label class=\"task\"><input type=\"checkbox\" disabled=\"\" /> back up "
+                            "<em>mail</em></label></li>"), std::string::npos) << tight.html;
+  EXPECT_NE(tight.html.find("<label class=\"task\"><input type=\"checkbox\" checked=\"\" disabled=\"\" /> "
+                            "test a restore</label>\n<ul>"), std::string::npos) << tight.html;
+  Rendered loose = RenderUnbounded("- [ ] first\n\n- [ ] second\n");
+  EXPECT_NE(loose.html.find("<p><label class=\"task\"><input type=\"checkbox\" disabled=\"\" /> first</label></p>"),
+            std::string::npos) << loose.html;
+  EXPECT_EQ(loose.html.find("<li><input"), std::string::npos) << loose.html;
+}
+
 TEST(MarkdownTest, HeadingsGetStableUniqueIds) {
   Rendered r = RenderUnbounded("## Étape 1 : créer\n\ntext\n\n## Étape 1 : créer\n\n### Sous-titre `code`\n");
   ASSERT_EQ(r.headings.size(), 3u);

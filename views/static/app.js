@@ -1,72 +1,92 @@
 // Progressive enhancement only: every page works without this file.
-// As-you-type suggestions for inputs marked data-suggest="<lang>": titles from /api/v1/suggest.
-//  - search boxes: a list of links under the box (ArrowDown enters it, Escape closes it);
-//  - with data-suggest-into="<id>" (the help request's subject): the articles that may already answer,
-//    shown in that element, which is a polite live region, with the heading in its data-heading.
+// Suggestions as you type, for inputs marked data-suggest="<lang>":
+//  - search boxes: matching titles (/api/v1/suggest) in a list of links under the box; ArrowDown
+//    moves into the list, ArrowUp/ArrowDown move in it, Escape closes it;
+//  - data-suggest-into="<id>" (the help request's subject): the articles and answered questions that
+//    may already answer (/api/v1/search), shown in that element, a polite live region, under the
+//    heading in its data-heading.
 (function () {
   'use strict';
+  var lang = document.documentElement.lang;
+
+  function link(s, newTab) {
+    var a = document.createElement('a');
+    var u = new URL(s.url, location.href);  // the search API gives absolute URLs: keep links on this site relative
+    a.href = u.origin === location.origin ? u.pathname + u.search : u.href;
+    a.textContent = s.title;  // never innerHTML: titles are text
+    if (s.lang && s.lang !== lang) { a.lang = s.lang; a.hreflang = s.lang; }
+    if (newTab) { a.target = '_blank'; a.rel = 'noopener'; }  // keeps the half-written request open
+    var li = document.createElement('li');
+    li.appendChild(a);
+    return li;
+  }
+
   function attach(input) {
-    var lang = input.getAttribute('data-suggest');
     var into = document.getElementById(input.getAttribute('data-suggest-into') || '');
     var box = into || input.parentNode;
     var list = document.createElement('ul');
-    list.className = into ? 'suggest-inline' : 'suggest-list';
+    var heading = null;
     list.hidden = true;
     if (into) {
-      var heading = document.createElement('p');
+      heading = document.createElement('p');
       heading.className = 'suggest-heading';
       heading.id = into.id + '-heading';
       heading.textContent = into.getAttribute('data-heading') || '';
       heading.hidden = true;
+      list.className = 'suggest-inline';
       list.setAttribute('aria-labelledby', heading.id);
       into.appendChild(heading);
     } else {
+      list.className = 'suggest-list';
       list.setAttribute('aria-label', input.getAttribute('data-suggest-label') || 'Suggestions');
     }
     box.appendChild(list);
-    var timer = null, last = '';
+
     function render(items) {
-      while (list.firstChild) list.removeChild(list.firstChild);
-      items.forEach(function (s) {
-        var li = document.createElement('li');
-        var a = document.createElement('a');
-        a.href = s.url;
-        a.textContent = s.title;  // never innerHTML: titles are text
-        if (s.lang && s.lang !== document.documentElement.lang) { a.lang = s.lang; a.hreflang = s.lang; }
-        if (into) { a.target = '_blank'; a.rel = 'noopener'; }  // keep the half-written request open
-        li.appendChild(a);
-        list.appendChild(li);
-      });
+      if (!items.length && list.hidden) return;
+      list.replaceChildren.apply(list, items.map(function (s) { return link(s, !!into); }));
       list.hidden = items.length === 0;
-      if (into) into.firstChild.hidden = list.hidden;
+      if (heading) heading.hidden = list.hidden;
     }
+    function close(refocus) {
+      if (refocus) input.focus();  // before the links go, so the focus is never lost
+      render([]);
+    }
+
+    var timer = null, last = '';
+    var source = into ? '/api/v1/search?lang=' : '/api/v1/suggest?lang=';
     input.addEventListener('input', function () {
       var q = input.value.trim();
       clearTimeout(timer);
-      if (q.length < 2) { last = ''; render([]); return; }
+      if (q.length < (into ? 4 : 2)) { last = ''; render([]); return; }
       timer = setTimeout(function () {
         if (q === last) return;
         last = q;
-        fetch('/api/v1/suggest?lang=' + encodeURIComponent(lang) + '&q=' + encodeURIComponent(q),
+        fetch(source + encodeURIComponent(input.getAttribute('data-suggest')) + '&q=' + encodeURIComponent(q),
               { credentials: 'same-origin', headers: { Accept: 'application/json' } })
-          .then(function (r) { return r.ok ? r.json() : { suggestions: [] }; })
-          .then(function (data) { if (input.value.trim() === q) render(data.suggestions || []); })
+          .then(function (r) { return r.ok ? r.json() : {}; })
+          .then(function (data) {
+            if (input.value.trim() !== q) return;
+            render(into ? (data.results || []).slice(0, 4) : (data.suggestions || []));
+          })
           .catch(function () { render([]); });
-      }, 200);
+      }, into ? 350 : 150);
     });
     if (into) return;
+
     input.addEventListener('keydown', function (e) {
       if (e.key === 'ArrowDown' && !list.hidden && list.firstChild) { e.preventDefault(); list.firstChild.firstChild.focus(); }
-      if (e.key === 'Escape') render([]);
+      if (e.key === 'Escape' && !list.hidden) { e.preventDefault(); close(false); }
     });
     list.addEventListener('keydown', function (e) {
       var li = document.activeElement.parentNode;
-      if (e.key === 'ArrowDown' && li.nextSibling) { e.preventDefault(); li.nextSibling.firstChild.focus(); }
+      if (e.key === 'ArrowDown') { e.preventDefault(); if (li.nextSibling) li.nextSibling.firstChild.focus(); }
       if (e.key === 'ArrowUp') { e.preventDefault(); if (li.previousSibling) li.previousSibling.firstChild.focus(); else input.focus(); }
-      if (e.key === 'Escape') { render([]); input.focus(); }
+      if (e.key === 'Escape') { e.preventDefault(); close(true); }
     });
-    document.addEventListener('click', function (e) { if (!box.contains(e.target)) render([]); });
-    box.addEventListener('focusout', function (e) { if (!box.contains(e.relatedTarget)) render([]); });
+    document.addEventListener('click', function (e) { if (!box.contains(e.target)) close(false); });
+    box.addEventListener('focusout', function (e) { if (e.relatedTarget && !box.contains(e.relatedTarget)) close(false); });
   }
+
   document.querySelectorAll('input[data-suggest]').forEach(attach);
 })();

@@ -51,9 +51,11 @@ document.addEventListener('securitypolicyviolation', (e) => {
   window.__csp.push(e.violatedDirective + ' ' + (e.blockedURI || '') + ' ' + (e.sourceFile || '') + ':' + (e.lineNumber || ''));
 });`;
 
-// A new context: { context, page, problems() }. Options: lang (Accept-Language), js (default true),
-// viewport, storageState (a signed-in session saved earlier).
-export async function open({ lang = 'fr', js = true, viewport = DESKTOP, storageState, reducedMotion = 'reduce' } = {}) {
+// A new context: { context, page, seen, assertClean(), close() }. Options: lang (Accept-Language and
+// locale), js (default true), viewport, storageState (a signed-in session saved earlier).
+// bypassCSP and quiet (not counted in the run's record) are for the recorders' own self-test.
+export async function open({ lang = 'fr', js = true, viewport = DESKTOP, storageState, reducedMotion = 'reduce',
+  bypassCSP = false, quiet = false } = {}) {
   const b = await launch();
   const context = await b.newContext({
     baseURL: BASE,
@@ -64,17 +66,19 @@ export async function open({ lang = 'fr', js = true, viewport = DESKTOP, storage
     storageState,
     reducedMotion,
     serviceWorkers: 'block',
+    bypassCSP,
   });
+  const run = quiet ? { requests: 0, foreign: [], csp: [], pageErrors: [] } : record;
   context.setDefaultTimeout(10_000);
   context.setDefaultNavigationTimeout(15_000);
   const seen = { foreign: [], csp: [], pageErrors: [], consoleErrors: [] };
   context.on('request', (req) => {
-    record.requests++;
+    run.requests++;
     const url = req.url();
     if (/^(data|blob|about):/.test(url)) return;
     let origin = '';
     try { origin = new URL(url).origin; } catch { /* keep '' */ }
-    if (origin !== ORIGIN) { seen.foreign.push(url); record.foreign.push(url); }
+    if (origin !== ORIGIN) { seen.foreign.push(url); run.foreign.push(url); }
   });
   const watched = new WeakSet();
   const watch = (page) => {
@@ -82,16 +86,17 @@ export async function open({ lang = 'fr', js = true, viewport = DESKTOP, storage
     watched.add(page);
     page.on('console', (msg) => {
       const text = msg.text();
-      if (/Content[ -]Security[ -]Policy/i.test(text)) { seen.csp.push(text); record.csp.push(text); }
+      if (/Content[ -]Security[ -]Policy/i.test(text)) { seen.csp.push(text); run.csp.push(text); }
       else if (msg.type() === 'error') seen.consoleErrors.push(text);
     });
-    page.on('pageerror', (err) => { seen.pageErrors.push(String(err)); record.pageErrors.push(String(err)); });
+    page.on('pageerror', (err) => { seen.pageErrors.push(String(err)); run.pageErrors.push(String(err)); });
   };
   context.on('page', watch);
   if (js) await context.addInitScript(INIT);
   const page = await context.newPage();
   watch(page);
-  // The CSP event log lives in the page: read it before leaving each page (see assertClean).
+  // Chromium reports every CSP violation to the console (caught above, on every page the context saw);
+  // the in-page event log of the pages still open is read too, in case a message is worded differently.
   const pageCsp = async (p) => {
     if (!js || p.isClosed()) return [];
     try { return await p.evaluate(() => window.__csp || []); } catch { return []; }

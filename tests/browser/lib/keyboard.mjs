@@ -2,8 +2,8 @@
 // focus is visible (an outline of at least 2 px, or a box shadow).
 import assert from 'node:assert/strict';
 
-// Describes the focused element and whether its focus indicator shows.
-function focusState() {
+// Describes the focused element, whether its focus indicator shows, and whether it is the one wanted.
+function focusState([selector, text]) {
   const el = document.activeElement;
   if (!el || el === document.body) return { none: true };
   const cs = getComputedStyle(el);
@@ -18,6 +18,7 @@ function focusState() {
     label,
     visible: outline || shadow,
     onScreen: r.width > 0 && r.height > 0,
+    match: el.matches(selector) && (!text || (el.textContent || el.value || '').includes(text)),
   };
 }
 
@@ -27,16 +28,12 @@ export async function tabTo(page, selector, { text, max = 80, back = false } = {
   const stops = [];
   for (let i = 0; i < max; i++) {
     await page.keyboard.press(back ? 'Shift+Tab' : 'Tab');
-    const st = await page.evaluate(focusState);
+    const st = await page.evaluate(focusState, [selector, text || '']);
     if (st.none) continue;
     stops.push(st);
     assert.ok(st.visible, `no visible focus on <${st.tag}${st.id ? ' id=' + st.id : ''}> "${st.label}" at ${page.url()}`);
     assert.ok(st.onScreen, `the focused <${st.tag}> "${st.label}" has no size at ${page.url()}`);
-    const match = await page.evaluate(([sel, txt]) => {
-      const el = document.activeElement;
-      return el.matches(sel) && (!txt || (el.textContent || el.value || '').includes(txt));
-    }, [selector, text || '']);
-    if (match) return stops;
+    if (st.match) return stops;
   }
   throw new Error(`Tab did not reach ${selector}${text ? ` ("${text}")` : ''} within ${max} presses at ${page.url()}`);
 }

@@ -2,10 +2,16 @@
 // language of each page and of the text in the other language.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { LANGS, RUN, htmlLang, other, session, withContext } from '../lib/browser.mjs';
+import { LANGS, htmlLang, session, withContext } from '../lib/browser.mjs';
 import { AXE_VERSION, axeViolations, formatViolations } from '../lib/axe.mjs';
 import { T } from '../lib/catalog.mjs';
 import { WORDS } from './journeys.mjs';
+
+const SUBJECT = { fr: 'Le disque de sauvegarde n\'est plus reconnu', en: 'The backup drive is not recognised any more' };
+const BODY = {
+  fr: 'Depuis la mise à jour de vendredi, l\'ordinateur du bureau ne voit plus le disque externe.\n\n*Rien* dans le gestionnaire de fichiers.',
+  en: 'Since Friday\'s update the office computer no longer sees the external drive.\n\n*Nothing* shows in the file manager.',
+};
 
 export const axeReport = [];  // {page, lang, violations, passes}: printed at the end of the run
 
@@ -35,7 +41,6 @@ export async function checkLang(page, lang) {
   assert.deepEqual(wrong, [], `language marks on ${page.url()}`);
 }
 
-const anon = (path) => async (page, lang) => { await page.goto(path(lang)); };
 
 export function register() {
   describe(`accessibility: axe-core on every page type (WCAG 2.1 A and AA)`, () => {
@@ -73,11 +78,27 @@ export function register() {
         });
       });
 
+      test(`a ticket written in the other language is marked as such (${lang})`, async () => {
+        const o = lang === 'fr' ? 'en' : 'fr';
+        await withContext({ lang, storageState: await session('volunteer', lang) }, async ({ page }) => {
+          await page.goto(`/${lang}/queue?status=resolved&ticket_lang=${o}`);  // the journeys resolved theirs
+          const cell = page.locator('tbody td[lang]').first();
+          assert.equal(await cell.getAttribute('lang'), o, 'the subject in the queue');
+          await Promise.all([page.waitForNavigation(), cell.locator('a').click()]);
+          assert.equal(await page.getAttribute('h1 .subject', 'lang'), o, 'the subject on the ticket page');
+          assert.equal(await page.getAttribute('.event-message .prose', 'lang'), o, 'the description');
+          await checkLang(page, lang);
+        });
+      });
+
       test(`help desk pages (${lang}): ticket form with errors, ticket, list, queue, account`, async () => {
         let ticketUrl = '';
         await withContext({ lang, storageState: await session('member', lang) }, async ({ page }) => {
           await page.goto(`/${lang}/tickets/new`);
           await audit(page, 'ticket form', lang);
+          await page.locator('#subject').pressSequentially(w.fixed, { delay: 20 });
+          await page.locator('#subject-suggestions a').first().waitFor();
+          await audit(page, 'ticket form with suggested articles', lang);
           // Spaces pass the browser's "required" check and are refused by the server.
           await page.fill('#subject', '   ');
           await page.fill('#body', 'Test');
@@ -88,8 +109,8 @@ export function register() {
           assert.equal(await page.getAttribute('#subject', 'aria-invalid'), 'true', 'the field in error is marked');
           await audit(page, 'ticket form with errors', lang);
 
-          await page.fill('#subject', `${w.fixed} — axe ${RUN}`);
-          await page.fill('#body', 'Une description.\n\n*Deux* lignes.');
+          await page.fill('#subject', SUBJECT[lang]);
+          await page.fill('#body', BODY[lang]);
           await page.setInputFiles('#files', { name: 'capture.txt', mimeType: 'text/plain', buffer: Buffer.from('x') });
           await Promise.all([page.waitForNavigation(), page.click('main form button[type=submit]')]);
           ticketUrl = new URL(page.url()).pathname;

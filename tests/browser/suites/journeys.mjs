@@ -62,13 +62,13 @@ async function visitor(lang, js) {
 }
 
 async function signIn(page, ui, lang, person) {
-  await ui.go(`.user-nav a[href="/${lang}/signin"]`);
+  await ui.go(`.utility a[href="/${lang}/signin"]`);
   assert.equal(path(page), `/${lang}/signin`);
   await ui.fill('#email', person.email);
   await ui.fill('#password', PASSWORD);
   await ui.enter();
   assert.equal(path(page), `/${lang}/account`, 'signed in, on the account page');
-  assert.equal((await text(page, `.user-nav a[href="/${lang}/account"]`)).trim(), person.name);
+  assert.equal((await text(page, `.utility a[href="/${lang}/account"]`)).trim(), person.name);
 }
 
 // A member signs in, opens a ticket with an attachment, sees the suggested articles while typing, and
@@ -76,7 +76,7 @@ async function signIn(page, ui, lang, person) {
 async function member(lang, js) {
   const person = PEOPLE.member[lang];
   const t = TICKET[lang];
-  const subject = `${t.subject} (${js ? 'clavier' : 'sans JS'} ${RUN})`;
+  const subject = `${t.subject} (${RUN}${js ? 'k' : 'p'})`;
   return withContext({ lang, js }, async ({ page, context }) => {
     const ui = uiFor(page, js);
     await page.goto(`/${lang}/`);
@@ -108,6 +108,8 @@ async function member(lang, js) {
     assert.ok(ref, `a reference in "${h1}"`);
     assert.ok(h1.includes(subject));
     assert.equal((await text(page, '.files a')).trim(), t.file, 'the attachment is listed');
+    assert.ok((await text(page, '.event-message .prose')).includes(t.body.split('\n')[0]), 'the description is shown');
+    assert.equal(await page.locator('.event-message .prose li').count(), 2, 'the description\'s Markdown is rendered');
 
     await ui.go(`.site-nav a[href="/${lang}/tickets"]`);
     const row = page.locator('tbody tr', { hasText: subject });
