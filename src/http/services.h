@@ -8,6 +8,7 @@
 #include "i18n/catalog.h"
 #include "kb/article_service.h"
 #include "kb/search_service.h"
+#include "mail/preferences.h"
 #include "view/renderer.h"
 
 namespace entraide::http {
@@ -26,6 +27,7 @@ struct Services {
   const i18n::Catalogs& catalogs;
   const StaticFiles& static_files;
   SiteInfo site;
+  mail::PreferenceService* mail_prefs = nullptr;  // email preferences and unsubscribe links (set by app/)
 };
 
 }  // namespace entraide::http
