@@ -59,6 +59,7 @@ class RunningApp {
   ~RunningApp();
   int port() const { return app_->port(); }
   const app::Config& config() const { return config_; }
+  app::App& app() { return *app_; }
 
  private:
   app::Config config_;

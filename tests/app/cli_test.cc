@@ -105,7 +105,7 @@ TEST(CliTest, GroupAndUserCommandsForScriptsAndTheFirstInstall) {
   Result bad = RunEntraide("group add --slug 'Bad Slug' --name X", env);
   EXPECT_EQ(bad.exit_code, 1);
   EXPECT_NE(bad.output.find("slug:"), std::string::npos) << bad.output;
-  std::string cmd = "echo 'Horse battery staple 42!' | env " + env + " " + Quote(BinaryDir() + "/entraide") +
+  std::string cmd = "cd " + Quote(SourceDir()) + " && echo 'Horse battery staple 42!' | env " + env + " " + Quote(BinaryDir() + "/entraide") +
                     " user add --email ana@example.org --name Ana --role coordinator --group coop-a --password-stdin 2>&1";
   FILE* p = popen(cmd.c_str(), "r");
   ASSERT_NE(p, nullptr);
@@ -113,7 +113,7 @@ TEST(CliTest, GroupAndUserCommandsForScriptsAndTheFirstInstall) {
   std::string out;
   while (fgets(buf, sizeof buf, p)) out += buf;
   EXPECT_EQ(WEXITSTATUS(pclose(p)), 0) << out;
-  std::string weak = "echo 'password123' | env " + env + " " + Quote(BinaryDir() + "/entraide") +
+  std::string weak = "cd " + Quote(SourceDir()) + " && echo 'password123' | env " + env + " " + Quote(BinaryDir() + "/entraide") +
                      " user add --email weak@example.org --name W --role member --password-stdin 2>&1";
   p = popen(weak.c_str(), "r");
   out.clear();
