@@ -139,6 +139,16 @@ DecodedMail DecodeMail(const std::string& path) {
   return m;
 }
 
+std::string QueryText(store::Pool& pool, const std::string& sql) {
+  auto db = pool.Acquire();
+  if (!db.ok()) return "";
+  auto st = (*db)->Prepare(sql);
+  if (!st.ok()) return "";
+  store::StatementScope q(*st);
+  auto row = q->Step();
+  return row.ok() && *row ? q->ColumnText(0) : "";
+}
+
 std::string ViewsWithTestMail(const TempDir& dir) {
   std::string views = dir.Join("views");
   fs::copy(SourceDir() + "/views", views, fs::copy_options::recursive);

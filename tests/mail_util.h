@@ -9,6 +9,7 @@
 #include <utility>
 #include <vector>
 
+#include "store/pool.h"
 #include "test_util.h"
 
 namespace entraide::testing {
@@ -45,6 +46,9 @@ struct DecodedMail {
 
 // Decodes a message file with /usr/bin/python3 and tests/mail/decode_mail.py.
 DecodedMail DecodeMail(const std::string& path);
+
+// The first column of the first row of `sql`, as text ("" when no row).
+std::string QueryText(store::Pool& pool, const std::string& sql);
 
 // Copies the repository's views/ and tests/mail/views/ into `dir`/views; returns that path.
 std::string ViewsWithTestMail(const TempDir& dir);

@@ -1,9 +1,8 @@
 #include "mail/mime.h"
 
 #include <algorithm>
-#include <cstdio>
-#include <ctime>
 
+#include "core/clock.h"
 #include "core/sha256.h"
 #include "core/strings.h"
 
@@ -170,16 +169,9 @@ std::string QuotedPrintable(std::string_view text) {
 }
 
 std::string FormatDate(int64_t epoch_seconds) {
-  static const char* kDays[] = {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
-  static const char* kMonths[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
-                                  "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
-  std::time_t t = static_cast<std::time_t>(epoch_seconds);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%s, %02d %s %04d %02d:%02d:%02d +0000", kDays[tm.tm_wday], tm.tm_mday,
-                kMonths[tm.tm_mon], tm.tm_year + 1900, tm.tm_hour, tm.tm_min, tm.tm_sec);
-  return buf;
+  // The same fields as an HTTP date; RFC 5322 prefers a numeric zone to "GMT".
+  std::string http = core::FormatHttpDate(epoch_seconds);
+  return http.substr(0, http.size() - 3) + "+0000";
 }
 
 core::StatusOr<std::string> Serialize(const MimeMessage& m) {

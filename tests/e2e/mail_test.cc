@@ -26,19 +26,6 @@ namespace fs = std::filesystem;
 constexpr const char* kPassword = "Horse battery staple 42!";
 const std::string kForm = "Content-Type: application/x-www-form-urlencoded";
 
-std::string CookieValue(const HttpResponse& r, const std::string& name) {
-  std::smatch m;
-  std::string all = r.Header("set-cookie");
-  if (std::regex_search(all, m, std::regex(name + "=([^;]*)"))) return m[1];
-  return "";
-}
-
-std::string CsrfField(const std::string& html) {
-  std::smatch m;
-  if (std::regex_search(html, m, std::regex(R"re(name="csrf" value="([^"]+)")re"))) return m[1];
-  return "";
-}
-
 class MailEndToEndTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -80,13 +67,7 @@ class MailEndToEndTest : public ::testing::Test {
     auto db = pool_->Acquire();
     ASSERT_TRUE(store::AccountRepository(**db).EnqueueMail(m).ok());
   }
-  std::string Text(const std::string& sql) {
-    auto db = pool_->Acquire();
-    auto st = (*db)->Prepare(sql);
-    store::StatementScope q(*st);
-    auto row = q->Step();
-    return row.ok() && *row ? q->ColumnText(0) : "";
-  }
+  std::string Text(const std::string& sql) { return QueryText(*pool_, sql); }
   std::string SignIn(const std::string& email) {
     auto page = Get(port(), "/en/signin");
     auto r = Send(port(), "POST", "/en/signin",

@@ -91,13 +91,7 @@ class MailSenderTest : public ::testing::Test {
     return id.ok() ? *id : 0;
   }
 
-  std::string Text(const std::string& sql) {
-    auto db = pool_->Acquire();
-    auto st = (*db)->Prepare(sql);
-    store::StatementScope q(*st);
-    auto row = q->Step();
-    return row.ok() && *row ? q->ColumnText(0) : "";
-  }
+  std::string Text(const std::string& sql) { return QueryText(*pool_, sql); }
   std::string StatusOf(int64_t id) { return Text("SELECT status FROM outbox WHERE id = " + std::to_string(id)); }
 
   TempDir data_, views_dir_;
