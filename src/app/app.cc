@@ -9,7 +9,10 @@
 #include "http/account_pages.h"
 #include "http/api.h"
 #include "http/mail_pages.h"
+#include "http/ticket_pages.h"
+#include "tickets/ticket_service.h"
 #include "http/search_pages.h"
+#include "http/page_cache.h"
 #include "http/pages.h"
 #include "http/presenter.h"
 #include "http/router.h"
@@ -47,6 +50,7 @@ struct App::Impl {
   Config config;
   core::SystemClock system_clock;
   std::unique_ptr<auth::AuthService> auth;
+  std::unique_ptr<tickets::TicketService> tickets;
   std::unique_ptr<store::Pool> pool;
   std::unique_ptr<kb::ArticleService> articles;
   std::unique_ptr<kb::SearchService> search;
@@ -59,6 +63,7 @@ struct App::Impl {
   std::shared_ptr<const i18n::Catalogs> catalogs;
   std::unique_ptr<http::StaticFiles> static_files;
   std::unique_ptr<http::Services> services;
+  http::PageCache page_cache;
   http::Router router;
   std::unique_ptr<http::Server> server;
 };
@@ -119,8 +124,14 @@ core::StatusOr<std::unique_ptr<App>> App::Create(const Config& config, AppOverri
   if (overrides.hash_cost) auth_options.hash_cost = *overrides.hash_cost;
   const core::Clock& clock = overrides.clock ? *overrides.clock : m.system_clock;
   m.auth = std::make_unique<auth::AuthService>(*m.pool, clock, auth_options);
+  std::error_code dir_error;
+  fs::create_directories(config.data_dir + "/attachments", dir_error);
+  fs::create_directories(config.data_dir + "/tmp", dir_error);
+  m.tickets = std::make_unique<tickets::TicketService>(*m.pool, clock, config.data_dir + "/attachments",
+                                                       config.site_base_url);
   http::SiteInfo site{config.site_name, config.site_base_url, config.site_default_lang};
-  m.services.reset(new http::Services{*m.articles, *m.search, *m.auth, *m.views, *m.catalogs, *m.static_files, site});
+  m.services.reset(new http::Services{*m.articles, *m.search, *m.auth, *m.tickets, *m.views, *m.catalogs, *m.static_files, site});
+  m.services->page_cache = &m.page_cache;
   {
     auto db = m.pool->Acquire();
     if (!db.ok()) return db.status();
@@ -137,6 +148,7 @@ core::StatusOr<std::unique_ptr<App>> App::Create(const Config& config, AppOverri
   http::RegisterApi(m.router, *m.services);
   http::RegisterSearch(m.router, *m.services);
   http::RegisterAccounts(m.router, *m.services);
+  http::RegisterTickets(m.router, *m.services);
   http::RegisterPages(m.router, *m.services);
 
   http::ServerOptions options;
@@ -147,6 +159,7 @@ core::StatusOr<std::unique_ptr<App>> App::Create(const Config& config, AppOverri
   options.keepalive_timeout_s = config.http_keepalive_timeout;
   options.max_keepalive_requests = config.http_max_keepalive_requests;
   options.access_log = config.http_access_log;
+  options.upload_dir = config.data_dir + "/tmp";
   const http::Services* services = m.services.get();
   http::Fallbacks fallbacks;
   fallbacks.error_page = [services](const http::Request& req, int status) {

@@ -46,19 +46,26 @@ view::Value Msg(const std::string& error, const std::string& notice = "") {
   return m;
 }
 
-// A status from AuthService as a message for people, and the page's HTTP status.
-std::pair<std::string, int> Explain(const Services& s, const std::string& lang, const core::Status& st) {
+view::Value Msg(const PeopleMessage& error, const std::string& notice = "") {
+  view::Value m = Msg("", notice);
+  if (!error.text.empty()) SetError(m, error);
+  return m;
+}
+
+// A status from AuthService as a message for people (in the page's language when the catalog has it),
+// and the page's HTTP status.
+std::pair<PeopleMessage, int> Explain(const Services& s, const std::string& lang, const core::Status& st) {
   const auto& t = s.catalogs.For(lang);
   switch (st.code()) {
-    case core::StatusCode::kUnauthenticated: return {st.message(), 401};
-    case core::StatusCode::kResourceExhausted: return {t.Get("auth_rate_limited"), 429};
-    case core::StatusCode::kInvalidArgument: return {st.message(), 422};
-    case core::StatusCode::kAlreadyExists: return {st.message(), 409};
-    case core::StatusCode::kPermissionDenied: return {t.Get("auth_forbidden"), 403};
-    case core::StatusCode::kNotFound: return {st.message(), 404};
+    case core::StatusCode::kUnauthenticated: return {ForPeople(t, st.message()), 401};
+    case core::StatusCode::kResourceExhausted: return {{t.Get("auth_rate_limited"), "", ""}, 429};
+    case core::StatusCode::kInvalidArgument: return {ForPeople(t, st.message()), 422};
+    case core::StatusCode::kAlreadyExists: return {ForPeople(t, st.message()), 409};
+    case core::StatusCode::kPermissionDenied: return {{t.Get("auth_forbidden"), "", ""}, 403};
+    case core::StatusCode::kNotFound: return {ForPeople(t, st.message()), 404};
     default:
       core::LogError("accounts: " + st.ToString());
-      return {t.Get("error_500_text"), 503};
+      return {{t.Get("error_500_text"), "", ""}, 503};
   }
 }
 
@@ -262,7 +269,7 @@ Response InvitationPost(const Services& s, const Request& req) {
 
 // ---- account ----
 
-Response AccountPage(const Services& s, const Request& req, Visitor& v, const std::string& error,
+Response AccountPage(const Services& s, const Request& req, Visitor& v, const PeopleMessage& error,
                      const std::string& notice, int status) {
   std::string lang = req.Param("lang");
   const auto& t = s.catalogs.For(lang);
@@ -281,7 +288,7 @@ Response AccountGet(const Services& s, const Request& req) {
   std::string lang = req.Param("lang");
   Visitor v(s, req);
   if (!v.signed_in()) return SeeOther(v, "/" + lang + "/signin");
-  return AccountPage(s, req, v, "", req.HasQuery("saved") ? s.catalogs.For(lang).Get("account_saved") : "", 200);
+  return AccountPage(s, req, v, {}, req.HasQuery("saved") ? s.catalogs.For(lang).Get("account_saved") : "", 200);
 }
 
 Response AccountPost(const Services& s, const Request& req) {
@@ -314,7 +321,7 @@ Response PasswordPost(const Services& s, const Request& req) {
 
 // ---- administration ----
 
-Response AdminPage(const Services& s, const Request& req, Visitor& v, const std::string& error, int status) {
+Response AdminPage(const Services& s, const Request& req, Visitor& v, const PeopleMessage& error, int status) {
   std::string lang = req.Param("lang");
   const auto& t = s.catalogs.For(lang);
   auto people = s.auth.ListPeople(*v.who());
@@ -469,7 +476,7 @@ void RegisterAccounts(Router& router, const Services& services) {
     Visitor v(sv, req);
     if (!v.signed_in()) return SeeOther(v, "/" + req.Param("lang") + "/signin");
     if (!auth::Allows(v.who(), auth::Action::kAdminister)) return ErrorPage(sv, req, 403);
-    return AdminPage(sv, req, v, "", 200);
+    return AdminPage(sv, req, v, {}, 200);
   }));
   router.Add("POST", "/{lang}/admin/groups", page([](const Services& sv, const Request& req) {
     return AdminAction(sv, req, [&](const auth::Principal& by, std::map<std::string, std::string>& f) {

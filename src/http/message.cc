@@ -1,8 +1,14 @@
 #include "http/message.h"
 
+#include <cstdio>
+
 #include "core/strings.h"
 
 namespace entraide::http {
+
+TempFiles::~TempFiles() {
+  for (const auto& p : paths_) std::remove(p.c_str());
+}
 
 std::string Request::Query(std::string_view name) const {
   for (const auto& [k, v] : query)

@@ -13,6 +13,27 @@
 
 namespace entraide::http {
 
+// A file that came with a multipart form, streamed to a temp file that is removed when the request ends.
+struct UploadedFile {
+  std::string field, filename, content_type, path, sha256;
+  int64_t size = 0;
+};
+
+// Owns the temp files of a request (move-only).
+class TempFiles {
+ public:
+  TempFiles() = default;
+  TempFiles(const TempFiles&) = delete;
+  TempFiles& operator=(const TempFiles&) = delete;
+  TempFiles(TempFiles&&) = default;
+  TempFiles& operator=(TempFiles&&) = default;
+  ~TempFiles();
+  void Add(std::string path) { paths_.push_back(std::move(path)); }
+
+ private:
+  std::vector<std::string> paths_;
+};
+
 struct Request {
   std::string method;    // "GET", "POST", ...
   std::string path;      // percent-decoded, starts with '/'
@@ -23,6 +44,10 @@ struct Request {
   std::string body;
   std::string remote_addr;
   std::map<std::string, std::string> params;  // from the route pattern, e.g. {lang}, {slug}
+  core::FormPairs form;             // fields of a multipart/form-data body (urlencoded bodies stay in `body`)
+  bool multipart = false;
+  std::vector<UploadedFile> uploads;  // files of a multipart body
+  TempFiles temp_files;
 
   // First value of a query parameter, or "" when absent.
   std::string Query(std::string_view name) const;
@@ -38,6 +63,7 @@ struct Response {
   std::string body;
   std::vector<std::pair<std::string, std::string>> headers;
   bool compressible = true;  // text that gzip may shrink
+  std::string gzip_body;     // precomputed gzip of `body` (cached pages); used when the client accepts gzip
 
   Response& Header(std::string name, std::string value) {
     headers.emplace_back(std::move(name), std::move(value));

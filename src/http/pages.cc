@@ -283,11 +283,28 @@ void RegisterPages(Router& router, const Services& services) {
       return fn(*s, req);
     };
   };
-  router.Add("GET", "/{lang}", with_lang(Home));
-  router.Add("GET", "/{lang}/articles", with_lang(ArticleList));
-  router.Add("GET", "/{lang}/articles/{slug}", with_lang(Article));
-  router.Add("GET", "/{lang}/categories/{slug}", with_lang(Category));
-  router.Add("GET", "/{lang}/tags/{tag}", with_lang(Tag));
+  // Library pages look the same to every visitor who is not signed in: serve those from the cache.
+  auto cached = [s](Response (*fn)(const Services&, const Request&)) {
+    return [s, fn](Request& req) {
+      if (!i18n::IsSupportedLang(req.Param("lang"))) return ErrorPage(*s, req, 404);
+      bool anonymous = req.Cookie(kSessionCookie).empty();
+      if (!s->page_cache || !anonymous) return fn(*s, req);
+      auto generation = s->articles.Generation();
+      if (!generation.ok()) return fn(*s, req);
+      std::string key = req.path;
+      if (auto hit = s->page_cache->Get(key, *generation)) return std::move(*hit);
+      Response r = fn(*s, req);
+      if (r.FindHeader("Cache-Control").find("no-store") == std::string::npos &&
+          r.FindHeader("Set-Cookie").find(kCsrfCookie) == std::string::npos)
+        s->page_cache->Put(key, *generation, r);
+      return r;
+    };
+  };
+  router.Add("GET", "/{lang}", cached(Home));
+  router.Add("GET", "/{lang}/articles", cached(ArticleList));
+  router.Add("GET", "/{lang}/articles/{slug}", cached(Article));
+  router.Add("GET", "/{lang}/categories/{slug}", cached(Category));
+  router.Add("GET", "/{lang}/tags/{tag}", cached(Tag));
   router.Add("GET", "/{lang}/feed.atom", with_lang(Feed));
 }
 

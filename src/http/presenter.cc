@@ -82,6 +82,52 @@ view::Value ArticleSummaryValue(const kb::ArticleSummary& a) {
   return v;
 }
 
+PeopleMessage ForPeople(const i18n::Catalog& t, const std::string& message) {
+  // Message prefixes from the services, and the catalog key of their sentence.
+  static const std::pair<const char*, const char*> kKnown[] = {
+      {"subject: required", "error_subject_required"},
+      {"subject: one line only", "error_subject_one_line"},
+      {"subject: ", "error_subject_too_long"},  // the size limit (the other subject messages are above)
+      {"body: required", "error_body_required"},
+      {"body: ", "error_body_too_long"},
+      {"attachments: at most", "error_attachments_count"},
+      {"attachments: ", "error_attachment_too_large"},
+      {"group: you are not a member", "ticket_no_group"},
+      {"group: choose", "error_group_choose"},
+      {"category: unknown", "error_category_unknown"},
+      {"article: no article", "error_article_unknown"},
+      {"a ticket cannot go from", "error_status_move"},
+      {"the email or the password is not right", "error_signin_failed"},
+      {"this link is not valid any more", "error_link_invalid"},
+      {"the session expired", "error_session_expired"},
+      {"email: required", "error_email_required"},
+      {"email: not a valid address", "error_email_invalid"},
+      {"name: required", "error_name_required"},
+      {"current_password: not right", "error_current_password"},
+      {"the password must have at least", "error_password_short"},
+      {"the password is too weak", "error_password_weak"},
+  };
+  PeopleMessage m;
+  size_t colon = message.find(':');
+  if (colon != std::string::npos && colon < 40 && message.find(' ') > colon) m.field = message.substr(0, colon);
+  if (core::StartsWith(message, "the password")) m.field = "password";
+  for (const auto& [prefix, key] : kKnown) {
+    if (core::StartsWith(message, prefix) && t.strings().count(key)) {
+      m.text = t.Get(key);
+      return m;
+    }
+  }
+  m.text = message;
+  if (t.lang() != "en") m.lang = "en";
+  return m;
+}
+
+void SetError(view::Value& data, const PeopleMessage& m) {
+  data.Set("error", m.text);
+  if (!m.lang.empty()) data.Set("error_lang", m.lang);
+  if (!m.field.empty()) data.Set("invalid_" + m.field, true);
+}
+
 Response RenderPage(const Services& s, const std::string& name, const std::string& lang, const view::Value& data,
                     int status) {
   auto html = s.views.Render("pages/" + name, lang, data);
@@ -96,6 +142,10 @@ Response RenderPage(const Services& s, const std::string& name, const std::strin
 Response ErrorPage(const Services& s, const Request& req, int status) {
   if (core::StartsWith(req.path, "/api/")) {
     switch (status) {
+      case 401: return JsonError(401, "unauthenticated", "sign in first");
+      case 403: return JsonError(403, "forbidden", "not allowed");
+      case 415: return JsonError(415, "unsupported_media_type", "this content type is not accepted here");
+      case 503: return JsonError(503, "unavailable", "try again in a moment");
       case 400: return JsonError(400, "bad_request", "the request is malformed");
       case 404: return JsonError(404, "not_found", "no such resource");
       case 405: return JsonError(405, "method_not_allowed", "this method is not allowed here");
@@ -110,7 +160,8 @@ Response ErrorPage(const Services& s, const Request& req, int status) {
   else lang = PreferredLang(req, s.site);
   const auto& t = s.catalogs.For(lang);
   std::string key = status == 404 ? "error_404" : status == 400 ? "error_400" : status == 405 ? "error_405"
-                    : status == 413 ? "error_413" : "error_500";
+                    : status == 413 ? "error_413" : status == 403 ? "error_403" : status == 415 ? "error_400"
+                                                                                                  : "error_500";
   view::Value data = PageData(s, lang, t.Get(key + "_title"), "/" + i18n::OtherLang(lang) + "/", "");
   data.Set("status", std::to_string(status));
   data.Set("heading", t.Get(key + "_title"));

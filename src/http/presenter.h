@@ -6,6 +6,7 @@
 
 #include "http/message.h"
 #include "http/services.h"
+#include "i18n/catalog.h"
 #include "kb/article_service.h"
 #include "view/value.h"
 
@@ -25,6 +26,20 @@ view::Value PageData(const Services& s, const std::string& lang, const std::stri
                      const std::string& alt_url, const std::string& nav, Visitor* visitor = nullptr);
 
 view::Value ArticleSummaryValue(const kb::ArticleSummary& a);
+
+// A service's message ("subject: required", "the email or the password is not right"...) for people:
+// the catalog's sentence (an error_* key) when there is one; otherwise the message itself, which is
+// English, with `lang` "en" so that the page marks it (empty when the text is in the catalog's language).
+// `field` is the form field the message names first ("subject"), or empty.
+struct PeopleMessage {
+  std::string text;
+  std::string lang;
+  std::string field;
+};
+PeopleMessage ForPeople(const i18n::Catalog& t, const std::string& message);
+
+// Sets error, error_lang and invalid_<field> (for aria-invalid) in a page's data.
+void SetError(view::Value& data, const PeopleMessage& m);
 
 // Renders pages/<name> in `lang`; a template failure is logged and becomes a plain 500.
 Response RenderPage(const Services& s, const std::string& name, const std::string& lang, const view::Value& data,

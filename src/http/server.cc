@@ -1,6 +1,10 @@
 #include "http/server.h"
 
 #include <Poco/Net/HTTPRequestHandler.h>
+#include <Poco/Net/MediaType.h>
+#include <Poco/Net/MessageHeader.h>
+#include <Poco/Net/MultipartReader.h>
+#include <Poco/Net/NameValueCollection.h>
 #include <Poco/Net/HTTPRequestHandlerFactory.h>
 #include <Poco/Net/HTTPServer.h>
 #include <Poco/Net/HTTPServerParams.h>
@@ -11,10 +15,14 @@
 #include <Poco/Net/SocketAddress.h>
 #include <Poco/ThreadPool.h>
 
+#include <unistd.h>
+
 #include <chrono>
+#include <cstdlib>
 #include <istream>
 
 #include "core/log.h"
+#include "core/sha256.h"
 #include "core/strings.h"
 #include "http/compress.h"
 
@@ -63,7 +71,7 @@ void Server::Finish(const Request& req, Response& resp) {
   if (resp.compressible && is_text && resp.body.size() > 512 && resp.FindHeader("Content-Encoding").empty()) {
     resp.Header("Vary", "Accept-Encoding");
     if (AcceptsGzip(req.Header("accept-encoding"))) {
-      resp.body = GzipCompress(resp.body);
+      resp.body = resp.gzip_body.empty() ? GzipCompress(resp.body) : std::move(resp.gzip_body);
       resp.Header("Content-Encoding", "gzip");
     }
   }
@@ -129,7 +137,120 @@ class Adapter final : public Poco::Net::HTTPRequestHandler {
     return Response::Text(status, "Error " + std::to_string(status) + "\n");
   }
 
+  // multipart/form-data: fields into req.form, files streamed to temp files (never held in memory).
+  bool ReadMultipart(Poco::Net::HTTPServerRequest& pr, Request& req, Response& resp) {
+    if (options_.upload_dir.empty()) {
+      resp = Error(req, 415);
+      return false;
+    }
+    if (pr.hasContentLength() && static_cast<uint64_t>(pr.getContentLength64()) > options_.max_multipart_bytes) {
+      resp = TooLarge(req, "the upload is larger than " + std::to_string(options_.max_multipart_bytes >> 20) + " MiB");
+      return false;
+    }
+    std::string boundary;
+    try {
+      boundary = Poco::Net::MediaType(pr.getContentType()).getParameter("boundary");
+    } catch (...) {
+    }
+    if (boundary.empty() || boundary.size() > 200) {
+      resp = Error(req, 400);
+      return false;
+    }
+    req.multipart = true;
+    size_t total = 0;
+    try {
+      Poco::Net::MultipartReader reader(pr.stream(), boundary);
+      int parts = 0;
+      while (reader.hasNextPart()) {
+        if (++parts > 100) {
+          resp = Error(req, 400);
+          return false;
+        }
+        Poco::Net::MessageHeader h;
+        reader.nextPart(h);
+        std::string disp;
+        Poco::Net::NameValueCollection params;
+        Poco::Net::MessageHeader::splitParameters(h.get("Content-Disposition", ""), disp, params);
+        std::string name = params.get("name", "");
+        std::istream& in = reader.stream();
+        char buf[65536];
+        if (!params.has("filename")) {
+          std::string value;
+          while (in) {
+            in.read(buf, sizeof buf);
+            value.append(buf, static_cast<size_t>(in.gcount()));
+            total += static_cast<size_t>(in.gcount());
+            if (value.size() > options_.max_body_bytes || total > options_.max_multipart_bytes) {
+              resp = TooLarge(req, "the form is too large");
+              return false;
+            }
+          }
+          req.form.emplace_back(name, std::move(value));
+          continue;
+        }
+        UploadedFile f;
+        f.field = name;
+        f.filename = params.get("filename", "");
+        f.content_type = h.get("Content-Type", "application/octet-stream");
+        std::string tmpl = options_.upload_dir + "/upload-XXXXXX";
+        std::vector<char> path(tmpl.begin(), tmpl.end());
+        path.push_back('\0');
+        int fd = ::mkstemp(path.data());
+        if (fd < 0) {
+          resp = Error(req, 503);
+          return false;
+        }
+        f.path = path.data();
+        req.temp_files.Add(f.path);
+        core::Sha256 hash;
+        bool write_ok = true;
+        while (in) {
+          in.read(buf, sizeof buf);
+          auto n = static_cast<size_t>(in.gcount());
+          if (n == 0) break;
+          f.size += static_cast<int64_t>(n);
+          total += n;
+          if (static_cast<size_t>(f.size) > options_.max_upload_file_bytes) {
+            ::close(fd);
+            resp = TooLarge(req, "attachments: " + f.filename + " is larger than " +
+                                     std::to_string(options_.max_upload_file_bytes >> 20) + " MiB");
+            return false;
+          }
+          if (total > options_.max_multipart_bytes) {
+            ::close(fd);
+            resp = TooLarge(req, "the upload is larger than " + std::to_string(options_.max_multipart_bytes >> 20) + " MiB");
+            return false;
+          }
+          hash.Update(std::string_view(buf, n));
+          if (::write(fd, buf, n) != static_cast<ssize_t>(n)) write_ok = false;
+        }
+        ::close(fd);
+        if (!write_ok) {
+          resp = Error(req, 503);
+          return false;
+        }
+        if (f.filename.empty() && f.size == 0) continue;  // a file input left empty
+        auto digest = hash.Finish();
+        f.sha256 = core::HexEncode(digest.data(), digest.size());
+        req.uploads.push_back(std::move(f));
+      }
+    } catch (const Poco::Exception& e) {
+      resp = Error(req, 400);
+      return false;
+    }
+    return true;
+  }
+
+  Response TooLarge(const Request& req, const std::string& message) {
+    Response r = Error(req, 413);
+    r.Header("X-Entraide-Error", message);
+    r.Header("Connection", "close");
+    return r;
+  }
+
   bool ReadBody(Poco::Net::HTTPServerRequest& pr, Request& req, Response& resp) {
+    if (core::StartsWith(core::ToLowerAscii(pr.getContentType()), "multipart/form-data"))
+      return ReadMultipart(pr, req, resp);
     if (pr.hasContentLength()) {
       auto len = pr.getContentLength64();
       if (len < 0) {

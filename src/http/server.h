@@ -25,7 +25,10 @@ struct ServerOptions {
   int keepalive_timeout_s = 5;      // an idle keep-alive connection holds its thread this long at most
   int max_keepalive_requests = 1000;  // then the connection closes so queued ones get a turn
   size_t max_uri_bytes = 8192;
-  size_t max_body_bytes = 1 << 20;  // requests with a larger body get 413
+  size_t max_body_bytes = 1 << 20;  // requests with a larger body get 413 (JSON, forms)
+  size_t max_multipart_bytes = 50u << 20;   // multipart/form-data bodies (uploads), streamed to disk
+  size_t max_upload_file_bytes = 10u << 20;  // one uploaded file
+  std::string upload_dir;                    // where uploads are streamed ("" refuses multipart)
   bool access_log = true;
 };
 

@@ -4,7 +4,9 @@
 #include <string>
 
 #include "auth/auth_service.h"
+#include "http/page_cache.h"
 #include "http/static_files.h"
+#include "tickets/ticket_service.h"
 #include "i18n/catalog.h"
 #include "kb/article_service.h"
 #include "kb/search_service.h"
@@ -23,11 +25,13 @@ struct Services {
   kb::ArticleService& articles;
   kb::SearchService& search;
   auth::AuthService& auth;
+  tickets::TicketService& tickets;
   const view::Renderer& views;
   const i18n::Catalogs& catalogs;
   const StaticFiles& static_files;
   SiteInfo site;
   mail::PreferenceService* mail_prefs = nullptr;  // email preferences and unsubscribe links (set by app/)
+  PageCache* page_cache = nullptr;  // optional: library pages for visitors who are not signed in
 };
 
 }  // namespace entraide::http

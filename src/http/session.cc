@@ -74,6 +74,10 @@ void Visitor::Apply(Response& r) const {
 
 std::map<std::string, std::string> FormFields(const Request& req) {
   std::map<std::string, std::string> out;
+  if (req.multipart) {
+    for (const auto& [k, v] : req.form) out.emplace(k, v);
+    return out;
+  }
   auto pairs = core::ParseFormUrlEncoded(req.body, 1000);
   if (!pairs) return out;
   for (auto& [k, v] : *pairs) out.emplace(k, v);  // the first value wins

@@ -25,7 +25,14 @@ int HttpStatusFor(const core::Status& s) {
 
 Response JsonError(int http_status, const std::string& code, const std::string& message) {
   core::JsonWriter w;
-  w.BeginObject().Key("error").BeginObject().Field("code", code).Field("message", message).EndObject().EndObject();
+  w.BeginObject().Key("error").BeginObject().Field("code", code).Field("message", message);
+  if (http_status == 422 || http_status == 413) {
+    // Messages name the field first ("subject: required"): give it to programs too.
+    size_t colon = message.find(':');
+    if (colon != std::string::npos && colon < 40 && message.find(' ') > colon)
+      w.Key("fields").BeginArray().String(message.substr(0, colon)).EndArray();
+  }
+  w.EndObject().EndObject();
   return Response::Json(http_status, w.Take());
 }
 

@@ -86,6 +86,12 @@ core::StatusOr<std::map<std::string, int64_t>> ArticleService::Tags(const std::s
   return store::ArticleRepository(**db).TagCounts(lang);
 }
 
+core::StatusOr<int64_t> ArticleService::Generation() {
+  auto db = pool_.Acquire();
+  if (!db.ok()) return db.status();
+  return store::ArticleRepository(**db).ContentGeneration();
+}
+
 core::Status ArticleService::Ping() {
   auto db = pool_.Acquire();
   if (!db.ok()) return db.status();

@@ -51,6 +51,8 @@ class ArticleService {
   core::StatusOr<std::map<std::string, int64_t>> Tags(const std::string& lang);
   // OK when the store answers a query.
   core::Status Ping();
+  // Changes whenever an import changes something (for caches of rendered pages).
+  core::StatusOr<int64_t> Generation();
 
  private:
   store::Pool& pool_;

@@ -31,6 +31,8 @@ struct RenderedArticle {
   int64_t word_count = 0;
 };
 core::StatusOr<RenderedArticle> RenderArticle(const ArticleSource& a);
+// The same for many articles in one renderer process.
+std::vector<core::StatusOr<RenderedArticle>> RenderArticles(const std::vector<const ArticleSource*>& sources);
 
 core::StatusOr<ImportReport> ImportContent(store::Database& db, const std::string& content_dir);
 

@@ -1,6 +1,8 @@
 #include "kb/search_sync.h"
 
+#include "core/clock.h"
 #include "search/index.h"
+#include "store/ticket_repo.h"
 
 namespace entraide::kb {
 
@@ -21,6 +23,25 @@ search::Document ArticleDocument(const store::ArticleRecord& a) {
   return d;
 }
 
+search::Document QuestionDocument(const store::QuestionRecord& q) {
+  search::Document d;
+  d.id = "question:" + std::to_string(q.id);
+  d.kind = "question";
+  d.lang = q.lang;
+  d.key = "question-" + std::to_string(q.id);
+  d.slug = q.slug;
+  d.title = q.title;
+  d.summary = q.question.size() > 240 ? q.question.substr(0, 240) + "…" : q.question;
+  while (!d.summary.empty() && (static_cast<unsigned char>(d.summary.back()) & 0xC0) == 0x80 &&
+         d.summary.size() < q.question.size())
+    d.summary.pop_back();
+  d.body = q.question + "\n\n" + q.answer;
+  d.category = "";
+  d.url = "/" + q.lang + "/questions/" + q.slug;
+  d.updated = core::FormatIso8601Utc(q.created_at).substr(0, 10);
+  return d;
+}
+
 core::StatusOr<SyncReport> DrainIndexQueue(store::Database& db, const std::string& data_dir,
                                            const search::Resources& resources) {
   SyncReport report;
@@ -35,6 +56,18 @@ core::StatusOr<SyncReport> DrainIndexQueue(store::Database& db, const std::strin
     int64_t last = 0;
     for (const auto& item : *pending) {
       last = item.id;
+      if (item.kind == "question") {
+        auto q = store::TicketRepository(db).FindQuestionById(item.item_id);
+        if (!q.ok()) return q.status();
+        if (*q && (*q)->published) {
+          ENTRAIDE_RETURN_IF_ERROR((*indexer)->Upsert(QuestionDocument(**q)));
+          ++report.indexed;
+        } else {
+          ENTRAIDE_RETURN_IF_ERROR((*indexer)->Delete("question:" + std::to_string(item.item_id)));
+          ++report.deleted;
+        }
+        continue;
+      }
       if (item.kind != "article") continue;
       auto a = repo.FindById(item.item_id);
       if (!a.ok()) return a.status();
@@ -79,6 +112,18 @@ core::StatusOr<int> RebuildIndex(store::Database& db, const std::string& data_di
     if (progress) progress(done, total);
     return core::Status::Ok();
   }));
+  store::TicketRepository tickets(db);
+  auto questions = tickets.PublishedQuestionIds();
+  if (!questions.ok()) return questions.status();
+  total += static_cast<int>(questions->size());
+  for (int64_t id : *questions) {
+    auto q = tickets.FindQuestionById(id);
+    if (!q.ok()) return q.status();
+    if (!*q) continue;
+    ENTRAIDE_RETURN_IF_ERROR((*rebuild)->Add(QuestionDocument(**q)));
+    ++done;
+    if (progress) progress(done, total);
+  }
   ENTRAIDE_RETURN_IF_ERROR((*rebuild)->Finish());
   ENTRAIDE_RETURN_IF_ERROR(queue.DeleteUpTo(*max_id));
   return done;

@@ -10,11 +10,13 @@
 #include "search/document.h"
 #include "search/resources.h"
 #include "store/article_repo.h"
+#include "store/ticket_repo.h"
 #include "store/database.h"
 
 namespace entraide::kb {
 
 search::Document ArticleDocument(const store::ArticleRecord& a);
+search::Document QuestionDocument(const store::QuestionRecord& q);
 
 struct SyncReport {
   int indexed = 0, deleted = 0;

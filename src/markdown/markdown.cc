@@ -247,66 +247,134 @@ Rendered Fallback(std::string_view text) {
 
 }  // namespace
 
-core::StatusOr<Rendered> RenderBounded(std::string_view text, const Limits& limits, const Options& options) {
-  if (text.size() > limits.max_bytes) {
-    return core::TooLarge("text is " + std::to_string(text.size()) + " bytes; the limit is " +
-                          std::to_string(limits.max_bytes) + " bytes");
-  }
-  if (!core::IsValidUtf8(text)) return core::InvalidArgument("text is not valid UTF-8");
-  InitMarkdown();
+namespace {
 
+bool ReadExact(int fd, char* buf, size_t n, std::chrono::steady_clock::time_point deadline, bool* timed_out) {
+  size_t got = 0;
+  while (got < n) {
+    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+    if (left.count() <= 0) {
+      *timed_out = true;
+      return false;
+    }
+    struct pollfd pfd{fd, POLLIN, 0};
+    int pr = ::poll(&pfd, 1, static_cast<int>(left.count()));
+    if (pr < 0 && errno == EINTR) continue;
+    if (pr == 0) {
+      *timed_out = true;
+      return false;
+    }
+    if (pr < 0) return false;
+    ssize_t r = ::read(fd, buf + got, n - got);
+    if (r < 0 && errno == EINTR) continue;
+    if (r <= 0) return false;
+    got += static_cast<size_t>(r);
+  }
+  return true;
+}
+
+// A child process that renders texts[from..] in order, writing one frame per text: 4 bytes of length, then
+// the encoded result. Returns the child's pid and the read end of its pipe, or -1.
+pid_t StartRenderer(const std::vector<std::string_view>& texts, size_t from, const Limits& limits,
+                    const Options& options, int* read_fd) {
   int fds[2];
-  if (::pipe2(fds, O_CLOEXEC) != 0) return core::Unavailable("pipe failed: " + std::string(strerror(errno)));
+  if (::pipe2(fds, O_CLOEXEC) != 0) return -1;
   pid_t pid = ::fork();
   if (pid < 0) {
     ::close(fds[0]);
     ::close(fds[1]);
-    return core::Unavailable("fork failed: " + std::string(strerror(errno)));
+    return -1;
   }
   if (pid == 0) {
     // Child: only the renderer runs here, then _exit (no atexit handlers, no stdio flush).
     ::close(fds[0]);
-    int cpu_seconds = limits.budget_ms / 1000 + 1;
+    size_t count = texts.size() - from;
+    int cpu_seconds = static_cast<int>((limits.budget_ms * count) / 1000 + 1);
     struct rlimit rl{static_cast<rlim_t>(cpu_seconds), static_cast<rlim_t>(cpu_seconds + 1)};
     ::setrlimit(RLIMIT_CPU, &rl);
-    WriteAll(fds[1], Encode(RenderUnbounded(text, options)));
+    for (size_t i = from; i < texts.size(); ++i) {
+      std::string payload = Encode(RenderUnbounded(texts[i], options));
+      uint32_t n = static_cast<uint32_t>(payload.size());
+      std::string frame(reinterpret_cast<const char*>(&n), 4);
+      frame += payload;
+      WriteAll(fds[1], frame);
+    }
     ::_exit(0);
   }
   ::close(fds[1]);
-  auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(limits.budget_ms);
-  std::string data;
-  bool complete = false, timed_out = false;
-  char buf[65536];
-  while (true) {
-    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
-    if (left.count() <= 0) {
-      timed_out = true;
-      break;
-    }
-    struct pollfd pfd{fds[0], POLLIN, 0};
-    int pr = ::poll(&pfd, 1, static_cast<int>(left.count()));
-    if (pr < 0 && errno == EINTR) continue;
-    if (pr <= 0) {
-      timed_out = pr == 0;
-      break;
-    }
-    ssize_t n = ::read(fds[0], buf, sizeof buf);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) {
-      complete = n == 0;
-      break;
-    }
-    data.append(buf, static_cast<size_t>(n));
-  }
-  ::close(fds[0]);
-  if (timed_out) ::kill(pid, SIGKILL);
+  *read_fd = fds[0];
+  return pid;
+}
+
+void Reap(pid_t pid, bool kill_it) {
+  if (kill_it) ::kill(pid, SIGKILL);
   int wstatus = 0;
   while (::waitpid(pid, &wstatus, 0) < 0 && errno == EINTR) {
   }
-  if (!complete || !WIFEXITED(wstatus) || WEXITSTATUS(wstatus) != 0) return Fallback(text);
-  Rendered r;
-  if (!Decode(data, r)) return Fallback(text);
-  return r;
+}
+
+}  // namespace
+
+std::vector<core::StatusOr<Rendered>> RenderBoundedMany(const std::vector<std::string_view>& texts,
+                                                        const Limits& limits, const Options& options) {
+  InitMarkdown();
+  std::vector<core::StatusOr<Rendered>> results;
+  results.reserve(texts.size());
+  std::vector<std::string_view> valid;
+  std::vector<size_t> where;  // index in `texts` of each valid text
+  for (size_t i = 0; i < texts.size(); ++i) {
+    if (texts[i].size() > limits.max_bytes) {
+      results.emplace_back(core::TooLarge("text is " + std::to_string(texts[i].size()) + " bytes; the limit is " +
+                                          std::to_string(limits.max_bytes) + " bytes"));
+    } else if (!core::IsValidUtf8(texts[i])) {
+      results.emplace_back(core::InvalidArgument("text is not valid UTF-8"));
+    } else {
+      results.emplace_back(Rendered{});
+      valid.push_back(texts[i]);
+      where.push_back(i);
+    }
+  }
+  size_t next = 0;
+  while (next < valid.size()) {
+    int fd = -1;
+    pid_t pid = StartRenderer(valid, next, limits, options, &fd);
+    if (pid < 0) {
+      for (; next < valid.size(); ++next)
+        results[where[next]] = core::Unavailable("cannot start the renderer: " + std::string(strerror(errno)));
+      break;
+    }
+    bool child_ok = true;
+    while (next < valid.size() && child_ok) {
+      // Each text has its own budget, counted from the moment the previous one arrived.
+      auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(limits.budget_ms);
+      bool timed_out = false;
+      uint32_t n = 0;
+      std::string payload;
+      bool got = ReadExact(fd, reinterpret_cast<char*>(&n), 4, deadline, &timed_out);
+      if (got) {
+        payload.resize(n);
+        got = ReadExact(fd, payload.data(), n, deadline, &timed_out);
+      }
+      Rendered r;
+      if (got && Decode(payload, r)) {
+        results[where[next]] = std::move(r);
+        ++next;
+        continue;
+      }
+      // Too slow (or the child died): this text falls back; a new child takes the rest.
+      results[where[next]] = Fallback(valid[next]);
+      ++next;
+      child_ok = false;
+    }
+    ::close(fd);
+    Reap(pid, !child_ok);
+  }
+  return results;
+}
+
+core::StatusOr<Rendered> RenderBounded(std::string_view text, const Limits& limits, const Options& options) {
+  auto results = RenderBoundedMany({text}, limits, options);
+  return std::move(results.front());
 }
 
 }  // namespace entraide::markdown

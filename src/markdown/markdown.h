@@ -48,6 +48,12 @@ struct Limits {
 // kTooLarge (naming the limit) when text is over max_bytes; kInvalidArgument for invalid UTF-8.
 core::StatusOr<Rendered> RenderBounded(std::string_view text, const Limits& limits, const Options& options = {});
 
+// Renders many texts in one child process (one fork for all of them, not one each), each with the same
+// per-text budget: when a text overruns it, the child is killed, that text falls back, and a new child renders
+// the rest. Results are in the order of `texts`.
+std::vector<core::StatusOr<Rendered>> RenderBoundedMany(const std::vector<std::string_view>& texts,
+                                                        const Limits& limits, const Options& options = {});
+
 // The fallback used when rendering is abandoned: escaped paragraphs, line breaks kept.
 std::string PlainParagraphsHtml(std::string_view text);
 

@@ -200,5 +200,68 @@ TEST(MailCliTest, MailSendWritesEmlFilesWithoutAnSmtpHostAndStatusCountsThem) {
   EXPECT_EQ(RunEntraide("mail send", env + " ENTRAIDE_MAIL_SMTP_TLS=sometimes").first, 2) << "validated config";
 }
 
+
+// The help desk's notifications, with the real templates: a volunteer's question reaches the group in French,
+// threaded by ticket; the group's answer reaches the volunteer who holds the ticket.
+TEST(TicketMailTest, HelpDeskNotificationsArriveInTheReadersLanguageThreadedByTicket) {
+  SmtpServer smtp;
+  smtp.Start();
+  TempDir data, content;
+  core::FakeClock clock;
+  app::Config c = TestConfig(data.path());
+  c.content_dir = content.path();
+  c.mail_smtp_host = "127.0.0.1";
+  c.mail_smtp_port = smtp.port();
+  c.mail_poll_seconds = 3600;
+  RunningApp app(c, &clock);
+  store::Pool pool(data.Join("entraide.db"));
+  auth::AuthOptions o;
+  o.base_url = "http://entraide.test";
+  o.hash_cost = auth::HashCost::Minimum();
+  auth::AuthService admin(pool, clock, o);
+  ASSERT_TRUE(admin.AddGroupCli("coop-a", "Coop A", "fr").ok());
+  ASSERT_TRUE(admin.AddUserCli("mo@example.org", "Maude Ouellet", "member", {"coop-a"}, "fr", std::string(kPassword)).ok());
+  ASSERT_TRUE(admin.AddUserCli("eli@example.org", "Éloïse", "volunteer", {}, "en", std::string(kPassword)).ok());
+  auto sign_in = [&](const std::string& email) {
+    auto r = Send(app.port(), "POST", "/api/v1/session",
+                  R"({"email": ")" + email + R"(", "password": ")" + kPassword + "\"}", {});
+    EXPECT_EQ(r.status, 200);
+    return std::make_pair(CookieValue(r, "sid"), r.Header("x-csrf-token"));
+  };
+  auto [mo_sid, mo_csrf] = sign_in("mo@example.org");
+  auto [eli_sid, eli_csrf] = sign_in("eli@example.org");
+  auto created = Send(app.port(), "POST", "/api/v1/tickets",
+                      R"({"subject": "Imprimante bloquée", "body": "Elle clignote.", "category": "hardware"})",
+                      {"Cookie: sid=" + mo_sid, "X-CSRF-Token: " + mo_csrf});
+  ASSERT_EQ(created.status, 201);
+  std::smatch m;
+  ASSERT_TRUE(std::regex_search(created.body, m, std::regex(R"re("id":(\d+))re")));
+  std::string id = m[1];
+  ASSERT_EQ(Send(app.port(), "POST", "/api/v1/tickets/" + id + "/claim", "", {"Cookie: sid=" + eli_sid, "X-CSRF-Token: " + eli_csrf}).status, 200);
+  auto patch_ask = Send(app.port(), "PATCH", "/api/v1/tickets/" + id, R"({"status": "waiting_on_group"})",
+                        {"Cookie: sid=" + eli_sid, "X-CSRF-Token: " + eli_csrf});
+  ASSERT_EQ(patch_ask.status, 200);
+  ASSERT_EQ(Send(app.port(), "POST", "/api/v1/tickets/" + id + "/replies", R"({"body": "Quel modèle exactement?"})",
+                 {"Cookie: sid=" + eli_sid, "X-CSRF-Token: " + eli_csrf}).status, 201);
+  ASSERT_EQ(Send(app.port(), "POST", "/api/v1/tickets/" + id + "/replies", R"({"body": "Une Brother HL-2270."})",
+                 {"Cookie: sid=" + mo_sid, "X-CSRF-Token: " + mo_csrf}).status, 201);
+  ASSERT_TRUE(app.app().DeliverMail(30000));
+  auto files = smtp.MessageFiles();
+  ASSERT_EQ(files.size(), 2u);
+  DecodedMail to_group = DecodeMail(files[0]);
+  DecodedMail to_volunteer = DecodeMail(files[1]);
+  if (to_group.Header("To").find("mo@example.org") == std::string::npos) std::swap(to_group, to_volunteer);
+  EXPECT_NE(to_group.Header("Subject").find("a répondu à votre demande"), std::string::npos) << to_group.Header("Subject");
+  EXPECT_NE(to_group.text.find("Quel modèle exactement?"), std::string::npos) << to_group.text;
+  EXPECT_NE(to_group.text.find("http://entraide.test/fr/tickets/" + id), std::string::npos);
+  EXPECT_FALSE(to_group.Header("List-Unsubscribe").empty());
+  EXPECT_NE(to_volunteer.Header("Subject").find("the group answered"), std::string::npos) << to_volunteer.Header("Subject");
+  EXPECT_NE(to_volunteer.text.find("http://entraide.test/en/tickets/" + id), std::string::npos);
+  // Both belong to the ticket's thread.
+  std::string ref_a = to_group.Header("References"), ref_b = to_volunteer.Header("References");
+  EXPECT_FALSE(ref_a.empty());
+  EXPECT_EQ(ref_a, ref_b);
+}
+
 }  // namespace
 }  // namespace entraide::testing

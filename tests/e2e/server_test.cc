@@ -19,6 +19,8 @@
 #include "core/escape.h"
 #include "core/strings.h"
 #include "kb/content.h"
+#include "kb/importer.h"
+#include "store/database.h"
 #include "test_util.h"
 
 namespace entraide::testing {
@@ -457,6 +459,24 @@ TEST_F(ContentEdgeTest, ServesTheGoodFilesFlagsNewerTranslationsAndHidesDrafts) 
   EXPECT_EQ(evil.body.find("<script>alert"), std::string::npos);
   EXPECT_EQ(evil.body.find("javascript:"), std::string::npos);
   EXPECT_NE(evil.body.find("Evil &lt;script&gt;"), std::string::npos);
+}
+
+TEST_F(ContentEdgeTest, CachedPagesChangeAsSoonAsAnImportChangesTheContent) {
+  app::Config c = TestConfig(data_.path());
+  c.content_dir = content_.path();
+  RunningApp app(c);
+  auto first = Get(app.port(), "/fr/articles/site-web");
+  ASSERT_NE(first.body.find("Neuf."), std::string::npos);
+  auto gz = Get(app.port(), "/fr/articles/site-web", {"Accept-Encoding: gzip"});
+  EXPECT_EQ(gz.Header("content-encoding"), "gzip");
+  EXPECT_EQ(Gunzip(gz.body), first.body) << "the cached gzip form is the same page";
+  content_.Write("fr/site-web.md", "---\ntitle: Site web\nkey: site\ncategory: web\nupdated: 2026-06-02\n---\nRenouvelé.\n");
+  auto db = store::Database::Open(data_.Join("entraide.db"));
+  ASSERT_TRUE(db.ok());
+  ASSERT_TRUE(kb::ImportContent(**db, content_.path()).ok());
+  auto after = Get(app.port(), "/fr/articles/site-web");
+  EXPECT_NE(after.body.find("Renouvelé."), std::string::npos);
+  EXPECT_EQ(after.body.find("Neuf."), std::string::npos);
 }
 
 }  // namespace

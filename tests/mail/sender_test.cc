@@ -137,7 +137,8 @@ TEST_F(MailSenderTest, FrenchSignInLinkWithAccentsArrivesAndDecodes) {
 }
 
 TEST_F(MailSenderTest, EachKindExistsInBothLanguages) {
-  for (const char* kind : {"signin_link", "invitation", "password_reset"})
+  for (const char* kind : {"signin_link", "invitation", "password_reset", "ticket_reply", "ticket_question",
+                           "ticket_resolved", "ticket_group_reply"})
     for (const char* lang : {"en", "fr"})
       for (const char* part : {"txt", "html"})
         EXPECT_TRUE(views_->Has(std::string("mail/") + kind + "." + lang + "." + part)) << kind << lang << part;

@@ -203,5 +203,24 @@ TEST(RenderBoundedTest, KnownSlowInputFallsBackToEscapedText) {
   EXPECT_EQ(r->html.substr(0, 3), "<p>");
 }
 
+TEST(RenderBoundedTest, ManyTextsShareOneRendererAndASlowOneOnlyCostsItself) {
+  std::string slow = Repeat(" -", 12000) + "x" + Repeat("\n", 12000);
+  std::vector<std::string> texts = {"## One", slow, "*three*", std::string(200, 'a') + "\xC3", "**five**"};
+  std::vector<std::string_view> views(texts.begin(), texts.end());
+  Limits limits;
+  limits.budget_ms = 100;
+  auto results = RenderBoundedMany(views, limits);
+  ASSERT_EQ(results.size(), 5u);
+  ASSERT_TRUE(results[0].ok());
+  EXPECT_NE(results[0]->html.find("<h2 id=\"one\">"), std::string::npos);
+  ASSERT_TRUE(results[1].ok());
+  EXPECT_TRUE(results[1]->fell_back);
+  ASSERT_TRUE(results[2].ok());
+  EXPECT_EQ(results[2]->html, "<p><em>three</em></p>\n") << "the texts after a slow one are still rendered";
+  EXPECT_EQ(results[3].status().code(), core::StatusCode::kInvalidArgument);
+  ASSERT_TRUE(results[4].ok());
+  EXPECT_FALSE(results[4]->fell_back);
+}
+
 }  // namespace
 }  // namespace entraide::markdown

@@ -1,0 +1,663 @@
+#include "http/ticket_pages.h"
+
+#include <Poco/JSON/Object.h>
+#include <Poco/JSON/Parser.h>
+
+#include <fstream>
+#include <sstream>
+
+#include "auth/policy.h"
+#include "auth/token.h"
+#include "core/clock.h"
+#include "core/escape.h"
+#include "core/json_writer.h"
+#include "core/log.h"
+#include "core/strings.h"
+#include "http/presenter.h"
+#include "http/session.h"
+#include "http/status_map.h"
+#include "i18n/catalog.h"
+#include "tickets/workflow.h"
+
+namespace entraide::http {
+namespace {
+
+using tickets::Ticket;
+
+int64_t Id(const std::string& s) {
+  try {
+    size_t used = 0;
+    long long v = std::stoll(s, &used);
+    return used == s.size() && v > 0 ? v : 0;
+  } catch (...) {
+    return 0;
+  }
+}
+
+std::string Ago(int64_t seconds, const std::string& lang) {
+  bool fr = lang == "fr";
+  auto unit = [&](int64_t n, const char* en1, const char* enn, const char* fr1, const char* frn) {
+    std::string w = n == 1 ? (fr ? fr1 : en1) : (fr ? frn : enn);
+    return fr ? "il y a " + std::to_string(n) + " " + w : std::to_string(n) + " " + w + " ago";
+  };
+  if (seconds < 60) return fr ? "à l'instant" : "just now";
+  if (seconds < 3600) return unit(seconds / 60, "minute", "minutes", "minute", "minutes");
+  if (seconds < 86400) return unit(seconds / 3600, "hour", "hours", "heure", "heures");
+  return unit(seconds / 86400, "day", "days", "jour", "jours");
+}
+
+std::vector<tickets::Upload> Uploads(const Request& req) {
+  std::vector<tickets::Upload> out;
+  for (const auto& u : req.uploads) out.push_back({u.filename, u.content_type, u.path, u.sha256, u.size});
+  return out;
+}
+
+// The status of a service error as an HTTP status, with Retry-After when rate limited.
+Response ApiFailure(const Request& req, const core::Status& st, int64_t retry = 0) {
+  if (HttpStatusFor(st) >= 500) core::LogError(req.path + ": " + st.ToString());
+  Response r = JsonError(st);
+  if (retry > 0) r.Header("Retry-After", std::to_string(retry));
+  return r;
+}
+
+view::Value TicketSummary(const Services& s, const Ticket& t, const std::string& lang, int64_t now) {
+  const auto& tr = s.catalogs.For(lang);
+  view::Value v = view::Value::Object();
+  v.Set("id", t.id).Set("ref", t.ref).Set("subject", t.subject).Set("url", "/" + lang + "/tickets/" + std::to_string(t.id));
+  v.Set("status", t.status).Set("status_label", tr.Get("status_" + t.status));
+  v.Set("urgency", t.urgency).Set("urgency_label", tr.Get("urgency_" + t.urgency));
+  v.Set("group", t.group_name).Set("assignee", t.assignee_name).Set("unassigned", !t.assignee_id);
+  v.Set("age", Ago(now - t.created_at, lang)).Set("updated", Ago(now - t.updated_at, lang));
+  v.Set("created_iso", core::FormatIso8601Utc(t.created_at));
+  return v;
+}
+
+view::Value CategoryOptions(const Services& s, const std::string& lang, const std::string& selected) {
+  view::Value list = view::Value::List();
+  auto cats = s.auth.TicketCategories(false);
+  if (!cats.ok()) return list;
+  for (const auto& c : *cats)
+    list.Push(view::Value::Object().Set("value", c.slug).Set("label", lang == "fr" ? c.name_fr : c.name_en)
+                  .Set("selected", c.slug == selected));
+  return list;
+}
+
+view::Value Options(const Services& s, const std::string& lang, const std::string& prefix,
+                    const std::vector<std::string>& values, const std::string& selected) {
+  view::Value list = view::Value::List();
+  for (const auto& v : values)
+    list.Push(view::Value::Object().Set("value", v).Set("label", s.catalogs.For(lang).Get(prefix + v))
+                  .Set("selected", v == selected));
+  return list;
+}
+
+const std::vector<std::string> kUrgencies = {"low", "normal", "high", "blocking"};
+const std::vector<std::string> kStatuses = {"new", "triaged", "in_progress", "waiting_on_group", "resolved", "closed"};
+
+Response SignInFirst(Visitor& v, const std::string& lang) {
+  Response r = Response::Redirect(303, "/" + lang + "/signin");
+  v.Apply(r);
+  return r;
+}
+
+Response Render(const Services& s, Visitor& v, const std::string& lang, const std::string& tmpl,
+                const std::string& title, view::Value extra, int status, const std::string& alt_path,
+                const std::string& nav = "tickets") {
+  view::Value data = PageData(s, lang, title, "/" + i18n::OtherLang(lang) + alt_path, nav, &v);
+  data.Set("form_csrf", v.FormToken());
+  for (const auto& [k, val] : extra.object()) data.Set(k, val);
+  Response r = RenderPage(s, tmpl, lang, data, status);
+  v.Apply(r);
+  return r;
+}
+
+// ---- pages ----
+
+Response NewTicketForm(const Services& s, const Request& req, Visitor& v, const std::map<std::string, std::string>& f,
+                       const std::string& error, int status) {
+  std::string lang = req.Param("lang");
+  const auto& t = s.catalogs.For(lang);
+  const auth::Principal* p = v.who();
+  view::Value d = view::Value::Object();
+  auto get = [&](const std::string& k, const std::string& def = "") {
+    auto it = f.find(k);
+    return it == f.end() ? def : it->second;
+  };
+  d.Set("subject", get("subject", req.Query("subject"))).Set("body", get("body"));
+  d.Set("categories", CategoryOptions(s, lang, get("category", "other")));
+  d.Set("urgencies", Options(s, lang, "urgency_", kUrgencies, get("urgency", "normal")));
+  view::Value groups = view::Value::List();
+  for (const auto& g : p->groups)
+    groups.Push(view::Value::Object().Set("id", g.id).Set("name", g.name).Set("selected", std::to_string(g.id) == get("group")));
+  d.Set("groups", std::move(groups)).Set("many_groups", p->groups.size() > 1).Set("no_group", p->groups.empty());
+  if (!error.empty()) SetError(d, ForPeople(t, error));
+  return Render(s, v, lang, "ticket_new", t.Get("ticket_new_title"), d, status, "/tickets/new");
+}
+
+Response NewTicket(const Services& s, const Request& req) {
+  std::string lang = req.Param("lang");
+  Visitor v(s, req);
+  if (!v.signed_in()) return SignInFirst(v, lang);
+  return NewTicketForm(s, req, v, {}, "", 200);
+}
+
+Response CreateTicket(const Services& s, const Request& req) {
+  std::string lang = req.Param("lang");
+  Visitor v(s, req);
+  if (!v.signed_in()) return SignInFirst(v, lang);
+  auto f = FormFields(req);
+  if (!v.CsrfOk(f["csrf"])) return ErrorPage(s, req, 403);
+  tickets::NewTicket nt;
+  nt.subject = f["subject"];
+  nt.body = f["body"];
+  nt.category = f["category"];
+  nt.urgency = f["urgency"].empty() ? "normal" : f["urgency"];
+  nt.group_id = Id(f["group"]);
+  nt.lang = lang;
+  nt.uploads = Uploads(req);
+  int64_t retry = 0;
+  auto created = s.tickets.Create(v.who(), std::move(nt), &retry);
+  if (!created.ok()) {
+    int code = HttpStatusFor(created.status());
+    Response r = NewTicketForm(s, req, v, f, created.status().message(), code);
+    if (retry > 0) r.Header("Retry-After", std::to_string(retry));
+    return r;
+  }
+  Response r = Response::Redirect(303, "/" + lang + "/tickets/" + std::to_string(created->id));
+  v.Apply(r);
+  return r;
+}
+
+Response TicketList(const Services& s, const Request& req) {
+  std::string lang = req.Param("lang");
+  Visitor v(s, req);
+  if (!v.signed_in()) return SignInFirst(v, lang);
+  tickets::TicketFilter f;
+  f.status = req.Query("status");
+  if (!v.who()->IsVolunteer() || !v.who()->groups.empty()) {
+    // People in groups see their groups' tickets here; volunteers work from the queue.
+    for (const auto& g : v.who()->groups) f.group_ids.push_back(g.id);
+  }
+  std::vector<Ticket> list;
+  if (!f.group_ids.empty()) {
+    auto r = s.tickets.List(v.who(), f);
+    if (!r.ok()) return ErrorPage(s, req, HttpStatusFor(r.status()));
+    list = std::move(r).value();
+  }
+  int64_t now = core::SystemClock().NowSeconds();
+  view::Value items = view::Value::List();
+  for (const auto& t : list) items.Push(TicketSummary(s, t, lang, now));
+  view::Value d = view::Value::Object();
+  d.Set("tickets", std::move(items)).Set("empty", list.empty()).Set("is_volunteer", v.who()->IsVolunteer());
+  return Render(s, v, lang, "tickets", s.catalogs.For(lang).Get("tickets_title"), d, 200, "/tickets");
+}
+
+Response QueuePage(const Services& s, const Request& req) {
+  std::string lang = req.Param("lang");
+  Visitor v(s, req);
+  if (!v.signed_in()) return SignInFirst(v, lang);
+  if (!auth::Allows(v.who(), auth::Action::kTriage)) return ErrorPage(s, req, 403);
+  tickets::TicketFilter f;
+  f.status = req.Query("status");
+  if (!f.status.empty() && f.status != "open" && !tickets::IsStatus(f.status)) f.status = "";
+  f.category = req.Query("category");
+  f.urgency = req.Query("urgency");
+  f.lang = req.Query("ticket_lang");
+  std::string assignee = req.Query("assignee");
+  if (assignee == "me") f.assignee = v.who()->user_id;
+  else if (assignee == "none") f.assignee = 0;
+  else if (Id(assignee)) f.assignee = Id(assignee);
+  if (Id(req.Query("group"))) f.group_id = Id(req.Query("group"));
+  auto list = s.tickets.Queue(v.who(), f);
+  if (!list.ok()) return ErrorPage(s, req, HttpStatusFor(list.status()));
+  int64_t now = core::SystemClock().NowSeconds();
+  view::Value items = view::Value::List();
+  for (const auto& t : *list) items.Push(TicketSummary(s, t, lang, now));
+  view::Value d = view::Value::Object();
+  d.Set("tickets", std::move(items)).Set("empty", list->empty()).Set("count", static_cast<int64_t>(list->size()));
+  std::vector<std::string> statuses = {"open"};
+  statuses.insert(statuses.end(), kStatuses.begin(), kStatuses.end());
+  d.Set("statuses", Options(s, lang, "status_", statuses, f.status.empty() ? "open" : f.status));
+  d.Set("categories", CategoryOptions(s, lang, f.category));
+  d.Set("urgencies", Options(s, lang, "urgency_", kUrgencies, f.urgency));
+  d.Set("assignee_me", assignee == "me").Set("assignee_none", assignee == "none");
+  auto groups = s.auth.ListGroups();
+  view::Value gl = view::Value::List();
+  if (groups.ok())
+    for (const auto& g : *groups)
+      gl.Push(view::Value::Object().Set("id", g.id).Set("name", g.name).Set("selected", f.group_id && *f.group_id == g.id));
+  d.Set("groups", std::move(gl));
+  d.Set("lang_en", f.lang == "en").Set("lang_fr", f.lang == "fr");
+  return Render(s, v, lang, "queue", s.catalogs.For(lang).Get("queue_title"), d, 200, "/queue", "queue");
+}
+
+Response TicketPage(const Services& s, const Request& req, Visitor& v, const std::string& error, int status) {
+  std::string lang = req.Param("lang");
+  const auto& tr = s.catalogs.For(lang);
+  auto view_r = s.tickets.Get(v.who(), Id(req.Param("id")));
+  if (!view_r.ok()) return ErrorPage(s, req, HttpStatusFor(view_r.status()));
+  const auto& tv = *view_r;
+  const Ticket& t = tv.ticket;
+  int64_t now = core::SystemClock().NowSeconds();
+  view::Value d = TicketSummary(s, t, lang, now);
+  d.Set("body_html", t.body_html).Set("opened_by", t.opened_by_name);
+  d.Set("category_label", t.category);
+  auto cats = s.auth.TicketCategories(true);
+  if (cats.ok())
+    for (const auto& c : *cats)
+      if (c.slug == t.category) d.Set("category_label", lang == "fr" ? c.name_fr : c.name_en);
+  view::Value events = view::Value::List();
+  for (const auto& e : tv.events) {
+    view::Value ev = view::Value::Object();
+    ev.Set("actor", e.actor_name.empty() ? tr.Get("ticket_system") : e.actor_name);
+    ev.Set("when", Ago(now - e.created_at, lang)).Set("when_iso", core::FormatIso8601Utc(e.created_at));
+    ev.Set("is_" + e.kind, true).Set("internal", e.internal).Set("body_html", e.body_html);
+    if (e.kind == "status") {
+      ev.Set("old", tr.Get("status_" + e.old_value)).Set("new", tr.Get("status_" + e.new_value));
+    } else if (e.kind == "urgency") {
+      ev.Set("old", tr.Get("urgency_" + e.old_value)).Set("new", tr.Get("urgency_" + e.new_value));
+    } else {
+      ev.Set("old", e.old_value).Set("new", e.new_value);
+    }
+    ev.Set("comment", e.body);
+    view::Value files = view::Value::List();
+    for (const auto& a : tv.attachments)
+      if (a.event_id && *a.event_id == e.id)
+        files.Push(view::Value::Object().Set("name", a.filename).Set("size", std::to_string((a.size + 1023) / 1024) + " KiB")
+                       .Set("url", "/" + lang + "/tickets/" + std::to_string(t.id) + "/attachments/" + std::to_string(a.id)));
+    ev.Set("has_files", !files.list().empty()).Set("files", std::move(files));
+    events.Push(std::move(ev));
+  }
+  d.Set("events", std::move(events));
+  // "This may help": articles linked by volunteers, in the visitor's language when it exists.
+  view::Value links = view::Value::List();
+  for (const auto& key : tv.linked_article_keys) {
+    auto versions = s.articles.Translations(key);
+    if (!versions.ok() || versions->empty()) continue;
+    const auto* best = &versions->front();
+    for (const auto& a : *versions)
+      if (a.lang == lang) best = &a;
+    links.Push(view::Value::Object().Set("title", best->title).Set("url", "/" + best->lang + "/articles/" + best->slug)
+                   .Set("lang", best->lang).Set("other_lang", best->lang != lang));
+  }
+  d.Set("has_links", !links.list().empty()).Set("links", std::move(links));
+  bool open = tickets::IsOpen(t.status);
+  bool finished = t.status == "resolved" || t.status == "closed";
+  d.Set("is_open", open).Set("is_finished", finished).Set("is_resolved", t.status == "resolved");
+  d.Set("can_triage", tv.can_triage).Set("group_side", tv.group_side);
+  d.Set("can_reply", tv.group_side || tv.can_triage);
+  d.Set("ask_helpful", tv.group_side && finished && !t.helpful);
+  if (t.helpful) d.Set("helpful_answer", *t.helpful ? tr.Get("helpful_yes") : tr.Get("helpful_no")).Set("helpful_comment", t.helpful_comment);
+  d.Set("show_helpful", tv.can_triage && t.helpful.has_value());
+  if (tv.question) d.Set("question_url", "/" + tv.question->lang + "/questions/" + tv.question->slug);
+  d.Set("can_publish", tv.can_triage && finished && !tv.question);
+  if (tv.can_triage) {
+    std::vector<std::string> moves;
+    for (const auto& st : kStatuses)
+      if (tickets::CheckMove(t.status, st, tickets::Side::kVolunteer).ok()) moves.push_back(st);
+    d.Set("moves", Options(s, lang, "status_", moves, ""));
+    d.Set("has_moves", !moves.empty());
+    d.Set("urgencies", Options(s, lang, "urgency_", kUrgencies, t.urgency));
+    d.Set("categories", CategoryOptions(s, lang, t.category));
+    auto vols = s.tickets.Volunteers();
+    view::Value vl = view::Value::List();
+    if (vols.ok())
+      for (const auto& vol : *vols)
+        vl.Push(view::Value::Object().Set("id", vol.id).Set("name", vol.name)
+                    .Set("selected", t.assignee_id && *t.assignee_id == vol.id));
+    d.Set("volunteers", std::move(vl));
+    d.Set("mine", t.assignee_id && *t.assignee_id == v.who()->user_id);
+  }
+  if (!error.empty()) SetError(d, ForPeople(tr, error));
+  d.Set("action_base", "/" + lang + "/tickets/" + std::to_string(t.id));
+  return Render(s, v, lang, "ticket", t.ref + " — " + t.subject, d, status, "/tickets/" + std::to_string(t.id));
+}
+
+Response ShowTicket(const Services& s, const Request& req) {
+  std::string lang = req.Param("lang");
+  Visitor v(s, req);
+  if (!v.signed_in()) return SignInFirst(v, lang);
+  return TicketPage(s, req, v, "", 200);
+}
+
+// Runs a form action on a ticket: signed in and CSRF checked; errors re-render the ticket with the message.
+template <typename Fn>
+Response TicketAction(const Services& s, const Request& req, Fn fn) {
+  std::string lang = req.Param("lang");
+  Visitor v(s, req);
+  if (!v.signed_in()) return SignInFirst(v, lang);
+  auto f = FormFields(req);
+  if (!v.CsrfOk(f["csrf"])) return ErrorPage(s, req, 403);
+  int64_t id = Id(req.Param("id"));
+  core::Status st = fn(v.who(), id, f);
+  if (!st.ok()) {
+    if (st.code() == core::StatusCode::kNotFound) return ErrorPage(s, req, 404);
+    return TicketPage(s, req, v, st.message(), HttpStatusFor(st));
+  }
+  Response r = Response::Redirect(303, "/" + lang + "/tickets/" + std::to_string(id));
+  v.Apply(r);
+  return r;
+}
+
+Response DownloadAttachment(const Services& s, const Request& req) {
+  Visitor v(s, req);
+  if (!v.signed_in()) return ErrorPage(s, req, 404);
+  auto a = s.tickets.GetAttachment(v.who(), Id(req.Param("id")), Id(req.Param("aid")));
+  if (!a.ok()) return ErrorPage(s, req, HttpStatusFor(a.status()));
+  std::ifstream in(a->path, std::ios::binary);
+  if (!in) return ErrorPage(s, req, 404);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  Response r;
+  r.status = 200;
+  // Never rendered by the browser: always a download, whatever the file claims to be.
+  r.content_type = "application/octet-stream";
+  r.compressible = false;
+  r.body = ss.str();
+  std::string ascii;
+  for (char c : a->record.filename) ascii += (static_cast<unsigned char>(c) < 0x80 && c != '"' && c != '\\') ? c : '_';
+  r.Header("Content-Disposition",
+           "attachment; filename=\"" + ascii + "\"; filename*=UTF-8''" + core::UrlEncodeComponent(a->record.filename));
+  r.Header("Cache-Control", "private, no-store");
+  return r;
+}
+
+Response PublishForm(const Services& s, const Request& req) {
+  std::string lang = req.Param("lang");
+  Visitor v(s, req);
+  if (!v.signed_in()) return SignInFirst(v, lang);
+  auto tv = s.tickets.Get(v.who(), Id(req.Param("id")));
+  if (!tv.ok()) return ErrorPage(s, req, HttpStatusFor(tv.status()));
+  if (!tv->can_triage) return ErrorPage(s, req, 403);
+  std::string answer;
+  for (const auto& e : tv->events)
+    if (e.kind == "reply" && !e.internal && !tv->ticket.group_id) answer = e.body;
+  for (const auto& e : tv->events)
+    if (e.kind == "reply" && !e.internal) answer = e.body;  // the last public reply, to edit
+  view::Value d = view::Value::Object();
+  d.Set("title", tv->ticket.subject).Set("question", tv->ticket.body).Set("answer", answer);
+  d.Set("action", "/" + lang + "/tickets/" + req.Param("id") + "/publish").Set("ref", tv->ticket.ref);
+  return Render(s, v, lang, "publish", s.catalogs.For(lang).Get("publish_title"), d, 200, "/tickets");
+}
+
+Response QuestionPage(const Services& s, const Request& req) {
+  std::string lang = req.Param("lang");
+  Visitor v(s, req);
+  auto q = s.tickets.FindQuestion(lang, req.Param("slug"));
+  if (!q.ok()) return ErrorPage(s, req, 503);
+  if (!*q) return ErrorPage(s, req, 404);
+  view::Value d = view::Value::Object();
+  d.Set("question_title", (*q)->title).Set("question_html", (*q)->question_html).Set("answer_html", (*q)->answer_html);
+  return Render(s, v, lang, "question", (*q)->title, d, 200, "/", "articles");
+}
+
+// ---- API ----
+
+// Writes the ticket's fields as an object; `close` false leaves it open for more fields.
+void WriteTicket(core::JsonWriter& w, const Ticket& t, const SiteInfo& site, bool close = true) {
+  w.BeginObject().Field("id", t.id).Field("ref", t.ref).Field("subject", t.subject).Field("status", t.status);
+  w.Field("urgency", t.urgency).Field("category", t.category).Field("lang", t.lang);
+  w.Key("group").BeginObject().Field("id", t.group_id).Field("slug", t.group_slug).Field("name", t.group_name).EndObject();
+  w.Key("assignee");
+  if (t.assignee_id) w.BeginObject().Field("id", *t.assignee_id).Field("name", t.assignee_name).EndObject();
+  else w.Null();
+  w.Field("created_at", core::FormatIso8601Utc(t.created_at)).Field("updated_at", core::FormatIso8601Utc(t.updated_at));
+  w.Field("url", site.base_url + "/" + t.lang + "/tickets/" + std::to_string(t.id));
+  if (close) w.EndObject();
+}
+
+// API writes: a session, and the site's own Origin/Referer or the session's token in X-CSRF-Token.
+std::optional<Response> ApiGuard(const Services& s, const Request& req, std::optional<auth::Authenticated>& who,
+                                 bool write) {
+  auto a = s.auth.Authenticate(req.Cookie(kSessionCookie));
+  if (!a.ok()) return JsonError(401, "unauthenticated", "sign in first");
+  if (write && !auth::SecretsEqual(req.Header("x-csrf-token"), a->csrf) && !SameOrigin(req, s.site))
+    return JsonError(403, "forbidden", "send the X-CSRF-Token header or use the site itself");
+  who = std::move(a).value();
+  return std::nullopt;
+}
+
+Poco::JSON::Object::Ptr JsonBody(const Request& req, std::optional<Response>& error) {
+  try {
+    Poco::JSON::Parser parser;
+    auto result = parser.parse(req.body);
+    auto obj = result.extract<Poco::JSON::Object::Ptr>();
+    if (obj) return obj;
+  } catch (const std::exception&) {
+  }
+  error = JsonError(400, "bad_request", "the body must be a JSON object");
+  return nullptr;
+}
+
+std::string Str(const Poco::JSON::Object::Ptr& o, const std::string& k) {
+  if (!o->has(k) || o->isNull(k)) return "";
+  try {
+    return o->getValue<std::string>(k);
+  } catch (...) {
+    return "";
+  }
+}
+
+Response ApiList(const Services& s, const Request& req) {
+  std::optional<auth::Authenticated> who;
+  if (auto e = ApiGuard(s, req, who, false)) return *e;
+  tickets::TicketFilter f;
+  f.status = req.Query("status");
+  auto list = s.tickets.List(&who->principal, f);
+  if (!list.ok()) return ApiFailure(req, list.status());
+  core::JsonWriter w;
+  w.BeginObject().Key("tickets").BeginArray();
+  for (const auto& t : *list) WriteTicket(w, t, s.site);
+  w.EndArray().Field("total", static_cast<int64_t>(list->size())).EndObject();
+  return Response::Json(200, w.Take());
+}
+
+Response ApiQueue(const Services& s, const Request& req) {
+  std::optional<auth::Authenticated> who;
+  if (auto e = ApiGuard(s, req, who, false)) return *e;
+  tickets::TicketFilter f;
+  f.status = req.Query("status");
+  if (!f.status.empty() && f.status != "open" && !tickets::IsStatus(f.status))
+    return JsonError(422, "invalid_argument", "status: unknown status");
+  f.category = req.Query("category");
+  f.urgency = req.Query("urgency");
+  if (!f.urgency.empty() && !tickets::IsUrgency(f.urgency)) return JsonError(422, "invalid_argument", "urgency: unknown urgency");
+  f.lang = req.Query("lang");
+  std::string assignee = req.Query("assignee");
+  if (assignee == "none") f.assignee = 0;
+  else if (assignee == "me") f.assignee = who->principal.user_id;
+  else if (!assignee.empty()) f.assignee = Id(assignee);
+  if (!req.Query("group").empty()) f.group_id = Id(req.Query("group"));
+  auto list = s.tickets.Queue(&who->principal, f);
+  if (!list.ok()) return ApiFailure(req, list.status());
+  core::JsonWriter w;
+  w.BeginObject().Key("tickets").BeginArray();
+  for (const auto& t : *list) WriteTicket(w, t, s.site);
+  w.EndArray().Field("total", static_cast<int64_t>(list->size())).EndObject();
+  return Response::Json(200, w.Take());
+}
+
+Response ApiCreate(const Services& s, const Request& req) {
+  std::optional<auth::Authenticated> who;
+  if (auto e = ApiGuard(s, req, who, true)) return *e;
+  std::optional<Response> error;
+  auto o = JsonBody(req, error);
+  if (!o) return *error;
+  tickets::NewTicket nt;
+  nt.subject = Str(o, "subject");
+  nt.body = Str(o, "body");
+  nt.category = Str(o, "category");
+  nt.urgency = Str(o, "urgency").empty() ? "normal" : Str(o, "urgency");
+  nt.lang = Str(o, "lang") == "en" ? "en" : who->principal.lang;
+  if (o->has("group")) nt.group_id = Id(Str(o, "group"));
+  int64_t retry = 0;
+  auto t = s.tickets.Create(&who->principal, std::move(nt), &retry);
+  if (!t.ok()) return ApiFailure(req, t.status(), retry);
+  core::JsonWriter w;
+  w.BeginObject().Key("ticket");
+  WriteTicket(w, *t, s.site);
+  w.EndObject();
+  Response r = Response::Json(201, w.Take());
+  r.Header("Location", "/api/v1/tickets/" + std::to_string(t->id));
+  return r;
+}
+
+Response ApiGet(const Services& s, const Request& req) {
+  std::optional<auth::Authenticated> who;
+  if (auto e = ApiGuard(s, req, who, false)) return *e;
+  auto tv = s.tickets.Get(&who->principal, Id(req.Param("id")));
+  if (!tv.ok()) return ApiFailure(req, tv.status());
+  core::JsonWriter w;
+  w.BeginObject().Key("ticket");
+  WriteTicket(w, tv->ticket, s.site, false);
+  w.Key("body").String(tv->ticket.body).Key("body_html").String(tv->ticket.body_html);
+  w.Key("events").BeginArray();
+  for (const auto& e : tv->events) {
+    w.BeginObject().Field("id", e.id).Field("kind", e.kind).Field("actor", e.actor_name).Field("internal", e.internal);
+    w.Field("body", e.body).Field("body_html", e.body_html).Field("old", e.old_value).Field("new", e.new_value);
+    w.Field("at", core::FormatIso8601Utc(e.created_at)).EndObject();
+  }
+  w.EndArray();
+  w.Key("attachments").BeginArray();
+  for (const auto& a : tv->attachments)
+    w.BeginObject().Field("id", a.id).Field("filename", a.filename).Field("size", a.size).EndObject();
+  w.EndArray().EndObject().EndObject();
+  return Response::Json(200, w.Take());
+}
+
+Response ApiPatch(const Services& s, const Request& req) {
+  std::optional<auth::Authenticated> who;
+  if (auto e = ApiGuard(s, req, who, true)) return *e;
+  std::optional<Response> error;
+  auto o = JsonBody(req, error);
+  if (!o) return *error;
+  int64_t id = Id(req.Param("id"));
+  const auth::Principal* p = &who->principal;
+  if (o->has("status")) {
+    std::string st = Str(o, "status");
+    if (!tickets::IsStatus(st)) return JsonError(422, "invalid_argument", "status: unknown status '" + st + "'");
+    core::Status r = s.tickets.ChangeStatus(p, id, st);
+    if (!r.ok()) return ApiFailure(req, r);
+  }
+  if (o->has("urgency")) {
+    core::Status r = s.tickets.SetUrgency(p, id, Str(o, "urgency"));
+    if (!r.ok()) return ApiFailure(req, r);
+  }
+  if (o->has("category")) {
+    core::Status r = s.tickets.SetCategory(p, id, Str(o, "category"));
+    if (!r.ok()) return ApiFailure(req, r);
+  }
+  if (o->has("assignee")) {
+    std::optional<int64_t> a;
+    if (!o->isNull("assignee")) a = Id(Str(o, "assignee"));
+    core::Status r = s.tickets.Assign(p, id, a);
+    if (!r.ok()) return ApiFailure(req, r);
+  }
+  return ApiGet(s, req);
+}
+
+Response ApiReply(const Services& s, const Request& req) {
+  std::optional<auth::Authenticated> who;
+  if (auto e = ApiGuard(s, req, who, true)) return *e;
+  std::optional<Response> error;
+  auto o = JsonBody(req, error);
+  if (!o) return *error;
+  tickets::ReplyRequest r;
+  r.body = Str(o, "body");
+  try {
+    r.internal = o->has("internal") && o->getValue<bool>("internal");
+  } catch (...) {
+    return JsonError(422, "invalid_argument", "internal: must be true or false");
+  }
+  core::Status st = s.tickets.Reply(&who->principal, Id(req.Param("id")), std::move(r));
+  if (!st.ok()) return ApiFailure(req, st);
+  return Response::Json(201, "{\"ok\":true}");
+}
+
+Response ApiClaim(const Services& s, const Request& req) {
+  std::optional<auth::Authenticated> who;
+  if (auto e = ApiGuard(s, req, who, true)) return *e;
+  core::Status st = s.tickets.Claim(&who->principal, Id(req.Param("id")));
+  if (!st.ok()) return ApiFailure(req, st);
+  return ApiGet(s, req);
+}
+
+}  // namespace
+
+void RegisterTickets(Router& router, const Services& services) {
+  const Services* s = &services;
+  auto page = [s](Response (*fn)(const Services&, const Request&)) {
+    return [s, fn](Request& req) {
+      return i18n::IsSupportedLang(req.Param("lang")) ? fn(*s, req) : ErrorPage(*s, req, 404);
+    };
+  };
+  router.Add("GET", "/{lang}/tickets", page(TicketList));
+  router.Add("POST", "/{lang}/tickets", page(CreateTicket));
+  router.Add("GET", "/{lang}/tickets/new", page(NewTicket));
+  router.Add("GET", "/{lang}/tickets/{id}", page(ShowTicket));
+  router.Add("GET", "/{lang}/queue", page(QueuePage));
+  router.Add("GET", "/{lang}/questions/{slug}", page(QuestionPage));
+  router.Add("GET", "/{lang}/tickets/{id}/publish", page(PublishForm));
+  router.Add("GET", "/{lang}/tickets/{id}/attachments/{aid}", page(DownloadAttachment));
+
+  using F = std::map<std::string, std::string>;
+  auto action = [s](auto fn) {
+    return [s, fn](Request& req) {
+      if (!i18n::IsSupportedLang(req.Param("lang"))) return ErrorPage(*s, req, 404);
+      return TicketAction(*s, req, [&](const auth::Principal* who, int64_t id, F& f) { return fn(*s, req, who, id, f); });
+    };
+  };
+  router.Add("POST", "/{lang}/tickets/{id}/reply", action([](const Services& sv, const Request& req, const auth::Principal* who, int64_t id, F& f) {
+    tickets::ReplyRequest r;
+    r.body = f["body"];
+    std::string mode = f["mode"];
+    r.internal = mode == "internal";
+    r.ask_group = mode == "ask";
+    r.resolve = mode == "resolve";
+    r.uploads = Uploads(req);
+    return sv.tickets.Reply(who, id, std::move(r));
+  }));
+  router.Add("POST", "/{lang}/tickets/{id}/claim", action([](const Services& sv, const Request&, const auth::Principal* who, int64_t id, F&) {
+    return sv.tickets.Claim(who, id);
+  }));
+  router.Add("POST", "/{lang}/tickets/{id}/assign", action([](const Services& sv, const Request&, const auth::Principal* who, int64_t id, F& f) {
+    std::optional<int64_t> a;
+    if (Id(f["assignee"])) a = Id(f["assignee"]);
+    return sv.tickets.Assign(who, id, a);
+  }));
+  router.Add("POST", "/{lang}/tickets/{id}/status", action([](const Services& sv, const Request&, const auth::Principal* who, int64_t id, F& f) {
+    return sv.tickets.ChangeStatus(who, id, f["status"]);
+  }));
+  router.Add("POST", "/{lang}/tickets/{id}/urgency", action([](const Services& sv, const Request&, const auth::Principal* who, int64_t id, F& f) {
+    return sv.tickets.SetUrgency(who, id, f["urgency"]);
+  }));
+  router.Add("POST", "/{lang}/tickets/{id}/category", action([](const Services& sv, const Request&, const auth::Principal* who, int64_t id, F& f) {
+    return sv.tickets.SetCategory(who, id, f["category"]);
+  }));
+  router.Add("POST", "/{lang}/tickets/{id}/link", action([](const Services& sv, const Request&, const auth::Principal* who, int64_t id, F& f) {
+    return sv.tickets.LinkArticle(who, id, f["article"]);
+  }));
+  router.Add("POST", "/{lang}/tickets/{id}/close", action([](const Services& sv, const Request&, const auth::Principal* who, int64_t id, F&) {
+    return sv.tickets.Close(who, id);
+  }));
+  router.Add("POST", "/{lang}/tickets/{id}/reopen", action([](const Services& sv, const Request&, const auth::Principal* who, int64_t id, F&) {
+    return sv.tickets.Reopen(who, id);
+  }));
+  router.Add("POST", "/{lang}/tickets/{id}/helpful", action([](const Services& sv, const Request&, const auth::Principal* who, int64_t id, F& f) {
+    return sv.tickets.Helpful(who, id, f["helpful"] == "yes", f["comment"]);
+  }));
+  router.Add("POST", "/{lang}/tickets/{id}/publish", action([](const Services& sv, const Request&, const auth::Principal* who, int64_t id, F& f) {
+    auto q = sv.tickets.Publish(who, id, f["title"], f["question"], f["answer"]);
+    return q.ok() ? core::Status::Ok() : q.status();
+  }));
+
+  router.Add("GET", "/api/v1/tickets", [s](Request& req) { return ApiList(*s, req); });
+  router.Add("POST", "/api/v1/tickets", [s](Request& req) { return ApiCreate(*s, req); });
+  router.Add("GET", "/api/v1/tickets/{id}", [s](Request& req) { return ApiGet(*s, req); });
+  router.Add("PATCH", "/api/v1/tickets/{id}", [s](Request& req) { return ApiPatch(*s, req); });
+  router.Add("POST", "/api/v1/tickets/{id}/replies", [s](Request& req) { return ApiReply(*s, req); });
+  router.Add("POST", "/api/v1/tickets/{id}/claim", [s](Request& req) { return ApiClaim(*s, req); });
+  router.Add("GET", "/api/v1/queue", [s](Request& req) { return ApiQueue(*s, req); });
+}
+
+}  // namespace entraide::http

@@ -1,0 +1,396 @@
+#include "store/ticket_repo.h"
+
+#include <cstdio>
+
+namespace entraide::store {
+namespace {
+
+constexpr const char* kTicketSelect =
+    "SELECT t.id, t.ref, t.group_id, g.name, g.slug, t.opened_by, o.name, t.subject, t.body, t.body_html, t.category, "
+    "t.urgency, t.status, t.lang, t.assignee_id, coalesce(a.name, ''), t.created_at, t.updated_at, "
+    "t.first_response_at, t.resolved_at, t.closed_at, t.helpful, t.helpful_comment "
+    "FROM tickets t JOIN groups g ON g.id = t.group_id JOIN users o ON o.id = t.opened_by "
+    "LEFT JOIN users a ON a.id = t.assignee_id ";
+
+std::optional<int64_t> OptInt(Statement& q, int col) {
+  return q.ColumnIsNull(col) ? std::nullopt : std::optional<int64_t>(q.ColumnInt(col));
+}
+
+TicketRecord ReadTicket(Statement& q) {
+  TicketRecord t;
+  t.id = q.ColumnInt(0);
+  t.ref = q.ColumnText(1);
+  t.group_id = q.ColumnInt(2);
+  t.group_name = q.ColumnText(3);
+  t.group_slug = q.ColumnText(4);
+  t.opened_by = q.ColumnInt(5);
+  t.opened_by_name = q.ColumnText(6);
+  t.subject = q.ColumnText(7);
+  t.body = q.ColumnText(8);
+  t.body_html = q.ColumnText(9);
+  t.category = q.ColumnText(10);
+  t.urgency = q.ColumnText(11);
+  t.status = q.ColumnText(12);
+  t.lang = q.ColumnText(13);
+  t.assignee_id = OptInt(q, 14);
+  t.assignee_name = q.ColumnText(15);
+  t.created_at = q.ColumnInt(16);
+  t.updated_at = q.ColumnInt(17);
+  t.first_response_at = OptInt(q, 18);
+  t.resolved_at = OptInt(q, 19);
+  t.closed_at = OptInt(q, 20);
+  if (!q.ColumnIsNull(21)) t.helpful = static_cast<int>(q.ColumnInt(21));
+  t.helpful_comment = q.ColumnText(22);
+  return t;
+}
+
+QuestionRecord ReadQuestion(Statement& q) {
+  QuestionRecord r;
+  r.id = q.ColumnInt(0);
+  r.ticket_id = q.ColumnInt(1);
+  r.lang = q.ColumnText(2);
+  r.slug = q.ColumnText(3);
+  r.title = q.ColumnText(4);
+  r.question = q.ColumnText(5);
+  r.answer = q.ColumnText(6);
+  r.question_html = q.ColumnText(7);
+  r.answer_html = q.ColumnText(8);
+  r.category = q.ColumnText(9);
+  r.published_by = q.ColumnInt(10);
+  r.published = q.ColumnInt(11) != 0;
+  r.created_at = q.ColumnInt(12);
+  return r;
+}
+
+constexpr const char* kQuestionCols =
+    "id, ticket_id, lang, slug, title, question, answer, question_html, answer_html, category, published_by, "
+    "published, created_at";
+
+template <typename T, typename Reader>
+StatusOr<std::optional<T>> One(Statement* st, Reader read) {
+  StatementScope q(st);
+  auto row = q->Step();
+  if (!row.ok()) return row.status();
+  if (!*row) return std::optional<T>();
+  return std::optional<T>(read(*q));
+}
+
+template <typename T, typename Reader>
+StatusOr<std::vector<T>> All(Statement* st, Reader read) {
+  StatementScope q(st);
+  std::vector<T> out;
+  while (true) {
+    auto row = q->Step();
+    if (!row.ok()) return row.status();
+    if (!*row) break;
+    out.push_back(read(*q));
+  }
+  return out;
+}
+
+StatusOr<int64_t> Scalar(Statement* st) {
+  StatementScope q(st);
+  auto row = q->Step();
+  if (!row.ok()) return row.status();
+  return *row ? q->ColumnInt(0) : int64_t{0};
+}
+
+}  // namespace
+
+StatusOr<std::string> TicketRepository::NextRef(int year) {
+  auto st = db_.Prepare(
+      "INSERT INTO ticket_refs (year, last) VALUES (?1, 1) ON CONFLICT (year) DO UPDATE SET last = last + 1 "
+      "RETURNING last");
+  if (!st.ok()) return st.status();
+  int64_t n = 0;
+  {
+    StatementScope q(*st);
+    q->Bind(1, year);
+    auto row = q->Step();
+    if (!row.ok()) return row.status();
+    n = q->ColumnInt(0);
+    while (true) {
+      auto more = q->Step();
+      if (!more.ok()) return more.status();
+      if (!*more) break;
+    }
+  }
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "ENT-%04d-%04lld", year, static_cast<long long>(n));
+  return std::string(buf);
+}
+
+StatusOr<int64_t> TicketRepository::Create(const TicketRecord& t) {
+  auto st = db_.Prepare(
+      "INSERT INTO tickets (ref, group_id, opened_by, subject, body, body_html, category, urgency, status, lang, "
+      "created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+  if (!st.ok()) return st.status();
+  ENTRAIDE_RETURN_IF_ERROR((*st)->Bind(1, t.ref).Bind(2, t.group_id).Bind(3, t.opened_by).Bind(4, t.subject)
+                               .Bind(5, t.body).Bind(6, t.body_html).Bind(7, t.category).Bind(8, t.urgency)
+                               .Bind(9, t.status).Bind(10, t.lang).Bind(11, t.created_at).Bind(12, t.updated_at).Run());
+  return db_.LastInsertRowId();
+}
+
+StatusOr<std::optional<TicketRecord>> TicketRepository::Find(int64_t id) {
+  auto st = db_.Prepare(std::string(kTicketSelect) + "WHERE t.id = ?");
+  if (!st.ok()) return st.status();
+  (*st)->Bind(1, id);
+  return One<TicketRecord>(*st, ReadTicket);
+}
+
+StatusOr<std::vector<TicketRecord>> TicketRepository::List(const TicketFilter& f) {
+  std::string sql = kTicketSelect;
+  sql += "WHERE 1 = 1";
+  std::vector<std::string> texts;
+  std::vector<int64_t> ints;
+  // Filters use bound parameters only; the SQL text depends on which filters are present, not their values.
+  std::string where;
+  if (!f.group_ids.empty()) {
+    where += " AND t.group_id IN (";
+    for (size_t i = 0; i < f.group_ids.size(); ++i) where += i ? ",?" : "?";
+    where += ")";
+  }
+  if (f.status == "open") where += " AND t.status IN ('new','triaged','in_progress','waiting_on_group')";
+  else if (!f.status.empty()) where += " AND t.status = ?";
+  if (!f.category.empty()) where += " AND t.category = ?";
+  if (!f.urgency.empty()) where += " AND t.urgency = ?";
+  if (!f.lang.empty()) where += " AND t.lang = ?";
+  if (f.assignee) where += *f.assignee == 0 ? " AND t.assignee_id IS NULL" : " AND t.assignee_id = ?";
+  if (f.group_id) where += " AND t.group_id = ?";
+  sql += where;
+  if (f.queue_order) {
+    sql += " ORDER BY (t.status = 'new' AND t.assignee_id IS NULL) DESC, "
+           "CASE t.urgency WHEN 'blocking' THEN 0 WHEN 'high' THEN 1 WHEN 'normal' THEN 2 ELSE 3 END, t.created_at";
+  } else {
+    sql += " ORDER BY t.updated_at DESC, t.id DESC";
+  }
+  sql += " LIMIT ?";
+  auto st = db_.Prepare(sql);
+  if (!st.ok()) return st.status();
+  int i = 1;
+  for (int64_t g : f.group_ids) (*st)->Bind(i++, g);
+  if (!f.status.empty() && f.status != "open") (*st)->Bind(i++, f.status);
+  if (!f.category.empty()) (*st)->Bind(i++, f.category);
+  if (!f.urgency.empty()) (*st)->Bind(i++, f.urgency);
+  if (!f.lang.empty()) (*st)->Bind(i++, f.lang);
+  if (f.assignee && *f.assignee != 0) (*st)->Bind(i++, *f.assignee);
+  if (f.group_id) (*st)->Bind(i++, *f.group_id);
+  (*st)->Bind(i++, f.limit);
+  return All<TicketRecord>(*st, ReadTicket);
+}
+
+StatusOr<int64_t> TicketRepository::CountOpenedSince(int64_t user_id, int64_t since) {
+  auto st = db_.Prepare("SELECT count(*) FROM tickets WHERE opened_by = ? AND created_at > ?");
+  if (!st.ok()) return st.status();
+  (*st)->Bind(1, user_id).Bind(2, since);
+  return Scalar(*st);
+}
+
+StatusOr<int64_t> TicketRepository::OldestOpenedSince(int64_t user_id, int64_t since) {
+  auto st = db_.Prepare("SELECT coalesce(min(created_at), 0) FROM tickets WHERE opened_by = ? AND created_at > ?");
+  if (!st.ok()) return st.status();
+  (*st)->Bind(1, user_id).Bind(2, since);
+  return Scalar(*st);
+}
+
+Status TicketRepository::SetStatus(int64_t id, const std::string& status, int64_t now) {
+  auto st = db_.Prepare(
+      "UPDATE tickets SET status = ?1, updated_at = ?2, "
+      "resolved_at = CASE WHEN ?1 = 'resolved' THEN ?2 WHEN ?1 IN ('closed') THEN resolved_at ELSE NULL END, "
+      "closed_at = CASE WHEN ?1 = 'closed' THEN ?2 ELSE NULL END WHERE id = ?3");
+  if (!st.ok()) return st.status();
+  return (*st)->Bind(1, status).Bind(2, now).Bind(3, id).Run();
+}
+
+StatusOr<bool> TicketRepository::Claim(int64_t id, int64_t volunteer, int64_t now) {
+  // One statement decides the race: only a ticket that nobody else holds changes hands.
+  auto st = db_.Prepare(
+      "UPDATE tickets SET assignee_id = ?1, updated_at = ?2 WHERE id = ?3 AND (assignee_id IS NULL OR assignee_id = ?1)");
+  if (!st.ok()) return st.status();
+  ENTRAIDE_RETURN_IF_ERROR((*st)->Bind(1, volunteer).Bind(2, now).Bind(3, id).Run());
+  return db_.Changes() == 1;
+}
+
+Status TicketRepository::SetAssignee(int64_t id, std::optional<int64_t> assignee, int64_t now) {
+  auto st = db_.Prepare("UPDATE tickets SET assignee_id = ?, updated_at = ? WHERE id = ?");
+  if (!st.ok()) return st.status();
+  return (*st)->Bind(1, assignee).Bind(2, now).Bind(3, id).Run();
+}
+
+Status TicketRepository::SetField(int64_t id, const std::string& column, const std::string& value, int64_t now) {
+  const char* sql = column == "urgency" ? "UPDATE tickets SET urgency = ?, updated_at = ? WHERE id = ?"
+                    : column == "category" ? "UPDATE tickets SET category = ?, updated_at = ? WHERE id = ?"
+                                           : nullptr;
+  if (!sql) return core::Internal("unknown ticket field " + column);
+  auto st = db_.Prepare(sql);
+  if (!st.ok()) return st.status();
+  return (*st)->Bind(1, value).Bind(2, now).Bind(3, id).Run();
+}
+
+Status TicketRepository::MarkFirstResponse(int64_t id, int64_t now) {
+  auto st = db_.Prepare("UPDATE tickets SET first_response_at = ? WHERE id = ? AND first_response_at IS NULL");
+  if (!st.ok()) return st.status();
+  return (*st)->Bind(1, now).Bind(2, id).Run();
+}
+
+Status TicketRepository::SetHelpful(int64_t id, bool helpful, const std::string& comment, int64_t now) {
+  auto st = db_.Prepare("UPDATE tickets SET helpful = ?, helpful_comment = ?, updated_at = ? WHERE id = ?");
+  if (!st.ok()) return st.status();
+  return (*st)->Bind(1, helpful).Bind(2, comment).Bind(3, now).Bind(4, id).Run();
+}
+
+Status TicketRepository::Touch(int64_t id, int64_t now) {
+  auto st = db_.Prepare("UPDATE tickets SET updated_at = ? WHERE id = ?");
+  if (!st.ok()) return st.status();
+  return (*st)->Bind(1, now).Bind(2, id).Run();
+}
+
+StatusOr<std::vector<int64_t>> TicketRepository::CloseResolvedBefore(int64_t cutoff, int64_t now) {
+  auto sel = db_.Prepare("SELECT id FROM tickets WHERE status = 'resolved' AND resolved_at < ?");
+  if (!sel.ok()) return sel.status();
+  (*sel)->Bind(1, cutoff);
+  auto ids = All<int64_t>(*sel, [](Statement& q) { return q.ColumnInt(0); });
+  if (!ids.ok()) return ids.status();
+  for (int64_t id : *ids) ENTRAIDE_RETURN_IF_ERROR(SetStatus(id, "closed", now));
+  return ids;
+}
+
+StatusOr<int64_t> TicketRepository::AddEvent(const TicketEventRecord& e) {
+  auto st = db_.Prepare(
+      "INSERT INTO ticket_events (ticket_id, actor_id, kind, body, body_html, internal, old_value, new_value, "
+      "created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
+  if (!st.ok()) return st.status();
+  ENTRAIDE_RETURN_IF_ERROR((*st)->Bind(1, e.ticket_id).Bind(2, e.actor_id).Bind(3, e.kind).Bind(4, e.body)
+                               .Bind(5, e.body_html).Bind(6, e.internal).Bind(7, e.old_value).Bind(8, e.new_value)
+                               .Bind(9, e.created_at).Run());
+  return db_.LastInsertRowId();
+}
+
+StatusOr<std::vector<TicketEventRecord>> TicketRepository::Events(int64_t ticket_id, bool include_internal) {
+  auto st = db_.Prepare(
+      "SELECT e.id, e.ticket_id, e.actor_id, coalesce(u.name, ''), e.kind, e.body, e.body_html, e.internal, "
+      "e.old_value, e.new_value, e.created_at FROM ticket_events e LEFT JOIN users u ON u.id = e.actor_id "
+      "WHERE e.ticket_id = ? AND (e.internal = 0 OR ?) ORDER BY e.id");
+  if (!st.ok()) return st.status();
+  (*st)->Bind(1, ticket_id).Bind(2, include_internal);
+  return All<TicketEventRecord>(*st, [](Statement& q) {
+    TicketEventRecord e;
+    e.id = q.ColumnInt(0);
+    e.ticket_id = q.ColumnInt(1);
+    e.actor_id = OptInt(q, 2);
+    e.actor_name = q.ColumnText(3);
+    e.kind = q.ColumnText(4);
+    e.body = q.ColumnText(5);
+    e.body_html = q.ColumnText(6);
+    e.internal = q.ColumnInt(7) != 0;
+    e.old_value = q.ColumnText(8);
+    e.new_value = q.ColumnText(9);
+    e.created_at = q.ColumnInt(10);
+    return e;
+  });
+}
+
+StatusOr<int64_t> TicketRepository::AddAttachment(const AttachmentRecord& a) {
+  auto st = db_.Prepare(
+      "INSERT INTO attachments (ticket_id, event_id, filename, content_type, size, sha256, uploaded_by, created_at) "
+      "VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+  if (!st.ok()) return st.status();
+  ENTRAIDE_RETURN_IF_ERROR((*st)->Bind(1, a.ticket_id).Bind(2, a.event_id).Bind(3, a.filename).Bind(4, a.content_type)
+                               .Bind(5, a.size).Bind(6, a.sha256).Bind(7, a.uploaded_by).Bind(8, a.created_at).Run());
+  return db_.LastInsertRowId();
+}
+
+namespace {
+AttachmentRecord ReadAttachment(Statement& q) {
+  AttachmentRecord a;
+  a.id = q.ColumnInt(0);
+  a.ticket_id = q.ColumnInt(1);
+  a.event_id = OptInt(q, 2);
+  a.filename = q.ColumnText(3);
+  a.content_type = q.ColumnText(4);
+  a.size = q.ColumnInt(5);
+  a.sha256 = q.ColumnText(6);
+  a.uploaded_by = q.ColumnInt(7);
+  a.created_at = q.ColumnInt(8);
+  return a;
+}
+constexpr const char* kAttachmentCols =
+    "SELECT id, ticket_id, event_id, filename, content_type, size, sha256, uploaded_by, created_at FROM attachments ";
+}  // namespace
+
+StatusOr<std::vector<AttachmentRecord>> TicketRepository::Attachments(int64_t ticket_id) {
+  auto st = db_.Prepare(std::string(kAttachmentCols) + "WHERE ticket_id = ? ORDER BY id");
+  if (!st.ok()) return st.status();
+  (*st)->Bind(1, ticket_id);
+  return All<AttachmentRecord>(*st, ReadAttachment);
+}
+
+StatusOr<std::optional<AttachmentRecord>> TicketRepository::FindAttachment(int64_t id) {
+  auto st = db_.Prepare(std::string(kAttachmentCols) + "WHERE id = ?");
+  if (!st.ok()) return st.status();
+  (*st)->Bind(1, id);
+  return One<AttachmentRecord>(*st, ReadAttachment);
+}
+
+Status TicketRepository::LinkArticle(int64_t ticket_id, const std::string& key, int64_t by, int64_t now) {
+  auto st = db_.Prepare(
+      "INSERT OR IGNORE INTO ticket_articles (ticket_id, article_key, added_by, created_at) VALUES (?, ?, ?, ?)");
+  if (!st.ok()) return st.status();
+  return (*st)->Bind(1, ticket_id).Bind(2, key).Bind(3, by).Bind(4, now).Run();
+}
+
+StatusOr<std::vector<std::string>> TicketRepository::LinkedArticles(int64_t ticket_id) {
+  auto st = db_.Prepare("SELECT article_key FROM ticket_articles WHERE ticket_id = ? ORDER BY created_at");
+  if (!st.ok()) return st.status();
+  (*st)->Bind(1, ticket_id);
+  return All<std::string>(*st, [](Statement& q) { return q.ColumnText(0); });
+}
+
+StatusOr<int64_t> TicketRepository::CreateQuestion(const QuestionRecord& r) {
+  auto st = db_.Prepare(
+      "INSERT INTO questions (ticket_id, lang, slug, title, question, answer, question_html, answer_html, category, "
+      "published_by, published, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?)");
+  if (!st.ok()) return st.status();
+  ENTRAIDE_RETURN_IF_ERROR((*st)->Bind(1, r.ticket_id).Bind(2, r.lang).Bind(3, r.slug).Bind(4, r.title)
+                               .Bind(5, r.question).Bind(6, r.answer).Bind(7, r.question_html).Bind(8, r.answer_html)
+                               .Bind(9, r.category).Bind(10, r.published_by).Bind(11, r.created_at).Run());
+  return db_.LastInsertRowId();
+}
+
+StatusOr<std::optional<QuestionRecord>> TicketRepository::FindQuestion(const std::string& lang, const std::string& slug) {
+  auto st = db_.Prepare(std::string("SELECT ") + kQuestionCols + " FROM questions WHERE lang = ? AND slug = ? AND published = 1");
+  if (!st.ok()) return st.status();
+  (*st)->Bind(1, lang).Bind(2, slug);
+  return One<QuestionRecord>(*st, ReadQuestion);
+}
+
+StatusOr<std::optional<QuestionRecord>> TicketRepository::FindQuestionById(int64_t id) {
+  auto st = db_.Prepare(std::string("SELECT ") + kQuestionCols + " FROM questions WHERE id = ?");
+  if (!st.ok()) return st.status();
+  (*st)->Bind(1, id);
+  return One<QuestionRecord>(*st, ReadQuestion);
+}
+
+StatusOr<std::optional<QuestionRecord>> TicketRepository::QuestionOfTicket(int64_t ticket_id) {
+  auto st = db_.Prepare(std::string("SELECT ") + kQuestionCols + " FROM questions WHERE ticket_id = ?");
+  if (!st.ok()) return st.status();
+  (*st)->Bind(1, ticket_id);
+  return One<QuestionRecord>(*st, ReadQuestion);
+}
+
+StatusOr<std::vector<int64_t>> TicketRepository::PublishedQuestionIds() {
+  auto st = db_.Prepare("SELECT id FROM questions WHERE published = 1 ORDER BY id");
+  if (!st.ok()) return st.status();
+  return All<int64_t>(*st, [](Statement& q) { return q.ColumnInt(0); });
+}
+
+StatusOr<std::pair<int64_t, int64_t>> TicketRepository::HelpfulCounts() {
+  auto st = db_.Prepare("SELECT coalesce(sum(helpful = 1), 0), coalesce(sum(helpful = 0), 0) FROM tickets");
+  if (!st.ok()) return st.status();
+  StatementScope q(*st);
+  auto row = q->Step();
+  if (!row.ok()) return row.status();
+  return std::make_pair(q->ColumnInt(0), q->ColumnInt(1));
+}
+
+}  // namespace entraide::store

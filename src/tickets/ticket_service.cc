@@ -1,0 +1,644 @@
+#include "tickets/ticket_service.h"
+
+#include <filesystem>
+#include <set>
+
+#include "auth/policy.h"
+#include "core/clock.h"
+#include "core/json_writer.h"
+#include "core/strings.h"
+#include "markdown/markdown.h"
+#include "store/account_repo.h"
+#include "store/article_repo.h"
+#include "tickets/workflow.h"
+
+namespace entraide::tickets {
+namespace fs = std::filesystem;
+
+namespace {
+
+template <typename Fn>
+core::Status InTransaction(store::Database& db, Fn fn) {
+  auto tx = store::Transaction::Begin(db);
+  if (!tx.ok()) return tx.status();
+  ENTRAIDE_RETURN_IF_ERROR(fn());
+  return (*tx)->Commit();
+}
+
+core::Status CheckText(const std::string& text, const std::string& field, size_t max) {
+  if (core::Trim(text).empty()) return core::InvalidArgument(field + ": required");
+  if (text.size() > max)
+    return core::TooLarge(field + ": " + std::to_string(text.size()) + " bytes; the limit is " + std::to_string(max));
+  if (!core::IsValidUtf8(text)) return core::InvalidArgument(field + ": not valid UTF-8");
+  return core::Status::Ok();
+}
+
+std::string Excerpt(const std::string& text) {
+  std::string t(core::Trim(text));
+  if (t.size() <= 280) return t;
+  size_t cut = 280;
+  while (cut > 0 && (static_cast<unsigned char>(t[cut]) & 0xC0) == 0x80) --cut;  // not inside a UTF-8 sequence
+  return t.substr(0, cut) + "…";
+}
+
+int YearOf(int64_t epoch) { return std::stoi(core::FormatIso8601Utc(epoch).substr(0, 4)); }
+
+std::string SafeFilename(const std::string& name) {
+  std::string base = fs::path(name).filename().string();
+  std::string out;
+  for (char c : base) {
+    auto u = static_cast<unsigned char>(c);
+    if (u < 0x20 || u == 0x7f || c == '/' || c == '\\' || c == '"') continue;
+    out += c;
+  }
+  if (!core::IsValidUtf8(out)) out = "file";
+  if (out.empty() || out == "." || out == "..") out = "file";
+  if (out.size() > 200) out = out.substr(out.size() - 200);
+  return out;
+}
+
+std::string SafeContentType(const std::string& type) {
+  std::string t = core::ToLowerAscii(core::Trim(type.substr(0, type.find(';'))));
+  size_t slash = t.find('/');
+  if (slash == std::string::npos || t.size() > 100) return "application/octet-stream";
+  for (char c : t)
+    if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '/' || c == '-' || c == '+' || c == '.'))
+      return "application/octet-stream";
+  return t;
+}
+
+}  // namespace
+
+TicketService::TicketService(store::Pool& pool, const core::Clock& clock, std::string attachments_dir,
+                             std::string base_url, Limits limits)
+    : pool_(pool), clock_(clock), attachments_dir_(std::move(attachments_dir)), base_url_(std::move(base_url)),
+      limits_(limits) {}
+
+core::StatusOr<std::string> TicketService::Render(const std::string& text, const std::string& field) {
+  markdown::Limits l;
+  l.max_bytes = limits_.max_text_bytes;
+  l.budget_ms = limits_.render_budget_ms;
+  markdown::Options o;
+  o.min_heading_level = 3;  // under the page's h1 and h2
+  auto r = markdown::RenderBounded(text, l, o);
+  if (!r.ok()) return core::Status(r.status().code(), field + ": " + r.status().message());
+  return r->html;
+}
+
+core::StatusOr<Ticket> TicketService::LoadVisible(store::TicketRepository& repo, const auth::Principal* who, int64_t id) {
+  if (!who) return core::Unauthenticated("sign in first");
+  auto t = repo.Find(id);
+  if (!t.ok()) return t.status();
+  // Not visible is the same answer as not there: ids reveal nothing.
+  if (!*t || !auth::Allows(who, auth::Action::kReadGroupItem, (*t)->group_id)) return core::NotFound("no such ticket");
+  return **t;
+}
+
+core::Status TicketService::Notify(store::Database& db, const Ticket& t, const std::string& kind,
+                                   const std::string& excerpt, const auth::Principal& actor, bool to_group) {
+  store::AccountRepository accounts(db);
+  std::vector<store::UserRecord> recipients;
+  if (to_group) {
+    auto members = accounts.MembersOf(t.group_id);
+    if (!members.ok()) return members.status();
+    recipients = std::move(members).value();
+  } else if (t.assignee_id) {
+    auto a = accounts.FindUserById(*t.assignee_id);
+    if (!a.ok()) return a.status();
+    if (*a) recipients.push_back(**a);
+  }
+  int64_t now = clock_.NowSeconds();
+  for (const auto& u : recipients) {
+    if (!u.active || u.id == actor.user_id) continue;
+    core::JsonWriter w;
+    w.BeginObject().Field("ticket_id", t.id).Field("ref", t.ref).Field("subject", t.subject);
+    w.Field("url", base_url_ + "/" + u.lang + "/tickets/" + std::to_string(t.id)).Field("excerpt", excerpt);
+    w.Field("actor", actor.name).Field("name", u.name).Field("thread", "ticket-" + std::to_string(t.id)).EndObject();
+    store::OutboxMessage m;
+    m.kind = kind;
+    m.recipient_email = u.email;
+    m.recipient_name = u.name;
+    m.lang = u.lang;
+    m.user_id = u.id;
+    m.data_json = w.Take();
+    m.thread_key = "ticket:" + std::to_string(t.id);  // one thread per ticket in the reader's mailbox
+    m.created_at = now;
+    auto id = accounts.EnqueueMail(m);
+    if (!id.ok()) return id.status();
+  }
+  return core::Status::Ok();
+}
+
+core::Status TicketService::StoreUploads(store::TicketRepository& repo, const auth::Principal& who, int64_t ticket_id,
+                                         std::optional<int64_t> event_id, const std::vector<Upload>& uploads) {
+  for (const auto& u : uploads) {
+    if (u.sha256.size() != 64) return core::Internal("upload without a hash");
+    fs::path dir = fs::path(attachments_dir_) / u.sha256.substr(0, 2);
+    std::error_code ec;
+    fs::create_directories(dir, ec);
+    fs::path dest = dir / u.sha256;
+    // Content-addressed: the same file uploaded twice is stored once.
+    if (!fs::exists(dest, ec)) {
+      fs::rename(u.temp_path, dest, ec);
+      if (ec) {
+        fs::copy_file(u.temp_path, dest, fs::copy_options::overwrite_existing, ec);
+        if (ec) return core::Unavailable("cannot store the attachment: " + ec.message());
+      }
+    }
+    store::AttachmentRecord a;
+    a.ticket_id = ticket_id;
+    a.event_id = event_id;
+    a.filename = SafeFilename(u.filename);
+    a.content_type = SafeContentType(u.content_type);
+    a.size = u.size;
+    a.sha256 = u.sha256;
+    a.uploaded_by = who.user_id;
+    a.created_at = clock_.NowSeconds();
+    auto id = repo.AddAttachment(a);
+    if (!id.ok()) return id.status();
+  }
+  return core::Status::Ok();
+}
+
+namespace {
+core::Status CheckUploads(const std::vector<Upload>& uploads, const Limits& limits) {
+  if (static_cast<int>(uploads.size()) > limits.max_files)
+    return core::InvalidArgument("attachments: at most " + std::to_string(limits.max_files) + " files");
+  for (const auto& u : uploads)
+    if (u.size > limits.max_file_bytes)
+      return core::TooLarge("attachments: " + u.filename + " is over the limit of " +
+                            std::to_string(limits.max_file_bytes / (1024 * 1024)) + " MiB");
+  return core::Status::Ok();
+}
+}  // namespace
+
+core::StatusOr<Ticket> TicketService::Create(const auth::Principal* who, NewTicket t, int64_t* retry_after_s) {
+  if (!who) return core::Unauthenticated("sign in first");
+  if (t.group_id == 0) {
+    if (who->groups.size() != 1)
+      return core::InvalidArgument(who->groups.empty() ? "group: you are not a member of any group"
+                                                       : "group: choose the group this ticket is for");
+    t.group_id = who->groups[0].id;
+  }
+  ENTRAIDE_RETURN_IF_ERROR(auth::Require(who, auth::Action::kActForGroup, t.group_id));
+  t.subject = std::string(core::Trim(t.subject));
+  ENTRAIDE_RETURN_IF_ERROR(CheckText(t.subject, "subject", 200));
+  for (char c : t.subject)
+    if (c == '\n' || c == '\r') return core::InvalidArgument("subject: one line only");
+  ENTRAIDE_RETURN_IF_ERROR(CheckText(t.body, "body", limits_.max_text_bytes));
+  if (!IsUrgency(t.urgency)) return core::InvalidArgument("urgency: must be low, normal, high or blocking");
+  ENTRAIDE_RETURN_IF_ERROR(CheckUploads(t.uploads, limits_));
+  auto html = Render(t.body, "body");  // once, now, bounded: never per view
+  if (!html.ok()) return html.status();
+
+  auto db = pool_.Acquire();
+  if (!db.ok()) return db.status();
+  store::TicketRepository repo(**db);
+  store::AccountRepository accounts(**db);
+  auto cats = accounts.TicketCategories(false);
+  if (!cats.ok()) return cats.status();
+  bool known = false;
+  for (const auto& c : *cats) known = known || c.slug == t.category;
+  if (!known) return core::InvalidArgument("category: unknown category '" + t.category + "'");
+
+  int64_t now = clock_.NowSeconds();
+  auto recent = repo.CountOpenedSince(who->user_id, now - 3600);
+  if (!recent.ok()) return recent.status();
+  if (*recent >= limits_.tickets_per_hour) {
+    auto oldest = repo.OldestOpenedSince(who->user_id, now - 3600);
+    int64_t wait = oldest.ok() ? std::max<int64_t>(1, *oldest + 3600 - now) : 3600;
+    if (retry_after_s) *retry_after_s = wait;
+    return core::ResourceExhausted("at most " + std::to_string(limits_.tickets_per_hour) +
+                                   " tickets an hour; try again in " + std::to_string(wait / 60 + 1) + " minutes");
+  }
+  Ticket created;
+  ENTRAIDE_RETURN_IF_ERROR(InTransaction(**db, [&]() -> core::Status {
+    auto ref = repo.NextRef(YearOf(now));
+    if (!ref.ok()) return ref.status();
+    Ticket r;
+    r.ref = *ref;
+    r.group_id = t.group_id;
+    r.opened_by = who->user_id;
+    r.subject = t.subject;
+    r.body = t.body;
+    r.body_html = *html;
+    r.category = t.category;
+    r.urgency = t.urgency;
+    r.status = "new";
+    r.lang = t.lang == "en" ? "en" : "fr";
+    r.created_at = r.updated_at = now;
+    auto id = repo.Create(r);
+    if (!id.ok()) return id.status();
+    auto ev = repo.AddEvent({0, *id, who->user_id, "", "created", "", "", false, "", "new", now});
+    if (!ev.ok()) return ev.status();
+    ENTRAIDE_RETURN_IF_ERROR(StoreUploads(repo, *who, *id, *ev, t.uploads));
+    auto loaded = repo.Find(*id);
+    if (!loaded.ok()) return loaded.status();
+    created = **loaded;
+    return core::Status::Ok();
+  }));
+  return created;
+}
+
+core::Status TicketService::AutoClose() {
+  auto db = pool_.Acquire();
+  if (!db.ok()) return db.status();
+  store::TicketRepository repo(**db);
+  int64_t now = clock_.NowSeconds();
+  return InTransaction(**db, [&]() -> core::Status {
+    auto ids = repo.CloseResolvedBefore(now - limits_.auto_close_after_s, now);
+    if (!ids.ok()) return ids.status();
+    for (int64_t id : *ids) {
+      auto ev = repo.AddEvent({0, id, std::nullopt, "", "status", "", "", false, "resolved", "closed", now});
+      if (!ev.ok()) return ev.status();
+    }
+    return core::Status::Ok();
+  });
+}
+
+core::StatusOr<std::vector<Ticket>> TicketService::List(const auth::Principal* who, TicketFilter filter) {
+  if (!who) return core::Unauthenticated("sign in first");
+  (void)AutoClose();
+  if (!who->IsVolunteer()) {
+    filter.group_ids.clear();
+    for (const auto& g : who->groups) filter.group_ids.push_back(g.id);
+    if (filter.group_ids.empty()) return std::vector<Ticket>{};
+    if (filter.group_id && !who->InGroup(*filter.group_id)) return std::vector<Ticket>{};
+  }
+  auto db = pool_.Acquire();
+  if (!db.ok()) return db.status();
+  return store::TicketRepository(**db).List(filter);
+}
+
+core::StatusOr<std::vector<Ticket>> TicketService::Queue(const auth::Principal* who, TicketFilter filter) {
+  ENTRAIDE_RETURN_IF_ERROR(auth::Require(who, auth::Action::kTriage));
+  (void)AutoClose();
+  if (filter.status.empty()) filter.status = "open";
+  filter.queue_order = true;
+  auto db = pool_.Acquire();
+  if (!db.ok()) return db.status();
+  return store::TicketRepository(**db).List(filter);
+}
+
+core::StatusOr<TicketView> TicketService::Get(const auth::Principal* who, int64_t id) {
+  (void)AutoClose();
+  auto db = pool_.Acquire();
+  if (!db.ok()) return db.status();
+  store::TicketRepository repo(**db);
+  auto t = LoadVisible(repo, who, id);
+  if (!t.ok()) return t.status();
+  TicketView v;
+  v.ticket = std::move(t).value();
+  v.group_side = who->InGroup(v.ticket.group_id);
+  v.can_triage = auth::Allows(who, auth::Action::kTriage);
+  auto events = repo.Events(id, v.can_triage);  // internal notes never reach the group
+  if (!events.ok()) return events.status();
+  v.events = std::move(events).value();
+  auto atts = repo.Attachments(id);
+  if (!atts.ok()) return atts.status();
+  v.attachments = std::move(atts).value();
+  auto links = repo.LinkedArticles(id);
+  if (!links.ok()) return links.status();
+  v.linked_article_keys = std::move(links).value();
+  auto q = repo.QuestionOfTicket(id);
+  if (!q.ok()) return q.status();
+  v.question = *q;
+  return v;
+}
+
+core::Status TicketService::Reply(const auth::Principal* who, int64_t id, ReplyRequest reply) {
+  ENTRAIDE_RETURN_IF_ERROR(CheckText(reply.body, "body", limits_.max_text_bytes));
+  ENTRAIDE_RETURN_IF_ERROR(CheckUploads(reply.uploads, limits_));
+  auto html = Render(reply.body, "body");
+  if (!html.ok()) return html.status();
+  auto db = pool_.Acquire();
+  if (!db.ok()) return db.status();
+  store::TicketRepository repo(**db);
+  int64_t now = clock_.NowSeconds();
+  return InTransaction(**db, [&]() -> core::Status {
+    auto t = LoadVisible(repo, who, id);
+    if (!t.ok()) return t.status();
+    bool group_side = who->InGroup(t->group_id);
+    bool volunteer = !group_side && auth::Allows(who, auth::Action::kTriage);
+    if (!group_side && !volunteer) return core::PermissionDenied("not allowed");
+    if (reply.internal && !auth::Allows(who, auth::Action::kTriage))
+      return core::PermissionDenied("internal notes are for volunteers");
+    if (reply.internal) {
+      auto ev = repo.AddEvent({0, id, who->user_id, "", "note", reply.body, *html, true, "", "", now});
+      if (!ev.ok()) return ev.status();
+      ENTRAIDE_RETURN_IF_ERROR(StoreUploads(repo, *who, id, *ev, reply.uploads));
+      return repo.Touch(id, now);
+    }
+    auto ev = repo.AddEvent({0, id, who->user_id, "", "reply", reply.body, *html, false, "", "", now});
+    if (!ev.ok()) return ev.status();
+    ENTRAIDE_RETURN_IF_ERROR(StoreUploads(repo, *who, id, *ev, reply.uploads));
+    ENTRAIDE_RETURN_IF_ERROR(repo.Touch(id, now));
+    std::string next;
+    if (group_side) {
+      // The group answers: a question asked of it is answered; a finished ticket is reopened.
+      if (t->status == "waiting_on_group") next = "in_progress";
+      else if (t->status == "resolved" || t->status == "closed") next = "triaged";
+      ENTRAIDE_RETURN_IF_ERROR(Notify(**db, *t, "ticket_group_reply", Excerpt(reply.body), *who, false));
+    } else {
+      ENTRAIDE_RETURN_IF_ERROR(repo.MarkFirstResponse(id, now));
+      if (reply.resolve) next = "resolved";
+      else if (reply.ask_group) next = "waiting_on_group";
+      else if (t->status == "new" || t->status == "triaged") next = "in_progress";
+      if (!next.empty() && next != t->status && !(t->status == "resolved" || t->status == "closed"))
+        ENTRAIDE_RETURN_IF_ERROR(CheckMove(t->status, next, Side::kVolunteer));
+      if (t->status == "resolved" || t->status == "closed") next.clear();  // replying does not reopen for volunteers
+      std::string kind = next == "resolved" ? "ticket_resolved" : next == "waiting_on_group" ? "ticket_question" : "ticket_reply";
+      ENTRAIDE_RETURN_IF_ERROR(Notify(**db, *t, kind, Excerpt(reply.body), *who, true));
+    }
+    if (!next.empty() && next != t->status) {
+      ENTRAIDE_RETURN_IF_ERROR(repo.SetStatus(id, next, now));
+      auto sev = repo.AddEvent({0, id, who->user_id, "", "status", "", "", false, t->status, next, now});
+      if (!sev.ok()) return sev.status();
+    }
+    return core::Status::Ok();
+  });
+}
+
+core::Status TicketService::ChangeStatus(const auth::Principal* who, int64_t id, const std::string& to) {
+  if (to == "closed") return Close(who, id);
+  if (to == "triaged") {
+    // Reopening is the group's or a volunteer's; moving between open statuses is the volunteers'.
+    auto db = pool_.Acquire();
+    if (!db.ok()) return db.status();
+    store::TicketRepository repo(**db);
+    auto t = LoadVisible(repo, who, id);
+    if (!t.ok()) return t.status();
+    if (t->status == "resolved" || t->status == "closed") return Reopen(who, id);
+  }
+  auto db = pool_.Acquire();
+  if (!db.ok()) return db.status();
+  store::TicketRepository repo(**db);
+  int64_t now = clock_.NowSeconds();
+  return InTransaction(**db, [&]() -> core::Status {
+    auto t = LoadVisible(repo, who, id);
+    if (!t.ok()) return t.status();
+    ENTRAIDE_RETURN_IF_ERROR(auth::Require(who, auth::Action::kTriage));
+    ENTRAIDE_RETURN_IF_ERROR(CheckMove(t->status, to, Side::kVolunteer));
+    ENTRAIDE_RETURN_IF_ERROR(repo.SetStatus(id, to, now));
+    auto ev = repo.AddEvent({0, id, who->user_id, "", "status", "", "", false, t->status, to, now});
+    if (!ev.ok()) return ev.status();
+    if (to == "resolved") return Notify(**db, *t, "ticket_resolved", "", *who, true);
+    return core::Status::Ok();
+  });
+}
+
+core::Status TicketService::Claim(const auth::Principal* who, int64_t id) {
+  auto db = pool_.Acquire();
+  if (!db.ok()) return db.status();
+  store::TicketRepository repo(**db);
+  int64_t now = clock_.NowSeconds();
+  return InTransaction(**db, [&]() -> core::Status {
+    auto t = LoadVisible(repo, who, id);
+    if (!t.ok()) return t.status();
+    ENTRAIDE_RETURN_IF_ERROR(auth::Require(who, auth::Action::kTriage));
+    if (!IsOpen(t->status)) return core::Conflict("only an open ticket can be claimed");
+    auto won = repo.Claim(id, who->user_id, now);
+    if (!won.ok()) return won.status();
+    if (!*won) return core::Conflict(t->assignee_name + " already holds this ticket");
+    if (t->assignee_id && *t->assignee_id == who->user_id) return core::Status::Ok();  // already mine
+    auto ev = repo.AddEvent({0, id, who->user_id, "", "assign", "", "", false, t->assignee_name, who->name, now});
+    if (!ev.ok()) return ev.status();
+    if (t->status == "new" || t->status == "triaged") {
+      ENTRAIDE_RETURN_IF_ERROR(repo.SetStatus(id, "in_progress", now));
+      auto sev = repo.AddEvent({0, id, who->user_id, "", "status", "", "", false, t->status, "in_progress", now});
+      if (!sev.ok()) return sev.status();
+    }
+    return core::Status::Ok();
+  });
+}
+
+core::Status TicketService::Assign(const auth::Principal* who, int64_t id, std::optional<int64_t> volunteer) {
+  auto db = pool_.Acquire();
+  if (!db.ok()) return db.status();
+  store::TicketRepository repo(**db);
+  store::AccountRepository accounts(**db);
+  int64_t now = clock_.NowSeconds();
+  return InTransaction(**db, [&]() -> core::Status {
+    auto t = LoadVisible(repo, who, id);
+    if (!t.ok()) return t.status();
+    ENTRAIDE_RETURN_IF_ERROR(auth::Require(who, auth::Action::kTriage));
+    std::string name;
+    if (volunteer) {
+      auto u = accounts.FindUserById(*volunteer);
+      if (!u.ok()) return u.status();
+      if (!*u || !(*u)->active || ((*u)->role != "volunteer" && (*u)->role != "coordinator"))
+        return core::InvalidArgument("assignee: not an active volunteer");
+      name = (*u)->name;
+    }
+    ENTRAIDE_RETURN_IF_ERROR(repo.SetAssignee(id, volunteer, now));
+    auto ev = repo.AddEvent({0, id, who->user_id, "", "assign", "", "", false, t->assignee_name, name, now});
+    return ev.ok() ? core::Status::Ok() : ev.status();
+  });
+}
+
+core::Status TicketService::SetUrgency(const auth::Principal* who, int64_t id, const std::string& urgency) {
+  if (!IsUrgency(urgency)) return core::InvalidArgument("urgency: must be low, normal, high or blocking");
+  auto db = pool_.Acquire();
+  if (!db.ok()) return db.status();
+  store::TicketRepository repo(**db);
+  int64_t now = clock_.NowSeconds();
+  return InTransaction(**db, [&]() -> core::Status {
+    auto t = LoadVisible(repo, who, id);
+    if (!t.ok()) return t.status();
+    ENTRAIDE_RETURN_IF_ERROR(auth::Require(who, auth::Action::kTriage));
+    if (t->urgency == urgency) return core::Status::Ok();
+    ENTRAIDE_RETURN_IF_ERROR(repo.SetField(id, "urgency", urgency, now));
+    auto ev = repo.AddEvent({0, id, who->user_id, "", "urgency", "", "", false, t->urgency, urgency, now});
+    return ev.ok() ? core::Status::Ok() : ev.status();
+  });
+}
+
+core::Status TicketService::SetCategory(const auth::Principal* who, int64_t id, const std::string& category) {
+  auto db = pool_.Acquire();
+  if (!db.ok()) return db.status();
+  store::TicketRepository repo(**db);
+  store::AccountRepository accounts(**db);
+  int64_t now = clock_.NowSeconds();
+  return InTransaction(**db, [&]() -> core::Status {
+    auto t = LoadVisible(repo, who, id);
+    if (!t.ok()) return t.status();
+    ENTRAIDE_RETURN_IF_ERROR(auth::Require(who, auth::Action::kTriage));
+    auto cats = accounts.TicketCategories(false);
+    if (!cats.ok()) return cats.status();
+    bool known = false;
+    for (const auto& c : *cats) known = known || c.slug == category;
+    if (!known) return core::InvalidArgument("category: unknown category '" + category + "'");
+    if (t->category == category) return core::Status::Ok();
+    ENTRAIDE_RETURN_IF_ERROR(repo.SetField(id, "category", category, now));
+    auto ev = repo.AddEvent({0, id, who->user_id, "", "category", "", "", false, t->category, category, now});
+    return ev.ok() ? core::Status::Ok() : ev.status();
+  });
+}
+
+core::Status TicketService::LinkArticle(const auth::Principal* who, int64_t id, const std::string& article_key) {
+  auto db = pool_.Acquire();
+  if (!db.ok()) return db.status();
+  store::TicketRepository repo(**db);
+  int64_t now = clock_.NowSeconds();
+  return InTransaction(**db, [&]() -> core::Status {
+    auto t = LoadVisible(repo, who, id);
+    if (!t.ok()) return t.status();
+    ENTRAIDE_RETURN_IF_ERROR(auth::Require(who, auth::Action::kTriage));
+    auto versions = store::ArticleRepository(**db).ServedByKey(article_key);
+    if (!versions.ok()) return versions.status();
+    if (versions->empty()) return core::InvalidArgument("article: no article with key '" + article_key + "'");
+    ENTRAIDE_RETURN_IF_ERROR(repo.LinkArticle(id, article_key, who->user_id, now));
+    auto ev = repo.AddEvent({0, id, who->user_id, "", "link", "", "", false, "", article_key, now});
+    return ev.ok() ? core::Status::Ok() : ev.status();
+  });
+}
+
+core::Status TicketService::Close(const auth::Principal* who, int64_t id) {
+  auto db = pool_.Acquire();
+  if (!db.ok()) return db.status();
+  store::TicketRepository repo(**db);
+  int64_t now = clock_.NowSeconds();
+  return InTransaction(**db, [&]() -> core::Status {
+    auto t = LoadVisible(repo, who, id);
+    if (!t.ok()) return t.status();
+    bool group_side = who->InGroup(t->group_id);
+    if (!group_side) ENTRAIDE_RETURN_IF_ERROR(auth::Require(who, auth::Action::kTriage));
+    ENTRAIDE_RETURN_IF_ERROR(CheckMove(t->status, "closed", group_side ? Side::kGroup : Side::kVolunteer));
+    ENTRAIDE_RETURN_IF_ERROR(repo.SetStatus(id, "closed", now));
+    auto ev = repo.AddEvent({0, id, who->user_id, "", "status", "", "", false, t->status, "closed", now});
+    return ev.ok() ? core::Status::Ok() : ev.status();
+  });
+}
+
+core::Status TicketService::Reopen(const auth::Principal* who, int64_t id) {
+  auto db = pool_.Acquire();
+  if (!db.ok()) return db.status();
+  store::TicketRepository repo(**db);
+  int64_t now = clock_.NowSeconds();
+  return InTransaction(**db, [&]() -> core::Status {
+    auto t = LoadVisible(repo, who, id);
+    if (!t.ok()) return t.status();
+    bool group_side = who->InGroup(t->group_id);
+    if (!group_side) ENTRAIDE_RETURN_IF_ERROR(auth::Require(who, auth::Action::kTriage));
+    if (t->status != "resolved" && t->status != "closed")
+      return core::Conflict("only a resolved or closed ticket can be reopened");
+    ENTRAIDE_RETURN_IF_ERROR(CheckMove(t->status, "triaged", group_side ? Side::kGroup : Side::kVolunteer));
+    ENTRAIDE_RETURN_IF_ERROR(repo.SetStatus(id, "triaged", now));
+    auto ev = repo.AddEvent({0, id, who->user_id, "", "status", "", "", false, t->status, "triaged", now});
+    return ev.ok() ? core::Status::Ok() : ev.status();
+  });
+}
+
+core::Status TicketService::Helpful(const auth::Principal* who, int64_t id, bool helpful, const std::string& comment) {
+  if (comment.size() > 2000) return core::TooLarge("comment: at most 2000 characters");
+  if (!core::IsValidUtf8(comment)) return core::InvalidArgument("comment: not valid UTF-8");
+  auto db = pool_.Acquire();
+  if (!db.ok()) return db.status();
+  store::TicketRepository repo(**db);
+  int64_t now = clock_.NowSeconds();
+  return InTransaction(**db, [&]() -> core::Status {
+    auto t = LoadVisible(repo, who, id);
+    if (!t.ok()) return t.status();
+    ENTRAIDE_RETURN_IF_ERROR(auth::Require(who, auth::Action::kActForGroup, t->group_id));
+    if (t->status != "resolved" && t->status != "closed")
+      return core::Conflict("you can say whether the help worked once the ticket is resolved");
+    ENTRAIDE_RETURN_IF_ERROR(repo.SetHelpful(id, helpful, std::string(core::Trim(comment)), now));
+    auto ev = repo.AddEvent({0, id, who->user_id, "", "helpful", std::string(core::Trim(comment)), "", false, "",
+                             helpful ? "yes" : "no", now});
+    return ev.ok() ? core::Status::Ok() : ev.status();
+  });
+}
+
+core::StatusOr<Question> TicketService::Publish(const auth::Principal* who, int64_t id, const std::string& title,
+                                                const std::string& question, const std::string& answer) {
+  ENTRAIDE_RETURN_IF_ERROR(CheckText(title, "title", 200));
+  ENTRAIDE_RETURN_IF_ERROR(CheckText(question, "question", limits_.max_text_bytes));
+  ENTRAIDE_RETURN_IF_ERROR(CheckText(answer, "answer", limits_.max_text_bytes));
+  auto qhtml = Render(question, "question");
+  if (!qhtml.ok()) return qhtml.status();
+  auto ahtml = Render(answer, "answer");
+  if (!ahtml.ok()) return ahtml.status();
+  auto db = pool_.Acquire();
+  if (!db.ok()) return db.status();
+  store::TicketRepository repo(**db);
+  int64_t now = clock_.NowSeconds();
+  Question q;
+  ENTRAIDE_RETURN_IF_ERROR(InTransaction(**db, [&]() -> core::Status {
+    auto t = LoadVisible(repo, who, id);
+    if (!t.ok()) return t.status();
+    ENTRAIDE_RETURN_IF_ERROR(auth::Require(who, auth::Action::kTriage));
+    if (t->status != "resolved" && t->status != "closed")
+      return core::Conflict("only a resolved ticket can be published as an answered question");
+    auto existing = repo.QuestionOfTicket(id);
+    if (!existing.ok()) return existing.status();
+    if (*existing) return core::Conflict("this ticket is already published");
+    q.ticket_id = id;
+    q.lang = t->lang;
+    std::string base = core::Slugify(title);
+    if (base.empty()) base = "question";
+    q.slug = base + "-" + std::to_string(id);
+    q.title = std::string(core::Trim(title));
+    q.question = question;
+    q.answer = answer;
+    q.question_html = *qhtml;
+    q.answer_html = *ahtml;
+    q.category = t->category;
+    q.published_by = who->user_id;
+    q.created_at = now;
+    auto qid = repo.CreateQuestion(q);
+    if (!qid.ok()) return qid.status();
+    q.id = *qid;
+    // The search index follows the store: queued in the same transaction.
+    ENTRAIDE_RETURN_IF_ERROR(store::IndexQueue(**db).Enqueue("question", q.id));
+    auto ev = repo.AddEvent({0, id, who->user_id, "", "published", "", "", false, "", q.slug, now});
+    return ev.ok() ? core::Status::Ok() : ev.status();
+  }));
+  return q;
+}
+
+core::StatusOr<TicketService::AttachmentFile> TicketService::GetAttachment(const auth::Principal* who,
+                                                                         int64_t ticket_id, int64_t attachment_id) {
+  auto db = pool_.Acquire();
+  if (!db.ok()) return db.status();
+  store::TicketRepository repo(**db);
+  auto t = LoadVisible(repo, who, ticket_id);
+  if (!t.ok()) return t.status();
+  auto a = repo.FindAttachment(attachment_id);
+  if (!a.ok()) return a.status();
+  if (!*a || (*a)->ticket_id != ticket_id) return core::NotFound("no such attachment");
+  if ((*a)->event_id) {
+    // An attachment of an internal note is as private as the note.
+    auto events = repo.Events(ticket_id, auth::Allows(who, auth::Action::kTriage));
+    if (!events.ok()) return events.status();
+    bool visible = false;
+    for (const auto& e : *events) visible = visible || e.id == *(*a)->event_id;
+    if (!visible) return core::NotFound("no such attachment");
+  }
+  return AttachmentFile{**a, attachments_dir_ + "/" + (*a)->sha256.substr(0, 2) + "/" + (*a)->sha256};
+}
+
+core::StatusOr<std::optional<Question>> TicketService::FindQuestion(const std::string& lang, const std::string& slug) {
+  auto db = pool_.Acquire();
+  if (!db.ok()) return db.status();
+  return store::TicketRepository(**db).FindQuestion(lang, slug);
+}
+
+core::StatusOr<std::vector<VolunteerRef>> TicketService::Volunteers() {
+  auto db = pool_.Acquire();
+  if (!db.ok()) return db.status();
+  auto users = store::AccountRepository(**db).ListUsers();
+  if (!users.ok()) return users.status();
+  std::vector<VolunteerRef> out;
+  for (const auto& u : *users)
+    if (u.active && (u.role == "volunteer" || u.role == "coordinator")) out.push_back({u.id, u.name});
+  return out;
+}
+
+core::StatusOr<std::pair<int64_t, int64_t>> TicketService::HelpfulCounts(const auth::Principal* who) {
+  ENTRAIDE_RETURN_IF_ERROR(auth::Require(who, auth::Action::kAdminister));
+  auto db = pool_.Acquire();
+  if (!db.ok()) return db.status();
+  return store::TicketRepository(**db).HelpfulCounts();
+}
+
+}  // namespace entraide::tickets

@@ -1,0 +1,129 @@
+// TicketService: the help desk. Every call is authorized through auth::Policy with the ticket in hand;
+// a ticket the caller may not see is kNotFound (ids reveal nothing). Text people type is rendered once,
+// when written, through markdown::RenderBounded. Emails are outbox rows written in the same transaction.
+// Thread-safe (each call takes its own connection).
+//
+// Statuses: kUnauthenticated (nobody signed in); kNotFound; kPermissionDenied (visible but not allowed,
+// e.g. a member opening the queue); kConflict (a move the workflow refuses, a lost claim);
+// kInvalidArgument naming the field; kTooLarge (a body or a file over its limit); kResourceExhausted
+// (20 tickets an hour per person; retry_after_s says how long).
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "auth/principal.h"
+#include "core/clock.h"
+#include "core/status.h"
+#include "store/pool.h"
+#include "store/ticket_repo.h"
+
+namespace entraide::tickets {
+
+using Ticket = store::TicketRecord;
+using TicketEvent = store::TicketEventRecord;
+using Attachment = store::AttachmentRecord;
+using Question = store::QuestionRecord;
+using TicketFilter = store::TicketFilter;
+
+// A file received with a form, already on disk (the HTTP layer streams uploads to temp files).
+struct Upload {
+  std::string filename, content_type, temp_path, sha256;
+  int64_t size = 0;
+};
+
+struct Limits {
+  size_t max_text_bytes = 64 * 1024;
+  int max_files = 5;
+  int64_t max_file_bytes = 10 * 1024 * 1024;
+  int tickets_per_hour = 20;
+  int64_t auto_close_after_s = 14 * 24 * 3600;
+  int render_budget_ms = 250;
+};
+
+struct NewTicket {
+  std::string subject, body, category, urgency = "normal";
+  int64_t group_id = 0;  // 0: the person's only group
+  std::string lang = "fr";
+  std::vector<Upload> uploads;
+};
+
+struct ReplyRequest {
+  std::string body;
+  bool internal = false;   // an internal note (volunteers only)
+  bool ask_group = false;  // a public reply that asks the group something -> waiting_on_group
+  bool resolve = false;    // a public reply that resolves the ticket
+  std::vector<Upload> uploads;
+};
+
+struct TicketView {
+  Ticket ticket;
+  std::vector<TicketEvent> events;  // without internal notes for the group
+  std::vector<Attachment> attachments;
+  std::vector<std::string> linked_article_keys;
+  std::optional<Question> question;
+  bool can_triage = false;  // the caller is a volunteer here
+  bool group_side = false;  // the caller acts for the ticket's group
+};
+
+struct VolunteerRef {
+  int64_t id = 0;
+  std::string name;
+};
+
+class TicketService {
+ public:
+  TicketService(store::Pool& pool, const core::Clock& clock, std::string attachments_dir, std::string base_url,
+                Limits limits = {});
+
+  core::StatusOr<Ticket> Create(const auth::Principal* who, NewTicket t, int64_t* retry_after_s);
+  // Members: their groups' tickets; volunteers: every ticket (filters apply).
+  core::StatusOr<std::vector<Ticket>> List(const auth::Principal* who, TicketFilter filter);
+  // The triage queue (volunteers): new and unassigned first, then urgency, then age.
+  core::StatusOr<std::vector<Ticket>> Queue(const auth::Principal* who, TicketFilter filter);
+  core::StatusOr<TicketView> Get(const auth::Principal* who, int64_t id);
+
+  core::Status Reply(const auth::Principal* who, int64_t id, ReplyRequest reply);
+  core::Status ChangeStatus(const auth::Principal* who, int64_t id, const std::string& to);
+  core::Status Claim(const auth::Principal* who, int64_t id);
+  core::Status Assign(const auth::Principal* who, int64_t id, std::optional<int64_t> volunteer);
+  core::Status SetUrgency(const auth::Principal* who, int64_t id, const std::string& urgency);
+  core::Status SetCategory(const auth::Principal* who, int64_t id, const std::string& category);
+  core::Status LinkArticle(const auth::Principal* who, int64_t id, const std::string& article_key);
+  core::Status Close(const auth::Principal* who, int64_t id);
+  core::Status Reopen(const auth::Principal* who, int64_t id);
+  core::Status Helpful(const auth::Principal* who, int64_t id, bool helpful, const std::string& comment);
+  core::StatusOr<Question> Publish(const auth::Principal* who, int64_t id, const std::string& title,
+                                   const std::string& question, const std::string& answer);
+
+  struct AttachmentFile {
+    Attachment record;
+    std::string path;
+  };
+  core::StatusOr<AttachmentFile> GetAttachment(const auth::Principal* who, int64_t ticket_id, int64_t attachment_id);
+
+  core::StatusOr<std::optional<Question>> FindQuestion(const std::string& lang, const std::string& slug);
+  core::StatusOr<std::vector<VolunteerRef>> Volunteers();
+  core::StatusOr<std::pair<int64_t, int64_t>> HelpfulCounts(const auth::Principal* who);
+  // Closes resolved tickets after 14 days (called before reads, and by serve's worker).
+  core::Status AutoClose();
+
+  const Limits& limits() const { return limits_; }
+
+ private:
+  core::StatusOr<Ticket> LoadVisible(store::TicketRepository& repo, const auth::Principal* who, int64_t id);
+  core::Status Notify(store::Database& db, const Ticket& t, const std::string& kind, const std::string& excerpt,
+                      const auth::Principal& actor, bool to_group);
+  core::StatusOr<std::string> Render(const std::string& text, const std::string& field);
+  core::Status StoreUploads(store::TicketRepository& repo, const auth::Principal& who, int64_t ticket_id,
+                            std::optional<int64_t> event_id, const std::vector<Upload>& uploads);
+
+  store::Pool& pool_;
+  const core::Clock& clock_;
+  std::string attachments_dir_, base_url_;
+  Limits limits_;
+};
+
+}  // namespace entraide::tickets

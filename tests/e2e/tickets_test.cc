@@ -1,0 +1,270 @@
+// End-to-end: the help desk through the real server, its API and multipart uploads.
+#include <gtest/gtest.h>
+
+#include <Poco/JSON/Array.h>
+#include <Poco/JSON/Object.h>
+#include <Poco/JSON/Parser.h>
+
+#include <filesystem>
+#include <map>
+#include <regex>
+#include <thread>
+
+#include "auth/auth_service.h"
+#include "core/escape.h"
+#include "core/sha256.h"
+#include "store/pool.h"
+#include "test_util.h"
+
+namespace entraide::testing {
+namespace {
+
+constexpr const char* kPassword = "Horse battery staple 42!";
+
+Poco::JSON::Object::Ptr Json(const HttpResponse& r) {
+  Poco::JSON::Parser p;
+  return p.parse(r.body).extract<Poco::JSON::Object::Ptr>();
+}
+
+struct Session {
+  std::string sid, csrf;
+  std::vector<std::string> Headers(bool write = false) const {
+    std::vector<std::string> h = {"Cookie: sid=" + sid, "Content-Type: application/json"};
+    if (write) h.push_back("X-CSRF-Token: " + csrf);
+    return h;
+  }
+};
+
+class TicketsTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    data_ = new TempDir();
+    content_ = new TempDir();
+    app::Config c = TestConfig(data_->path());
+    c.content_dir = content_->path();
+    app_ = new RunningApp(c);
+    store::Pool pool(data_->Join("entraide.db"));
+    core::SystemClock clock;
+    auth::AuthOptions o;
+    o.hash_cost = auth::HashCost::Minimum();
+    auth::AuthService admin(pool, clock, o);
+    ASSERT_TRUE(admin.AddGroupCli("coop-a", "Coop A", "fr").ok());
+    ASSERT_TRUE(admin.AddGroupCli("coop-b", "Coop B", "en").ok());
+    for (auto [email, role, group] : std::vector<std::tuple<std::string, std::string, std::string>>{
+             {"a@example.org", "member", "coop-a"}, {"b@example.org", "member", "coop-b"},
+             {"v@example.org", "volunteer", ""}, {"w@example.org", "volunteer", ""}, {"r@example.org", "member", "coop-a"}}) {
+      std::vector<std::string> groups;
+      if (!group.empty()) groups.push_back(group);
+      ASSERT_TRUE(admin.AddUserCli(email, email.substr(0, 1), role, groups, "fr", std::string(kPassword)).ok());
+    }
+  }
+  static void TearDownTestSuite() {
+    delete app_;
+    delete content_;
+    delete data_;
+  }
+  static int port() { return app_->port(); }
+  // One session per person for the whole suite (sign-in is rate limited per address, as it should be).
+  static Session SignIn(const std::string& email) {
+    static std::map<std::string, Session> sessions;
+    auto it = sessions.find(email);
+    if (it != sessions.end()) return it->second;
+    Session s = SignInNow(email);
+    sessions[email] = s;
+    return s;
+  }
+  static Session SignInNow(const std::string& email) {
+    auto r = Send(port(), "POST", "/api/v1/session",
+                  std::string(R"({"email": ")") + email + R"(", "password": ")" + kPassword + "\"}", {});
+    EXPECT_EQ(r.status, 200) << r.body;
+    std::smatch m;
+    std::string cookies = r.Header("set-cookie");
+    std::regex_search(cookies, m, std::regex("sid=([^;]*)"));
+    return {m[1], r.Header("x-csrf-token")};
+  }
+  static int64_t CreateTicket(const Session& s, const std::string& subject = "Printer down") {
+    auto r = Send(port(), "POST", "/api/v1/tickets",
+                  R"({"subject": ")" + subject + R"(", "body": "It *blinks*.", "category": "hardware", "urgency": "high"})",
+                  s.Headers(true));
+    EXPECT_EQ(r.status, 201) << r.body;
+    return Json(r)->getObject("ticket")->getValue<int64_t>("id");
+  }
+  static TempDir* data_;
+  static TempDir* content_;
+  static RunningApp* app_;
+};
+TempDir* TicketsTest::data_ = nullptr;
+TempDir* TicketsTest::content_ = nullptr;
+RunningApp* TicketsTest::app_ = nullptr;
+
+TEST_F(TicketsTest, CreateListAndReadThroughTheApi) {
+  Session a = SignIn("a@example.org");
+  auto r = Send(port(), "POST", "/api/v1/tickets",
+                R"({"subject": "Courriel bloqué", "body": "Rien **reçu**", "category": "email", "urgency": "normal"})",
+                a.Headers(true));
+  ASSERT_EQ(r.status, 201) << r.body;
+  auto t = Json(r)->getObject("ticket");
+  EXPECT_TRUE(std::regex_match(t->getValue<std::string>("ref"), std::regex(R"(ENT-\d{4}-\d{4})")));
+  int64_t id = t->getValue<int64_t>("id");
+  auto list = Json(Get(port(), "/api/v1/tickets", a.Headers()));
+  EXPECT_GE(list->getArray("tickets")->size(), 1u);
+  auto one = Get(port(), "/api/v1/tickets/" + std::to_string(id), a.Headers());
+  ASSERT_EQ(one.status, 200);
+  EXPECT_NE(Json(one)->getObject("ticket")->getValue<std::string>("body_html").find("<strong>reçu</strong>"),
+            std::string::npos);
+}
+
+TEST_F(TicketsTest, StatusCodesFollowTheRules) {
+  Session a = SignIn("a@example.org");
+  Session b = SignIn("b@example.org");
+  Session v = SignIn("v@example.org");
+  int64_t id = CreateTicket(a);
+  std::string url = "/api/v1/tickets/" + std::to_string(id);
+  EXPECT_EQ(Get(port(), "/api/v1/tickets").status, 401);
+  EXPECT_EQ(Get(port(), url).status, 401);
+  // Another group's ticket: 404, not 403, for everything.
+  EXPECT_EQ(Get(port(), url, b.Headers()).status, 404);
+  EXPECT_EQ(Send(port(), "PATCH", url, R"({"urgency": "low"})", b.Headers(true)).status, 404);
+  EXPECT_EQ(Send(port(), "POST", url + "/replies", R"({"body": "hi"})", b.Headers(true)).status, 404);
+  EXPECT_EQ(Send(port(), "POST", url + "/claim", "", b.Headers(true)).status, 404);
+  EXPECT_EQ(Get(port(), "/fr/tickets/" + std::to_string(id) + "/attachments/1", b.Headers()).status, 404);
+  EXPECT_EQ(Get(port(), "/api/v1/queue", a.Headers()).status, 403);
+  EXPECT_EQ(Get(port(), "/api/v1/queue", v.Headers()).status, 200);
+  auto bad = Send(port(), "PATCH", url, R"({"status": "sleeping"})", v.Headers(true));
+  EXPECT_EQ(bad.status, 422);
+  EXPECT_EQ(Json(bad)->getObject("error")->getArray("fields")->getElement<std::string>(0), "status");
+  auto empty = Send(port(), "POST", "/api/v1/tickets", R"({"subject": "", "body": "x", "category": "email"})", a.Headers(true));
+  EXPECT_EQ(empty.status, 422);
+  EXPECT_EQ(Json(empty)->getObject("error")->getArray("fields")->getElement<std::string>(0), "subject");
+  auto unknown_cat = Send(port(), "POST", "/api/v1/tickets", R"({"subject": "s", "body": "x", "category": "cooking"})", a.Headers(true));
+  EXPECT_EQ(unknown_cat.status, 422);
+  EXPECT_EQ(Send(port(), "PATCH", url, R"({"status": "new"})", v.Headers(true)).status, 409);
+  EXPECT_EQ(Send(port(), "POST", "/api/v1/tickets", "{not json", a.Headers(true)).status, 400);
+  std::string big = R"({"subject": "big", "category": "other", "body": ")" + std::string(70000, 'x') + "\"}";
+  EXPECT_EQ(Send(port(), "POST", "/api/v1/tickets", big, a.Headers(true)).status, 413);
+  std::string huge(1100000, 'x');
+  EXPECT_EQ(Send(port(), "POST", "/api/v1/tickets", huge, a.Headers(true)).status, 413);
+  // A write without the CSRF token (and no same-site Origin) is refused.
+  EXPECT_EQ(Send(port(), "POST", "/api/v1/tickets", R"({"subject": "s", "body": "b", "category": "other"})", a.Headers()).status, 403);
+}
+
+TEST_F(TicketsTest, ClaimRaceOneWinsTheOtherGets409) {
+  Session a = SignIn("a@example.org");
+  Session v = SignIn("v@example.org");
+  Session w = SignIn("w@example.org");
+  int64_t id = CreateTicket(a, "race");
+  std::string url = "/api/v1/tickets/" + std::to_string(id) + "/claim";
+  int s1 = 0, s2 = 0;
+  std::thread t1([&] { s1 = Send(port(), "POST", url, "", v.Headers(true)).status; });
+  std::thread t2([&] { s2 = Send(port(), "POST", url, "", w.Headers(true)).status; });
+  t1.join();
+  t2.join();
+  EXPECT_TRUE((s1 == 200 && s2 == 409) || (s1 == 409 && s2 == 200)) << s1 << " " << s2;
+}
+
+TEST_F(TicketsTest, VolunteersNoteIsNeverShownToTheGroup) {
+  Session a = SignIn("a@example.org");
+  Session v = SignIn("v@example.org");
+  int64_t id = CreateTicket(a, "note test");
+  std::string url = "/api/v1/tickets/" + std::to_string(id);
+  ASSERT_EQ(Send(port(), "POST", url + "/replies", R"({"body": "PRIVATE-NOTE-123", "internal": true})", v.Headers(true)).status, 201);
+  ASSERT_EQ(Send(port(), "POST", url + "/replies", R"({"body": "Public answer"})", v.Headers(true)).status, 201);
+  auto member_view = Get(port(), url, a.Headers());
+  EXPECT_EQ(member_view.body.find("PRIVATE-NOTE-123"), std::string::npos);
+  EXPECT_NE(member_view.body.find("Public answer"), std::string::npos);
+  auto page = Get(port(), "/en/tickets/" + std::to_string(id), {"Cookie: sid=" + a.sid});
+  EXPECT_EQ(page.status, 200);
+  EXPECT_EQ(page.body.find("PRIVATE-NOTE-123"), std::string::npos);
+  EXPECT_NE(Get(port(), url, v.Headers()).body.find("PRIVATE-NOTE-123"), std::string::npos);
+  EXPECT_EQ(Send(port(), "POST", url + "/replies", R"({"body": "x", "internal": true})", a.Headers(true)).status, 403);
+}
+
+std::string Multipart(const std::string& boundary, const std::vector<std::pair<std::string, std::string>>& fields,
+                      const std::vector<std::tuple<std::string, std::string, std::string>>& files) {
+  std::string body;
+  for (const auto& [k, v] : fields)
+    body += "--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + k + "\"\r\n\r\n" + v + "\r\n";
+  for (const auto& [field, name, content] : files)
+    body += "--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + field + "\"; filename=\"" + name +
+            "\"\r\nContent-Type: text/html\r\n\r\n" + content + "\r\n";
+  body += "--" + boundary + "--\r\n";
+  return body;
+}
+
+TEST_F(TicketsTest, AttachmentsUploadAsMultipartAndDownloadOnlyAsAttachments) {
+  Session a = SignIn("a@example.org");
+  auto form = Get(port(), "/fr/tickets/new?subject=Mon%20site%20est%20lent", {"Cookie: sid=" + a.sid});
+  ASSERT_EQ(form.status, 200);
+  EXPECT_NE(form.body.find("value=\"Mon site est lent\""), std::string::npos) << "the subject is prefilled";
+  std::smatch m;
+  ASSERT_TRUE(std::regex_search(form.body, m, std::regex(R"re(name="csrf" value="([^"]+)")re")));
+  std::string csrf = m[1];
+  std::string html_file = "<script>alert('xss')</script>";
+  std::string body = Multipart("XyZ", {{"csrf", csrf}, {"subject", "Avec fichier"}, {"body", "Voir le fichier."},
+                                      {"category", "website"}, {"urgency", "normal"}},
+                               {{"files", "page.html", html_file}, {"files", "", ""}});
+  auto r = Send(port(), "POST", "/fr/tickets", body,
+                {"Cookie: sid=" + a.sid, "Content-Type: multipart/form-data; boundary=XyZ"});
+  ASSERT_EQ(r.status, 303) << r.body;
+  std::string location = r.Header("location");
+  auto page = Get(port(), location, {"Cookie: sid=" + a.sid});
+  ASSERT_TRUE(std::regex_search(page.body, m, std::regex(R"re(href="(/fr/tickets/\d+/attachments/\d+)")re")));
+  std::string file_url = m[1];
+  auto dl = Get(port(), file_url, {"Cookie: sid=" + SignIn("r@example.org").sid});
+  ASSERT_EQ(dl.status, 200);
+  EXPECT_EQ(dl.body, html_file);
+  EXPECT_EQ(dl.Header("content-type"), "application/octet-stream");
+  EXPECT_EQ(dl.Header("content-disposition").rfind("attachment;", 0), 0u);
+  EXPECT_EQ(dl.Header("x-content-type-options"), "nosniff");
+  EXPECT_EQ(Get(port(), file_url, {"Cookie: sid=" + SignIn("b@example.org").sid}).status, 404);
+  EXPECT_EQ(Get(port(), file_url).status, 404);
+  // Stored by content hash under data.dir; no temp file is left behind.
+  std::string hash = core::Sha256Hex(html_file);
+  EXPECT_TRUE(std::filesystem::exists(data_->Join("attachments/" + hash.substr(0, 2) + "/" + hash)));
+  EXPECT_TRUE(std::filesystem::is_empty(data_->Join("tmp")));
+}
+
+TEST_F(TicketsTest, UploadLimitsAreEnforced) {
+  Session a = SignIn("a@example.org");
+  auto form = Get(port(), "/fr/tickets/new", {"Cookie: sid=" + a.sid});
+  std::smatch m;
+  ASSERT_TRUE(std::regex_search(form.body, m, std::regex(R"re(name="csrf" value="([^"]+)")re")));
+  std::vector<std::pair<std::string, std::string>> fields = {{"csrf", m[1]}, {"subject", "s"}, {"body", "b"}, {"category", "other"}};
+  std::vector<std::tuple<std::string, std::string, std::string>> six;
+  for (int i = 0; i < 6; ++i) six.emplace_back("files", "f" + std::to_string(i) + ".txt", "x");
+  auto too_many = Send(port(), "POST", "/fr/tickets", Multipart("B", fields, six),
+                       {"Cookie: sid=" + a.sid, "Content-Type: multipart/form-data; boundary=B"});
+  EXPECT_EQ(too_many.status, 422);
+  auto too_big = Send(port(), "POST", "/fr/tickets",
+                      Multipart("B", fields, {{"files", "big.bin", std::string(10 * 1024 * 1024 + 10, 'z')}}),
+                      {"Cookie: sid=" + a.sid, "Content-Type: multipart/form-data; boundary=B"});
+  EXPECT_EQ(too_big.status, 413);
+  EXPECT_NE(too_big.Header("x-entraide-error").find("big.bin"), std::string::npos);
+  EXPECT_TRUE(std::filesystem::is_empty(data_->Join("tmp"))) << "a refused upload leaves nothing behind";
+}
+
+TEST_F(TicketsTest, TicketCreationIsRateLimitedWith429AndRetryAfter) {
+  Session r = SignIn("r@example.org");
+  HttpResponse last;
+  for (int i = 0; i < 21; ++i)
+    last = Send(port(), "POST", "/api/v1/tickets",
+                R"({"subject": "spam )" + std::to_string(i) + R"(", "body": "b", "category": "other"})", r.Headers(true));
+  EXPECT_EQ(last.status, 429);
+  EXPECT_FALSE(last.Header("retry-after").empty());
+}
+
+TEST_F(TicketsTest, QueuePageFiltersAndShowsAge) {
+  Session a = SignIn("a@example.org");
+  Session v = SignIn("v@example.org");
+  CreateTicket(a, "Queue item blocking");
+  auto page = Get(port(), "/en/queue?urgency=high&assignee=none", {"Cookie: sid=" + v.sid});
+  ASSERT_EQ(page.status, 200);
+  EXPECT_NE(page.body.find("Queue item blocking"), std::string::npos);
+  EXPECT_NE(page.body.find("just now"), std::string::npos);
+  auto low = Get(port(), "/en/queue?urgency=low", {"Cookie: sid=" + v.sid});
+  EXPECT_EQ(low.body.find("Queue item blocking"), std::string::npos);
+  EXPECT_EQ(Get(port(), "/en/queue", {"Cookie: sid=" + a.sid}).status, 403);
+}
+
+}  // namespace
+}  // namespace entraide::testing

@@ -1,0 +1,394 @@
+#include "tickets/ticket_service.h"
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <thread>
+
+#include "auth/auth_service.h"
+#include "core/sha256.h"
+#include "kb/search_sync.h"
+#include "search/resources.h"
+#include "search/searcher.h"
+#include "store/migrations.h"
+#include "tickets/workflow.h"
+#include "test_util.h"
+
+namespace entraide::tickets {
+namespace {
+
+NewTicket NT(std::string subject, std::string body, std::string category, std::string urgency = "normal") {
+  NewTicket t;
+  t.subject = std::move(subject);
+  t.body = std::move(body);
+  t.category = std::move(category);
+  t.urgency = std::move(urgency);
+  return t;
+}
+
+TEST(WorkflowTest, OnlyTheDocumentedMovesAreAllowed) {
+  struct Case { std::string from, to; Side side; bool ok; };
+  const Case cases[] = {
+      {"new", "triaged", Side::kVolunteer, true},
+      {"new", "in_progress", Side::kVolunteer, true},
+      {"triaged", "waiting_on_group", Side::kVolunteer, true},
+      {"waiting_on_group", "in_progress", Side::kVolunteer, true},
+      {"in_progress", "resolved", Side::kVolunteer, true},
+      {"resolved", "closed", Side::kVolunteer, true},
+      {"resolved", "closed", Side::kGroup, true},
+      {"resolved", "triaged", Side::kGroup, true},   // reopen
+      {"closed", "triaged", Side::kVolunteer, true}, // reopen
+      {"closed", "in_progress", Side::kVolunteer, false},
+      {"in_progress", "new", Side::kVolunteer, false},
+      {"triaged", "new", Side::kVolunteer, false},
+      {"in_progress", "closed", Side::kVolunteer, false},
+      {"new", "in_progress", Side::kGroup, false},
+      {"in_progress", "resolved", Side::kGroup, false},
+      {"resolved", "in_progress", Side::kVolunteer, false},
+  };
+  for (const auto& c : cases) {
+    core::Status st = CheckMove(c.from, c.to, c.side);
+    EXPECT_EQ(st.ok(), c.ok) << c.from << " -> " << c.to;
+    if (!c.ok) {
+      EXPECT_EQ(st.code(), core::StatusCode::kConflict);
+    }
+  }
+  EXPECT_EQ(CheckMove("new", "bogus", Side::kVolunteer).code(), core::StatusCode::kInvalidArgument);
+}
+
+class TicketServiceTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    pool_ = std::make_unique<store::Pool>(dir_.Join("entraide.db"));
+    auto db = pool_->Acquire();
+    auto files = store::LoadMigrations(testing::SourceDir() + "/migrations");
+    ASSERT_TRUE(store::Migrate(**db, *files).ok());
+    auth::AuthOptions o;
+    o.base_url = "https://entraide.example.org";
+    o.hash_cost = auth::HashCost::Minimum();
+    o.rate_limit = 1000;
+    auth_ = std::make_unique<auth::AuthService>(*pool_, clock_, o);
+    ASSERT_TRUE(auth_->AddGroupCli("coop-a", "Coop A", "fr").ok());
+    ASSERT_TRUE(auth_->AddGroupCli("coop-b", "Coop B", "en").ok());
+    member_a_ = Person("a@example.org", "member", {"coop-a"});
+    member_a2_ = Person("a2@example.org", "member", {"coop-a"});
+    member_b_ = Person("b@example.org", "member", {"coop-b"});
+    volunteer_ = Person("v@example.org", "volunteer", {});
+    volunteer2_ = Person("w@example.org", "volunteer", {});
+    std::filesystem::create_directories(dir_.Join("attachments"));
+    service_ = std::make_unique<TicketService>(*pool_, clock_, dir_.Join("attachments"), "https://entraide.example.org");
+  }
+  auth::Principal Person(const std::string& email, const std::string& role, const std::vector<std::string>& groups) {
+    const std::string pw = "Horse battery staple 42!";
+    EXPECT_TRUE(auth_->AddUserCli(email, email.substr(0, email.find('@')), role, groups, "fr", pw).ok());
+    auto s = auth_->SignIn(email, pw, "ip-" + email, "", nullptr);
+    EXPECT_TRUE(s.ok()) << s.status().ToString();
+    return s->principal;
+  }
+  Ticket Open(const auth::Principal& who, const std::string& subject = "Imprimante en panne") {
+    NewTicket t;
+    t.subject = subject;
+    t.body = "Elle **clignote** en rouge.";
+    t.category = "hardware";
+    t.urgency = "high";
+    auto r = service_->Create(&who, t, nullptr);
+    EXPECT_TRUE(r.ok()) << r.status().ToString();
+    return r.ok() ? *r : Ticket{};
+  }
+  std::string Status(int64_t id) { return service_->Get(&volunteer_, id)->ticket.status; }
+  int64_t Count(const std::string& sql) {
+    auto db = pool_->Acquire();
+    auto st = (*db)->Prepare(sql);
+    store::StatementScope q(*st);
+    auto row = q->Step();
+    return row.ok() && *row ? q->ColumnInt(0) : -1;
+  }
+  ReplyRequest Reply(const std::string& body, bool internal = false, bool ask = false, bool resolve = false) {
+    ReplyRequest r;
+    r.body = body;
+    r.internal = internal;
+    r.ask_group = ask;
+    r.resolve = resolve;
+    return r;
+  }
+
+  testing::TempDir dir_;
+  core::FakeClock clock_{1798761600};  // 2027-01-01
+  std::unique_ptr<store::Pool> pool_;
+  std::unique_ptr<auth::AuthService> auth_;
+  std::unique_ptr<TicketService> service_;
+  auth::Principal member_a_, member_a2_, member_b_, volunteer_, volunteer2_;
+};
+
+TEST_F(TicketServiceTest, CreatingGivesAYearlyReferenceAndRendersTheDescriptionOnce) {
+  Ticket t1 = Open(member_a_);
+  Ticket t2 = Open(member_a_);
+  EXPECT_EQ(t1.ref, "ENT-2027-0001");
+  EXPECT_EQ(t2.ref, "ENT-2027-0002");
+  EXPECT_EQ(t1.status, "new");
+  EXPECT_NE(t1.body_html.find("<strong>clignote</strong>"), std::string::npos);
+  EXPECT_EQ(Count("SELECT count(*) FROM ticket_events WHERE kind = 'created'"), 2);
+}
+
+TEST_F(TicketServiceTest, InvalidValuesNameTheirField) {
+  struct Case { std::string subject, body, category, urgency, field; };
+  const Case cases[] = {
+      {"", "b", "hardware", "normal", "subject"},
+      {"s", "  ", "hardware", "normal", "body"},
+      {"s", "b", "nope", "normal", "category"},
+      {"s", "b", "hardware", "urgent!", "urgency"},
+      {"two\nlines", "b", "hardware", "normal", "subject"},
+  };
+  for (const auto& c : cases) {
+    NewTicket t = NT(c.subject, c.body, c.category, c.urgency);
+    auto r = service_->Create(&member_a_, t, nullptr);
+    ASSERT_FALSE(r.ok()) << c.field;
+    EXPECT_EQ(r.status().code(), core::StatusCode::kInvalidArgument) << c.field;
+    EXPECT_EQ(r.status().message().rfind(c.field + ":", 0), 0u) << r.status().message();
+  }
+  NewTicket big = NT("s", std::string(64 * 1024 + 1, 'a'), "hardware", "normal");
+  EXPECT_EQ(service_->Create(&member_a_, big, nullptr).status().code(), core::StatusCode::kTooLarge);
+  EXPECT_EQ(service_->Create(nullptr, NT("s", "b", "hardware"), nullptr).status().code(),
+            core::StatusCode::kUnauthenticated);
+  EXPECT_EQ(service_->Create(&volunteer_, NT("s", "b", "hardware"), nullptr).status().code(),
+            core::StatusCode::kInvalidArgument) << "a volunteer with no group acts for no group";
+}
+
+TEST_F(TicketServiceTest, APathologicalDescriptionCannotHoldTheServer) {
+  std::string evil;
+  while (evil.size() + 2 < 60000) evil += " -";
+  evil += "x" + std::string(2000, '\n');
+  NewTicket t = NT("Pathological", evil, "other", "low");
+  auto start = std::chrono::steady_clock::now();
+  auto r = service_->Create(&member_a_, t, nullptr);
+  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start).count();
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_LT(ms, 2000) << "rendering is bounded (250 ms budget) and falls back to escaped text";
+  EXPECT_EQ(r->body_html.substr(0, 3), "<p>");
+}
+
+TEST_F(TicketServiceTest, TwentyTicketsAnHourPerPerson) {
+  for (int i = 0; i < 20; ++i) Open(member_a_, "t" + std::to_string(i));
+  int64_t retry = 0;
+  auto r = service_->Create(&member_a_, NT("one more", "b", "other"), &retry);
+  EXPECT_EQ(r.status().code(), core::StatusCode::kResourceExhausted);
+  EXPECT_GT(retry, 0);
+  EXPECT_TRUE(service_->Create(&member_a2_, NT("someone else", "b", "other"), nullptr).ok());
+  clock_.Advance(3601);
+  EXPECT_TRUE(service_->Create(&member_a_, NT("later", "b", "other"), nullptr).ok());
+}
+
+TEST_F(TicketServiceTest, AnotherGroupsTicketIsNotFoundForEveryAction) {
+  Ticket t = Open(member_a_);
+  EXPECT_EQ(service_->Get(&member_b_, t.id).status().code(), core::StatusCode::kNotFound);
+  EXPECT_EQ(service_->Reply(&member_b_, t.id, Reply("hi")).code(), core::StatusCode::kNotFound);
+  EXPECT_EQ(service_->Close(&member_b_, t.id).code(), core::StatusCode::kNotFound);
+  EXPECT_EQ(service_->ChangeStatus(&member_b_, t.id, "triaged").code(), core::StatusCode::kNotFound);
+  EXPECT_EQ(service_->Claim(&member_b_, t.id).code(), core::StatusCode::kNotFound);
+  EXPECT_EQ(service_->GetAttachment(&member_b_, t.id, 1).status().code(), core::StatusCode::kNotFound);
+  auto list = service_->List(&member_b_, {});
+  ASSERT_TRUE(list.ok());
+  EXPECT_TRUE(list->empty());
+  EXPECT_EQ(service_->Get(&member_a2_, t.id).status().code(), core::StatusCode::kOk) << "the whole group sees it";
+  EXPECT_EQ(service_->Get(&volunteer_, t.id).status().code(), core::StatusCode::kOk);
+  EXPECT_EQ(service_->Get(&member_a_, 999).status().code(), core::StatusCode::kNotFound);
+}
+
+TEST_F(TicketServiceTest, TheQueueIsForVolunteersNewAndUnassignedFirstThenUrgencyThenAge) {
+  EXPECT_EQ(service_->Queue(&member_a_, {}).status().code(), core::StatusCode::kPermissionDenied);
+  NewTicket low = NT("low", "b", "other", "low");
+  NewTicket blocking = NT("blocking", "b", "other", "blocking");
+  auto t_low = service_->Create(&member_a_, low, nullptr);
+  clock_.Advance(10);
+  auto t_block = service_->Create(&member_b_, blocking, nullptr);
+  clock_.Advance(10);
+  auto t_claimed = service_->Create(&member_a_, blocking, nullptr);
+  ASSERT_TRUE(service_->Claim(&volunteer_, t_claimed->id).ok());
+  auto q = service_->Queue(&volunteer_, {});
+  ASSERT_TRUE(q.ok());
+  ASSERT_EQ(q->size(), 3u);
+  EXPECT_EQ((*q)[0].id, t_block->id);
+  EXPECT_EQ((*q)[1].id, t_low->id);
+  EXPECT_EQ((*q)[2].id, t_claimed->id);
+  TicketFilter mine;
+  mine.assignee = volunteer_.user_id;
+  EXPECT_EQ(service_->Queue(&volunteer_, mine)->size(), 1u);
+  TicketFilter unassigned;
+  unassigned.assignee = 0;
+  EXPECT_EQ(service_->Queue(&volunteer_, unassigned)->size(), 2u);
+  TicketFilter by_group;
+  by_group.group_id = member_b_.groups[0].id;
+  EXPECT_EQ(service_->Queue(&volunteer_, by_group)->size(), 1u);
+}
+
+TEST_F(TicketServiceTest, ClaimingMakesItInProgressAndSomeoneElsesClaimIsAConflict) {
+  Ticket t = Open(member_a_);
+  ASSERT_TRUE(service_->Claim(&volunteer_, t.id).ok());
+  EXPECT_EQ(Status(t.id), "in_progress");
+  EXPECT_EQ(service_->Claim(&volunteer2_, t.id).code(), core::StatusCode::kConflict);
+  EXPECT_TRUE(service_->Claim(&volunteer_, t.id).ok()) << "claiming your own ticket again is fine";
+  EXPECT_EQ(service_->Claim(&member_a_, t.id).code(), core::StatusCode::kPermissionDenied);
+}
+
+TEST_F(TicketServiceTest, TwoVolunteersClaimingAtTheSameMomentExactlyOneWins) {
+  for (int round = 0; round < 10; ++round) {
+    Ticket t = Open(member_a_, "race " + std::to_string(round));
+    std::atomic<int> go{0};
+    core::Status a, b;
+    std::thread t1([&] { while (!go) {} a = service_->Claim(&volunteer_, t.id); });
+    std::thread t2([&] { while (!go) {} b = service_->Claim(&volunteer2_, t.id); });
+    go = 1;
+    t1.join();
+    t2.join();
+    EXPECT_EQ(a.ok() + b.ok(), 1) << a.ToString() << " / " << b.ToString();
+    const core::Status& loser = a.ok() ? b : a;
+    EXPECT_TRUE(loser.code() == core::StatusCode::kConflict || loser.code() == core::StatusCode::kUnavailable)
+        << loser.ToString();
+  }
+}
+
+TEST_F(TicketServiceTest, TheConversationMovesTheWorkflow) {
+  Ticket t = Open(member_a_);
+  ASSERT_TRUE(service_->Claim(&volunteer_, t.id).ok());
+  ASSERT_TRUE(service_->Reply(&volunteer_, t.id, Reply("Quel modèle?", false, true)).ok());
+  EXPECT_EQ(Status(t.id), "waiting_on_group");
+  ASSERT_TRUE(service_->Reply(&member_a2_, t.id, Reply("Un HP 2700.")).ok());
+  EXPECT_EQ(Status(t.id), "in_progress");
+  ASSERT_TRUE(service_->Reply(&volunteer_, t.id, Reply("Changez la cartouche.", false, false, true)).ok());
+  EXPECT_EQ(Status(t.id), "resolved");
+  EXPECT_EQ(service_->ChangeStatus(&volunteer_, t.id, "in_progress").code(), core::StatusCode::kConflict);
+  ASSERT_TRUE(service_->Close(&member_a_, t.id).ok());
+  EXPECT_EQ(Status(t.id), "closed");
+  EXPECT_EQ(service_->ChangeStatus(&volunteer_, t.id, "in_progress").code(), core::StatusCode::kConflict)
+      << "closed -> in_progress needs a reopen";
+  EXPECT_EQ(service_->ChangeStatus(&volunteer_, t.id, "new").code(), core::StatusCode::kConflict);
+  ASSERT_TRUE(service_->Reopen(&member_a_, t.id).ok());
+  EXPECT_EQ(Status(t.id), "triaged");
+  EXPECT_EQ(service_->Close(&member_a_, t.id).code(), core::StatusCode::kConflict) << "only a resolved ticket closes";
+}
+
+TEST_F(TicketServiceTest, ReplyToClosedTicketReopensIt) {
+  Ticket t = Open(member_a_);
+  ASSERT_TRUE(service_->ChangeStatus(&volunteer_, t.id, "resolved").ok());
+  ASSERT_TRUE(service_->Close(&volunteer_, t.id).ok());
+  ASSERT_TRUE(service_->Reply(&member_a_, t.id, Reply("It broke again")).ok());
+  EXPECT_EQ(Status(t.id), "triaged");
+}
+
+TEST_F(TicketServiceTest, InternalNotesNeverReachTheGroup) {
+  Ticket t = Open(member_a_);
+  ASSERT_TRUE(service_->Reply(&volunteer_, t.id, Reply("secret: their router is ancient", true)).ok());
+  ASSERT_TRUE(service_->Reply(&volunteer_, t.id, Reply("public answer")).ok());
+  auto group_view = service_->Get(&member_a_, t.id);
+  ASSERT_TRUE(group_view.ok());
+  for (const auto& e : group_view->events) EXPECT_EQ(e.body.find("secret"), std::string::npos);
+  auto vol_view = service_->Get(&volunteer2_, t.id);
+  bool seen = false;
+  for (const auto& e : vol_view->events) seen = seen || (e.internal && e.body.find("secret") != std::string::npos);
+  EXPECT_TRUE(seen);
+  EXPECT_EQ(service_->Reply(&member_a_, t.id, Reply("note?", true)).code(), core::StatusCode::kPermissionDenied);
+}
+
+TEST_F(TicketServiceTest, EmailsAreQueuedWithTheChangeThatCausesThem) {
+  Ticket t = Open(member_a_);
+  ASSERT_TRUE(service_->Claim(&volunteer_, t.id).ok());
+  ASSERT_TRUE(service_->Reply(&volunteer_, t.id, Reply("Try this", false, true)).ok());
+  // Both members of the group (the volunteer is not one) get the question.
+  EXPECT_EQ(Count("SELECT count(*) FROM outbox WHERE kind = 'ticket_question'"), 2);
+  ASSERT_TRUE(service_->Reply(&member_a_, t.id, Reply("Done")).ok());
+  EXPECT_EQ(Count("SELECT count(*) FROM outbox WHERE kind = 'ticket_group_reply' AND recipient_email = 'v@example.org'"), 1);
+  ASSERT_TRUE(service_->Reply(&volunteer_, t.id, Reply("note", true)).ok());
+  EXPECT_EQ(Count("SELECT count(*) FROM outbox"), 3) << "internal notes email nobody";
+  EXPECT_EQ(Count("SELECT count(*) FROM outbox WHERE data_json LIKE '%https://entraide.example.org/fr/tickets/" +
+                  std::to_string(t.id) + "%'"), 3);
+}
+
+TEST_F(TicketServiceTest, ResolvedTicketsCloseThemselvesAfter14Days) {
+  Ticket t = Open(member_a_);
+  ASSERT_TRUE(service_->ChangeStatus(&volunteer_, t.id, "resolved").ok());
+  clock_.Advance(13 * 24 * 3600);
+  EXPECT_EQ(Status(t.id), "resolved");
+  clock_.Advance(24 * 3600 + 1);
+  EXPECT_EQ(Status(t.id), "closed");
+}
+
+TEST_F(TicketServiceTest, WasItHelpfulIsAskedOnceResolvedAndCounted) {
+  Ticket t = Open(member_a_);
+  EXPECT_EQ(service_->Helpful(&member_a_, t.id, true, "").code(), core::StatusCode::kConflict);
+  ASSERT_TRUE(service_->ChangeStatus(&volunteer_, t.id, "resolved").ok());
+  EXPECT_EQ(service_->Helpful(&volunteer_, t.id, true, "").code(), core::StatusCode::kPermissionDenied);
+  ASSERT_TRUE(service_->Helpful(&member_a_, t.id, true, "Merci!").ok());
+  auto v = service_->Get(&volunteer_, t.id);
+  ASSERT_TRUE(v->ticket.helpful.has_value());
+  EXPECT_EQ(*v->ticket.helpful, 1);
+  EXPECT_EQ(v->ticket.helpful_comment, "Merci!");
+  auto coord = Person("c@example.org", "coordinator", {});
+  auto counts = service_->HelpfulCounts(&coord);
+  ASSERT_TRUE(counts.ok());
+  EXPECT_EQ(counts->first, 1);
+  EXPECT_EQ(service_->HelpfulCounts(&volunteer_).status().code(), core::StatusCode::kPermissionDenied);
+}
+
+TEST_F(TicketServiceTest, AttachmentsAreStoredByHashAndFollowTheirTicketsVisibility) {
+  std::string tmp = dir_.Join("upload1");
+  { std::ofstream(tmp) << "screenshot bytes"; }
+  NewTicket t = NT("with file", "see attached", "other", "normal");
+  t.uploads.push_back({"../../etc/passwd", "image/png; charset=x", tmp, core::Sha256Hex("screenshot bytes"), 16});
+  auto created = service_->Create(&member_a_, t, nullptr);
+  ASSERT_TRUE(created.ok()) << created.status().ToString();
+  auto view = service_->Get(&member_a_, created->id);
+  ASSERT_EQ(view->attachments.size(), 1u);
+  EXPECT_EQ(view->attachments[0].filename, "passwd") << "no path survives";
+  auto file = service_->GetAttachment(&member_a2_, created->id, view->attachments[0].id);
+  ASSERT_TRUE(file.ok());
+  EXPECT_EQ(testing::ReadFile(file->path), "screenshot bytes");
+  EXPECT_NE(file->path.find(core::Sha256Hex("screenshot bytes")), std::string::npos);
+  EXPECT_EQ(service_->GetAttachment(&member_b_, created->id, view->attachments[0].id).status().code(),
+            core::StatusCode::kNotFound);
+  NewTicket many = NT("many", "b", "other", "normal");
+  for (int i = 0; i < 6; ++i) many.uploads.push_back({"f", "text/plain", tmp, std::string(64, 'a'), 1});
+  EXPECT_EQ(service_->Create(&member_a_, many, nullptr).status().code(), core::StatusCode::kInvalidArgument);
+  NewTicket huge = NT("huge", "b", "other", "normal");
+  huge.uploads.push_back({"big.iso", "application/x-iso", tmp, std::string(64, 'a'), 11 * 1024 * 1024});
+  EXPECT_EQ(service_->Create(&member_a_, huge, nullptr).status().code(), core::StatusCode::kTooLarge);
+}
+
+TEST_F(TicketServiceTest, AResolvedTicketCanBePublishedAsAnAnsweredQuestionThatSearchFinds) {
+  Ticket t = Open(member_a_, "Imprimante Brother hors ligne");
+  EXPECT_EQ(service_->Publish(&volunteer_, t.id, "x", "q", "a").status().code(), core::StatusCode::kConflict);
+  ASSERT_TRUE(service_->ChangeStatus(&volunteer_, t.id, "resolved").ok());
+  EXPECT_EQ(service_->Publish(&member_a_, t.id, "x", "q", "a").status().code(), core::StatusCode::kPermissionDenied);
+  auto q = service_->Publish(&volunteer_, t.id, "Imprimante Brother hors ligne",
+                             "L'imprimante affiche « hors ligne ».", "Redémarrez le **spouleur**.");
+  ASSERT_TRUE(q.ok()) << q.status().ToString();
+  EXPECT_EQ(service_->Publish(&volunteer_, t.id, "again", "q", "a").status().code(), core::StatusCode::kConflict);
+  auto found = service_->FindQuestion("fr", q->slug);
+  ASSERT_TRUE(found.ok() && found->has_value());
+  EXPECT_NE((*found)->answer_html.find("<strong>spouleur</strong>"), std::string::npos);
+  // The index follows the store: the question was queued with the publication.
+  auto db = pool_->Acquire();
+  auto res = search::LoadResources(testing::SourceDir() + "/search");
+  ASSERT_TRUE(kb::RebuildIndex(**db, dir_.path(), *res, nullptr, true).ok());
+  search::Searcher searcher(dir_.path(), *res);
+  search::SearchRequest req;
+  req.q = "spouleur brother";
+  req.visitor_lang = "fr";
+  req.kind = "question";
+  auto r = searcher.Search(req);
+  ASSERT_TRUE(r.ok());
+  ASSERT_EQ(r->hits.size(), 1u);
+  EXPECT_EQ(r->hits[0].kind, "question");
+  EXPECT_EQ(r->hits[0].url, "/fr/questions/" + q->slug);
+}
+
+TEST_F(TicketServiceTest, LinkedArticlesMustExist) {
+  Ticket t = Open(member_a_);
+  EXPECT_EQ(service_->LinkArticle(&volunteer_, t.id, "no-such-key").code(), core::StatusCode::kInvalidArgument);
+  EXPECT_EQ(service_->LinkArticle(&member_a_, t.id, "backups").code(), core::StatusCode::kPermissionDenied);
+}
+
+}  // namespace
+}  // namespace entraide::tickets
