@@ -41,7 +41,7 @@ const std::vector<std::pair<std::string, std::set<std::string>>> kThirdParty = {
     {"pwquality", {"auth"}},
     {"Poco/Net/", {"http", "mail"}},
     {"Poco/Util/", {"app"}},
-    {"Poco/JSON/", {"i18n", "http"}},
+    {"Poco/JSON/", {"i18n", "http", "mail"}},
     {"Poco/", {"http", "mail", "i18n", "app"}},
 };
 

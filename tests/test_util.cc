@@ -8,6 +8,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <regex>
 #include <sstream>
 
 #include "core/log.h"
@@ -119,6 +120,19 @@ HttpResponse Send(int port, const std::string& method, const std::string& target
 
 HttpResponse Get(int port, const std::string& target, const std::vector<std::string>& extra_headers) {
   return Send(port, "GET", target, "", extra_headers);
+}
+
+std::string CookieValue(const HttpResponse& r, const std::string& name) {
+  std::smatch m;
+  std::string all = r.Header("set-cookie");
+  if (std::regex_search(all, m, std::regex(name + "=([^;]*)"))) return m[1];
+  return "";
+}
+
+std::string CsrfField(const std::string& html) {
+  std::smatch m;
+  if (std::regex_search(html, m, std::regex(R"re(name="csrf" value="([^"]+)")re"))) return m[1];
+  return "";
 }
 
 app::Config TestConfig(const std::string& data_dir) {

@@ -48,6 +48,11 @@ HttpResponse Get(int port, const std::string& target, const std::vector<std::str
 HttpResponse Send(int port, const std::string& method, const std::string& target, const std::string& body,
                   const std::vector<std::string>& extra_headers = {});
 
+// The value of the cookie `name` set by a response ("" when none).
+std::string CookieValue(const HttpResponse& r, const std::string& name);
+// The CSRF token in a page's form (name="csrf" value="...").
+std::string CsrfField(const std::string& html);
+
 // A Config pointing at the repository's views, migrations and content, with data in `data_dir`.
 app::Config TestConfig(const std::string& data_dir);
 
@@ -59,6 +64,7 @@ class RunningApp {
   ~RunningApp();
   int port() const { return app_->port(); }
   const app::Config& config() const { return config_; }
+  app::App& app() { return *app_; }
 
  private:
   app::Config config_;

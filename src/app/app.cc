@@ -4,9 +4,11 @@
 
 #include "core/log.h"
 #include "app/index_worker.h"
+#include "app/mail_worker.h"
 #include "auth/auth_service.h"
 #include "http/account_pages.h"
 #include "http/api.h"
+#include "http/mail_pages.h"
 #include "http/ticket_pages.h"
 #include "tickets/ticket_service.h"
 #include "http/search_pages.h"
@@ -53,6 +55,10 @@ struct App::Impl {
   std::unique_ptr<kb::ArticleService> articles;
   std::unique_ptr<kb::SearchService> search;
   std::unique_ptr<IndexWorker> index_worker;
+  std::unique_ptr<mail::UnsubscribeTokens> mail_tokens;
+  std::unique_ptr<mail::Composer> mail_composer;
+  std::unique_ptr<mail::PreferenceService> mail_prefs;
+  std::unique_ptr<MailWorker> mail_worker;
   std::unique_ptr<view::Renderer> views;
   std::shared_ptr<const i18n::Catalogs> catalogs;
   std::unique_ptr<http::StaticFiles> static_files;
@@ -126,6 +132,19 @@ core::StatusOr<std::unique_ptr<App>> App::Create(const Config& config, AppOverri
   http::SiteInfo site{config.site_name, config.site_base_url, config.site_default_lang};
   m.services.reset(new http::Services{*m.articles, *m.search, *m.auth, *m.tickets, *m.views, *m.catalogs, *m.static_files, site});
   m.services->page_cache = &m.page_cache;
+  {
+    auto db = m.pool->Acquire();
+    if (!db.ok()) return db.status();
+    auto tokens = mail::UnsubscribeTokens::Load(**db);
+    if (!tokens.ok()) return tokens.status();
+    m.mail_tokens = std::make_unique<mail::UnsubscribeTokens>(std::move(tokens).value());
+  }
+  m.mail_composer = std::make_unique<mail::Composer>(*m.views, *m.mail_tokens, MailComposerOptionsFor(config));
+  m.mail_prefs = std::make_unique<mail::PreferenceService>(*m.pool, clock, *m.mail_tokens);
+  m.mail_worker = std::make_unique<MailWorker>(MailTransportFor(config), *m.pool, clock, *m.mail_composer,
+                                               config.mail_poll_seconds);
+  m.services->mail_prefs = m.mail_prefs.get();
+  http::RegisterMail(m.router, *m.services);
   http::RegisterApi(m.router, *m.services);
   http::RegisterSearch(m.router, *m.services);
   http::RegisterAccounts(m.router, *m.services);
@@ -152,6 +171,7 @@ core::StatusOr<std::unique_ptr<App>> App::Create(const Config& config, AppOverri
 
 core::Status App::Start() {
   impl_->index_worker->Start();
+  impl_->mail_worker->Start();
   ENTRAIDE_RETURN_IF_ERROR(impl_->server->Start());
   core::LogInfo("listening on http://" + impl_->config.http_host + ":" + std::to_string(impl_->server->port()) +
                 " (data in " + impl_->config.data_dir + ")");
@@ -163,11 +183,14 @@ int App::port() const { return impl_->server ? impl_->server->port() : 0; }
 void App::Stop() {
   if (impl_ && impl_->server) impl_->server->Stop();
   if (impl_ && impl_->index_worker) impl_->index_worker->Stop();
+  if (impl_ && impl_->mail_worker) impl_->mail_worker->Stop();
 }
 
 bool App::WaitForIndex(int timeout_ms) {
   impl_->index_worker->Poke();
   return impl_->index_worker->WaitIdle(timeout_ms);
 }
+
+bool App::DeliverMail(int timeout_ms) { return impl_->mail_worker->DeliverNow(timeout_ms); }
 
 }  // namespace entraide::app

@@ -36,6 +36,8 @@ class App {
   void Stop();
   // Blocks until the search index is built and every queued change is in it (tests, tools).
   bool WaitForIndex(int timeout_ms);
+  // Runs the mail sender now and waits for that pass to finish (tests, tools).
+  bool DeliverMail(int timeout_ms);
 
  private:
   App();

@@ -16,6 +16,12 @@
 
 #include "app/app.h"
 #include "app/config.h"
+#include "app/mail_worker.h"
+#include "i18n/catalog.h"
+#include "mail/composer.h"
+#include "mail/sender.h"
+#include "store/mail_repo.h"
+#include "view/renderer.h"
 #include "auth/auth_service.h"
 #include "store/pool.h"
 #include "core/log.h"
@@ -43,6 +49,8 @@ const char* kUsage =
     "                 [--password-stdin]   (without a password, an invitation is queued)\n"
     "  user list      everyone, with role, language, groups and state\n"
     "  user link      --email E: print the link of the newest queued sign-in, invitation or reset email\n"
+    "  mail send      deliver the emails that are due (one pass, for cron); --retry-now: every pending one\n"
+    "  mail status    how many emails are pending, sent, failed; the newest failures\n"
     "\n"
     "Options:\n"
     "  --config FILE  configuration file (default: config/entraide.ini)\n"
@@ -80,6 +88,14 @@ const char* HelpFor(const std::string& cmd) {
            "add: creates a person; with --password-stdin the password is read from standard input (checked like\n"
            "on the site), otherwise an invitation email is queued. link: prints the link of the newest queued\n"
            "invitation, sign-in or reset email for E (for the first coordinator, before mail is set up).\n";
+  if (cmd == "mail")
+    return "Usage: entraide mail send [--retry-now]\n"
+           "       entraide mail status\n\n"
+           "send: one delivery pass over the outbox, as serve's sender does every mail.poll_seconds: through\n"
+           "mail.smtp.host, or as .eml files in data.dir/mail when no host is set. A message that fails is retried\n"
+           "1 minute later, then 2, 4 ... up to every 6 hours, and marked failed 48 hours after it was queued.\n"
+           "--retry-now makes every pending message due at once (after fixing the SMTP settings). Safe while serve\n"
+           "runs: two senders never send one message. status: counts by state and the newest failed messages.\n";
   if (cmd == "check-content")
     return "Usage: entraide check-content [--config FILE]\n\n"
            "Validates content.dir without writing: front matter, duplicate slugs and keys, categories, rendering\n"
@@ -214,6 +230,55 @@ int RunPeopleCommand(const Config& config, const std::string& command, const std
   return 2;
 }
 
+// `mail send [--retry-now]`, `mail status`: returns the exit code.
+int RunMailCommand(const Config& config, const std::vector<std::string>& rest) {
+  std::string verb = rest.empty() ? "" : rest[0];
+  bool retry_now = rest.size() == 2 && rest[1] == "--retry-now";
+  if (!((verb == "send" && (rest.size() == 1 || retry_now)) || (verb == "status" && rest.size() == 1))) {
+    std::cerr << HelpFor("mail");
+    return 2;
+  }
+  core::Status st = PrepareStore(config);
+  if (!st.ok()) return Fail(st);
+  store::Pool pool(config.DatabasePath());
+  if (verb == "status") {
+    auto db = pool.Acquire();
+    if (!db.ok()) return Fail(db.status());
+    store::MailRepository repo(**db);
+    auto counts = repo.Counts();
+    if (!counts.ok()) return Fail(counts.status());
+    std::cout << "pending " << counts->pending << ", sending " << counts->sending << ", sent " << counts->sent
+              << ", failed " << counts->failed << ", skipped " << counts->skipped << "\n";
+    auto failed = repo.Failed(20);
+    if (!failed.ok()) return Fail(failed.status());
+    for (const auto& f : *failed)
+      std::cout << f.id << "\t" << core::FormatIso8601Utc(f.created_at) << "\t" << f.kind << "\t" << f.recipient_email
+                << "\t" << f.last_error << "\n";
+    return 0;
+  }
+  auto views = view::Renderer::Load(config.views_dir);
+  if (!views.ok()) return Fail(views.status());
+  auto catalogs = i18n::Catalogs::Load(config.views_dir + "/i18n");
+  if (!catalogs.ok()) return Fail(catalogs.status());
+  for (const auto& lang : i18n::SupportedLangs()) {
+    view::Value t = view::Value::Object();
+    for (const auto& [k, v] : (*catalogs)->For(lang).strings()) t.Set(k, v);
+    (*views)->SetGlobals(lang, view::Value::Object().Set("t", std::move(t)));
+  }
+  auto db = pool.Acquire();
+  if (!db.ok()) return Fail(db.status());
+  auto tokens = mail::UnsubscribeTokens::Load(**db);
+  if (!tokens.ok()) return Fail(tokens.status());
+  mail::Composer composer(**views, *tokens, MailComposerOptionsFor(config));
+  auto transport = MailTransportFor(config);
+  core::SystemClock clock;
+  mail::Sender sender(pool, clock, composer, *transport);
+  auto report = sender.RunOnce(retry_now);
+  if (!report.ok()) return Fail(report.status());
+  std::cout << "mail: " << report->Summary() << " (" << transport->Describe() << ")\n";
+  return 0;
+}
+
 }  // namespace
 
 int RunCli(int argc, char** argv) {
@@ -238,7 +303,7 @@ int RunCli(int argc, char** argv) {
       config_given = true;
     } else if (command.empty() && a.rfind("-", 0) != 0) {
       command = a;
-    } else if (command == "group" || command == "user") {
+    } else if (command == "group" || command == "user" || command == "mail") {
       rest.push_back(a);
     } else {
       std::cerr << "entraide: unknown argument '" << a << "'\n" << kUsage;
@@ -329,6 +394,7 @@ int RunCli(int argc, char** argv) {
     return 0;
   }
   if (command == "group" || command == "user") return RunPeopleCommand(*config, command, rest);
+  if (command == "mail") return RunMailCommand(*config, rest);
   if (command == "serve") {
     // Block the termination signals in every thread before any starts, so only the main thread's
     // sigwait (in waitForTerminationRequest) receives them.

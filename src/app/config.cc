@@ -5,6 +5,7 @@
 #include <map>
 
 #include "core/strings.h"
+#include "mail/mime.h"
 
 namespace entraide::app {
 namespace fs = std::filesystem;
@@ -40,6 +41,15 @@ Setter Bool(bool Config::*field) {
     if (l == "true" || l == "yes" || l == "on" || l == "1") c.*field = true;
     else if (l == "false" || l == "no" || l == "off" || l == "0") c.*field = false;
     else return core::InvalidArgument("must be true or false");
+    return core::Status::Ok();
+  };
+}
+
+Setter Text(std::string Config::*field) {
+  return [field](Config& c, const std::string& v) -> core::Status {
+    for (char ch : v)
+      if (static_cast<unsigned char>(ch) < 0x20) return core::InvalidArgument("must not hold control characters");
+    c.*field = v;
     return core::Status::Ok();
   };
 }
@@ -94,6 +104,37 @@ const std::vector<std::pair<std::string, Setter>>& Keys() {
          c.log_level = v;
          return core::Status::Ok();
        }},
+      {"mail.smtp.host", [](Config& c, const std::string& v) -> core::Status {
+         if (v.size() > 253 || v.find_first_of(" /:@<>\"'\r\n\t") != std::string::npos)
+           return core::InvalidArgument("must be a host name or address (empty: write .eml files)");
+         c.mail_smtp_host = v;
+         return core::Status::Ok();
+       }},
+      {"mail.smtp.port", Int(&Config::mail_smtp_port, 1, 65535)},
+      {"mail.smtp.user", Text(&Config::mail_smtp_user)},
+      {"mail.smtp.password", Text(&Config::mail_smtp_password)},
+      {"mail.smtp.tls", [](Config& c, const std::string& v) -> core::Status {
+         if (v != "none" && v != "starttls" && v != "tls") return core::InvalidArgument("must be none, starttls or tls");
+         c.mail_smtp_tls = v;
+         return core::Status::Ok();
+       }},
+      {"mail.from", [](Config& c, const std::string& v) -> core::Status {
+         if (!mail::ParseAddress(v).ok()) return core::InvalidArgument("must be an address like Entraide <entraide@example.org>");
+         c.mail_from = v;
+         return core::Status::Ok();
+       }},
+      {"mail.timezone", [](Config& c, const std::string& v) -> core::Status {
+         // An IANA name with a zoneinfo file (package tzdata): digests are scheduled in it.
+         bool shaped = !v.empty() && v.size() < 64 && v.find("..") == std::string::npos && v.front() != '/' &&
+                       v.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789/_+-") ==
+                           std::string::npos;
+         std::error_code ec;
+         if (!shaped || (v != "UTC" && !fs::is_regular_file("/usr/share/zoneinfo/" + v, ec)))
+           return core::InvalidArgument("must be a time zone name like America/Toronto");
+         c.mail_timezone = v;
+         return core::Status::Ok();
+       }},
+      {"mail.poll_seconds", Int(&Config::mail_poll_seconds, 1, 3600)},
   };
   return kKeys;
 }

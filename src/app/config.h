@@ -33,8 +33,18 @@ struct Config {
   std::string site_default_lang = "fr";                 // en or fr
   // [log]
   std::string log_level = "info";  // debug, info, warn, error
+  // [mail]
+  std::string mail_smtp_host;                      // empty: no SMTP, messages are written to data.dir/mail/*.eml
+  int mail_smtp_port = 25;                         // 587 for starttls, 465 for tls, usually
+  std::string mail_smtp_user;                      // empty: no AUTH
+  std::string mail_smtp_password;                  // set it through ENTRAIDE_MAIL_SMTP_PASSWORD, not the file
+  std::string mail_smtp_tls = "none";              // none, starttls or tls
+  std::string mail_from = "Entraide <entraide@localhost>";  // From: of every message
+  std::string mail_timezone = "America/Toronto";   // when digests go out (an IANA zone name)
+  int mail_poll_seconds = 5;                       // how often serve's sender looks for due messages
 
   std::string DatabasePath() const { return data_dir + "/entraide.db"; }
+  std::string MailDir() const { return data_dir + "/mail"; }
 };
 
 // Reads `path` (when it exists; a missing file is an error only if `required`), then the environment

@@ -97,4 +97,29 @@ std::string Sha256Hex(std::string_view data) {
   return HexEncode(d.data(), d.size());
 }
 
+std::array<uint8_t, 32> HmacSha256(std::string_view key, std::string_view data) {
+  uint8_t block[64] = {};
+  if (key.size() > sizeof block) {
+    Sha256 h;
+    h.Update(key);
+    auto d = h.Finish();
+    std::memcpy(block, d.data(), d.size());
+  } else {
+    std::memcpy(block, key.data(), key.size());
+  }
+  std::string ipad(64, '\0'), opad(64, '\0');
+  for (size_t i = 0; i < 64; ++i) {
+    ipad[i] = static_cast<char>(block[i] ^ 0x36);
+    opad[i] = static_cast<char>(block[i] ^ 0x5c);
+  }
+  Sha256 inner;
+  inner.Update(ipad);
+  inner.Update(data);
+  auto inner_digest = inner.Finish();
+  Sha256 outer;
+  outer.Update(opad);
+  outer.Update(std::string_view(reinterpret_cast<const char*>(inner_digest.data()), inner_digest.size()));
+  return outer.Finish();
+}
+
 }  // namespace entraide::core

@@ -26,4 +26,7 @@ class Sha256 {
 std::string Sha256Hex(std::string_view data);
 std::string HexEncode(const uint8_t* data, size_t n);
 
+// HMAC-SHA256 (RFC 2104) of `data` under `key`: signs links that must work without a session (unsubscribe).
+std::array<uint8_t, 32> HmacSha256(std::string_view key, std::string_view data);
+
 }  // namespace entraide::core

@@ -46,6 +46,7 @@ struct OutboxMessage {
   std::optional<int64_t> user_id;
   std::string data_json = "{}";
   std::optional<std::string> dedupe_key;
+  std::optional<std::string> thread_key;  // e.g. "ticket:42": one mail thread (In-Reply-To/References)
   std::string status = "pending";
   int64_t created_at = 0;
 };

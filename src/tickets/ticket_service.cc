@@ -121,6 +121,7 @@ core::Status TicketService::Notify(store::Database& db, const Ticket& t, const s
     m.lang = u.lang;
     m.user_id = u.id;
     m.data_json = w.Take();
+    m.thread_key = "ticket:" + std::to_string(t.id);  // one thread per ticket in the reader's mailbox
     m.created_at = now;
     auto id = accounts.EnqueueMail(m);
     if (!id.ok()) return id.status();

@@ -101,7 +101,10 @@ core::StatusOr<std::unique_ptr<Renderer>> Renderer::Load(const std::string& view
       expanded.replace(static_cast<size_t>(m.position(0)), static_cast<size_t>(m.length(0)), p->second);
     }
     auto tmpl = std::make_unique<mu::mustache>(expanded);
-    tmpl->set_custom_escape([](const std::string& s) { return core::HtmlEscape(s); });  // one escaper everywhere
+    if (core::EndsWith(name, ".txt"))
+      tmpl->set_custom_escape([](const std::string& s) { return s; });  // plain-text mail: no HTML there
+    else
+      tmpl->set_custom_escape([](const std::string& s) { return core::HtmlEscape(s); });  // one escaper everywhere
     if (!tmpl->is_valid())
       return core::InvalidArgument(views_dir + "/" + name + ".mustache: " + tmpl->error_message());
     r->impl_->templates[name] = std::move(tmpl);

@@ -1,6 +1,7 @@
 // Renderer: the Mustache templates of views/ (pages/, partials/, mail/), loaded and parsed once at start.
 // Partials ({{> name}}) are inlined when loading, so rendering never parses. Escaping rules are checked when
-// loading: {{{x}}} and {{& x}} are refused unless x ends in "_html".
+// loading: {{{x}}} and {{& x}} are refused unless x ends in "_html". Templates whose name ends in ".txt"
+// (plain-text mail bodies, "mail/signin_link.fr.txt") are not HTML and so are rendered without HTML escaping.
 //
 // Thread-safe after Load(): Render() only reads the parsed templates.
 #pragma once

@@ -16,19 +16,6 @@ namespace {
 
 constexpr const char* kPassword = "Horse battery staple 42!";
 
-std::string CookieValue(const HttpResponse& r, const std::string& name) {
-  std::smatch m;
-  std::string all = r.Header("set-cookie");
-  if (std::regex_search(all, m, std::regex(name + "=([^;]*)"))) return m[1];
-  return "";
-}
-
-std::string CsrfField(const std::string& html) {
-  std::smatch m;
-  if (std::regex_search(html, m, std::regex(R"re(name="csrf" value="([^"]+)")re"))) return m[1];
-  return "";
-}
-
 std::string Form(std::initializer_list<std::pair<std::string, std::string>> fields) {
   std::string body;
   for (const auto& [k, v] : fields) body += (body.empty() ? "" : "&") + k + "=" + core::UrlEncodeComponent(v);

@@ -1,0 +1,92 @@
+#include "app/mail_worker.h"
+
+#include <chrono>
+
+#include "core/log.h"
+
+namespace entraide::app {
+
+std::unique_ptr<mail::Transport> MailTransportFor(const Config& config) {
+  if (config.mail_smtp_host.empty()) return mail::MakeFileTransport(config.MailDir());
+  mail::SmtpOptions o;
+  o.host = config.mail_smtp_host;
+  o.port = config.mail_smtp_port;
+  o.user = config.mail_smtp_user;
+  o.password = config.mail_smtp_password;
+  o.tls = config.mail_smtp_tls;
+  return mail::MakeSmtpTransport(o);
+}
+
+mail::ComposerOptions MailComposerOptionsFor(const Config& config) {
+  mail::ComposerOptions o;
+  auto from = mail::ParseAddress(config.mail_from);  // validated when the configuration was loaded
+  if (from.ok()) o.from = *from;
+  o.base_url = config.site_base_url;
+  o.site_name = config.site_name;
+  return o;
+}
+
+MailWorker::MailWorker(std::unique_ptr<mail::Transport> transport, store::Pool& pool, const core::Clock& clock,
+                       const mail::Composer& composer, int poll_s)
+    : transport_(std::move(transport)), sender_(pool, clock, composer, *transport_), poll_s_(poll_s) {}
+
+MailWorker::~MailWorker() { Stop(); }
+
+void MailWorker::Start() {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (thread_.joinable()) return;
+  stop_ = false;
+  core::LogInfo("mail: delivering through " + transport_->Describe());
+  thread_ = std::thread([this] { Run(); });
+}
+
+void MailWorker::Stop() {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    stop_ = true;
+  }
+  cv_.notify_all();
+  if (thread_.joinable()) thread_.join();
+}
+
+void MailWorker::Poke() {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    poked_ = true;
+  }
+  cv_.notify_all();
+}
+
+bool MailWorker::DeliverNow(int timeout_ms) {
+  std::unique_lock<std::mutex> lock(mu_);
+  // A pass already running may have claimed before the poke: wait for the one after it.
+  int64_t target = passes_ + (running_ ? 2 : 1);
+  poked_ = true;
+  cv_.notify_all();
+  return done_cv_.wait_for(lock, std::chrono::milliseconds(timeout_ms), [&] { return passes_ >= target; });
+}
+
+void MailWorker::Run() {
+  while (true) {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      running_ = true;
+      poked_ = false;
+    }
+    auto report = sender_.RunOnce(false);
+    if (!report.ok()) {
+      if (report.status().code() != core::StatusCode::kUnavailable)
+        core::LogError("mail: " + report.status().message());
+    } else if (report->sent || report->failed || report->retried || report->skipped) {
+      core::LogInfo("mail: " + report->Summary());
+    }
+    std::unique_lock<std::mutex> lock(mu_);
+    running_ = false;
+    ++passes_;
+    done_cv_.notify_all();
+    if (!poked_ && !stop_) cv_.wait_for(lock, std::chrono::seconds(poll_s_), [this] { return stop_ || poked_; });
+    if (stop_) return;
+  }
+}
+
+}  // namespace entraide::app

@@ -1,0 +1,174 @@
+#include "http/mail_pages.h"
+
+#include <string>
+#include <vector>
+
+#include "core/log.h"
+#include "http/presenter.h"
+#include "http/session.h"
+#include "i18n/catalog.h"
+
+namespace entraide::http {
+namespace {
+
+
+Response MailPage(const Services& s, Visitor& v, const std::string& lang, const std::string& name,
+                  const std::string& title, const std::string& alt_path, view::Value extra, int status = 200) {
+  view::Value data = PageData(s, lang, title, "/" + i18n::OtherLang(lang) + alt_path, "account", &v);
+  data.Set("form_csrf", v.FormToken());
+  for (const auto& [k, val] : extra.object()) data.Set(k, val);
+  Response r = RenderPage(s, name, lang, data, status);
+  v.Apply(r);
+  return r;
+}
+
+Response Unavailable(const Services& s, const Request& req, const core::Status& st) {
+  core::LogError("mail pages: " + st.ToString());
+  return ErrorPage(s, req, 503);
+}
+
+// ---- unsubscribe ----
+
+Response UnsubscribeProblem(const Services& s, Visitor& v, const Request& req, const core::Status& st) {
+  std::string lang = req.Param("lang");
+  const auto& t = s.catalogs.For(lang);
+  if (st.code() != core::StatusCode::kUnauthenticated && st.code() != core::StatusCode::kNotFound)
+    return Unavailable(s, req, st);
+  view::Value d = view::Value::Object().Set("error", t.Get("unsubscribe_bad_link"));
+  return MailPage(s, v, lang, "message", t.Get("unsubscribe_title"), "/unsubscribe/" + req.Param("token"), d, 404);
+}
+
+Response UnsubscribeGet(const Services& s, const Request& req) {
+  std::string lang = req.Param("lang");
+  Visitor v(s, req);
+  const auto& t = s.catalogs.For(lang);
+  auto target = s.mail_prefs->Check(req.Param("token"));
+  if (!target.ok()) return UnsubscribeProblem(s, v, req, target.status());
+  view::Value d = view::Value::Object();
+  d.Set("email", target->email).Set("topic", t.Get(std::string("topic_") + mail::TopicName(target->topic)));
+  d.Set("action", "/" + lang + "/unsubscribe/" + req.Param("token"));
+  return MailPage(s, v, lang, "unsubscribe", t.Get("unsubscribe_title"), "/unsubscribe/" + req.Param("token"), d);
+}
+
+// RFC 8058: the body is "List-Unsubscribe=One-Click", form-encoded or as a multipart/form-data field.
+bool IsOneClick(const Request& req) {
+  if (FormFields(req)["List-Unsubscribe"] == "One-Click") return true;
+  return req.body.find("name=\"List-Unsubscribe\"") != std::string::npos &&
+         req.body.find("One-Click") != std::string::npos;
+}
+
+Response UnsubscribePost(const Services& s, const Request& req) {
+  std::string lang = req.Param("lang");
+  Visitor v(s, req);
+  const auto& t = s.catalogs.For(lang);
+  if (!IsOneClick(req)) {
+    view::Value d = view::Value::Object().Set("error", t.Get("unsubscribe_bad_request"));
+    return MailPage(s, v, lang, "message", t.Get("unsubscribe_title"), "/unsubscribe/" + req.Param("token"), d, 400);
+  }
+  auto target = s.mail_prefs->Unsubscribe(req.Param("token"));
+  if (!target.ok()) return UnsubscribeProblem(s, v, req, target.status());
+  view::Value d = view::Value::Object();
+  d.Set("done", true).Set("email", target->email);
+  d.Set("topic", t.Get(std::string("topic_") + mail::TopicName(target->topic)));
+  return MailPage(s, v, lang, "unsubscribe", t.Get("unsubscribe_title"), "/unsubscribe/" + req.Param("token"), d);
+}
+
+// ---- preferences ----
+
+// The digests this person can receive, by role: the volunteer digest for volunteers and coordinators, the group
+// digest for members and anyone in a group, the coordinator summary for coordinators.
+std::vector<std::string> DigestsFor(const auth::Principal& p) {
+  std::vector<std::string> out;
+  if (p.role == "volunteer" || p.role == "coordinator") out.push_back("volunteer_digest");
+  if (p.role == "member" || !p.groups.empty()) out.push_back("group_digest");
+  if (p.role == "coordinator") out.push_back("coordinator_summary");
+  return out;
+}
+
+std::string& DigestField(mail::MailSettings& s, const std::string& name) {
+  if (name == "volunteer_digest") return s.volunteer_digest;
+  if (name == "group_digest") return s.group_digest;
+  return s.coordinator_summary;
+}
+
+Response PreferencesPage(const Services& s, const Request& req, Visitor& v, const std::string& error, int status) {
+  std::string lang = req.Param("lang");
+  const auto& t = s.catalogs.For(lang);
+  auto settings = s.mail_prefs->Get(v.who()->user_id);
+  if (!settings.ok()) return Unavailable(s, req, settings.status());
+  view::Value d = view::Value::Object();
+  if (!error.empty()) d.Set("error", error);
+  if (req.HasQuery("saved") && error.empty()) d.Set("notice", t.Get("account_saved"));
+  d.Set("email", v.who()->email).Set("notifications_on", settings->notifications);
+  d.Set("notifications_off", !settings->notifications);
+  view::Value digests = view::Value::List();
+  for (const auto& name : DigestsFor(*v.who())) {
+    std::string current = DigestField(*settings, name);
+    view::Value options = view::Value::List();
+    for (const char* f : {"off", "daily", "weekly"})
+      options.Push(view::Value::Object().Set("value", f).Set("label", t.Get(std::string("email_freq_") + f))
+                       .Set("selected", current == f));
+    digests.Push(view::Value::Object().Set("name", name).Set("label", t.Get("topic_" + name))
+                     .Set("help", t.Get("email_prefs_" + name + "_help")).Set("options", std::move(options)));
+  }
+  d.Set("has_digests", !digests.empty_list()).Set("digests", std::move(digests));
+  return MailPage(s, v, lang, "email_preferences", t.Get("email_prefs_title"), "/account/email", d, status);
+}
+
+Response PreferencesGet(const Services& s, const Request& req) {
+  std::string lang = req.Param("lang");
+  Visitor v(s, req);
+  if (!v.signed_in()) {
+    Response r = Response::Redirect(303, "/" + lang + "/signin");
+    v.Apply(r);
+    return r;
+  }
+  return PreferencesPage(s, req, v, "", 200);
+}
+
+Response PreferencesPost(const Services& s, const Request& req) {
+  std::string lang = req.Param("lang");
+  Visitor v(s, req);
+  const auto& t = s.catalogs.For(lang);
+  if (!v.signed_in()) {
+    Response r = Response::Redirect(303, "/" + lang + "/signin");
+    v.Apply(r);
+    return r;
+  }
+  auto f = FormFields(req);
+  if (!v.CsrfOk(f["csrf"]))
+    return MailPage(s, v, lang, "message", t.Get("auth_csrf_title"), "/account/email",
+                    view::Value::Object().Set("error", t.Get("auth_csrf_text")), 403);
+  auto settings = s.mail_prefs->Get(v.who()->user_id);
+  if (!settings.ok()) return Unavailable(s, req, settings.status());
+  if (f["notifications"] != "on" && f["notifications"] != "off")
+    return PreferencesPage(s, req, v, "notifications: " + t.Get("email_prefs_invalid"), 422);
+  settings->notifications = f["notifications"] == "on";
+  for (const auto& name : DigestsFor(*v.who()))
+    if (f.count(name)) DigestField(*settings, name) = f[name];
+  core::Status st = s.mail_prefs->Save(*settings);
+  if (st.code() == core::StatusCode::kInvalidArgument)
+    return PreferencesPage(s, req, v, st.message() + " — " + t.Get("email_prefs_invalid"), 422);
+  if (!st.ok()) return Unavailable(s, req, st);
+  Response r = Response::Redirect(303, "/" + lang + "/account/email?saved=1");
+  v.Apply(r);
+  return r;
+}
+
+}  // namespace
+
+void RegisterMail(Router& router, const Services& services) {
+  const Services* s = &services;
+  auto page = [s](Response (*fn)(const Services&, const Request&)) {
+    return [s, fn](Request& req) {
+      if (!i18n::IsSupportedLang(req.Param("lang")) || !s->mail_prefs) return ErrorPage(*s, req, 404);
+      return fn(*s, req);
+    };
+  };
+  router.Add("GET", "/{lang}/unsubscribe/{token}", page(UnsubscribeGet));
+  router.Add("POST", "/{lang}/unsubscribe/{token}", page(UnsubscribePost));
+  router.Add("GET", "/{lang}/account/email", page(PreferencesGet));
+  router.Add("POST", "/{lang}/account/email", page(PreferencesPost));
+}
+
+}  // namespace entraide::http

@@ -1,0 +1,47 @@
+// PreferenceService: what email each person wants (the page /{lang}/account/email) and unsubscribing with a
+// signed link, without signing in. Thread-safe (each call takes its own connection from the Pool).
+//
+// Statuses: kInvalidArgument naming the field for a value that is not on/off or off/daily/weekly;
+// kUnauthenticated for a forged or damaged unsubscribe token; kNotFound when its person no longer exists.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "core/clock.h"
+#include "core/status.h"
+#include "mail/unsubscribe.h"
+#include "store/mail_repo.h"
+#include "store/pool.h"
+
+namespace entraide::mail {
+
+using MailSettings = store::MailSettings;
+
+// What an unsubscribe link is about, for its confirmation page.
+struct UnsubscribeTarget {
+  int64_t user_id = 0;
+  std::string email;
+  Topic topic = Topic::kNotifications;
+};
+
+class PreferenceService {
+ public:
+  PreferenceService(store::Pool& pool, const core::Clock& clock, const UnsubscribeTokens& tokens)
+      : pool_(pool), clock_(clock), tokens_(tokens) {}
+
+  core::StatusOr<MailSettings> Get(int64_t user_id);
+  // Digest values: "off", "daily" or "weekly".
+  core::Status Save(const MailSettings& settings);
+
+  core::StatusOr<UnsubscribeTarget> Check(const std::string& token);
+  // Turns the token's topic off (notifications off, or that digest off). Doing it twice is fine.
+  core::StatusOr<UnsubscribeTarget> Unsubscribe(const std::string& token);
+
+ private:
+  store::Pool& pool_;
+  const core::Clock& clock_;
+  const UnsubscribeTokens& tokens_;
+};
+
+}  // namespace entraide::mail

@@ -1,0 +1,142 @@
+#include "mail/sender.h"
+
+#include <sys/random.h>
+
+#include <algorithm>
+
+#include "core/log.h"
+#include "core/sha256.h"
+#include "store/mail_repo.h"
+
+namespace entraide::mail {
+namespace {
+
+std::string NewClaim() {
+  uint8_t bytes[16] = {};
+  size_t got = 0;
+  while (got < sizeof bytes) {
+    ssize_t n = getrandom(bytes + got, sizeof bytes - got, 0);
+    if (n <= 0) std::abort();  // the kernel's random source is gone: nothing sensible to do
+    got += static_cast<size_t>(n);
+  }
+  return core::HexEncode(bytes, sizeof bytes);
+}
+
+// Does the recipient still want this topic? Transactional mail and mail to no account always goes.
+core::StatusOr<bool> Wanted(store::MailRepository& repo, const store::OutboxMessage& m) {
+  Topic topic = TopicOfKind(m.kind);
+  if (topic == Topic::kTransactional || !m.user_id) return true;
+  auto s = repo.Settings(*m.user_id);
+  if (!s.ok()) return s.status().code() == core::StatusCode::kNotFound ? core::StatusOr<bool>(true) : s.status();
+  switch (topic) {
+    case Topic::kNotifications: return s->notifications;
+    case Topic::kVolunteerDigest: return s->volunteer_digest != "off";
+    case Topic::kGroupDigest: return s->group_digest != "off";
+    case Topic::kCoordinatorSummary: return s->coordinator_summary != "off";
+    case Topic::kTransactional: break;
+  }
+  return true;
+}
+
+}  // namespace
+
+std::string SendReport::Summary() const {
+  return std::to_string(sent) + " sent, " + std::to_string(retried) + " to retry, " + std::to_string(failed) +
+         " failed, " + std::to_string(skipped) + " skipped";
+}
+
+Sender::Sender(store::Pool& pool, const core::Clock& clock, const Composer& composer, Transport& transport,
+               SenderOptions options)
+    : pool_(pool), clock_(clock), composer_(composer), transport_(transport), o_(options) {}
+
+int64_t Sender::Backoff(int failures, const SenderOptions& o) {
+  int64_t delay = o.first_backoff_s;
+  for (int i = 0; i < failures && delay < o.max_backoff_s; ++i) delay *= 2;
+  return std::min(delay, o.max_backoff_s);
+}
+
+core::Status Sender::Deliver(store::MailRepository& repo, const store::ClaimedMail& c, SendReport& report,
+                             bool* transient) {
+  const store::OutboxMessage& m = c.message;
+  int64_t now = clock_.NowSeconds();
+  auto wanted = Wanted(repo, m);
+  if (!wanted.ok()) return wanted.status();
+  if (!*wanted) {
+    auto done = repo.MarkFinal(m.id, claim_, "skipped", "the recipient turned this email off", "");
+    if (!done.ok()) return done.status();
+    ++report.skipped;
+    return core::Status::Ok();
+  }
+  auto composed = composer_.Compose(c, now);
+  if (!composed.ok()) {
+    core::LogError("mail " + std::to_string(m.id) + " (" + m.kind + "): " + composed.status().message());
+    auto done = repo.MarkFinal(m.id, claim_, "failed", composed.status().message(), "");
+    if (!done.ok()) return done.status();
+    ++report.failed;
+    return core::Status::Ok();
+  }
+  Envelope envelope{composer_.options().from.email, m.recipient_email, "outbox-" + std::to_string(m.id)};
+  core::Status sent = transport_.Send(envelope, composed->raw);
+  now = clock_.NowSeconds();
+  if (sent.ok()) {
+    auto done = repo.MarkSent(m.id, claim_, now, composed->subject);
+    if (!done.ok()) return done.status();
+    if (!*done) core::LogWarning("mail " + std::to_string(m.id) + ": sent, but its claim had been taken over");
+    ++report.sent;
+    return core::Status::Ok();
+  }
+  bool permanent = sent.code() == core::StatusCode::kInvalidArgument;
+  bool too_old = now - m.created_at >= o_.give_up_after_s;
+  if (permanent || too_old) {
+    core::LogError("mail " + std::to_string(m.id) + " to " + m.recipient_email + " failed: " + sent.message());
+    auto done = repo.MarkFinal(m.id, claim_, "failed", sent.message(), composed->subject);
+    if (!done.ok()) return done.status();
+    ++report.failed;
+    return core::Status::Ok();
+  }
+  *transient = true;
+  int64_t next = now + Backoff(c.attempts, o_);
+  core::LogWarning("mail " + std::to_string(m.id) + ": " + sent.message() + "; next try in " +
+                   std::to_string(next - now) + " s");
+  auto done = repo.MarkRetry(m.id, claim_, next, sent.message(), composed->subject);
+  if (!done.ok()) return done.status();
+  ++report.retried;
+  return core::Status::Ok();
+}
+
+core::StatusOr<SendReport> Sender::RunOnce(bool retry_now) {
+  auto db = pool_.Acquire();
+  if (!db.ok()) return db.status();
+  store::MailRepository repo(**db);
+  SendReport report;
+  claim_ = NewClaim();
+  if (retry_now) {
+    auto n = repo.MakeAllDue(clock_.NowSeconds());
+    if (!n.ok()) return n.status();
+  }
+  core::Status st = core::Status::Ok();
+  bool transient = false;
+  while (st.ok() && !transient) {
+    int64_t now = clock_.NowSeconds();
+    auto claimed = repo.Claim(claim_, now, now - o_.stale_claim_s, o_.batch, composer_.Domain());
+    if (!claimed.ok()) {
+      st = claimed.status();
+      break;
+    }
+    if (claimed->empty()) break;
+    for (const auto& c : *claimed) {
+      if (transient) {  // the server is not answering: the rest wait for the next pass
+        auto released = repo.Release(c.message.id, claim_);
+        if (!released.ok()) st = released.status();
+        continue;
+      }
+      if (st.ok()) st = Deliver(repo, c, report, &transient);
+      // After a store error the rest stay claimed and come back after stale_claim_s.
+    }
+  }
+  transport_.Close();
+  if (!st.ok()) return st;
+  return report;
+}
+
+}  // namespace entraide::mail

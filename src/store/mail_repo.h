@@ -1,0 +1,77 @@
+// MailRepository: the SQL of delivering the outbox (claims, outcomes, retries), of email preferences and of
+// small secrets kept in `meta`. Borrows a Database; not thread-safe (one per thread, like its Database).
+// Statuses: kUnavailable when the database is busy; kNotFound for an unknown person.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "store/account_repo.h"
+#include "store/database.h"
+
+namespace entraide::store {
+
+// A message a sender holds: the row, how many attempts failed before, and its Message-ID.
+struct ClaimedMail {
+  OutboxMessage message;
+  int attempts = 0;
+  std::string message_id;  // "<id.random@domain>", the same on every attempt
+};
+
+struct OutboxCounts {
+  int64_t pending = 0, sending = 0, sent = 0, failed = 0, skipped = 0;
+};
+
+// A message given up on, for people who look after the site.
+struct FailedMail {
+  int64_t id = 0;
+  std::string kind, recipient_email, subject, last_error;
+  int attempts = 0;
+  int64_t created_at = 0;
+};
+
+// Someone's effective settings (the mail_settings view: their choices, else their role's defaults).
+// Digest values are "off", "daily" or "weekly".
+struct MailSettings {
+  int64_t user_id = 0;
+  bool notifications = true;
+  std::string volunteer_digest = "off", group_digest = "off", coordinator_summary = "off";
+};
+
+class MailRepository {
+ public:
+  explicit MailRepository(Database& db) : db_(db) {}
+
+  // In one write transaction, moves up to `limit` due messages to 'sending' under `claim`: pending ones whose
+  // next_attempt_at <= now, and 'sending' ones whose claim is older than `stale_before` (a sender that died).
+  // Gives each a Message-ID on `domain` the first time. Two senders never get the same row.
+  StatusOr<std::vector<ClaimedMail>> Claim(const std::string& claim, int64_t now, int64_t stale_before, int limit,
+                                           const std::string& domain);
+  // The outcomes; each applies only while `claim` still holds the row (false when it does not any more).
+  StatusOr<bool> MarkSent(int64_t id, const std::string& claim, int64_t now, const std::string& subject);
+  StatusOr<bool> MarkRetry(int64_t id, const std::string& claim, int64_t next_attempt_at, const std::string& error,
+                           const std::string& subject);
+  // status: "failed" (given up) or "skipped" (the recipient does not want this kind any more).
+  StatusOr<bool> MarkFinal(int64_t id, const std::string& claim, const std::string& status, const std::string& error,
+                           const std::string& subject);
+  // Gives a claimed message back untouched (pending, same attempt count and due time).
+  StatusOr<bool> Release(int64_t id, const std::string& claim);
+  // Every pending message becomes due now (`entraide mail send --retry-now`); returns how many.
+  StatusOr<int64_t> MakeAllDue(int64_t now);
+  StatusOr<OutboxCounts> Counts();
+  // The newest failed messages, for people who look after the site.
+  StatusOr<std::vector<FailedMail>> Failed(int limit);
+
+  StatusOr<MailSettings> Settings(int64_t user_id);
+  Status SaveSettings(const MailSettings& s, int64_t now);
+
+  // The value of `key` in meta; when absent, stores `candidate` first (the first writer wins across processes).
+  StatusOr<std::string> MetaValueOrInsert(const std::string& key, const std::string& candidate);
+
+ private:
+  Database& db_;
+};
+
+}  // namespace entraide::store

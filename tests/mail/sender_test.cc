@@ -1,0 +1,348 @@
+// The sender against a real SMTP server (aiosmtpd on a free loopback port) and a real SQLite store: messages in
+// the recipient's language that decode correctly, unsubscribe and thread headers, header injection, the server
+// down then up (exactly once), giving up after 48 hours, .eml files, and two senders at once.
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <filesystem>
+#include <set>
+#include <thread>
+
+#include "app/app.h"
+#include "auth/auth_service.h"
+#include "core/json_writer.h"
+#include "core/strings.h"
+#include "mail/composer.h"
+#include "mail/preferences.h"
+#include "mail/sender.h"
+#include "mail_util.h"
+#include "store/account_repo.h"
+#include "store/mail_repo.h"
+#include "view/renderer.h"
+
+namespace entraide::testing {
+namespace {
+namespace fs = std::filesystem;
+
+constexpr const char* kPassword = "Horse battery staple 42!";
+
+class MailSenderTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    config_ = TestConfig(data_.path());
+    config_.views_dir = ViewsWithTestMail(views_dir_);
+    ASSERT_TRUE(app::PrepareStore(config_).ok());
+    pool_ = std::make_unique<store::Pool>(config_.DatabasePath());
+    auth::AuthOptions o;
+    o.base_url = "http://entraide.test";
+    o.hash_cost = auth::HashCost::Minimum();
+    auth_ = std::make_unique<auth::AuthService>(*pool_, clock_, o);
+    auto id = auth_->AddUserCli("amelie@example.org", "Amélie Côté-Lévesque", "member", {}, "fr", std::string(kPassword));
+    ASSERT_TRUE(id.ok()) << id.status().ToString();
+    amelie_ = *id;
+    auto views = view::Renderer::Load(config_.views_dir);
+    ASSERT_TRUE(views.ok()) << views.status().ToString();
+    views_ = std::move(views).value();
+    auto db = pool_->Acquire();
+    auto tokens = mail::UnsubscribeTokens::Load(**db);
+    ASSERT_TRUE(tokens.ok());
+    tokens_ = std::make_unique<mail::UnsubscribeTokens>(*tokens);
+    mail::ComposerOptions co;
+    co.from = {"Entraide Québec", "entraide@example.org"};
+    co.base_url = "http://entraide.test";
+    co.site_name = "Entraide";
+    composer_ = std::make_unique<mail::Composer>(*views_, *tokens_, co);
+  }
+
+  std::unique_ptr<mail::Transport> Smtp(int port) {
+    mail::SmtpOptions o;
+    o.host = "127.0.0.1";
+    o.port = port;
+    o.timeout_s = 10;
+    return mail::MakeSmtpTransport(o);
+  }
+
+  mail::SendReport Run(mail::Transport& t, bool retry_now = false) {
+    mail::Sender sender(*pool_, clock_, *composer_, t);
+    auto r = sender.RunOnce(retry_now);
+    EXPECT_TRUE(r.ok()) << r.status().ToString();
+    return r.ok() ? *r : mail::SendReport{};
+  }
+
+  // A ticket notification (the help desk will queue these), to Amélie unless told otherwise.
+  int64_t QueueReply(const std::string& ticket_subject, const std::string& recipient_name = "Amélie Côté-Lévesque",
+                     const std::string& lang = "fr") {
+    core::JsonWriter w;
+    w.BeginObject().Field("ref", "ENT-2027-0042").Field("ticket_subject", ticket_subject)
+        .Field("volunteer", "Éloïse").Field("reply", "Redémarrez l'imprimante, puis réessayez. Ça devrait aller!")
+        .Field("link", "http://entraide.test/fr/tickets/42").EndObject();
+    store::OutboxMessage m;
+    m.kind = "ticket_reply";
+    m.recipient_email = "amelie@example.org";
+    m.recipient_name = recipient_name;
+    m.lang = lang;
+    m.user_id = amelie_;
+    m.data_json = w.Take();
+    m.thread_key = "ticket:42";
+    m.created_at = clock_.NowSeconds();
+    auto db = pool_->Acquire();
+    auto id = store::AccountRepository(**db).EnqueueMail(m);
+    EXPECT_TRUE(id.ok());
+    return id.ok() ? *id : 0;
+  }
+
+  std::string Text(const std::string& sql) { return QueryText(*pool_, sql); }
+  std::string StatusOf(int64_t id) { return Text("SELECT status FROM outbox WHERE id = " + std::to_string(id)); }
+
+  TempDir data_, views_dir_;
+  app::Config config_;
+  core::FakeClock clock_;
+  std::unique_ptr<store::Pool> pool_;
+  std::unique_ptr<auth::AuthService> auth_;
+  std::unique_ptr<view::Renderer> views_;
+  std::unique_ptr<mail::UnsubscribeTokens> tokens_;
+  std::unique_ptr<mail::Composer> composer_;
+  int64_t amelie_ = 0;
+};
+
+TEST_F(MailSenderTest, FrenchSignInLinkWithAccentsArrivesAndDecodes) {
+  SmtpServer server;
+  server.Start();
+  ASSERT_TRUE(auth_->RequestSignInLink("amelie@example.org", "fr", "192.0.2.1", nullptr).ok());
+  auto smtp = Smtp(server.port());
+  auto report = Run(*smtp);
+  EXPECT_EQ(report.sent, 1);
+  auto files = server.MessageFiles();
+  ASSERT_EQ(files.size(), 1u);
+  DecodedMail d = DecodeMail(files[0]);
+  EXPECT_TRUE(d.defects.empty()) << d.defects[0];
+  EXPECT_EQ(d.Header("Subject"), "Votre lien de connexion à Entraide");
+  EXPECT_EQ(d.Header("From"), "Entraide Québec <entraide@example.org>");
+  EXPECT_EQ(d.Header("To"), "Amélie Côté-Lévesque <amelie@example.org>");
+  EXPECT_EQ(d.content_type, "multipart/alternative");
+  EXPECT_NE(d.text.find("Bonjour Amélie Côté-Lévesque,"), std::string::npos) << d.text;
+  EXPECT_NE(d.text.find("pendant 15 minutes"), std::string::npos) << d.text;
+  EXPECT_NE(d.text.find("http://entraide.test/fr/signin/link/"), std::string::npos) << d.text;
+  EXPECT_EQ(d.text.find("&"), std::string::npos) << "the text part is not HTML-escaped";
+  EXPECT_NE(d.html.find("Me connecter"), std::string::npos);
+  EXPECT_NE(d.html.find("Vous n'avez rien demandé?"), std::string::npos);
+  EXPECT_NE(d.html.find("Bonjour Amélie Côté-Lévesque,"), std::string::npos);
+  EXPECT_EQ(d.HeaderCount("List-Unsubscribe"), 0) << "transactional mail has nothing to unsubscribe from";
+  EXPECT_EQ(d.Header("Message-ID"), Text("SELECT message_id FROM outbox WHERE kind = 'signin_link'"));
+  EXPECT_TRUE(core::EndsWith(d.Header("Message-ID"), "@example.org>")) << d.Header("Message-ID");
+  EXPECT_NE(d.Header("Date"), "");
+  EXPECT_EQ(d.Header("Auto-Submitted"), "auto-generated");
+  EXPECT_EQ(Text("SELECT status FROM outbox WHERE kind = 'signin_link'"), "sent");
+  EXPECT_EQ(Text("SELECT subject FROM outbox WHERE kind = 'signin_link'"), "Votre lien de connexion à Entraide");
+}
+
+TEST_F(MailSenderTest, EachKindExistsInBothLanguages) {
+  for (const char* kind : {"signin_link", "invitation", "password_reset", "ticket_reply", "ticket_question",
+                           "ticket_resolved", "ticket_group_reply"})
+    for (const char* lang : {"en", "fr"})
+      for (const char* part : {"txt", "html"})
+        EXPECT_TRUE(views_->Has(std::string("mail/") + kind + "." + lang + "." + part)) << kind << lang << part;
+  // An English invitation, through the real service, in English and with its validity in days.
+  ASSERT_TRUE(auth_->AddUserCli("bob@example.org", "Bob", "volunteer", {}, "en", std::nullopt).ok());
+  auto files = std::make_unique<TempDir>();
+  auto eml = mail::MakeFileTransport(files->path());
+  EXPECT_EQ(Run(*eml).sent, 1);
+  DecodedMail d = DecodeMail(files->Join("outbox-1.eml"));
+  EXPECT_EQ(d.Header("Subject"), "Your invitation to Entraide");
+  EXPECT_NE(d.text.find("valid for 7 days"), std::string::npos) << d.text;
+}
+
+TEST_F(MailSenderTest, NotificationsCarryUnsubscribeHeadersAndShareTheirThread) {
+  SmtpServer server;
+  server.Start();
+  QueueReply("Imprimante bloquée");
+  QueueReply("Imprimante bloquée");
+  auto smtp = Smtp(server.port());
+  EXPECT_EQ(Run(*smtp).sent, 2);
+  auto files = server.MessageFiles();
+  ASSERT_EQ(files.size(), 2u);
+  DecodedMail a = DecodeMail(files[0]), b = DecodeMail(files[1]);
+  EXPECT_EQ(a.Header("Subject"), "Réponse à votre demande ENT-2027-0042 : Imprimante bloquée");
+  EXPECT_NE(a.text.find("« Imprimante bloquée »"), std::string::npos) << a.text;
+  EXPECT_NE(a.text.find("Ça devrait aller!"), std::string::npos);
+  std::string unsubscribe = a.Header("List-Unsubscribe");
+  ASSERT_TRUE(core::StartsWith(unsubscribe, "<http://entraide.test/fr/unsubscribe/")) << unsubscribe;
+  EXPECT_EQ(a.Header("List-Unsubscribe-Post"), "List-Unsubscribe=One-Click");
+  std::string token = unsubscribe.substr(unsubscribe.rfind('/') + 1);
+  token.pop_back();
+  auto claim = tokens_->Verify(token);
+  ASSERT_TRUE(claim.ok());
+  EXPECT_EQ(claim->user_id, amelie_);
+  EXPECT_EQ(claim->topic, mail::Topic::kNotifications);
+  EXPECT_NE(a.text.find(unsubscribe.substr(1, unsubscribe.size() - 2)), std::string::npos) << "and in the body";
+  EXPECT_NE(a.Header("In-Reply-To"), "");
+  EXPECT_EQ(a.Header("In-Reply-To"), b.Header("In-Reply-To")) << "one ticket, one thread";
+  EXPECT_EQ(a.Header("References"), b.Header("References"));
+  EXPECT_NE(a.Header("Message-ID"), b.Header("Message-ID"));
+}
+
+TEST_F(MailSenderTest, CrOrLfInASubjectOrNameProducesNoExtraHeader) {
+  SmtpServer server;
+  server.Start();
+  QueueReply("Imprimante\r\nBcc: pirate@example.org\r\n\r\nFaux corps", "Amélie\r\nX-Evil: 1");
+  auto smtp = Smtp(server.port());
+  EXPECT_EQ(Run(*smtp).sent, 1);
+  auto files = server.MessageFiles();
+  ASSERT_EQ(files.size(), 1u);
+  DecodedMail d = DecodeMail(files[0]);
+  EXPECT_EQ(d.HeaderCount("Bcc"), 0);
+  EXPECT_EQ(d.HeaderCount("X-Evil"), 0);
+  EXPECT_EQ(d.HeaderCount("Subject"), 1);
+  EXPECT_EQ(d.Header("Subject"), "Réponse à votre demande ENT-2027-0042 : Imprimante Bcc: pirate@example.org Faux corps");
+  EXPECT_EQ(d.Header("X-RcptTo"), "amelie@example.org") << "the SMTP envelope had one recipient";
+  EXPECT_TRUE(d.defects.empty());
+}
+
+TEST_F(MailSenderTest, ServerDownWhileDueThenUpArrivesExactlyOnce) {
+  int port = FreePort();
+  int64_t id = QueueReply("Courriel en panne");
+  auto smtp = Smtp(port);
+  mail::SendReport down = Run(*smtp);
+  EXPECT_EQ(down.retried, 1);
+  EXPECT_EQ(StatusOf(id), "pending");
+  EXPECT_EQ(Text("SELECT attempts FROM outbox"), "1");
+  EXPECT_EQ(Text("SELECT next_attempt_at - " + std::to_string(clock_.NowSeconds()) + " FROM outbox"), "60");
+  EXPECT_NE(Text("SELECT last_error FROM outbox"), "");
+
+  SmtpServer server(port);
+  server.Start();
+  EXPECT_EQ(Run(*smtp).sent, 0) << "not due yet";
+  clock_.Advance(60);
+  EXPECT_EQ(Run(*smtp).sent, 1);
+  EXPECT_EQ(StatusOf(id), "sent");
+  clock_.Advance(24 * 3600);
+  EXPECT_EQ(Run(*smtp, true).sent, 0);
+  EXPECT_EQ(server.MessageFiles().size(), 1u) << "exactly once";
+}
+
+TEST_F(MailSenderTest, RetriesBackOffThenGiveUpAfter48Hours) {
+  int port = FreePort();
+  int64_t id = QueueReply("Jamais livré");
+  auto smtp = Smtp(port);
+  int64_t start = clock_.NowSeconds();
+  std::vector<int64_t> delays;
+  for (int i = 0; i < 40 && StatusOf(id) == "pending"; ++i) {
+    int64_t before = clock_.NowSeconds();
+    Run(*smtp);
+    if (StatusOf(id) != "pending") break;
+    int64_t next = std::stoll(Text("SELECT next_attempt_at FROM outbox"));
+    delays.push_back(next - before);
+    clock_.Set(next);
+  }
+  EXPECT_EQ(StatusOf(id), "failed");
+  ASSERT_GE(delays.size(), 10u);
+  EXPECT_EQ(std::vector<int64_t>(delays.begin(), delays.begin() + 10),
+            (std::vector<int64_t>{60, 120, 240, 480, 960, 1920, 3840, 7680, 15360, 21600}));
+  EXPECT_GE(clock_.NowSeconds() - start, 48 * 3600);
+  EXPECT_LT(clock_.NowSeconds() - start, 48 * 3600 + 6 * 3600);
+  // --retry-now brings back only what is pending: a failed message stays failed.
+  SmtpServer server(port);
+  server.Start();
+  EXPECT_EQ(Run(*smtp, true).sent, 0);
+}
+
+TEST_F(MailSenderTest, RetryNowSendsWhatWaitsForItsNextAttempt) {
+  int port = FreePort();
+  QueueReply("Après correction");
+  auto smtp = Smtp(port);
+  EXPECT_EQ(Run(*smtp).retried, 1);
+  SmtpServer server(port);
+  server.Start();
+  EXPECT_EQ(Run(*smtp).sent, 0);
+  EXPECT_EQ(Run(*smtp, true).sent, 1);
+  EXPECT_EQ(server.MessageFiles().size(), 1u);
+}
+
+TEST_F(MailSenderTest, EmlFilesWhenNoSmtpHost) {
+  ASSERT_TRUE(auth_->RequestPasswordReset("amelie@example.org", "fr", "192.0.2.1", nullptr).ok());
+  auto eml = mail::MakeFileTransport(config_.MailDir());
+  EXPECT_EQ(Run(*eml).sent, 1);
+  std::string file = config_.MailDir() + "/outbox-1.eml";
+  ASSERT_TRUE(fs::exists(file));
+  DecodedMail d = DecodeMail(file);
+  EXPECT_EQ(d.Header("Subject"), "Choisir un nouveau mot de passe pour Entraide");
+  EXPECT_NE(d.text.find("/fr/password/reset/"), std::string::npos);
+  EXPECT_EQ(StatusOf(1), "sent");
+  size_t n = 0;
+  for (const auto& e : fs::directory_iterator(config_.MailDir())) n += e.path().extension() == ".eml";
+  EXPECT_EQ(n, 1u) << "no temporary file left behind";
+}
+
+TEST_F(MailSenderTest, UnsubscribedTopicIsSkippedButTransactionalMailStillGoes) {
+  int64_t reply = QueueReply("Avant le désabonnement");
+  mail::PreferenceService prefs(*pool_, clock_, *tokens_);
+  auto done = prefs.Unsubscribe(tokens_->Sign(amelie_, mail::Topic::kNotifications));
+  ASSERT_TRUE(done.ok()) << done.status().ToString();
+  ASSERT_TRUE(auth_->RequestSignInLink("amelie@example.org", "fr", "192.0.2.1", nullptr).ok());
+  TempDir out;
+  auto eml = mail::MakeFileTransport(out.path());
+  auto report = Run(*eml);
+  EXPECT_EQ(report.sent, 1);
+  EXPECT_EQ(report.skipped, 1);
+  EXPECT_EQ(StatusOf(reply), "skipped");
+}
+
+TEST_F(MailSenderTest, AClaimLeftByADeadSenderIsTakenOverLater) {
+  int64_t id = QueueReply("Expéditeur mort");
+  {
+    auto db = pool_->Acquire();
+    auto claimed = store::MailRepository(**db).Claim("dead", clock_.NowSeconds(), 0, 10, "example.org");
+    ASSERT_TRUE(claimed.ok());
+    ASSERT_EQ(claimed->size(), 1u);
+  }
+  TempDir out;
+  auto eml = mail::MakeFileTransport(out.path());
+  EXPECT_EQ(Run(*eml).sent, 0) << "another sender holds it";
+  clock_.Advance(15 * 60 + 1);
+  EXPECT_EQ(Run(*eml).sent, 1);
+  EXPECT_EQ(StatusOf(id), "sent");
+  auto db = pool_->Acquire();
+  auto late = store::MailRepository(**db).MarkSent(id, "dead", clock_.NowSeconds(), "");
+  ASSERT_TRUE(late.ok());
+  EXPECT_FALSE(*late) << "the dead sender's claim no longer counts";
+}
+
+TEST_F(MailSenderTest, TwoSendersAtOnceNeverSendOneMessageTwice) {
+  SmtpServer server;
+  server.Start();
+  constexpr int kMessages = 300;
+  for (int i = 0; i < kMessages; ++i) QueueReply("Demande " + std::to_string(i));
+  std::vector<mail::SendReport> reports(2);
+  auto start = std::chrono::steady_clock::now();
+  std::vector<std::thread> senders;
+  for (int t = 0; t < 2; ++t) {
+    senders.emplace_back([&, t] {
+      store::Pool own_pool(config_.DatabasePath());  // separate connections, like two processes
+      auto smtp = Smtp(server.port());
+      mail::Sender sender(own_pool, clock_, *composer_, *smtp);
+      auto r = sender.RunOnce();
+      if (r.ok()) reports[t] = *r;
+    });
+  }
+  for (auto& th : senders) th.join();
+  double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  EXPECT_EQ(reports[0].sent + reports[1].sent, kMessages);
+  EXPECT_GT(reports[0].sent, 0) << "both took part";
+  EXPECT_GT(reports[1].sent, 0) << "both took part";
+  auto files = server.MessageFiles();
+  ASSERT_EQ(files.size(), static_cast<size_t>(kMessages));
+  std::set<std::string> ids;
+  for (const auto& f : files) {
+    std::string raw = ReadFile(f);
+    size_t at = raw.find("Message-ID: ");
+    ASSERT_NE(at, std::string::npos);
+    ids.insert(raw.substr(at, raw.find('\n', at) - at));
+  }
+  EXPECT_EQ(ids.size(), static_cast<size_t>(kMessages)) << "no message twice";
+  EXPECT_EQ(Text("SELECT count(*) FROM outbox WHERE status = 'sent'"), std::to_string(kMessages));
+  std::printf("[ measure  ] %d messages by 2 senders to aiosmtpd in %.2f s (%.0f messages/s)\n", kMessages, secs,
+              kMessages / secs);
+}
+
+}  // namespace
+}  // namespace entraide::testing

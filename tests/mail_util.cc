@@ -1,0 +1,159 @@
+#include "mail_util.h"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <Poco/JSON/Array.h>
+#include <Poco/JSON/Object.h>
+#include <Poco/JSON/Parser.h>
+
+#include <algorithm>
+#include <array>
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <stdexcept>
+#include <thread>
+
+#include "core/strings.h"
+
+namespace entraide::testing {
+namespace fs = std::filesystem;
+
+int FreePort() {
+  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  addr.sin_port = 0;
+  ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
+  socklen_t len = sizeof addr;
+  ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
+  ::close(fd);
+  return ntohs(addr.sin_port);
+}
+
+namespace {
+bool Accepts(int port) {
+  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(static_cast<uint16_t>(port));
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  bool ok = ::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
+  ::close(fd);
+  return ok;
+}
+}  // namespace
+
+SmtpServer::SmtpServer(int port) : port_(port ? port : FreePort()) {}
+
+SmtpServer::~SmtpServer() { Stop(); }
+
+void SmtpServer::Start() {
+  if (pid_ > 0) return;
+  std::string listen = "127.0.0.1:" + std::to_string(port_);
+  std::string maildir = dir_.Join("maildir");
+  pid_ = fork();
+  if (pid_ == 0) {
+    execl("/usr/bin/python3", "python3", "-m", "aiosmtpd", "-n", "-l", listen.c_str(), "-c",
+          "aiosmtpd.handlers.Mailbox", maildir.c_str(), static_cast<char*>(nullptr));
+    _exit(127);
+  }
+  // Waiting for a child process to listen: poll the port, bounded.
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+  while (!Accepts(port_)) {
+    int status = 0;
+    if (waitpid(pid_, &status, WNOHANG) == pid_) {
+      pid_ = -1;
+      throw std::runtime_error("aiosmtpd exited at start (is python3-aiosmtpd installed?)");
+    }
+    if (std::chrono::steady_clock::now() > deadline) throw std::runtime_error("aiosmtpd did not start in 20 s");
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+}
+
+void SmtpServer::Stop() {
+  if (pid_ <= 0) return;
+  kill(pid_, SIGTERM);
+  int status = 0;
+  waitpid(pid_, &status, 0);
+  pid_ = -1;
+}
+
+std::vector<std::string> SmtpServer::MessageFiles() const {
+  std::vector<std::string> out;
+  for (const char* sub : {"new", "cur"}) {
+    std::error_code ec;
+    fs::path p = fs::path(dir_.Join("maildir")) / sub;
+    if (!fs::is_directory(p, ec)) continue;
+    for (const auto& e : fs::directory_iterator(p, ec))
+      if (e.is_regular_file()) out.push_back(e.path().string());
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+std::string DecodedMail::Header(const std::string& name) const {
+  for (const auto& [k, v] : headers)
+    if (core::ToLowerAscii(k) == core::ToLowerAscii(name)) return v;
+  return "";
+}
+
+int DecodedMail::HeaderCount(const std::string& name) const {
+  int n = 0;
+  for (const auto& [k, v] : headers) n += core::ToLowerAscii(k) == core::ToLowerAscii(name);
+  return n;
+}
+
+DecodedMail DecodeMail(const std::string& path) {
+  std::string cmd = "/usr/bin/python3 '" + SourceDir() + "/tests/mail/decode_mail.py' '" + path + "'";
+  FILE* p = popen(cmd.c_str(), "r");
+  if (!p) throw std::runtime_error("popen failed");
+  std::string json;
+  std::array<char, 4096> buf;
+  size_t n;
+  while ((n = fread(buf.data(), 1, buf.size(), p)) > 0) json.append(buf.data(), n);
+  if (pclose(p) != 0) throw std::runtime_error("decode_mail.py failed on " + path);
+  Poco::JSON::Parser parser;
+  auto obj = parser.parse(json).extract<Poco::JSON::Object::Ptr>();
+  DecodedMail m;
+  auto pairs = [&](const char* key, std::vector<std::pair<std::string, std::string>>& into) {
+    auto arr = obj->getArray(key);
+    for (size_t i = 0; i < arr->size(); ++i) {
+      auto pair = arr->getArray(static_cast<unsigned>(i));
+      into.emplace_back(pair->getElement<std::string>(0), pair->getElement<std::string>(1));
+    }
+  };
+  pairs("headers", m.headers);
+  pairs("raw_headers", m.raw_headers);
+  m.content_type = obj->getValue<std::string>("content_type");
+  m.text = obj->getValue<std::string>("text");
+  m.html = obj->getValue<std::string>("html");
+  auto defects = obj->getArray("defects");
+  for (size_t i = 0; i < defects->size(); ++i) m.defects.push_back(defects->getElement<std::string>(static_cast<unsigned>(i)));
+  return m;
+}
+
+std::string QueryText(store::Pool& pool, const std::string& sql) {
+  auto db = pool.Acquire();
+  if (!db.ok()) return "";
+  auto st = (*db)->Prepare(sql);
+  if (!st.ok()) return "";
+  store::StatementScope q(*st);
+  auto row = q->Step();
+  return row.ok() && *row ? q->ColumnText(0) : "";
+}
+
+std::string ViewsWithTestMail(const TempDir& dir) {
+  std::string views = dir.Join("views");
+  fs::copy(SourceDir() + "/views", views, fs::copy_options::recursive);
+  fs::copy(SourceDir() + "/tests/mail/views", views, fs::copy_options::recursive | fs::copy_options::overwrite_existing);
+  return views;
+}
+
+}  // namespace entraide::testing

@@ -1,0 +1,56 @@
+// Helpers for the mail tests: a real SMTP server (aiosmtpd from Debian's python3-aiosmtpd) on a free loopback
+// port that stores what it receives in a Maildir, an independent decoder (Python's email package), and a copy
+// of views/ with the test-only mail templates of tests/mail/views (a ticket notification).
+#pragma once
+
+#include <sys/types.h>
+
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "store/pool.h"
+#include "test_util.h"
+
+namespace entraide::testing {
+
+// A loopback TCP port nobody listens on right now.
+int FreePort();
+
+class SmtpServer {
+ public:
+  explicit SmtpServer(int port = 0);  // 0: a free port. Not started.
+  ~SmtpServer();
+  // Starts aiosmtpd and waits until it accepts connections (throws after 20 s).
+  void Start();
+  // SIGTERM, then waits for the process.
+  void Stop();
+  int port() const { return port_; }
+  // The messages received so far (Maildir new/ and cur/), sorted by name.
+  std::vector<std::string> MessageFiles() const;
+
+ private:
+  int port_;
+  pid_t pid_ = -1;
+  TempDir dir_;
+};
+
+struct DecodedMail {
+  std::vector<std::pair<std::string, std::string>> headers;      // decoded (RFC 2047) values
+  std::vector<std::pair<std::string, std::string>> raw_headers;  // as written
+  std::string content_type, text, html;
+  std::vector<std::string> defects;  // what Python's parser complained about
+  std::string Header(const std::string& name) const;  // the first, case-insensitive; "" when absent
+  int HeaderCount(const std::string& name) const;
+};
+
+// Decodes a message file with /usr/bin/python3 and tests/mail/decode_mail.py.
+DecodedMail DecodeMail(const std::string& path);
+
+// The first column of the first row of `sql`, as text ("" when no row).
+std::string QueryText(store::Pool& pool, const std::string& sql);
+
+// Copies the repository's views/ and tests/mail/views/ into `dir`/views; returns that path.
+std::string ViewsWithTestMail(const TempDir& dir);
+
+}  // namespace entraide::testing
