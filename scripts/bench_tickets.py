@@ -10,6 +10,9 @@
       "email<TAB>sid<TAB>csrf" lines to OUT. Sign-ins are limited to 10 a minute per address, so each
       batch of --per-address people connects from its own loopback source address (127.0.0.2,
       127.0.0.3...: still to the server on 127.0.0.1); a 429 is waited out (Retry-After) once.
+  pick DB
+      The open ticket the page benchmark shows: in progress, the most events, then one with a linked
+      article, then the lowest id. Prints "id ref status events links".
   state DB
       Prints "max_id=N tickets=N refs=YEAR:LAST,... events=N" before the creation runs.
   check DB BEFORE_MAX_ID RESPONSES YEAR_LAST_BEFORE [--warmup]
@@ -100,6 +103,17 @@ def cmd_signin(a):
 
 def refs_of(db):
     return {y: last for y, last in db.execute("SELECT year, last FROM ticket_refs")}
+
+
+def cmd_pick(a):
+    db = sqlite3.connect(a.db)
+    row = db.execute(
+        "SELECT t.id, t.ref, t.status, (SELECT count(*) FROM ticket_events e WHERE e.ticket_id = t.id) AS n, "
+        "(SELECT count(*) FROM ticket_articles l WHERE l.ticket_id = t.id) AS links FROM tickets t "
+        "WHERE t.status = 'in_progress' ORDER BY n DESC, links DESC, t.id LIMIT 1").fetchone()
+    if not row:
+        sys.exit("bench_tickets: no ticket in progress")
+    print("%d %s %s %d %d" % row)
 
 
 def cmd_state(a):
@@ -262,6 +276,8 @@ def main():
     s.add_argument("out")
     s.add_argument("--parallel", type=int, default=4)
     s.add_argument("--per-address", type=int, default=9)
+    s = sub.add_parser("pick")
+    s.add_argument("db")
     s = sub.add_parser("state")
     s.add_argument("db")
     s = sub.add_parser("check")
@@ -276,7 +292,7 @@ def main():
     s.add_argument("--ticket", type=int, required=True)
     s.add_argument("--rounds", type=int, default=20)
     a = p.parse_args()
-    {"passwords": cmd_passwords, "signin": cmd_signin, "state": cmd_state, "check": cmd_check, "sql": cmd_sql}[a.cmd](a)
+    {"passwords": cmd_passwords, "signin": cmd_signin, "pick": cmd_pick, "state": cmd_state, "check": cmd_check, "sql": cmd_sql}[a.cmd](a)
 
 
 if __name__ == "__main__":

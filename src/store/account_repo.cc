@@ -80,6 +80,13 @@ StatusOr<std::vector<UserRecord>> AccountRepository::ListUsers() {
   return All<UserRecord>(*st, ReadUser);
 }
 
+StatusOr<std::vector<UserRecord>> AccountRepository::ListActiveVolunteers() {
+  auto st = db_.Prepare(std::string("SELECT ") + kUserCols +
+                        " FROM users WHERE active = 1 AND role IN ('volunteer', 'coordinator') ORDER BY name COLLATE NOCASE");
+  if (!st.ok()) return st.status();
+  return All<UserRecord>(*st, ReadUser);
+}
+
 Status AccountRepository::UpdateProfile(int64_t id, const std::string& name, const std::string& lang) {
   auto st = db_.Prepare("UPDATE users SET name = ?, lang = ? WHERE id = ?");
   if (!st.ok()) return st.status();

@@ -65,6 +65,8 @@ class AccountRepository {
   StatusOr<std::optional<UserRecord>> FindUserByEmail(const std::string& email);
   StatusOr<std::optional<UserRecord>> FindUserById(int64_t id);
   StatusOr<std::vector<UserRecord>> ListUsers();
+  // Active volunteers and coordinators, by name (for assigning tickets).
+  StatusOr<std::vector<UserRecord>> ListActiveVolunteers();
   Status UpdateProfile(int64_t id, const std::string& name, const std::string& lang);
   Status SetRole(int64_t id, const std::string& role);
   Status SetActive(int64_t id, bool active);

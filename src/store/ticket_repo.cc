@@ -2,6 +2,8 @@
 
 #include <cstdio>
 
+#include "core/strings.h"
+
 namespace entraide::store {
 namespace {
 
@@ -139,7 +141,9 @@ StatusOr<std::optional<TicketRecord>> TicketRepository::Find(int64_t id) {
 }
 
 StatusOr<std::vector<TicketRecord>> TicketRepository::List(const TicketFilter& f) {
+  // Lists never show the description: leave the two largest columns out of the rows read.
   std::string sql = kTicketSelect;
+  sql = core::ReplaceAll(sql, "t.body, t.body_html,", "'', '',");
   sql += "WHERE 1 = 1";
   std::vector<std::string> texts;
   std::vector<int64_t> ints;
@@ -243,6 +247,16 @@ Status TicketRepository::Touch(int64_t id, int64_t now) {
   auto st = db_.Prepare("UPDATE tickets SET updated_at = ? WHERE id = ?");
   if (!st.ok()) return st.status();
   return (*st)->Bind(1, now).Bind(2, id).Run();
+}
+
+StatusOr<bool> TicketRepository::AnyResolvedBefore(int64_t cutoff) {
+  auto st = db_.Prepare("SELECT 1 FROM tickets WHERE status = 'resolved' AND resolved_at < ? LIMIT 1");
+  if (!st.ok()) return st.status();
+  StatementScope q(*st);
+  q->Bind(1, cutoff);
+  auto row = q->Step();
+  if (!row.ok()) return row.status();
+  return *row;
 }
 
 StatusOr<std::vector<int64_t>> TicketRepository::CloseResolvedBefore(int64_t cutoff, int64_t now) {

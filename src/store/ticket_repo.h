@@ -82,6 +82,8 @@ class TicketRepository {
   Status MarkFirstResponse(int64_t id, int64_t now);
   Status SetHelpful(int64_t id, bool helpful, const std::string& comment, int64_t now);
   Status Touch(int64_t id, int64_t now);
+  // Whether any resolved ticket is older than `cutoff` (a read: no write lock when there is nothing to do).
+  StatusOr<bool> AnyResolvedBefore(int64_t cutoff);
   // Resolved tickets older than `cutoff` become closed; returns their ids.
   StatusOr<std::vector<int64_t>> CloseResolvedBefore(int64_t cutoff, int64_t now);
 

@@ -202,17 +202,18 @@ core::StatusOr<Ticket> TicketService::Create(const auth::Principal* who, NewTick
   if (!known) return core::InvalidArgument("category: unknown category '" + t.category + "'");
 
   int64_t now = clock_.NowSeconds();
-  auto recent = repo.CountOpenedSince(who->user_id, now - 3600);
-  if (!recent.ok()) return recent.status();
-  if (*recent >= limits_.tickets_per_hour) {
-    auto oldest = repo.OldestOpenedSince(who->user_id, now - 3600);
-    int64_t wait = oldest.ok() ? std::max<int64_t>(1, *oldest + 3600 - now) : 3600;
-    if (retry_after_s) *retry_after_s = wait;
-    return core::ResourceExhausted("at most " + std::to_string(limits_.tickets_per_hour) +
-                                   " tickets an hour; try again in " + std::to_string(wait / 60 + 1) + " minutes");
-  }
   Ticket created;
   ENTRAIDE_RETURN_IF_ERROR(InTransaction(**db, [&]() -> core::Status {
+    // Counted inside the write transaction: simultaneous requests from one person cannot all slip through.
+    auto recent = repo.CountOpenedSince(who->user_id, now - 3600);
+    if (!recent.ok()) return recent.status();
+    if (*recent >= limits_.tickets_per_hour) {
+      auto oldest = repo.OldestOpenedSince(who->user_id, now - 3600);
+      int64_t wait = oldest.ok() ? std::max<int64_t>(1, *oldest + 3600 - now) : 3600;
+      if (retry_after_s) *retry_after_s = wait;
+      return core::ResourceExhausted("at most " + std::to_string(limits_.tickets_per_hour) +
+                                     " tickets an hour; try again in " + std::to_string(wait / 60 + 1) + " minutes");
+    }
     auto ref = repo.NextRef(YearOf(now));
     if (!ref.ok()) return ref.status();
     Ticket r;
@@ -245,6 +246,10 @@ core::Status TicketService::AutoClose() {
   if (!db.ok()) return db.status();
   store::TicketRepository repo(**db);
   int64_t now = clock_.NowSeconds();
+  // Most reads find nothing to close: check without taking the write lock.
+  auto due = repo.AnyResolvedBefore(now - limits_.auto_close_after_s);
+  if (!due.ok()) return due.status();
+  if (!*due) return core::Status::Ok();
   return InTransaction(**db, [&]() -> core::Status {
     auto ids = repo.CloseResolvedBefore(now - limits_.auto_close_after_s, now);
     if (!ids.ok()) return ids.status();
@@ -626,11 +631,10 @@ core::StatusOr<std::optional<Question>> TicketService::FindQuestion(const std::s
 core::StatusOr<std::vector<VolunteerRef>> TicketService::Volunteers() {
   auto db = pool_.Acquire();
   if (!db.ok()) return db.status();
-  auto users = store::AccountRepository(**db).ListUsers();
+  auto users = store::AccountRepository(**db).ListActiveVolunteers();
   if (!users.ok()) return users.status();
   std::vector<VolunteerRef> out;
-  for (const auto& u : *users)
-    if (u.active && (u.role == "volunteer" || u.role == "coordinator")) out.push_back({u.id, u.name});
+  for (const auto& u : *users) out.push_back({u.id, u.name});
   return out;
 }
 

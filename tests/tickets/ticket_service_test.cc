@@ -181,6 +181,24 @@ TEST_F(TicketServiceTest, TwentyTicketsAnHourPerPerson) {
   EXPECT_TRUE(service_->Create(&member_a_, NT("later", "b", "other"), nullptr).ok());
 }
 
+TEST_F(TicketServiceTest, SimultaneousRequestsCannotGetPastTheHourlyLimit) {
+  std::atomic<int> go{0}, created{0}, refused{0};
+  std::vector<std::thread> threads;
+  for (int i = 0; i < 26; ++i) {
+    threads.emplace_back([&, i] {
+      while (!go) {
+      }
+      auto r = service_->Create(&member_a_, NT("burst " + std::to_string(i), "b", "other"), nullptr);
+      if (r.ok()) ++created;
+      else if (r.status().code() == core::StatusCode::kResourceExhausted) ++refused;
+    });
+  }
+  go = 1;
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(created.load(), 20);
+  EXPECT_EQ(refused.load(), 6);
+}
+
 TEST_F(TicketServiceTest, AnotherGroupsTicketIsNotFoundForEveryAction) {
   Ticket t = Open(member_a_);
   EXPECT_EQ(service_->Get(&member_b_, t.id).status().code(), core::StatusCode::kNotFound);
