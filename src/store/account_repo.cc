@@ -1,5 +1,7 @@
 #include "store/account_repo.h"
 
+#include "store/rows.h"
+
 namespace entraide::store {
 namespace {
 
@@ -28,28 +30,6 @@ GroupRecord ReadGroup(Statement& q) {
   return g;
 }
 
-template <typename T, typename Reader>
-StatusOr<std::vector<T>> All(Statement* st, Reader read) {
-  StatementScope q(st);
-  std::vector<T> out;
-  while (true) {
-    auto row = q->Step();
-    if (!row.ok()) return row.status();
-    if (!*row) break;
-    out.push_back(read(*q));
-  }
-  return out;
-}
-
-template <typename T, typename Reader>
-StatusOr<std::optional<T>> One(Statement* st, Reader read) {
-  StatementScope q(st);
-  auto row = q->Step();
-  if (!row.ok()) return row.status();
-  if (!*row) return std::optional<T>();
-  return std::optional<T>(read(*q));
-}
-
 }  // namespace
 
 StatusOr<int64_t> AccountRepository::CreateUser(const UserRecord& u) {
@@ -64,27 +44,27 @@ StatusOr<std::optional<UserRecord>> AccountRepository::FindUserByEmail(const std
   auto st = db_.Prepare(std::string("SELECT ") + kUserCols + " FROM users WHERE email = ?");
   if (!st.ok()) return st.status();
   (*st)->Bind(1, email);
-  return One<UserRecord>(*st, ReadUser);
+  return OneRow<UserRecord>(*st, ReadUser);
 }
 
 StatusOr<std::optional<UserRecord>> AccountRepository::FindUserById(int64_t id) {
   auto st = db_.Prepare(std::string("SELECT ") + kUserCols + " FROM users WHERE id = ?");
   if (!st.ok()) return st.status();
   (*st)->Bind(1, id);
-  return One<UserRecord>(*st, ReadUser);
+  return OneRow<UserRecord>(*st, ReadUser);
 }
 
 StatusOr<std::vector<UserRecord>> AccountRepository::ListUsers() {
   auto st = db_.Prepare(std::string("SELECT ") + kUserCols + " FROM users ORDER BY active DESC, name COLLATE NOCASE");
   if (!st.ok()) return st.status();
-  return All<UserRecord>(*st, ReadUser);
+  return AllRows<UserRecord>(*st, ReadUser);
 }
 
 StatusOr<std::vector<UserRecord>> AccountRepository::ListActiveVolunteers() {
   auto st = db_.Prepare(std::string("SELECT ") + kUserCols +
                         " FROM users WHERE active = 1 AND role IN ('volunteer', 'coordinator') ORDER BY name COLLATE NOCASE");
   if (!st.ok()) return st.status();
-  return All<UserRecord>(*st, ReadUser);
+  return AllRows<UserRecord>(*st, ReadUser);
 }
 
 Status AccountRepository::UpdateProfile(int64_t id, const std::string& name, const std::string& lang) {
@@ -122,20 +102,20 @@ StatusOr<std::optional<GroupRecord>> AccountRepository::FindGroupBySlug(const st
   auto st = db_.Prepare("SELECT id, slug, name, lang, active FROM groups WHERE slug = ?");
   if (!st.ok()) return st.status();
   (*st)->Bind(1, slug);
-  return One<GroupRecord>(*st, ReadGroup);
+  return OneRow<GroupRecord>(*st, ReadGroup);
 }
 
 StatusOr<std::optional<GroupRecord>> AccountRepository::FindGroupById(int64_t id) {
   auto st = db_.Prepare("SELECT id, slug, name, lang, active FROM groups WHERE id = ?");
   if (!st.ok()) return st.status();
   (*st)->Bind(1, id);
-  return One<GroupRecord>(*st, ReadGroup);
+  return OneRow<GroupRecord>(*st, ReadGroup);
 }
 
 StatusOr<std::vector<GroupRecord>> AccountRepository::ListGroups() {
   auto st = db_.Prepare("SELECT id, slug, name, lang, active FROM groups ORDER BY active DESC, name COLLATE NOCASE");
   if (!st.ok()) return st.status();
-  return All<GroupRecord>(*st, ReadGroup);
+  return AllRows<GroupRecord>(*st, ReadGroup);
 }
 
 Status AccountRepository::UpdateGroup(const GroupRecord& g) {
@@ -160,7 +140,7 @@ StatusOr<std::vector<GroupRecord>> AccountRepository::GroupsOf(int64_t user_id) 
       "WHERE m.user_id = ? ORDER BY g.name COLLATE NOCASE");
   if (!st.ok()) return st.status();
   (*st)->Bind(1, user_id);
-  return All<GroupRecord>(*st, ReadGroup);
+  return AllRows<GroupRecord>(*st, ReadGroup);
 }
 
 StatusOr<std::vector<UserRecord>> AccountRepository::MembersOf(int64_t group_id) {
@@ -169,7 +149,7 @@ StatusOr<std::vector<UserRecord>> AccountRepository::MembersOf(int64_t group_id)
       "JOIN memberships m ON m.user_id = u.id WHERE m.group_id = ? ORDER BY u.name COLLATE NOCASE");
   if (!st.ok()) return st.status();
   (*st)->Bind(1, group_id);
-  return All<UserRecord>(*st, ReadUser);
+  return AllRows<UserRecord>(*st, ReadUser);
 }
 
 Status AccountRepository::CreateSession(const SessionRecord& s) {
@@ -184,7 +164,7 @@ StatusOr<std::optional<SessionRecord>> AccountRepository::FindSession(const std:
   auto st = db_.Prepare("SELECT id_hash, user_id, csrf_token, created_at, last_seen_at FROM sessions WHERE id_hash = ?");
   if (!st.ok()) return st.status();
   (*st)->Bind(1, id_hash);
-  return One<SessionRecord>(*st, [](Statement& q) {
+  return OneRow<SessionRecord>(*st, [](Statement& q) {
     return SessionRecord{q.ColumnText(0), q.ColumnInt(1), q.ColumnText(2), q.ColumnInt(3), q.ColumnInt(4)};
   });
 }
@@ -219,7 +199,7 @@ StatusOr<std::optional<TokenRecord>> AccountRepository::FindToken(const std::str
       "SELECT id, kind, token_hash, user_id, expires_at, created_at, used_at FROM tokens WHERE token_hash = ?");
   if (!st.ok()) return st.status();
   (*st)->Bind(1, token_hash);
-  return One<TokenRecord>(*st, [](Statement& q) {
+  return OneRow<TokenRecord>(*st, [](Statement& q) {
     TokenRecord t;
     t.id = q.ColumnInt(0);
     t.kind = q.ColumnText(1);
@@ -256,7 +236,7 @@ StatusOr<std::optional<OutboxMessage>> AccountRepository::LatestMail(const std::
       "WHERE recipient_email = ? COLLATE NOCASE AND kind = ? ORDER BY id DESC LIMIT 1");
   if (!st.ok()) return st.status();
   (*st)->Bind(1, email).Bind(2, kind);
-  return One<OutboxMessage>(*st, [](Statement& q) {
+  return OneRow<OutboxMessage>(*st, [](Statement& q) {
     OutboxMessage m;
     m.id = q.ColumnInt(0);
     m.kind = q.ColumnText(1);
@@ -276,7 +256,7 @@ StatusOr<std::vector<TicketCategoryRecord>> AccountRepository::TicketCategories(
       "ORDER BY position, slug");
   if (!st.ok()) return st.status();
   (*st)->Bind(1, include_inactive);
-  return All<TicketCategoryRecord>(*st, [](Statement& q) {
+  return AllRows<TicketCategoryRecord>(*st, [](Statement& q) {
     return TicketCategoryRecord{q.ColumnText(0), q.ColumnText(1), q.ColumnText(2), q.ColumnInt(3), q.ColumnInt(4) != 0};
   });
 }

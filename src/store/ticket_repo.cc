@@ -1,5 +1,7 @@
 #include "store/ticket_repo.h"
 
+#include "store/rows.h"
+
 #include <cstdio>
 
 #include "core/strings.h"
@@ -68,28 +70,6 @@ constexpr const char* kQuestionCols =
     "id, ticket_id, lang, slug, title, question, answer, question_html, answer_html, category, published_by, "
     "published, created_at";
 
-template <typename T, typename Reader>
-StatusOr<std::optional<T>> One(Statement* st, Reader read) {
-  StatementScope q(st);
-  auto row = q->Step();
-  if (!row.ok()) return row.status();
-  if (!*row) return std::optional<T>();
-  return std::optional<T>(read(*q));
-}
-
-template <typename T, typename Reader>
-StatusOr<std::vector<T>> All(Statement* st, Reader read) {
-  StatementScope q(st);
-  std::vector<T> out;
-  while (true) {
-    auto row = q->Step();
-    if (!row.ok()) return row.status();
-    if (!*row) break;
-    out.push_back(read(*q));
-  }
-  return out;
-}
-
 StatusOr<int64_t> Scalar(Statement* st) {
   StatementScope q(st);
   auto row = q->Step();
@@ -137,7 +117,7 @@ StatusOr<std::optional<TicketRecord>> TicketRepository::Find(int64_t id) {
   auto st = db_.Prepare(std::string(kTicketSelect) + "WHERE t.id = ?");
   if (!st.ok()) return st.status();
   (*st)->Bind(1, id);
-  return One<TicketRecord>(*st, ReadTicket);
+  return OneRow<TicketRecord>(*st, ReadTicket);
 }
 
 StatusOr<std::vector<TicketRecord>> TicketRepository::List(const TicketFilter& f) {
@@ -180,7 +160,7 @@ StatusOr<std::vector<TicketRecord>> TicketRepository::List(const TicketFilter& f
   if (f.assignee && *f.assignee != 0) (*st)->Bind(i++, *f.assignee);
   if (f.group_id) (*st)->Bind(i++, *f.group_id);
   (*st)->Bind(i++, f.limit);
-  return All<TicketRecord>(*st, ReadTicket);
+  return AllRows<TicketRecord>(*st, ReadTicket);
 }
 
 StatusOr<int64_t> TicketRepository::CountOpenedSince(int64_t user_id, int64_t since) {
@@ -263,7 +243,7 @@ StatusOr<std::vector<int64_t>> TicketRepository::CloseResolvedBefore(int64_t cut
   auto sel = db_.Prepare("SELECT id FROM tickets WHERE status = 'resolved' AND resolved_at < ?");
   if (!sel.ok()) return sel.status();
   (*sel)->Bind(1, cutoff);
-  auto ids = All<int64_t>(*sel, [](Statement& q) { return q.ColumnInt(0); });
+  auto ids = AllRows<int64_t>(*sel, [](Statement& q) { return q.ColumnInt(0); });
   if (!ids.ok()) return ids.status();
   for (int64_t id : *ids) ENTRAIDE_RETURN_IF_ERROR(SetStatus(id, "closed", now));
   return ids;
@@ -287,7 +267,7 @@ StatusOr<std::vector<TicketEventRecord>> TicketRepository::Events(int64_t ticket
       "WHERE e.ticket_id = ? AND (e.internal = 0 OR ?) ORDER BY e.id");
   if (!st.ok()) return st.status();
   (*st)->Bind(1, ticket_id).Bind(2, include_internal);
-  return All<TicketEventRecord>(*st, [](Statement& q) {
+  return AllRows<TicketEventRecord>(*st, [](Statement& q) {
     TicketEventRecord e;
     e.id = q.ColumnInt(0);
     e.ticket_id = q.ColumnInt(1);
@@ -336,14 +316,14 @@ StatusOr<std::vector<AttachmentRecord>> TicketRepository::Attachments(int64_t ti
   auto st = db_.Prepare(std::string(kAttachmentCols) + "WHERE ticket_id = ? ORDER BY id");
   if (!st.ok()) return st.status();
   (*st)->Bind(1, ticket_id);
-  return All<AttachmentRecord>(*st, ReadAttachment);
+  return AllRows<AttachmentRecord>(*st, ReadAttachment);
 }
 
 StatusOr<std::optional<AttachmentRecord>> TicketRepository::FindAttachment(int64_t id) {
   auto st = db_.Prepare(std::string(kAttachmentCols) + "WHERE id = ?");
   if (!st.ok()) return st.status();
   (*st)->Bind(1, id);
-  return One<AttachmentRecord>(*st, ReadAttachment);
+  return OneRow<AttachmentRecord>(*st, ReadAttachment);
 }
 
 Status TicketRepository::LinkArticle(int64_t ticket_id, const std::string& key, int64_t by, int64_t now) {
@@ -357,7 +337,7 @@ StatusOr<std::vector<std::string>> TicketRepository::LinkedArticles(int64_t tick
   auto st = db_.Prepare("SELECT article_key FROM ticket_articles WHERE ticket_id = ? ORDER BY created_at");
   if (!st.ok()) return st.status();
   (*st)->Bind(1, ticket_id);
-  return All<std::string>(*st, [](Statement& q) { return q.ColumnText(0); });
+  return AllRows<std::string>(*st, [](Statement& q) { return q.ColumnText(0); });
 }
 
 StatusOr<int64_t> TicketRepository::CreateQuestion(const QuestionRecord& r) {
@@ -375,27 +355,27 @@ StatusOr<std::optional<QuestionRecord>> TicketRepository::FindQuestion(const std
   auto st = db_.Prepare(std::string("SELECT ") + kQuestionCols + " FROM questions WHERE lang = ? AND slug = ? AND published = 1");
   if (!st.ok()) return st.status();
   (*st)->Bind(1, lang).Bind(2, slug);
-  return One<QuestionRecord>(*st, ReadQuestion);
+  return OneRow<QuestionRecord>(*st, ReadQuestion);
 }
 
 StatusOr<std::optional<QuestionRecord>> TicketRepository::FindQuestionById(int64_t id) {
   auto st = db_.Prepare(std::string("SELECT ") + kQuestionCols + " FROM questions WHERE id = ?");
   if (!st.ok()) return st.status();
   (*st)->Bind(1, id);
-  return One<QuestionRecord>(*st, ReadQuestion);
+  return OneRow<QuestionRecord>(*st, ReadQuestion);
 }
 
 StatusOr<std::optional<QuestionRecord>> TicketRepository::QuestionOfTicket(int64_t ticket_id) {
   auto st = db_.Prepare(std::string("SELECT ") + kQuestionCols + " FROM questions WHERE ticket_id = ?");
   if (!st.ok()) return st.status();
   (*st)->Bind(1, ticket_id);
-  return One<QuestionRecord>(*st, ReadQuestion);
+  return OneRow<QuestionRecord>(*st, ReadQuestion);
 }
 
 StatusOr<std::vector<int64_t>> TicketRepository::PublishedQuestionIds() {
   auto st = db_.Prepare("SELECT id FROM questions WHERE published = 1 ORDER BY id");
   if (!st.ok()) return st.status();
-  return All<int64_t>(*st, [](Statement& q) { return q.ColumnInt(0); });
+  return AllRows<int64_t>(*st, [](Statement& q) { return q.ColumnInt(0); });
 }
 
 StatusOr<std::pair<int64_t, int64_t>> TicketRepository::HelpfulCounts() {
