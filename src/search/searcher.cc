@@ -45,6 +45,22 @@ class FacetSpy : public Xapian::MatchSpy {
   std::map<std::string, std::map<std::string, int64_t>> facets_;
 };
 
+Hit HitFrom(const Document& d, int score) {
+  Hit h;
+  h.kind = d.kind;
+  h.lang = d.lang;
+  h.key = d.key;
+  h.slug = d.slug;
+  h.title = d.title;
+  h.summary = d.summary;
+  h.category = d.category;
+  h.url = d.url;
+  h.updated = d.updated;
+  h.tags = d.tags;
+  h.score = score;
+  return h;
+}
+
 const char* StemmerName(const std::string& lang) { return lang == "fr" ? "french" : "english"; }
 
 }  // namespace
@@ -351,18 +367,7 @@ struct Searcher::Impl {
         if (d->lang != req.visitor_lang && req.lang.empty()) {
           if (auto v = VisitorVersion(db, *d, req.visitor_lang)) d = v;
         }
-        Hit h;
-        h.kind = d->kind;
-        h.lang = d->lang;
-        h.key = d->key;
-        h.slug = d->slug;
-        h.title = d->title;
-        h.summary = d->summary;
-        h.category = d->category;
-        h.url = d->url;
-        h.updated = d->updated;
-        h.tags = d->tags;
-        h.score = it.get_percent();
+        Hit h = HitFrom(*d, it.get_percent());
         h.snippet_html = browse ? core::HtmlEscape(d->summary) : Snippet(*d, q);
         r.hits.push_back(std::move(h));
       }
@@ -473,16 +478,7 @@ core::StatusOr<std::vector<Hit>> Searcher::Suggest(const std::string& q, const s
     for (auto it = m.begin(); it != m.end(); ++it) {
       auto d = DecodeDocument(it.get_document().get_data());
       if (!d) continue;
-      Hit hit;
-      hit.kind = d->kind;
-      hit.lang = d->lang;
-      hit.key = d->key;
-      hit.slug = d->slug;
-      hit.title = d->title;
-      hit.url = d->url;
-      hit.summary = d->summary;
-      hit.score = it.get_percent();
-      out.push_back(std::move(hit));
+      out.push_back(HitFrom(*d, it.get_percent()));
     }
   } catch (const Xapian::Error& e) {
     core::LogError("suggest: " + e.get_description());
