@@ -169,8 +169,8 @@ core::Status AuthService::QueueLinkMail(store::AccountRepository& repo, const st
   return id.ok() ? core::Status::Ok() : id.status();
 }
 
-core::Status AuthService::RequestSignInLink(const std::string& email, const std::string& lang, const std::string& ip,
-                                            int64_t* retry_after_s) {
+core::Status AuthService::RequestLinkMail(const std::string& email, const std::string& lang, const std::string& ip,
+                                         int64_t* retry_after_s, const LinkMail& mail) {
   auto normalized = NormalizeEmail(email);
   if (!normalized.ok()) return normalized.status();
   int64_t wait = std::max(limiter_.Hit("link:account:" + *normalized), limiter_.Hit("link:ip:" + ip));
@@ -186,8 +186,14 @@ core::Status AuthService::RequestSignInLink(const std::string& email, const std:
     if (!user.ok()) return user.status();
     if (!*user || !(*user)->active) return core::Status::Ok();  // say nothing
     std::string l = i18n::IsSupportedLang(lang) ? lang : (*user)->lang;
-    return QueueLinkMail(repo, **user, "signin_link", l, "/signin/link/", options_.signin_link_s, "signin");
+    return QueueLinkMail(repo, **user, mail.kind, l, mail.path, mail.ttl_s, mail.token_kind);
   });
+}
+
+core::Status AuthService::RequestSignInLink(const std::string& email, const std::string& lang, const std::string& ip,
+                                            int64_t* retry_after_s) {
+  return RequestLinkMail(email, lang, ip, retry_after_s,
+                         {"signin_link", "/signin/link/", options_.signin_link_s, "signin"});
 }
 
 core::StatusOr<store::TokenRecord> AuthService::ValidToken(store::AccountRepository& repo, const std::string& token,
@@ -222,23 +228,8 @@ core::StatusOr<SessionGrant> AuthService::ConsumeSignInLink(const std::string& t
 
 core::Status AuthService::RequestPasswordReset(const std::string& email, const std::string& lang,
                                                const std::string& ip, int64_t* retry_after_s) {
-  auto normalized = NormalizeEmail(email);
-  if (!normalized.ok()) return normalized.status();
-  int64_t wait = std::max(limiter_.Hit("link:account:" + *normalized), limiter_.Hit("link:ip:" + ip));
-  if (wait > 0) {
-    if (retry_after_s) *retry_after_s = wait;
-    return core::ResourceExhausted("too many requests; try again in " + std::to_string(wait) + " seconds");
-  }
-  auto db = pool_.Acquire();
-  if (!db.ok()) return db.status();
-  store::AccountRepository repo(**db);
-  return InTransaction(**db, [&]() -> core::Status {
-    auto user = repo.FindUserByEmail(*normalized);
-    if (!user.ok()) return user.status();
-    if (!*user || !(*user)->active) return core::Status::Ok();
-    std::string l = i18n::IsSupportedLang(lang) ? lang : (*user)->lang;
-    return QueueLinkMail(repo, **user, "password_reset", l, "/password/reset/", options_.reset_link_s, "reset");
-  });
+  return RequestLinkMail(email, lang, ip, retry_after_s,
+                         {"password_reset", "/password/reset/", options_.reset_link_s, "reset"});
 }
 
 core::Status AuthService::CheckResetToken(const std::string& token) {

@@ -120,6 +120,14 @@ class AuthService {
   core::StatusOr<Principal> LoadPrincipal(store::AccountRepository& repo, const store::UserRecord& user);
   core::StatusOr<store::TokenRecord> ValidToken(store::AccountRepository& repo, const std::string& token,
                                                 const std::string& kind);
+  // Sign-in link and reset requests: rate limited, and the same answer whether or not the email exists.
+  struct LinkMail {
+    std::string kind, path;
+    int64_t ttl_s;
+    std::string token_kind;
+  };
+  core::Status RequestLinkMail(const std::string& email, const std::string& lang, const std::string& ip,
+                               int64_t* retry_after_s, const LinkMail& mail);
   core::Status QueueLinkMail(store::AccountRepository& repo, const store::UserRecord& user, const std::string& kind,
                              const std::string& lang, const std::string& path, int64_t ttl_s,
                              const std::string& token_kind);
