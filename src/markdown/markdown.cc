@@ -21,6 +21,7 @@
 
 #include "core/escape.h"
 #include "core/strings.h"
+#include "core/wire.h"
 
 namespace entraide::markdown {
 namespace {
@@ -215,54 +216,37 @@ std::string PlainParagraphsHtml(std::string_view text) {
 
 namespace {
 
-// Length-prefixed fields between the child and the parent.
-void PutString(std::string& buf, std::string_view s) {
-  uint32_t n = static_cast<uint32_t>(s.size());
-  buf.append(reinterpret_cast<const char*>(&n), 4);
-  buf.append(s);
-}
-bool GetString(std::string_view& in, std::string& out) {
-  if (in.size() < 4) return false;
-  uint32_t n;
-  std::memcpy(&n, in.data(), 4);
-  in.remove_prefix(4);
-  if (in.size() < n) return false;
-  out.assign(in.substr(0, n));
-  in.remove_prefix(n);
-  return true;
-}
-
 std::string Encode(const Rendered& r) {
   std::string buf;
-  PutString(buf, r.html);
-  PutString(buf, r.plain);
-  PutString(buf, std::to_string(r.headings.size()));
+  core::PutField(buf, r.html);
+  core::PutField(buf, r.plain);
+  core::PutField(buf, std::to_string(r.headings.size()));
   for (const auto& h : r.headings) {
-    PutString(buf, std::to_string(h.level));
-    PutString(buf, h.id);
-    PutString(buf, h.text);
+    core::PutField(buf, std::to_string(h.level));
+    core::PutField(buf, h.id);
+    core::PutField(buf, h.text);
   }
-  PutString(buf, std::to_string(r.links.size()));
-  for (const auto& l : r.links) PutString(buf, l);
+  core::PutField(buf, std::to_string(r.links.size()));
+  for (const auto& l : r.links) core::PutField(buf, l);
   return buf;
 }
 
 bool Decode(std::string_view in, Rendered& r) {
   std::string count;
-  if (!GetString(in, r.html) || !GetString(in, r.plain) || !GetString(in, count)) return false;
+  if (!core::GetField(in, r.html) || !core::GetField(in, r.plain) || !core::GetField(in, count)) return false;
   size_t n = std::stoul(count);
   for (size_t i = 0; i < n; ++i) {
     Heading h;
     std::string level;
-    if (!GetString(in, level) || !GetString(in, h.id) || !GetString(in, h.text)) return false;
+    if (!core::GetField(in, level) || !core::GetField(in, h.id) || !core::GetField(in, h.text)) return false;
     h.level = std::stoi(level);
     r.headings.push_back(std::move(h));
   }
-  if (!GetString(in, count)) return false;
+  if (!core::GetField(in, count)) return false;
   n = std::stoul(count);
   for (size_t i = 0; i < n; ++i) {
     std::string link;
-    if (!GetString(in, link)) return false;
+    if (!core::GetField(in, link)) return false;
     r.links.push_back(std::move(link));
   }
   return in.empty();
