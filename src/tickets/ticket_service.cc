@@ -85,6 +85,20 @@ core::StatusOr<std::string> TicketService::Render(const std::string& text, const
   return r->html;
 }
 
+// Runs `fn` in one write transaction with the ticket loaded; kNotFound when the caller may not see it.
+template <typename Fn>
+core::Status TicketService::WithTicket(const auth::Principal* who, int64_t id, Fn&& fn) {
+  auto db = pool_.Acquire();
+  if (!db.ok()) return db.status();
+  store::TicketRepository repo(**db);
+  int64_t now = clock_.NowSeconds();
+  return InTransaction(**db, [&]() -> core::Status {
+    auto t = LoadVisible(repo, who, id);
+    if (!t.ok()) return t.status();
+    return fn(**db, repo, *t, now);
+  });
+}
+
 core::StatusOr<Ticket> TicketService::LoadVisible(store::TicketRepository& repo, const auth::Principal* who, int64_t id) {
   if (!who) return core::Unauthenticated("sign in first");
   auto t = repo.Find(id);
@@ -316,14 +330,9 @@ core::Status TicketService::Reply(const auth::Principal* who, int64_t id, ReplyR
   ENTRAIDE_RETURN_IF_ERROR(CheckUploads(reply.uploads, limits_));
   auto html = Render(reply.body, "body");
   if (!html.ok()) return html.status();
-  auto db = pool_.Acquire();
-  if (!db.ok()) return db.status();
-  store::TicketRepository repo(**db);
-  int64_t now = clock_.NowSeconds();
-  return InTransaction(**db, [&]() -> core::Status {
-    auto t = LoadVisible(repo, who, id);
-    if (!t.ok()) return t.status();
-    bool group_side = who->InGroup(t->group_id);
+  return WithTicket(who, id, [&](store::Database& db, store::TicketRepository& repo, const Ticket& t,
+                                 int64_t now) -> core::Status {
+    bool group_side = who->InGroup(t.group_id);
     bool volunteer = !group_side && auth::Allows(who, auth::Action::kTriage);
     if (!group_side && !volunteer) return core::PermissionDenied("not allowed");
     if (reply.internal && !auth::Allows(who, auth::Action::kTriage))
@@ -341,23 +350,23 @@ core::Status TicketService::Reply(const auth::Principal* who, int64_t id, ReplyR
     std::string next;
     if (group_side) {
       // The group answers: a question asked of it is answered; a finished ticket is reopened.
-      if (t->status == "waiting_on_group") next = "in_progress";
-      else if (t->status == "resolved" || t->status == "closed") next = "triaged";
-      ENTRAIDE_RETURN_IF_ERROR(Notify(**db, *t, "ticket_group_reply", Excerpt(reply.body), *who, false));
+      if (t.status == "waiting_on_group") next = "in_progress";
+      else if (t.status == "resolved" || t.status == "closed") next = "triaged";
+      ENTRAIDE_RETURN_IF_ERROR(Notify(db, t, "ticket_group_reply", Excerpt(reply.body), *who, false));
     } else {
       ENTRAIDE_RETURN_IF_ERROR(repo.MarkFirstResponse(id, now));
       if (reply.resolve) next = "resolved";
       else if (reply.ask_group) next = "waiting_on_group";
-      else if (t->status == "new" || t->status == "triaged") next = "in_progress";
-      if (!next.empty() && next != t->status && !(t->status == "resolved" || t->status == "closed"))
-        ENTRAIDE_RETURN_IF_ERROR(CheckMove(t->status, next, Side::kVolunteer));
-      if (t->status == "resolved" || t->status == "closed") next.clear();  // replying does not reopen for volunteers
+      else if (t.status == "new" || t.status == "triaged") next = "in_progress";
+      if (!next.empty() && next != t.status && !(t.status == "resolved" || t.status == "closed"))
+        ENTRAIDE_RETURN_IF_ERROR(CheckMove(t.status, next, Side::kVolunteer));
+      if (t.status == "resolved" || t.status == "closed") next.clear();  // replying does not reopen for volunteers
       std::string kind = next == "resolved" ? "ticket_resolved" : next == "waiting_on_group" ? "ticket_question" : "ticket_reply";
-      ENTRAIDE_RETURN_IF_ERROR(Notify(**db, *t, kind, Excerpt(reply.body), *who, true));
+      ENTRAIDE_RETURN_IF_ERROR(Notify(db, t, kind, Excerpt(reply.body), *who, true));
     }
-    if (!next.empty() && next != t->status) {
+    if (!next.empty() && next != t.status) {
       ENTRAIDE_RETURN_IF_ERROR(repo.SetStatus(id, next, now));
-      auto sev = repo.AddEvent({0, id, who->user_id, "", "status", "", "", false, t->status, next, now});
+      auto sev = repo.AddEvent({0, id, who->user_id, "", "status", "", "", false, t.status, next, now});
       if (!sev.ok()) return sev.status();
     }
     return core::Status::Ok();
@@ -375,42 +384,32 @@ core::Status TicketService::ChangeStatus(const auth::Principal* who, int64_t id,
     if (!t.ok()) return t.status();
     if (t->status == "resolved" || t->status == "closed") return Reopen(who, id);
   }
-  auto db = pool_.Acquire();
-  if (!db.ok()) return db.status();
-  store::TicketRepository repo(**db);
-  int64_t now = clock_.NowSeconds();
-  return InTransaction(**db, [&]() -> core::Status {
-    auto t = LoadVisible(repo, who, id);
-    if (!t.ok()) return t.status();
+  return WithTicket(who, id, [&](store::Database& db, store::TicketRepository& repo, const Ticket& t,
+                                 int64_t now) -> core::Status {
     ENTRAIDE_RETURN_IF_ERROR(auth::Require(who, auth::Action::kTriage));
-    ENTRAIDE_RETURN_IF_ERROR(CheckMove(t->status, to, Side::kVolunteer));
+    ENTRAIDE_RETURN_IF_ERROR(CheckMove(t.status, to, Side::kVolunteer));
     ENTRAIDE_RETURN_IF_ERROR(repo.SetStatus(id, to, now));
-    auto ev = repo.AddEvent({0, id, who->user_id, "", "status", "", "", false, t->status, to, now});
+    auto ev = repo.AddEvent({0, id, who->user_id, "", "status", "", "", false, t.status, to, now});
     if (!ev.ok()) return ev.status();
-    if (to == "resolved") return Notify(**db, *t, "ticket_resolved", "", *who, true);
+    if (to == "resolved") return Notify(db, t, "ticket_resolved", "", *who, true);
     return core::Status::Ok();
   });
 }
 
 core::Status TicketService::Claim(const auth::Principal* who, int64_t id) {
-  auto db = pool_.Acquire();
-  if (!db.ok()) return db.status();
-  store::TicketRepository repo(**db);
-  int64_t now = clock_.NowSeconds();
-  return InTransaction(**db, [&]() -> core::Status {
-    auto t = LoadVisible(repo, who, id);
-    if (!t.ok()) return t.status();
+  return WithTicket(who, id, [&](store::Database& /*db*/, store::TicketRepository& repo, const Ticket& t,
+                                 int64_t now) -> core::Status {
     ENTRAIDE_RETURN_IF_ERROR(auth::Require(who, auth::Action::kTriage));
-    if (!IsOpen(t->status)) return core::Conflict("only an open ticket can be claimed");
+    if (!IsOpen(t.status)) return core::Conflict("only an open ticket can be claimed");
     auto won = repo.Claim(id, who->user_id, now);
     if (!won.ok()) return won.status();
-    if (!*won) return core::Conflict(t->assignee_name + " already holds this ticket");
-    if (t->assignee_id && *t->assignee_id == who->user_id) return core::Status::Ok();  // already mine
-    auto ev = repo.AddEvent({0, id, who->user_id, "", "assign", "", "", false, t->assignee_name, who->name, now});
+    if (!*won) return core::Conflict(t.assignee_name + " already holds this ticket");
+    if (t.assignee_id && t.assignee_id == who->user_id) return core::Status::Ok();  // already mine
+    auto ev = repo.AddEvent({0, id, who->user_id, "", "assign", "", "", false, t.assignee_name, who->name, now});
     if (!ev.ok()) return ev.status();
-    if (t->status == "new" || t->status == "triaged") {
+    if (t.status == "new" || t.status == "triaged") {
       ENTRAIDE_RETURN_IF_ERROR(repo.SetStatus(id, "in_progress", now));
-      auto sev = repo.AddEvent({0, id, who->user_id, "", "status", "", "", false, t->status, "in_progress", now});
+      auto sev = repo.AddEvent({0, id, who->user_id, "", "status", "", "", false, t.status, "in_progress", now});
       if (!sev.ok()) return sev.status();
     }
     return core::Status::Ok();
@@ -418,14 +417,9 @@ core::Status TicketService::Claim(const auth::Principal* who, int64_t id) {
 }
 
 core::Status TicketService::Assign(const auth::Principal* who, int64_t id, std::optional<int64_t> volunteer) {
-  auto db = pool_.Acquire();
-  if (!db.ok()) return db.status();
-  store::TicketRepository repo(**db);
-  store::AccountRepository accounts(**db);
-  int64_t now = clock_.NowSeconds();
-  return InTransaction(**db, [&]() -> core::Status {
-    auto t = LoadVisible(repo, who, id);
-    if (!t.ok()) return t.status();
+  return WithTicket(who, id, [&](store::Database& db, store::TicketRepository& repo, const Ticket& t,
+                                 int64_t now) -> core::Status {
+    store::AccountRepository accounts(db);
     ENTRAIDE_RETURN_IF_ERROR(auth::Require(who, auth::Action::kTriage));
     std::string name;
     if (volunteer) {
@@ -436,60 +430,45 @@ core::Status TicketService::Assign(const auth::Principal* who, int64_t id, std::
       name = (*u)->name;
     }
     ENTRAIDE_RETURN_IF_ERROR(repo.SetAssignee(id, volunteer, now));
-    auto ev = repo.AddEvent({0, id, who->user_id, "", "assign", "", "", false, t->assignee_name, name, now});
+    auto ev = repo.AddEvent({0, id, who->user_id, "", "assign", "", "", false, t.assignee_name, name, now});
     return ev.ok() ? core::Status::Ok() : ev.status();
   });
 }
 
 core::Status TicketService::SetUrgency(const auth::Principal* who, int64_t id, const std::string& urgency) {
   if (!IsUrgency(urgency)) return core::InvalidArgument("urgency: must be low, normal, high or blocking");
-  auto db = pool_.Acquire();
-  if (!db.ok()) return db.status();
-  store::TicketRepository repo(**db);
-  int64_t now = clock_.NowSeconds();
-  return InTransaction(**db, [&]() -> core::Status {
-    auto t = LoadVisible(repo, who, id);
-    if (!t.ok()) return t.status();
+  return WithTicket(who, id, [&](store::Database& /*db*/, store::TicketRepository& repo, const Ticket& t,
+                                 int64_t now) -> core::Status {
     ENTRAIDE_RETURN_IF_ERROR(auth::Require(who, auth::Action::kTriage));
-    if (t->urgency == urgency) return core::Status::Ok();
+    if (t.urgency == urgency) return core::Status::Ok();
     ENTRAIDE_RETURN_IF_ERROR(repo.SetField(id, "urgency", urgency, now));
-    auto ev = repo.AddEvent({0, id, who->user_id, "", "urgency", "", "", false, t->urgency, urgency, now});
+    auto ev = repo.AddEvent({0, id, who->user_id, "", "urgency", "", "", false, t.urgency, urgency, now});
     return ev.ok() ? core::Status::Ok() : ev.status();
   });
 }
 
 core::Status TicketService::SetCategory(const auth::Principal* who, int64_t id, const std::string& category) {
-  auto db = pool_.Acquire();
-  if (!db.ok()) return db.status();
-  store::TicketRepository repo(**db);
-  store::AccountRepository accounts(**db);
-  int64_t now = clock_.NowSeconds();
-  return InTransaction(**db, [&]() -> core::Status {
-    auto t = LoadVisible(repo, who, id);
-    if (!t.ok()) return t.status();
+  return WithTicket(who, id, [&](store::Database& db, store::TicketRepository& repo, const Ticket& t,
+                                 int64_t now) -> core::Status {
+    store::AccountRepository accounts(db);
     ENTRAIDE_RETURN_IF_ERROR(auth::Require(who, auth::Action::kTriage));
     auto cats = accounts.TicketCategories(false);
     if (!cats.ok()) return cats.status();
     bool known = false;
     for (const auto& c : *cats) known = known || c.slug == category;
     if (!known) return core::InvalidArgument("category: unknown category '" + category + "'");
-    if (t->category == category) return core::Status::Ok();
+    if (t.category == category) return core::Status::Ok();
     ENTRAIDE_RETURN_IF_ERROR(repo.SetField(id, "category", category, now));
-    auto ev = repo.AddEvent({0, id, who->user_id, "", "category", "", "", false, t->category, category, now});
+    auto ev = repo.AddEvent({0, id, who->user_id, "", "category", "", "", false, t.category, category, now});
     return ev.ok() ? core::Status::Ok() : ev.status();
   });
 }
 
 core::Status TicketService::LinkArticle(const auth::Principal* who, int64_t id, const std::string& article_key) {
-  auto db = pool_.Acquire();
-  if (!db.ok()) return db.status();
-  store::TicketRepository repo(**db);
-  int64_t now = clock_.NowSeconds();
-  return InTransaction(**db, [&]() -> core::Status {
-    auto t = LoadVisible(repo, who, id);
-    if (!t.ok()) return t.status();
+  return WithTicket(who, id, [&](store::Database& db, store::TicketRepository& repo, const Ticket& /*t*/,
+                                 int64_t now) -> core::Status {
     ENTRAIDE_RETURN_IF_ERROR(auth::Require(who, auth::Action::kTriage));
-    auto versions = store::ArticleRepository(**db).ServedByKey(article_key);
+    auto versions = store::ArticleRepository(db).ServedByKey(article_key);
     if (!versions.ok()) return versions.status();
     if (versions->empty()) return core::InvalidArgument("article: no article with key '" + article_key + "'");
     ENTRAIDE_RETURN_IF_ERROR(repo.LinkArticle(id, article_key, who->user_id, now));
@@ -499,37 +478,27 @@ core::Status TicketService::LinkArticle(const auth::Principal* who, int64_t id, 
 }
 
 core::Status TicketService::Close(const auth::Principal* who, int64_t id) {
-  auto db = pool_.Acquire();
-  if (!db.ok()) return db.status();
-  store::TicketRepository repo(**db);
-  int64_t now = clock_.NowSeconds();
-  return InTransaction(**db, [&]() -> core::Status {
-    auto t = LoadVisible(repo, who, id);
-    if (!t.ok()) return t.status();
-    bool group_side = who->InGroup(t->group_id);
+  return WithTicket(who, id, [&](store::Database& /*db*/, store::TicketRepository& repo, const Ticket& t,
+                                 int64_t now) -> core::Status {
+    bool group_side = who->InGroup(t.group_id);
     if (!group_side) ENTRAIDE_RETURN_IF_ERROR(auth::Require(who, auth::Action::kTriage));
-    ENTRAIDE_RETURN_IF_ERROR(CheckMove(t->status, "closed", group_side ? Side::kGroup : Side::kVolunteer));
+    ENTRAIDE_RETURN_IF_ERROR(CheckMove(t.status, "closed", group_side ? Side::kGroup : Side::kVolunteer));
     ENTRAIDE_RETURN_IF_ERROR(repo.SetStatus(id, "closed", now));
-    auto ev = repo.AddEvent({0, id, who->user_id, "", "status", "", "", false, t->status, "closed", now});
+    auto ev = repo.AddEvent({0, id, who->user_id, "", "status", "", "", false, t.status, "closed", now});
     return ev.ok() ? core::Status::Ok() : ev.status();
   });
 }
 
 core::Status TicketService::Reopen(const auth::Principal* who, int64_t id) {
-  auto db = pool_.Acquire();
-  if (!db.ok()) return db.status();
-  store::TicketRepository repo(**db);
-  int64_t now = clock_.NowSeconds();
-  return InTransaction(**db, [&]() -> core::Status {
-    auto t = LoadVisible(repo, who, id);
-    if (!t.ok()) return t.status();
-    bool group_side = who->InGroup(t->group_id);
+  return WithTicket(who, id, [&](store::Database& /*db*/, store::TicketRepository& repo, const Ticket& t,
+                                 int64_t now) -> core::Status {
+    bool group_side = who->InGroup(t.group_id);
     if (!group_side) ENTRAIDE_RETURN_IF_ERROR(auth::Require(who, auth::Action::kTriage));
-    if (t->status != "resolved" && t->status != "closed")
+    if (t.status != "resolved" && t.status != "closed")
       return core::Conflict("only a resolved or closed ticket can be reopened");
-    ENTRAIDE_RETURN_IF_ERROR(CheckMove(t->status, "triaged", group_side ? Side::kGroup : Side::kVolunteer));
+    ENTRAIDE_RETURN_IF_ERROR(CheckMove(t.status, "triaged", group_side ? Side::kGroup : Side::kVolunteer));
     ENTRAIDE_RETURN_IF_ERROR(repo.SetStatus(id, "triaged", now));
-    auto ev = repo.AddEvent({0, id, who->user_id, "", "status", "", "", false, t->status, "triaged", now});
+    auto ev = repo.AddEvent({0, id, who->user_id, "", "status", "", "", false, t.status, "triaged", now});
     return ev.ok() ? core::Status::Ok() : ev.status();
   });
 }
@@ -537,15 +506,10 @@ core::Status TicketService::Reopen(const auth::Principal* who, int64_t id) {
 core::Status TicketService::Helpful(const auth::Principal* who, int64_t id, bool helpful, const std::string& comment) {
   if (comment.size() > 2000) return core::TooLarge("comment: at most 2000 characters");
   if (!core::IsValidUtf8(comment)) return core::InvalidArgument("comment: not valid UTF-8");
-  auto db = pool_.Acquire();
-  if (!db.ok()) return db.status();
-  store::TicketRepository repo(**db);
-  int64_t now = clock_.NowSeconds();
-  return InTransaction(**db, [&]() -> core::Status {
-    auto t = LoadVisible(repo, who, id);
-    if (!t.ok()) return t.status();
-    ENTRAIDE_RETURN_IF_ERROR(auth::Require(who, auth::Action::kActForGroup, t->group_id));
-    if (t->status != "resolved" && t->status != "closed")
+  return WithTicket(who, id, [&](store::Database& /*db*/, store::TicketRepository& repo, const Ticket& t,
+                                 int64_t now) -> core::Status {
+    ENTRAIDE_RETURN_IF_ERROR(auth::Require(who, auth::Action::kActForGroup, t.group_id));
+    if (t.status != "resolved" && t.status != "closed")
       return core::Conflict("you can say whether the help worked once the ticket is resolved");
     ENTRAIDE_RETURN_IF_ERROR(repo.SetHelpful(id, helpful, std::string(core::Trim(comment)), now));
     auto ev = repo.AddEvent({0, id, who->user_id, "", "helpful", std::string(core::Trim(comment)), "", false, "",

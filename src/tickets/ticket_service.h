@@ -113,6 +113,8 @@ class TicketService {
   const Limits& limits() const { return limits_; }
 
  private:
+  template <typename Fn>
+  core::Status WithTicket(const auth::Principal* who, int64_t id, Fn&& fn);
   core::StatusOr<Ticket> LoadVisible(store::TicketRepository& repo, const auth::Principal* who, int64_t id);
   core::Status Notify(store::Database& db, const Ticket& t, const std::string& kind, const std::string& excerpt,
                       const auth::Principal& actor, bool to_group);
