@@ -6,10 +6,16 @@
 
 #include <xapian.h>
 
+#include <algorithm>
+#include <condition_variable>
 #include <cstring>
+#include <deque>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <set>
+#include <thread>
+#include <unordered_set>
 
 #include "core/strings.h"
 #include "search/codec.h"
@@ -60,6 +66,19 @@ std::string ReadStubTarget(const std::string& data_dir) {
 class Builder {
  public:
   explicit Builder(const Resources& resources) : resources_(resources) {
+    for (const auto& group : resources.synonyms) {
+      std::vector<Member> members;
+      for (const auto& text : group) {
+        Member m{text, {}, ""};
+        for (const auto& w : SplitWords(text)) {
+          m.words.push_back(w.folded);
+          synonym_words_.insert(w.folded);
+        }
+        m.phrase = core::Join(m.words, " ");
+        if (!m.words.empty()) members.push_back(std::move(m));
+      }
+      synonyms_.push_back(std::move(members));
+    }
     for (const auto& [lang, words] : resources.stopwords) {
       auto stopper = std::make_unique<Xapian::SimpleStopper>();
       for (const auto& w : words) stopper->add(w);
@@ -93,23 +112,28 @@ class Builder {
     std::string body = StripAccents(d.body);
     tg.index_text(body);
     // Synonyms at index time: a document that says "courriel" is also found by "email", and the other way.
-    std::string folded = " " + FoldForCompare(d.title + " " + d.summary + " " + d.body) + " ";
-    for (auto& c : folded)
-      if (!(static_cast<unsigned char>(c) >= 0x80 || std::isalnum(static_cast<unsigned char>(c)))) c = ' ';
-    for (const auto& group : resources_.synonyms) {
+    // A one-word member is present when the document has its term; a phrase ("mot de passe") when it has
+    // every word and the folded text has the phrase.
+    std::set<std::string> has;  // the words of synonyms.txt that the document has
+    for (auto t = doc.termlist_begin(); t != doc.termlist_end(); ++t)
+      if (synonym_words_.count(*t)) has.insert(*t);
+    std::string folded;  // " title summary body ", folded, words separated by single spaces; made when needed
+    for (const auto& group : synonyms_) {
       bool present = false;
       for (const auto& member : group) {
-        std::string needle = " " + member + " ";
-        for (auto& c : needle)
-          if (!(static_cast<unsigned char>(c) >= 0x80 || std::isalnum(static_cast<unsigned char>(c)))) c = ' ';
-        if (folded.find(needle) != std::string::npos) {
-          present = true;
-          break;
+        bool all_words = true;
+        for (const auto& w : member.words) all_words = all_words && has.count(w);
+        if (!all_words) continue;
+        if (member.words.size() > 1) {
+          if (folded.empty()) folded = " " + SpacedWords(d.title + " " + d.summary + " " + d.body) + " ";
+          if (folded.find(" " + member.phrase + " ") == std::string::npos) continue;
         }
+        present = true;
+        break;
       }
       if (!present) continue;
       tg.increase_termpos();
-      for (const auto& member : group) tg.index_text_without_positions(member, 1);
+      for (const auto& member : group) tg.index_text_without_positions(member.text, 1);
     }
     doc.add_boolean_term(kPrefixId + d.id);
     doc.add_boolean_term(kPrefixLang + d.lang);
@@ -139,7 +163,24 @@ class Builder {
   }
 
  private:
+  // Folded words of `text` separated by single spaces.
+  static std::string SpacedWords(const std::string& text) {
+    std::string out;
+    for (const auto& w : SplitWords(text)) {
+      if (!out.empty()) out += ' ';
+      out += w.folded;
+    }
+    return out;
+  }
+
+  struct Member {
+    std::string text;                // as written in synonyms.txt (folded)
+    std::vector<std::string> words;  // its words, as the index has them
+    std::string phrase;              // words joined by single spaces
+  };
   const Resources& resources_;
+  std::vector<std::vector<Member>> synonyms_;
+  std::unordered_set<std::string> synonym_words_;
   std::map<std::string, std::unique_ptr<Xapian::SimpleStopper>> stoppers_;
 };
 
@@ -204,35 +245,104 @@ core::Status Indexer::Commit() {
   return core::Status::Ok();
 }
 
+// A rebuild indexes into one shard per builder thread (data_dir/xapian-N.shard-K): building a document and
+// adding it to Xapian's in-memory inverter both cost CPU, and one WritableDatabase takes one thread at a time.
+// Finish() merges the shards into xapian-N with Xapian's compactor, which also leaves the index in full blocks
+// (smaller and faster to search than one grown document by document).
 struct Rebuild::Impl {
   std::string data_dir, dir_name;
   std::unique_ptr<WriterLock> lock;
-  std::unique_ptr<Builder> builder;
-  Xapian::WritableDatabase db;
+  const Resources* resources = nullptr;
   bool finished = false;
+
+  struct Shard {
+    std::string path;
+    Xapian::WritableDatabase db;
+    std::unique_ptr<Builder> builder;
+  };
+  std::vector<std::unique_ptr<Shard>> shards;
+  std::vector<std::thread> threads;
+  std::mutex mu;
+  std::condition_variable can_take, can_put;
+  std::deque<Document> queue;
+  bool closing = false;
+  core::Status error = core::Status::Ok();
+
+  static constexpr size_t kQueueLimit = 256;
+
+  void Work(Shard& shard) {
+    while (true) {
+      Document d;
+      {
+        std::unique_lock<std::mutex> lock(mu);
+        can_take.wait(lock, [&] { return closing || !queue.empty(); });
+        if (queue.empty()) return;
+        d = std::move(queue.front());
+        queue.pop_front();
+      }
+      can_put.notify_one();
+      try {
+        // A fresh database: no existing document to find and replace.
+        shard.db.add_document(shard.builder->Build(d, shard.db));
+      } catch (const Xapian::Error& e) {
+        std::lock_guard<std::mutex> lock(mu);
+        if (error.ok()) error = XapianError("index " + d.id, e);
+        closing = true;
+        queue.clear();
+        can_put.notify_all();
+        return;
+      }
+    }
+  }
+
+  // Lets the builders finish what is queued and stops them; the first error of any of them.
+  core::Status Join() {
+    {
+      std::lock_guard<std::mutex> lock(mu);
+      closing = true;
+    }
+    can_take.notify_all();
+    for (auto& t : threads)
+      if (t.joinable()) t.join();
+    threads.clear();
+    std::lock_guard<std::mutex> lock(mu);
+    return error;
+  }
+
+  void RemoveShards() {
+    for (auto& s : shards) {
+      try {
+        s->db.close();
+      } catch (...) {
+      }
+      std::error_code ec;
+      fs::remove_all(s->path, ec);
+    }
+    shards.clear();
+  }
 };
 
 Rebuild::Rebuild() : impl_(new Impl) {}
 
 Rebuild::~Rebuild() {
-  if (impl_ && !impl_->finished && !impl_->dir_name.empty()) {
-    try {
-      impl_->db.close();
-    } catch (...) {
-    }
+  if (!impl_) return;
+  (void)impl_->Join();
+  impl_->RemoveShards();
+  if (!impl_->finished && !impl_->dir_name.empty()) {
     std::error_code ec;
     fs::remove_all(impl_->data_dir + "/" + impl_->dir_name, ec);
   }
 }
 
 core::StatusOr<std::unique_ptr<Rebuild>> Rebuild::Begin(const std::string& data_dir, const Resources& resources,
-                                                        bool wait) {
+                                                        bool wait, int threads) {
   auto lock = WriterLock::Take(data_dir, wait);
   if (!lock.ok()) return lock.status();
   std::unique_ptr<Rebuild> rb(new Rebuild);
-  rb->impl_->data_dir = data_dir;
-  rb->impl_->lock = std::move(lock).value();
-  rb->impl_->builder = std::make_unique<Builder>(resources);
+  Impl& im = *rb->impl_;
+  im.data_dir = data_dir;
+  im.lock = std::move(lock).value();
+  im.resources = &resources;
   // Remove folders left by an interrupted rebuild (anything not named by the stub).
   std::string live = ReadStubTarget(data_dir);
   std::error_code ec;
@@ -246,33 +356,50 @@ core::StatusOr<std::unique_ptr<Rebuild>> Rebuild::Begin(const std::string& data_
     }
     if (name != live) fs::remove_all(e.path(), ec);
   }
-  rb->impl_->dir_name = "xapian-" + std::to_string(next);
+  im.dir_name = "xapian-" + std::to_string(next);
+  if (threads <= 0) threads = static_cast<int>(std::thread::hardware_concurrency());
+  threads = std::clamp(threads, 1, 8);
   try {
-    rb->impl_->db = Xapian::WritableDatabase(data_dir + "/" + rb->impl_->dir_name, Xapian::DB_CREATE_OR_OVERWRITE);
-    rb->impl_->builder->AddSynonyms(rb->impl_->db);
+    for (int i = 0; i < threads; ++i) {
+      auto shard = std::make_unique<Impl::Shard>();
+      shard->path = data_dir + "/" + im.dir_name + ".shard-" + std::to_string(i);
+      shard->db = Xapian::WritableDatabase(shard->path, Xapian::DB_CREATE_OR_OVERWRITE);
+      shard->builder = std::make_unique<Builder>(resources);
+      if (i == 0) shard->builder->AddSynonyms(shard->db);
+      im.shards.push_back(std::move(shard));
+    }
   } catch (const Xapian::Error& e) {
     return XapianError("create index", e);
   }
+  for (auto& shard : im.shards) im.threads.emplace_back([&im, s = shard.get()] { im.Work(*s); });
   return rb;
 }
 
 core::Status Rebuild::Add(const Document& d) {
-  try {
-    // A fresh database: no existing document to find and replace.
-    impl_->db.add_document(impl_->builder->Build(d, impl_->db));
-  } catch (const Xapian::Error& e) {
-    return XapianError("index " + d.id, e);
-  }
+  Impl& im = *impl_;
+  std::unique_lock<std::mutex> lock(im.mu);
+  im.can_put.wait(lock, [&] { return im.closing || im.queue.size() < Impl::kQueueLimit; });
+  if (!im.error.ok()) return im.error;
+  if (im.closing) return core::Internal("the index rebuild was already finished");
+  im.queue.push_back(d);
+  lock.unlock();
+  im.can_take.notify_one();
   return core::Status::Ok();
 }
 
 core::Status Rebuild::Finish() {
+  ENTRAIDE_RETURN_IF_ERROR(impl_->Join());
   try {
-    impl_->db.commit();
-    impl_->db.close();
+    Xapian::Database all;
+    for (auto& shard : impl_->shards) {
+      shard->db.commit();
+      all.add_database(shard->db);
+    }
+    all.compact(impl_->data_dir + "/" + impl_->dir_name);
   } catch (const Xapian::Error& e) {
     return XapianError("commit rebuild", e);
   }
+  impl_->RemoveShards();
   std::string old = ReadStubTarget(impl_->data_dir);
   std::string tmp = StubPath(impl_->data_dir) + ".tmp";
   {

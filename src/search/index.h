@@ -40,12 +40,15 @@ class Indexer {
 
 class Rebuild {
  public:
-  // Takes the writer lock (waiting for it when `wait`), creates a fresh database folder.
+  // Takes the writer lock (waiting for it when `wait`), creates a fresh database folder and starts `threads`
+  // builder threads (0: one per CPU), each indexing into a shard of its own. `resources` must outlive it.
   static core::StatusOr<std::unique_ptr<Rebuild>> Begin(const std::string& data_dir, const Resources& resources,
-                                                        bool wait);
+                                                        bool wait, int threads = 0);
   ~Rebuild();  // abandons the fresh folder unless Finish() succeeded
+  // Queues the document for a builder thread (blocks while the queue is full); reports an earlier builder's
+  // error.
   core::Status Add(const Document& doc);
-  // Commits, points the stub at the fresh folder (atomic rename), removes older folders.
+  // Waits for the builders, merges their shards into one compact database, points the stub at the fresh folder (atomic rename), removes older folders.
   core::Status Finish();
 
  private:

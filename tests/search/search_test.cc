@@ -245,6 +245,41 @@ TEST(IndexTest, OneWriterAtATime) {
   EXPECT_FALSE(c.ok());
 }
 
+TEST(IndexTest, ARebuildWithSeveralBuildersHasEveryDocumentSynonymAndSpellingWord) {
+  testing::TempDir dir;
+  Resources res;
+  res.synonyms = {{"courriel", "email"}, {"site web", "website"}};
+  {
+    auto rb = Rebuild::Begin(dir.path(), res, true, 4);  // four shards merged at Finish
+    ASSERT_TRUE(rb.ok()) << rb.status().ToString();
+    for (int i = 0; i < 200; ++i) {
+      std::string body = "unique" + std::to_string(i) + " common words";
+      if (i % 50 == 7) body += " un courriel pour le site web, with encyclopedic words";
+      ASSERT_TRUE((*rb)->Add(Doc(std::to_string(i), i % 2 ? "en" : "fr", "k" + std::to_string(i),
+                                 "Title " + std::to_string(i), body, "planning"))
+                      .ok());
+    }
+    ASSERT_TRUE((*rb)->Finish().ok());
+  }
+  for (const auto& e : std::filesystem::directory_iterator(dir.path()))
+    EXPECT_EQ(e.path().filename().string().find(".shard-"), std::string::npos) << "shards are removed";
+  Searcher s(dir.path(), res);
+  SearchRequest req;
+  req.category = "planning";
+  EXPECT_EQ(s.Search(req)->total, 200);
+  req.category.clear();
+  for (int i : {0, 1, 57, 123, 199}) {
+    req.q = "unique" + std::to_string(i);
+    EXPECT_EQ(s.Search(req)->total, 1) << req.q;
+  }
+  req.q = "email";  // synonyms were added to one shard; the documents are in all of them
+  EXPECT_EQ(s.Search(req)->total, 4);
+  req.q = "website";
+  EXPECT_EQ(s.Search(req)->total, 4);
+  req.q = "encyclopedik";  // spelling data merged from every shard
+  EXPECT_EQ(s.Search(req)->suggestion, "encyclopedic");
+}
+
 TEST(IndexTest, IncrementalUpdatesAndDeletesAreSeenBySearchers) {
   testing::TempDir dir;
   Resources res;
