@@ -65,7 +65,8 @@ std::string ReadStubTarget(const std::string& data_dir) {
 
 class Builder {
  public:
-  explicit Builder(const Resources& resources) : resources_(resources) {
+  // `spelling`: each word goes to the database's spelling data as it is indexed (else see AddSpelling).
+  Builder(const Resources& resources, bool spelling) : resources_(resources), spelling_(spelling) {
     for (const auto& group : resources.synonyms) {
       std::vector<Member> members;
       for (const auto& text : group) {
@@ -89,7 +90,7 @@ class Builder {
   Xapian::Document Build(const Document& d, Xapian::WritableDatabase& db) {
     Xapian::TermGenerator tg;
     tg.set_database(db);
-    tg.set_flags(Xapian::TermGenerator::FLAG_SPELLING);
+    if (spelling_) tg.set_flags(Xapian::TermGenerator::FLAG_SPELLING);
     tg.set_stemmer(Xapian::Stem(d.lang == "fr" ? "french" : "english"));
     tg.set_stemming_strategy(Xapian::TermGenerator::STEM_SOME);
     auto stopper = stoppers_.find(d.lang);
@@ -151,6 +152,16 @@ class Builder {
     return doc;
   }
 
+  // The spelling data of a database built without it: every unprefixed term (a word as indexed), once, with
+  // its number of occurrences. Far cheaper than a spelling update per word indexed.
+  static void AddSpelling(Xapian::WritableDatabase& db) {
+    for (auto t = db.allterms_begin(); t != db.allterms_end(); ++t) {
+      const std::string& term = *t;
+      if (term.empty() || (term[0] >= 'A' && term[0] <= 'Z')) continue;  // prefixed: Z stems, titles, filters
+      db.add_spelling(term, db.get_collection_freq(term));
+    }
+  }
+
   void AddSynonyms(Xapian::WritableDatabase& db) {
     for (const auto& group : resources_.synonyms) {
       for (const auto& a : group) {
@@ -179,6 +190,7 @@ class Builder {
     std::string phrase;              // words joined by single spaces
   };
   const Resources& resources_;
+  bool spelling_;
   std::vector<std::vector<Member>> synonyms_;
   std::unordered_set<std::string> synonym_words_;
   std::map<std::string, std::unique_ptr<Xapian::SimpleStopper>> stoppers_;
@@ -209,7 +221,7 @@ core::StatusOr<std::unique_ptr<Indexer>> Indexer::Open(const std::string& data_d
   if (target.empty()) return core::NotFound("no search index yet in " + data_dir);
   std::unique_ptr<Indexer> ix(new Indexer);
   ix->impl_->lock = std::move(lock).value();
-  ix->impl_->builder = std::make_unique<Builder>(resources);
+  ix->impl_->builder = std::make_unique<Builder>(resources, true);
   try {
     ix->impl_->db = Xapian::WritableDatabase(data_dir + "/" + target, Xapian::DB_OPEN);
   } catch (const Xapian::Error& e) {
@@ -266,6 +278,7 @@ struct Rebuild::Impl {
   std::condition_variable can_take, can_put;
   std::deque<Document> queue;
   bool closing = false;
+  bool abandoned = false;  // destroyed before Finish: stop without finishing the work
   core::Status error = core::Status::Ok();
 
   static constexpr size_t kQueueLimit = 256;
@@ -276,7 +289,8 @@ struct Rebuild::Impl {
       {
         std::unique_lock<std::mutex> lock(mu);
         can_take.wait(lock, [&] { return closing || !queue.empty(); });
-        if (queue.empty()) return;
+        if (queue.empty() && !error.ok()) return;
+        if (queue.empty()) break;
         d = std::move(queue.front());
         queue.pop_front();
       }
@@ -292,6 +306,16 @@ struct Rebuild::Impl {
         can_put.notify_all();
         return;
       }
+    }
+    {
+      std::lock_guard<std::mutex> lock(mu);
+      if (abandoned) return;
+    }
+    try {
+      Builder::AddSpelling(shard.db);
+    } catch (const Xapian::Error& e) {
+      std::lock_guard<std::mutex> lock(mu);
+      if (error.ok()) error = XapianError("spelling data", e);
     }
   }
 
@@ -326,6 +350,11 @@ Rebuild::Rebuild() : impl_(new Impl) {}
 
 Rebuild::~Rebuild() {
   if (!impl_) return;
+  {
+    std::lock_guard<std::mutex> lock(impl_->mu);
+    impl_->abandoned = true;
+    impl_->queue.clear();
+  }
   (void)impl_->Join();
   impl_->RemoveShards();
   if (!impl_->finished && !impl_->dir_name.empty()) {
@@ -364,7 +393,7 @@ core::StatusOr<std::unique_ptr<Rebuild>> Rebuild::Begin(const std::string& data_
       auto shard = std::make_unique<Impl::Shard>();
       shard->path = data_dir + "/" + im.dir_name + ".shard-" + std::to_string(i);
       shard->db = Xapian::WritableDatabase(shard->path, Xapian::DB_CREATE_OR_OVERWRITE);
-      shard->builder = std::make_unique<Builder>(resources);
+      shard->builder = std::make_unique<Builder>(resources, false);
       if (i == 0) shard->builder->AddSynonyms(shard->db);
       im.shards.push_back(std::move(shard));
     }

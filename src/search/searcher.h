@@ -20,6 +20,7 @@
 namespace entraide::search {
 
 inline constexpr size_t kMaxQueryBytes = 500;
+inline constexpr int kMaxPage = 1000;  // the highest page the searcher reads (the API refuses higher ones)
 
 struct SearchRequest {
   std::string q;

@@ -2,26 +2,55 @@
 
 #include <utf8proc.h>
 
+#include <cctype>
 #include <cstdlib>
+#include <optional>
 
 namespace entraide::search {
 namespace {
 
-std::string Map(std::string_view text, int options) {
+// utf8proc_map; nullopt for invalid UTF-8.
+std::optional<std::string> Map(std::string_view text, int options) {
   utf8proc_uint8_t* out = nullptr;
   utf8proc_ssize_t n = utf8proc_map(reinterpret_cast<const utf8proc_uint8_t*>(text.data()),
                                     static_cast<utf8proc_ssize_t>(text.size()), &out,
                                     static_cast<utf8proc_option_t>(options));
-  if (n < 0) return std::string();
+  if (n < 0) return std::nullopt;
   std::string result(reinterpret_cast<char*>(out), static_cast<size_t>(n));
   std::free(out);
   return result;
 }
 
+// utf8proc_map over the non-ASCII runs only; ASCII bytes are copied (lowercased when `lower`). English and
+// French text is mostly ASCII, and mapping run by run gives the same result as mapping the whole text: an
+// ASCII character composes with nothing that follows but a combining mark, which these options strip.
+// "" for invalid UTF-8, as utf8proc_map of the whole text.
+std::string MapNonAscii(std::string_view text, int options, bool lower) {
+  std::string out;
+  out.reserve(text.size());
+  size_t i = 0;
+  while (i < text.size()) {
+    size_t j = i;
+    while (j < text.size() && static_cast<unsigned char>(text[j]) < 0x80) ++j;
+    for (size_t k = i; k < j; ++k) {
+      char c = text[k];
+      out += lower && c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
+    }
+    if (j == text.size()) break;
+    i = j;
+    while (j < text.size() && static_cast<unsigned char>(text[j]) >= 0x80) ++j;
+    auto mapped = Map(text.substr(i, j - i), options);
+    if (!mapped) return std::string();
+    out += *mapped;
+    i = j;
+  }
+  return out;
+}
+
 }  // namespace
 
 std::string StripAccents(std::string_view text) {
-  std::string out = Map(text, UTF8PROC_COMPOSE | UTF8PROC_STRIPMARK);
+  std::string out = MapNonAscii(text, UTF8PROC_COMPOSE | UTF8PROC_STRIPMARK, false);
   // French elision ("l'organisme", "qu'il") and typographic apostrophes: split the words, so that
   // "organisme" finds "l'organisme". Xapian would otherwise keep "l'organisme" as one term.
   std::string result;
@@ -43,7 +72,7 @@ std::string StripAccents(std::string_view text) {
 }
 
 std::string FoldForCompare(std::string_view text) {
-  return Map(text, UTF8PROC_COMPOSE | UTF8PROC_STRIPMARK | UTF8PROC_CASEFOLD);
+  return MapNonAscii(text, UTF8PROC_COMPOSE | UTF8PROC_STRIPMARK | UTF8PROC_CASEFOLD, true);
 }
 
 std::vector<Word> SplitWords(std::string_view text) {
@@ -56,6 +85,16 @@ std::vector<Word> SplitWords(std::string_view text) {
     }
   };
   while (i < text.size()) {
+    unsigned char byte = static_cast<unsigned char>(text[i]);
+    if (byte < 0x80) {  // ASCII: letters and digits are word characters, the rest is not
+      if (std::isalnum(byte)) {
+        if (start == std::string_view::npos) start = i;
+      } else {
+        flush(i);
+      }
+      ++i;
+      continue;
+    }
     utf8proc_int32_t cp = 0;
     utf8proc_ssize_t len = utf8proc_iterate(reinterpret_cast<const utf8proc_uint8_t*>(text.data() + i),
                                             static_cast<utf8proc_ssize_t>(text.size() - i), &cp);

@@ -1,6 +1,7 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <set>
 
 #include "search/document.h"
 #include "search/index.h"
@@ -17,10 +18,20 @@ TEST(TextTest, FoldsAccentsAndSplitsElision) {
   EXPECT_EQ(StripAccents("l'organisme d’abord"), "l organisme d abord");
   EXPECT_EQ(FoldForCompare("Hameçonnage OR Œuvre"), "hameconnage or œuvre");
   EXPECT_EQ(StripAccents("caf\xC3"), "");  // invalid UTF-8
+  // Decomposed accents, non-Latin letters, ASCII around them: the same as folding the whole text at once.
+  EXPECT_EQ(StripAccents("Cafe\u0301 e\u0301te\u0301 ÇA Ωmega"), "Cafe ete CA Ωmega");
+  EXPECT_EQ(FoldForCompare("Cafe\u0301 ÉTÉ ÇA Ωmega Straße"), "cafe ete ca ωmega strasse");
+  EXPECT_EQ(FoldForCompare("ok \xC3 ok"), "");  // invalid UTF-8 between ASCII words
+  EXPECT_EQ(StripAccents("plain ASCII, 100%"), "plain ASCII, 100%");
   auto words = SplitWords("Déjà vu, l'été!");
   ASSERT_EQ(words.size(), 4u);
   EXPECT_EQ(words[0].folded, "deja");
   EXPECT_EQ(words[3].folded, "ete");
+  auto mixed = SplitWords("CAFÉ_noir 42x");
+  ASSERT_EQ(mixed.size(), 3u);
+  EXPECT_EQ(mixed[0].folded, "cafe");
+  EXPECT_EQ(mixed[1].folded, "noir");
+  EXPECT_EQ(mixed[2].folded, "42x");
 }
 
 TEST(ResourcesTest, LoadsTheProjectFilesAndReportsBadLines) {
@@ -110,6 +121,11 @@ TEST_F(SearcherTest, AnItemInBothLanguagesIsListedOnceInTheVisitorsLanguage) {
   auto en = Find("montreal", "en");
   ASSERT_EQ(en.hits.size(), 1u);
   EXPECT_EQ(en.hits[0].lang, "en");
+  // Words only the English version has ("choosing"): a French visitor still gets the French version.
+  auto en_words = Find("choosing", "fr");
+  ASSERT_EQ(en_words.hits.size(), 1u);
+  EXPECT_EQ(en_words.hits[0].slug, "ethics-fr");
+  EXPECT_EQ(en_words.total, 1);
   // An item that exists only in English is shown in English to a French visitor.
   auto only_en = Find("password", "fr");
   ASSERT_FALSE(only_en.hits.empty());
@@ -280,6 +296,46 @@ TEST(IndexTest, ARebuildWithSeveralBuildersHasEveryDocumentSynonymAndSpellingWor
   EXPECT_EQ(s.Search(req)->suggestion, "encyclopedic");
 }
 
+TEST(IndexTest, PagesListEveryItemOnceInRankOrder) {
+  testing::TempDir dir;
+  Resources res;
+  {
+    auto rb = Rebuild::Begin(dir.path(), res, true, 2);
+    for (int i = 0; i < 30; ++i) {
+      // The same item in both languages; more "shared" words rank an item higher.
+      std::string words;
+      for (int w = 0; w <= i % 5; ++w) words += " shared";
+      for (const char* lang : {"en", "fr"})
+        ASSERT_TRUE((*rb)->Add(Doc(std::to_string(i) + lang, lang, "item" + std::to_string(i),
+                                   "Item " + std::to_string(i), "partage" + words + " filler text here"))
+                        .ok());
+    }
+    ASSERT_TRUE((*rb)->Finish().ok());
+  }
+  Searcher s(dir.path(), res);
+  SearchRequest req;
+  req.q = "shared";
+  req.visitor_lang = "fr";
+  req.page_size = 7;
+  std::set<std::string> keys;
+  int last_score = 101;
+  for (int page = 1; page <= 6; ++page) {
+    req.page = page;
+    auto r = s.Search(req);
+    ASSERT_TRUE(r.ok());
+    EXPECT_EQ(r->total, 30);
+    EXPECT_EQ(r->pages, 5);
+    EXPECT_EQ(r->hits.size(), page < 5 ? 7u : page == 5 ? 2u : 0u) << "page " << page;
+    for (const auto& h : r->hits) {
+      EXPECT_TRUE(keys.insert(h.key).second) << h.key << " listed twice";
+      EXPECT_EQ(h.lang, "fr");
+      EXPECT_LE(h.score, last_score);
+      last_score = h.score;
+    }
+  }
+  EXPECT_EQ(keys.size(), 30u);
+}
+
 TEST(IndexTest, IncrementalUpdatesAndDeletesAreSeenBySearchers) {
   testing::TempDir dir;
   Resources res;
@@ -292,6 +348,9 @@ TEST(IndexTest, IncrementalUpdatesAndDeletesAreSeenBySearchers) {
   SearchRequest req;
   req.q = "bravo";
   EXPECT_EQ(s.Search(req)->total, 0);
+  SearchRequest browse;  // facets follow every revision of the index
+  browse.category = "security";
+  EXPECT_EQ(s.Search(browse)->facets["tag"]["t"], 1);
   {
     auto ix = Indexer::Open(dir.path(), res);
     ASSERT_TRUE(ix.ok());
@@ -302,6 +361,8 @@ TEST(IndexTest, IncrementalUpdatesAndDeletesAreSeenBySearchers) {
   EXPECT_EQ(s.Search(req)->total, 1);
   req.q = "renamed";
   EXPECT_EQ(s.Search(req)->total, 1);
+  EXPECT_EQ(s.Search(browse)->facets["tag"]["t"], 2);
+  EXPECT_EQ(s.Search(browse)->facets["lang"]["en"], 2);
   {
     auto ix = Indexer::Open(dir.path(), res);
     ASSERT_TRUE((*ix)->Delete("article:2").ok());
@@ -309,6 +370,7 @@ TEST(IndexTest, IncrementalUpdatesAndDeletesAreSeenBySearchers) {
   }
   req.q = "bravo";
   EXPECT_EQ(s.Search(req)->total, 0);
+  EXPECT_EQ(s.Search(browse)->facets["tag"]["t"], 1);
 }
 
 TEST(IndexTest, RebuildSwapsAtomicallyAndACrashedRebuildLeavesTheOldIndexServing) {
