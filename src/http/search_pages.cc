@@ -96,7 +96,7 @@ Response SearchPage(const Services& s, const Request& req) {
     data.Set("error", problem);
     if (status == 200) status = 400;
   }
-  data.Set("total", result.total);
+  data.Set("total", result.total).Set("estimated", result.estimated);
   data.Set("has_results", !result.hits.empty());
   data.Set("no_results", problem.empty() && !sr.q.empty() && result.hits.empty());
   data.Set("used_or", result.used_or);
@@ -174,7 +174,7 @@ Response SearchApi(const Services& s, const Request& req) {
     return JsonError(r.status());
   }
   core::JsonWriter w;
-  w.BeginObject().Field("query", r->query).Field("total", r->total).Field("suggestion", r->suggestion);
+  w.BeginObject().Field("query", r->query).Field("total", r->total).Field("estimated", r->estimated).Field("suggestion", r->suggestion);
   w.Field("page", r->page).Field("pages", r->pages);
   w.Key("facets").BeginObject();
   for (const char* name : {"category", "tag", "lang", "kind"}) {

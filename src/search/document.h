@@ -16,6 +16,9 @@ struct Document {
   std::vector<std::string> tags;
 };
 
+// Snippets are taken from the first bytes of a body; the index stores no more of it than that.
+inline constexpr size_t kSnippetTextBytes = 6000;
+
 // Term prefixes (Xapian conventions where they exist).
 inline constexpr const char* kPrefixId = "Q";
 inline constexpr const char* kPrefixLang = "L";

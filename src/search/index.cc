@@ -148,7 +148,15 @@ class Builder {
     doc.add_value(kSlotKind, d.kind);
     doc.add_value(kSlotKey, d.kind + ":" + d.key);
     doc.add_value(kSlotTags, core::Join(d.tags, "\x1f"));
-    doc.set_data(EncodeDocument(d));
+    if (d.body.size() > kSnippetTextBytes) {
+      Document stored = d;  // what results show: the snippet never reads further
+      size_t cut = kSnippetTextBytes;
+      while (cut > 0 && (static_cast<unsigned char>(stored.body[cut]) & 0xC0) == 0x80) --cut;
+      stored.body.resize(cut);
+      doc.set_data(EncodeDocument(stored));
+    } else {
+      doc.set_data(EncodeDocument(d));
+    }
     return doc;
   }
 

@@ -5,6 +5,8 @@
 #include <xapian.h>
 
 #include <algorithm>
+#include <cmath>
+#include <cctype>
 #include <fstream>
 #include <mutex>
 #include <set>
@@ -21,6 +23,15 @@
 
 namespace entraide::search {
 namespace {
+
+// An estimate from a count over part of the matches: at least 1, and 2 significant digits (no false precision).
+int64_t Scaled(int64_t count, double scale) {
+  if (scale <= 1.0) return count;
+  double v = static_cast<double>(count) * scale;
+  double unit = 1;
+  while (v / unit >= 100) unit *= 10;
+  return std::max<int64_t>(1, static_cast<int64_t>(std::llround(v / unit) * unit));
+}
 
 // What the facets need of every document, by docid, read once per index revision from Xapian's value streams:
 // counting a match is then a few array lookups instead of five value reads and string comparisons (a query
@@ -86,6 +97,7 @@ class FacetSpy : public Xapian::MatchSpy {
   void operator()(const Xapian::Document& doc, double) override {
     Xapian::docid d = doc.get_docid();
     if (d >= t_.key.size()) return;  // added after the table was read: cannot happen within one revision
+    ++docs_;
     ++lang_[t_.lang[d]];
     uint32_t key = t_.key[d];
     if (key != 0) {
@@ -98,12 +110,14 @@ class FacetSpy : public Xapian::MatchSpy {
     for (uint32_t i = t_.tags_begin[d]; i < t_.tags_begin[d + 1]; ++i) ++tag_[t_.tags[i]];
   }
   int64_t items() const { return items_; }
-  std::map<std::string, std::map<std::string, int64_t>> Take() const {
+  int64_t docs() const { return docs_; }
+  // The counts, each multiplied by `scale` (1 when every match was counted; else matches / counted).
+  std::map<std::string, std::map<std::string, int64_t>> Take(double scale) const {
     std::map<std::string, std::map<std::string, int64_t>> out;
     auto put = [&](const char* facet, const std::vector<int64_t>& counts, const std::vector<std::string>& names) {
       auto& f = out[facet];
       for (size_t i = 1; i < counts.size(); ++i)  // 0: documents without a value
-        if (counts[i]) f[names[i]] = counts[i];
+        if (counts[i]) f[names[i]] = Scaled(counts[i], scale);
     };
     put("category", category_, t_.category_names);
     put("tag", tag_, t_.tag_names);
@@ -115,7 +129,7 @@ class FacetSpy : public Xapian::MatchSpy {
  private:
   const FacetTable& t_;
   std::vector<bool> seen_;
-  int64_t items_ = 0;
+  int64_t items_ = 0, docs_ = 0;
   std::vector<int64_t> category_, lang_, kind_, tag_;
 };
 
@@ -138,6 +152,24 @@ Hit HitFrom(const Document& d, int score) {
 const char* StemmerName(const std::string& lang) { return lang == "fr" ? "french" : "english"; }
 
 }  // namespace
+
+// The query as the parser should read it: accents off, every word in lower case except the operators (AND,
+// OR, NOT, XOR). Xapian does not stem capitalised words ("Choose" would miss "choosing"), and case must never
+// matter.
+std::string FoldQuery(const std::string& cleaned) {
+  std::string text = StripAccents(cleaned);
+  std::string out;
+  size_t pos = 0;
+  for (const auto& w : WordSpans(text)) {
+    out.append(text, pos, w.begin - pos);
+    std::string_view word = std::string_view(text).substr(w.begin, w.end - w.begin);
+    if (word == "AND" || word == "OR" || word == "NOT" || word == "XOR") out += word;
+    else out += FoldForCompare(word);
+    pos = w.end;
+  }
+  out.append(text, pos, std::string::npos);
+  return out;
+}
 
 core::StatusOr<std::string> CleanQuery(const std::string& q) {
   if (!core::IsValidUtf8(q)) return core::InvalidArgument("the search text is not valid UTF-8");
@@ -326,31 +358,54 @@ struct Searcher::Impl {
     return Xapian::Query(Xapian::Query::OP_OR, parts.begin(), parts.end());
   }
 
-  std::string Snippet(const Document& d, const Xapian::Query& query) {
+  // The terms of a query, for snippets: computed once per search.
+  struct SnippetTerms {
     std::set<std::string> terms;
-    for (auto it = query.get_unique_terms_begin(); it != query.get_unique_terms_end(); ++it) terms.insert(*it);
+    std::set<std::string> prefixes;  // the first 3 bytes of each word term and stem
+    explicit SnippetTerms(const Xapian::Query& query) {
+      for (auto it = query.get_unique_terms_begin(); it != query.get_unique_terms_end(); ++it) terms.insert(*it);
+      // Stems are (nearly always) prefixes of their words: only words that start like a query term are folded
+      // and stemmed.
+      for (const auto& t : terms) {
+        std::string bare = !t.empty() && t[0] == 'Z' ? t.substr(1) : t;
+        auto first = bare.empty() ? 0 : static_cast<unsigned char>(bare[0]);
+        if (first >= 'A' && first <= 'Z') continue;  // prefixed boolean terms (L, K, XCAT...) never match words
+        prefixes.insert(bare.substr(0, 3));
+      }
+    }
+  };
+
+  static std::string Snippet(const Document& d, const SnippetTerms& q) {
+    const auto& terms = q.terms;
+    const auto& prefixes = q.prefixes;
     Xapian::Stem stem(StemmerName(d.lang));
     std::string text = d.body.empty() ? d.summary : d.body;
-    // The beginning of a long text is where a snippet is worth showing, and scanning is per word: bound it.
-    if (text.size() > 6000) {
-      size_t cut = 6000;
+    // The beginning of a long text is where a snippet is worth showing, and scanning is per word: bound it
+    // (the index keeps no more than that of a body).
+    if (text.size() > kSnippetTextBytes) {
+      size_t cut = kSnippetTextBytes;
       while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;
       text.resize(cut);
     }
-    auto words = SplitWords(text);
+    auto words = WordSpans(text);
     if (words.empty()) return core::HtmlEscape(d.summary);
-    // Stems are (nearly always) prefixes of their words: only words that start like a query term are stemmed.
-    std::set<std::string> prefixes;
-    for (const auto& t : terms) {
-      std::string bare = !t.empty() && t[0] == 'Z' ? t.substr(1) : t;
-      auto first = bare.empty() ? 0 : static_cast<unsigned char>(bare[0]);
-      if (first >= 'A' && first <= 'Z') continue;  // prefixed boolean terms (L, K, XCAT...) never match words
-      prefixes.insert(bare.substr(0, 3));
-    }
+    // Most words are ASCII, whose folded form is their lower case.
     std::vector<bool> hit(words.size());
+    std::string w;
     for (size_t i = 0; i < words.size(); ++i) {
-      const std::string& w = words[i].folded;
-      if (!prefixes.count(w.substr(0, 3))) continue;
+      std::string_view raw = std::string_view(text).substr(words[i].begin, words[i].end - words[i].begin);
+      bool ascii = true;
+      for (char c : raw) ascii = ascii && static_cast<unsigned char>(c) < 0x80;
+      if (ascii) {
+        w.assign(raw.substr(0, 3));
+        for (char& c : w) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        if (!prefixes.count(w)) continue;
+        w.assign(raw);
+        for (char& c : w) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      } else {
+        w = FoldForCompare(raw);
+        if (!prefixes.count(w.substr(0, 3))) continue;
+      }
       hit[i] = terms.count(w) || terms.count("Z" + stem(w));
     }
     const size_t kWindow = 28;
@@ -459,13 +514,23 @@ struct Searcher::Impl {
       enq.add_matchspy(&facets);
       int page = std::clamp(req.page, 1, kMaxPage);
       int size = std::clamp(req.page_size, 1, 50);
-      // Every match is counted (checkatleast = all): totals and facets are exact, not estimates.
-      Xapian::MSet mset =
-          enq.get_mset(0, static_cast<Xapian::doccount>(2 * page * size), db.get_doccount());
-      r.total = facets.items();
+      // Up to kExactCount matching documents are counted one by one (checkatleast), so totals and facets are
+      // exact for all but broad queries over a large library; beyond, counting every match would cost more
+      // than the search itself, and the counts are scaled from the documents counted to Xapian's estimate.
+      Xapian::MSet mset = enq.get_mset(0, static_cast<Xapian::doccount>(2 * page * size),
+                                       static_cast<Xapian::doccount>(std::max(kExactCount, 2 * page * size)));
+      double scale = 1;
+      // (The spy saw fewer documents than match: for a single word, Xapian knows the exact number anyway.)
+      if (facets.docs() > 0 && (static_cast<Xapian::doccount>(facets.docs()) < mset.get_matches_lower_bound() ||
+                                mset.get_matches_lower_bound() != mset.get_matches_upper_bound())) {
+        scale = std::max(1.0, static_cast<double>(mset.get_matches_estimated()) / static_cast<double>(facets.docs()));
+        r.estimated = scale > 1;
+      }
+      r.total = Scaled(facets.items(), scale);
       r.page = page;
       r.pages = static_cast<int>((r.total + size - 1) / size);
-      r.facets = facets.Take();
+      r.facets = facets.Take(scale);
+      SnippetTerms terms(q);
       distinct(mset, static_cast<size_t>((page - 1) * size), static_cast<size_t>(size),
                [&](const Xapian::MSetIterator& it) {
                  auto d = DecodeDocument(it.get_document().get_data());
@@ -474,7 +539,7 @@ struct Searcher::Impl {
                    if (auto v = VisitorVersion(db, *table, *it, req.visitor_lang)) d = v;
                  }
                  Hit h = HitFrom(*d, it.get_percent());
-                 h.snippet_html = browse ? core::HtmlEscape(d->summary) : Snippet(*d, q);
+                 h.snippet_html = browse ? core::HtmlEscape(d->summary) : Snippet(*d, terms);
                  r.hits.push_back(std::move(h));
                });
     };
@@ -540,7 +605,7 @@ Searcher::~Searcher() = default;
 core::StatusOr<SearchResult> Searcher::Search(const SearchRequest& req) {
   auto cleaned = CleanQuery(req.q);
   if (!cleaned.ok()) return cleaned.status();
-  std::string folded = StripAccents(*cleaned);
+  std::string folded = FoldQuery(*cleaned);
   for (int attempt = 0; attempt < 2; ++attempt) {
     auto h = impl_->Acquire();
     if (!h.ok()) return h.status();
@@ -562,7 +627,7 @@ core::StatusOr<std::vector<Hit>> Searcher::Suggest(const std::string& q, const s
   auto cleaned = CleanQuery(q);
   if (!cleaned.ok()) return cleaned.status();
   std::vector<Hit> out;
-  std::string folded = StripAccents(*cleaned);
+  std::string folded = FoldQuery(*cleaned);
   if (folded.empty()) return out;
   auto h = impl_->Acquire();
   if (!h.ok()) return h.status();

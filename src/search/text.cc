@@ -76,11 +76,17 @@ std::string FoldForCompare(std::string_view text) {
 }
 
 std::vector<Word> SplitWords(std::string_view text) {
+  std::vector<Word> words = WordSpans(text);
+  for (auto& w : words) w.folded = FoldForCompare(text.substr(w.begin, w.end - w.begin));
+  return words;
+}
+
+std::vector<Word> WordSpans(std::string_view text) {
   std::vector<Word> words;
   size_t i = 0, start = std::string_view::npos;
   auto flush = [&](size_t end) {
     if (start != std::string_view::npos) {
-      words.push_back({start, end, FoldForCompare(text.substr(start, end - start))});
+      words.push_back({start, end, std::string()});
       start = std::string_view::npos;
     }
   };

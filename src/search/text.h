@@ -22,5 +22,7 @@ struct Word {
   std::string folded;  // FoldForCompare of the word
 };
 std::vector<Word> SplitWords(std::string_view text);
+// The same spans, without folding (Word::folded stays empty): for long texts where few words matter.
+std::vector<Word> WordSpans(std::string_view text);
 
 }  // namespace entraide::search

@@ -201,6 +201,14 @@ TEST_F(SearcherTest, SnippetsMarkMatchesAndEscapeText) {
   EXPECT_NE(r.hits[0].snippet_html.find("<mark>restore</mark>"), std::string::npos) << r.hits[0].snippet_html;
   EXPECT_EQ(r.hits[0].snippet_html.find("<script>"), std::string::npos);
   EXPECT_NE(r.hits[0].snippet_html.find("&lt;script&gt;"), std::string::npos);
+  // Accented and capitalised words, and other forms of the stem, are marked as written.
+  auto fr = Find("ethique montreal", "fr", "fr");
+  ASSERT_EQ(fr.hits.size(), 1u);
+  EXPECT_NE(fr.hits[0].snippet_html.find("<mark>éthiques</mark>"), std::string::npos) << fr.hits[0].snippet_html;
+  EXPECT_NE(fr.hits[0].snippet_html.find("<mark>Montréal</mark>"), std::string::npos) << fr.hits[0].snippet_html;
+  auto en = Find("CHOOSE", "en", "en");
+  ASSERT_EQ(en.hits.size(), 1u);
+  EXPECT_NE(en.hits[0].snippet_html.find("<mark>Choosing</mark>"), std::string::npos) << en.hits[0].snippet_html;
 }
 
 TEST_F(SearcherTest, BadInputGivesAClearErrorOrANormalAnswer) {
@@ -334,6 +342,35 @@ TEST(IndexTest, PagesListEveryItemOnceInRankOrder) {
     }
   }
   EXPECT_EQ(keys.size(), 30u);
+}
+
+TEST(IndexTest, TotalsAreExactUpToTheCountLimitAndEstimatedBeyond) {
+  testing::TempDir dir;
+  Resources res;
+  const int kDocs = kExactCount * 3;
+  {
+    auto rb = Rebuild::Begin(dir.path(), res, true, 2);
+    for (int i = 0; i < kDocs; ++i)
+      ASSERT_TRUE((*rb)->Add(Doc(std::to_string(i), "en", "k" + std::to_string(i), "Note " + std::to_string(i),
+                                 std::string(i % 10 == 0 ? "rare " : "") + "everywhere", i % 2 ? "planning" : "security"))
+                      .ok());
+    ASSERT_TRUE((*rb)->Finish().ok());
+  }
+  Searcher s(dir.path(), res);
+  SearchRequest req;
+  req.q = "rare";  // 300 documents: counted one by one
+  auto narrow = s.Search(req);
+  ASSERT_TRUE(narrow.ok());
+  EXPECT_FALSE(narrow->estimated);
+  EXPECT_EQ(narrow->total, kDocs / 10);
+  EXPECT_EQ(narrow->facets["category"]["security"], kDocs / 10);
+  req.q = "everywhere";  // every document: more than are counted
+  auto broad = s.Search(req);
+  ASSERT_TRUE(broad.ok());
+  EXPECT_TRUE(broad->estimated);
+  EXPECT_NEAR(static_cast<double>(broad->total), kDocs, kDocs * 0.2);
+  EXPECT_NEAR(static_cast<double>(broad->facets["category"]["planning"]), kDocs / 2, kDocs * 0.2);
+  EXPECT_EQ(broad->hits.size(), 10u);
 }
 
 TEST(IndexTest, IncrementalUpdatesAndDeletesAreSeenBySearchers) {
