@@ -193,6 +193,8 @@ Response TicketList(const Services& s, const Request& req) {
   return Render(s, v, lang, "tickets", s.catalogs.For(lang).Get("tickets_title"), d, 200, "/tickets");
 }
 
+constexpr int kQueuePageSize = 50;
+
 Response QueuePage(const Services& s, const Request& req) {
   std::string lang = req.Param("lang");
   Visitor v(s, req);
@@ -209,13 +211,30 @@ Response QueuePage(const Services& s, const Request& req) {
   else if (assignee == "none") f.assignee = 0;
   else if (Id(assignee)) f.assignee = Id(assignee);
   if (Id(req.Query("group"))) f.group_id = Id(req.Query("group"));
+  // kQueuePageSize rows a page; one more is read to know whether there is a next page.
+  int page = static_cast<int>(std::clamp<int64_t>(Id(req.Query("page")), 1, 10000));  // Id: 0 when not a number
+  f.limit = kQueuePageSize + 1;
+  f.offset = (page - 1) * kQueuePageSize;
   auto list = s.tickets.Queue(v.who(), f);
   if (!list.ok()) return ErrorPage(s, req, HttpStatusFor(list.status()));
+  bool more = static_cast<int>(list->size()) > kQueuePageSize;
+  if (more) list->pop_back();
   int64_t now = core::SystemClock().NowSeconds();
   view::Value items = view::Value::List();
   for (const auto& t : *list) items.Push(TicketSummary(s, t, lang, now));
   view::Value d = view::Value::Object();
-  d.Set("tickets", std::move(items)).Set("empty", list->empty()).Set("count", static_cast<int64_t>(list->size()));
+  d.Set("tickets", std::move(items)).Set("empty", list->empty());
+  d.Set("from", static_cast<int64_t>(f.offset + 1)).Set("to", static_cast<int64_t>(f.offset + list->size()));
+  // The page links keep the filters: the query string with another page number.
+  auto page_url = [&](int n) {
+    std::string url = "/" + lang + "/queue?";
+    for (const char* k : {"status", "category", "urgency", "assignee", "group", "ticket_lang"})
+      if (!req.Query(k).empty()) url += std::string(k) + "=" + core::UrlEncodeComponent(req.Query(k)) + "&";
+    return url + "page=" + std::to_string(n);
+  };
+  if (page > 1) d.Set("prev_url", page_url(page - 1));
+  if (more) d.Set("next_url", page_url(page + 1));
+  d.Set("paged", page > 1 || more);
   std::vector<std::string> statuses = {"open"};
   statuses.insert(statuses.end(), kStatuses.begin(), kStatuses.end());
   d.Set("statuses", Options(s, lang, "status_", statuses, f.status.empty() ? "open" : f.status));
@@ -471,6 +490,12 @@ Response ApiQueue(const Services& s, const Request& req) {
   else if (assignee == "me") f.assignee = who->principal.user_id;
   else if (!assignee.empty()) f.assignee = Id(assignee);
   if (!req.Query("group").empty()) f.group_id = Id(req.Query("group"));
+  std::string page = req.Query("page");
+  if (!page.empty()) {
+    int64_t n = Id(page);
+    if (n < 1 || n > 10000) return JsonError(422, "invalid_argument", "page: a number from 1 to 10000");
+    f.offset = static_cast<int>((n - 1) * f.limit);
+  }
   auto list = s.tickets.Queue(&who->principal, f);
   if (!list.ok()) return ApiFailure(req, list.status());
   core::JsonWriter w;

@@ -142,13 +142,16 @@ StatusOr<std::vector<TicketRecord>> TicketRepository::List(const TicketFilter& f
   if (f.assignee) where += *f.assignee == 0 ? " AND t.assignee_id IS NULL" : " AND t.assignee_id = ?";
   if (f.group_id) where += " AND t.group_id = ?";
   sql += where;
-  if (f.queue_order) {
+  if (f.queue_order && (f.status == "resolved" || f.status == "closed")) {
+    // Finished tickets have no triage order; the index (status, resolved_at) gives this one without a sort.
+    sql += " ORDER BY t.resolved_at DESC, t.id DESC";
+  } else if (f.queue_order) {
     sql += " ORDER BY (t.status = 'new' AND t.assignee_id IS NULL) DESC, "
            "CASE t.urgency WHEN 'blocking' THEN 0 WHEN 'high' THEN 1 WHEN 'normal' THEN 2 ELSE 3 END, t.created_at";
   } else {
     sql += " ORDER BY t.updated_at DESC, t.id DESC";
   }
-  sql += " LIMIT ?";
+  sql += " LIMIT ? OFFSET ?";
   auto st = db_.Prepare(sql);
   if (!st.ok()) return st.status();
   int i = 1;
@@ -160,6 +163,7 @@ StatusOr<std::vector<TicketRecord>> TicketRepository::List(const TicketFilter& f
   if (f.assignee && *f.assignee != 0) (*st)->Bind(i++, *f.assignee);
   if (f.group_id) (*st)->Bind(i++, *f.group_id);
   (*st)->Bind(i++, f.limit);
+  (*st)->Bind(i++, f.offset);
   return AllRows<TicketRecord>(*st, ReadTicket);
 }
 

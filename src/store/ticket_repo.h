@@ -59,7 +59,9 @@ struct TicketFilter {
   std::optional<int64_t> assignee;  // 0: unassigned
   std::optional<int64_t> group_id;
   int limit = 200;
-  bool queue_order = false;  // new and unassigned first, then urgency, then age
+  int offset = 0;
+  bool queue_order = false;  // new and unassigned first, then urgency, then age (resolved and closed tickets:
+                             // the most recently resolved first)
 };
 
 class TicketRepository {

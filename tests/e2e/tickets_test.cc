@@ -263,6 +263,12 @@ TEST_F(TicketsTest, QueuePageFiltersAndShowsAge) {
   EXPECT_NE(page.body.find("just now"), std::string::npos);
   auto low = Get(port(), "/en/queue?urgency=low", {"Cookie: sid=" + v.sid});
   EXPECT_EQ(low.body.find("Queue item blocking"), std::string::npos);
+  // One page of results: no pager; a page past the end shows the filters and a link back, keeping them.
+  EXPECT_EQ(page.body.find("rel=\"next\""), std::string::npos);
+  auto past = Get(port(), "/en/queue?urgency=high&page=3", {"Cookie: sid=" + v.sid});
+  ASSERT_EQ(past.status, 200);
+  EXPECT_NE(past.body.find("href=\"/en/queue?urgency=high&amp;page=2\" rel=\"prev\""), std::string::npos);
+  EXPECT_EQ(Get(port(), "/api/v1/queue?page=0", v.Headers()).status, 422);
   EXPECT_EQ(Get(port(), "/en/queue", {"Cookie: sid=" + a.sid}).status, 403);
 }
 

@@ -324,6 +324,38 @@ TEST_F(TicketServiceTest, EmailsAreQueuedWithTheChangeThatCausesThem) {
                   std::to_string(t.id) + "%'"), 3);
 }
 
+TEST_F(TicketServiceTest, TheQueuePagesWithOffsetsAndListsFinishedTicketsMostRecentlyResolvedFirst) {
+  std::vector<int64_t> ids;
+  for (int i = 0; i < 5; ++i) {
+    ids.push_back(Open(member_a_, "t" + std::to_string(i)).id);
+    clock_.Advance(60);
+  }
+  TicketFilter page;
+  page.limit = 2;
+  std::vector<int64_t> seen;
+  for (int offset = 0; offset < 6; offset += 2) {
+    page.offset = offset;
+    auto q = service_->Queue(&volunteer_, page);
+    ASSERT_TRUE(q.ok());
+    EXPECT_EQ(q->size(), offset < 4 ? 2u : 1u);
+    for (const auto& t : *q) seen.push_back(t.id);
+  }
+  EXPECT_EQ(seen, ids) << "oldest first at the same urgency, each ticket once";
+  // Resolve 3, then 1, then 4: the closed/resolved view shows the most recently resolved first.
+  for (int i : {3, 1, 4}) {
+    ASSERT_TRUE(service_->ChangeStatus(&volunteer_, ids[i], "resolved").ok());
+    clock_.Advance(60);
+  }
+  TicketFilter resolved;
+  resolved.status = "resolved";
+  auto q = service_->Queue(&volunteer_, resolved);
+  ASSERT_TRUE(q.ok());
+  ASSERT_EQ(q->size(), 3u);
+  EXPECT_EQ((*q)[0].id, ids[4]);
+  EXPECT_EQ((*q)[1].id, ids[1]);
+  EXPECT_EQ((*q)[2].id, ids[3]);
+}
+
 TEST_F(TicketServiceTest, ResolvedTicketsCloseThemselvesAfter14Days) {
   Ticket t = Open(member_a_);
   ASSERT_TRUE(service_->ChangeStatus(&volunteer_, t.id, "resolved").ok());
