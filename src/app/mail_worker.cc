@@ -26,9 +26,20 @@ mail::ComposerOptions MailComposerOptionsFor(const Config& config) {
   return o;
 }
 
+core::StatusOr<std::unique_ptr<mail::DigestService>> DigestServiceFor(const Config& config, store::Pool& pool,
+                                                                     const core::Clock& clock,
+                                                                     const i18n::Catalogs& catalogs) {
+  auto zone = core::TimeZone::Load(config.mail_timezone);
+  if (!zone.ok()) return core::InvalidArgument("mail.timezone: " + zone.status().message());
+  mail::DigestOptions o;
+  o.base_url = config.site_base_url;
+  return std::make_unique<mail::DigestService>(pool, clock, std::move(zone).value(), catalogs, o);
+}
+
 MailWorker::MailWorker(std::unique_ptr<mail::Transport> transport, store::Pool& pool, const core::Clock& clock,
-                       const mail::Composer& composer, int poll_s)
-    : transport_(std::move(transport)), sender_(pool, clock, composer, *transport_), poll_s_(poll_s) {}
+                       const mail::Composer& composer, int poll_s, mail::DigestService* digests)
+    : transport_(std::move(transport)), sender_(pool, clock, composer, *transport_), digests_(digests),
+      poll_s_(poll_s) {}
 
 MailWorker::~MailWorker() { Stop(); }
 
@@ -72,6 +83,15 @@ void MailWorker::Run() {
       std::lock_guard<std::mutex> lock(mu_);
       running_ = true;
       poked_ = false;
+    }
+    if (digests_) {
+      auto queued = digests_->QueueDue();
+      if (!queued.ok()) {
+        if (queued.status().code() != core::StatusCode::kUnavailable)
+          core::LogError("digests: " + queued.status().message());
+      } else if (queued->queued > 0) {
+        core::LogInfo("digests: " + queued->Summary());
+      }
     }
     auto report = sender_.RunOnce(false);
     if (!report.ok()) {

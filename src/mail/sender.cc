@@ -1,26 +1,14 @@
 #include "mail/sender.h"
 
-#include <sys/random.h>
-
 #include <algorithm>
 
 #include "core/log.h"
+#include "core/random.h"
 #include "core/sha256.h"
 #include "store/mail_repo.h"
 
 namespace entraide::mail {
 namespace {
-
-std::string NewClaim() {
-  uint8_t bytes[16] = {};
-  size_t got = 0;
-  while (got < sizeof bytes) {
-    ssize_t n = getrandom(bytes + got, sizeof bytes - got, 0);
-    if (n <= 0) std::abort();  // the kernel's random source is gone: nothing sensible to do
-    got += static_cast<size_t>(n);
-  }
-  return core::HexEncode(bytes, sizeof bytes);
-}
 
 // Does the recipient still want this topic? Transactional mail and mail to no account always goes.
 core::StatusOr<bool> Wanted(store::MailRepository& repo, const store::OutboxMessage& m) {
@@ -109,7 +97,7 @@ core::StatusOr<SendReport> Sender::RunOnce(bool retry_now) {
   if (!db.ok()) return db.status();
   store::MailRepository repo(**db);
   SendReport report;
-  claim_ = NewClaim();
+  claim_ = core::RandomHex(16);
   if (retry_now) {
     auto n = repo.MakeAllDue(clock_.NowSeconds());
     if (!n.ok()) return n.status();
