@@ -302,7 +302,7 @@ core::Status DigestService::Plan(store::Database& db, const std::string& topic, 
         w.BeginObject().Field("ref", x.ref).Field("subject", OneLine(x.subject)).Field("group", OneLine(x.group_name));
         w.Field("url", ticket_url(x.id)).Field("urgency", t.Get("urgency_" + x.urgency));
         w.Field("urgent", x.urgency == "high" || x.urgency == "blocking");
-        w.Field("days", static_cast<int64_t>((p.until - (x.waiting_since ? x.waiting_since : x.created_at)) / 86400));
+        w.Field("days", static_cast<int64_t>((now - (x.waiting_since ? x.waiting_since : x.created_at)) / 86400));
         if (x.assignee_id) w.Field("assignee", OneLine(x.assignee_name));
         std::string link = take(x);
         if (!link.empty()) w.Field("take_url", link);
@@ -363,7 +363,7 @@ core::Status DigestService::Plan(store::Database& db, const std::string& topic, 
         List(w, "oldest", sh.oldest, o_.max_items, [&](const store::DigestTicket& x) {
           w.BeginObject().Field("ref", x.ref).Field("subject", OneLine(x.subject)).Field("group", OneLine(x.group_name));
           w.Field("status", t.Get("status_" + x.status)).Field("url", ticket_url(x.id));
-          w.Field("age", DurationLabel(std::max<int64_t>(0, p.until - x.created_at), lang)).EndObject();
+          w.Field("age", DurationLabel(std::max<int64_t>(0, now - x.created_at), lang)).EndObject();
         });
         List(w, "categories", sh.categories, o_.max_items, [&](const store::CategoryCount& c) {
           w.BeginObject().Field("category", lang == "en" ? c.name_en : c.name_fr).Field("count", c.count).EndObject();
