@@ -1,5 +1,7 @@
 #include "test_util.h"
 
+#include "core/timezone.h"
+
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
@@ -10,6 +12,7 @@
 #include <fstream>
 #include <regex>
 #include <sstream>
+#include <stdexcept>
 
 #include "core/log.h"
 #include "core/strings.h"
@@ -133,6 +136,18 @@ std::string CsrfField(const std::string& html) {
   std::smatch m;
   if (std::regex_search(html, m, std::regex(R"re(name="csrf" value="([^"]+)")re"))) return m[1];
   return "";
+}
+
+int64_t LocalInstant(int64_t y, int m, int d, int h, int min, const std::string& zone) {
+  auto z = core::TimeZone::Load(zone);
+  if (!z.ok()) throw std::runtime_error(z.status().ToString());
+  core::LocalTime t;
+  t.year = y;
+  t.month = m;
+  t.day = d;
+  t.hour = h;
+  t.minute = min;
+  return z->ToUtc(t);
 }
 
 app::Config TestConfig(const std::string& data_dir) {

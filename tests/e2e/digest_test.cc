@@ -9,7 +9,6 @@
 #include "auth/auth_service.h"
 #include "core/escape.h"
 #include "core/strings.h"
-#include "core/timezone.h"
 #include "mail_util.h"
 #include "store/pool.h"
 #include "test_util.h"
@@ -25,9 +24,6 @@ class DigestEndToEndTest : public ::testing::Test {
  protected:
   void SetUp() override {
     smtp_.Start();
-    auto zone = core::TimeZone::Load("America/Toronto");
-    ASSERT_TRUE(zone.ok());
-    zone_ = *zone;
     At(2027, 3, 22, 7);  // a Monday, before 08:00
     app::Config c = TestConfig(data_.path());
     c.content_dir = content_.path();
@@ -62,15 +58,7 @@ class DigestEndToEndTest : public ::testing::Test {
     EXPECT_TRUE(s.ok());
     return s->principal;
   }
-  void At(int64_t y, int m, int d, int h, int min = 0) {
-    core::LocalTime t;
-    t.year = y;
-    t.month = m;
-    t.day = d;
-    t.hour = h;
-    t.minute = min;
-    clock_.Set(zone_.ToUtc(t));
-  }
+  void At(int64_t y, int m, int d, int h, int min = 0) { clock_.Set(LocalInstant(y, m, d, h, min)); }
   int port() { return app_->port(); }
   void Pass() { ASSERT_TRUE(app_->app().DeliverMail(30000)); }
   std::string Text(const std::string& sql) { return QueryText(*pool_, sql); }
@@ -98,7 +86,6 @@ class DigestEndToEndTest : public ::testing::Test {
   SmtpServer smtp_;
   TempDir data_, content_;
   core::FakeClock clock_;
-  core::TimeZone zone_ = core::TimeZone::Utc();
   std::unique_ptr<RunningApp> app_;
   std::unique_ptr<store::Pool> pool_;
   std::unique_ptr<auth::AuthService> auth_;

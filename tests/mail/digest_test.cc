@@ -68,15 +68,7 @@ class DigestTest : public ::testing::Test {
     return s->principal;
   }
   // Sets the clock to a local time in Toronto.
-  void At(int64_t y, int m, int d, int h, int min = 0) {
-    core::LocalTime t;
-    t.year = y;
-    t.month = m;
-    t.day = d;
-    t.hour = h;
-    t.minute = min;
-    clock_.Set(zone_.ToUtc(t));
-  }
+  void At(int64_t y, int m, int d, int h, int min = 0) { clock_.Set(LocalInstant(y, m, d, h, min)); }
   tickets::Ticket Open(const auth::Principal& who, const std::string& subject, const std::string& category = "hardware") {
     tickets::NewTicket t;
     t.subject = subject;
