@@ -374,12 +374,13 @@ TEST_F(DigestTest, PreferencesOffMeanNothingAndDailyGroupDigestsGoOutEveryDay) {
   SetPreference(member_a_, "group_digest", "daily");
   SetPreference(member_b_, "group_digest", "off");
   SetPreference(coordinator_, "coordinator_summary", "off");
+  SetPreference(member_a_, "volunteer_digest", "daily");  // a member never gets the queue's contents
   At(2027, 3, 17, 7);  // Wednesday
   Open(member_a_, "Imprimante en panne");
   Open(member_b_, "Printer jam");
   At(2027, 3, 17, 8);
   ASSERT_TRUE(digests_->QueueDue().ok());
-  EXPECT_EQ(Count("SELECT count(*) FROM outbox WHERE kind = 'volunteer_digest'"), 0);  // off, and weekly
+  EXPECT_EQ(Count("SELECT count(*) FROM outbox WHERE kind = 'volunteer_digest'"), 0);  // off, weekly, a member
   EXPECT_EQ(Count("SELECT count(*) FROM outbox WHERE kind = 'group_digest' AND recipient_email = 'a@example.org' "
                   "AND dedupe_key LIKE '%:2027-03-17'"), 1);
   At(2027, 3, 22, 8);  // Monday: the weekly volunteer digest, never the member who turned theirs off
