@@ -151,7 +151,7 @@ core::StatusOr<std::unique_ptr<App>> App::Create(const Config& config, AppOverri
   if (!digests.ok()) return digests.status();
   m.digests = std::move(digests).value();
   m.mail_worker = std::make_unique<MailWorker>(MailTransportFor(config), *m.pool, clock, *m.mail_composer,
-                                               config.mail_poll_seconds, m.digests.get());
+                                               config.mail_poll_seconds, m.digests.get(), MailSenderOptionsFor(config));
   m.services->mail_prefs = m.mail_prefs.get();
   m.services->mail_admin = m.mail_admin.get();
   http::RegisterMail(m.router, *m.services);

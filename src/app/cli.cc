@@ -303,7 +303,7 @@ int RunMailCommand(const Config& config, const std::vector<std::string>& rest) {
   const mail::Composer& composer = *mail->composer;
   auto transport = MailTransportFor(config);
   core::SystemClock clock;
-  mail::Sender sender(pool, clock, composer, *transport);
+  mail::Sender sender(pool, clock, composer, *transport, MailSenderOptionsFor(config));
   auto report = sender.RunOnce(retry_now);
   if (!report.ok()) return Fail(report.status());
   std::cout << "mail: " << report->Summary() << " (" << transport->Describe() << ")\n";

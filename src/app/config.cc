@@ -132,6 +132,7 @@ const std::vector<std::pair<std::string, Setter>>& Keys() {
          return core::Status::Ok();
        }},
       {"mail.poll_seconds", Int(&Config::mail_poll_seconds, 1, 3600)},
+      {"mail.max_per_second", Int(&Config::mail_max_per_second, 0, 100000)},
   };
   return kKeys;
 }

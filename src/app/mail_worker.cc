@@ -1,5 +1,9 @@
 #include "app/mail_worker.h"
 
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
 #include <chrono>
 
 #include "core/log.h"
@@ -15,6 +19,12 @@ std::unique_ptr<mail::Transport> MailTransportFor(const Config& config) {
   o.password = config.mail_smtp_password;
   o.tls = config.mail_smtp_tls;
   return mail::MakeSmtpTransport(o);
+}
+
+mail::SenderOptions MailSenderOptionsFor(const Config& config) {
+  mail::SenderOptions o;
+  o.max_per_second = config.mail_max_per_second;
+  return o;
 }
 
 mail::ComposerOptions MailComposerOptionsFor(const Config& config) {
@@ -37,8 +47,9 @@ core::StatusOr<std::unique_ptr<mail::DigestService>> DigestServiceFor(const Conf
 }
 
 MailWorker::MailWorker(std::unique_ptr<mail::Transport> transport, store::Pool& pool, const core::Clock& clock,
-                       const mail::Composer& composer, int poll_s, mail::DigestService* digests)
-    : transport_(std::move(transport)), sender_(pool, clock, composer, *transport_), digests_(digests),
+                       const mail::Composer& composer, int poll_s, mail::DigestService* digests,
+                       mail::SenderOptions options)
+    : transport_(std::move(transport)), sender_(pool, clock, composer, *transport_, options), digests_(digests),
       poll_s_(poll_s) {}
 
 MailWorker::~MailWorker() { Stop(); }
@@ -47,6 +58,7 @@ void MailWorker::Start() {
   std::lock_guard<std::mutex> lock(mu_);
   if (thread_.joinable()) return;
   stop_ = false;
+  sender_.Resume();
   core::LogInfo("mail: delivering through " + transport_->Describe());
   thread_ = std::thread([this] { Run(); });
 }
@@ -56,6 +68,7 @@ void MailWorker::Stop() {
     std::lock_guard<std::mutex> lock(mu_);
     stop_ = true;
   }
+  sender_.Cancel();  // a long paced pass ends after the message in hand
   cv_.notify_all();
   if (thread_.joinable()) thread_.join();
 }
@@ -78,6 +91,10 @@ bool MailWorker::DeliverNow(int timeout_ms) {
 }
 
 void MailWorker::Run() {
+  // Mail is background work: when the CPUs are busy, the HTTP threads come first. On Linux a nice value
+  // belongs to a thread, so this lowers only this one (a failure leaves it at the default, which is harmless).
+  if (setpriority(PRIO_PROCESS, static_cast<id_t>(syscall(SYS_gettid)), kNice) != 0)
+    core::LogWarning("mail: could not lower the sender's priority");
   while (true) {
     {
       std::lock_guard<std::mutex> lock(mu_);

@@ -1,6 +1,7 @@
 #include "mail/sender.h"
 
 #include <algorithm>
+#include <thread>
 
 #include "core/log.h"
 #include "core/random.h"
@@ -64,6 +65,7 @@ core::Status Sender::Deliver(store::MailRepository& repo, const store::ClaimedMa
     return core::Status::Ok();
   }
   Envelope envelope{composer_.options().from.email, m.recipient_email, "outbox-" + std::to_string(m.id)};
+  Pace();
   core::Status sent = transport_.Send(envelope, composed->raw);
   now = clock_.NowSeconds();
   if (sent.ok()) {
@@ -92,6 +94,13 @@ core::Status Sender::Deliver(store::MailRepository& repo, const store::ClaimedMa
   return core::Status::Ok();
 }
 
+void Sender::Pace() {
+  if (o_.max_per_second <= 0) return;
+  auto now = std::chrono::steady_clock::now();
+  if (next_slot_ > now) std::this_thread::sleep_until(next_slot_);
+  next_slot_ = std::max(now, next_slot_) + std::chrono::microseconds(1000000 / o_.max_per_second);
+}
+
 core::StatusOr<SendReport> Sender::RunOnce(bool retry_now) {
   auto db = pool_.Acquire();
   if (!db.ok()) return db.status();
@@ -104,7 +113,7 @@ core::StatusOr<SendReport> Sender::RunOnce(bool retry_now) {
   }
   core::Status st = core::Status::Ok();
   bool transient = false;
-  while (st.ok() && !transient) {
+  while (st.ok() && !transient && !cancel_) {
     int64_t now = clock_.NowSeconds();
     auto claimed = repo.Claim(claim_, now, now - o_.stale_claim_s, o_.batch, composer_.Domain());
     if (!claimed.ok()) {
@@ -113,7 +122,7 @@ core::StatusOr<SendReport> Sender::RunOnce(bool retry_now) {
     }
     if (claimed->empty()) break;
     for (const auto& c : *claimed) {
-      if (transient) {  // the server is not answering: the rest wait for the next pass
+      if (transient || cancel_) {  // the server is not answering, or we are stopping: the rest wait
         auto released = repo.Release(c.message.id, claim_);
         if (!released.ok()) st = released.status();
         continue;
