@@ -1,5 +1,7 @@
 #include "test_util.h"
 
+#include "core/timezone.h"
+
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
@@ -10,6 +12,7 @@
 #include <fstream>
 #include <regex>
 #include <sstream>
+#include <stdexcept>
 
 #include "core/log.h"
 #include "core/strings.h"
@@ -135,6 +138,18 @@ std::string CsrfField(const std::string& html) {
   return "";
 }
 
+int64_t LocalInstant(int64_t y, int m, int d, int h, int min, const std::string& zone) {
+  auto z = core::TimeZone::Load(zone);
+  if (!z.ok()) throw std::runtime_error(z.status().ToString());
+  core::LocalTime t;
+  t.year = y;
+  t.month = m;
+  t.day = d;
+  t.hour = h;
+  t.minute = min;
+  return z->ToUtc(t);
+}
+
 app::Config TestConfig(const std::string& data_dir) {
   app::Config c;
   c.http_port = 0;
@@ -146,6 +161,7 @@ app::Config TestConfig(const std::string& data_dir) {
   c.migrations_dir = SourceDir() + "/migrations";
   c.search_dir = SourceDir() + "/search";
   c.site_base_url = "http://entraide.test";
+  c.mail_max_per_second = 0;  // no pacing: the suites send a few messages and wait for them
   return c;
 }
 

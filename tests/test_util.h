@@ -53,6 +53,9 @@ std::string CookieValue(const HttpResponse& r, const std::string& name);
 // The CSRF token in a page's form (name="csrf" value="...").
 std::string CsrfField(const std::string& html);
 
+// The instant a wall clock in `zone` (America/Toronto unless said) shows y-m-d h:min, for FakeClock::Set.
+int64_t LocalInstant(int64_t y, int m, int d, int h, int min = 0, const std::string& zone = "America/Toronto");
+
 // A Config pointing at the repository's views, migrations and content, with data in `data_dir`.
 app::Config TestConfig(const std::string& data_dir);
 

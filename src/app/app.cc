@@ -9,6 +9,9 @@
 #include "http/account_pages.h"
 #include "http/api.h"
 #include "http/mail_pages.h"
+#include "http/take_pages.h"
+#include "mail/digest.h"
+#include "mail/outbox_admin.h"
 #include "http/ticket_pages.h"
 #include "tickets/ticket_service.h"
 #include "http/search_pages.h"
@@ -58,6 +61,8 @@ struct App::Impl {
   std::unique_ptr<mail::UnsubscribeTokens> mail_tokens;
   std::unique_ptr<mail::Composer> mail_composer;
   std::unique_ptr<mail::PreferenceService> mail_prefs;
+  std::unique_ptr<mail::OutboxAdmin> mail_admin;
+  std::unique_ptr<mail::DigestService> digests;
   std::unique_ptr<MailWorker> mail_worker;
   std::unique_ptr<view::Renderer> views;
   std::shared_ptr<const i18n::Catalogs> catalogs;
@@ -141,10 +146,16 @@ core::StatusOr<std::unique_ptr<App>> App::Create(const Config& config, AppOverri
   }
   m.mail_composer = std::make_unique<mail::Composer>(*m.views, *m.mail_tokens, MailComposerOptionsFor(config));
   m.mail_prefs = std::make_unique<mail::PreferenceService>(*m.pool, clock, *m.mail_tokens);
+  m.mail_admin = std::make_unique<mail::OutboxAdmin>(*m.pool, clock);
+  auto digests = DigestServiceFor(config, *m.pool, clock, *m.catalogs);
+  if (!digests.ok()) return digests.status();
+  m.digests = std::move(digests).value();
   m.mail_worker = std::make_unique<MailWorker>(MailTransportFor(config), *m.pool, clock, *m.mail_composer,
-                                               config.mail_poll_seconds);
+                                               config.mail_poll_seconds, m.digests.get(), MailSenderOptionsFor(config));
   m.services->mail_prefs = m.mail_prefs.get();
+  m.services->mail_admin = m.mail_admin.get();
   http::RegisterMail(m.router, *m.services);
+  http::RegisterTakeLinks(m.router, *m.services);
   http::RegisterApi(m.router, *m.services);
   http::RegisterSearch(m.router, *m.services);
   http::RegisterAccounts(m.router, *m.services);

@@ -19,6 +19,7 @@
 #include "app/mail_worker.h"
 #include "i18n/catalog.h"
 #include "mail/composer.h"
+#include "mail/digest.h"
 #include "mail/sender.h"
 #include "store/mail_repo.h"
 #include "view/renderer.h"
@@ -51,6 +52,7 @@ const char* kUsage =
     "  user link      --email E: print the link of the newest queued sign-in, invitation or reset email\n"
     "  mail send      deliver the emails that are due (one pass, for cron); --retry-now: every pending one\n"
     "  mail status    how many emails are pending, sent, failed; the newest failures\n"
+    "  digest         --kind daily|weekly|coordinator [--dry-run] [--to EMAIL]: queue this period's digests\n"
     "\n"
     "Options:\n"
     "  --config FILE  configuration file (default: config/entraide.ini)\n"
@@ -96,6 +98,17 @@ const char* HelpFor(const std::string& cmd) {
            "1 minute later, then 2, 4 ... up to every 6 hours, and marked failed 48 hours after it was queued.\n"
            "--retry-now makes every pending message due at once (after fixing the SMTP settings). Safe while serve\n"
            "runs: two senders never send one message. status: counts by state and the newest failed messages.\n";
+  if (cmd == "digest")
+    return "Usage: entraide digest --kind daily|weekly|coordinator [--dry-run] [--to EMAIL]\n\n"
+           "Queues the digests of the current period, for cron users (serve does it by itself at 08:00 in\n"
+           "mail.timezone, weekly ones on Mondays). A period starts at 08:00 local time: run it at 08:00 or later.\n"
+           "  daily        every digest whose frequency is daily (the volunteer digest by default)\n"
+           "  weekly       every digest whose frequency is weekly (group digests, coordinator summaries by default)\n"
+           "  coordinator  the coordinator summaries, at each coordinator's frequency\n"
+           "Each person gets one message per digest and period, however often this runs; a digest with nothing in\n"
+           "it is not queued. The sender delivers them (serve, or entraide mail send).\n"
+           "  --dry-run    print what would be queued (recipient, subject, item counts) and queue nothing\n"
+           "  --to EMAIL   only that person's digests\n";
   if (cmd == "check-content")
     return "Usage: entraide check-content [--config FILE]\n\n"
            "Validates content.dir without writing: front matter, duplicate slugs and keys, categories, rendering\n"
@@ -230,6 +243,33 @@ int RunPeopleCommand(const Config& config, const std::string& command, const std
   return 2;
 }
 
+// What composing messages needs, as serve has it: the views with the catalogs as globals (mail templates use
+// t.*), the unsubscribe secret, and the Composer over them.
+struct MailComposition {
+  std::unique_ptr<view::Renderer> views;
+  std::unique_ptr<mail::UnsubscribeTokens> tokens;
+  std::unique_ptr<mail::Composer> composer;
+};
+
+core::StatusOr<MailComposition> LoadComposer(const Config& config, const i18n::Catalogs& catalogs, store::Pool& pool) {
+  MailComposition m;
+  auto views = view::Renderer::Load(config.views_dir);
+  if (!views.ok()) return views.status();
+  m.views = std::move(views).value();
+  for (const auto& lang : i18n::SupportedLangs()) {
+    view::Value t = view::Value::Object();
+    for (const auto& [k, v] : catalogs.For(lang).strings()) t.Set(k, v);
+    m.views->SetGlobals(lang, view::Value::Object().Set("t", std::move(t)));
+  }
+  auto db = pool.Acquire();
+  if (!db.ok()) return db.status();
+  auto tokens = mail::UnsubscribeTokens::Load(**db);
+  if (!tokens.ok()) return tokens.status();
+  m.tokens = std::make_unique<mail::UnsubscribeTokens>(std::move(tokens).value());
+  m.composer = std::make_unique<mail::Composer>(*m.views, *m.tokens, MailComposerOptionsFor(config));
+  return m;
+}
+
 // `mail send [--retry-now]`, `mail status`: returns the exit code.
 int RunMailCommand(const Config& config, const std::vector<std::string>& rest) {
   std::string verb = rest.empty() ? "" : rest[0];
@@ -256,26 +296,75 @@ int RunMailCommand(const Config& config, const std::vector<std::string>& rest) {
                 << "\t" << f.last_error << "\n";
     return 0;
   }
-  auto views = view::Renderer::Load(config.views_dir);
-  if (!views.ok()) return Fail(views.status());
   auto catalogs = i18n::Catalogs::Load(config.views_dir + "/i18n");
   if (!catalogs.ok()) return Fail(catalogs.status());
-  for (const auto& lang : i18n::SupportedLangs()) {
-    view::Value t = view::Value::Object();
-    for (const auto& [k, v] : (*catalogs)->For(lang).strings()) t.Set(k, v);
-    (*views)->SetGlobals(lang, view::Value::Object().Set("t", std::move(t)));
-  }
-  auto db = pool.Acquire();
-  if (!db.ok()) return Fail(db.status());
-  auto tokens = mail::UnsubscribeTokens::Load(**db);
-  if (!tokens.ok()) return Fail(tokens.status());
-  mail::Composer composer(**views, *tokens, MailComposerOptionsFor(config));
+  auto mail = LoadComposer(config, **catalogs, pool);
+  if (!mail.ok()) return Fail(mail.status());
+  const mail::Composer& composer = *mail->composer;
   auto transport = MailTransportFor(config);
   core::SystemClock clock;
-  mail::Sender sender(pool, clock, composer, *transport);
+  mail::Sender sender(pool, clock, composer, *transport, MailSenderOptionsFor(config));
   auto report = sender.RunOnce(retry_now);
   if (!report.ok()) return Fail(report.status());
   std::cout << "mail: " << report->Summary() << " (" << transport->Describe() << ")\n";
+  return 0;
+}
+
+// `digest --kind daily|weekly|coordinator [--dry-run] [--to EMAIL]`: returns the exit code.
+int RunDigestCommand(const Config& config, const std::vector<std::string>& rest) {
+  std::string kind, to;
+  bool dry_run = false;
+  for (size_t i = 0; i < rest.size(); ++i) {
+    const std::string& a = rest[i];
+    if (a == "--dry-run") {
+      dry_run = true;
+    } else if ((a == "--kind" || a == "--to") && i + 1 < rest.size()) {
+      (a == "--kind" ? kind : to) = rest[++i];
+    } else {
+      std::cerr << "entraide: digest: unexpected '" << a << "'\n" << HelpFor("digest");
+      return 2;
+    }
+  }
+  if (kind.empty()) {
+    std::cerr << "entraide: digest needs --kind daily, weekly or coordinator\n" << HelpFor("digest");
+    return 2;
+  }
+  auto run = mail::ParseDigestRun(kind);
+  if (!run.ok()) {
+    std::cerr << "entraide: digest: " << run.status().message() << "\n";
+    return 2;
+  }
+  core::Status st = PrepareStore(config);
+  if (!st.ok()) return Fail(st);
+  auto catalogs = i18n::Catalogs::Load(config.views_dir + "/i18n");
+  if (!catalogs.ok()) return Fail(catalogs.status());
+  store::Pool pool(config.DatabasePath());
+  core::SystemClock clock;
+  auto digests = DigestServiceFor(config, pool, clock, **catalogs);
+  if (!digests.ok()) return Fail(digests.status());
+  auto report = (*digests)->Run(*run, dry_run, to);
+  if (!report.ok()) {
+    std::cerr << "entraide: digest: " << report.status().message() << "\n";
+    return report.status().code() == core::StatusCode::kNotFound ? 2 : 1;
+  }
+  if (dry_run) {
+    // The subject as the recipient will see it: composed from the same templates as the real message.
+    auto mail = LoadComposer(config, **catalogs, pool);
+    if (!mail.ok()) return Fail(mail.status());
+    const mail::Composer& composer = *mail->composer;
+    for (const auto& d : report->digests) {
+      auto composed = composer.Compose({d.message, 0, "<dry-run@" + composer.Domain() + ">"}, clock.NowSeconds());
+      std::string counts;
+      for (const auto& [name, n] : d.counts) counts += (counts.empty() ? "" : ", ") + name + " " + std::to_string(n);
+      std::cout << d.message.recipient_email << "\t" << d.message.kind << "\t" << *d.message.dedupe_key << "\t"
+                << (composed.ok() ? composed->subject : "(" + composed.status().message() + ")") << "\t" << counts
+                << "\n";
+    }
+    std::cout << "digest --dry-run: " << report->digests.size() << " would be queued, " << report->already_queued
+              << " already queued, " << report->empty << " empty; nothing was queued\n";
+    return 0;
+  }
+  std::cout << "digest: " << report->Summary() << "\n";
   return 0;
 }
 
@@ -303,7 +392,7 @@ int RunCli(int argc, char** argv) {
       config_given = true;
     } else if (command.empty() && a.rfind("-", 0) != 0) {
       command = a;
-    } else if (command == "group" || command == "user" || command == "mail") {
+    } else if (command == "group" || command == "user" || command == "mail" || command == "digest") {
       rest.push_back(a);
     } else {
       std::cerr << "entraide: unknown argument '" << a << "'\n" << kUsage;
@@ -395,6 +484,7 @@ int RunCli(int argc, char** argv) {
   }
   if (command == "group" || command == "user") return RunPeopleCommand(*config, command, rest);
   if (command == "mail") return RunMailCommand(*config, rest);
+  if (command == "digest") return RunDigestCommand(*config, rest);
   if (command == "serve") {
     // Block the termination signals in every thread before any starts, so only the main thread's
     // sigwait (in waitForTerminationRequest) receives them.

@@ -42,6 +42,7 @@ struct Config {
   std::string mail_from = "Entraide <entraide@localhost>";  // From: of every message
   std::string mail_timezone = "America/Toronto";   // when digests go out (an IANA zone name)
   int mail_poll_seconds = 5;                       // how often serve's sender looks for due messages
+  int mail_max_per_second = 10;                    // messages handed to the SMTP server per second; 0: no limit
 
   std::string DatabasePath() const { return data_dir + "/entraide.db"; }
   std::string MailDir() const { return data_dir + "/mail"; }

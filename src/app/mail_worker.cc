@@ -1,5 +1,9 @@
 #include "app/mail_worker.h"
 
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
 #include <chrono>
 
 #include "core/log.h"
@@ -17,6 +21,12 @@ std::unique_ptr<mail::Transport> MailTransportFor(const Config& config) {
   return mail::MakeSmtpTransport(o);
 }
 
+mail::SenderOptions MailSenderOptionsFor(const Config& config) {
+  mail::SenderOptions o;
+  o.max_per_second = config.mail_max_per_second;
+  return o;
+}
+
 mail::ComposerOptions MailComposerOptionsFor(const Config& config) {
   mail::ComposerOptions o;
   auto from = mail::ParseAddress(config.mail_from);  // validated when the configuration was loaded
@@ -26,9 +36,21 @@ mail::ComposerOptions MailComposerOptionsFor(const Config& config) {
   return o;
 }
 
+core::StatusOr<std::unique_ptr<mail::DigestService>> DigestServiceFor(const Config& config, store::Pool& pool,
+                                                                     const core::Clock& clock,
+                                                                     const i18n::Catalogs& catalogs) {
+  auto zone = core::TimeZone::Load(config.mail_timezone);
+  if (!zone.ok()) return core::InvalidArgument("mail.timezone: " + zone.status().message());
+  mail::DigestOptions o;
+  o.base_url = config.site_base_url;
+  return std::make_unique<mail::DigestService>(pool, clock, std::move(zone).value(), catalogs, o);
+}
+
 MailWorker::MailWorker(std::unique_ptr<mail::Transport> transport, store::Pool& pool, const core::Clock& clock,
-                       const mail::Composer& composer, int poll_s)
-    : transport_(std::move(transport)), sender_(pool, clock, composer, *transport_), poll_s_(poll_s) {}
+                       const mail::Composer& composer, int poll_s, mail::DigestService* digests,
+                       mail::SenderOptions options)
+    : transport_(std::move(transport)), sender_(pool, clock, composer, *transport_, options), digests_(digests),
+      poll_s_(poll_s) {}
 
 MailWorker::~MailWorker() { Stop(); }
 
@@ -36,6 +58,7 @@ void MailWorker::Start() {
   std::lock_guard<std::mutex> lock(mu_);
   if (thread_.joinable()) return;
   stop_ = false;
+  sender_.Resume();
   core::LogInfo("mail: delivering through " + transport_->Describe());
   thread_ = std::thread([this] { Run(); });
 }
@@ -45,6 +68,7 @@ void MailWorker::Stop() {
     std::lock_guard<std::mutex> lock(mu_);
     stop_ = true;
   }
+  sender_.Cancel();  // a long paced pass ends after the message in hand
   cv_.notify_all();
   if (thread_.joinable()) thread_.join();
 }
@@ -67,11 +91,24 @@ bool MailWorker::DeliverNow(int timeout_ms) {
 }
 
 void MailWorker::Run() {
+  // Mail is background work: when the CPUs are busy, the HTTP threads come first. On Linux a nice value
+  // belongs to a thread, so this lowers only this one (a failure leaves it at the default, which is harmless).
+  if (setpriority(PRIO_PROCESS, static_cast<id_t>(syscall(SYS_gettid)), kNice) != 0)
+    core::LogWarning("mail: could not lower the sender's priority");
   while (true) {
     {
       std::lock_guard<std::mutex> lock(mu_);
       running_ = true;
       poked_ = false;
+    }
+    if (digests_) {
+      auto queued = digests_->QueueDue();
+      if (!queued.ok()) {
+        if (queued.status().code() != core::StatusCode::kUnavailable)
+          core::LogError("digests: " + queued.status().message());
+      } else if (queued->queued > 0) {
+        core::LogInfo("digests: " + queued->Summary());
+      }
     }
     auto report = sender_.RunOnce(false);
     if (!report.ok()) {

@@ -3,6 +3,8 @@
 #include <string>
 #include <vector>
 
+#include "auth/policy.h"
+#include "core/clock.h"
 #include "core/log.h"
 #include "http/presenter.h"
 #include "http/session.h"
@@ -155,6 +157,67 @@ Response PreferencesPost(const Services& s, const Request& req) {
   return r;
 }
 
+// ---- failed messages (coordinators) ----
+
+Response FailedPage(const Services& s, const Request& req, Visitor& v, const std::string& error, int status) {
+  std::string lang = req.Param("lang");
+  const auto& t = s.catalogs.For(lang);
+  auto failed = s.mail_admin->Failed();
+  if (!failed.ok()) return Unavailable(s, req, failed.status());
+  view::Value d = view::Value::Object();
+  if (!error.empty()) d.Set("error", error);
+  if (req.HasQuery("retried") && error.empty()) d.Set("notice", t.Get("admin_mail_retried"));
+  view::Value rows = view::Value::List();
+  for (const auto& f : *failed) {
+    view::Value r = view::Value::Object();
+    r.Set("id", f.id).Set("recipient", f.recipient_email).Set("recipient_name", f.recipient_name);
+    r.Set("kind", f.kind).Set("subject", f.subject).Set("attempts", static_cast<int64_t>(f.attempts));
+    r.Set("error_text", f.last_error).Set("queued", core::FormatIso8601Utc(f.created_at));
+    r.Set("last_attempt", core::FormatIso8601Utc(f.last_attempt_at));
+    rows.Push(std::move(r));
+  }
+  d.Set("has_failed", !rows.empty_list()).Set("failed", std::move(rows));
+  return MailPage(s, v, lang, "admin_mail", t.Get("admin_mail_title"), "/admin/mail", d, status);
+}
+
+// Signed in (else to sign-in) and a coordinator (else 403), as on the other admin pages.
+template <typename Fn>
+Response AsCoordinator(const Services& s, const Request& req, Fn fn) {
+  Visitor v(s, req);
+  if (!v.signed_in()) {
+    Response r = Response::Redirect(303, "/" + req.Param("lang") + "/signin");
+    v.Apply(r);
+    return r;
+  }
+  if (!auth::Allows(v.who(), auth::Action::kAdminister)) return ErrorPage(s, req, 403);
+  return fn(v);
+}
+
+Response FailedGet(const Services& s, const Request& req) {
+  return AsCoordinator(s, req, [&](Visitor& v) { return FailedPage(s, req, v, "", 200); });
+}
+
+Response RetryPost(const Services& s, const Request& req) {
+  return AsCoordinator(s, req, [&](Visitor& v) {
+    std::string lang = req.Param("lang");
+    const auto& t = s.catalogs.For(lang);
+    if (!v.CsrfOk(FormFields(req)["csrf"]))
+      return MailPage(s, v, lang, "message", t.Get("auth_csrf_title"), "/admin/mail",
+                      view::Value::Object().Set("error", t.Get("auth_csrf_text")), 403);
+    int64_t id = 0;
+    try {
+      id = std::stoll(req.Param("id"));
+    } catch (...) {
+    }
+    core::Status st = s.mail_admin->Retry(id);
+    if (st.code() == core::StatusCode::kNotFound) return FailedPage(s, req, v, t.Get("admin_mail_not_found"), 404);
+    if (!st.ok()) return Unavailable(s, req, st);
+    Response r = Response::Redirect(303, "/" + lang + "/admin/mail?retried=1");
+    v.Apply(r);
+    return r;
+  });
+}
+
 }  // namespace
 
 void RegisterMail(Router& router, const Services& services) {
@@ -169,6 +232,14 @@ void RegisterMail(Router& router, const Services& services) {
   router.Add("POST", "/{lang}/unsubscribe/{token}", page(UnsubscribePost));
   router.Add("GET", "/{lang}/account/email", page(PreferencesGet));
   router.Add("POST", "/{lang}/account/email", page(PreferencesPost));
+  auto admin = [s](Response (*fn)(const Services&, const Request&)) {
+    return [s, fn](Request& req) {
+      if (!i18n::IsSupportedLang(req.Param("lang")) || !s->mail_admin) return ErrorPage(*s, req, 404);
+      return fn(*s, req);
+    };
+  };
+  router.Add("GET", "/{lang}/admin/mail", admin(FailedGet));
+  router.Add("POST", "/{lang}/admin/mail/{id}/retry", admin(RetryPost));
 }
 
 }  // namespace entraide::http

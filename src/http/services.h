@@ -10,6 +10,7 @@
 #include "i18n/catalog.h"
 #include "kb/article_service.h"
 #include "kb/search_service.h"
+#include "mail/outbox_admin.h"
 #include "mail/preferences.h"
 #include "view/renderer.h"
 
@@ -31,6 +32,7 @@ struct Services {
   const StaticFiles& static_files;
   SiteInfo site;
   mail::PreferenceService* mail_prefs = nullptr;  // email preferences and unsubscribe links (set by app/)
+  mail::OutboxAdmin* mail_admin = nullptr;        // failed messages, for coordinators (set by app/)
   PageCache* page_cache = nullptr;  // optional: library pages for visitors who are not signed in
 };
 

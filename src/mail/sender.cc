@@ -1,26 +1,15 @@
 #include "mail/sender.h"
 
-#include <sys/random.h>
-
 #include <algorithm>
+#include <thread>
 
 #include "core/log.h"
+#include "core/random.h"
 #include "core/sha256.h"
 #include "store/mail_repo.h"
 
 namespace entraide::mail {
 namespace {
-
-std::string NewClaim() {
-  uint8_t bytes[16] = {};
-  size_t got = 0;
-  while (got < sizeof bytes) {
-    ssize_t n = getrandom(bytes + got, sizeof bytes - got, 0);
-    if (n <= 0) std::abort();  // the kernel's random source is gone: nothing sensible to do
-    got += static_cast<size_t>(n);
-  }
-  return core::HexEncode(bytes, sizeof bytes);
-}
 
 // Does the recipient still want this topic? Transactional mail and mail to no account always goes.
 core::StatusOr<bool> Wanted(store::MailRepository& repo, const store::OutboxMessage& m) {
@@ -76,6 +65,7 @@ core::Status Sender::Deliver(store::MailRepository& repo, const store::ClaimedMa
     return core::Status::Ok();
   }
   Envelope envelope{composer_.options().from.email, m.recipient_email, "outbox-" + std::to_string(m.id)};
+  Pace();
   core::Status sent = transport_.Send(envelope, composed->raw);
   now = clock_.NowSeconds();
   if (sent.ok()) {
@@ -104,19 +94,26 @@ core::Status Sender::Deliver(store::MailRepository& repo, const store::ClaimedMa
   return core::Status::Ok();
 }
 
+void Sender::Pace() {
+  if (o_.max_per_second <= 0) return;
+  auto now = std::chrono::steady_clock::now();
+  if (next_slot_ > now) std::this_thread::sleep_until(next_slot_);
+  next_slot_ = std::max(now, next_slot_) + std::chrono::microseconds(1000000 / o_.max_per_second);
+}
+
 core::StatusOr<SendReport> Sender::RunOnce(bool retry_now) {
   auto db = pool_.Acquire();
   if (!db.ok()) return db.status();
   store::MailRepository repo(**db);
   SendReport report;
-  claim_ = NewClaim();
+  claim_ = core::RandomHex(16);
   if (retry_now) {
     auto n = repo.MakeAllDue(clock_.NowSeconds());
     if (!n.ok()) return n.status();
   }
   core::Status st = core::Status::Ok();
   bool transient = false;
-  while (st.ok() && !transient) {
+  while (st.ok() && !transient && !cancel_) {
     int64_t now = clock_.NowSeconds();
     auto claimed = repo.Claim(claim_, now, now - o_.stale_claim_s, o_.batch, composer_.Domain());
     if (!claimed.ok()) {
@@ -125,7 +122,7 @@ core::StatusOr<SendReport> Sender::RunOnce(bool retry_now) {
     }
     if (claimed->empty()) break;
     for (const auto& c : *claimed) {
-      if (transient) {  // the server is not answering: the rest wait for the next pass
+      if (transient || cancel_) {  // the server is not answering, or we are stopping: the rest wait
         auto released = repo.Release(c.message.id, claim_);
         if (!released.ok()) st = released.status();
         continue;

@@ -8,12 +8,16 @@
 //                                       48 hours after it was queued -> failed. The pass then ends and the
 //                                       rest of its batch is given back untouched (no timeout per message).
 //   the recipient turned that topic off since it was queued -> skipped (transactional mail is always sent)
+// With max_per_second, messages are handed to the transport at that pace at most, so that a digest run of a
+// thousand messages (and the SMTP server, often on the same machine) leaves the CPUs to the web pages.
 // A sender that dies mid-send leaves its rows 'sending'; after stale_claim_s they are claimed again (at least
 // once delivery in that case, with the same Message-ID, so mail systems can tell it is the same message).
 //
 // Not thread-safe: one Sender (and its Transport) per thread.
 #pragma once
 
+#include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <string>
 
@@ -31,6 +35,7 @@ struct SenderOptions {
   int64_t max_backoff_s = 6 * 3600;        // the delay doubles up to this
   int64_t give_up_after_s = 48 * 3600;     // counted from when the message was queued
   int64_t stale_claim_s = 15 * 60;         // a 'sending' row older than this belongs to a dead sender
+  int max_per_second = 0;                  // pacing of the messages handed to the transport; 0: no limit
 };
 
 struct SendReport {
@@ -47,12 +52,18 @@ class Sender {
   // message is made due first. kUnavailable when the store is busy (what was done so far stays done).
   core::StatusOr<SendReport> RunOnce(bool retry_now = false);
 
+  // Makes a pass in progress (in another thread) stop after the message it is sending: the rest of its
+  // claimed rows are given back untouched. The next RunOnce starts afresh.
+  void Cancel() { cancel_ = true; }
+  void Resume() { cancel_ = false; }  // after Cancel, for a sender started again
+
   // The delay before attempt number `failures` + 1, after `failures` failed attempts (1 minute, 2, 4 ... 6 h).
   static int64_t Backoff(int failures, const SenderOptions& o);
 
  private:
   // Sets *transient when the transport failed in a way that may pass (the pass should stop).
   core::Status Deliver(store::MailRepository& repo, const store::ClaimedMail& c, SendReport& report, bool* transient);
+  void Pace();  // waits for the next slot of max_per_second
 
   store::Pool& pool_;
   const core::Clock& clock_;
@@ -60,6 +71,8 @@ class Sender {
   Transport& transport_;
   SenderOptions o_;
   std::string claim_;
+  std::atomic<bool> cancel_{false};
+  std::chrono::steady_clock::time_point next_slot_{};
 };
 
 }  // namespace entraide::mail

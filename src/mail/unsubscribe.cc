@@ -1,7 +1,6 @@
 #include "mail/unsubscribe.h"
 
-#include <sys/random.h>
-
+#include "core/random.h"
 #include "core/sha256.h"
 #include "core/strings.h"
 #include "store/mail_repo.h"
@@ -52,14 +51,7 @@ const char* TopicName(Topic topic) {
 }
 
 core::StatusOr<UnsubscribeTokens> UnsubscribeTokens::Load(store::Database& db) {
-  uint8_t bytes[32];
-  size_t got = 0;
-  while (got < sizeof bytes) {
-    ssize_t n = getrandom(bytes + got, sizeof bytes - got, 0);
-    if (n <= 0) return core::Internal("getrandom failed");
-    got += static_cast<size_t>(n);
-  }
-  auto secret = store::MailRepository(db).MetaValueOrInsert("mail_unsubscribe_secret", core::HexEncode(bytes, sizeof bytes));
+  auto secret = store::MailRepository(db).MetaValueOrInsert("mail_unsubscribe_secret", core::RandomHex(32));
   if (!secret.ok()) return secret.status();
   return UnsubscribeTokens(*secret);
 }

@@ -114,7 +114,8 @@ StatusOr<OutboxCounts> MailRepository::Counts() {
 
 StatusOr<std::vector<FailedMail>> MailRepository::Failed(int limit) {
   auto st = db_.Prepare(
-      "SELECT id, kind, recipient_email, subject, last_error, attempts, created_at FROM outbox "
+      "SELECT id, kind, recipient_email, subject, last_error, attempts, created_at, "
+      "  max(created_at, next_attempt_at), recipient_name FROM outbox "
       "WHERE status = 'failed' ORDER BY id DESC LIMIT ?");
   if (!st.ok()) return st.status();
   StatementScope q(*st);
@@ -125,9 +126,18 @@ StatusOr<std::vector<FailedMail>> MailRepository::Failed(int limit) {
     if (!row.ok()) return row.status();
     if (!*row) break;
     out.push_back({q->ColumnInt(0), q->ColumnText(1), q->ColumnText(2), q->ColumnText(3), q->ColumnText(4),
-                   static_cast<int>(q->ColumnInt(5)), q->ColumnInt(6)});
+                   static_cast<int>(q->ColumnInt(5)), q->ColumnInt(6), q->ColumnInt(7), q->ColumnText(8)});
   }
   return out;
+}
+
+StatusOr<bool> MailRepository::RetryFailed(int64_t id, int64_t now) {
+  auto st = db_.Prepare(
+      "UPDATE outbox SET status = 'pending', attempts = 0, next_attempt_at = ?1, created_at = ?1, last_error = '', "
+      "  claim_token = NULL WHERE id = ?2 AND status = 'failed'");
+  if (!st.ok()) return st.status();
+  ENTRAIDE_RETURN_IF_ERROR((*st)->Bind(1, now).Bind(2, id).Run());
+  return db_.Changes() == 1;
 }
 
 StatusOr<MailSettings> MailRepository::Settings(int64_t user_id) {

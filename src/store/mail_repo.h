@@ -30,6 +30,8 @@ struct FailedMail {
   std::string kind, recipient_email, subject, last_error;
   int attempts = 0;
   int64_t created_at = 0;
+  int64_t last_attempt_at = 0;  // when it was last tried (its last due time), or created_at
+  std::string recipient_name;
 };
 
 // Someone's effective settings (the mail_settings view: their choices, else their role's defaults).
@@ -63,6 +65,9 @@ class MailRepository {
   StatusOr<OutboxCounts> Counts();
   // The newest failed messages, for people who look after the site.
   StatusOr<std::vector<FailedMail>> Failed(int limit);
+  // A failed message goes back to pending, due now, as if queued now (another 48 hours of retries, attempts from
+  // zero). False when `id` is not a failed message.
+  StatusOr<bool> RetryFailed(int64_t id, int64_t now);
 
   StatusOr<MailSettings> Settings(int64_t user_id);
   Status SaveSettings(const MailSettings& s, int64_t now);

@@ -1,5 +1,6 @@
 #include "tickets/ticket_service.h"
 
+#include <algorithm>
 #include <filesystem>
 #include <set>
 
@@ -10,6 +11,8 @@
 #include "markdown/markdown.h"
 #include "store/account_repo.h"
 #include "store/article_repo.h"
+#include "store/take_link_repo.h"
+#include "core/sha256.h"
 #include "tickets/workflow.h"
 
 namespace entraide::tickets {
@@ -396,24 +399,100 @@ core::Status TicketService::ChangeStatus(const auth::Principal* who, int64_t id,
   });
 }
 
+core::Status TicketService::ClaimLoaded(store::TicketRepository& repo, const auth::Principal& who, const Ticket& t,
+                                        int64_t now) {
+  ENTRAIDE_RETURN_IF_ERROR(auth::Require(&who, auth::Action::kTriage));
+  if (!IsOpen(t.status)) return core::Conflict("only an open ticket can be claimed");
+  auto won = repo.Claim(t.id, who.user_id, now);
+  if (!won.ok()) return won.status();
+  if (!*won) return core::Conflict(t.assignee_name + " already holds this ticket");
+  if (t.assignee_id && t.assignee_id == who.user_id) return core::Status::Ok();  // already mine
+  auto ev = repo.AddEvent({0, t.id, who.user_id, "", "assign", "", "", false, t.assignee_name, who.name, now});
+  if (!ev.ok()) return ev.status();
+  if (t.status == "new" || t.status == "triaged") {
+    ENTRAIDE_RETURN_IF_ERROR(repo.SetStatus(t.id, "in_progress", now));
+    auto sev = repo.AddEvent({0, t.id, who.user_id, "", "status", "", "", false, t.status, "in_progress", now});
+    if (!sev.ok()) return sev.status();
+  }
+  return core::Status::Ok();
+}
+
 core::Status TicketService::Claim(const auth::Principal* who, int64_t id) {
   return WithTicket(who, id, [&](store::Database& /*db*/, store::TicketRepository& repo, const Ticket& t,
-                                 int64_t now) -> core::Status {
-    ENTRAIDE_RETURN_IF_ERROR(auth::Require(who, auth::Action::kTriage));
-    if (!IsOpen(t.status)) return core::Conflict("only an open ticket can be claimed");
-    auto won = repo.Claim(id, who->user_id, now);
-    if (!won.ok()) return won.status();
-    if (!*won) return core::Conflict(t.assignee_name + " already holds this ticket");
-    if (t.assignee_id && t.assignee_id == who->user_id) return core::Status::Ok();  // already mine
-    auto ev = repo.AddEvent({0, id, who->user_id, "", "assign", "", "", false, t.assignee_name, who->name, now});
-    if (!ev.ok()) return ev.status();
-    if (t.status == "new" || t.status == "triaged") {
-      ENTRAIDE_RETURN_IF_ERROR(repo.SetStatus(id, "in_progress", now));
-      auto sev = repo.AddEvent({0, id, who->user_id, "", "status", "", "", false, t.status, "in_progress", now});
-      if (!sev.ok()) return sev.status();
+                                 int64_t now) -> core::Status { return ClaimLoaded(repo, *who, t, now); });
+}
+
+core::StatusOr<TakeOutcome> TicketService::CheckTakeLink(const std::string& token) {
+  return FollowTakeLink(token, false);
+}
+
+core::StatusOr<TakeOutcome> TicketService::TakeWithLink(const std::string& token) {
+  return FollowTakeLink(token, true);
+}
+
+core::StatusOr<TakeOutcome> TicketService::FollowTakeLink(const std::string& token, bool use) {
+  core::Status bad = core::Unauthenticated("this link is not valid");
+  if (token.size() != 64 || !std::all_of(token.begin(), token.end(), [](char c) {
+        return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
+      }))
+    return bad;
+  std::string hash = core::Sha256Hex(token);
+  auto db = pool_.Acquire();
+  if (!db.ok()) return db.status();
+  store::TicketRepository repo(**db);
+  store::TakeLinkRepository links(**db);
+  int64_t now = clock_.NowSeconds();
+  TakeOutcome out;
+  // A write transaction even to look: the link, the ticket and the claim are read and changed together.
+  core::Status st = InTransaction(**db, [&]() -> core::Status {
+    auto link = links.Find(hash);
+    if (!link.ok()) return link.status();
+    if (!*link) return bad;
+    auto user = store::AccountRepository(**db).FindUserById((*link)->user_id);
+    if (!user.ok()) return user.status();
+    if (!*user || !(*user)->active || ((*user)->role != "volunteer" && (*user)->role != "coordinator")) return bad;
+    auto ticket = repo.Find((*link)->ticket_id);
+    if (!ticket.ok()) return ticket.status();
+    if (!*ticket) return bad;
+    const Ticket& t = **ticket;
+    const store::UserRecord& u = **user;
+    out.ticket_id = t.id;
+    out.ref = t.ref;
+    out.subject = t.subject;
+    out.volunteer_id = u.id;
+    out.volunteer_name = u.name;
+    out.holder_name = t.assignee_name;
+    bool mine = t.assignee_id && *t.assignee_id == u.id;
+    using R = TakeOutcome::Result;
+    if ((*link)->used_at) {
+      out.result = mine ? R::kAlreadyYours : t.assignee_id ? R::kTakenByOther : R::kUsed;
+    } else if (now >= (*link)->expires_at) {
+      out.result = R::kExpired;
+    } else if (mine) {
+      out.result = R::kAlreadyYours;
+      if (use) {
+        auto used = links.Use(hash, now);
+        if (!used.ok()) return used.status();
+      }
+    } else if (t.assignee_id) {
+      out.result = R::kTakenByOther;
+    } else if (!IsOpen(t.status)) {
+      out.result = R::kNotOpen;
+    } else if (!use) {
+      out.result = R::kReady;
+    } else {
+      auto used = links.Use(hash, now);
+      if (!used.ok()) return used.status();
+      if (!*used) return core::Unavailable("this link is being used: try again");
+      auth::Principal who{u.id, u.email, u.name, u.role, u.lang, {}};
+      ENTRAIDE_RETURN_IF_ERROR(ClaimLoaded(repo, who, t, now));
+      out.result = R::kTaken;
+      out.holder_name = u.name;
     }
     return core::Status::Ok();
   });
+  if (!st.ok()) return st;
+  return out;
 }
 
 core::Status TicketService::Assign(const auth::Principal* who, int64_t id, std::optional<int64_t> volunteer) {

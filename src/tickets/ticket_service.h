@@ -68,6 +68,22 @@ struct TicketView {
   bool group_side = false;  // the caller acts for the ticket's group
 };
 
+// What following an "I'll take it" link from a volunteer digest did, or would do (see TakeWithLink).
+struct TakeOutcome {
+  enum class Result {
+    kReady,         // CheckTakeLink only: following it would take the ticket
+    kTaken,         // taken now for the link's volunteer
+    kAlreadyYours,  // the link's volunteer holds the ticket (the link was used before, or they took it otherwise)
+    kTakenByOther,  // someone else holds it: holder_name
+    kNotOpen,       // resolved or closed since the digest
+    kUsed,          // used before, and nobody holds the ticket now
+    kExpired,       // older than 7 days
+  };
+  Result result = Result::kReady;
+  int64_t ticket_id = 0, volunteer_id = 0;
+  std::string ref, subject, volunteer_name, holder_name;
+};
+
 struct VolunteerRef {
   int64_t id = 0;
   std::string name;
@@ -88,6 +104,12 @@ class TicketService {
   core::Status Reply(const auth::Principal* who, int64_t id, ReplyRequest reply);
   core::Status ChangeStatus(const auth::Principal* who, int64_t id, const std::string& to);
   core::Status Claim(const auth::Principal* who, int64_t id);
+  // "I'll take it" links (table take_links, written by mail/digest): the token alone identifies the volunteer,
+  // so this needs no session. CheckTakeLink reads without changing anything; TakeWithLink uses the link once
+  // and claims the ticket for its volunteer, as Claim would, in one transaction. kUnauthenticated for a
+  // forged, damaged or unknown token, or one whose volunteer is no longer an active volunteer.
+  core::StatusOr<TakeOutcome> CheckTakeLink(const std::string& token);
+  core::StatusOr<TakeOutcome> TakeWithLink(const std::string& token);
   core::Status Assign(const auth::Principal* who, int64_t id, std::optional<int64_t> volunteer);
   core::Status SetUrgency(const auth::Principal* who, int64_t id, const std::string& urgency);
   core::Status SetCategory(const auth::Principal* who, int64_t id, const std::string& category);
@@ -115,6 +137,8 @@ class TicketService {
  private:
   template <typename Fn>
   core::Status WithTicket(const auth::Principal* who, int64_t id, Fn&& fn);
+  core::Status ClaimLoaded(store::TicketRepository& repo, const auth::Principal& who, const Ticket& t, int64_t now);
+  core::StatusOr<TakeOutcome> FollowTakeLink(const std::string& token, bool use);
   core::StatusOr<Ticket> LoadVisible(store::TicketRepository& repo, const auth::Principal* who, int64_t id);
   core::Status Notify(store::Database& db, const Ticket& t, const std::string& kind, const std::string& excerpt,
                       const auth::Principal& actor, bool to_group);

@@ -17,6 +17,8 @@
 #include <cstdio>
 #include <regex>
 
+#include "mail_util.h"
+#include "store/pool.h"
 #include "test_util.h"
 
 namespace entraide::testing {
@@ -133,6 +135,57 @@ TEST(CliTest, GroupAndUserCommandsForScriptsAndTheFirstInstall) {
   EXPECT_EQ(RunEntraide("user link --email nobody@example.org", env).exit_code, 1);
   EXPECT_EQ(RunEntraide("user add --email x@example.org", env).exit_code, 2);
   EXPECT_EQ(RunEntraide("user add --email x@example.org --name X --role boss", env).exit_code, 1);
+}
+
+TEST(CliTest, DigestDryRunPrintsWithoutQueuingAndToLimitsToOnePerson) {
+  TempDir data;
+  std::string env = "ENTRAIDE_DATA_DIR=" + Quote(data.path()) + " ENTRAIDE_LOG_LEVEL=warn";
+  ASSERT_EQ(RunEntraide("group add --slug coop-a --name 'Épicerie A'", env).exit_code, 0);
+  ASSERT_EQ(RunEntraide("group add --slug coop-b --name 'Coop B' --lang en", env).exit_code, 0);
+  ASSERT_EQ(RunEntraide("user add --email ana@example.org --name Ana --role member --group coop-a", env).exit_code, 0);
+  ASSERT_EQ(RunEntraide("user add --email bob@example.org --name Bob --role member --group coop-b --lang en", env).exit_code, 0);
+  store::Pool pool(data.Join("entraide.db"));
+  // One open ticket in each group: both members have something in their weekly digest.
+  QueryText(pool, "INSERT INTO tickets (ref, group_id, opened_by, subject, body, body_html, category, urgency, status, "
+                  "created_at, updated_at) VALUES ('ENT-2026-0001', 1, 1, 'Imprimante', 'x', '<p>x</p>', 'hardware', "
+                  "'normal', 'new', 0, 0), ('ENT-2026-0002', 2, 2, 'Printer', 'x', '<p>x</p>', 'hardware', 'normal', "
+                  "'new', 0, 0) RETURNING id");
+  const std::string digests = "SELECT count(*) FROM outbox WHERE kind = 'group_digest'";
+
+  Result dry = RunEntraide("digest --kind weekly --dry-run", env);
+  EXPECT_EQ(dry.exit_code, 0) << dry.output;
+  EXPECT_TRUE(std::regex_search(dry.output, std::regex("ana@example\\.org\tgroup_digest\tdigest:group:1:\\d{4}-W\\d{2}\t"
+                                                       "Résumé de la semaine : guides nouveaux ou mis à jour \\(0\\), "
+                                                       "demandes ouvertes \\(1\\)\tarticles 0, tickets 1\n")))
+      << dry.output;
+  EXPECT_NE(dry.output.find("bob@example.org\tgroup_digest"), std::string::npos);
+  EXPECT_NE(dry.output.find("2 would be queued, 0 already queued, 0 empty; nothing was queued"), std::string::npos);
+  EXPECT_EQ(QueryText(pool, digests), "0");
+
+  Result bob = RunEntraide("digest --kind weekly --to BOB@example.org", env);
+  EXPECT_EQ(bob.exit_code, 0) << bob.output;
+  EXPECT_NE(bob.output.find("digest: 1 queued, 0 already queued"), std::string::npos) << bob.output;
+  EXPECT_EQ(QueryText(pool, digests), "1");
+  EXPECT_EQ(QueryText(pool, "SELECT recipient_email || ' ' || lang FROM outbox WHERE kind = 'group_digest'"), "bob@example.org en");
+  Result all = RunEntraide("digest --kind weekly", env);
+  EXPECT_NE(all.output.find("digest: 1 queued, 1 already queued"), std::string::npos) << all.output;
+  EXPECT_EQ(QueryText(pool, digests), "2");
+  EXPECT_NE(RunEntraide("digest --kind daily", env).output.find("digest: 0 queued"), std::string::npos);  // nobody daily
+
+  Result help = RunEntraide("digest --help");
+  EXPECT_EQ(help.exit_code, 0);
+  EXPECT_NE(help.output.find("Usage: entraide digest --kind daily|weekly|coordinator"), std::string::npos);
+  Result no_kind = RunEntraide("digest", env);
+  EXPECT_EQ(no_kind.exit_code, 2);
+  EXPECT_NE(no_kind.output.find("digest needs --kind"), std::string::npos);
+  Result bad_kind = RunEntraide("digest --kind hourly", env);
+  EXPECT_EQ(bad_kind.exit_code, 2);
+  EXPECT_NE(bad_kind.output.find("--kind must be daily, weekly or coordinator (not 'hourly')"), std::string::npos);
+  Result nobody = RunEntraide("digest --kind weekly --to nobody@example.org", env);
+  EXPECT_EQ(nobody.exit_code, 2);
+  EXPECT_NE(nobody.output.find("nobody has the email nobody@example.org"), std::string::npos) << nobody.output;
+  EXPECT_EQ(RunEntraide("digest --kind weekly --frobnicate", env).exit_code, 2);
+  EXPECT_EQ(QueryText(pool, digests), "2");
 }
 
 // Reads from fd until `needle` appears or `ms` pass; returns everything read.

@@ -64,6 +64,8 @@ add_user marie@plateau.example "Marie Tremblay" member fr coop-a
 add_user sam@psc.example "Sam Wilson" member en coop-b
 add_user julie@entraide.example "Julie Gagnon" volunteer fr
 add_user alex@entraide.example "Alex Chen" volunteer en
+add_user helene@entraide.example "Hélène Roy" coordinator fr
+add_user jordan@entraide.example "Jordan Lee" coordinator en
 
 # A free loopback port; if another process takes it before the server does, try again.
 free_port() { node -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})'; }

@@ -138,7 +138,8 @@ TEST_F(MailSenderTest, FrenchSignInLinkWithAccentsArrivesAndDecodes) {
 
 TEST_F(MailSenderTest, EachKindExistsInBothLanguages) {
   for (const char* kind : {"signin_link", "invitation", "password_reset", "ticket_reply", "ticket_question",
-                           "ticket_resolved", "ticket_group_reply"})
+                           "ticket_resolved", "ticket_group_reply", "volunteer_digest", "group_digest",
+                           "coordinator_summary"})
     for (const char* lang : {"en", "fr"})
       for (const char* part : {"txt", "html"})
         EXPECT_TRUE(views_->Has(std::string("mail/") + kind + "." + lang + "." + part)) << kind << lang << part;
@@ -256,6 +257,45 @@ TEST_F(MailSenderTest, RetryNowSendsWhatWaitsForItsNextAttempt) {
   EXPECT_EQ(Run(*smtp).sent, 0);
   EXPECT_EQ(Run(*smtp, true).sent, 1);
   EXPECT_EQ(server.MessageFiles().size(), 1u);
+}
+
+TEST_F(MailSenderTest, PacingHandsMessagesToTheTransportAtMostMaxPerSecond) {
+  for (int i = 0; i < 6; ++i) QueueReply("Imprimante " + std::to_string(i));
+  TempDir out;
+  auto eml = mail::MakeFileTransport(out.path());
+  mail::SenderOptions o;
+  o.max_per_second = 50;  // one every 20 ms: 6 messages take at least 100 ms
+  mail::Sender sender(*pool_, clock_, *composer_, *eml, o);
+  auto start = std::chrono::steady_clock::now();
+  auto r = sender.RunOnce();
+  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start).count();
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->sent, 6);
+  EXPECT_GE(ms, 100);
+}
+
+TEST_F(MailSenderTest, CancelEndsAPacedPassAndGivesTheRestBackUntouched) {
+  for (int i = 0; i < 10; ++i) QueueReply("Imprimante " + std::to_string(i));
+  TempDir out;
+  auto eml = mail::MakeFileTransport(out.path());
+  mail::SenderOptions o;
+  o.max_per_second = 5;  // 200 ms a message: 2 s for all ten
+  mail::Sender sender(*pool_, clock_, *composer_, *eml, o);
+  std::thread stopper([&] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    sender.Cancel();
+  });
+  auto start = std::chrono::steady_clock::now();
+  auto r = sender.RunOnce();
+  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start).count();
+  stopper.join();
+  ASSERT_TRUE(r.ok());
+  EXPECT_LT(r->sent, 10);
+  EXPECT_LT(ms, 1000);
+  EXPECT_EQ(Text("SELECT count(*) FROM outbox WHERE status = 'sending'"), "0");
+  EXPECT_EQ(Text("SELECT count(*) FROM outbox WHERE status = 'pending' AND attempts = 0"), std::to_string(10 - r->sent));
+  auto rest = Run(*eml);  // another sender, without pacing, sends the rest
+  EXPECT_EQ(r->sent + rest.sent, 10);
 }
 
 TEST_F(MailSenderTest, EmlFilesWhenNoSmtpHost) {

@@ -19,6 +19,8 @@ export const PEOPLE = {
             en: { email: 'sam@psc.example', name: 'Sam Wilson', group: "Pointe-Saint-Charles Tenants' Association" } },
   volunteer: { fr: { email: 'julie@entraide.example', name: 'Julie Gagnon' },
                en: { email: 'alex@entraide.example', name: 'Alex Chen' } },
+  coordinator: { fr: { email: 'helene@entraide.example', name: 'Hélène Roy' },
+                 en: { email: 'jordan@entraide.example', name: 'Jordan Lee' } },
 };
 
 let browser = null;

@@ -1,8 +1,10 @@
 // axe-core on every page type in both languages, failing on any WCAG 2.0/2.1 A or AA violation, and the
 // language of each page and of the text in the other language.
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { createHash, randomBytes } from 'node:crypto';
 import { describe, test } from 'node:test';
-import { LANGS, htmlLang, session, withContext } from '../lib/browser.mjs';
+import { LANGS, PEOPLE, htmlLang, session, withContext } from '../lib/browser.mjs';
 import { AXE_VERSION, axeViolations, formatViolations } from '../lib/axe.mjs';
 import { T } from '../lib/catalog.mjs';
 import { WORDS } from './journeys.mjs';
@@ -42,6 +44,13 @@ export async function checkLang(page, lang) {
 }
 
 
+// One SQL statement on the server's database (run.sh exports ENTRAIDE_DATA_DIR), through Python's sqlite3 module:
+// the tests' way to make states the site has no button for (a failed email, a digest's take link).
+function sql(statement) {
+  const script = 'import sqlite3, sys\nc = sqlite3.connect(sys.argv[1])\nr = c.execute(sys.argv[2]).fetchall()\nc.commit()\nprint(r[0][0] if r else "")';
+  return execFileSync('/usr/bin/python3', ['-c', script, `${process.env.ENTRAIDE_DATA_DIR}/entraide.db`, statement]).toString().trim();
+}
+
 export function register() {
   describe(`accessibility: axe-core on every page type (WCAG 2.1 A and AA)`, () => {
     for (const lang of LANGS) {
@@ -75,6 +84,33 @@ export function register() {
           await page.locator('#site-search').pressSequentially(w.fixed.slice(0, 6), { delay: 20 });
           await page.locator('.site-header .suggest-list a').first().waitFor();
           await audit(page, 'home with suggestions', lang);
+        });
+      });
+
+      test(`email pages (${lang}): failed emails (coordinator), a digest's take link and a link that is not valid`, async () => {
+        sql(`INSERT INTO outbox (kind, recipient_email, recipient_name, lang, status, attempts, last_error, created_at, subject)
+             VALUES ('ticket_reply', 'gone-${lang}@example.org', 'Parti', '${lang}', 'failed', 9, '550 5.1.1 <gone@example.org>: no such user',
+                     strftime('%s', 'now') - 200000, 'ENT-2026-0001')`);
+        await withContext({ lang, storageState: await session('coordinator', lang) }, async ({ page }) => {
+          const resp = await page.goto(`/${lang}/admin/mail`);
+          assert.equal(resp.status(), 200);
+          assert.equal(await page.locator('tbody tr').count() > 0, true, 'the failed email is listed');
+          await audit(page, 'failed emails', lang);
+        });
+        const token = randomBytes(32).toString('hex');
+        const ticket = sql("SELECT id FROM tickets ORDER BY id LIMIT 1");
+        assert.ok(ticket, 'the journeys opened tickets');
+        sql(`INSERT INTO take_links (token_hash, user_id, ticket_id, created_at, expires_at)
+             VALUES ('${createHash('sha256').update(token).digest('hex')}',
+                     (SELECT id FROM users WHERE email = '${PEOPLE.volunteer[lang].email}'), ${ticket},
+                     strftime('%s', 'now'), strftime('%s', 'now') + 3600)`);
+        await withContext({ lang }, async ({ page }) => {
+          let resp = await page.goto(`/${lang}/take/${token}`);  // not signed in: a page with one button
+          assert.ok([200, 409].includes(resp.status()), `take link: ${resp.status()}`);
+          await audit(page, 'take link', lang);
+          resp = await page.goto(`/${lang}/take/${'0'.repeat(64)}`);
+          assert.equal(resp.status(), 404);
+          await audit(page, 'take link not valid', lang);
         });
       });
 

@@ -1,0 +1,33 @@
+// OutboxAdmin: the messages given up on (failed after 48 hours of retries, or refused for good), for the
+// coordinators' page /{lang}/admin/mail, and putting one back in the queue. Who may do this is checked by the
+// caller (http/, with auth::Policy). Thread-safe (each call takes its own connection).
+// Statuses: kNotFound when the message is not a failed one; kUnavailable when the store is busy.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "core/clock.h"
+#include "core/status.h"
+#include "store/mail_repo.h"
+#include "store/pool.h"
+
+namespace entraide::mail {
+
+using FailedMail = store::FailedMail;
+
+class OutboxAdmin {
+ public:
+  OutboxAdmin(store::Pool& pool, const core::Clock& clock) : pool_(pool), clock_(clock) {}
+
+  // The newest first.
+  core::StatusOr<std::vector<FailedMail>> Failed(int limit = 200);
+  // Back to pending, due now, with another 48 hours of retries; the sender picks it up on its next pass.
+  core::Status Retry(int64_t id);
+
+ private:
+  store::Pool& pool_;
+  const core::Clock& clock_;
+};
+
+}  // namespace entraide::mail
