@@ -1,5 +1,6 @@
 #include "app/mail_worker.h"
 
+#include <sched.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -91,9 +92,12 @@ bool MailWorker::DeliverNow(int timeout_ms) {
 }
 
 void MailWorker::Run() {
-  // Mail is background work: when the CPUs are busy, the HTTP threads come first. On Linux a nice value
-  // belongs to a thread, so this lowers only this one (a failure leaves it at the default, which is harmless).
-  if (setpriority(PRIO_PROCESS, static_cast<id_t>(syscall(SYS_gettid)), kNice) != 0)
+  // Mail is background work: when the CPUs are busy, the HTTP threads come first. SCHED_IDLE (Linux, per
+  // thread) gives this thread the smallest share and, above all, never lets its wake-ups preempt a request
+  // being served; it still runs, slowly, on CPUs that never idle. Else, the lowest nice value.
+  pid_t tid = static_cast<pid_t>(syscall(SYS_gettid));
+  sched_param idle{};
+  if (sched_setscheduler(tid, SCHED_IDLE, &idle) != 0 && setpriority(PRIO_PROCESS, static_cast<id_t>(tid), 19) != 0)
     core::LogWarning("mail: could not lower the sender's priority");
   while (true) {
     {

@@ -1,5 +1,6 @@
 // MailWorker: the thread of `serve` that delivers the outbox: a Sender pass every `poll_s` seconds, or at once
-// when poked, on a thread of lower priority (kNice) than the HTTP threads. Before each pass it asks the DigestService (when given) to queue the digests that are due, which
+// when poked, on a thread scheduled SCHED_IDLE (it yields the CPUs to the HTTP threads), paced by
+// mail.max_per_second. Before each pass it asks the DigestService (when given) to queue the digests that are due, which
 // costs a few comparisons once they are queued, so digests go out within poll_s of 08:00 local time. Other senders (`entraide mail send` from cron, a second serve) may run at the same time: claims
 // keep them apart. Start/Stop/Poke/DeliverNow are thread-safe.
 #pragma once
@@ -28,9 +29,6 @@ core::StatusOr<std::unique_ptr<mail::DigestService>> DigestServiceFor(const Conf
 
 class MailWorker {
  public:
-  // The sender thread's nice value: it yields the CPUs to the HTTP threads. (Most of a digest run's CPU is
-  // spent by the SMTP server when it shares the machine: mail.max_per_second is what keeps pages fast then.)
-  static constexpr int kNice = 10;
 
   // `sender` (with its transport) is used only by the worker's thread.
   MailWorker(std::unique_ptr<mail::Transport> transport, store::Pool& pool, const core::Clock& clock,
