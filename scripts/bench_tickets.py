@@ -207,14 +207,18 @@ def statements(now, member, ticket):
               "t.updated_at, t.first_response_at, t.resolved_at, t.closed_at, t.helpful, t.helpful_comment "
               "FROM tickets t JOIN groups g ON g.id = t.group_id JOIN users o ON o.id = t.opened_by "
               "LEFT JOIN users a ON a.id = t.assignee_id ")
+    list_select = select.replace("t.body, t.body_html,", "'', '',")  # lists leave the description out
     order = (" ORDER BY (t.status = 'new' AND t.assignee_id IS NULL) DESC, "
              "CASE t.urgency WHEN 'blocking' THEN 0 WHEN 'high' THEN 1 WHEN 'normal' THEN 2 ELSE 3 END, t.created_at")
     return [
-        ("queue: open tickets, queue order, LIMIT 200 (TicketRepository::List)", "ticket_repo.cc",
-         "CASE t.urgency WHEN 'blocking' THEN 0", select + "WHERE 1 = 1 AND " + open_filter + order + " LIMIT ?",
-         (200,)),
-        ("queue ?status=closed, LIMIT 200 (same query)", "ticket_repo.cc", "t.status = ?",
-         select + "WHERE 1 = 1 AND t.status = ?" + order + " LIMIT ?", ("closed", 200)),
+        ("queue page: open tickets, queue order, 50 + 1 rows (TicketRepository::List)", "ticket_repo.cc",
+         "INDEXED BY tickets_queue_order",
+         list_select.replace("FROM tickets t ", "FROM tickets t INDEXED BY tickets_queue_order ")
+         + "WHERE 1 = 1 AND " + open_filter + order + " LIMIT ? OFFSET ?", (51, 0)),
+        ("queue ?status=closed, 50 + 1 rows (most recently resolved first)", "ticket_repo.cc",
+         "ORDER BY t.resolved_at DESC, t.id DESC",
+         list_select + "WHERE 1 = 1 AND t.status = ? ORDER BY t.resolved_at DESC, t.id DESC LIMIT ? OFFSET ?",
+         ("closed", 51, 0)),
         ("auto-close check, every queue/ticket/list request (CloseResolvedBefore)", "ticket_repo.cc",
          "WHERE status = 'resolved' AND resolved_at < ?",
          "SELECT id FROM tickets WHERE status = 'resolved' AND resolved_at < ?", (now - 14 * 86400,)),
@@ -227,10 +231,10 @@ def statements(now, member, ticket):
          "SELECT e.id, e.ticket_id, e.actor_id, coalesce(u.name, ''), e.kind, e.body, e.body_html, e.internal, "
          "e.old_value, e.new_value, e.created_at FROM ticket_events e LEFT JOIN users u ON u.id = e.actor_id "
          "WHERE e.ticket_id = ? AND (e.internal = 0 OR ?) ORDER BY e.id", (ticket, 1)),
-        ("everyone, for the ticket page's assignee list (ListUsers)", "account_repo.cc",
-         "FROM users ORDER BY active DESC, name COLLATE NOCASE",
-         "SELECT id, email, name, role, lang, password_hash, active, created_at FROM users "
-         "ORDER BY active DESC, name COLLATE NOCASE", ()),
+        ("volunteers, for the ticket page's assignee list", "account_repo.cc",
+         "WHERE active = 1 AND role IN ('volunteer', 'coordinator') ORDER BY name COLLATE NOCASE",
+         "SELECT id, name FROM users WHERE active = 1 AND role IN ('volunteer', 'coordinator') "
+         "ORDER BY name COLLATE NOCASE", ()),
         ("creation: rate limit count (CountOpenedSince)", "ticket_repo.cc",
          "SELECT count(*) FROM tickets WHERE opened_by = ? AND created_at > ?",
          "SELECT count(*) FROM tickets WHERE opened_by = ? AND created_at > ?", (member, now - 3600)),

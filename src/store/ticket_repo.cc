@@ -124,6 +124,11 @@ StatusOr<std::vector<TicketRecord>> TicketRepository::List(const TicketFilter& f
   // Lists never show the description: leave the two largest columns out of the rows read.
   std::string sql = kTicketSelect;
   sql = core::ReplaceAll(sql, "t.body, t.body_html,", "'', '',");
+  // The open queue in queue order reads the partial index made for it (0007) and stops after LIMIT rows. Named,
+  // because statistics gathered before the tickets existed (or none) can make the planner prefer
+  // (status, resolved_at) and sort every open ticket (14 ms instead of 2 with 2,000 of them).
+  if (f.queue_order && f.status == "open")
+    sql = core::ReplaceAll(sql, "FROM tickets t ", "FROM tickets t INDEXED BY tickets_queue_order ");
   sql += "WHERE 1 = 1";
   std::vector<std::string> texts;
   std::vector<int64_t> ints;
