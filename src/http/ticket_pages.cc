@@ -241,12 +241,19 @@ Response QueuePage(const Services& s, const Request& req) {
   d.Set("categories", CategoryOptions(s, lang, f.category));
   d.Set("urgencies", Options(s, lang, "urgency_", kUrgencies, f.urgency));
   d.Set("assignee_me", assignee == "me").Set("assignee_none", assignee == "none");
+  // Every group is an <option> (400 in the help desk benchmark): written here, escaped, rather than through the
+  // template engine, whose per-field lookups made them most of the page's cost.
   auto groups = s.auth.ListGroups();
-  view::Value gl = view::Value::List();
+  std::string options;
   if (groups.ok())
-    for (const auto& g : *groups)
-      gl.Push(view::Value::Object().Set("id", g.id).Set("name", g.name).Set("selected", f.group_id && *f.group_id == g.id));
-  d.Set("groups", std::move(gl));
+    for (const auto& g : *groups) {
+      options += "<option value=\"" + std::to_string(g.id) + "\"";
+      if (f.group_id && *f.group_id == g.id) options += " selected";
+      options += ">";
+      core::AppendHtmlEscaped(options, g.name);
+      options += "</option>";
+    }
+  d.Set("group_options_html", options);
   d.Set("lang_en", f.lang == "en").Set("lang_fr", f.lang == "fr");
   return Render(s, v, lang, "queue", s.catalogs.For(lang).Get("queue_title"), d, 200, "/queue", "queue");
 }

@@ -50,6 +50,7 @@ class TicketsTest : public ::testing::Test {
     auth::AuthService admin(pool, clock, o);
     ASSERT_TRUE(admin.AddGroupCli("coop-a", "Coop A", "fr").ok());
     ASSERT_TRUE(admin.AddGroupCli("coop-b", "Coop B", "en").ok());
+    ASSERT_TRUE(admin.AddGroupCli("coop-c", "Café <Les \"Amis\">", "fr").ok());  // escaped in the queue's filter
     for (auto [email, role, group] : std::vector<std::tuple<std::string, std::string, std::string>>{
              {"a@example.org", "member", "coop-a"}, {"b@example.org", "member", "coop-b"},
              {"v@example.org", "volunteer", ""}, {"w@example.org", "volunteer", ""}, {"r@example.org", "member", "coop-a"}}) {
@@ -263,6 +264,11 @@ TEST_F(TicketsTest, QueuePageFiltersAndShowsAge) {
   EXPECT_NE(page.body.find("just now"), std::string::npos);
   auto low = Get(port(), "/en/queue?urgency=low", {"Cookie: sid=" + v.sid});
   EXPECT_EQ(low.body.find("Queue item blocking"), std::string::npos);
+  // Every group is a filter option, its name escaped; the filtered one is selected.
+  EXPECT_NE(page.body.find(">Café &lt;Les &quot;Amis&quot;&gt;</option>"), std::string::npos);
+  EXPECT_EQ(page.body.find("<Les"), std::string::npos);
+  auto by_group = Get(port(), "/en/queue?group=1", {"Cookie: sid=" + v.sid});
+  EXPECT_NE(by_group.body.find("<option value=\"1\" selected>Coop A</option>"), std::string::npos);
   // One page of results: no pager; a page past the end shows the filters and a link back, keeping them.
   EXPECT_EQ(page.body.find("rel=\"next\""), std::string::npos);
   auto past = Get(port(), "/en/queue?urgency=high&page=3", {"Cookie: sid=" + v.sid});
