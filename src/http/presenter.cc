@@ -178,4 +178,11 @@ Response ErrorPage(const Services& s, const Request& req, int status) {
   return RenderPage(s, "error", lang, data, status);
 }
 
+Handler LangPage(const Services& s, Response (*fn)(const Services&, const Request&)) {
+  const Services* services = &s;
+  return [services, fn](Request& req) {
+    return i18n::IsSupportedLang(req.Param("lang")) ? fn(*services, req) : ErrorPage(*services, req, 404);
+  };
+}
+
 }  // namespace entraide::http

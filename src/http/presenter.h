@@ -5,6 +5,7 @@
 #include <string>
 
 #include "http/message.h"
+#include "http/router.h"
 #include "http/services.h"
 #include "i18n/catalog.h"
 #include "kb/article_service.h"
@@ -52,5 +53,7 @@ Response RenderPage(const Services& s, const std::string& name, const std::strin
 
 // The HTML error page (404, 400, 405, 413, 500...) in the visitor's language; JSON for /api/ paths.
 Response ErrorPage(const Services& s, const Request& req, int status);
+// The handler of a page under /{lang}/: `fn`, or the 404 page for a language the site does not have.
+Handler LangPage(const Services& s, Response (*fn)(const Services&, const Request&));
 
 }  // namespace entraide::http

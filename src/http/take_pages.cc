@@ -92,11 +92,7 @@ Response TakePost(const Services& s, const Request& req) {
 
 void RegisterTakeLinks(Router& router, const Services& services) {
   const Services* s = &services;
-  auto page = [s](Response (*fn)(const Services&, const Request&)) {
-    return [s, fn](Request& req) {
-      return i18n::IsSupportedLang(req.Param("lang")) ? fn(*s, req) : ErrorPage(*s, req, 404);
-    };
-  };
+  auto page = [s](Response (*fn)(const Services&, const Request&)) { return LangPage(*s, fn); };
   router.Add("GET", "/{lang}/take/{token}", page(TakeGet));
   router.Add("POST", "/{lang}/take/{token}", page(TakePost));
 }

@@ -621,11 +621,7 @@ Response ApiClaim(const Services& s, const Request& req) {
 
 void RegisterTickets(Router& router, const Services& services) {
   const Services* s = &services;
-  auto page = [s](Response (*fn)(const Services&, const Request&)) {
-    return [s, fn](Request& req) {
-      return i18n::IsSupportedLang(req.Param("lang")) ? fn(*s, req) : ErrorPage(*s, req, 404);
-    };
-  };
+  auto page = [s](Response (*fn)(const Services&, const Request&)) { return LangPage(*s, fn); };
   router.Add("GET", "/{lang}/tickets", page(TicketList));
   router.Add("POST", "/{lang}/tickets", page(CreateTicket));
   router.Add("GET", "/{lang}/tickets/new", page(NewTicket));

@@ -276,6 +276,7 @@ TEST_F(TicketsTest, QueuePageFiltersAndShowsAge) {
   EXPECT_NE(past.body.find("href=\"/en/queue?urgency=high&amp;page=2\" rel=\"prev\""), std::string::npos);
   EXPECT_EQ(Get(port(), "/api/v1/queue?page=0", v.Headers()).status, 422);
   EXPECT_EQ(Get(port(), "/en/queue", {"Cookie: sid=" + a.sid}).status, 403);
+  EXPECT_EQ(Get(port(), "/xx/tickets", {"Cookie: sid=" + a.sid}).status, 404);  // a language the site lacks
 }
 
 }  // namespace
