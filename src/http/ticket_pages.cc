@@ -73,6 +73,43 @@ view::Value TicketSummary(const Services& s, const Ticket& t, const std::string&
   return v;
 }
 
+// The queue's table rows (50 a page), written here rather than through the template engine: converting and
+// rendering ~15 fields a row through kainjow was a third of the page's cost. Every text is escaped; the
+// columns match the header in views/pages/queue.mustache.
+std::string QueueRowsHtml(const Services& s, const std::vector<Ticket>& list, const std::string& lang, int64_t now) {
+  const auto& tr = s.catalogs.For(lang);
+  std::string out;
+  out.reserve(list.size() * 400);
+  auto text = [&out](std::string_view v) { core::AppendHtmlEscaped(out, v); };
+  for (const auto& t : list) {
+    out += "<tr><td>";
+    text(t.ref);
+    out += "</td><td lang=\"";
+    text(t.lang);  // the subject is in the language the ticket was written in
+    out += "\"><a href=\"/";
+    text(lang);
+    out += "/tickets/" + std::to_string(t.id) + "\">";
+    text(t.subject);
+    out += "</a></td><td><span class=\"urgency urgency-";
+    text(t.urgency);
+    out += "\">";
+    text(tr.Get("urgency_" + t.urgency));
+    out += "</span></td><td><span class=\"status status-";
+    text(t.status);
+    out += "\">";
+    text(tr.Get("status_" + t.status));
+    out += "</span></td><td>";
+    text(t.group_name);
+    out += "</td><td><time datetime=\"" + core::FormatIso8601Utc(t.created_at) + "\">";
+    text(Ago(now - t.created_at, lang));
+    out += "</time></td><td>";
+    if (t.assignee_id) text(t.assignee_name);
+    else out += "—";
+    out += "</td></tr>\n";
+  }
+  return out;
+}
+
 view::Value CategoryOptions(const Services& s, const std::string& lang, const std::string& selected) {
   view::Value list = view::Value::List();
   auto cats = s.auth.TicketCategories(false);
@@ -219,11 +256,8 @@ Response QueuePage(const Services& s, const Request& req) {
   if (!list.ok()) return ErrorPage(s, req, HttpStatusFor(list.status()));
   bool more = static_cast<int>(list->size()) > kQueuePageSize;
   if (more) list->pop_back();
-  int64_t now = core::SystemClock().NowSeconds();
-  view::Value items = view::Value::List();
-  for (const auto& t : *list) items.Push(TicketSummary(s, t, lang, now));
   view::Value d = view::Value::Object();
-  d.Set("tickets", std::move(items)).Set("empty", list->empty());
+  d.Set("rows_html", QueueRowsHtml(s, *list, lang, core::SystemClock().NowSeconds())).Set("empty", list->empty());
   d.Set("from", static_cast<int64_t>(f.offset + 1)).Set("to", static_cast<int64_t>(f.offset + list->size()));
   // The page links keep the filters: the query string with another page number.
   auto page_url = [&](int n) {

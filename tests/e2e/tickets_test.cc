@@ -264,6 +264,16 @@ TEST_F(TicketsTest, QueuePageFiltersAndShowsAge) {
   EXPECT_NE(page.body.find("just now"), std::string::npos);
   auto low = Get(port(), "/en/queue?urgency=low", {"Cookie: sid=" + v.sid});
   EXPECT_EQ(low.body.find("Queue item blocking"), std::string::npos);
+  // Each row: reference, subject linked to the ticket in its own language, urgency, status, group, age,
+  // assignee (a dash when nobody holds it); what people typed is escaped.
+  int64_t id = CreateTicket(a, "Écran <img src=x onerror=alert(1)> & co");
+  auto rows = Get(port(), "/en/queue?urgency=high&assignee=none", {"Cookie: sid=" + v.sid});
+  EXPECT_NE(rows.body.find("<a href=\"/en/tickets/" + std::to_string(id) + "\">Écran &lt;img src=x onerror=alert(1)&gt; &amp; co</a>"),
+            std::string::npos) << rows.body;
+  EXPECT_EQ(rows.body.find("<img src=x"), std::string::npos);
+  EXPECT_TRUE(std::regex_search(rows.body, std::regex(
+      R"(<tr><td>ENT-\d{4}-\d{4}</td><td lang="fr"><a href="/en/tickets/\d+">[^<]*</a></td><td><span class="urgency urgency-high">High</span></td><td><span class="status status-new">New</span></td><td>Coop A</td><td><time datetime="\d{4}-\d\d-\d\dT[0-9:]+Z">just now</time></td><td>—</td></tr>)")))
+      << rows.body;
   // Every group is a filter option, its name escaped; the filtered one is selected.
   EXPECT_NE(page.body.find(">Café &lt;Les &quot;Amis&quot;&gt;</option>"), std::string::npos);
   EXPECT_EQ(page.body.find("<Les"), std::string::npos);
