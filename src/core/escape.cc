@@ -1,20 +1,41 @@
 #include "core/escape.h"
 
+#include <array>
 #include <cstdio>
 
 namespace entraide::core {
 
-void AppendHtmlEscaped(std::string& out, std::string_view s) {
-  for (char c : s) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      default: out += c;
-    }
+namespace {
+
+// Appends s with each byte for which `replace` returns a replacement swapped for it; runs of bytes kept as
+// they are are appended at once (escaping is on every page and API answer: per-byte appends were 13 % of
+// /api/v1/queue's CPU).
+template <typename Replace>
+void AppendReplacing(std::string& out, std::string_view s, Replace replace) {
+  size_t run = 0;
+  for (size_t i = 0; i < s.size(); ++i) {
+    std::string_view r = replace(static_cast<unsigned char>(s[i]));
+    if (r.empty()) continue;
+    out.append(s.data() + run, i - run);
+    out.append(r);
+    run = i + 1;
   }
+  out.append(s.data() + run, s.size() - run);
+}
+
+}  // namespace
+
+void AppendHtmlEscaped(std::string& out, std::string_view s) {
+  AppendReplacing(out, s, [](unsigned char c) -> std::string_view {
+    switch (c) {
+      case '&': return "&amp;";
+      case '<': return "&lt;";
+      case '>': return "&gt;";
+      case '"': return "&quot;";
+      case '\'': return "&#39;";
+      default: return {};
+    }
+  });
 }
 
 std::string HtmlEscape(std::string_view s) {
@@ -96,27 +117,25 @@ std::optional<FormPairs> ParseFormUrlEncoded(std::string_view s, size_t max_pair
 }
 
 void AppendJsonEscaped(std::string& out, std::string_view s) {
-  for (char ch : s) {
-    auto c = static_cast<unsigned char>(ch);
+  // The other control characters as \u00XX, made once.
+  static const auto kControls = [] {
+    std::array<char[7], 0x20> t{};
+    for (int c = 0; c < 0x20; ++c) std::snprintf(t[static_cast<size_t>(c)], sizeof t[0], "\\u%04x", c);
+    return t;
+  }();
+  AppendReplacing(out, s, [](unsigned char c) -> std::string_view {
     switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      case '<': out += "\\u003c"; break;  // safe inside <script> and against sniffing
-      case '>': out += "\\u003e"; break;
-      case '&': out += "\\u0026"; break;
-      default:
-        if (c < 0x20) {
-          char buf[8];
-          std::snprintf(buf, sizeof buf, "\\u%04x", c);
-          out += buf;
-        } else {
-          out += ch;
-        }
+      case '"': return "\\\"";
+      case '\\': return "\\\\";
+      case '\n': return "\\n";
+      case '\r': return "\\r";
+      case '\t': return "\\t";
+      case '<': return "\\u003c";  // safe inside <script> and against sniffing
+      case '>': return "\\u003e";
+      case '&': return "\\u0026";
+      default: return c < 0x20 ? std::string_view(kControls[c], 6) : std::string_view();
     }
-  }
+  });
 }
 
 std::string JsonQuote(std::string_view s) {

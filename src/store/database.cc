@@ -2,6 +2,9 @@
 
 #include <sqlite3.h>
 
+#include <chrono>
+#include <filesystem>
+#include <map>
 #include <unordered_map>
 
 namespace entraide::store {
@@ -9,6 +12,23 @@ namespace entraide::store {
 struct Database::Cache {
   std::unordered_map<std::string, std::unique_ptr<Statement>> statements;
 };
+
+namespace {
+
+// The writer lock of a database file, by its canonical path; never freed (a few per process).
+std::timed_mutex* WriterLockOf(const std::string& path) {
+  static std::mutex mu;
+  static std::map<std::string, std::unique_ptr<std::timed_mutex>> locks;
+  std::error_code ec;
+  std::string key = std::filesystem::weakly_canonical(path, ec).string();
+  if (ec || key.empty()) key = path;
+  std::lock_guard<std::mutex> lock(mu);
+  auto& m = locks[key];
+  if (!m) m = std::make_unique<std::timed_mutex>();
+  return m.get();
+}
+
+}  // namespace
 
 Database::Database(sqlite3* db, std::string path) : db_(db), path_(std::move(path)), cache_(new Cache) {}
 
@@ -40,6 +60,8 @@ StatusOr<std::unique_ptr<Database>> Database::Open(const std::string& path, Opti
     return core::Unavailable("cannot open database " + path + ": " + msg);
   }
   std::unique_ptr<Database> db(new Database(raw, path));
+  db->writer_lock_ = WriterLockOf(path);
+  db->write_wait_ms_ = options.write_wait_ms;
   sqlite3_busy_timeout(raw, options.busy_timeout_ms);
   sqlite3_extended_result_codes(raw, 1);
   if (!options.read_only) {
@@ -143,8 +165,12 @@ double Statement::ColumnDouble(int col) const { return sqlite3_column_double(stm
 bool Statement::ColumnIsNull(int col) const { return sqlite3_column_type(stmt_, col) == SQLITE_NULL; }
 
 StatusOr<std::unique_ptr<Transaction>> Transaction::Begin(Database& db) {
+  std::unique_lock<std::timed_mutex> lock(db.writer_lock(), std::defer_lock);
+  if (!lock.try_lock_for(std::chrono::milliseconds(db.write_wait_ms())))
+    return core::Unavailable("database busy: another write held it for more than " +
+                             std::to_string(db.write_wait_ms()) + " ms (" + db.path() + ")");
   ENTRAIDE_RETURN_IF_ERROR(db.Exec("BEGIN IMMEDIATE"));
-  return std::unique_ptr<Transaction>(new Transaction(db));
+  return std::unique_ptr<Transaction>(new Transaction(db, std::move(lock)));
 }
 
 Transaction::~Transaction() {
@@ -153,7 +179,10 @@ Transaction::~Transaction() {
 
 Status Transaction::Commit() {
   Status st = db_.Exec("COMMIT");
-  if (st.ok()) done_ = true;
+  if (st.ok()) {
+    done_ = true;
+    lock_.unlock();  // the next writer may go while this object lives on
+  }
   return st;
 }
 

@@ -16,6 +16,9 @@ TEST(HtmlEscapeTest, EscapesEverySpecialCharacter) {
       {"", ""},
   };
   for (const auto& c : cases) EXPECT_EQ(HtmlEscape(c.in), c.out) << c.in;
+  // Plain text around and between the escapes is kept in order.
+  EXPECT_EQ(HtmlEscape("<<a b>c&"), "&lt;&lt;a b&gt;c&amp;");
+  EXPECT_EQ(HtmlEscape("Café « x »"), "Café « x »");
 }
 
 TEST(PercentDecodeTest, DecodesAndRejectsMalformedEscapes) {
@@ -60,6 +63,13 @@ TEST(UrlEncodeComponentTest, KeepsUnreservedOnly) {
 TEST(JsonQuoteTest, EscapesControlAndHtmlSensitiveCharacters) {
   EXPECT_EQ(JsonQuote("a\"b\\c\n\x01"), "\"a\\\"b\\\\c\\n\\u0001\"");
   EXPECT_EQ(JsonQuote("</script>"), "\"\\u003c/script\\u003e\"");
+  // Runs of plain bytes between, before and after escapes; every control character; UTF-8 and DEL as they are.
+  EXPECT_EQ(JsonQuote("\"\"x\t\x1f\x7f é&"), "\"\\\"\\\"x\\t\\u001f\x7f é\\u0026\"");
+  for (int c = 0; c < 0x20; ++c) {
+    std::string q = JsonQuote(std::string(1, static_cast<char>(c)));
+    EXPECT_TRUE(q == "\"\\n\"" || q == "\"\\r\"" || q == "\"\\t\"" || q.size() == 8) << c << ": " << q;
+  }
+  EXPECT_EQ(JsonQuote(""), "\"\"");
 }
 
 }  // namespace

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <ctime>
+
 #include "core/clock.h"
 #include "core/json_writer.h"
 #include "core/sha256.h"
@@ -62,6 +64,18 @@ TEST(JsonWriterTest, WritesNestedValuesWithCommas) {
 
 TEST(ClockTest, FormatsAndValidatesDates) {
   EXPECT_EQ(FormatIso8601Utc(0), "1970-01-01T00:00:00Z");
+  // The same as gmtime + strftime over 1900..2200, leap days, month ends and before 1970 included.
+  for (int64_t t = -2208988800; t < 7258118400; t += 86400 * 37 + 3671) {
+    std::time_t tt = static_cast<std::time_t>(t);
+    std::tm tm{};
+    gmtime_r(&tt, &tm);
+    char want[32];
+    std::strftime(want, sizeof want, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    ASSERT_EQ(FormatIso8601Utc(t), want) << t;
+  }
+  EXPECT_EQ(FormatIso8601Utc(951782400), "2000-02-29T00:00:00Z");
+  EXPECT_EQ(FormatIso8601Utc(-1), "1969-12-31T23:59:59Z");
+  EXPECT_EQ(FormatIso8601Utc(253402300799), "9999-12-31T23:59:59Z");
   EXPECT_EQ(FormatHttpDate(784111777), "Sun, 06 Nov 1994 08:49:37 GMT");
   EXPECT_TRUE(IsIsoDate("2024-02-29"));
   EXPECT_FALSE(IsIsoDate("2023-02-29"));

@@ -1,6 +1,11 @@
 #include "store/migrations.h"
 
 #include <gtest/gtest.h>
+#include <sqlite3.h>
+
+#include <atomic>
+#include <chrono>
+#include <thread>
 
 #include "store/database.h"
 #include "test_util.h"
@@ -135,14 +140,68 @@ TEST(DatabaseTest, BusyDatabaseIsUnavailableNotACrash) {
   Database::Options opts;
   opts.busy_timeout_ms = 50;
   auto a = Database::Open(dir.Join("t.db"), opts);
-  auto b = Database::Open(dir.Join("t.db"), opts);
+  ASSERT_TRUE(a.ok());
+  ASSERT_TRUE((*a)->Exec("CREATE TABLE t (x INTEGER)").ok());
+  // Another process writing (a raw connection, which knows nothing of this process's writer lock).
+  sqlite3* other_process = nullptr;
+  ASSERT_EQ(sqlite3_open(dir.Join("t.db").c_str(), &other_process), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(other_process, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr), SQLITE_OK);
+  auto tx = Transaction::Begin(**a);
+  ASSERT_FALSE(tx.ok());
+  EXPECT_EQ(tx.status().code(), core::StatusCode::kUnavailable);
+  sqlite3_exec(other_process, "ROLLBACK", nullptr, nullptr, nullptr);
+  sqlite3_close(other_process);
+  EXPECT_TRUE(Transaction::Begin(**a).ok()) << "the writer lock was released after the failed BEGIN";
+}
+
+TEST(DatabaseTest, WritersOfThisProcessWaitForEachOtherOnTheWriterLockNotInSqlitesBusyHandler) {
+  TempDir dir;
+  Database::Options opts;
+  opts.busy_timeout_ms = 0;  // SQLite alone would refuse the second writer at once
+  opts.write_wait_ms = 5000;
+  auto a = Database::Open(dir.Join("t.db"), opts);
+  auto b = Database::Open(dir.Join("./t.db"), opts);  // another spelling of the same file: the same lock
   ASSERT_TRUE(a.ok() && b.ok());
   ASSERT_TRUE((*a)->Exec("CREATE TABLE t (x INTEGER)").ok());
+  auto tx = Transaction::Begin(**a);
+  ASSERT_TRUE(tx.ok());
+  std::atomic<bool> began{false};
+  core::Status second;
+  std::thread other([&] {
+    auto t2 = Transaction::Begin(**b);
+    began = true;
+    if (!t2.ok()) {
+      second = t2.status();
+      return;
+    }
+    second = (*b)->Exec("INSERT INTO t VALUES (2)");
+    if (second.ok()) second = (*t2)->Commit();
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  EXPECT_FALSE(began) << "the second writer waits while the first holds the lock";
+  ASSERT_TRUE((*a)->Exec("INSERT INTO t VALUES (1)").ok());
+  ASSERT_TRUE((*tx)->Commit().ok());
+  other.join();
+  EXPECT_TRUE(second.ok()) << second.ToString();
+  auto st = (*a)->Prepare("SELECT group_concat(x) FROM (SELECT x FROM t ORDER BY x)");
+  StatementScope q(*st);
+  ASSERT_TRUE(*q->Step());
+  EXPECT_EQ(q->ColumnText(0), "1,2");
+}
+
+TEST(DatabaseTest, WaitingForTheWriterLockIsBounded) {
+  TempDir dir;
+  Database::Options opts;
+  opts.write_wait_ms = 50;
+  auto a = Database::Open(dir.Join("t.db"), opts);
+  auto b = Database::Open(dir.Join("t.db"), opts);
+  ASSERT_TRUE(a.ok() && b.ok());
   auto tx = Transaction::Begin(**a);
   ASSERT_TRUE(tx.ok());
   auto other = Transaction::Begin(**b);
   ASSERT_FALSE(other.ok());
   EXPECT_EQ(other.status().code(), core::StatusCode::kUnavailable);
+  EXPECT_NE(other.status().message().find("50 ms"), std::string::npos) << other.status().message();
 }
 
 TEST(DatabaseTest, UniqueViolationIsAlreadyExists) {
