@@ -279,7 +279,9 @@ struct Rebuild::Impl {
     std::string path;
     Xapian::WritableDatabase db;
     std::unique_ptr<Builder> builder;
+    int pending = 0;  // documents added since the last commit
   };
+  static constexpr int kDocsPerFlush = 64;
   std::vector<std::unique_ptr<Shard>> shards;
   std::vector<std::thread> threads;
   std::mutex mu;
@@ -306,6 +308,16 @@ struct Rebuild::Impl {
       try {
         // A fresh database: no existing document to find and replace.
         shard.db.add_document(shard.builder->Build(d, shard.db));
+        // Xapian keeps the changes not yet written in maps (by term, then by document) that every posting
+        // added searches: the more documents they hold, the slower each addition (a quarter of a rebuild's
+        // CPU with Xapian's default of 10,000 documents a flush). Committing every kDocsPerFlush documents
+        // is cheaper overall. 10,000 articles on 2 CPUs: 32 s with the default; 1,000: 25 s; 400: 24 s;
+        // 150: 22 s; 100: 19.7 s; 60: 18.9 s; 40: 20.5 s; 20: 22 s; 8: 24.7 s (system time grows).
+        // The shard is opened without fsync: it is temporary (a crash leaves only a folder to remove).
+        if (++shard.pending >= kDocsPerFlush) {
+          shard.db.commit();
+          shard.pending = 0;
+        }
       } catch (const Xapian::Error& e) {
         std::lock_guard<std::mutex> lock(mu);
         if (error.ok()) error = XapianError("index " + d.id, e);
@@ -400,7 +412,7 @@ core::StatusOr<std::unique_ptr<Rebuild>> Rebuild::Begin(const std::string& data_
     for (int i = 0; i < threads; ++i) {
       auto shard = std::make_unique<Impl::Shard>();
       shard->path = data_dir + "/" + im.dir_name + ".shard-" + std::to_string(i);
-      shard->db = Xapian::WritableDatabase(shard->path, Xapian::DB_CREATE_OR_OVERWRITE);
+      shard->db = Xapian::WritableDatabase(shard->path, Xapian::DB_CREATE_OR_OVERWRITE | Xapian::DB_NO_SYNC);
       shard->builder = std::make_unique<Builder>(resources, false);
       if (i == 0) shard->builder->AddSynonyms(shard->db);
       im.shards.push_back(std::move(shard));

@@ -274,9 +274,10 @@ TEST(IndexTest, ARebuildWithSeveralBuildersHasEveryDocumentSynonymAndSpellingWor
   Resources res;
   res.synonyms = {{"courriel", "email"}, {"site web", "website"}};
   {
-    auto rb = Rebuild::Begin(dir.path(), res, true, 4);  // four shards merged at Finish
+    // Four shards merged at Finish, each committed several times along the way (every 64 documents).
+    auto rb = Rebuild::Begin(dir.path(), res, true, 4);
     ASSERT_TRUE(rb.ok()) << rb.status().ToString();
-    for (int i = 0; i < 200; ++i) {
+    for (int i = 0; i < 600; ++i) {
       std::string body = "unique" + std::to_string(i) + " common words";
       if (i % 50 == 7) body += " un courriel pour le site web, with encyclopedic words";
       ASSERT_TRUE((*rb)->Add(Doc(std::to_string(i), i % 2 ? "en" : "fr", "k" + std::to_string(i),
@@ -290,16 +291,16 @@ TEST(IndexTest, ARebuildWithSeveralBuildersHasEveryDocumentSynonymAndSpellingWor
   Searcher s(dir.path(), res);
   SearchRequest req;
   req.category = "planning";
-  EXPECT_EQ(s.Search(req)->total, 200);
+  EXPECT_EQ(s.Search(req)->total, 600);
   req.category.clear();
-  for (int i : {0, 1, 57, 123, 199}) {
+  for (int i : {0, 1, 57, 123, 199, 333, 599}) {
     req.q = "unique" + std::to_string(i);
     EXPECT_EQ(s.Search(req)->total, 1) << req.q;
   }
   req.q = "email";  // synonyms were added to one shard; the documents are in all of them
-  EXPECT_EQ(s.Search(req)->total, 4);
+  EXPECT_EQ(s.Search(req)->total, 12);
   req.q = "website";
-  EXPECT_EQ(s.Search(req)->total, 4);
+  EXPECT_EQ(s.Search(req)->total, 12);
   req.q = "encyclopedik";  // spelling data merged from every shard
   EXPECT_EQ(s.Search(req)->suggestion, "encyclopedic");
 }
