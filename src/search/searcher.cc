@@ -360,51 +360,68 @@ struct Searcher::Impl {
 
   // The terms of a query, for snippets: computed once per search.
   struct SnippetTerms {
-    std::set<std::string> terms;
-    std::set<std::string> prefixes;  // the first 3 bytes of each word term and stem
+    std::unordered_set<std::string> terms;
+    // The first 3 bytes (fewer for shorter words) of each word term and stem, packed with their length into
+    // an integer: a text's words are first compared with these, and only those that start like a query term
+    // are folded, stemmed and looked up. A handful of them: a linear scan beats any set.
+    std::vector<uint32_t> prefixes;
+    static uint32_t Pack(std::string_view lower) {
+      uint32_t v = static_cast<uint32_t>(std::min<size_t>(lower.size(), 3)) << 24;
+      for (size_t i = 0; i < lower.size() && i < 3; ++i) v |= static_cast<uint32_t>(static_cast<unsigned char>(lower[i])) << (8 * i);
+      return v;
+    }
+    bool StartsLikeATerm(uint32_t packed) const {
+      return std::find(prefixes.begin(), prefixes.end(), packed) != prefixes.end();
+    }
     explicit SnippetTerms(const Xapian::Query& query) {
       for (auto it = query.get_unique_terms_begin(); it != query.get_unique_terms_end(); ++it) terms.insert(*it);
-      // Stems are (nearly always) prefixes of their words: only words that start like a query term are folded
-      // and stemmed.
+      // Stems are (nearly always) prefixes of their words.
       for (const auto& t : terms) {
-        std::string bare = !t.empty() && t[0] == 'Z' ? t.substr(1) : t;
+        std::string_view bare = !t.empty() && t[0] == 'Z' ? std::string_view(t).substr(1) : std::string_view(t);
         auto first = bare.empty() ? 0 : static_cast<unsigned char>(bare[0]);
         if (first >= 'A' && first <= 'Z') continue;  // prefixed boolean terms (L, K, XCAT...) never match words
-        prefixes.insert(bare.substr(0, 3));
+        uint32_t p = Pack(bare);
+        if (!StartsLikeATerm(p)) prefixes.push_back(p);
+        // A word of 3 bytes or more starts with the stem's 3 bytes; a shorter stem is all of a short word.
       }
     }
   };
 
   static std::string Snippet(const Document& d, const SnippetTerms& q) {
     const auto& terms = q.terms;
-    const auto& prefixes = q.prefixes;
     Xapian::Stem stem(StemmerName(d.lang));
-    std::string text = d.body.empty() ? d.summary : d.body;
+    std::string_view text = d.body.empty() ? std::string_view(d.summary) : std::string_view(d.body);
     // The beginning of a long text is where a snippet is worth showing, and scanning is per word: bound it
     // (the index keeps no more than that of a body).
     if (text.size() > kSnippetTextBytes) {
       size_t cut = kSnippetTextBytes;
       while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;
-      text.resize(cut);
+      text = text.substr(0, cut);
     }
     auto words = WordSpans(text);
     if (words.empty()) return core::HtmlEscape(d.summary);
-    // Most words are ASCII, whose folded form is their lower case.
+    // Most words are ASCII, whose folded form is their lower case; most start like no query term.
     std::vector<bool> hit(words.size());
     std::string w;
     for (size_t i = 0; i < words.size(); ++i) {
-      std::string_view raw = std::string_view(text).substr(words[i].begin, words[i].end - words[i].begin);
+      std::string_view raw = text.substr(words[i].begin, words[i].end - words[i].begin);
       bool ascii = true;
       for (char c : raw) ascii = ascii && static_cast<unsigned char>(c) < 0x80;
       if (ascii) {
-        w.assign(raw.substr(0, 3));
-        for (char& c : w) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-        if (!prefixes.count(w)) continue;
+        char head[3];
+        size_t n = std::min<size_t>(raw.size(), 3);
+        for (size_t k = 0; k < n; ++k) head[k] = static_cast<char>(std::tolower(static_cast<unsigned char>(raw[k])));
+        if (!q.StartsLikeATerm(SnippetTerms::Pack(std::string_view(head, n)))) continue;
         w.assign(raw);
         for (char& c : w) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
       } else {
+        // Fold the first three characters only, to compare; the whole word when it starts like a term.
+        size_t head = 0;
+        for (int chars = 0; head < raw.size() && chars < 3; ++chars)
+          do ++head; while (head < raw.size() && (static_cast<unsigned char>(raw[head]) & 0xC0) == 0x80);
+        if (!q.StartsLikeATerm(SnippetTerms::Pack(FoldForCompare(raw.substr(0, head))))) continue;
         w = FoldForCompare(raw);
-        if (!prefixes.count(w.substr(0, 3))) continue;
+        if (!q.StartsLikeATerm(SnippetTerms::Pack(w))) continue;
       }
       hit[i] = terms.count(w) || terms.count("Z" + stem(w));
     }
@@ -433,10 +450,11 @@ struct Searcher::Impl {
     if (best > 0) out += "… ";
     size_t pos = words[best].begin;
     for (size_t i = best; i < end_word; ++i) {
-      out += core::HtmlEscape(std::string_view(text).substr(pos, words[i].begin - pos));
-      std::string_view w = std::string_view(text).substr(words[i].begin, words[i].end - words[i].begin);
-      if (hit[i]) out += "<mark>" + core::HtmlEscape(w) + "</mark>";
-      else out += core::HtmlEscape(w);
+      core::AppendHtmlEscaped(out, text.substr(pos, words[i].begin - pos));
+      std::string_view word = text.substr(words[i].begin, words[i].end - words[i].begin);
+      if (hit[i]) out += "<mark>";
+      core::AppendHtmlEscaped(out, word);
+      if (hit[i]) out += "</mark>";
       pos = words[i].end;
     }
     if (end_word < words.size()) out += " …";
@@ -558,17 +576,35 @@ struct Searcher::Impl {
       // Documents with all the words still rank first.
       return Xapian::Query(Xapian::Query::OP_OR, Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, all, 2.0), any);
     };
+    // The common case, a few words that find enough as typed, costs one full run: its count decides.
+    // A natural question (more than three words that are not stop words) is widened whenever AND finds
+    // something, so only a cheap probe of the AND query is made first.
+    const bool question = ContentWords(folded, langs) > 3;
+    std::string correction = Correct(db, folded);
+    int64_t and_found = 0;
+    bool ran_query = false;
+    if (!question) {
+      run(query, result);
+      ran_query = true;
+      and_found = std::min<int64_t>(result.total, 4);  // exact: below 3, every match was counted
+      if (and_found >= 3) {
+        result.suggestion = correction;
+        return result;
+      }
+    } else {
+      and_found = at_least(query, 3);
+    }
     Xapian::Query shown = query;
-    const int64_t and_found = at_least(query, 3);
-    bool used_or = false, corrected = false;
-    if (and_found < 3 || ContentWords(folded, langs) > 3) {
+    bool used_or = false, corrected = false, shown_is_query = true;
+    {
+      // (The widened query finds every item AND finds, and more unless they are the same.)
       Xapian::Query w = apply_filters(widened(folded));
-      if (!w.empty() && at_least(w, 4) > and_found) {
+      if (!w.empty() && (and_found >= 4 || at_least(w, 4) > and_found)) {
         shown = w;
+        shown_is_query = false;
         used_or = and_found == 0;
       }
     }
-    std::string correction = Correct(db, folded);
     if (!correction.empty() && and_found < 3) {
       Xapian::Query fixed = ParseAll(db, correction, langs, Xapian::Query::OP_AND);
       if (!fixed.empty()) {
@@ -584,12 +620,18 @@ struct Searcher::Impl {
         int64_t shown_found = at_least(shown, 4);
         if (fixed_found > 0 && (fixed_found >= shown_found || and_found == 0)) {
           shown = fixed;
+          shown_is_query = false;
           corrected = true;
           used_or = false;
         }
       }
     }
-    run(shown, result);
+    // Run what is shown, unless it is the query already run in full above.
+    if (!ran_query || !shown_is_query) {
+      result = SearchResult();
+      result.query = req.q;
+      run(shown, result);
+    }
     result.used_or = used_or;
     result.corrected = corrected;
     result.suggestion = correction;

@@ -2,7 +2,6 @@
 
 #include <utf8proc.h>
 
-#include <cctype>
 #include <cstdlib>
 #include <optional>
 
@@ -93,7 +92,7 @@ std::vector<Word> WordSpans(std::string_view text) {
   while (i < text.size()) {
     unsigned char byte = static_cast<unsigned char>(text[i]);
     if (byte < 0x80) {  // ASCII: letters and digits are word characters, the rest is not
-      if (std::isalnum(byte)) {
+      if ((byte >= 'a' && byte <= 'z') || (byte >= 'A' && byte <= 'Z') || (byte >= '0' && byte <= '9')) {
         if (start == std::string_view::npos) start = i;
       } else {
         flush(i);
