@@ -449,6 +449,22 @@ TEST_F(TakeLinkTest, ExpiresAfterSevenDays) {
   EXPECT_EQ(tickets_->Get(&volunteer_, ticket_.id)->ticket.assignee_id, std::nullopt);
 }
 
+TEST_F(TakeLinkTest, ExpiredLinksAreForgottenAMonthAfterTheyExpire) {
+  const std::string hash = core::Sha256Hex(token_);
+  auto rows = [&] { return Count("SELECT count(*) FROM take_links WHERE token_hash = '" + hash + "'"); };
+  ASSERT_EQ(rows(), 1);
+  clock_.Advance((7 + 30) * 24 * 3600 - 60);  // expired 30 days ago, less a minute
+  Run(mail::DigestRun::kDaily, /*dry_run=*/true);
+  Run(mail::DigestRun::kDaily);
+  EXPECT_EQ(rows(), 1) << "kept: it still says \"expired\" to whoever clicks it";
+  clock_.Advance(120);
+  Run(mail::DigestRun::kDaily, /*dry_run=*/true);
+  EXPECT_EQ(rows(), 1) << "a dry run changes nothing";
+  Run(mail::DigestRun::kDaily);
+  EXPECT_EQ(rows(), 0);
+  EXPECT_EQ(tickets_->TakeWithLink(token_).status().code(), core::StatusCode::kUnauthenticated);
+}
+
 TEST_F(TakeLinkTest, ForgedDamagedOrStrangersLinksAreRefused) {
   std::string damaged = token_;
   damaged[10] = damaged[10] == 'a' ? 'b' : 'a';
