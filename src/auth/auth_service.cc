@@ -157,15 +157,7 @@ core::Status AuthService::QueueLinkMail(store::AccountRepository& repo, const st
   std::string link = options_.base_url + "/" + lang + path + token;
   core::JsonWriter data;
   data.BeginObject().Field("link", link).Field("name", user.name).Field("expires_minutes", ttl_s / 60).EndObject();
-  store::OutboxMessage m;
-  m.kind = kind;
-  m.recipient_email = user.email;
-  m.recipient_name = user.name;
-  m.lang = lang;
-  m.user_id = user.id;
-  m.data_json = data.Take();
-  m.created_at = now;
-  auto id = repo.EnqueueMail(m);
+  auto id = repo.EnqueueMail(store::OutboxMessage::To(kind, user.id, user.email, user.name, lang, data.Take(), now));
   return id.ok() ? core::Status::Ok() : id.status();
 }
 

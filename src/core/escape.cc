@@ -75,6 +75,20 @@ int HexValue(char c) {
 }
 }  // namespace
 
+std::string UrlWithQuery(std::string_view path, const std::vector<std::pair<std::string, std::string>>& params) {
+  std::string url(path);
+  char sep = '?';
+  for (const auto& [k, v] : params) {
+    if (v.empty()) continue;
+    url += sep;
+    url += k;
+    url += '=';
+    url += UrlEncodeComponent(v);
+    sep = '&';
+  }
+  return url;
+}
+
 std::optional<std::string> PercentDecode(std::string_view s, bool plus_is_space) {
   std::string out;
   out.reserve(s.size());

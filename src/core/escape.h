@@ -15,6 +15,9 @@ void AppendHtmlEscaped(std::string& out, std::string_view s);
 
 // Percent-encodes everything but unreserved characters (RFC 3986 section 2.3).
 std::string UrlEncodeComponent(std::string_view s);
+// path?k1=v1&k2=v2 with each value percent-encoded, in the order given; pairs with an empty value are left
+// out (and so is the "?" when none is left). Keys are written as they are: pass plain names.
+std::string UrlWithQuery(std::string_view path, const std::vector<std::pair<std::string, std::string>>& params);
 
 // Decodes %XX escapes (and '+' as space when plus_is_space). nullopt on a malformed escape.
 std::optional<std::string> PercentDecode(std::string_view s, bool plus_is_space);

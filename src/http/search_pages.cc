@@ -45,17 +45,11 @@ std::string ReadRequest(const Request& req, kb::SearchRequest& out) {
 // The URL of the search page with the current parameters, one of them changed ("" removes it).
 std::string SearchUrl(const std::string& lang, const kb::SearchRequest& r, const std::string& key,
                       const std::string& value) {
-  std::map<std::string, std::string> p = {{"q", r.q}, {"lang", r.lang}, {"category", r.category},
-                                          {"tag", r.tag}, {"kind", r.kind}};
-  p[key] = value;
-  std::string url = "/" + lang + "/search";
-  char sep = '?';
-  for (const auto& [k, v] : p) {
-    if (v.empty()) continue;
-    url += sep + k + "=" + core::UrlEncodeComponent(v);
-    sep = '&';
-  }
-  return url;
+  std::vector<std::pair<std::string, std::string>> p = {
+      {"category", r.category}, {"kind", r.kind}, {"lang", r.lang}, {"page", ""}, {"q", r.q}, {"tag", r.tag}};
+  for (auto& [k, v] : p)
+    if (k == key) v = value;
+  return core::UrlWithQuery("/" + lang + "/search", p);
 }
 
 std::string CategoryName(const std::vector<kb::CategoryInfo>& cats, const std::string& slug) {

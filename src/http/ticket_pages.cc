@@ -261,10 +261,10 @@ Response QueuePage(const Services& s, const Request& req) {
   d.Set("from", static_cast<int64_t>(f.offset + 1)).Set("to", static_cast<int64_t>(f.offset + list->size()));
   // The page links keep the filters: the query string with another page number.
   auto page_url = [&](int n) {
-    std::string url = "/" + lang + "/queue?";
-    for (const char* k : {"status", "category", "urgency", "assignee", "group", "ticket_lang"})
-      if (!req.Query(k).empty()) url += std::string(k) + "=" + core::UrlEncodeComponent(req.Query(k)) + "&";
-    return url + "page=" + std::to_string(n);
+    std::vector<std::pair<std::string, std::string>> p;
+    for (const char* k : {"status", "category", "urgency", "assignee", "group", "ticket_lang"}) p.emplace_back(k, req.Query(k));
+    p.emplace_back("page", std::to_string(n));
+    return core::UrlWithQuery("/" + lang + "/queue", p);
   };
   if (page > 1) d.Set("prev_url", page_url(page - 1));
   if (more) d.Set("next_url", page_url(page + 1));

@@ -381,15 +381,8 @@ core::Status DigestService::Plan(store::Database& db, const std::string& topic, 
       continue;
     }
     w.EndObject();
-    store::OutboxMessage& m = d.message;
-    m.kind = topic;
-    m.recipient_email = r.email;
-    m.recipient_name = r.name;
-    m.lang = lang;
-    m.user_id = r.user_id;
-    m.data_json = w.Take();
-    m.dedupe_key = key;
-    m.created_at = now;
+    d.message = store::OutboxMessage::To(topic, r.user_id, r.email, r.name, lang, w.Take(), now);
+    d.message.dedupe_key = key;
     if (dry_run) {
       report.digests.push_back(std::move(d));
       continue;

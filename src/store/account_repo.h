@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "store/database.h"
@@ -49,6 +50,20 @@ struct OutboxMessage {
   std::optional<std::string> thread_key;  // e.g. "ticket:42": one mail thread (In-Reply-To/References)
   std::string status = "pending";
   int64_t created_at = 0;
+
+  // A message of `kind` to one person: their address, name and language, the template data, when.
+  static OutboxMessage To(std::string kind, int64_t user_id, std::string email, std::string name, std::string lang,
+                          std::string data_json, int64_t created_at) {
+    OutboxMessage m;
+    m.kind = std::move(kind);
+    m.user_id = user_id;
+    m.recipient_email = std::move(email);
+    m.recipient_name = std::move(name);
+    m.lang = std::move(lang);
+    m.data_json = std::move(data_json);
+    m.created_at = created_at;
+    return m;
+  }
 };
 
 struct TicketCategoryRecord {

@@ -131,15 +131,8 @@ core::Status TicketService::Notify(store::Database& db, const Ticket& t, const s
     w.BeginObject().Field("ticket_id", t.id).Field("ref", t.ref).Field("subject", t.subject);
     w.Field("url", base_url_ + "/" + u.lang + "/tickets/" + std::to_string(t.id)).Field("excerpt", excerpt);
     w.Field("actor", actor.name).Field("name", u.name).Field("thread", "ticket-" + std::to_string(t.id)).EndObject();
-    store::OutboxMessage m;
-    m.kind = kind;
-    m.recipient_email = u.email;
-    m.recipient_name = u.name;
-    m.lang = u.lang;
-    m.user_id = u.id;
-    m.data_json = w.Take();
+    auto m = store::OutboxMessage::To(kind, u.id, u.email, u.name, u.lang, w.Take(), now);
     m.thread_key = "ticket:" + std::to_string(t.id);  // one thread per ticket in the reader's mailbox
-    m.created_at = now;
     auto id = accounts.EnqueueMail(m);
     if (!id.ok()) return id.status();
   }

@@ -72,5 +72,12 @@ TEST(JsonQuoteTest, EscapesControlAndHtmlSensitiveCharacters) {
   EXPECT_EQ(JsonQuote(""), "\"\"");
 }
 
+TEST(UrlWithQueryTest, EncodesValuesKeepsTheOrderAndLeavesOutEmptyOnes) {
+  EXPECT_EQ(UrlWithQuery("/fr/queue", {{"status", ""}, {"category", "réseau & co"}, {"page", "2"}}),
+            "/fr/queue?category=r%C3%A9seau%20%26%20co&page=2");
+  EXPECT_EQ(UrlWithQuery("/en/search", {{"q", ""}, {"tag", ""}}), "/en/search");
+  EXPECT_EQ(UrlWithQuery("/en/search", {{"q", "a=b?c#d"}}), "/en/search?q=a%3Db%3Fc%23d");
+}
+
 }  // namespace
 }  // namespace entraide::core

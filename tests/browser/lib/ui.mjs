@@ -9,6 +9,10 @@ async function navigating(page, action) {
 }
 
 export function keyboardUI(page) {
+  // Playwright intercepts file choosers only while a 'filechooser' listener exists, and turning that on is an
+  // asynchronous call to the browser: a listener added just before pressing Space can lose the race, and the
+  // chooser then opens natively (nothing, headless). One listener from the start keeps interception on.
+  page.on('filechooser', () => {});
   return {
     mode: 'keyboard',
     // Follows a link or presses a button that loads a page.
@@ -46,6 +50,8 @@ export function keyboardUI(page) {
     // A file input: Space opens the chooser, which the test answers.
     async files(selector, files) {
       await tabTo(page, selector, { max: 150 });
+      const focused = await page.evaluate((sel) => document.activeElement === document.querySelector(sel), selector);
+      assert.ok(focused, `${selector} should have the focus before Space opens its chooser`);
       const [chooser] = await Promise.all([page.waitForEvent('filechooser'), page.keyboard.press('Space')]);
       await chooser.setFiles(files);
     },
