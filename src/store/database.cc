@@ -62,13 +62,20 @@ StatusOr<std::unique_ptr<Database>> Database::Open(const std::string& path, Opti
   std::unique_ptr<Database> db(new Database(raw, path));
   db->writer_lock_ = WriterLockOf(path);
   db->write_wait_ms_ = options.write_wait_ms;
+  db->read_only_ = options.read_only;
   sqlite3_busy_timeout(raw, options.busy_timeout_ms);
   sqlite3_extended_result_codes(raw, 1);
   if (!options.read_only) {
     ENTRAIDE_RETURN_IF_ERROR(db->Exec("PRAGMA journal_mode=WAL"));
   }
-  ENTRAIDE_RETURN_IF_ERROR(db->Exec("PRAGMA foreign_keys=ON; PRAGMA synchronous=NORMAL; PRAGMA temp_store=MEMORY"));
+  ENTRAIDE_RETURN_IF_ERROR(db->Exec("PRAGMA foreign_keys=ON; PRAGMA synchronous=NORMAL; PRAGMA temp_store=MEMORY; "
+                                    "PRAGMA analysis_limit=1000"));
   return db;
+}
+
+void Database::CountUse() {
+  if (read_only_ || ++uses_ % kUsesPerOptimize != 0) return;
+  (void)Exec("PRAGMA optimize");
 }
 
 Status Database::Exec(std::string_view sql) {

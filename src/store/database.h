@@ -56,12 +56,21 @@ class Database {
   std::timed_mutex& writer_lock() { return *writer_lock_; }
   int write_wait_ms() const { return write_wait_ms_; }
 
+  // Counts a use (a Pool lease); every kUsesPerOptimize uses runs `PRAGMA optimize`, which gathers statistics
+  // (ANALYZE, sampled: analysis_limit is set at open) for the tables whose indexes this connection's queries
+  // used and whose statistics are missing or stale, as SQLite advises for long-lived connections. Errors
+  // (a busy database) are ignored: it is tried again later.
+  void CountUse();
+  static constexpr int64_t kUsesPerOptimize = 1000;
+
  private:
   Database(sqlite3* db, std::string path);
   sqlite3* db_;
   std::string path_;
   std::timed_mutex* writer_lock_ = nullptr;
   int write_wait_ms_ = 5000;
+  bool read_only_ = false;
+  int64_t uses_ = 0;
   struct Cache;
   std::unique_ptr<Cache> cache_;
 };

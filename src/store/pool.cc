@@ -17,6 +17,7 @@ StatusOr<Pool::Lease> Pool::Acquire() {
 }
 
 void Pool::Release(std::unique_ptr<Database> db) {
+  db->CountUse();  // outside the pool's lock: it may run PRAGMA optimize
   std::lock_guard<std::mutex> lock(mu_);
   free_.push_back(std::move(db));
 }

@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "store/database.h"
+#include "store/pool.h"
 #include "test_util.h"
 
 namespace entraide::store {
@@ -202,6 +203,37 @@ TEST(DatabaseTest, WaitingForTheWriterLockIsBounded) {
   ASSERT_FALSE(other.ok());
   EXPECT_EQ(other.status().code(), core::StatusCode::kUnavailable);
   EXPECT_NE(other.status().message().find("50 ms"), std::string::npos) << other.status().message();
+}
+
+TEST(PoolTest, ConnectionsGatherStatisticsForTheTablesTheirQueriesUse) {
+  TempDir dir;
+  Pool pool(dir.Join("t.db"));
+  {
+    auto db = pool.Acquire();
+    ASSERT_TRUE(db.ok());
+    ASSERT_TRUE((*db)->Exec("CREATE TABLE t (a INTEGER PRIMARY KEY, b INTEGER); CREATE INDEX t_b ON t (b)").ok());
+    auto ins = (*db)->Prepare("INSERT INTO t (b) VALUES (?)");
+    for (int i = 0; i < 5000; ++i) ASSERT_TRUE((*ins)->Bind(1, i % 50).Run().ok());
+  }
+  auto stat_rows = [&] {
+    auto db = pool.Acquire();
+    sqlite3_stmt* q = nullptr;
+    int64_t n = -1;
+    if (sqlite3_prepare_v2((*db)->raw(), "SELECT count(*) FROM sqlite_stat1 WHERE tbl = 't'", -1, &q, nullptr) ==
+            SQLITE_OK && sqlite3_step(q) == SQLITE_ROW)
+      n = sqlite3_column_int64(q, 0);
+    sqlite3_finalize(q);
+    return n;  // -1: no sqlite_stat1 table yet
+  };
+  EXPECT_LE(stat_rows(), 0);
+  for (int64_t i = 0; i < Database::kUsesPerOptimize; ++i) {
+    auto db = pool.Acquire();
+    ASSERT_TRUE(db.ok());
+    auto q = (*db)->Prepare("SELECT count(*) FROM t WHERE b = ?");
+    StatementScope s(*q);
+    ASSERT_TRUE(*s->Bind(1, i % 50).Step());
+  }
+  EXPECT_GT(stat_rows(), 0) << "PRAGMA optimize ran ANALYZE on t";
 }
 
 TEST(DatabaseTest, UniqueViolationIsAlreadyExists) {
