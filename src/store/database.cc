@@ -74,8 +74,13 @@ StatusOr<std::unique_ptr<Database>> Database::Open(const std::string& path, Opti
 }
 
 void Database::CountUse() {
-  if (read_only_ || ++uses_ % kUsesPerOptimize != 0) return;
+  if (read_only_ || ++uses_ < next_optimize_) return;
+  // ANALYZE writes: only when no transaction of this process is writing (else at the next use), so that it
+  // never waits in SQLite's busy handler on a request's thread.
+  std::unique_lock<std::timed_mutex> lock(*writer_lock_, std::try_to_lock);
+  if (!lock.owns_lock()) return;
   (void)Exec("PRAGMA optimize");
+  next_optimize_ = uses_ + kUsesPerOptimize;
 }
 
 Status Database::Exec(std::string_view sql) {

@@ -58,8 +58,8 @@ class Database {
 
   // Counts a use (a Pool lease); every kUsesPerOptimize uses runs `PRAGMA optimize`, which gathers statistics
   // (ANALYZE, sampled: analysis_limit is set at open) for the tables whose indexes this connection's queries
-  // used and whose statistics are missing or stale, as SQLite advises for long-lived connections. Errors
-  // (a busy database) are ignored: it is tried again later.
+  // used and whose statistics are missing or stale, as SQLite advises for long-lived connections. Skipped
+  // until a later use while another transaction of this process writes; errors are ignored.
   void CountUse();
   static constexpr int64_t kUsesPerOptimize = 1000;
 
@@ -71,6 +71,7 @@ class Database {
   int write_wait_ms_ = 5000;
   bool read_only_ = false;
   int64_t uses_ = 0;
+  int64_t next_optimize_ = kUsesPerOptimize;
   struct Cache;
   std::unique_ptr<Cache> cache_;
 };
