@@ -149,11 +149,12 @@ core::StatusOr<DigestReport> DigestService::QueueDue() {
   core::LocalTime today = zone_.ToLocal(now);
   DigestReport total;
   if (now < LocalAt(today, 0)) return total;
-  std::string day = core::FormatDate(today), week = core::IsoWeek(today);
-  bool monday = today.weekday == 1;
+  std::string day = core::FormatDate(today);
+  DigestPeriod week = Weekly(now);  // the latest weekly period, begun at its Monday 08:00 (week.until)
+  bool weekly_due = now < week.until + kWeeklyCatchUpS;
   {
     std::lock_guard<std::mutex> lock(mu_);
-    if (daily_done_ == day && (!monday || weekly_done_ == week)) return total;
+    if (daily_done_ == day && (!weekly_due || weekly_done_ == week.key)) return total;
   }
   auto add = [&](const DigestReport& r) {
     total.queued += r.queued;
@@ -163,14 +164,14 @@ core::StatusOr<DigestReport> DigestService::QueueDue() {
   auto daily = Run(DigestRun::kDaily, false);
   if (!daily.ok()) return daily.status();
   add(*daily);
-  if (monday) {
-    auto weekly = Run(DigestRun::kWeekly, false);
+  if (weekly_due) {
+    auto weekly = Run(DigestRun::kWeekly, false);  // queued once per person and week: dedupe keys
     if (!weekly.ok()) return weekly.status();
     add(*weekly);
   }
   std::lock_guard<std::mutex> lock(mu_);
   daily_done_ = day;
-  if (monday) weekly_done_ = week;
+  if (weekly_due) weekly_done_ = week.key;
   return total;
 }
 

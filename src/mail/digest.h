@@ -81,9 +81,12 @@ class DigestService {
   // person (kNotFound when nobody has that email). kUnavailable when the store is busy.
   core::StatusOr<DigestReport> Run(DigestRun run, bool dry_run, const std::string& only_email = "");
 
-  // For serve, on every pass of the mail worker: after 08:00 local queues the day's daily digests, and on
-  // Mondays the week's weekly ones, once (a server started at 10:00 still queues that day's). Cheap when done.
+  // For serve, on every pass of the mail worker: after 08:00 local queues the day's daily digests, and from
+  // Monday 08:00 the week's weekly ones, once (a server started at 10:00 still queues that day's). A server
+  // that was not running on Monday catches the weekly ones up until kWeeklyCatchUpS later (Wednesday 08:00);
+  // after that the week is skipped rather than sent days late. Cheap when done.
   core::StatusOr<DigestReport> QueueDue();
+  static constexpr int64_t kWeeklyCatchUpS = 2 * 24 * 3600;
 
   const core::TimeZone& zone() const { return zone_; }
 

@@ -167,20 +167,20 @@ TEST_F(DigestTest, PeriodsStartAtEightLocalAcrossADaylightSavingChange) {
 }
 
 TEST_F(DigestTest, ServeQueuesAtEightLocalOnceAndCatchesUpLater) {
-  At(2027, 3, 16, 7);  // Tuesday
+  At(2027, 3, 18, 7);  // Thursday
   Open(member_a_, "Imprimante en panne");
-  At(2027, 3, 16, 7, 59);
+  At(2027, 3, 18, 7, 59);
   auto before = digests_->QueueDue();
   ASSERT_TRUE(before.ok());
   EXPECT_EQ(before->queued, 0);
   EXPECT_EQ(Count("SELECT count(*) FROM outbox WHERE kind = 'volunteer_digest'"), 0);
-  At(2027, 3, 16, 8);
+  At(2027, 3, 18, 8);
   auto at_eight = digests_->QueueDue();
   ASSERT_TRUE(at_eight.ok());
   EXPECT_EQ(Count("SELECT count(*) FROM outbox WHERE kind = 'volunteer_digest'"), 2);  // both volunteers
   EXPECT_EQ(Count("SELECT count(*) FROM outbox WHERE dedupe_key = 'digest:volunteer:" +
-                  std::to_string(volunteer_.user_id) + ":2027-03-16'"), 1);
-  At(2027, 3, 16, 10);
+                  std::to_string(volunteer_.user_id) + ":2027-03-18'"), 1);
+  At(2027, 3, 18, 10);
   EXPECT_EQ(digests_->QueueDue()->queued, 0);  // done for today (and cheap)
   // A restarted server (a new service, no memory) at 10:00 queues nothing twice.
   mail::DigestService restarted(*pool_, clock_, zone_, *catalogs_, mail::DigestOptions{});
@@ -188,7 +188,8 @@ TEST_F(DigestTest, ServeQueuesAtEightLocalOnceAndCatchesUpLater) {
   ASSERT_TRUE(again.ok());
   EXPECT_EQ(again->queued, 0);
   EXPECT_EQ(again->already_queued, 2);
-  // Tuesday: no weekly digest, although member A's group has an open ticket.
+  // Thursday: no weekly digest, although member A's group has an open ticket (Monday's is not caught up
+  // more than two days late).
   EXPECT_EQ(Count("SELECT count(*) FROM outbox WHERE kind = 'group_digest'"), 0);
 }
 
@@ -202,6 +203,30 @@ TEST_F(DigestTest, AServerStartedLateOnAMondayStillQueuesThatDaysDigests) {
   EXPECT_EQ(Count("SELECT count(*) FROM outbox WHERE kind = 'group_digest' AND recipient_email = 'a@example.org' "
                   "AND dedupe_key LIKE '%:2027-W12'"), 1);
   EXPECT_EQ(Count("SELECT count(*) FROM outbox WHERE kind = 'coordinator_summary'"), 1);
+}
+
+TEST_F(DigestTest, AServerDownOnMondayCatchesTheWeeklyDigestsUpForTwoDays) {
+  At(2027, 3, 22, 6);  // Monday of 2027-W12: nobody runs a server
+  Open(member_a_, "Courriel bloqué");
+  const std::string w12 = "SELECT count(*) FROM outbox WHERE kind = 'group_digest' AND dedupe_key LIKE '%:2027-W12'";
+  At(2027, 3, 23, 9);  // Tuesday 09:00: started
+  ASSERT_TRUE(digests_->QueueDue().ok());
+  EXPECT_EQ(Count(w12), 1);
+  EXPECT_EQ(digests_->QueueDue()->queued, 0);
+  mail::DigestService restarted(*pool_, clock_, zone_, *catalogs_, mail::DigestOptions{});
+  At(2027, 3, 23, 12);  // restarted at noon: it runs the weekly digests again, and each person still has one
+  auto again = restarted.QueueDue();
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(again->queued, 0);
+  EXPECT_GT(again->already_queued, 0);
+  EXPECT_EQ(Count(w12), 1);
+  // The next week, a server first started on Wednesday 08:00 skips that week's weekly digests.
+  mail::DigestService late(*pool_, clock_, zone_, *catalogs_, mail::DigestOptions{});
+  At(2027, 3, 31, 8);
+  ASSERT_TRUE(late.QueueDue().ok());
+  EXPECT_EQ(Count("SELECT count(*) FROM outbox WHERE kind = 'group_digest' AND dedupe_key LIKE '%:2027-W13'"), 0);
+  EXPECT_GT(Count("SELECT count(*) FROM outbox WHERE kind = 'volunteer_digest' AND dedupe_key LIKE '%:2027-03-31'"), 0)
+      << "the daily ones go out as usual";
 }
 
 TEST_F(DigestTest, RunningTwiceQueuesOneMessagePerPerson) {
