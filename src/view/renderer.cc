@@ -17,10 +17,10 @@ namespace mu = kainjow::mustache;
 
 namespace {
 
-// Fills `out`, which must be a fresh mu::data of the right kind, in place. kainjow's set() and push_back()
-// copy their argument (deeply), so building children first and then adding them copied each value once per
-// level above it: a fifth of the queue page's CPU. Here each child is added empty and then filled where it
-// lives (const_cast: the map and vector own non-const elements; kainjow only hands out const pointers).
+// A Value as kainjow data. kainjow's set() and push_back() copy their argument (deeply), so building children
+// first and then adding them copied each value once per level above it: a fifth of the queue page's CPU.
+// Instead each child is added as Empty() (a leaf, or an empty list or object) and then filled by Fill() where
+// it lives (const_cast: the map and vector own non-const elements; kainjow only hands out const pointers).
 mu::data Empty(const Value& v) {
   switch (v.kind()) {
     case Value::Kind::kNull: return mu::data(false);
