@@ -461,13 +461,13 @@ struct Searcher::Impl {
     return core::ReplaceAll(out, "\n", " ");
   }
 
-  // The visitor's version of an item, when the hit is in another language.
-  static std::optional<Document> VisitorVersion(Xapian::Database& db, const FacetTable& t, Xapian::docid hit,
-                                                const std::string& visitor) {
-    if (hit >= t.key.size() || t.key[hit] == 0) return std::nullopt;
+  // The document to show for a hit: the visitor's version of the item when the hit is in another language
+  // and that version exists (found in the facet table, so only the document shown is read), else the hit.
+  static Xapian::docid VisitorVersion(const FacetTable& t, Xapian::docid hit, const std::string& visitor) {
+    if (hit >= t.key.size() || t.key[hit] == 0 || t.lang_names[t.lang[hit]] == visitor) return hit;
     for (Xapian::docid d : t.docs_of_key[t.key[hit]])
-      if (d != hit && t.lang_names[t.lang[d]] == visitor) return DecodeDocument(db.get_document(d).get_data());
-    return std::nullopt;
+      if (d != hit && t.lang_names[t.lang[d]] == visitor) return d;
+    return hit;
   }
 
   core::StatusOr<SearchResult> Run(Handle& handle, const SearchRequest& req, const std::string& folded) {
@@ -551,11 +551,10 @@ struct Searcher::Impl {
       SnippetTerms terms(q);
       distinct(mset, static_cast<size_t>((page - 1) * size), static_cast<size_t>(size),
                [&](const Xapian::MSetIterator& it) {
-                 auto d = DecodeDocument(it.get_document().get_data());
+                 Xapian::docid shown = req.lang.empty() ? VisitorVersion(*table, *it, req.visitor_lang) : *it;
+                 auto d = DecodeDocument(shown == *it ? it.get_document().get_data()
+                                                      : db.get_document(shown).get_data());
                  if (!d) return;
-                 if (d->lang != req.visitor_lang && req.lang.empty()) {
-                   if (auto v = VisitorVersion(db, *table, *it, req.visitor_lang)) d = v;
-                 }
                  Hit h = HitFrom(*d, it.get_percent());
                  h.snippet_html = browse ? core::HtmlEscape(d->summary) : Snippet(*d, terms);
                  r.hits.push_back(std::move(h));
