@@ -74,8 +74,6 @@ Response CsrfFailure(const Services& s, Visitor& v, const std::string& lang) {
               Msg(s.catalogs.For(lang).Get("auth_csrf_text")), 403);
 }
 
-bool LangOk(const Request& req) { return i18n::IsSupportedLang(req.Param("lang")); }
-
 std::vector<int64_t> GroupIds(const Request& req) {
   std::vector<int64_t> out;
   auto pairs = core::ParseFormUrlEncoded(req.body, 1000);
@@ -453,9 +451,7 @@ Response ApiSignOut(const Services& s, const Request& req) {
 
 void RegisterAccounts(Router& router, const Services& services) {
   const Services* s = &services;
-  auto page = [s](Response (*fn)(const Services&, const Request&)) {
-    return [s, fn](Request& req) { return LangOk(req) ? fn(*s, req) : ErrorPage(*s, req, 404); };
-  };
+  auto page = [&services](Response (*fn)(const Services&, const Request&)) { return LangPage(services, fn); };
   router.Add("GET", "/{lang}/signin", page(SignInForm));
   router.Add("POST", "/{lang}/signin", page(SignInPost));
   router.Add("POST", "/{lang}/signout", page(SignOutPost));

@@ -91,8 +91,7 @@ Response TakePost(const Services& s, const Request& req) {
 }  // namespace
 
 void RegisterTakeLinks(Router& router, const Services& services) {
-  const Services* s = &services;
-  auto page = [s](Response (*fn)(const Services&, const Request&)) { return LangPage(*s, fn); };
+  auto page = [&services](Response (*fn)(const Services&, const Request&)) { return LangPage(services, fn); };
   router.Add("GET", "/{lang}/take/{token}", page(TakeGet));
   router.Add("POST", "/{lang}/take/{token}", page(TakePost));
 }

@@ -655,7 +655,7 @@ Response ApiClaim(const Services& s, const Request& req) {
 
 void RegisterTickets(Router& router, const Services& services) {
   const Services* s = &services;
-  auto page = [s](Response (*fn)(const Services&, const Request&)) { return LangPage(*s, fn); };
+  auto page = [&services](Response (*fn)(const Services&, const Request&)) { return LangPage(services, fn); };
   router.Add("GET", "/{lang}/tickets", page(TicketList));
   router.Add("POST", "/{lang}/tickets", page(CreateTicket));
   router.Add("GET", "/{lang}/tickets/new", page(NewTicket));

@@ -71,6 +71,7 @@ class AccountsTest : public ::testing::Test {
 TEST_F(AccountsTest, SignInSetsASafeSessionCookieAndTheHeaderShowsThePerson) {
   auto page = Get(port(), "/fr/signin");
   ASSERT_EQ(page.status, 200);
+  EXPECT_EQ(Get(port(), "/xx/signin").status, 404);  // a language the site lacks
   std::string csrf = CookieValue(page, "csrf");
   ASSERT_EQ(csrf.size(), 43u);
   auto r = Send(port(), "POST", "/fr/signin",
