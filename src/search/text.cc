@@ -80,46 +80,23 @@ std::vector<Word> SplitWords(std::string_view text) {
   return words;
 }
 
+size_t NonAsciiCharAt(std::string_view text, size_t i, bool& word_char) {
+  utf8proc_int32_t cp = 0;
+  utf8proc_ssize_t len = utf8proc_iterate(reinterpret_cast<const utf8proc_uint8_t*>(text.data() + i),
+                                          static_cast<utf8proc_ssize_t>(text.size() - i), &cp);
+  if (len <= 0) {
+    word_char = false;
+    return 1;
+  }
+  utf8proc_category_t cat = utf8proc_category(cp);
+  word_char = (cat >= UTF8PROC_CATEGORY_LU && cat <= UTF8PROC_CATEGORY_LO) ||
+              (cat >= UTF8PROC_CATEGORY_MN && cat <= UTF8PROC_CATEGORY_ME) || cat == UTF8PROC_CATEGORY_ND;
+  return static_cast<size_t>(len);
+}
+
 std::vector<Word> WordSpans(std::string_view text) {
   std::vector<Word> words;
-  size_t i = 0, start = std::string_view::npos;
-  auto flush = [&](size_t end) {
-    if (start != std::string_view::npos) {
-      words.push_back({start, end, std::string()});
-      start = std::string_view::npos;
-    }
-  };
-  while (i < text.size()) {
-    unsigned char byte = static_cast<unsigned char>(text[i]);
-    if (byte < 0x80) {  // ASCII: letters and digits are word characters, the rest is not
-      if ((byte >= 'a' && byte <= 'z') || (byte >= 'A' && byte <= 'Z') || (byte >= '0' && byte <= '9')) {
-        if (start == std::string_view::npos) start = i;
-      } else {
-        flush(i);
-      }
-      ++i;
-      continue;
-    }
-    utf8proc_int32_t cp = 0;
-    utf8proc_ssize_t len = utf8proc_iterate(reinterpret_cast<const utf8proc_uint8_t*>(text.data() + i),
-                                            static_cast<utf8proc_ssize_t>(text.size() - i), &cp);
-    if (len <= 0) {
-      flush(i);
-      ++i;
-      continue;
-    }
-    utf8proc_category_t cat = utf8proc_category(cp);
-    bool word_char = (cat >= UTF8PROC_CATEGORY_LU && cat <= UTF8PROC_CATEGORY_LO) ||
-                     (cat >= UTF8PROC_CATEGORY_MN && cat <= UTF8PROC_CATEGORY_ME) ||
-                     cat == UTF8PROC_CATEGORY_ND;
-    if (word_char) {
-      if (start == std::string_view::npos) start = i;
-    } else {
-      flush(i);
-    }
-    i += static_cast<size_t>(len);
-  }
-  flush(text.size());
+  ForEachWord(text, [&](size_t begin, size_t end) { words.push_back({begin, end, std::string()}); });
   return words;
 }
 

@@ -2,6 +2,8 @@
 // "Montréal" and "ethique" finds "éthique". Pure functions; thread-safe.
 #pragma once
 
+#include <cstddef>
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -22,7 +24,37 @@ struct Word {
   std::string folded;  // FoldForCompare of the word
 };
 std::vector<Word> SplitWords(std::string_view text);
-// The same spans, without folding (Word::folded stays empty): for long texts where few words matter.
+// The same spans, without folding (Word::folded stays empty).
 std::vector<Word> WordSpans(std::string_view text);
+
+// The length of the UTF-8 character at text[i] (not ASCII), with whether it is a letter, a mark or a digit;
+// 1 and false for an invalid byte.
+size_t NonAsciiCharAt(std::string_view text, size_t i, bool& word_char);
+
+// Calls each(begin, end) for the byte span of every word of `text`, as WordSpans finds them, without
+// building anything: for long texts where few words matter (snippets).
+template <class Each>
+void ForEachWord(std::string_view text, Each&& each) {
+  constexpr size_t kNone = static_cast<size_t>(-1);
+  size_t i = 0, start = kNone;
+  while (i < text.size()) {
+    auto byte = static_cast<unsigned char>(text[i]);
+    bool word_char;
+    size_t len = 1;
+    if (byte < 0x80) {  // ASCII: letters and digits are word characters, the rest is not
+      word_char = (byte >= 'a' && byte <= 'z') || (byte >= 'A' && byte <= 'Z') || (byte >= '0' && byte <= '9');
+    } else {
+      len = NonAsciiCharAt(text, i, word_char);
+    }
+    if (word_char) {
+      if (start == kNone) start = i;
+    } else if (start != kNone) {
+      each(start, i);
+      start = kNone;
+    }
+    i += len;
+  }
+  if (start != kNone) each(start, text.size());
+}
 
 }  // namespace entraide::search

@@ -241,6 +241,42 @@ TEST_F(SearcherTest, SuggestCompletesTitles) {
   EXPECT_EQ((*fr)[0].lang, "fr");
 }
 
+// The snippet is the densest window of matches, wherever it is in the text, opened a few words before its
+// first match; "…" says that text was left out on either side.
+TEST(SnippetTest, ShowsTheDensestWindowOfMatchesWithContext) {
+  testing::TempDir dir;
+  Resources res;
+  std::string body;
+  for (int i = 0; i < 60; ++i) body += "filler" + std::to_string(i) + " ";
+  body += "one lone backup here. ";  // a single match early on
+  for (int i = 60; i < 120; ++i) body += "filler" + std::to_string(i) + " ";
+  body += "lead1 lead2 lead3 lead4 Backup and RESTORE: a backup you can restore. ";
+  for (int i = 120; i < 180; ++i) body += "filler" + std::to_string(i) + " ";
+  {
+    auto rb = Rebuild::Begin(dir.path(), res, true);
+    ASSERT_TRUE(rb.ok());
+    ASSERT_TRUE((*rb)->Add(Doc("1", "en", "long", "A long guide", body)).ok());
+    ASSERT_TRUE((*rb)->Finish().ok());
+  }
+  Searcher s(dir.path(), res);
+  SearchRequest req;
+  req.q = "backup restore";
+  req.visitor_lang = "en";
+  auto r = s.Search(req);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  ASSERT_EQ(r->hits.size(), 1u);
+  EXPECT_EQ(r->hits[0].snippet_html,
+            "… lead1 lead2 lead3 lead4 <mark>Backup</mark> and <mark>RESTORE</mark>: a <mark>backup</mark> you can "
+            "<mark>restore</mark>. filler120 filler121 filler122 filler123 filler124 filler125 filler126 filler127 "
+            "filler128 filler129 filler130 filler131 filler132 filler133 filler134 filler135 …");
+  // A text with no word of the query (a title match): the summary.
+  req.q = "guide";
+  r = s.Search(req);
+  ASSERT_TRUE(r.ok());
+  ASSERT_EQ(r->hits.size(), 1u);
+  EXPECT_EQ(r->hits[0].snippet_html, "Summary of A long guide");
+}
+
 TEST(IndexTest, NoIndexIsUnavailableNotACrash) {
   testing::TempDir dir;
   Resources res;
