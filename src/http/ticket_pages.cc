@@ -526,11 +526,18 @@ Response ApiQueue(const Services& s, const Request& req) {
   f.urgency = req.Query("urgency");
   if (!f.urgency.empty() && !tickets::IsUrgency(f.urgency)) return JsonError(422, "invalid_argument", "urgency: unknown urgency");
   f.lang = req.Query("lang");
+  if (!f.lang.empty() && f.lang != "en" && f.lang != "fr") return JsonError(422, "invalid_argument", "lang: en or fr");
   std::string assignee = req.Query("assignee");
   if (assignee == "none") f.assignee = 0;
   else if (assignee == "me") f.assignee = who->principal.user_id;
-  else if (!assignee.empty()) f.assignee = Id(assignee);
-  if (!req.Query("group").empty()) f.group_id = Id(req.Query("group"));
+  else if (!assignee.empty()) {
+    f.assignee = Id(assignee);  // 0 would mean unassigned: not what "abc" asked for
+    if (*f.assignee == 0) return JsonError(422, "invalid_argument", "assignee: none, me or a user id");
+  }
+  if (std::string group = req.Query("group"); !group.empty()) {
+    f.group_id = Id(group);
+    if (*f.group_id == 0) return JsonError(422, "invalid_argument", "group: a group id");
+  }
   std::string page = req.Query("page");
   if (!page.empty()) {
     int64_t n = Id(page);

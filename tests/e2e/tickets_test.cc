@@ -285,6 +285,14 @@ TEST_F(TicketsTest, QueuePageFiltersAndShowsAge) {
   ASSERT_EQ(past.status, 200);
   EXPECT_NE(past.body.find("href=\"/en/queue?urgency=high&amp;page=2\" rel=\"prev\""), std::string::npos);
   EXPECT_EQ(Get(port(), "/api/v1/queue?page=0", v.Headers()).status, 422);
+  // The API names the filter it cannot read rather than answering for another one (no group 0, nobody).
+  for (const char* bad : {"assignee=abc", "assignee=0", "group=abc", "group=-1", "lang=xx"}) {
+    auto r = Get(port(), std::string("/api/v1/queue?") + bad, v.Headers());
+    EXPECT_EQ(r.status, 422) << bad;
+    EXPECT_NE(r.body.find(std::string(bad).substr(0, std::string(bad).find('=')) + ":"), std::string::npos) << r.body;
+  }
+  for (const char* good : {"assignee=none", "assignee=me", "group=1", "lang=fr"})
+    EXPECT_EQ(Get(port(), std::string("/api/v1/queue?") + good, v.Headers()).status, 200) << good;
   EXPECT_EQ(Get(port(), "/en/queue", {"Cookie: sid=" + a.sid}).status, 403);
   EXPECT_EQ(Get(port(), "/xx/tickets", {"Cookie: sid=" + a.sid}).status, 404);  // a language the site lacks
 }
