@@ -15,6 +15,7 @@
 #include <array>
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <stdexcept>
 #include <thread>
@@ -50,7 +51,18 @@ bool Accepts(int port) {
 }
 }  // namespace
 
+TestCertificate MakeTestCertificate(const TempDir& dir, const std::string& names) {
+  TestCertificate c{dir.Join("cert.pem"), dir.Join("key.pem")};
+  std::string cmd = "openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj '/CN=entraide test' -addext "
+                    "'subjectAltName=" + names + "' -keyout '" + c.key + "' -out '" + c.cert + "' 2>/dev/null";
+  if (std::system(cmd.c_str()) != 0) throw std::runtime_error("openssl req failed (is openssl installed?)");
+  return c;
+}
+
 SmtpServer::SmtpServer(int port) : port_(port ? port : FreePort()) {}
+
+SmtpServer::SmtpServer(Tls tls, TestCertificate certificate)
+    : port_(FreePort()), tls_(tls), certificate_(std::move(certificate)) {}
 
 SmtpServer::~SmtpServer() { Stop(); }
 
@@ -60,8 +72,14 @@ void SmtpServer::Start() {
   std::string maildir = dir_.Join("maildir");
   pid_ = fork();
   if (pid_ == 0) {
-    execl("/usr/bin/python3", "python3", "-m", "aiosmtpd", "-n", "-l", listen.c_str(), "-c",
-          "aiosmtpd.handlers.Mailbox", maildir.c_str(), static_cast<char*>(nullptr));
+    std::vector<std::string> args = {"python3", "-m", "aiosmtpd", "-n", "-l", listen};
+    if (tls_ == Tls::kStartTls) args.insert(args.end(), {"--tlscert", certificate_.cert, "--tlskey", certificate_.key});
+    if (tls_ == Tls::kSmtps) args.insert(args.end(), {"--smtpscert", certificate_.cert, "--smtpskey", certificate_.key});
+    args.insert(args.end(), {"-c", "aiosmtpd.handlers.Mailbox", maildir});
+    std::vector<char*> argv;
+    for (auto& a : args) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    execv("/usr/bin/python3", argv.data());
     _exit(127);
   }
   // Waiting for a child process to listen: poll the port, bounded.

@@ -17,9 +17,20 @@ namespace entraide::testing {
 // A loopback TCP port nobody listens on right now.
 int FreePort();
 
+// A certificate and its key for a test server, self-signed (openssl req), valid for `names` (subjectAltName:
+// "DNS:localhost", "IP:127.0.0.1"...), written to dir/cert.pem and dir/key.pem.
+struct TestCertificate {
+  std::string cert, key;
+};
+TestCertificate MakeTestCertificate(const TempDir& dir, const std::string& names);
+
 class SmtpServer {
  public:
+  // none: plain SMTP; starttls: STARTTLS offered and required before MAIL (aiosmtpd --tlscert); smtps: TLS
+  // from the first byte (--smtpscert).
+  enum class Tls { kNone, kStartTls, kSmtps };
   explicit SmtpServer(int port = 0);  // 0: a free port. Not started.
+  SmtpServer(Tls tls, TestCertificate certificate);  // on a free port
   ~SmtpServer();
   // Starts aiosmtpd and waits until it accepts connections (throws after 20 s).
   void Start();
@@ -31,6 +42,8 @@ class SmtpServer {
 
  private:
   int port_;
+  Tls tls_ = Tls::kNone;
+  TestCertificate certificate_;
   pid_t pid_ = -1;
   TempDir dir_;
 };

@@ -1,12 +1,13 @@
 #include "app/config.h"
 
-#include "core/timezone.h"
+#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
 #include <map>
 
 #include "core/strings.h"
+#include "core/timezone.h"
 #include "mail/mime.h"
 
 namespace entraide::app {
@@ -118,6 +119,12 @@ const std::vector<std::pair<std::string, Setter>>& Keys() {
       {"mail.smtp.tls", [](Config& c, const std::string& v) -> core::Status {
          if (v != "none" && v != "starttls" && v != "tls") return core::InvalidArgument("must be none, starttls or tls");
          c.mail_smtp_tls = v;
+         return core::Status::Ok();
+       }},
+      {"mail.smtp.ca_file", [](Config& c, const std::string& v) -> core::Status {
+         // A private relay's CA (PEM), added to the system's; checked now rather than at the first message.
+         if (!v.empty() && ::access(v.c_str(), R_OK) != 0) return core::InvalidArgument("must be a readable PEM file (empty: the system's CAs)");
+         c.mail_smtp_ca_file = v;
          return core::Status::Ok();
        }},
       {"mail.from", [](Config& c, const std::string& v) -> core::Status {

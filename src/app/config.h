@@ -39,6 +39,7 @@ struct Config {
   std::string mail_smtp_user;                      // empty: no AUTH
   std::string mail_smtp_password;                  // set it through ENTRAIDE_MAIL_SMTP_PASSWORD, not the file
   std::string mail_smtp_tls = "none";              // none, starttls or tls
+  std::string mail_smtp_ca_file;                   // extra CA certificates (PEM) for the server's; empty: the system's
   std::string mail_from = "Entraide <entraide@localhost>";  // From: of every message
   std::string mail_timezone = "America/Toronto";   // when digests go out (an IANA zone name)
   int mail_poll_seconds = 5;                       // how often serve's sender looks for due messages

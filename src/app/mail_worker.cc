@@ -19,6 +19,7 @@ std::unique_ptr<mail::Transport> MailTransportFor(const Config& config) {
   o.user = config.mail_smtp_user;
   o.password = config.mail_smtp_password;
   o.tls = config.mail_smtp_tls;
+  o.ca_file = config.mail_smtp_ca_file;
   return mail::MakeSmtpTransport(o);
 }
 

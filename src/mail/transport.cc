@@ -27,9 +27,10 @@ using Poco::Net::SMTPClientSession;
 Poco::Net::Context::Ptr TlsContext(const std::string& ca_file) {
   static std::once_flag once;
   std::call_once(once, [] { Poco::Net::initializeSSL(); });
-  // VERIFY_RELAXED on a client: the server's certificate must chain to a trusted CA and name the host.
+  // VERIFY_STRICT: the server's certificate must chain to a trusted CA and name the host, whatever the host.
+  // (VERIFY_RELAXED skips the name check for any host name that resolves to a loopback address.)
   Poco::Net::Context::Ptr ctx = new Poco::Net::Context(Poco::Net::Context::TLS_CLIENT_USE, "", "", ca_file,
-                                                       Poco::Net::Context::VERIFY_RELAXED, 9, true);
+                                                       Poco::Net::Context::VERIFY_STRICT, 9, true);
   static std::once_flag handler_once;
   std::call_once(handler_once, [&] {
     Poco::SharedPtr<Poco::Net::InvalidCertificateHandler> reject = new Poco::Net::RejectCertificateHandler(false);

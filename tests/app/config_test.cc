@@ -61,6 +61,7 @@ TEST(ConfigTest, BadValuesNameTheKeyAndTheValue) {
       {{{"ENTRAIDE_SITE_DEFAULT_LANG", "de"}}, "site.default_lang = 'de'"},
       {{{"ENTRAIDE_SITE_BASE_URL", "example.org"}}, "site.base_url = 'example.org'"},
       {{{"ENTRAIDE_HTTP_ACCESS_LOG", "perhaps"}}, "http.access_log = 'perhaps'"},
+      {{{"ENTRAIDE_MAIL_SMTP_CA_FILE", "/nonexistent/ca.pem"}}, "mail.smtp.ca_file = '/nonexistent/ca.pem'"},
   };
   for (const auto& c : cases) {
     auto r = LoadConfig("/nonexistent", false, Env(c.env));

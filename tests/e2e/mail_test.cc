@@ -200,6 +200,25 @@ TEST(MailCliTest, MailSendWritesEmlFilesWithoutAnSmtpHostAndStatusCountsThem) {
   EXPECT_EQ(RunEntraide("mail send", env + " ENTRAIDE_MAIL_SMTP_TLS=sometimes").first, 2) << "validated config";
 }
 
+// The configuration reaches the transport: `mail send` through a relay that requires STARTTLS and whose
+// certificate comes from a private CA (mail.smtp.ca_file); without that CA the message waits, unsent.
+TEST(MailCliTest, MailSendThroughARelayRequiringStartTlsWithAPrivateCa) {
+  TempDir data, certs;
+  TestCertificate cert = MakeTestCertificate(certs, "DNS:localhost,IP:127.0.0.1");
+  SmtpServer relay(SmtpServer::Tls::kStartTls, cert);
+  relay.Start();
+  std::string env = "ENTRAIDE_DATA_DIR='" + data.path() + "' ENTRAIDE_MAIL_SMTP_HOST=127.0.0.1 ENTRAIDE_MAIL_SMTP_PORT=" +
+                    std::to_string(relay.port()) + " ENTRAIDE_MAIL_SMTP_TLS=starttls";
+  auto add = RunEntraide("user add --email lea@example.org --name 'Léa Tremblay' --role member --lang fr", env);
+  ASSERT_EQ(add.first, 0) << add.second;
+  auto untrusted = RunEntraide("mail send", env);
+  EXPECT_NE(untrusted.second.find("0 sent"), std::string::npos) << untrusted.second;
+  EXPECT_TRUE(relay.MessageFiles().empty());
+  auto sent = RunEntraide("mail send --retry-now", env + " ENTRAIDE_MAIL_SMTP_CA_FILE='" + cert.cert + "'");
+  EXPECT_NE(sent.second.find("1 sent"), std::string::npos) << sent.second;
+  ASSERT_EQ(relay.MessageFiles().size(), 1u);
+  EXPECT_EQ(DecodeMail(relay.MessageFiles()[0]).Header("To"), "Léa Tremblay <lea@example.org>");
+}
 
 // The help desk's notifications, with the real templates: a volunteer's question reaches the group in French,
 // threaded by ticket; the group's answer reaches the volunteer who holds the ticket.
