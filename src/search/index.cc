@@ -280,31 +280,41 @@ struct Rebuild::Impl {
     Xapian::WritableDatabase db;
     std::unique_ptr<Builder> builder;
     int pending = 0;  // documents added since the last commit
+    std::deque<Document> queue;  // waiting for this shard's builder
   };
   static constexpr int kDocsPerFlush = 64;
   std::vector<std::unique_ptr<Shard>> shards;
   std::vector<std::thread> threads;
   std::mutex mu;
   std::condition_variable can_take, can_put;
-  std::deque<Document> queue;
   bool closing = false;
   bool abandoned = false;  // destroyed before Finish: stop without finishing the work
   core::Status error = core::Status::Ok();
 
-  static constexpr size_t kQueueLimit = 256;
+  static constexpr size_t kQueueLimit = 128;  // per shard
+
+  // The language versions of an item go to the same shard, one after the other, so that they get neighbouring
+  // docids in the merged index: a search that counts only the first matches (docid order) then sees both
+  // versions of the items it counts, and its estimates of items and languages hold for the rest.
+  Shard& ShardFor(const Document& d) {
+    return *shards[std::hash<std::string>{}(d.kind + ":" + d.key) % shards.size()];
+  }
+  void ClearQueues() {
+    for (auto& s : shards) s->queue.clear();
+  }
 
   void Work(Shard& shard) {
     while (true) {
       Document d;
       {
         std::unique_lock<std::mutex> lock(mu);
-        can_take.wait(lock, [&] { return closing || !queue.empty(); });
-        if (queue.empty() && !error.ok()) return;
-        if (queue.empty()) break;
-        d = std::move(queue.front());
-        queue.pop_front();
+        can_take.wait(lock, [&] { return closing || !shard.queue.empty(); });
+        if (shard.queue.empty() && !error.ok()) return;
+        if (shard.queue.empty()) break;
+        d = std::move(shard.queue.front());
+        shard.queue.pop_front();
       }
-      can_put.notify_one();
+      can_put.notify_all();
       try {
         // A fresh database: no existing document to find and replace.
         shard.db.add_document(shard.builder->Build(d, shard.db));
@@ -322,7 +332,7 @@ struct Rebuild::Impl {
         std::lock_guard<std::mutex> lock(mu);
         if (error.ok()) error = XapianError("index " + d.id, e);
         closing = true;
-        queue.clear();
+        ClearQueues();
         can_put.notify_all();
         return;
       }
@@ -373,7 +383,7 @@ Rebuild::~Rebuild() {
   {
     std::lock_guard<std::mutex> lock(impl_->mu);
     impl_->abandoned = true;
-    impl_->queue.clear();
+    impl_->ClearQueues();
   }
   (void)impl_->Join();
   impl_->RemoveShards();
@@ -424,15 +434,16 @@ core::StatusOr<std::unique_ptr<Rebuild>> Rebuild::Begin(const std::string& data_
   return rb;
 }
 
-core::Status Rebuild::Add(const Document& d) {
+core::Status Rebuild::Add(Document d) {
   Impl& im = *impl_;
   std::unique_lock<std::mutex> lock(im.mu);
-  im.can_put.wait(lock, [&] { return im.closing || im.queue.size() < Impl::kQueueLimit; });
+  Impl::Shard& shard = im.ShardFor(d);
+  im.can_put.wait(lock, [&] { return im.closing || shard.queue.size() < Impl::kQueueLimit; });
   if (!im.error.ok()) return im.error;
   if (im.closing) return core::Internal("the index rebuild was already finished");
-  im.queue.push_back(d);
+  shard.queue.push_back(std::move(d));
   lock.unlock();
-  im.can_take.notify_one();
+  im.can_take.notify_all();  // one condition for every builder: each looks at its own queue
   return core::Status::Ok();
 }
 

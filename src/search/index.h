@@ -47,7 +47,7 @@ class Rebuild {
   ~Rebuild();  // abandons the fresh folder unless Finish() succeeded
   // Queues the document for a builder thread (blocks while the queue is full); reports an earlier builder's
   // error.
-  core::Status Add(const Document& doc);
+  core::Status Add(Document doc);  // moved into the queue
   // Waits for the builders, merges their shards into one compact database, points the stub at the fresh folder (atomic rename), removes older folders.
   core::Status Finish();
 

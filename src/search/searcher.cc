@@ -366,6 +366,8 @@ struct Searcher::Impl {
       std::string a = parts[0].get_description();
       if (a == parts[1].get_description() && a.find(" PHRASE ") == std::string::npos) return parts[0];
     }
+    // (One language asked for: the caller filters by it, once; filtering twice also halves Xapian's estimate.)
+    if (langs.size() == 1) return parts[0];
     for (size_t i = 0; i < parts.size(); ++i)
       parts[i] = Xapian::Query(Xapian::Query::OP_FILTER, parts[i], Xapian::Query(kPrefixLang + part_langs[i]));
     return Xapian::Query(Xapian::Query::OP_OR, parts.begin(), parts.end());
@@ -564,6 +566,9 @@ struct Searcher::Impl {
                                        static_cast<Xapian::doccount>(std::max(kExactCount, 2 * page * size)));
       double scale = 1;
       // (The spy saw fewer documents than match: for a single word, Xapian knows the exact number anyway.)
+      // Items scale like documents because the index keeps the versions of an item side by side
+      // (search::Rebuild): the documents counted, the first matches in docid order, hold both versions of
+      // their items as often as the rest do.
       if (facets.docs() > 0 && (static_cast<Xapian::doccount>(facets.docs()) < mset.get_matches_lower_bound() ||
                                 mset.get_matches_lower_bound() != mset.get_matches_upper_bound())) {
         scale = std::max(1.0, static_cast<double>(mset.get_matches_estimated()) / static_cast<double>(facets.docs()));

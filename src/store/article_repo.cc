@@ -264,7 +264,8 @@ StatusOr<std::optional<ArticleRecord>> ArticleRepository::FindById(int64_t id) {
 Status ArticleRepository::ForEachServed(const std::function<Status(const ArticleRecord&)>& fn) {
   std::vector<int64_t> ids;
   {
-    auto st = db_.Prepare("SELECT id FROM articles WHERE published = 1 AND draft = 0 ORDER BY id");
+    // By item, then language: the search index keeps an item's versions side by side (see search::Rebuild).
+    auto st = db_.Prepare("SELECT id FROM articles WHERE published = 1 AND draft = 0 ORDER BY key, lang");
     if (!st.ok()) return st.status();
     StatementScope q(*st);
     while (true) {

@@ -95,7 +95,8 @@ class ArticleRepository {
 
   // Any article by id, published or not (the index worker decides to index or delete it).
   StatusOr<std::optional<ArticleRecord>> FindById(int64_t id);
-  // Calls `fn` for every served article, with its plain text in `plain` (for a full reindex).
+  // Calls `fn` for every served article, with its plain text in `plain` (for a full reindex), by item (key)
+  // then language.
   Status ForEachServed(const std::function<Status(const ArticleRecord&)>& fn);
 
   // A counter bumped by every import that changed something; lets readers cache by generation.
