@@ -6,6 +6,7 @@
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <unistd.h>
+#include <xapian.h>
 
 #include <cstdlib>
 #include <filesystem>
@@ -16,6 +17,7 @@
 
 #include "core/log.h"
 #include "core/strings.h"
+#include "search/document.h"
 
 namespace entraide::testing {
 namespace fs = std::filesystem;
@@ -179,5 +181,18 @@ RunningApp::RunningApp(app::Config config, const core::Clock* clock) : config_(s
 }
 
 RunningApp::~RunningApp() { app_->Stop(); }
+
+int VersionsFartherApartThan(const std::string& path, unsigned max_gap) {
+  Xapian::Database db(path);
+  std::map<std::string, std::pair<Xapian::docid, Xapian::docid>> span;  // item key: first and last docid
+  for (auto it = db.postlist_begin(""); it != db.postlist_end(""); ++it) {
+    std::string key = db.get_document(*it).get_value(search::kSlotKey);
+    auto [entry, added] = span.emplace(key, std::make_pair(*it, *it));
+    if (!added) entry->second.second = *it;
+  }
+  int far = 0;
+  for (const auto& [key, ends] : span) far += ends.second - ends.first > max_gap;
+  return far;
+}
 
 }  // namespace entraide::testing

@@ -31,6 +31,9 @@ class TempDir {
 std::string SourceDir();  // the repository root
 std::string BinaryDir();  // the CMake build folder
 std::string ReadFile(const std::string& path);
+// How many items of the search index at `path` (a stub or a folder) have language versions more than
+// `max_gap` docids apart.
+int VersionsFartherApartThan(const std::string& path, unsigned max_gap);
 
 struct HttpResponse {
   int status = 0;

@@ -1,7 +1,6 @@
 #include "kb/search_sync.h"
 
 #include <gtest/gtest.h>
-#include <xapian.h>
 
 #include <cmath>
 #include <cstdio>
@@ -10,7 +9,6 @@
 #include <sstream>
 
 #include "kb/importer.h"
-#include "search/document.h"
 #include "search/index.h"
 #include "search/searcher.h"
 #include "store/migrations.h"
@@ -104,22 +102,21 @@ TEST_F(SearchSyncTest, DraftsAreNeverIndexed) {
   EXPECT_EQ(Hits("hidden"), 0);
 }
 
-// A full rebuild reads the articles by item, so that each item's versions get neighbouring docids whatever the
-// order of import (here every English file first): estimates from the first matches then hold (see
+// A full rebuild reads the articles by item, so that each item's versions get neighbouring docids whatever
+// the order of import (here every English file first): estimates from the first matches then hold (see
 // search::Rebuild and IndexTest.EstimatedTotalsCountItemsInBothLanguagesOnce).
 TEST_F(SearchSyncTest, ARebuildKeepsTheVersionsOfAnItemSideBySide) {
-  for (const char* key : {"zeta", "alpha", "mu", "beta", "kappa", "delta"})
-    for (const char* lang : {"en", "fr"})
+  for (const char* lang : {"en", "fr"})
+    for (int i = 0; i < 300; ++i) {
+      std::string key = "item-" + std::to_string((i * 7919) % 300);
       dir_.Write(std::string("content/") + lang + "/" + key + ".md",
-                 std::string("---\ntitle: ") + key + " " + lang + "\nslug: " + key + "\nlang: " + lang + "\nkey: " + key +
+                 "---\ntitle: " + key + " " + lang + "\nslug: " + key + "\nlang: " + lang + "\nkey: " + key +
                      "\ncategory: security\n---\nwords\n");
+    }
   auto report = ImportContent(*db_, dir_.Join("content"));
   ASSERT_TRUE(report.ok()) << report.status().ToString();
   ASSERT_TRUE(RebuildIndex(*db_, dir_.path(), resources_, nullptr, true).ok());
-  Xapian::Database db(search::StubPath(dir_.path()));
-  ASSERT_EQ(db.get_doccount(), 12u);
-  for (Xapian::docid d = 1; d <= db.get_lastdocid(); d += 2)
-    EXPECT_EQ(db.get_document(d).get_value(search::kSlotKey), db.get_document(d + 1).get_value(search::kSlotKey)) << d;
+  EXPECT_EQ(testing::VersionsFartherApartThan(search::StubPath(dir_.path()), 1), 0);
 }
 
 // Relevance is tested, not hoped for: the judged queries of search/judgments.tsv against the real library.
