@@ -1,5 +1,8 @@
 #include "kb/search_sync.h"
 
+#include <algorithm>
+#include <tuple>
+
 #include "core/clock.h"
 #include "search/index.h"
 #include "store/ticket_repo.h"
@@ -54,6 +57,9 @@ core::StatusOr<SyncReport> DrainIndexQueue(store::Database& db, const std::strin
   store::ArticleRepository repo(db);
   while (!pending->empty()) {
     int64_t last = 0;
+    // Articles to add or update, applied after the batch's deletions by item (key, then language): new items
+    // then get their versions' docids side by side, as a rebuild gives them (see search::Rebuild).
+    std::vector<search::Document> upserts;
     for (const auto& item : *pending) {
       last = item.id;
       if (item.kind == "question") {
@@ -73,12 +79,19 @@ core::StatusOr<SyncReport> DrainIndexQueue(store::Database& db, const std::strin
       if (!a.ok()) return a.status();
       std::string id = "article:" + std::to_string(item.item_id);
       if (*a && (*a)->published && !(*a)->draft) {
-        ENTRAIDE_RETURN_IF_ERROR((*indexer)->Upsert(ArticleDocument(**a)));
-        ++report.indexed;
+        upserts.push_back(ArticleDocument(**a));
       } else {
         ENTRAIDE_RETURN_IF_ERROR((*indexer)->Delete(id));
         ++report.deleted;
       }
+    }
+    std::sort(upserts.begin(), upserts.end(), [](const search::Document& x, const search::Document& y) {
+      return std::tie(x.key, x.lang, x.id) < std::tie(y.key, y.lang, y.id);
+    });
+    for (size_t i = 0; i < upserts.size(); ++i) {
+      if (i > 0 && upserts[i].id == upserts[i - 1].id) continue;  // queued twice in the batch
+      ENTRAIDE_RETURN_IF_ERROR((*indexer)->Upsert(upserts[i]));
+      ++report.indexed;
     }
     // Commit the index before forgetting the rows: a crash in between only means doing them again.
     ENTRAIDE_RETURN_IF_ERROR((*indexer)->Commit());

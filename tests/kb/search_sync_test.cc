@@ -119,6 +119,26 @@ TEST_F(SearchSyncTest, ARebuildKeepsTheVersionsOfAnItemSideBySide) {
   EXPECT_EQ(testing::VersionsFartherApartThan(search::StubPath(dir_.path()), 1), 0);
 }
 
+// Articles added later, by an import and the drain of its queue (every English file first), get the same
+// layout: the drain applies a batch by item.
+TEST_F(SearchSyncTest, NewArticlesDrainedFromTheQueueKeepTheirVersionsSideBySide) {
+  dir_.Write("content/en/first.md", "---\ntitle: First\nkey: first\n---\nwords\n");
+  ASSERT_TRUE(ImportContent(*db_, dir_.Join("content")).ok());
+  ASSERT_TRUE(RebuildIndex(*db_, dir_.path(), resources_, nullptr, true).ok());
+  for (const char* lang : {"en", "fr"})
+    for (const char* key : {"zeta", "alpha", "mu"})
+      dir_.Write(std::string("content/") + lang + "/" + key + ".md",
+                 std::string("---\ntitle: ") + key + " " + lang + "\nslug: " + key + "\nlang: " + lang +
+                     "\nkey: " + key + "\ncategory: security\n---\nwords\n");
+  ASSERT_TRUE(ImportContent(*db_, dir_.Join("content")).ok());
+  EXPECT_EQ(Queued(), 6);
+  auto drained = DrainIndexQueue(*db_, dir_.path(), resources_);
+  ASSERT_TRUE(drained.ok()) << drained.status().ToString();
+  EXPECT_EQ(drained->indexed, 6);
+  EXPECT_EQ(testing::VersionsFartherApartThan(search::StubPath(dir_.path()), 1), 0);
+  EXPECT_EQ(Hits("words"), 4);
+}
+
 // Relevance is tested, not hoped for: the judged queries of search/judgments.tsv against the real library.
 TEST_F(SearchSyncTest, JudgedQueriesFindTheRightArticleInTheTopThree) {
   auto report = ImportContent(*db_, testing::SourceDir() + "/content");
