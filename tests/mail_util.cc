@@ -70,15 +70,16 @@ void SmtpServer::Start() {
   if (pid_ > 0) return;
   std::string listen = "127.0.0.1:" + std::to_string(port_);
   std::string maildir = dir_.Join("maildir");
+  // The arguments are built before fork: the child of a threaded process may only exec.
+  std::vector<std::string> args = {"python3", "-m", "aiosmtpd", "-n", "-l", listen};
+  if (tls_ == Tls::kStartTls) args.insert(args.end(), {"--tlscert", certificate_.cert, "--tlskey", certificate_.key});
+  if (tls_ == Tls::kSmtps) args.insert(args.end(), {"--smtpscert", certificate_.cert, "--smtpskey", certificate_.key});
+  args.insert(args.end(), {"-c", "aiosmtpd.handlers.Mailbox", maildir});
+  std::vector<char*> argv;
+  for (auto& a : args) argv.push_back(a.data());
+  argv.push_back(nullptr);
   pid_ = fork();
   if (pid_ == 0) {
-    std::vector<std::string> args = {"python3", "-m", "aiosmtpd", "-n", "-l", listen};
-    if (tls_ == Tls::kStartTls) args.insert(args.end(), {"--tlscert", certificate_.cert, "--tlskey", certificate_.key});
-    if (tls_ == Tls::kSmtps) args.insert(args.end(), {"--smtpscert", certificate_.cert, "--smtpskey", certificate_.key});
-    args.insert(args.end(), {"-c", "aiosmtpd.handlers.Mailbox", maildir});
-    std::vector<char*> argv;
-    for (auto& a : args) argv.push_back(a.data());
-    argv.push_back(nullptr);
     execv("/usr/bin/python3", argv.data());
     _exit(127);
   }
