@@ -110,21 +110,15 @@ core::StatusOr<int> RebuildIndex(store::Database& db, const std::string& data_di
   auto max_id = queue.MaxId();  // everything queued so far is covered by reading the articles now
   if (!max_id.ok()) return max_id.status();
   store::ArticleRepository repo(db);
-  int total = 0;
-  {
-    auto all = repo.ListServed({"en", "", "", 1 << 30});
-    auto fr = repo.ListServed({"fr", "", "", 1 << 30});
-    if (!all.ok()) return all.status();
-    if (!fr.ok()) return fr.status();
-    total = static_cast<int>(all->size() + fr->size());
-  }
-  int done = 0;
-  ENTRAIDE_RETURN_IF_ERROR(repo.ForEachServed([&](const store::ArticleRecord& a) {
-    ENTRAIDE_RETURN_IF_ERROR((*rebuild)->Add(ArticleDocument(a)));
-    ++done;
-    if (progress) progress(done, total);
-    return core::Status::Ok();
-  }));
+  int total = 0, done = 0;
+  ENTRAIDE_RETURN_IF_ERROR(repo.ForEachServed(
+      [&](const store::ArticleRecord& a) {
+        ENTRAIDE_RETURN_IF_ERROR((*rebuild)->Add(ArticleDocument(a)));
+        ++done;
+        if (progress) progress(done, total);
+        return core::Status::Ok();
+      },
+      [&](size_t n) { total = static_cast<int>(n); }));
   store::TicketRepository tickets(db);
   auto questions = tickets.PublishedQuestionIds();
   if (!questions.ok()) return questions.status();

@@ -261,7 +261,8 @@ StatusOr<std::optional<ArticleRecord>> ArticleRepository::FindById(int64_t id) {
   return found;
 }
 
-Status ArticleRepository::ForEachServed(const std::function<Status(const ArticleRecord&)>& fn) {
+Status ArticleRepository::ForEachServed(const std::function<Status(const ArticleRecord&)>& fn,
+                                        const std::function<void(size_t)>& count) {
   std::vector<int64_t> ids;
   {
     // By item, then language: the search index keeps an item's versions side by side (see search::Rebuild).
@@ -275,6 +276,7 @@ Status ArticleRepository::ForEachServed(const std::function<Status(const Article
       ids.push_back(q->ColumnInt(0));
     }
   }
+  if (count) count(ids.size());
   for (int64_t id : ids) {
     auto a = FindById(id);
     if (!a.ok()) return a.status();

@@ -96,8 +96,9 @@ class ArticleRepository {
   // Any article by id, published or not (the index worker decides to index or delete it).
   StatusOr<std::optional<ArticleRecord>> FindById(int64_t id);
   // Calls `fn` for every served article, with its plain text in `plain` (for a full reindex), by item (key)
-  // then language.
-  Status ForEachServed(const std::function<Status(const ArticleRecord&)>& fn);
+  // then language; `count`, when given, first with how many there are.
+  Status ForEachServed(const std::function<Status(const ArticleRecord&)>& fn,
+                       const std::function<void(size_t)>& count = nullptr);
 
   // A counter bumped by every import that changed something; lets readers cache by generation.
   StatusOr<int64_t> ContentGeneration();

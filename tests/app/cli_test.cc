@@ -86,6 +86,38 @@ TEST(CliTest, MigrateThenImportReportsBadFilesAndExitsNonZero) {
   EXPECT_NE(again.output.find("0 added, 0 updated, 1 unchanged"), std::string::npos) << again.output;
 }
 
+// `entraide reindex` builds a fresh index folder and swaps it in; on a terminal it shows its progress (done /
+// total, rate), and piped it prints only its result.
+TEST(CliTest, ReindexSwapsInAFreshFolderAndShowsProgressOnATerminal) {
+  TempDir data, content;
+  for (int i = 0; i < 60; ++i)
+    content.Write("en/note-" + std::to_string(i) + ".md", "---\ntitle: Note " + std::to_string(i) + "\n---\nwords\n");
+  std::string env = "ENTRAIDE_DATA_DIR=" + Quote(data.path()) + " ENTRAIDE_CONTENT_DIR=" + Quote(content.path());
+  Result i = RunEntraide("import", env);
+  ASSERT_EQ(i.exit_code, 0) << i.output;
+  auto stub = [&] { return ReadFile(data.Join("xapian")); };
+  EXPECT_NE(stub().find("auto xapian-1"), std::string::npos) << stub();
+  Result piped = RunEntraide("reindex", env);
+  ASSERT_EQ(piped.exit_code, 0) << piped.output;
+  EXPECT_TRUE(std::regex_search(piped.output, std::regex(R"(reindex: 60 documents in [0-9.]+ s)"))) << piped.output;
+  EXPECT_EQ(piped.output.find("/60 documents"), std::string::npos) << "no progress when piped: " << piped.output;
+  EXPECT_NE(stub().find("auto xapian-2"), std::string::npos) << stub();
+  EXPECT_FALSE(std::filesystem::exists(data.Join("xapian-1"))) << "the old folder is removed";
+  // Under a pseudo-terminal (util-linux `script`): the progress line, rewritten in place.
+  std::string cmd = "cd " + Quote(SourceDir()) + " && script -qec " +
+                    Quote("env " + env + " " + Quote(BinaryDir() + "/entraide") + " reindex") + " /dev/null 2>&1";
+  FILE* p = popen(cmd.c_str(), "r");
+  ASSERT_NE(p, nullptr);
+  std::string tty_output;
+  std::array<char, 4096> buf;
+  size_t n;
+  while ((n = fread(buf.data(), 1, buf.size(), p)) > 0) tty_output.append(buf.data(), n);
+  EXPECT_EQ(pclose(p), 0) << tty_output;
+  EXPECT_TRUE(std::regex_search(tty_output, std::regex(R"(\rreindex: 50/60 documents, [0-9]+/s)"))) << tty_output;
+  EXPECT_TRUE(std::regex_search(tty_output, std::regex(R"(\rreindex: 60/60 documents, [0-9]+/s)"))) << tty_output;
+  EXPECT_NE(stub().find("auto xapian-3"), std::string::npos) << stub();
+}
+
 TEST(CliTest, CheckContentValidatesWithoutWriting) {
   TempDir data, content;
   content.Write("en/a.md", "---\ntitle: A\n---\n[x](/en/articles/missing)\n");
