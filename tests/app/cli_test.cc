@@ -35,9 +35,9 @@ std::string Quote(const std::string& s) {
   return out + "'";
 }
 
-Result RunEntraide(const std::string& args, const std::string& env = "") {
-  std::string cmd = "cd " + Quote(SourceDir()) + " && env " + env + " " + Quote(BinaryDir() + "/entraide") + " " +
-                    args + " 2>&1";
+// Runs a shell command from the repository root, its output and errors together.
+Result RunShell(const std::string& command) {
+  std::string cmd = "cd " + Quote(SourceDir()) + " && " + command + " 2>&1";
   Result r;
   FILE* p = popen(cmd.c_str(), "r");
   if (!p) return r;
@@ -48,6 +48,12 @@ Result RunEntraide(const std::string& args, const std::string& env = "") {
   r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
   return r;
 }
+
+std::string EntraideCommand(const std::string& args, const std::string& env) {
+  return "env " + env + " " + Quote(BinaryDir() + "/entraide") + " " + args;
+}
+
+Result RunEntraide(const std::string& args, const std::string& env = "") { return RunShell(EntraideCommand(args, env)); }
 
 TEST(CliTest, HelpForTheBinaryAndEachCommand) {
   Result top = RunEntraide("--help");
@@ -104,17 +110,10 @@ TEST(CliTest, ReindexSwapsInAFreshFolderAndShowsProgressOnATerminal) {
   EXPECT_NE(stub().find("auto xapian-2"), std::string::npos) << stub();
   EXPECT_FALSE(std::filesystem::exists(data.Join("xapian-1"))) << "the old folder is removed";
   // Under a pseudo-terminal (util-linux `script`): the progress line, rewritten in place.
-  std::string cmd = "cd " + Quote(SourceDir()) + " && script -qec " +
-                    Quote("env " + env + " " + Quote(BinaryDir() + "/entraide") + " reindex") + " /dev/null 2>&1";
-  FILE* p = popen(cmd.c_str(), "r");
-  ASSERT_NE(p, nullptr);
-  std::string tty_output;
-  std::array<char, 4096> buf;
-  size_t n;
-  while ((n = fread(buf.data(), 1, buf.size(), p)) > 0) tty_output.append(buf.data(), n);
-  EXPECT_EQ(pclose(p), 0) << tty_output;
-  EXPECT_TRUE(std::regex_search(tty_output, std::regex(R"(\rreindex: 50/60 documents, [0-9]+/s)"))) << tty_output;
-  EXPECT_TRUE(std::regex_search(tty_output, std::regex(R"(\rreindex: 60/60 documents, [0-9]+/s)"))) << tty_output;
+  Result tty = RunShell("script -qec " + Quote(EntraideCommand("reindex", env)) + " /dev/null");
+  EXPECT_EQ(tty.exit_code, 0) << tty.output;
+  EXPECT_TRUE(std::regex_search(tty.output, std::regex(R"(\rreindex: 50/60 documents, [0-9]+/s)"))) << tty.output;
+  EXPECT_TRUE(std::regex_search(tty.output, std::regex(R"(\rreindex: 60/60 documents, [0-9]+/s)"))) << tty.output;
   EXPECT_NE(stub().find("auto xapian-3"), std::string::npos) << stub();
 }
 
