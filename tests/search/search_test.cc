@@ -1,7 +1,7 @@
 #include <gtest/gtest.h>
 
-#include <filesystem>
 #include <algorithm>
+#include <filesystem>
 #include <random>
 #include <set>
 
@@ -413,7 +413,7 @@ TEST(IndexTest, TotalsAreExactUpToTheCountLimitAndEstimatedBeyond) {
 }
 
 // Items in two languages, more documents than are counted one by one: the estimated total counts items
-// (both versions once) because a rebuild keeps an item's versions close together, whatever the number of
+// (both versions once) because a rebuild keeps an item's versions side by side, whatever the number of
 // builder threads, so the documents counted hold both versions as often as the rest. (Versions spread over
 // the shards, the documents counted are mostly first versions and the total grows towards double.)
 TEST(IndexTest, EstimatedTotalsCountItemsInBothLanguagesOnce) {
