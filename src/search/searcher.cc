@@ -6,7 +6,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <cctype>
 #include <fstream>
 #include <mutex>
 #include <set>

@@ -4,9 +4,6 @@
 // failure to retry later, never a fallback to plain text.
 #include <gtest/gtest.h>
 
-#include <fstream>
-#include <sstream>
-
 #include "mail/transport.h"
 #include "mail_util.h"
 
@@ -35,12 +32,6 @@ class SmtpTlsTest : public ::testing::Test {
     transport->Close();
     return st;
   }
-  static std::string Body(const std::string& path) {
-    std::ifstream in(path);
-    std::stringstream s;
-    s << in.rdbuf();
-    return s.str();
-  }
   TempDir dir_;
   TestCertificate cert_ = MakeTestCertificate(dir_, "DNS:localhost,IP:127.0.0.1");
 };
@@ -52,7 +43,7 @@ TEST_F(SmtpTlsTest, StartTlsWithATrustedCertificateDelivers) {
   ASSERT_TRUE(st.ok()) << st.ToString();
   auto files = server.MessageFiles();
   ASSERT_EQ(files.size(), 1u);
-  EXPECT_NE(Body(files[0]).find("Sent over TLS."), std::string::npos);
+  EXPECT_NE(ReadFile(files[0]).find("Sent over TLS."), std::string::npos);
 }
 
 TEST_F(SmtpTlsTest, ImplicitTlsWithATrustedCertificateDelivers) {
