@@ -64,6 +64,7 @@ struct Response {
   std::vector<std::pair<std::string, std::string>> headers;
   bool compressible = true;  // text that gzip may shrink
   std::string gzip_body;     // precomputed gzip of `body` (cached pages); used when the client accepts gzip
+  int delay_ms = 0;          // the server sends the response this much later (throttling), holding no thread
 
   Response& Header(std::string name, std::string value) {
     headers.emplace_back(std::move(name), std::move(value));

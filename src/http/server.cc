@@ -20,6 +20,7 @@
 #include <chrono>
 #include <cstdlib>
 #include <istream>
+#include <thread>
 
 #include "core/log.h"
 #include "core/sha256.h"
@@ -302,6 +303,7 @@ class Adapter final : public Poco::Net::HTTPRequestHandler {
   }
 
   void Send(const Request& req, Response& resp, Poco::Net::HTTPServerResponse& ps) {
+    if (resp.delay_ms > 0) std::this_thread::sleep_for(std::chrono::milliseconds(resp.delay_ms));
     ps.setStatusAndReason(static_cast<Poco::Net::HTTPResponse::HTTPStatus>(resp.status));
     bool no_body = resp.status == 304 || resp.status == 204;
     if (!no_body) ps.setContentType(resp.content_type);
