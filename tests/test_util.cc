@@ -4,10 +4,12 @@
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
 #include <xapian.h>
 
+#include <chrono>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -53,70 +55,136 @@ std::string ReadFile(const std::string& path) {
   return ss.str();
 }
 
-HttpResponse RawRequest(int port, const std::string& bytes) {
-  HttpResponse r;
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+Connection::Connection(int port, const std::string& source_address) {
+  fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
+  if (!source_address.empty()) {
+    sockaddr_in src{};
+    src.sin_family = AF_INET;
+    inet_pton(AF_INET, source_address.c_str(), &src.sin_addr);
+    if (::bind(fd_, reinterpret_cast<sockaddr*>(&src), sizeof src) != 0) {
+      ::close(fd_);
+      fd_ = -1;
+      return;
+    }
+  }
   sockaddr_in addr{};
   addr.sin_family = AF_INET;
   addr.sin_port = htons(static_cast<uint16_t>(port));
   addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  timeval tv{10, 0};
-  setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-  if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
-    ::close(fd);
-    return r;
+  if (::connect(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
+    ::close(fd_);
+    fd_ = -1;
   }
+}
+
+Connection::~Connection() {
+  if (fd_ >= 0) ::close(fd_);
+}
+
+bool Connection::Send(const std::string& bytes) {
+  if (fd_ < 0) return false;
   size_t off = 0;
   while (off < bytes.size()) {
-    ssize_t n = ::send(fd, bytes.data() + off, bytes.size() - off, MSG_NOSIGNAL);
-    if (n <= 0) break;
+    ssize_t n = ::send(fd_, bytes.data() + off, bytes.size() - off, MSG_NOSIGNAL);
+    if (n <= 0) return false;
     off += static_cast<size_t>(n);
   }
-  std::string data;
+  return true;
+}
+
+int Connection::Fill(int timeout_ms) {
+  pollfd p{fd_, POLLIN, 0};
+  int r = ::poll(&p, 1, timeout_ms);
+  if (r <= 0) return -1;  // timed out
   char buf[65536];
-  size_t header_end = std::string::npos;
-  size_t content_length = 0;
-  bool have_length = false;
-  while (true) {
-    if (header_end == std::string::npos) {
-      header_end = data.find("\r\n\r\n");
-      if (header_end != std::string::npos) {
-        std::istringstream hs(data.substr(0, header_end));
-        std::string line;
-        std::getline(hs, line);
-        if (line.size() >= 12) r.status = std::atoi(line.substr(9, 3).c_str());
-        while (std::getline(hs, line)) {
-          if (!line.empty() && line.back() == '\r') line.pop_back();
-          size_t colon = line.find(':');
-          if (colon == std::string::npos) continue;
-          std::string name = core::ToLowerAscii(line.substr(0, colon));
-          std::string value(core::Trim(line.substr(colon + 1)));
-          auto& slot = r.headers[name];
-          slot = slot.empty() ? value : slot + "\n" + value;
-        }
-        if (r.headers.count("content-length")) {
-          have_length = true;
-          content_length = std::stoul(r.headers["content-length"]);
-        }
+  ssize_t n = ::recv(fd_, buf, sizeof buf, 0);
+  if (n <= 0) return 0;  // closed (or reset)
+  buffer_.append(buf, static_cast<size_t>(n));
+  return 1;
+}
+
+HttpResponse Connection::Read(int timeout_ms) {
+  HttpResponse r;
+  if (fd_ < 0) return r;
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
+  size_t header_end;
+  for (;;) {
+    header_end = buffer_.find("\r\n\r\n");
+    if (header_end != std::string::npos) {
+      // An interim 100 Continue is not the response.
+      if (buffer_.compare(0, 12, "HTTP/1.1 100") == 0) {
+        buffer_.erase(0, header_end + 4);
+        continue;
       }
+      break;
     }
-    if (header_end != std::string::npos && have_length && data.size() >= header_end + 4 + content_length) break;
-    ssize_t n = ::recv(fd, buf, sizeof buf, 0);
-    if (n <= 0) break;
-    data.append(buf, static_cast<size_t>(n));
+    int left = static_cast<int>(std::chrono::duration_cast<std::chrono::milliseconds>(
+                                    deadline - std::chrono::steady_clock::now()).count());
+    if (left <= 0 || Fill(left) <= 0) return r;
   }
-  ::close(fd);
-  if (header_end != std::string::npos) {
-    r.body = data.substr(header_end + 4);
-    if (have_length && r.body.size() > content_length) r.body.resize(content_length);
+  std::istringstream hs(buffer_.substr(0, header_end));
+  std::string line;
+  std::getline(hs, line);
+  if (line.size() >= 12) r.status = std::atoi(line.substr(9, 3).c_str());
+  while (std::getline(hs, line)) {
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    size_t colon = line.find(':');
+    if (colon == std::string::npos) continue;
+    std::string name = core::ToLowerAscii(line.substr(0, colon));
+    std::string value(core::Trim(line.substr(colon + 1)));
+    auto& slot = r.headers[name];
+    slot = slot.empty() ? value : slot + "\n" + value;
   }
+  bool have_length = r.headers.count("content-length") > 0;
+  size_t length = have_length ? std::stoul(r.headers["content-length"]) : 0;
+  buffer_.erase(0, header_end + 4);
+  if (!have_length && r.status != 204 && r.status != 304) {
+    // No length: the body runs to the end of the connection.
+    while (Fill(std::max(1, static_cast<int>(std::chrono::duration_cast<std::chrono::milliseconds>(
+                                                deadline - std::chrono::steady_clock::now()).count()))) > 0) {
+    }
+    r.body = std::move(buffer_);
+    buffer_.clear();
+    return r;
+  }
+  while (buffer_.size() < length) {
+    int left = static_cast<int>(std::chrono::duration_cast<std::chrono::milliseconds>(
+                                    deadline - std::chrono::steady_clock::now()).count());
+    if (left <= 0 || Fill(left) <= 0) break;
+  }
+  r.body = buffer_.substr(0, length);
+  buffer_.erase(0, std::min(length, buffer_.size()));
   return r;
+}
+
+bool Connection::ClosedByPeer(int timeout_ms) {
+  if (fd_ < 0) return true;
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
+  for (;;) {
+    int left = static_cast<int>(std::chrono::duration_cast<std::chrono::milliseconds>(
+                                    deadline - std::chrono::steady_clock::now()).count());
+    if (left <= 0) return false;
+    int r = Fill(left);
+    if (r == 0) return true;
+    if (r < 0) return false;
+  }
+}
+
+HttpResponse RawRequest(int port, const std::string& bytes) {
+  Connection c(port);
+  if (!c.connected() || !c.Send(bytes)) return {};
+  return c.Read(10000);
 }
 
 HttpResponse Send(int port, const std::string& method, const std::string& target, const std::string& body,
                   const std::vector<std::string>& extra_headers) {
-  std::string req = method + " " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n";
-  for (const auto& h : extra_headers) req += h + "\r\n";
+  std::string req = method + " " + target + " HTTP/1.1\r\nConnection: close\r\n";
+  bool host = false;
+  for (const auto& h : extra_headers) {
+    req += h + "\r\n";
+    if (core::ToLowerAscii(h.substr(0, 5)) == "host:") host = true;
+  }
+  if (!host) req += "Host: 127.0.0.1\r\n";
   if (!body.empty() || method == "POST" || method == "PATCH" || method == "PUT")
     req += "Content-Length: " + std::to_string(body.size()) + "\r\n";
   req += "\r\n" + body;

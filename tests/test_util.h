@@ -45,6 +45,28 @@ struct HttpResponse {
   }
 };
 
+// A client connection to 127.0.0.1:port (from `source_address`, any of 127.0.0.0/8, when given) that stays
+// open: send bytes, read responses one at a time (Content-Length framed; interim 100 Continue skipped).
+class Connection {
+ public:
+  explicit Connection(int port, const std::string& source_address = "");
+  ~Connection();
+  Connection(const Connection&) = delete;
+  Connection& operator=(const Connection&) = delete;
+  bool connected() const { return fd_ >= 0; }
+  bool Send(const std::string& bytes);
+  // One response; status 0 when the connection closed or `timeout_ms` passed first.
+  HttpResponse Read(int timeout_ms = 10000);
+  // True when the server closed the connection within `timeout_ms` (bytes that arrive meanwhile are kept).
+  bool ClosedByPeer(int timeout_ms);
+  int fd() const { return fd_; }
+
+ private:
+  int Fill(int timeout_ms);  // 1 read something, 0 closed, -1 timed out
+  int fd_ = -1;
+  std::string buffer_;
+};
+
 // Sends raw bytes to 127.0.0.1:port and reads one HTTP/1.1 response (Content-Length framed).
 HttpResponse RawRequest(int port, const std::string& bytes);
 HttpResponse Get(int port, const std::string& target, const std::vector<std::string>& extra_headers = {});

@@ -21,6 +21,7 @@
 #include "http/router.h"
 #include "http/server.h"
 #include "http/services.h"
+#include "http/session.h"
 #include "http/static_files.h"
 #include "i18n/catalog.h"
 #include "kb/article_service.h"
@@ -92,7 +93,7 @@ core::StatusOr<std::unique_ptr<App>> App::Create(const Config& config, AppOverri
     if (!report.ok()) {
       core::LogError("import: " + report.status().message());
     } else {
-      for (const auto& p : report->problems) (p.warning ? core::LogWarning : core::LogError)("content: " + p.ToString());
+      for (const auto& p : report->problems) core::Log(p.warning ? core::LogLevel::kWarning : core::LogLevel::kError, "content: " + p.ToString());
       core::LogInfo("import: " + report->Summary());
     }
   }
@@ -169,6 +170,12 @@ core::StatusOr<std::unique_ptr<App>> App::Create(const Config& config, AppOverri
   options.queue = config.http_queue;
   options.keepalive_timeout_s = config.http_keepalive_timeout;
   options.max_keepalive_requests = config.http_max_keepalive_requests;
+  options.header_timeout_s = config.http_header_timeout;
+  options.min_rate_bytes = config.http_min_rate;
+  options.max_connections_per_address = config.http_max_connections_per_address;
+  options.max_connections = config.http_max_connections;
+  options.trusted_proxies = config.http_trusted_proxies;
+  options.max_parallel_uploads = config.http_max_parallel_uploads;
   options.access_log = config.http_access_log;
   options.upload_dir = config.data_dir + "/tmp";
   const http::Services* services = m.services.get();
@@ -176,6 +183,7 @@ core::StatusOr<std::unique_ptr<App>> App::Create(const Config& config, AppOverri
   fallbacks.error_page = [services](const http::Request& req, int status) {
     return http::ErrorPage(*services, req, status);
   };
+  fallbacks.upload_check = [services](const http::Request& req) { return http::CheckUploadSession(*services, req); };
   m.server = std::make_unique<http::Server>(m.router, options, fallbacks);
   return app;
 }

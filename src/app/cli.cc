@@ -371,6 +371,7 @@ int RunDigestCommand(const Config& config, const std::vector<std::string>& rest)
 }  // namespace
 
 int RunCli(int argc, char** argv) {
+  core::InstallFatalSignalLogger();
   std::vector<std::string> args(argv + 1, argv + argc);
   std::string config_path = "config/entraide.ini";
   bool config_given = false, help = false;

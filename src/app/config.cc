@@ -8,6 +8,7 @@
 
 #include "core/strings.h"
 #include "core/timezone.h"
+#include "http/client_address.h"
 #include "mail/mime.h"
 
 namespace entraide::app {
@@ -77,6 +78,24 @@ const std::vector<std::pair<std::string, Setter>>& Keys() {
       {"http.queue", Int(&Config::http_queue, 1, 65535)},
       {"http.keepalive_timeout", Int(&Config::http_keepalive_timeout, 1, 300)},
       {"http.max_keepalive_requests", Int(&Config::http_max_keepalive_requests, 1, 1000000)},
+      {"http.header_timeout", Int(&Config::http_header_timeout, 1, 300)},
+      {"http.min_rate", Int(&Config::http_min_rate, 1, 100 * 1024 * 1024)},
+      {"http.max_connections_per_address", Int(&Config::http_max_connections_per_address, 1, 100000)},
+      {"http.max_connections", Int(&Config::http_max_connections, 16, 1000000)},
+      {"http.trusted_proxies", [](Config& c, const std::string& v) -> core::Status {
+         // A comma-separated list of addresses or networks (CIDR): the reverse proxies in front of Entraide.
+         std::vector<std::string> list;
+         for (const auto& part : core::Split(v, ',', true)) {
+           std::string entry(core::Trim(part));
+           if (entry.empty()) continue;
+           if (!http::ParseNetwork(entry))
+             return core::InvalidArgument("'" + entry + "' is not an address or a network like 10.0.0.0/8 or ::1");
+           list.push_back(entry);
+         }
+         c.http_trusted_proxies = std::move(list);
+         return core::Status::Ok();
+       }},
+      {"http.max_parallel_uploads", Int(&Config::http_max_parallel_uploads, 0, 1024)},
       {"http.access_log", Bool(&Config::http_access_log)},
       {"data.dir", Path(&Config::data_dir)},
       {"content.dir", Path(&Config::content_dir)},

@@ -16,10 +16,16 @@ struct Config {
   // [http]
   std::string http_host = "127.0.0.1";  // address to listen on
   int http_port = 8080;                 // 0 picks a free port (tests)
-  int http_threads = 32;                // connections served at once (Poco pool threads)
-  int http_queue = 256;                 // accepted connections waiting for a thread
-  int http_keepalive_timeout = 5;       // seconds an idle keep-alive connection may hold a thread
+  int http_threads = 32;                // requests handled at once (workers)
+  int http_queue = 256;                 // complete requests waiting for a worker; 503 beyond
+  int http_keepalive_timeout = 5;       // seconds an idle keep-alive connection stays open (it holds no worker)
   int http_max_keepalive_requests = 1000;  // requests per connection before it closes
+  int http_header_timeout = 10;         // seconds for a whole request head, from its first byte (not per read)
+  int http_min_rate = 2048;             // bytes/s a body (or a response being read) must keep up after that grace
+  int http_max_connections_per_address = 8;  // open connections per client address; more are closed at once
+  int http_max_connections = 4096;      // open connections in all
+  std::vector<std::string> http_trusted_proxies;  // addresses/networks whose X-Forwarded-For names the client
+  int http_max_parallel_uploads = 0;    // multipart uploads read at once (0: threads / 4)
   bool http_access_log = true;          // one log line per request
   // [data], [content], [views], [migrations], [search]
   std::string data_dir = "./data";              // SQLite file, search index, attachments, mail

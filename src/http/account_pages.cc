@@ -64,8 +64,7 @@ std::pair<PeopleMessage, int> Explain(const Services& s, const std::string& lang
     case core::StatusCode::kPermissionDenied: return {Said(t.Get("auth_forbidden")), 403};
     case core::StatusCode::kNotFound: return {ForPeople(t, st.message()), 404};
     default:
-      core::LogError("accounts: " + st.ToString());
-      return {Said(t.Get("error_500_text")), 503};
+      return {ForPeople(t, st), 503};  // logged there, with the request id people see
   }
 }
 

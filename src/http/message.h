@@ -42,7 +42,8 @@ struct Request {
   std::map<std::string, std::string> headers;  // lower-case names
   std::map<std::string, std::string> cookies;
   std::string body;
-  std::string remote_addr;
+  std::string remote_addr;  // the client's address (from X-Forwarded-For only behind a trusted proxy)
+  std::string id;           // this request's id, in the log lines and on the response (X-Request-Id)
   std::map<std::string, std::string> params;  // from the route pattern, e.g. {lang}, {slug}
   core::FormPairs form;             // fields of a multipart/form-data body (urlencoded bodies stay in `body`)
   bool multipart = false;

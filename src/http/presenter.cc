@@ -1,6 +1,7 @@
 #include "http/presenter.h"
 
 #include "core/log.h"
+#include "core/status.h"
 #include "core/strings.h"
 #include "http/session.h"
 #include "http/status_map.h"
@@ -124,6 +125,23 @@ PeopleMessage ForPeople(const i18n::Catalog& t, const std::string& message) {
   return m;
 }
 
+PeopleMessage ForPeople(const i18n::Catalog& t, const core::Status& status) {
+  switch (status.code()) {
+    case core::StatusCode::kUnavailable:
+    case core::StatusCode::kDeadlineExceeded:
+    case core::StatusCode::kInternal: {
+      core::LogError("service error", {{"code", core::StatusCodeName(status.code())}, {"detail", status.message()}});
+      PeopleMessage m;
+      m.text = t.Get("error_unavailable_text");
+      if (!core::CurrentRequestId().empty())
+        m.text += " " + t.Get("error_reference") + " " + std::string(core::CurrentRequestId());
+      return m;
+    }
+    default:
+      return ForPeople(t, status.message());
+  }
+}
+
 PeopleMessage Said(std::string text) {
   PeopleMessage m;
   m.text = std::move(text);
@@ -141,7 +159,7 @@ Response RenderPage(const Services& s, const std::string& name, const std::strin
                     int status) {
   auto html = s.views.Render("pages/" + name, lang, data);
   if (!html.ok()) {
-    core::LogError("template pages/" + name + ": " + html.status().message());
+    core::LogError("template failed", {{"template", "pages/" + name}, {"detail", html.status().message()}});
     return Response::Text(500, "Internal error\n");
   }
   Response r = Response::Html(status, std::move(html).value());
@@ -153,12 +171,18 @@ Response ErrorPage(const Services& s, const Request& req, int status) {
     switch (status) {
       case 401: return JsonError(401, "unauthenticated", "sign in first");
       case 403: return JsonError(403, "forbidden", "not allowed");
+      case 408: return JsonError(408, "timeout", "the request did not arrive in time");
+      case 411: return JsonError(411, "length_required", "send the body with a Content-Length");
       case 415: return JsonError(415, "unsupported_media_type", "this content type is not accepted here");
       case 503: return JsonError(503, "unavailable", "try again in a moment");
       case 400: return JsonError(400, "bad_request", "the request is malformed");
       case 404: return JsonError(404, "not_found", "no such resource");
       case 405: return JsonError(405, "method_not_allowed", "this method is not allowed here");
       case 413: return JsonError(413, "too_large", "the request body is over the limit");
+      case 414: return JsonError(414, "uri_too_long", "the address is too long");
+      case 417: return JsonError(417, "bad_request", "unsupported Expect header");
+      case 429: return JsonError(429, "resource_exhausted", "too many requests; try again later");
+      case 431: return JsonError(431, "too_large", "the request headers are too large");
       default: return JsonError(status, "internal", "the server could not answer; try again later");
     }
   }
@@ -168,13 +192,21 @@ Response ErrorPage(const Services& s, const Request& req, int status) {
   if (!segs.empty() && i18n::IsSupportedLang(segs[0])) lang = segs[0];
   else lang = PreferredLang(req, s.site);
   const auto& t = s.catalogs.For(lang);
-  std::string key = status == 404 ? "error_404" : status == 400 ? "error_400" : status == 405 ? "error_405"
-                    : status == 413 ? "error_413" : status == 403 ? "error_403" : status == 415 ? "error_400"
-                                                                                                  : "error_500";
+  std::string key;
+  switch (status) {
+    case 404: case 400: case 405: case 413: case 403: case 429: case 503:
+      key = "error_" + std::to_string(status);
+      break;
+    case 414: case 431: key = "error_413"; break;
+    case 401: key = "error_403"; break;
+    default: key = status < 500 ? "error_400" : "error_500";
+  }
   view::Value data = PageData(s, lang, t.Get(key + "_title"), "/" + i18n::OtherLang(lang) + "/", "");
   data.Set("status", std::to_string(status));
   data.Set("heading", t.Get(key + "_title"));
   data.Set("message", t.Get(key + "_text"));
+  // A server error carries the request's id: the person can quote it, and the log has the detail under it.
+  if (status >= 500 && !req.id.empty()) data.Set("reference", req.id);
   return RenderPage(s, "error", lang, data, status);
 }
 

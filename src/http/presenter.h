@@ -40,6 +40,10 @@ struct PeopleMessage {
   std::string detail;
 };
 PeopleMessage ForPeople(const i18n::Catalog& t, const std::string& message);
+// The same for a Status: an unavailable service, a deadline or an internal error never shows its message
+// (SQLite's text, a path): the detail goes to the log under the request id, and people read a plain sentence
+// with that id as a reference.
+PeopleMessage ForPeople(const i18n::Catalog& t, const core::Status& status);
 
 // A sentence that is already in the page's language (from the catalog).
 PeopleMessage Said(std::string text);

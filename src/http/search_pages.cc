@@ -82,6 +82,7 @@ Response SearchPage(const Services& s, const Request& req) {
     } else if (r.status().code() == core::StatusCode::kInvalidArgument) {
       problem = r.status().message();
     } else {
+      core::LogError("search failed", {{"detail", r.status().message()}});
       problem = t.Get("search_unavailable");
       status = 503;
     }

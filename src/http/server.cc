@@ -1,30 +1,42 @@
 #include "http/server.h"
 
-#include <Poco/Net/HTTPRequestHandler.h>
+#include <Poco/Exception.h>
 #include <Poco/Net/MediaType.h>
 #include <Poco/Net/MessageHeader.h>
 #include <Poco/Net/MultipartReader.h>
 #include <Poco/Net/NameValueCollection.h>
-#include <Poco/Net/HTTPRequestHandlerFactory.h>
-#include <Poco/Net/HTTPServer.h>
-#include <Poco/Net/HTTPServerParams.h>
-#include <Poco/Net/HTTPServerRequest.h>
-#include <Poco/Net/HTTPServerResponse.h>
-#include <Poco/Net/NetException.h>
-#include <Poco/Net/ServerSocket.h>
-#include <Poco/Net/SocketAddress.h>
-#include <Poco/ThreadPool.h>
 
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <poll.h>
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
+#include <sys/socket.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <atomic>
 #include <chrono>
-#include <cstdlib>
+#include <condition_variable>
+#include <cstring>
+#include <deque>
+#include <filesystem>
 #include <istream>
+#include <mutex>
+#include <streambuf>
 #include <thread>
+#include <unordered_map>
 
+#include "auth/token.h"
+#include "core/clock.h"
 #include "core/log.h"
 #include "core/sha256.h"
 #include "core/strings.h"
+#include "http/client_address.h"
 #include "http/compress.h"
 
 namespace entraide::http {
@@ -80,212 +92,649 @@ void Server::Finish(const Request& req, Response& resp) {
 
 namespace {
 
-using QueuedFn = std::function<int()>;
+int64_t NowMs() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
 
-class Adapter final : public Poco::Net::HTTPRequestHandler {
- public:
-  Adapter(const Router& router, const ServerOptions& options, const Fallbacks& fallbacks, const QueuedFn& queued)
-      : router_(router), options_(options), fallbacks_(fallbacks), queued_(queued) {}
+// Who owns a connection. The event loop owns it in every state but kWorker; a worker owns it in kWorker and
+// hands it back by storing another state (release) before re-arming its descriptor, so each side sees the
+// other's writes.
+enum class ConnState : uint8_t { kReadingHead, kReadingBody, kWorker, kWriting, kDelayed };
 
-  void handleRequest(Poco::Net::HTTPServerRequest& pr, Poco::Net::HTTPServerResponse& ps) override {
-    auto start = std::chrono::steady_clock::now();
-    Request req;
-    req.method = pr.getMethod();
-    req.raw_target = pr.getURI();
-    try {
-      req.remote_addr = pr.clientAddress().host().toString();
-    } catch (...) {
-    }
-    for (const auto& [name, value] : pr) {
-      std::string lower = core::ToLowerAscii(name);
-      auto it = req.headers.find(lower);
-      if (it == req.headers.end()) req.headers.emplace(std::move(lower), value);
-      else it->second += ", " + value;
-    }
-    req.cookies = ParseCookies(req.Header("cookie"));
+struct Conn {
+  int fd = -1;
+  std::string peer;      // canonical address of the socket's peer
+  bool trusted = false;  // the peer is a trusted proxy
+  std::atomic<ConnState> state{ConnState::kReadingHead};
+  int64_t deadline_ms = 0;
+  int64_t phase_start_ms = 0;  // when the head's first byte arrived, the body began, or the response was ready
+  uint64_t phase_bytes = 0;    // body bytes received or response bytes written in this phase
+  bool head_started = false;   // a byte of the current request arrived (before it: an idle connection)
+  bool peer_closed = false;    // the client shut down its side (what it sent may still be served)
+  int served = 0;
 
-    Response resp;
-    int target_status = ParseTarget(req.raw_target, options_.max_uri_bytes, req);
-    const std::string& version = pr.getVersion();
-    if (version != "HTTP/1.1" && version != "HTTP/1.0") target_status = 400;
-    if (target_status != 0) {
-      // Keep the raw path (up to '?') only to choose between a JSON and an HTML error.
-      std::string raw = req.raw_target.substr(0, req.raw_target.find('?'));
-      req.path = core::StartsWith(raw, "/api/") ? "/api/" : "/";
-      resp = Error(req, 400);
-    } else if (!ReadBody(pr, req, resp)) {
-      // resp set by ReadBody
-    } else {
-      resp = Dispatch(req);
-    }
-    Server::Finish(req, resp);
-    // Fairness: a keep-alive connection holds its thread; when other connections wait for one, this
-    // connection closes after its response so that they get a turn.
-    if (queued_ && queued_() > 0) resp.Header("Connection", "close");
-    Send(req, resp, ps);
-    if (options_.access_log) {
-      auto ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
-      char buf[64];
-      std::snprintf(buf, sizeof buf, " %d %zu %.2fms", resp.status, resp.body.size(), ms);
-      std::string path = req.raw_target.size() > 200 ? req.raw_target.substr(0, 200) + "..." : req.raw_target;
-      core::LogInfo(req.method + " " + path + buf);
-    }
+  std::string in;  // received, not consumed yet
+  RequestHead head;
+  bool have_head = false;
+  std::unique_ptr<ChunkedDecoder> chunked;
+  std::string body;
+  int early_status = 0;  // an error found before any handler: answered, then the connection closes
+  const char* early_reason = "";
+  bool early_api = false;
+  bool sent_continue = false;
+
+  std::string out_head, out_body;  // the response being written
+  size_t out_pos = 0;
+  bool close_after = false;
+
+  void ResetForNextRequest() {
+    head = RequestHead();
+    have_head = false;
+    head_started = false;
+    chunked.reset();
+    body.clear();
+    early_status = 0;
+    early_reason = "";
+    early_api = false;
+    sent_continue = false;
+    out_head.clear();
+    out_body.clear();
+    out_pos = 0;
+    phase_bytes = 0;
   }
+};
+
+bool IsMultipart(const RequestHead& head) {
+  return core::StartsWith(core::ToLowerAscii(head.Get("content-type")), "multipart/form-data");
+}
+
+std::string HttpDateNow() {
+  thread_local int64_t cached_second = -1;
+  thread_local std::string cached;
+  int64_t now = ::time(nullptr);
+  if (now != cached_second) {
+    cached_second = now;
+    cached = core::FormatHttpDate(now);
+  }
+  return cached;
+}
+
+// Counts multipart requests being read; a slot is held for the duration of one upload.
+class UploadSlot {
+ public:
+  UploadSlot(std::atomic<int>& in_use, int max) : in_use_(in_use) {
+    acquired_ = in_use_.fetch_add(1) < max;
+    if (!acquired_) in_use_.fetch_sub(1);
+  }
+  ~UploadSlot() {
+    if (acquired_) in_use_.fetch_sub(1);
+  }
+  bool acquired() const { return acquired_; }
 
  private:
-  Response Error(const Request& req, int status) {
-    if (fallbacks_.error_page) return fallbacks_.error_page(req, status);
-    return Response::Text(status, "Error " + std::to_string(status) + "\n");
+  std::atomic<int>& in_use_;
+  bool acquired_;
+};
+
+}  // namespace
+
+struct Server::Impl {
+  const Router& router;
+  ServerOptions options;
+  Fallbacks fallbacks;
+  TrustedProxies trusted;
+
+  int listen_fd = -1, epoll_fd = -1, wake_fd = -1, spare_fd = -1;
+  int port = 0;
+  std::thread loop;
+  std::vector<std::thread> workers;
+  std::atomic<bool> stopping{false};
+  bool started = false;
+
+  // Event loop only.
+  std::unordered_map<Conn*, std::unique_ptr<Conn>> conns;
+  std::unordered_map<std::string, int> per_address;
+  int64_t last_sweep_ms = 0, last_refusal_log_ms = 0;
+  int64_t refusals_unlogged = 0;
+  std::string last_refused;
+
+  // Requests waiting for a worker.
+  std::mutex queue_mu;
+  std::condition_variable queue_cv;
+  std::deque<Conn*> queue;
+  bool queue_closed = false;
+
+  // Connections workers are done with, closed by the event loop.
+  std::mutex closing_mu;
+  std::vector<Conn*> closing;
+
+  std::atomic<int> uploads{0};
+  std::atomic<int64_t> stat_open{0}, stat_refused{0}, stat_timeouts{0}, stat_requests{0};
+
+  Impl(const Router& r, ServerOptions o, Fallbacks f)
+      : router(r), options(std::move(o)), fallbacks(std::move(f)), trusted(options.trusted_proxies) {}
+
+  int64_t GraceMs() const { return static_cast<int64_t>(options.header_timeout_s) * 1000; }
+  // The moment a phase that moved `bytes` since `start` falls below the minimum rate (after the grace).
+  int64_t RateDeadline(int64_t start, uint64_t bytes) const {
+    int rate = std::max(1, options.min_rate_bytes);
+    return start + GraceMs() + static_cast<int64_t>(bytes * 1000 / static_cast<uint64_t>(rate));
   }
 
-  // multipart/form-data: fields into req.form, files streamed to temp files (never held in memory).
-  bool ReadMultipart(Poco::Net::HTTPServerRequest& pr, Request& req, Response& resp) {
-    if (options_.upload_dir.empty()) {
-      resp = Error(req, 415);
-      return false;
+  // ---- both sides ----
+
+  void Arm(Conn* c, uint32_t events) {
+    epoll_event ev{};
+    ev.events = events | EPOLLONESHOT;
+    ev.data.ptr = c;
+    epoll_ctl(epoll_fd, EPOLL_CTL_MOD, c->fd, &ev);
+  }
+
+  void Wake() {
+    uint64_t one = 1;
+    ssize_t ignored = ::write(wake_fd, &one, sizeof one);
+    (void)ignored;
+  }
+
+  enum class Step { kNeedMore, kReady, kDrop };
+
+  // Moves a connection's received bytes forward: parses the head, then gathers the body in memory (not for
+  // multipart, which a worker streams). kReady when a request (or an error to answer) is complete.
+  Step Advance(Conn& c, int64_t now) {
+    if (!c.have_head) {
+      if (c.in.empty()) return c.peer_closed ? Step::kDrop : Step::kNeedMore;
+      if (!c.head_started) {
+        c.head_started = true;
+        c.phase_start_ms = now;
+        c.deadline_ms = now + GraceMs();  // the whole head must arrive by then
+      }
+      HeadResult r = ParseRequestHead(c.in, options.head, &c.head);
+      if (r.kind == HeadResult::Kind::kIncomplete) return c.peer_closed ? Step::kDrop : Step::kNeedMore;
+      if (r.kind == HeadResult::Kind::kError) {
+        c.early_status = r.status;
+        c.early_reason = r.reason;
+        c.close_after = true;
+        // Only to choose between a JSON and an HTML error page: does the request line name the API?
+        size_t sp = c.in.find(' ');
+        c.early_api = sp != std::string::npos && sp < 32 && c.in.compare(sp + 1, 5, "/api/") == 0;
+        c.in.clear();
+        return Step::kReady;
+      }
+      c.in.erase(0, r.consumed);
+      c.have_head = true;
+      if (c.head.framing == RequestHead::Framing::kNone || IsMultipart(c.head)) return Step::kReady;
+      if (c.head.framing == RequestHead::Framing::kLength && c.head.content_length > options.max_body_bytes) {
+        c.early_status = 413;
+        c.early_reason = "body larger than the limit";
+        c.close_after = true;
+        return Step::kReady;
+      }
+      if (c.head.framing == RequestHead::Framing::kChunked)
+        c.chunked = std::make_unique<ChunkedDecoder>(options.max_body_bytes);
+      c.phase_start_ms = now;
+      c.phase_bytes = 0;
     }
-    if (pr.hasContentLength() && static_cast<uint64_t>(pr.getContentLength64()) > options_.max_multipart_bytes) {
-      resp = TooLarge(req, "the upload is larger than " + std::to_string(options_.max_multipart_bytes >> 20) + " MiB");
-      return false;
+    if (c.head.framing == RequestHead::Framing::kNone || IsMultipart(c.head)) return Step::kReady;
+    if (c.head.framing == RequestHead::Framing::kLength) {
+      size_t need = static_cast<size_t>(c.head.content_length) - c.body.size();
+      size_t take = std::min(need, c.in.size());
+      c.body.append(c.in, 0, take);
+      c.in.erase(0, take);
+      c.phase_bytes += take;
+      if (c.body.size() == c.head.content_length) return Step::kReady;
+    } else {
+      size_t used = 0;
+      auto result = c.chunked->Feed(c.in, &used, &c.body);
+      c.in.erase(0, used);
+      c.phase_bytes += used;
+      if (result == ChunkedDecoder::Result::kDone) return Step::kReady;
+      if (result == ChunkedDecoder::Result::kError) {
+        c.early_status = c.chunked->error_status();
+        c.early_reason = c.chunked->error_reason();
+        c.close_after = true;
+        return Step::kReady;
+      }
     }
-    std::string boundary;
-    try {
-      boundary = Poco::Net::MediaType(pr.getContentType()).getParameter("boundary");
-    } catch (...) {
+    if (c.peer_closed) return Step::kDrop;
+    c.deadline_ms = RateDeadline(c.phase_start_ms, c.phase_bytes);
+    if (c.head.expect_continue && !c.sent_continue) {
+      static const char kContinue[] = "HTTP/1.1 100 Continue\r\n\r\n";
+      ssize_t ignored = ::send(c.fd, kContinue, sizeof kContinue - 1, MSG_NOSIGNAL | MSG_DONTWAIT);
+      (void)ignored;
+      c.sent_continue = true;
     }
-    if (boundary.empty() || boundary.size() > 200) {
-      resp = Error(req, 400);
-      return false;
+    return Step::kNeedMore;
+  }
+
+  // Writes what it can of the response without blocking: 1 all written, 0 the socket is full, -1 an error.
+  int WriteOut(Conn& c) {
+    for (;;) {
+      size_t total = c.out_head.size() + c.out_body.size();
+      if (c.out_pos >= total) return 1;
+      iovec iov[2];
+      int n = 0;
+      if (c.out_pos < c.out_head.size()) {
+        iov[n++] = {c.out_head.data() + c.out_pos, c.out_head.size() - c.out_pos};
+        if (!c.out_body.empty()) iov[n++] = {c.out_body.data(), c.out_body.size()};
+      } else {
+        size_t off = c.out_pos - c.out_head.size();
+        iov[n++] = {c.out_body.data() + off, c.out_body.size() - off};
+      }
+      msghdr msg{};
+      msg.msg_iov = iov;
+      msg.msg_iovlen = static_cast<size_t>(n);
+      ssize_t w = ::sendmsg(c.fd, &msg, MSG_NOSIGNAL | MSG_DONTWAIT);
+      if (w > 0) {
+        c.out_pos += static_cast<size_t>(w);
+        c.phase_bytes += static_cast<uint64_t>(w);
+        continue;
+      }
+      if (w < 0 && errno == EINTR) continue;
+      if (w < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) return 0;
+      return -1;
     }
-    req.multipart = true;
-    size_t total = 0;
-    try {
-      Poco::Net::MultipartReader reader(pr.stream(), boundary);
-      int parts = 0;
-      while (reader.hasNextPart()) {
-        if (++parts > 100) {
-          resp = Error(req, 400);
-          return false;
+  }
+
+  // After a response was written whole: the next request on this connection, if any.
+  Step AfterResponse(Conn& c, int64_t now) {
+    if (c.close_after || stopping.load()) return Step::kDrop;
+    ++c.served;
+    c.ResetForNextRequest();
+    c.deadline_ms = now + static_cast<int64_t>(options.keepalive_timeout_s) * 1000;
+    return Advance(c, now);
+  }
+
+  // ---- event loop ----
+
+  void Enqueue(Conn* c) {
+    c->state.store(ConnState::kWorker, std::memory_order_release);
+    {
+      std::lock_guard<std::mutex> lock(queue_mu);
+      if (static_cast<int>(queue.size()) < options.queue) {
+        queue.push_back(c);
+        queue_cv.notify_one();
+        return;
+      }
+    }
+    // Every worker is busy and the queue is full: say so plainly, without a worker.
+    static const std::string kBusy = [] {
+      std::string body = "The server is busy; try again in a few seconds.\n";
+      return StatusLine(503) + "Content-Type: text/plain; charset=utf-8\r\nContent-Length: " +
+             std::to_string(body.size()) + "\r\nRetry-After: 5\r\nConnection: close\r\n\r\n" + body;
+    }();
+    ssize_t ignored = ::send(c->fd, kBusy.data(), kBusy.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
+    (void)ignored;
+    core::LogWarning("request refused: the queue is full", {{"addr", c->peer}});
+    Close(c);
+  }
+
+  void Close(Conn* c) {
+    ::close(c->fd);
+    auto it = per_address.find(c->peer);
+    if (it != per_address.end() && --it->second <= 0) per_address.erase(it);
+    stat_open.fetch_sub(1);
+    conns.erase(c);
+  }
+
+  void Accept(int64_t now) {
+    for (;;) {
+      sockaddr_storage ss{};
+      socklen_t len = sizeof ss;
+      int fd = ::accept4(listen_fd, reinterpret_cast<sockaddr*>(&ss), &len, SOCK_NONBLOCK | SOCK_CLOEXEC);
+      if (fd < 0) {
+        if (errno == EINTR || errno == ECONNABORTED) continue;
+        if ((errno == EMFILE || errno == ENFILE) && spare_fd >= 0) {
+          // Out of descriptors: accept and close one connection with the spare, so the listening socket does
+          // not stay readable forever.
+          ::close(spare_fd);
+          int victim = ::accept(listen_fd, nullptr, nullptr);
+          if (victim >= 0) ::close(victim);
+          spare_fd = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
+          Refused("(descriptors exhausted)", now);
         }
-        Poco::Net::MessageHeader h;
-        reader.nextPart(h);
-        std::string disp;
-        Poco::Net::NameValueCollection params;
-        Poco::Net::MessageHeader::splitParameters(h.get("Content-Disposition", ""), disp, params);
-        std::string name = params.get("name", "");
-        std::istream& in = reader.stream();
-        char buf[65536];
-        if (!params.has("filename")) {
-          std::string value;
-          while (in) {
-            in.read(buf, sizeof buf);
-            value.append(buf, static_cast<size_t>(in.gcount()));
-            total += static_cast<size_t>(in.gcount());
-            if (value.size() > options_.max_body_bytes || total > options_.max_multipart_bytes) {
-              resp = TooLarge(req, "the form is too large");
-              return false;
-            }
-          }
-          req.form.emplace_back(name, std::move(value));
-          continue;
-        }
-        UploadedFile f;
-        f.field = name;
-        f.filename = params.get("filename", "");
-        f.content_type = h.get("Content-Type", "application/octet-stream");
-        std::string tmpl = options_.upload_dir + "/upload-XXXXXX";
-        std::vector<char> path(tmpl.begin(), tmpl.end());
-        path.push_back('\0');
-        int fd = ::mkstemp(path.data());
-        if (fd < 0) {
-          resp = Error(req, 503);
-          return false;
-        }
-        f.path = path.data();
-        req.temp_files.Add(f.path);
-        core::Sha256 hash;
-        bool write_ok = true;
-        while (in) {
-          in.read(buf, sizeof buf);
-          auto n = static_cast<size_t>(in.gcount());
-          if (n == 0) break;
-          f.size += static_cast<int64_t>(n);
-          total += n;
-          if (static_cast<size_t>(f.size) > options_.max_upload_file_bytes) {
-            ::close(fd);
-            resp = TooLarge(req, "attachments: " + f.filename + " is larger than " +
-                                     std::to_string(options_.max_upload_file_bytes >> 20) + " MiB");
-            return false;
-          }
-          if (total > options_.max_multipart_bytes) {
-            ::close(fd);
-            resp = TooLarge(req, "the upload is larger than " + std::to_string(options_.max_multipart_bytes >> 20) + " MiB");
-            return false;
-          }
-          hash.Update(std::string_view(buf, n));
-          if (::write(fd, buf, n) != static_cast<ssize_t>(n)) write_ok = false;
-        }
+        return;
+      }
+      char buf[INET6_ADDRSTRLEN] = "";
+      if (ss.ss_family == AF_INET)
+        inet_ntop(AF_INET, &reinterpret_cast<sockaddr_in*>(&ss)->sin_addr, buf, sizeof buf);
+      else if (ss.ss_family == AF_INET6)
+        inet_ntop(AF_INET6, &reinterpret_cast<sockaddr_in6*>(&ss)->sin6_addr, buf, sizeof buf);
+      std::string peer = CanonicalAddress(buf);
+      if (peer.empty()) peer = buf;
+      bool is_trusted = trusted.Contains(peer);
+      if (static_cast<int>(conns.size()) >= options.max_connections ||
+          (!is_trusted && per_address[peer] >= options.max_connections_per_address)) {
+        if (per_address[peer] == 0) per_address.erase(peer);
         ::close(fd);
-        if (!write_ok) {
-          resp = Error(req, 503);
-          return false;
-        }
-        if (f.filename.empty() && f.size == 0) continue;  // a file input left empty
-        auto digest = hash.Finish();
-        f.sha256 = core::HexEncode(digest.data(), digest.size());
-        req.uploads.push_back(std::move(f));
+        Refused(peer, now);
+        continue;
       }
-    } catch (const Poco::Exception& e) {
-      resp = Error(req, 400);
-      return false;
+      int one = 1;
+      setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+      auto conn = std::make_unique<Conn>();
+      Conn* c = conn.get();
+      c->fd = fd;
+      c->peer = std::move(peer);
+      c->trusted = is_trusted;
+      // A new connection that says nothing is closed after the header timeout.
+      c->deadline_ms = now + GraceMs();
+      ++per_address[c->peer];
+      conns.emplace(c, std::move(conn));
+      stat_open.fetch_add(1);
+      epoll_event ev{};
+      ev.events = EPOLLIN | EPOLLONESHOT;
+      ev.data.ptr = c;
+      if (epoll_ctl(epoll_fd, EPOLL_CTL_ADD, fd, &ev) != 0) Close(c);
     }
-    return true;
   }
 
-  Response TooLarge(const Request& req, const std::string& message) {
-    Response r = Error(req, 413);
-    r.Header("X-Entraide-Error", message);
-    r.Header("Connection", "close");
-    return r;
+  void Refused(const std::string& peer, int64_t now) {
+    stat_refused.fetch_add(1);
+    ++refusals_unlogged;
+    last_refused = peer;
+    // One line a minute at most: a flood must not fill the disk with log lines.
+    if (now - last_refusal_log_ms >= 60000) LogRefusals(now);
   }
 
-  bool ReadBody(Poco::Net::HTTPServerRequest& pr, Request& req, Response& resp) {
-    if (core::StartsWith(core::ToLowerAscii(pr.getContentType()), "multipart/form-data"))
-      return ReadMultipart(pr, req, resp);
-    if (pr.hasContentLength()) {
-      auto len = pr.getContentLength64();
-      if (len < 0) {
-        resp = Error(req, 400);
-        return false;
-      }
-      if (static_cast<uint64_t>(len) > options_.max_body_bytes) {
-        resp = Error(req, 413);
-        resp.Header("Connection", "close");
-        return false;
-      }
-      if (len == 0) return true;
-    } else if (!pr.getChunkedTransferEncoding()) {
-      return true;  // no body
-    }
-    std::istream& in = pr.stream();
+  void LogRefusals(int64_t now) {
+    if (refusals_unlogged == 0) return;
+    core::LogWarning("connections refused: over the per-address or total connection cap",
+                     {{"count", std::to_string(refusals_unlogged)}, {"last_addr", last_refused}});
+    refusals_unlogged = 0;
+    last_refusal_log_ms = now;
+  }
+
+  void OnReadable(Conn* c, int64_t now) {
     char buf[16384];
-    while (in) {
-      in.read(buf, sizeof buf);
-      req.body.append(buf, static_cast<size_t>(in.gcount()));
-      if (req.body.size() > options_.max_body_bytes) {
-        resp = Error(req, 413);
-        resp.Header("Connection", "close");
-        return false;
+    size_t got = 0;
+    for (;;) {
+      ssize_t n = ::recv(c->fd, buf, sizeof buf, 0);
+      if (n > 0) {
+        c->in.append(buf, static_cast<size_t>(n));
+        got += static_cast<size_t>(n);
+        if (got >= 65536) break;  // let other connections have their turn; the rest comes at the next event
+        continue;
+      }
+      if (n == 0) {
+        c->peer_closed = true;
+        break;
+      }
+      if (errno == EINTR) continue;
+      if (errno == EAGAIN || errno == EWOULDBLOCK) break;
+      Close(c);
+      return;
+    }
+    switch (Advance(*c, now)) {
+      case Step::kReady:
+        if (c->peer_closed) c->close_after = true;
+        Enqueue(c);
+        return;
+      case Step::kDrop:
+        Close(c);
+        return;
+      case Step::kNeedMore:
+        c->state.store(c->have_head ? ConnState::kReadingBody : ConnState::kReadingHead, std::memory_order_relaxed);
+        Arm(c, EPOLLIN);
+        return;
+    }
+  }
+
+  void ContinueWrite(Conn* c, int64_t now) {
+    int w = WriteOut(*c);
+    if (w < 0) {
+      Close(c);
+      return;
+    }
+    if (w == 0) {
+      c->state.store(ConnState::kWriting, std::memory_order_relaxed);
+      c->deadline_ms = RateDeadline(c->phase_start_ms, c->phase_bytes);
+      Arm(c, EPOLLOUT);
+      return;
+    }
+    switch (AfterResponse(*c, now)) {
+      case Step::kReady:
+        Enqueue(c);
+        return;
+      case Step::kDrop:
+        Close(c);
+        return;
+      case Step::kNeedMore:
+        c->state.store(c->have_head ? ConnState::kReadingBody : ConnState::kReadingHead, std::memory_order_relaxed);
+        Arm(c, EPOLLIN);
+        return;
+    }
+  }
+
+  void Sweep(int64_t now) {
+    last_sweep_ms = now;
+    std::vector<Conn*> expired, due;
+    for (auto& [ptr, conn] : conns) {
+      ConnState s = ptr->state.load(std::memory_order_acquire);
+      if (s == ConnState::kWorker || ptr->deadline_ms > now) continue;
+      (s == ConnState::kDelayed ? due : expired).push_back(ptr);
+    }
+    for (Conn* c : due) {
+      c->phase_start_ms = now;
+      c->phase_bytes = 0;
+      ContinueWrite(c, now);
+    }
+    for (Conn* c : expired) {
+      // A connection that has not begun a request is only idle; anything else was too slow.
+      if (c->head_started || c->state.load(std::memory_order_relaxed) == ConnState::kWriting) {
+        stat_timeouts.fetch_add(1);
+        core::LogDebug("connection closed: too slow", {{"addr", c->peer}});
+      }
+      Close(c);
+    }
+    LogRefusals(now);
+  }
+
+  void DrainClosing() {
+    std::vector<Conn*> list;
+    {
+      std::lock_guard<std::mutex> lock(closing_mu);
+      list.swap(closing);
+    }
+    for (Conn* c : list) Close(c);
+  }
+
+  // An event for a connection: read or write, or retry later when its worker has not finished handing it back.
+  void OnEvent(Conn* c, int64_t now, std::vector<Conn*>& retry) {
+    if (!conns.count(c)) return;
+    ConnState s = c->state.load(std::memory_order_acquire);
+    if (s == ConnState::kWriting) ContinueWrite(c, now);
+    else if (s == ConnState::kReadingHead || s == ConnState::kReadingBody) OnReadable(c, now);
+    else if (s == ConnState::kWorker) retry.push_back(c);
+  }
+
+  void BeginStop() {
+    if (listen_fd >= 0) {
+      epoll_ctl(epoll_fd, EPOLL_CTL_DEL, listen_fd, nullptr);
+      ::close(listen_fd);
+      listen_fd = -1;
+    }
+    std::vector<Conn*> idle;
+    for (auto& [ptr, conn] : conns) {
+      ConnState s = ptr->state.load(std::memory_order_acquire);
+      if (s == ConnState::kReadingHead && !ptr->head_started) idle.push_back(ptr);
+    }
+    for (Conn* c : idle) Close(c);
+  }
+
+  void Loop() {
+    static int listen_tag, wake_tag;
+    epoll_event ev{};
+    ev.events = EPOLLIN;
+    ev.data.ptr = &listen_tag;
+    epoll_ctl(epoll_fd, EPOLL_CTL_ADD, listen_fd, &ev);
+    ev.data.ptr = &wake_tag;
+    epoll_ctl(epoll_fd, EPOLL_CTL_ADD, wake_fd, &ev);
+    bool stop_begun = false;
+    int64_t stop_deadline = 0;
+    epoll_event events[256];
+    std::vector<Conn*> retry, retry_now;
+    for (;;) {
+      int n = epoll_wait(epoll_fd, events, 256, retry.empty() ? 100 : 1);
+      int64_t now = NowMs();
+      retry_now.swap(retry);
+      retry.clear();
+      for (Conn* c : retry_now) OnEvent(c, now, retry);
+      for (int i = 0; i < n; ++i) {
+        void* p = events[i].data.ptr;
+        if (p == &listen_tag) {
+          if (!stopping.load()) Accept(now);
+        } else if (p == &wake_tag) {
+          uint64_t v;
+          ssize_t ignored = ::read(wake_fd, &v, sizeof v);
+          (void)ignored;
+          DrainClosing();
+        } else {
+          OnEvent(static_cast<Conn*>(p), now, retry);
+        }
+      }
+      if (now - last_sweep_ms >= 100) Sweep(now);
+      if (stopping.load()) {
+        if (!stop_begun) {
+          stop_begun = true;
+          stop_deadline = now + std::max<int64_t>(GraceMs(), 5000);
+          BeginStop();
+        }
+        DrainClosing();
+        if (now >= stop_deadline) {
+          // Past the grace: what is still waiting on a slow client is dropped; workers finish their request.
+          std::vector<Conn*> left;
+          for (auto& [ptr, conn] : conns)
+            if (ptr->state.load(std::memory_order_acquire) != ConnState::kWorker) left.push_back(ptr);
+          for (Conn* c : left) Close(c);
+        }
+        if (conns.empty()) break;
       }
     }
-    return true;
+  }
+
+  // ---- workers ----
+
+  void WorkerLoop() {
+    for (;;) {
+      Conn* c = nullptr;
+      {
+        std::unique_lock<std::mutex> lock(queue_mu);
+        queue_cv.wait(lock, [&] { return !queue.empty() || queue_closed; });
+        if (queue.empty()) return;
+        c = queue.front();
+        queue.pop_front();
+      }
+      Serve(c);
+    }
+  }
+
+  // Hands a connection back to the event loop. The descriptor is re-armed while the state still says kWorker,
+  // so the loop never closes the connection under our feet; an event that arrives in between is retried by
+  // the loop once the state changed (see Loop).
+  void ReleaseToLoop(Conn* c, ConnState state, uint32_t events) {
+    if (events) Arm(c, events);
+    c->state.store(state, std::memory_order_release);
+  }
+
+  void CloseLater(Conn* c) {
+    {
+      std::lock_guard<std::mutex> lock(closing_mu);
+      closing.push_back(c);
+    }
+    Wake();
+  }
+
+  void Serve(Conn* c) {
+    for (;;) {
+      auto start = std::chrono::steady_clock::now();
+      Request req;
+      BuildRequest(*c, req);
+      req.id = core::NewRequestId();
+      core::RequestScope scope(req.id);
+      Response resp = Handle(*c, req);
+      Finish(req, resp);
+      bool close = c->close_after || !c->head.keep_alive || c->peer_closed ||
+                   c->served + 1 >= options.max_keepalive_requests || stopping.load();
+      Serialize(*c, req, resp, close);
+      stat_requests.fetch_add(1);
+      LogRequest(req, resp.status, c->out_body.size(), start);
+      if (resp.delay_ms > 0) {
+        c->deadline_ms = NowMs() + resp.delay_ms;
+        ReleaseToLoop(c, ConnState::kDelayed, 0);  // the loop's sweep sends it when due
+        return;
+      }
+      int64_t now = NowMs();
+      c->phase_start_ms = now;
+      c->phase_bytes = 0;
+      int w = WriteOut(*c);
+      if (w < 0) {
+        CloseLater(c);
+        return;
+      }
+      if (w == 0) {
+        c->deadline_ms = RateDeadline(now, 0);
+        ReleaseToLoop(c, ConnState::kWriting, EPOLLOUT);
+        return;
+      }
+      switch (AfterResponse(*c, now)) {
+        case Step::kReady:
+          continue;  // a pipelined request was already here
+        case Step::kDrop:
+          CloseLater(c);
+          return;
+        case Step::kNeedMore:
+          ReleaseToLoop(c, c->have_head ? ConnState::kReadingBody : ConnState::kReadingHead, EPOLLIN);
+          return;
+      }
+    }
+  }
+
+  void BuildRequest(Conn& c, Request& req) {
+    req.method = c.head.method;
+    req.raw_target = c.head.target;
+    std::string forwarded;
+    for (const auto& [name, value] : c.head.headers) {
+      auto it = req.headers.find(name);
+      if (it == req.headers.end()) req.headers.emplace(name, value);
+      else it->second += (name == "cookie" ? "; " : ", ") + value;
+      if (name == "x-forwarded-for") forwarded = req.headers[name];
+    }
+    req.remote_addr = c.trusted ? trusted.ClientAddress(c.peer, forwarded) : c.peer;
+    req.cookies = ParseCookies(req.Header("cookie"));
+    req.body = std::move(c.body);
+    c.body.clear();
+  }
+
+  Response Handle(Conn& c, Request& req) {
+    if (c.early_status != 0) {
+      core::LogInfo("bad request", {{"status", std::to_string(c.early_status)}, {"reason", c.early_reason},
+                                    {"addr", req.remote_addr}});
+      // The raw path (up to '?') only chooses between a JSON and an HTML error.
+      std::string raw = req.raw_target.substr(0, req.raw_target.find('?'));
+      req.path = (c.early_api || core::StartsWith(raw, "/api/")) ? "/api/" : "/";
+      return Error(req, c.early_status);
+    }
+    int target_status = ParseTarget(req.raw_target, options.head.max_target_bytes, req);
+    if (target_status != 0) {
+      std::string raw = req.raw_target.substr(0, req.raw_target.find('?'));
+      req.path = core::StartsWith(raw, "/api/") ? "/api/" : "/";
+      return Error(req, target_status);
+    }
+    if (IsMultipart(c.head)) return ReadUpload(c, req);
+    return Dispatch(req);
+  }
+
+  Response Error(const Request& req, int status) {
+    if (fallbacks.error_page) return fallbacks.error_page(req, status);
+    return Response::Text(status, "Error " + std::to_string(status) + "\n");
   }
 
   Response Dispatch(Request& req) {
     try {
       const Handler* handler = nullptr;
       std::string allowed;
-      switch (router_.Match(req, &handler, &allowed)) {
+      switch (router.Match(req, &handler, &allowed)) {
         case Router::MatchResult::kFound: return (*handler)(req);
         case Router::MatchResult::kMethodNotAllowed: {
           Response r = Error(req, 405);
@@ -295,111 +744,395 @@ class Adapter final : public Poco::Net::HTTPRequestHandler {
         case Router::MatchResult::kNotFound: return Error(req, 404);
       }
     } catch (const std::exception& e) {
-      core::LogError("handler for " + req.method + " " + req.path + " threw: " + e.what());
+      core::LogError("handler threw", {{"method", req.method}, {"path", req.path}, {"what", e.what()}});
     } catch (...) {
-      core::LogError("handler for " + req.method + " " + req.path + " threw");
+      core::LogError("handler threw", {{"method", req.method}, {"path", req.path}});
     }
     return Error(req, 500);
   }
 
-  void Send(const Request& req, Response& resp, Poco::Net::HTTPServerResponse& ps) {
-    if (resp.delay_ms > 0) std::this_thread::sleep_for(std::chrono::milliseconds(resp.delay_ms));
-    ps.setStatusAndReason(static_cast<Poco::Net::HTTPResponse::HTTPStatus>(resp.status));
-    bool no_body = resp.status == 304 || resp.status == 204;
-    if (!no_body) ps.setContentType(resp.content_type);
-    for (const auto& [k, v] : resp.headers) {
-      if (core::ToLowerAscii(k) == "connection" && v == "close") {
-        ps.setKeepAlive(false);
+  void Serialize(Conn& c, const Request& req, Response& resp, bool& close) {
+    std::string& h = c.out_head;
+    h.clear();
+    h += StatusLine(resp.status);
+    bool no_body = resp.status == 204 || resp.status == 304 || resp.status < 200;
+    if (!no_body && SafeHeader("Content-Type", resp.content_type)) {
+      h += "Content-Type: ";
+      h += resp.content_type;
+      h += "\r\n";
+    }
+    for (const auto& [name, value] : resp.headers) {
+      std::string lower = core::ToLowerAscii(name);
+      if (lower == "connection") {
+        if (core::ToLowerAscii(value) == "close") close = true;
         continue;
       }
-      if (core::ToLowerAscii(k) == "set-cookie") ps.add(k, v);
-      else if (ps.has(k)) ps.set(k, ps.get(k) + ", " + v);
-      else ps.set(k, v);
+      if (lower == "content-length" || lower == "transfer-encoding" || lower == "date" || lower == "content-type")
+        continue;
+      if (!SafeHeader(name, value)) {
+        core::LogError("a response header with a line break or a bad name was dropped", {{"name", name}});
+        continue;
+      }
+      h += name;
+      h += ": ";
+      h += value;
+      h += "\r\n";
     }
-    if (no_body) {
-      ps.setContentLength(0);
-      ps.send();
-      return;
+    if (!no_body) {
+      h += "Content-Length: ";
+      h += std::to_string(resp.body.size());
+      h += "\r\n";
     }
-    ps.setContentLength64(static_cast<Poco::Int64>(resp.body.size()));
-    std::ostream& out = ps.send();
-    if (req.method != "HEAD") out.write(resp.body.data(), static_cast<std::streamsize>(resp.body.size()));
+    h += "Date: ";
+    h += HttpDateNow();
+    h += "\r\nX-Request-Id: ";
+    h += req.id;
+    h += "\r\n";
+    if (close) h += "Connection: close\r\n";
+    else if (c.head.minor_version == 0) h += "Connection: keep-alive\r\n";
+    h += "\r\n";
+    c.out_pos = 0;
+    c.close_after = close;
+    if (no_body || req.method == "HEAD") c.out_body.clear();
+    else c.out_body = std::move(resp.body);
   }
 
-  const Router& router_;
-  const ServerOptions& options_;
-  const Fallbacks& fallbacks_;
-  const QueuedFn& queued_;
+  void LogRequest(const Request& req, int status, size_t bytes, std::chrono::steady_clock::time_point start) {
+    if (status >= 500) {
+      core::LogError("answered with a server error",
+                     {{"method", req.method}, {"path", LogPath(req)}, {"status", std::to_string(status)}});
+    }
+    if (!options.access_log) return;
+    char ms[32];
+    std::snprintf(ms, sizeof ms, "%.2f",
+                  std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count());
+    core::LogInfo("request", {{"method", req.method},
+                              {"path", LogPath(req)},
+                              {"status", std::to_string(status)},
+                              {"bytes", std::to_string(bytes)},
+                              {"ms", ms},
+                              {"addr", req.remote_addr}});
+  }
+
+  static std::string LogPath(const Request& req) {
+    return req.raw_target.size() > 200 ? req.raw_target.substr(0, 200) + "..." : req.raw_target;
+  }
+
+  // ---- multipart uploads ----
+
+  Response Refuse(const Request& req, int status, Conn& c) {
+    c.close_after = true;  // the body was not read: the connection cannot carry another request
+    return Error(req, status);
+  }
+
+  Response ReadUpload(Conn& c, Request& req);
 };
 
-class Factory final : public Poco::Net::HTTPRequestHandlerFactory {
+namespace {
+
+// The body of a multipart request, read from the connection's buffer then its socket, never past
+// Content-Length. Blocks the worker with poll(), within the minimum rate; fails (EOF) when the client is too
+// slow, goes away or the server stops.
+class SocketBodyBuf final : public std::streambuf {
  public:
-  Factory(const Router& router, const ServerOptions& options, const Fallbacks& fallbacks, QueuedFn queued)
-      : router_(router), options_(options), fallbacks_(fallbacks), queued_(std::move(queued)) {}
-  Poco::Net::HTTPRequestHandler* createRequestHandler(const Poco::Net::HTTPServerRequest&) override {
-    return new Adapter(router_, options_, fallbacks_, queued_);
+  SocketBodyBuf(Conn& c, uint64_t length, int64_t grace_ms, int min_rate, const std::atomic<bool>& stopping)
+      : c_(c), remaining_(length), grace_ms_(grace_ms), rate_(std::max(1, min_rate)), stopping_(stopping),
+        start_ms_(NowMs()) {}
+
+  bool failed() const { return failed_; }
+  const char* failure() const { return failure_; }
+  uint64_t remaining() const { return remaining_; }
+
+  // Reads and drops what is left of the body, up to `max` bytes. False when more is left (or it failed).
+  bool Drain(uint64_t max) {
+    if (remaining_ > max) return false;
+    while (remaining_ > 0)
+      if (underflow() == traits_type::eof()) return false;
+      else setg(buf_, egptr(), egptr());
+    return !failed_;
+  }
+
+ protected:
+  int_type underflow() override {
+    if (gptr() < egptr()) return traits_type::to_int_type(*gptr());
+    if (remaining_ == 0 || failed_) return traits_type::eof();
+    size_t want = static_cast<size_t>(std::min<uint64_t>(remaining_, sizeof buf_));
+    size_t n = 0;
+    if (!c_.in.empty()) {
+      n = std::min(want, c_.in.size());
+      std::memcpy(buf_, c_.in.data(), n);
+      c_.in.erase(0, n);
+    } else {
+      for (;;) {
+        if (stopping_.load()) return Fail("the server is stopping");
+        int64_t deadline = start_ms_ + grace_ms_ + static_cast<int64_t>(received_ * 1000 / static_cast<uint64_t>(rate_));
+        int64_t wait = deadline - NowMs();
+        if (wait <= 0) return Fail("the upload is too slow");
+        pollfd p{c_.fd, POLLIN, 0};
+        int r = ::poll(&p, 1, static_cast<int>(std::min<int64_t>(wait, 500)));
+        if (r < 0 && errno != EINTR) return Fail("poll failed");
+        if (r <= 0) continue;
+        ssize_t got = ::recv(c_.fd, buf_, want, 0);
+        if (got > 0) {
+          n = static_cast<size_t>(got);
+          break;
+        }
+        if (got == 0) return Fail("the client went away");
+        if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) return Fail("recv failed");
+      }
+    }
+    remaining_ -= n;
+    received_ += n;
+    setg(buf_, buf_, buf_ + n);
+    return traits_type::to_int_type(*gptr());
   }
 
  private:
-  const Router& router_;
-  const ServerOptions& options_;
-  const Fallbacks& fallbacks_;
-  QueuedFn queued_;
+  int_type Fail(const char* why) {
+    failed_ = true;
+    failure_ = why;
+    return traits_type::eof();
+  }
+
+  Conn& c_;
+  uint64_t remaining_, received_ = 0;
+  int64_t grace_ms_;
+  int rate_;
+  const std::atomic<bool>& stopping_;
+  int64_t start_ms_;
+  bool failed_ = false;
+  const char* failure_ = "";
+  char buf_[65536];
 };
 
 }  // namespace
 
-struct Server::Impl {
-  const Router& router;
-  ServerOptions options;
-  Fallbacks fallbacks;
-  std::unique_ptr<Poco::ThreadPool> pool;
-  std::unique_ptr<Poco::Net::HTTPServer> server;
-  int port = 0;
-};
+Response Server::Impl::ReadUpload(Conn& c, Request& req) {
+  const RequestHead& head = c.head;
+  if (options.upload_dir.empty()) return Refuse(req, 415, c);
+  if (head.framing != RequestHead::Framing::kLength) return Refuse(req, 411, c);
+  auto too_large = [&](const std::string& message) {
+    Response r = Refuse(req, 413, c);
+    r.Header("X-Entraide-Error", message);
+    return r;
+  };
+  if (head.content_length > options.max_multipart_bytes)
+    return too_large("the upload is larger than " + std::to_string(options.max_multipart_bytes >> 20) + " MiB");
+  std::string boundary;
+  try {
+    boundary = Poco::Net::MediaType(std::string(head.Get("content-type"))).getParameter("boundary");
+  } catch (const Poco::Exception&) {
+  }
+  if (boundary.empty() || boundary.size() > 200) return Refuse(req, 400, c);
+  int max_uploads = options.max_parallel_uploads > 0 ? options.max_parallel_uploads : std::max(1, options.threads / 4);
+  UploadSlot slot(uploads, max_uploads);
+  if (!slot.acquired()) {
+    Response r = Refuse(req, 503, c);
+    r.Header("Retry-After", "10");
+    return r;
+  }
+  // The session first, before a byte of the body is read. Without one, a multipart form may still carry
+  // fields (RFC 8058's one-click unsubscribe may come as multipart), in memory, but not a single file.
+  UploadCheck check = fallbacks.upload_check ? fallbacks.upload_check(req) : UploadCheck{401, ""};
+  bool signed_in = check.status == 0;
+  if (!signed_in && check.status != 401) return Refuse(req, check.status, c);
+  if (!signed_in && head.content_length > options.max_body_bytes) return Refuse(req, 401, c);
+  bool csrf_ok = signed_in && !check.csrf.empty() && auth::SecretsEqual(req.Header("x-csrf-token"), check.csrf);
+
+  if (head.expect_continue && c.in.size() < head.content_length) {
+    static const char kContinue[] = "HTTP/1.1 100 Continue\r\n\r\n";
+    ssize_t ignored = ::send(c.fd, kContinue, sizeof kContinue - 1, MSG_NOSIGNAL | MSG_DONTWAIT);
+    (void)ignored;
+  }
+  SocketBodyBuf buf(c, head.content_length, GraceMs(), options.min_rate_bytes, stopping);
+  std::istream body(&buf);
+  req.multipart = true;
+  size_t total_fields = 0;
+  try {
+    Poco::Net::MultipartReader reader(body, boundary);
+    int parts = 0;
+    std::vector<char> chunk(65536);
+    while (reader.hasNextPart()) {
+      if (++parts > options.max_multipart_parts) return Refuse(req, 400, c);
+      Poco::Net::MessageHeader h;
+      reader.nextPart(h);
+      std::string disposition;
+      Poco::Net::NameValueCollection params;
+      Poco::Net::MessageHeader::splitParameters(h.get("Content-Disposition", ""), disposition, params);
+      std::string name = params.get("name", "");
+      std::istream& in = reader.stream();
+      if (!params.has("filename")) {
+        std::string value;
+        while (in) {
+          in.read(chunk.data(), static_cast<std::streamsize>(chunk.size()));
+          value.append(chunk.data(), static_cast<size_t>(in.gcount()));
+          total_fields += static_cast<size_t>(in.gcount());
+          if (total_fields > options.max_body_bytes) return too_large("the form is too large");
+        }
+        if (name == "csrf" && signed_in && !csrf_ok) csrf_ok = !check.csrf.empty() && auth::SecretsEqual(value, check.csrf);
+        req.form.emplace_back(name, std::move(value));
+        continue;
+      }
+      // A file: only from a signed-in person, once the form's token (sent before the files, or in
+      // X-CSRF-Token) was checked.
+      if (!signed_in) {
+        core::LogInfo("upload refused: not signed in", {{"addr", req.remote_addr}});
+        return Refuse(req, 401, c);
+      }
+      if (!csrf_ok) {
+        core::LogInfo("upload refused: no valid CSRF token before the first file", {{"addr", req.remote_addr}});
+        return Refuse(req, 403, c);
+      }
+      UploadedFile f;
+      f.field = name;
+      f.filename = params.get("filename", "");
+      f.content_type = h.get("Content-Type", "application/octet-stream");
+      std::string tmpl = options.upload_dir + "/upload-XXXXXX";
+      std::vector<char> path(tmpl.begin(), tmpl.end());
+      path.push_back('\0');
+      int fd = ::mkstemp(path.data());
+      if (fd < 0) {
+        core::LogError("cannot create an upload file", {{"dir", options.upload_dir}, {"error", std::strerror(errno)}});
+        return Refuse(req, 503, c);
+      }
+      f.path = path.data();
+      req.temp_files.Add(f.path);
+      core::Sha256 hash;
+      bool write_ok = true;
+      while (in) {
+        in.read(chunk.data(), static_cast<std::streamsize>(chunk.size()));
+        auto n = static_cast<size_t>(in.gcount());
+        if (n == 0) break;
+        f.size += static_cast<int64_t>(n);
+        if (static_cast<size_t>(f.size) > options.max_upload_file_bytes) {
+          ::close(fd);
+          return too_large("attachments: " + f.filename + " is larger than " +
+                           std::to_string(options.max_upload_file_bytes >> 20) + " MiB");
+        }
+        hash.Update(std::string_view(chunk.data(), n));
+        if (write_ok && ::write(fd, chunk.data(), n) != static_cast<ssize_t>(n)) write_ok = false;
+      }
+      ::close(fd);
+      if (!write_ok) {
+        core::LogError("cannot write an upload file", {{"dir", options.upload_dir}});
+        return Refuse(req, 503, c);
+      }
+      if (buf.failed()) break;
+      if (f.filename.empty() && f.size == 0) continue;  // a file input left empty
+      auto digest = hash.Finish();
+      f.sha256 = core::HexEncode(digest.data(), digest.size());
+      req.uploads.push_back(std::move(f));
+    }
+  } catch (const Poco::Exception& e) {
+    if (!buf.failed()) {
+      core::LogInfo("malformed multipart body", {{"addr", req.remote_addr}, {"what", e.displayText()}});
+      return Refuse(req, 400, c);
+    }
+  }
+  if (buf.failed()) {
+    core::LogInfo("upload abandoned", {{"addr", req.remote_addr}, {"why", buf.failure()}});
+    stat_timeouts.fetch_add(1);
+    return Refuse(req, 408, c);
+  }
+  // What follows the closing boundary (an epilogue) belongs to this request: read it, or close.
+  if (!buf.Drain(65536)) c.close_after = true;
+  return Dispatch(req);
+}
 
 Server::Server(const Router& router, ServerOptions options, Fallbacks fallbacks)
-    : impl_(new Impl{router, std::move(options), std::move(fallbacks), nullptr, nullptr, 0}) {}
+    : impl_(new Impl(router, std::move(options), std::move(fallbacks))) {}
 
 Server::~Server() { Stop(); }
 
 core::Status Server::Start() {
-  try {
-    Poco::Net::SocketAddress addr(impl_->options.host, static_cast<Poco::UInt16>(impl_->options.port));
-    Poco::Net::ServerSocket socket;
-    socket.bind(addr, true);
-    socket.listen(impl_->options.queue);
-    impl_->port = socket.address().port();
-    auto* params = new Poco::Net::HTTPServerParams;
-    params->setMaxThreads(impl_->options.threads);
-    params->setMaxQueued(impl_->options.queue);
-    params->setKeepAlive(true);
-    params->setKeepAliveTimeout(Poco::Timespan(impl_->options.keepalive_timeout_s, 0));
-    params->setMaxKeepAliveRequests(impl_->options.max_keepalive_requests);
-    params->setTimeout(Poco::Timespan(30, 0));
-    params->setServerName("Entraide");
-    impl_->pool = std::make_unique<Poco::ThreadPool>(2, impl_->options.threads + 2, 60);
-    Impl* impl = impl_.get();
-    auto queued = [impl]() { return impl->server ? impl->server->queuedConnections() : 0; };
-    impl_->server = std::make_unique<Poco::Net::HTTPServer>(
-        new Factory(impl_->router, impl_->options, impl_->fallbacks, queued), *impl_->pool, socket, params);
-    impl_->server->start();
-  } catch (const Poco::Exception& e) {
-    return core::Unavailable("cannot listen on " + impl_->options.host + ":" + std::to_string(impl_->options.port) +
-                             ": " + e.displayText());
+  Impl& m = *impl_;
+  for (const auto& cidr : m.options.trusted_proxies)
+    if (!ParseNetwork(cidr)) return core::InvalidArgument("http.trusted_proxies: not an address or network: " + cidr);
+  if (!m.options.upload_dir.empty()) {
+    // Uploads left by a process that was killed mid-request.
+    std::error_code ec;
+    int removed = 0;
+    for (const auto& entry : std::filesystem::directory_iterator(m.options.upload_dir, ec))
+      if (core::StartsWith(entry.path().filename().string(), "upload-") && std::filesystem::remove(entry.path(), ec))
+        ++removed;
+    if (removed > 0) core::LogInfo("removed unfinished uploads", {{"count", std::to_string(removed)}});
   }
+  addrinfo hints{};
+  hints.ai_family = AF_UNSPEC;
+  hints.ai_socktype = SOCK_STREAM;
+  hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;
+  addrinfo* res = nullptr;
+  std::string port = std::to_string(m.options.port);
+  std::string where = m.options.host + ":" + port;
+  int rc = getaddrinfo(m.options.host.empty() ? nullptr : m.options.host.c_str(), port.c_str(), &hints, &res);
+  if (rc != 0) return core::Unavailable("cannot listen on " + where + ": " + gai_strerror(rc));
+  int fd = -1;
+  std::string error;
+  for (addrinfo* a = res; a; a = a->ai_next) {
+    fd = ::socket(a->ai_family, a->ai_socktype | SOCK_NONBLOCK | SOCK_CLOEXEC, a->ai_protocol);
+    if (fd < 0) continue;
+    int one = 1;
+    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+    if (::bind(fd, a->ai_addr, a->ai_addrlen) == 0 && ::listen(fd, std::max(16, m.options.queue)) == 0) break;
+    error = std::strerror(errno);
+    ::close(fd);
+    fd = -1;
+  }
+  freeaddrinfo(res);
+  if (fd < 0) return core::Unavailable("cannot listen on " + where + ": " + error);
+  sockaddr_storage ss{};
+  socklen_t len = sizeof ss;
+  getsockname(fd, reinterpret_cast<sockaddr*>(&ss), &len);
+  m.port = ss.ss_family == AF_INET6 ? ntohs(reinterpret_cast<sockaddr_in6*>(&ss)->sin6_port)
+                                    : ntohs(reinterpret_cast<sockaddr_in*>(&ss)->sin_port);
+  m.listen_fd = fd;
+  m.epoll_fd = epoll_create1(EPOLL_CLOEXEC);
+  m.wake_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+  m.spare_fd = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
+  if (m.epoll_fd < 0 || m.wake_fd < 0) return core::Unavailable(std::string("epoll: ") + std::strerror(errno));
+  m.stopping = false;
+  m.started = true;
+  for (int i = 0; i < std::max(1, m.options.threads); ++i) m.workers.emplace_back([&m] { m.WorkerLoop(); });
+  m.loop = std::thread([&m] { m.Loop(); });
   return core::Status::Ok();
 }
 
 int Server::port() const { return impl_->port; }
 
+ServerStats Server::stats() const {
+  ServerStats s;
+  s.connections_open = impl_->stat_open.load();
+  s.connections_refused = impl_->stat_refused.load();
+  s.timeouts = impl_->stat_timeouts.load();
+  s.requests = impl_->stat_requests.load();
+  {
+    std::lock_guard<std::mutex> lock(impl_->queue_mu);
+    s.queued = static_cast<int64_t>(impl_->queue.size());
+  }
+  return s;
+}
+
 void Server::Stop() {
-  if (!impl_->server) return;
-  // Stop accepting; connections finish the request they are serving, then close.
-  impl_->server->stopAll(false);
-  impl_->pool->joinAll();
-  impl_->server.reset();
-  impl_->pool.reset();
+  Impl& m = *impl_;
+  if (!m.started) return;
+  m.started = false;
+  m.stopping = true;
+  m.Wake();
+  if (m.loop.joinable()) m.loop.join();
+  {
+    std::lock_guard<std::mutex> lock(m.queue_mu);
+    m.queue_closed = true;
+  }
+  m.queue_cv.notify_all();
+  for (auto& t : m.workers) t.join();
+  m.workers.clear();
+  for (auto& [ptr, conn] : m.conns) ::close(ptr->fd);
+  m.conns.clear();
+  for (int* fd : {&m.listen_fd, &m.epoll_fd, &m.wake_fd, &m.spare_fd})
+    if (*fd >= 0) {
+      ::close(*fd);
+      *fd = -1;
+    }
 }
 
 }  // namespace entraide::http

@@ -84,6 +84,17 @@ std::map<std::string, std::string> FormFields(const Request& req) {
   return out;
 }
 
+UploadCheck CheckUploadSession(const Services& s, const Request& req) {
+  UploadCheck check;
+  auto a = s.auth.Authenticate(req.Cookie(kSessionCookie));
+  if (!a.ok()) {
+    check.status = a.status().code() == core::StatusCode::kUnauthenticated ? 401 : 503;
+    return check;
+  }
+  check.csrf = a->csrf;
+  return check;
+}
+
 bool SameOrigin(const Request& req, const SiteInfo& site) {
   std::string expected = Origin(site.base_url);
   std::string origin = req.Header("origin");

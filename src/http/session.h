@@ -9,6 +9,7 @@
 
 #include "auth/auth_service.h"
 #include "http/message.h"
+#include "http/server.h"
 #include "http/services.h"
 
 namespace entraide::http {
@@ -44,6 +45,9 @@ class Visitor {
 std::map<std::string, std::string> FormFields(const Request& req);
 // True when the Origin (or else the Referer) header names the site's own origin (from site.base_url).
 bool SameOrigin(const Request& req, const SiteInfo& site);
+// The session check of a multipart upload, before its body is read: 401 without a valid session, else the
+// session's CSRF token, which the form must carry before its first file (or in X-CSRF-Token).
+UploadCheck CheckUploadSession(const Services& s, const Request& req);
 // "Set-Cookie" value for the session: HttpOnly, SameSite=Lax, Secure when the site is https.
 std::string SessionCookieHeader(const std::string& value, const SiteInfo& site, int64_t max_age);
 

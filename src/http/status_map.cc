@@ -1,6 +1,7 @@
 #include "http/status_map.h"
 
 #include "core/json_writer.h"
+#include "core/log.h"
 
 namespace entraide::http {
 
@@ -32,15 +33,21 @@ Response JsonError(int http_status, const std::string& code, const std::string& 
     if (colon != std::string::npos && colon < 40 && message.find(' ') > colon)
       w.Key("fields").BeginArray().String(message.substr(0, colon)).EndArray();
   }
+  // A server error carries the request's id: the person can quote it, and the log has the detail under it.
+  if (http_status >= 500 && !core::CurrentRequestId().empty())
+    w.Field("request_id", std::string(core::CurrentRequestId()));
   w.EndObject().EndObject();
   return Response::Json(http_status, w.Take());
 }
 
 Response JsonError(const core::Status& status) {
   int code = HttpStatusFor(status);
-  // Internal details stay in the log, not in the answer.
-  std::string message = code >= 500 ? "the server could not answer; try again later" : status.message();
-  return JsonError(code, core::StatusCodeName(status.code()), message);
+  if (code < 500) return JsonError(code, core::StatusCodeName(status.code()), status.message());
+  // Internal details (SQLite's message, a path) go to the log under the request id, never into the answer.
+  core::LogError("service error", {{"code", core::StatusCodeName(status.code())}, {"detail", status.message()}});
+  return JsonError(code, core::StatusCodeName(status.code()),
+                   code == 503 ? "the service is busy or unavailable; try again in a moment"
+                               : "the server could not answer; try again later");
 }
 
 }  // namespace entraide::http

@@ -235,10 +235,30 @@ TEST_F(ServerTest, HeadHasHeadersButNoBody) {
 }
 
 TEST_F(ServerTest, KeepAliveServesSeveralRequestsOnOneConnection) {
-  std::string two = "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\nGET /en/ HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n";
-  auto first = RawRequest(port(), two);  // reads the first response only
+  Connection c(port());
+  // Two requests sent at once (pipelined), then a third after the answers.
+  ASSERT_TRUE(c.Send("GET /healthz HTTP/1.1\r\nHost: x\r\n\r\nGET /en/ HTTP/1.1\r\nHost: x\r\n\r\n"));
+  auto first = c.Read();
   EXPECT_EQ(first.status, 200);
-  EXPECT_EQ(first.Header("connection"), "Keep-Alive");
+  EXPECT_NE(first.body.find("\"status\""), std::string::npos);
+  EXPECT_NE(first.Header("connection"), "close");
+  auto second = c.Read();
+  EXPECT_EQ(second.status, 200);
+  EXPECT_NE(second.body.find("<html lang=\"en\">"), std::string::npos);
+  ASSERT_TRUE(c.Send("GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"));
+  auto third = c.Read();
+  EXPECT_EQ(third.status, 200);
+  EXPECT_EQ(third.Header("connection"), "close");
+  EXPECT_TRUE(c.ClosedByPeer(2000));
+  // HTTP/1.0 keeps the connection only when asked, and says so.
+  Connection old(port());
+  ASSERT_TRUE(old.Send("GET /healthz HTTP/1.0\r\nConnection: keep-alive\r\n\r\n"));
+  auto kept = old.Read();
+  EXPECT_EQ(kept.status, 200);
+  EXPECT_EQ(kept.Header("connection"), "keep-alive");
+  ASSERT_TRUE(old.Send("GET /healthz HTTP/1.0\r\n\r\n"));
+  EXPECT_EQ(old.Read().status, 200);
+  EXPECT_TRUE(old.ClosedByPeer(2000));
 }
 
 TEST_F(ServerTest, HealthzReportsTheStore) {
@@ -349,10 +369,10 @@ TEST_F(ServerTest, TheQueryIsAlwaysEscapedWhereItIsShown) {
 
 TEST_F(ServerTest, BadSearchInputIsANormalPageOrA400NeverA500) {
   std::string huge(10000, 'a'), long_query(1000, 'a');
-  EXPECT_EQ(Get(port(), "/fr/search?q=" + huge).status, 400);  // over the 8 KiB URL limit
+  EXPECT_EQ(Get(port(), "/fr/search?q=" + huge).status, 414);  // over the 8 KiB URL limit
   auto too_long_api = Get(port(), "/api/v1/search?q=" + huge);
-  EXPECT_EQ(too_long_api.status, 400);
-  EXPECT_EQ(Json(too_long_api)->getObject("error")->getValue<std::string>("code"), "bad_request");
+  EXPECT_EQ(too_long_api.status, 414);
+  EXPECT_EQ(Json(too_long_api)->getObject("error")->getValue<std::string>("code"), "uri_too_long");
   auto page = Get(port(), "/fr/search?q=" + long_query);  // over the 500-character query limit
   EXPECT_EQ(page.status, 400);
   EXPECT_NE(page.body.find("role=\"alert\""), std::string::npos);
