@@ -5,6 +5,8 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <poll.h>
+#include <sys/wait.h>
+#include <signal.h>
 #include <sys/socket.h>
 #include <unistd.h>
 #include <xapian.h>
@@ -261,6 +263,86 @@ int VersionsFartherApartThan(const std::string& path, unsigned max_gap) {
   int far = 0;
   for (const auto& [key, ends] : span) far += ends.second - ends.first > max_gap;
   return far;
+}
+
+ServeProcess::ServeProcess(const std::vector<std::string>& env, const std::vector<std::string>& args) {
+  // Everything the child needs is built before fork: a child of a threaded process may only exec.
+  std::string bin = BinaryDir() + "/entraide";
+  std::string source = SourceDir();
+  std::vector<std::string> env_strings;
+  for (char** e = environ; *e; ++e) env_strings.emplace_back(*e);
+  env_strings.push_back("ENTRAIDE_HTTP_PORT=0");
+  for (const auto& e : env) env_strings.push_back(e);
+  std::vector<char*> envp;
+  for (auto& e : env_strings) envp.push_back(e.data());
+  envp.push_back(nullptr);
+  std::vector<std::string> argv_strings = {bin};
+  argv_strings.insert(argv_strings.end(), args.begin(), args.end());
+  std::vector<char*> argv;
+  for (auto& a : argv_strings) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  int err[2];
+  if (pipe(err) != 0) return;
+  pid_ = fork();
+  if (pid_ == 0) {
+    dup2(err[1], 2);
+    close(err[0]);
+    close(err[1]);
+    if (chdir(source.c_str()) != 0) _exit(127);
+    execve(bin.c_str(), argv.data(), envp.data());
+    _exit(127);
+  }
+  close(err[1]);
+  err_fd_ = err[0];
+  ReadLog("listening on", 30000);
+  std::smatch m;
+  if (std::regex_search(log_, m, std::regex(R"(listening on http://[0-9.]+:(\d+))"))) port_ = std::stoi(m[1]);
+}
+
+ServeProcess::~ServeProcess() {
+  if (pid_ > 0 && !reaped_) {
+    kill(pid_, SIGKILL);
+    Wait();
+  }
+  if (err_fd_ >= 0) close(err_fd_);
+}
+
+const std::string& ServeProcess::ReadLog(const std::string& needle, int ms) {
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(ms);
+  char buf[4096];
+  while (err_fd_ >= 0 && log_.find(needle) == std::string::npos) {
+    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+    if (left.count() <= 0) break;
+    pollfd p{err_fd_, POLLIN, 0};
+    if (poll(&p, 1, static_cast<int>(left.count())) <= 0) break;
+    ssize_t n = read(err_fd_, buf, sizeof buf);
+    if (n <= 0) break;
+    log_.append(buf, static_cast<size_t>(n));
+  }
+  return log_;
+}
+
+void ServeProcess::Signal(int sig) {
+  if (pid_ > 0 && !reaped_) kill(pid_, sig);
+}
+
+int ServeProcess::Wait() {
+  int status = 0;
+  if (pid_ > 0 && !reaped_) {
+    waitpid(pid_, &status, 0);
+    reaped_ = true;
+  }
+  // What it wrote before it ended.
+  ReadLog("\x01never", 200);
+  return status;
+}
+
+long PeakRssKiB(int pid) {
+  std::ifstream in("/proc/" + std::to_string(pid) + "/status");
+  std::string line;
+  while (std::getline(in, line))
+    if (line.rfind("VmHWM:", 0) == 0) return std::atol(line.c_str() + 6);
+  return -1;
 }
 
 }  // namespace entraide::testing

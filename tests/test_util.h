@@ -99,4 +99,32 @@ class RunningApp {
   std::unique_ptr<app::App> app_;
 };
 
+// `entraide serve` as people run it: the built binary in a child process, from the source tree, with
+// ENTRAIDE_* settings from `env` ("KEY=value", added to this process's environment) and port 0. Waits until it
+// listens. The destructor kills it if it still runs.
+class ServeProcess {
+ public:
+  explicit ServeProcess(const std::vector<std::string>& env, const std::vector<std::string>& args = {"serve"});
+  ~ServeProcess();
+  ServeProcess(const ServeProcess&) = delete;
+  ServeProcess& operator=(const ServeProcess&) = delete;
+  bool started() const { return port_ > 0; }
+  int port() const { return port_; }
+  int pid() const { return pid_; }
+  // Reads its standard error until `needle` appears or `ms` pass; returns everything read so far.
+  const std::string& ReadLog(const std::string& needle, int ms);
+  const std::string& log() const { return log_; }
+  void Signal(int sig);
+  // Waits for the process to end and returns its waitpid status.
+  int Wait();
+
+ private:
+  int pid_ = -1, err_fd_ = -1, port_ = 0;
+  bool reaped_ = false;
+  std::string log_;
+};
+
+// The peak resident memory (VmHWM) of a process in KiB, from /proc; -1 when it cannot be read.
+long PeakRssKiB(int pid);
+
 }  // namespace entraide::testing

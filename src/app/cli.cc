@@ -144,6 +144,9 @@ class ServeApp : public Poco::Util::ServerApplication {
       std::cerr << "entraide: " << st.message() << "\n";
       return 1;
     }
+    // Poco's Application turns SIGSEGV/SIGBUS into C++ exceptions (that end in an abort that hides the
+    // signal): take them back now that everything has started.
+    core::InstallFatalSignalLogger();
     waitForTerminationRequest();
     core::LogInfo("stopping: finishing requests in flight");
     (*app)->Stop();

@@ -54,7 +54,8 @@ void IndexWorker::Run() {
   while (true) {
     bool idle = false;
     if (!search::IndexExists(data_dir_)) {
-      core::LogInfo("search: no index yet, building one");
+      core::LogInfo(search::StubExists(data_dir_) ? "search: the index is missing (deleted?), rebuilding it"
+                                                  : "search: no index yet, building one");
       auto start = std::chrono::steady_clock::now();
       auto n = kb::RebuildIndex(**db, data_dir_, resources_, nullptr, false);
       if (n.ok()) {

@@ -17,6 +17,7 @@
 #include <thread>
 #include <unordered_set>
 
+#include "core/random.h"
 #include "core/strings.h"
 #include "search/codec.h"
 #include "search/text.h"
@@ -26,9 +27,21 @@ namespace fs = std::filesystem;
 
 std::string StubPath(const std::string& data_dir) { return data_dir + "/xapian"; }
 
-bool IndexExists(const std::string& data_dir) {
+namespace {
+std::string ReadStubTarget(const std::string& data_dir);
+}  // namespace
+
+bool StubExists(const std::string& data_dir) {
   std::error_code ec;
   return fs::is_regular_file(StubPath(data_dir), ec);
+}
+
+bool IndexExists(const std::string& data_dir) {
+  std::error_code ec;
+  if (!fs::is_regular_file(StubPath(data_dir), ec)) return false;
+  // The stub alone is not enough: the folder it names must be there too (someone may have deleted it).
+  std::string target = ReadStubTarget(data_dir);
+  return !target.empty() && fs::exists(data_dir + "/" + target + "/iamglass", ec);
 }
 
 namespace {
@@ -415,7 +428,9 @@ core::StatusOr<std::unique_ptr<Rebuild>> Rebuild::Begin(const std::string& data_
     }
     if (name != live) fs::remove_all(e.path(), ec);
   }
-  im.dir_name = "xapian-" + std::to_string(next);
+  // A random part makes every folder name new, even when the whole index was deleted: a searcher that still
+  // holds the files of a deleted folder never mistakes the rebuilt one for it.
+  im.dir_name = "xapian-" + std::to_string(next) + "-" + core::RandomHex(4);
   if (threads <= 0) threads = static_cast<int>(std::thread::hardware_concurrency());
   threads = std::clamp(threads, 1, 8);
   try {

@@ -21,6 +21,8 @@ namespace entraide::search {
 std::string StubPath(const std::string& data_dir);
 // True when a live index exists.
 bool IndexExists(const std::string& data_dir);
+// True when the stub file is there (whether or not the folder it names still is).
+bool StubExists(const std::string& data_dir);
 
 class Indexer {
  public:

@@ -10,6 +10,7 @@
 #include <Poco/JSON/Object.h>
 #include <Poco/JSON/Parser.h>
 
+#include <atomic>
 #include <filesystem>
 #include <regex>
 #include <set>
@@ -497,6 +498,105 @@ TEST_F(ContentEdgeTest, CachedPagesChangeAsSoonAsAnImportChangesTheContent) {
   auto after = Get(app.port(), "/fr/articles/site-web");
   EXPECT_NE(after.body.find("Renouvelé."), std::string::npos);
   EXPECT_EQ(after.body.find("Neuf."), std::string::npos);
+}
+
+}  // namespace
+}  // namespace entraide::testing
+
+namespace entraide::testing {
+namespace {
+
+// The scenario on the real application: 40 connections from one address that send a header byte
+// every few seconds (and reconnect when closed), and a visitor from another address who must be answered in
+// under a second, again and again, for 30 seconds. With 4 workers, to show it does not depend on their number.
+TEST(ServerDefenceTest, SlowClientsNeverDelayANormalVisitor) {
+  TempDir data;
+  app::Config c = TestConfig(data.path());
+  c.http_threads = 4;
+  c.http_access_log = false;
+  RunningApp app(c);
+  std::atomic<bool> done{false};
+  std::atomic<int> slow_connections{0};
+  std::vector<std::thread> attackers;
+  for (int i = 0; i < 40; ++i) {
+    attackers.emplace_back([&, i] {
+      const std::string head = "GET /fr/ HTTP/1.1\r\nHost: x\r\nX-Slow: " + std::string(100, 'a');
+      while (!done) {
+        Connection slow(app.port(), "127.0.0.1");
+        ++slow_connections;
+        // Half of them say nothing at all; the others send a byte every 2 s.
+        auto opened = std::chrono::steady_clock::now();
+        for (size_t k = 0; k < head.size() && !done; ++k) {
+          if (i % 2 == 0 && !slow.Send(std::string(1, head[k]))) break;
+          if (slow.ClosedByPeer(2000)) break;
+        }
+        // Refused at once (over the per-address cap): try again a little later, as a slowloris tool does.
+        if (std::chrono::steady_clock::now() - opened < std::chrono::milliseconds(100))
+          std::this_thread::sleep_for(std::chrono::milliseconds(100));
+      }
+    });
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  int answered = 0;
+  int64_t worst_ms = 0;
+  auto end = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  while (std::chrono::steady_clock::now() < end) {
+    auto start = std::chrono::steady_clock::now();
+    Connection visitor(app.port(), "127.0.0.2");
+    visitor.Send("GET /fr/ HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+    HttpResponse r = visitor.Read(5000);
+    int64_t ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start).count();
+    worst_ms = std::max(worst_ms, ms);
+    EXPECT_EQ(r.status, 200);
+    EXPECT_LT(ms, 1000) << "a visitor waited " << ms << " ms";
+    if (r.status == 200) ++answered;
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  }
+  done = true;
+  for (auto& t : attackers) t.join();
+  std::printf("visitor answered %d times, worst %lld ms; slow connections opened: %d\n", answered,
+              static_cast<long long>(worst_ms), slow_connections.load());
+  EXPECT_GT(answered, 100);
+  EXPECT_GT(slow_connections.load(), 40) << "connections over the per-address cap were closed and reopened";
+}
+
+// Someone deletes the search index under a running server: healthz says so, the index worker rebuilds it in a
+// folder with a new name (searches never read the deleted files), and search works again.
+TEST(ServerDefenceTest, ADeletedSearchIndexIsNoticedAndRebuiltUnderANewName) {
+  TempDir data;
+  RunningApp app(TestConfig(data.path()));
+  ASSERT_TRUE(app.app().WaitForIndex(30000));
+  auto search = [&] { return Get(app.port(), "/api/v1/search?q=sauvegarde"); };
+  ASSERT_EQ(search().status, 200);
+  std::string stub = ReadFile(data.Join("xapian"));
+  std::string old_folder = std::string(core::Trim(stub.substr(stub.find("auto ") + 5)));
+  std::filesystem::remove_all(data.Join(old_folder));
+  auto health = Json(Get(app.port(), "/healthz"));
+  EXPECT_EQ(health->getValue<std::string>("search"), "building") << "healthz does not see the index is gone";
+  std::string now;
+  for (int i = 0; i < 300; ++i) {
+    if (Json(Get(app.port(), "/healthz"))->getValue<std::string>("search") == "ready") break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  stub = ReadFile(data.Join("xapian"));
+  now = std::string(core::Trim(stub.substr(stub.find("auto ") + 5)));
+  EXPECT_NE(now, old_folder);
+  EXPECT_TRUE(std::filesystem::exists(data.Join(now)));
+  auto again = search();
+  EXPECT_EQ(again.status, 200);
+  EXPECT_GT(Json(again)->getValue<int>("total"), 0);
+  // Even when everything is deleted (the stub too), the new folder has a name never used before.
+  for (const auto& e : std::filesystem::directory_iterator(data.path()))
+    if (e.path().filename().string().rfind("xapian", 0) == 0) std::filesystem::remove_all(e.path());
+  std::string after;
+  for (int i = 0; i < 300 && after.empty(); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    if (Json(Get(app.port(), "/healthz"))->getValue<std::string>("search") == "ready")
+      after = std::string(core::Trim(ReadFile(data.Join("xapian")).substr(5)));
+  }
+  EXPECT_FALSE(after.empty());
+  EXPECT_NE(after, now);
+  EXPECT_NE(after, old_folder);
 }
 
 }  // namespace
