@@ -3,11 +3,15 @@
 #include "core/timezone.h"
 
 #include <arpa/inet.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/wait.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <unistd.h>
 #include <xapian.h>
 
+#include <chrono>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -53,9 +57,20 @@ std::string ReadFile(const std::string& path) {
   return ss.str();
 }
 
-HttpResponse RawRequest(int port, const std::string& bytes) {
+HttpResponse RawRequest(int port, const std::string& bytes) { return RawRequestFrom("", port, bytes); }
+
+HttpResponse RawRequestFrom(const std::string& source_ip, int port, const std::string& bytes) {
   HttpResponse r;
   int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  if (!source_ip.empty()) {
+    sockaddr_in from{};
+    from.sin_family = AF_INET;
+    if (inet_pton(AF_INET, source_ip.c_str(), &from.sin_addr) != 1 ||
+        ::bind(fd, reinterpret_cast<sockaddr*>(&from), sizeof from) != 0) {
+      ::close(fd);
+      return r;
+    }
+  }
   sockaddr_in addr{};
   addr.sin_family = AF_INET;
   addr.sin_port = htons(static_cast<uint16_t>(port));
@@ -115,12 +130,17 @@ HttpResponse RawRequest(int port, const std::string& bytes) {
 
 HttpResponse Send(int port, const std::string& method, const std::string& target, const std::string& body,
                   const std::vector<std::string>& extra_headers) {
+  return SendFrom("", port, method, target, body, extra_headers);
+}
+
+HttpResponse SendFrom(const std::string& source_ip, int port, const std::string& method, const std::string& target,
+                      const std::string& body, const std::vector<std::string>& extra_headers) {
   std::string req = method + " " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n";
   for (const auto& h : extra_headers) req += h + "\r\n";
   if (!body.empty() || method == "POST" || method == "PATCH" || method == "PUT")
     req += "Content-Length: " + std::to_string(body.size()) + "\r\n";
   req += "\r\n" + body;
-  return RawRequest(port, req);
+  return RawRequestFrom(source_ip, port, req);
 }
 
 HttpResponse Get(int port, const std::string& target, const std::vector<std::string>& extra_headers) {
@@ -165,6 +185,78 @@ app::Config TestConfig(const std::string& data_dir) {
   c.site_base_url = "http://entraide.test";
   c.mail_max_per_second = 0;  // no pacing: the suites send a few messages and wait for them
   return c;
+}
+
+std::string ReadUntil(int fd, const std::string& needle, int ms) {
+  std::string out;
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(ms);
+  char buf[4096];
+  while (out.find(needle) == std::string::npos) {
+    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+    if (left.count() <= 0) break;
+    pollfd p{fd, POLLIN, 0};
+    if (poll(&p, 1, static_cast<int>(left.count())) <= 0) break;
+    ssize_t n = read(fd, buf, sizeof buf);
+    if (n <= 0) break;
+    out.append(buf, static_cast<size_t>(n));
+  }
+  return out;
+}
+
+ServeProcess::ServeProcess(const std::vector<std::pair<std::string, std::string>>& env) {
+  int err[2];
+  if (pipe(err) != 0) throw std::runtime_error("pipe failed");
+  // Everything the child needs is made before fork: a child of a threaded process may only exec.
+  std::string bin = BinaryDir() + "/entraide";
+  std::string dir = SourceDir();
+  std::vector<std::string> vars;
+  for (const auto& [k, v] : env) vars.push_back(k + "=" + v);
+  vars.push_back("ENTRAIDE_HTTP_PORT=0");
+  std::vector<char*> envp;  // getenv finds the first of a name: ours come before the inherited ones
+  for (auto& v : vars) envp.push_back(v.data());
+  for (char** e = environ; *e; ++e) envp.push_back(*e);
+  envp.push_back(nullptr);
+  pid_ = fork();
+  if (pid_ == 0) {
+    dup2(err[1], 2);
+    close(err[0]);
+    if (chdir(dir.c_str()) != 0) _exit(127);
+    execle(bin.c_str(), bin.c_str(), "serve", static_cast<char*>(nullptr), envp.data());
+    _exit(127);
+  }
+  close(err[1]);
+  err_ = err[0];
+  std::string log = ReadUntil(err_, "listening on", 60000);
+  std::smatch m;
+  if (!std::regex_search(log, m, std::regex(R"(listening on http://[0-9.]+:(\d+))"))) {
+    Stop();
+    throw std::runtime_error("entraide serve did not start: " + log);
+  }
+  port_ = std::stoi(m[1]);
+}
+
+ServeProcess::~ServeProcess() { Stop(); }
+
+int ServeProcess::Stop() {
+  int status = -1;
+  if (pid_ > 0) {
+    kill(pid_, SIGTERM);
+    waitpid(pid_, &status, 0);
+    pid_ = -1;
+  }
+  if (err_ >= 0) {
+    close(err_);
+    err_ = -1;
+  }
+  return status;
+}
+
+int64_t ServeProcess::StatusKb(const std::string& field) const {
+  std::ifstream in("/proc/" + std::to_string(pid_) + "/status");
+  std::string line;
+  while (std::getline(in, line))
+    if (line.rfind(field + ":", 0) == 0) return std::stoll(line.substr(field.size() + 1));
+  return -1;
 }
 
 RunningApp::RunningApp(app::Config config, const core::Clock* clock) : config_(std::move(config)) {

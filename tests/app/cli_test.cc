@@ -219,43 +219,10 @@ TEST(CliTest, DigestDryRunPrintsWithoutQueuingAndToLimitsToOnePerson) {
   EXPECT_EQ(QueryText(pool, digests), "2");
 }
 
-// Reads from fd until `needle` appears or `ms` pass; returns everything read.
-std::string ReadUntil(int fd, const std::string& needle, int ms) {
-  std::string out;
-  auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(ms);
-  char buf[4096];
-  while (out.find(needle) == std::string::npos) {
-    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
-    if (left.count() <= 0) break;
-    pollfd p{fd, POLLIN, 0};
-    if (poll(&p, 1, static_cast<int>(left.count())) <= 0) break;
-    ssize_t n = read(fd, buf, sizeof buf);
-    if (n <= 0) break;
-    out.append(buf, static_cast<size_t>(n));
-  }
-  return out;
-}
-
 TEST(CliTest, SigtermFinishesTheRequestInFlightThenExitsZero) {
   TempDir data;
-  int err[2];
-  ASSERT_EQ(pipe(err), 0);
-  pid_t pid = fork();
-  if (pid == 0) {
-    dup2(err[1], 2);
-    close(err[0]);
-    if (chdir(SourceDir().c_str()) != 0) _exit(127);
-    setenv("ENTRAIDE_DATA_DIR", data.path().c_str(), 1);
-    setenv("ENTRAIDE_HTTP_PORT", "0", 1);
-    std::string bin = BinaryDir() + "/entraide";
-    execl(bin.c_str(), bin.c_str(), "serve", static_cast<char*>(nullptr));
-    _exit(127);
-  }
-  close(err[1]);
-  std::string log = ReadUntil(err[0], "listening on", 20000);
-  std::smatch m;
-  ASSERT_TRUE(std::regex_search(log, m, std::regex(R"(listening on http://127\.0\.0\.1:(\d+))"))) << log;
-  int port = std::stoi(m[1]);
+  ServeProcess serve({{"ENTRAIDE_DATA_DIR", data.path()}});
+  int port = serve.port();
 
   // A request in flight: the connection is served, the second request is half sent when SIGTERM arrives.
   int fd = socket(AF_INET, SOCK_STREAM, 0);
@@ -273,17 +240,15 @@ TEST(CliTest, SigtermFinishesTheRequestInFlightThenExitsZero) {
   // Let the server thread start reading the half-sent request before the signal (the only sleep here:
   // there is no observable event for "a pool thread is parsing this request").
   usleep(200 * 1000);
-  kill(pid, SIGTERM);
-  std::string stopping = ReadUntil(err[0], "stopping", 5000);
+  kill(serve.pid(), SIGTERM);
+  std::string stopping = ReadUntil(serve.stderr_fd(), "stopping", 5000);
   EXPECT_NE(stopping.find("stopping"), std::string::npos) << stopping;
   std::string rest = "Connection: close\r\n\r\n";
   send(fd, rest.data(), rest.size(), MSG_NOSIGNAL);
   std::string response = ReadUntil(fd, "</html>", 5000);
   close(fd);
   EXPECT_NE(response.find("HTTP/1.1 200"), std::string::npos) << "the request in flight was not answered";
-  int status = 0;
-  waitpid(pid, &status, 0);
-  close(err[0]);
+  int status = serve.Stop();
   ASSERT_TRUE(WIFEXITED(status));
   EXPECT_EQ(WEXITSTATUS(status), 0);
 }
