@@ -168,6 +168,41 @@ TEST(CliTest, GroupAndUserCommandsForScriptsAndTheFirstInstall) {
   EXPECT_EQ(RunEntraide("user add --email x@example.org --name X --role boss", env).exit_code, 1);
 }
 
+// Every command runs under umask 077: the database, its -wal, .eml files and folders are the user's alone, and a
+// data dir made earlier with wider modes is closed (0700). `user link` issues a fresh link even after the
+// invitation went out and its row lost the link.
+TEST(CliTest, DataFilesArePrivateAndUserLinkWorksAfterTheMailWentOut) {
+  TempDir data;
+  std::filesystem::permissions(data.path(), std::filesystem::perms(0755));
+  std::string env = "ENTRAIDE_DATA_DIR=" + Quote(data.path()) + " ENTRAIDE_LOG_LEVEL=warn";
+  ASSERT_EQ(RunEntraide("migrate", env).exit_code, 0);
+  ASSERT_EQ(RunEntraide("user add --email bob@example.org --name Bob --role member --lang en", env).exit_code, 0);
+  Result sent = RunEntraide("mail send", env);
+  ASSERT_EQ(sent.exit_code, 0) << sent.output;
+  EXPECT_NE(sent.output.find("1 sent"), std::string::npos) << sent.output;
+  store::Pool pool(data.Join("entraide.db"));
+  EXPECT_EQ(QueryText(pool, "SELECT json_type(data_json, '$.link') IS NULL FROM outbox"), "1") << "erased once sent";
+  Result link = RunEntraide("user link --email bob@example.org", env);
+  EXPECT_EQ(link.exit_code, 0) << link.output;
+  EXPECT_TRUE(std::regex_match(link.output, std::regex("http://127\\.0\\.0\\.1:8080/en/invitation/[A-Za-z0-9_-]{43}\n")))
+      << link.output;
+  int files = 0;
+  auto mode = [](const std::filesystem::path& p) {
+    return static_cast<int>(std::filesystem::status(p).permissions() & std::filesystem::perms::all);
+  };
+  EXPECT_EQ(mode(data.path()), 0700);
+  for (const auto& e : std::filesystem::recursive_directory_iterator(data.path())) {
+    if (e.is_directory()) {
+      EXPECT_EQ(mode(e.path()), 0700) << e.path();
+    } else {
+      EXPECT_EQ(mode(e.path()), 0600) << e.path();
+      ++files;
+    }
+  }
+  EXPECT_GE(files, 2) << "the database and the .eml file at least";
+  EXPECT_TRUE(std::filesystem::exists(data.Join("mail/outbox-1.eml")));
+}
+
 TEST(CliTest, DigestDryRunPrintsWithoutQueuingAndToLimitsToOnePerson) {
   TempDir data;
   std::string env = "ENTRAIDE_DATA_DIR=" + Quote(data.path()) + " ENTRAIDE_LOG_LEVEL=warn";
