@@ -241,5 +241,23 @@ TEST_F(DigestEndToEndTest, FailedMessagesAreShownToCoordinatorsOnlyAndCanBeSentA
             404);
 }
 
+// A failed sign-in, reset or invitation email lost its link when it failed: no "send again" button, and the
+// POST is refused with a page that says why.
+TEST_F(DigestEndToEndTest, AFailedLinkEmailCannotBeSentAgain) {
+  ASSERT_EQ(Text("INSERT INTO outbox (kind, recipient_email, lang, status, attempts, last_error, created_at, subject) "
+                 "VALUES ('signin_link', 'mo@example.org', 'fr', 'failed', 30, 'timeout', 1790000000, "
+                 "'Votre lien de connexion') RETURNING id"),
+            "1");
+  std::string sid = SignIn("coord@example.org");
+  auto page = Get(port(), "/fr/admin/mail", {"Cookie: sid=" + sid});
+  ASSERT_EQ(page.status, 200);
+  EXPECT_EQ(page.body.find("/fr/admin/mail/1/retry"), std::string::npos) << "no button";
+  EXPECT_NE(page.body.find("Son lien a été effacé"), std::string::npos);
+  auto retry = Send(port(), "POST", "/fr/admin/mail/1/retry", "csrf=" + CsrfField(page.body), {kForm, "Cookie: sid=" + sid});
+  EXPECT_EQ(retry.status, 409);
+  EXPECT_NE(retry.body.find("contenait un lien à usage unique"), std::string::npos);
+  EXPECT_EQ(Text("SELECT status FROM outbox WHERE id = 1"), "failed");
+}
+
 }  // namespace
 }  // namespace entraide::testing
