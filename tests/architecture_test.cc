@@ -39,6 +39,7 @@ const std::vector<std::pair<std::string, std::set<std::string>>> kThirdParty = {
     {"utf8proc", {"search"}},
     {"sodium", {"auth"}},
     {"pwquality", {"auth"}},
+    {"zxcvbn", {"auth"}},
     {"Poco/Net/", {"http", "mail"}},
     {"Poco/Util/", {"app"}},
     {"Poco/JSON/", {"i18n", "http", "mail"}},

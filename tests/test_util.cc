@@ -172,14 +172,21 @@ bool Connection::ClosedByPeer(int timeout_ms) {
   }
 }
 
-HttpResponse RawRequest(int port, const std::string& bytes) {
-  Connection c(port);
+HttpResponse RawRequest(int port, const std::string& bytes) { return RawRequestFrom("", port, bytes); }
+
+HttpResponse RawRequestFrom(const std::string& source_ip, int port, const std::string& bytes) {
+  Connection c(port, source_ip);
   if (!c.connected() || !c.Send(bytes)) return {};
   return c.Read(10000);
 }
 
 HttpResponse Send(int port, const std::string& method, const std::string& target, const std::string& body,
                   const std::vector<std::string>& extra_headers) {
+  return SendFrom("", port, method, target, body, extra_headers);
+}
+
+HttpResponse SendFrom(const std::string& source_ip, int port, const std::string& method, const std::string& target,
+                      const std::string& body, const std::vector<std::string>& extra_headers) {
   std::string req = method + " " + target + " HTTP/1.1\r\nConnection: close\r\n";
   bool host = false;
   for (const auto& h : extra_headers) {
@@ -190,7 +197,7 @@ HttpResponse Send(int port, const std::string& method, const std::string& target
   if (!body.empty() || method == "POST" || method == "PATCH" || method == "PUT")
     req += "Content-Length: " + std::to_string(body.size()) + "\r\n";
   req += "\r\n" + body;
-  return RawRequest(port, req);
+  return RawRequestFrom(source_ip, port, req);
 }
 
 HttpResponse Get(int port, const std::string& target, const std::vector<std::string>& extra_headers) {
@@ -265,83 +272,89 @@ int VersionsFartherApartThan(const std::string& path, unsigned max_gap) {
   return far;
 }
 
-ServeProcess::ServeProcess(const std::vector<std::string>& env, const std::vector<std::string>& args) {
-  // Everything the child needs is built before fork: a child of a threaded process may only exec.
-  std::string bin = BinaryDir() + "/entraide";
-  std::string source = SourceDir();
-  std::vector<std::string> env_strings;
-  for (char** e = environ; *e; ++e) env_strings.emplace_back(*e);
-  env_strings.push_back("ENTRAIDE_HTTP_PORT=0");
-  for (const auto& e : env) env_strings.push_back(e);
-  std::vector<char*> envp;
-  for (auto& e : env_strings) envp.push_back(e.data());
-  envp.push_back(nullptr);
-  std::vector<std::string> argv_strings = {bin};
-  argv_strings.insert(argv_strings.end(), args.begin(), args.end());
-  std::vector<char*> argv;
-  for (auto& a : argv_strings) argv.push_back(a.data());
-  argv.push_back(nullptr);
+std::string ReadUntil(int fd, const std::string& needle, int ms) {
+  std::string out;
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(ms);
+  char buf[4096];
+  while (out.find(needle) == std::string::npos) {
+    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+    if (left.count() <= 0) break;
+    pollfd p{fd, POLLIN, 0};
+    if (poll(&p, 1, static_cast<int>(left.count())) <= 0) break;
+    ssize_t n = read(fd, buf, sizeof buf);
+    if (n <= 0) break;
+    out.append(buf, static_cast<size_t>(n));
+  }
+  return out;
+}
+
+ServeProcess::ServeProcess(const std::vector<std::pair<std::string, std::string>>& env) {
   int err[2];
-  if (pipe(err) != 0) return;
+  if (pipe(err) != 0) throw std::runtime_error("pipe failed");
+  // Everything the child needs is made before fork: a child of a threaded process may only exec.
+  std::string bin = BinaryDir() + "/entraide";
+  std::string dir = SourceDir();
+  std::vector<std::string> vars;
+  for (const auto& [k, v] : env) vars.push_back(k + "=" + v);
+  vars.push_back("ENTRAIDE_HTTP_PORT=0");
+  std::vector<char*> envp;  // getenv finds the first of a name: ours come before the inherited ones
+  for (auto& v : vars) envp.push_back(v.data());
+  for (char** e = environ; *e; ++e) envp.push_back(*e);
+  envp.push_back(nullptr);
   pid_ = fork();
   if (pid_ == 0) {
     dup2(err[1], 2);
     close(err[0]);
-    close(err[1]);
-    if (chdir(source.c_str()) != 0) _exit(127);
-    execve(bin.c_str(), argv.data(), envp.data());
+    if (chdir(dir.c_str()) != 0) _exit(127);
+    execle(bin.c_str(), bin.c_str(), "serve", static_cast<char*>(nullptr), envp.data());
     _exit(127);
   }
   close(err[1]);
-  err_fd_ = err[0];
-  ReadLog("listening on", 30000);
+  err_ = err[0];
+  ReadLog("listening on", 60000);
   std::smatch m;
-  if (std::regex_search(log_, m, std::regex(R"(listening on http://[0-9.]+:(\d+))"))) port_ = std::stoi(m[1]);
+  if (!std::regex_search(log_, m, std::regex(R"(listening on http://[0-9.]+:(\d+))"))) {
+    Stop();
+    throw std::runtime_error("entraide serve did not start: " + log_);
+  }
+  port_ = std::stoi(m[1]);
 }
 
-ServeProcess::~ServeProcess() {
-  if (pid_ > 0 && !reaped_) {
-    kill(pid_, SIGKILL);
-    Wait();
-  }
-  if (err_fd_ >= 0) close(err_fd_);
-}
+ServeProcess::~ServeProcess() { Stop(); }
 
 const std::string& ServeProcess::ReadLog(const std::string& needle, int ms) {
-  auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(ms);
-  char buf[4096];
-  while (err_fd_ >= 0 && log_.find(needle) == std::string::npos) {
-    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
-    if (left.count() <= 0) break;
-    pollfd p{err_fd_, POLLIN, 0};
-    if (poll(&p, 1, static_cast<int>(left.count())) <= 0) break;
-    ssize_t n = read(err_fd_, buf, sizeof buf);
-    if (n <= 0) break;
-    log_.append(buf, static_cast<size_t>(n));
-  }
+  if (err_ >= 0 && log_.find(needle) == std::string::npos) log_ += ReadUntil(err_, needle, ms);
   return log_;
 }
 
 void ServeProcess::Signal(int sig) {
-  if (pid_ > 0 && !reaped_) kill(pid_, sig);
+  if (pid_ > 0) kill(pid_, sig);
 }
 
 int ServeProcess::Wait() {
-  int status = 0;
-  if (pid_ > 0 && !reaped_) {
+  int status = -1;
+  if (pid_ > 0) {
     waitpid(pid_, &status, 0);
-    reaped_ = true;
+    pid_ = -1;
   }
-  // What it wrote before it ended.
-  ReadLog("\x01never", 200);
+  if (err_ >= 0) {
+    log_ += ReadUntil(err_, "\x01 (to the end)", 1000);  // what it wrote before it ended
+    close(err_);
+    err_ = -1;
+  }
   return status;
 }
 
-long PeakRssKiB(int pid) {
-  std::ifstream in("/proc/" + std::to_string(pid) + "/status");
+int ServeProcess::Stop() {
+  Signal(SIGTERM);
+  return Wait();
+}
+
+int64_t ServeProcess::StatusKb(const std::string& field) const {
+  std::ifstream in("/proc/" + std::to_string(pid_) + "/status");
   std::string line;
   while (std::getline(in, line))
-    if (line.rfind("VmHWM:", 0) == 0) return std::atol(line.c_str() + 6);
+    if (line.rfind(field + ":", 0) == 0) return std::stoll(line.substr(field.size() + 1));
   return -1;
 }
 

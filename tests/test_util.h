@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include <sys/types.h>
+
 #include <map>
 #include <memory>
 #include <string>
@@ -69,9 +71,14 @@ class Connection {
 
 // Sends raw bytes to 127.0.0.1:port and reads one HTTP/1.1 response (Content-Length framed).
 HttpResponse RawRequest(int port, const std::string& bytes);
+// The same from a given loopback source address (any of 127.0.0.0/8, e.g. "127.0.1.7"), bound before connecting,
+// so that the server sees requests from many addresses.
+HttpResponse RawRequestFrom(const std::string& source_ip, int port, const std::string& bytes);
 HttpResponse Get(int port, const std::string& target, const std::vector<std::string>& extra_headers = {});
 HttpResponse Send(int port, const std::string& method, const std::string& target, const std::string& body,
                   const std::vector<std::string>& extra_headers = {});
+HttpResponse SendFrom(const std::string& source_ip, int port, const std::string& method, const std::string& target,
+                      const std::string& body, const std::vector<std::string>& extra_headers = {});
 
 // The value of the cookie `name` set by a response ("" when none).
 std::string CookieValue(const HttpResponse& r, const std::string& name);
@@ -83,6 +90,39 @@ int64_t LocalInstant(int64_t y, int m, int d, int h, int min = 0, const std::str
 
 // A Config pointing at the repository's views, migrations and content, with data in `data_dir`.
 app::Config TestConfig(const std::string& data_dir);
+
+// `build/entraide serve` as a child process, run from the repository root with `env` added to its environment
+// (ENTRAIDE_HTTP_PORT=0 unless given), its standard error on a pipe. The constructor waits for "listening on"
+// (throws after 60 s); the destructor sends SIGTERM and waits.
+class ServeProcess {
+ public:
+  explicit ServeProcess(const std::vector<std::pair<std::string, std::string>>& env);
+  ~ServeProcess();
+  ServeProcess(const ServeProcess&) = delete;
+  ServeProcess& operator=(const ServeProcess&) = delete;
+  int port() const { return port_; }
+  pid_t pid() const { return pid_; }
+  int stderr_fd() const { return err_; }
+  // Reads its standard error into log() until `needle` appears or `ms` pass; returns log().
+  const std::string& ReadLog(const std::string& needle, int ms);
+  const std::string& log() const { return log_; }
+  void Signal(int sig);
+  // Waits for the process to end (reading what it wrote last) and returns its waitpid status.
+  int Wait();
+  // Sends SIGTERM and waits; returns the exit status as waitpid gives it.
+  int Stop();
+  // A field of /proc/PID/status in kB (VmHWM: the peak resident set), -1 when absent.
+  int64_t StatusKb(const std::string& field) const;
+
+ private:
+  pid_t pid_ = -1;
+  int err_ = -1;
+  int port_ = 0;
+  std::string log_;
+};
+
+// Reads from fd until `needle` appears or `ms` pass; returns everything read.
+std::string ReadUntil(int fd, const std::string& needle, int ms);
 
 // The whole application on a free loopback port.
 class RunningApp {
@@ -98,33 +138,5 @@ class RunningApp {
   app::Config config_;
   std::unique_ptr<app::App> app_;
 };
-
-// `entraide serve` as people run it: the built binary in a child process, from the source tree, with
-// ENTRAIDE_* settings from `env` ("KEY=value", added to this process's environment) and port 0. Waits until it
-// listens. The destructor kills it if it still runs.
-class ServeProcess {
- public:
-  explicit ServeProcess(const std::vector<std::string>& env, const std::vector<std::string>& args = {"serve"});
-  ~ServeProcess();
-  ServeProcess(const ServeProcess&) = delete;
-  ServeProcess& operator=(const ServeProcess&) = delete;
-  bool started() const { return port_ > 0; }
-  int port() const { return port_; }
-  int pid() const { return pid_; }
-  // Reads its standard error until `needle` appears or `ms` pass; returns everything read so far.
-  const std::string& ReadLog(const std::string& needle, int ms);
-  const std::string& log() const { return log_; }
-  void Signal(int sig);
-  // Waits for the process to end and returns its waitpid status.
-  int Wait();
-
- private:
-  int pid_ = -1, err_fd_ = -1, port_ = 0;
-  bool reaped_ = false;
-  std::string log_;
-};
-
-// The peak resident memory (VmHWM) of a process in KiB, from /proc; -1 when it cannot be read.
-long PeakRssKiB(int pid);
 
 }  // namespace entraide::testing

@@ -40,6 +40,10 @@ core::Status PrepareStore(const Config& config) {
   std::error_code ec;
   fs::create_directories(config.data_dir, ec);
   if (ec) return core::Unavailable("cannot create data.dir " + config.data_dir + ": " + ec.message());
+  // A data dir made before files were created 0600 may hold readable ones: closing the folder itself (0700)
+  // keeps other users out of all of it without walking the tree.
+  fs::permissions(config.data_dir, fs::perms::owner_all, fs::perm_options::replace, ec);
+  if (ec) core::LogWarning("cannot make data.dir " + config.data_dir + " private (0700): " + ec.message());
   auto files = store::LoadMigrations(config.migrations_dir);
   if (!files.ok()) return files.status();
   auto db = store::Database::Open(config.DatabasePath());
@@ -48,6 +52,15 @@ core::Status PrepareStore(const Config& config) {
   if (!report.ok()) return report.status();
   for (const auto& name : report->applied) core::LogInfo("migration applied: " + name);
   return core::Status::Ok();
+}
+
+auth::AuthOptions AuthOptionsFor(const Config& config) {
+  auth::AuthOptions o;
+  o.base_url = config.site_base_url;
+  o.max_parallel_hashes = config.auth_max_parallel_hashes;
+  o.hash_wait_ms = config.auth_hash_wait_ms;
+  o.session_max_s = int64_t{config.auth_session_max_days} * 24 * 3600;
+  return o;
 }
 
 struct App::Impl {
@@ -125,8 +138,7 @@ core::StatusOr<std::unique_ptr<App>> App::Create(const Config& config, AppOverri
   m.index_worker = std::make_unique<IndexWorker>(config.DatabasePath(), config.data_dir, m.search->resources());
 
   m.articles = std::make_unique<kb::ArticleService>(*m.pool);
-  auth::AuthOptions auth_options;
-  auth_options.base_url = config.site_base_url;
+  auth::AuthOptions auth_options = AuthOptionsFor(config);
   if (overrides.hash_cost) auth_options.hash_cost = *overrides.hash_cost;
   const core::Clock& clock = overrides.clock ? *overrides.clock : m.system_clock;
   m.auth = std::make_unique<auth::AuthService>(*m.pool, clock, auth_options);
@@ -196,6 +208,8 @@ core::Status App::Start() {
                 " (data in " + impl_->config.data_dir + ")");
   return core::Status::Ok();
 }
+
+auth::AuthService& App::auth_service() { return *impl_->auth; }
 
 int App::port() const { return impl_->server ? impl_->server->port() : 0; }
 

@@ -8,6 +8,7 @@
 #include <string>
 
 #include "app/config.h"
+#include "auth/auth_service.h"
 #include "auth/password.h"
 #include "core/clock.h"
 #include "core/status.h"
@@ -16,6 +17,9 @@ namespace entraide::app {
 
 // Creates data.dir, opens the database and applies migrations. Logs what it applied.
 core::Status PrepareStore(const Config& config);
+
+// The sign-in settings of `config` (base URL, hash gate, session lifetime).
+auth::AuthOptions AuthOptionsFor(const Config& config);
 
 // What tests may replace: the clock (to move time) and the password hash cost (to keep suites fast).
 struct AppOverrides {
@@ -38,6 +42,8 @@ class App {
   bool WaitForIndex(int timeout_ms);
   // Runs the mail sender now and waits for that pass to finish (tests, tools).
   bool DeliverMail(int timeout_ms);
+  // The sign-in service the server uses (tests hold its hash gate).
+  auth::AuthService& auth_service();
 
  private:
   App();

@@ -4,6 +4,7 @@
 
 #include <Poco/Util/ServerApplication.h>
 
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -49,7 +50,7 @@ const char* kUsage =
     "  user add       --email E --name N --role member|volunteer|coordinator [--group SLUG]... [--lang fr|en]\n"
     "                 [--password-stdin]   (without a password, an invitation is queued)\n"
     "  user list      everyone, with role, language, groups and state\n"
-    "  user link      --email E: print the link of the newest queued sign-in, invitation or reset email\n"
+    "  user link      --email E: print a fresh single-use link: the invitation while unused, else sign-in\n"
     "  mail send      deliver the emails that are due (one pass, for cron); --retry-now: every pending one\n"
     "  mail status    how many emails are pending, sent, failed; the newest failures\n"
     "  digest         --kind daily|weekly|coordinator [--dry-run] [--to EMAIL]: queue this period's digests\n"
@@ -88,8 +89,9 @@ const char* HelpFor(const std::string& cmd) {
            "       entraide user list\n"
            "       entraide user link --email E\n\n"
            "add: creates a person; with --password-stdin the password is read from standard input (checked like\n"
-           "on the site), otherwise an invitation email is queued. link: prints the link of the newest queued\n"
-           "invitation, sign-in or reset email for E (for the first coordinator, before mail is set up).\n";
+           "on the site), otherwise an invitation email is queued. link: makes and prints a fresh single-use link for\n"
+           "E: an invitation (7 days) while E's invitation is unused, else a sign-in link (15 minutes). Only its\n"
+           "hash is stored (for the first coordinator, before mail is set up; links in sent mail are erased).\n";
   if (cmd == "mail")
     return "Usage: entraide mail send [--retry-now]\n"
            "       entraide mail status\n\n"
@@ -184,9 +186,7 @@ int RunPeopleCommand(const Config& config, const std::string& command, const std
   if (!st.ok()) return Fail(st);
   store::Pool pool(config.DatabasePath());
   core::SystemClock clock;
-  auth::AuthOptions options;
-  options.base_url = config.site_base_url;
-  auth::AuthService auth(pool, clock, options);
+  auth::AuthService auth(pool, clock, AuthOptionsFor(config));
   std::string lang = opt.count("lang") ? opt["lang"] : config.site_default_lang;
   if (command == "group" && verb == "add") {
     if (!opt.count("slug") || !opt.count("name")) {
@@ -233,12 +233,8 @@ int RunPeopleCommand(const Config& config, const std::string& command, const std
       std::cerr << "entraide: user link needs --email\n";
       return 2;
     }
-    auto link = auth.LatestLink(opt["email"]);
+    auto link = auth.IssueLinkCli(opt["email"]);
     if (!link.ok()) return Fail(link.status());
-    if (link->empty()) {
-      std::cerr << "entraide: no queued link for " << opt["email"] << "\n";
-      return 1;
-    }
     std::cout << *link << "\n";
     return 0;
   }
@@ -375,6 +371,9 @@ int RunDigestCommand(const Config& config, const std::vector<std::string>& rest)
 
 int RunCli(int argc, char** argv) {
   core::InstallFatalSignalLogger();
+  // Everything serve and the commands create under data.dir (the database and its -wal, the search index,
+  // attachments, .eml files) is for this user alone: files 0600, folders 0700.
+  umask(077);
   std::vector<std::string> args(argv + 1, argv + argc);
   std::string config_path = "config/entraide.ini";
   bool config_given = false, help = false;

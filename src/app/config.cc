@@ -159,6 +159,9 @@ const std::vector<std::pair<std::string, Setter>>& Keys() {
        }},
       {"mail.poll_seconds", Int(&Config::mail_poll_seconds, 1, 3600)},
       {"mail.max_per_second", Int(&Config::mail_max_per_second, 0, 100000)},
+      {"auth.max_parallel_hashes", Int(&Config::auth_max_parallel_hashes, 0, 1024)},
+      {"auth.hash_wait_ms", Int(&Config::auth_hash_wait_ms, 0, 60000)},
+      {"auth.session_max_days", Int(&Config::auth_session_max_days, 1, 3650)},
   };
   return kKeys;
 }

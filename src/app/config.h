@@ -50,6 +50,10 @@ struct Config {
   std::string mail_timezone = "America/Toronto";   // when digests go out (an IANA zone name)
   int mail_poll_seconds = 5;                       // how often serve's sender looks for due messages
   int mail_max_per_second = 10;                    // messages handed to the SMTP server per second; 0: no limit
+  // [auth]
+  int auth_max_parallel_hashes = 0;  // password hashes at once (argon2id, 64 MiB each); 0: the number of CPUs
+  int auth_hash_wait_ms = 3000;      // the longest wait for a turn to hash; then sign-in answers 503
+  int auth_session_max_days = 60;    // a session ends this long after sign-in, however active
 
   std::string DatabasePath() const { return data_dir + "/entraide.db"; }
   std::string MailDir() const { return data_dir + "/mail"; }

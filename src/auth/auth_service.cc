@@ -49,9 +49,29 @@ core::StatusOr<std::string> NormalizeEmail(const std::string& email) {
 }
 
 AuthService::AuthService(store::Pool& pool, const core::Clock& clock, AuthOptions options)
-    : pool_(pool), clock_(clock), options_(std::move(options)), limiter_(clock, options_.rate_limit, options_.rate_window_s) {
-  auto h = HashPassword(NewToken(), options_.hash_cost);
+    : pool_(pool),
+      clock_(clock),
+      options_(std::move(options)),
+      gate_(options_.max_parallel_hashes, options_.hash_wait_ms),
+      link_requests_(clock, options_.rate_limit, options_.rate_window_s),
+      pair_failures_(clock, options_.pair_failures, options_.failure_window_s),
+      address_failures_(clock, options_.address_failures, options_.failure_window_s),
+      account_failures_(clock, options_.account_attack_failures, options_.failure_window_s),
+      password_failures_(clock, options_.password_change_failures, options_.failure_window_s) {
+  auto h = Hash(NewToken());
   if (h.ok()) dummy_hash_ = *h;
+}
+
+core::StatusOr<std::string> AuthService::Hash(const std::string& password) {
+  auto permit = gate_.Acquire();
+  if (!permit.ok()) return permit.status();
+  return HashPassword(password, options_.hash_cost);
+}
+
+core::StatusOr<bool> AuthService::Verify(const std::string& hash, const std::string& password) {
+  auto permit = gate_.Acquire();
+  if (!permit.ok()) return permit.status();
+  return VerifyPassword(hash, password);
 }
 
 core::StatusOr<Principal> AuthService::LoadPrincipal(store::AccountRepository& repo, const store::UserRecord& user) {
@@ -82,27 +102,63 @@ core::StatusOr<SessionGrant> AuthService::StartSession(store::AccountRepository&
 
 core::StatusOr<SessionGrant> AuthService::SignIn(const std::string& email, const std::string& password,
                                                  const std::string& ip, const std::string& old_cookie,
-                                                 int64_t* retry_after_s) {
+                                                 Throttle* throttle) {
+  Throttle ignored;
+  Throttle& t = throttle ? *throttle : ignored;
   auto normalized = NormalizeEmail(email);
-  std::string key = normalized.ok() ? *normalized : email;
-  int64_t wait = std::max(limiter_.Hit("signin:account:" + key), limiter_.Hit("signin:ip:" + ip));
+  // Counted under what was typed when it is not an address (bounded: keys are not a way to fill memory).
+  std::string account = normalized.ok() ? *normalized : "invalid:" + HashToken(email);
+  std::string pair = account + " " + ip;
+  // Each attempt takes its place in the per-pair and per-address counts before its password is checked, so a
+  // burst of parallel attempts cannot get past the limits; a right password gives its place back.
+  int64_t wait = pair_failures_.Hit(pair);
+  if (wait == 0) {
+    wait = address_failures_.Hit(ip);
+    if (wait > 0) pair_failures_.Forget(pair);
+  }
   if (wait > 0) {
-    if (retry_after_s) *retry_after_s = wait;
+    t.retry_after_s = wait;
     return core::ResourceExhausted("too many sign-in attempts; try again in " + std::to_string(wait) + " seconds");
   }
-  if (!normalized.ok()) return Failed();
+  auto give_back = [&] {
+    pair_failures_.Forget(pair);
+    address_failures_.Forget(ip);
+  };
+  // Under attack: the answer is slowed, whatever it is, and never refused (the same for unknown emails, so the
+  // delay reveals nothing).
+  if (account_failures_.Count(account) >= options_.account_attack_failures) t.delay_ms = options_.attack_delay_ms;
+  std::optional<store::UserRecord> user;
+  if (normalized.ok()) {
+    auto db = pool_.Acquire();  // given back before hashing: a turn may take seconds to come
+    if (!db.ok()) {
+      give_back();
+      return db.status();
+    }
+    auto found = store::AccountRepository(**db).FindUserByEmail(*normalized);
+    if (!found.ok()) {
+      give_back();
+      return found.status();
+    }
+    user = std::move(found).value();
+  }
+  bool has_password = user && user->password_hash;
+  auto right = Verify(has_password ? *user->password_hash : dummy_hash_, password);  // same work either way
+  if (!right.ok()) {
+    give_back();  // not checked: not a failure
+    t.retry_after_s = gate_.retry_after_s();
+    return right.status();
+  }
+  if (!*right || !has_password || !user->active) {
+    account_failures_.Record(account);
+    return Failed();
+  }
+  give_back();
   auto db = pool_.Acquire();
   if (!db.ok()) return db.status();
   store::AccountRepository repo(**db);
-  auto user = repo.FindUserByEmail(*normalized);
-  if (!user.ok()) return user.status();
-  bool ok = false;
-  if (*user && (*user)->password_hash) ok = VerifyPassword(*(*user)->password_hash, password);
-  else VerifyPassword(dummy_hash_, password);  // same work whether or not the account exists
-  if (!ok || !(*user)->active) return Failed();
   // Rotation: the session id changes at every sign-in; a previous one from this browser ends.
   if (!old_cookie.empty()) (void)repo.DeleteSession(HashToken(old_cookie));
-  return StartSession(repo, **user);
+  return StartSession(repo, *user);
 }
 
 core::StatusOr<Authenticated> AuthService::Authenticate(const std::string& cookie) {
@@ -115,7 +171,7 @@ core::StatusOr<Authenticated> AuthService::Authenticate(const std::string& cooki
   if (!session.ok()) return session.status();
   if (!*session) return core::Unauthenticated("not signed in");
   int64_t now = clock_.NowSeconds();
-  if (now - (*session)->last_seen_at > options_.session_idle_s) {
+  if (now - (*session)->last_seen_at > options_.session_idle_s || now - (*session)->created_at > options_.session_max_s) {
     (void)repo.DeleteSession(id_hash);
     return core::Unauthenticated("the session expired; sign in again");
   }
@@ -142,9 +198,9 @@ core::Status AuthService::SignOut(const std::string& cookie) {
   return store::AccountRepository(**db).DeleteSession(HashToken(cookie));
 }
 
-core::Status AuthService::QueueLinkMail(store::AccountRepository& repo, const store::UserRecord& user,
-                                        const std::string& kind, const std::string& lang, const std::string& path,
-                                        int64_t ttl_s, const std::string& token_kind) {
+core::StatusOr<std::string> AuthService::NewLink(store::AccountRepository& repo, const store::UserRecord& user,
+                                                 const std::string& lang, const std::string& path, int64_t ttl_s,
+                                                 const std::string& token_kind) {
   std::string token = NewToken();
   int64_t now = clock_.NowSeconds();
   store::TokenRecord t;
@@ -154,10 +210,18 @@ core::Status AuthService::QueueLinkMail(store::AccountRepository& repo, const st
   t.expires_at = now + ttl_s;
   t.created_at = now;
   ENTRAIDE_RETURN_IF_ERROR(repo.CreateToken(t));
-  std::string link = options_.base_url + "/" + lang + path + token;
+  return options_.base_url + "/" + lang + path + token;
+}
+
+core::Status AuthService::QueueLinkMail(store::AccountRepository& repo, const store::UserRecord& user,
+                                        const std::string& kind, const std::string& lang, const std::string& path,
+                                        int64_t ttl_s, const std::string& token_kind) {
+  auto link = NewLink(repo, user, lang, path, ttl_s, token_kind);
+  if (!link.ok()) return link.status();
   core::JsonWriter data;
-  data.BeginObject().Field("link", link).Field("name", user.name).Field("expires_minutes", ttl_s / 60).EndObject();
-  auto id = repo.EnqueueMail(store::OutboxMessage::To(kind, user.id, user.email, user.name, lang, data.Take(), now));
+  data.BeginObject().Field("link", *link).Field("name", user.name).Field("expires_minutes", ttl_s / 60).EndObject();
+  auto id = repo.EnqueueMail(
+      store::OutboxMessage::To(kind, user.id, user.email, user.name, lang, data.Take(), clock_.NowSeconds()));
   return id.ok() ? core::Status::Ok() : id.status();
 }
 
@@ -165,7 +229,8 @@ core::Status AuthService::RequestLinkMail(const std::string& email, const std::s
                                          int64_t* retry_after_s, const LinkMail& mail) {
   auto normalized = NormalizeEmail(email);
   if (!normalized.ok()) return normalized.status();
-  int64_t wait = std::max(limiter_.Hit("link:account:" + *normalized), limiter_.Hit("link:ip:" + ip));
+  // Per address only: a limit per account would let anyone stop a person from asking for a link.
+  int64_t wait = link_requests_.Hit(ip);
   if (wait > 0) {
     if (retry_after_s) *retry_after_s = wait;
     return core::ResourceExhausted("too many requests; try again in " + std::to_string(wait) + " seconds");
@@ -177,6 +242,10 @@ core::Status AuthService::RequestLinkMail(const std::string& email, const std::s
     auto user = repo.FindUserByEmail(*normalized);
     if (!user.ok()) return user.status();
     if (!*user || !(*user)->active) return core::Status::Ok();  // say nothing
+    // At most link_mails_per_hour mails of links an hour to one person; beyond, the same answer and no mail.
+    auto sent = repo.CountTokensSince((*user)->id, {"signin", "reset"}, clock_.NowSeconds() - 3600);
+    if (!sent.ok()) return sent.status();
+    if (*sent >= options_.link_mails_per_hour) return core::Status::Ok();
     std::string l = i18n::IsSupportedLang(lang) ? lang : (*user)->lang;
     return QueueLinkMail(repo, **user, mail.kind, l, mail.path, mail.ttl_s, mail.token_kind);
   });
@@ -211,6 +280,7 @@ core::StatusOr<SessionGrant> AuthService::ConsumeSignInLink(const std::string& t
     auto user = repo.FindUserById(t->user_id);
     if (!user.ok()) return user.status();
     if (!*user || !(*user)->active) return BadLink();
+    ENTRAIDE_RETURN_IF_ERROR(repo.VoidTokens(t->user_id, {"signin"}, clock_.NowSeconds()));
     grant = StartSession(repo, **user);
     return grant.ok() ? core::Status::Ok() : grant.status();
   });
@@ -232,25 +302,43 @@ core::Status AuthService::CheckResetToken(const std::string& token) {
   return t.ok() ? core::Status::Ok() : t.status();
 }
 
+core::StatusOr<std::optional<std::string>> AuthService::NewPasswordHash(const store::UserRecord& user,
+                                                                        const std::string& name,
+                                                                        const std::string& password) {
+  if (password.empty()) return std::optional<std::string>();
+  ENTRAIDE_RETURN_IF_ERROR(CheckPasswordQuality(password, user.email, name));
+  auto hash = Hash(password);
+  if (!hash.ok()) return hash.status();
+  return std::optional<std::string>(std::move(hash).value());
+}
+
 core::StatusOr<SessionGrant> AuthService::ResetPassword(const std::string& token, const std::string& new_password) {
   auto db = pool_.Acquire();
   if (!db.ok()) return db.status();
   store::AccountRepository repo(**db);
+  // The link and the password are checked, and the password hashed, before the write transaction; the link is
+  // checked again inside it.
+  auto t = ValidToken(repo, token, "reset");
+  if (!t.ok()) return t.status();
+  auto user = repo.FindUserById(t->user_id);
+  if (!user.ok()) return user.status();
+  if (!*user || !(*user)->active) return BadLink();
+  if (new_password.empty()) return core::InvalidArgument("the password must have at least " +
+                                                         std::to_string(kMinPasswordLength) + " characters");
+  auto hash = NewPasswordHash(**user, (*user)->name, new_password);
+  if (!hash.ok()) return hash.status();
   core::StatusOr<SessionGrant> grant = core::Internal("unset");
   core::Status st = InTransaction(**db, [&]() -> core::Status {
-    auto t = ValidToken(repo, token, "reset");
-    if (!t.ok()) return t.status();
-    auto user = repo.FindUserById(t->user_id);
-    if (!user.ok()) return user.status();
-    if (!*user || !(*user)->active) return BadLink();
-    ENTRAIDE_RETURN_IF_ERROR(CheckPasswordQuality(new_password, (*user)->email, (*user)->name));
-    auto used = repo.UseToken(t->id, clock_.NowSeconds());
+    auto again = ValidToken(repo, token, "reset");
+    if (!again.ok()) return again.status();
+    int64_t now = clock_.NowSeconds();
+    auto used = repo.UseToken(again->id, now);
     if (!used.ok()) return used.status();
     if (!*used) return BadLink();
-    auto hash = HashPassword(new_password, options_.hash_cost);
-    if (!hash.ok()) return hash.status();
-    ENTRAIDE_RETURN_IF_ERROR(repo.SetPasswordHash((*user)->id, *hash));
-    ENTRAIDE_RETURN_IF_ERROR(repo.DeleteSessionsOf((*user)->id));  // whoever had the old password is out
+    ENTRAIDE_RETURN_IF_ERROR(repo.SetPasswordHash((*user)->id, **hash));
+    // Whoever had the old password, or any other link, is out.
+    ENTRAIDE_RETURN_IF_ERROR(repo.VoidTokens((*user)->id, {"signin", "reset", "invite"}, now));
+    ENTRAIDE_RETURN_IF_ERROR(repo.DeleteSessionsOf((*user)->id));
     grant = StartSession(repo, **user);
     return grant.ok() ? core::Status::Ok() : grant.status();
   });
@@ -261,7 +349,7 @@ core::StatusOr<SessionGrant> AuthService::ResetPassword(const std::string& token
 core::StatusOr<int64_t> AuthService::CreatePerson(store::AccountRepository& repo, const std::string& email,
                                                   const std::string& name, const std::string& role,
                                                   const std::vector<int64_t>& group_ids, const std::string& lang,
-                                                  const std::optional<std::string>& password, bool invite) {
+                                                  const std::optional<std::string>& password_hash, bool invite) {
   auto normalized = NormalizeEmail(email);
   if (!normalized.ok()) return normalized.status();
   ENTRAIDE_RETURN_IF_ERROR(CheckName(name));
@@ -277,12 +365,7 @@ core::StatusOr<int64_t> AuthService::CreatePerson(store::AccountRepository& repo
   u.name = std::string(core::Trim(name));
   u.role = role;
   u.lang = lang;
-  if (password) {
-    ENTRAIDE_RETURN_IF_ERROR(CheckPasswordQuality(*password, u.email, u.name));
-    auto hash = HashPassword(*password, options_.hash_cost);
-    if (!hash.ok()) return hash.status();
-    u.password_hash = *hash;
-  }
+  u.password_hash = password_hash;
   auto id = repo.CreateUser(u);
   if (!id.ok()) {
     if (id.status().code() == core::StatusCode::kAlreadyExists)
@@ -327,23 +410,24 @@ core::StatusOr<SessionGrant> AuthService::AcceptInvitation(const std::string& to
   auto db = pool_.Acquire();
   if (!db.ok()) return db.status();
   store::AccountRepository repo(**db);
+  auto t = ValidToken(repo, token, "invite");
+  if (!t.ok()) return t.status();
+  auto user = repo.FindUserById(t->user_id);
+  if (!user.ok()) return user.status();
+  if (!*user || !(*user)->active) return BadLink();
+  ENTRAIDE_RETURN_IF_ERROR(CheckName(name));
+  auto hash = NewPasswordHash(**user, name, password);  // outside the write transaction
+  if (!hash.ok()) return hash.status();
   core::StatusOr<SessionGrant> grant = core::Internal("unset");
   core::Status st = InTransaction(**db, [&]() -> core::Status {
-    auto t = ValidToken(repo, token, "invite");
-    if (!t.ok()) return t.status();
-    auto user = repo.FindUserById(t->user_id);
-    if (!user.ok()) return user.status();
-    if (!*user || !(*user)->active) return BadLink();
-    ENTRAIDE_RETURN_IF_ERROR(CheckName(name));
-    if (!password.empty()) {
-      ENTRAIDE_RETURN_IF_ERROR(CheckPasswordQuality(password, (*user)->email, name));
-      auto hash = HashPassword(password, options_.hash_cost);
-      if (!hash.ok()) return hash.status();
-      ENTRAIDE_RETURN_IF_ERROR(repo.SetPasswordHash((*user)->id, *hash));
-    }
-    auto used = repo.UseToken(t->id, clock_.NowSeconds());
+    auto again = ValidToken(repo, token, "invite");
+    if (!again.ok()) return again.status();
+    int64_t now = clock_.NowSeconds();
+    auto used = repo.UseToken(again->id, now);
     if (!used.ok()) return used.status();
     if (!*used) return BadLink();
+    if (*hash) ENTRAIDE_RETURN_IF_ERROR(repo.SetPasswordHash((*user)->id, **hash));
+    ENTRAIDE_RETURN_IF_ERROR(repo.VoidTokens((*user)->id, {"invite"}, now));  // another copy cannot accept it again
     ENTRAIDE_RETURN_IF_ERROR(repo.UpdateProfile((*user)->id, std::string(core::Trim(name)), (*user)->lang));
     (*user)->name = std::string(core::Trim(name));
     grant = StartSession(repo, **user);
@@ -361,20 +445,46 @@ core::Status AuthService::UpdateProfile(const Principal& who, const std::string&
   return store::AccountRepository(**db).UpdateProfile(who.user_id, std::string(core::Trim(name)), lang);
 }
 
-core::Status AuthService::ChangePassword(const Principal& who, const std::string& current, const std::string& next) {
+core::Status AuthService::ChangePassword(const Principal& who, const std::string& current, const std::string& next,
+                                        const std::string& keep_cookie, int64_t* retry_after_s) {
+  // A stolen session must not be a way to guess the password: each try takes its place in the count first.
+  const std::string key = std::to_string(who.user_id);
+  int64_t wait = password_failures_.Hit(key);
+  if (wait > 0) {
+    if (retry_after_s) *retry_after_s = wait;
+    return core::ResourceExhausted("too many wrong passwords; try again in " + std::to_string(wait) + " seconds");
+  }
+  std::optional<store::UserRecord> user;
+  {
+    auto db = pool_.Acquire();  // given back before hashing
+    if (!db.ok()) return db.status();
+    auto found = store::AccountRepository(**db).FindUserById(who.user_id);
+    if (!found.ok()) return found.status();
+    user = std::move(found).value();
+  }
+  if (!user) return core::Unauthenticated("not signed in");
+  // People who only used sign-in links have no password yet: they may set one.
+  if (user->password_hash) {
+    auto right = Verify(*user->password_hash, current);
+    if (!right.ok()) {
+      password_failures_.Forget(key);
+      return right.status();
+    }
+    if (!*right) return core::InvalidArgument("current_password: not right");
+  }
+  password_failures_.Forget(key);
+  auto hash = NewPasswordHash(*user, user->name, next);
+  if (!hash.ok()) return hash.status();
+  if (!*hash) return core::InvalidArgument("the password must have at least " + std::to_string(kMinPasswordLength) +
+                                           " characters");
   auto db = pool_.Acquire();
   if (!db.ok()) return db.status();
   store::AccountRepository repo(**db);
-  auto user = repo.FindUserById(who.user_id);
-  if (!user.ok()) return user.status();
-  if (!*user) return core::Unauthenticated("not signed in");
-  // People who only used sign-in links have no password yet: they may set one.
-  if ((*user)->password_hash && !VerifyPassword(*(*user)->password_hash, current))
-    return core::InvalidArgument("current_password: not right");
-  ENTRAIDE_RETURN_IF_ERROR(CheckPasswordQuality(next, (*user)->email, (*user)->name));
-  auto hash = HashPassword(next, options_.hash_cost);
-  if (!hash.ok()) return hash.status();
-  return repo.SetPasswordHash(who.user_id, *hash);
+  return InTransaction(**db, [&]() -> core::Status {
+    ENTRAIDE_RETURN_IF_ERROR(repo.SetPasswordHash(who.user_id, **hash));
+    ENTRAIDE_RETURN_IF_ERROR(repo.VoidTokens(who.user_id, {"signin", "reset"}, clock_.NowSeconds()));
+    return repo.DeleteOtherSessions(who.user_id, HashToken(keep_cookie));
+  });
 }
 
 core::StatusOr<std::vector<UserView>> AuthService::ListPeople(const Principal& by) {
@@ -481,6 +591,20 @@ core::Status AuthService::SaveTicketCategory(const Principal& by, const TicketCa
 core::StatusOr<int64_t> AuthService::AddUserCli(const std::string& email, const std::string& name,
                                                 const std::string& role, const std::vector<std::string>& group_slugs,
                                                 const std::string& lang, const std::optional<std::string>& password) {
+  std::optional<std::string> hash;
+  if (password) {
+    // Checked and hashed before the write transaction (CreatePerson checks the rest again).
+    auto normalized = NormalizeEmail(email);
+    if (!normalized.ok()) return normalized.status();
+    ENTRAIDE_RETURN_IF_ERROR(CheckName(name));
+    store::UserRecord u;
+    u.email = *normalized;
+    auto made = NewPasswordHash(u, std::string(core::Trim(name)), *password);
+    if (!made.ok()) return made.status();
+    if (!*made) return core::InvalidArgument("the password must have at least " + std::to_string(kMinPasswordLength) +
+                                             " characters");
+    hash = std::move(made).value();
+  }
   auto db = pool_.Acquire();
   if (!db.ok()) return db.status();
   store::AccountRepository repo(**db);
@@ -493,31 +617,31 @@ core::StatusOr<int64_t> AuthService::AddUserCli(const std::string& email, const 
       if (!*g) return core::InvalidArgument("group: no group with slug '" + slug + "'");
       ids.push_back((*g)->id);
     }
-    id = CreatePerson(repo, email, name, role, ids, lang, password, !password.has_value());
+    id = CreatePerson(repo, email, name, role, ids, lang, hash, !password.has_value());
     return id.ok() ? core::Status::Ok() : id.status();
   }));
   return id;
 }
 
-core::StatusOr<std::string> AuthService::LatestLink(const std::string& email) {
+core::StatusOr<std::string> AuthService::IssueLinkCli(const std::string& email) {
   auto normalized = NormalizeEmail(email);
   if (!normalized.ok()) return normalized.status();
   auto db = pool_.Acquire();
   if (!db.ok()) return db.status();
   store::AccountRepository repo(**db);
-  std::optional<store::OutboxMessage> newest;
-  for (const char* kind : {"invitation", "signin_link", "password_reset"}) {
-    auto m = repo.LatestMail(*normalized, kind);
-    if (!m.ok()) return m.status();
-    if (*m && (!newest || (*m)->id > newest->id)) newest = **m;
-  }
-  if (!newest) return std::string();
-  // data_json is written by JsonWriter: "link":"<url>" (URLs hold no quote or backslash).
-  const std::string key = "\"link\":\"";
-  size_t at = newest->data_json.find(key);
-  if (at == std::string::npos) return std::string();
-  size_t start = at + key.size();
-  return newest->data_json.substr(start, newest->data_json.find('"', start) - start);
+  core::StatusOr<std::string> link = core::Internal("unset");
+  ENTRAIDE_RETURN_IF_ERROR(InTransaction(**db, [&]() -> core::Status {
+    auto user = repo.FindUserByEmail(*normalized);
+    if (!user.ok()) return user.status();
+    if (!*user) return core::NotFound("nobody has the email " + *normalized);
+    if (!(*user)->active) return core::InvalidArgument("email: " + *normalized + " is deactivated");
+    auto invited = repo.HasLiveToken((*user)->id, "invite", clock_.NowSeconds());
+    if (!invited.ok()) return invited.status();
+    link = *invited ? NewLink(repo, **user, (*user)->lang, "/invitation/", options_.invitation_s, "invite")
+                    : NewLink(repo, **user, (*user)->lang, "/signin/link/", options_.signin_link_s, "signin");
+    return link.ok() ? core::Status::Ok() : link.status();
+  }));
+  return link;
 }
 
-}  // namespace entraide::auth
+}  // namespace entraide::auth}  // namespace entraide::auth

@@ -3,9 +3,28 @@
 // Every email it causes is an outbox row written in the same transaction as the change.
 // Thread-safe (each call takes its own connection from the Pool).
 //
+// Every password hash and check goes through one HashGate (at most max_parallel_hashes at once, 64 MiB each).
+//
+// Sign-in limits (windows on the injected Clock; counters in memory, per process):
+//   - per (account, address): 5 failed passwords in 15 minutes, then that pair is refused (kResourceExhausted);
+//   - per address: 20 failed passwords in 15 minutes, whatever the accounts, then that address is refused;
+//   - per account: after 10 failures in 15 minutes from anywhere the account is under attack: every attempt is
+//     still checked (the right password signs in from any address) but its answer is held back (delay_ms).
+//     Never a refusal, so nobody can lock someone else out.
+// Sign-in link and reset requests: 10 a minute per address (kResourceExhausted), and at most 5 mails an hour per
+// account (more requests get the same answer and queue nothing). Wrong current passwords on the account page:
+// 5 in 15 minutes per account, then kResourceExhausted.
+//
+// Links and sessions: using a sign-in link voids the person's other unused sign-in links; completing a reset
+// voids every unused reset, sign-in and invitation link of the person and ends all their sessions; accepting an
+// invitation voids their other invitations; changing the password (account page) voids unused reset and sign-in
+// links and ends every other session of the person. Sessions end after session_idle_s without activity and
+// session_max_s after sign-in, whatever the activity.
+//
 // Statuses: kUnauthenticated for a wrong email/password, an unknown, used or expired link, or an
 // inactive person (one generic message: nothing reveals whether an email exists); kResourceExhausted
-// when rate limited (retry_after_s says how long); kInvalidArgument naming the field; kAlreadyExists for a
+// when rate limited (retry_after_s says how long); kUnavailable when no turn to hash came in time ("busy...",
+// retry after busy_retry_after_s()) or the store is busy; kInvalidArgument naming the field; kAlreadyExists for a
 // taken email or group slug; kPermissionDenied / kNotFound from administration.
 #pragma once
 
@@ -15,6 +34,7 @@
 #include <string>
 #include <vector>
 
+#include "auth/hash_gate.h"
 #include "auth/password.h"
 #include "auth/principal.h"
 #include "auth/rate_limiter.h"
@@ -28,12 +48,29 @@ namespace entraide::auth {
 struct AuthOptions {
   std::string base_url = "http://127.0.0.1:8080";  // links are built from it, never from the request
   int64_t session_idle_s = 14 * 24 * 3600;
+  int64_t session_max_s = 60 * 24 * 3600;  // absolute lifetime of a session from sign-in (auth.session_max_days)
   int64_t signin_link_s = 15 * 60;
   int64_t reset_link_s = 3600;
   int64_t invitation_s = 7 * 24 * 3600;
-  int rate_limit = 10;          // sign-in and link requests per account and per address
+  int rate_limit = 10;          // sign-in link and reset requests per address
   int64_t rate_window_s = 60;
   HashCost hash_cost = HashCost::Interactive();
+  int max_parallel_hashes = 0;  // password hashes at once (auth.max_parallel_hashes); 0: the number of CPUs
+  int hash_wait_ms = 3000;      // the longest wait for a turn to hash (auth.hash_wait_ms)
+  // Sign-in limits (see above).
+  int64_t failure_window_s = 15 * 60;
+  int pair_failures = 5;              // failed passwords per (account, address)
+  int address_failures = 20;          // failed passwords per address
+  int account_attack_failures = 10;   // failed passwords per account before its answers are slowed
+  int attack_delay_ms = 2000;         // how much they are slowed
+  int link_mails_per_hour = 5;        // sign-in link and reset mails per account
+  int password_change_failures = 5;   // wrong current passwords per account (account page)
+};
+
+// What a sign-in attempt tells the handler besides its status.
+struct Throttle {
+  int64_t retry_after_s = 0;  // refused (429) or busy (503): when to come back
+  int delay_ms = 0;           // the account is under attack: hold the answer back this long
 };
 
 // A signed-in session: the cookie value to send, and who it is.
@@ -66,7 +103,7 @@ class AuthService {
   AuthService(store::Pool& pool, const core::Clock& clock, AuthOptions options);
 
   core::StatusOr<SessionGrant> SignIn(const std::string& email, const std::string& password, const std::string& ip,
-                                      const std::string& old_cookie, int64_t* retry_after_s);
+                                      const std::string& old_cookie, Throttle* throttle);
   core::StatusOr<Authenticated> Authenticate(const std::string& cookie);
   core::Status SignOut(const std::string& cookie);
 
@@ -89,7 +126,9 @@ class AuthService {
                                                 const std::string& password);
 
   core::Status UpdateProfile(const Principal& who, const std::string& name, const std::string& lang);
-  core::Status ChangePassword(const Principal& who, const std::string& current, const std::string& next);
+  // The session of `keep_cookie` (the one making the change) goes on; the person's other sessions end.
+  core::Status ChangePassword(const Principal& who, const std::string& current, const std::string& next,
+                              const std::string& keep_cookie, int64_t* retry_after_s);
 
   // Administration (coordinators).
   core::StatusOr<std::vector<UserView>> ListPeople(const Principal& by);
@@ -110,10 +149,16 @@ class AuthService {
                                      const std::vector<std::string>& group_slugs, const std::string& lang,
                                      const std::optional<std::string>& password);
   core::StatusOr<std::vector<UserView>> ListPeopleCli();
-  // The link in the newest queued sign-in, invitation or reset email for `email` ("" when none).
-  core::StatusOr<std::string> LatestLink(const std::string& email);
+  // A fresh single-use link for `email`, for the operator to hand over (`entraide user link`): an invitation
+  // while the person's invitation is unused and unexpired, else a sign-in link. Only its hash is stored; the
+  // outbox is not read (its links are scrubbed once sent). kNotFound when nobody has that email,
+  // kInvalidArgument for a deactivated person.
+  core::StatusOr<std::string> IssueLinkCli(const std::string& email);
 
   const AuthOptions& options() const { return options_; }
+  // Retry-After for a kUnavailable "busy" answer.
+  int busy_retry_after_s() const { return gate_.retry_after_s(); }
+  HashGate& gate() { return gate_; }  // tests hold it to make the service busy
 
  private:
   core::StatusOr<SessionGrant> StartSession(store::AccountRepository& repo, const store::UserRecord& user);
@@ -128,18 +173,35 @@ class AuthService {
   };
   core::Status RequestLinkMail(const std::string& email, const std::string& lang, const std::string& ip,
                                int64_t* retry_after_s, const LinkMail& mail);
+  // A new token of `token_kind` for the person; returns the link that carries it.
+  core::StatusOr<std::string> NewLink(store::AccountRepository& repo, const store::UserRecord& user,
+                                      const std::string& lang, const std::string& path, int64_t ttl_s,
+                                      const std::string& token_kind);
   core::Status QueueLinkMail(store::AccountRepository& repo, const store::UserRecord& user, const std::string& kind,
                              const std::string& lang, const std::string& path, int64_t ttl_s,
                              const std::string& token_kind);
+  // `password_hash`: made beforehand, outside the transaction (see Hash).
   core::StatusOr<int64_t> CreatePerson(store::AccountRepository& repo, const std::string& email,
                                        const std::string& name, const std::string& role,
                                        const std::vector<int64_t>& group_ids, const std::string& lang,
-                                       const std::optional<std::string>& password, bool invite);
+                                       const std::optional<std::string>& password_hash, bool invite);
+  // Checks a new password for `user` (named `name`) and hashes it: nullopt when `password` is empty.
+  core::StatusOr<std::optional<std::string>> NewPasswordHash(const store::UserRecord& user, const std::string& name,
+                                                             const std::string& password);
+  // Hashing and checking through the gate; kUnavailable ("busy") when no turn came in time. Never called inside
+  // a write transaction: a turn may take seconds to come, and the writer lock would be held all that time.
+  core::StatusOr<std::string> Hash(const std::string& password);
+  core::StatusOr<bool> Verify(const std::string& hash, const std::string& password);
 
   store::Pool& pool_;
   const core::Clock& clock_;
   AuthOptions options_;
-  RateLimiter limiter_;
+  HashGate gate_;
+  RateLimiter link_requests_;      // per address, every request
+  RateLimiter pair_failures_;      // per (account, address), failed passwords
+  RateLimiter address_failures_;   // per address, failed passwords
+  RateLimiter account_failures_;   // per account, failed passwords (under attack: slowed, never refused)
+  RateLimiter password_failures_;  // per person, wrong current passwords on the account page
   std::string dummy_hash_;  // verified when the email is unknown, so timing reveals nothing
 };
 

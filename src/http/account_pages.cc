@@ -63,9 +63,18 @@ std::pair<PeopleMessage, int> Explain(const Services& s, const std::string& lang
     case core::StatusCode::kAlreadyExists: return {ForPeople(t, st.message()), 409};
     case core::StatusCode::kPermissionDenied: return {Said(t.Get("auth_forbidden")), 403};
     case core::StatusCode::kNotFound: return {ForPeople(t, st.message()), 404};
+    case core::StatusCode::kUnavailable:
+      if (core::StartsWith(st.message(), "busy")) return {Said(t.Get("auth_busy")), 503};  // the hash gate
+      [[fallthrough]];
     default:
       return {ForPeople(t, st), 503};  // logged there, with the request id people see
   }
+}
+
+// Retry-After on a refusal: the service's wait (429), or the hash gate's when it was busy (503).
+void SetRetryAfter(const Services& s, Response& r, const core::Status& st, int64_t retry) {
+  if (retry <= 0 && st.code() == core::StatusCode::kUnavailable) retry = s.auth.busy_retry_after_s();
+  if (retry > 0) r.Header("Retry-After", std::to_string(retry));
 }
 
 Response CsrfFailure(const Services& s, Visitor& v, const std::string& lang) {
@@ -103,18 +112,21 @@ Response SignInPost(const Services& s, const Request& req) {
   Visitor v(s, req);
   auto f = FormFields(req);
   if (!v.CsrfOk(f["csrf"])) return CsrfFailure(s, v, lang);
-  int64_t retry = 0;
-  auto grant = s.auth.SignIn(f["email"], f["password"], req.remote_addr, req.Cookie(kSessionCookie), &retry);
+  auth::Throttle throttle;
+  auto grant = s.auth.SignIn(f["email"], f["password"], req.remote_addr, req.Cookie(kSessionCookie), &throttle);
   if (!grant.ok()) {
     auto [msg, code] = Explain(s, lang, grant.status());
     view::Value d = Msg(msg);
     d.Set("email", f["email"]);
     Response r = Page(s, v, lang, "signin", s.catalogs.For(lang).Get("auth_signin_title"), d, code, "/signin");
-    if (retry > 0) r.Header("Retry-After", std::to_string(retry));
+    SetRetryAfter(s, r, grant.status(), throttle.retry_after_s);
+    r.delay_ms = throttle.delay_ms;
     return r;
   }
   v.SignedIn(*grant);
-  return SeeOther(v, "/" + lang + "/account");
+  Response r = SeeOther(v, "/" + lang + "/account");
+  r.delay_ms = throttle.delay_ms;  // under attack, the right password is slowed too (and still signs in)
+  return r;
 }
 
 Response SignOutPost(const Services& s, const Request& req) {
@@ -144,7 +156,7 @@ Response LinkPost(const Services& s, const Request& req) {
   if (!st.ok()) {
     auto [msg, code] = Explain(s, lang, st);
     Response r = Page(s, v, lang, "signin_link", t.Get("auth_link_title"), Msg(msg), code, "/signin/link");
-    if (retry > 0) r.Header("Retry-After", std::to_string(retry));
+    SetRetryAfter(s, r, st, retry);
     return r;
   }
   // The same answer whether or not the address has an account.
@@ -193,7 +205,7 @@ Response ForgotPost(const Services& s, const Request& req) {
   if (!st.ok()) {
     auto [msg, code] = Explain(s, lang, st);
     Response r = Page(s, v, lang, "forgot", t.Get("auth_forgot_title"), Msg(msg), code, "/password/forgot");
-    if (retry > 0) r.Header("Retry-After", std::to_string(retry));
+    SetRetryAfter(s, r, st, retry);
     return r;
   }
   return Page(s, v, lang, "message", t.Get("auth_forgot_title"), Msg("", t.Get("auth_reset_sent")));
@@ -224,7 +236,9 @@ Response ResetPost(const Services& s, const Request& req) {
     auto [msg, code] = Explain(s, lang, grant.status());
     view::Value d = Msg(msg);
     d.Set("action", "/" + lang + "/password/reset/" + req.Param("token"));
-    return Page(s, v, lang, code == 422 ? "reset" : "message", t.Get("auth_reset_title"), d, code);
+    Response r = Page(s, v, lang, code == 422 ? "reset" : "message", t.Get("auth_reset_title"), d, code);
+    SetRetryAfter(s, r, grant.status(), 0);
+    return r;
   }
   v.SignedIn(*grant);
   return SeeOther(v, "/" + lang + "/account");
@@ -258,7 +272,9 @@ Response InvitationPost(const Services& s, const Request& req) {
     auto [msg, code] = Explain(s, lang, grant.status());
     view::Value d = Msg(msg);
     d.Set("name", f["name"]).Set("action", "/" + lang + "/invitation/" + req.Param("token"));
-    return Page(s, v, lang, code == 422 ? "invitation" : "message", t.Get("auth_invitation_title"), d, code);
+    Response r = Page(s, v, lang, code == 422 ? "invitation" : "message", t.Get("auth_invitation_title"), d, code);
+    SetRetryAfter(s, r, grant.status(), 0);
+    return r;
   }
   v.SignedIn(*grant);
   return SeeOther(v, "/" + lang + "/account");
@@ -308,10 +324,14 @@ Response PasswordPost(const Services& s, const Request& req) {
   if (!v.signed_in()) return SeeOther(v, "/" + lang + "/signin");
   auto f = FormFields(req);
   if (!v.CsrfOk(f["csrf"])) return CsrfFailure(s, v, lang);
-  core::Status st = s.auth.ChangePassword(*v.who(), f["current_password"], f["password"]);
+  int64_t retry = 0;
+  core::Status st =
+      s.auth.ChangePassword(*v.who(), f["current_password"], f["password"], req.Cookie(kSessionCookie), &retry);
   if (!st.ok()) {
     auto [msg, code] = Explain(s, lang, st);
-    return AccountPage(s, req, v, msg, "", code);
+    Response r = AccountPage(s, req, v, msg, "", code);
+    SetRetryAfter(s, r, st, retry);
+    return r;
   }
   return SeeOther(v, "/" + lang + "/account?saved=1");
 }
@@ -411,14 +431,18 @@ Response ApiSignIn(const Services& s, const Request& req) {
   } catch (const std::exception&) {
     return JsonError(400, "bad_request", "the body is not valid JSON");
   }
-  int64_t retry = 0;
-  auto grant = s.auth.SignIn(email, password, req.remote_addr, req.Cookie(kSessionCookie), &retry);
+  auth::Throttle throttle;
+  auto grant = s.auth.SignIn(email, password, req.remote_addr, req.Cookie(kSessionCookie), &throttle);
   if (!grant.ok()) {
-    Response r = JsonError(grant.status());
-    if (retry > 0) r.Header("Retry-After", std::to_string(retry));
+    bool busy = core::StartsWith(grant.status().message(), "busy");
+    Response r = busy ? JsonError(503, "unavailable", "too many sign-ins at once; try again in a few seconds")
+                      : JsonError(grant.status());
+    SetRetryAfter(s, r, grant.status(), throttle.retry_after_s);
+    r.delay_ms = throttle.delay_ms;
     return r;
   }
   Response r = UserJson(grant->principal);
+  r.delay_ms = throttle.delay_ms;
   r.Header("Set-Cookie", SessionCookieHeader(grant->cookie, s.site, s.auth.options().session_idle_s));
   r.Header("X-CSRF-Token", grant->csrf);
   r.Header("Cache-Control", "no-store");

@@ -173,7 +173,7 @@ Response FailedPage(const Services& s, const Request& req, Visitor& v, const std
     r.Set("id", f.id).Set("recipient", f.recipient_email).Set("recipient_name", f.recipient_name);
     r.Set("kind", f.kind).Set("subject", f.subject).Set("attempts", static_cast<int64_t>(f.attempts));
     r.Set("error_text", f.last_error).Set("queued", core::FormatIso8601Utc(f.created_at));
-    r.Set("last_attempt", core::FormatIso8601Utc(f.last_attempt_at));
+    r.Set("last_attempt", core::FormatIso8601Utc(f.last_attempt_at)).Set("resendable", f.resendable);
     rows.Push(std::move(r));
   }
   d.Set("has_failed", !rows.empty_list()).Set("failed", std::move(rows));
@@ -211,6 +211,7 @@ Response RetryPost(const Services& s, const Request& req) {
     }
     core::Status st = s.mail_admin->Retry(id);
     if (st.code() == core::StatusCode::kNotFound) return FailedPage(s, req, v, t.Get("admin_mail_not_found"), 404);
+    if (st.code() == core::StatusCode::kConflict) return FailedPage(s, req, v, t.Get("admin_mail_link_gone"), 409);
     if (!st.ok()) return Unavailable(s, req, st);
     Response r = Response::Redirect(303, "/" + lang + "/admin/mail?retried=1");
     v.Apply(r);

@@ -11,7 +11,13 @@ core::StatusOr<std::vector<FailedMail>> OutboxAdmin::Failed(int limit) {
 core::Status OutboxAdmin::Retry(int64_t id) {
   auto db = pool_.Acquire();
   if (!db.ok()) return db.status();
-  auto done = store::MailRepository(**db).RetryFailed(id, clock_.NowSeconds());
+  store::MailRepository repo(**db);
+  auto kind = repo.FailedKind(id);
+  if (!kind.ok()) return kind.status();
+  if (!*kind) return core::NotFound("no failed message " + std::to_string(id));
+  if (store::IsLinkMail(**kind))
+    return core::Conflict("message " + std::to_string(id) + " carried a single-use link, erased when it failed");
+  auto done = repo.RetryFailed(id, clock_.NowSeconds());
   if (!done.ok()) return done.status();
   return *done ? core::Status::Ok() : core::NotFound("no failed message " + std::to_string(id));
 }

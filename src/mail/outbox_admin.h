@@ -1,7 +1,9 @@
 // OutboxAdmin: the messages given up on (failed after 48 hours of retries, or refused for good), for the
 // coordinators' page /{lang}/admin/mail, and putting one back in the queue. Who may do this is checked by the
 // caller (http/, with auth::Policy). Thread-safe (each call takes its own connection).
-// Statuses: kNotFound when the message is not a failed one; kUnavailable when the store is busy.
+// Statuses: kNotFound when the message is not a failed one; kConflict for a sign-in, reset or invitation email,
+// whose single-use link was erased when it failed (the person asks for a new link instead); kUnavailable when
+// the store is busy.
 #pragma once
 
 #include <cstdint>

@@ -20,6 +20,13 @@ UserRecord ReadUser(Statement& q) {
   return u;
 }
 
+// "(?, ?, ?)" for n values.
+std::string Placeholders(size_t n) {
+  std::string out = "(";
+  for (size_t i = 0; i < n; ++i) out += i ? ", ?" : "?";
+  return out + ")";
+}
+
 GroupRecord ReadGroup(Statement& q) {
   GroupRecord g;
   g.id = q.ColumnInt(0);
@@ -187,6 +194,12 @@ Status AccountRepository::DeleteSessionsOf(int64_t user_id) {
   return (*st)->Bind(1, user_id).Run();
 }
 
+Status AccountRepository::DeleteOtherSessions(int64_t user_id, const std::string& keep_hash) {
+  auto st = db_.Prepare("DELETE FROM sessions WHERE user_id = ? AND id_hash != ?");
+  if (!st.ok()) return st.status();
+  return (*st)->Bind(1, user_id).Bind(2, keep_hash).Run();
+}
+
 Status AccountRepository::CreateToken(const TokenRecord& t) {
   auto st = db_.Prepare(
       "INSERT INTO tokens (kind, token_hash, user_id, expires_at, created_at) VALUES (?, ?, ?, ?, ?)");
@@ -219,6 +232,37 @@ StatusOr<bool> AccountRepository::UseToken(int64_t id, int64_t now) {
   return db_.Changes() == 1;
 }
 
+Status AccountRepository::VoidTokens(int64_t user_id, const std::vector<std::string>& kinds, int64_t now) {
+  auto st = db_.Prepare("UPDATE tokens SET used_at = ? WHERE user_id = ? AND used_at IS NULL AND kind IN " +
+                        Placeholders(kinds.size()));
+  if (!st.ok()) return st.status();
+  (*st)->Bind(1, now).Bind(2, user_id);
+  for (size_t i = 0; i < kinds.size(); ++i) (*st)->Bind(static_cast<int>(i) + 3, kinds[i]);
+  return (*st)->Run();
+}
+
+StatusOr<int64_t> AccountRepository::CountTokensSince(int64_t user_id, const std::vector<std::string>& kinds,
+                                                      int64_t since) {
+  auto st = db_.Prepare("SELECT count(*) FROM tokens WHERE user_id = ? AND created_at > ? AND kind IN " +
+                        Placeholders(kinds.size()));
+  if (!st.ok()) return st.status();
+  (*st)->Bind(1, user_id).Bind(2, since);
+  for (size_t i = 0; i < kinds.size(); ++i) (*st)->Bind(static_cast<int>(i) + 3, kinds[i]);
+  auto n = OneRow<int64_t>(*st, [](Statement& q) { return q.ColumnInt(0); });
+  if (!n.ok()) return n.status();
+  return n->value_or(0);
+}
+
+StatusOr<bool> AccountRepository::HasLiveToken(int64_t user_id, const std::string& kind, int64_t now) {
+  auto st = db_.Prepare(
+      "SELECT count(*) FROM tokens WHERE user_id = ? AND kind = ? AND used_at IS NULL AND expires_at >= ?");
+  if (!st.ok()) return st.status();
+  (*st)->Bind(1, user_id).Bind(2, kind).Bind(3, now);
+  auto n = OneRow<int64_t>(*st, [](Statement& q) { return q.ColumnInt(0); });
+  if (!n.ok()) return n.status();
+  return n->value_or(0) > 0;
+}
+
 StatusOr<int64_t> AccountRepository::EnqueueMail(const OutboxMessage& m) {
   auto st = db_.Prepare(
       "INSERT INTO outbox (kind, recipient_email, recipient_name, lang, user_id, data_json, dedupe_key, created_at, "
@@ -228,26 +272,6 @@ StatusOr<int64_t> AccountRepository::EnqueueMail(const OutboxMessage& m) {
                                .Bind(5, m.user_id).Bind(6, m.data_json).Bind(7, m.dedupe_key).Bind(8, m.created_at)
                                .Bind(9, m.thread_key).Run());
   return db_.LastInsertRowId();
-}
-
-StatusOr<std::optional<OutboxMessage>> AccountRepository::LatestMail(const std::string& email, const std::string& kind) {
-  auto st = db_.Prepare(
-      "SELECT id, kind, recipient_email, recipient_name, lang, data_json, status, created_at FROM outbox "
-      "WHERE recipient_email = ? COLLATE NOCASE AND kind = ? ORDER BY id DESC LIMIT 1");
-  if (!st.ok()) return st.status();
-  (*st)->Bind(1, email).Bind(2, kind);
-  return OneRow<OutboxMessage>(*st, [](Statement& q) {
-    OutboxMessage m;
-    m.id = q.ColumnInt(0);
-    m.kind = q.ColumnText(1);
-    m.recipient_email = q.ColumnText(2);
-    m.recipient_name = q.ColumnText(3);
-    m.lang = q.ColumnText(4);
-    m.data_json = q.ColumnText(5);
-    m.status = q.ColumnText(6);
-    m.created_at = q.ColumnInt(7);
-    return m;
-  });
 }
 
 StatusOr<std::vector<TicketCategoryRecord>> AccountRepository::TicketCategories(bool include_inactive) {

@@ -101,15 +101,21 @@ class AccountRepository {
   Status TouchSession(const std::string& id_hash, int64_t now);
   Status DeleteSession(const std::string& id_hash);
   Status DeleteSessionsOf(int64_t user_id);
+  // Every session of the person but the one whose hash is `keep_hash`.
+  Status DeleteOtherSessions(int64_t user_id, const std::string& keep_hash);
 
   Status CreateToken(const TokenRecord& t);
   StatusOr<std::optional<TokenRecord>> FindToken(const std::string& token_hash);
   // Marks a token used; false when it was already used (the loser of a race).
   StatusOr<bool> UseToken(int64_t id, int64_t now);
+  // Marks every unused token of the person whose kind is in `kinds` used (they stop working).
+  Status VoidTokens(int64_t user_id, const std::vector<std::string>& kinds, int64_t now);
+  // How many tokens of those kinds the person got after `since` (used or not).
+  StatusOr<int64_t> CountTokensSince(int64_t user_id, const std::vector<std::string>& kinds, int64_t since);
+  // Whether the person has a token of `kind` neither used nor expired at `now`.
+  StatusOr<bool> HasLiveToken(int64_t user_id, const std::string& kind, int64_t now);
 
   StatusOr<int64_t> EnqueueMail(const OutboxMessage& m);
-  // The newest message of `kind` to `email` (for `entraide user link`).
-  StatusOr<std::optional<OutboxMessage>> LatestMail(const std::string& email, const std::string& kind);
 
   StatusOr<std::vector<TicketCategoryRecord>> TicketCategories(bool include_inactive);
   Status UpsertTicketCategory(const TicketCategoryRecord& c);

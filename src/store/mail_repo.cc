@@ -1,6 +1,27 @@
 #include "store/mail_repo.h"
 
+#include "store/rows.h"
+
 namespace entraide::store {
+namespace {
+
+// data_json without its single-use links, for a message that will not be sent again: the sign-in, reset and
+// invitation link ("link") and the digest's "I'll take it" links ("take_url" in each ticket of "unclaimed" and
+// "waiting"). Other kinds keep theirs (a ticket mail's "link" is the ticket's page, no secret).
+constexpr const char* kScrubbedData =
+    "CASE WHEN kind IN ('signin_link', 'password_reset', 'invitation') THEN json_remove(data_json, '$.link') "
+    "WHEN kind = 'volunteer_digest' THEN json_set(data_json, "
+    "  '$.unclaimed', json((SELECT json_group_array(json(json_remove(value, '$.take_url'))) "
+    "                       FROM json_each(data_json, '$.unclaimed'))), "
+    "  '$.waiting', json((SELECT json_group_array(json(json_remove(value, '$.take_url'))) "
+    "                     FROM json_each(data_json, '$.waiting')))) "
+    "ELSE data_json END";
+
+}  // namespace
+
+bool IsLinkMail(const std::string& kind) {
+  return kind == "signin_link" || kind == "password_reset" || kind == "invitation";
+}
 
 StatusOr<std::vector<ClaimedMail>> MailRepository::Claim(const std::string& claim, int64_t now, int64_t stale_before,
                                                          int limit, const std::string& domain) {
@@ -47,9 +68,9 @@ StatusOr<std::vector<ClaimedMail>> MailRepository::Claim(const std::string& clai
 }
 
 StatusOr<bool> MailRepository::MarkSent(int64_t id, const std::string& claim, int64_t now, const std::string& subject) {
-  auto st = db_.Prepare(
-      "UPDATE outbox SET status = 'sent', sent_at = ?, subject = ?, last_error = '', claim_token = NULL "
-      "WHERE id = ? AND status = 'sending' AND claim_token = ?");
+  auto st = db_.Prepare(std::string(
+      "UPDATE outbox SET status = 'sent', sent_at = ?, subject = ?, last_error = '', claim_token = NULL, data_json = ") +
+      kScrubbedData + " WHERE id = ? AND status = 'sending' AND claim_token = ?");
   if (!st.ok()) return st.status();
   ENTRAIDE_RETURN_IF_ERROR((*st)->Bind(1, now).Bind(2, subject).Bind(3, id).Bind(4, claim).Run());
   return db_.Changes() == 1;
@@ -68,9 +89,9 @@ StatusOr<bool> MailRepository::MarkRetry(int64_t id, const std::string& claim, i
 StatusOr<bool> MailRepository::MarkFinal(int64_t id, const std::string& claim, const std::string& status,
                                          const std::string& error, const std::string& subject) {
   if (status != "failed" && status != "skipped") return core::Internal("MarkFinal: bad status " + status);
-  auto st = db_.Prepare(
+  auto st = db_.Prepare(std::string(
       "UPDATE outbox SET status = ?, attempts = attempts + (? = 'failed'), last_error = ?, subject = ?, "
-      "  claim_token = NULL WHERE id = ? AND status = 'sending' AND claim_token = ?");
+      "  claim_token = NULL, data_json = ") + kScrubbedData + " WHERE id = ? AND status = 'sending' AND claim_token = ?");
   if (!st.ok()) return st.status();
   ENTRAIDE_RETURN_IF_ERROR(
       (*st)->Bind(1, status).Bind(2, status).Bind(3, error).Bind(4, subject).Bind(5, id).Bind(6, claim).Run());
@@ -126,7 +147,8 @@ StatusOr<std::vector<FailedMail>> MailRepository::Failed(int limit) {
     if (!row.ok()) return row.status();
     if (!*row) break;
     out.push_back({q->ColumnInt(0), q->ColumnText(1), q->ColumnText(2), q->ColumnText(3), q->ColumnText(4),
-                   static_cast<int>(q->ColumnInt(5)), q->ColumnInt(6), q->ColumnInt(7), q->ColumnText(8)});
+                   static_cast<int>(q->ColumnInt(5)), q->ColumnInt(6), q->ColumnInt(7), q->ColumnText(8),
+                   !IsLinkMail(q->ColumnText(1))});
   }
   return out;
 }
@@ -138,6 +160,13 @@ StatusOr<bool> MailRepository::RetryFailed(int64_t id, int64_t now) {
   if (!st.ok()) return st.status();
   ENTRAIDE_RETURN_IF_ERROR((*st)->Bind(1, now).Bind(2, id).Run());
   return db_.Changes() == 1;
+}
+
+StatusOr<std::optional<std::string>> MailRepository::FailedKind(int64_t id) {
+  auto st = db_.Prepare("SELECT kind FROM outbox WHERE id = ? AND status = 'failed'");
+  if (!st.ok()) return st.status();
+  (*st)->Bind(1, id);
+  return OneRow<std::string>(*st, [](Statement& q) { return q.ColumnText(0); });
 }
 
 StatusOr<MailSettings> MailRepository::Settings(int64_t user_id) {

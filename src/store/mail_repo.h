@@ -24,6 +24,10 @@ struct OutboxCounts {
   int64_t pending = 0, sending = 0, sent = 0, failed = 0, skipped = 0;
 };
 
+// Sign-in, reset and invitation emails: their single-use link is erased from the row once the message is sent,
+// failed or skipped (MarkSent, MarkFinal), so they can never be sent again usefully.
+bool IsLinkMail(const std::string& kind);
+
 // A message given up on, for people who look after the site.
 struct FailedMail {
   int64_t id = 0;
@@ -32,6 +36,7 @@ struct FailedMail {
   int64_t created_at = 0;
   int64_t last_attempt_at = 0;  // when it was last tried (its last due time), or created_at
   std::string recipient_name;
+  bool resendable = true;  // false for link mails (IsLinkMail): their link is gone
 };
 
 // Someone's effective settings (the mail_settings view: their choices, else their role's defaults).
@@ -52,6 +57,8 @@ class MailRepository {
   StatusOr<std::vector<ClaimedMail>> Claim(const std::string& claim, int64_t now, int64_t stale_before, int limit,
                                            const std::string& domain);
   // The outcomes; each applies only while `claim` still holds the row (false when it does not any more).
+  // MarkSent and MarkFinal also erase the row's single-use links in the same statement (the links of IsLinkMail
+  // kinds, and the "I'll take it" links of a volunteer digest): a copy of the database holds no live link.
   StatusOr<bool> MarkSent(int64_t id, const std::string& claim, int64_t now, const std::string& subject);
   StatusOr<bool> MarkRetry(int64_t id, const std::string& claim, int64_t next_attempt_at, const std::string& error,
                            const std::string& subject);
@@ -68,6 +75,8 @@ class MailRepository {
   // A failed message goes back to pending, due now, as if queued now (another 48 hours of retries, attempts from
   // zero). False when `id` is not a failed message.
   StatusOr<bool> RetryFailed(int64_t id, int64_t now);
+  // The kind of failed message `id` (nullopt when there is no failed message `id`).
+  StatusOr<std::optional<std::string>> FailedKind(int64_t id);
 
   StatusOr<MailSettings> Settings(int64_t user_id);
   Status SaveSettings(const MailSettings& s, int64_t now);

@@ -171,6 +171,41 @@ TEST(CliTest, GroupAndUserCommandsForScriptsAndTheFirstInstall) {
   EXPECT_EQ(RunEntraide("user add --email x@example.org --name X --role boss", env).exit_code, 1);
 }
 
+// Every command runs under umask 077: the database, its -wal, .eml files and folders are the user's alone, and a
+// data dir made earlier with wider modes is closed (0700). `user link` issues a fresh link even after the
+// invitation went out and its row lost the link.
+TEST(CliTest, DataFilesArePrivateAndUserLinkWorksAfterTheMailWentOut) {
+  TempDir data;
+  std::filesystem::permissions(data.path(), std::filesystem::perms(0755));
+  std::string env = "ENTRAIDE_DATA_DIR=" + Quote(data.path()) + " ENTRAIDE_LOG_LEVEL=warn";
+  ASSERT_EQ(RunEntraide("migrate", env).exit_code, 0);
+  ASSERT_EQ(RunEntraide("user add --email bob@example.org --name Bob --role member --lang en", env).exit_code, 0);
+  Result sent = RunEntraide("mail send", env);
+  ASSERT_EQ(sent.exit_code, 0) << sent.output;
+  EXPECT_NE(sent.output.find("1 sent"), std::string::npos) << sent.output;
+  store::Pool pool(data.Join("entraide.db"));
+  EXPECT_EQ(QueryText(pool, "SELECT json_type(data_json, '$.link') IS NULL FROM outbox"), "1") << "erased once sent";
+  Result link = RunEntraide("user link --email bob@example.org", env);
+  EXPECT_EQ(link.exit_code, 0) << link.output;
+  EXPECT_TRUE(std::regex_match(link.output, std::regex("http://127\\.0\\.0\\.1:8080/en/invitation/[A-Za-z0-9_-]{43}\n")))
+      << link.output;
+  int files = 0;
+  auto mode = [](const std::filesystem::path& p) {
+    return static_cast<int>(std::filesystem::status(p).permissions() & std::filesystem::perms::all);
+  };
+  EXPECT_EQ(mode(data.path()), 0700);
+  for (const auto& e : std::filesystem::recursive_directory_iterator(data.path())) {
+    if (e.is_directory()) {
+      EXPECT_EQ(mode(e.path()), 0700) << e.path();
+    } else {
+      EXPECT_EQ(mode(e.path()), 0600) << e.path();
+      ++files;
+    }
+  }
+  EXPECT_GE(files, 2) << "the database and the .eml file at least";
+  EXPECT_TRUE(std::filesystem::exists(data.Join("mail/outbox-1.eml")));
+}
+
 TEST(CliTest, DigestDryRunPrintsWithoutQueuingAndToLimitsToOnePerson) {
   TempDir data;
   std::string env = "ENTRAIDE_DATA_DIR=" + Quote(data.path()) + " ENTRAIDE_LOG_LEVEL=warn";
@@ -222,43 +257,10 @@ TEST(CliTest, DigestDryRunPrintsWithoutQueuingAndToLimitsToOnePerson) {
   EXPECT_EQ(QueryText(pool, digests), "2");
 }
 
-// Reads from fd until `needle` appears or `ms` pass; returns everything read.
-std::string ReadUntil(int fd, const std::string& needle, int ms) {
-  std::string out;
-  auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(ms);
-  char buf[4096];
-  while (out.find(needle) == std::string::npos) {
-    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
-    if (left.count() <= 0) break;
-    pollfd p{fd, POLLIN, 0};
-    if (poll(&p, 1, static_cast<int>(left.count())) <= 0) break;
-    ssize_t n = read(fd, buf, sizeof buf);
-    if (n <= 0) break;
-    out.append(buf, static_cast<size_t>(n));
-  }
-  return out;
-}
-
 TEST(CliTest, SigtermFinishesTheRequestInFlightThenExitsZero) {
   TempDir data;
-  int err[2];
-  ASSERT_EQ(pipe(err), 0);
-  pid_t pid = fork();
-  if (pid == 0) {
-    dup2(err[1], 2);
-    close(err[0]);
-    if (chdir(SourceDir().c_str()) != 0) _exit(127);
-    setenv("ENTRAIDE_DATA_DIR", data.path().c_str(), 1);
-    setenv("ENTRAIDE_HTTP_PORT", "0", 1);
-    std::string bin = BinaryDir() + "/entraide";
-    execl(bin.c_str(), bin.c_str(), "serve", static_cast<char*>(nullptr));
-    _exit(127);
-  }
-  close(err[1]);
-  std::string log = ReadUntil(err[0], "listening on", 20000);
-  std::smatch m;
-  ASSERT_TRUE(std::regex_search(log, m, std::regex(R"(listening on http://127\.0\.0\.1:(\d+))"))) << log;
-  int port = std::stoi(m[1]);
+  ServeProcess serve({{"ENTRAIDE_DATA_DIR", data.path()}});
+  int port = serve.port();
 
   // A request in flight: the connection is served, the second request is half sent when SIGTERM arrives.
   int fd = socket(AF_INET, SOCK_STREAM, 0);
@@ -276,17 +278,15 @@ TEST(CliTest, SigtermFinishesTheRequestInFlightThenExitsZero) {
   // Let the server thread start reading the half-sent request before the signal (the only sleep here:
   // there is no observable event for "a pool thread is parsing this request").
   usleep(200 * 1000);
-  kill(pid, SIGTERM);
-  std::string stopping = ReadUntil(err[0], "stopping", 5000);
+  kill(serve.pid(), SIGTERM);
+  std::string stopping = ReadUntil(serve.stderr_fd(), "stopping", 5000);
   EXPECT_NE(stopping.find("stopping"), std::string::npos) << stopping;
   std::string rest = "Connection: close\r\n\r\n";
   send(fd, rest.data(), rest.size(), MSG_NOSIGNAL);
   std::string response = ReadUntil(fd, "</html>", 5000);
   close(fd);
   EXPECT_NE(response.find("HTTP/1.1 200"), std::string::npos) << "the request in flight was not answered";
-  int status = 0;
-  waitpid(pid, &status, 0);
-  close(err[0]);
+  int status = serve.Stop();
   ASSERT_TRUE(WIFEXITED(status));
   EXPECT_EQ(WEXITSTATUS(status), 0);
 }
@@ -301,8 +301,7 @@ namespace {
 // and the process still ends by that signal.
 TEST(CliTest, AFatalSignalIsLoggedBeforeTheProcessEnds) {
   TempDir data;
-  ServeProcess serve({"ENTRAIDE_DATA_DIR=" + data.path()});
-  ASSERT_TRUE(serve.started()) << serve.log();
+  ServeProcess serve({{"ENTRAIDE_DATA_DIR", data.path()}});
   serve.Signal(SIGBUS);
   int status = serve.Wait();
   ASSERT_TRUE(WIFSIGNALED(status)) << status;

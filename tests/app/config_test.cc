@@ -23,6 +23,16 @@ TEST(ConfigTest, DefaultsWhenTheFileIsAbsent) {
   EXPECT_EQ(c->http_host, "127.0.0.1");
   EXPECT_EQ(c->site_default_lang, "fr");
   EXPECT_EQ(c->data_dir.front(), '/');  // made absolute
+  EXPECT_EQ(c->auth_max_parallel_hashes, 0);
+  EXPECT_EQ(c->auth_hash_wait_ms, 3000);
+  EXPECT_EQ(c->auth_session_max_days, 60);
+  auto set = LoadConfig("/nonexistent/entraide.ini", false,
+                        Env({{"ENTRAIDE_AUTH_MAX_PARALLEL_HASHES", "2"}, {"ENTRAIDE_AUTH_HASH_WAIT_MS", "500"},
+                             {"ENTRAIDE_AUTH_SESSION_MAX_DAYS", "30"}}));
+  ASSERT_TRUE(set.ok()) << set.status().ToString();
+  EXPECT_EQ(set->auth_max_parallel_hashes, 2);
+  EXPECT_EQ(set->auth_hash_wait_ms, 500);
+  EXPECT_EQ(set->auth_session_max_days, 30);
 }
 
 TEST(ConfigTest, RequiredFileMissingIsAnError) {
@@ -62,6 +72,9 @@ TEST(ConfigTest, BadValuesNameTheKeyAndTheValue) {
       {{{"ENTRAIDE_SITE_BASE_URL", "example.org"}}, "site.base_url = 'example.org'"},
       {{{"ENTRAIDE_HTTP_ACCESS_LOG", "perhaps"}}, "http.access_log = 'perhaps'"},
       {{{"ENTRAIDE_MAIL_SMTP_CA_FILE", "/nonexistent/ca.pem"}}, "mail.smtp.ca_file = '/nonexistent/ca.pem'"},
+      {{{"ENTRAIDE_AUTH_MAX_PARALLEL_HASHES", "-1"}}, "auth.max_parallel_hashes = '-1': must be a whole number from 0"},
+      {{{"ENTRAIDE_AUTH_HASH_WAIT_MS", "soon"}}, "auth.hash_wait_ms = 'soon'"},
+      {{{"ENTRAIDE_AUTH_SESSION_MAX_DAYS", "0"}}, "auth.session_max_days = '0': must be a whole number from 1 to 3650"},
   };
   for (const auto& c : cases) {
     auto r = LoadConfig("/nonexistent", false, Env(c.env));

@@ -13,6 +13,7 @@
 #include "core/json_writer.h"
 #include "core/strings.h"
 #include "mail/composer.h"
+#include "mail/outbox_admin.h"
 #include "mail/preferences.h"
 #include "mail/sender.h"
 #include "mail_util.h"
@@ -311,6 +312,65 @@ TEST_F(MailSenderTest, EmlFilesWhenNoSmtpHost) {
   size_t n = 0;
   for (const auto& e : fs::directory_iterator(config_.MailDir())) n += e.path().extension() == ".eml";
   EXPECT_EQ(n, 1u) << "no temporary file left behind";
+}
+
+// Once a message will not be sent again (sent, failed or skipped), its single-use links leave the row in the same
+// statement: the sign-in link, the digest's take links; a ticket mail keeps its (harmless) link.
+TEST_F(MailSenderTest, SingleUseLinksLeaveTheRowOnceTheMessageIsSentOrFailed) {
+  ASSERT_TRUE(auth_->RequestSignInLink("amelie@example.org", "fr", "192.0.2.1", nullptr).ok());
+  int64_t reply = QueueReply("Garde son lien");
+  core::JsonWriter w;
+  w.BeginObject().Field("name", "Amélie").Field("period", "2027-01-01").Field("frequency", "daily").Field("daily", true);
+  w.Key("unclaimed").BeginArray();
+  w.BeginObject().Field("ref", "ENT-1").Field("url", "http://entraide.test/fr/tickets/1")
+      .Field("take_url", "http://entraide.test/fr/take/" + std::string(64, 'a')).EndObject();
+  w.EndArray().Key("waiting").BeginArray();
+  w.BeginObject().Field("ref", "ENT-2").Field("url", "http://entraide.test/fr/tickets/2")
+      .Field("take_url", "http://entraide.test/fr/take/" + std::string(64, 'b')).EndObject();
+  w.BeginObject().Field("ref", "ENT-3").Field("url", "http://entraide.test/fr/tickets/3").EndObject();
+  w.EndArray().EndObject();
+  auto digest = store::OutboxMessage::To("volunteer_digest", amelie_, "amelie@example.org", "Amélie", "fr", w.Take(),
+                                         clock_.NowSeconds());
+  {
+    auto db = pool_->Acquire();
+    ASSERT_TRUE(store::AccountRepository(**db).EnqueueMail(digest).ok());
+  }
+  EXPECT_NE(Text("SELECT data_json FROM outbox WHERE kind = 'signin_link'").find("/signin/link/"), std::string::npos)
+      << "pending: the link is there to be sent";
+  TempDir out;
+  auto eml = mail::MakeFileTransport(out.path());
+  auto report = Run(*eml);
+  EXPECT_EQ(report.sent, 2);
+  EXPECT_EQ(report.skipped, 1) << "a member does not get the volunteer digest: skipped, which erases too";
+  EXPECT_EQ(Text("SELECT data_json FROM outbox WHERE kind = 'signin_link'"),
+            R"({"name":"Amélie Côté-Lévesque","expires_minutes":15})");
+  std::string scrubbed = Text("SELECT data_json FROM outbox WHERE kind = 'volunteer_digest'");
+  EXPECT_EQ(scrubbed.find("take"), std::string::npos) << scrubbed;
+  EXPECT_NE(scrubbed.find(R"({"ref":"ENT-2","url":"http://entraide.test/fr/tickets/2"})"), std::string::npos) << scrubbed;
+  EXPECT_NE(scrubbed.find("ENT-3"), std::string::npos) << scrubbed;
+  EXPECT_NE(Text("SELECT data_json FROM outbox WHERE id = " + std::to_string(reply)).find("/fr/tickets/42"),
+            std::string::npos);
+
+  // Failed (48 hours of a server that never answers): erased too, and "send again" is refused for a link mail.
+  ASSERT_TRUE(auth_->RequestPasswordReset("amelie@example.org", "fr", "192.0.2.1", nullptr).ok());
+  int64_t later_reply = QueueReply("Jamais livré");
+  auto smtp = Smtp(FreePort());
+  for (int i = 0; i < 40 && Text("SELECT count(*) FROM outbox WHERE status = 'pending'") != "0"; ++i) {
+    Run(*smtp);
+    clock_.Advance(6 * 3600);
+  }
+  ASSERT_EQ(Text("SELECT group_concat(kind, ' ') FROM (SELECT kind FROM outbox WHERE status = 'failed' ORDER BY kind)"),
+            "password_reset ticket_reply");
+  EXPECT_EQ(Text("SELECT json_type(data_json, '$.link') IS NULL FROM outbox WHERE kind = 'password_reset'"), "1");
+  mail::OutboxAdmin admin(*pool_, clock_);
+  auto failed = admin.Failed();
+  ASSERT_TRUE(failed.ok());
+  ASSERT_EQ(failed->size(), 2u);
+  for (const auto& f : *failed) EXPECT_EQ(f.resendable, f.kind != "password_reset") << f.kind;
+  int64_t reset = std::stoll(Text("SELECT id FROM outbox WHERE kind = 'password_reset'"));
+  EXPECT_EQ(admin.Retry(reset).code(), core::StatusCode::kConflict);
+  EXPECT_EQ(Text("SELECT status FROM outbox WHERE id = " + std::to_string(reset)), "failed");
+  EXPECT_TRUE(admin.Retry(later_reply).ok());
 }
 
 TEST_F(MailSenderTest, UnsubscribedTopicIsSkippedButTransactionalMailStillGoes) {
