@@ -180,18 +180,6 @@ TEST_F(TicketsTest, VolunteersNoteIsNeverShownToTheGroup) {
   EXPECT_EQ(Send(port(), "POST", url + "/replies", R"({"body": "x", "internal": true})", a.Headers(true)).status, 403);
 }
 
-std::string Multipart(const std::string& boundary, const std::vector<std::pair<std::string, std::string>>& fields,
-                      const std::vector<std::tuple<std::string, std::string, std::string>>& files) {
-  std::string body;
-  for (const auto& [k, v] : fields)
-    body += "--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + k + "\"\r\n\r\n" + v + "\r\n";
-  for (const auto& [field, name, content] : files)
-    body += "--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + field + "\"; filename=\"" + name +
-            "\"\r\nContent-Type: text/html\r\n\r\n" + content + "\r\n";
-  body += "--" + boundary + "--\r\n";
-  return body;
-}
-
 TEST_F(TicketsTest, AttachmentsUploadAsMultipartAndDownloadOnlyAsAttachments) {
   Session a = SignIn("a@example.org");
   auto form = Get(port(), "/fr/tickets/new?subject=Mon%20site%20est%20lent", {"Cookie: sid=" + a.sid});
