@@ -53,6 +53,17 @@ HttpResponse Get(int port, const std::string& target, const std::vector<std::str
 HttpResponse Send(int port, const std::string& method, const std::string& target, const std::string& body,
                   const std::vector<std::string>& extra_headers = {});
 
+// A signed-in session for the API: its cookie, its X-CSRF-Token, and the headers requests send with them.
+struct ApiSession {
+  std::string sid, csrf;
+  // Cookie and JSON content type, and the CSRF token for a write.
+  std::vector<std::string> Headers(bool write = false) const {
+    std::vector<std::string> h = {"Cookie: sid=" + sid, "Content-Type: application/json"};
+    if (write) h.push_back("X-CSRF-Token: " + csrf);
+    return h;
+  }
+};
+
 // The value of the cookie `name` set by a response ("" when none).
 std::string CookieValue(const HttpResponse& r, const std::string& name);
 // The CSRF token in a page's form (name="csrf" value="...").

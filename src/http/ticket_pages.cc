@@ -73,8 +73,8 @@ PeopleMessage Refusal(const i18n::Catalog& tr, const core::Status& st, int64_t r
   };
   if (st.code() == core::StatusCode::kResourceExhausted) {
     if (message.find(" tickets an hour") != std::string::npos) return said("error_too_many_tickets", "");
-    if (message.find(" replies an hour") != std::string::npos) return said("error_too_many_replies", "body");
-    return said("error_too_many_files", "attachments");
+    if (message.find(" replies an hour") != std::string::npos) return said("error_too_many_replies", "");
+    return said("error_too_many_files", "");
   }
   if (core::StartsWith(message, "attachments: a ticket holds")) return said("error_ticket_files_full", "attachments");
   if (core::StartsWith(message, "body: the formatted text")) return said("error_body_formatted_too_large", "body");

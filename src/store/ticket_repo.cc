@@ -70,11 +70,20 @@ constexpr const char* kQuestionCols =
     "id, ticket_id, lang, slug, title, question, answer, question_html, answer_html, category, published_by, "
     "published, created_at";
 
-StatusOr<int64_t> Scalar(Statement* st) {
+// The first `n` columns of the first row as integers (zeros when there is no row).
+StatusOr<std::vector<int64_t>> IntRow(Statement* st, int n) {
   StatementScope q(st);
   auto row = q->Step();
   if (!row.ok()) return row.status();
-  return *row ? q->ColumnInt(0) : int64_t{0};
+  std::vector<int64_t> out(static_cast<size_t>(n), 0);
+  for (int i = 0; *row && i < n; ++i) out[static_cast<size_t>(i)] = q->ColumnInt(i);
+  return out;
+}
+
+StatusOr<int64_t> Scalar(Statement* st) {
+  auto row = IntRow(st, 1);
+  if (!row.ok()) return row.status();
+  return (*row)[0];
 }
 
 }  // namespace
@@ -298,11 +307,10 @@ StatusOr<std::pair<int64_t, int64_t>> TicketRepository::CountRepliesSince(int64_
       "SELECT count(*), coalesce(min(created_at), 0) FROM ticket_events "
       "WHERE actor_id = ? AND created_at > ? AND kind IN ('reply', 'note')");
   if (!st.ok()) return st.status();
-  StatementScope q(*st);
-  q->Bind(1, user_id).Bind(2, since);
-  auto row = q->Step();
+  (*st)->Bind(1, user_id).Bind(2, since);
+  auto row = IntRow(*st, 2);
   if (!row.ok()) return row.status();
-  return std::make_pair(q->ColumnInt(0), q->ColumnInt(1));
+  return std::make_pair((*row)[0], (*row)[1]);
 }
 
 StatusOr<int64_t> TicketRepository::AddAttachment(const AttachmentRecord& a) {
@@ -364,11 +372,10 @@ StatusOr<TicketRepository::UploadsSince> TicketRepository::CountUploadsSince(int
       "SELECT count(*), coalesce(sum(size), 0), coalesce(min(created_at), 0) FROM attachments "
       "WHERE uploaded_by = ? AND created_at > ?");
   if (!st.ok()) return st.status();
-  StatementScope q(*st);
-  q->Bind(1, user_id).Bind(2, since);
-  auto row = q->Step();
+  (*st)->Bind(1, user_id).Bind(2, since);
+  auto row = IntRow(*st, 3);
   if (!row.ok()) return row.status();
-  return UploadsSince{q->ColumnInt(0), q->ColumnInt(1), q->ColumnInt(2)};
+  return UploadsSince{(*row)[0], (*row)[1], (*row)[2]};
 }
 
 Status TicketRepository::LinkArticle(int64_t ticket_id, const std::string& key, int64_t by, int64_t now) {

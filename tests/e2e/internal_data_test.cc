@@ -39,13 +39,7 @@ Poco::JSON::Object::Ptr Json(const std::string& body) {
   return p.parse(body).extract<Poco::JSON::Object::Ptr>();
 }
 
-struct Session {
-  std::string sid, csrf;
-  std::vector<std::string> Api(bool write = false) const {
-    std::vector<std::string> h = {"Cookie: sid=" + sid, "Content-Type: application/json"};
-    if (write) h.push_back("X-CSRF-Token: " + csrf);
-    return h;
-  }
+struct Session : ApiSession {
   std::vector<std::string> Page() const { return {"Cookie: sid=" + sid}; }
 };
 
@@ -67,7 +61,7 @@ class InternalStaysInternalTest : public ::testing::Test {
 
     auto created = Send(port(), "POST", "/api/v1/tickets",
                         R"({"subject": ")" + kSubject + R"(", "body": "Elle clignote en rouge.", "category": "hardware"})",
-                        member_.Api(true));
+                        member_.Headers(true));
     ASSERT_EQ(created.status, 201) << created.body;
     id_ = Json(created.body)->getObject("ticket")->getValue<int64_t>("id");
     ticket_path_ = "/fr/tickets/" + std::to_string(id_);
@@ -81,7 +75,7 @@ class InternalStaysInternalTest : public ::testing::Test {
     auto r = Send(port(), "POST", "/api/v1/session",
                   R"({"email": ")" + email + R"(", "password": ")" + kPassword + "\"}", {});
     EXPECT_EQ(r.status, 200) << r.body;
-    return {CookieValue(r, "sid"), r.Header("x-csrf-token")};
+    return {{CookieValue(r, "sid"), r.Header("x-csrf-token")}};
   }
   // The volunteer's reply through the ticket page's form, with one file.
   void ReplyWithFile(const std::string& mode, const std::string& body, const std::string& file) {
@@ -97,7 +91,7 @@ class InternalStaysInternalTest : public ::testing::Test {
   // The volunteer resolves the ticket and publishes it with what the publish form suggests; the question's path.
   std::string Publish() {
     EXPECT_EQ(Send(port(), "PATCH", "/api/v1/tickets/" + std::to_string(id_), R"({"status": "resolved"})",
-                   volunteer_.Api(true)).status, 200);
+                   volunteer_.Headers(true)).status, 200);
     auto form = Get(port(), ticket_path_ + "/publish", volunteer_.Page());
     EXPECT_EQ(form.status, 200);
     EXPECT_EQ(form.body.find(kInternal), std::string::npos) << "the suggested answer is a public reply";
@@ -121,7 +115,7 @@ class InternalStaysInternalTest : public ::testing::Test {
   }
   // The attachment ids of the ticket as the volunteer's API answer lists them, by file name.
   std::map<std::string, int64_t> AttachmentIds() {
-    auto all = Json(Get(port(), "/api/v1/tickets/" + std::to_string(id_), volunteer_.Api()).body);
+    auto all = Json(Get(port(), "/api/v1/tickets/" + std::to_string(id_), volunteer_.Headers()).body);
     std::map<std::string, int64_t> ids;
     auto list = all->getObject("ticket")->getArray("attachments");
     for (size_t i = 0; i < list->size(); ++i)
@@ -157,11 +151,11 @@ void ExpectPublicOnly(const std::string& text, const std::string& where, const s
 
 TEST_F(InternalStaysInternalTest, TheApiListsNeitherTheNoteNorItsFileAndTheFileCannotBeDownloaded) {
   std::string url = "/api/v1/tickets/" + std::to_string(id_);
-  auto mine = Get(port(), url, member_.Api());
+  auto mine = Get(port(), url, member_.Headers());
   ASSERT_EQ(mine.status, 200);
   ExpectPublicOnly(mine.body, "GET " + url);
   EXPECT_NE(mine.body.find(kReplyFile), std::string::npos);
-  auto volunteers = Get(port(), url, volunteer_.Api());
+  auto volunteers = Get(port(), url, volunteer_.Headers());
   EXPECT_NE(volunteers.body.find(kNote), std::string::npos) << "the note is there, for volunteers";
   auto ids = AttachmentIds();
   ASSERT_EQ(ids.size(), 2u);
@@ -174,10 +168,10 @@ TEST_F(InternalStaysInternalTest, TheApiListsNeitherTheNoteNorItsFileAndTheFileC
   EXPECT_EQ(Get(port(), files + std::to_string(ids[kReplyFile]), member_.Page()).body, kReply);
   EXPECT_EQ(Get(port(), files + std::to_string(ids[kNoteFile]), volunteer_.Page()).body, kNote);
 
-  auto list = Get(port(), "/api/v1/tickets", member_.Api());
+  auto list = Get(port(), "/api/v1/tickets", member_.Headers());
   ASSERT_EQ(list.status, 200);
   ExpectPublicOnly(list.body, "GET /api/v1/tickets", kSubjectWord);
-  EXPECT_EQ(Get(port(), "/api/v1/queue", member_.Api()).status, 403);
+  EXPECT_EQ(Get(port(), "/api/v1/queue", member_.Headers()).status, 403);
 }
 
 TEST_F(InternalStaysInternalTest, TheTicketPageShowsTheReplyAndItsFileOnly) {

@@ -27,14 +27,7 @@ Poco::JSON::Object::Ptr Json(const HttpResponse& r) {
   return p.parse(r.body).extract<Poco::JSON::Object::Ptr>();
 }
 
-struct Session {
-  std::string sid, csrf;
-  std::vector<std::string> Headers(bool write = false) const {
-    std::vector<std::string> h = {"Cookie: sid=" + sid, "Content-Type: application/json"};
-    if (write) h.push_back("X-CSRF-Token: " + csrf);
-    return h;
-  }
-};
+using Session = ApiSession;
 
 class TicketsTest : public ::testing::Test {
  protected:
