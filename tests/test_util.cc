@@ -217,6 +217,18 @@ std::string CsrfField(const std::string& html) {
   return "";
 }
 
+std::string Multipart(const std::string& boundary, const std::vector<std::pair<std::string, std::string>>& fields,
+                      const std::vector<std::tuple<std::string, std::string, std::string>>& files) {
+  std::string body;
+  for (const auto& [k, v] : fields)
+    body += "--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + k + "\"\r\n\r\n" + v + "\r\n";
+  for (const auto& [field, name, content] : files)
+    body += "--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + field + "\"; filename=\"" + name +
+            "\"\r\nContent-Type: text/html\r\n\r\n" + content + "\r\n";
+  body += "--" + boundary + "--\r\n";
+  return body;
+}
+
 int64_t LocalInstant(int64_t y, int m, int d, int h, int min, const std::string& zone) {
   auto z = core::TimeZone::Load(zone);
   if (!z.ok()) throw std::runtime_error(z.status().ToString());

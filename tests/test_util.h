@@ -9,6 +9,8 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <tuple>
+#include <utility>
 #include <vector>
 
 #include "app/app.h"
@@ -80,10 +82,26 @@ HttpResponse Send(int port, const std::string& method, const std::string& target
 HttpResponse SendFrom(const std::string& source_ip, int port, const std::string& method, const std::string& target,
                       const std::string& body, const std::vector<std::string>& extra_headers = {});
 
+// A signed-in session for the API: its cookie, its X-CSRF-Token, and the headers requests send with them.
+struct ApiSession {
+  std::string sid, csrf;
+  // Cookie and JSON content type, and the CSRF token for a write.
+  std::vector<std::string> Headers(bool write = false) const {
+    std::vector<std::string> h = {"Cookie: sid=" + sid, "Content-Type: application/json"};
+    if (write) h.push_back("X-CSRF-Token: " + csrf);
+    return h;
+  }
+};
+
 // The value of the cookie `name` set by a response ("" when none).
 std::string CookieValue(const HttpResponse& r, const std::string& name);
 // The CSRF token in a page's form (name="csrf" value="...").
 std::string CsrfField(const std::string& html);
+
+// A multipart/form-data body with `boundary`: the fields, then the files as (field, file name, content), each
+// sent as text/html (what the server must never trust).
+std::string Multipart(const std::string& boundary, const std::vector<std::pair<std::string, std::string>>& fields,
+                      const std::vector<std::tuple<std::string, std::string, std::string>>& files);
 
 // The instant a wall clock in `zone` (America/Toronto unless said) shows y-m-d h:min, for FakeClock::Set.
 int64_t LocalInstant(int64_t y, int m, int d, int h, int min = 0, const std::string& zone = "America/Toronto");

@@ -4,6 +4,8 @@
 #include <Poco/JSON/Parser.h>
 
 #include <fstream>
+#include <map>
+#include <optional>
 #include <sstream>
 
 #include "auth/policy.h"
@@ -58,6 +60,25 @@ Response ApiFailure(const Request& req, const core::Status& st, int64_t retry = 
   Response r = JsonError(st);
   if (retry > 0) r.Header("Retry-After", std::to_string(retry));
   return r;
+}
+
+// A service's refusal in words for people. The hourly limits (which name how long to wait) and the refusals
+// of a ticket's files and of an over-formatted text have their own sentences; the rest is ForPeople's.
+PeopleMessage Refusal(const i18n::Catalog& tr, const core::Status& st, int64_t retry_after_s) {
+  const std::string& message = st.message();
+  auto said = [&](const std::string& key, const std::string& field) {
+    PeopleMessage m = Said(core::ReplaceAll(tr.Get(key), "{minutes}", std::to_string(retry_after_s / 60 + 1)));
+    m.field = field;
+    return m;
+  };
+  if (st.code() == core::StatusCode::kResourceExhausted) {
+    if (message.find(" tickets an hour") != std::string::npos) return said("error_too_many_tickets", "");
+    if (message.find(" replies an hour") != std::string::npos) return said("error_too_many_replies", "");
+    return said("error_too_many_files", "");
+  }
+  if (core::StartsWith(message, "attachments: a ticket holds")) return said("error_ticket_files_full", "attachments");
+  if (core::StartsWith(message, "body: the formatted text")) return said("error_body_formatted_too_large", "body");
+  return ForPeople(tr, message);
 }
 
 view::Value TicketSummary(const Services& s, const Ticket& t, const std::string& lang, int64_t now) {
@@ -152,7 +173,7 @@ Response Render(const Services& s, Visitor& v, const std::string& lang, const st
 // ---- pages ----
 
 Response NewTicketForm(const Services& s, const Request& req, Visitor& v, const std::map<std::string, std::string>& f,
-                       const std::string& error, int status) {
+                       const std::optional<PeopleMessage>& error, int status) {
   std::string lang = req.Param("lang");
   const auto& t = s.catalogs.For(lang);
   const auth::Principal* p = v.who();
@@ -168,7 +189,7 @@ Response NewTicketForm(const Services& s, const Request& req, Visitor& v, const 
   for (const auto& g : p->groups)
     groups.Push(view::Value::Object().Set("id", g.id).Set("name", g.name).Set("selected", std::to_string(g.id) == get("group")));
   d.Set("groups", std::move(groups)).Set("many_groups", p->groups.size() > 1).Set("no_group", p->groups.empty());
-  if (!error.empty()) SetError(d, ForPeople(t, error));
+  if (error) SetError(d, *error);
   return Render(s, v, lang, "ticket_new", t.Get("ticket_new_title"), d, status, "/tickets/new");
 }
 
@@ -176,7 +197,7 @@ Response NewTicket(const Services& s, const Request& req) {
   std::string lang = req.Param("lang");
   Visitor v(s, req);
   if (!v.signed_in()) return SignInFirst(v, lang);
-  return NewTicketForm(s, req, v, {}, "", 200);
+  return NewTicketForm(s, req, v, {}, std::nullopt, 200);
 }
 
 Response CreateTicket(const Services& s, const Request& req) {
@@ -197,7 +218,7 @@ Response CreateTicket(const Services& s, const Request& req) {
   auto created = s.tickets.Create(v.who(), std::move(nt), &retry);
   if (!created.ok()) {
     int code = HttpStatusFor(created.status());
-    Response r = NewTicketForm(s, req, v, f, created.status().message(), code);
+    Response r = NewTicketForm(s, req, v, f, Refusal(s.catalogs.For(lang), created.status(), retry), code);
     if (retry > 0) r.Header("Retry-After", std::to_string(retry));
     return r;
   }
@@ -292,7 +313,10 @@ Response QueuePage(const Services& s, const Request& req) {
   return Render(s, v, lang, "queue", s.catalogs.For(lang).Get("queue_title"), d, 200, "/queue", "queue");
 }
 
-Response TicketPage(const Services& s, const Request& req, Visitor& v, const std::string& error, int status) {
+// `error`: a refused action, and `form` the fields it was sent with: a refused reply keeps its text and kind,
+// so nothing typed is lost and a note is not sent again as a public reply by mistake.
+Response TicketPage(const Services& s, const Request& req, Visitor& v, const std::optional<PeopleMessage>& error,
+                    int status, const std::map<std::string, std::string>& form = {}) {
   std::string lang = req.Param("lang");
   const auto& tr = s.catalogs.For(lang);
   auto view_r = s.tickets.Get(v.who(), Id(req.Param("id")));
@@ -371,7 +395,11 @@ Response TicketPage(const Services& s, const Request& req, Visitor& v, const std
     d.Set("volunteers", std::move(vl));
     d.Set("mine", t.assignee_id && *t.assignee_id == v.who()->user_id);
   }
-  if (!error.empty()) SetError(d, ForPeople(tr, error));
+  if (error) SetError(d, *error);
+  if (auto body = form.find("body"); body != form.end()) d.Set("reply_body", body->second);
+  auto mode = form.find("mode");
+  std::string kept_mode = mode == form.end() || mode->second.empty() ? "public" : mode->second;
+  for (const char* m : {"public", "ask", "resolve", "internal"}) d.Set(std::string("mode_") + m, kept_mode == m);
   d.Set("action_base", "/" + lang + "/tickets/" + std::to_string(t.id));
   return Render(s, v, lang, "ticket", t.ref + " — " + t.subject, d, status, "/tickets/" + std::to_string(t.id));
 }
@@ -380,12 +408,13 @@ Response ShowTicket(const Services& s, const Request& req) {
   std::string lang = req.Param("lang");
   Visitor v(s, req);
   if (!v.signed_in()) return SignInFirst(v, lang);
-  return TicketPage(s, req, v, "", 200);
+  return TicketPage(s, req, v, std::nullopt, 200);
 }
 
-// Runs a form action on a ticket: signed in and CSRF checked; errors re-render the ticket with the message.
+// Runs a form action on a ticket: signed in and CSRF checked; errors re-render the ticket with the message
+// (and Retry-After when `fn` was refused by an hourly limit and set *retry_after_s).
 template <typename Fn>
-Response TicketAction(const Services& s, const Request& req, Fn fn) {
+Response TicketAction(const Services& s, const Request& req, Fn fn, const int64_t* retry_after_s = nullptr) {
   std::string lang = req.Param("lang");
   Visitor v(s, req);
   if (!v.signed_in()) return SignInFirst(v, lang);
@@ -395,7 +424,10 @@ Response TicketAction(const Services& s, const Request& req, Fn fn) {
   core::Status st = fn(v.who(), id, f);
   if (!st.ok()) {
     if (st.code() == core::StatusCode::kNotFound) return ErrorPage(s, req, 404);
-    return TicketPage(s, req, v, st.message(), HttpStatusFor(st));
+    int64_t retry = retry_after_s ? *retry_after_s : 0;
+    Response r = TicketPage(s, req, v, Refusal(s.catalogs.For(lang), st, retry), HttpStatusFor(st), f);
+    if (retry > 0) r.Header("Retry-After", std::to_string(retry));
+    return r;
   }
   Response r = Response::Redirect(303, "/" + lang + "/tickets/" + std::to_string(id));
   v.Apply(r);
@@ -434,9 +466,7 @@ Response PublishForm(const Services& s, const Request& req) {
   if (!tv->can_triage) return ErrorPage(s, req, 403);
   std::string answer;
   for (const auto& e : tv->events)
-    if (e.kind == "reply" && !e.internal && !tv->ticket.group_id) answer = e.body;
-  for (const auto& e : tv->events)
-    if (e.kind == "reply" && !e.internal) answer = e.body;  // the last public reply, to edit
+    if (e.kind == "reply" && !e.internal) answer = e.body;  // the last public reply, to edit (never a note)
   view::Value d = view::Value::Object();
   d.Set("title", tv->ticket.subject).Set("question", tv->ticket.body).Set("answer", answer);
   d.Set("action", "/" + lang + "/tickets/" + req.Param("id") + "/publish").Set("ref", tv->ticket.ref);
@@ -607,28 +637,14 @@ Response ApiPatch(const Services& s, const Request& req) {
   std::optional<Response> error;
   auto o = JsonBody(req, error);
   if (!o) return *error;
-  int64_t id = Id(req.Param("id"));
-  const auth::Principal* p = &who->principal;
-  if (o->has("status")) {
-    std::string st = Str(o, "status");
-    if (!tickets::IsStatus(st)) return JsonError(422, "invalid_argument", "status: unknown status '" + st + "'");
-    core::Status r = s.tickets.ChangeStatus(p, id, st);
-    if (!r.ok()) return ApiFailure(req, r);
-  }
-  if (o->has("urgency")) {
-    core::Status r = s.tickets.SetUrgency(p, id, Str(o, "urgency"));
-    if (!r.ok()) return ApiFailure(req, r);
-  }
-  if (o->has("category")) {
-    core::Status r = s.tickets.SetCategory(p, id, Str(o, "category"));
-    if (!r.ok()) return ApiFailure(req, r);
-  }
-  if (o->has("assignee")) {
-    std::optional<int64_t> a;
-    if (!o->isNull("assignee")) a = Id(Str(o, "assignee"));
-    core::Status r = s.tickets.Assign(p, id, a);
-    if (!r.ok()) return ApiFailure(req, r);
-  }
+  tickets::TicketChanges c;
+  if (o->has("status")) c.status = Str(o, "status");
+  if (o->has("urgency")) c.urgency = Str(o, "urgency");
+  if (o->has("category")) c.category = Str(o, "category");
+  if (o->has("assignee")) c.assignee = o->isNull("assignee") ? std::nullopt : std::optional<int64_t>(Id(Str(o, "assignee")));
+  // All or nothing: the service checks every field before it changes any.
+  core::Status st = s.tickets.Update(&who->principal, Id(req.Param("id")), c);
+  if (!st.ok()) return ApiFailure(req, st);
   return ApiGet(s, req);
 }
 
@@ -645,8 +661,9 @@ Response ApiReply(const Services& s, const Request& req) {
   } catch (...) {
     return JsonError(422, "invalid_argument", "internal: must be true or false");
   }
-  core::Status st = s.tickets.Reply(&who->principal, Id(req.Param("id")), std::move(r));
-  if (!st.ok()) return ApiFailure(req, st);
+  int64_t retry = 0;
+  core::Status st = s.tickets.Reply(&who->principal, Id(req.Param("id")), std::move(r), &retry);
+  if (!st.ok()) return ApiFailure(req, st, retry);
   return Response::Json(201, "{\"ok\":true}");
 }
 
@@ -679,16 +696,21 @@ void RegisterTickets(Router& router, const Services& services) {
       return TicketAction(*s, req, [&](const auth::Principal* who, int64_t id, F& f) { return fn(*s, req, who, id, f); });
     };
   };
-  router.Add("POST", "/{lang}/tickets/{id}/reply", action([](const Services& sv, const Request& req, const auth::Principal* who, int64_t id, F& f) {
-    tickets::ReplyRequest r;
-    r.body = f["body"];
-    std::string mode = f["mode"];
-    r.internal = mode == "internal";
-    r.ask_group = mode == "ask";
-    r.resolve = mode == "resolve";
-    r.uploads = Uploads(req);
-    return sv.tickets.Reply(who, id, std::move(r));
-  }));
+  router.Add("POST", "/{lang}/tickets/{id}/reply", [s](Request& req) {
+    if (!i18n::IsSupportedLang(req.Param("lang"))) return ErrorPage(*s, req, 404);
+    int64_t retry = 0;
+    auto reply = [&](const auth::Principal* who, int64_t id, F& f) {
+      tickets::ReplyRequest r;
+      r.body = f["body"];
+      std::string mode = f["mode"];
+      r.internal = mode == "internal";
+      r.ask_group = mode == "ask";
+      r.resolve = mode == "resolve";
+      r.uploads = Uploads(req);
+      return s->tickets.Reply(who, id, std::move(r), &retry);
+    };
+    return TicketAction(*s, req, reply, &retry);
+  });
   router.Add("POST", "/{lang}/tickets/{id}/claim", action([](const Services& sv, const Request&, const auth::Principal* who, int64_t id, F&) {
     return sv.tickets.Claim(who, id);
   }));

@@ -15,6 +15,7 @@
 #include <chrono>
 #include <cstdint>
 #include <cstring>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <set>
@@ -149,6 +150,7 @@ Rendered RenderUnbounded(std::string_view text, const Options& options) {
 
   Rendered out;
   std::set<std::string> used_ids;
+  std::map<std::string, int> next_suffix;  // per base: no smaller suffix is free (30,000 "#" lines took 80 s)
   std::unique_ptr<cmark_iter, IterDeleter> iter(cmark_iter_new(doc.get()));
   cmark_event_type ev;
   while ((ev = cmark_iter_next(iter.get())) != CMARK_EVENT_DONE) {
@@ -176,7 +178,11 @@ Rendered RenderUnbounded(std::string_view text, const Options& options) {
       std::string base = core::Slugify(h.text);
       if (base.empty()) base = "section";
       std::string id = base;
-      for (int n = 2; used_ids.count(id); ++n) id = base + "-" + std::to_string(n);
+      if (used_ids.count(id)) {
+        int& n = next_suffix.try_emplace(base, 2).first->second;
+        while (used_ids.count(base + "-" + std::to_string(n))) ++n;
+        id = base + "-" + std::to_string(n++);
+      }
       used_ids.insert(id);
       h.id = id;
       out.headings.push_back(std::move(h));
@@ -218,6 +224,7 @@ namespace {
 
 std::string Encode(const Rendered& r) {
   std::string buf;
+  core::PutField(buf, r.over_cap ? "1" : "0");
   core::PutField(buf, r.html);
   core::PutField(buf, r.plain);
   core::PutField(buf, std::to_string(r.headings.size()));
@@ -232,8 +239,11 @@ std::string Encode(const Rendered& r) {
 }
 
 bool Decode(std::string_view in, Rendered& r) {
-  std::string count;
-  if (!core::GetField(in, r.html) || !core::GetField(in, r.plain) || !core::GetField(in, count)) return false;
+  std::string count, over_cap;
+  if (!core::GetField(in, over_cap) || !core::GetField(in, r.html) || !core::GetField(in, r.plain) ||
+      !core::GetField(in, count))
+    return false;
+  r.over_cap = r.fell_back = over_cap == "1";
   size_t n = std::stoul(count);
   for (size_t i = 0; i < n; ++i) {
     Heading h;
@@ -320,7 +330,12 @@ pid_t StartRenderer(const std::vector<std::string_view>& texts, size_t from, con
     struct rlimit rl{static_cast<rlim_t>(cpu_seconds), static_cast<rlim_t>(cpu_seconds + 1)};
     ::setrlimit(RLIMIT_CPU, &rl);
     for (size_t i = from; i < texts.size(); ++i) {
-      std::string payload = Encode(RenderUnbounded(texts[i], options));
+      Rendered r = RenderUnbounded(texts[i], options);
+      if (r.html.size() > MaxHtmlBytes(texts[i].size(), limits)) {  // here, not through the pipe: it can be 100s of MB
+        r = Fallback(texts[i]);
+        r.over_cap = true;
+      }
+      std::string payload = Encode(r);
       uint32_t n = static_cast<uint32_t>(payload.size());
       std::string frame(reinterpret_cast<const char*>(&n), 4);
       frame += payload;
@@ -341,6 +356,10 @@ void Reap(pid_t pid, bool kill_it) {
 }
 
 }  // namespace
+
+size_t MaxHtmlBytes(size_t text_bytes, const Limits& limits) {
+  return std::min(4 * limits.max_bytes, 8 * text_bytes + 4096);
+}
 
 std::vector<core::StatusOr<Rendered>> RenderBoundedMany(const std::vector<std::string_view>& texts,
                                                         const Limits& limits, const Options& options) {
@@ -383,15 +402,18 @@ std::vector<core::StatusOr<Rendered>> RenderBoundedMany(const std::vector<std::s
         got = ReadExact(fd, payload.data(), n, deadline, &timed_out);
       }
       Rendered r;
-      if (got && Decode(payload, r)) {
-        results[where[next]] = std::move(r);
-        ++next;
-        continue;
-      }
+      child_ok = got && Decode(payload, r);
       // Too slow (or the child died): this text falls back; a new child takes the rest.
-      results[where[next]] = Fallback(valid[next]);
+      if (!child_ok) r = Fallback(valid[next]);
+      size_t cap = MaxHtmlBytes(valid[next].size(), limits);
+      if (r.html.size() > cap)  // even as escaped plain text
+        results[where[next]] = core::InvalidArgument("the formatted text is too large (" +
+                                                     std::to_string(r.html.size() / 1024) + " KiB; at most " +
+                                                     std::to_string(cap / 1024) + " KiB); attach it as a file "
+                                                     "instead");
+      else
+        results[where[next]] = std::move(r);
       ++next;
-      child_ok = false;
     }
     ::close(fd);
     Reap(pid, !child_ok);

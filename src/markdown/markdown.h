@@ -25,7 +25,9 @@ struct Rendered {
   std::string plain;               // plain text, for search and snippets
   std::vector<Heading> headings;   // in document order
   std::vector<std::string> links;  // destinations of the links that survived sanitising
-  bool fell_back = false;          // true when the time budget ran out and `html` is escaped plain text
+  bool fell_back = false;          // true when `html` is escaped plain text: the time budget ran out, or the
+                                   // formatted HTML would have been over MaxHtmlBytes (then over_cap too)
+  bool over_cap = false;
 };
 
 struct Options {
@@ -43,9 +45,19 @@ struct Limits {
   int budget_ms = 250;           // wall-clock budget for the renderer
 };
 
+// The most HTML a text of `text_bytes` may become: 8 bytes per byte of text plus 4 KiB, and never more than
+// 4 times limits.max_bytes (256 KiB for 64 KiB of text). Markdown can make a few bytes into many: each '>'
+// opens a blockquote (27 bytes of HTML each), a reference link repeats its URL at every use (60 KB of text
+// became 150 MB), a table row is padded to the header's columns. Real text stays far below: the library's
+// articles make at most 1.4 bytes per byte, a table of one-character cells 7, a task item or a short
+// quote chain 13 bytes per byte but under 100 bytes in all, which the 4 KiB cover.
+size_t MaxHtmlBytes(size_t text_bytes, const Limits& limits);
+
 // Renders in a child process with a CPU limit and a wall-clock budget. When the budget runs out the child is
-// killed and the text comes back HTML-escaped as plain paragraphs (fell_back = true).
-// kTooLarge (naming the limit) when text is over max_bytes; kInvalidArgument for invalid UTF-8.
+// killed and the text comes back HTML-escaped as plain paragraphs (fell_back = true); so does a text whose
+// HTML would be over MaxHtmlBytes (fell_back and over_cap): the words are kept, the formatting is not.
+// kTooLarge (naming the limit) when text is over max_bytes; kInvalidArgument for invalid UTF-8, and for a
+// text that is over MaxHtmlBytes even as plain paragraphs (escaping makes '"' six bytes).
 core::StatusOr<Rendered> RenderBounded(std::string_view text, const Limits& limits, const Options& options = {});
 
 // Renders many texts in one child process (one fork for all of them, not one each), each with the same

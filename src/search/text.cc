@@ -94,6 +94,27 @@ size_t NonAsciiCharAt(std::string_view text, size_t i, bool& word_char) {
   return static_cast<size_t>(len);
 }
 
+std::string StripFormatCharacters(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  size_t i = 0;
+  while (i < text.size()) {
+    utf8proc_int32_t cp = 0;
+    utf8proc_ssize_t len = utf8proc_iterate(reinterpret_cast<const utf8proc_uint8_t*>(text.data() + i),
+                                            static_cast<utf8proc_ssize_t>(text.size() - i), &cp);
+    if (len <= 0) {  // an invalid byte
+      ++i;
+      continue;
+    }
+    utf8proc_category_t cat = utf8proc_category(cp);
+    if (cat != UTF8PROC_CATEGORY_CF && cat != UTF8PROC_CATEGORY_CC && cat != UTF8PROC_CATEGORY_ZL &&
+        cat != UTF8PROC_CATEGORY_ZP)
+      out.append(text.data() + i, static_cast<size_t>(len));
+    i += static_cast<size_t>(len);
+  }
+  return out;
+}
+
 std::vector<Word> WordSpans(std::string_view text) {
   std::vector<Word> words;
   ForEachWord(text, [&](size_t begin, size_t end) { words.push_back({begin, end, std::string()}); });

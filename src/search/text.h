@@ -1,5 +1,6 @@
 // Text folding for search: accents are removed at index and query time (utf8proc), so "montreal" finds
-// "Montréal" and "ethique" finds "éthique". Pure functions; thread-safe.
+// "Montréal" and "ethique" finds "éthique". Also the character classes other folders need from utf8proc,
+// which lives here (StripFormatCharacters). Pure functions; thread-safe.
 #pragma once
 
 #include <cstddef>
@@ -26,6 +27,11 @@ struct Word {
 std::vector<Word> SplitWords(std::string_view text);
 // The same spans, without folding (Word::folded stays empty).
 std::vector<Word> WordSpans(std::string_view text);
+
+// `text` without the characters that change how the rest looks without being seen: format characters
+// (general category Cf: bidi controls such as U+202E and U+2066-U+2069, zero-width spaces and joiners, U+FEFF),
+// controls (Cc: C0, DEL, C1) and line and paragraph separators (Zl, Zp). Invalid UTF-8 bytes are dropped too.
+std::string StripFormatCharacters(std::string_view text);
 
 // The length of the UTF-8 character at text[i] (not ASCII), with whether it is a letter, a mark or a digit;
 // 1 and false for an invalid byte.

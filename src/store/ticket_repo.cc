@@ -70,11 +70,20 @@ constexpr const char* kQuestionCols =
     "id, ticket_id, lang, slug, title, question, answer, question_html, answer_html, category, published_by, "
     "published, created_at";
 
-StatusOr<int64_t> Scalar(Statement* st) {
+// The first `n` columns of the first row as integers (zeros when there is no row).
+StatusOr<std::vector<int64_t>> IntRow(Statement* st, int n) {
   StatementScope q(st);
   auto row = q->Step();
   if (!row.ok()) return row.status();
-  return *row ? q->ColumnInt(0) : int64_t{0};
+  std::vector<int64_t> out(static_cast<size_t>(n), 0);
+  for (int i = 0; *row && i < n; ++i) out[static_cast<size_t>(i)] = q->ColumnInt(i);
+  return out;
+}
+
+StatusOr<int64_t> Scalar(Statement* st) {
+  auto row = IntRow(st, 1);
+  if (!row.ok()) return row.status();
+  return (*row)[0];
 }
 
 }  // namespace
@@ -293,6 +302,17 @@ StatusOr<std::vector<TicketEventRecord>> TicketRepository::Events(int64_t ticket
   });
 }
 
+StatusOr<std::pair<int64_t, int64_t>> TicketRepository::CountRepliesSince(int64_t user_id, int64_t since) {
+  auto st = db_.Prepare(
+      "SELECT count(*), coalesce(min(created_at), 0) FROM ticket_events "
+      "WHERE actor_id = ? AND created_at > ? AND kind IN ('reply', 'note')");
+  if (!st.ok()) return st.status();
+  (*st)->Bind(1, user_id).Bind(2, since);
+  auto row = IntRow(*st, 2);
+  if (!row.ok()) return row.status();
+  return std::make_pair((*row)[0], (*row)[1]);
+}
+
 StatusOr<int64_t> TicketRepository::AddAttachment(const AttachmentRecord& a) {
   auto st = db_.Prepare(
       "INSERT INTO attachments (ticket_id, event_id, filename, content_type, size, sha256, uploaded_by, created_at) "
@@ -317,22 +337,45 @@ AttachmentRecord ReadAttachment(Statement& q) {
   a.created_at = q.ColumnInt(8);
   return a;
 }
-constexpr const char* kAttachmentCols =
-    "SELECT id, ticket_id, event_id, filename, content_type, size, sha256, uploaded_by, created_at FROM attachments ";
+// An attachment is visible when it came with no event or with a public one; an attachment whose event is
+// missing is not. ?1: the ticket, ?2: whether internal notes are visible.
+constexpr const char* kVisibleAttachments =
+    "SELECT a.id, a.ticket_id, a.event_id, a.filename, a.content_type, a.size, a.sha256, a.uploaded_by, "
+    "a.created_at FROM attachments a LEFT JOIN ticket_events e ON e.id = a.event_id "
+    "WHERE a.ticket_id = ?1 AND (a.event_id IS NULL OR e.internal = 0 OR (e.id IS NOT NULL AND ?2)) ";
 }  // namespace
 
-StatusOr<std::vector<AttachmentRecord>> TicketRepository::Attachments(int64_t ticket_id) {
-  auto st = db_.Prepare(std::string(kAttachmentCols) + "WHERE ticket_id = ? ORDER BY id");
+StatusOr<std::vector<AttachmentRecord>> TicketRepository::Attachments(int64_t ticket_id, bool include_internal) {
+  auto st = db_.Prepare(std::string(kVisibleAttachments) + "ORDER BY a.id");
   if (!st.ok()) return st.status();
-  (*st)->Bind(1, ticket_id);
+  (*st)->Bind(1, ticket_id).Bind(2, include_internal);
   return AllRows<AttachmentRecord>(*st, ReadAttachment);
 }
 
-StatusOr<std::optional<AttachmentRecord>> TicketRepository::FindAttachment(int64_t id) {
-  auto st = db_.Prepare(std::string(kAttachmentCols) + "WHERE id = ?");
+StatusOr<std::optional<AttachmentRecord>> TicketRepository::FindAttachment(int64_t ticket_id, int64_t id,
+                                                                           bool include_internal) {
+  auto st = db_.Prepare(std::string(kVisibleAttachments) + "AND a.id = ?3");
   if (!st.ok()) return st.status();
-  (*st)->Bind(1, id);
+  (*st)->Bind(1, ticket_id).Bind(2, include_internal).Bind(3, id);
   return OneRow<AttachmentRecord>(*st, ReadAttachment);
+}
+
+StatusOr<int64_t> TicketRepository::AttachmentBytes(int64_t ticket_id) {
+  auto st = db_.Prepare("SELECT coalesce(sum(size), 0) FROM attachments WHERE ticket_id = ?");
+  if (!st.ok()) return st.status();
+  (*st)->Bind(1, ticket_id);
+  return Scalar(*st);
+}
+
+StatusOr<TicketRepository::UploadsSince> TicketRepository::CountUploadsSince(int64_t user_id, int64_t since) {
+  auto st = db_.Prepare(
+      "SELECT count(*), coalesce(sum(size), 0), coalesce(min(created_at), 0) FROM attachments "
+      "WHERE uploaded_by = ? AND created_at > ?");
+  if (!st.ok()) return st.status();
+  (*st)->Bind(1, user_id).Bind(2, since);
+  auto row = IntRow(*st, 3);
+  if (!row.ok()) return row.status();
+  return UploadsSince{(*row)[0], (*row)[1], (*row)[2]};
 }
 
 Status TicketRepository::LinkArticle(int64_t ticket_id, const std::string& key, int64_t by, int64_t now) {

@@ -92,9 +92,22 @@ class TicketRepository {
   StatusOr<int64_t> AddEvent(const TicketEventRecord& e);
   StatusOr<std::vector<TicketEventRecord>> Events(int64_t ticket_id, bool include_internal);
 
+  // Replies and internal notes `user_id` wrote after `since`, and the oldest one's time (0 when none).
+  StatusOr<std::pair<int64_t, int64_t>> CountRepliesSince(int64_t user_id, int64_t since);
+
   StatusOr<int64_t> AddAttachment(const AttachmentRecord& a);
-  StatusOr<std::vector<AttachmentRecord>> Attachments(int64_t ticket_id);
-  StatusOr<std::optional<AttachmentRecord>> FindAttachment(int64_t id);
+  // A ticket's attachments; those of internal notes only with `include_internal` (an attachment is as private
+  // as the event it came with).
+  StatusOr<std::vector<AttachmentRecord>> Attachments(int64_t ticket_id, bool include_internal);
+  // Attachment `id` of `ticket_id`, under the same rule; nullopt when it is not there or not visible.
+  StatusOr<std::optional<AttachmentRecord>> FindAttachment(int64_t ticket_id, int64_t id, bool include_internal);
+  // The total size of a ticket's attachments, in bytes.
+  StatusOr<int64_t> AttachmentBytes(int64_t ticket_id);
+  struct UploadsSince {
+    int64_t files = 0, bytes = 0, oldest = 0;  // oldest: the first one's time (0 when none)
+  };
+  // What `user_id` attached after `since`, on every ticket.
+  StatusOr<UploadsSince> CountUploadsSince(int64_t user_id, int64_t since);
 
   Status LinkArticle(int64_t ticket_id, const std::string& key, int64_t by, int64_t now);
   StatusOr<std::vector<std::string>> LinkedArticles(int64_t ticket_id);

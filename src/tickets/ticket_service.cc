@@ -13,6 +13,7 @@
 #include "store/article_repo.h"
 #include "store/take_link_repo.h"
 #include "core/sha256.h"
+#include "tickets/filename.h"
 #include "tickets/workflow.h"
 
 namespace entraide::tickets {
@@ -46,18 +47,32 @@ std::string Excerpt(const std::string& text) {
 
 int YearOf(int64_t epoch) { return std::stoi(core::FormatIso8601Utc(epoch).substr(0, 4)); }
 
-std::string SafeFilename(const std::string& name) {
-  std::string base = fs::path(name).filename().string();
-  std::string out;
-  for (char c : base) {
-    auto u = static_cast<unsigned char>(c);
-    if (u < 0x20 || u == 0x7f || c == '/' || c == '\\' || c == '"') continue;
-    out += c;
-  }
-  if (!core::IsValidUtf8(out)) out = "file";
-  if (out.empty() || out == "." || out == "..") out = "file";
-  if (out.size() > 200) out = out.substr(out.size() - 200);
-  return out;
+// The refusal of a person's hourly limit on `what` ("60 replies"), saying how long until `oldest`, the first
+// thing counted, leaves the hour.
+core::Status OverHourlyLimit(const std::string& what, int64_t oldest, int64_t now, int64_t* retry_after_s) {
+  int64_t wait = oldest > 0 ? std::clamp<int64_t>(oldest + 3600 - now, 1, 3600) : 3600;
+  if (retry_after_s) *retry_after_s = wait;
+  return core::ResourceExhausted("at most " + what + " an hour; try again in " + std::to_string(wait / 60 + 1) +
+                                 " minutes");
+}
+
+std::string Mib(int64_t bytes) { return std::to_string(bytes / (1024 * 1024)) + " MiB"; }
+
+// Moves a ticket to `to` and records it (the caller has checked the move).
+core::Status MoveTo(store::TicketRepository& repo, std::optional<int64_t> actor, const Ticket& t,
+                    const std::string& to, int64_t now) {
+  ENTRAIDE_RETURN_IF_ERROR(repo.SetStatus(t.id, to, now));
+  auto ev = repo.AddEvent({0, t.id, actor, "", "status", "", "", false, t.status, to, now});
+  return ev.ok() ? core::Status::Ok() : ev.status();
+}
+
+// May `who` move `t` to `to`? The group closes and reopens its tickets; every other move is the volunteers'.
+core::Status CheckStatusChange(const auth::Principal& who, const Ticket& t, const std::string& to) {
+  if (!IsStatus(to)) return core::InvalidArgument("status: unknown status '" + to + "'");
+  bool close_or_reopen = to == "closed" || (to == "triaged" && !IsOpen(t.status));
+  bool group_side = close_or_reopen && who.InGroup(t.group_id);
+  if (!group_side) ENTRAIDE_RETURN_IF_ERROR(auth::Require(&who, auth::Action::kTriage));
+  return CheckMove(t.status, to, group_side ? Side::kGroup : Side::kVolunteer);
 }
 
 std::string SafeContentType(const std::string& type) {
@@ -140,7 +155,23 @@ core::Status TicketService::Notify(store::Database& db, const Ticket& t, const s
 }
 
 core::Status TicketService::StoreUploads(store::TicketRepository& repo, const auth::Principal& who, int64_t ticket_id,
-                                         std::optional<int64_t> event_id, const std::vector<Upload>& uploads) {
+                                         std::optional<int64_t> event_id, const std::vector<Upload>& uploads,
+                                         int64_t now, int64_t* retry_after_s) {
+  if (uploads.empty()) return core::Status::Ok();
+  int64_t adding = 0;
+  for (const auto& u : uploads) adding += u.size;
+  auto recent = repo.CountUploadsSince(who.user_id, now - 3600);
+  if (!recent.ok()) return recent.status();
+  if (recent->files + static_cast<int64_t>(uploads.size()) > limits_.files_per_hour)
+    return OverHourlyLimit(std::to_string(limits_.files_per_hour) + " files", recent->oldest, now, retry_after_s);
+  if (recent->bytes + adding > limits_.file_bytes_per_hour)
+    return OverHourlyLimit(Mib(limits_.file_bytes_per_hour) + " of files", recent->oldest, now, retry_after_s);
+  auto held = repo.AttachmentBytes(ticket_id);
+  if (!held.ok()) return held.status();
+  if (*held + adding > limits_.max_ticket_bytes)
+    return core::TooLarge("attachments: a ticket holds at most " + Mib(limits_.max_ticket_bytes) +
+                          " of files; this one has " + Mib(std::max<int64_t>(0, limits_.max_ticket_bytes - *held)) +
+                          " left");
   for (const auto& u : uploads) {
     if (u.sha256.size() != 64) return core::Internal("upload without a hash");
     fs::path dir = fs::path(attachments_dir_) / u.sha256.substr(0, 2);
@@ -163,7 +194,7 @@ core::Status TicketService::StoreUploads(store::TicketRepository& repo, const au
     a.size = u.size;
     a.sha256 = u.sha256;
     a.uploaded_by = who.user_id;
-    a.created_at = clock_.NowSeconds();
+    a.created_at = now;
     auto id = repo.AddAttachment(a);
     if (!id.ok()) return id.status();
   }
@@ -176,8 +207,8 @@ core::Status CheckUploads(const std::vector<Upload>& uploads, const Limits& limi
     return core::InvalidArgument("attachments: at most " + std::to_string(limits.max_files) + " files");
   for (const auto& u : uploads)
     if (u.size > limits.max_file_bytes)
-      return core::TooLarge("attachments: " + u.filename + " is over the limit of " +
-                            std::to_string(limits.max_file_bytes / (1024 * 1024)) + " MiB");
+      return core::TooLarge("attachments: " + SafeFilename(u.filename) + " is over the limit of " +
+                            Mib(limits.max_file_bytes));
   return core::Status::Ok();
 }
 }  // namespace
@@ -219,10 +250,8 @@ core::StatusOr<Ticket> TicketService::Create(const auth::Principal* who, NewTick
     if (!recent.ok()) return recent.status();
     if (*recent >= limits_.tickets_per_hour) {
       auto oldest = repo.OldestOpenedSince(who->user_id, now - 3600);
-      int64_t wait = oldest.ok() ? std::max<int64_t>(1, *oldest + 3600 - now) : 3600;
-      if (retry_after_s) *retry_after_s = wait;
-      return core::ResourceExhausted("at most " + std::to_string(limits_.tickets_per_hour) +
-                                     " tickets an hour; try again in " + std::to_string(wait / 60 + 1) + " minutes");
+      if (!oldest.ok()) return oldest.status();
+      return OverHourlyLimit(std::to_string(limits_.tickets_per_hour) + " tickets", *oldest, now, retry_after_s);
     }
     auto ref = repo.NextRef(YearOf(now));
     if (!ref.ok()) return ref.status();
@@ -242,7 +271,7 @@ core::StatusOr<Ticket> TicketService::Create(const auth::Principal* who, NewTick
     if (!id.ok()) return id.status();
     auto ev = repo.AddEvent({0, *id, who->user_id, "", "created", "", "", false, "", "new", now});
     if (!ev.ok()) return ev.status();
-    ENTRAIDE_RETURN_IF_ERROR(StoreUploads(repo, *who, *id, *ev, t.uploads));
+    ENTRAIDE_RETURN_IF_ERROR(StoreUploads(repo, *who, *id, *ev, t.uploads, now, retry_after_s));
     auto loaded = repo.Find(*id);
     if (!loaded.ok()) return loaded.status();
     created = **loaded;
@@ -309,9 +338,10 @@ core::StatusOr<TicketView> TicketService::Get(const auth::Principal* who, int64_
   auto events = repo.Events(id, v.can_triage);  // internal notes never reach the group
   if (!events.ok()) return events.status();
   v.events = std::move(events).value();
-  auto atts = repo.Attachments(id);
+  auto atts = repo.Attachments(id, v.can_triage);  // nor the files of internal notes
   if (!atts.ok()) return atts.status();
   v.attachments = std::move(atts).value();
+  for (auto& a : v.attachments) a.filename = SafeFilename(a.filename);  // files stored before the names were cleaned
   auto links = repo.LinkedArticles(id);
   if (!links.ok()) return links.status();
   v.linked_article_keys = std::move(links).value();
@@ -321,7 +351,7 @@ core::StatusOr<TicketView> TicketService::Get(const auth::Principal* who, int64_
   return v;
 }
 
-core::Status TicketService::Reply(const auth::Principal* who, int64_t id, ReplyRequest reply) {
+core::Status TicketService::Reply(const auth::Principal* who, int64_t id, ReplyRequest reply, int64_t* retry_after_s) {
   ENTRAIDE_RETURN_IF_ERROR(CheckText(reply.body, "body", limits_.max_text_bytes));
   ENTRAIDE_RETURN_IF_ERROR(CheckUploads(reply.uploads, limits_));
   auto html = Render(reply.body, "body");
@@ -333,15 +363,19 @@ core::Status TicketService::Reply(const auth::Principal* who, int64_t id, ReplyR
     if (!group_side && !volunteer) return core::PermissionDenied("not allowed");
     if (reply.internal && !auth::Allows(who, auth::Action::kTriage))
       return core::PermissionDenied("internal notes are for volunteers");
+    auto recent = repo.CountRepliesSince(who->user_id, now - 3600);
+    if (!recent.ok()) return recent.status();
+    if (recent->first >= limits_.replies_per_hour)
+      return OverHourlyLimit(std::to_string(limits_.replies_per_hour) + " replies", recent->second, now, retry_after_s);
     if (reply.internal) {
       auto ev = repo.AddEvent({0, id, who->user_id, "", "note", reply.body, *html, true, "", "", now});
       if (!ev.ok()) return ev.status();
-      ENTRAIDE_RETURN_IF_ERROR(StoreUploads(repo, *who, id, *ev, reply.uploads));
+      ENTRAIDE_RETURN_IF_ERROR(StoreUploads(repo, *who, id, *ev, reply.uploads, now, retry_after_s));
       return repo.Touch(id, now);
     }
     auto ev = repo.AddEvent({0, id, who->user_id, "", "reply", reply.body, *html, false, "", "", now});
     if (!ev.ok()) return ev.status();
-    ENTRAIDE_RETURN_IF_ERROR(StoreUploads(repo, *who, id, *ev, reply.uploads));
+    ENTRAIDE_RETURN_IF_ERROR(StoreUploads(repo, *who, id, *ev, reply.uploads, now, retry_after_s));
     ENTRAIDE_RETURN_IF_ERROR(repo.Touch(id, now));
     std::string next;
     if (group_side) {
@@ -360,36 +394,69 @@ core::Status TicketService::Reply(const auth::Principal* who, int64_t id, ReplyR
       std::string kind = next == "resolved" ? "ticket_resolved" : next == "waiting_on_group" ? "ticket_question" : "ticket_reply";
       ENTRAIDE_RETURN_IF_ERROR(Notify(db, t, kind, Excerpt(reply.body), *who, true));
     }
-    if (!next.empty() && next != t.status) {
-      ENTRAIDE_RETURN_IF_ERROR(repo.SetStatus(id, next, now));
-      auto sev = repo.AddEvent({0, id, who->user_id, "", "status", "", "", false, t.status, next, now});
-      if (!sev.ok()) return sev.status();
-    }
+    if (!next.empty() && next != t.status) return MoveTo(repo, who->user_id, t, next, now);
     return core::Status::Ok();
   });
 }
 
-core::Status TicketService::ChangeStatus(const auth::Principal* who, int64_t id, const std::string& to) {
-  if (to == "closed") return Close(who, id);
-  if (to == "triaged") {
-    // Reopening is the group's or a volunteer's; moving between open statuses is the volunteers'.
-    auto db = pool_.Acquire();
-    if (!db.ok()) return db.status();
-    store::TicketRepository repo(**db);
-    auto t = LoadVisible(repo, who, id);
-    if (!t.ok()) return t.status();
-    if (t->status == "resolved" || t->status == "closed") return Reopen(who, id);
-  }
+core::Status TicketService::Update(const auth::Principal* who, int64_t id, const TicketChanges& changes) {
   return WithTicket(who, id, [&](store::Database& db, store::TicketRepository& repo, const Ticket& t,
-                                 int64_t now) -> core::Status {
-    ENTRAIDE_RETURN_IF_ERROR(auth::Require(who, auth::Action::kTriage));
-    ENTRAIDE_RETURN_IF_ERROR(CheckMove(t.status, to, Side::kVolunteer));
-    ENTRAIDE_RETURN_IF_ERROR(repo.SetStatus(id, to, now));
-    auto ev = repo.AddEvent({0, id, who->user_id, "", "status", "", "", false, t.status, to, now});
-    if (!ev.ok()) return ev.status();
-    if (to == "resolved") return Notify(db, t, "ticket_resolved", "", *who, true);
-    return core::Status::Ok();
-  });
+                                 int64_t now) { return ApplyChanges(db, repo, *who, t, changes, now); });
+}
+
+core::Status TicketService::ApplyChanges(store::Database& db, store::TicketRepository& repo,
+                                         const auth::Principal& who, const Ticket& t, const TicketChanges& changes,
+                                         int64_t now) {
+  // Every change is checked before any is made: a refused one leaves the ticket and its history as they were.
+  store::AccountRepository accounts(db);
+  if (changes.status) ENTRAIDE_RETURN_IF_ERROR(CheckStatusChange(who, t, *changes.status));
+  if (changes.urgency || changes.category || changes.assignee)
+    ENTRAIDE_RETURN_IF_ERROR(auth::Require(&who, auth::Action::kTriage));
+  if (changes.urgency && !IsUrgency(*changes.urgency))
+    return core::InvalidArgument("urgency: must be low, normal, high or blocking");
+  if (changes.category) {
+    auto cats = accounts.TicketCategories(false);
+    if (!cats.ok()) return cats.status();
+    if (std::none_of(cats->begin(), cats->end(), [&](const auto& c) { return c.slug == *changes.category; }))
+      return core::InvalidArgument("category: unknown category '" + *changes.category + "'");
+  }
+  std::string assignee_name;
+  if (changes.assignee && *changes.assignee) {
+    auto u = accounts.FindUserById(**changes.assignee);
+    if (!u.ok()) return u.status();
+    if (!*u || !(*u)->active || ((*u)->role != "volunteer" && (*u)->role != "coordinator"))
+      return core::InvalidArgument("assignee: not an active volunteer");
+    assignee_name = (*u)->name;
+  }
+
+  // Then all of them, with their events and emails, in the caller's transaction.
+  auto record = [&](const std::string& kind, const std::string& old_value, const std::string& new_value) {
+    auto ev = repo.AddEvent({0, t.id, who.user_id, "", kind, "", "", false, old_value, new_value, now});
+    return ev.ok() ? core::Status::Ok() : ev.status();
+  };
+  if (changes.status) {
+    ENTRAIDE_RETURN_IF_ERROR(MoveTo(repo, who.user_id, t, *changes.status, now));
+    if (*changes.status == "resolved") ENTRAIDE_RETURN_IF_ERROR(Notify(db, t, "ticket_resolved", "", who, true));
+  }
+  if (changes.urgency && *changes.urgency != t.urgency) {
+    ENTRAIDE_RETURN_IF_ERROR(repo.SetField(t.id, "urgency", *changes.urgency, now));
+    ENTRAIDE_RETURN_IF_ERROR(record("urgency", t.urgency, *changes.urgency));
+  }
+  if (changes.category && *changes.category != t.category) {
+    ENTRAIDE_RETURN_IF_ERROR(repo.SetField(t.id, "category", *changes.category, now));
+    ENTRAIDE_RETURN_IF_ERROR(record("category", t.category, *changes.category));
+  }
+  if (changes.assignee && *changes.assignee != t.assignee_id) {
+    ENTRAIDE_RETURN_IF_ERROR(repo.SetAssignee(t.id, *changes.assignee, now));
+    ENTRAIDE_RETURN_IF_ERROR(record("assign", t.assignee_name, assignee_name));
+  }
+  return core::Status::Ok();
+}
+
+core::Status TicketService::ChangeStatus(const auth::Principal* who, int64_t id, const std::string& to) {
+  TicketChanges c;
+  c.status = to;
+  return Update(who, id, c);
 }
 
 core::Status TicketService::ClaimLoaded(store::TicketRepository& repo, const auth::Principal& who, const Ticket& t,
@@ -402,11 +469,7 @@ core::Status TicketService::ClaimLoaded(store::TicketRepository& repo, const aut
   if (t.assignee_id && t.assignee_id == who.user_id) return core::Status::Ok();  // already mine
   auto ev = repo.AddEvent({0, t.id, who.user_id, "", "assign", "", "", false, t.assignee_name, who.name, now});
   if (!ev.ok()) return ev.status();
-  if (t.status == "new" || t.status == "triaged") {
-    ENTRAIDE_RETURN_IF_ERROR(repo.SetStatus(t.id, "in_progress", now));
-    auto sev = repo.AddEvent({0, t.id, who.user_id, "", "status", "", "", false, t.status, "in_progress", now});
-    if (!sev.ok()) return sev.status();
-  }
+  if (t.status == "new" || t.status == "triaged") return MoveTo(repo, who.user_id, t, "in_progress", now);
   return core::Status::Ok();
 }
 
@@ -489,51 +552,21 @@ core::StatusOr<TakeOutcome> TicketService::FollowTakeLink(const std::string& tok
 }
 
 core::Status TicketService::Assign(const auth::Principal* who, int64_t id, std::optional<int64_t> volunteer) {
-  return WithTicket(who, id, [&](store::Database& db, store::TicketRepository& repo, const Ticket& t,
-                                 int64_t now) -> core::Status {
-    store::AccountRepository accounts(db);
-    ENTRAIDE_RETURN_IF_ERROR(auth::Require(who, auth::Action::kTriage));
-    std::string name;
-    if (volunteer) {
-      auto u = accounts.FindUserById(*volunteer);
-      if (!u.ok()) return u.status();
-      if (!*u || !(*u)->active || ((*u)->role != "volunteer" && (*u)->role != "coordinator"))
-        return core::InvalidArgument("assignee: not an active volunteer");
-      name = (*u)->name;
-    }
-    ENTRAIDE_RETURN_IF_ERROR(repo.SetAssignee(id, volunteer, now));
-    auto ev = repo.AddEvent({0, id, who->user_id, "", "assign", "", "", false, t.assignee_name, name, now});
-    return ev.ok() ? core::Status::Ok() : ev.status();
-  });
+  TicketChanges c;
+  c.assignee = volunteer;
+  return Update(who, id, c);
 }
 
 core::Status TicketService::SetUrgency(const auth::Principal* who, int64_t id, const std::string& urgency) {
-  if (!IsUrgency(urgency)) return core::InvalidArgument("urgency: must be low, normal, high or blocking");
-  return WithTicket(who, id, [&](store::Database& /*db*/, store::TicketRepository& repo, const Ticket& t,
-                                 int64_t now) -> core::Status {
-    ENTRAIDE_RETURN_IF_ERROR(auth::Require(who, auth::Action::kTriage));
-    if (t.urgency == urgency) return core::Status::Ok();
-    ENTRAIDE_RETURN_IF_ERROR(repo.SetField(id, "urgency", urgency, now));
-    auto ev = repo.AddEvent({0, id, who->user_id, "", "urgency", "", "", false, t.urgency, urgency, now});
-    return ev.ok() ? core::Status::Ok() : ev.status();
-  });
+  TicketChanges c;
+  c.urgency = urgency;
+  return Update(who, id, c);
 }
 
 core::Status TicketService::SetCategory(const auth::Principal* who, int64_t id, const std::string& category) {
-  return WithTicket(who, id, [&](store::Database& db, store::TicketRepository& repo, const Ticket& t,
-                                 int64_t now) -> core::Status {
-    store::AccountRepository accounts(db);
-    ENTRAIDE_RETURN_IF_ERROR(auth::Require(who, auth::Action::kTriage));
-    auto cats = accounts.TicketCategories(false);
-    if (!cats.ok()) return cats.status();
-    bool known = false;
-    for (const auto& c : *cats) known = known || c.slug == category;
-    if (!known) return core::InvalidArgument("category: unknown category '" + category + "'");
-    if (t.category == category) return core::Status::Ok();
-    ENTRAIDE_RETURN_IF_ERROR(repo.SetField(id, "category", category, now));
-    auto ev = repo.AddEvent({0, id, who->user_id, "", "category", "", "", false, t.category, category, now});
-    return ev.ok() ? core::Status::Ok() : ev.status();
-  });
+  TicketChanges c;
+  c.category = category;
+  return Update(who, id, c);
 }
 
 core::Status TicketService::LinkArticle(const auth::Principal* who, int64_t id, const std::string& article_key) {
@@ -549,29 +582,15 @@ core::Status TicketService::LinkArticle(const auth::Principal* who, int64_t id, 
   });
 }
 
-core::Status TicketService::Close(const auth::Principal* who, int64_t id) {
-  return WithTicket(who, id, [&](store::Database& /*db*/, store::TicketRepository& repo, const Ticket& t,
-                                 int64_t now) -> core::Status {
-    bool group_side = who->InGroup(t.group_id);
-    if (!group_side) ENTRAIDE_RETURN_IF_ERROR(auth::Require(who, auth::Action::kTriage));
-    ENTRAIDE_RETURN_IF_ERROR(CheckMove(t.status, "closed", group_side ? Side::kGroup : Side::kVolunteer));
-    ENTRAIDE_RETURN_IF_ERROR(repo.SetStatus(id, "closed", now));
-    auto ev = repo.AddEvent({0, id, who->user_id, "", "status", "", "", false, t.status, "closed", now});
-    return ev.ok() ? core::Status::Ok() : ev.status();
-  });
-}
+core::Status TicketService::Close(const auth::Principal* who, int64_t id) { return ChangeStatus(who, id, "closed"); }
 
 core::Status TicketService::Reopen(const auth::Principal* who, int64_t id) {
-  return WithTicket(who, id, [&](store::Database& /*db*/, store::TicketRepository& repo, const Ticket& t,
+  return WithTicket(who, id, [&](store::Database& db, store::TicketRepository& repo, const Ticket& t,
                                  int64_t now) -> core::Status {
-    bool group_side = who->InGroup(t.group_id);
-    if (!group_side) ENTRAIDE_RETURN_IF_ERROR(auth::Require(who, auth::Action::kTriage));
-    if (t.status != "resolved" && t.status != "closed")
-      return core::Conflict("only a resolved or closed ticket can be reopened");
-    ENTRAIDE_RETURN_IF_ERROR(CheckMove(t.status, "triaged", group_side ? Side::kGroup : Side::kVolunteer));
-    ENTRAIDE_RETURN_IF_ERROR(repo.SetStatus(id, "triaged", now));
-    auto ev = repo.AddEvent({0, id, who->user_id, "", "status", "", "", false, t.status, "triaged", now});
-    return ev.ok() ? core::Status::Ok() : ev.status();
+    if (IsOpen(t.status)) return core::Conflict("only a resolved or closed ticket can be reopened");
+    TicketChanges c;
+    c.status = "triaged";
+    return ApplyChanges(db, repo, *who, t, c, now);
   });
 }
 
@@ -644,18 +663,13 @@ core::StatusOr<TicketService::AttachmentFile> TicketService::GetAttachment(const
   store::TicketRepository repo(**db);
   auto t = LoadVisible(repo, who, ticket_id);
   if (!t.ok()) return t.status();
-  auto a = repo.FindAttachment(attachment_id);
+  // An attachment of an internal note is as private as the note: not there for the group.
+  auto a = repo.FindAttachment(ticket_id, attachment_id, auth::Allows(who, auth::Action::kTriage));
   if (!a.ok()) return a.status();
-  if (!*a || (*a)->ticket_id != ticket_id) return core::NotFound("no such attachment");
-  if ((*a)->event_id) {
-    // An attachment of an internal note is as private as the note.
-    auto events = repo.Events(ticket_id, auth::Allows(who, auth::Action::kTriage));
-    if (!events.ok()) return events.status();
-    bool visible = false;
-    for (const auto& e : *events) visible = visible || e.id == *(*a)->event_id;
-    if (!visible) return core::NotFound("no such attachment");
-  }
-  return AttachmentFile{**a, attachments_dir_ + "/" + (*a)->sha256.substr(0, 2) + "/" + (*a)->sha256};
+  if (!*a) return core::NotFound("no such attachment");
+  AttachmentFile file{**a, attachments_dir_ + "/" + (*a)->sha256.substr(0, 2) + "/" + (*a)->sha256};
+  file.record.filename = SafeFilename(file.record.filename);
+  return file;
 }
 
 core::StatusOr<std::optional<Question>> TicketService::FindQuestion(const std::string& lang, const std::string& slug) {

@@ -5,8 +5,10 @@
 //
 // Statuses: kUnauthenticated (nobody signed in); kNotFound; kPermissionDenied (visible but not allowed,
 // e.g. a member opening the queue); kConflict (a move the workflow refuses, a lost claim);
-// kInvalidArgument naming the field; kTooLarge (a body or a file over its limit); kResourceExhausted
-// (20 tickets an hour per person; retry_after_s says how long).
+// kInvalidArgument naming the field; kTooLarge naming the field (a body or a file over its limit, a ticket
+// whose files would pass 100 MiB); kResourceExhausted (a person's hourly limit of tickets, replies or files;
+// retry_after_s says how long). Hourly limits and the ticket's total are counted in the transaction that
+// writes, so simultaneous requests cannot all slip through.
 #pragma once
 
 #include <cstdint>
@@ -36,9 +38,13 @@ struct Upload {
 
 struct Limits {
   size_t max_text_bytes = 64 * 1024;
-  int max_files = 5;
+  int max_files = 5;                               // per ticket or reply
   int64_t max_file_bytes = 10 * 1024 * 1024;
-  int tickets_per_hour = 20;
+  int64_t max_ticket_bytes = 100 * 1024 * 1024;    // all the files of one ticket together
+  int tickets_per_hour = 20;                       // per person
+  int replies_per_hour = 60;                       // per person: replies and internal notes
+  int files_per_hour = 50;                         // per person, on every ticket
+  int64_t file_bytes_per_hour = 200 * 1024 * 1024;  // per person, on every ticket
   int64_t auto_close_after_s = 14 * 24 * 3600;
   int render_budget_ms = 250;
 };
@@ -58,10 +64,16 @@ struct ReplyRequest {
   std::vector<Upload> uploads;
 };
 
+// A PATCH: the fields present are changed, all or none.
+struct TicketChanges {
+  std::optional<std::string> status, urgency, category;
+  std::optional<std::optional<int64_t>> assignee;  // present: assign to that volunteer, or to nobody (nullopt)
+};
+
 struct TicketView {
   Ticket ticket;
-  std::vector<TicketEvent> events;  // without internal notes for the group
-  std::vector<Attachment> attachments;
+  std::vector<TicketEvent> events;      // without internal notes for the group
+  std::vector<Attachment> attachments;  // without the files of internal notes for the group
   std::vector<std::string> linked_article_keys;
   std::optional<Question> question;
   bool can_triage = false;  // the caller is a volunteer here
@@ -101,7 +113,12 @@ class TicketService {
   core::StatusOr<std::vector<Ticket>> Queue(const auth::Principal* who, TicketFilter filter);
   core::StatusOr<TicketView> Get(const auth::Principal* who, int64_t id);
 
-  core::Status Reply(const auth::Principal* who, int64_t id, ReplyRequest reply);
+  // kResourceExhausted past replies_per_hour or the hourly files limits (retry_after_s set).
+  core::Status Reply(const auth::Principal* who, int64_t id, ReplyRequest reply, int64_t* retry_after_s = nullptr);
+  // Checks every field of `changes` (known values, the caller's rights, a move the workflow allows, an active
+  // volunteer) before changing any, then makes them all, with their events and emails, in one transaction.
+  // The first refusal is returned, in the order status, urgency, category, assignee.
+  core::Status Update(const auth::Principal* who, int64_t id, const TicketChanges& changes);
   core::Status ChangeStatus(const auth::Principal* who, int64_t id, const std::string& to);
   core::Status Claim(const auth::Principal* who, int64_t id);
   // "I'll take it" links (table take_links, written by mail/digest): the token alone identifies the volunteer,
@@ -138,13 +155,17 @@ class TicketService {
   template <typename Fn>
   core::Status WithTicket(const auth::Principal* who, int64_t id, Fn&& fn);
   core::Status ClaimLoaded(store::TicketRepository& repo, const auth::Principal& who, const Ticket& t, int64_t now);
+  core::Status ApplyChanges(store::Database& db, store::TicketRepository& repo, const auth::Principal& who,
+                            const Ticket& t, const TicketChanges& changes, int64_t now);
   core::StatusOr<TakeOutcome> FollowTakeLink(const std::string& token, bool use);
   core::StatusOr<Ticket> LoadVisible(store::TicketRepository& repo, const auth::Principal* who, int64_t id);
   core::Status Notify(store::Database& db, const Ticket& t, const std::string& kind, const std::string& excerpt,
                       const auth::Principal& actor, bool to_group);
   core::StatusOr<std::string> Render(const std::string& text, const std::string& field);
+  // Checks the person's hourly files limits and the ticket's total, then stores the files.
   core::Status StoreUploads(store::TicketRepository& repo, const auth::Principal& who, int64_t ticket_id,
-                            std::optional<int64_t> event_id, const std::vector<Upload>& uploads);
+                            std::optional<int64_t> event_id, const std::vector<Upload>& uploads, int64_t now,
+                            int64_t* retry_after_s);
 
   store::Pool& pool_;
   const core::Clock& clock_;

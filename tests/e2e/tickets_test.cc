@@ -13,6 +13,7 @@
 #include "auth/auth_service.h"
 #include "core/escape.h"
 #include "core/sha256.h"
+#include "mail_util.h"
 #include "store/pool.h"
 #include "test_util.h"
 
@@ -26,14 +27,7 @@ Poco::JSON::Object::Ptr Json(const HttpResponse& r) {
   return p.parse(r.body).extract<Poco::JSON::Object::Ptr>();
 }
 
-struct Session {
-  std::string sid, csrf;
-  std::vector<std::string> Headers(bool write = false) const {
-    std::vector<std::string> h = {"Cookie: sid=" + sid, "Content-Type: application/json"};
-    if (write) h.push_back("X-CSRF-Token: " + csrf);
-    return h;
-  }
-};
+using Session = ApiSession;
 
 class TicketsTest : public ::testing::Test {
  protected:
@@ -53,7 +47,8 @@ class TicketsTest : public ::testing::Test {
     ASSERT_TRUE(admin.AddGroupCli("coop-c", "Café <Les \"Amis\">", "fr").ok());  // escaped in the queue's filter
     for (auto [email, role, group] : std::vector<std::tuple<std::string, std::string, std::string>>{
              {"a@example.org", "member", "coop-a"}, {"b@example.org", "member", "coop-b"},
-             {"v@example.org", "volunteer", ""}, {"w@example.org", "volunteer", ""}, {"r@example.org", "member", "coop-a"}}) {
+             {"v@example.org", "volunteer", ""}, {"w@example.org", "volunteer", ""}, {"r@example.org", "member", "coop-a"},
+             {"x@example.org", "volunteer", ""}}) {
       std::vector<std::string> groups;
       if (!group.empty()) groups.push_back(group);
       ASSERT_TRUE(admin.AddUserCli(email, email.substr(0, 1), role, groups, "fr", std::string(kPassword)).ok());
@@ -180,18 +175,6 @@ TEST_F(TicketsTest, VolunteersNoteIsNeverShownToTheGroup) {
   EXPECT_EQ(Send(port(), "POST", url + "/replies", R"({"body": "x", "internal": true})", a.Headers(true)).status, 403);
 }
 
-std::string Multipart(const std::string& boundary, const std::vector<std::pair<std::string, std::string>>& fields,
-                      const std::vector<std::tuple<std::string, std::string, std::string>>& files) {
-  std::string body;
-  for (const auto& [k, v] : fields)
-    body += "--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + k + "\"\r\n\r\n" + v + "\r\n";
-  for (const auto& [field, name, content] : files)
-    body += "--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + field + "\"; filename=\"" + name +
-            "\"\r\nContent-Type: text/html\r\n\r\n" + content + "\r\n";
-  body += "--" + boundary + "--\r\n";
-  return body;
-}
-
 TEST_F(TicketsTest, AttachmentsUploadAsMultipartAndDownloadOnlyAsAttachments) {
   Session a = SignIn("a@example.org");
   auto form = Get(port(), "/fr/tickets/new?subject=Mon%20site%20est%20lent", {"Cookie: sid=" + a.sid});
@@ -295,6 +278,114 @@ TEST_F(TicketsTest, QueuePageFiltersAndShowsAge) {
     EXPECT_EQ(Get(port(), std::string("/api/v1/queue?") + good, v.Headers()).status, 200) << good;
   EXPECT_EQ(Get(port(), "/en/queue", {"Cookie: sid=" + a.sid}).status, 403);
   EXPECT_EQ(Get(port(), "/xx/tickets", {"Cookie: sid=" + a.sid}).status, 404);  // a language the site lacks
+}
+
+TEST_F(TicketsTest, PatchChecksEveryFieldBeforeChangingAny) {
+  Session a = SignIn("a@example.org");
+  Session v = SignIn("v@example.org");
+  int64_t id = CreateTicket(a, "patch");
+  std::string url = "/api/v1/tickets/" + std::to_string(id);
+  auto events = [&] { return Json(Get(port(), url, v.Headers()))->getObject("ticket")->getArray("events")->size(); };
+  size_t before = events();
+  auto bad = Send(port(), "PATCH", url, R"({"status": "triaged", "urgency": "urgent!"})", v.Headers(true));
+  EXPECT_EQ(bad.status, 422);
+  EXPECT_EQ(Json(bad)->getObject("error")->getArray("fields")->getElement<std::string>(0), "urgency") << bad.body;
+  auto bad_assignee = Send(port(), "PATCH", url, R"({"status": "triaged", "category": "email", "assignee": 999})",
+                           v.Headers(true));
+  EXPECT_EQ(bad_assignee.status, 422);
+  EXPECT_EQ(Json(bad_assignee)->getObject("error")->getArray("fields")->getElement<std::string>(0), "assignee");
+  auto t = Json(Get(port(), url, v.Headers()))->getObject("ticket");
+  EXPECT_EQ(t->getValue<std::string>("status"), "new") << "the valid status was not applied";
+  EXPECT_EQ(t->getValue<std::string>("category"), "hardware");
+  EXPECT_EQ(events(), before) << "nor recorded";
+  auto good = Send(port(), "PATCH", url, R"({"status": "triaged", "urgency": "low", "category": "email"})",
+                   v.Headers(true));
+  ASSERT_EQ(good.status, 200) << good.body;
+  t = Json(good)->getObject("ticket");
+  EXPECT_EQ(t->getValue<std::string>("status"), "triaged");
+  EXPECT_EQ(t->getValue<std::string>("urgency"), "low");
+  EXPECT_EQ(t->getValue<std::string>("category"), "email");
+  EXPECT_EQ(events(), before + 3);
+}
+
+TEST_F(TicketsTest, RepliesAreLimitedWith429AndARefusedFormKeepsItsTextAndKind) {
+  Session a = SignIn("a@example.org");
+  Session x = SignIn("x@example.org");
+  int64_t id = CreateTicket(a, "busy volunteer");
+  std::string url = "/api/v1/tickets/" + std::to_string(id) + "/replies";
+  for (int i = 0; i < 60; ++i)
+    ASSERT_EQ(Send(port(), "POST", url, R"({"body": "note )" + std::to_string(i) + R"(", "internal": true})",
+                   x.Headers(true)).status, 201) << i;
+  auto api = Send(port(), "POST", url, R"({"body": "one more"})", x.Headers(true));
+  EXPECT_EQ(api.status, 429);
+  int64_t retry = std::stoll("0" + api.Header("retry-after"));
+  EXPECT_TRUE(retry >= 3500 && retry <= 3600) << api.Header("retry-after");
+
+  std::string page = "/fr/tickets/" + std::to_string(id);
+  std::string csrf = CsrfField(Get(port(), page, {"Cookie: sid=" + x.sid}).body);
+  auto form = Send(port(), "POST", page + "/reply",
+                   Multipart("B", {{"csrf", csrf}, {"body", "Leur routeur <date> de 2009"}, {"mode", "internal"}}, {}),
+                   {"Cookie: sid=" + x.sid, "Content-Type: multipart/form-data; boundary=B"});
+  EXPECT_EQ(form.status, 429);
+  EXPECT_FALSE(form.Header("retry-after").empty());
+  EXPECT_NE(form.body.find("Vous avez envoyé beaucoup de messages dans la dernière heure."), std::string::npos);
+  EXPECT_NE(form.body.find(">Leur routeur &lt;date&gt; de 2009</textarea>"), std::string::npos) << "the text is kept";
+  EXPECT_NE(form.body.find(R"(value="internal" checked>)"), std::string::npos) << "still a note, not a public reply";
+  EXPECT_EQ(form.body.find(R"(value="public" checked>)"), std::string::npos);
+}
+
+TEST_F(TicketsTest, FileNamesLoseFormatCharactersOnThePageAndInTheDownload) {
+  Session a = SignIn("a@example.org");
+  std::string csrf = CsrfField(Get(port(), "/fr/tickets/new", {"Cookie: sid=" + a.sid}).body);
+  // RIGHT-TO-LEFT OVERRIDE shows "facture\u202Etxt.exe" as "factureexe.txt"; a zero-width space hides too.
+  auto r = Send(port(), "POST", "/fr/tickets",
+                Multipart("B", {{"csrf", csrf}, {"subject", "Facture"}, {"body", "Voir."}, {"category", "other"}},
+                          {{"files", "fac\u200Bture\u202Etxt.exe", "MZ"}}),
+                {"Cookie: sid=" + a.sid, "Content-Type: multipart/form-data; boundary=B"});
+  ASSERT_EQ(r.status, 303) << r.body;
+  auto page = Get(port(), r.Header("location"), {"Cookie: sid=" + a.sid});
+  std::smatch m;
+  ASSERT_TRUE(std::regex_search(page.body, m, std::regex(R"re(href="(/fr/tickets/\d+/attachments/\d+)" download>([^<]*)<)re")));
+  EXPECT_EQ(m[2].str(), "facturetxt.exe");
+  auto dl = Get(port(), m[1].str(), {"Cookie: sid=" + a.sid});
+  ASSERT_EQ(dl.status, 200);
+  EXPECT_EQ(dl.Header("content-disposition"), "attachment; filename=\"facturetxt.exe\"; filename*=UTF-8''facturetxt.exe");
+}
+
+TEST_F(TicketsTest, ATicketFullOfFilesRefusesMoreWith413AndSaysWhyOnTheForm) {
+  Session a = SignIn("a@example.org");
+  int64_t id = CreateTicket(a, "many files");
+  // 95 MiB of files attached an hour ago and more (so no one's hourly limit counts them).
+  store::Pool pool(data_->Join("entraide.db"));
+  ASSERT_EQ(QueryText(pool, "INSERT INTO attachments (ticket_id, filename, content_type, size, sha256, uploaded_by, "
+                            "created_at) SELECT " + std::to_string(id) + ", 'old.iso', 'application/octet-stream', " +
+                            std::to_string(95 * 1024 * 1024) + ", '" + std::string(64, 'a') +
+                            "', opened_by, 0 FROM tickets WHERE id = " + std::to_string(id) + " RETURNING id").empty(),
+            false);
+  std::string page = "/fr/tickets/" + std::to_string(id);
+  auto reply = [&](size_t size) {
+    std::string csrf = CsrfField(Get(port(), page, {"Cookie: sid=" + a.sid}).body);
+    return Send(port(), "POST", page + "/reply",
+                Multipart("B", {{"csrf", csrf}, {"body", "Et celui-ci"}}, {{"files", "scan.pdf", std::string(size, 's')}}),
+                {"Cookie: sid=" + a.sid, "Content-Type: multipart/form-data; boundary=B"});
+  };
+  auto full = reply(6 * 1024 * 1024);
+  EXPECT_EQ(full.status, 413);
+  EXPECT_NE(full.body.find("Cette demande contient déjà près de 100 Mio de fichiers"), std::string::npos) << full.body;
+  EXPECT_NE(full.body.find(">Et celui-ci</textarea>"), std::string::npos);
+  EXPECT_EQ(reply(4 * 1024 * 1024).status, 303) << "99 MiB fit";
+}
+
+TEST_F(TicketsTest, AReplyOfSixtyKilobytesOfQuotesIsStoredUnderTheHtmlCap) {
+  Session a = SignIn("a@example.org");
+  int64_t id = CreateTicket(a, "quotes");
+  std::string url = "/api/v1/tickets/" + std::to_string(id);
+  ASSERT_EQ(Send(port(), "POST", url + "/replies", R"({"body": ")" + std::string(60000, '>') + "\"}", a.Headers(true)).status,
+            201);
+  auto events = Json(Get(port(), url, a.Headers()))->getObject("ticket")->getArray("events");
+  std::string html = events->getObject(events->size() - 1)->getValue<std::string>("body_html");
+  EXPECT_LE(html.size(), 256u * 1024) << "1.6 MB of nested blockquotes before the cap";
+  EXPECT_EQ(html.rfind("<p>&gt;&gt;&gt;", 0), 0u);
 }
 
 }  // namespace

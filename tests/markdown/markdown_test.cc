@@ -124,6 +124,17 @@ TEST(MarkdownTest, HeadingsGetStableUniqueIds) {
   EXPECT_NE(r.html.find("<h3 id=\"sous-titre-code\">"), std::string::npos);
 }
 
+TEST(MarkdownTest, ThousandsOfHeadingsWithTheSameTextGetTheirIdsQuickly) {
+  // Each id used to be found by trying -2, -3... from the start: 30,000 "#" lines took 80 s.
+  auto start = std::chrono::steady_clock::now();
+  Rendered r = RenderUnbounded(Repeat("#\n", 30000));
+  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start).count();
+  ASSERT_EQ(r.headings.size(), 30000u);
+  EXPECT_EQ(r.headings[1].id, "section-2");
+  EXPECT_EQ(r.headings.back().id, "section-30000");
+  EXPECT_LT(ms, 5000);
+}
+
 TEST(MarkdownTest, MinHeadingLevelRaisesTopHeadings) {
   Options o;
   o.min_heading_level = 2;
@@ -232,6 +243,67 @@ TEST(RenderBoundedTest, ManyTextsShareOneRendererAndASlowOneOnlyCostsItself) {
   EXPECT_EQ(results[3].status().code(), core::StatusCode::kInvalidArgument);
   ASSERT_TRUE(results[4].ok());
   EXPECT_FALSE(results[4]->fell_back);
+}
+
+// Markdown can turn a few bytes into many: the stored HTML is capped (MaxHtmlBytes), and a text over it is
+// kept as escaped plain paragraphs rather than refused, so nothing people wrote is lost. Each pattern is
+// 60 KB, under the 64 KiB limit on input.
+TEST(RenderBoundedTest, HtmlOverTheCapBecomesEscapedPlainTextUnderIt) {
+  const size_t kSize = 60000;
+  auto fill = [kSize](const std::string& head, const std::string& unit) {
+    std::string s = head;
+    while (s.size() + unit.size() <= kSize) s += unit;
+    return s;
+  };
+  // What each becomes unbounded (measured): 1.6 MB, 735 KB, 860 KB, 2.3 MB, 30 MB; emphasis 231 KB, which fits.
+  struct Case { const char* name; std::string input; bool fits; };
+  const Case cases[] = {
+      {"60 KB of '>' (nested quotes)", std::string(kSize, '>'), false},
+      {"quotes of lists", fill("", "> - "), false},
+      {"headings (each with an id)", fill("", "#\n"), false},
+      {"a reference link used again and again", fill("[a]: https://e.ca/" + std::string(200, 'x') + "\n\n", "[a]"),
+       false},
+      {"table rows padded to 100 columns", fill("|" + Repeat("a|", 100) + "\n|" + Repeat("-|", 100) + "\n", "x\n"),
+       false},
+      {"emphasis", fill("", "***a***"), true},
+  };
+  Limits limits;  // 64 KiB of text: at most 256 KiB of HTML
+  for (const auto& c : cases) {
+    size_t cap = MaxHtmlBytes(c.input.size(), limits);
+    EXPECT_EQ(cap, 256u * 1024) << c.name;
+    auto r = RenderBounded(c.input, limits);
+    ASSERT_TRUE(r.ok()) << c.name << ": " << r.status().ToString();
+    EXPECT_LE(r->html.size(), cap) << c.name;
+    EXPECT_EQ(r->fell_back, !c.fits) << c.name << ": formatted when it fits, else plain text";
+  }
+  EXPECT_EQ(RenderUnbounded(std::string(kSize, '>')).html.size(), 27 * kSize) << "27 bytes of HTML per '>'";
+  auto quotes = RenderBounded(std::string(kSize, '>'), limits);
+  ASSERT_TRUE(quotes.ok());
+  EXPECT_TRUE(quotes->over_cap);
+  EXPECT_EQ(quotes->html, "<p>" + Repeat("&gt;", kSize) + "</p>\n") << "every character kept, escaped";
+}
+
+TEST(RenderBoundedTest, TheCapLeavesRealTextFormatted) {
+  // Short texts with the most markup for their size, and a long ordinary one.
+  const std::string cases[] = {"- [ ] x", "> > > a", "|a|b|\n|-|-|\n|c|d|", "# a", "*a*", "https://x.ca",
+                               "> Le 3 mars, Anne a écrit :\n> > Bonjour\n> > > test",
+                               Repeat("| 1 | 2 | 3 |\n", 1) + "|---|---|---|\n" + Repeat("| 4 | 5 | 6 |\n", 3000),
+                               Repeat("Un paragraphe avec **du gras**, un [lien](https://exemple.org) et `du code`.\n\n", 700)};
+  for (const auto& text : cases) {
+    auto r = RenderBounded(text, Limits{});
+    ASSERT_TRUE(r.ok()) << text.substr(0, 40);
+    EXPECT_FALSE(r->fell_back) << text.substr(0, 40);
+    EXPECT_EQ(r->html, RenderUnbounded(text).html) << text.substr(0, 40);
+  }
+}
+
+TEST(RenderBoundedTest, TextOverTheCapEvenAsPlainTextIsRefusedNamingTheSizes) {
+  // '"' is six bytes once escaped: 60 KB of them make 360 KB even as plain paragraphs.
+  auto r = RenderBounded(std::string(60000, '"'), Limits{});
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), core::StatusCode::kInvalidArgument);
+  EXPECT_EQ(r.status().message().rfind("the formatted text is too large (351 KiB; at most 256 KiB)", 0), 0u)
+      << r.status().message();
 }
 
 }  // namespace

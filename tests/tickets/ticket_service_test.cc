@@ -14,6 +14,7 @@
 #include "search/resources.h"
 #include "search/searcher.h"
 #include "store/migrations.h"
+#include "tickets/filename.h"
 #include "tickets/workflow.h"
 #include "test_util.h"
 
@@ -27,6 +28,36 @@ NewTicket NT(std::string subject, std::string body, std::string category, std::s
   t.category = std::move(category);
   t.urgency = std::move(urgency);
   return t;
+}
+
+TEST(SafeFilenameTest, NamesLoseWhatCanDisguiseThem) {
+  struct Case { std::string in, out; };
+  const Case cases[] = {
+      {"rapport.pdf", "rapport.pdf"},
+      {"Été 2026 — bilan.odt", "Été 2026 — bilan.odt"},
+      {"facture\u202Etxt.exe", "facturetxt.exe"},                      // RIGHT-TO-LEFT OVERRIDE: "factureexe.txt"
+      {"a\u202Db\u202Ac\u202Bd\u202Ce.txt", "abcde.txt"},           // LRO, LRE, RLE, PDF
+      {"\u2066x\u2067y\u2068z\u2069.txt", "xyz.txt"},               // isolates
+      {"l\u200Er\u200F.txt", "lr.txt"},                               // LRM, RLM
+      {"zero\u200Bwidth\u200C\u200D\u2060.txt", "zerowidth.txt"},   // ZWSP, ZWNJ, ZWJ, WORD JOINER
+      {"\uFEFFbom.txt", "bom.txt"},
+      {"soft\u00ADhyphen.txt", "softhyphen.txt"},                      // also Cf
+      {"line\u2028para\u2029.txt", "linepara.txt"},                   // Zl, Zp
+      {"tab\there\r\n.txt", "tabhere.txt"},                          // C0 controls
+      {"del\x7F\u0085c1.txt", "delc1.txt"},                           // DEL, a C1 control
+      {"say \"hi\".txt", "say hi.txt"},
+      {"../../etc/passwd", "passwd"},
+      {"C:\\Users\\ana\\photo.png", "photo.png"},
+      {"bad\xC3utf8.txt", "badutf8.txt"},
+      {"  spaced.txt  ", "spaced.txt"},
+      {"\u202E\u200B\uFEFF", "file"},
+      {"", "file"},
+      {"..", "file"},
+      {"dir/", "file"},
+      {std::string(300, 'a') + ".pdf", std::string(196, 'a') + ".pdf"},
+      {"é" + std::string(199, 'a'), std::string(199, 'a')},  // never cut inside a character
+  };
+  for (const auto& c : cases) EXPECT_EQ(SafeFilename(c.in), c.out) << c.in;
 }
 
 TEST(WorkflowTest, OnlyTheDocumentedMovesAreAllowed) {
@@ -121,7 +152,174 @@ class TicketServiceTest : public ::testing::Test {
   std::unique_ptr<auth::AuthService> auth_;
   std::unique_ptr<TicketService> service_;
   auth::Principal member_a_, member_a2_, member_b_, volunteer_, volunteer2_;
+
+  // A temp file standing for an uploaded one of `size` bytes (the declared size is what the limits count; the
+  // content is the same, so the store keeps one file).
+  Upload File(const std::string& name, int64_t size) {
+    std::string path = dir_.Join("upload-" + std::to_string(++uploads_));
+    { std::ofstream(path) << "bytes"; }
+    return {name, "text/plain", path, core::Sha256Hex("bytes"), size};
+  }
+  ReplyRequest WithFiles(std::vector<Upload> files) {
+    ReplyRequest r = Reply("voir les fichiers");
+    r.uploads = std::move(files);
+    return r;
+  }
+  int uploads_ = 0;
 };
+
+constexpr int64_t kMiB = 1024 * 1024;
+
+TEST_F(TicketServiceTest, SixtyRepliesAnHourPerPersonInternalNotesIncluded) {
+  Ticket t = Open(member_a_);
+  for (int i = 0; i < 30; ++i) {
+    ASSERT_TRUE(service_->Reply(&volunteer_, t.id, Reply("note " + std::to_string(i), true)).ok()) << i;
+    ASSERT_TRUE(service_->Reply(&volunteer_, t.id, Reply("reply " + std::to_string(i))).ok()) << i;
+  }
+  clock_.Advance(600);
+  int64_t retry = 0;
+  core::Status refused = service_->Reply(&volunteer_, t.id, Reply("one more", true), &retry);
+  EXPECT_EQ(refused.code(), core::StatusCode::kResourceExhausted);
+  EXPECT_EQ(refused.message(), "at most 60 replies an hour; try again in 51 minutes");
+  EXPECT_EQ(retry, 3000) << "when the first of the hour's 60 leaves it";
+  EXPECT_EQ(Count("SELECT count(*) FROM ticket_events WHERE body = 'one more'"), 0);
+  EXPECT_TRUE(service_->Reply(&member_a_, t.id, Reply("the group still can")).ok());
+  clock_.Advance(3000);
+  EXPECT_TRUE(service_->Reply(&volunteer_, t.id, Reply("an hour later")).ok());
+}
+
+TEST_F(TicketServiceTest, FiftyFilesAnHourPerPerson) {
+  Ticket t1 = Open(member_a_, "one"), t2 = Open(member_a_, "two");
+  for (int i = 0; i < 10; ++i) {
+    std::vector<Upload> five;
+    for (int f = 0; f < 5; ++f) five.push_back(File("f.txt", 1000));
+    ASSERT_TRUE(service_->Reply(&member_a_, i % 2 ? t1.id : t2.id, WithFiles(std::move(five))).ok()) << i;
+  }
+  int64_t retry = 0;
+  core::Status refused = service_->Reply(&member_a_, t1.id, WithFiles({File("51.txt", 1000)}), &retry);
+  EXPECT_EQ(refused.code(), core::StatusCode::kResourceExhausted);
+  EXPECT_EQ(refused.message().rfind("at most 50 files an hour", 0), 0u) << refused.message();
+  EXPECT_GT(retry, 0);
+  EXPECT_EQ(Count("SELECT count(*) FROM ticket_events WHERE kind = 'reply'"), 10) << "the refused reply is not kept";
+  EXPECT_TRUE(service_->Reply(&member_a2_, t1.id, WithFiles({File("other.txt", 1000)})).ok()) << "per person";
+  EXPECT_TRUE(service_->Reply(&member_a_, t1.id, Reply("text alone is fine")).ok());
+}
+
+TEST_F(TicketServiceTest, TwoHundredMiBOfFilesAnHourPerPersonOnEveryTicket) {
+  // 10 MiB files, 5 a reply: 100 MiB on each of two tickets, then one more file anywhere is refused.
+  Ticket t1 = Open(member_a_, "one"), t2 = Open(member_a_, "two"), t3 = Open(member_a_, "three");
+  for (int i = 0; i < 4; ++i) {
+    std::vector<Upload> five;
+    for (int f = 0; f < 5; ++f) five.push_back(File("big.iso", 10 * kMiB));
+    ASSERT_TRUE(service_->Reply(&member_a_, i < 2 ? t1.id : t2.id, WithFiles(std::move(five))).ok()) << i;
+  }
+  core::Status refused = service_->Reply(&member_a_, t3.id, WithFiles({File("small.txt", 1)}));
+  EXPECT_EQ(refused.code(), core::StatusCode::kResourceExhausted);
+  EXPECT_EQ(refused.message().rfind("at most 200 MiB of files an hour", 0), 0u) << refused.message();
+  NewTicket with_file = NT("new one", "b", "other");
+  with_file.uploads.push_back(File("small.txt", 1));
+  EXPECT_EQ(service_->Create(&member_a_, with_file, nullptr).status().code(), core::StatusCode::kResourceExhausted)
+      << "files of a new ticket count too";
+  clock_.Advance(3601);
+  EXPECT_TRUE(service_->Reply(&member_a_, t3.id, WithFiles({File("small.txt", 1)})).ok());
+}
+
+TEST_F(TicketServiceTest, ATicketHoldsAtMost100MiBOfFilesFromEveryone) {
+  Ticket t = Open(member_a_);
+  std::vector<Upload> five;
+  for (int f = 0; f < 5; ++f) five.push_back(File("big.iso", 10 * kMiB));
+  ASSERT_TRUE(service_->Reply(&member_a_, t.id, WithFiles(five)).ok());
+  std::vector<Upload> four(five.begin(), five.begin() + 4);
+  four.push_back(File("last.iso", 10 * kMiB - 1));
+  ASSERT_TRUE(service_->Reply(&volunteer_, t.id, WithFiles(four)).ok()) << "100 MiB less one byte";
+  core::Status refused = service_->Reply(&member_a2_, t.id, WithFiles({File("two-bytes.txt", 2)}));
+  EXPECT_EQ(refused.code(), core::StatusCode::kTooLarge);
+  EXPECT_EQ(refused.message(), "attachments: a ticket holds at most 100 MiB of files; this one has 0 MiB left");
+  EXPECT_TRUE(service_->Reply(&member_a2_, t.id, WithFiles({File("one-byte.txt", 1)})).ok());
+  EXPECT_EQ(Count("SELECT sum(size) FROM attachments WHERE ticket_id = " + std::to_string(t.id)), 100 * kMiB);
+}
+
+TEST_F(TicketServiceTest, SimultaneousUploadsCannotTogetherPassATicketsTotal) {
+  for (int round = 0; round < 5; ++round) {
+    clock_.Advance(3601);  // the volunteers' hourly 200 MiB start again
+    Ticket t = Open(member_a_, "race " + std::to_string(round));
+    std::vector<Upload> files;
+    for (int f = 0; f < 5; ++f) files.push_back(File("big.iso", 10 * kMiB));
+    std::vector<Upload> more = files;
+    more.pop_back();
+    ASSERT_TRUE(service_->Reply(&volunteer_, t.id, WithFiles(files)).ok());
+    ASSERT_TRUE(service_->Reply(&volunteer2_, t.id, WithFiles(more)).ok());  // 90 MiB
+    std::atomic<int> go{0};
+    core::Status a, b;
+    Upload ua = File("a.iso", 6 * kMiB), ub = File("b.iso", 6 * kMiB);
+    std::thread t1([&] { while (!go) {} a = service_->Reply(&member_a_, t.id, WithFiles({ua})); });
+    std::thread t2([&] { while (!go) {} b = service_->Reply(&member_a2_, t.id, WithFiles({ub})); });
+    go = 1;
+    t1.join();
+    t2.join();
+    EXPECT_EQ(a.ok() + b.ok(), 1) << a.ToString() << " / " << b.ToString();
+    EXPECT_EQ((a.ok() ? b : a).code(), core::StatusCode::kTooLarge);
+    EXPECT_EQ(Count("SELECT sum(size) FROM attachments WHERE ticket_id = " + std::to_string(t.id)), 96 * kMiB);
+  }
+}
+
+TEST_F(TicketServiceTest, AChangeWithOneBadFieldChangesNothing) {
+  Ticket t = Open(member_a_);
+  int64_t events = Count("SELECT count(*) FROM ticket_events");
+  int64_t mail = Count("SELECT count(*) FROM outbox");
+  struct Case { TicketChanges changes; core::StatusCode code; std::string field; };
+  auto changes = [](std::optional<std::string> status, std::optional<std::string> urgency,
+                    std::optional<std::string> category, std::optional<std::optional<int64_t>> assignee) {
+    TicketChanges c;
+    c.status = std::move(status);
+    c.urgency = std::move(urgency);
+    c.category = std::move(category);
+    c.assignee = assignee;
+    return c;
+  };
+  const Case cases[] = {
+      {changes("resolved", "urgent!", std::nullopt, std::nullopt), core::StatusCode::kInvalidArgument, "urgency:"},
+      {changes("resolved", "low", "cooking", std::nullopt), core::StatusCode::kInvalidArgument, "category:"},
+      {changes("resolved", "low", "email", std::optional<int64_t>(member_a_.user_id)),
+       core::StatusCode::kInvalidArgument, "assignee:"},
+      {changes("sleeping", "low", std::nullopt, std::nullopt), core::StatusCode::kInvalidArgument, "status:"},
+      {changes("new", "low", std::nullopt, std::nullopt), core::StatusCode::kConflict, "a ticket cannot go"},
+  };
+  for (const auto& c : cases) {
+    core::Status st = service_->Update(&volunteer_, t.id, c.changes);
+    EXPECT_EQ(st.code(), c.code) << st.ToString();
+    EXPECT_EQ(st.message().rfind(c.field, 0), 0u) << st.message();
+  }
+  auto after = service_->Get(&volunteer_, t.id);
+  EXPECT_EQ(after->ticket.status, "new");
+  EXPECT_EQ(after->ticket.urgency, "high");
+  EXPECT_EQ(after->ticket.category, "hardware");
+  EXPECT_FALSE(after->ticket.assignee_id.has_value());
+  EXPECT_EQ(Count("SELECT count(*) FROM ticket_events"), events);
+  EXPECT_EQ(Count("SELECT count(*) FROM outbox"), mail) << "no 'resolved' email for a change that was not made";
+  EXPECT_EQ(service_->Update(&member_a_, t.id, changes(std::nullopt, "low", std::nullopt, std::nullopt)).code(),
+            core::StatusCode::kPermissionDenied);
+
+  ASSERT_TRUE(service_->Update(&volunteer_, t.id,
+                               changes("resolved", "low", "email", std::optional<int64_t>(volunteer2_.user_id))).ok());
+  after = service_->Get(&volunteer_, t.id);
+  EXPECT_EQ(after->ticket.status, "resolved");
+  EXPECT_EQ(after->ticket.urgency, "low");
+  EXPECT_EQ(after->ticket.category, "email");
+  EXPECT_EQ(after->ticket.assignee_id, volunteer2_.user_id);
+  EXPECT_EQ(Count("SELECT count(*) FROM ticket_events"), events + 4);
+  EXPECT_EQ(Count("SELECT count(*) FROM outbox WHERE kind = 'ticket_resolved'"), 2) << "both members of the group";
+}
+
+TEST_F(TicketServiceTest, AReplyOfSixtyKilobytesOfQuotesIsStoredAsPlainTextUnderTheCap) {
+  Ticket t = Open(member_a_);
+  ASSERT_TRUE(service_->Reply(&member_a_, t.id, Reply(std::string(60000, '>'))).ok());
+  EXPECT_LE(Count("SELECT max(length(body_html)) FROM ticket_events"), 256 * 1024);
+  EXPECT_EQ(Count("SELECT count(*) FROM ticket_events WHERE body_html LIKE '<p>&gt;&gt;&gt;%'"), 1);
+  core::Status refused = service_->Reply(&member_a_, t.id, Reply(std::string(60000, '"')));
+  EXPECT_EQ(refused.code(), core::StatusCode::kInvalidArgument);
+  EXPECT_EQ(refused.message().rfind("body: the formatted text is too large", 0), 0u) << refused.message();
+}
 
 TEST_F(TicketServiceTest, CreatingGivesAYearlyReferenceAndRendersTheDescriptionOnce) {
   Ticket t1 = Open(member_a_);
