@@ -362,6 +362,26 @@ int ServeProcess::Stop() {
   return Wait();
 }
 
+CapturedStderr::CapturedStderr() {
+  char tmpl[] = "/tmp/entraide-stderr-XXXXXX";
+  int fd = mkstemp(tmpl);
+  if (fd < 0) throw std::runtime_error("mkstemp failed");
+  path_ = tmpl;
+  fflush(stderr);
+  saved_ = dup(2);
+  dup2(fd, 2);
+  close(fd);
+}
+
+CapturedStderr::~CapturedStderr() {
+  fflush(stderr);
+  dup2(saved_, 2);
+  close(saved_);
+  std::remove(path_.c_str());
+}
+
+std::string CapturedStderr::Text() const { return ReadFile(path_); }
+
 int64_t ServeProcess::StatusKb(const std::string& field) const {
   std::ifstream in("/proc/" + std::to_string(pid_) + "/status");
   std::string line;

@@ -142,6 +142,20 @@ class ServeProcess {
 // Reads from fd until `needle` appears or `ms` pass; returns everything read.
 std::string ReadUntil(int fd, const std::string& needle, int ms);
 
+// Redirects this process's standard error (where core::Log writes) to a temp file while it lives.
+class CapturedStderr {
+ public:
+  CapturedStderr();
+  ~CapturedStderr();
+  CapturedStderr(const CapturedStderr&) = delete;
+  CapturedStderr& operator=(const CapturedStderr&) = delete;
+  std::string Text() const;  // everything written so far
+
+ private:
+  int saved_ = -1;
+  std::string path_;
+};
+
 // The whole application on a free loopback port.
 class RunningApp {
  public:

@@ -15,11 +15,6 @@ void WriteTags(core::JsonWriter& w, const std::vector<std::string>& tags) {
   w.EndArray();
 }
 
-Response Failure(const Request& req, const core::Status& st) {
-  if (HttpStatusFor(st) >= 500) core::LogError(req.path + ": " + st.ToString());
-  return JsonError(st);
-}
-
 Response ListArticles(const Services& s, const Request& req) {
   std::string lang = req.Query("lang");
   if (!lang.empty() && !i18n::IsSupportedLang(lang))
@@ -32,7 +27,7 @@ Response ListArticles(const Services& s, const Request& req) {
   for (const auto& l : i18n::SupportedLangs()) {
     if (!lang.empty() && l != lang) continue;
     auto list = s.articles.List({l, category, tag, 100000});
-    if (!list.ok()) return Failure(req, list.status());
+    if (!list.ok()) return JsonError(list.status());
     for (const auto& a : *list) {
       w.BeginObject();
       w.Field("title", a.title).Field("slug", a.slug).Field("lang", a.lang).Field("key", a.key);
@@ -54,7 +49,7 @@ Response GetArticle(const Services& s, const Request& req) {
   auto page = s.articles.Get(lang, req.Param("slug"));
   if (!page.ok()) {
     if (page.status().code() == core::StatusCode::kNotFound) return JsonError(404, "not_found", "no such article");
-    return Failure(req, page.status());
+    return JsonError(page.status());
   }
   const auto& a = page->article;
   core::JsonWriter w;

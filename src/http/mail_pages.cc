@@ -7,6 +7,7 @@
 #include "core/clock.h"
 #include "core/log.h"
 #include "http/presenter.h"
+#include "http/status_map.h"
 #include "http/session.h"
 #include "i18n/catalog.h"
 
@@ -25,7 +26,7 @@ Response MailPage(const Services& s, Visitor& v, const std::string& lang, const 
 }
 
 Response Unavailable(const Services& s, const Request& req, const core::Status& st) {
-  core::LogError("mail pages: " + st.ToString());
+  LogServiceError(st);
   return ErrorPage(s, req, 503);
 }
 

@@ -22,7 +22,7 @@ void RememberLang(Response& r, const std::string& lang) {
 }
 
 Response ServiceError(const Services& s, const Request& req, const core::Status& st) {
-  if (st.code() != core::StatusCode::kNotFound) core::LogError(req.path + ": " + st.ToString());
+  if (HttpStatusFor(st) >= 500) LogServiceError(st);
   return ErrorPage(s, req, HttpStatusFor(st));
 }
 

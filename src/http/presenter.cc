@@ -130,7 +130,7 @@ PeopleMessage ForPeople(const i18n::Catalog& t, const core::Status& status) {
     case core::StatusCode::kUnavailable:
     case core::StatusCode::kDeadlineExceeded:
     case core::StatusCode::kInternal: {
-      core::LogError("service error", {{"code", core::StatusCodeName(status.code())}, {"detail", status.message()}});
+      LogServiceError(status);
       PeopleMessage m;
       m.text = t.Get("error_unavailable_text");
       if (!core::CurrentRequestId().empty())

@@ -40,11 +40,15 @@ Response JsonError(int http_status, const std::string& code, const std::string& 
   return Response::Json(http_status, w.Take());
 }
 
+void LogServiceError(const core::Status& status) {
+  core::LogError("service error", {{"code", core::StatusCodeName(status.code())}, {"detail", status.message()}});
+}
+
 Response JsonError(const core::Status& status) {
   int code = HttpStatusFor(status);
   if (code < 500) return JsonError(code, core::StatusCodeName(status.code()), status.message());
   // Internal details (SQLite's message, a path) go to the log under the request id, never into the answer.
-  core::LogError("service error", {{"code", core::StatusCodeName(status.code())}, {"detail", status.message()}});
+  LogServiceError(status);
   return JsonError(code, core::StatusCodeName(status.code()),
                    code == 503 ? "the service is busy or unavailable; try again in a moment"
                                : "the server could not answer; try again later");

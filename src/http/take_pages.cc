@@ -4,6 +4,7 @@
 
 #include "core/log.h"
 #include "http/presenter.h"
+#include "http/status_map.h"
 #include "http/session.h"
 #include "i18n/catalog.h"
 
@@ -30,7 +31,7 @@ Response Present(const Services& s, Visitor& v, const Request& req, const core::
   view::Value d = view::Value::Object();
   if (!o.ok()) {
     if (o.status().code() != core::StatusCode::kUnauthenticated) {
-      core::LogError("take link: " + o.status().ToString());
+      LogServiceError(o.status());
       return ErrorPage(s, req, 503);
     }
     d.Set("error", t.Get("take_invalid")).Set("queue_url", "/" + lang + "/queue");

@@ -55,9 +55,8 @@ std::vector<tickets::Upload> Uploads(const Request& req) {
 }
 
 // The status of a service error as an HTTP status, with Retry-After when rate limited.
-Response ApiFailure(const Request& req, const core::Status& st, int64_t retry = 0) {
-  if (HttpStatusFor(st) >= 500) core::LogError(req.path + ": " + st.ToString());
-  Response r = JsonError(st);
+Response ApiFailure(const core::Status& st, int64_t retry = 0) {
+  Response r = JsonError(st);  // logs a 5xx's detail
   if (retry > 0) r.Header("Retry-After", std::to_string(retry));
   return r;
 }
@@ -78,7 +77,7 @@ PeopleMessage Refusal(const i18n::Catalog& tr, const core::Status& st, int64_t r
   }
   if (core::StartsWith(message, "attachments: a ticket holds")) return said("error_ticket_files_full", "attachments");
   if (core::StartsWith(message, "body: the formatted text")) return said("error_body_formatted_too_large", "body");
-  return ForPeople(tr, message);
+  return ForPeople(tr, st);  // an unavailable store shows a plain sentence and a reference, never its message
 }
 
 view::Value TicketSummary(const Services& s, const Ticket& t, const std::string& lang, int64_t now) {
@@ -537,7 +536,7 @@ Response ApiList(const Services& s, const Request& req) {
   tickets::TicketFilter f;
   f.status = req.Query("status");
   auto list = s.tickets.List(&who->principal, f);
-  if (!list.ok()) return ApiFailure(req, list.status());
+  if (!list.ok()) return ApiFailure(list.status());
   core::JsonWriter w;
   w.BeginObject().Key("tickets").BeginArray();
   for (const auto& t : *list) WriteTicket(w, t, s.site);
@@ -575,7 +574,7 @@ Response ApiQueue(const Services& s, const Request& req) {
     f.offset = static_cast<int>((n - 1) * f.limit);
   }
   auto list = s.tickets.Queue(&who->principal, f);
-  if (!list.ok()) return ApiFailure(req, list.status());
+  if (!list.ok()) return ApiFailure(list.status());
   core::JsonWriter w;
   w.BeginObject().Key("tickets").BeginArray();
   for (const auto& t : *list) WriteTicket(w, t, s.site);
@@ -598,7 +597,7 @@ Response ApiCreate(const Services& s, const Request& req) {
   if (o->has("group")) nt.group_id = Id(Str(o, "group"));
   int64_t retry = 0;
   auto t = s.tickets.Create(&who->principal, std::move(nt), &retry);
-  if (!t.ok()) return ApiFailure(req, t.status(), retry);
+  if (!t.ok()) return ApiFailure(t.status(), retry);
   core::JsonWriter w;
   w.BeginObject().Key("ticket");
   WriteTicket(w, *t, s.site);
@@ -612,7 +611,7 @@ Response ApiGet(const Services& s, const Request& req) {
   std::optional<auth::Authenticated> who;
   if (auto e = ApiGuard(s, req, who, false)) return *e;
   auto tv = s.tickets.Get(&who->principal, Id(req.Param("id")));
-  if (!tv.ok()) return ApiFailure(req, tv.status());
+  if (!tv.ok()) return ApiFailure(tv.status());
   core::JsonWriter w;
   w.BeginObject().Key("ticket");
   WriteTicket(w, tv->ticket, s.site, false);
@@ -644,7 +643,7 @@ Response ApiPatch(const Services& s, const Request& req) {
   if (o->has("assignee")) c.assignee = o->isNull("assignee") ? std::nullopt : std::optional<int64_t>(Id(Str(o, "assignee")));
   // All or nothing: the service checks every field before it changes any.
   core::Status st = s.tickets.Update(&who->principal, Id(req.Param("id")), c);
-  if (!st.ok()) return ApiFailure(req, st);
+  if (!st.ok()) return ApiFailure(st);
   return ApiGet(s, req);
 }
 
@@ -663,7 +662,7 @@ Response ApiReply(const Services& s, const Request& req) {
   }
   int64_t retry = 0;
   core::Status st = s.tickets.Reply(&who->principal, Id(req.Param("id")), std::move(r), &retry);
-  if (!st.ok()) return ApiFailure(req, st, retry);
+  if (!st.ok()) return ApiFailure(st, retry);
   return Response::Json(201, "{\"ok\":true}");
 }
 
@@ -671,7 +670,7 @@ Response ApiClaim(const Services& s, const Request& req) {
   std::optional<auth::Authenticated> who;
   if (auto e = ApiGuard(s, req, who, true)) return *e;
   core::Status st = s.tickets.Claim(&who->principal, Id(req.Param("id")));
-  if (!st.ok()) return ApiFailure(req, st);
+  if (!st.ok()) return ApiFailure(st);
   return ApiGet(s, req);
 }
 
