@@ -136,6 +136,9 @@ class ServeApp : public Poco::Util::ServerApplication {
 
  protected:
   int main(const std::vector<std::string>&) override {
+    // Poco's Application::run installed its own handlers just before calling main (they turn SIGSEGV and SIGBUS
+    // into C++ exceptions, which end in an abort that hides the signal): take them back.
+    core::InstallFatalSignalLogger();
     auto app = App::Create(config_);
     if (!app.ok()) {
       std::cerr << "entraide: " << app.status().message() << "\n";
@@ -146,9 +149,6 @@ class ServeApp : public Poco::Util::ServerApplication {
       std::cerr << "entraide: " << st.message() << "\n";
       return 1;
     }
-    // Poco's Application turns SIGSEGV/SIGBUS into C++ exceptions (that end in an abort that hides the
-    // signal): take them back now that everything has started.
-    core::InstallFatalSignalLogger();
     waitForTerminationRequest();
     core::LogInfo("stopping: finishing requests in flight");
     (*app)->Stop();

@@ -465,9 +465,15 @@ struct Server::Impl {
       Close(c);
       return;
     }
-    switch (Advance(*c, now)) {
+    Step step = Advance(*c, now);
+    if (step == Step::kReady && c->peer_closed) c->close_after = true;
+    Follow(c, step);
+  }
+
+  // What the loop does with a connection after a step: hand it to a worker, close it, or wait for bytes.
+  void Follow(Conn* c, Step step) {
+    switch (step) {
       case Step::kReady:
-        if (c->peer_closed) c->close_after = true;
         Enqueue(c);
         return;
       case Step::kDrop:
@@ -492,18 +498,7 @@ struct Server::Impl {
       Arm(c, EPOLLOUT);
       return;
     }
-    switch (AfterResponse(*c, now)) {
-      case Step::kReady:
-        Enqueue(c);
-        return;
-      case Step::kDrop:
-        Close(c);
-        return;
-      case Step::kNeedMore:
-        c->state.store(c->have_head ? ConnState::kReadingBody : ConnState::kReadingHead, std::memory_order_relaxed);
-        Arm(c, EPOLLIN);
-        return;
-    }
+    Follow(c, AfterResponse(*c, now));
   }
 
   void Sweep(int64_t now) {

@@ -320,28 +320,21 @@ TEST_F(HttpServerTest, AnswersBeforeTheBodyWasReadCloseTheConnection) {
   ExpectClosedWithoutAnsweringTheSmuggledRequest(
       "POST /upload HTTP/1.1\r\nHost: x\r\nContent-Type: multipart/form-data\r\nContent-Length: 60\r\n\r\n" + kSmuggled,
       400, "multipart without a boundary");
-  std::string many = "--b\r\nContent-Disposition: form-data; name=\"f\"\r\n\r\nv\r\n";
-  std::string parts;
-  for (int i = 0; i < 101; ++i) parts += many;
-  parts += "--b--\r\n";
-  ExpectClosedWithoutAnsweringTheSmuggledRequest(
-      "POST /upload HTTP/1.1\r\nHost: x\r\nCookie: sid=good\r\nContent-Type: multipart/form-data; boundary=b\r\n"
-      "Content-Length: " + std::to_string(parts.size() + kSmuggled.size()) + "\r\n\r\n" + parts + kSmuggled,
-      400, "more than 100 parts");
+  // A multipart request whose declared body ends with the smuggled request.
+  auto multipart = [](bool session, const std::string& parts) {
+    std::string body = parts + kSmuggled;
+    return std::string("POST /upload HTTP/1.1\r\nHost: x\r\n") + (session ? "Cookie: sid=good\r\n" : "") +
+           "Content-Type: multipart/form-data; boundary=b\r\nContent-Length: " + std::to_string(body.size()) +
+           "\r\n\r\n" + body;
+  };
+  std::string many;
+  for (int i = 0; i < 101; ++i) many += "--b\r\nContent-Disposition: form-data; name=\"f\"\r\n\r\nv\r\n";
+  ExpectClosedWithoutAnsweringTheSmuggledRequest(multipart(true, many + "--b--\r\n"), 400, "more than 100 parts");
   std::string file = "--b\r\nContent-Disposition: form-data; name=\"f\"; filename=\"a.txt\"\r\n\r\nhello\r\n--b--\r\n";
-  ExpectClosedWithoutAnsweringTheSmuggledRequest(
-      "POST /upload HTTP/1.1\r\nHost: x\r\nContent-Type: multipart/form-data; boundary=b\r\nContent-Length: " +
-          std::to_string(file.size() + kSmuggled.size()) + "\r\n\r\n" + file + kSmuggled,
-      401, "a file without a session");
-  ExpectClosedWithoutAnsweringTheSmuggledRequest(
-      "POST /upload HTTP/1.1\r\nHost: x\r\nCookie: sid=good\r\nContent-Type: multipart/form-data; boundary=b\r\n"
-      "Content-Length: " + std::to_string(file.size() + kSmuggled.size()) + "\r\n\r\n" + file + kSmuggled,
-      403, "a file before the CSRF token");
-  std::string broken = "this is not a multipart body at all\r\n";
-  ExpectClosedWithoutAnsweringTheSmuggledRequest(
-      "POST /upload HTTP/1.1\r\nHost: x\r\nCookie: sid=good\r\nContent-Type: multipart/form-data; boundary=b\r\n"
-      "Content-Length: " + std::to_string(broken.size() + kSmuggled.size()) + "\r\n\r\n" + broken + kSmuggled,
-      400, "a malformed multipart body (a parser exception)");
+  ExpectClosedWithoutAnsweringTheSmuggledRequest(multipart(false, file), 401, "a file without a session");
+  ExpectClosedWithoutAnsweringTheSmuggledRequest(multipart(true, file), 403, "a file before the CSRF token");
+  ExpectClosedWithoutAnsweringTheSmuggledRequest(multipart(true, "this is not a multipart body at all\r\n"), 400,
+                                                 "a malformed multipart body (a parser exception)");
   EXPECT_EQ(handled_.load(), 0);
   EXPECT_EQ(UploadFiles(), 0);
 }
