@@ -65,6 +65,10 @@ TEST(CliTest, HelpForTheBinaryAndEachCommand) {
     EXPECT_NE(r.output.find(std::string("Usage: entraide ") + cmd), std::string::npos) << r.output;
   }
   EXPECT_EQ(RunEntraide("frobnicate").exit_code, 2);
+  EXPECT_EQ(RunEntraide("").exit_code, 2) << "a command is required";
+  Result version = RunEntraide("--version");
+  EXPECT_EQ(version.exit_code, 0);
+  EXPECT_TRUE(std::regex_match(version.output, std::regex("entraide [0-9]+\\.[0-9]+\\.[0-9]+\n"))) << version.output;
 }
 
 TEST(CliTest, BadConfigValueStopsWithExit2NamingKeyAndValue) {
@@ -163,6 +167,11 @@ TEST(CliTest, GroupAndUserCommandsForScriptsAndTheFirstInstall) {
   EXPECT_EQ(list.exit_code, 0);
   EXPECT_NE(list.output.find("ana@example.org\tAna\tcoordinator\tfr\tcoop-a\tactive"), std::string::npos) << list.output;
   EXPECT_NE(list.output.find("bob@example.org\tBob\tmember\ten\tcoop-a"), std::string::npos) << list.output;
+  EXPECT_EQ(list.output.rfind("id\temail\tname\trole\tlang\tgroups\tstate\n", 0), 0u) << "a header row first";
+  Result json = RunEntraide("user list --json", env);
+  EXPECT_EQ(json.exit_code, 0);
+  EXPECT_NE(json.output.find(R"({"id":2,"email":"bob@example.org","name":"Bob","role":"member","lang":"en","active":true,"groups":["coop-a"]})"),
+            std::string::npos) << json.output;
   Result link = RunEntraide("user link --email bob@example.org", env);
   EXPECT_EQ(link.exit_code, 0);
   EXPECT_EQ(link.output.rfind("http://127.0.0.1:8080/en/invitation/", 0), 0u) << link.output;
@@ -243,7 +252,8 @@ TEST(CliTest, DigestDryRunPrintsWithoutQueuingAndToLimitsToOnePerson) {
 
   Result help = RunEntraide("digest --help");
   EXPECT_EQ(help.exit_code, 0);
-  EXPECT_NE(help.output.find("Usage: entraide digest --kind daily|weekly|coordinator"), std::string::npos);
+  EXPECT_NE(help.output.find("Usage: entraide digest"), std::string::npos) << help.output;
+  EXPECT_NE(help.output.find("--kind"), std::string::npos) << help.output;
   Result no_kind = RunEntraide("digest", env);
   EXPECT_EQ(no_kind.exit_code, 2);
   EXPECT_NE(no_kind.output.find("digest needs --kind"), std::string::npos);

@@ -196,6 +196,10 @@ TEST(MailCliTest, MailSendWritesEmlFilesWithoutAnSmtpHostAndStatusCountsThem) {
   auto status = RunEntraide("mail status", env);
   EXPECT_EQ(status.first, 0);
   EXPECT_NE(status.second.find("sent 1"), std::string::npos) << status.second;
+  auto json = RunEntraide("mail status --json", env);
+  EXPECT_EQ(json.first, 0);
+  EXPECT_NE(json.second.find(R"({"counts":{"pending":0,"sending":0,"sent":1,"failed":0,"skipped":0},"failed":[]})"),
+            std::string::npos) << json.second;
   EXPECT_EQ(RunEntraide("mail frobnicate", env).first, 2);
   EXPECT_EQ(RunEntraide("mail send", env + " ENTRAIDE_MAIL_SMTP_TLS=sometimes").first, 2) << "validated config";
 }

@@ -1,0 +1,174 @@
+// `mail send|status` and `digest`: the outbox from the command line, for cron and for looking.
+#include <CLI/CLI.hpp>
+
+#include <iostream>
+
+#include "app/app.h"
+#include "app/commands.h"
+#include "app/mail_worker.h"
+#include "core/clock.h"
+#include "core/json_writer.h"
+#include "i18n/catalog.h"
+#include "mail/composer.h"
+#include "mail/digest.h"
+#include "mail/sender.h"
+#include "store/mail_repo.h"
+#include "store/pool.h"
+#include "view/renderer.h"
+
+namespace entraide::app {
+
+namespace {
+
+// What composing messages needs, as serve has it: the views with the catalogs as globals (mail templates use
+// t.*), the unsubscribe secret, and the Composer over them.
+struct MailComposition {
+  std::unique_ptr<view::Renderer> views;
+  std::unique_ptr<mail::UnsubscribeTokens> tokens;
+  std::unique_ptr<mail::Composer> composer;
+};
+
+core::StatusOr<MailComposition> LoadComposer(const Config& config, const i18n::Catalogs& catalogs, store::Pool& pool) {
+  MailComposition m;
+  auto views = view::Renderer::Load(config.views_dir);
+  if (!views.ok()) return views.status();
+  m.views = std::move(views).value();
+  for (const auto& lang : i18n::SupportedLangs()) {
+    view::Value t = view::Value::Object();
+    for (const auto& [k, v] : catalogs.For(lang).strings()) t.Set(k, v);
+    m.views->SetGlobals(lang, view::Value::Object().Set("t", std::move(t)));
+  }
+  auto db = pool.Acquire();
+  if (!db.ok()) return db.status();
+  auto tokens = mail::UnsubscribeTokens::Load(**db);
+  if (!tokens.ok()) return tokens.status();
+  m.tokens = std::make_unique<mail::UnsubscribeTokens>(std::move(tokens).value());
+  m.composer = std::make_unique<mail::Composer>(*m.views, *m.tokens, MailComposerOptionsFor(config));
+  return m;
+}
+
+int MailStatus(const Config& config, bool json) {
+  core::Status st = PrepareStore(config);
+  if (!st.ok()) return Fail(st);
+  store::Pool pool(config.DatabasePath());
+  auto db = pool.Acquire();
+  if (!db.ok()) return Fail(db.status());
+  store::MailRepository repo(**db);
+  auto counts = repo.Counts();
+  if (!counts.ok()) return Fail(counts.status());
+  auto failed = repo.Failed(20);
+  if (!failed.ok()) return Fail(failed.status());
+  if (json) {
+    core::JsonWriter w;
+    w.BeginObject().Key("counts").BeginObject();
+    w.Field("pending", counts->pending).Field("sending", counts->sending).Field("sent", counts->sent);
+    w.Field("failed", counts->failed).Field("skipped", counts->skipped).EndObject();
+    w.Key("failed").BeginArray();
+    for (const auto& f : *failed) {
+      w.BeginObject().Field("id", f.id).Field("queued_at", core::FormatIso8601Utc(f.created_at)).Field("kind", f.kind);
+      w.Field("recipient", f.recipient_email).Field("last_error", f.last_error).EndObject();
+    }
+    w.EndArray().EndObject();
+    std::cout << w.Take() << "\n";
+    return 0;
+  }
+  std::cout << "pending " << counts->pending << ", sending " << counts->sending << ", sent " << counts->sent
+            << ", failed " << counts->failed << ", skipped " << counts->skipped << "\n";
+  if (!failed->empty()) std::cout << "id\tqueued\tkind\trecipient\tlast error\n";
+  for (const auto& f : *failed)
+    std::cout << f.id << "\t" << core::FormatIso8601Utc(f.created_at) << "\t" << f.kind << "\t" << f.recipient_email
+              << "\t" << f.last_error << "\n";
+  return 0;
+}
+
+int MailSend(const Config& config, bool retry_now) {
+  core::Status st = PrepareStore(config);
+  if (!st.ok()) return Fail(st);
+  store::Pool pool(config.DatabasePath());
+  auto catalogs = i18n::Catalogs::Load(config.views_dir + "/i18n");
+  if (!catalogs.ok()) return Fail(catalogs.status());
+  auto mail = LoadComposer(config, **catalogs, pool);
+  if (!mail.ok()) return Fail(mail.status());
+  auto transport = MailTransportFor(config);
+  core::SystemClock clock;
+  mail::Sender sender(pool, clock, *mail->composer, *transport, MailSenderOptionsFor(config));
+  auto report = sender.RunOnce(retry_now);
+  if (!report.ok()) return Fail(report.status());
+  std::cout << "mail: " << report->Summary() << " (" << transport->Describe() << ")\n";
+  return 0;
+}
+
+struct DigestArgs {
+  std::string kind, to;
+  bool dry_run = false;
+};
+
+int Digest(const Config& config, const DigestArgs& a) {
+  if (a.kind.empty()) return UsageError("digest needs --kind daily, weekly or coordinator");
+  auto run = mail::ParseDigestRun(a.kind);
+  if (!run.ok()) return UsageError("digest: " + run.status().message());
+  core::Status st = PrepareStore(config);
+  if (!st.ok()) return Fail(st);
+  auto catalogs = i18n::Catalogs::Load(config.views_dir + "/i18n");
+  if (!catalogs.ok()) return Fail(catalogs.status());
+  store::Pool pool(config.DatabasePath());
+  core::SystemClock clock;
+  auto digests = DigestServiceFor(config, pool, clock, **catalogs);
+  if (!digests.ok()) return Fail(digests.status());
+  auto report = (*digests)->Run(*run, a.dry_run, a.to);
+  if (!report.ok()) {
+    std::cerr << "entraide: digest: " << report.status().message() << "\n";
+    return report.status().code() == core::StatusCode::kNotFound ? 2 : 1;
+  }
+  if (!a.dry_run) {
+    std::cout << "digest: " << report->Summary() << "\n";
+    return 0;
+  }
+  // The subject as the recipient will see it: composed from the same templates as the real message.
+  auto mail = LoadComposer(config, **catalogs, pool);
+  if (!mail.ok()) return Fail(mail.status());
+  const mail::Composer& composer = *mail->composer;
+  for (const auto& d : report->digests) {
+    auto composed = composer.Compose({d.message, 0, "<dry-run@" + composer.Domain() + ">"}, clock.NowSeconds());
+    std::string counts;
+    for (const auto& [name, n] : d.counts) counts += (counts.empty() ? "" : ", ") + name + " " + std::to_string(n);
+    std::cout << d.message.recipient_email << "\t" << d.message.kind << "\t" << *d.message.dedupe_key << "\t"
+              << (composed.ok() ? composed->subject : "(" + composed.status().message() + ")") << "\t" << counts << "\n";
+  }
+  std::cout << "digest --dry-run: " << report->digests.size() << " would be queued, " << report->already_queued
+            << " already queued, " << report->empty << " empty; nothing was queued\n";
+  return 0;
+}
+
+}  // namespace
+
+void AddMailCommands(CLI::App& app, CliContext& ctx) {
+  auto* mail = app.add_subcommand("mail", "the outbox: deliver what is due, or see its state")->require_subcommand(1);
+  auto retry_now = std::make_shared<bool>(false);
+  auto* send = mail->add_subcommand("send", "deliver the emails that are due (one pass, for cron)");
+  send->add_flag("--retry-now", *retry_now, "make every pending message due at once (after fixing SMTP settings)");
+  send->footer("One delivery pass over the outbox, as serve's sender does every mail.poll_seconds: through\n"
+               "mail.smtp.host, or as .eml files in data.dir/mail when no host is set. A message that fails is\n"
+               "retried 1 minute later, then 2, 4 ... up to every 6 hours, and marked failed 48 hours after it was\n"
+               "queued. Safe while serve runs: two senders never send one message.");
+  send->callback([&ctx, retry_now] { ctx.run = [retry_now](const Config& c) { return MailSend(c, *retry_now); }; });
+  auto json = std::make_shared<bool>(false);
+  auto* status = mail->add_subcommand("status", "how many emails are pending, sent, failed; the newest failures");
+  status->add_flag("--json", *json, "one JSON object for programs");
+  status->callback([&ctx, json] { ctx.run = [json](const Config& c) { return MailStatus(c, *json); }; });
+
+  auto args = std::make_shared<DigestArgs>();
+  auto* digest = app.add_subcommand("digest", "queue this period's digests (for cron; serve does it by itself)");
+  digest->add_option("--kind", args->kind, "daily, weekly or coordinator");
+  digest->add_flag("--dry-run", args->dry_run, "print what would be queued (recipient, subject, counts); queue nothing");
+  digest->add_option("--to", args->to, "only this person's digests (an email address)");
+  digest->footer("A period starts at 08:00 in mail.timezone: run it at 08:00 or later (weekly ones on Mondays).\n"
+                 "  daily        every digest whose frequency is daily (the volunteer digest by default)\n"
+                 "  weekly       every digest whose frequency is weekly (group digests, coordinator summaries)\n"
+                 "  coordinator  the coordinator summaries, at each coordinator's frequency\n"
+                 "Each person gets one message per digest and period, however often this runs; a digest with\n"
+                 "nothing in it is not queued. The sender delivers them (serve, or entraide mail send).");
+  digest->callback([&ctx, args] { ctx.run = [args](const Config& c) { return Digest(c, *args); }; });
+}
+
+}  // namespace entraide::app
