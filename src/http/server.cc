@@ -100,7 +100,7 @@ int64_t NowMs() {
 // Who owns a connection. The event loop owns it in every state but kWorker; a worker owns it in kWorker and
 // hands it back by storing another state (release) before re-arming its descriptor, so each side sees the
 // other's writes.
-enum class ConnState : uint8_t { kReadingHead, kReadingBody, kWorker, kWriting, kDelayed };
+enum class ConnState : uint8_t { kReadingHead, kReadingBody, kWorker, kWriting, kDelayed, kLingering };
 
 struct Conn {
   int fd = -1;
@@ -127,6 +127,10 @@ struct Conn {
   std::string out_head, out_body;  // the response being written
   size_t out_pos = 0;
   bool close_after = false;
+  // The answer went out before the request's body was read whole: close gently (see BeginLinger).
+  bool linger = false;
+  int64_t linger_end_ms = 0;
+  uint64_t lingered_bytes = 0;
 
   void ResetForNextRequest() {
     head = RequestHead();
@@ -338,6 +342,7 @@ struct Server::Impl {
 
   // After a response was written whole: the next request on this connection, if any.
   Step AfterResponse(Conn& c, int64_t now) {
+    if (c.close_after && !c.peer_closed && !stopping.load()) c.linger = true;
     if (c.close_after || stopping.load()) return Step::kDrop;
     ++c.served;
     c.ResetForNextRequest();
@@ -369,7 +374,55 @@ struct Server::Impl {
     Close(c);
   }
 
+  // Closing a socket whose receive queue still holds bytes makes the kernel send a reset, and a client still
+  // writing its body then loses the answer (a 413 or a 400 arrives as "connection reset"). So after such an
+  // answer the server only shuts its sending side, reads and discards what the client still sends, and closes
+  // when the client does, after kLingerIdleMs without a byte, or after kLingerMs in all (as nginx's
+  // lingering_close does).
+  static constexpr int64_t kLingerMs = 5000, kLingerIdleMs = 1000;
+  static constexpr uint64_t kLingerMaxBytes = 64u << 20;
+
+  bool BeginLinger(Conn* c) {
+    if (::shutdown(c->fd, SHUT_WR) != 0) return false;
+    int64_t now = NowMs();
+    c->linger_end_ms = now + kLingerMs;
+    c->deadline_ms = now + kLingerIdleMs;
+    c->state.store(ConnState::kLingering, std::memory_order_relaxed);
+    Arm(c, EPOLLIN);
+    return true;
+  }
+
+  void Discard(Conn* c, int64_t now) {
+    char buf[65536];
+    for (int reads = 0; reads < 16; ++reads) {
+      ssize_t n = ::recv(c->fd, buf, sizeof buf, 0);
+      if (n > 0) {
+        c->lingered_bytes += static_cast<uint64_t>(n);
+        if (c->lingered_bytes > kLingerMaxBytes) break;
+        continue;
+      }
+      if (n < 0 && errno == EINTR) continue;
+      if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+        c->deadline_ms = std::min(now + kLingerIdleMs, c->linger_end_ms);
+        Arm(c, EPOLLIN);
+        return;
+      }
+      Close(c);  // the client closed (or reset)
+      return;
+    }
+    if (c->lingered_bytes > kLingerMaxBytes) {
+      Close(c);
+      return;
+    }
+    c->deadline_ms = std::min(now + kLingerIdleMs, c->linger_end_ms);
+    Arm(c, EPOLLIN);  // more is waiting: the next event, after the other connections had their turn
+  }
+
   void Close(Conn* c) {
+    if (c->linger) {
+      c->linger = false;
+      if (BeginLinger(c)) return;
+    }
     ::close(c->fd);
     auto it = per_address.find(c->peer);
     if (it != per_address.end() && --it->second <= 0) per_address.erase(it);
@@ -516,7 +569,8 @@ struct Server::Impl {
     }
     for (Conn* c : expired) {
       // A connection that has not begun a request is only idle; anything else was too slow.
-      if (c->head_started || c->state.load(std::memory_order_relaxed) == ConnState::kWriting) {
+      ConnState s = c->state.load(std::memory_order_relaxed);
+      if (s != ConnState::kLingering && (c->head_started || s == ConnState::kWriting)) {
         stat_timeouts.fetch_add(1);
         core::LogDebug("connection closed: too slow", {{"addr", c->peer}});
       }
@@ -540,6 +594,7 @@ struct Server::Impl {
     ConnState s = c->state.load(std::memory_order_acquire);
     if (s == ConnState::kWriting) ContinueWrite(c, now);
     else if (s == ConnState::kReadingHead || s == ConnState::kReadingBody) OnReadable(c, now);
+    else if (s == ConnState::kLingering) Discard(c, now);
     else if (s == ConnState::kWorker) retry.push_back(c);
   }
 

@@ -339,6 +339,24 @@ TEST_F(HttpServerTest, AnswersBeforeTheBodyWasReadCloseTheConnection) {
   EXPECT_EQ(UploadFiles(), 0);
 }
 
+// A client that writes its whole body before reading (as most do) still gets the early answer: the server
+// reads and discards the rest instead of closing with unread bytes, which would reset the connection.
+TEST_F(HttpServerTest, AnEarlyAnswerReachesAClientThatIsStillSendingItsBody) {
+  Start([](ServerOptions& o) { o.max_body_bytes = 1000; });
+  for (int attempt = 0; attempt < 5; ++attempt) {
+    Connection c(port());
+    std::string body(3 << 20, 'x');
+    c.Send("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: " + std::to_string(body.size()) + "\r\n\r\n");
+    EXPECT_TRUE(c.Send(body)) << "the server reset the connection while the body was on its way";
+    HttpResponse r = c.Read(5000);
+    EXPECT_EQ(r.status, 413) << "attempt " << attempt;
+    EXPECT_TRUE(c.ClosedByPeer(3000));
+  }
+  EXPECT_EQ(handled_.load(), 0);
+  // The server is free for the next visitor.
+  EXPECT_EQ(entraide::testing::RawRequest(port(), "GET /ok HTTP/1.1\r\nHost: x\r\n\r\n").status, 200);
+}
+
 TEST_F(HttpServerTest, ABodyIsNeverReadAsTheNextRequest) {
   Start();
   Connection c(port());
