@@ -1,5 +1,7 @@
-// Runs the fuzz targets under GoogleTest (any compiler): over the seed corpus, then over deterministic
-// mutations of it. The same targets build as libFuzzer binaries with -DENTRAIDE_FUZZ=ON (clang).
+// Runs the fuzz targets under GoogleTest (any compiler): over the seed corpus (with the inputs that once
+// broke an invariant), then over deterministic mutations of it. The same targets build as libFuzzer binaries
+// with -DENTRAIDE_FUZZ=ON (clang); scripts/fuzz runs them. A broken invariant aborts the test binary with
+// the target's message (tests/fuzz/fuzz_util.h).
 #include <gtest/gtest.h>
 
 #include <cstdint>
@@ -12,6 +14,10 @@
 
 extern "C" int FuzzFrontMatter(const uint8_t* data, size_t size);
 extern "C" int FuzzHttpInput(const uint8_t* data, size_t size);
+extern "C" int FuzzHttpServer(const uint8_t* data, size_t size);
+extern "C" int FuzzMultipart(const uint8_t* data, size_t size);
+extern "C" int FuzzMarkdown(const uint8_t* data, size_t size);
+extern "C" int FuzzSearch(const uint8_t* data, size_t size);
 
 namespace entraide::testing {
 namespace {
@@ -49,6 +55,22 @@ TEST(FuzzReplayTest, FrontMatterParserSurvivesCorpusAndMutations) {
 
 TEST(FuzzReplayTest, HttpInputParsersSurviveCorpusAndMutations) {
   Replay(FuzzHttpInput, Corpus("http_input"), 30000);
+}
+
+TEST(FuzzReplayTest, ServerKeepsItsInvariantsOverRawBytes) {
+  Replay(FuzzHttpServer, Corpus("http_server"), 3000);
+}
+
+TEST(FuzzReplayTest, MultipartUploadsKeepTheirLimitsAndLeaveNoFile) {
+  Replay(FuzzMultipart, Corpus("multipart"), 3000);
+}
+
+TEST(FuzzReplayTest, MarkdownStaysSafeOverCorpusAndMutations) {
+  Replay(FuzzMarkdown, Corpus("markdown"), 3000);
+}
+
+TEST(FuzzReplayTest, SearchQueriesAreAnsweredWithinBounds) {
+  Replay(FuzzSearch, Corpus("search"), 1000);
 }
 
 }  // namespace
