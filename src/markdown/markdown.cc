@@ -163,7 +163,7 @@ Rendered RenderUnbounded(std::string_view text, const Options& options) {
       if (!IsSafeUrl(u)) {
         cmark_node_set_url(node, "");
       } else if (type == CMARK_NODE_LINK && !u.empty()) {
-        out.links.emplace_back(u);
+        out.links.push_back(core::ToValidUtf8(u));
       }
     } else if (type == CMARK_NODE_HEADING) {
       int level = cmark_node_get_heading_level(node);
@@ -174,7 +174,7 @@ Rendered RenderUnbounded(std::string_view text, const Options& options) {
       Heading h;
       h.level = level;
       CollectText(node, h.text);
-      h.text = std::string(core::Trim(h.text));
+      h.text = core::ToValidUtf8(core::Trim(h.text));
       std::string base = core::Slugify(h.text);
       if (base.empty()) base = "section";
       std::string id = base;
@@ -190,12 +190,15 @@ Rendered RenderUnbounded(std::string_view text, const Options& options) {
   }
 
   cmark_llist* exts = cmark_parser_get_syntax_extensions(parser.get());
+  // cmark-gfm writes U+FFFF, typed or as a character reference ("&#xffff;"), as the lone byte 0xFF (a special
+  // case of its old UTF-8 encoder), which is not UTF-8: the plain text of an article with one could not be
+  // folded for the index at all. Such bytes become U+FFFD, like a browser shows them.
   std::unique_ptr<char, CharDeleter> html(cmark_render_html(doc.get(), opts, exts));
-  out.html = html.get();
+  out.html = core::ToValidUtf8(html.get());
   InsertHeadingIds(out.html, out.headings);
   LabelTaskCheckboxes(out.html);
   std::unique_ptr<char, CharDeleter> plain(cmark_render_plaintext(doc.get(), opts, 0));
-  out.plain = plain.get();
+  out.plain = core::ToValidUtf8(plain.get());
   return out;
 }
 

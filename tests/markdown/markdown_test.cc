@@ -149,6 +149,20 @@ TEST(MarkdownTest, PlainTextDropsMarkup) {
   EXPECT_EQ(r.plain.find("**"), std::string::npos);
 }
 
+// Found by fuzz_markdown: cmark-gfm writes U+FFFF as the lone byte 0xFF, and plain text that is not UTF-8
+// cannot be folded for the index (the whole body would go unsearchable).
+TEST(MarkdownTest, NoncharacterUFFFFLeavesEveryOutputValidUtf8) {
+  Rendered r = RenderUnbounded("# Titre &#xffff;\n\nun \xEF\xBF\xBF mot [lien](/a&#xffff;) &#65535;\n");
+  EXPECT_TRUE(core::IsValidUtf8(r.html));
+  EXPECT_TRUE(core::IsValidUtf8(r.plain));
+  ASSERT_EQ(r.headings.size(), 1u);
+  EXPECT_TRUE(core::IsValidUtf8(r.headings[0].text));
+  ASSERT_EQ(r.links.size(), 1u);
+  EXPECT_TRUE(core::IsValidUtf8(r.links[0]));
+  EXPECT_NE(r.plain.find("un \xEF\xBF\xBD mot"), std::string::npos) << r.plain;
+  EXPECT_NE(r.html.find("<p>un \xEF\xBF\xBF mot"), std::string::npos) << "valid text is left as it is";
+}
+
 TEST(RenderBoundedTest, RendersNormalTextLikeUnbounded) {
   auto r = RenderBounded("## Hi\n\n*x* <script>y</script>", Limits{});
   ASSERT_TRUE(r.ok()) << r.status().ToString();
