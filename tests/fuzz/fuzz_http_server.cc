@@ -50,6 +50,9 @@ bool IsLowerToken(std::string_view s) {
 void CheckAcceptedHead(std::string_view in, const HeadResult& r, const RequestHead& head, const HeadLimits& limits) {
   FUZZ_CHECK(r.consumed >= 4 && r.consumed <= in.size());
   FUZZ_CHECK(in.substr(r.consumed - 4, 4) == "\r\n\r\n");
+  size_t start = 0;  // up to 4 empty lines may come first
+  while (start < 8 && in.substr(start, 2) == "\r\n") start += 2;
+  FUZZ_CHECK(r.consumed - start <= limits.max_head_bytes);
   FUZZ_CHECK(!head.method.empty() && !head.target.empty());
   FUZZ_CHECK(head.target.size() <= limits.max_target_bytes);
   for (char c : head.target) FUZZ_CHECK(static_cast<unsigned char>(c) > ' ' && c != 0x7f);
