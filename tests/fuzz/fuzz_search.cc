@@ -26,24 +26,6 @@
 namespace entraide::fuzz {
 namespace {
 
-search::Document Doc(int id, const std::string& lang, const std::string& key, const std::string& title,
-                     const std::string& body, const std::string& category, std::vector<std::string> tags) {
-  search::Document d;
-  d.id = "article:" + std::to_string(id);
-  d.kind = "article";
-  d.lang = lang;
-  d.key = key;
-  d.slug = key + "-" + lang;
-  d.title = title;
-  d.summary = "Summary: " + title;
-  d.body = body;
-  d.category = category;
-  d.url = "/" + lang + "/articles/" + d.slug;
-  d.updated = "2026-11-" + std::to_string(10 + id);
-  d.tags = std::move(tags);
-  return d;
-}
-
 struct Index {
   testing::TempDir dir;
   std::unique_ptr<kb::SearchService> service;
@@ -52,27 +34,28 @@ struct Index {
     core::SetLogLevel(core::LogLevel::kOff);
     auto resources = search::LoadResources(testing::SourceDir() + "/search");
     FUZZ_CHECK(resources.ok());
+    using testing::SearchDoc;
     const std::vector<search::Document> docs = {
-        Doc(1, "fr", "courriel", "Un courriel éthique pour l'organisme",
-            "Choisir un fournisseur de courriel éthique à Montréal. Le mot de passe doit être long.", "tools",
-            {"courriel", "hebergement"}),
-        Doc(2, "en", "courriel", "Ethical email for the organization",
-            "Choose an ethical email provider in Montreal. The password must be long.", "tools", {"email"}),
-        Doc(3, "en", "backups", "Backups that work",
-            "Test your backups: restore a file. Copy files offsite, three copies on two media, one away.",
-            "security", {"backup"}),
-        Doc(4, "fr", "backups", "Des sauvegardes qui fonctionnent",
-            "Testez vos sauvegardes : restaurez un fichier. « Trois copies », deux supports, une ailleurs.",
-            "security", {"sauvegarde"}),
-        Doc(5, "en", "passwords", "Password managers",
-            "A password manager keeps every passphrase safe. Use two-factor authentication (2FA).", "security",
-            {"password", "2fa"}),
-        Doc(6, "fr", "site", "Un site web simple", "Votre site internet peut être simple, accessible et pas cher.",
-            "web", {"site"}),
-        Doc(7, "en", "phrases", "Word order",
-            "the quick brown fox jumps over the lazy dog; brown quick is different", "planning", {}),
-        Doc(8, "fr", "réunions", "Réunions en ligne", "Visioconférence libre : Jitsi, BigBlueButton. Ça marche.",
-            "tools", {"visio"}),
+        SearchDoc("1", "fr", "courriel", "Un courriel éthique pour l'organisme",
+                  "Choisir un fournisseur de courriel éthique à Montréal. Le mot de passe doit être long.", "tools",
+                  {"courriel", "hebergement"}),
+        SearchDoc("2", "en", "courriel", "Ethical email for the organization",
+                  "Choose an ethical email provider in Montreal. The password must be long.", "tools", {"email"}),
+        SearchDoc("3", "en", "backups", "Backups that work",
+                  "Test your backups: restore a file. Copy files offsite, three copies on two media, one away.",
+                  "security", {"backup"}),
+        SearchDoc("4", "fr", "backups", "Des sauvegardes qui fonctionnent",
+                  "Testez vos sauvegardes : restaurez un fichier. « Trois copies », deux supports, une ailleurs.",
+                  "security", {"sauvegarde"}),
+        SearchDoc("5", "en", "passwords", "Password managers",
+                  "A password manager keeps every passphrase safe. Use two-factor authentication (2FA).",
+                  "security", {"password", "2fa"}),
+        SearchDoc("6", "fr", "site", "Un site web simple",
+                  "Votre site internet peut être simple, accessible et pas cher.", "web", {"site"}),
+        SearchDoc("7", "en", "phrases", "Word order",
+                  "the quick brown fox jumps over the lazy dog; brown quick is different", "planning", {}),
+        SearchDoc("8", "fr", "réunions", "Réunions en ligne",
+                  "Visioconférence libre : Jitsi, BigBlueButton. Ça marche.", "tools", {"visio"}),
     };
     auto rebuild = search::Rebuild::Begin(dir.path(), *resources, true, 1);
     FUZZ_CHECK(rebuild.ok());
