@@ -311,6 +311,20 @@ TEST(RenderBoundedTest, TheCapLeavesRealTextFormatted) {
   }
 }
 
+TEST(RenderBoundedTest, ALongChecklistStaysFormatted) {
+  // Each checkbox was labelled by inserting into the whole HTML and searching to its end for blocks that were
+  // not there: 2,500 items took longer than the budget and came back as plain text (8,000 took 6 to 12 s).
+  const std::string text = Repeat("- [ ] une tâche\n", 2500);
+  auto r = RenderBounded(text, Limits{});
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_FALSE(r->fell_back);
+  size_t labels = 0;
+  for (size_t at = r->html.find("<label class=\"task\">"); at != std::string::npos;
+       at = r->html.find("<label class=\"task\">", at + 1))
+    ++labels;
+  EXPECT_EQ(labels, 2500u);
+}
+
 TEST(RenderBoundedTest, TextOverTheCapEvenAsPlainTextIsRefusedNamingTheSizes) {
   // '"' is six bytes once escaped: 60 KB of them make 360 KB even as plain paragraphs.
   auto r = RenderBounded(std::string(60000, '"'), Limits{});
