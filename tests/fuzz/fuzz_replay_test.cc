@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <ostream>
 #include <random>
 #include <string>
 #include <string_view>
@@ -35,6 +36,8 @@ struct Target {
   int (*fuzz)(const uint8_t*, size_t);
   int mutations;
 };
+
+void PrintTo(const Target& t, std::ostream* os) { *os << t.corpus; }
 
 class FuzzReplayTest : public ::testing::TestWithParam<Target> {};
 
