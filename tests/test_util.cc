@@ -229,6 +229,25 @@ std::string Multipart(const std::string& boundary, const std::vector<std::pair<s
   return body;
 }
 
+search::Document SearchDoc(const std::string& id, const std::string& lang, const std::string& key,
+                           const std::string& title, const std::string& body, const std::string& category,
+                           std::vector<std::string> tags) {
+  search::Document d;
+  d.id = "article:" + id;
+  d.kind = "article";
+  d.lang = lang;
+  d.key = key;
+  d.slug = key + "-" + lang;
+  d.title = title;
+  d.summary = "Summary of " + title;
+  d.body = body;
+  d.category = category;
+  d.url = "/" + lang + "/articles/" + d.slug;
+  d.updated = "2026-11-27";
+  d.tags = std::move(tags);
+  return d;
+}
+
 int64_t LocalInstant(int64_t y, int m, int d, int h, int min, const std::string& zone) {
   auto z = core::TimeZone::Load(zone);
   if (!z.ok()) throw std::runtime_error(z.status().ToString());

@@ -16,6 +16,7 @@
 #include "app/app.h"
 #include "app/config.h"
 #include "core/clock.h"
+#include "search/document.h"
 
 namespace entraide::testing {
 
@@ -102,6 +103,12 @@ std::string CsrfField(const std::string& html);
 // sent as text/html (what the server must never trust).
 std::string Multipart(const std::string& boundary, const std::vector<std::pair<std::string, std::string>>& fields,
                       const std::vector<std::tuple<std::string, std::string, std::string>>& files);
+
+// A search document for an article: id "article:<id>", slug "<key>-<lang>", its URL, "Summary of <title>",
+// updated 2026-11-27.
+search::Document SearchDoc(const std::string& id, const std::string& lang, const std::string& key,
+                           const std::string& title, const std::string& body, const std::string& category = "security",
+                           std::vector<std::string> tags = {"t"});
 
 // The instant a wall clock in `zone` (America/Toronto unless said) shows y-m-d h:min, for FakeClock::Set.
 int64_t LocalInstant(int64_t y, int m, int d, int h, int min = 0, const std::string& zone = "America/Toronto");

@@ -18,6 +18,9 @@ std::string ReplaceAll(std::string_view s, std::string_view from, std::string_vi
 
 // True when `s` is well-formed UTF-8 (no overlongs, no surrogates, <= U+10FFFF).
 bool IsValidUtf8(std::string_view s);
+// `s` with each byte that does not begin a well-formed UTF-8 sequence replaced by U+FFFD (as a browser shows
+// it); `s` itself when it is valid.
+std::string ToValidUtf8(std::string_view s);
 // Strips the accents of Latin letters used in French and English text and lower-cases ASCII:
 // "Étape Déjà" -> "etape deja". Other bytes are kept. Used for slugs and heading ids.
 std::string FoldLatinForSlug(std::string_view s);

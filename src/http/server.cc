@@ -695,22 +695,29 @@ struct Server::Impl {
     Wake();
   }
 
+  // A worker's part of one complete request: the handler (or the answer to an error found before it), Finish,
+  // then the response serialised into c.out_head and c.out_body, and its log line. Returns its delay_ms.
+  int Answer(Conn& c) {
+    auto start = std::chrono::steady_clock::now();
+    Request req;
+    BuildRequest(c, req);
+    req.id = core::NewRequestId();
+    core::RequestScope scope(req.id);
+    Response resp = Handle(c, req);
+    Finish(req, resp);
+    bool close = c.close_after || !c.head.keep_alive || c.peer_closed ||
+                 c.served + 1 >= options.max_keepalive_requests || stopping.load();
+    Serialize(c, req, resp, close);
+    stat_requests.fetch_add(1);
+    LogRequest(req, resp.status, c.out_body.size(), start);
+    return resp.delay_ms;
+  }
+
   void Serve(Conn* c) {
     for (;;) {
-      auto start = std::chrono::steady_clock::now();
-      Request req;
-      BuildRequest(*c, req);
-      req.id = core::NewRequestId();
-      core::RequestScope scope(req.id);
-      Response resp = Handle(*c, req);
-      Finish(req, resp);
-      bool close = c->close_after || !c->head.keep_alive || c->peer_closed ||
-                   c->served + 1 >= options.max_keepalive_requests || stopping.load();
-      Serialize(*c, req, resp, close);
-      stat_requests.fetch_add(1);
-      LogRequest(req, resp.status, c->out_body.size(), start);
-      if (resp.delay_ms > 0) {
-        c->deadline_ms = NowMs() + resp.delay_ms;
+      int delay_ms = Answer(*c);
+      if (delay_ms > 0) {
+        c->deadline_ms = NowMs() + delay_ms;
         ReleaseToLoop(c, ConnState::kDelayed, 0);  // the loop's sweep sends it when due
         return;
       }
@@ -913,6 +920,7 @@ class SocketBodyBuf final : public std::streambuf {
       std::memcpy(buf_, c_.in.data(), n);
       c_.in.erase(0, n);
     } else {
+      if (c_.fd < 0) return Fail("the client went away");  // Server::ServeForTesting: all input is in c_.in
       for (;;) {
         if (stopping_.load()) return Fail("the server is stopping");
         int64_t deadline = start_ms_ + grace_ms_ + static_cast<int64_t>(received_ * 1000 / static_cast<uint64_t>(rate_));
@@ -1087,6 +1095,34 @@ Response Server::Impl::ReadUpload(Conn& c, Request& req) {
   // What follows the closing boundary (an epilogue) belongs to this request: read it, or close.
   if (!buf.Drain(65536)) c.close_after = true;
   return Dispatch(req);
+}
+
+std::string Server::ServeForTesting(const std::vector<std::string_view>& reads) {
+  Impl& m = *impl_;
+  Conn c;  // fd -1: nothing is sent (a 100 Continue is dropped) and nothing more can be received
+  c.peer = "127.0.0.1";
+  std::string written;
+  size_t next = 0;
+  Impl::Step step = Impl::Step::kNeedMore;
+  while (step != Impl::Step::kDrop) {
+    if (step == Impl::Step::kNeedMore) {
+      // What the event loop does when the socket is readable (OnReadable): the next read, or the end of input.
+      if (c.peer_closed) break;  // (Advance never asks for more once the client has closed)
+      if (next < reads.size()) c.in.append(reads[next++]);
+      else c.peer_closed = true;
+      step = m.Advance(c, NowMs());
+      if (step == Impl::Step::kReady && c.peer_closed) c.close_after = true;
+      continue;
+    }
+    // A worker's turn (Serve). A multipart body is read by the worker itself, from the socket after `in`.
+    if (IsMultipart(c.head))
+      for (; next < reads.size(); ++next) c.in.append(reads[next]);
+    m.Answer(c);
+    written += c.out_head;
+    written += c.out_body;
+    step = m.AfterResponse(c, NowMs());
+  }
+  return written;
 }
 
 Server::Server(const Router& router, ServerOptions options, Fallbacks fallbacks)

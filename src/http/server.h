@@ -19,6 +19,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/status.h"
@@ -88,6 +89,14 @@ class Server {
 
   // Applies what every response gets (security headers, gzip). Content-Length is set when it is written.
   static void Finish(const Request& req, Response& resp);
+
+  // For the fuzzer and tests: one connection's input through this server's own request path (head and body
+  // framing, ParseTarget, multipart reading, the router, Finish, serialisation), on the calling thread, with
+  // no socket, thread or timer. `reads` are what successive reads of the socket return; after the last one the
+  // client shuts down its side. A multipart body is read from what is left, as a worker reads it from the
+  // socket. Returns the bytes the server writes, in order (an interim 100 Continue excluded). Only on a
+  // server that was not started; several calls may run at once.
+  std::string ServeForTesting(const std::vector<std::string_view>& reads);
 
  private:
   struct Impl;

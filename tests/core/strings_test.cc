@@ -43,6 +43,22 @@ TEST(IsValidUtf8Test, RejectsOverlongsSurrogatesAndTruncation) {
   EXPECT_FALSE(IsValidUtf8("\xF4\x90\x80\x80"));  // > U+10FFFF
 }
 
+TEST(ToValidUtf8Test, ReplacesEachBadByteAndKeepsTheRest) {
+  const std::pair<std::string, std::string> cases[] = {
+      {"Montréal 🚀", "Montréal 🚀"},
+      {"", ""},
+      {"a\xFF" "b", "a\uFFFD" "b"},              // what cmark-gfm writes for U+FFFF
+      {"\xC0\xAF", "\uFFFD\uFFFD"},              // overlong
+      {"\xED\xA0\x80x", "\uFFFD\uFFFD\uFFFDx"},  // surrogate
+      {"caf\xC3", "caf\uFFFD"},                   // truncated
+      {"\xEF\xBF\xBF", "\xEF\xBF\xBF"},             // U+FFFF itself is well-formed
+  };
+  for (const auto& [in, expected] : cases) {
+    EXPECT_EQ(ToValidUtf8(in), expected) << in;
+    EXPECT_TRUE(IsValidUtf8(ToValidUtf8(in))) << in;
+  }
+}
+
 TEST(ConstantTimeEqualsTest, ComparesContent) {
   EXPECT_TRUE(ConstantTimeEquals("secret", "secret"));
   EXPECT_FALSE(ConstantTimeEquals("secret", "secreT"));

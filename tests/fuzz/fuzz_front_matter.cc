@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "fuzz_util.h"
 #include "kb/content.h"
 
 extern "C" int FuzzFrontMatter(const uint8_t* data, size_t size) {
@@ -11,11 +12,9 @@ extern "C" int FuzzFrontMatter(const uint8_t* data, size_t size) {
   entraide::kb::ArticleSource out;
   std::vector<entraide::kb::Problem> problems;
   bool ok = entraide::kb::ParseArticle(text, "en/fuzz.md", "en", out, problems);
-  if (ok && out.title.empty()) __builtin_trap();  // a parsed article always has a title
+  if (ok) FUZZ_CHECK(!out.title.empty());  // a parsed article always has a title
   entraide::kb::ParseCategories(text, problems);
   return 0;
 }
 
-#ifdef ENTRAIDE_LIBFUZZER
-extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) { return FuzzFrontMatter(data, size); }
-#endif
+ENTRAIDE_FUZZ_TARGET(FuzzFrontMatter)

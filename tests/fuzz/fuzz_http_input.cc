@@ -6,6 +6,7 @@
 
 #include "core/escape.h"
 #include "core/strings.h"
+#include "fuzz_util.h"
 #include "http/message.h"
 #include "http/server.h"
 #include "i18n/catalog.h"
@@ -16,17 +17,14 @@ extern "C" int FuzzHttpInput(const uint8_t* data, size_t size) {
   int status = entraide::http::ParseTarget(text, 8192, req);
   if (status == 0) {
     // An accepted path never contains a traversal segment.
-    for (const auto& seg : entraide::core::Split(req.path, '/'))
-      if (seg == ".." || seg == ".") __builtin_trap();
-    if (req.path.find('\0') != std::string::npos) __builtin_trap();
+    for (const auto& seg : entraide::core::Split(req.path, '/')) FUZZ_CHECK(seg != ".." && seg != ".");
+    FUZZ_CHECK(req.path.find('\0') == std::string::npos);
   }
   (void)entraide::core::ParseFormUrlEncoded(text);
   (void)entraide::http::ParseCookies(text);
   auto lang = entraide::i18n::NegotiateLanguage(text);
-  if (lang && !entraide::i18n::IsSupportedLang(*lang)) __builtin_trap();
+  if (lang) FUZZ_CHECK(entraide::i18n::IsSupportedLang(*lang));
   return 0;
 }
 
-#ifdef ENTRAIDE_LIBFUZZER
-extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) { return FuzzHttpInput(data, size); }
-#endif
+ENTRAIDE_FUZZ_TARGET(FuzzHttpInput)

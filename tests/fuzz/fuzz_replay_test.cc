@@ -1,17 +1,25 @@
-// Runs the fuzz targets under GoogleTest (any compiler): over the seed corpus, then over deterministic
-// mutations of it. The same targets build as libFuzzer binaries with -DENTRAIDE_FUZZ=ON (clang).
+// Runs the fuzz targets under GoogleTest (any compiler): over the seed corpus (with the inputs that once
+// broke an invariant), then over deterministic mutations of it. The same targets build as libFuzzer binaries
+// with -DENTRAIDE_FUZZ=ON (clang); scripts/fuzz runs them. A broken invariant aborts the test binary with
+// the target's message (tests/fuzz/fuzz_util.h).
 #include <gtest/gtest.h>
 
 #include <cstdint>
 #include <filesystem>
+#include <ostream>
 #include <random>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "test_util.h"
 
 extern "C" int FuzzFrontMatter(const uint8_t* data, size_t size);
 extern "C" int FuzzHttpInput(const uint8_t* data, size_t size);
+extern "C" int FuzzHttpServer(const uint8_t* data, size_t size);
+extern "C" int FuzzMultipart(const uint8_t* data, size_t size);
+extern "C" int FuzzMarkdown(const uint8_t* data, size_t size);
+extern "C" int FuzzSearch(const uint8_t* data, size_t size);
 
 namespace entraide::testing {
 namespace {
@@ -23,11 +31,26 @@ std::vector<std::string> Corpus(const std::string& name) {
   return out;
 }
 
-void Replay(int (*target)(const uint8_t*, size_t), const std::vector<std::string>& seeds, int mutations) {
+struct Target {
+  const char* corpus;  // tests/fuzz/corpus/<corpus>, also the test's name
+  int (*fuzz)(const uint8_t*, size_t);
+  int mutations;
+};
+
+void PrintTo(const Target& t, std::ostream* os) { *os << t.corpus; }
+
+class FuzzReplayTest : public ::testing::TestWithParam<Target> {};
+
+TEST_P(FuzzReplayTest, KeepsItsInvariantsOverItsCorpusAndMutationsOfIt) {
+  const Target& t = GetParam();
+  std::vector<std::string> seeds = Corpus(t.corpus);
+  ASSERT_FALSE(seeds.empty());
+  for (const auto& s : seeds) t.fuzz(reinterpret_cast<const uint8_t*>(s.data()), s.size());
   std::mt19937 rng(20261127);
-  for (const auto& s : seeds) target(reinterpret_cast<const uint8_t*>(s.data()), s.size());
-  const std::string alphabet = "-:\n\r\t []{}\"'%./\\=&;,#?*!|>_\x00\xc3\xa9\xff\xe2\x80";
-  for (int i = 0; i < mutations; ++i) {
+  // (Sized by the array: a NUL and bytes of broken UTF-8 are among the bytes inserted.)
+  static constexpr char kAlphabet[] = "-:\n\r\t []{}\"'%./\\=&;,#?*!|>_\x00\xc3\xa9\xff\xe2\x80";
+  const std::string_view alphabet(kAlphabet, sizeof kAlphabet - 1);
+  for (int i = 0; i < t.mutations; ++i) {
     std::string s = seeds[rng() % seeds.size()];
     int edits = 1 + static_cast<int>(rng() % 8);
     for (int e = 0; e < edits; ++e) {
@@ -39,17 +62,18 @@ void Replay(int (*target)(const uint8_t*, size_t), const std::vector<std::string
         case 3: if (!s.empty()) s.insert(pos, s.substr(rng() % s.size(), 1 + rng() % 16)); break;
       }
     }
-    target(reinterpret_cast<const uint8_t*>(s.data()), s.size());
+    t.fuzz(reinterpret_cast<const uint8_t*>(s.data()), s.size());
   }
 }
 
-TEST(FuzzReplayTest, FrontMatterParserSurvivesCorpusAndMutations) {
-  Replay(FuzzFrontMatter, Corpus("front_matter"), 3000);
-}
-
-TEST(FuzzReplayTest, HttpInputParsersSurviveCorpusAndMutations) {
-  Replay(FuzzHttpInput, Corpus("http_input"), 30000);
-}
+INSTANTIATE_TEST_SUITE_P(Targets, FuzzReplayTest,
+                         ::testing::Values(Target{"front_matter", FuzzFrontMatter, 3000},
+                                           Target{"http_input", FuzzHttpInput, 30000},
+                                           Target{"http_server", FuzzHttpServer, 3000},
+                                           Target{"multipart", FuzzMultipart, 3000},
+                                           Target{"markdown", FuzzMarkdown, 3000},
+                                           Target{"search", FuzzSearch, 1000}),
+                         [](const ::testing::TestParamInfo<Target>& info) { return std::string(info.param.corpus); });
 
 }  // namespace
 }  // namespace entraide::testing

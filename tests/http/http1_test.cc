@@ -4,6 +4,8 @@
 #include <gtest/gtest.h>
 
 #include <string>
+#include <string_view>
+#include <utility>
 
 namespace entraide::http {
 namespace {
@@ -67,6 +69,40 @@ TEST(RequestHeadTest, AcceptsWellFormedHeadsAndRefusesAmbiguousOnes) {
     EXPECT_EQ(static_cast<int>(r.kind), static_cast<int>(c.kind)) << c.name << " (" << r.reason << ")";
     if (c.kind == K::kError) {
       EXPECT_EQ(r.status, c.status) << c.name;
+    }
+  }
+}
+
+// Found by fuzz_http_server: the server parses a head again at every read, so a head that is refused when a
+// read cuts it at some byte must be refused whole too (a head of max_head_bytes + 2 was accepted in one read,
+// refused with 431 when it came in two; a long method, the same with 414).
+TEST(RequestHeadTest, EveryLimitJudgesAHeadTheSameWhereverAReadCutsIt) {
+  HeadLimits limits;
+  limits.max_target_bytes = 64;
+  limits.max_head_bytes = 256;
+  auto head_of = [](size_t size) {
+    std::string start = "GET / HTTP/1.1\r\nHost: x\r\nX-Pad: ";
+    return start + std::string(size - start.size() - 4, 'p') + "\r\n\r\n";
+  };
+  auto line_of = [](size_t size) {
+    std::string end = " / HTTP/1.0";
+    return std::string(size - end.size(), 'M') + end + "\r\n\r\n";
+  };
+  const std::pair<std::string, HeadResult::Kind> cases[] = {
+      {head_of(256), HeadResult::Kind::kDone},
+      {head_of(257), HeadResult::Kind::kError},
+      {head_of(258), HeadResult::Kind::kError},
+      {line_of(128), HeadResult::Kind::kDone},  // request line: max_target_bytes + 64
+      {line_of(129), HeadResult::Kind::kError},
+  };
+  for (const auto& [in, whole] : cases) {
+    RequestHead head;
+    HeadResult r = ParseRequestHead(in, limits, &head);
+    EXPECT_EQ(r.kind, whole) << in.size() << " bytes: " << r.reason;
+    for (size_t n = 0; n < in.size(); ++n) {
+      HeadResult part = ParseRequestHead(std::string_view(in).substr(0, n), limits, &head);
+      if (whole == HeadResult::Kind::kDone) EXPECT_EQ(part.kind, HeadResult::Kind::kIncomplete) << n << ": " << part.reason;
+      else EXPECT_NE(part.kind, HeadResult::Kind::kDone) << n;
     }
   }
 }

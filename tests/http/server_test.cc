@@ -14,7 +14,9 @@
 #include <fstream>
 #include <memory>
 #include <stdexcept>
+#include <string_view>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include "core/strings.h"
@@ -80,15 +82,14 @@ class HttpServerTest : public ::testing::Test {
     options_.upload_dir = uploads_.path();
     options_.access_log = false;
     if (tune) tune(options_);
-    Fallbacks fallbacks;
-    fallbacks.error_page = [](const Request& req, int status) {
+    fallbacks_.error_page = [](const Request& req, int status) {
       return Response::Text(status, "error " + std::to_string(status) + " ref " + req.id + "\n");
     };
-    fallbacks.upload_check = [](const Request& req) {
+    fallbacks_.upload_check = [](const Request& req) {
       if (req.Cookie("sid") == "good") return UploadCheck{0, std::string(43, 'T')};
       return UploadCheck{401, ""};
     };
-    server_ = std::make_unique<Server>(router_, options_, fallbacks);
+    server_ = std::make_unique<Server>(router_, options_, fallbacks_);
     ASSERT_TRUE(server_->Start().ok());
   }
   void TearDown() override {
@@ -118,6 +119,7 @@ class HttpServerTest : public ::testing::Test {
   TempDir uploads_;
   Router router_;
   ServerOptions options_;
+  Fallbacks fallbacks_;
   std::unique_ptr<Server> server_;
   std::atomic<int> handled_{0};
 };
@@ -482,6 +484,56 @@ TEST_F(HttpServerTest, StopFinishesARequestInFlightAndClosesIdleConnections) {
   EXPECT_EQ(r.Header("connection"), "close");
   EXPECT_TRUE(idle.ClosedByPeer(3000));
   stopper.join();
+}
+
+// The status and body of each Content-Length framed response in `out`, in order.
+std::vector<std::pair<int, std::string>> Answers(std::string_view out) {
+  std::vector<std::pair<int, std::string>> answers;
+  while (!out.empty()) {
+    size_t end = out.find("\r\n\r\n");
+    size_t length_at = out.find("Content-Length: ");
+    if (end == std::string_view::npos || length_at > end) break;
+    size_t length = std::stoul(std::string(out.substr(length_at + 16, out.find("\r\n", length_at) - length_at - 16)));
+    answers.emplace_back(std::stoi(std::string(out.substr(9, 3))), std::string(out.substr(end + 4, length)));
+    out.remove_prefix(std::min(out.size(), end + 4 + length));
+  }
+  return answers;
+}
+
+TEST_F(HttpServerTest, ServeForTestingAnswersAsTheServerDoesOnASocket) {
+  Start();
+  std::string token(43, 'T');
+  std::string upload = "--b\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n" + token +
+                       "\r\n--b\r\nContent-Disposition: form-data; name=\"f\"; filename=\"a.txt\"\r\n\r\nhello\r\n--b--\r\n";
+  std::string bytes = "GET /ok HTTP/1.1\r\nHost: x\r\n\r\n"
+                      "POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\nhello"
+                      "POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n"
+                      "GET /missing HTTP/1.1\r\nHost: x\r\n\r\n" +
+                      UploadRequest(upload) + "GET /addr HTTP/1.1\r\nHost: x\r\n\r\n" +
+                      "GET /ok HTTP/1.1\r\nHost: x\r\nContent-Length: 1x\r\n\r\n";
+  Connection c(port());
+  c.Send(bytes);
+  std::vector<std::pair<int, std::string>> socket;
+  for (HttpResponse r = c.Read(); r.status != 0; r = c.Read(1000)) socket.emplace_back(r.status, r.body);
+  ASSERT_EQ(socket.size(), 7u);
+
+  Server offline(router_, options_, fallbacks_);
+  std::vector<std::pair<int, std::string>> whole = Answers(offline.ServeForTesting({bytes}));
+  std::vector<std::string_view> reads;
+  for (size_t pos = 0; pos < bytes.size(); pos += 7) reads.push_back(std::string_view(bytes).substr(pos, 7));
+  std::vector<std::pair<int, std::string>> pieces = Answers(offline.ServeForTesting(reads));
+  ASSERT_EQ(whole.size(), socket.size());
+  ASSERT_EQ(pieces.size(), socket.size());
+  for (size_t i = 0; i < socket.size(); ++i) {
+    EXPECT_EQ(whole[i].first, socket[i].first) << i;
+    EXPECT_EQ(pieces[i].first, socket[i].first) << i;
+    if (socket[i].first < 400) {  // (error pages carry the request id)
+      EXPECT_EQ(whole[i].second, socket[i].second) << i;
+      EXPECT_EQ(pieces[i].second, socket[i].second) << i;
+    }
+  }
+  EXPECT_EQ(socket[4].second, "files=1 csrf=" + token + " a.txt:5");
+  EXPECT_EQ(UploadFiles(), 0);
 }
 
 }  // namespace

@@ -149,6 +149,20 @@ TEST(MarkdownTest, PlainTextDropsMarkup) {
   EXPECT_EQ(r.plain.find("**"), std::string::npos);
 }
 
+// Found by fuzz_markdown: cmark-gfm writes U+FFFF as the lone byte 0xFF, and plain text that is not UTF-8
+// cannot be folded for the index (the whole body would go unsearchable).
+TEST(MarkdownTest, NoncharacterUFFFFLeavesEveryOutputValidUtf8) {
+  Rendered r = RenderUnbounded("# Titre &#xffff;\n\nun \xEF\xBF\xBF mot [lien](/a&#xffff;) &#65535;\n");
+  EXPECT_TRUE(core::IsValidUtf8(r.html));
+  EXPECT_TRUE(core::IsValidUtf8(r.plain));
+  ASSERT_EQ(r.headings.size(), 1u);
+  EXPECT_TRUE(core::IsValidUtf8(r.headings[0].text));
+  ASSERT_EQ(r.links.size(), 1u);
+  EXPECT_TRUE(core::IsValidUtf8(r.links[0]));
+  EXPECT_NE(r.plain.find("un \xEF\xBF\xBD mot"), std::string::npos) << r.plain;
+  EXPECT_NE(r.html.find("<p>un \xEF\xBF\xBF mot"), std::string::npos) << "valid text is left as it is";
+}
+
 TEST(RenderBoundedTest, RendersNormalTextLikeUnbounded) {
   auto r = RenderBounded("## Hi\n\n*x* <script>y</script>", Limits{});
   ASSERT_TRUE(r.ok()) << r.status().ToString();
@@ -295,6 +309,20 @@ TEST(RenderBoundedTest, TheCapLeavesRealTextFormatted) {
     EXPECT_FALSE(r->fell_back) << text.substr(0, 40);
     EXPECT_EQ(r->html, RenderUnbounded(text).html) << text.substr(0, 40);
   }
+}
+
+TEST(RenderBoundedTest, ALongChecklistStaysFormatted) {
+  // Each checkbox was labelled by inserting into the whole HTML and searching to its end for blocks that were
+  // not there: 2,500 items took longer than the budget and came back as plain text (8,000 took 6 to 12 s).
+  const std::string text = Repeat("- [ ] une tâche\n", 2500);
+  auto r = RenderBounded(text, Limits{});
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_FALSE(r->fell_back);
+  size_t labels = 0;
+  for (size_t at = r->html.find("<label class=\"task\">"); at != std::string::npos;
+       at = r->html.find("<label class=\"task\">", at + 1))
+    ++labels;
+  EXPECT_EQ(labels, 2500u);
 }
 
 TEST(RenderBoundedTest, TextOverTheCapEvenAsPlainTextIsRefusedNamingTheSizes) {

@@ -49,24 +49,7 @@ TEST(ResourcesTest, LoadsTheProjectFilesAndReportsBadLines) {
   EXPECT_NE(bad.status().message().find("synonyms.txt:3"), std::string::npos) << bad.status().message();
 }
 
-Document Doc(const std::string& id, const std::string& lang, const std::string& key, const std::string& title,
-             const std::string& body, const std::string& category = "security",
-             std::vector<std::string> tags = {"t"}) {
-  Document d;
-  d.id = "article:" + id;
-  d.kind = "article";
-  d.lang = lang;
-  d.key = key;
-  d.slug = key + "-" + lang;
-  d.title = title;
-  d.summary = "Summary of " + title;
-  d.body = body;
-  d.category = category;
-  d.url = "/" + lang + "/articles/" + d.slug;
-  d.updated = "2026-11-27";
-  d.tags = std::move(tags);
-  return d;
-}
+using testing::SearchDoc;
 
 class SearcherTest : public ::testing::Test {
  protected:
@@ -77,13 +60,13 @@ class SearcherTest : public ::testing::Test {
     auto rb = Rebuild::Begin(dir_.path(), resources_, true);
     ASSERT_TRUE(rb.ok()) << rb.status().ToString();
     std::vector<Document> docs = {
-        Doc("1", "fr", "ethics", "Éthique des outils à Montréal", "Choisir des outils éthiques pour un organisme de Montréal."),
-        Doc("2", "en", "ethics", "Ethical tools in Montreal", "Choosing ethical tools for a Montreal organization."),
-        Doc("3", "en", "passwords", "Password managers", "A password manager keeps every password safe. Use a strong passphrase."),
-        Doc("4", "fr", "courriel", "Le courriel de l'organisme", "Un courriel professionnel pour l'organisme, sans publicité.", "ethical-tools", {"courriel", "hebergement"}),
-        Doc("5", "en", "backups", "Backups that work", "Test your backups: restore a file. Copy files offsite. <script>alert(1)</script>", "security", {"backup"}),
-        Doc("6", "en", "phrases", "Word order", "the quick brown fox jumps over the lazy dog; brown quick is different", "planning", {"misc"}),
-        Doc("7", "fr", "site", "Un site web simple", "Votre site web peut être simple et pas cher.", "web-presence", {"site"}),
+        SearchDoc("1", "fr", "ethics", "Éthique des outils à Montréal", "Choisir des outils éthiques pour un organisme de Montréal."),
+        SearchDoc("2", "en", "ethics", "Ethical tools in Montreal", "Choosing ethical tools for a Montreal organization."),
+        SearchDoc("3", "en", "passwords", "Password managers", "A password manager keeps every password safe. Use a strong passphrase."),
+        SearchDoc("4", "fr", "courriel", "Le courriel de l'organisme", "Un courriel professionnel pour l'organisme, sans publicité.", "ethical-tools", {"courriel", "hebergement"}),
+        SearchDoc("5", "en", "backups", "Backups that work", "Test your backups: restore a file. Copy files offsite. <script>alert(1)</script>", "security", {"backup"}),
+        SearchDoc("6", "en", "phrases", "Word order", "the quick brown fox jumps over the lazy dog; brown quick is different", "planning", {"misc"}),
+        SearchDoc("7", "fr", "site", "Un site web simple", "Votre site web peut être simple et pas cher.", "web-presence", {"site"}),
     };
     for (const auto& d : docs) ASSERT_TRUE((*rb)->Add(d).ok());
     ASSERT_TRUE((*rb)->Finish().ok());
@@ -257,7 +240,7 @@ TEST(SnippetTest, ShowsTheDensestWindowOfMatchesWithContext) {
   {
     auto rb = Rebuild::Begin(dir.path(), res, true);
     ASSERT_TRUE(rb.ok());
-    ASSERT_TRUE((*rb)->Add(Doc("1", "en", "long", "A long guide", body)).ok());
+    ASSERT_TRUE((*rb)->Add(SearchDoc("1", "en", "long", "A long guide", body)).ok());
     ASSERT_TRUE((*rb)->Finish().ok());
   }
   Searcher s(dir.path(), res);
@@ -295,7 +278,7 @@ TEST(IndexTest, OneWriterAtATime) {
   Resources res;
   auto rb = Rebuild::Begin(dir.path(), res, true);
   ASSERT_TRUE(rb.ok());
-  ASSERT_TRUE((*rb)->Add(Doc("1", "en", "k", "First", "body")).ok());
+  ASSERT_TRUE((*rb)->Add(SearchDoc("1", "en", "k", "First", "body")).ok());
   ASSERT_TRUE((*rb)->Finish().ok());
   rb->reset();
   auto a = Indexer::Open(dir.path(), res);
@@ -318,7 +301,7 @@ TEST(IndexTest, ARebuildWithSeveralBuildersHasEveryDocumentSynonymAndSpellingWor
     for (int i = 0; i < 600; ++i) {
       std::string body = "unique" + std::to_string(i) + " common words";
       if (i % 50 == 7) body += " un courriel pour le site web, with encyclopedic words";
-      ASSERT_TRUE((*rb)->Add(Doc(std::to_string(i), i % 2 ? "en" : "fr", "k" + std::to_string(i),
+      ASSERT_TRUE((*rb)->Add(SearchDoc(std::to_string(i), i % 2 ? "en" : "fr", "k" + std::to_string(i),
                                  "Title " + std::to_string(i), body, "planning"))
                       .ok());
     }
@@ -353,7 +336,7 @@ TEST(IndexTest, PagesListEveryItemOnceInRankOrder) {
       std::string words;
       for (int w = 0; w <= i % 5; ++w) words += " shared";
       for (const char* lang : {"en", "fr"})
-        ASSERT_TRUE((*rb)->Add(Doc(std::to_string(i) + lang, lang, "item" + std::to_string(i),
+        ASSERT_TRUE((*rb)->Add(SearchDoc(std::to_string(i) + lang, lang, "item" + std::to_string(i),
                                    "Item " + std::to_string(i), "partage" + words + " filler text here"))
                         .ok());
     }
@@ -390,7 +373,7 @@ TEST(IndexTest, TotalsAreExactUpToTheCountLimitAndEstimatedBeyond) {
   {
     auto rb = Rebuild::Begin(dir.path(), res, true, 2);
     for (int i = 0; i < kDocs; ++i)
-      ASSERT_TRUE((*rb)->Add(Doc(std::to_string(i), "en", "k" + std::to_string(i), "Note " + std::to_string(i),
+      ASSERT_TRUE((*rb)->Add(SearchDoc(std::to_string(i), "en", "k" + std::to_string(i), "Note " + std::to_string(i),
                                  std::string(i % 10 == 0 ? "rare " : "") + "everywhere", i % 2 ? "planning" : "security"))
                       .ok());
     ASSERT_TRUE((*rb)->Finish().ok());
@@ -429,7 +412,7 @@ TEST(IndexTest, EstimatedTotalsCountItemsInBothLanguagesOnce) {
     std::shuffle(items.begin(), items.end(), random);
     for (int i : items)
       for (const char* lang : {"en", "fr"})
-        ASSERT_TRUE((*rb)->Add(Doc(std::to_string(i) + lang, lang, "k" + std::to_string(i), "Note " + std::to_string(i),
+        ASSERT_TRUE((*rb)->Add(SearchDoc(std::to_string(i) + lang, lang, "k" + std::to_string(i), "Note " + std::to_string(i),
                                    std::string("partout everywhere") + (i % 3 == 0 ? " english-only" : ""),
                                    i % 2 ? "planning" : "security"))
                         .ok());
@@ -463,7 +446,7 @@ TEST(IndexTest, IncrementalUpdatesAndDeletesAreSeenBySearchers) {
   Resources res;
   {
     auto rb = Rebuild::Begin(dir.path(), res, true);
-    ASSERT_TRUE((*rb)->Add(Doc("1", "en", "k1", "Alpha", "first body")).ok());
+    ASSERT_TRUE((*rb)->Add(SearchDoc("1", "en", "k1", "Alpha", "first body")).ok());
     ASSERT_TRUE((*rb)->Finish().ok());
   }
   Searcher s(dir.path(), res);
@@ -476,8 +459,8 @@ TEST(IndexTest, IncrementalUpdatesAndDeletesAreSeenBySearchers) {
   {
     auto ix = Indexer::Open(dir.path(), res);
     ASSERT_TRUE(ix.ok());
-    ASSERT_TRUE((*ix)->Upsert(Doc("2", "en", "k2", "Bravo", "second body")).ok());
-    ASSERT_TRUE((*ix)->Upsert(Doc("1", "en", "k1", "Alpha renamed", "first body")).ok());
+    ASSERT_TRUE((*ix)->Upsert(SearchDoc("2", "en", "k2", "Bravo", "second body")).ok());
+    ASSERT_TRUE((*ix)->Upsert(SearchDoc("1", "en", "k1", "Alpha renamed", "first body")).ok());
     ASSERT_TRUE((*ix)->Commit().ok());
   }
   EXPECT_EQ(s.Search(req)->total, 1);
@@ -500,7 +483,7 @@ TEST(IndexTest, RebuildSwapsAtomicallyAndACrashedRebuildLeavesTheOldIndexServing
   Resources res;
   {
     auto rb = Rebuild::Begin(dir.path(), res, true);
-    ASSERT_TRUE((*rb)->Add(Doc("1", "en", "old", "Old index", "old words")).ok());
+    ASSERT_TRUE((*rb)->Add(SearchDoc("1", "en", "old", "Old index", "old words")).ok());
     ASSERT_TRUE((*rb)->Finish().ok());
   }
   Searcher s(dir.path(), res);
@@ -510,7 +493,7 @@ TEST(IndexTest, RebuildSwapsAtomicallyAndACrashedRebuildLeavesTheOldIndexServing
   {
     // A rebuild that dies before Finish (its object is destroyed, like a crash): the stub is untouched.
     auto rb = Rebuild::Begin(dir.path(), res, true);
-    ASSERT_TRUE((*rb)->Add(Doc("9", "en", "new", "New index", "new words")).ok());
+    ASSERT_TRUE((*rb)->Add(SearchDoc("9", "en", "new", "New index", "new words")).ok());
   }
   EXPECT_EQ(s.Search(req)->total, 1);
   req.q = "new";
@@ -519,7 +502,7 @@ TEST(IndexTest, RebuildSwapsAtomicallyAndACrashedRebuildLeavesTheOldIndexServing
   std::filesystem::create_directories(dir.path() + "/xapian-7/junk");
   {
     auto rb = Rebuild::Begin(dir.path(), res, true);
-    ASSERT_TRUE((*rb)->Add(Doc("9", "en", "new", "New index", "new words")).ok());
+    ASSERT_TRUE((*rb)->Add(SearchDoc("9", "en", "new", "New index", "new words")).ok());
     // While it builds, searches still answer from the old index.
     req.q = "old";
     EXPECT_EQ(s.Search(req)->total, 1);
