@@ -25,7 +25,7 @@ namespace {
 
 constexpr const char* kDatabaseFile = "entraide.db";
 constexpr const char* kManifestFile = "manifest.json";
-constexpr const char* kBackupLockFile = "entraide-backup.lock";
+constexpr const char* kBackupLockFile = ".entraide-backup.lock";  // hidden: `ls DIR` lists snapshots only
 
 // "entraide-2026-12-04T03-00-00Z", and "-2", "-3"… after it for a second snapshot of the same second.
 const std::regex& SnapshotName() {

@@ -69,7 +69,8 @@ int RunRestore(const Config& config, const std::string& snapshot, bool force) {
   for (const auto& p : m.problems) std::cout << "  noted when it was made: " << p << "\n";
   if (!r->moved_aside.empty())
     std::cout << "  what data.dir held is now in " << r->moved_aside << ": delete it once the site looks right\n";
-  std::cout << "  " << r->files << " files checked and written into " << config.data_dir << ", " << Bytes(r->bytes)
+  std::cout << "  entraide.db and " << r->files - 1 << " attachment file(s) checked and written into " << config.data_dir
+            << ", " << Bytes(r->bytes)
             << ", in " << Seconds(r->seconds) << "\n"
             << "next: start entraide (e.g. systemctl start entraide); it rebuilds the search index as it starts\n";
   return 0;

@@ -30,6 +30,7 @@ void CheckDatabase(store::Database& db, const DataCheckOptions& options, DataChe
   }
   for (const auto& line : *damage) report.problems.push_back("database: damaged: " + line);
   report.database_damaged = !damage->empty();
+  if (!options.foreign_keys) return;
   auto orphans = repo.ForeignKeyProblems();
   if (!orphans.ok()) {
     report.problems.push_back("database: foreign keys cannot be checked: " + orphans.status().message());
@@ -160,6 +161,7 @@ core::Status CheckDataAtStart(const Config& config, const core::Clock& clock) {
   if (!fs::is_regular_file(config.DatabasePath(), ec)) return core::Status::Ok();
   DataCheckOptions options;
   options.full = false;
+  options.foreign_keys = false;
   options.search_index = false;
   DataCheckReport report = CheckData(config, options, clock);
   for (const auto& p : report.problems) core::LogWarning("check-data: " + p);

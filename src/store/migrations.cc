@@ -48,21 +48,10 @@ namespace {
 
 // The migrations recorded in schema_migrations, by version: (name, checksum).
 StatusOr<std::map<int, std::pair<std::string, std::string>>> ReadApplied(Database& db) {
+  auto rows = AppliedMigrations(db);
+  if (!rows.ok()) return rows.status();
   std::map<int, std::pair<std::string, std::string>> applied;
-  auto exists = db.Prepare("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'");
-  if (!exists.ok()) return exists.status();
-  auto n = OneRow<int64_t>(*exists, [](Statement& q) { return q.ColumnInt(0); });
-  if (!n.ok()) return n.status();
-  if (n->value_or(0) == 0) return applied;
-  auto st = db.Prepare("SELECT version, name, checksum FROM schema_migrations");
-  if (!st.ok()) return st.status();
-  StatementScope q(*st);
-  while (true) {
-    auto row = q->Step();
-    if (!row.ok()) return row.status();
-    if (!*row) break;
-    applied[static_cast<int>(q->ColumnInt(0))] = {q->ColumnText(1), q->ColumnText(2)};
-  }
+  for (auto& m : *rows) applied[m.version] = {std::move(m.name), std::move(m.checksum)};
   return applied;
 }
 
@@ -127,11 +116,16 @@ StatusOr<std::vector<MigrationFile>> PendingMigrations(Database& db, const std::
 }
 
 StatusOr<std::vector<AppliedMigration>> AppliedMigrations(Database& db) {
-  auto applied = ReadApplied(db);
-  if (!applied.ok()) return applied.status();
-  std::vector<AppliedMigration> out;
-  for (const auto& [version, row] : *applied) out.push_back({version, row.first, row.second});
-  return out;
+  auto exists = db.Prepare("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'");
+  if (!exists.ok()) return exists.status();
+  auto n = OneRow<int64_t>(*exists, [](Statement& q) { return q.ColumnInt(0); });
+  if (!n.ok()) return n.status();
+  if (n->value_or(0) == 0) return std::vector<AppliedMigration>();
+  auto st = db.Prepare("SELECT version, name, checksum FROM schema_migrations ORDER BY version");
+  if (!st.ok()) return st.status();
+  return AllRows<AppliedMigration>(*st, [](Statement& q) {
+    return AppliedMigration{static_cast<int>(q.ColumnInt(0)), q.ColumnText(1), q.ColumnText(2)};
+  });
 }
 
 }  // namespace entraide::store
