@@ -59,10 +59,12 @@ core::StatusOr<std::string> BackupBeforeMigrations(const Config& config, store::
   BackupOptions options;
   options.reason = "before migrations " + JoinNames(*pending);
   auto backup = Backup(config, config.BackupDir(), options);
-  if (!backup.ok())
-    return core::Status(backup.status().code(),
-                        "no backup could be written before applying " + JoinNames(*pending) + ", so none was applied: " +
-                            backup.status().message() + " (free some space or set backup.dir; --no-backup skips it)");
+  if (!backup.ok()) {
+    std::string what = "no backup could be written before applying " + JoinNames(*pending) + ", so none was applied: ";
+    return core::Status(backup.status().code(), what + backup.status().message() +
+                                                    " (free some space or set backup.dir; entraide migrate "
+                                                    "--no-backup applies them without one)");
+  }
   for (const auto& p : backup->problems) core::LogWarning("backup: " + p);
   char took[32];
   std::snprintf(took, sizeof took, "%.1f", backup->seconds);

@@ -110,8 +110,8 @@ core::Status WriteSnapshot(const Config& config, const fs::path& snap, Manifest&
   std::set<std::string> made_dirs;
   for (const auto& row : rows) {
     std::string rel = AttachmentPath(row.sha256);
-    std::string what = "attachment " + std::to_string(row.first_id) + " (ticket " + std::to_string(row.ticket_id) +
-                       "): " + rel;
+    std::string what =
+        "attachment " + std::to_string(row.first_id) + " (ticket " + std::to_string(row.ticket_id) + "): " + rel;
     if (!IsAttachmentPath(rel)) {
       report.problems.push_back(what + " is not a SHA-256 file name; not copied");
       continue;
@@ -177,8 +177,9 @@ core::StatusOr<Manifest> ParseManifest(const std::string& json) {
     if (!root) return core::InvalidArgument("manifest.json: not a JSON object");
     m.format = root->getValue<int>("format");
     if (m.format != kSnapshotFormat)
-      return core::InvalidArgument("manifest.json: format " + std::to_string(m.format) + " is not one this version reads (" +
-                                   std::to_string(kSnapshotFormat) + "): restore it with a newer entraide");
+      return core::InvalidArgument("manifest.json: format " + std::to_string(m.format) +
+                                   " is not one this version reads (" + std::to_string(kSnapshotFormat) +
+                                   "): restore it with a newer entraide");
     m.entraide_version = root->getValue<std::string>("entraide_version");
     m.created_at = root->getValue<std::string>("created_at");
     m.reason = root->optValue<std::string>("reason", "");
@@ -230,7 +231,8 @@ core::StatusOr<BackupReport> Backup(const Config& config, const std::string& dir
   }
   int64_t now = Now(options.clock);
   std::string name = "entraide-" + FileTime(now);
-  for (int n = 2; fs::exists(fs::path(dir) / name, ec); ++n) name = "entraide-" + FileTime(now) + "-" + std::to_string(n);
+  for (int n = 2; fs::exists(fs::path(dir) / name, ec); ++n)
+    name = "entraide-" + FileTime(now) + "-" + std::to_string(n);
   fs::path snap = fs::path(dir) / name;
   fs::create_directory(snap, ec);
   if (ec) return core::Unavailable("cannot create " + snap.string() + ": " + ec.message());
@@ -302,8 +304,8 @@ std::vector<std::string> Verify(const std::string& snapshot, const Manifest& m, 
     if (!d.ok()) {
       bad.push_back(f.path + ": " + d.status().message());
     } else if (d->size != f.size || d->sha256 != f.sha256) {
-      bad.push_back(f.path + ": " + std::to_string(d->size) + " bytes with SHA-256 " + d->sha256 + ", the manifest says " +
-                    std::to_string(f.size) + " bytes with " + f.sha256);
+      bad.push_back(f.path + ": " + std::to_string(d->size) + " bytes with SHA-256 " + d->sha256 +
+                    ", the manifest says " + std::to_string(f.size) + " bytes with " + f.sha256);
     }
     *bytes += f.size;
   }
@@ -368,7 +370,7 @@ core::StatusOr<RestoreReport> Restore(const Config& config, const std::string& s
   for (const auto& f : *known) names.insert(f.name);
   for (const auto& m : manifest->migrations)
     if (!names.count(m))
-      return core::Conflict("the snapshot's database has migration " + m + ", which this entraide does not know: "
+      return core::Conflict("the snapshot's database has migration " + m + ", which this entraide does not know: " +
                             "restore it with entraide " + manifest->entraide_version + " (which made it) or newer");
 
   if (fs::exists(config.data_dir, ec) && !options.force) {

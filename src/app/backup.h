@@ -50,7 +50,7 @@ std::string ManifestJson(const Manifest& m);
 core::StatusOr<Manifest> ParseManifest(const std::string& json);
 
 struct BackupOptions {
-  int keep = 0;                        // > 0: then remove the complete snapshots of the folder beyond the newest `keep`
+  int keep = 0;  // > 0: then remove the complete snapshots of the folder beyond the newest `keep`
   std::string reason = "backup";
   const core::Clock* clock = nullptr;  // names the snapshot; the system clock when null
 };
@@ -60,7 +60,7 @@ struct BackupReport {
   int64_t database_bytes = 0;
   int64_t attachments = 0, attachment_bytes = 0, linked = 0;
   double seconds = 0;
-  std::vector<std::string> removed;   // incomplete snapshots cleaned up, and those beyond `keep`
+  std::vector<std::string> removed;  // incomplete snapshots cleaned up, and those beyond `keep`
   // Attachment files missing from data.dir or not matching their hash: the snapshot is complete but lacks
   // or keeps them as they are; older snapshots are then not pruned. One line each.
   std::vector<std::string> problems;

@@ -64,14 +64,13 @@ int RunRestore(const Config& config, const std::string& snapshot, bool force) {
   auto r = Restore(config, snapshot, options);
   if (!r.ok()) return Fail(r.status());
   const Manifest& m = r->manifest;
-  std::cout << "restore: " << snapshot << " (made " << m.created_at << " by entraide " << m.entraide_version
-            << ", " << m.reason << ")\n";
+  std::cout << "restore: " << snapshot << " (made " << m.created_at << " by entraide " << m.entraide_version << ", "
+            << m.reason << ")\n";
   for (const auto& p : m.problems) std::cout << "  noted when it was made: " << p << "\n";
   if (!r->moved_aside.empty())
     std::cout << "  what data.dir held is now in " << r->moved_aside << ": delete it once the site looks right\n";
-  std::cout << "  entraide.db and " << r->files - 1 << " attachment file(s) checked and written into " << config.data_dir
-            << ", " << Bytes(r->bytes)
-            << ", in " << Seconds(r->seconds) << "\n"
+  std::cout << "  entraide.db and " << r->files - 1 << " attachment file(s) checked and written into "
+            << config.data_dir << ", " << Bytes(r->bytes) << ", in " << Seconds(r->seconds) << "\n"
             << "next: start entraide (e.g. systemctl start entraide); it rebuilds the search index as it starts\n";
   return 0;
 }
@@ -83,9 +82,10 @@ int RunCheckData(const Config& config, bool quick, int minutes) {
   core::SystemClock clock;
   DataCheckReport r = CheckData(config, options, clock);
   for (const auto& p : r.problems) std::cout << p << "\n";
-  std::cout << "check-data: " << (r.problems.empty() ? "no problems" : std::to_string(r.problems.size()) + " problem(s)")
-            << " in " << config.data_dir << " (" << r.attachment_files << " attachment files, "
-            << Bytes(r.attachment_bytes) << (quick ? ", sizes only" : ", hashed") << ", " << Seconds(r.seconds) << ")\n";
+  std::cout << "check-data: "
+            << (r.problems.empty() ? "no problems" : std::to_string(r.problems.size()) + " problem(s)") << " in "
+            << config.data_dir << " (" << r.attachment_files << " attachment files, " << Bytes(r.attachment_bytes)
+            << (quick ? ", sizes only" : ", hashed") << ", " << Seconds(r.seconds) << ")\n";
   return r.problems.empty() ? 0 : 1;
 }
 
@@ -107,7 +107,8 @@ void AddDataCommands(CLI::App& app, CliContext& ctx) {
   auto snapshot = std::make_shared<std::string>();
   auto force = std::make_shared<bool>(false);
   auto* restore = app.add_subcommand("restore", "put a snapshot back into data.dir (serve stopped)");
-  restore->add_option("SNAPSHOT", *snapshot, "a snapshot folder, e.g. /var/backups/entraide/entraide-2026-12-04T03-00-00Z")
+  restore
+      ->add_option("SNAPSHOT", *snapshot, "a snapshot folder, e.g. /var/backups/entraide/entraide-2026-12-04T03-00-00Z")
       ->required();
   restore->add_flag("--force", *force, "restore into a data.dir that holds data: it is moved aside first");
   restore->footer(
@@ -123,8 +124,10 @@ void AddDataCommands(CLI::App& app, CliContext& ctx) {
   auto minutes = std::make_shared<int>(30);
   auto* check = app.add_subcommand("check-data", "check the database, attachments, outbox and search index");
   check->add_flag("--quick", *quick, "SQLite's quick_check and file sizes instead of every page and hash");
-  check->add_option("--minutes", *minutes, "how long a message may stay sending, a change wait for the index, or a "
-                                           "file wait for its row, before it is a problem (default 30)")
+  check
+      ->add_option("--minutes", *minutes,
+                   "how long a message may stay sending, a change wait for the index, or a "
+                   "file wait for its row, before it is a problem (default 30)")
       ->check(CLI::Range(1, 100000));
   check->footer(
       "One line per problem, exit 1 when there is any: SQLite's integrity and foreign keys; every attachment\n"
