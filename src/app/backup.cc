@@ -297,7 +297,7 @@ core::Status RefuseNonEmpty(const Config& config, const std::vector<std::string>
 }
 
 // Checks every file of the snapshot against its manifest; one line per mismatch.
-std::vector<std::string> Verify(const std::string& snapshot, const Manifest& m, int64_t* bytes) {
+std::vector<std::string> Verify(const std::string& snapshot, const Manifest& m) {
   std::vector<std::string> bad;
   for (const auto& f : m.files) {
     auto d = HashFile(snapshot + "/" + f.path);
@@ -307,7 +307,6 @@ std::vector<std::string> Verify(const std::string& snapshot, const Manifest& m, 
       bad.push_back(f.path + ": " + std::to_string(d->size) + " bytes with SHA-256 " + d->sha256 +
                     ", the manifest says " + std::to_string(f.size) + " bytes with " + f.sha256);
     }
-    *bytes += f.size;
   }
   return bad;
 }
@@ -377,8 +376,7 @@ core::StatusOr<RestoreReport> Restore(const Config& config, const std::string& s
     auto entries = DataEntries(config, snapshot);
     if (!entries.empty()) return RefuseNonEmpty(config, entries);
   }
-  int64_t verified_bytes = 0;
-  auto bad = Verify(snapshot, *manifest, &verified_bytes);
+  auto bad = Verify(snapshot, *manifest);
   if (!bad.empty()) {
     std::string msg = snapshot + " does not match its manifest; nothing was restored:";
     for (const auto& line : bad) msg += "\n  " + line;
@@ -412,13 +410,15 @@ core::StatusOr<RestoreReport> Restore(const Config& config, const std::string& s
   entries.erase(std::remove(entries.begin(), entries.end(), staging.filename().string()), entries.end());
   if (!entries.empty()) {
     fs::path aside = data / ("before-restore-" + stamp);
+    for (int n = 2; fs::exists(aside, ec); ++n) aside = data / ("before-restore-" + stamp + "-" + std::to_string(n));
     fs::create_directory(aside, ec);
     for (const auto& name : entries) {
       if (!ec) fs::rename(data / name, aside / name, ec);
     }
     if (ec) {
+      std::string why = ec.message();
       fs::remove_all(staging, ec);
-      return core::Unavailable("cannot move data.dir's content aside into " + aside.string() + ": " + ec.message() +
+      return core::Unavailable("cannot move data.dir's content aside into " + aside.string() + ": " + why +
                                "; what was moved is there, nothing was restored");
     }
     report.moved_aside = aside.string();
