@@ -214,8 +214,12 @@ TEST_F(RestoreTest, ADataDirThatHoldsDataIsRefusedWithoutForceAndMovedAsideWithI
   EXPECT_TRUE(fs::exists(AttachmentFile("before the snapshot")));
   EXPECT_FALSE(fs::exists(AttachmentFile("after the snapshot")));
   EXPECT_EQ(CountRows(config_.DatabasePath(), "attachments"), 1);
-  // The data dir now holds a restored database again, besides the folder moved aside: refused again.
+  // The data dir now holds a restored database again, besides the folder moved aside: refused again, and
+  // with --force in the same second, moved into a folder of its own.
   EXPECT_FALSE(RestoreInto(config_, b.path).ok());
+  auto again = RestoreInto(config_, b.path, true);
+  ASSERT_TRUE(again.ok()) << again.status().ToString();
+  EXPECT_EQ(again->moved_aside, config_.data_dir + "/before-restore-2027-01-01T01-00-00Z-2");
 }
 
 TEST_F(RestoreTest, IsRefusedWhileServeUsesTheDataDir) {
