@@ -218,6 +218,8 @@ core::StatusOr<BackupReport> Backup(const Config& config, const std::string& dir
   std::error_code ec;
   if (!fs::is_regular_file(config.DatabasePath(), ec))
     return core::NotFound("no database in data.dir " + config.data_dir + ": nothing to back up");
+  auto data_lock = LockDataDirShared(config.data_dir);  // never a half-restored data.dir
+  if (!data_lock.ok()) return data_lock.status();
   fs::create_directories(dir, ec);
   if (ec) return core::Unavailable("cannot create " + dir + ": " + ec.message());
   auto lock = FileLock::Take(dir + "/" + kBackupLockFile, true, true);

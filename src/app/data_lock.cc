@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <sys/file.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -10,8 +11,11 @@
 namespace entraide::app {
 
 core::StatusOr<std::unique_ptr<FileLock>> FileLock::Take(const std::string& path, bool exclusive, bool wait) {
-  int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+  // Read-only and readable by all (it is empty; its folder keeps others out): a file made by root, say by a
+  // backup run from root's timer, can still be locked by the service's user, and the other way round.
+  int fd = ::open(path.c_str(), O_RDONLY | O_CREAT | O_CLOEXEC, 0644);
   if (fd < 0) return core::Unavailable("cannot open " + path + ": " + std::strerror(errno));
+  (void)::fchmod(fd, 0644);  // past the umask; refused (and not needed) when another user made it
   int op = (exclusive ? LOCK_EX : LOCK_SH) | (wait ? 0 : LOCK_NB);
   int r;
   do {

@@ -2,6 +2,7 @@
 #include "app/backup.h"
 
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 
 #include <algorithm>
 #include <filesystem>
@@ -238,6 +239,25 @@ TEST_F(RestoreTest, AServerDoesNotStartWhileARestoreHoldsTheDataDir) {
   auto app = app::App::Create(target_);
   ASSERT_FALSE(app.ok());
   EXPECT_NE(app.status().message().find("a restore is replacing the files"), std::string::npos);
+}
+
+TEST_F(BackupTest, IsRefusedWhileARestoreReplacesTheFiles) {
+  auto restoring = app::LockDataDirExclusive(config_.data_dir);
+  ASSERT_TRUE(restoring.ok());
+  auto r = app::Backup(config_, backups(), app::BackupOptions{});
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.status().message().find("a restore is replacing the files"), std::string::npos) << r.status().message();
+  EXPECT_TRUE(app::ListSnapshots(backups()).empty());
+}
+
+TEST_F(BackupTest, TheLockFileCanBeTakenByAnyUserOfTheFolder) {
+  mode_t old = umask(077);  // as every command runs
+  auto held = app::LockDataDirShared(config_.data_dir);
+  umask(old);
+  ASSERT_TRUE(held.ok());
+  struct stat st;
+  ASSERT_EQ(::stat((config_.data_dir + "/entraide.lock").c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0777, 0644u) << "made by root, the service's user must still open it";
 }
 
 TEST_F(RestoreTest, ASnapshotOfANewerSchemaIsRefused) {
