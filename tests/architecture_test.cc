@@ -42,7 +42,7 @@ const std::vector<std::pair<std::string, std::set<std::string>>> kThirdParty = {
     {"zxcvbn", {"auth"}},
     {"Poco/Net/", {"http", "mail"}},
     {"Poco/Util/", {"app"}},
-    {"Poco/JSON/", {"i18n", "http", "mail"}},
+    {"Poco/JSON/", {"i18n", "http", "mail", "app"}},
     {"Poco/", {"http", "mail", "i18n", "app"}},
 };
 

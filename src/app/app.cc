@@ -2,8 +2,11 @@
 
 #include <filesystem>
 
-#include "core/log.h"
+#include "app/backup.h"
+#include "app/data_check.h"
+#include "app/data_lock.h"
 #include "app/index_worker.h"
+#include "core/log.h"
 #include "app/mail_worker.h"
 #include "auth/auth_service.h"
 #include "http/account_pages.h"
@@ -36,7 +39,43 @@
 namespace entraide::app {
 namespace fs = std::filesystem;
 
-core::Status PrepareStore(const Config& config) {
+namespace {
+
+std::string JoinNames(const std::vector<store::MigrationFile>& files) {
+  std::string out;
+  for (const auto& f : files) out += (out.empty() ? "" : ", ") + f.name;
+  return out;
+}
+
+// A snapshot before `pending` is applied to `db`, when it holds migrations already (a new database has nothing
+// to lose). Returns the snapshot's path, or "" when none was needed.
+core::StatusOr<std::string> BackupBeforeMigrations(const Config& config, store::Database& db,
+                                                   const std::vector<store::MigrationFile>& files) {
+  auto applied = store::AppliedMigrations(db);
+  if (!applied.ok()) return applied.status();
+  auto pending = store::PendingMigrations(db, files);
+  if (!pending.ok()) return pending.status();
+  if (applied->empty() || pending->empty()) return std::string();
+  BackupOptions options;
+  options.reason = "before migrations " + JoinNames(*pending);
+  auto backup = Backup(config, config.BackupDir(), options);
+  if (!backup.ok()) {
+    std::string what = "no backup could be written before applying " + JoinNames(*pending) + ", so none was applied: ";
+    return core::Status(backup.status().code(), what + backup.status().message() +
+                                                    " (free some space or set backup.dir; entraide migrate "
+                                                    "--no-backup applies them without one)");
+  }
+  for (const auto& p : backup->problems) core::LogWarning("backup: " + p);
+  char took[32];
+  std::snprintf(took, sizeof took, "%.1f", backup->seconds);
+  core::LogInfo("backup before migrations written",
+                {{"path", backup->path}, {"attachments", std::to_string(backup->attachments)}, {"s", took}});
+  return backup->path;
+}
+
+}  // namespace
+
+core::StatusOr<PrepareReport> PrepareStore(const Config& config, const PrepareOptions& options) {
   std::error_code ec;
   fs::create_directories(config.data_dir, ec);
   if (ec) return core::Unavailable("cannot create data.dir " + config.data_dir + ": " + ec.message());
@@ -46,12 +85,44 @@ core::Status PrepareStore(const Config& config) {
   if (ec) core::LogWarning("cannot make data.dir " + config.data_dir + " private (0700): " + ec.message());
   auto files = store::LoadMigrations(config.migrations_dir);
   if (!files.ok()) return files.status();
+  bool existed = fs::is_regular_file(config.DatabasePath(), ec);
   auto db = store::Database::Open(config.DatabasePath());
   if (!db.ok()) return db.status();
-  auto report = store::Migrate(**db, *files);
-  if (!report.ok()) return report.status();
-  for (const auto& name : report->applied) core::LogInfo("migration applied: " + name);
-  return core::Status::Ok();
+  PrepareReport report;
+  if (existed && options.backup) {
+    auto backup = BackupBeforeMigrations(config, **db, *files);
+    if (!backup.ok()) return backup.status();
+    report.backup = *backup;
+  }
+  auto migrated = store::Migrate(**db, *files);
+  if (!migrated.ok()) return migrated.status();
+  for (const auto& name : migrated->applied) core::LogInfo("migration applied: " + name);
+  report.applied = migrated->applied;
+  return report;
+}
+
+core::Status PrepareStore(const Config& config) {
+  auto report = PrepareStore(config, PrepareOptions{});
+  return report.ok() ? core::Status::Ok() : report.status();
+}
+
+core::StatusOr<std::vector<std::string>> PendingMigrationNames(const Config& config) {
+  auto files = store::LoadMigrations(config.migrations_dir);
+  if (!files.ok()) return files.status();
+  std::vector<std::string> names;
+  std::error_code ec;
+  if (!fs::is_regular_file(config.DatabasePath(), ec)) {
+    for (const auto& f : *files) names.push_back(f.name);
+    return names;
+  }
+  store::Database::Options read_only;
+  read_only.read_only = true;
+  auto db = store::Database::Open(config.DatabasePath(), read_only);
+  if (!db.ok()) return db.status();
+  auto pending = store::PendingMigrations(**db, *files);
+  if (!pending.ok()) return pending.status();
+  for (const auto& f : *pending) names.push_back(f.name);
+  return names;
 }
 
 auth::AuthOptions AuthOptionsFor(const Config& config) {
@@ -85,6 +156,7 @@ struct App::Impl {
   http::PageCache page_cache;
   http::Router router;
   std::unique_ptr<http::Server> server;
+  std::unique_ptr<FileLock> data_lock;  // shared: no restore while this app uses data.dir
 };
 
 App::App() : impl_(new Impl) {}
@@ -95,7 +167,18 @@ core::StatusOr<std::unique_ptr<App>> App::Create(const Config& config, AppOverri
   std::unique_ptr<App> app(new App);
   Impl& m = *app->impl_;
   m.config = config;
-  ENTRAIDE_RETURN_IF_ERROR(PrepareStore(config));
+  std::error_code dir_error;
+  fs::create_directories(config.data_dir, dir_error);
+  auto data_lock = LockDataDirShared(config.data_dir);
+  if (!data_lock.ok()) return data_lock.status();
+  m.data_lock = std::move(data_lock).value();
+  // Before anything writes: a damaged database is neither backed up, migrated nor served.
+  const core::Clock& clock = overrides.clock ? *overrides.clock : m.system_clock;
+  ENTRAIDE_RETURN_IF_ERROR(CheckDataAtStart(config, clock));
+  PrepareOptions prepare;
+  prepare.backup = overrides.backup_before_migrations;
+  auto prepared = PrepareStore(config, prepare);
+  if (!prepared.ok()) return prepared.status();
   m.pool = std::make_unique<store::Pool>(config.DatabasePath());
 
   // Import content; bad files are logged and the rest is served.
@@ -140,9 +223,7 @@ core::StatusOr<std::unique_ptr<App>> App::Create(const Config& config, AppOverri
   m.articles = std::make_unique<kb::ArticleService>(*m.pool);
   auth::AuthOptions auth_options = AuthOptionsFor(config);
   if (overrides.hash_cost) auth_options.hash_cost = *overrides.hash_cost;
-  const core::Clock& clock = overrides.clock ? *overrides.clock : m.system_clock;
   m.auth = std::make_unique<auth::AuthService>(*m.pool, clock, auth_options);
-  std::error_code dir_error;
   fs::create_directories(config.data_dir + "/attachments", dir_error);
   fs::create_directories(config.data_dir + "/tmp", dir_error);
   m.tickets = std::make_unique<tickets::TicketService>(*m.pool, clock, config.data_dir + "/attachments",

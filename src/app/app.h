@@ -6,6 +6,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "app/config.h"
 #include "auth/auth_service.h"
@@ -15,22 +16,44 @@
 
 namespace entraide::app {
 
-// Creates data.dir, opens the database and applies migrations. Logs what it applied.
+struct PrepareOptions {
+  // Before applying migrations to a database that has some already, write a snapshot into
+  // config.BackupDir() (see app/backup.h); a backup that fails stops the migrations.
+  bool backup = true;
+};
+
+struct PrepareReport {
+  std::vector<std::string> applied;  // the migrations applied, in order
+  std::string backup;                // the snapshot taken before them; empty when none was
+};
+
+// Creates data.dir, opens the database and applies migrations, after a backup (see PrepareOptions). Logs the
+// backup and each migration applied.
+core::StatusOr<PrepareReport> PrepareStore(const Config& config, const PrepareOptions& options);
+// The same with the backup: what every command runs first.
 core::Status PrepareStore(const Config& config);
+
+// The migrations PrepareStore would apply (their file names), changing nothing: every file for a data.dir
+// without a database. kConflict as for migrate (a changed migration, a newer database).
+core::StatusOr<std::vector<std::string>> PendingMigrationNames(const Config& config);
 
 // The sign-in settings of `config` (base URL, hash gate, session lifetime).
 auth::AuthOptions AuthOptionsFor(const Config& config);
 
-// What tests may replace: the clock (to move time) and the password hash cost (to keep suites fast).
+// What tests may replace: the clock (to move time) and the password hash cost (to keep suites fast); and what
+// `serve --no-backup` turns off.
 struct AppOverrides {
   const core::Clock* clock = nullptr;
   std::optional<auth::HashCost> hash_cost;
+  bool backup_before_migrations = true;
 };
 
 class App {
  public:
-  // Prepares everything but does not listen yet. kInvalidArgument for broken views or catalogs,
-  // kConflict for a migration problem, kUnavailable when the store cannot be opened.
+  // Prepares everything but does not listen yet: holds data.dir (no restore meanwhile), checks the data
+  // (CheckDataAtStart), prepares the store. kInvalidArgument for broken views or catalogs, kConflict for a
+  // migration problem, kUnavailable when the store cannot be opened or a restore holds data.dir, kInternal for
+  // a damaged database.
   static core::StatusOr<std::unique_ptr<App>> Create(const Config& config, AppOverrides overrides = {});
   ~App();
 

@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 
 #include <cstdlib>
+#include <memory>
 #include <iostream>
 #include <optional>
 #include <string>
@@ -32,14 +33,16 @@ core::LogLevel ParseLevel(const std::string& s) {
 
 class ServeApp : public Poco::Util::ServerApplication {
  public:
-  explicit ServeApp(const Config& config) : config_(config) {}
+  ServeApp(const Config& config, bool backup) : config_(config), backup_(backup) {}
 
  protected:
   int main(const std::vector<std::string>&) override {
     // Poco's Application::run installed its own handlers just before calling main (they turn SIGSEGV and SIGBUS
     // into C++ exceptions, which end in an abort that hides the signal): take them back.
     core::InstallFatalSignalLogger();
-    auto app = App::Create(config_);
+    AppOverrides overrides;
+    overrides.backup_before_migrations = backup_;
+    auto app = App::Create(config_, overrides);
     if (!app.ok()) {
       std::cerr << "entraide: " << app.status().message() << "\n";
       return app.status().code() == core::StatusCode::kInvalidArgument ? 2 : 1;
@@ -58,9 +61,10 @@ class ServeApp : public Poco::Util::ServerApplication {
 
  private:
   const Config& config_;
+  bool backup_;
 };
 
-int Serve(const Config& config) {
+int Serve(const Config& config, bool backup) {
   // Block the termination signals in every thread before any starts, so only the main thread's
   // sigwait (in waitForTerminationRequest) receives them.
   sigset_t set;
@@ -70,7 +74,7 @@ int Serve(const Config& config) {
   sigaddset(&set, SIGQUIT);
   pthread_sigmask(SIG_BLOCK, &set, nullptr);
   signal(SIGPIPE, SIG_IGN);
-  ServeApp serve(config);
+  ServeApp serve(config, backup);
   std::vector<std::string> poco_args = {"entraide"};
   return serve.run(poco_args);
 }
@@ -102,13 +106,20 @@ int RunCli(int argc, char** argv) {
   cli.set_version_flag("--version", std::string("entraide ") + ENTRAIDE_VERSION, "print the version and exit");
   cli.require_subcommand(1);
   CliContext ctx;
-  cli.add_subcommand("serve", "migrate, import content/, then serve HTTP until SIGTERM or SIGINT")
-      ->footer("Applies missing migrations, imports content/ (bad files are logged, the rest is served), and\n"
-               "serves HTTP on http.host:http.port. SIGTERM or SIGINT: requests in flight finish, then exit 0.")
-      ->callback([&ctx] { ctx.run = Serve; });
+  auto serve_backup = std::make_shared<bool>(true);
+  auto* serve = cli.add_subcommand("serve", "migrate, import content/, then serve HTTP until SIGTERM or SIGINT");
+  serve->add_flag("!--no-backup", *serve_backup, "apply migrations without taking a snapshot first");
+  serve->footer("Applies missing migrations (after a snapshot into backup.dir, default data.dir/backups, when the\n"
+                "database has data), checks the data (damage, missing files, stuck mail: logged), imports content/\n"
+                "(bad files are logged, the rest is served), and serves HTTP on http.host:http.port. SIGTERM or\n"
+                "SIGINT: requests in flight finish, then exit 0. A damaged database is not served (exit 1).");
+  serve->callback([&ctx, serve_backup] {
+    ctx.run = [serve_backup](const Config& c) { return Serve(c, *serve_backup); };
+  });
   AddContentCommands(cli, ctx);
   AddPeopleCommands(cli, ctx);
   AddMailCommands(cli, ctx);
+  AddDataCommands(cli, ctx);
   try {
     cli.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

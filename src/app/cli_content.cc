@@ -6,6 +6,7 @@
 #include <chrono>
 #include <cstdio>
 #include <iostream>
+#include <memory>
 
 #include "app/app.h"
 #include "app/commands.h"
@@ -20,10 +21,28 @@ namespace entraide::app {
 
 namespace {
 
-int Migrate(const Config& config) {
-  core::Status st = PrepareStore(config);
-  if (!st.ok()) return Fail(st);
-  std::cout << "database ready: " << config.DatabasePath() << "\n";
+struct MigrateArgs {
+  bool dry_run = false, backup = true;
+};
+
+int Migrate(const Config& config, const MigrateArgs& a) {
+  if (a.dry_run) {
+    auto pending = PendingMigrationNames(config);
+    if (!pending.ok()) return Fail(pending.status());
+    for (const auto& name : *pending) std::cout << "would apply " << name << "\n";
+    std::cout << "migrate --dry-run: " << (pending->empty() ? "nothing to apply" : std::to_string(pending->size()) +
+                                                                                        " to apply")
+              << "; nothing was changed\n";
+    return 0;
+  }
+  PrepareOptions options;
+  options.backup = a.backup;
+  auto report = PrepareStore(config, options);
+  if (!report.ok()) return Fail(report.status());
+  if (!report->backup.empty()) std::cout << "backup first: " << report->backup << "\n";
+  for (const auto& name : report->applied) std::cout << "applied " << name << "\n";
+  std::cout << "database ready: " << config.DatabasePath()
+            << (report->applied.empty() ? " (nothing to apply)" : "") << "\n";
   return 0;
 }
 
@@ -85,10 +104,17 @@ int Reindex(const Config& config) {
 }  // namespace
 
 void AddContentCommands(CLI::App& app, CliContext& ctx) {
-  app.add_subcommand("migrate", "apply the database migrations that are missing")
-      ->footer("Applies the migrations of migrations.dir that the database in data.dir does not have yet.\n"
-               "Refuses (exit 1) when an applied migration's file was changed.")
-      ->callback([&ctx] { ctx.run = Migrate; });
+  auto migrate_args = std::make_shared<MigrateArgs>();
+  auto* migrate = app.add_subcommand("migrate", "apply the database migrations that are missing");
+  migrate->add_flag("--dry-run", migrate_args->dry_run, "list the migrations it would apply; change nothing");
+  migrate->add_flag("!--no-backup", migrate_args->backup, "apply them without taking a snapshot first");
+  migrate->footer("Applies the migrations of migrations.dir that the database in data.dir does not have yet, and\n"
+                  "prints each. Before the first, when the database has data, it writes a snapshot into backup.dir\n"
+                  "(default data.dir/backups; see entraide backup --help) unless --no-backup; a backup that fails\n"
+                  "applies nothing. Refuses (exit 1) when an applied migration's file was changed.");
+  migrate->callback([&ctx, migrate_args] {
+    ctx.run = [migrate_args](const Config& c) { return Migrate(c, *migrate_args); };
+  });
   app.add_subcommand("import", "import content/ into the store (only what changed)")
       ->footer("Imports content.dir into the store: renders only the files that changed, unpublishes articles\n"
                "whose file is gone, reports each bad file with its path, line and reason, and exits 1 if any failed.")

@@ -162,6 +162,7 @@ const std::vector<std::pair<std::string, Setter>>& Keys() {
       {"auth.max_parallel_hashes", Int(&Config::auth_max_parallel_hashes, 0, 1024)},
       {"auth.hash_wait_ms", Int(&Config::auth_hash_wait_ms, 0, 60000)},
       {"auth.session_max_days", Int(&Config::auth_session_max_days, 1, 3650)},
+      {"backup.dir", Text(&Config::backup_dir)},  // empty: data.dir/backups
   };
   return kKeys;
 }
@@ -226,7 +227,8 @@ core::StatusOr<Config> LoadConfig(const std::string& path, bool required,
     core::Status st = setter(c, *value);
     if (!st.ok()) return Bad(key, *value, st.message() + " (from " + env + ")");
   }
-  for (std::string* p : {&c.data_dir, &c.content_dir, &c.views_dir, &c.migrations_dir, &c.search_dir}) {
+  for (std::string* p : {&c.data_dir, &c.content_dir, &c.views_dir, &c.migrations_dir, &c.search_dir, &c.backup_dir}) {
+    if (p->empty()) continue;  // backup.dir: empty means data.dir/backups
     *p = fs::absolute(*p).lexically_normal().string();
     while (p->size() > 1 && p->back() == '/') p->pop_back();
   }

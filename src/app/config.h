@@ -54,9 +54,12 @@ struct Config {
   int auth_max_parallel_hashes = 0;  // password hashes at once (argon2id, 64 MiB each); 0: the number of CPUs
   int auth_hash_wait_ms = 3000;      // the longest wait for a turn to hash; then sign-in answers 503
   int auth_session_max_days = 60;    // a session ends this long after sign-in, however active
+  // [backup]
+  std::string backup_dir;  // `entraide backup` with no folder, and before migrations; empty: data.dir/backups
 
   std::string DatabasePath() const { return data_dir + "/entraide.db"; }
   std::string MailDir() const { return data_dir + "/mail"; }
+  std::string BackupDir() const { return backup_dir.empty() ? data_dir + "/backups" : backup_dir; }
 };
 
 // Reads `path` (when it exists; a missing file is an error only if `required`), then the environment

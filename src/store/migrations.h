@@ -28,4 +28,17 @@ struct MigrationReport {
 // checksums) or when the database has a version this program does not know (newer program ran).
 StatusOr<MigrationReport> Migrate(Database& db, const std::vector<MigrationFile>& files);
 
+// What Migrate would apply now, changing nothing (not even creating schema_migrations); the same kConflict
+// errors as Migrate.
+StatusOr<std::vector<MigrationFile>> PendingMigrations(Database& db, const std::vector<MigrationFile>& files);
+
+struct AppliedMigration {
+  int version = 0;
+  std::string name;
+  std::string checksum;
+};
+
+// The migrations recorded in the database, in order; empty for a new database.
+StatusOr<std::vector<AppliedMigration>> AppliedMigrations(Database& db);
+
 }  // namespace entraide::store

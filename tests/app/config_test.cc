@@ -48,6 +48,17 @@ TEST(ConfigTest, TheShippedFileLoads) {
   EXPECT_EQ(c->site_name, "Entraide");
 }
 
+TEST(ConfigTest, BackupDirIsDataDirBackupsUnlessSet) {
+  auto c = LoadConfig(testing::SourceDir() + "/config/entraide.ini", true, Env({{"ENTRAIDE_DATA_DIR", "/srv/data"}}));
+  ASSERT_TRUE(c.ok()) << c.status().ToString();
+  EXPECT_EQ(c->BackupDir(), "/srv/data/backups");
+  c = LoadConfig(testing::SourceDir() + "/config/entraide.ini", true,
+                 Env({{"ENTRAIDE_DATA_DIR", "/srv/data"}, {"ENTRAIDE_BACKUP_DIR", "rel/snapshots/"}}));
+  ASSERT_TRUE(c.ok()) << c.status().ToString();
+  EXPECT_EQ(c->BackupDir().front(), '/') << "made absolute like the other paths";
+  EXPECT_TRUE(c->BackupDir().ends_with("/rel/snapshots")) << c->BackupDir();
+}
+
 TEST(ConfigTest, EnvironmentOverridesTheFile) {
   testing::TempDir dir;
   dir.Write("e.ini", "[http]\nport = 9000\n[site]\nbase_url = https://entraide.example.org/\n");

@@ -85,6 +85,35 @@ TEST_F(MigrationsTest, RefusesADatabaseMigratedByANewerProgram) {
   EXPECT_NE(report.status().message().find("newer version"), std::string::npos);
 }
 
+TEST_F(MigrationsTest, PendingListsWhatMigrateWouldApplyAndChangesNothing) {
+  auto pending = PendingMigrations(*db_, Load());
+  ASSERT_TRUE(pending.ok()) << pending.status().ToString();
+  ASSERT_EQ(pending->size(), 2u);
+  EXPECT_EQ((*pending)[0].name, "0001_first.sql");
+  EXPECT_EQ(Count("SELECT count(*) FROM sqlite_master"), 0) << "not even schema_migrations";
+  auto applied = AppliedMigrations(*db_);
+  ASSERT_TRUE(applied.ok());
+  EXPECT_TRUE(applied->empty());
+
+  ASSERT_TRUE(Migrate(*db_, Load()).ok());
+  dir_.Write("migrations/0003_third.sql", "CREATE TABLE c (z INTEGER);");
+  pending = PendingMigrations(*db_, Load());
+  ASSERT_TRUE(pending.ok());
+  ASSERT_EQ(pending->size(), 1u);
+  EXPECT_EQ((*pending)[0].name, "0003_third.sql");
+  EXPECT_EQ(Count("SELECT count(*) FROM sqlite_master WHERE name = 'c'"), 0);
+  applied = AppliedMigrations(*db_);
+  ASSERT_TRUE(applied.ok());
+  ASSERT_EQ(applied->size(), 2u);
+  EXPECT_EQ((*applied)[1].name, "0002_second.sql");
+  EXPECT_EQ((*applied)[1].checksum, Load()[1].checksum);
+
+  dir_.Write("migrations/0001_first.sql", "CREATE TABLE a (x INTEGER, z INTEGER);");
+  pending = PendingMigrations(*db_, Load());
+  ASSERT_FALSE(pending.ok()) << "the same refusal as Migrate";
+  EXPECT_EQ(pending.status().code(), core::StatusCode::kConflict);
+}
+
 TEST_F(MigrationsTest, RejectsBadlyNamedFiles) {
   dir_.Write("migrations/first.sql", "SELECT 1;");
   auto files = LoadMigrations(dir_.Join("migrations"));
