@@ -11,7 +11,9 @@
 #include <unistd.h>
 #include <xapian.h>
 
+#include <array>
 #include <chrono>
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -300,7 +302,35 @@ std::string ReadUntil(int fd, const std::string& needle, int ms) {
   return out;
 }
 
-ServeProcess::ServeProcess(const std::vector<std::pair<std::string, std::string>>& env) {
+std::string ShellQuote(const std::string& s) {
+  std::string out = "'";
+  for (char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return out + "'";
+}
+
+CommandResult RunShell(const std::string& command) {
+  std::string cmd = "cd " + ShellQuote(SourceDir()) + " && " + command + " 2>&1";
+  CommandResult r;
+  FILE* p = popen(cmd.c_str(), "r");
+  if (!p) return r;
+  std::array<char, 4096> buf;
+  size_t n;
+  while ((n = fread(buf.data(), 1, buf.size(), p)) > 0) r.output.append(buf.data(), n);
+  int status = pclose(p);
+  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return r;
+}
+
+std::string EntraideCommand(const std::string& args, const std::string& env) {
+  return "env " + env + " " + ShellQuote(BinaryDir() + "/entraide") + " " + args;
+}
+
+CommandResult RunEntraide(const std::string& args, const std::string& env) {
+  return RunShell(EntraideCommand(args, env));
+}
+
+ServeProcess::ServeProcess(const std::vector<std::pair<std::string, std::string>>& env,
+                           const std::vector<std::string>& args) {
   int err[2];
   if (pipe(err) != 0) throw std::runtime_error("pipe failed");
   // Everything the child needs is made before fork: a child of a threaded process may only exec.
@@ -313,12 +343,17 @@ ServeProcess::ServeProcess(const std::vector<std::pair<std::string, std::string>
   for (auto& v : vars) envp.push_back(v.data());
   for (char** e = environ; *e; ++e) envp.push_back(*e);
   envp.push_back(nullptr);
+  std::vector<std::string> words = {bin, "serve"};
+  words.insert(words.end(), args.begin(), args.end());
+  std::vector<char*> argv;
+  for (auto& w : words) argv.push_back(w.data());
+  argv.push_back(nullptr);
   pid_ = fork();
   if (pid_ == 0) {
     dup2(err[1], 2);
     close(err[0]);
     if (chdir(dir.c_str()) != 0) _exit(127);
-    execle(bin.c_str(), bin.c_str(), "serve", static_cast<char*>(nullptr), envp.data());
+    execve(bin.c_str(), argv.data(), envp.data());
     _exit(127);
   }
   close(err[1]);

@@ -109,12 +109,28 @@ int64_t LocalInstant(int64_t y, int m, int d, int h, int min = 0, const std::str
 // A Config pointing at the repository's views, migrations and content, with data in `data_dir`.
 app::Config TestConfig(const std::string& data_dir);
 
-// `build/entraide serve` as a child process, run from the repository root with `env` added to its environment
-// (ENTRAIDE_HTTP_PORT=0 unless given), its standard error on a pipe. The constructor waits for "listening on"
-// (throws after 60 s); the destructor sends SIGTERM and waits.
+// A shell command's outcome: its exit code (-1 when it did not exit normally), standard output and error
+// together.
+struct CommandResult {
+  int exit_code = -1;
+  std::string output;
+};
+// `s` in single quotes for sh.
+std::string ShellQuote(const std::string& s);
+// Runs `command` with sh from the repository root, its standard error with its output.
+CommandResult RunShell(const std::string& command);
+// The shell command that runs the built `entraide` with `args`, `env` (NAME=value words) added to its environment.
+std::string EntraideCommand(const std::string& args, const std::string& env);
+// Runs the built `entraide` from the repository root (so config/entraide.ini is read).
+CommandResult RunEntraide(const std::string& args, const std::string& env = "");
+
+// `build/entraide serve` (with `args` after it) as a child process, run from the repository root with `env`
+// added to its environment (ENTRAIDE_HTTP_PORT=0 unless given), its standard error on a pipe. The constructor
+// waits for "listening on" (throws after 60 s); the destructor sends SIGTERM and waits.
 class ServeProcess {
  public:
-  explicit ServeProcess(const std::vector<std::pair<std::string, std::string>>& env);
+  explicit ServeProcess(const std::vector<std::pair<std::string, std::string>>& env,
+                        const std::vector<std::string>& args = {});
   ~ServeProcess();
   ServeProcess(const ServeProcess&) = delete;
   ServeProcess& operator=(const ServeProcess&) = delete;

@@ -24,36 +24,9 @@
 namespace entraide::testing {
 namespace {
 
-struct Result {
-  int exit_code = -1;
-  std::string output;  // stdout and stderr together
-};
+using Result = CommandResult;
 
-std::string Quote(const std::string& s) {
-  std::string out = "'";
-  for (char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return out + "'";
-}
-
-// Runs a shell command from the repository root, its output and errors together.
-Result RunShell(const std::string& command) {
-  std::string cmd = "cd " + Quote(SourceDir()) + " && " + command + " 2>&1";
-  Result r;
-  FILE* p = popen(cmd.c_str(), "r");
-  if (!p) return r;
-  std::array<char, 4096> buf;
-  size_t n;
-  while ((n = fread(buf.data(), 1, buf.size(), p)) > 0) r.output.append(buf.data(), n);
-  int status = pclose(p);
-  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return r;
-}
-
-std::string EntraideCommand(const std::string& args, const std::string& env) {
-  return "env " + env + " " + Quote(BinaryDir() + "/entraide") + " " + args;
-}
-
-Result RunEntraide(const std::string& args, const std::string& env = "") { return RunShell(EntraideCommand(args, env)); }
+std::string Quote(const std::string& s) { return ShellQuote(s); }
 
 TEST(CliTest, HelpForTheBinaryAndEachCommand) {
   Result top = RunEntraide("--help");
