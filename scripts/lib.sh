@@ -30,9 +30,10 @@ ensure_packages() {
   fi
 }
 
-# build [PRESET]: configures (once) and builds with the CMake preset (dev by default).
+# build [PRESET [TARGET]]: configures (once) and builds with the CMake preset (dev by default): everything, or
+# only TARGET and what it needs.
 build() {
-  local preset="${1:-dev}"
+  local preset="${1:-dev}" target="${2:-}"
   cd "$ROOT"
   local dir="build"
   [[ $preset == release ]] && dir="build-release"
@@ -40,5 +41,5 @@ build() {
   if [[ ! -f $dir/CMakeCache.txt ]]; then
     cmake --preset "$preset" >/dev/null
   fi
-  cmake --build "$dir" -j "$(nproc)"
+  cmake --build "$dir" -j "$(nproc)" ${target:+--target "$target"}
 }

@@ -51,6 +51,31 @@ bool Accepts(int port) {
 }
 }  // namespace
 
+pid_t SpawnListening(std::vector<std::string> args, int port, const std::string& what, int timeout_s) {
+  // The arguments are built before fork: the child of a threaded process may only exec.
+  std::vector<char*> argv;
+  for (auto& a : args) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  pid_t pid = fork();
+  if (pid == 0) {
+    execvp(argv[0], argv.data());
+    _exit(127);
+  }
+  // Waiting for a child process to listen: poll the port, bounded.
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(timeout_s);
+  while (!Accepts(port)) {
+    int status = 0;
+    if (waitpid(pid, &status, WNOHANG) == pid) throw std::runtime_error(what + " exited at start");
+    if (std::chrono::steady_clock::now() > deadline) {
+      kill(pid, SIGKILL);
+      waitpid(pid, &status, 0);
+      throw std::runtime_error(what + " did not start in " + std::to_string(timeout_s) + " s");
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  return pid;
+}
+
 TestCertificate MakeTestCertificate(const TempDir& dir, const std::string& names) {
   TestCertificate c{dir.Join("cert.pem"), dir.Join("key.pem")};
   std::string cmd = "openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj '/CN=entraide test' -addext "
@@ -70,30 +95,12 @@ void SmtpServer::Start() {
   if (pid_ > 0) return;
   std::string listen = "127.0.0.1:" + std::to_string(port_);
   std::string maildir = dir_.Join("maildir");
-  // The arguments are built before fork: the child of a threaded process may only exec.
-  std::vector<std::string> args = {"python3", "-m", "aiosmtpd", "-n", "-l", listen};
+  // Debian's Python, which python3-aiosmtpd is installed for (not another python3 earlier in PATH).
+  std::vector<std::string> args = {"/usr/bin/python3", "-m", "aiosmtpd", "-n", "-l", listen};
   if (tls_ == Tls::kStartTls) args.insert(args.end(), {"--tlscert", certificate_.cert, "--tlskey", certificate_.key});
   if (tls_ == Tls::kSmtps) args.insert(args.end(), {"--smtpscert", certificate_.cert, "--smtpskey", certificate_.key});
   args.insert(args.end(), {"-c", "aiosmtpd.handlers.Mailbox", maildir});
-  std::vector<char*> argv;
-  for (auto& a : args) argv.push_back(a.data());
-  argv.push_back(nullptr);
-  pid_ = fork();
-  if (pid_ == 0) {
-    execv("/usr/bin/python3", argv.data());
-    _exit(127);
-  }
-  // Waiting for a child process to listen: poll the port, bounded.
-  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
-  while (!Accepts(port_)) {
-    int status = 0;
-    if (waitpid(pid_, &status, WNOHANG) == pid_) {
-      pid_ = -1;
-      throw std::runtime_error("aiosmtpd exited at start (is python3-aiosmtpd installed?)");
-    }
-    if (std::chrono::steady_clock::now() > deadline) throw std::runtime_error("aiosmtpd did not start in 20 s");
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
+  pid_ = SpawnListening(std::move(args), port_, "aiosmtpd (is python3-aiosmtpd installed?)");
 }
 
 void SmtpServer::Stop() {

@@ -1,6 +1,7 @@
 // Helpers for the mail tests: a real SMTP server (aiosmtpd from Debian's python3-aiosmtpd) on a free loopback
 // port that stores what it receives in a Maildir, an independent decoder (Python's email package), and a copy
-// of views/ with the test-only mail templates of tests/mail/views (a ticket notification).
+// of views/ with the test-only mail templates of tests/mail/views (a ticket notification). Free ports, test
+// certificates and a child server waited for on its port serve the deployment tests too.
 #pragma once
 
 #include <sys/types.h>
@@ -16,6 +17,11 @@ namespace entraide::testing {
 
 // A loopback TCP port nobody listens on right now.
 int FreePort();
+
+// Starts `args` (a program, found in PATH, and its arguments) as a child process and waits until something
+// accepts connections on 127.0.0.1:`port`; throws, naming `what`, when the child exits first or after
+// `timeout_s`. Returns the child's pid, for the caller to signal and wait for.
+pid_t SpawnListening(std::vector<std::string> args, int port, const std::string& what, int timeout_s = 20);
 
 // A certificate and its key for a test server, self-signed (openssl req), valid for `names` (subjectAltName:
 // "DNS:localhost", "IP:127.0.0.1"...), written to dir/cert.pem and dir/key.pem.
