@@ -241,6 +241,19 @@ int64_t LocalInstant(int64_t y, int m, int d, int h, int min, const std::string&
   return z->ToUtc(t);
 }
 
+std::map<std::string, std::string> ReadZip(const std::string& path) {
+  std::map<std::string, std::string> entries;
+  TempDir out;
+  std::string quoted = "'" + path + "'";
+  if (std::system(("python3 -m zipfile -t " + quoted + " >/dev/null 2>&1 && python3 -m zipfile -e " + quoted + " '" +
+                   out.path() + "' 2>/dev/null").c_str()) != 0)
+    return entries;
+  for (const auto& e : std::filesystem::recursive_directory_iterator(out.path()))
+    if (e.is_regular_file())
+      entries[std::filesystem::relative(e.path(), out.path()).string()] = ReadFile(e.path().string());
+  return entries;
+}
+
 app::Config TestConfig(const std::string& data_dir) {
   app::Config c;
   c.http_port = 0;

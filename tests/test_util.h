@@ -106,6 +106,10 @@ std::string Multipart(const std::string& boundary, const std::vector<std::pair<s
 // The instant a wall clock in `zone` (America/Toronto unless said) shows y-m-d h:min, for FakeClock::Set.
 int64_t LocalInstant(int64_t y, int m, int d, int h, int min = 0, const std::string& zone = "America/Toronto");
 
+// The entries of the ZIP archive at `path` by name, with their bytes, as Python's zipfile (an independent reader)
+// extracts them after checking every entry's CRC; empty when it is not a whole, valid archive.
+std::map<std::string, std::string> ReadZip(const std::string& path);
+
 // A Config pointing at the repository's views, migrations and content, with data in `data_dir`.
 app::Config TestConfig(const std::string& data_dir);
 

@@ -12,11 +12,15 @@
 #include "auth/password.h"
 #include "core/clock.h"
 #include "core/status.h"
+#include "privacy/privacy_service.h"
 
 namespace entraide::app {
 
 // Creates data.dir, opens the database and applies migrations. Logs what it applied.
 core::Status PrepareStore(const Config& config);
+
+// The privacy service's settings of `config` (data.dir's folders, site.base_url, the retention of closed tickets).
+privacy::Options PrivacyOptionsFor(const Config& config);
 
 // The sign-in settings of `config` (base URL, hash gate, session lifetime).
 auth::AuthOptions AuthOptionsFor(const Config& config);
@@ -42,6 +46,8 @@ class App {
   bool WaitForIndex(int timeout_ms);
   // Runs the mail sender now and waits for that pass to finish (tests, tools).
   bool DeliverMail(int timeout_ms);
+  // Runs the retention pass of closed tickets now and waits for it (tests); false when retention is off.
+  bool ApplyRetentionNow(int timeout_ms);
   // The sign-in service the server uses (tests hold its hash gate).
   auth::AuthService& auth_service();
 

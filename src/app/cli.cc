@@ -109,6 +109,7 @@ int RunCli(int argc, char** argv) {
   AddContentCommands(cli, ctx);
   AddPeopleCommands(cli, ctx);
   AddMailCommands(cli, ctx);
+  AddPrivacyCommands(cli, ctx);
   try {
     cli.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

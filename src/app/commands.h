@@ -28,6 +28,8 @@ void AddContentCommands(CLI::App& app, CliContext& ctx);
 void AddPeopleCommands(CLI::App& app, CliContext& ctx);
 // mail send|status, digest.
 void AddMailCommands(CLI::App& app, CliContext& ctx);
+// export, erase.
+void AddPrivacyCommands(CLI::App& app, CliContext& ctx);
 
 // Prints "entraide: <message>" to standard error and returns 1.
 int Fail(const core::Status& st);

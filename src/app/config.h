@@ -54,6 +54,8 @@ struct Config {
   int auth_max_parallel_hashes = 0;  // password hashes at once (argon2id, 64 MiB each); 0: the number of CPUs
   int auth_hash_wait_ms = 3000;      // the longest wait for a turn to hash; then sign-in answers 503
   int auth_session_max_days = 60;    // a session ends this long after sign-in, however active
+  // [privacy]
+  int privacy_closed_ticket_retention_days = 0;  // closed this long ago: a ticket loses its text and files; 0: never
 
   std::string DatabasePath() const { return data_dir + "/entraide.db"; }
   std::string MailDir() const { return data_dir + "/mail"; }

@@ -559,6 +559,8 @@ core::Status AuthService::UpdatePerson(const Principal& by, int64_t id, const st
     auto u = repo.FindUserById(id);
     if (!u.ok()) return u.status();
     if (!*u) return core::NotFound("no such person");
+    // An erased person stays erased: no groups, no access (their history keeps only their id).
+    if ((*u)->erased_at) return core::InvalidArgument("person: this person was erased and cannot be changed");
     for (int64_t g : group_ids) {
       auto group = repo.FindGroupById(g);
       if (!group.ok()) return group.status();
