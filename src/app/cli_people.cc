@@ -78,7 +78,7 @@ int RunUserList(const Config& config, bool json) {
     for (const auto& v : *people) {
       w.BeginObject().Field("id", v.user.id).Field("email", v.user.email).Field("name", Name(v.user));
       w.Field("role", v.user.role).Field("lang", v.user.lang).Field("active", v.user.active);
-      w.Field("erased", v.user.erased_at.has_value());
+      if (v.user.erased_at) w.Field("erased", true);
       w.Key("groups").BeginArray();
       for (const auto& g : v.groups) w.String(g.slug);
       w.EndArray().EndObject();

@@ -90,8 +90,8 @@ int RunErase(const Config& config, const std::string& email, bool yes) {
             << n.memberships << " memberships, " << n.preferences << " email preferences removed; "
             << n.tickets_released << " open tickets released; " << report->mail_files << " .eml files deleted\n";
   if (!report->wal_emptied)
-    std::cout << "note: the database's write-ahead log could not be emptied now (a reader held it): until SQLite\n"
-                 "reuses it, it may hold the old rows. Stopping serve empties it.\n";
+    std::cout << "note: the database's write-ahead log (entraide.db-wal) could not be emptied now (a reader held\n"
+                 "it) and may still hold the old rows: restart serve, which empties it when it stops.\n";
   return 0;
 }
 

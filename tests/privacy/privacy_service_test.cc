@@ -281,6 +281,7 @@ TEST_F(ErasureTest, ErasingAPersonRemovesTheirIdentityEverywhereAndKeepsWhatThey
   const int64_t id = volunteer_.user_id;
   ASSERT_GT(Count("SELECT count(*) FROM outbox WHERE instr(data_json || subject, 'Véro Lachance') > 0 AND "
                   "recipient_email != 'vero.lachance@example.org'"), 0) << "the scenario names them in others' mail";
+  std::string generation = Text("SELECT coalesce(max(value), '0') FROM meta WHERE key = 'content_generation'");
   auto report = service_->Erase("Vero.Lachance@example.org ");
   ASSERT_TRUE(report.ok()) << report.status().ToString();
   EXPECT_EQ(report->placeholder_email, "erased-" + std::to_string(id) + "@invalid");
@@ -289,6 +290,8 @@ TEST_F(ErasureTest, ErasingAPersonRemovesTheirIdentityEverywhereAndKeepsWhatThey
   EXPECT_FALSE(fs::exists(dir_.Join("mail/1.eml")));
   EXPECT_TRUE(fs::exists(dir_.Join("mail/2.eml")));
   EXPECT_EQ(report->counts.tickets_released, 1);
+  EXPECT_NE(Text("SELECT value FROM meta WHERE key = 'content_generation'"), generation)
+      << "every process's page cache is dropped";
 
   std::string where = " WHERE user_id = " + std::to_string(id);
   EXPECT_EQ(Text("SELECT name || '|' || email || '|' || coalesce(password_hash, 'none') || '|' || active || '|' || "
