@@ -22,6 +22,7 @@
 #include "core/log.h"
 #include "core/strings.h"
 #include "search/document.h"
+#include "store/migrations.h"
 
 namespace entraide::testing {
 namespace fs = std::filesystem;
@@ -239,6 +240,23 @@ int64_t LocalInstant(int64_t y, int m, int d, int h, int min, const std::string&
   t.hour = h;
   t.minute = min;
   return z->ToUtc(t);
+}
+
+std::unique_ptr<store::Pool> MigratedPool(const std::string& path) {
+  auto pool = std::make_unique<store::Pool>(path);
+  auto db = pool->Acquire();
+  auto files = store::LoadMigrations(SourceDir() + "/migrations");
+  if (!db.ok() || !files.ok() || !store::Migrate(**db, *files).ok())
+    throw std::runtime_error("cannot migrate " + path);
+  return pool;
+}
+
+auth::AuthOptions TestAuthOptions(const std::string& base_url) {
+  auth::AuthOptions o;
+  o.base_url = base_url;
+  o.hash_cost = auth::HashCost::Minimum();
+  o.rate_limit = 1000;
+  return o;
 }
 
 std::map<std::string, std::string> ReadZip(const std::string& path) {

@@ -28,14 +28,6 @@ namespace {
 
 constexpr int kRedactBatch = 100;  // tickets per retention transaction: short enough not to hold writers back
 
-template <typename Fn>
-core::Status InTransaction(store::Database& db, Fn fn) {
-  auto tx = store::Transaction::Begin(db);
-  if (!tx.ok()) return tx.status();
-  ENTRAIDE_RETURN_IF_ERROR(fn());
-  return (*tx)->Commit();
-}
-
 std::string Iso(int64_t epoch) { return core::FormatIso8601Utc(epoch); }
 
 void OptionalTime(core::JsonWriter& w, std::string_view key, const std::optional<int64_t>& t) {
@@ -385,7 +377,7 @@ core::StatusOr<ErasureReport> PrivacyService::Erase(const std::string& email) {
   store::FormerMemberLabels labels{catalogs_.For("en").Get("former_member"), catalogs_.For("fr").Get("former_member")};
   int64_t now = clock_.NowSeconds();
   store::UserRecord user;
-  ENTRAIDE_RETURN_IF_ERROR(InTransaction(**db, [&]() -> core::Status {
+  ENTRAIDE_RETURN_IF_ERROR(store::InTransaction(**db, [&]() -> core::Status {
     // Read again in the transaction: the name and address erased are the ones stored now.
     auto current = store::AccountRepository(**db).FindUserById(found->id);
     if (!current.ok()) return current.status();
@@ -425,7 +417,7 @@ core::StatusOr<RetentionReport> PrivacyService::ApplyRetention() {
     auto due = repo.ClosedUnredactedBefore(cutoff, kRedactBatch);
     if (!due.ok()) return due.status();
     if (due->empty()) break;
-    ENTRAIDE_RETURN_IF_ERROR(InTransaction(**db, [&]() -> core::Status {
+    ENTRAIDE_RETURN_IF_ERROR(store::InTransaction(**db, [&]() -> core::Status {
       for (int64_t id : *due) {
         auto removed = repo.Redact(id, cutoff, now);
         if (!removed.ok()) return removed.status();
@@ -440,7 +432,7 @@ core::StatusOr<RetentionReport> PrivacyService::ApplyRetention() {
   if (hashes.empty()) return report;
   // Content-addressed files: one goes only when no row names it. Checked and deleted under the write lock, so an
   // upload of the same content (which stores its file and its row in one transaction) cannot come in between.
-  ENTRAIDE_RETURN_IF_ERROR(InTransaction(**db, [&]() -> core::Status {
+  ENTRAIDE_RETURN_IF_ERROR(store::InTransaction(**db, [&]() -> core::Status {
     for (const auto& sha : hashes) {
       auto used = repo.FileReferenced(sha);
       if (!used.ok()) return used.status();

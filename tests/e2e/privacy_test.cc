@@ -32,13 +32,6 @@ Poco::JSON::Object::Ptr Json(const std::string& body) {
   return p.parse(body).extract<Poco::JSON::Object::Ptr>();
 }
 
-struct Session : ApiSession {
-  std::vector<std::string> Page() const { return {"Cookie: sid=" + sid}; }
-  std::vector<std::string> Form() const {
-    return {"Cookie: sid=" + sid, "Content-Type: application/x-www-form-urlencoded"};
-  }
-};
-
 class PrivacyTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -49,10 +42,7 @@ class PrivacyTest : public ::testing::Test {
     config_ = c;
     app_ = std::make_unique<RunningApp>(c, &clock_);
     pool_ = std::make_unique<store::Pool>(data_.Join("entraide.db"));
-    auth::AuthOptions o;
-    o.hash_cost = auth::HashCost::Minimum();
-    o.rate_limit = 1000;
-    auth::AuthService admin(*pool_, clock_, o);
+    auth::AuthService admin(*pool_, clock_, TestAuthOptions());
     ASSERT_TRUE(admin.AddGroupCli("coop-a", "Coop A", "fr").ok());
     auto add = [&](const std::string& email, const std::string& name, const std::string& role,
                    std::vector<std::string> groups, const std::string& lang) {
@@ -67,11 +57,11 @@ class PrivacyTest : public ::testing::Test {
   }
 
   int port() const { return app_->port(); }
-  Session SignIn(const std::string& email) {
+  ApiSession SignIn(const std::string& email) {
     auto r = Send(port(), "POST", "/api/v1/session", R"({"email": ")" + email + R"(", "password": ")" + kPassword + "\"}",
                   {});
     EXPECT_EQ(r.status, 200) << r.body;
-    return {{CookieValue(r, "sid"), r.Header("x-csrf-token")}};
+    return {CookieValue(r, "sid"), r.Header("x-csrf-token")};
   }
   int64_t OpenTicket(const std::string& subject) {
     auto r = Send(port(), "POST", "/api/v1/tickets",
@@ -80,7 +70,7 @@ class PrivacyTest : public ::testing::Test {
     EXPECT_EQ(r.status, 201) << r.body;
     return Json(r.body)->getObject("ticket")->getValue<int64_t>("id");
   }
-  void Reply(const Session& who, int64_t id, const std::string& body) {
+  void Reply(const ApiSession& who, int64_t id, const std::string& body) {
     auto r = Send(port(), "POST", "/api/v1/tickets/" + std::to_string(id) + "/replies",
                   R"({"body": ")" + body + "\"}", who.Headers(true));
     EXPECT_EQ(r.status, 201) << r.body;
@@ -92,7 +82,7 @@ class PrivacyTest : public ::testing::Test {
   app::Config config_;
   std::unique_ptr<RunningApp> app_;
   std::unique_ptr<store::Pool> pool_;
-  Session member_, volunteer_, coordinator_;
+  ApiSession member_, volunteer_, coordinator_;
 };
 
 TEST_F(PrivacyTest, TheAccountPageDownloadsAZipOfTheMembersOwnDataThreeTimesAnHour) {
@@ -153,7 +143,7 @@ TEST_F(PrivacyTest, AnErasedVolunteerReadsAsAFormerMemberInEveryPageAndAnswerAnd
   };
   struct Seen {
     std::string lang, label;
-    const Session* who;
+    const ApiSession* who;
   };
   for (const Seen& s : {Seen{"fr", "un ancien membre", &member_}, Seen{"en", "a former member", &coordinator_},
                         Seen{"en", "a former member", &member_}, Seen{"fr", "un ancien membre", &coordinator_}}) {

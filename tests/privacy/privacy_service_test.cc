@@ -17,7 +17,6 @@
 #include "core/sha256.h"
 #include "core/strings.h"
 #include "mail_util.h"
-#include "store/migrations.h"
 #include "test_util.h"
 #include "tickets/ticket_service.h"
 
@@ -40,17 +39,8 @@ Poco::JSON::Object::Ptr Json(const std::string& text) {
 class PrivacyServiceTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    pool_ = std::make_unique<store::Pool>(dir_.Join("entraide.db"));
-    {
-      auto db = pool_->Acquire();
-      auto files = store::LoadMigrations(testing::SourceDir() + "/migrations");
-      ASSERT_TRUE(store::Migrate(**db, *files).ok());
-    }
-    auth::AuthOptions o;
-    o.base_url = "https://entraide.example.org";
-    o.hash_cost = auth::HashCost::Minimum();
-    o.rate_limit = 1000;
-    auth_ = std::make_unique<auth::AuthService>(*pool_, clock_, o);
+    pool_ = testing::MigratedPool(dir_.Join("entraide.db"));
+    auth_ = std::make_unique<auth::AuthService>(*pool_, clock_, testing::TestAuthOptions());
     ASSERT_TRUE(auth_->AddGroupCli("coop-a", "Coop A", "fr").ok());
     ASSERT_TRUE(auth_->AddGroupCli("coop-b", "Coop B", "en").ok());
     member_a_ = Person("maude@example.org", "Maude Ouellet", "member", {"coop-a"}, "fr");
