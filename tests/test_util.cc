@@ -24,6 +24,7 @@
 #include "core/log.h"
 #include "core/strings.h"
 #include "search/document.h"
+#include "store/migrations.h"
 
 namespace entraide::testing {
 namespace fs = std::filesystem;
@@ -260,6 +261,36 @@ int64_t LocalInstant(int64_t y, int m, int d, int h, int min, const std::string&
   t.hour = h;
   t.minute = min;
   return z->ToUtc(t);
+}
+
+std::unique_ptr<store::Pool> MigratedPool(const std::string& path) {
+  auto pool = std::make_unique<store::Pool>(path);
+  auto db = pool->Acquire();
+  auto files = store::LoadMigrations(SourceDir() + "/migrations");
+  if (!db.ok() || !files.ok() || !store::Migrate(**db, *files).ok())
+    throw std::runtime_error("cannot migrate " + path);
+  return pool;
+}
+
+auth::AuthOptions TestAuthOptions(const std::string& base_url) {
+  auth::AuthOptions o;
+  o.base_url = base_url;
+  o.hash_cost = auth::HashCost::Minimum();
+  o.rate_limit = 1000;
+  return o;
+}
+
+std::map<std::string, std::string> ReadZip(const std::string& path) {
+  std::map<std::string, std::string> entries;
+  TempDir out;
+  std::string quoted = "'" + path + "'";
+  if (std::system(("python3 -m zipfile -t " + quoted + " >/dev/null 2>&1 && python3 -m zipfile -e " + quoted + " '" +
+                   out.path() + "' 2>/dev/null").c_str()) != 0)
+    return entries;
+  for (const auto& e : std::filesystem::recursive_directory_iterator(out.path()))
+    if (e.is_regular_file())
+      entries[std::filesystem::relative(e.path(), out.path()).string()] = ReadFile(e.path().string());
+  return entries;
 }
 
 app::Config TestConfig(const std::string& data_dir) {

@@ -17,6 +17,7 @@
 #include "app/config.h"
 #include "core/clock.h"
 #include "search/document.h"
+#include "store/pool.h"
 
 namespace entraide::testing {
 
@@ -86,6 +87,11 @@ HttpResponse SendFrom(const std::string& source_ip, int port, const std::string&
 // A signed-in session for the API: its cookie, its X-CSRF-Token, and the headers requests send with them.
 struct ApiSession {
   std::string sid, csrf;
+  // The cookie alone, for pages; and with a form's content type, for POSTs of forms.
+  std::vector<std::string> Page() const { return {"Cookie: sid=" + sid}; }
+  std::vector<std::string> Form() const {
+    return {"Cookie: sid=" + sid, "Content-Type: application/x-www-form-urlencoded"};
+  }
   // Cookie and JSON content type, and the CSRF token for a write.
   std::vector<std::string> Headers(bool write = false) const {
     std::vector<std::string> h = {"Cookie: sid=" + sid, "Content-Type: application/json"};
@@ -112,6 +118,16 @@ search::Document SearchDoc(const std::string& id, const std::string& lang, const
 
 // The instant a wall clock in `zone` (America/Toronto unless said) shows y-m-d h:min, for FakeClock::Set.
 int64_t LocalInstant(int64_t y, int m, int d, int h, int min = 0, const std::string& zone = "America/Toronto");
+
+// The entries of the ZIP archive at `path` by name, with their bytes, as Python's zipfile (an independent reader)
+// extracts them after checking every entry's CRC; empty when it is not a whole, valid archive.
+std::map<std::string, std::string> ReadZip(const std::string& path);
+
+// A pool over the database file at `path` (created if new) with every migration applied.
+std::unique_ptr<store::Pool> MigratedPool(const std::string& path);
+// Sign-in settings for service tests: links built on `base_url`, the cheapest password hash, link requests
+// hardly limited.
+auth::AuthOptions TestAuthOptions(const std::string& base_url = "https://entraide.example.org");
 
 // A Config pointing at the repository's views, migrations and content, with data in `data_dir`.
 app::Config TestConfig(const std::string& data_dir);

@@ -8,6 +8,7 @@
 #include "app/index_worker.h"
 #include "core/log.h"
 #include "app/mail_worker.h"
+#include "app/periodic_worker.h"
 #include "auth/auth_service.h"
 #include "http/account_pages.h"
 #include "http/api.h"
@@ -32,6 +33,7 @@
 #include "kb/search_service.h"
 #include "search/resources.h"
 #include "markdown/markdown.h"
+#include "privacy/privacy_service.h"
 #include "store/migrations.h"
 #include "store/pool.h"
 #include "view/renderer.h"
@@ -125,6 +127,16 @@ core::StatusOr<std::vector<std::string>> PendingMigrationNames(const Config& con
   return names;
 }
 
+privacy::Options PrivacyOptionsFor(const Config& config) {
+  privacy::Options o;
+  o.attachments_dir = config.data_dir + "/attachments";
+  o.mail_dir = config.MailDir();
+  o.temp_dir = config.data_dir + "/tmp";
+  o.base_url = config.site_base_url;
+  o.closed_ticket_retention_days = config.privacy_closed_ticket_retention_days;
+  return o;
+}
+
 auth::AuthOptions AuthOptionsFor(const Config& config) {
   auth::AuthOptions o;
   o.base_url = config.site_base_url;
@@ -149,6 +161,8 @@ struct App::Impl {
   std::unique_ptr<mail::OutboxAdmin> mail_admin;
   std::unique_ptr<mail::DigestService> digests;
   std::unique_ptr<MailWorker> mail_worker;
+  std::unique_ptr<privacy::PrivacyService> privacy;
+  std::unique_ptr<PeriodicWorker> retention_worker;  // only when privacy.closed_ticket_retention_days > 0
   std::unique_ptr<view::Renderer> views;
   std::shared_ptr<const i18n::Catalogs> catalogs;
   std::unique_ptr<http::StaticFiles> static_files;
@@ -226,6 +240,9 @@ core::StatusOr<std::unique_ptr<App>> App::Create(const Config& config, AppOverri
   m.auth = std::make_unique<auth::AuthService>(*m.pool, clock, auth_options);
   fs::create_directories(config.data_dir + "/attachments", dir_error);
   fs::create_directories(config.data_dir + "/tmp", dir_error);
+  // Exports for the account page are removed once open for sending; a process killed meanwhile leaves one.
+  for (const auto& entry : fs::directory_iterator(config.data_dir + "/tmp", dir_error))
+    if (entry.path().filename().string().rfind("export-", 0) == 0) fs::remove(entry.path(), dir_error);
   m.tickets = std::make_unique<tickets::TicketService>(*m.pool, clock, config.data_dir + "/attachments",
                                                        config.site_base_url);
   http::SiteInfo site{config.site_name, config.site_base_url, config.site_default_lang};
@@ -248,6 +265,16 @@ core::StatusOr<std::unique_ptr<App>> App::Create(const Config& config, AppOverri
                                                config.mail_poll_seconds, m.digests.get(), MailSenderOptionsFor(config));
   m.services->mail_prefs = m.mail_prefs.get();
   m.services->mail_admin = m.mail_admin.get();
+  m.privacy = std::make_unique<privacy::PrivacyService>(*m.pool, clock, *m.catalogs, PrivacyOptionsFor(config));
+  m.services->privacy = m.privacy.get();
+  if (config.privacy_closed_ticket_retention_days > 0) {
+    privacy::PrivacyService* service = m.privacy.get();
+    m.retention_worker = std::make_unique<PeriodicWorker>(3600, [service] {
+      auto report = service->ApplyRetention();
+      if (!report.ok() && report.status().code() != core::StatusCode::kUnavailable)
+        core::LogError("privacy: retention failed: " + report.status().message());
+    });
+  }
   http::RegisterMail(m.router, *m.services);
   http::RegisterTakeLinks(m.router, *m.services);
   http::RegisterApi(m.router, *m.services);
@@ -284,6 +311,7 @@ core::StatusOr<std::unique_ptr<App>> App::Create(const Config& config, AppOverri
 core::Status App::Start() {
   impl_->index_worker->Start();
   impl_->mail_worker->Start();
+  if (impl_->retention_worker) impl_->retention_worker->Start();
   ENTRAIDE_RETURN_IF_ERROR(impl_->server->Start());
   core::LogInfo("listening on http://" + impl_->config.http_host + ":" + std::to_string(impl_->server->port()) +
                 " (data in " + impl_->config.data_dir + ")");
@@ -298,6 +326,7 @@ void App::Stop() {
   if (impl_ && impl_->server) impl_->server->Stop();
   if (impl_ && impl_->index_worker) impl_->index_worker->Stop();
   if (impl_ && impl_->mail_worker) impl_->mail_worker->Stop();
+  if (impl_ && impl_->retention_worker) impl_->retention_worker->Stop();
 }
 
 bool App::WaitForIndex(int timeout_ms) {
@@ -306,5 +335,9 @@ bool App::WaitForIndex(int timeout_ms) {
 }
 
 bool App::DeliverMail(int timeout_ms) { return impl_->mail_worker->DeliverNow(timeout_ms); }
+
+bool App::ApplyRetentionNow(int timeout_ms) {
+  return impl_->retention_worker && impl_->retention_worker->RunNow(timeout_ms);
+}
 
 }  // namespace entraide::app

@@ -13,6 +13,7 @@
 #include "auth/password.h"
 #include "core/clock.h"
 #include "core/status.h"
+#include "privacy/privacy_service.h"
 
 namespace entraide::app {
 
@@ -36,6 +37,8 @@ core::Status PrepareStore(const Config& config);
 // The migrations PrepareStore would apply (their file names), changing nothing: every file for a data.dir
 // without a database. kConflict as for migrate (a changed migration, a newer database).
 core::StatusOr<std::vector<std::string>> PendingMigrationNames(const Config& config);
+// The privacy service's settings of `config` (data.dir's folders, site.base_url, the retention of closed tickets).
+privacy::Options PrivacyOptionsFor(const Config& config);
 
 // The sign-in settings of `config` (base URL, hash gate, session lifetime).
 auth::AuthOptions AuthOptionsFor(const Config& config);
@@ -65,6 +68,8 @@ class App {
   bool WaitForIndex(int timeout_ms);
   // Runs the mail sender now and waits for that pass to finish (tests, tools).
   bool DeliverMail(int timeout_ms);
+  // Runs the retention pass of closed tickets now and waits for it (tests); false when retention is off.
+  bool ApplyRetentionNow(int timeout_ms);
   // The sign-in service the server uses (tests hold its hash gate).
   auth::AuthService& auth_service();
 

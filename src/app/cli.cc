@@ -120,6 +120,7 @@ int RunCli(int argc, char** argv) {
   AddPeopleCommands(cli, ctx);
   AddMailCommands(cli, ctx);
   AddDataCommands(cli, ctx);
+  AddPrivacyCommands(cli, ctx);
   try {
     cli.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

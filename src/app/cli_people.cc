@@ -24,6 +24,9 @@ struct People {
   auth::AuthService auth;
 };
 
+// A person's name for the listing: an erased person has none left.
+std::string Name(const store::UserRecord& u) { return u.erased_at ? "-" : u.name; }
+
 struct GroupAdd {
   std::string slug, name, lang;
 };
@@ -73,8 +76,9 @@ int RunUserList(const Config& config, bool json) {
     core::JsonWriter w;
     w.BeginObject().Key("people").BeginArray();
     for (const auto& v : *people) {
-      w.BeginObject().Field("id", v.user.id).Field("email", v.user.email).Field("name", v.user.name);
+      w.BeginObject().Field("id", v.user.id).Field("email", v.user.email).Field("name", Name(v.user));
       w.Field("role", v.user.role).Field("lang", v.user.lang).Field("active", v.user.active);
+      if (v.user.erased_at) w.Field("erased", true);
       w.Key("groups").BeginArray();
       for (const auto& g : v.groups) w.String(g.slug);
       w.EndArray().EndObject();
@@ -87,8 +91,9 @@ int RunUserList(const Config& config, bool json) {
   for (const auto& v : *people) {
     std::string gs;
     for (const auto& g : v.groups) gs += (gs.empty() ? "" : ",") + g.slug;
-    std::cout << v.user.id << "\t" << v.user.email << "\t" << v.user.name << "\t" << v.user.role << "\t" << v.user.lang
-              << "\t" << (gs.empty() ? "-" : gs) << "\t" << (v.user.active ? "active" : "inactive") << "\n";
+    const char* state = v.user.erased_at ? "erased" : v.user.active ? "active" : "inactive";
+    std::cout << v.user.id << "\t" << v.user.email << "\t" << Name(v.user) << "\t" << v.user.role << "\t" << v.user.lang
+              << "\t" << (gs.empty() ? "-" : gs) << "\t" << state << "\n";
   }
   return 0;
 }

@@ -30,6 +30,8 @@ void AddPeopleCommands(CLI::App& app, CliContext& ctx);
 void AddMailCommands(CLI::App& app, CliContext& ctx);
 // backup, restore, check-data.
 void AddDataCommands(CLI::App& app, CliContext& ctx);
+// export, erase.
+void AddPrivacyCommands(CLI::App& app, CliContext& ctx);
 
 // Prints "entraide: <message>" to standard error and returns 1.
 int Fail(const core::Status& st);

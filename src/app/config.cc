@@ -163,6 +163,7 @@ const std::vector<std::pair<std::string, Setter>>& Keys() {
       {"auth.hash_wait_ms", Int(&Config::auth_hash_wait_ms, 0, 60000)},
       {"auth.session_max_days", Int(&Config::auth_session_max_days, 1, 3650)},
       {"backup.dir", Text(&Config::backup_dir)},  // empty: data.dir/backups
+      {"privacy.closed_ticket_retention_days", Int(&Config::privacy_closed_ticket_retention_days, 0, 36500)},
   };
   return kKeys;
 }

@@ -56,6 +56,8 @@ struct Config {
   int auth_session_max_days = 60;    // a session ends this long after sign-in, however active
   // [backup]
   std::string backup_dir;  // `entraide backup` with no folder, and before migrations; empty: data.dir/backups
+  // [privacy]
+  int privacy_closed_ticket_retention_days = 0;  // closed this long ago: a ticket loses its text and files; 0: never
 
   std::string DatabasePath() const { return data_dir + "/entraide.db"; }
   std::string MailDir() const { return data_dir + "/mail"; }

@@ -29,13 +29,6 @@ core::Status CheckLang(const std::string& lang) {
 core::Status Failed() { return core::Unauthenticated("the email or the password is not right"); }
 core::Status BadLink() { return core::Unauthenticated("this link is not valid any more; ask for a new one"); }
 
-template <typename Fn>
-core::Status InTransaction(store::Database& db, Fn fn) {
-  auto tx = store::Transaction::Begin(db);
-  if (!tx.ok()) return tx.status();
-  ENTRAIDE_RETURN_IF_ERROR(fn());
-  return (*tx)->Commit();
-}
 }  // namespace
 
 core::StatusOr<std::string> NormalizeEmail(const std::string& email) {
@@ -238,7 +231,7 @@ core::Status AuthService::RequestLinkMail(const std::string& email, const std::s
   auto db = pool_.Acquire();
   if (!db.ok()) return db.status();
   store::AccountRepository repo(**db);
-  return InTransaction(**db, [&]() -> core::Status {
+  return store::InTransaction(**db, [&]() -> core::Status {
     auto user = repo.FindUserByEmail(*normalized);
     if (!user.ok()) return user.status();
     if (!*user || !(*user)->active) return core::Status::Ok();  // say nothing
@@ -271,7 +264,7 @@ core::StatusOr<SessionGrant> AuthService::ConsumeSignInLink(const std::string& t
   if (!db.ok()) return db.status();
   store::AccountRepository repo(**db);
   core::StatusOr<SessionGrant> grant = core::Internal("unset");
-  core::Status st = InTransaction(**db, [&]() -> core::Status {
+  core::Status st = store::InTransaction(**db, [&]() -> core::Status {
     auto t = ValidToken(repo, token, "signin");
     if (!t.ok()) return t.status();
     auto used = repo.UseToken(t->id, clock_.NowSeconds());
@@ -328,7 +321,7 @@ core::StatusOr<SessionGrant> AuthService::ResetPassword(const std::string& token
   auto hash = NewPasswordHash(**user, (*user)->name, new_password);
   if (!hash.ok()) return hash.status();
   core::StatusOr<SessionGrant> grant = core::Internal("unset");
-  core::Status st = InTransaction(**db, [&]() -> core::Status {
+  core::Status st = store::InTransaction(**db, [&]() -> core::Status {
     auto again = ValidToken(repo, token, "reset");
     if (!again.ok()) return again.status();
     int64_t now = clock_.NowSeconds();
@@ -386,7 +379,7 @@ core::StatusOr<int64_t> AuthService::Invite(const Principal& by, const std::stri
   if (!db.ok()) return db.status();
   store::AccountRepository repo(**db);
   core::StatusOr<int64_t> id = core::Internal("unset");
-  ENTRAIDE_RETURN_IF_ERROR(InTransaction(**db, [&]() -> core::Status {
+  ENTRAIDE_RETURN_IF_ERROR(store::InTransaction(**db, [&]() -> core::Status {
     id = CreatePerson(repo, email, name, role, group_ids, lang, std::nullopt, true);
     return id.ok() ? core::Status::Ok() : id.status();
   }));
@@ -419,7 +412,7 @@ core::StatusOr<SessionGrant> AuthService::AcceptInvitation(const std::string& to
   auto hash = NewPasswordHash(**user, name, password);  // outside the write transaction
   if (!hash.ok()) return hash.status();
   core::StatusOr<SessionGrant> grant = core::Internal("unset");
-  core::Status st = InTransaction(**db, [&]() -> core::Status {
+  core::Status st = store::InTransaction(**db, [&]() -> core::Status {
     auto again = ValidToken(repo, token, "invite");
     if (!again.ok()) return again.status();
     int64_t now = clock_.NowSeconds();
@@ -480,7 +473,7 @@ core::Status AuthService::ChangePassword(const Principal& who, const std::string
   auto db = pool_.Acquire();
   if (!db.ok()) return db.status();
   store::AccountRepository repo(**db);
-  return InTransaction(**db, [&]() -> core::Status {
+  return store::InTransaction(**db, [&]() -> core::Status {
     ENTRAIDE_RETURN_IF_ERROR(repo.SetPasswordHash(who.user_id, **hash));
     ENTRAIDE_RETURN_IF_ERROR(repo.VoidTokens(who.user_id, {"signin", "reset"}, clock_.NowSeconds()));
     return repo.DeleteOtherSessions(who.user_id, HashToken(keep_cookie));
@@ -555,10 +548,12 @@ core::Status AuthService::UpdatePerson(const Principal& by, int64_t id, const st
   auto db = pool_.Acquire();
   if (!db.ok()) return db.status();
   store::AccountRepository repo(**db);
-  return InTransaction(**db, [&]() -> core::Status {
+  return store::InTransaction(**db, [&]() -> core::Status {
     auto u = repo.FindUserById(id);
     if (!u.ok()) return u.status();
     if (!*u) return core::NotFound("no such person");
+    // An erased person stays erased: no groups, no access (their history keeps only their id).
+    if ((*u)->erased_at) return core::InvalidArgument("person: this person was erased and cannot be changed");
     for (int64_t g : group_ids) {
       auto group = repo.FindGroupById(g);
       if (!group.ok()) return group.status();
@@ -609,7 +604,7 @@ core::StatusOr<int64_t> AuthService::AddUserCli(const std::string& email, const 
   if (!db.ok()) return db.status();
   store::AccountRepository repo(**db);
   core::StatusOr<int64_t> id = core::Internal("unset");
-  ENTRAIDE_RETURN_IF_ERROR(InTransaction(**db, [&]() -> core::Status {
+  ENTRAIDE_RETURN_IF_ERROR(store::InTransaction(**db, [&]() -> core::Status {
     std::vector<int64_t> ids;
     for (const auto& slug : group_slugs) {
       auto g = repo.FindGroupBySlug(slug);
@@ -630,7 +625,7 @@ core::StatusOr<std::string> AuthService::IssueLinkCli(const std::string& email) 
   if (!db.ok()) return db.status();
   store::AccountRepository repo(**db);
   core::StatusOr<std::string> link = core::Internal("unset");
-  ENTRAIDE_RETURN_IF_ERROR(InTransaction(**db, [&]() -> core::Status {
+  ENTRAIDE_RETURN_IF_ERROR(store::InTransaction(**db, [&]() -> core::Status {
     auto user = repo.FindUserByEmail(*normalized);
     if (!user.ok()) return user.status();
     if (!*user) return core::NotFound("nobody has the email " + *normalized);

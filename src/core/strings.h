@@ -32,4 +32,9 @@ bool IsSlug(std::string_view s);
 // Constant-time comparison of two byte strings (length may leak).
 bool ConstantTimeEquals(std::string_view a, std::string_view b);
 
+// The name an erased person leaves behind (`entraide erase`), in users.name and in the names ticket history
+// recorded: a control character, which no name can hold (names with one are refused), so it never stands for a
+// real person. People read it as "a former member" in their language (i18n::Catalog::PersonName).
+inline constexpr std::string_view kErasedName = "\x1f";
+
 }  // namespace entraide::core

@@ -3,8 +3,11 @@
 #include <Poco/JSON/Object.h>
 #include <Poco/JSON/Parser.h>
 
+#include <filesystem>
+
 #include "auth/policy.h"
 #include "auth/token.h"
+#include "core/clock.h"
 #include "core/json_writer.h"
 #include "core/log.h"
 #include "core/strings.h"
@@ -318,6 +321,41 @@ Response AccountPost(const Services& s, const Request& req) {
   return SeeOther(v, "/" + f["lang"] + "/account?saved=1");
 }
 
+// The person's own data as a ZIP (data.json and their files), made in a temp file and streamed from it.
+Response ExportPost(const Services& s, const Request& req) {
+  std::string lang = req.Param("lang");
+  Visitor v(s, req);
+  if (!v.signed_in()) return SeeOther(v, "/" + lang + "/signin");
+  auto f = FormFields(req);
+  if (!v.CsrfOk(f["csrf"])) return CsrfFailure(s, v, lang);
+  if (!s.privacy) return ErrorPage(s, req, 404);
+  int64_t retry = 0;
+  auto made = s.privacy->ExportOwnData(*v.who(), &retry);
+  if (!made.ok()) {
+    if (made.status().code() != core::StatusCode::kResourceExhausted) {
+      auto [msg, code] = Explain(s, lang, made.status());
+      return AccountPage(s, req, v, msg, "", code);
+    }
+    const std::string& text = s.catalogs.For(lang).Get("account_data_limit");
+    Response r = AccountPage(s, req, v, Said(core::ReplaceAll(text, "{minutes}", std::to_string(retry / 60 + 1))), "",
+                             429);
+    SetRetryAfter(s, r, made.status(), retry);
+    return r;
+  }
+  auto file = BodyFile::Open(made->path);
+  std::error_code ec;
+  std::filesystem::remove(made->path, ec);  // the open descriptor keeps it readable until it is sent
+  if (!file.ok()) return ErrorPage(s, req, 503);
+  Response r;
+  r.content_type = "application/zip";
+  r.compressible = false;
+  r.file = *file;
+  std::string date = core::FormatIso8601Utc(core::SystemClock().NowSeconds()).substr(0, 10);
+  r.Header("Content-Disposition", "attachment; filename=\"entraide-" + date + ".zip\"");
+  v.Apply(r);  // signed in: private, no-store
+  return r;
+}
+
 Response PasswordPost(const Services& s, const Request& req) {
   std::string lang = req.Param("lang");
   Visitor v(s, req);
@@ -356,7 +394,8 @@ Response AdminPage(const Services& s, const Request& req, Visitor& v, const Peop
   view::Value pl = view::Value::List();
   for (const auto& pv : *people) {
     view::Value u = view::Value::Object();
-    u.Set("id", pv.user.id).Set("name", pv.user.name).Set("email", pv.user.email).Set("active", pv.user.active);
+    u.Set("id", pv.user.id).Set("name", t.PersonName(pv.user.name)).Set("email", pv.user.email);
+    u.Set("active", pv.user.active);
     for (const char* r : {"member", "volunteer", "coordinator"}) u.Set(std::string("is_") + r, pv.user.role == r);
     view::Value mg = view::Value::List();
     for (const auto& g : *groups) {
@@ -491,6 +530,7 @@ void RegisterAccounts(Router& router, const Services& services) {
   router.Add("GET", "/{lang}/account", page(AccountGet));
   router.Add("POST", "/{lang}/account", page(AccountPost));
   router.Add("POST", "/{lang}/account/password", page(PasswordPost));
+  router.Add("POST", "/{lang}/account/export", page(ExportPost));
   router.Add("GET", "/{lang}/admin", page([](const Services& sv, const Request& req) {
     Visitor v(sv, req);
     if (!v.signed_in()) return SeeOther(v, "/" + req.Param("lang") + "/signin");

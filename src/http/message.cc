@@ -1,6 +1,12 @@
 #include "http/message.h"
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 
 #include "core/strings.h"
 
@@ -32,6 +38,19 @@ std::string Request::Param(const std::string& name) const {
   auto it = params.find(name);
   return it == params.end() ? "" : it->second;
 }
+
+core::StatusOr<std::shared_ptr<const BodyFile>> BodyFile::Open(const std::string& path) {
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return core::Unavailable("cannot open " + path + ": " + std::strerror(errno));
+  struct stat st;
+  if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+    ::close(fd);
+    return core::Unavailable("not a regular file: " + path);
+  }
+  return std::shared_ptr<const BodyFile>(new BodyFile(fd, static_cast<int64_t>(st.st_size)));
+}
+
+BodyFile::~BodyFile() { ::close(fd_); }
 
 std::string Response::FindHeader(std::string_view name) const {
   for (const auto& [k, v] : headers)

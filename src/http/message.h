@@ -2,7 +2,9 @@
 // Request and sends the Response; nothing else in http/ sees Poco's types. Value types; not thread-safe.
 #pragma once
 
+#include <cstdint>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -10,6 +12,7 @@
 #include <vector>
 
 #include "core/escape.h"
+#include "core/status.h"
 
 namespace entraide::http {
 
@@ -58,6 +61,25 @@ struct Request {
   std::string Param(const std::string& name) const;
 };
 
+// A file sent as a response's body: an open descriptor, closed when the last Response holding it is gone (so the
+// path may be removed as soon as it is open). The server streams it with sendfile(2) as the socket takes it: a
+// large download is never held in memory, and a slow reader holds no worker.
+class BodyFile {
+ public:
+  // Opens `path` for reading; kUnavailable when it cannot.
+  static core::StatusOr<std::shared_ptr<const BodyFile>> Open(const std::string& path);
+  ~BodyFile();
+  BodyFile(const BodyFile&) = delete;
+  BodyFile& operator=(const BodyFile&) = delete;
+  int fd() const { return fd_; }
+  int64_t size() const { return size_; }
+
+ private:
+  BodyFile(int fd, int64_t size) : fd_(fd), size_(size) {}
+  int fd_;
+  int64_t size_;
+};
+
 struct Response {
   int status = 200;
   std::string content_type = "text/html; charset=utf-8";
@@ -66,6 +88,7 @@ struct Response {
   bool compressible = true;  // text that gzip may shrink
   std::string gzip_body;     // precomputed gzip of `body` (cached pages); used when the client accepts gzip
   int delay_ms = 0;          // the server sends the response this much later (throttling), holding no thread
+  std::shared_ptr<const BodyFile> file;  // sent after `body` (usually empty), never compressed
 
   Response& Header(std::string name, std::string value) {
     headers.emplace_back(std::move(name), std::move(value));

@@ -12,6 +12,7 @@
 #include "kb/search_service.h"
 #include "mail/outbox_admin.h"
 #include "mail/preferences.h"
+#include "privacy/privacy_service.h"
 #include "view/renderer.h"
 
 namespace entraide::http {
@@ -34,6 +35,7 @@ struct Services {
   mail::PreferenceService* mail_prefs = nullptr;  // email preferences and unsubscribe links (set by app/)
   mail::OutboxAdmin* mail_admin = nullptr;        // failed messages, for coordinators (set by app/)
   PageCache* page_cache = nullptr;  // optional: library pages for visitors who are not signed in
+  privacy::PrivacyService* privacy = nullptr;  // a member's own data from the account page (set by app/)
 };
 
 }  // namespace entraide::http

@@ -54,7 +54,7 @@ Response Present(const Services& s, Visitor& v, const Request& req, const core::
       d.Set("notice", t.Get("take_already_yours"));
       break;
     case Result::kTakenByOther:
-      d.Set("error", t.Get("take_taken_by_other")).Set("holder", o->holder_name);
+      d.Set("error", t.Get("take_taken_by_other")).Set("holder", t.PersonName(o->holder_name));
       status = 409;
       break;
     case Result::kNotOpen:

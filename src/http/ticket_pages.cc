@@ -87,7 +87,7 @@ view::Value TicketSummary(const Services& s, const Ticket& t, const std::string&
   v.Set("ticket_lang", t.lang);  // the subject and description are in the language the ticket was written in
   v.Set("status", t.status).Set("status_label", tr.Get("status_" + t.status));
   v.Set("urgency", t.urgency).Set("urgency_label", tr.Get("urgency_" + t.urgency));
-  v.Set("group", t.group_name).Set("assignee", t.assignee_name).Set("unassigned", !t.assignee_id);
+  v.Set("group", t.group_name).Set("assignee", tr.PersonName(t.assignee_name)).Set("unassigned", !t.assignee_id);
   v.Set("age", Ago(now - t.created_at, lang)).Set("updated", Ago(now - t.updated_at, lang));
   v.Set("created_iso", core::FormatIso8601Utc(t.created_at));
   return v;
@@ -123,7 +123,7 @@ std::string QueueRowsHtml(const Services& s, const std::vector<Ticket>& list, co
     out += "</td><td><time datetime=\"" + core::FormatIso8601Utc(t.created_at) + "\">";
     text(Ago(now - t.created_at, lang));
     out += "</time></td><td>";
-    if (t.assignee_id) text(t.assignee_name);
+    if (t.assignee_id) text(tr.PersonName(t.assignee_name));
     else out += "—";
     out += "</td></tr>\n";
   }
@@ -324,7 +324,8 @@ Response TicketPage(const Services& s, const Request& req, Visitor& v, const std
   const Ticket& t = tv.ticket;
   int64_t now = core::SystemClock().NowSeconds();
   view::Value d = TicketSummary(s, t, lang, now);
-  d.Set("body_html", t.body_html).Set("opened_by", t.opened_by_name);
+  d.Set("body_html", t.body_html).Set("opened_by", tr.PersonName(t.opened_by_name));
+  d.Set("redacted", t.redacted_at.has_value());
   d.Set("category_label", t.category);
   auto cats = s.auth.TicketCategories(true);
   if (cats.ok())
@@ -333,7 +334,7 @@ Response TicketPage(const Services& s, const Request& req, Visitor& v, const std
   view::Value events = view::Value::List();
   for (const auto& e : tv.events) {
     view::Value ev = view::Value::Object();
-    ev.Set("actor", e.actor_name.empty() ? tr.Get("ticket_system") : e.actor_name);
+    ev.Set("actor", e.actor_id ? tr.PersonName(e.actor_name) : tr.Get("ticket_system"));
     ev.Set("when", Ago(now - e.created_at, lang)).Set("when_iso", core::FormatIso8601Utc(e.created_at));
     ev.Set("is_" + e.kind, true).Set("internal", e.internal).Set("body_html", e.body_html);
     // The "created" event has no text of its own: the description is the ticket's.
@@ -342,6 +343,9 @@ Response TicketPage(const Services& s, const Request& req, Visitor& v, const std
       ev.Set("old", tr.Get("status_" + e.old_value)).Set("new", tr.Get("status_" + e.new_value));
     } else if (e.kind == "urgency") {
       ev.Set("old", tr.Get("urgency_" + e.old_value)).Set("new", tr.Get("urgency_" + e.new_value));
+    } else if (e.kind == "assign") {  // names recorded when it happened; empty: nobody
+      auto holder = [&](const std::string& name) { return name.empty() ? tr.Get("ticket_nobody") : tr.PersonName(name); };
+      ev.Set("old", holder(e.old_value)).Set("new", holder(e.new_value));
     } else {
       ev.Set("old", e.old_value).Set("new", e.new_value);
     }
@@ -486,16 +490,22 @@ Response QuestionPage(const Services& s, const Request& req) {
 // ---- API ----
 
 // Writes the ticket's fields as an object; `close` false leaves it open for more fields.
-void WriteTicket(core::JsonWriter& w, const Ticket& t, const SiteInfo& site, bool close = true) {
+void WriteTicket(core::JsonWriter& w, const Ticket& t, const SiteInfo& site, const i18n::Catalog& tr,
+                 bool close = true) {
   w.BeginObject().Field("id", t.id).Field("ref", t.ref).Field("subject", t.subject).Field("status", t.status);
   w.Field("urgency", t.urgency).Field("category", t.category).Field("lang", t.lang);
   w.Key("group").BeginObject().Field("id", t.group_id).Field("slug", t.group_slug).Field("name", t.group_name).EndObject();
   w.Key("assignee");
-  if (t.assignee_id) w.BeginObject().Field("id", *t.assignee_id).Field("name", t.assignee_name).EndObject();
+  if (t.assignee_id) w.BeginObject().Field("id", *t.assignee_id).Field("name", tr.PersonName(t.assignee_name)).EndObject();
   else w.Null();
   w.Field("created_at", core::FormatIso8601Utc(t.created_at)).Field("updated_at", core::FormatIso8601Utc(t.updated_at));
   w.Field("url", site.base_url + "/" + t.lang + "/tickets/" + std::to_string(t.id));
   if (close) w.EndObject();
+}
+
+// The API's names of people (an erased person is "a former member") in the caller's language.
+const i18n::Catalog& ApiCatalog(const Services& s, const auth::Authenticated& who) {
+  return s.catalogs.For(i18n::IsSupportedLang(who.principal.lang) ? who.principal.lang : s.site.default_lang);
 }
 
 // API writes: a session, and the site's own Origin/Referer or the session's token in X-CSRF-Token.
@@ -539,7 +549,7 @@ Response ApiList(const Services& s, const Request& req) {
   if (!list.ok()) return ApiFailure(list.status());
   core::JsonWriter w;
   w.BeginObject().Key("tickets").BeginArray();
-  for (const auto& t : *list) WriteTicket(w, t, s.site);
+  for (const auto& t : *list) WriteTicket(w, t, s.site, ApiCatalog(s, *who));
   w.EndArray().Field("total", static_cast<int64_t>(list->size())).EndObject();
   return Response::Json(200, w.Take());
 }
@@ -577,7 +587,7 @@ Response ApiQueue(const Services& s, const Request& req) {
   if (!list.ok()) return ApiFailure(list.status());
   core::JsonWriter w;
   w.BeginObject().Key("tickets").BeginArray();
-  for (const auto& t : *list) WriteTicket(w, t, s.site);
+  for (const auto& t : *list) WriteTicket(w, t, s.site, ApiCatalog(s, *who));
   w.EndArray().Field("total", static_cast<int64_t>(list->size())).EndObject();
   return Response::Json(200, w.Take());
 }
@@ -600,7 +610,7 @@ Response ApiCreate(const Services& s, const Request& req) {
   if (!t.ok()) return ApiFailure(t.status(), retry);
   core::JsonWriter w;
   w.BeginObject().Key("ticket");
-  WriteTicket(w, *t, s.site);
+  WriteTicket(w, *t, s.site, ApiCatalog(s, *who));
   w.EndObject();
   Response r = Response::Json(201, w.Take());
   r.Header("Location", "/api/v1/tickets/" + std::to_string(t->id));
@@ -614,12 +624,17 @@ Response ApiGet(const Services& s, const Request& req) {
   if (!tv.ok()) return ApiFailure(tv.status());
   core::JsonWriter w;
   w.BeginObject().Key("ticket");
-  WriteTicket(w, tv->ticket, s.site, false);
+  const i18n::Catalog& tr = ApiCatalog(s, *who);
+  WriteTicket(w, tv->ticket, s.site, tr, false);
   w.Key("body").String(tv->ticket.body).Key("body_html").String(tv->ticket.body_html);
+  w.Field("text_removed", tv->ticket.redacted_at.has_value());  // privacy.closed_ticket_retention_days
   w.Key("events").BeginArray();
   for (const auto& e : tv->events) {
-    w.BeginObject().Field("id", e.id).Field("kind", e.kind).Field("actor", e.actor_name).Field("internal", e.internal);
-    w.Field("body", e.body).Field("body_html", e.body_html).Field("old", e.old_value).Field("new", e.new_value);
+    bool names = e.kind == "assign";  // "now held by" events recorded names
+    w.BeginObject().Field("id", e.id).Field("kind", e.kind).Field("actor", tr.PersonName(e.actor_name));
+    w.Field("internal", e.internal).Field("body", e.body).Field("body_html", e.body_html);
+    w.Field("old", names ? tr.PersonName(e.old_value) : e.old_value);
+    w.Field("new", names ? tr.PersonName(e.new_value) : e.new_value);
     w.Field("at", core::FormatIso8601Utc(e.created_at)).EndObject();
   }
   w.EndArray();

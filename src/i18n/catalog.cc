@@ -40,6 +40,10 @@ const std::string& Catalog::Get(const std::string& key) const {
   return it == strings_.end() ? key : it->second;
 }
 
+std::string Catalog::PersonName(std::string_view name) const {
+  return name == core::kErasedName ? Get("former_member") : std::string(name);
+}
+
 std::vector<std::string> ParityProblems(const Catalog& a, const Catalog& b) {
   std::vector<std::string> out;
   for (const auto& [k, v] : a.strings())

@@ -304,7 +304,7 @@ core::Status DigestService::Plan(store::Database& db, const std::string& topic, 
         w.Field("url", ticket_url(x.id)).Field("urgency", t.Get("urgency_" + x.urgency));
         w.Field("urgent", x.urgency == "high" || x.urgency == "blocking");
         w.Field("days", static_cast<int64_t>((now - (x.waiting_since ? x.waiting_since : x.created_at)) / 86400));
-        if (x.assignee_id) w.Field("assignee", OneLine(x.assignee_name));
+        if (x.assignee_id) w.Field("assignee", OneLine(t.PersonName(x.assignee_name)));
         std::string link = take(x);
         if (!link.empty()) w.Field("take_url", link);
         w.EndObject();
@@ -314,7 +314,7 @@ core::Status DigestService::Plan(store::Database& db, const std::string& topic, 
         List(w, "waiting", sh.waiting, o_.max_items, ticket);
         List(w, "activity", *activity, o_.max_items, [&](const store::DigestActivity& a) {
           w.BeginObject().Field("ref", a.ref).Field("subject", OneLine(a.subject)).Field("url", ticket_url(a.ticket_id));
-          w.Field("actor", a.actor_name.empty() ? t.Get("digest_system") : OneLine(a.actor_name));
+          w.Field("actor", a.actor_name.empty() ? t.Get("digest_system") : OneLine(t.PersonName(a.actor_name)));
           w.Field("is_reply", a.kind == "reply").Field("is_status", a.kind == "status");
           if (a.kind == "status") w.Field("status", t.Get("status_" + a.new_value));
           w.EndObject();

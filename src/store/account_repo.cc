@@ -5,7 +5,7 @@
 namespace entraide::store {
 namespace {
 
-constexpr const char* kUserCols = "id, email, name, role, lang, password_hash, active, created_at";
+constexpr const char* kUserCols = "id, email, name, role, lang, password_hash, active, created_at, erased_at";
 
 UserRecord ReadUser(Statement& q) {
   UserRecord u;
@@ -17,6 +17,7 @@ UserRecord ReadUser(Statement& q) {
   if (!q.ColumnIsNull(5)) u.password_hash = q.ColumnText(5);
   u.active = q.ColumnInt(6) != 0;
   u.created_at = q.ColumnText(7);
+  if (!q.ColumnIsNull(8)) u.erased_at = q.ColumnInt(8);
   return u;
 }
 
@@ -152,7 +153,7 @@ StatusOr<std::vector<GroupRecord>> AccountRepository::GroupsOf(int64_t user_id) 
 
 StatusOr<std::vector<UserRecord>> AccountRepository::MembersOf(int64_t group_id) {
   auto st = db_.Prepare(
-      "SELECT u.id, u.email, u.name, u.role, u.lang, u.password_hash, u.active, u.created_at FROM users u "
+      "SELECT u.id, u.email, u.name, u.role, u.lang, u.password_hash, u.active, u.created_at, u.erased_at FROM users u "
       "JOIN memberships m ON m.user_id = u.id WHERE m.group_id = ? ORDER BY u.name COLLATE NOCASE");
   if (!st.ok()) return st.status();
   (*st)->Bind(1, group_id);

@@ -19,6 +19,7 @@ struct UserRecord {
   std::optional<std::string> password_hash;
   bool active = true;
   std::string created_at;
+  std::optional<int64_t> erased_at;  // `entraide erase` removed their identity (name is core::kErasedName)
 };
 
 struct GroupRecord {

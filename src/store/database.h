@@ -140,4 +140,13 @@ class Transaction {
   bool done_ = false;
 };
 
+// Runs `fn` (returning Status) in one write transaction: committed when it returns OK, rolled back otherwise.
+template <typename Fn>
+Status InTransaction(Database& db, Fn fn) {
+  auto tx = Transaction::Begin(db);
+  if (!tx.ok()) return tx.status();
+  ENTRAIDE_RETURN_IF_ERROR(fn());
+  return (*tx)->Commit();
+}
+
 }  // namespace entraide::store

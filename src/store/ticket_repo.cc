@@ -12,7 +12,7 @@ namespace {
 constexpr const char* kTicketSelect =
     "SELECT t.id, t.ref, t.group_id, g.name, g.slug, t.opened_by, o.name, t.subject, t.body, t.body_html, t.category, "
     "t.urgency, t.status, t.lang, t.assignee_id, coalesce(a.name, ''), t.created_at, t.updated_at, "
-    "t.first_response_at, t.resolved_at, t.closed_at, t.helpful, t.helpful_comment "
+    "t.first_response_at, t.resolved_at, t.closed_at, t.helpful, t.helpful_comment, t.redacted_at "
     "FROM tickets t JOIN groups g ON g.id = t.group_id JOIN users o ON o.id = t.opened_by "
     "LEFT JOIN users a ON a.id = t.assignee_id ";
 
@@ -45,6 +45,7 @@ TicketRecord ReadTicket(Statement& q) {
   t.closed_at = OptInt(q, 20);
   if (!q.ColumnIsNull(21)) t.helpful = static_cast<int>(q.ColumnInt(21));
   t.helpful_comment = q.ColumnText(22);
+  t.redacted_at = OptInt(q, 23);
   return t;
 }
 
@@ -278,28 +279,40 @@ StatusOr<int64_t> TicketRepository::AddEvent(const TicketEventRecord& e) {
   return db_.LastInsertRowId();
 }
 
+namespace {
+constexpr const char* kEventSelect =
+    "SELECT e.id, e.ticket_id, e.actor_id, coalesce(u.name, ''), e.kind, e.body, e.body_html, e.internal, "
+    "e.old_value, e.new_value, e.created_at FROM ticket_events e LEFT JOIN users u ON u.id = e.actor_id ";
+
+TicketEventRecord ReadEvent(Statement& q) {
+  TicketEventRecord e;
+  e.id = q.ColumnInt(0);
+  e.ticket_id = q.ColumnInt(1);
+  e.actor_id = OptInt(q, 2);
+  e.actor_name = q.ColumnText(3);
+  e.kind = q.ColumnText(4);
+  e.body = q.ColumnText(5);
+  e.body_html = q.ColumnText(6);
+  e.internal = q.ColumnInt(7) != 0;
+  e.old_value = q.ColumnText(8);
+  e.new_value = q.ColumnText(9);
+  e.created_at = q.ColumnInt(10);
+  return e;
+}
+}  // namespace
+
 StatusOr<std::vector<TicketEventRecord>> TicketRepository::Events(int64_t ticket_id, bool include_internal) {
-  auto st = db_.Prepare(
-      "SELECT e.id, e.ticket_id, e.actor_id, coalesce(u.name, ''), e.kind, e.body, e.body_html, e.internal, "
-      "e.old_value, e.new_value, e.created_at FROM ticket_events e LEFT JOIN users u ON u.id = e.actor_id "
-      "WHERE e.ticket_id = ? AND (e.internal = 0 OR ?) ORDER BY e.id");
+  auto st = db_.Prepare(std::string(kEventSelect) + "WHERE e.ticket_id = ? AND (e.internal = 0 OR ?) ORDER BY e.id");
   if (!st.ok()) return st.status();
   (*st)->Bind(1, ticket_id).Bind(2, include_internal);
-  return AllRows<TicketEventRecord>(*st, [](Statement& q) {
-    TicketEventRecord e;
-    e.id = q.ColumnInt(0);
-    e.ticket_id = q.ColumnInt(1);
-    e.actor_id = OptInt(q, 2);
-    e.actor_name = q.ColumnText(3);
-    e.kind = q.ColumnText(4);
-    e.body = q.ColumnText(5);
-    e.body_html = q.ColumnText(6);
-    e.internal = q.ColumnInt(7) != 0;
-    e.old_value = q.ColumnText(8);
-    e.new_value = q.ColumnText(9);
-    e.created_at = q.ColumnInt(10);
-    return e;
-  });
+  return AllRows<TicketEventRecord>(*st, ReadEvent);
+}
+
+StatusOr<std::vector<TicketEventRecord>> TicketRepository::EventsBy(int64_t user_id) {
+  auto st = db_.Prepare(std::string(kEventSelect) + "WHERE e.actor_id = ? ORDER BY e.id");
+  if (!st.ok()) return st.status();
+  (*st)->Bind(1, user_id);
+  return AllRows<TicketEventRecord>(*st, ReadEvent);
 }
 
 StatusOr<std::pair<int64_t, int64_t>> TicketRepository::CountRepliesSince(int64_t user_id, int64_t since) {
@@ -358,6 +371,15 @@ StatusOr<std::optional<AttachmentRecord>> TicketRepository::FindAttachment(int64
   if (!st.ok()) return st.status();
   (*st)->Bind(1, ticket_id).Bind(2, include_internal).Bind(3, id);
   return OneRow<AttachmentRecord>(*st, ReadAttachment);
+}
+
+StatusOr<std::vector<AttachmentRecord>> TicketRepository::AttachmentsBy(int64_t user_id) {
+  auto st = db_.Prepare(
+      "SELECT id, ticket_id, event_id, filename, content_type, size, sha256, uploaded_by, created_at FROM attachments "
+      "WHERE uploaded_by = ? ORDER BY id");
+  if (!st.ok()) return st.status();
+  (*st)->Bind(1, user_id);
+  return AllRows<AttachmentRecord>(*st, ReadAttachment);
 }
 
 StatusOr<int64_t> TicketRepository::AttachmentBytes(int64_t ticket_id) {

@@ -26,6 +26,7 @@ struct TicketRecord {
   std::optional<int64_t> first_response_at, resolved_at, closed_at;
   std::optional<int> helpful;
   std::string helpful_comment;
+  std::optional<int64_t> redacted_at;  // its text and files were removed (privacy.closed_ticket_retention_days)
 };
 
 struct TicketEventRecord {
@@ -91,6 +92,8 @@ class TicketRepository {
 
   StatusOr<int64_t> AddEvent(const TicketEventRecord& e);
   StatusOr<std::vector<TicketEventRecord>> Events(int64_t ticket_id, bool include_internal);
+  // Every event `user_id` wrote, on any ticket, internal notes included, oldest first (their data export).
+  StatusOr<std::vector<TicketEventRecord>> EventsBy(int64_t user_id);
 
   // Replies and internal notes `user_id` wrote after `since`, and the oldest one's time (0 when none).
   StatusOr<std::pair<int64_t, int64_t>> CountRepliesSince(int64_t user_id, int64_t since);
@@ -101,6 +104,8 @@ class TicketRepository {
   StatusOr<std::vector<AttachmentRecord>> Attachments(int64_t ticket_id, bool include_internal);
   // Attachment `id` of `ticket_id`, under the same rule; nullopt when it is not there or not visible.
   StatusOr<std::optional<AttachmentRecord>> FindAttachment(int64_t ticket_id, int64_t id, bool include_internal);
+  // Every file `user_id` attached, on any ticket, oldest first (their data export).
+  StatusOr<std::vector<AttachmentRecord>> AttachmentsBy(int64_t user_id);
   // The total size of a ticket's attachments, in bytes.
   StatusOr<int64_t> AttachmentBytes(int64_t ticket_id);
   struct UploadsSince {

@@ -21,14 +21,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-template <typename Fn>
-core::Status InTransaction(store::Database& db, Fn fn) {
-  auto tx = store::Transaction::Begin(db);
-  if (!tx.ok()) return tx.status();
-  ENTRAIDE_RETURN_IF_ERROR(fn());
-  return (*tx)->Commit();
-}
-
 core::Status CheckText(const std::string& text, const std::string& field, size_t max) {
   if (core::Trim(text).empty()) return core::InvalidArgument(field + ": required");
   if (text.size() > max)
@@ -110,7 +102,7 @@ core::Status TicketService::WithTicket(const auth::Principal* who, int64_t id, F
   if (!db.ok()) return db.status();
   store::TicketRepository repo(**db);
   int64_t now = clock_.NowSeconds();
-  return InTransaction(**db, [&]() -> core::Status {
+  return store::InTransaction(**db, [&]() -> core::Status {
     auto t = LoadVisible(repo, who, id);
     if (!t.ok()) return t.status();
     return fn(**db, repo, *t, now);
@@ -244,7 +236,7 @@ core::StatusOr<Ticket> TicketService::Create(const auth::Principal* who, NewTick
 
   int64_t now = clock_.NowSeconds();
   Ticket created;
-  ENTRAIDE_RETURN_IF_ERROR(InTransaction(**db, [&]() -> core::Status {
+  ENTRAIDE_RETURN_IF_ERROR(store::InTransaction(**db, [&]() -> core::Status {
     // Counted inside the write transaction: simultaneous requests from one person cannot all slip through.
     auto recent = repo.CountOpenedSince(who->user_id, now - 3600);
     if (!recent.ok()) return recent.status();
@@ -289,7 +281,7 @@ core::Status TicketService::AutoClose() {
   auto due = repo.AnyResolvedBefore(now - limits_.auto_close_after_s);
   if (!due.ok()) return due.status();
   if (!*due) return core::Status::Ok();
-  return InTransaction(**db, [&]() -> core::Status {
+  return store::InTransaction(**db, [&]() -> core::Status {
     auto ids = repo.CloseResolvedBefore(now - limits_.auto_close_after_s, now);
     if (!ids.ok()) return ids.status();
     for (int64_t id : *ids) {
@@ -500,7 +492,7 @@ core::StatusOr<TakeOutcome> TicketService::FollowTakeLink(const std::string& tok
   int64_t now = clock_.NowSeconds();
   TakeOutcome out;
   // A write transaction even to look: the link, the ticket and the claim are read and changed together.
-  core::Status st = InTransaction(**db, [&]() -> core::Status {
+  core::Status st = store::InTransaction(**db, [&]() -> core::Status {
     auto link = links.Find(hash);
     if (!link.ok()) return link.status();
     if (!*link) return bad;
@@ -623,7 +615,7 @@ core::StatusOr<Question> TicketService::Publish(const auth::Principal* who, int6
   store::TicketRepository repo(**db);
   int64_t now = clock_.NowSeconds();
   Question q;
-  ENTRAIDE_RETURN_IF_ERROR(InTransaction(**db, [&]() -> core::Status {
+  ENTRAIDE_RETURN_IF_ERROR(store::InTransaction(**db, [&]() -> core::Status {
     auto t = LoadVisible(repo, who, id);
     if (!t.ok()) return t.status();
     ENTRAIDE_RETURN_IF_ERROR(auth::Require(who, auth::Action::kTriage));

@@ -153,6 +153,51 @@ TEST(CliTest, GroupAndUserCommandsForScriptsAndTheFirstInstall) {
   EXPECT_EQ(RunEntraide("user add --email x@example.org --name X --role boss", env).exit_code, 1);
 }
 
+// `export` writes a person's or a group's ZIP where it is told (never over a file), `erase` asks to type the
+// address again unless --yes, and an erased person is listed as such, without their name or address.
+TEST(CliTest, ExportAndEraseForTheOperator) {
+  TempDir data, out;
+  std::string env = "ENTRAIDE_DATA_DIR=" + Quote(data.path());
+  ASSERT_EQ(RunEntraide("group add --slug coop-a --name 'Coop A'", env).exit_code, 0);
+  ASSERT_EQ(RunEntraide("group add --slug coop-b --name 'Coop B'", env).exit_code, 0);
+  ASSERT_EQ(RunEntraide("user add --email maude@example.org --name 'Maude Ouellet' --role member --group coop-a", env)
+                .exit_code, 0);
+  ASSERT_EQ(RunEntraide("user add --email bob@example.org --name 'Bob Tremblay' --role member --group coop-b", env)
+                .exit_code, 0);
+
+  Result group = RunEntraide("export --group coop-a --out " + Quote(out.Join("coop-a.zip")), env);
+  ASSERT_EQ(group.exit_code, 0) << group.output;
+  EXPECT_NE(group.output.find("wrote " + out.Join("coop-a.zip")), std::string::npos) << group.output;
+  auto zip = ReadZip(out.Join("coop-a.zip"));
+  EXPECT_NE(zip["data.json"].find("maude@example.org"), std::string::npos);
+  EXPECT_EQ(zip["data.json"].find("bob@example.org"), std::string::npos);
+  Result again = RunEntraide("export --group coop-a --out " + Quote(out.Join("coop-a.zip")), env);
+  EXPECT_EQ(again.exit_code, 1) << "never over an existing file";
+  EXPECT_NE(again.output.find("exists already"), std::string::npos) << again.output;
+  ASSERT_EQ(RunEntraide("export --person maude@example.org --out " + Quote(out.Join("maude.zip")), env).exit_code, 0);
+  EXPECT_NE(ReadZip(out.Join("maude.zip"))["data.json"].find("Maude Ouellet"), std::string::npos);
+  EXPECT_EQ(RunEntraide("export --person maude@example.org --group coop-a", env).exit_code, 2);
+  EXPECT_EQ(RunEntraide("export", env).exit_code, 2);
+  EXPECT_EQ(RunEntraide("export --group nope --out " + Quote(out.Join("nope.zip")), env).exit_code, 1);
+
+  Result declined = RunShell("echo maude@example.com | " + EntraideCommand("erase --person maude@example.org", env));
+  EXPECT_EQ(declined.exit_code, 1);
+  EXPECT_NE(declined.output.find("Type the email address again"), std::string::npos) << declined.output;
+  EXPECT_NE(declined.output.find("nothing erased"), std::string::npos) << declined.output;
+  EXPECT_NE(RunEntraide("user list", env).output.find("Maude Ouellet"), std::string::npos);
+  Result confirmed = RunShell("echo MAUDE@example.org | " + EntraideCommand("erase --person maude@example.org", env));
+  EXPECT_EQ(confirmed.exit_code, 0) << confirmed.output;
+  EXPECT_NE(confirmed.output.find("erased person 1 (now erased-1@invalid)"), std::string::npos) << confirmed.output;
+  Result list = RunEntraide("user list", env);
+  EXPECT_EQ(list.output.find("Maude"), std::string::npos) << list.output;
+  EXPECT_EQ(list.output.find("maude@example.org"), std::string::npos) << list.output;
+  EXPECT_NE(list.output.find("1\terased-1@invalid\t-\tmember\tfr\t-\terased"), std::string::npos) << list.output;
+  EXPECT_EQ(RunEntraide("erase --person maude@example.org --yes", env).exit_code, 1) << "nobody has it now";
+  Result bob = RunEntraide("erase --person bob@example.org --yes", env);
+  EXPECT_EQ(bob.exit_code, 0) << bob.output;
+  EXPECT_EQ(bob.output.find("Type the email"), std::string::npos) << "--yes asks nothing";
+}
+
 // Every command runs under umask 077: the database, its -wal, .eml files and folders are the user's alone, and a
 // data dir made earlier with wider modes is closed (0700). `user link` issues a fresh link even after the
 // invitation went out and its row lost the link.

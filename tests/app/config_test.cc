@@ -35,6 +35,16 @@ TEST(ConfigTest, DefaultsWhenTheFileIsAbsent) {
   EXPECT_EQ(set->auth_session_max_days, 30);
 }
 
+TEST(ConfigTest, ClosedTicketRetentionIsOffUntilSet) {
+  auto c = LoadConfig(testing::SourceDir() + "/config/entraide.ini", true, Env({}));
+  ASSERT_TRUE(c.ok()) << c.status().ToString();
+  EXPECT_EQ(c->privacy_closed_ticket_retention_days, 0);
+  auto set = LoadConfig("/nonexistent/entraide.ini", false,
+                        Env({{"ENTRAIDE_PRIVACY_CLOSED_TICKET_RETENTION_DAYS", "730"}}));
+  ASSERT_TRUE(set.ok()) << set.status().ToString();
+  EXPECT_EQ(set->privacy_closed_ticket_retention_days, 730);
+}
+
 TEST(ConfigTest, RequiredFileMissingIsAnError) {
   auto c = LoadConfig("/nonexistent/entraide.ini", true, Env({}));
   ASSERT_FALSE(c.ok());
@@ -86,6 +96,8 @@ TEST(ConfigTest, BadValuesNameTheKeyAndTheValue) {
       {{{"ENTRAIDE_AUTH_MAX_PARALLEL_HASHES", "-1"}}, "auth.max_parallel_hashes = '-1': must be a whole number from 0"},
       {{{"ENTRAIDE_AUTH_HASH_WAIT_MS", "soon"}}, "auth.hash_wait_ms = 'soon'"},
       {{{"ENTRAIDE_AUTH_SESSION_MAX_DAYS", "0"}}, "auth.session_max_days = '0': must be a whole number from 1 to 3650"},
+      {{{"ENTRAIDE_PRIVACY_CLOSED_TICKET_RETENTION_DAYS", "-5"}},
+       "privacy.closed_ticket_retention_days = '-5': must be a whole number from 0 to 36500"},
   };
   for (const auto& c : cases) {
     auto r = LoadConfig("/nonexistent", false, Env(c.env));

@@ -39,9 +39,7 @@ Poco::JSON::Object::Ptr Json(const std::string& body) {
   return p.parse(body).extract<Poco::JSON::Object::Ptr>();
 }
 
-struct Session : ApiSession {
-  std::vector<std::string> Page() const { return {"Cookie: sid=" + sid}; }
-};
+using Session = ApiSession;
 
 class InternalStaysInternalTest : public ::testing::Test {
  protected:
@@ -75,7 +73,7 @@ class InternalStaysInternalTest : public ::testing::Test {
     auto r = Send(port(), "POST", "/api/v1/session",
                   R"({"email": ")" + email + R"(", "password": ")" + kPassword + "\"}", {});
     EXPECT_EQ(r.status, 200) << r.body;
-    return {{CookieValue(r, "sid"), r.Header("x-csrf-token")}};
+    return {CookieValue(r, "sid"), r.Header("x-csrf-token")};
   }
   // The volunteer's reply through the ticket page's form, with one file.
   void ReplyWithFile(const std::string& mode, const std::string& body, const std::string& file) {

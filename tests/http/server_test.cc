@@ -5,8 +5,11 @@
 
 #include <gtest/gtest.h>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <poll.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
 #include <atomic>
 #include <chrono>
@@ -56,6 +59,18 @@ class HttpServerTest : public ::testing::Test {
     router_.Add("GET", "/big", [](Request&) {
       Response r = Response::Text(200, std::string(4 << 20, 'x'));
       r.compressible = false;
+      return r;
+    });
+    router_.Add("GET", "/file", [this](Request&) {
+      // A file whose path is gone once it is open, as exports are sent.
+      std::string path = files_.Join("export-" + std::to_string(++file_count_));
+      std::ofstream(path, std::ios::binary) << FileContent();
+      auto file = BodyFile::Open(path);
+      std::filesystem::remove(path);
+      if (!file.ok()) return Response::Text(500, file.status().message());
+      Response r;
+      r.content_type = "application/zip";
+      r.file = *file;
       return r;
     });
     router_.Add("GET", "/boom", [](Request&) -> Response {
@@ -116,7 +131,24 @@ class HttpServerTest : public ::testing::Test {
     EXPECT_TRUE(c.ClosedByPeer(3000)) << what;
   }
 
-  TempDir uploads_;
+  // 16 MiB that no two offsets share, so a byte out of place shows.
+  static const std::string& FileContent() {
+    static const std::string content = [] {
+      std::string c(16 << 20, '\0');
+      uint32_t x = 2463534242u;
+      for (auto& ch : c) {
+        x ^= x << 13;
+        x ^= x >> 17;
+        x ^= x << 5;
+        ch = static_cast<char>(x);
+      }
+      return c;
+    }();
+    return content;
+  }
+
+  TempDir uploads_, files_;
+  std::atomic<int> file_count_{0};
   Router router_;
   ServerOptions options_;
   Fallbacks fallbacks_;
@@ -275,6 +307,75 @@ TEST_F(HttpServerTest, SlowReadersAndDelayedAnswersHoldNoWorker) {
   HttpResponse later = delayed.Read(5000);
   EXPECT_EQ(later.body, "later\n");
   EXPECT_GE(ElapsedMs(start), 1000) << "the delay was not applied";
+}
+
+TEST_F(HttpServerTest, AFileBodyReachesASlowReaderWholeWithoutHoldingAWorker) {
+  Start([](ServerOptions& o) { o.threads = 1; });
+  // 16 MiB: more than the kernel buffers while the reader reads nothing, so the worker meets a full socket.
+  Connection reader(port(), "127.0.3.5");
+  reader.Send("GET /file HTTP/1.1\r\nHost: x\r\n\r\n");
+  std::this_thread::sleep_for(Ms(300));
+  auto start = std::chrono::steady_clock::now();
+  Connection visitor(port(), "127.0.3.6");
+  visitor.Send("GET /ok HTTP/1.1\r\nHost: x\r\n\r\n");
+  EXPECT_EQ(visitor.Read(2000).status, 200);
+  EXPECT_LT(ElapsedMs(start), 500) << "the only worker was held by the download";
+  HttpResponse r = reader.Read(20000);
+  EXPECT_EQ(r.status, 200);
+  EXPECT_EQ(r.Header("content-length"), std::to_string(FileContent().size()));
+  EXPECT_EQ(r.Header("content-encoding"), "");
+  EXPECT_TRUE(r.body == FileContent()) << "the file arrived changed (" << r.body.size() << " bytes)";
+  reader.Send("GET /ok HTTP/1.1\r\nHost: x\r\n\r\n");
+  EXPECT_EQ(reader.Read(2000).body, "ok\n") << "the connection goes on to its next request";
+}
+
+TEST_F(HttpServerTest, HeadOfAFileBodySaysItsSizeAndSendsNothingElse) {
+  Start();
+  // Read raw: the test client would wait for the body a Content-Length announces.
+  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(static_cast<uint16_t>(port()));
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ASSERT_EQ(::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
+  std::string both = "HEAD /file HTTP/1.1\r\nHost: x\r\n\r\nGET /ok HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n";
+  ASSERT_EQ(::send(fd, both.data(), both.size(), 0), static_cast<ssize_t>(both.size()));
+  std::string got;
+  char buf[65536];
+  pollfd p{fd, POLLIN, 0};
+  while (::poll(&p, 1, 3000) > 0) {
+    ssize_t n = ::recv(fd, buf, sizeof buf, 0);
+    if (n <= 0) break;
+    got.append(buf, static_cast<size_t>(n));
+  }
+  ::close(fd);
+  EXPECT_NE(got.find("Content-Length: " + std::to_string(FileContent().size()) + "\r\n"), std::string::npos) << got;
+  EXPECT_TRUE(core::EndsWith(got, "\r\n\r\nok\n")) << "HEAD sent a body:\n" << got.substr(0, 2000);
+  EXPECT_LT(got.size(), 2000u);
+}
+
+TEST_F(HttpServerTest, AClientLeavingMidDownloadEndsOnlyItsConnection) {
+  // sendfile(2) takes no MSG_NOSIGNAL, and Linux may raise SIGPIPE when it writes to a reset connection (a
+  // process that does not ignore it, like this one, then ends): the server's threads block it. On the kernel
+  // where this was written the write fails with EPIPE without the signal, so this checks the outcome only.
+  Start();
+  for (int i = 0; i < 3; ++i) {
+    Connection leaver(port(), "127.0.3.7");
+    int small = 4096;
+    setsockopt(leaver.fd(), SOL_SOCKET, SO_RCVBUF, &small, sizeof small);
+    leaver.Send("GET /file HTTP/1.1\r\nHost: x\r\n\r\n");
+    std::this_thread::sleep_for(Ms(100));
+    // Half-closed first (the server's side goes to CLOSE_WAIT), then reset: Linux reports EPIPE, with SIGPIPE, to
+    // the server's next write.
+    ::shutdown(leaver.fd(), SHUT_WR);
+    std::this_thread::sleep_for(Ms(50));
+    struct linger hard = {1, 0};
+    setsockopt(leaver.fd(), SOL_SOCKET, SO_LINGER, &hard, sizeof hard);
+  }
+  std::this_thread::sleep_for(Ms(300));
+  Connection visitor(port(), "127.0.3.8");
+  visitor.Send("GET /ok HTTP/1.1\r\nHost: x\r\n\r\n");
+  EXPECT_EQ(visitor.Read(2000).status, 200);
 }
 
 TEST_F(HttpServerTest, AFullQueueAnswers503AtOnce) {

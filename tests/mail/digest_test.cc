@@ -17,6 +17,7 @@
 #include "core/strings.h"
 #include "i18n/catalog.h"
 #include "store/mail_repo.h"
+#include "privacy/privacy_service.h"
 #include "store/migrations.h"
 #include "tickets/ticket_service.h"
 #include "test_util.h"
@@ -315,6 +316,25 @@ TEST_F(DigestTest, VolunteerDigestListsNewUnclaimedTicketsUnansweredOnesAndActiv
   EXPECT_NE(FirstTakeToken("v@example.org"), FirstTakeToken("w@example.org"));
   EXPECT_TRUE(core::StartsWith(d2->getArray("unclaimed")->getObject(0)->getValue<std::string>("take_url"),
                                "https://entraide.example.org/en/take/"));
+}
+
+TEST_F(DigestTest, AnErasedPersonsActivityReadsAsAFormerMember) {
+  At(2027, 3, 22, 10);
+  auto held = Open(member_a_, "Courriel qui rebondit");
+  ASSERT_TRUE(tickets_->Claim(&volunteer_, held.id).ok());
+  tickets::ReplyRequest reply;
+  reply.body = "C'est info@epicerie.org";
+  ASSERT_TRUE(tickets_->Reply(&member_a_, held.id, reply).ok());
+  privacy::Options o;
+  o.mail_dir = dir_.Join("mail");
+  ASSERT_TRUE(privacy::PrivacyService(*pool_, clock_, *catalogs_, o).Erase("a@example.org").ok());
+  At(2027, 3, 23, 8);
+  Run(mail::DigestRun::kDaily);
+  auto d = Data("volunteer_digest", "v@example.org");
+  ASSERT_TRUE(d);
+  auto activity = d->getArray("activity");
+  ASSERT_GE(activity->size(), 1u);
+  EXPECT_EQ(activity->getObject(0)->getValue<std::string>("actor"), "un ancien membre");
 }
 
 TEST_F(DigestTest, GroupDigestHasArticlesInTheMembersLanguageAndOnlyTheirGroupsOpenTickets) {
