@@ -3,12 +3,14 @@
 #include <filesystem>
 
 #include "core/log.h"
+#include "app/data_metrics.h"
 #include "app/index_worker.h"
 #include "app/mail_worker.h"
 #include "auth/auth_service.h"
 #include "http/account_pages.h"
 #include "http/api.h"
 #include "http/mail_pages.h"
+#include "http/metrics_endpoint.h"
 #include "http/take_pages.h"
 #include "mail/digest.h"
 #include "mail/outbox_admin.h"
@@ -78,6 +80,7 @@ struct App::Impl {
   std::unique_ptr<mail::OutboxAdmin> mail_admin;
   std::unique_ptr<mail::DigestService> digests;
   std::unique_ptr<MailWorker> mail_worker;
+  std::unique_ptr<DataMetrics> data_metrics;
   std::unique_ptr<view::Renderer> views;
   std::shared_ptr<const i18n::Catalogs> catalogs;
   std::unique_ptr<http::StaticFiles> static_files;
@@ -167,6 +170,7 @@ core::StatusOr<std::unique_ptr<App>> App::Create(const Config& config, AppOverri
                                                config.mail_poll_seconds, m.digests.get(), MailSenderOptionsFor(config));
   m.services->mail_prefs = m.mail_prefs.get();
   m.services->mail_admin = m.mail_admin.get();
+  http::RegisterMetrics(m.router, *m.services, config.metrics_token);  // before /{lang} takes the path
   http::RegisterMail(m.router, *m.services);
   http::RegisterTakeLinks(m.router, *m.services);
   http::RegisterApi(m.router, *m.services);
@@ -174,6 +178,7 @@ core::StatusOr<std::unique_ptr<App>> App::Create(const Config& config, AppOverri
   http::RegisterAccounts(m.router, *m.services);
   http::RegisterTickets(m.router, *m.services);
   http::RegisterPages(m.router, *m.services);
+  m.data_metrics = std::make_unique<DataMetrics>(*m.pool, clock, config.DatabasePath());
 
   http::ServerOptions options;
   options.host = config.http_host;
@@ -197,6 +202,7 @@ core::StatusOr<std::unique_ptr<App>> App::Create(const Config& config, AppOverri
   };
   fallbacks.upload_check = [services](const http::Request& req) { return http::CheckUploadSession(*services, req); };
   m.server = std::make_unique<http::Server>(m.router, options, fallbacks);
+  m.services->metrics_sources = {m.server.get(), m.auth.get(), m.data_metrics.get()};
   return app;
 }
 

@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <cctype>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -162,6 +163,16 @@ const std::vector<std::pair<std::string, Setter>>& Keys() {
       {"auth.max_parallel_hashes", Int(&Config::auth_max_parallel_hashes, 0, 1024)},
       {"auth.hash_wait_ms", Int(&Config::auth_hash_wait_ms, 0, 60000)},
       {"auth.session_max_days", Int(&Config::auth_session_max_days, 1, 3650)},
+      {"metrics.token", [](Config& c, const std::string& v) -> core::Status {
+         // A bearer token (RFC 6750 allows these characters): long enough not to be guessed.
+         if (!v.empty() && v.size() < 16) return core::InvalidArgument("must be empty or at least 16 characters");
+         if (v.size() > 256) return core::InvalidArgument("must be at most 256 characters");
+         for (char ch : v)
+           if (!std::isalnum(static_cast<unsigned char>(ch)) && std::string_view("-._~+/=").find(ch) == std::string_view::npos)
+             return core::InvalidArgument("may hold only letters, digits and - . _ ~ + / =");
+         c.metrics_token = v;
+         return core::Status::Ok();
+       }},
   };
   return kKeys;
 }

@@ -54,6 +54,8 @@ struct Config {
   int auth_max_parallel_hashes = 0;  // password hashes at once (argon2id, 64 MiB each); 0: the number of CPUs
   int auth_hash_wait_ms = 3000;      // the longest wait for a turn to hash; then sign-in answers 503
   int auth_session_max_days = 60;    // a session ends this long after sign-in, however active
+  // [metrics]
+  std::string metrics_token;  // empty: /metrics only for the machine itself; else "Authorization: Bearer <token>"
 
   std::string DatabasePath() const { return data_dir + "/entraide.db"; }
   std::string MailDir() const { return data_dir + "/mail"; }

@@ -64,14 +64,50 @@ AuthService::AuthService(store::Pool& pool, const core::Clock& clock, AuthOption
 
 core::StatusOr<std::string> AuthService::Hash(const std::string& password) {
   auto permit = gate_.Acquire();
-  if (!permit.ok()) return permit.status();
+  if (!permit.ok()) return Busy(permit.status());
   return HashPassword(password, options_.hash_cost);
 }
 
 core::StatusOr<bool> AuthService::Verify(const std::string& hash, const std::string& password) {
   auto permit = gate_.Acquire();
-  if (!permit.ok()) return permit.status();
+  if (!permit.ok()) return Busy(permit.status());
   return VerifyPassword(hash, password);
+}
+
+core::Status AuthService::Busy(core::Status st) {
+  counters_.hash_busy.fetch_add(1, std::memory_order_relaxed);
+  return st;
+}
+
+AuthCounts AuthService::counts() const {
+  AuthCounts c;
+  c.signin_failures = counters_.signin_failures.load(std::memory_order_relaxed);
+  c.refused_signin_pair = counters_.refused_signin_pair.load(std::memory_order_relaxed);
+  c.refused_signin_address = counters_.refused_signin_address.load(std::memory_order_relaxed);
+  c.refused_link_requests = counters_.refused_link_requests.load(std::memory_order_relaxed);
+  c.refused_password_change = counters_.refused_password_change.load(std::memory_order_relaxed);
+  c.withheld_link_mails = counters_.withheld_link_mails.load(std::memory_order_relaxed);
+  c.hash_busy = counters_.hash_busy.load(std::memory_order_relaxed);
+  return c;
+}
+
+void AuthService::Collect(core::MetricsText& out) const {
+  AuthCounts c = counts();
+  out.Single("entraide_signin_failures_total", "counter",
+             "Sign-ins refused for a wrong email or password, or an inactive account.", c.signin_failures);
+  out.Family("entraide_rate_limit_refusals_total", "counter",
+             "Requests refused by a limit (429), by limit: signin_pair (5 failures of one account from one "
+             "address), signin_address (20 failures from one address), link_requests (sign-in link and reset "
+             "requests from one address), password_change (wrong current passwords); link_mails counts link "
+             "requests answered as usual but sent no mail (5 an hour per account).");
+  for (const auto& [limit, n] : {std::pair<const char*, int64_t>{"signin_pair", c.refused_signin_pair},
+                                 {"signin_address", c.refused_signin_address},
+                                 {"link_requests", c.refused_link_requests},
+                                 {"password_change", c.refused_password_change},
+                                 {"link_mails", c.withheld_link_mails}})
+    out.Sample("entraide_rate_limit_refusals_total", {{"limit", limit}}, n);
+  out.Single("entraide_password_hash_busy_total", "counter",
+             "Password checks and hashes refused (503) because no turn at the hash gate came in time.", c.hash_busy);
 }
 
 core::StatusOr<Principal> AuthService::LoadPrincipal(store::AccountRepository& repo, const store::UserRecord& user) {
@@ -112,9 +148,14 @@ core::StatusOr<SessionGrant> AuthService::SignIn(const std::string& email, const
   // Each attempt takes its place in the per-pair and per-address counts before its password is checked, so a
   // burst of parallel attempts cannot get past the limits; a right password gives its place back.
   int64_t wait = pair_failures_.Hit(pair);
-  if (wait == 0) {
+  if (wait > 0) {
+    counters_.refused_signin_pair.fetch_add(1, std::memory_order_relaxed);
+  } else {
     wait = address_failures_.Hit(ip);
-    if (wait > 0) pair_failures_.Forget(pair);
+    if (wait > 0) {
+      pair_failures_.Forget(pair);
+      counters_.refused_signin_address.fetch_add(1, std::memory_order_relaxed);
+    }
   }
   if (wait > 0) {
     t.retry_after_s = wait;
@@ -150,6 +191,7 @@ core::StatusOr<SessionGrant> AuthService::SignIn(const std::string& email, const
   }
   if (!*right || !has_password || !user->active) {
     account_failures_.Record(account);
+    counters_.signin_failures.fetch_add(1, std::memory_order_relaxed);
     return Failed();
   }
   give_back();
@@ -232,6 +274,7 @@ core::Status AuthService::RequestLinkMail(const std::string& email, const std::s
   // Per address only: a limit per account would let anyone stop a person from asking for a link.
   int64_t wait = link_requests_.Hit(ip);
   if (wait > 0) {
+    counters_.refused_link_requests.fetch_add(1, std::memory_order_relaxed);
     if (retry_after_s) *retry_after_s = wait;
     return core::ResourceExhausted("too many requests; try again in " + std::to_string(wait) + " seconds");
   }
@@ -245,7 +288,10 @@ core::Status AuthService::RequestLinkMail(const std::string& email, const std::s
     // At most link_mails_per_hour mails of links an hour to one person; beyond, the same answer and no mail.
     auto sent = repo.CountTokensSince((*user)->id, {"signin", "reset"}, clock_.NowSeconds() - 3600);
     if (!sent.ok()) return sent.status();
-    if (*sent >= options_.link_mails_per_hour) return core::Status::Ok();
+    if (*sent >= options_.link_mails_per_hour) {
+      counters_.withheld_link_mails.fetch_add(1, std::memory_order_relaxed);
+      return core::Status::Ok();
+    }
     std::string l = i18n::IsSupportedLang(lang) ? lang : (*user)->lang;
     return QueueLinkMail(repo, **user, mail.kind, l, mail.path, mail.ttl_s, mail.token_kind);
   });
@@ -451,6 +497,7 @@ core::Status AuthService::ChangePassword(const Principal& who, const std::string
   const std::string key = std::to_string(who.user_id);
   int64_t wait = password_failures_.Hit(key);
   if (wait > 0) {
+    counters_.refused_password_change.fetch_add(1, std::memory_order_relaxed);
     if (retry_after_s) *retry_after_s = wait;
     return core::ResourceExhausted("too many wrong passwords; try again in " + std::to_string(wait) + " seconds");
   }

@@ -28,6 +28,7 @@
 // taken email or group slug; kPermissionDenied / kNotFound from administration.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -39,6 +40,7 @@
 #include "auth/principal.h"
 #include "auth/rate_limiter.h"
 #include "core/clock.h"
+#include "core/metrics.h"
 #include "core/status.h"
 #include "store/account_repo.h"
 #include "store/pool.h"
@@ -98,7 +100,18 @@ struct InvitationInfo {
 using TicketCategory = store::TicketCategoryRecord;
 using Group = store::GroupRecord;
 
-class AuthService {
+// What the limits did since start (counters, for /metrics).
+struct AuthCounts {
+  int64_t signin_failures = 0;          // wrong email or password, or an inactive account
+  int64_t refused_signin_pair = 0;      // 429: too many failures of one account from one address
+  int64_t refused_signin_address = 0;   // 429: too many failures from one address
+  int64_t refused_link_requests = 0;    // 429: too many sign-in link or reset requests from one address
+  int64_t refused_password_change = 0;  // 429: too many wrong current passwords
+  int64_t withheld_link_mails = 0;      // a link request answered as usual, but the account's mails were used up
+  int64_t hash_busy = 0;                // no turn at the hash gate in time (503)
+};
+
+class AuthService : public core::MetricsSource {
  public:
   AuthService(store::Pool& pool, const core::Clock& clock, AuthOptions options);
 
@@ -160,6 +173,10 @@ class AuthService {
   int busy_retry_after_s() const { return gate_.retry_after_s(); }
   HashGate& gate() { return gate_; }  // tests hold it to make the service busy
 
+  AuthCounts counts() const;
+  // entraide_signin_failures_total, entraide_rate_limit_refusals_total{limit}, entraide_password_hash_busy_total.
+  void Collect(core::MetricsText& out) const override;
+
  private:
   core::StatusOr<SessionGrant> StartSession(store::AccountRepository& repo, const store::UserRecord& user);
   core::StatusOr<Principal> LoadPrincipal(store::AccountRepository& repo, const store::UserRecord& user);
@@ -192,6 +209,7 @@ class AuthService {
   // a write transaction: a turn may take seconds to come, and the writer lock would be held all that time.
   core::StatusOr<std::string> Hash(const std::string& password);
   core::StatusOr<bool> Verify(const std::string& hash, const std::string& password);
+  core::Status Busy(core::Status st);  // counts a refusal of the gate
 
   store::Pool& pool_;
   const core::Clock& clock_;
@@ -203,6 +221,11 @@ class AuthService {
   RateLimiter account_failures_;   // per account, failed passwords (under attack: slowed, never refused)
   RateLimiter password_failures_;  // per person, wrong current passwords on the account page
   std::string dummy_hash_;  // verified when the email is unknown, so timing reveals nothing
+  struct Counters {
+    std::atomic<int64_t> signin_failures{0}, refused_signin_pair{0}, refused_signin_address{0},
+        refused_link_requests{0}, refused_password_change{0}, withheld_link_mails{0}, hash_busy{0};
+  };
+  Counters counters_;
 };
 
 // Normalises and checks an email address: kInvalidArgument naming the field.
