@@ -8,6 +8,7 @@
 #include "app/mail_worker.h"
 #include "auth/auth_service.h"
 #include "http/account_pages.h"
+#include "http/admin_pages.h"
 #include "http/api.h"
 #include "http/mail_pages.h"
 #include "http/metrics_endpoint.h"
@@ -176,6 +177,7 @@ core::StatusOr<std::unique_ptr<App>> App::Create(const Config& config, AppOverri
   http::RegisterApi(m.router, *m.services);
   http::RegisterSearch(m.router, *m.services);
   http::RegisterAccounts(m.router, *m.services);
+  http::RegisterAdmin(m.router, *m.services);
   http::RegisterTickets(m.router, *m.services);
   http::RegisterPages(m.router, *m.services);
   m.data_metrics = std::make_unique<DataMetrics>(*m.pool, clock, config.DatabasePath());

@@ -1,5 +1,6 @@
 #include "auth/auth_service.h"
 
+#include <algorithm>
 #include <set>
 
 #include "auth/policy.h"
@@ -24,6 +25,28 @@ core::Status CheckName(const std::string& name) {
 
 core::Status CheckLang(const std::string& lang) {
   return i18n::IsSupportedLang(lang) ? core::Status::Ok() : core::InvalidArgument("lang: must be en or fr");
+}
+
+// The folded words of an administration search ("Hélène  Côté" -> "helene", "cote").
+core::StatusOr<std::vector<std::string>> SearchWords(const std::string& q) {
+  if (q.size() > 200) return core::InvalidArgument("q: at most 200 characters");
+  if (!core::IsValidUtf8(q)) return core::InvalidArgument("q: not valid UTF-8");
+  std::string folded = core::FoldLatinForSlug(q);
+  std::replace_if(folded.begin(), folded.end(), [](char c) { return c == '\t' || c == '\r' || c == '\n'; }, ' ');
+  std::vector<std::string> words;
+  for (const auto& w : core::Split(folded, ' ', true)) {
+    std::string word(core::Trim(w));
+    if (!word.empty()) words.push_back(std::move(word));
+  }
+  if (words.size() > 8) return core::InvalidArgument("q: at most 8 words");
+  return words;
+}
+
+// Brings `page` within 1..pages for `total` rows; returns the offset of its first row.
+int64_t Paginate(int64_t total, int& page, int& pages) {
+  pages = static_cast<int>(std::max<int64_t>(1, (total + kAdminPageSize - 1) / kAdminPageSize));
+  page = std::clamp(page, 1, pages);
+  return int64_t{page - 1} * kAdminPageSize;
 }
 
 core::Status Failed() { return core::Unauthenticated("the email or the password is not right"); }
@@ -534,9 +557,123 @@ core::Status AuthService::ChangePassword(const Principal& who, const std::string
   });
 }
 
-core::StatusOr<std::vector<UserView>> AuthService::ListPeople(const Principal& by) {
+core::StatusOr<PeoplePage> AuthService::FindPeople(const Principal& by, const std::string& q, const std::string& role,
+                                                   int page) {
   ENTRAIDE_RETURN_IF_ERROR(Require(&by, Action::kAdminister));
-  return ListPeopleCli();
+  if (!role.empty() && !kRoles.count(role)) return core::InvalidArgument("role: must be member, volunteer or coordinator");
+  auto words = SearchWords(q);
+  if (!words.ok()) return words.status();
+  auto db = pool_.Acquire();
+  if (!db.ok()) return db.status();
+  store::AccountRepository repo(**db);
+  store::PeopleQuery query{std::move(words).value(), role, 0, kAdminPageSize};
+  PeoplePage out;
+  auto total = repo.CountUsers(query);
+  if (!total.ok()) return total.status();
+  out.total = *total;
+  out.page = page;
+  query.offset = Paginate(out.total, out.page, out.pages);
+  auto users = repo.SearchUsers(query);
+  if (!users.ok()) return users.status();
+  std::vector<int64_t> ids;
+  for (const auto& u : *users) ids.push_back(u.id);
+  auto memberships = repo.GroupsOfUsers(ids);
+  if (!memberships.ok()) return memberships.status();
+  for (auto& u : *users) {
+    UserView v{std::move(u), {}};
+    for (const auto& [user_id, g] : *memberships)
+      if (user_id == v.user.id) v.groups.push_back(g);
+    out.people.push_back(std::move(v));
+  }
+  return out;
+}
+
+core::StatusOr<GroupsPage> AuthService::FindGroups(const Principal& by, const std::string& q, int page) {
+  ENTRAIDE_RETURN_IF_ERROR(Require(&by, Action::kAdminister));
+  auto words = SearchWords(q);
+  if (!words.ok()) return words.status();
+  auto db = pool_.Acquire();
+  if (!db.ok()) return db.status();
+  store::AccountRepository repo(**db);
+  store::GroupQuery query{std::move(words).value(), 0, 0, kAdminPageSize};
+  GroupsPage out;
+  auto total = repo.CountGroups(query);
+  if (!total.ok()) return total.status();
+  out.total = *total;
+  out.page = page;
+  query.offset = Paginate(out.total, out.page, out.pages);
+  auto groups = repo.SearchGroups(query);
+  if (!groups.ok()) return groups.status();
+  out.groups = std::move(groups).value();
+  return out;
+}
+
+core::StatusOr<GroupsPage> AuthService::GroupsToJoin(const Principal& by, int64_t person, const std::string& q,
+                                                     int limit) {
+  ENTRAIDE_RETURN_IF_ERROR(Require(&by, Action::kAdminister));
+  auto words = SearchWords(q);
+  if (!words.ok()) return words.status();
+  GroupsPage out;
+  if (words->empty()) return out;
+  auto db = pool_.Acquire();
+  if (!db.ok()) return db.status();
+  store::AccountRepository repo(**db);
+  store::GroupQuery query{std::move(words).value(), person, 0, std::max(1, limit)};
+  auto total = repo.CountGroups(query);
+  if (!total.ok()) return total.status();
+  out.total = *total;
+  auto groups = repo.SearchGroups(query);
+  if (!groups.ok()) return groups.status();
+  out.groups = std::move(groups).value();
+  return out;
+}
+
+core::StatusOr<UserView> AuthService::Person(const Principal& by, int64_t id) {
+  ENTRAIDE_RETURN_IF_ERROR(Require(&by, Action::kAdminister));
+  auto db = pool_.Acquire();
+  if (!db.ok()) return db.status();
+  store::AccountRepository repo(**db);
+  auto user = repo.FindUserById(id);
+  if (!user.ok()) return user.status();
+  if (!*user) return core::NotFound("no such person");
+  auto groups = repo.GroupsOf(id);
+  if (!groups.ok()) return groups.status();
+  return UserView{std::move(**user), std::move(groups).value()};
+}
+
+core::StatusOr<GroupMembers> AuthService::GroupWithMembers(const Principal& by, int64_t id, int page) {
+  ENTRAIDE_RETURN_IF_ERROR(Require(&by, Action::kAdminister));
+  auto db = pool_.Acquire();
+  if (!db.ok()) return db.status();
+  store::AccountRepository repo(**db);
+  auto group = repo.FindGroupById(id);
+  if (!group.ok()) return group.status();
+  if (!*group) return core::NotFound("no such group");
+  auto total = repo.CountMembers(id);
+  if (!total.ok()) return total.status();
+  GroupMembers out;
+  out.group = {std::move(**group), *total};
+  out.page = page;
+  auto members = repo.MembersPage(id, Paginate(*total, out.page, out.pages), kAdminPageSize);
+  if (!members.ok()) return members.status();
+  out.members = std::move(members).value();
+  return out;
+}
+
+core::Status AuthService::SetMembership(const Principal& by, int64_t person, int64_t group, bool member) {
+  ENTRAIDE_RETURN_IF_ERROR(Require(&by, Action::kAdminister));
+  auto db = pool_.Acquire();
+  if (!db.ok()) return db.status();
+  store::AccountRepository repo(**db);
+  return InTransaction(**db, [&]() -> core::Status {
+    auto u = repo.FindUserById(person);
+    if (!u.ok()) return u.status();
+    if (!*u) return core::NotFound("no such person");
+    auto g = repo.FindGroupById(group);
+    if (!g.ok()) return g.status();
+    if (!*g) return core::InvalidArgument("group: no group " + std::to_string(group));
+    return member ? repo.AddMembership(person, group) : repo.RemoveMembership(person, group);
+  });
 }
 
 core::StatusOr<std::vector<UserView>> AuthService::ListPeopleCli() {
@@ -593,8 +730,7 @@ core::Status AuthService::UpdateGroup(const Principal& by, int64_t id, const std
   return repo.UpdateGroup({id, (*g)->slug, std::string(core::Trim(name)), lang, active});
 }
 
-core::Status AuthService::UpdatePerson(const Principal& by, int64_t id, const std::string& role,
-                                       const std::vector<int64_t>& group_ids, bool active) {
+core::Status AuthService::UpdatePerson(const Principal& by, int64_t id, const std::string& role, bool active) {
   ENTRAIDE_RETURN_IF_ERROR(Require(&by, Action::kAdminister));
   if (!kRoles.count(role)) return core::InvalidArgument("role: must be member, volunteer or coordinator");
   if (id == by.user_id && (!active || role != "coordinator"))
@@ -606,13 +742,7 @@ core::Status AuthService::UpdatePerson(const Principal& by, int64_t id, const st
     auto u = repo.FindUserById(id);
     if (!u.ok()) return u.status();
     if (!*u) return core::NotFound("no such person");
-    for (int64_t g : group_ids) {
-      auto group = repo.FindGroupById(g);
-      if (!group.ok()) return group.status();
-      if (!*group) return core::InvalidArgument("groups: no group " + std::to_string(g));
-    }
     ENTRAIDE_RETURN_IF_ERROR(repo.SetRole(id, role));
-    ENTRAIDE_RETURN_IF_ERROR(repo.SetMemberships(id, group_ids));
     ENTRAIDE_RETURN_IF_ERROR(repo.SetActive(id, active));
     if (!active) ENTRAIDE_RETURN_IF_ERROR(repo.DeleteSessionsOf(id));  // their sessions end now
     return core::Status::Ok();

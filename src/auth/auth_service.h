@@ -99,6 +99,28 @@ struct InvitationInfo {
 
 using TicketCategory = store::TicketCategoryRecord;
 using Group = store::GroupRecord;
+using GroupCount = store::GroupCount;  // a group and how many people are in it
+
+// The administration lists show this many rows a page.
+inline constexpr int kAdminPageSize = 50;
+
+// A page of people (with their groups) or of groups (with their member counts), `total` matching in all;
+// `page` is the one asked for, brought within 1..pages.
+struct PeoplePage {
+  std::vector<UserView> people;
+  int64_t total = 0;
+  int page = 1, pages = 1;
+};
+struct GroupsPage {
+  std::vector<GroupCount> groups;
+  int64_t total = 0;
+  int page = 1, pages = 1;
+};
+struct GroupMembers {
+  GroupCount group;
+  std::vector<store::UserRecord> members;  // one page of them
+  int page = 1, pages = 1;
+};
 
 // What the limits did since start (counters, for /metrics).
 struct AuthCounts {
@@ -143,15 +165,24 @@ class AuthService : public core::MetricsSource {
   core::Status ChangePassword(const Principal& who, const std::string& current, const std::string& next,
                               const std::string& keep_cookie, int64_t* retry_after_s);
 
-  // Administration (coordinators).
-  core::StatusOr<std::vector<UserView>> ListPeople(const Principal& by);
+  // Administration (coordinators; kPermissionDenied for anyone else). Searches fold accents and case, and
+  // every word of `q` must match (people: name or email; groups: name or slug): kInvalidArgument naming `q`
+  // over 200 bytes or 8 words, or `role` not a role. kNotFound for an unknown person or group.
+  core::StatusOr<PeoplePage> FindPeople(const Principal& by, const std::string& q, const std::string& role, int page);
+  core::StatusOr<GroupsPage> FindGroups(const Principal& by, const std::string& q, int page);
+  // The groups `person` is not in that match `q` (none for an empty q), the first `limit` of them.
+  core::StatusOr<GroupsPage> GroupsToJoin(const Principal& by, int64_t person, const std::string& q, int limit);
+  core::StatusOr<UserView> Person(const Principal& by, int64_t id);
+  core::StatusOr<GroupMembers> GroupWithMembers(const Principal& by, int64_t id, int page);
+  // Adds `person` to `group` (`member`) or takes them out; doing it twice changes nothing.
+  core::Status SetMembership(const Principal& by, int64_t person, int64_t group, bool member);
   core::StatusOr<std::vector<Group>> ListGroups();
   core::StatusOr<int64_t> CreateGroup(const Principal& by, const std::string& slug, const std::string& name,
                                       const std::string& lang);
   core::Status UpdateGroup(const Principal& by, int64_t id, const std::string& name, const std::string& lang,
                            bool active);
-  core::Status UpdatePerson(const Principal& by, int64_t id, const std::string& role,
-                            const std::vector<int64_t>& group_ids, bool active);
+  // Role and active state (groups: SetMembership). Nobody removes their own coordinator access.
+  core::Status UpdatePerson(const Principal& by, int64_t id, const std::string& role, bool active);
   core::StatusOr<std::vector<TicketCategory>> TicketCategories(bool include_inactive);
   core::Status SaveTicketCategory(const Principal& by, const TicketCategory& category);
 
