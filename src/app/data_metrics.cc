@@ -61,8 +61,8 @@ void DataMetrics::Collect(core::MetricsText& out) const {
              "How long the oldest change waiting for the search index has waited (0: none).",
              d.index_queue_oldest_age_s);
   out.Family("entraide_tickets", "gauge", "Help desk tickets, by status.");
-  ByLabel(out, "entraide_tickets", "status", {"new", "triaged", "in_progress", "waiting_on_group", "resolved", "closed"},
-          d.tickets_by_status);
+  ByLabel(out, "entraide_tickets", "status",
+          {"new", "triaged", "in_progress", "waiting_on_group", "resolved", "closed"}, d.tickets_by_status);
   out.Single("entraide_attachment_files", "gauge", "Attachment files stored (one per distinct content).",
              d.attachment_files);
   out.Single("entraide_attachment_bytes", "gauge", "Bytes of the attachment files stored.", d.attachment_bytes);

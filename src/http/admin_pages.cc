@@ -60,6 +60,16 @@ Response AdminPost(const Services& s, const Request& req, Act act, Again again) 
   });
 }
 
+// A list the service would not give (a search over its limits): the page says why, over an empty list.
+template <typename List>
+void OrEmpty(const Services& s, const std::string& lang, core::StatusOr<List>& found, view::Value& d, int& status) {
+  if (found.ok()) return;
+  auto [message, code] = Explain(s, lang, found.status());
+  SetError(d, message);
+  status = code;
+  found = List{};
+}
+
 int PageParam(const Request& req) {
   return static_cast<int>(std::min<int64_t>(PositiveId(req.Query("page")), 100000));  // 0: the first
 }
@@ -89,7 +99,10 @@ view::Value RoleOptions(const Services& s, const std::string& lang, const std::s
   const auto& t = s.catalogs.For(lang);
   view::Value list = view::Value::List();
   for (const char* r : kRoles)
-    list.Push(view::Value::Object().Set("value", r).Set("label", t.Get(std::string("role_") + r)).Set("selected", selected == r));
+    list.Push(view::Value::Object()
+                  .Set("value", r)
+                  .Set("label", t.Get(std::string("role_") + r))
+                  .Set("selected", selected == r));
   return list;
 }
 
@@ -113,7 +126,11 @@ view::Value InviteForm(const Services& s, const std::string& lang, const Fields*
 view::Value PersonRow(const Services& s, const std::string& lang, const store::UserRecord& u) {
   const auto& t = s.catalogs.For(lang);
   view::Value r = view::Value::Object();
-  r.Set("id", u.id).Set("name", u.name).Set("email", u.email).Set("role", t.Get("role_" + u.role)).Set("active", u.active);
+  r.Set("id", u.id)
+      .Set("name", u.name)
+      .Set("email", u.email)
+      .Set("role", t.Get("role_" + u.role))
+      .Set("active", u.active);
   r.Set("url", "/" + lang + "/admin/people/" + std::to_string(u.id));
   return r;
 }
@@ -136,8 +153,12 @@ Response Overview(const Services& s, const Request& req, Visitor& v, const Peopl
   view::Value d = PageMessage(s, req, error);
   view::Value cl = view::Value::List();
   for (const auto& c : *cats) {
-    cl.Push(view::Value::Object().Set("slug", c.slug).Set("name_en", c.name_en).Set("name_fr", c.name_fr)
-                .Set("position", c.position).Set("active", c.active));
+    cl.Push(view::Value::Object()
+                .Set("slug", c.slug)
+                .Set("name_en", c.name_en)
+                .Set("name_fr", c.name_fr)
+                .Set("position", c.position)
+                .Set("active", c.active));
   }
   d.Set("categories", std::move(cl));
   return AdminPage(s, v, lang, "admin", t.Get("admin_title"), "overview", d, status, "/admin");
@@ -145,19 +166,14 @@ Response Overview(const Services& s, const Request& req, Visitor& v, const Peopl
 
 // ---- people ----
 
-Response PeopleList(const Services& s, const Request& req, Visitor& v, const Fields* invite,
-                    const PeopleMessage& error, int status) {
+Response PeopleList(const Services& s, const Request& req, Visitor& v, const Fields* invite, const PeopleMessage& error,
+                    int status) {
   std::string lang = req.Param("lang");
   const auto& t = s.catalogs.For(lang);
   std::string q = req.Query("q"), role = req.Query("role");
   view::Value d = PageMessage(s, req, error);
   auto found = s.auth.FindPeople(*v.who(), q, role, PageParam(req));
-  if (!found.ok()) {
-    auto [message, code] = Explain(s, lang, found.status());
-    d = Msg(message);
-    status = code;
-    found = auth::PeoplePage{};
-  }
+  OrEmpty(s, lang, found, d, status);
   view::Value rows = view::Value::List();
   for (const auto& p : found->people) {
     view::Value r = PersonRow(s, lang, p.user);
@@ -194,12 +210,7 @@ Response PersonPage(const Services& s, const Request& req, Visitor& v, const Peo
   std::string group_q = req.Query("group_q");
   d.Set("group_q", group_q).Set("searched", !core::Trim(group_q).empty());
   auto join = s.auth.GroupsToJoin(*v.who(), id, group_q, kJoinResults);
-  if (!join.ok()) {
-    auto [message, code] = Explain(s, lang, join.status());
-    SetError(d, message);
-    status = code;
-    join = auth::GroupsPage{};
-  }
+  OrEmpty(s, lang, join, d, status);
   view::Value offers = view::Value::List();
   for (const auto& g : join->groups) offers.Push(GroupRow(lang, g));
   d.Set("offers", std::move(offers)).Set("no_offers", join->groups.empty());
@@ -226,7 +237,8 @@ Response InvitePost(const Services& s, const Request& req) {
       },
       [&](Visitor& v, const Fields& f, const PeopleMessage& m, int code) {
         auto group = f.find("group");
-        if (group != f.end() && PositiveId(group->second)) return GroupPage(s, req, v, PositiveId(group->second), &f, m, code);
+        if (group != f.end() && PositiveId(group->second))
+          return GroupPage(s, req, v, PositiveId(group->second), &f, m, code);
         return PeopleList(s, req, v, &f, m, code);
       });
 }
@@ -264,19 +276,14 @@ Response MembershipPost(const Services& s, const Request& req) {
 
 // ---- groups ----
 
-Response GroupsList(const Services& s, const Request& req, Visitor& v, const Fields* create,
-                    const PeopleMessage& error, int status) {
+Response GroupsList(const Services& s, const Request& req, Visitor& v, const Fields* create, const PeopleMessage& error,
+                    int status) {
   std::string lang = req.Param("lang");
   const auto& t = s.catalogs.For(lang);
   std::string q = req.Query("q");
   view::Value d = PageMessage(s, req, error);
   auto found = s.auth.FindGroups(*v.who(), q, PageParam(req));
-  if (!found.ok()) {
-    auto [message, code] = Explain(s, lang, found.status());
-    d = Msg(message);
-    status = code;
-    found = auth::GroupsPage{};
-  }
+  OrEmpty(s, lang, found, d, status);
   view::Value rows = view::Value::List();
   for (const auto& g : found->groups) rows.Push(GroupRow(lang, g));
   d.Set("groups", std::move(rows)).Set("empty", found->groups.empty()).Set("q", q);
@@ -317,7 +324,9 @@ Response GroupCreatePost(const Services& s, const Request& req) {
         if (!id.ok()) return id.status();
         return "/admin/groups/" + std::to_string(*id) + "?saved=1";
       },
-      [&](Visitor& v, const Fields& f, const PeopleMessage& m, int code) { return GroupsList(s, req, v, &f, m, code); });
+      [&](Visitor& v, const Fields& f, const PeopleMessage& m, int code) {
+        return GroupsList(s, req, v, &f, m, code);
+      });
 }
 
 Response GroupPost(const Services& s, const Request& req) {
@@ -358,25 +367,27 @@ Response CategoryPost(const Services& s, const Request& req) {
 void RegisterAdmin(Router& router, const Services& services) {
   auto page = [&services](Response (*fn)(const Services&, const Request&)) { return LangPage(services, fn); };
   router.Add("GET", "/{lang}/admin", page([](const Services& s, const Request& req) {
-    return AsCoordinator(s, req, [&](Visitor& v) { return Overview(s, req, v, {}, 200); });
-  }));
+               return AsCoordinator(s, req, [&](Visitor& v) { return Overview(s, req, v, {}, 200); });
+             }));
   router.Add("POST", "/{lang}/admin/categories", page(CategoryPost));
   router.Add("GET", "/{lang}/admin/people", page([](const Services& s, const Request& req) {
-    return AsCoordinator(s, req, [&](Visitor& v) { return PeopleList(s, req, v, nullptr, {}, 200); });
-  }));
+               return AsCoordinator(s, req, [&](Visitor& v) { return PeopleList(s, req, v, nullptr, {}, 200); });
+             }));
   router.Add("POST", "/{lang}/admin/people", page(InvitePost));
   router.Add("GET", "/{lang}/admin/people/{id}", page([](const Services& s, const Request& req) {
-    return AsCoordinator(s, req, [&](Visitor& v) { return PersonPage(s, req, v, {}, 200); });
-  }));
+               return AsCoordinator(s, req, [&](Visitor& v) { return PersonPage(s, req, v, {}, 200); });
+             }));
   router.Add("POST", "/{lang}/admin/people/{id}", page(PersonPost));
   router.Add("POST", "/{lang}/admin/people/{id}/groups", page(MembershipPost));
   router.Add("GET", "/{lang}/admin/groups", page([](const Services& s, const Request& req) {
-    return AsCoordinator(s, req, [&](Visitor& v) { return GroupsList(s, req, v, nullptr, {}, 200); });
-  }));
+               return AsCoordinator(s, req, [&](Visitor& v) { return GroupsList(s, req, v, nullptr, {}, 200); });
+             }));
   router.Add("POST", "/{lang}/admin/groups", page(GroupCreatePost));
   router.Add("GET", "/{lang}/admin/groups/{id}", page([](const Services& s, const Request& req) {
-    return AsCoordinator(s, req, [&](Visitor& v) { return GroupPage(s, req, v, PositiveId(req.Param("id")), nullptr, {}, 200); });
-  }));
+               return AsCoordinator(s, req, [&](Visitor& v) {
+                 return GroupPage(s, req, v, PositiveId(req.Param("id")), nullptr, {}, 200);
+               });
+             }));
   router.Add("POST", "/{lang}/admin/groups/{id}", page(GroupPost));
 }
 

@@ -17,8 +17,8 @@ namespace entraide::http::forms {
 
 // Renders pages/<name> with the layout (nav "account"), `extra`'s keys and form_csrf; `alt_path` is the page's
 // path after /{lang} for the language switch.
-Response Page(const Services& s, Visitor& v, const std::string& lang, const std::string& name,
-              const std::string& title, view::Value extra, int status = 200, const std::string& alt_path = "");
+Response Page(const Services& s, Visitor& v, const std::string& lang, const std::string& name, const std::string& title,
+              view::Value extra, int status = 200, const std::string& alt_path = "");
 // 303 to `to`, with the visitor's cookies.
 Response SeeOther(Visitor& v, const std::string& to);
 // A page's error and notice.

@@ -9,8 +9,8 @@ namespace {
 constexpr int kMinStatus = 100;
 constexpr int kStatuses = 500;  // 100..599
 // Methods whose unmatched requests are counted apart; anything else counts as "other".
-constexpr std::array<std::string_view, 8> kMethods = {"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS",
-                                                      "other"};
+constexpr std::array<std::string_view, 8> kMethods = {"GET",   "HEAD",   "POST",    "PUT",
+                                                      "PATCH", "DELETE", "OPTIONS", "other"};
 
 }  // namespace
 
@@ -77,8 +77,8 @@ void RequestMetrics::Collect(core::MetricsText& out) const {
     for (int b = 0; b < kBuckets; ++b) {
       cumulative += counts[b];
       std::string le = b < kBuckets - 1 ? core::MetricBound(kBounds[b]) : "+Inf";
-      out.Sample("entraide_http_request_duration_seconds_bucket", {{"method", s.method}, {"route", s.route}, {"le", le}},
-                 static_cast<int64_t>(cumulative));
+      out.Sample("entraide_http_request_duration_seconds_bucket",
+                 {{"method", s.method}, {"route", s.route}, {"le", le}}, static_cast<int64_t>(cumulative));
     }
     out.Sample("entraide_http_request_duration_seconds_sum", {{"method", s.method}, {"route", s.route}},
                static_cast<double>(s.sum_us.load(std::memory_order_relaxed)) / 1e6);

@@ -12,18 +12,16 @@ using Counts = std::vector<std::pair<std::string, int64_t>>;
 StatusOr<Counts> CountBy(Database& db, const char* sql) {
   auto st = db.Prepare(sql);
   if (!st.ok()) return st.status();
-  return AllRows<std::pair<std::string, int64_t>>(*st, [](Statement& q) {
-    return std::make_pair(q.ColumnText(0), q.ColumnInt(1));
-  });
+  return AllRows<std::pair<std::string, int64_t>>(
+      *st, [](Statement& q) { return std::make_pair(q.ColumnText(0), q.ColumnInt(1)); });
 }
 
 // The two integers of a one-row aggregate.
 StatusOr<std::pair<int64_t, int64_t>> TwoInts(Database& db, const char* sql) {
   auto st = db.Prepare(sql);
   if (!st.ok()) return st.status();
-  auto row = OneRow<std::pair<int64_t, int64_t>>(*st, [](Statement& q) {
-    return std::make_pair(q.ColumnInt(0), q.ColumnInt(1));
-  });
+  auto row = OneRow<std::pair<int64_t, int64_t>>(
+      *st, [](Statement& q) { return std::make_pair(q.ColumnInt(0), q.ColumnInt(1)); });
   if (!row.ok()) return row.status();
   return row->value_or(std::make_pair(int64_t{0}, int64_t{0}));
 }

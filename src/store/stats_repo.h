@@ -13,8 +13,8 @@
 namespace entraide::store {
 
 struct DataStats {
-  std::vector<std::pair<std::string, int64_t>> outbox_by_status;   // only the statuses that have rows
-  int64_t outbox_oldest_pending_at = 0;                            // created_at (epoch s); 0: nothing pending
+  std::vector<std::pair<std::string, int64_t>> outbox_by_status;  // only the statuses that have rows
+  int64_t outbox_oldest_pending_at = 0;                           // created_at (epoch s); 0: nothing pending
   int64_t index_queue_rows = 0;
   int64_t index_queue_oldest_age_s = 0;  // how long its oldest row has waited (SQLite's clock, as it was written)
   std::vector<std::pair<std::string, int64_t>> tickets_by_status;  // only the statuses that have tickets

@@ -79,7 +79,8 @@ class AdminTest : public ::testing::Test {
   }
   static int port() { return app_->port(); }
   static std::string SignIn(const std::string& email) {
-    auto r = Send(port(), "POST", "/api/v1/session", R"({"email": ")" + email + R"(", "password": ")" + kPassword + "\"}");
+    auto r =
+        Send(port(), "POST", "/api/v1/session", R"({"email": ")" + email + R"(", "password": ")" + kPassword + "\"}");
     EXPECT_EQ(r.status, 200) << r.body;
     return CookieValue(r, "sid");
   }
@@ -96,8 +97,12 @@ class AdminTest : public ::testing::Test {
                 {"Content-Type: application/x-www-form-urlencoded", "Cookie: sid=" + sid});
   }
   static std::string Id(const std::string& sql) { return QueryText(*pool_, sql); }
-  static std::string PersonId(const std::string& email) { return Id("SELECT id FROM users WHERE email = '" + email + "'"); }
-  static std::string GroupId(const std::string& slug) { return Id("SELECT id FROM groups WHERE slug = '" + slug + "'"); }
+  static std::string PersonId(const std::string& email) {
+    return Id("SELECT id FROM users WHERE email = '" + email + "'");
+  }
+  static std::string GroupId(const std::string& slug) {
+    return Id("SELECT id FROM groups WHERE slug = '" + slug + "'");
+  }
   static int Count(const std::string& body, const std::string& needle) {
     int n = 0;
     for (size_t at = body.find(needle); at != std::string::npos; at = body.find(needle, at + 1)) ++n;
@@ -122,10 +127,10 @@ TEST_F(AdminTest, EveryPageStaysUnder100KbWithTheWholeNetwork) {
   ASSERT_EQ(Id("SELECT count(*) FROM users"), "1204");
   std::string someone = PersonId("personne.0010@organisme-communautaire.example.org");  // in three groups
   for (const std::string lang : {"fr", "en"}) {
-    for (const std::string& path : std::vector<std::string>{"/admin", "/admin/people", "/admin/people?page=13", "/admin/people?q=tremblay",
-                                   "/admin/people/" + someone, "/admin/people/" + someone + "?group_q=cooperative",
-                                   "/admin/groups", "/admin/groups?page=5", "/admin/groups?q=solidarite",
-                                   "/admin/groups/" + GroupId("grand-groupe"), "/admin/mail"}) {
+    for (const std::string& path : std::vector<std::string>{
+             "/admin", "/admin/people", "/admin/people?page=13", "/admin/people?q=tremblay", "/admin/people/" + someone,
+             "/admin/people/" + someone + "?group_q=cooperative", "/admin/groups", "/admin/groups?page=5",
+             "/admin/groups?q=solidarite", "/admin/groups/" + GroupId("grand-groupe"), "/admin/mail"}) {
       auto r = Page("/" + lang + path);
       ASSERT_EQ(r.status, 200) << path;
       EXPECT_LT(r.body.size(), kMaxPageBytes) << lang << path;
@@ -268,14 +273,16 @@ TEST_F(AdminTest, RoleAndActiveStateChangeWithoutTouchingGroups) {
 
 TEST_F(AdminTest, AnInvitationFromAGroupsPageJoinsThatGroupAndLandsOnThePersonsPage) {
   std::string g = GroupId("les-erables");
-  auto bad = Post("/fr/admin/people", {{"email", "pas-une-adresse"}, {"name", "Nour"}, {"role", "member"},
-                                       {"person_lang", "en"}, {"group", g}});
+  auto bad =
+      Post("/fr/admin/people",
+           {{"email", "pas-une-adresse"}, {"name", "Nour"}, {"role", "member"}, {"person_lang", "en"}, {"group", g}});
   EXPECT_EQ(bad.status, 422);
   EXPECT_NE(bad.body.find("Les Érables</h1>"), std::string::npos) << "the group's page again";
   EXPECT_NE(bad.body.find("value=\"Nour\""), std::string::npos) << "what was typed is kept";
   EXPECT_NE(bad.body.find("<details class=\"card\" open>"), std::string::npos);
-  auto ok = Post("/fr/admin/people", {{"email", "nour@example.org"}, {"name", "Nour"}, {"role", "member"},
-                                      {"person_lang", "en"}, {"group", g}});
+  auto ok =
+      Post("/fr/admin/people",
+           {{"email", "nour@example.org"}, {"name", "Nour"}, {"role", "member"}, {"person_lang", "en"}, {"group", g}});
   ASSERT_EQ(ok.status, 303) << ok.body;
   std::string nour = PersonId("nour@example.org");
   EXPECT_EQ(ok.Header("location"), "/fr/admin/people/" + nour + "?invited=1");
@@ -291,7 +298,8 @@ TEST_F(AdminTest, CreatingAGroupLandsOnItsPageAndErrorsKeepTheForm) {
   auto taken = Post("/en/admin/groups", {{"slug", "nouveau-groupe"}, {"name", "Encore"}, {"group_lang", "fr"}});
   EXPECT_EQ(taken.status, 409);
   EXPECT_NE(taken.body.find("value=\"Encore\""), std::string::npos);
-  auto renamed = Post("/en/admin/groups/" + GroupId("nouveau-groupe"), {{"name", "Groupe renommé"}, {"group_lang", "en"}});
+  auto renamed =
+      Post("/en/admin/groups/" + GroupId("nouveau-groupe"), {{"name", "Groupe renommé"}, {"group_lang", "en"}});
   ASSERT_EQ(renamed.status, 303);
   EXPECT_EQ(Id("SELECT name || lang || active FROM groups WHERE slug = 'nouveau-groupe'"), "Groupe renomméen0");
 }
@@ -299,8 +307,8 @@ TEST_F(AdminTest, CreatingAGroupLandsOnItsPageAndErrorsKeepTheForm) {
 TEST_F(AdminTest, OnlyCoordinatorsReachThem) {
   std::string mo = SignIn("mo@example.org");
   std::string jo = PersonId("jo@example.org"), g = GroupId("les-erables");
-  for (const std::string& path : std::vector<std::string>{"/en/admin", "/en/admin/people", "/en/admin/people/" + jo, "/en/admin/groups",
-                                 "/en/admin/groups/" + g}) {
+  for (const std::string& path : std::vector<std::string>{"/en/admin", "/en/admin/people", "/en/admin/people/" + jo,
+                                                          "/en/admin/groups", "/en/admin/groups/" + g}) {
     EXPECT_EQ(Page(path, mo).status, 403) << path;
     EXPECT_EQ(Get(port(), path).status, 303) << path << ": anonymous visitors are sent to sign in";
   }

@@ -32,14 +32,16 @@ struct Scrape {
 Scrape Parse(const std::string& text) {
   TempDir dir;
   dir.Write("metrics.txt", text);
-  std::string cmd = "/usr/bin/python3 '" + SourceDir() + "/tests/e2e/parse_metrics.py' '" + dir.Join("metrics.txt") + "'";
+  std::string cmd =
+      "/usr/bin/python3 '" + SourceDir() + "/tests/e2e/parse_metrics.py' '" + dir.Join("metrics.txt") + "'";
   FILE* p = popen(cmd.c_str(), "r");
   if (!p) throw std::runtime_error("cannot run parse_metrics.py");
   std::string out;
   char buf[4096];
   size_t n;
   while ((n = fread(buf, 1, sizeof buf, p)) > 0) out.append(buf, n);
-  if (pclose(p) != 0) throw std::runtime_error("parse_metrics.py refused the text (is python3-prometheus-client installed?)");
+  if (pclose(p) != 0)
+    throw std::runtime_error("parse_metrics.py refused the text (is python3-prometheus-client installed?)");
   Scrape s;
   std::regex family_re("^family (\\S+) (\\S+)$"), sample_re("^sample (.*) (\\S+)$");
   size_t start = 0;
@@ -48,8 +50,10 @@ Scrape Parse(const std::string& text) {
     std::string line = out.substr(start, end - start);
     start = end == std::string::npos ? out.size() : end + 1;
     std::smatch m;
-    if (std::regex_match(line, m, family_re)) s.families[m[1]] = m[2];
-    else if (std::regex_match(line, m, sample_re)) s.samples[m[1]] = std::stod(m[2]);
+    if (std::regex_match(line, m, family_re))
+      s.families[m[1]] = m[2];
+    else if (std::regex_match(line, m, sample_re))
+      s.samples[m[1]] = std::stod(m[2]);
   }
   return s;
 }
@@ -72,8 +76,8 @@ class MetricsTest : public ::testing::Test {
   }
   int port() { return app_->port(); }
   HttpResponse SignInApi(const std::string& email, const std::string& password) {
-    return Send(port(), "POST", "/api/v1/session",
-                R"({"email": ")" + email + R"(", "password": ")" + password + "\"}", {});
+    return Send(port(), "POST", "/api/v1/session", R"({"email": ")" + email + R"(", "password": ")" + password + "\"}",
+                {});
   }
 
   TempDir data_, content_;
@@ -96,7 +100,9 @@ TEST_F(MetricsTest, ReportsRequestsDataAndSignInFailuresInThePrometheusTextForma
   ApiSession mo{m[1], ok.Header("x-csrf-token")};
   ASSERT_EQ(Send(port(), "POST", "/api/v1/tickets",
                  R"({"subject": "Printer down", "body": "It blinks.", "category": "hardware", "urgency": "high"})",
-                 mo.Headers(true)).status, 201);
+                 mo.Headers(true))
+                .status,
+            201);
   // An invitation (no password): one email pending, queued 2 minutes before the scrape.
   ASSERT_TRUE(admin_->AddUserCli("new@example.org", "Nour", "member", {}, "fr", std::nullopt).ok());
   clock_.Advance(120);
