@@ -5,14 +5,18 @@
 #include "app/backup.h"
 #include "app/data_check.h"
 #include "app/data_lock.h"
+#include "app/data_metrics.h"
+#include "core/log.h"
 #include "app/index_worker.h"
 #include "core/log.h"
 #include "app/mail_worker.h"
 #include "app/periodic_worker.h"
 #include "auth/auth_service.h"
 #include "http/account_pages.h"
+#include "http/admin_pages.h"
 #include "http/api.h"
 #include "http/mail_pages.h"
+#include "http/metrics_endpoint.h"
 #include "http/take_pages.h"
 #include "mail/digest.h"
 #include "mail/outbox_admin.h"
@@ -163,6 +167,7 @@ struct App::Impl {
   std::unique_ptr<MailWorker> mail_worker;
   std::unique_ptr<privacy::PrivacyService> privacy;
   std::unique_ptr<PeriodicWorker> retention_worker;  // only when privacy.closed_ticket_retention_days > 0
+  std::unique_ptr<DataMetrics> data_metrics;
   std::unique_ptr<view::Renderer> views;
   std::shared_ptr<const i18n::Catalogs> catalogs;
   std::unique_ptr<http::StaticFiles> static_files;
@@ -275,13 +280,16 @@ core::StatusOr<std::unique_ptr<App>> App::Create(const Config& config, AppOverri
         core::LogError("privacy: retention failed: " + report.status().message());
     });
   }
+  http::RegisterMetrics(m.router, *m.services, config.metrics_token);  // before /{lang} takes the path
   http::RegisterMail(m.router, *m.services);
   http::RegisterTakeLinks(m.router, *m.services);
   http::RegisterApi(m.router, *m.services);
   http::RegisterSearch(m.router, *m.services);
   http::RegisterAccounts(m.router, *m.services);
+  http::RegisterAdmin(m.router, *m.services);
   http::RegisterTickets(m.router, *m.services);
   http::RegisterPages(m.router, *m.services);
+  m.data_metrics = std::make_unique<DataMetrics>(*m.pool, clock, config.DatabasePath());
 
   http::ServerOptions options;
   options.host = config.http_host;
@@ -305,6 +313,7 @@ core::StatusOr<std::unique_ptr<App>> App::Create(const Config& config, AppOverri
   };
   fallbacks.upload_check = [services](const http::Request& req) { return http::CheckUploadSession(*services, req); };
   m.server = std::make_unique<http::Server>(m.router, options, fallbacks);
+  m.services->metrics_sources = {m.server.get(), m.auth.get(), m.data_metrics.get()};
   return app;
 }
 

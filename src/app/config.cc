@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <cctype>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -164,6 +165,16 @@ const std::vector<std::pair<std::string, Setter>>& Keys() {
       {"auth.session_max_days", Int(&Config::auth_session_max_days, 1, 3650)},
       {"backup.dir", Text(&Config::backup_dir)},  // empty: data.dir/backups
       {"privacy.closed_ticket_retention_days", Int(&Config::privacy_closed_ticket_retention_days, 0, 36500)},
+      {"metrics.token", [](Config& c, const std::string& v) -> core::Status {
+         // A bearer token (RFC 6750 allows these characters): long enough not to be guessed.
+         if (!v.empty() && v.size() < 16) return core::InvalidArgument("must be empty or at least 16 characters");
+         if (v.size() > 256) return core::InvalidArgument("must be at most 256 characters");
+         for (char ch : v)
+           if (!std::isalnum(static_cast<unsigned char>(ch)) && std::string_view("-._~+/=").find(ch) == std::string_view::npos)
+             return core::InvalidArgument("may hold only letters, digits and - . _ ~ + / =");
+         c.metrics_token = v;
+         return core::Status::Ok();
+       }},
   };
   return kKeys;
 }

@@ -58,6 +58,8 @@ struct Config {
   std::string backup_dir;  // `entraide backup` with no folder, and before migrations; empty: data.dir/backups
   // [privacy]
   int privacy_closed_ticket_retention_days = 0;  // closed this long ago: a ticket loses its text and files; 0: never
+  // [metrics]
+  std::string metrics_token;  // empty: /metrics only for the machine itself; else "Authorization: Bearer <token>"
 
   std::string DatabasePath() const { return data_dir + "/entraide.db"; }
   std::string MailDir() const { return data_dir + "/mail"; }

@@ -1,5 +1,6 @@
 #include "auth/auth_service.h"
 
+#include <algorithm>
 #include <set>
 
 #include "auth/policy.h"
@@ -24,6 +25,28 @@ core::Status CheckName(const std::string& name) {
 
 core::Status CheckLang(const std::string& lang) {
   return i18n::IsSupportedLang(lang) ? core::Status::Ok() : core::InvalidArgument("lang: must be en or fr");
+}
+
+// The folded words of an administration search ("Hélène  Côté" -> "helene", "cote").
+core::StatusOr<std::vector<std::string>> SearchWords(const std::string& q) {
+  if (q.size() > 200) return core::InvalidArgument("q: at most 200 characters");
+  if (!core::IsValidUtf8(q)) return core::InvalidArgument("q: not valid UTF-8");
+  std::string folded = core::FoldLatinForSlug(q);
+  std::replace_if(folded.begin(), folded.end(), [](char c) { return c == '\t' || c == '\r' || c == '\n'; }, ' ');
+  std::vector<std::string> words;
+  for (const auto& w : core::Split(folded, ' ', true)) {
+    std::string word(core::Trim(w));
+    if (!word.empty()) words.push_back(std::move(word));
+  }
+  if (words.size() > 8) return core::InvalidArgument("q: at most 8 words");
+  return words;
+}
+
+// Brings `page` within 1..pages for `total` rows; returns the offset of its first row.
+int64_t Paginate(int64_t total, int& page, int& pages) {
+  pages = static_cast<int>(std::max<int64_t>(1, (total + kAdminPageSize - 1) / kAdminPageSize));
+  page = std::clamp(page, 1, pages);
+  return int64_t{page - 1} * kAdminPageSize;
 }
 
 core::Status Failed() { return core::Unauthenticated("the email or the password is not right"); }
@@ -57,14 +80,50 @@ AuthService::AuthService(store::Pool& pool, const core::Clock& clock, AuthOption
 
 core::StatusOr<std::string> AuthService::Hash(const std::string& password) {
   auto permit = gate_.Acquire();
-  if (!permit.ok()) return permit.status();
+  if (!permit.ok()) return Busy(permit.status());
   return HashPassword(password, options_.hash_cost);
 }
 
 core::StatusOr<bool> AuthService::Verify(const std::string& hash, const std::string& password) {
   auto permit = gate_.Acquire();
-  if (!permit.ok()) return permit.status();
+  if (!permit.ok()) return Busy(permit.status());
   return VerifyPassword(hash, password);
+}
+
+core::Status AuthService::Busy(core::Status st) {
+  counters_.hash_busy.fetch_add(1, std::memory_order_relaxed);
+  return st;
+}
+
+AuthCounts AuthService::counts() const {
+  AuthCounts c;
+  c.signin_failures = counters_.signin_failures.load(std::memory_order_relaxed);
+  c.refused_signin_pair = counters_.refused_signin_pair.load(std::memory_order_relaxed);
+  c.refused_signin_address = counters_.refused_signin_address.load(std::memory_order_relaxed);
+  c.refused_link_requests = counters_.refused_link_requests.load(std::memory_order_relaxed);
+  c.refused_password_change = counters_.refused_password_change.load(std::memory_order_relaxed);
+  c.withheld_link_mails = counters_.withheld_link_mails.load(std::memory_order_relaxed);
+  c.hash_busy = counters_.hash_busy.load(std::memory_order_relaxed);
+  return c;
+}
+
+void AuthService::Collect(core::MetricsText& out) const {
+  AuthCounts c = counts();
+  out.Single("entraide_signin_failures_total", "counter",
+             "Sign-ins refused for a wrong email or password, or an inactive account.", c.signin_failures);
+  out.Family("entraide_rate_limit_refusals_total", "counter",
+             "Requests refused by a limit (429), by limit: signin_pair (5 failures of one account from one "
+             "address), signin_address (20 failures from one address), link_requests (sign-in link and reset "
+             "requests from one address), password_change (wrong current passwords); link_mails counts link "
+             "requests answered as usual but sent no mail (5 an hour per account).");
+  for (const auto& [limit, n] : {std::pair<const char*, int64_t>{"signin_pair", c.refused_signin_pair},
+                                 {"signin_address", c.refused_signin_address},
+                                 {"link_requests", c.refused_link_requests},
+                                 {"password_change", c.refused_password_change},
+                                 {"link_mails", c.withheld_link_mails}})
+    out.Sample("entraide_rate_limit_refusals_total", {{"limit", limit}}, n);
+  out.Single("entraide_password_hash_busy_total", "counter",
+             "Password checks and hashes refused (503) because no turn at the hash gate came in time.", c.hash_busy);
 }
 
 core::StatusOr<Principal> AuthService::LoadPrincipal(store::AccountRepository& repo, const store::UserRecord& user) {
@@ -105,9 +164,14 @@ core::StatusOr<SessionGrant> AuthService::SignIn(const std::string& email, const
   // Each attempt takes its place in the per-pair and per-address counts before its password is checked, so a
   // burst of parallel attempts cannot get past the limits; a right password gives its place back.
   int64_t wait = pair_failures_.Hit(pair);
-  if (wait == 0) {
+  if (wait > 0) {
+    counters_.refused_signin_pair.fetch_add(1, std::memory_order_relaxed);
+  } else {
     wait = address_failures_.Hit(ip);
-    if (wait > 0) pair_failures_.Forget(pair);
+    if (wait > 0) {
+      pair_failures_.Forget(pair);
+      counters_.refused_signin_address.fetch_add(1, std::memory_order_relaxed);
+    }
   }
   if (wait > 0) {
     t.retry_after_s = wait;
@@ -143,6 +207,7 @@ core::StatusOr<SessionGrant> AuthService::SignIn(const std::string& email, const
   }
   if (!*right || !has_password || !user->active) {
     account_failures_.Record(account);
+    counters_.signin_failures.fetch_add(1, std::memory_order_relaxed);
     return Failed();
   }
   give_back();
@@ -225,6 +290,7 @@ core::Status AuthService::RequestLinkMail(const std::string& email, const std::s
   // Per address only: a limit per account would let anyone stop a person from asking for a link.
   int64_t wait = link_requests_.Hit(ip);
   if (wait > 0) {
+    counters_.refused_link_requests.fetch_add(1, std::memory_order_relaxed);
     if (retry_after_s) *retry_after_s = wait;
     return core::ResourceExhausted("too many requests; try again in " + std::to_string(wait) + " seconds");
   }
@@ -238,7 +304,10 @@ core::Status AuthService::RequestLinkMail(const std::string& email, const std::s
     // At most link_mails_per_hour mails of links an hour to one person; beyond, the same answer and no mail.
     auto sent = repo.CountTokensSince((*user)->id, {"signin", "reset"}, clock_.NowSeconds() - 3600);
     if (!sent.ok()) return sent.status();
-    if (*sent >= options_.link_mails_per_hour) return core::Status::Ok();
+    if (*sent >= options_.link_mails_per_hour) {
+      counters_.withheld_link_mails.fetch_add(1, std::memory_order_relaxed);
+      return core::Status::Ok();
+    }
     std::string l = i18n::IsSupportedLang(lang) ? lang : (*user)->lang;
     return QueueLinkMail(repo, **user, mail.kind, l, mail.path, mail.ttl_s, mail.token_kind);
   });
@@ -444,6 +513,7 @@ core::Status AuthService::ChangePassword(const Principal& who, const std::string
   const std::string key = std::to_string(who.user_id);
   int64_t wait = password_failures_.Hit(key);
   if (wait > 0) {
+    counters_.refused_password_change.fetch_add(1, std::memory_order_relaxed);
     if (retry_after_s) *retry_after_s = wait;
     return core::ResourceExhausted("too many wrong passwords; try again in " + std::to_string(wait) + " seconds");
   }
@@ -480,9 +550,126 @@ core::Status AuthService::ChangePassword(const Principal& who, const std::string
   });
 }
 
-core::StatusOr<std::vector<UserView>> AuthService::ListPeople(const Principal& by) {
+core::StatusOr<PeoplePage> AuthService::FindPeople(const Principal& by, const std::string& q, const std::string& role,
+                                                   int page) {
   ENTRAIDE_RETURN_IF_ERROR(Require(&by, Action::kAdminister));
-  return ListPeopleCli();
+  if (!role.empty() && !kRoles.count(role)) return core::InvalidArgument("role: must be member, volunteer or coordinator");
+  auto words = SearchWords(q);
+  if (!words.ok()) return words.status();
+  auto db = pool_.Acquire();
+  if (!db.ok()) return db.status();
+  store::AccountRepository repo(**db);
+  store::PeopleQuery query{std::move(words).value(), role, 0, kAdminPageSize};
+  PeoplePage out;
+  auto total = repo.CountUsers(query);
+  if (!total.ok()) return total.status();
+  out.total = *total;
+  out.page = page;
+  query.offset = Paginate(out.total, out.page, out.pages);
+  auto users = repo.SearchUsers(query);
+  if (!users.ok()) return users.status();
+  std::vector<int64_t> ids;
+  for (const auto& u : *users) ids.push_back(u.id);
+  auto memberships = repo.GroupsOfUsers(ids);
+  if (!memberships.ok()) return memberships.status();
+  for (auto& u : *users) {
+    UserView v{std::move(u), {}};
+    for (const auto& [user_id, g] : *memberships)
+      if (user_id == v.user.id) v.groups.push_back(g);
+    out.people.push_back(std::move(v));
+  }
+  return out;
+}
+
+core::StatusOr<GroupsPage> AuthService::FindGroups(const Principal& by, const std::string& q, int page) {
+  ENTRAIDE_RETURN_IF_ERROR(Require(&by, Action::kAdminister));
+  auto words = SearchWords(q);
+  if (!words.ok()) return words.status();
+  auto db = pool_.Acquire();
+  if (!db.ok()) return db.status();
+  store::AccountRepository repo(**db);
+  store::GroupQuery query{std::move(words).value(), 0, 0, kAdminPageSize};
+  GroupsPage out;
+  auto total = repo.CountGroups(query);
+  if (!total.ok()) return total.status();
+  out.total = *total;
+  out.page = page;
+  query.offset = Paginate(out.total, out.page, out.pages);
+  auto groups = repo.SearchGroups(query);
+  if (!groups.ok()) return groups.status();
+  out.groups = std::move(groups).value();
+  return out;
+}
+
+core::StatusOr<GroupsPage> AuthService::GroupsToJoin(const Principal& by, int64_t person, const std::string& q,
+                                                     int limit) {
+  ENTRAIDE_RETURN_IF_ERROR(Require(&by, Action::kAdminister));
+  auto words = SearchWords(q);
+  if (!words.ok()) return words.status();
+  GroupsPage out;
+  if (words->empty()) return out;
+  auto db = pool_.Acquire();
+  if (!db.ok()) return db.status();
+  store::AccountRepository repo(**db);
+  store::GroupQuery query{std::move(words).value(), person, 0, std::max(1, limit)};
+  auto total = repo.CountGroups(query);
+  if (!total.ok()) return total.status();
+  out.total = *total;
+  auto groups = repo.SearchGroups(query);
+  if (!groups.ok()) return groups.status();
+  out.groups = std::move(groups).value();
+  return out;
+}
+
+core::StatusOr<UserView> AuthService::Person(const Principal& by, int64_t id) {
+  ENTRAIDE_RETURN_IF_ERROR(Require(&by, Action::kAdminister));
+  auto db = pool_.Acquire();
+  if (!db.ok()) return db.status();
+  store::AccountRepository repo(**db);
+  auto user = repo.FindUserById(id);
+  if (!user.ok()) return user.status();
+  if (!*user) return core::NotFound("no such person");
+  auto groups = repo.GroupsOf(id);
+  if (!groups.ok()) return groups.status();
+  return UserView{std::move(**user), std::move(groups).value()};
+}
+
+core::StatusOr<GroupMembers> AuthService::GroupWithMembers(const Principal& by, int64_t id, int page) {
+  ENTRAIDE_RETURN_IF_ERROR(Require(&by, Action::kAdminister));
+  auto db = pool_.Acquire();
+  if (!db.ok()) return db.status();
+  store::AccountRepository repo(**db);
+  auto group = repo.FindGroupById(id);
+  if (!group.ok()) return group.status();
+  if (!*group) return core::NotFound("no such group");
+  auto total = repo.CountMembers(id);
+  if (!total.ok()) return total.status();
+  GroupMembers out;
+  out.group = {std::move(**group), *total};
+  out.page = page;
+  auto members = repo.MembersPage(id, Paginate(*total, out.page, out.pages), kAdminPageSize);
+  if (!members.ok()) return members.status();
+  out.members = std::move(members).value();
+  return out;
+}
+
+core::Status AuthService::SetMembership(const Principal& by, int64_t person, int64_t group, bool member) {
+  ENTRAIDE_RETURN_IF_ERROR(Require(&by, Action::kAdminister));
+  auto db = pool_.Acquire();
+  if (!db.ok()) return db.status();
+  store::AccountRepository repo(**db);
+  return store::InTransaction(**db, [&]() -> core::Status {
+    auto u = repo.FindUserById(person);
+    if (!u.ok()) return u.status();
+    if (!*u) return core::NotFound("no such person");
+    // An erased person stays erased: no groups, no access (their history keeps only their id).
+    if (member && (*u)->erased_at)
+      return core::InvalidArgument("person: this person was erased and cannot be changed");
+    auto g = repo.FindGroupById(group);
+    if (!g.ok()) return g.status();
+    if (!*g) return core::InvalidArgument("group: no group " + std::to_string(group));
+    return member ? repo.AddMembership(person, group) : repo.RemoveMembership(person, group);
+  });
 }
 
 core::StatusOr<std::vector<UserView>> AuthService::ListPeopleCli() {
@@ -539,8 +726,7 @@ core::Status AuthService::UpdateGroup(const Principal& by, int64_t id, const std
   return repo.UpdateGroup({id, (*g)->slug, std::string(core::Trim(name)), lang, active});
 }
 
-core::Status AuthService::UpdatePerson(const Principal& by, int64_t id, const std::string& role,
-                                       const std::vector<int64_t>& group_ids, bool active) {
+core::Status AuthService::UpdatePerson(const Principal& by, int64_t id, const std::string& role, bool active) {
   ENTRAIDE_RETURN_IF_ERROR(Require(&by, Action::kAdminister));
   if (!kRoles.count(role)) return core::InvalidArgument("role: must be member, volunteer or coordinator");
   if (id == by.user_id && (!active || role != "coordinator"))
@@ -554,13 +740,7 @@ core::Status AuthService::UpdatePerson(const Principal& by, int64_t id, const st
     if (!*u) return core::NotFound("no such person");
     // An erased person stays erased: no groups, no access (their history keeps only their id).
     if ((*u)->erased_at) return core::InvalidArgument("person: this person was erased and cannot be changed");
-    for (int64_t g : group_ids) {
-      auto group = repo.FindGroupById(g);
-      if (!group.ok()) return group.status();
-      if (!*group) return core::InvalidArgument("groups: no group " + std::to_string(g));
-    }
     ENTRAIDE_RETURN_IF_ERROR(repo.SetRole(id, role));
-    ENTRAIDE_RETURN_IF_ERROR(repo.SetMemberships(id, group_ids));
     ENTRAIDE_RETURN_IF_ERROR(repo.SetActive(id, active));
     if (!active) ENTRAIDE_RETURN_IF_ERROR(repo.DeleteSessionsOf(id));  // their sessions end now
     return core::Status::Ok();

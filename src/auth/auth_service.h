@@ -28,6 +28,7 @@
 // taken email or group slug; kPermissionDenied / kNotFound from administration.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -39,6 +40,7 @@
 #include "auth/principal.h"
 #include "auth/rate_limiter.h"
 #include "core/clock.h"
+#include "core/metrics.h"
 #include "core/status.h"
 #include "store/account_repo.h"
 #include "store/pool.h"
@@ -97,8 +99,41 @@ struct InvitationInfo {
 
 using TicketCategory = store::TicketCategoryRecord;
 using Group = store::GroupRecord;
+using GroupCount = store::GroupCount;  // a group and how many people are in it
 
-class AuthService {
+// The administration lists show this many rows a page.
+inline constexpr int kAdminPageSize = 50;
+
+// A page of people (with their groups) or of groups (with their member counts), `total` matching in all;
+// `page` is the one asked for, brought within 1..pages.
+struct PeoplePage {
+  std::vector<UserView> people;
+  int64_t total = 0;
+  int page = 1, pages = 1;
+};
+struct GroupsPage {
+  std::vector<GroupCount> groups;
+  int64_t total = 0;
+  int page = 1, pages = 1;
+};
+struct GroupMembers {
+  GroupCount group;
+  std::vector<store::UserRecord> members;  // one page of them
+  int page = 1, pages = 1;
+};
+
+// What the limits did since start (counters, for /metrics).
+struct AuthCounts {
+  int64_t signin_failures = 0;          // wrong email or password, or an inactive account
+  int64_t refused_signin_pair = 0;      // 429: too many failures of one account from one address
+  int64_t refused_signin_address = 0;   // 429: too many failures from one address
+  int64_t refused_link_requests = 0;    // 429: too many sign-in link or reset requests from one address
+  int64_t refused_password_change = 0;  // 429: too many wrong current passwords
+  int64_t withheld_link_mails = 0;      // a link request answered as usual, but the account's mails were used up
+  int64_t hash_busy = 0;                // no turn at the hash gate in time (503)
+};
+
+class AuthService : public core::MetricsSource {
  public:
   AuthService(store::Pool& pool, const core::Clock& clock, AuthOptions options);
 
@@ -130,15 +165,24 @@ class AuthService {
   core::Status ChangePassword(const Principal& who, const std::string& current, const std::string& next,
                               const std::string& keep_cookie, int64_t* retry_after_s);
 
-  // Administration (coordinators).
-  core::StatusOr<std::vector<UserView>> ListPeople(const Principal& by);
+  // Administration (coordinators; kPermissionDenied for anyone else). Searches fold accents and case, and
+  // every word of `q` must match (people: name or email; groups: name or slug): kInvalidArgument naming `q`
+  // over 200 bytes or 8 words, or `role` not a role. kNotFound for an unknown person or group.
+  core::StatusOr<PeoplePage> FindPeople(const Principal& by, const std::string& q, const std::string& role, int page);
+  core::StatusOr<GroupsPage> FindGroups(const Principal& by, const std::string& q, int page);
+  // The groups `person` is not in that match `q` (none for an empty q), the first `limit` of them.
+  core::StatusOr<GroupsPage> GroupsToJoin(const Principal& by, int64_t person, const std::string& q, int limit);
+  core::StatusOr<UserView> Person(const Principal& by, int64_t id);
+  core::StatusOr<GroupMembers> GroupWithMembers(const Principal& by, int64_t id, int page);
+  // Adds `person` to `group` (`member`) or takes them out; doing it twice changes nothing.
+  core::Status SetMembership(const Principal& by, int64_t person, int64_t group, bool member);
   core::StatusOr<std::vector<Group>> ListGroups();
   core::StatusOr<int64_t> CreateGroup(const Principal& by, const std::string& slug, const std::string& name,
                                       const std::string& lang);
   core::Status UpdateGroup(const Principal& by, int64_t id, const std::string& name, const std::string& lang,
                            bool active);
-  core::Status UpdatePerson(const Principal& by, int64_t id, const std::string& role,
-                            const std::vector<int64_t>& group_ids, bool active);
+  // Role and active state (groups: SetMembership). Nobody removes their own coordinator access.
+  core::Status UpdatePerson(const Principal& by, int64_t id, const std::string& role, bool active);
   core::StatusOr<std::vector<TicketCategory>> TicketCategories(bool include_inactive);
   core::Status SaveTicketCategory(const Principal& by, const TicketCategory& category);
 
@@ -159,6 +203,10 @@ class AuthService {
   // Retry-After for a kUnavailable "busy" answer.
   int busy_retry_after_s() const { return gate_.retry_after_s(); }
   HashGate& gate() { return gate_; }  // tests hold it to make the service busy
+
+  AuthCounts counts() const;
+  // entraide_signin_failures_total, entraide_rate_limit_refusals_total{limit}, entraide_password_hash_busy_total.
+  void Collect(core::MetricsText& out) const override;
 
  private:
   core::StatusOr<SessionGrant> StartSession(store::AccountRepository& repo, const store::UserRecord& user);
@@ -192,6 +240,7 @@ class AuthService {
   // a write transaction: a turn may take seconds to come, and the writer lock would be held all that time.
   core::StatusOr<std::string> Hash(const std::string& password);
   core::StatusOr<bool> Verify(const std::string& hash, const std::string& password);
+  core::Status Busy(core::Status st);  // counts a refusal of the gate
 
   store::Pool& pool_;
   const core::Clock& clock_;
@@ -203,6 +252,11 @@ class AuthService {
   RateLimiter account_failures_;   // per account, failed passwords (under attack: slowed, never refused)
   RateLimiter password_failures_;  // per person, wrong current passwords on the account page
   std::string dummy_hash_;  // verified when the email is unknown, so timing reveals nothing
+  struct Counters {
+    std::atomic<int64_t> signin_failures{0}, refused_signin_pair{0}, refused_signin_address{0},
+        refused_link_requests{0}, refused_password_change{0}, withheld_link_mails{0}, hash_busy{0};
+  };
+  Counters counters_;
 };
 
 // Normalises and checks an email address: kInvalidArgument naming the field.

@@ -11,23 +11,17 @@
 #include "core/json_writer.h"
 #include "core/log.h"
 #include "core/strings.h"
+#include "http/forms.h"
 #include "http/presenter.h"
 #include "http/session.h"
 #include "http/status_map.h"
 #include "i18n/catalog.h"
 
 namespace entraide::http {
-namespace {
-
-// ---- helpers ----
-
-struct FormPage {
-  std::string template_name;
-  std::string title_key;
-};
+namespace forms {
 
 Response Page(const Services& s, Visitor& v, const std::string& lang, const std::string& name,
-              const std::string& title, view::Value extra, int status = 200, const std::string& alt_path = "") {
+              const std::string& title, view::Value extra, int status, const std::string& alt_path) {
   view::Value data = PageData(s, lang, title, "/" + i18n::OtherLang(lang) + alt_path, "account", &v);
   data.Set("form_csrf", v.FormToken());
   for (const auto& [k, val] : extra.object()) data.Set(k, val);
@@ -42,14 +36,14 @@ Response SeeOther(Visitor& v, const std::string& to) {
   return r;
 }
 
-view::Value Msg(const std::string& error, const std::string& notice = "") {
+view::Value Msg(const std::string& error, const std::string& notice) {
   view::Value m = view::Value::Object();
   if (!error.empty()) m.Set("error", error);
   if (!notice.empty()) m.Set("notice", notice);
   return m;
 }
 
-view::Value Msg(const PeopleMessage& error, const std::string& notice = "") {
+view::Value Msg(const PeopleMessage& error, const std::string& notice) {
   view::Value m = Msg("", notice);
   if (!error.text.empty()) SetError(m, error);
   return m;
@@ -74,29 +68,25 @@ std::pair<PeopleMessage, int> Explain(const Services& s, const std::string& lang
   }
 }
 
-// Retry-After on a refusal: the service's wait (429), or the hash gate's when it was busy (503).
-void SetRetryAfter(const Services& s, Response& r, const core::Status& st, int64_t retry) {
-  if (retry <= 0 && st.code() == core::StatusCode::kUnavailable) retry = s.auth.busy_retry_after_s();
-  if (retry > 0) r.Header("Retry-After", std::to_string(retry));
-}
-
 Response CsrfFailure(const Services& s, Visitor& v, const std::string& lang) {
   return Page(s, v, lang, "message", s.catalogs.For(lang).Get("auth_csrf_title"),
               Msg(s.catalogs.For(lang).Get("auth_csrf_text")), 403);
 }
 
-std::vector<int64_t> GroupIds(const Request& req) {
-  std::vector<int64_t> out;
-  auto pairs = core::ParseFormUrlEncoded(req.body, 1000);
-  if (!pairs) return out;
-  for (const auto& [k, v] : *pairs) {
-    if (k != "groups") continue;
-    try {
-      out.push_back(std::stoll(v));
-    } catch (...) {
-    }
-  }
-  return out;
+}  // namespace forms
+
+namespace {
+
+using forms::CsrfFailure;
+using forms::Explain;
+using forms::Msg;
+using forms::Page;
+using forms::SeeOther;
+
+// Retry-After on a refusal: the service's wait (429), or the hash gate's when it was busy (503).
+void SetRetryAfter(const Services& s, Response& r, const core::Status& st, int64_t retry) {
+  if (retry <= 0 && st.code() == core::StatusCode::kUnavailable) retry = s.auth.busy_retry_after_s();
+  if (retry > 0) r.Header("Retry-After", std::to_string(retry));
 }
 
 // ---- sign in / out ----
@@ -374,76 +364,6 @@ Response PasswordPost(const Services& s, const Request& req) {
   return SeeOther(v, "/" + lang + "/account?saved=1");
 }
 
-// ---- administration ----
-
-Response AdminPage(const Services& s, const Request& req, Visitor& v, const PeopleMessage& error, int status) {
-  std::string lang = req.Param("lang");
-  const auto& t = s.catalogs.For(lang);
-  auto people = s.auth.ListPeople(*v.who());
-  auto groups = s.auth.ListGroups();
-  auto cats = s.auth.TicketCategories(true);
-  if (!people.ok() || !groups.ok() || !cats.ok()) return ErrorPage(s, req, 503);
-  view::Value d = Msg(error, req.HasQuery("saved") ? t.Get("account_saved") : "");
-  view::Value gl = view::Value::List();
-  for (const auto& g : *groups) {
-    view::Value gv = view::Value::Object();
-    gv.Set("id", g.id).Set("slug", g.slug).Set("name", g.name).Set("active", g.active);
-    gv.Set("lang_en", g.lang == "en").Set("lang_fr", g.lang == "fr");
-    gl.Push(std::move(gv));
-  }
-  view::Value pl = view::Value::List();
-  for (const auto& pv : *people) {
-    view::Value u = view::Value::Object();
-    u.Set("id", pv.user.id).Set("name", t.PersonName(pv.user.name)).Set("email", pv.user.email);
-    u.Set("active", pv.user.active);
-    for (const char* r : {"member", "volunteer", "coordinator"}) u.Set(std::string("is_") + r, pv.user.role == r);
-    view::Value mg = view::Value::List();
-    for (const auto& g : *groups) {
-      bool in = false;
-      for (const auto& ug : pv.groups) in = in || ug.id == g.id;
-      mg.Push(view::Value::Object().Set("id", g.id).Set("name", g.name).Set("checked", in).Set("person_id", pv.user.id));
-    }
-    u.Set("groups", std::move(mg));
-    pl.Push(std::move(u));
-  }
-  view::Value cl = view::Value::List();
-  for (const auto& c : *cats) {
-    cl.Push(view::Value::Object().Set("slug", c.slug).Set("name_en", c.name_en).Set("name_fr", c.name_fr)
-                .Set("position", c.position).Set("active", c.active));
-  }
-  view::Value all_groups = view::Value::List();
-  for (const auto& g : *groups)
-    if (g.active) all_groups.Push(view::Value::Object().Set("id", g.id).Set("name", g.name));
-  d.Set("groups", std::move(gl)).Set("people", std::move(pl)).Set("categories", std::move(cl));
-  d.Set("active_groups", std::move(all_groups));
-  return Page(s, v, lang, "admin", t.Get("admin_title"), d, status, "/admin");
-}
-
-// Runs an admin action: signed-in coordinator and CSRF checked first; errors re-render the admin page.
-template <typename Fn>
-Response AdminAction(const Services& s, const Request& req, Fn fn) {
-  std::string lang = req.Param("lang");
-  Visitor v(s, req);
-  if (!v.signed_in()) return SeeOther(v, "/" + lang + "/signin");
-  if (!auth::Allows(v.who(), auth::Action::kAdminister)) return ErrorPage(s, req, 403);
-  auto f = FormFields(req);
-  if (!v.CsrfOk(f["csrf"])) return CsrfFailure(s, v, lang);
-  core::Status st = fn(*v.who(), f);
-  if (!st.ok()) {
-    auto [msg, code] = Explain(s, lang, st);
-    return AdminPage(s, req, v, msg, code);
-  }
-  return SeeOther(v, "/" + lang + "/admin?saved=1");
-}
-
-int64_t ParamId(const Request& req) {
-  try {
-    return std::stoll(req.Param("id"));
-  } catch (...) {
-    return 0;
-  }
-}
-
 // ---- API ----
 
 Response UserJson(const auth::Principal& p, int status = 200) {
@@ -531,49 +451,6 @@ void RegisterAccounts(Router& router, const Services& services) {
   router.Add("POST", "/{lang}/account", page(AccountPost));
   router.Add("POST", "/{lang}/account/password", page(PasswordPost));
   router.Add("POST", "/{lang}/account/export", page(ExportPost));
-  router.Add("GET", "/{lang}/admin", page([](const Services& sv, const Request& req) {
-    Visitor v(sv, req);
-    if (!v.signed_in()) return SeeOther(v, "/" + req.Param("lang") + "/signin");
-    if (!auth::Allows(v.who(), auth::Action::kAdminister)) return ErrorPage(sv, req, 403);
-    return AdminPage(sv, req, v, {}, 200);
-  }));
-  router.Add("POST", "/{lang}/admin/groups", page([](const Services& sv, const Request& req) {
-    return AdminAction(sv, req, [&](const auth::Principal& by, std::map<std::string, std::string>& f) {
-      auto id = sv.auth.CreateGroup(by, f["slug"], f["name"], f["group_lang"]);
-      return id.ok() ? core::Status::Ok() : id.status();
-    });
-  }));
-  router.Add("POST", "/{lang}/admin/groups/{id}", page([](const Services& sv, const Request& req) {
-    return AdminAction(sv, req, [&](const auth::Principal& by, std::map<std::string, std::string>& f) {
-      return sv.auth.UpdateGroup(by, ParamId(req), f["name"], f["group_lang"], f["active"] == "1");
-    });
-  }));
-  router.Add("POST", "/{lang}/admin/people", page([](const Services& sv, const Request& req) {
-    return AdminAction(sv, req, [&](const auth::Principal& by, std::map<std::string, std::string>& f) {
-      auto id = sv.auth.Invite(by, f["email"], f["name"], f["role"], GroupIds(req), f["person_lang"]);
-      return id.ok() ? core::Status::Ok() : id.status();
-    });
-  }));
-  router.Add("POST", "/{lang}/admin/people/{id}", page([](const Services& sv, const Request& req) {
-    return AdminAction(sv, req, [&](const auth::Principal& by, std::map<std::string, std::string>& f) {
-      return sv.auth.UpdatePerson(by, ParamId(req), f["role"], GroupIds(req), f["active"] == "1");
-    });
-  }));
-  router.Add("POST", "/{lang}/admin/categories", page([](const Services& sv, const Request& req) {
-    return AdminAction(sv, req, [&](const auth::Principal& by, std::map<std::string, std::string>& f) {
-      auth::TicketCategory c;
-      c.slug = f["slug"];
-      c.name_en = f["name_en"];
-      c.name_fr = f["name_fr"];
-      try {
-        c.position = f["position"].empty() ? 100 : std::stoll(f["position"]);
-      } catch (...) {
-        return core::InvalidArgument("position: a whole number");
-      }
-      c.active = f["active"] != "0";
-      return sv.auth.SaveTicketCategory(by, c);
-    });
-  }));
   router.Add("POST", "/api/v1/session", [s](Request& req) { return ApiSignIn(*s, req); });
   router.Add("GET", "/api/v1/session", [s](Request& req) { return ApiSession(*s, req); });
   router.Add("DELETE", "/api/v1/session", [s](Request& req) { return ApiSignOut(*s, req); });

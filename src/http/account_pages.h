@@ -1,5 +1,5 @@
-// Sign-in (password or emailed link), sign-out, password reset, invitations, the account page, the
-// administration pages, and the session API (/api/v1/session). Every POST form checks its CSRF token;
+// Sign-in (password or emailed link), sign-out, password reset, invitations, the account page, and the
+// session API (/api/v1/session) (the administration pages are admin_pages.h). Every POST form checks its CSRF token;
 // API writes need the session and the site's own Origin/Referer, or the token in X-CSRF-Token.
 #pragma once
 

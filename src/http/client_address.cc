@@ -72,6 +72,14 @@ std::optional<IpNetwork> ParseNetwork(std::string_view text) {
   return n;
 }
 
+bool IsLoopback(std::string_view address) {
+  auto a = ParseAddress(Trim(address));
+  if (!a) return false;
+  if (!a->v6) return a->bytes[0] == 127;  // 127.0.0.0/8
+  static const std::array<uint8_t, 16> kOne = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1};
+  return a->bytes == kOne;  // ::1
+}
+
 std::string CanonicalAddress(std::string_view text) {
   auto n = ParseAddress(Trim(text));
   if (!n) return "";

@@ -21,6 +21,8 @@ struct IpNetwork {
 // "10.0.0.0/8", "127.0.0.1" (/32), "::1", "fd00::/8". IPv4-mapped IPv6 addresses ("::ffff:1.2.3.4") count as
 // IPv4. nullopt when it is not an address, or the prefix is out of range.
 std::optional<IpNetwork> ParseNetwork(std::string_view text);
+// True for 127.0.0.0/8 (also written as IPv4-mapped IPv6) and ::1; false for anything that is not an address.
+bool IsLoopback(std::string_view address);
 // The canonical text of an address ("::ffff:1.2.3.4" -> "1.2.3.4"), or "" when `text` is not one.
 std::string CanonicalAddress(std::string_view text);
 

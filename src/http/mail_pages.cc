@@ -177,7 +177,7 @@ Response FailedPage(const Services& s, const Request& req, Visitor& v, const std
     r.Set("last_attempt", core::FormatIso8601Utc(f.last_attempt_at)).Set("resendable", f.resendable);
     rows.Push(std::move(r));
   }
-  d.Set("has_failed", !rows.empty_list()).Set("failed", std::move(rows));
+  d.Set("has_failed", !rows.empty_list()).Set("failed", std::move(rows)).Set("nav_mail", true);
   return MailPage(s, v, lang, "admin_mail", t.Get("admin_mail_title"), "/admin/mail", d, status);
 }
 

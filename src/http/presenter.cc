@@ -83,6 +83,16 @@ view::Value ArticleSummaryValue(const kb::ArticleSummary& a) {
   return v;
 }
 
+int64_t PositiveId(const std::string& s) {
+  try {
+    size_t used = 0;
+    long long v = std::stoll(s, &used);
+    return used == s.size() && v > 0 ? v : 0;
+  } catch (...) {
+    return 0;
+  }
+}
+
 PeopleMessage ForPeople(const i18n::Catalog& t, const std::string& message) {
   // Message prefixes from the services, and the catalog key of their sentence.
   static const std::pair<const char*, const char*> kKnown[] = {
@@ -107,6 +117,8 @@ PeopleMessage ForPeople(const i18n::Catalog& t, const std::string& message) {
       {"current_password: not right", "error_current_password"},
       {"the password must have at least", "error_password_short"},
       {"the password is too weak", "error_password_weak"},
+      {"q: ", "error_admin_search"},
+      {"role: you cannot remove your own", "error_own_access"},
   };
   PeopleMessage m;
   size_t colon = message.find(':');

@@ -21,6 +21,9 @@ std::string HumanDate(const std::string& iso_date, const std::string& lang);
 
 std::string LangName(const std::string& lang);  // "English", "Français"
 
+// A positive whole number written in decimal (an id in a path or a form), else 0.
+int64_t PositiveId(const std::string& s);
+
 // The data every page's layout needs: lang, t (through globals), title, the language switch, nav state.
 class Visitor;
 view::Value PageData(const Services& s, const std::string& lang, const std::string& title,

@@ -5,7 +5,7 @@
 namespace entraide::http {
 
 void Router::Add(const std::string& method, const std::string& pattern, Handler handler) {
-  routes_.push_back({method, core::Split(pattern, '/', true), std::move(handler)});
+  routes_.push_back({method, pattern, core::Split(pattern, '/', true), std::move(handler)});
 }
 
 Router::MatchResult Router::Match(Request& req, const Handler** out, std::string* allowed) const {
@@ -36,11 +36,19 @@ Router::MatchResult Router::Match(Request& req, const Handler** out, std::string
       continue;
     }
     req.params = std::move(params);
+    req.route_index = static_cast<int>(&r - routes_.data());
     *out = &r.handler;
     return MatchResult::kFound;
   }
   if (allowed) *allowed = core::Join(methods, ", ");
   return result;
+}
+
+std::vector<Router::RouteName> Router::Routes() const {
+  std::vector<RouteName> out;
+  out.reserve(routes_.size());
+  for (const auto& r : routes_) out.push_back({r.method, r.pattern});
+  return out;
 }
 
 }  // namespace entraide::http

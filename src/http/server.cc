@@ -40,6 +40,7 @@
 #include "core/strings.h"
 #include "http/client_address.h"
 #include "http/compress.h"
+#include "http/request_metrics.h"
 
 namespace entraide::http {
 
@@ -232,6 +233,7 @@ struct Server::Impl {
 
   std::atomic<int> uploads{0};
   std::atomic<int64_t> stat_open{0}, stat_refused{0}, stat_timeouts{0}, stat_requests{0};
+  std::unique_ptr<RequestMetrics> metrics;  // made at Start(), once every route is in the router
 
   Impl(const Router& r, ServerOptions o, Fallbacks f)
       : router(r), options(std::move(o)), fallbacks(std::move(f)), trusted(options.trusted_proxies) {}
@@ -745,8 +747,10 @@ struct Server::Impl {
                  c.served + 1 >= options.max_keepalive_requests || stopping.load();
     Serialize(c, req, resp, close);
     stat_requests.fetch_add(1);
+    double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    metrics->Observe(req.route_index, req.method, resp.status, seconds);
     LogRequest(req, resp.status, c.out_body.size() + (c.out_file ? static_cast<size_t>(c.out_file->size()) : 0),
-               start);
+               seconds);
     return resp.delay_ms;
   }
 
@@ -795,6 +799,8 @@ struct Server::Impl {
       if (name == "x-forwarded-for") forwarded = req.headers[name];
     }
     req.remote_addr = c.trusted ? trusted.ClientAddress(c.peer, forwarded) : c.peer;
+    req.peer_addr = c.peer;
+    req.peer_trusted = c.trusted;
     req.cookies = ParseCookies(req.Header("cookie"));
     req.body = std::move(c.body);
     c.body.clear();
@@ -897,15 +903,14 @@ struct Server::Impl {
     }
   }
 
-  void LogRequest(const Request& req, int status, size_t bytes, std::chrono::steady_clock::time_point start) {
+  void LogRequest(const Request& req, int status, size_t bytes, double seconds) {
     if (status >= 500) {
       core::LogError("answered with a server error",
                      {{"method", req.method}, {"path", LogPath(req)}, {"status", std::to_string(status)}});
     }
     if (!options.access_log) return;
     char ms[32];
-    std::snprintf(ms, sizeof ms, "%.2f",
-                  std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count());
+    std::snprintf(ms, sizeof ms, "%.2f", seconds * 1000);
     core::LogInfo("request", {{"method", req.method},
                               {"path", LogPath(req)},
                               {"status", std::to_string(status)},
@@ -1175,6 +1180,7 @@ Server::~Server() { Stop(); }
 
 core::Status Server::Start() {
   Impl& m = *impl_;
+  if (!m.metrics) m.metrics = std::make_unique<RequestMetrics>(m.router.Routes());
   for (const auto& cidr : m.options.trusted_proxies)
     if (!ParseNetwork(cidr)) return core::InvalidArgument("http.trusted_proxies: not an address or network: " + cidr);
   if (!m.options.upload_dir.empty()) {
@@ -1239,6 +1245,18 @@ ServerStats Server::stats() const {
     s.queued = static_cast<int64_t>(impl_->queue.size());
   }
   return s;
+}
+
+void Server::Collect(core::MetricsText& out) const {
+  if (impl_->metrics) impl_->metrics->Collect(out);
+  ServerStats s = stats();
+  out.Single("entraide_http_connections_open", "gauge", "Client connections open now.", s.connections_open);
+  out.Single("entraide_http_connections_refused_total", "counter",
+             "Connections closed at once: over the per-address or the total cap.", s.connections_refused);
+  out.Single("entraide_http_timeouts_total", "counter",
+             "Connections closed for a request head, body or response too slow (idle keep-alive excluded).",
+             s.timeouts);
+  out.Single("entraide_http_requests_queued", "gauge", "Complete requests waiting for a worker now.", s.queued);
 }
 
 void Server::Stop() {

@@ -22,6 +22,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/metrics.h"
 #include "core/status.h"
 #include "http/http1.h"
 #include "http/message.h"
@@ -74,10 +75,10 @@ struct ServerStats {
   int64_t queued = 0;               // requests waiting for a worker now
 };
 
-class Server {
+class Server : public core::MetricsSource {
  public:
   Server(const Router& router, ServerOptions options, Fallbacks fallbacks);
-  ~Server();
+  ~Server() override;
   Server(const Server&) = delete;
   Server& operator=(const Server&) = delete;
 
@@ -86,6 +87,8 @@ class Server {
   int port() const;
   void Stop();
   ServerStats stats() const;
+  // Requests by route and status, their durations, and the connection counters of stats() (after Start()).
+  void Collect(core::MetricsText& out) const override;
 
   // Applies what every response gets (security headers, gzip). Content-Length is set when it is written.
   static void Finish(const Request& req, Response& resp);

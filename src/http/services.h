@@ -2,8 +2,10 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "auth/auth_service.h"
+#include "core/metrics.h"
 #include "http/page_cache.h"
 #include "http/static_files.h"
 #include "tickets/ticket_service.h"
@@ -36,6 +38,7 @@ struct Services {
   mail::OutboxAdmin* mail_admin = nullptr;        // failed messages, for coordinators (set by app/)
   PageCache* page_cache = nullptr;  // optional: library pages for visitors who are not signed in
   privacy::PrivacyService* privacy = nullptr;  // a member's own data from the account page (set by app/)
+  std::vector<const core::MetricsSource*> metrics_sources = {};  // what /metrics reports, in order (set by app/)
 };
 
 }  // namespace entraide::http

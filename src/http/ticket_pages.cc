@@ -26,15 +26,7 @@ namespace {
 
 using tickets::Ticket;
 
-int64_t Id(const std::string& s) {
-  try {
-    size_t used = 0;
-    long long v = std::stoll(s, &used);
-    return used == s.size() && v > 0 ? v : 0;
-  } catch (...) {
-    return 0;
-  }
-}
+int64_t Id(const std::string& s) { return PositiveId(s); }
 
 std::string Ago(int64_t seconds, const std::string& lang) {
   bool fr = lang == "fr";

@@ -1,5 +1,7 @@
 #include "store/account_repo.h"
 
+#include <functional>
+
 #include "store/rows.h"
 
 namespace entraide::store {
@@ -36,6 +38,39 @@ GroupRecord ReadGroup(Statement& q) {
   g.lang = q.ColumnText(3);
   g.active = q.ColumnInt(4) != 0;
   return g;
+}
+
+// " AND instr(<expr>, ?N) > 0" for each word, numbered from `first`.
+std::string WordFilter(const std::string& expr, size_t words, int first) {
+  std::string out;
+  for (size_t i = 0; i < words; ++i)
+    out += " AND instr(" + expr + ", ?" + std::to_string(first + static_cast<int>(i)) + ") > 0";
+  return out;
+}
+
+void BindWords(Statement& st, const std::vector<std::string>& words, int first) {
+  for (size_t i = 0; i < words.size(); ++i) st.Bind(first + static_cast<int>(i), words[i]);
+}
+
+// People matching q: ?1 the role (or ''), then the words from ?2.
+std::string PeopleWhere(const PeopleQuery& q) {
+  return " FROM users WHERE (?1 = '' OR role = ?1)" +
+         WordFilter("entraide_fold(name || ' ' || email)", q.words.size(), 2);
+}
+
+// Groups matching q: ?1 the person whose groups are left out (or 0), then the words from ?2.
+std::string GroupsWhere(const GroupQuery& q) {
+  return " FROM groups g WHERE (?1 = 0 OR g.id NOT IN (SELECT group_id FROM memberships WHERE user_id = ?1))" +
+         WordFilter("entraide_fold(g.name || ' ' || g.slug)", q.words.size(), 2);
+}
+
+StatusOr<int64_t> CountOf(Database& db, const std::string& sql, const std::function<void(Statement&)>& bind) {
+  auto st = db.Prepare(sql);
+  if (!st.ok()) return st.status();
+  bind(**st);
+  auto n = OneRow<int64_t>(*st, [](Statement& r) { return r.ColumnInt(0); });
+  if (!n.ok()) return n.status();
+  return n->value_or(0);
 }
 
 }  // namespace
@@ -158,6 +193,92 @@ StatusOr<std::vector<UserRecord>> AccountRepository::MembersOf(int64_t group_id)
   if (!st.ok()) return st.status();
   (*st)->Bind(1, group_id);
   return AllRows<UserRecord>(*st, ReadUser);
+}
+
+StatusOr<std::vector<UserRecord>> AccountRepository::SearchUsers(const PeopleQuery& q) {
+  int n = 2 + static_cast<int>(q.words.size());
+  auto st = db_.Prepare(std::string("SELECT ") + kUserCols + PeopleWhere(q) +
+                        " ORDER BY active DESC, entraide_fold(name), id LIMIT ?" + std::to_string(n) + " OFFSET ?" +
+                        std::to_string(n + 1));
+  if (!st.ok()) return st.status();
+  (*st)->Bind(1, q.role).Bind(n, static_cast<int64_t>(q.limit)).Bind(n + 1, q.offset);
+  BindWords(**st, q.words, 2);
+  return AllRows<UserRecord>(*st, ReadUser);
+}
+
+StatusOr<int64_t> AccountRepository::CountUsers(const PeopleQuery& q) {
+  return CountOf(db_, "SELECT COUNT(*)" + PeopleWhere(q), [&](Statement& st) {
+    st.Bind(1, q.role);
+    BindWords(st, q.words, 2);
+  });
+}
+
+StatusOr<std::vector<std::pair<int64_t, GroupRecord>>> AccountRepository::GroupsOfUsers(
+    const std::vector<int64_t>& user_ids) {
+  std::vector<std::pair<int64_t, GroupRecord>> out;
+  if (user_ids.empty()) return out;
+  // One statement per page size (50 at most), cached like any other.
+  auto st = db_.Prepare(
+      "SELECT m.user_id, g.id, g.slug, g.name, g.lang, g.active FROM memberships m JOIN groups g ON g.id = m.group_id "
+      "WHERE m.user_id IN " + Placeholders(user_ids.size()) + " ORDER BY m.user_id, entraide_fold(g.name)");
+  if (!st.ok()) return st.status();
+  for (size_t i = 0; i < user_ids.size(); ++i) (*st)->Bind(static_cast<int>(i + 1), user_ids[i]);
+  return AllRows<std::pair<int64_t, GroupRecord>>(*st, [](Statement& r) {
+    GroupRecord g;
+    g.id = r.ColumnInt(1);
+    g.slug = r.ColumnText(2);
+    g.name = r.ColumnText(3);
+    g.lang = r.ColumnText(4);
+    g.active = r.ColumnInt(5) != 0;
+    return std::make_pair(r.ColumnInt(0), std::move(g));
+  });
+}
+
+StatusOr<std::vector<GroupCount>> AccountRepository::SearchGroups(const GroupQuery& q) {
+  int n = 2 + static_cast<int>(q.words.size());
+  // The member counts are read through memberships_group, for the page's rows only.
+  auto st = db_.Prepare(
+      "SELECT p.id, p.slug, p.name, p.lang, p.active, (SELECT COUNT(*) FROM memberships m WHERE m.group_id = p.id) "
+      "FROM (SELECT g.id, g.slug, g.name, g.lang, g.active" + GroupsWhere(q) +
+      " ORDER BY g.active DESC, entraide_fold(g.name), g.id LIMIT ?" + std::to_string(n) + " OFFSET ?" +
+      std::to_string(n + 1) + ") p ORDER BY p.active DESC, entraide_fold(p.name), p.id");
+  if (!st.ok()) return st.status();
+  (*st)->Bind(1, q.not_member).Bind(n, static_cast<int64_t>(q.limit)).Bind(n + 1, q.offset);
+  BindWords(**st, q.words, 2);
+  return AllRows<GroupCount>(*st, [](Statement& r) { return GroupCount{ReadGroup(r), r.ColumnInt(5)}; });
+}
+
+StatusOr<int64_t> AccountRepository::CountGroups(const GroupQuery& q) {
+  return CountOf(db_, "SELECT COUNT(*)" + GroupsWhere(q), [&](Statement& st) {
+    st.Bind(1, q.not_member);
+    BindWords(st, q.words, 2);
+  });
+}
+
+StatusOr<int64_t> AccountRepository::CountMembers(int64_t group_id) {
+  return CountOf(db_, "SELECT COUNT(*) FROM memberships WHERE group_id = ?", [&](Statement& st) { st.Bind(1, group_id); });
+}
+
+StatusOr<std::vector<UserRecord>> AccountRepository::MembersPage(int64_t group_id, int64_t offset, int limit) {
+  auto st = db_.Prepare(
+      "SELECT u.id, u.email, u.name, u.role, u.lang, u.password_hash, u.active, u.created_at FROM users u "
+      "JOIN memberships m ON m.user_id = u.id WHERE m.group_id = ? ORDER BY u.active DESC, entraide_fold(u.name), u.id "
+      "LIMIT ? OFFSET ?");
+  if (!st.ok()) return st.status();
+  (*st)->Bind(1, group_id).Bind(2, static_cast<int64_t>(limit)).Bind(3, offset);
+  return AllRows<UserRecord>(*st, ReadUser);
+}
+
+Status AccountRepository::AddMembership(int64_t user_id, int64_t group_id) {
+  auto st = db_.Prepare("INSERT OR IGNORE INTO memberships (user_id, group_id) VALUES (?, ?)");
+  if (!st.ok()) return st.status();
+  return (*st)->Bind(1, user_id).Bind(2, group_id).Run();
+}
+
+Status AccountRepository::RemoveMembership(int64_t user_id, int64_t group_id) {
+  auto st = db_.Prepare("DELETE FROM memberships WHERE user_id = ? AND group_id = ?");
+  if (!st.ok()) return st.status();
+  return (*st)->Bind(1, user_id).Bind(2, group_id).Run();
 }
 
 Status AccountRepository::CreateSession(const SessionRecord& s) {

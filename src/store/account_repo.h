@@ -67,6 +67,27 @@ struct OutboxMessage {
   }
 };
 
+// A search of the administration pages: every word (folded: accents off, lower case) must appear in the name or
+// the email (people), or the name or the slug (groups); a page of `limit` rows from `offset`, by folded name.
+struct PeopleQuery {
+  std::vector<std::string> words;
+  std::string role;  // empty: any
+  int64_t offset = 0;
+  int limit = 50;
+};
+
+struct GroupQuery {
+  std::vector<std::string> words;
+  int64_t not_member = 0;  // a person's id: leave out the groups they are in (0: none left out)
+  int64_t offset = 0;
+  int limit = 50;
+};
+
+struct GroupCount {
+  GroupRecord group;
+  int64_t members = 0;
+};
+
 struct TicketCategoryRecord {
   std::string slug, name_en, name_fr;
   int64_t position = 0;
@@ -96,6 +117,20 @@ class AccountRepository {
   Status SetMemberships(int64_t user_id, const std::vector<int64_t>& group_ids);
   StatusOr<std::vector<GroupRecord>> GroupsOf(int64_t user_id);
   StatusOr<std::vector<UserRecord>> MembersOf(int64_t group_id);
+
+  // The administration pages (see PeopleQuery, GroupQuery): a page of rows, and how many match in all.
+  StatusOr<std::vector<UserRecord>> SearchUsers(const PeopleQuery& q);
+  StatusOr<int64_t> CountUsers(const PeopleQuery& q);
+  // The groups of each of `user_ids` (user id, group), by folded group name.
+  StatusOr<std::vector<std::pair<int64_t, GroupRecord>>> GroupsOfUsers(const std::vector<int64_t>& user_ids);
+  StatusOr<std::vector<GroupCount>> SearchGroups(const GroupQuery& q);
+  StatusOr<int64_t> CountGroups(const GroupQuery& q);
+  StatusOr<int64_t> CountMembers(int64_t group_id);
+  // A page of a group's members, by folded name.
+  StatusOr<std::vector<UserRecord>> MembersPage(int64_t group_id, int64_t offset, int limit);
+  // Adds (no change when already there) or removes one membership.
+  Status AddMembership(int64_t user_id, int64_t group_id);
+  Status RemoveMembership(int64_t user_id, int64_t group_id);
 
   Status CreateSession(const SessionRecord& s);
   StatusOr<std::optional<SessionRecord>> FindSession(const std::string& id_hash);

@@ -7,6 +7,8 @@
 #include <map>
 #include <unordered_map>
 
+#include "core/strings.h"
+
 namespace entraide::store {
 
 struct Database::Cache {
@@ -26,6 +28,18 @@ std::timed_mutex* WriterLockOf(const std::string& path) {
   auto& m = locks[key];
   if (!m) m = std::make_unique<std::timed_mutex>();
   return m.get();
+}
+
+// entraide_fold(text): the text with the accents of Latin letters removed and ASCII lower-cased
+// (core::FoldLatinForSlug), so that searches for "helene" find "Hélène". NULL stays NULL.
+void FoldFunction(sqlite3_context* ctx, int /*argc*/, sqlite3_value** argv) {
+  if (sqlite3_value_type(argv[0]) == SQLITE_NULL) {
+    sqlite3_result_null(ctx);
+    return;
+  }
+  const auto* text = reinterpret_cast<const char*>(sqlite3_value_text(argv[0]));
+  std::string folded = core::FoldLatinForSlug(std::string_view(text ? text : "", sqlite3_value_bytes(argv[0])));
+  sqlite3_result_text(ctx, folded.data(), static_cast<int>(folded.size()), SQLITE_TRANSIENT);
 }
 
 }  // namespace
@@ -65,6 +79,8 @@ StatusOr<std::unique_ptr<Database>> Database::Open(const std::string& path, Opti
   db->read_only_ = options.read_only;
   sqlite3_busy_timeout(raw, options.busy_timeout_ms);
   sqlite3_extended_result_codes(raw, 1);
+  sqlite3_create_function_v2(raw, "entraide_fold", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, nullptr,
+                             FoldFunction, nullptr, nullptr, nullptr);
   if (!options.read_only) {
     ENTRAIDE_RETURN_IF_ERROR(db->Exec("PRAGMA journal_mode=WAL"));
   }

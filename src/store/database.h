@@ -30,7 +30,8 @@ class Database {
     int busy_timeout_ms = 5000;  // waiting for a writer of another process (SQLite's busy handler)
     int write_wait_ms = 5000;    // waiting for a writer of this process (the file's writer lock, below)
   };
-  // Opens (creating when allowed) the file, turns on WAL, foreign keys and the busy timeout.
+  // Opens (creating when allowed) the file, turns on WAL, foreign keys and the busy timeout, and adds the SQL
+  // function entraide_fold(text) (core::FoldLatinForSlug: accents off, ASCII lower-cased) for searches.
   static StatusOr<std::unique_ptr<Database>> Open(const std::string& path, Options options);
   static StatusOr<std::unique_ptr<Database>> Open(const std::string& path) { return Open(path, Options{}); }
   ~Database();

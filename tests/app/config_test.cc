@@ -26,10 +26,13 @@ TEST(ConfigTest, DefaultsWhenTheFileIsAbsent) {
   EXPECT_EQ(c->auth_max_parallel_hashes, 0);
   EXPECT_EQ(c->auth_hash_wait_ms, 3000);
   EXPECT_EQ(c->auth_session_max_days, 60);
+  EXPECT_EQ(c->metrics_token, "") << "/metrics for the machine itself only";
   auto set = LoadConfig("/nonexistent/entraide.ini", false,
                         Env({{"ENTRAIDE_AUTH_MAX_PARALLEL_HASHES", "2"}, {"ENTRAIDE_AUTH_HASH_WAIT_MS", "500"},
-                             {"ENTRAIDE_AUTH_SESSION_MAX_DAYS", "30"}}));
+                             {"ENTRAIDE_AUTH_SESSION_MAX_DAYS", "30"},
+                             {"ENTRAIDE_METRICS_TOKEN", "Zm9vYmFyYmF6cXV4-_.~+/="}}));
   ASSERT_TRUE(set.ok()) << set.status().ToString();
+  EXPECT_EQ(set->metrics_token, "Zm9vYmFyYmF6cXV4-_.~+/=");
   EXPECT_EQ(set->auth_max_parallel_hashes, 2);
   EXPECT_EQ(set->auth_hash_wait_ms, 500);
   EXPECT_EQ(set->auth_session_max_days, 30);
@@ -98,6 +101,8 @@ TEST(ConfigTest, BadValuesNameTheKeyAndTheValue) {
       {{{"ENTRAIDE_AUTH_SESSION_MAX_DAYS", "0"}}, "auth.session_max_days = '0': must be a whole number from 1 to 3650"},
       {{{"ENTRAIDE_PRIVACY_CLOSED_TICKET_RETENTION_DAYS", "-5"}},
        "privacy.closed_ticket_retention_days = '-5': must be a whole number from 0 to 36500"},
+      {{{"ENTRAIDE_METRICS_TOKEN", "short"}}, "metrics.token = 'short': must be empty or at least 16 characters"},
+      {{{"ENTRAIDE_METRICS_TOKEN", "has a space in it ok"}}, "metrics.token = 'has a space in it ok': may hold only"},
   };
   for (const auto& c : cases) {
     auto r = LoadConfig("/nonexistent", false, Env(c.env));

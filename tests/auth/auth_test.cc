@@ -321,7 +321,15 @@ TEST_F(AuthServiceTest, OnlyCoordinatorsAdminister) {
   EXPECT_EQ(auth_->Invite(mo->principal, "x@example.org", "X", "member", {}, "fr").status().code(),
             core::StatusCode::kPermissionDenied);
   EXPECT_EQ(auth_->CreateGroup(mo->principal, "g", "G", "fr").status().code(), core::StatusCode::kPermissionDenied);
-  EXPECT_EQ(auth_->ListPeople(mo->principal).status().code(), core::StatusCode::kPermissionDenied);
+  EXPECT_EQ(auth_->FindPeople(mo->principal, "", "", 1).status().code(), core::StatusCode::kPermissionDenied);
+  EXPECT_EQ(auth_->FindGroups(mo->principal, "", 1).status().code(), core::StatusCode::kPermissionDenied);
+  EXPECT_EQ(auth_->Person(mo->principal, mo->principal.user_id).status().code(), core::StatusCode::kPermissionDenied);
+  EXPECT_EQ(auth_->GroupWithMembers(mo->principal, group_, 1).status().code(), core::StatusCode::kPermissionDenied);
+  EXPECT_EQ(auth_->GroupsToJoin(mo->principal, mo->principal.user_id, "coop", 20).status().code(),
+            core::StatusCode::kPermissionDenied);
+  EXPECT_EQ(auth_->SetMembership(mo->principal, mo->principal.user_id, group_, false).code(),
+            core::StatusCode::kPermissionDenied);
+  EXPECT_EQ(Count("SELECT count(*) FROM memberships"), 2) << "nothing changed";
   EXPECT_TRUE(auth_->CreateGroup(ana->principal, "coop-b", "Coop B", "en").ok());
 }
 
@@ -330,13 +338,13 @@ TEST_F(AuthServiceTest, DeactivatedPeopleCannotSignInAndTheirSessionsEnd) {
   auto id = auth_->AddUserCli("m@example.org", "Mo", "member", {"coop-a"}, "fr", std::string(kPassword));
   auto mo = auth_->SignIn("m@example.org", kPassword, "ip", "", nullptr);
   ASSERT_TRUE(mo.ok());
-  ASSERT_TRUE(auth_->UpdatePerson(ana->principal, *id, "member", {group_}, false).ok());
+  ASSERT_TRUE(auth_->UpdatePerson(ana->principal, *id, "member", false).ok());
   EXPECT_FALSE(auth_->Authenticate(mo->cookie).ok());
   EXPECT_FALSE(auth_->SignIn("m@example.org", kPassword, "ip", "", nullptr).ok());
   EXPECT_TRUE(auth_->RequestSignInLink("m@example.org", "fr", "ip", nullptr).ok());
   EXPECT_EQ(Count("SELECT count(*) FROM outbox WHERE recipient_email = 'm@example.org'"), 0);
   EXPECT_EQ(Count("SELECT count(*) FROM users WHERE email = 'm@example.org'"), 1) << "nothing is hard-deleted";
-  EXPECT_FALSE(auth_->UpdatePerson(ana->principal, ana->principal.user_id, "member", {}, true).ok())
+  EXPECT_FALSE(auth_->UpdatePerson(ana->principal, ana->principal.user_id, "member", true).ok())
       << "a coordinator cannot demote themself";
 }
 

@@ -522,7 +522,7 @@ TEST_F(TakeLinkTest, ForgedDamagedOrStrangersLinksAreRefused) {
 }
 
 TEST_F(TakeLinkTest, ALinkOfSomeoneWhoIsNoLongerAVolunteerIsRefused) {
-  ASSERT_TRUE(auth_->UpdatePerson(coordinator_, volunteer_.user_id, "member", {}, true).ok());
+  ASSERT_TRUE(auth_->UpdatePerson(coordinator_, volunteer_.user_id, "member", true).ok());
   EXPECT_EQ(tickets_->TakeWithLink(token_).status().code(), core::StatusCode::kUnauthenticated);
 }
 

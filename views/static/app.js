@@ -5,6 +5,9 @@
 //  - data-suggest-into="<id>" (the help request's subject): the articles and answered questions that
 //    may already answer (/api/v1/search), shown in that element, a polite live region, under the
 //    heading in its data-heading.
+// Search boxes that refresh part of their own page as you type, for inputs marked data-live-results="<id>"
+// (the groups offered on a person's administration page): the form's GET is fetched and that element of the
+// answer replaces this page's; without JavaScript, submitting the form shows the same.
 (function () {
   'use strict';
   var lang = document.documentElement.lang;
@@ -89,4 +92,33 @@
   }
 
   document.querySelectorAll('input[data-suggest]').forEach(attach);
+
+  function live(input) {
+    var target = document.getElementById(input.getAttribute('data-live-results'));
+    if (!target || !input.form) return;
+    var timer = null, last = input.value.trim();
+    input.addEventListener('input', function () {
+      clearTimeout(timer);
+      timer = setTimeout(function () {
+        var q = input.value.trim();
+        if (q === last) return;
+        last = q;
+        var url = new URL(input.form.action, location.href);
+        url.searchParams.set(input.name, q);
+        fetch(url.pathname + url.search, { credentials: 'same-origin' })
+          .then(function (r) { return r.ok ? r.text() : null; })
+          .then(function (html) {
+            if (html === null || input.value.trim() !== q) return;
+            var fresh = new DOMParser().parseFromString(html, 'text/html').getElementById(target.id);
+            if (!fresh) return;
+            target.replaceChildren.apply(target, Array.prototype.map.call(fresh.childNodes, function (n) {
+              return document.importNode(n, true);
+            }));
+            history.replaceState(null, '', url.pathname + url.search);  // a reload shows the same
+          })
+          .catch(function () {});
+      }, 250);
+    });
+  }
+  document.querySelectorAll('input[data-live-results]').forEach(live);
 })();

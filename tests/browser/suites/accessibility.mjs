@@ -114,6 +114,48 @@ export function register() {
         });
       });
 
+      test(`administration pages (${lang}): overview, people and a search, a person with groups to add, groups, a group`, async () => {
+        const member = PEOPLE.member[lang];
+        const otherGroup = PEOPLE.member[lang === 'fr' ? 'en' : 'fr'].group;
+        const word = otherGroup.split(/[ -]/)[0];  // "Pointe" or "Épicerie": found with or without its accent
+        const coordinator = await session('coordinator', lang);
+        let personUrl = '';
+        await withContext({ lang, storageState: coordinator }, async ({ page }) => {
+          for (const [name, url] of [['admin', `/${lang}/admin`], ['admin people', `/${lang}/admin/people`],
+            ['admin groups', `/${lang}/admin/groups`]]) {
+            const resp = await page.goto(url);
+            assert.equal(resp.status(), 200, url);
+            await audit(page, name, lang);
+          }
+          await page.goto(`/${lang}/admin/people?q=${encodeURIComponent(member.email)}`);
+          assert.equal(await page.locator('tbody tr').count(), 1, 'the search finds the member');
+          await audit(page, 'admin people search', lang);
+          await Promise.all([page.waitForNavigation(), page.locator('tbody a').first().click()]);
+          personUrl = new URL(page.url()).pathname;
+          // As you type, the groups to add appear without leaving the page.
+          await page.locator('#group-q').pressSequentially(word.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase(), { delay: 20 });
+          await page.locator('#join-results button[name=add]').first().waitFor();
+          assert.equal(new URL(page.url()).pathname, personUrl);
+          await audit(page, 'admin person with groups to add', lang);
+          await page.goto(`/${lang}/admin/groups`);
+          await Promise.all([page.waitForNavigation(), page.locator('tbody a', { hasText: member.group }).click()]);
+          assert.ok(await page.locator('tbody tr', { hasText: member.name }).count() > 0, 'the group lists its member');
+          await audit(page, 'admin group', lang);
+        });
+        // Without JavaScript: the search is a GET of the page, and the buttons are forms.
+        await withContext({ lang, js: false, storageState: coordinator }, async ({ page }) => {
+          await page.goto(personUrl);
+          await page.fill('#group-q', word);
+          await Promise.all([page.waitForNavigation(), page.press('#group-q', 'Enter')]);
+          const add = page.locator('#join-results button[name=add]').first();
+          await Promise.all([page.waitForNavigation(), add.click()]);
+          const remove = page.locator('button[name=remove]', { hasText: otherGroup });
+          assert.equal(await remove.count(), 1, 'the group was added');
+          await Promise.all([page.waitForNavigation(), remove.click()]);  // as it was, for the suites after this one
+          assert.equal(await page.locator('button[name=remove]', { hasText: otherGroup }).count(), 0);
+        });
+      });
+
       test(`a ticket written in the other language is marked as such (${lang})`, async () => {
         const o = lang === 'fr' ? 'en' : 'fr';
         await withContext({ lang, storageState: await session('volunteer', lang) }, async ({ page }) => {

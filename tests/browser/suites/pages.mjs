@@ -44,6 +44,9 @@ async function pagesFor(lang) {
     ['ticket list', `/${lang}/tickets`, 'member'],
     ['account', `/${lang}/account`, 'member'],
     ['queue', `/${lang}/queue`, 'volunteer'],
+    ['administration', `/${lang}/admin`, 'coordinator'],
+    ['admin people', `/${lang}/admin/people`, 'coordinator'],
+    ['admin groups', `/${lang}/admin/groups`, 'coordinator'],
   ];
 }
 

@@ -1,0 +1,33 @@
+// Helpers of the pages made of forms for signed-in people (account, administration): render a page with the
+// form token, redirect after a POST, turn a service's Status into a message and an HTTP status. Defined in
+// account_pages.cc; thread-safe (no shared state).
+#pragma once
+
+#include <string>
+#include <utility>
+
+#include "core/status.h"
+#include "http/message.h"
+#include "http/presenter.h"
+#include "http/services.h"
+#include "http/session.h"
+#include "view/value.h"
+
+namespace entraide::http::forms {
+
+// Renders pages/<name> with the layout (nav "account"), `extra`'s keys and form_csrf; `alt_path` is the page's
+// path after /{lang} for the language switch.
+Response Page(const Services& s, Visitor& v, const std::string& lang, const std::string& name, const std::string& title,
+              view::Value extra, int status = 200, const std::string& alt_path = "");
+// 303 to `to`, with the visitor's cookies.
+Response SeeOther(Visitor& v, const std::string& to);
+// A page's error and notice.
+view::Value Msg(const std::string& error, const std::string& notice = "");
+view::Value Msg(const PeopleMessage& error, const std::string& notice = "");
+// A status from AuthService as a message for people (in the page's language when the catalog has it), and the
+// page's HTTP status (401, 403, 404, 409, 422, 429, 503).
+std::pair<PeopleMessage, int> Explain(const Services& s, const std::string& lang, const core::Status& st);
+// The page for a form whose CSRF token is missing or wrong (403).
+Response CsrfFailure(const Services& s, Visitor& v, const std::string& lang);
+
+}  // namespace entraide::http::forms
