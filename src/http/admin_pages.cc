@@ -127,7 +127,7 @@ view::Value PersonRow(const Services& s, const std::string& lang, const store::U
   const auto& t = s.catalogs.For(lang);
   view::Value r = view::Value::Object();
   r.Set("id", u.id)
-      .Set("name", u.name)
+      .Set("name", t.PersonName(u.name))
       .Set("email", u.email)
       .Set("role", t.Get("role_" + u.role))
       .Set("active", u.active);

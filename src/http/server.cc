@@ -1147,6 +1147,7 @@ Response Server::Impl::ReadUpload(Conn& c, Request& req) {
 
 std::string Server::ServeForTesting(const std::vector<std::string_view>& reads) {
   Impl& m = *impl_;
+  if (!m.metrics) m.metrics = std::make_unique<RequestMetrics>(m.router.Routes());
   Conn c;  // fd -1: nothing is sent (a 100 Continue is dropped) and nothing more can be received
   c.peer = "127.0.0.1";
   std::string written;
