@@ -308,8 +308,14 @@ core::StatusOr<std::unique_ptr<RenderWorkers::Worker>> RenderWorkers::Worker::St
   std::string command = "render-worker";
   std::string binary = options.binary;
   char* argv[] = {binary.data(), command.data(), memory.data(), nullptr};
+  // Nor our configuration: the worker reads none, and secrets (ENTRAIDE_MAIL_SMTP_PASSWORD) have no business in a
+  // process that parses what people type.
+  std::vector<char*> env;
+  for (char** e = environ; *e; ++e)
+    if (std::string_view(*e).rfind("ENTRAIDE_", 0) != 0) env.push_back(*e);
+  env.push_back(nullptr);
   pid_t pid = -1;
-  int rc = ::posix_spawn(&pid, binary.c_str(), &actions, &attr, argv, environ);
+  int rc = ::posix_spawn(&pid, binary.c_str(), &actions, &attr, argv, env.data());
   posix_spawn_file_actions_destroy(&actions);
   posix_spawnattr_destroy(&attr);
   ::close(sv[1]);

@@ -191,6 +191,19 @@ TEST(RenderWorkersTest, AnInputThatWouldBlowPastTheMemoryCapFallsBack) {
   EXPECT_EQ(next->html, "<p><em>ok</em></p>\n");
 }
 
+TEST(RenderWorkersTest, WorkersGetNoConfigurationFromTheEnvironment) {
+  ::setenv("ENTRAIDE_MAIL_SMTP_PASSWORD", "hunter2", 1);
+  ::setenv("ENTRAIDE_TEST_OTHER", "kept?", 1);
+  RenderWorkers workers(Workers());
+  ASSERT_TRUE(workers.Render("x", Limits{}).ok());
+  ::unsetenv("ENTRAIDE_MAIL_SMTP_PASSWORD");
+  ::unsetenv("ENTRAIDE_TEST_OTHER");
+  ASSERT_EQ(workers.IdlePids().size(), 1u);
+  std::string environment = testing::ReadFile("/proc/" + std::to_string(workers.IdlePids()[0]) + "/environ");
+  EXPECT_FALSE(environment.empty());
+  EXPECT_EQ(environment.find("ENTRAIDE_"), std::string::npos) << "no secret in a process that parses untrusted text";
+}
+
 TEST(RenderWorkersTest, ABinaryThatCannotStartIsUnavailableNamingIt) {
   for (const std::string binary : {"/nonexistent/entraide", "/bin/true"}) {
     WorkerOptions o = Workers();
