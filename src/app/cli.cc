@@ -8,11 +8,13 @@
 #include <signal.h>
 #include <sys/stat.h>
 
+#include <charconv>
 #include <cstdlib>
 #include <memory>
 #include <iostream>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "app/app.h"
@@ -20,6 +22,7 @@
 #include "app/config.h"
 #include "core/log.h"
 #include "markdown/markdown.h"
+#include "markdown/render_workers.h"
 
 namespace entraide::app {
 namespace {
@@ -91,8 +94,22 @@ int UsageError(const std::string& message) {
   return 2;
 }
 
+namespace {
+// `entraide render-worker MEMORY_BYTES`: the process markdown::RenderWorkers starts (not in --help, no
+// configuration read). Its stdin and stdout are the server's socket to it.
+int RenderWorker(int argc, char** argv) {
+  size_t memory_bytes = 0;
+  std::string_view arg = argc == 3 ? argv[2] : "";
+  auto [end, ec] = std::from_chars(arg.data(), arg.data() + arg.size(), memory_bytes);
+  if (arg.empty() || ec != std::errc() || end != arg.data() + arg.size() || memory_bytes == 0)
+    return UsageError("render-worker: MEMORY_BYTES must be a positive number of bytes");
+  return markdown::RunRenderWorker(memory_bytes);
+}
+}  // namespace
+
 int RunCli(int argc, char** argv) {
   core::InstallFatalSignalLogger();
+  if (argc >= 2 && std::string_view(argv[1]) == "render-worker") return RenderWorker(argc, argv);
   // Everything serve and the commands create under data.dir (the database and its -wal, the search index,
   // attachments, .eml files) is for this user alone: files 0600, folders 0700.
   umask(077);
@@ -138,6 +155,9 @@ int RunCli(int argc, char** argv) {
   if (!config.ok()) return UsageError("configuration: " + config.status().message());
   core::SetLogLevel(ParseLevel(config->log_level));
   markdown::InitMarkdown();
+  // Bounded rendering (import, tickets) runs in workers started from this very binary: /proc/self/exe still
+  // names it when the file has been replaced by an upgrade, so workers always match the running server.
+  markdown::UseRenderWorkers({"/proc/self/exe"});
   return ctx.run(*config);
 }
 

@@ -58,7 +58,7 @@ std::vector<core::StatusOr<RenderedArticle>> RenderArticles(const std::vector<co
   options.min_heading_level = 2;  // the page title is the only h1
   std::vector<std::string_view> bodies;
   for (const auto* a : sources) bodies.push_back(a->body);
-  // One renderer process for the whole batch: importing 10,000 articles must not fork 10,000 times.
+  // One render worker for the whole batch: importing 10,000 articles must not wait for one 10,000 times.
   auto rendered = markdown::RenderBoundedMany(bodies, limits, options);
   std::vector<core::StatusOr<RenderedArticle>> out;
   for (auto& r : rendered) out.push_back(ToArticle(std::move(r)));

@@ -1,20 +1,10 @@
 #include "markdown/markdown.h"
 
-#include <fcntl.h>
-#include <poll.h>
-#include <signal.h>
-#include <sys/resource.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
 #include <cmark-gfm-core-extensions.h>
 #include <cmark-gfm.h>
 #include <cmark-gfm-extension_api.h>
 
 #include <algorithm>
-#include <chrono>
-#include <cstdint>
-#include <cstring>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -22,7 +12,6 @@
 
 #include "core/escape.h"
 #include "core/strings.h"
-#include "core/wire.h"
 
 namespace entraide::markdown {
 namespace {
@@ -247,210 +236,8 @@ std::string PlainParagraphsHtml(std::string_view text) {
   return out;
 }
 
-namespace {
-
-std::string Encode(const Rendered& r) {
-  std::string buf;
-  core::PutField(buf, r.over_cap ? "1" : "0");
-  core::PutField(buf, r.html);
-  core::PutField(buf, r.plain);
-  core::PutField(buf, std::to_string(r.headings.size()));
-  for (const auto& h : r.headings) {
-    core::PutField(buf, std::to_string(h.level));
-    core::PutField(buf, h.id);
-    core::PutField(buf, h.text);
-  }
-  core::PutField(buf, std::to_string(r.links.size()));
-  for (const auto& l : r.links) core::PutField(buf, l);
-  return buf;
-}
-
-bool Decode(std::string_view in, Rendered& r) {
-  std::string count, over_cap;
-  if (!core::GetField(in, over_cap) || !core::GetField(in, r.html) || !core::GetField(in, r.plain) ||
-      !core::GetField(in, count))
-    return false;
-  r.over_cap = r.fell_back = over_cap == "1";
-  size_t n = std::stoul(count);
-  for (size_t i = 0; i < n; ++i) {
-    Heading h;
-    std::string level;
-    if (!core::GetField(in, level) || !core::GetField(in, h.id) || !core::GetField(in, h.text)) return false;
-    h.level = std::stoi(level);
-    r.headings.push_back(std::move(h));
-  }
-  if (!core::GetField(in, count)) return false;
-  n = std::stoul(count);
-  for (size_t i = 0; i < n; ++i) {
-    std::string link;
-    if (!core::GetField(in, link)) return false;
-    r.links.push_back(std::move(link));
-  }
-  return in.empty();
-}
-
-void WriteAll(int fd, const std::string& data) {
-  size_t off = 0;
-  while (off < data.size()) {
-    ssize_t w = ::write(fd, data.data() + off, data.size() - off);
-    if (w < 0) {
-      if (errno == EINTR) continue;
-      return;
-    }
-    off += static_cast<size_t>(w);
-  }
-}
-
-Rendered Fallback(std::string_view text) {
-  Rendered r;
-  r.html = PlainParagraphsHtml(text);
-  r.plain = std::string(text);
-  r.fell_back = true;
-  return r;
-}
-
-}  // namespace
-
-namespace {
-
-bool ReadExact(int fd, char* buf, size_t n, std::chrono::steady_clock::time_point deadline, bool* timed_out) {
-  size_t got = 0;
-  while (got < n) {
-    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
-    if (left.count() <= 0) {
-      *timed_out = true;
-      return false;
-    }
-    struct pollfd pfd{fd, POLLIN, 0};
-    int pr = ::poll(&pfd, 1, static_cast<int>(left.count()));
-    if (pr < 0 && errno == EINTR) continue;
-    if (pr == 0) {
-      *timed_out = true;
-      return false;
-    }
-    if (pr < 0) return false;
-    ssize_t r = ::read(fd, buf + got, n - got);
-    if (r < 0 && errno == EINTR) continue;
-    if (r <= 0) return false;
-    got += static_cast<size_t>(r);
-  }
-  return true;
-}
-
-// A child process that renders texts[from..] in order, writing one frame per text: 4 bytes of length, then
-// the encoded result. Returns the child's pid and the read end of its pipe, or -1.
-pid_t StartRenderer(const std::vector<std::string_view>& texts, size_t from, const Limits& limits,
-                    const Options& options, int* read_fd) {
-  int fds[2];
-  if (::pipe2(fds, O_CLOEXEC) != 0) return -1;
-  pid_t pid = ::fork();
-  if (pid < 0) {
-    ::close(fds[0]);
-    ::close(fds[1]);
-    return -1;
-  }
-  if (pid == 0) {
-    // Child: only the renderer runs here, then _exit (no atexit handlers, no stdio flush).
-    ::close(fds[0]);
-    size_t count = texts.size() - from;
-    int cpu_seconds = static_cast<int>((limits.budget_ms * count) / 1000 + 1);
-    struct rlimit rl{static_cast<rlim_t>(cpu_seconds), static_cast<rlim_t>(cpu_seconds + 1)};
-    ::setrlimit(RLIMIT_CPU, &rl);
-    for (size_t i = from; i < texts.size(); ++i) {
-      Rendered r = RenderUnbounded(texts[i], options);
-      if (r.html.size() > MaxHtmlBytes(texts[i].size(), limits)) {  // here, not through the pipe: it can be 100s of MB
-        r = Fallback(texts[i]);
-        r.over_cap = true;
-      }
-      std::string payload = Encode(r);
-      uint32_t n = static_cast<uint32_t>(payload.size());
-      std::string frame(reinterpret_cast<const char*>(&n), 4);
-      frame += payload;
-      WriteAll(fds[1], frame);
-    }
-    ::_exit(0);
-  }
-  ::close(fds[1]);
-  *read_fd = fds[0];
-  return pid;
-}
-
-void Reap(pid_t pid, bool kill_it) {
-  if (kill_it) ::kill(pid, SIGKILL);
-  int wstatus = 0;
-  while (::waitpid(pid, &wstatus, 0) < 0 && errno == EINTR) {
-  }
-}
-
-}  // namespace
-
 size_t MaxHtmlBytes(size_t text_bytes, const Limits& limits) {
   return std::min(4 * limits.max_bytes, 8 * text_bytes + 4096);
-}
-
-std::vector<core::StatusOr<Rendered>> RenderBoundedMany(const std::vector<std::string_view>& texts,
-                                                        const Limits& limits, const Options& options) {
-  InitMarkdown();
-  std::vector<core::StatusOr<Rendered>> results;
-  results.reserve(texts.size());
-  std::vector<std::string_view> valid;
-  std::vector<size_t> where;  // index in `texts` of each valid text
-  for (size_t i = 0; i < texts.size(); ++i) {
-    if (texts[i].size() > limits.max_bytes) {
-      results.emplace_back(core::TooLarge("text is " + std::to_string(texts[i].size()) + " bytes; the limit is " +
-                                          std::to_string(limits.max_bytes) + " bytes"));
-    } else if (!core::IsValidUtf8(texts[i])) {
-      results.emplace_back(core::InvalidArgument("text is not valid UTF-8"));
-    } else {
-      results.emplace_back(Rendered{});
-      valid.push_back(texts[i]);
-      where.push_back(i);
-    }
-  }
-  size_t next = 0;
-  while (next < valid.size()) {
-    int fd = -1;
-    pid_t pid = StartRenderer(valid, next, limits, options, &fd);
-    if (pid < 0) {
-      for (; next < valid.size(); ++next)
-        results[where[next]] = core::Unavailable("cannot start the renderer: " + std::string(strerror(errno)));
-      break;
-    }
-    bool child_ok = true;
-    while (next < valid.size() && child_ok) {
-      // Each text has its own budget, counted from the moment the previous one arrived.
-      auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(limits.budget_ms);
-      bool timed_out = false;
-      uint32_t n = 0;
-      std::string payload;
-      bool got = ReadExact(fd, reinterpret_cast<char*>(&n), 4, deadline, &timed_out);
-      if (got) {
-        payload.resize(n);
-        got = ReadExact(fd, payload.data(), n, deadline, &timed_out);
-      }
-      Rendered r;
-      child_ok = got && Decode(payload, r);
-      // Too slow (or the child died): this text falls back; a new child takes the rest.
-      if (!child_ok) r = Fallback(valid[next]);
-      size_t cap = MaxHtmlBytes(valid[next].size(), limits);
-      if (r.html.size() > cap)  // even as escaped plain text
-        results[where[next]] = core::InvalidArgument("the formatted text is too large (" +
-                                                     std::to_string(r.html.size() / 1024) + " KiB; at most " +
-                                                     std::to_string(cap / 1024) + " KiB); attach it as a file "
-                                                     "instead");
-      else
-        results[where[next]] = std::move(r);
-      ++next;
-    }
-    ::close(fd);
-    Reap(pid, !child_ok);
-  }
-  return results;
-}
-
-core::StatusOr<Rendered> RenderBounded(std::string_view text, const Limits& limits, const Options& options) {
-  auto results = RenderBoundedMany({text}, limits, options);
-  return std::move(results.front());
 }
 
 }  // namespace entraide::markdown

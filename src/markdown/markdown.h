@@ -2,7 +2,8 @@
 // safe mode: raw HTML is dropped and links or images whose scheme is not http, https or mailto (javascript:,
 // vbscript:, data:, file:, ...) lose their URL. Headings get stable ids for a table of contents.
 //
-// Thread-safe: every call builds its own parser. Call InitMarkdown() once at start (registers extensions).
+// Thread-safe: every call builds its own parser. Call InitMarkdown() once at start (registers extensions), and
+// markdown::UseRenderWorkers (render_workers.h) before the first RenderBounded.
 #pragma once
 
 #include <cstddef>
@@ -53,16 +54,18 @@ struct Limits {
 // quote chain 13 bytes per byte but under 100 bytes in all, which the 4 KiB cover.
 size_t MaxHtmlBytes(size_t text_bytes, const Limits& limits);
 
-// Renders in a child process with a CPU limit and a wall-clock budget. When the budget runs out the child is
-// killed and the text comes back HTML-escaped as plain paragraphs (fell_back = true); so does a text whose
-// HTML would be over MaxHtmlBytes (fell_back and over_cap): the words are kept, the formatting is not.
+// Renders in a render worker (render_workers.h: a helper process under a CPU and a memory limit) with a
+// wall-clock budget. When the budget runs out the worker is killed and the text comes back HTML-escaped as plain
+// paragraphs (fell_back = true), as when the worker dies (out of memory); so does a text whose HTML would be over
+// MaxHtmlBytes (fell_back and over_cap): the words are kept, the formatting is not.
 // kTooLarge (naming the limit) when text is over max_bytes; kInvalidArgument for invalid UTF-8, and for a
-// text that is over MaxHtmlBytes even as plain paragraphs (escaping makes '"' six bytes).
+// text that is over MaxHtmlBytes even as plain paragraphs (escaping makes '"' six bytes); kUnavailable when no
+// worker can be started (or none was set up: markdown::UseRenderWorkers).
 core::StatusOr<Rendered> RenderBounded(std::string_view text, const Limits& limits, const Options& options = {});
 
-// Renders many texts in one child process (one fork for all of them, not one each), each with the same
-// per-text budget: when a text overruns it, the child is killed, that text falls back, and a new child renders
-// the rest. Results are in the order of `texts`.
+// Renders many texts with one worker (not one round of waiting for a worker each), each with the same per-text
+// budget: when a text overruns it, the worker is killed, that text falls back, and a new worker renders the
+// rest. Results are in the order of `texts`.
 std::vector<core::StatusOr<Rendered>> RenderBoundedMany(const std::vector<std::string_view>& texts,
                                                         const Limits& limits, const Options& options = {});
 

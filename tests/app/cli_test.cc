@@ -44,6 +44,18 @@ TEST(CliTest, HelpForTheBinaryAndEachCommand) {
   EXPECT_TRUE(std::regex_match(version.output, std::regex("entraide [0-9]+\\.[0-9]+\\.[0-9]+\n"))) << version.output;
 }
 
+// The process markdown::RenderWorkers starts: not in the help, no configuration read, its argument checked.
+TEST(CliTest, RenderWorkerIsHiddenAndChecksItsMemoryArgument) {
+  EXPECT_EQ(RunEntraide("--help").output.find("render-worker"), std::string::npos);
+  Result bad = RunEntraide("render-worker lots");
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_NE(bad.output.find("render-worker: MEMORY_BYTES must be a positive number of bytes"), std::string::npos)
+      << bad.output;
+  Result idle = RunEntraide("render-worker 536870912 </dev/null", "ENTRAIDE_HTTP_PORT=eighty");
+  EXPECT_EQ(idle.exit_code, 0) << "says it is ready, then stops at the end of its input: " << idle.output;
+  EXPECT_NE(idle.output.find("entraide render-worker 1"), std::string::npos) << idle.output;
+}
+
 TEST(CliTest, BadConfigValueStopsWithExit2NamingKeyAndValue) {
   TempDir data;
   Result r = RunEntraide("migrate", "ENTRAIDE_DATA_DIR=" + Quote(data.path()) + " ENTRAIDE_HTTP_PORT=eighty");

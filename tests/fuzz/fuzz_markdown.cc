@@ -1,5 +1,5 @@
-// Fuzz target: Markdown rendering in this process (markdown::RenderUnbounded, what RenderBounded's child
-// runs), on text up to the size people may send (64 KiB), with the heading level from the first byte.
+// Fuzz target: Markdown rendering in this process (markdown::RenderUnbounded, what RenderBounded's workers
+// run), on text up to the size people may send (64 KiB), with the heading level from the first byte.
 // Invariants: the HTML holds only the tags and attributes the renderer writes (raw HTML never passes), every
 // href and src is a URL a browser would read as relative, http, https or mailto, each heading has its unique
 // id on its tag, and the HTML, the plain text and the table of contents are valid UTF-8. The fallback

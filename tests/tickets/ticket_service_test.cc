@@ -6,6 +6,7 @@
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <iostream>
 #include <thread>
 
 #include "auth/auth_service.h"
@@ -186,6 +187,24 @@ TEST_F(TicketServiceTest, SixtyRepliesAnHourPerPersonInternalNotesIncluded) {
   EXPECT_TRUE(service_->Reply(&member_a_, t.id, Reply("the group still can")).ok());
   clock_.Advance(3000);
   EXPECT_TRUE(service_->Reply(&volunteer_, t.id, Reply("an hour later")).ok());
+}
+
+// Every reply is rendered when written; many in a row (the bounded renderer reused each time) all come out
+// formatted. Prints the time per reply: the figure docs/PERFORMANCE.md quotes for ticket writes.
+TEST_F(TicketServiceTest, ManyRepliesInARowAreAllRenderedFormatted) {
+  Ticket t = Open(member_a_);
+  const int kReplies = 240;
+  auto start = std::chrono::steady_clock::now();
+  for (int i = 0; i < kReplies; ++i) {
+    if (i % 50 == 49) clock_.Advance(3600);  // 60 replies an hour per person
+    std::string body = "Merci, **essayez** ceci :\n\n1. débrancher\n2. [rebrancher](https://exemple.org/" +
+                       std::to_string(i) + ")\n";
+    ASSERT_TRUE(service_->Reply(&volunteer_, t.id, Reply(body, i % 2 == 0)).ok()) << i;
+  }
+  auto us = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - start).count();
+  std::cout << "[ timing ] " << kReplies << " replies: " << us / kReplies << " us each\n";
+  EXPECT_EQ(Count("SELECT count(*) FROM ticket_events WHERE body_html LIKE '%<strong>essayez</strong>%<ol>%'"),
+            kReplies);
 }
 
 TEST_F(TicketServiceTest, FiftyFilesAnHourPerPerson) {
