@@ -1,5 +1,7 @@
-// Request and Response: plain values that handlers read and return. The Poco adapter (server.cc) builds the
-// Request and sends the Response; nothing else in http/ sees Poco's types. Value types; not thread-safe.
+// Request and Response: plain values that handlers read and return. The server (server.cc, our own HTTP/1.1
+// loop) builds the Request and writes the Response; Poco appears in http/ only where a library does the work:
+// multipart reading (server.cc), gzip (compress.cc) and parsing JSON bodies (the API handlers). Value types;
+// not thread-safe.
 #pragma once
 
 #include <cstdint>

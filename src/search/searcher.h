@@ -4,8 +4,10 @@
 //
 // Queries are folded (accents removed) like the index, parsed once per language with that language's
 // stemmer and filtered to that language's documents, so English and French stems never mix. Default AND;
-// when AND finds nothing, OR. Results are collapsed per item: an article in both languages appears once, in
-// the visitor's language when that version exists.
+// widened to OR (all-words documents still first) when AND finds fewer than three items or the query is a
+// natural question (more than three content words); the spelling-corrected words are shown instead when the
+// typed ones find too little. Results are collapsed per item: an article in both languages appears once, in
+// the visitor's language when that version exists. search/README.md walks through a query step by step.
 #pragma once
 
 #include <cstdint>
