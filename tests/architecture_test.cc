@@ -39,7 +39,7 @@ const std::vector<std::pair<std::string, std::set<std::string>>> kThirdParty = {
     {"kainjow/", {"view"}},
     {"yaml-cpp/", {"kb"}},
     {"utf8proc", {"search"}},
-    {"sodium", {"auth"}},
+    {"sodium", {"core", "auth"}},
     {"pwquality", {"auth"}},
     {"zxcvbn", {"auth"}},
     {"Poco/Net/", {"http", "mail"}},

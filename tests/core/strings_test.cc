@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <ctime>
 
 #include "core/clock.h"
@@ -69,6 +70,25 @@ TEST(Sha256Test, MatchesKnownVectors) {
   EXPECT_EQ(Sha256Hex(""), "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
   EXPECT_EQ(Sha256Hex("abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
   EXPECT_EQ(Sha256Hex(std::string(1000, 'a')), "41edece42d63e8d9bf515a9ba6932e1c20cbc9f5a5d134645adb5db1b9737ea3");
+  EXPECT_EQ(Sha256Hex("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq"),  // FIPS 180-2, two blocks
+            "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1");
+}
+
+TEST(Sha256Test, StreamingInUnevenChunksGivesTheOneShotDigest) {
+  // FIPS 180-2's million 'a', fed in chunks that straddle the 64-byte blocks.
+  Sha256 h;
+  std::string chunk(997, 'a');
+  size_t left = 1000000;
+  while (left > 0) {
+    size_t n = std::min(left, chunk.size());
+    h.Update(std::string_view(chunk.data(), n));
+    left -= n;
+  }
+  auto d = h.Finish();
+  EXPECT_EQ(HexEncode(d.data(), d.size()), "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0");
+  Sha256 empty;
+  auto e = empty.Finish();
+  EXPECT_EQ(HexEncode(e.data(), e.size()), Sha256Hex(""));
 }
 
 TEST(JsonWriterTest, WritesNestedValuesWithCommas) {
