@@ -40,6 +40,7 @@ const std::vector<std::pair<std::string, std::set<std::string>>> kThirdParty = {
     {"yaml-cpp/", {"kb"}},
     {"utf8proc", {"search"}},
     {"sodium", {"core", "auth"}},
+    {"date/", {"core"}},
     {"pwquality", {"auth"}},
     {"zxcvbn", {"auth"}},
     {"Poco/Net/", {"http", "mail"}},
