@@ -1,5 +1,7 @@
 #include "core/strings.h"
 
+#include <sodium.h>
+
 #include <cstdint>
 
 namespace entraide::core {
@@ -188,11 +190,7 @@ bool IsSlug(std::string_view s) {
 }
 
 bool ConstantTimeEquals(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  volatile unsigned char diff = 0;
-  for (size_t i = 0; i < a.size(); ++i)
-    diff = diff | static_cast<unsigned char>(a[i] ^ b[i]);
-  return diff == 0;
+  return a.size() == b.size() && sodium_memcmp(a.data(), b.data(), a.size()) == 0;
 }
 
 }  // namespace entraide::core

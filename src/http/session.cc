@@ -1,6 +1,6 @@
 #include "http/session.h"
 
-#include "auth/token.h"
+#include "core/random.h"
 #include "core/escape.h"
 #include "core/strings.h"
 
@@ -41,7 +41,7 @@ Visitor::Visitor(const Services& s, const Request& req) : s_(s) {
 const std::string& Visitor::FormToken() {
   if (auth_) return auth_->csrf;
   if (anon_csrf_.empty()) {
-    anon_csrf_ = auth::NewToken();
+    anon_csrf_ = core::RandomToken();
     set_anon_csrf_ = true;
   }
   return anon_csrf_;
@@ -49,8 +49,8 @@ const std::string& Visitor::FormToken() {
 
 bool Visitor::CsrfOk(const std::string& submitted) {
   if (submitted.empty()) return false;
-  if (auth_) return auth::SecretsEqual(submitted, auth_->csrf);
-  return !anon_csrf_.empty() && auth::SecretsEqual(submitted, anon_csrf_);
+  if (auth_) return core::ConstantTimeEquals(submitted, auth_->csrf);
+  return !anon_csrf_.empty() && core::ConstantTimeEquals(submitted, anon_csrf_);
 }
 
 void Visitor::SignedIn(const auth::SessionGrant& grant) {

@@ -4,9 +4,11 @@
 
 #include <algorithm>
 #include <ctime>
+#include <set>
 
 #include "core/clock.h"
 #include "core/json_writer.h"
+#include "core/random.h"
 #include "core/sha256.h"
 #include "core/status.h"
 
@@ -64,6 +66,22 @@ TEST(ConstantTimeEqualsTest, ComparesContent) {
   EXPECT_TRUE(ConstantTimeEquals("secret", "secret"));
   EXPECT_FALSE(ConstantTimeEquals("secret", "secreT"));
   EXPECT_FALSE(ConstantTimeEquals("secret", "secrets"));
+  EXPECT_FALSE(ConstantTimeEquals("", "x"));
+  EXPECT_TRUE(ConstantTimeEquals("", ""));
+}
+
+TEST(RandomTest, TokensAre256BitsUrlSafeAndUnique) {
+  std::set<std::string> seen;
+  for (int i = 0; i < 1000; ++i) {
+    std::string t = RandomToken();
+    EXPECT_EQ(t.size(), 43u);  // 32 bytes in base64url without padding
+    EXPECT_EQ(t.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"), std::string::npos);
+    EXPECT_TRUE(seen.insert(t).second);
+  }
+  std::string hex = RandomHex(16);
+  EXPECT_EQ(hex.size(), 32u);
+  EXPECT_EQ(hex.find_first_not_of("0123456789abcdef"), std::string::npos);
+  EXPECT_NE(hex, RandomHex(16));
 }
 
 TEST(Sha256Test, MatchesKnownVectors) {
