@@ -70,6 +70,13 @@ TEST(ConstantTimeEqualsTest, ComparesContent) {
   EXPECT_TRUE(ConstantTimeEquals("", ""));
 }
 
+TEST(QualityListTest, ItemsAreLowerCasedWithTheirWeights) {
+  using Items = std::vector<std::pair<std::string, double>>;
+  EXPECT_EQ(ParseQualityList("fr-CA, en;q=0.5 , *;q=0"), (Items{{"fr-ca", 1.0}, {"en", 0.5}, {"*", 0.0}}));
+  EXPECT_EQ(ParseQualityList("gzip;level=1;q=0.8,,br;q=nope"), (Items{{"gzip", 0.8}, {"br", 0.0}}));
+  EXPECT_TRUE(ParseQualityList("").empty());
+}
+
 TEST(RandomTest, TokensAre256BitsUrlSafeAndUnique) {
   std::set<std::string> seen;
   for (int i = 0; i < 1000; ++i) {
