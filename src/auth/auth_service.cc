@@ -4,7 +4,8 @@
 #include <set>
 
 #include "auth/policy.h"
-#include "auth/token.h"
+#include "core/sha256.h"
+#include "core/random.h"
 #include "core/json_writer.h"
 #include "core/strings.h"
 #include "i18n/catalog.h"
@@ -74,7 +75,7 @@ AuthService::AuthService(store::Pool& pool, const core::Clock& clock, AuthOption
       address_failures_(clock, options_.address_failures, options_.failure_window_s),
       account_failures_(clock, options_.account_attack_failures, options_.failure_window_s),
       password_failures_(clock, options_.password_change_failures, options_.failure_window_s) {
-  auto h = Hash(NewToken());
+  auto h = Hash(core::RandomToken());
   if (h.ok()) dummy_hash_ = *h;
 }
 
@@ -142,10 +143,10 @@ core::StatusOr<Principal> AuthService::LoadPrincipal(store::AccountRepository& r
 
 core::StatusOr<SessionGrant> AuthService::StartSession(store::AccountRepository& repo, const store::UserRecord& user) {
   SessionGrant grant;
-  grant.cookie = NewToken();
-  grant.csrf = NewToken();
+  grant.cookie = core::RandomToken();
+  grant.csrf = core::RandomToken();
   int64_t now = clock_.NowSeconds();
-  ENTRAIDE_RETURN_IF_ERROR(repo.CreateSession({HashToken(grant.cookie), user.id, grant.csrf, now, now}));
+  ENTRAIDE_RETURN_IF_ERROR(repo.CreateSession({core::Sha256Hex(grant.cookie), user.id, grant.csrf, now, now}));
   auto p = LoadPrincipal(repo, user);
   if (!p.ok()) return p.status();
   grant.principal = std::move(p).value();
@@ -159,7 +160,7 @@ core::StatusOr<SessionGrant> AuthService::SignIn(const std::string& email, const
   Throttle& t = throttle ? *throttle : ignored;
   auto normalized = NormalizeEmail(email);
   // Counted under what was typed when it is not an address (bounded: keys are not a way to fill memory).
-  std::string account = normalized.ok() ? *normalized : "invalid:" + HashToken(email);
+  std::string account = normalized.ok() ? *normalized : "invalid:" + core::Sha256Hex(email);
   std::string pair = account + " " + ip;
   // Each attempt takes its place in the per-pair and per-address counts before its password is checked, so a
   // burst of parallel attempts cannot get past the limits; a right password gives its place back.
@@ -215,7 +216,7 @@ core::StatusOr<SessionGrant> AuthService::SignIn(const std::string& email, const
   if (!db.ok()) return db.status();
   store::AccountRepository repo(**db);
   // Rotation: the session id changes at every sign-in; a previous one from this browser ends.
-  if (!old_cookie.empty()) (void)repo.DeleteSession(HashToken(old_cookie));
+  if (!old_cookie.empty()) (void)repo.DeleteSession(core::Sha256Hex(old_cookie));
   return StartSession(repo, *user);
 }
 
@@ -224,7 +225,7 @@ core::StatusOr<Authenticated> AuthService::Authenticate(const std::string& cooki
   auto db = pool_.Acquire();
   if (!db.ok()) return db.status();
   store::AccountRepository repo(**db);
-  std::string id_hash = HashToken(cookie);
+  std::string id_hash = core::Sha256Hex(cookie);
   auto session = repo.FindSession(id_hash);
   if (!session.ok()) return session.status();
   if (!*session) return core::Unauthenticated("not signed in");
@@ -253,17 +254,17 @@ core::Status AuthService::SignOut(const std::string& cookie) {
   if (cookie.empty()) return core::Status::Ok();
   auto db = pool_.Acquire();
   if (!db.ok()) return db.status();
-  return store::AccountRepository(**db).DeleteSession(HashToken(cookie));
+  return store::AccountRepository(**db).DeleteSession(core::Sha256Hex(cookie));
 }
 
 core::StatusOr<std::string> AuthService::NewLink(store::AccountRepository& repo, const store::UserRecord& user,
                                                  const std::string& lang, const std::string& path, int64_t ttl_s,
                                                  const std::string& token_kind) {
-  std::string token = NewToken();
+  std::string token = core::RandomToken();
   int64_t now = clock_.NowSeconds();
   store::TokenRecord t;
   t.kind = token_kind;
-  t.token_hash = HashToken(token);
+  t.token_hash = core::Sha256Hex(token);
   t.user_id = user.id;
   t.expires_at = now + ttl_s;
   t.created_at = now;
@@ -322,7 +323,7 @@ core::Status AuthService::RequestSignInLink(const std::string& email, const std:
 core::StatusOr<store::TokenRecord> AuthService::ValidToken(store::AccountRepository& repo, const std::string& token,
                                                            const std::string& kind) {
   if (token.empty() || token.size() > 100) return BadLink();
-  auto t = repo.FindToken(HashToken(token));
+  auto t = repo.FindToken(core::Sha256Hex(token));
   if (!t.ok()) return t.status();
   if (!*t || (*t)->kind != kind || (*t)->used_at || (*t)->expires_at < clock_.NowSeconds()) return BadLink();
   return **t;
@@ -546,7 +547,7 @@ core::Status AuthService::ChangePassword(const Principal& who, const std::string
   return store::InTransaction(**db, [&]() -> core::Status {
     ENTRAIDE_RETURN_IF_ERROR(repo.SetPasswordHash(who.user_id, **hash));
     ENTRAIDE_RETURN_IF_ERROR(repo.VoidTokens(who.user_id, {"signin", "reset"}, clock_.NowSeconds()));
-    return repo.DeleteOtherSessions(who.user_id, HashToken(keep_cookie));
+    return repo.DeleteOtherSessions(who.user_id, core::Sha256Hex(keep_cookie));
   });
 }
 

@@ -1,24 +1,34 @@
 #include "core/random.h"
 
-#include <sys/random.h>
+#include <sodium.h>
 
-#include <cstdint>
 #include <cstdlib>
 #include <vector>
 
 #include "core/sha256.h"
 
 namespace entraide::core {
+namespace {
+
+std::vector<uint8_t> RandomBytes(size_t n) {
+  if (sodium_init() < 0) std::abort();
+  std::vector<uint8_t> buf(n);
+  randombytes_buf(buf.data(), n);
+  return buf;
+}
+
+}  // namespace
 
 std::string RandomHex(size_t bytes) {
-  std::vector<uint8_t> buf(bytes);
-  size_t got = 0;
-  while (got < bytes) {
-    ssize_t n = getrandom(buf.data() + got, bytes - got, 0);
-    if (n <= 0) std::abort();  // the kernel's random source is gone: nothing sensible to do
-    got += static_cast<size_t>(n);
-  }
+  auto buf = RandomBytes(bytes);
   return HexEncode(buf.data(), buf.size());
+}
+
+std::string RandomToken() {
+  auto buf = RandomBytes(32);
+  char out[sodium_base64_ENCODED_LEN(32, sodium_base64_VARIANT_URLSAFE_NO_PADDING)];
+  sodium_bin2base64(out, sizeof out, buf.data(), buf.size(), sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+  return out;
 }
 
 }  // namespace entraide::core

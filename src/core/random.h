@@ -1,5 +1,5 @@
-// Secrets from the kernel's random source (getrandom(2)): claims, link tokens, signing keys.
-// Thread-safe. Aborts if the kernel cannot give random bytes: nothing sensible can go on without them.
+// Secrets from libsodium's random source (getrandom(2)): sessions, CSRF, claims, link tokens, signing keys.
+// Thread-safe. Aborts if libsodium cannot start: nothing sensible can go on without random bytes.
 #pragma once
 
 #include <cstddef>
@@ -9,5 +9,7 @@ namespace entraide::core {
 
 // `bytes` random bytes as lower-case hex (2 * bytes characters).
 std::string RandomHex(size_t bytes);
+// 256 random bits as URL-safe base64 without padding (43 characters): session ids, CSRF and link tokens.
+std::string RandomToken();
 
 }  // namespace entraide::core

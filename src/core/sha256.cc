@@ -1,125 +1,49 @@
 #include "core/sha256.h"
 
-#include <algorithm>
-#include <cstring>
+#include <sodium.h>
 
 namespace entraide::core {
 namespace {
-constexpr uint32_t kK[64] = {
-    0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
-    0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174,
-    0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc, 0x2de92c6f, 0x4a7484aa, 0x5cb0a9dc, 0x76f988da,
-    0x983e5152, 0xa831c66d, 0xb00327c8, 0xbf597fc7, 0xc6e00bf3, 0xd5a79147, 0x06ca6351, 0x14292967,
-    0x27b70a85, 0x2e1b2138, 0x4d2c6dfc, 0x53380d13, 0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85,
-    0xa2bfe8a1, 0xa81a664b, 0xc24b8b70, 0xc76c51a3, 0xd192e819, 0xd6990624, 0xf40e3585, 0x106aa070,
-    0x19a4c116, 0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3,
-    0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2};
-inline uint32_t Rotr(uint32_t x, int n) { return (x >> n) | (x << (32 - n)); }
+
+static_assert(sizeof(crypto_hash_sha256_state) <= 128 && alignof(crypto_hash_sha256_state) <= 16);
+
+const unsigned char* Bytes(std::string_view s) { return reinterpret_cast<const unsigned char*>(s.data()); }
+
+crypto_hash_sha256_state* State(unsigned char* p) { return reinterpret_cast<crypto_hash_sha256_state*>(p); }
+
 }  // namespace
 
-Sha256::Sha256()
-    : h_{0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19} {}
+Sha256::Sha256() { crypto_hash_sha256_init(State(state_)); }
 
-void Sha256::Block(const uint8_t* p) {
-  uint32_t w[64];
-  for (int i = 0; i < 16; ++i)
-    w[i] = (uint32_t(p[4 * i]) << 24) | (uint32_t(p[4 * i + 1]) << 16) | (uint32_t(p[4 * i + 2]) << 8) |
-           uint32_t(p[4 * i + 3]);
-  for (int i = 16; i < 64; ++i) {
-    uint32_t s0 = Rotr(w[i - 15], 7) ^ Rotr(w[i - 15], 18) ^ (w[i - 15] >> 3);
-    uint32_t s1 = Rotr(w[i - 2], 17) ^ Rotr(w[i - 2], 19) ^ (w[i - 2] >> 10);
-    w[i] = w[i - 16] + s0 + w[i - 7] + s1;
-  }
-  uint32_t a = h_[0], b = h_[1], c = h_[2], d = h_[3], e = h_[4], f = h_[5], g = h_[6], h = h_[7];
-  for (int i = 0; i < 64; ++i) {
-    uint32_t S1 = Rotr(e, 6) ^ Rotr(e, 11) ^ Rotr(e, 25);
-    uint32_t ch = (e & f) ^ (~e & g);
-    uint32_t t1 = h + S1 + ch + kK[i] + w[i];
-    uint32_t S0 = Rotr(a, 2) ^ Rotr(a, 13) ^ Rotr(a, 22);
-    uint32_t maj = (a & b) ^ (a & c) ^ (b & c);
-    uint32_t t2 = S0 + maj;
-    h = g; g = f; f = e; e = d + t1; d = c; c = b; b = a; a = t1 + t2;
-  }
-  h_[0] += a; h_[1] += b; h_[2] += c; h_[3] += d; h_[4] += e; h_[5] += f; h_[6] += g; h_[7] += h;
-}
-
-void Sha256::Update(std::string_view data) {
-  const auto* p = reinterpret_cast<const uint8_t*>(data.data());
-  size_t n = data.size();
-  total_ += n;
-  while (n > 0) {
-    size_t take = std::min(n, sizeof buf_ - buf_len_);
-    std::memcpy(buf_ + buf_len_, p, take);
-    buf_len_ += take;
-    p += take;
-    n -= take;
-    if (buf_len_ == 64) {
-      Block(buf_);
-      buf_len_ = 0;
-    }
-  }
-}
+void Sha256::Update(std::string_view data) { crypto_hash_sha256_update(State(state_), Bytes(data), data.size()); }
 
 std::array<uint8_t, 32> Sha256::Finish() {
-  uint64_t bits = total_ * 8;
-  uint8_t pad = 0x80;
-  Update(std::string_view(reinterpret_cast<char*>(&pad), 1));
-  uint8_t zero = 0;
-  while (buf_len_ != 56) Update(std::string_view(reinterpret_cast<char*>(&zero), 1));
-  uint8_t len[8];
-  for (int i = 0; i < 8; ++i) len[i] = static_cast<uint8_t>(bits >> (56 - 8 * i));
-  Update(std::string_view(reinterpret_cast<char*>(len), 8));
   std::array<uint8_t, 32> out{};
-  for (int i = 0; i < 8; ++i) {
-    out[4 * i] = static_cast<uint8_t>(h_[i] >> 24);
-    out[4 * i + 1] = static_cast<uint8_t>(h_[i] >> 16);
-    out[4 * i + 2] = static_cast<uint8_t>(h_[i] >> 8);
-    out[4 * i + 3] = static_cast<uint8_t>(h_[i]);
-  }
+  crypto_hash_sha256_final(State(state_), out.data());
   return out;
 }
 
 std::string HexEncode(const uint8_t* data, size_t n) {
-  static const char* kHex = "0123456789abcdef";
-  std::string out;
-  out.reserve(n * 2);
-  for (size_t i = 0; i < n; ++i) {
-    out += kHex[data[i] >> 4];
-    out += kHex[data[i] & 15];
-  }
+  std::string out(n * 2 + 1, '\0');
+  sodium_bin2hex(out.data(), out.size(), data, n);
+  out.pop_back();
   return out;
 }
 
 std::string Sha256Hex(std::string_view data) {
-  Sha256 h;
-  h.Update(data);
-  auto d = h.Finish();
+  std::array<uint8_t, crypto_hash_sha256_BYTES> d{};
+  crypto_hash_sha256(d.data(), Bytes(data), data.size());
   return HexEncode(d.data(), d.size());
 }
 
 std::array<uint8_t, 32> HmacSha256(std::string_view key, std::string_view data) {
-  uint8_t block[64] = {};
-  if (key.size() > sizeof block) {
-    Sha256 h;
-    h.Update(key);
-    auto d = h.Finish();
-    std::memcpy(block, d.data(), d.size());
-  } else {
-    std::memcpy(block, key.data(), key.size());
-  }
-  std::string ipad(64, '\0'), opad(64, '\0');
-  for (size_t i = 0; i < 64; ++i) {
-    ipad[i] = static_cast<char>(block[i] ^ 0x36);
-    opad[i] = static_cast<char>(block[i] ^ 0x5c);
-  }
-  Sha256 inner;
-  inner.Update(ipad);
-  inner.Update(data);
-  auto inner_digest = inner.Finish();
-  Sha256 outer;
-  outer.Update(opad);
-  outer.Update(std::string_view(reinterpret_cast<const char*>(inner_digest.data()), inner_digest.size()));
-  return outer.Finish();
+  // crypto_auth_hmacsha256 takes a 32-byte key only; the _init form takes any length (longer keys hashed first).
+  crypto_auth_hmacsha256_state st;
+  crypto_auth_hmacsha256_init(&st, Bytes(key), key.size());
+  crypto_auth_hmacsha256_update(&st, Bytes(data), data.size());
+  std::array<uint8_t, 32> out{};
+  crypto_auth_hmacsha256_final(&st, out.data());
+  return out;
 }
 
 }  // namespace entraide::core

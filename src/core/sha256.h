@@ -1,4 +1,5 @@
-// SHA-256 (FIPS 180-4), for content hashes and ETags. Not for passwords (auth/ uses argon2id).
+// SHA-256 and HMAC-SHA256 (libsodium's), for content hashes, ETags and signed links. Not for passwords (auth/
+// uses argon2id). Thread-safe functions; a Sha256 object is used by one thread at a time.
 #pragma once
 
 #include <array>
@@ -8,6 +9,7 @@
 
 namespace entraide::core {
 
+// A streaming hash (files read in chunks).
 class Sha256 {
  public:
   Sha256();
@@ -15,11 +17,7 @@ class Sha256 {
   std::array<uint8_t, 32> Finish();
 
  private:
-  void Block(const uint8_t* p);
-  uint32_t h_[8];
-  uint8_t buf_[64];
-  size_t buf_len_ = 0;
-  uint64_t total_ = 0;
+  alignas(16) unsigned char state_[128];  // libsodium's crypto_hash_sha256_state, kept out of this header
 };
 
 // Lower-case hex digest of `data`.

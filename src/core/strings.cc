@@ -1,5 +1,7 @@
 #include "core/strings.h"
 
+#include <sodium.h>
+
 #include <cstdint>
 
 namespace entraide::core {
@@ -187,12 +189,27 @@ bool IsSlug(std::string_view s) {
   return true;
 }
 
+std::vector<std::pair<std::string, double>> ParseQualityList(std::string_view header) {
+  std::vector<std::pair<std::string, double>> out;
+  for (const auto& part : Split(header, ',', true)) {
+    auto fields = Split(part, ';');
+    double q = 1.0;
+    for (size_t i = 1; i < fields.size(); ++i) {
+      auto f = Trim(fields[i]);
+      if (!StartsWith(f, "q=")) continue;
+      try {
+        q = std::stod(std::string(f.substr(2)));
+      } catch (...) {
+        q = 0.0;
+      }
+    }
+    out.emplace_back(ToLowerAscii(Trim(fields[0])), q);
+  }
+  return out;
+}
+
 bool ConstantTimeEquals(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  volatile unsigned char diff = 0;
-  for (size_t i = 0; i < a.size(); ++i)
-    diff = diff | static_cast<unsigned char>(a[i] ^ b[i]);
-  return diff == 0;
+  return a.size() == b.size() && sodium_memcmp(a.data(), b.data(), a.size()) == 0;
 }
 
 }  // namespace entraide::core

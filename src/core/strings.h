@@ -3,6 +3,7 @@
 
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace entraide::core {
@@ -28,6 +29,10 @@ std::string FoldLatinForSlug(std::string_view s);
 std::string Slugify(std::string_view s);
 // True for [a-z0-9]+ joined by single '-' (what Slugify produces), at most 120 bytes.
 bool IsSlug(std::string_view s);
+
+// The items of an HTTP list with q-values (Accept-Language, Accept-Encoding): "fr-CA, en;q=0.5" ->
+// {"fr-ca", 1}, {"en", 0.5}. Items lower-cased; q is 1 when absent and 0 when it is not a number.
+std::vector<std::pair<std::string, double>> ParseQualityList(std::string_view header);
 
 // Constant-time comparison of two byte strings (length may leak).
 bool ConstantTimeEquals(std::string_view a, std::string_view b);

@@ -1,12 +1,14 @@
-// TimeZone: an IANA zone read from the system's tz database (/usr/share/zoneinfo, package tzdata), so that
-// digests go out at 08:00 local time on both sides of a daylight saving change. libstdc++ 12 has no
-// std::chrono::tzdb, so the TZif file (RFC 8536, versions 1 to 4) is read here: its transitions, and past the
-// last one the POSIX TZ rule of its footer ("EST5EDT,M3.2.0,M11.1.0"). Immutable after Load; thread-safe.
+// TimeZone: an IANA zone of the system's tz database (/usr/share/zoneinfo, package tzdata), so that digests go
+// out at 08:00 local time on both sides of a daylight saving change. libstdc++ 12 has no std::chrono::tzdb, so
+// Howard Hinnant's date/tz reads the database (Debian builds it with USE_OS_TZDB=1: it reads the system's
+// files and never downloads anything). Built that way it stops at a file's last transition (2037 in Debian's
+// files), so past it the POSIX TZ rule of the file's footer applies ("EST5EDT,M3.2.0,M11.1.0", read by date's
+// Posix::time_zone). Immutable after Load; copies share it; thread-safe.
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
-#include <vector>
 
 #include "core/status.h"
 
@@ -21,10 +23,8 @@ struct LocalTime {
 
 class TimeZone {
  public:
-  // "UTC", or a name under zoneinfo_dir. kInvalidArgument for a malformed name or file, kNotFound when absent.
-  static StatusOr<TimeZone> Load(const std::string& name, const std::string& zoneinfo_dir = "/usr/share/zoneinfo");
-  // Parses the bytes of a TZif file (for tests and fuzzing). kInvalidArgument when it is not one.
-  static StatusOr<TimeZone> FromTzif(const std::string& name, const std::string& bytes);
+  // "UTC", or a zone of the system's tz database. kInvalidArgument for a malformed name, kNotFound when absent.
+  static StatusOr<TimeZone> Load(const std::string& name);
   static TimeZone Utc();
 
   const std::string& name() const { return name_; }
@@ -36,21 +36,9 @@ class TimeZone {
   int64_t ToUtc(const LocalTime& local) const;
 
  private:
-  struct Rule {  // a POSIX TZ string: std offset, and optionally dst offset with its start and end rules
-    int64_t std_offset = 0, dst_offset = 0;
-    bool has_dst = false;
-    int start_month = 0, start_week = 0, start_wday = 0, end_month = 0, end_week = 0, end_wday = 0;
-    int64_t start_time = 7200, end_time = 7200;  // seconds after local midnight
-  };
-  static bool ParseRule(const std::string& s, Rule* rule);
-  int64_t RuleOffset(int64_t utc) const;
-
+  struct Zone;  // date's zone and the footer's rule
   std::string name_;
-  std::vector<int64_t> transitions_;  // UTC instants, ascending
-  std::vector<int64_t> offsets_;      // offsets_[i] applies from transitions_[i]
-  int64_t initial_offset_ = 0;        // before the first transition
-  Rule rule_;
-  bool has_rule_ = false;
+  std::shared_ptr<const Zone> zone_;  // null: UTC
 };
 
 // Civil date from days since 1970-01-01 (the inverse of DaysFromCivil).

@@ -6,7 +6,6 @@
 #include <filesystem>
 
 #include "auth/policy.h"
-#include "auth/token.h"
 #include "core/clock.h"
 #include "core/json_writer.h"
 #include "core/log.h"
@@ -420,7 +419,7 @@ Response ApiSession(const Services& s, const Request& req) {
 Response ApiSignOut(const Services& s, const Request& req) {
   auto a = s.auth.Authenticate(req.Cookie(kSessionCookie));
   if (!a.ok()) return JsonError(401, "unauthenticated", "not signed in");
-  bool token_ok = auth::SecretsEqual(req.Header("x-csrf-token"), a->csrf);
+  bool token_ok = core::ConstantTimeEquals(req.Header("x-csrf-token"), a->csrf);
   if (!token_ok && !SameOrigin(req, s.site))
     return JsonError(403, "forbidden", "send the X-CSRF-Token header or use the site itself");
   (void)s.auth.SignOut(req.Cookie(kSessionCookie));

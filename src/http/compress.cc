@@ -17,23 +17,8 @@ std::string GzipCompress(std::string_view data) {
 }
 
 bool AcceptsGzip(std::string_view header) {
-  for (const auto& part : core::Split(header, ',', true)) {
-    auto fields = core::Split(part, ';');
-    std::string coding = core::ToLowerAscii(core::Trim(fields[0]));
-    if (coding != "gzip" && coding != "*") continue;
-    double q = 1.0;
-    for (size_t i = 1; i < fields.size(); ++i) {
-      auto f = core::Trim(fields[i]);
-      if (core::StartsWith(f, "q=")) {
-        try {
-          q = std::stod(std::string(f.substr(2)));
-        } catch (...) {
-          q = 0;
-        }
-      }
-    }
-    if (q > 0) return true;
-  }
+  for (const auto& [coding, q] : core::ParseQualityList(header))
+    if ((coding == "gzip" || coding == "*") && q > 0) return true;
   return false;
 }
 

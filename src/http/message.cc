@@ -1,5 +1,8 @@
 #include "http/message.h"
 
+#include <Poco/Net/MessageHeader.h>
+#include <Poco/Net/NameValueCollection.h>
+
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -88,16 +91,12 @@ Response Response::Redirect(int status, const std::string& location) {
 }
 
 std::map<std::string, std::string> ParseCookies(std::string_view header) {
+  Poco::Net::NameValueCollection pairs;  // Poco's parameter splitter: trims, unquotes, keeps duplicates in order
+  std::string text(header);
+  Poco::Net::MessageHeader::splitParameters(text.cbegin(), text.cend(), pairs);
   std::map<std::string, std::string> out;
-  for (const auto& part : core::Split(header, ';', true)) {
-    auto p = core::Trim(part);
-    size_t eq = p.find('=');
-    if (eq == std::string_view::npos) continue;
-    std::string name(core::Trim(p.substr(0, eq)));
-    std::string value(core::Trim(p.substr(eq + 1)));
-    if (value.size() >= 2 && value.front() == '"' && value.back() == '"') value = value.substr(1, value.size() - 2);
-    if (!name.empty() && !out.count(name)) out[name] = value;
-  }
+  for (const auto& [name, value] : pairs)
+    if (!name.empty() && !value.empty()) out.emplace(name, value);  // names are case-sensitive; the first wins
   return out;
 }
 

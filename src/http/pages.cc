@@ -18,7 +18,7 @@ constexpr int kRecentOnHome = 6;
 
 // Pages under /{lang}/ remember the language for the next visit to "/".
 void RememberLang(Response& r, const std::string& lang) {
-  r.Header("Set-Cookie", "lang=" + lang + "; Path=/; Max-Age=31536000; SameSite=Lax");
+  r.Header("Set-Cookie", SetCookieHeader("lang", lang, {.max_age = 31536000, .http_only = false}));
 }
 
 Response ServiceError(const Services& s, const Request& req, const core::Status& st) {

@@ -33,7 +33,6 @@
 #include <thread>
 #include <unordered_map>
 
-#include "auth/token.h"
 #include "core/clock.h"
 #include "core/log.h"
 #include "core/sha256.h"
@@ -1043,7 +1042,7 @@ Response Server::Impl::ReadUpload(Conn& c, Request& req) {
   bool signed_in = check.status == 0;
   if (!signed_in && check.status != 401) return Refuse(req, check.status, c);
   if (!signed_in && head.content_length > options.max_body_bytes) return Refuse(req, 401, c);
-  bool csrf_ok = signed_in && !check.csrf.empty() && auth::SecretsEqual(req.Header("x-csrf-token"), check.csrf);
+  bool csrf_ok = signed_in && !check.csrf.empty() && core::ConstantTimeEquals(req.Header("x-csrf-token"), check.csrf);
 
   if (head.expect_continue && c.in.size() < head.content_length) {
     static const char kContinue[] = "HTTP/1.1 100 Continue\r\n\r\n";
@@ -1075,7 +1074,8 @@ Response Server::Impl::ReadUpload(Conn& c, Request& req) {
           total_fields += static_cast<size_t>(in.gcount());
           if (total_fields > options.max_body_bytes) return too_large("the form is too large");
         }
-        if (name == "csrf" && signed_in && !csrf_ok) csrf_ok = !check.csrf.empty() && auth::SecretsEqual(value, check.csrf);
+        if (name == "csrf" && signed_in && !csrf_ok)
+          csrf_ok = !check.csrf.empty() && core::ConstantTimeEquals(value, check.csrf);
         req.form.emplace_back(name, std::move(value));
         continue;
       }

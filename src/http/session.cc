@@ -1,7 +1,10 @@
 #include "http/session.h"
 
-#include "auth/token.h"
+#include <Poco/Exception.h>
+#include <Poco/URI.h>
+
 #include "core/escape.h"
+#include "core/random.h"
 #include "core/strings.h"
 
 namespace entraide::http {
@@ -9,19 +12,30 @@ namespace entraide::http {
 namespace {
 bool Secure(const SiteInfo& site) { return core::StartsWith(site.base_url, "https://"); }
 
+// "scheme://host[:port]" of an absolute URL, lower-case, the port only when not the scheme's default; empty when
+// `url` is not one (or names a user: no page of the site has a user in its address).
 std::string Origin(const std::string& url) {
-  size_t scheme = url.find("://");
-  if (scheme == std::string::npos) return "";
-  size_t end = url.find('/', scheme + 3);
-  return core::ToLowerAscii(url.substr(0, end));
+  try {
+    Poco::URI uri(url);
+    if (uri.getScheme().empty() || uri.getHost().empty() || !uri.getUserInfo().empty()) return "";
+    return uri.getScheme() + "://" + core::ToLowerAscii(uri.getAuthority());  // the port when not the default
+  } catch (const Poco::Exception&) {
+    return "";
+  }
 }
 }  // namespace
 
-std::string SessionCookieHeader(const std::string& value, const SiteInfo& site, int64_t max_age) {
-  std::string c = std::string(kSessionCookie) + "=" + value + "; Path=/; Max-Age=" + std::to_string(max_age) +
-                  "; HttpOnly; SameSite=Lax";
-  if (Secure(site)) c += "; Secure";
+std::string SetCookieHeader(std::string_view name, std::string_view value, const CookieAttributes& a) {
+  std::string c = std::string(name) + "=" + std::string(value) + "; Path=/";
+  if (a.max_age >= 0) c += "; Max-Age=" + std::to_string(a.max_age);
+  if (a.http_only) c += "; HttpOnly";
+  c += "; SameSite=" + std::string(a.same_site);
+  if (a.secure) c += "; Secure";
   return c;
+}
+
+std::string SessionCookieHeader(const std::string& value, const SiteInfo& site, int64_t max_age) {
+  return SetCookieHeader(kSessionCookie, value, {.max_age = max_age, .secure = Secure(site)});
 }
 
 Visitor::Visitor(const Services& s, const Request& req) : s_(s) {
@@ -41,7 +55,7 @@ Visitor::Visitor(const Services& s, const Request& req) : s_(s) {
 const std::string& Visitor::FormToken() {
   if (auth_) return auth_->csrf;
   if (anon_csrf_.empty()) {
-    anon_csrf_ = auth::NewToken();
+    anon_csrf_ = core::RandomToken();
     set_anon_csrf_ = true;
   }
   return anon_csrf_;
@@ -49,8 +63,8 @@ const std::string& Visitor::FormToken() {
 
 bool Visitor::CsrfOk(const std::string& submitted) {
   if (submitted.empty()) return false;
-  if (auth_) return auth::SecretsEqual(submitted, auth_->csrf);
-  return !anon_csrf_.empty() && auth::SecretsEqual(submitted, anon_csrf_);
+  if (auth_) return core::ConstantTimeEquals(submitted, auth_->csrf);
+  return !anon_csrf_.empty() && core::ConstantTimeEquals(submitted, anon_csrf_);
 }
 
 void Visitor::SignedIn(const auth::SessionGrant& grant) {
@@ -65,9 +79,7 @@ void Visitor::SignedOut() {
 void Visitor::Apply(Response& r) const {
   for (const auto& c : set_cookies_) r.Header("Set-Cookie", c);
   if (set_anon_csrf_) {
-    std::string c = std::string(kCsrfCookie) + "=" + anon_csrf_ + "; Path=/; HttpOnly; SameSite=Strict";
-    if (Secure(s_.site)) c += "; Secure";
-    r.Header("Set-Cookie", c);
+    r.Header("Set-Cookie", SetCookieHeader(kCsrfCookie, anon_csrf_, {.same_site = "Strict", .secure = Secure(s_.site)}));
   }
   if (auth_ || set_anon_csrf_) r.Header("Cache-Control", "private, no-store");
 }
@@ -98,10 +110,8 @@ UploadCheck CheckUploadSession(const Services& s, const Request& req) {
 bool SameOrigin(const Request& req, const SiteInfo& site) {
   std::string expected = Origin(site.base_url);
   std::string origin = req.Header("origin");
-  if (!origin.empty()) return core::ToLowerAscii(origin) == expected;
-  std::string referer = req.Header("referer");
-  if (!referer.empty()) return Origin(referer) == expected;
-  return false;
+  std::string given = Origin(!origin.empty() ? origin : req.Header("referer"));
+  return !expected.empty() && given == expected;
 }
 
 }  // namespace entraide::http

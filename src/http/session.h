@@ -5,6 +5,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "auth/auth_service.h"
@@ -48,6 +49,17 @@ bool SameOrigin(const Request& req, const SiteInfo& site);
 // The session check of a multipart upload, before its body is read: 401 without a valid session, else the
 // session's CSRF token, which the form must carry before its first file (or in X-CSRF-Token).
 UploadCheck CheckUploadSession(const Services& s, const Request& req);
+// The attributes of a cookie the site sets (always Path=/).
+struct CookieAttributes {
+  int64_t max_age = -1;  // seconds; -1: none (until the browser closes); 0 clears the cookie
+  bool http_only = true;
+  std::string_view same_site = "Lax";
+  bool secure = false;  // set it when the site is https
+};
+// Every "Set-Cookie" value of the site: "name=value; Path=/[; Max-Age=N][; HttpOnly]; SameSite=X[; Secure]".
+// Written here rather than by Poco's HTTPCookie, which writes either an Expires from the server's clock
+// (version 0) or a quoted Max-Age="N" that RFC 6265 browsers ignore (version 1).
+std::string SetCookieHeader(std::string_view name, std::string_view value, const CookieAttributes& a);
 // "Set-Cookie" value for the session: HttpOnly, SameSite=Lax, Secure when the site is https.
 std::string SessionCookieHeader(const std::string& value, const SiteInfo& site, int64_t max_age);
 

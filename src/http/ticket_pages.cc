@@ -9,7 +9,6 @@
 #include <sstream>
 
 #include "auth/policy.h"
-#include "auth/token.h"
 #include "core/clock.h"
 #include "core/escape.h"
 #include "core/json_writer.h"
@@ -505,7 +504,7 @@ std::optional<Response> ApiGuard(const Services& s, const Request& req, std::opt
                                  bool write) {
   auto a = s.auth.Authenticate(req.Cookie(kSessionCookie));
   if (!a.ok()) return JsonError(401, "unauthenticated", "sign in first");
-  if (write && !auth::SecretsEqual(req.Header("x-csrf-token"), a->csrf) && !SameOrigin(req, s.site))
+  if (write && !core::ConstantTimeEquals(req.Header("x-csrf-token"), a->csrf) && !SameOrigin(req, s.site))
     return JsonError(403, "forbidden", "send the X-CSRF-Token header or use the site itself");
   who = std::move(a).value();
   return std::nullopt;

@@ -73,20 +73,7 @@ const Catalog& Catalogs::For(std::string_view lang) const {
 std::optional<std::string> NegotiateLanguage(std::string_view header) {
   std::optional<std::string> best;
   double best_q = 0.0;
-  for (const auto& part : core::Split(header, ',', true)) {
-    auto fields = core::Split(part, ';');
-    std::string tag = core::ToLowerAscii(core::Trim(fields[0]));
-    double q = 1.0;
-    for (size_t i = 1; i < fields.size(); ++i) {
-      auto f = core::Trim(fields[i]);
-      if (core::StartsWith(f, "q=")) {
-        try {
-          q = std::stod(std::string(f.substr(2)));
-        } catch (...) {
-          q = 0.0;
-        }
-      }
-    }
+  for (const auto& [tag, q] : core::ParseQualityList(header)) {
     if (q <= 0.0 || q > 1.0) continue;
     std::string primary = tag.substr(0, tag.find('-'));
     if (!IsSupportedLang(primary)) continue;

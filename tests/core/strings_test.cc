@@ -2,10 +2,13 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <ctime>
+#include <set>
 
 #include "core/clock.h"
 #include "core/json_writer.h"
+#include "core/random.h"
 #include "core/sha256.h"
 #include "core/status.h"
 
@@ -63,12 +66,54 @@ TEST(ConstantTimeEqualsTest, ComparesContent) {
   EXPECT_TRUE(ConstantTimeEquals("secret", "secret"));
   EXPECT_FALSE(ConstantTimeEquals("secret", "secreT"));
   EXPECT_FALSE(ConstantTimeEquals("secret", "secrets"));
+  EXPECT_FALSE(ConstantTimeEquals("", "x"));
+  EXPECT_TRUE(ConstantTimeEquals("", ""));
+}
+
+TEST(QualityListTest, ItemsAreLowerCasedWithTheirWeights) {
+  using Items = std::vector<std::pair<std::string, double>>;
+  EXPECT_EQ(ParseQualityList("fr-CA, en;q=0.5 , *;q=0"), (Items{{"fr-ca", 1.0}, {"en", 0.5}, {"*", 0.0}}));
+  EXPECT_EQ(ParseQualityList("gzip;level=1;q=0.8,,br;q=nope"), (Items{{"gzip", 0.8}, {"br", 0.0}}));
+  EXPECT_TRUE(ParseQualityList("").empty());
+}
+
+TEST(RandomTest, TokensAre256BitsUrlSafeAndUnique) {
+  std::set<std::string> seen;
+  for (int i = 0; i < 1000; ++i) {
+    std::string t = RandomToken();
+    EXPECT_EQ(t.size(), 43u);  // 32 bytes in base64url without padding
+    EXPECT_EQ(t.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"), std::string::npos);
+    EXPECT_TRUE(seen.insert(t).second);
+  }
+  std::string hex = RandomHex(16);
+  EXPECT_EQ(hex.size(), 32u);
+  EXPECT_EQ(hex.find_first_not_of("0123456789abcdef"), std::string::npos);
+  EXPECT_NE(hex, RandomHex(16));
 }
 
 TEST(Sha256Test, MatchesKnownVectors) {
   EXPECT_EQ(Sha256Hex(""), "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
   EXPECT_EQ(Sha256Hex("abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
   EXPECT_EQ(Sha256Hex(std::string(1000, 'a')), "41edece42d63e8d9bf515a9ba6932e1c20cbc9f5a5d134645adb5db1b9737ea3");
+  EXPECT_EQ(Sha256Hex("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq"),  // FIPS 180-2, two blocks
+            "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1");
+}
+
+TEST(Sha256Test, StreamingInUnevenChunksGivesTheOneShotDigest) {
+  // FIPS 180-2's million 'a', fed in chunks that straddle the 64-byte blocks.
+  Sha256 h;
+  std::string chunk(997, 'a');
+  size_t left = 1000000;
+  while (left > 0) {
+    size_t n = std::min(left, chunk.size());
+    h.Update(std::string_view(chunk.data(), n));
+    left -= n;
+  }
+  auto d = h.Finish();
+  EXPECT_EQ(HexEncode(d.data(), d.size()), "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0");
+  Sha256 empty;
+  auto e = empty.Finish();
+  EXPECT_EQ(HexEncode(e.data(), e.size()), Sha256Hex(""));
 }
 
 TEST(JsonWriterTest, WritesNestedValuesWithCommas) {

@@ -63,6 +63,8 @@ TEST_F(TorontoTest, ThePosixRuleAppliesPastTheLastTransition) {
   EXPECT_EQ(zone_.OffsetAt(Utc(2100, 3, 14, 6, 59)), -5 * 3600);
   EXPECT_EQ(zone_.OffsetAt(Utc(2100, 3, 14, 7)), -4 * 3600);
   EXPECT_EQ(zone_.OffsetAt(Utc(2100, 11, 7, 6)), -5 * 3600);
+  EXPECT_EQ(zone_.ToUtc(Wall(2100, 3, 14, 8)), Utc(2100, 3, 14, 12));  // past 2038: no 32-bit seconds anywhere
+  EXPECT_EQ(zone_.ToLocal(Utc(2100, 3, 14, 12)).hour, 8);
 }
 
 TEST(TimeZoneTest, OtherZonesAndUtc) {
@@ -82,11 +84,18 @@ TEST(TimeZoneTest, BadNamesAndFilesAreErrorsNotCrashes) {
   EXPECT_EQ(TimeZone::Load("/etc/passwd").status().code(), StatusCode::kInvalidArgument);
   EXPECT_EQ(TimeZone::Load("").status().code(), StatusCode::kInvalidArgument);
   EXPECT_EQ(TimeZone::Load("Mars/Olympus_Mons").status().code(), StatusCode::kNotFound);
-  EXPECT_FALSE(TimeZone::FromTzif("x", "").ok());
-  EXPECT_FALSE(TimeZone::FromTzif("x", "TZif2" + std::string(100, '\xff')).ok());
-  std::string truncated = "TZif2" + std::string(15, '\0') + std::string(24, '\0');
-  truncated[20 + 19] = 1;  // one type, no data after the header
-  EXPECT_FALSE(TimeZone::FromTzif("x", truncated).ok());
+  EXPECT_EQ(TimeZone::Load("America").status().code(), StatusCode::kNotFound);  // a folder of zoneinfo
+}
+
+TEST(TimeZoneTest, LinkNamesAreTheZonesTheyNameAndUtcHasNoOffset) {
+  auto montreal = TimeZone::Load("America/Montreal");  // a link to America/Toronto in the tz database
+  ASSERT_TRUE(montreal.ok()) << montreal.status().ToString();
+  EXPECT_EQ(montreal->name(), "America/Montreal");
+  EXPECT_EQ(montreal->OffsetAt(Utc(2027, 3, 14, 7)), -4 * 3600);
+  auto etc_utc = TimeZone::Load("Etc/UTC");
+  ASSERT_TRUE(etc_utc.ok());
+  EXPECT_EQ(etc_utc->ToUtc(Wall(2027, 3, 14, 2, 30)), Utc(2027, 3, 14, 2, 30));
+  EXPECT_EQ(TimeZone::Utc().ToLocal(Utc(2027, 3, 14, 2, 30)).hour, 2);
 }
 
 TEST(TimeZoneTest, IsoWeeksAndDates) {
