@@ -1,0 +1,39 @@
+// Reading a query (search/ only): Xapian's parser set up per language (stemmer, stop words, the title
+// field), the query parsed for every language asked for, each part filtered to its language, the "did you
+// mean" correction and the count of content words that makes a query a natural question. Thread-safe once
+// built (const methods; each call makes its own QueryParser).
+#pragma once
+
+#include <xapian.h>
+
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "search/resources.h"
+
+namespace entraide::search {
+
+class QueryParsing {
+ public:
+  explicit QueryParsing(const Resources& resources);
+
+  // A parser for `lang`'s documents: its stemmer and stop words, AND by default, `title:` for the title field.
+  Xapian::QueryParser Parser(Xapian::Database& db, const std::string& lang) const;
+  // One query per language in `langs`, each filtered to that language's documents (merged when they read the
+  // words the same way); title matches add weight. Empty when no word is left.
+  Xapian::Query ParseAll(Xapian::Database& db, const std::string& folded, const std::vector<std::string>& langs,
+                         Xapian::Query::op default_op) const;
+  // "Did you mean": each word that is not in the index at all replaced by the closest indexed word; "" when
+  // nothing changed.
+  static std::string Correct(Xapian::Database& db, const std::string& folded);
+  // Words of the query that are not stop words in any of `langs` (operators excluded).
+  int ContentWords(const std::string& folded, const std::vector<std::string>& langs) const;
+
+ private:
+  const Resources& resources_;
+  std::map<std::string, std::unique_ptr<Xapian::SimpleStopper>> stoppers_;
+};
+
+}  // namespace entraide::search
