@@ -1,5 +1,7 @@
 #include "store/article_repo.h"
 
+#include "store/rows.h"
+
 namespace entraide::store {
 
 namespace {
@@ -15,6 +17,23 @@ ArticleSummary ReadSummary(Statement& q) {
   s.summary = q.ColumnText(6);
   s.updated = q.ColumnText(7);
   return s;
+}
+
+// The first columns of an article's row (the summary's, from the articles table alone), read into a record.
+constexpr const char* kRecordHeadCols = "id, lang, slug, key, title, category, summary, updated";
+
+ArticleRecord ReadRecordHead(Statement& q) {
+  ArticleSummary s = ReadSummary(q);
+  ArticleRecord a;
+  a.id = q.ColumnInt(0);
+  a.lang = std::move(s.lang);
+  a.slug = std::move(s.slug);
+  a.key = std::move(s.key);
+  a.title = std::move(s.title);
+  a.category = std::move(s.category);
+  a.summary = std::move(s.summary);
+  a.updated = std::move(s.updated);
+  return a;
 }
 }  // namespace
 
@@ -35,36 +54,20 @@ StatusOr<std::vector<std::string>> ArticleRepository::TagsOf(int64_t id) {
 
 StatusOr<std::optional<ArticleRecord>> ArticleRepository::FindServed(const std::string& lang,
                                                                      const std::string& slug) {
-  auto st = db_.Prepare(
-      "SELECT id, lang, slug, key, title, category, summary, updated, html, toc, word_count, source_path "
-      "FROM articles WHERE lang = ? AND slug = ? AND published = 1 AND draft = 0");
+  auto st = db_.Prepare(std::string("SELECT ") + kRecordHeadCols +
+                        ", html, toc, word_count, source_path "
+                        "FROM articles WHERE lang = ? AND slug = ? AND published = 1 AND draft = 0");
   if (!st.ok()) return st.status();
-  std::optional<ArticleRecord> found;
-  {
-    StatementScope q(*st);
-    q->Bind(1, lang).Bind(2, slug);
-    auto row = q->Step();
-    if (!row.ok()) return row.status();
-    if (!*row) return found;
-    ArticleRecord a;
-    a.id = q->ColumnInt(0);
-    a.lang = q->ColumnText(1);
-    a.slug = q->ColumnText(2);
-    a.key = q->ColumnText(3);
-    a.title = q->ColumnText(4);
-    a.category = q->ColumnText(5);
-    a.summary = q->ColumnText(6);
-    a.updated = q->ColumnText(7);
-    a.html = q->ColumnText(8);
-    a.toc = q->ColumnText(9);
-    a.word_count = q->ColumnInt(10);
-    a.source_path = q->ColumnText(11);
-    found = std::move(a);
-  }
-  auto tags = TagsOf(found->id);
-  if (!tags.ok()) return tags.status();
-  found->tags = std::move(tags).value();
-  return found;
+  (*st)->Bind(1, lang).Bind(2, slug);
+  auto found = OneRow<ArticleRecord>(*st, [](Statement& q) {
+    ArticleRecord a = ReadRecordHead(q);
+    a.html = q.ColumnText(8);
+    a.toc = q.ColumnText(9);
+    a.word_count = q.ColumnInt(10);
+    a.source_path = q.ColumnText(11);
+    return a;
+  });
+  return WithTags(std::move(found));
 }
 
 StatusOr<std::vector<ArticleSummary>> ArticleRepository::ListServed(const ArticleFilter& f) {
@@ -230,34 +233,25 @@ Status ArticleRepository::SetPublished(int64_t id, bool published) {
 }
 
 StatusOr<std::optional<ArticleRecord>> ArticleRepository::FindById(int64_t id) {
-  auto st = db_.Prepare(
-      "SELECT id, lang, slug, key, title, category, summary, updated, draft, published, plain FROM articles "
-      "WHERE id = ?");
+  auto st = db_.Prepare(std::string("SELECT ") + kRecordHeadCols + ", draft, published, plain FROM articles WHERE id = ?");
   if (!st.ok()) return st.status();
-  std::optional<ArticleRecord> found;
-  {
-    StatementScope q(*st);
-    q->Bind(1, id);
-    auto row = q->Step();
-    if (!row.ok()) return row.status();
-    if (!*row) return found;
-    ArticleRecord a;
-    a.id = q->ColumnInt(0);
-    a.lang = q->ColumnText(1);
-    a.slug = q->ColumnText(2);
-    a.key = q->ColumnText(3);
-    a.title = q->ColumnText(4);
-    a.category = q->ColumnText(5);
-    a.summary = q->ColumnText(6);
-    a.updated = q->ColumnText(7);
-    a.draft = q->ColumnInt(8) != 0;
-    a.published = q->ColumnInt(9) != 0;
-    a.plain = q->ColumnText(10);
-    found = std::move(a);
-  }
-  auto tags = TagsOf(id);
+  (*st)->Bind(1, id);
+  auto found = OneRow<ArticleRecord>(*st, [](Statement& q) {
+    ArticleRecord a = ReadRecordHead(q);
+    a.draft = q.ColumnInt(8) != 0;
+    a.published = q.ColumnInt(9) != 0;
+    a.plain = q.ColumnText(10);
+    return a;
+  });
+  return WithTags(std::move(found));
+}
+
+// The tags of a found article, read after its row (the statement above is reset by then).
+StatusOr<std::optional<ArticleRecord>> ArticleRepository::WithTags(StatusOr<std::optional<ArticleRecord>> found) {
+  if (!found.ok() || !*found) return found;
+  auto tags = TagsOf((*found)->id);
   if (!tags.ok()) return tags.status();
-  found->tags = std::move(tags).value();
+  (*found)->tags = std::move(tags).value();
   return found;
 }
 

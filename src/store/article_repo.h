@@ -106,6 +106,7 @@ class ArticleRepository {
 
  private:
   StatusOr<std::vector<std::string>> TagsOf(int64_t id);
+  StatusOr<std::optional<ArticleRecord>> WithTags(StatusOr<std::optional<ArticleRecord>> found);
   Database& db_;
 };
 
