@@ -29,6 +29,7 @@ struct TicketRecord {
   std::optional<int64_t> redacted_at;  // its text and files were removed (privacy.closed_ticket_retention_days)
 };
 
+// Built with designated initialisers ({.ticket_id = id, .kind = "reply", ...}): every field has its default.
 struct TicketEventRecord {
   int64_t id = 0, ticket_id = 0;
   std::optional<int64_t> actor_id;
