@@ -18,6 +18,7 @@
 
 namespace entraide::tickets {
 namespace fs = std::filesystem;
+using Event = store::TicketEventRecord;
 
 namespace {
 
@@ -70,7 +71,7 @@ std::string Mib(int64_t bytes) { return std::to_string(bytes / (1024 * 1024)) + 
 core::Status MoveTo(store::TicketRepository& repo, std::optional<int64_t> actor, const Ticket& t,
                     const std::string& to, int64_t now) {
   ENTRAIDE_RETURN_IF_ERROR(repo.SetStatus(t.id, to, now));
-  auto ev = repo.AddEvent({0, t.id, actor, "", "status", "", "", false, t.status, to, now});
+  auto ev = repo.AddEvent(Event::Of(t.id, "status", now).By(actor).Change(t.status, to));
   return ev.ok() ? core::Status::Ok() : ev.status();
 }
 
@@ -291,7 +292,7 @@ core::StatusOr<Ticket> TicketService::Create(const auth::Principal* who, NewTick
     r.created_at = r.updated_at = now;
     auto id = repo.Create(r);
     if (!id.ok()) return id.status();
-    auto ev = repo.AddEvent({0, *id, who->user_id, "", "created", "", "", false, "", "new", now});
+    auto ev = repo.AddEvent(Event::Of(*id, "created", now).By(who->user_id).Change("", "new"));
     if (!ev.ok()) return ev.status();
     ENTRAIDE_RETURN_IF_ERROR(StoreUploads(repo, *who, *id, *ev, t.uploads, now, retry_after_s));
     auto loaded = repo.Find(*id);
@@ -315,7 +316,7 @@ core::Status TicketService::AutoClose() {
     auto ids = repo.CloseResolvedBefore(now - limits_.auto_close_after_s, now);
     if (!ids.ok()) return ids.status();
     for (int64_t id : *ids) {
-      auto ev = repo.AddEvent({0, id, std::nullopt, "", "status", "", "", false, "resolved", "closed", now});
+      auto ev = repo.AddEvent(Event::Of(id, "status", now).Change("resolved", "closed"));
       if (!ev.ok()) return ev.status();
     }
     return core::Status::Ok();
@@ -391,12 +392,12 @@ core::Status TicketService::Reply(const auth::Principal* who, int64_t id, ReplyR
       return OverHourlyLimit(std::to_string(limits_.replies_per_hour) + " replies", "error_too_many_replies",
                              recent->second, now, retry_after_s);
     if (reply.internal) {
-      auto ev = repo.AddEvent({0, id, who->user_id, "", "note", reply.body, *html, true, "", "", now});
+      auto ev = repo.AddEvent(Event::Of(id, "note", now).By(who->user_id).Text(reply.body, *html, true));
       if (!ev.ok()) return ev.status();
       ENTRAIDE_RETURN_IF_ERROR(StoreUploads(repo, *who, id, *ev, reply.uploads, now, retry_after_s));
       return repo.Touch(id, now);
     }
-    auto ev = repo.AddEvent({0, id, who->user_id, "", "reply", reply.body, *html, false, "", "", now});
+    auto ev = repo.AddEvent(Event::Of(id, "reply", now).By(who->user_id).Text(reply.body, *html));
     if (!ev.ok()) return ev.status();
     ENTRAIDE_RETURN_IF_ERROR(StoreUploads(repo, *who, id, *ev, reply.uploads, now, retry_after_s));
     ENTRAIDE_RETURN_IF_ERROR(repo.Touch(id, now));
@@ -454,7 +455,7 @@ core::Status TicketService::ApplyChanges(store::Database& db, store::TicketRepos
 
   // Then all of them, with their events and emails, in the caller's transaction.
   auto record = [&](const std::string& kind, const std::string& old_value, const std::string& new_value) {
-    auto ev = repo.AddEvent({0, t.id, who.user_id, "", kind, "", "", false, old_value, new_value, now});
+    auto ev = repo.AddEvent(Event::Of(t.id, kind, now).By(who.user_id).Change(old_value, new_value));
     return ev.ok() ? core::Status::Ok() : ev.status();
   };
   if (changes.status) {
@@ -490,7 +491,7 @@ core::Status TicketService::ClaimLoaded(store::TicketRepository& repo, const aut
   if (!won.ok()) return won.status();
   if (!*won) return core::Conflict(t.assignee_name + " already holds this ticket");
   if (t.assignee_id && t.assignee_id == who.user_id) return core::Status::Ok();  // already mine
-  auto ev = repo.AddEvent({0, t.id, who.user_id, "", "assign", "", "", false, t.assignee_name, who.name, now});
+  auto ev = repo.AddEvent(Event::Of(t.id, "assign", now).By(who.user_id).Change(t.assignee_name, who.name));
   if (!ev.ok()) return ev.status();
   if (t.status == "new" || t.status == "triaged") return MoveTo(repo, who.user_id, t, "in_progress", now);
   return core::Status::Ok();
@@ -602,7 +603,7 @@ core::Status TicketService::LinkArticle(const auth::Principal* who, int64_t id, 
       return core::InvalidField("article", "no article with key '" + article_key + "'")
           .WithKey("error_article_unknown");
     ENTRAIDE_RETURN_IF_ERROR(repo.LinkArticle(id, article_key, who->user_id, now));
-    auto ev = repo.AddEvent({0, id, who->user_id, "", "link", "", "", false, "", article_key, now});
+    auto ev = repo.AddEvent(Event::Of(id, "link", now).By(who->user_id).Change("", article_key));
     return ev.ok() ? core::Status::Ok() : ev.status();
   });
 }
@@ -628,8 +629,10 @@ core::Status TicketService::Helpful(const auth::Principal* who, int64_t id, bool
     if (t.status != "resolved" && t.status != "closed")
       return core::Conflict("you can say whether the help worked once the ticket is resolved");
     ENTRAIDE_RETURN_IF_ERROR(repo.SetHelpful(id, helpful, std::string(core::Trim(comment)), now));
-    auto ev = repo.AddEvent({0, id, who->user_id, "", "helpful", std::string(core::Trim(comment)), "", false, "",
-                             helpful ? "yes" : "no", now});
+    auto ev = repo.AddEvent(Event::Of(id, "helpful", now)
+                                .By(who->user_id)
+                                .Text(std::string(core::Trim(comment)))
+                                .Change("", helpful ? "yes" : "no"));
     return ev.ok() ? core::Status::Ok() : ev.status();
   });
 }
@@ -675,7 +678,7 @@ core::StatusOr<Question> TicketService::Publish(const auth::Principal* who, int6
     q.id = *qid;
     // The search index follows the store: queued in the same transaction.
     ENTRAIDE_RETURN_IF_ERROR(store::IndexQueue(**db).Enqueue("question", q.id));
-    auto ev = repo.AddEvent({0, id, who->user_id, "", "published", "", "", false, "", q.slug, now});
+    auto ev = repo.AddEvent(Event::Of(id, "published", now).By(who->user_id).Change("", q.slug));
     return ev.ok() ? core::Status::Ok() : ev.status();
   }));
   return q;
