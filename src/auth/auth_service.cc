@@ -16,22 +16,26 @@ namespace {
 const std::set<std::string> kRoles = {"member", "volunteer", "coordinator"};
 
 core::Status CheckName(const std::string& name) {
-  if (core::Trim(name).empty()) return core::InvalidArgument("name: required");
-  if (name.size() > 120) return core::InvalidArgument("name: at most 120 characters");
-  if (!core::IsValidUtf8(name)) return core::InvalidArgument("name: not valid UTF-8");
+  if (core::Trim(name).empty()) return core::InvalidField("name", "required").WithKey("error_name_required");
+  if (name.size() > 120) return core::InvalidField("name", "at most 120 characters");
+  if (!core::IsValidUtf8(name)) return core::InvalidField("name", "not valid UTF-8");
   for (char c : name)
-    if (static_cast<unsigned char>(c) < 0x20) return core::InvalidArgument("name: control characters are not allowed");
+    if (static_cast<unsigned char>(c) < 0x20) return core::InvalidField("name", "control characters are not allowed");
   return core::Status::Ok();
 }
 
 core::Status CheckLang(const std::string& lang) {
-  return i18n::IsSupportedLang(lang) ? core::Status::Ok() : core::InvalidArgument("lang: must be en or fr");
+  return i18n::IsSupportedLang(lang) ? core::Status::Ok() : core::InvalidField("lang", "must be en or fr");
 }
+
+core::Status BadSearch(const std::string& what) { return core::InvalidField("q", what).WithKey("error_admin_search"); }
+
+core::Status BadRole() { return core::InvalidField("role", "must be member, volunteer or coordinator"); }
 
 // The folded words of an administration search ("Hélène  Côté" -> "helene", "cote").
 core::StatusOr<std::vector<std::string>> SearchWords(const std::string& q) {
-  if (q.size() > 200) return core::InvalidArgument("q: at most 200 characters");
-  if (!core::IsValidUtf8(q)) return core::InvalidArgument("q: not valid UTF-8");
+  if (q.size() > 200) return BadSearch("at most 200 characters");
+  if (!core::IsValidUtf8(q)) return BadSearch("not valid UTF-8");
   std::string folded = core::FoldLatinForSlug(q);
   std::replace_if(folded.begin(), folded.end(), [](char c) { return c == '\t' || c == '\r' || c == '\n'; }, ' ');
   std::vector<std::string> words;
@@ -39,7 +43,7 @@ core::StatusOr<std::vector<std::string>> SearchWords(const std::string& q) {
     std::string word(core::Trim(w));
     if (!word.empty()) words.push_back(std::move(word));
   }
-  if (words.size() > 8) return core::InvalidArgument("q: at most 8 words");
+  if (words.size() > 8) return BadSearch("at most 8 words");
   return words;
 }
 
@@ -50,18 +54,22 @@ int64_t Paginate(int64_t total, int& page, int& pages) {
   return int64_t{page - 1} * kAdminPageSize;
 }
 
-core::Status Failed() { return core::Unauthenticated("the email or the password is not right"); }
-core::Status BadLink() { return core::Unauthenticated("this link is not valid any more; ask for a new one"); }
+core::Status Failed() {
+  return core::Unauthenticated("the email or the password is not right").WithKey("error_signin_failed");
+}
+core::Status BadLink() {
+  return core::Unauthenticated("this link is not valid any more; ask for a new one").WithKey("error_link_invalid");
+}
 
 }  // namespace
 
 core::StatusOr<std::string> NormalizeEmail(const std::string& email) {
   std::string e = core::ToLowerAscii(core::Trim(email));
   size_t at = e.find('@');
-  if (e.empty()) return core::InvalidArgument("email: required");
+  if (e.empty()) return core::InvalidField("email", "required").WithKey("error_email_required");
   if (e.size() > 254 || at == std::string::npos || at == 0 || at != e.rfind('@') || at + 1 >= e.size() ||
       e.find_first_of(" \t\r\n<>\",;") != std::string::npos || e.find('.', at) == std::string::npos)
-    return core::InvalidArgument("email: not a valid address");
+    return core::InvalidField("email", "not a valid address").WithKey("error_email_invalid");
   return e;
 }
 
@@ -232,7 +240,7 @@ core::StatusOr<Authenticated> AuthService::Authenticate(const std::string& cooki
   int64_t now = clock_.NowSeconds();
   if (now - (*session)->last_seen_at > options_.session_idle_s || now - (*session)->created_at > options_.session_max_s) {
     (void)repo.DeleteSession(id_hash);
-    return core::Unauthenticated("the session expired; sign in again");
+    return core::Unauthenticated("the session expired; sign in again").WithKey("error_session_expired");
   }
   auto user = repo.FindUserById((*session)->user_id);
   if (!user.ok()) return user.status();
@@ -386,8 +394,7 @@ core::StatusOr<SessionGrant> AuthService::ResetPassword(const std::string& token
   auto user = repo.FindUserById(t->user_id);
   if (!user.ok()) return user.status();
   if (!*user || !(*user)->active) return BadLink();
-  if (new_password.empty()) return core::InvalidArgument("the password must have at least " +
-                                                         std::to_string(kMinPasswordLength) + " characters");
+  if (new_password.empty()) return PasswordTooShort();
   auto hash = NewPasswordHash(**user, (*user)->name, new_password);
   if (!hash.ok()) return hash.status();
   core::StatusOr<SessionGrant> grant = core::Internal("unset");
@@ -417,11 +424,11 @@ core::StatusOr<int64_t> AuthService::CreatePerson(store::AccountRepository& repo
   if (!normalized.ok()) return normalized.status();
   ENTRAIDE_RETURN_IF_ERROR(CheckName(name));
   ENTRAIDE_RETURN_IF_ERROR(CheckLang(lang));
-  if (!kRoles.count(role)) return core::InvalidArgument("role: must be member, volunteer or coordinator");
+  if (!kRoles.count(role)) return BadRole();
   for (int64_t g : group_ids) {
     auto group = repo.FindGroupById(g);
     if (!group.ok()) return group.status();
-    if (!*group) return core::InvalidArgument("groups: no group " + std::to_string(g));
+    if (!*group) return core::InvalidField("groups", "no group " + std::to_string(g));
   }
   store::UserRecord u;
   u.email = *normalized;
@@ -432,7 +439,7 @@ core::StatusOr<int64_t> AuthService::CreatePerson(store::AccountRepository& repo
   auto id = repo.CreateUser(u);
   if (!id.ok()) {
     if (id.status().code() == core::StatusCode::kAlreadyExists)
-      return core::AlreadyExists("email: " + u.email + " already has an account");
+      return core::AlreadyExists("email: " + u.email + " already has an account").For("email");
     return id.status();
   }
   u.id = *id;
@@ -534,13 +541,12 @@ core::Status AuthService::ChangePassword(const Principal& who, const std::string
       password_failures_.Forget(key);
       return right.status();
     }
-    if (!*right) return core::InvalidArgument("current_password: not right");
+    if (!*right) return core::InvalidField("current_password", "not right").WithKey("error_current_password");
   }
   password_failures_.Forget(key);
   auto hash = NewPasswordHash(*user, user->name, next);
   if (!hash.ok()) return hash.status();
-  if (!*hash) return core::InvalidArgument("the password must have at least " + std::to_string(kMinPasswordLength) +
-                                           " characters");
+  if (!*hash) return PasswordTooShort();
   auto db = pool_.Acquire();
   if (!db.ok()) return db.status();
   store::AccountRepository repo(**db);
@@ -554,7 +560,7 @@ core::Status AuthService::ChangePassword(const Principal& who, const std::string
 core::StatusOr<PeoplePage> AuthService::FindPeople(const Principal& by, const std::string& q, const std::string& role,
                                                    int page) {
   ENTRAIDE_RETURN_IF_ERROR(Require(&by, Action::kAdminister));
-  if (!role.empty() && !kRoles.count(role)) return core::InvalidArgument("role: must be member, volunteer or coordinator");
+  if (!role.empty() && !kRoles.count(role)) return BadRole();
   auto words = SearchWords(q);
   if (!words.ok()) return words.status();
   auto db = pool_.Acquire();
@@ -665,10 +671,10 @@ core::Status AuthService::SetMembership(const Principal& by, int64_t person, int
     if (!*u) return core::NotFound("no such person");
     // An erased person stays erased: no groups, no access (their history keeps only their id).
     if (member && (*u)->erased_at)
-      return core::InvalidArgument("person: this person was erased and cannot be changed");
+      return core::InvalidField("person", "this person was erased and cannot be changed");
     auto g = repo.FindGroupById(group);
     if (!g.ok()) return g.status();
-    if (!*g) return core::InvalidArgument("group: no group " + std::to_string(group));
+    if (!*g) return core::InvalidField("group", "no group " + std::to_string(group));
     return member ? repo.AddMembership(person, group) : repo.RemoveMembership(person, group);
   });
 }
@@ -696,14 +702,14 @@ core::StatusOr<std::vector<Group>> AuthService::ListGroups() {
 
 core::StatusOr<int64_t> AuthService::AddGroupCli(const std::string& slug, const std::string& name,
                                                  const std::string& lang) {
-  if (!core::IsSlug(slug)) return core::InvalidArgument("slug: lower-case letters, digits and single dashes");
+  if (!core::IsSlug(slug)) return core::InvalidField("slug", "lower-case letters, digits and single dashes");
   ENTRAIDE_RETURN_IF_ERROR(CheckName(name));
   ENTRAIDE_RETURN_IF_ERROR(CheckLang(lang));
   auto db = pool_.Acquire();
   if (!db.ok()) return db.status();
   auto id = store::AccountRepository(**db).CreateGroup({0, slug, std::string(core::Trim(name)), lang, true});
   if (!id.ok() && id.status().code() == core::StatusCode::kAlreadyExists)
-    return core::AlreadyExists("slug: a group named '" + slug + "' exists already");
+    return core::AlreadyExists("slug: a group named '" + slug + "' exists already").For("slug");
   return id;
 }
 
@@ -729,9 +735,9 @@ core::Status AuthService::UpdateGroup(const Principal& by, int64_t id, const std
 
 core::Status AuthService::UpdatePerson(const Principal& by, int64_t id, const std::string& role, bool active) {
   ENTRAIDE_RETURN_IF_ERROR(Require(&by, Action::kAdminister));
-  if (!kRoles.count(role)) return core::InvalidArgument("role: must be member, volunteer or coordinator");
+  if (!kRoles.count(role)) return BadRole();
   if (id == by.user_id && (!active || role != "coordinator"))
-    return core::InvalidArgument("role: you cannot remove your own coordinator access");
+    return core::InvalidField("role", "you cannot remove your own coordinator access").WithKey("error_own_access");
   auto db = pool_.Acquire();
   if (!db.ok()) return db.status();
   store::AccountRepository repo(**db);
@@ -740,7 +746,7 @@ core::Status AuthService::UpdatePerson(const Principal& by, int64_t id, const st
     if (!u.ok()) return u.status();
     if (!*u) return core::NotFound("no such person");
     // An erased person stays erased: no groups, no access (their history keeps only their id).
-    if ((*u)->erased_at) return core::InvalidArgument("person: this person was erased and cannot be changed");
+    if ((*u)->erased_at) return core::InvalidField("person", "this person was erased and cannot be changed");
     ENTRAIDE_RETURN_IF_ERROR(repo.SetRole(id, role));
     ENTRAIDE_RETURN_IF_ERROR(repo.SetActive(id, active));
     if (!active) ENTRAIDE_RETURN_IF_ERROR(repo.DeleteSessionsOf(id));  // their sessions end now
@@ -756,7 +762,7 @@ core::StatusOr<std::vector<TicketCategory>> AuthService::TicketCategories(bool i
 
 core::Status AuthService::SaveTicketCategory(const Principal& by, const TicketCategory& c) {
   ENTRAIDE_RETURN_IF_ERROR(Require(&by, Action::kAdminister));
-  if (!core::IsSlug(c.slug)) return core::InvalidArgument("slug: lower-case letters, digits and single dashes");
+  if (!core::IsSlug(c.slug)) return core::InvalidField("slug", "lower-case letters, digits and single dashes");
   ENTRAIDE_RETURN_IF_ERROR(CheckName(c.name_en));
   ENTRAIDE_RETURN_IF_ERROR(CheckName(c.name_fr));
   auto db = pool_.Acquire();
@@ -777,8 +783,7 @@ core::StatusOr<int64_t> AuthService::AddUserCli(const std::string& email, const 
     u.email = *normalized;
     auto made = NewPasswordHash(u, std::string(core::Trim(name)), *password);
     if (!made.ok()) return made.status();
-    if (!*made) return core::InvalidArgument("the password must have at least " + std::to_string(kMinPasswordLength) +
-                                             " characters");
+    if (!*made) return PasswordTooShort();
     hash = std::move(made).value();
   }
   auto db = pool_.Acquire();
@@ -790,7 +795,7 @@ core::StatusOr<int64_t> AuthService::AddUserCli(const std::string& email, const 
     for (const auto& slug : group_slugs) {
       auto g = repo.FindGroupBySlug(slug);
       if (!g.ok()) return g.status();
-      if (!*g) return core::InvalidArgument("group: no group with slug '" + slug + "'");
+      if (!*g) return core::InvalidField("group", "no group with slug '" + slug + "'");
       ids.push_back((*g)->id);
     }
     id = CreatePerson(repo, email, name, role, ids, lang, hash, !password.has_value());
@@ -810,7 +815,7 @@ core::StatusOr<std::string> AuthService::IssueLinkCli(const std::string& email) 
     auto user = repo.FindUserByEmail(*normalized);
     if (!user.ok()) return user.status();
     if (!*user) return core::NotFound("nobody has the email " + *normalized);
-    if (!(*user)->active) return core::InvalidArgument("email: " + *normalized + " is deactivated");
+    if (!(*user)->active) return core::InvalidField("email", *normalized + " is deactivated");
     auto invited = repo.HasLiveToken((*user)->id, "invite", clock_.NowSeconds());
     if (!invited.ok()) return invited.status();
     link = *invited ? NewLink(repo, **user, (*user)->lang, "/invitation/", options_.invitation_s, "invite")

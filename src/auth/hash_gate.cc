@@ -23,11 +23,12 @@ core::StatusOr<HashGate::Permit> HashGate::Acquire() {
     return Permit(this);
   }
   if (waiting_ >= max_waiting_ || wait_ms_ == 0)
-    return core::Unavailable("busy: too many passwords are being checked at once");
+    return core::Unavailable("busy: too many passwords are being checked at once").WithKey("auth_busy");
   ++waiting_;
   bool turn = freed_.wait_for(lock, std::chrono::milliseconds(wait_ms_), [this] { return running_ < max_parallel_; });
   --waiting_;
-  if (!turn) return core::Unavailable("busy: no turn to check the password within " + std::to_string(wait_ms_) + " ms");
+  if (!turn) return core::Unavailable("busy: no turn to check the password within " + std::to_string(wait_ms_) + " ms")
+                      .WithKey("auth_busy");
   ++running_;
   return Permit(this);
 }

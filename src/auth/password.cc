@@ -78,12 +78,25 @@ double PasswordEntropyBits(const std::string& password, const std::string& email
   return ZxcvbnMatch(password.c_str(), dict.data(), nullptr);
 }
 
+core::Status PasswordTooShort() {
+  return core::InvalidArgument("the password must have at least " + std::to_string(kMinPasswordLength) + " characters")
+      .For("password")
+      .WithKey("error_password_short");
+}
+
+namespace {
+core::Status Refused(const std::string& what) { return core::InvalidArgument("the password " + what).For("password"); }
+core::Status TooWeak(const std::string& reason) {
+  return core::InvalidArgument("the password is too weak: " + reason)
+      .For("password")
+      .WithKey("error_password_weak", {{"detail", reason}});
+}
+}  // namespace
+
 core::Status CheckPasswordQuality(const std::string& password, const std::string& email, const std::string& name) {
-  if (password.size() < kMinPasswordLength)
-    return core::InvalidArgument("the password must have at least " + std::to_string(kMinPasswordLength) +
-                                 " characters");
-  if (password.size() > 1024) return core::InvalidArgument("the password is longer than 1024 characters");
-  if (password.find('\0') != std::string::npos) return core::InvalidArgument("the password must not hold a NUL byte");
+  if (password.size() < kMinPasswordLength) return PasswordTooShort();
+  if (password.size() > 1024) return Refused("is longer than 1024 characters");
+  if (password.find('\0') != std::string::npos) return Refused("must not hold a NUL byte");
   {
     // cracklib (behind libpwquality) is not thread-safe.
     static std::mutex mu;
@@ -98,9 +111,9 @@ core::Status CheckPasswordQuality(const std::string& password, const std::string
     if (rc < 0) {
       char buf[PWQ_MAX_ERROR_MESSAGE_LEN];
       const char* reason = pwquality_strerror(buf, sizeof buf, rc, aux);
-      result = core::InvalidArgument(std::string("the password is too weak: ") + (reason ? reason : "refused"));
+      result = TooWeak(reason ? reason : "refused");
     } else if (!name.empty() && name.size() >= 4 && password.find(name) != std::string::npos) {
-      result = core::InvalidArgument("the password is too weak: it contains your name");
+      result = TooWeak("it contains your name");
     }
     pwquality_free_settings(settings);
     if (!result.ok()) return result;
@@ -108,8 +121,7 @@ core::Status CheckPasswordQuality(const std::string& password, const std::string
   // cracklib's dictionary accepts password1234 or motdepasse1: zxcvbn sees words, years, keyboard rows and
   // l33t, in English and (with our list) French.
   if (PasswordEntropyBits(password, email, name) < kMinPasswordEntropyBits)
-    return core::InvalidArgument(
-        "the password is too weak: it is too easy to guess (common words, names, dates or keyboard patterns)");
+    return TooWeak("it is too easy to guess (common words, names, dates or keyboard patterns)");
   return core::Status::Ok();
 }
 

@@ -23,11 +23,14 @@ struct HashCost {
   static HashCost Minimum();      // libsodium's MIN limits: tests only
 };
 
+// The refusal of a password shorter than kMinPasswordLength.
+core::Status PasswordTooShort();
 core::StatusOr<std::string> HashPassword(const std::string& password, const HashCost& cost);
 // Constant-time verification (libsodium). False for a malformed hash.
 bool VerifyPassword(const std::string& hash, const std::string& password);
-// kInvalidArgument with the reason (too short, in the dictionary, too simple, contains the name, too easy to
-// guess...). Every "weak" reason starts with "the password is too weak".
+// kInvalidArgument for the field "password" with the reason (too short, in the dictionary, too simple, contains
+// the name, too easy to guess...): key error_password_short, or error_password_weak with the English reason
+// as the argument "detail".
 core::Status CheckPasswordQuality(const std::string& password, const std::string& email, const std::string& name);
 // zxcvbn's estimate of the bits of entropy of `password`, knowing the French words and the person's name and
 // email parts.

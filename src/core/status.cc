@@ -25,4 +25,39 @@ std::string Status::ToString() const {
   return std::string(StatusCodeName(code_)) + ": " + message_;
 }
 
+const std::string& Status::Empty() {
+  static const std::string kEmpty;
+  return kEmpty;
+}
+
+const MessageArgs& Status::args() const {
+  static const MessageArgs kNone;
+  return words_ ? words_->args : kNone;
+}
+
+const std::string* Status::Arg(std::string_view name) const {
+  for (const auto& [n, v] : args())
+    if (n == name) return &v;
+  return nullptr;
+}
+
+Status::Words& Status::MutableWords() {
+  auto words = words_ ? std::make_shared<Words>(*words_) : std::make_shared<Words>();
+  Words& w = *words;
+  words_ = std::move(words);
+  return w;
+}
+
+Status Status::For(std::string field) && {
+  MutableWords().field = std::move(field);
+  return std::move(*this);
+}
+
+Status Status::WithKey(std::string key, MessageArgs args) && {
+  Words& w = MutableWords();
+  w.key = std::move(key);
+  w.args = std::move(args);
+  return std::move(*this);
+}
+
 }  // namespace entraide::core

@@ -4,10 +4,13 @@
 #pragma once
 
 #include <cassert>
+#include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <variant>
+#include <vector>
 
 namespace entraide::core {
 
@@ -28,6 +31,13 @@ enum class StatusCode {
 
 const char* StatusCodeName(StatusCode code);
 
+// Values of a catalog sentence's placeholders: {"minutes", "5"} fills "{minutes}".
+using MessageArgs = std::vector<std::pair<std::string, std::string>>;
+
+// A code and an English message (for logs, the CLI and the API's "message"). A failure that people can cause
+// also says, where it is made, which field it is about and which catalog sentence explains it:
+//   return core::InvalidField("subject", "required").WithKey("error_subject_required");
+// Pages and the API translate from field() and key(), never from the message's wording.
 class [[nodiscard]] Status {
  public:
   Status() = default;
@@ -40,9 +50,31 @@ class [[nodiscard]] Status {
   const std::string& message() const { return message_; }
   std::string ToString() const;
 
+  // The form or JSON field the failure is about ("subject"); empty when none.
+  const std::string& field() const { return words_ ? words_->field : Empty(); }
+  // The catalog key of the sentence people read ("error_subject_required"); empty when there is none (pages
+  // then show the English message, marked as English).
+  const std::string& key() const { return words_ ? words_->key : Empty(); }
+  // The values of the sentence's {placeholders}. One named "detail" is English kept beside the sentence
+  // (libpwquality's reason for refusing a password).
+  const MessageArgs& args() const;
+  const std::string* Arg(std::string_view name) const;
+
+  Status For(std::string field) &&;
+  Status WithKey(std::string key, MessageArgs args = {}) &&;
+
  private:
+  struct Words {
+    std::string field;
+    std::string key;
+    MessageArgs args;
+  };
+  static const std::string& Empty();
+  Words& MutableWords();
+
   StatusCode code_ = StatusCode::kOk;
   std::string message_;
+  std::shared_ptr<const Words> words_;  // null on the OK path and for plain messages: copying stays cheap
 };
 
 inline Status InvalidArgument(std::string m) { return {StatusCode::kInvalidArgument, std::move(m)}; }
@@ -56,6 +88,10 @@ inline Status TooLarge(std::string m) { return {StatusCode::kTooLarge, std::move
 inline Status Unavailable(std::string m) { return {StatusCode::kUnavailable, std::move(m)}; }
 inline Status DeadlineExceeded(std::string m) { return {StatusCode::kDeadlineExceeded, std::move(m)}; }
 inline Status Internal(std::string m) { return {StatusCode::kInternal, std::move(m)}; }
+// "field: what" about one input, with field() set: the usual shape of a refusal of bad input.
+inline Status InvalidField(const std::string& field, const std::string& what) {
+  return InvalidArgument(field + ": " + what).For(field);
+}
 
 // Either a value or a non-OK Status.
 template <typename T>

@@ -53,14 +53,14 @@ view::Value Msg(const PeopleMessage& error, const std::string& notice) {
 std::pair<PeopleMessage, int> Explain(const Services& s, const std::string& lang, const core::Status& st) {
   const auto& t = s.catalogs.For(lang);
   switch (st.code()) {
-    case core::StatusCode::kUnauthenticated: return {ForPeople(t, st.message()), 401};
+    case core::StatusCode::kUnauthenticated: return {ForPeople(t, st), 401};
     case core::StatusCode::kResourceExhausted: return {Said(t.Get("auth_rate_limited")), 429};
-    case core::StatusCode::kInvalidArgument: return {ForPeople(t, st.message()), 422};
-    case core::StatusCode::kAlreadyExists: return {ForPeople(t, st.message()), 409};
+    case core::StatusCode::kInvalidArgument: return {ForPeople(t, st), 422};
+    case core::StatusCode::kAlreadyExists: return {ForPeople(t, st), 409};
     case core::StatusCode::kPermissionDenied: return {Said(t.Get("auth_forbidden")), 403};
-    case core::StatusCode::kNotFound: return {ForPeople(t, st.message()), 404};
+    case core::StatusCode::kNotFound: return {ForPeople(t, st), 404};
     case core::StatusCode::kUnavailable:
-      if (core::StartsWith(st.message(), "busy")) return {Said(t.Get("auth_busy")), 503};  // the hash gate
+      if (st.key() == "auth_busy") return {Said(t.Get("auth_busy")), 503};  // the hash gate
       [[fallthrough]];
     default:
       return {ForPeople(t, st), 503};  // logged there, with the request id people see
@@ -392,7 +392,7 @@ Response ApiSignIn(const Services& s, const Request& req) {
   auth::Throttle throttle;
   auto grant = s.auth.SignIn(email, password, req.remote_addr, req.Cookie(kSessionCookie), &throttle);
   if (!grant.ok()) {
-    bool busy = core::StartsWith(grant.status().message(), "busy");
+    bool busy = grant.status().key() == "auth_busy";
     Response r = busy ? JsonError(503, "unavailable", "too many sign-ins at once; try again in a few seconds")
                       : JsonError(grant.status());
     SetRetryAfter(s, r, grant.status(), throttle.retry_after_s);

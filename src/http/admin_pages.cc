@@ -263,7 +263,7 @@ Response MembershipPost(const Services& s, const Request& req) {
         int64_t id = PositiveId(req.Param("id"));
         bool add = !f["add"].empty();
         int64_t group = PositiveId(add ? f["add"] : f["remove"]);
-        if (!group) return core::InvalidArgument("group: choose a group");
+        if (!group) return core::InvalidField("group", "choose a group").WithKey("error_group_choose");
         ENTRAIDE_RETURN_IF_ERROR(s.auth.SetMembership(by, id, group, add));
         if (f["back"] == "group") {
           return core::UrlWithQuery("/admin/groups/" + std::to_string(group),
@@ -353,7 +353,7 @@ Response CategoryPost(const Services& s, const Request& req) {
         try {
           c.position = f["position"].empty() ? 100 : std::stoll(f["position"]);
         } catch (...) {
-          return core::InvalidArgument("position: a whole number");
+          return core::InvalidField("position", "a whole number");
         }
         c.active = f["active"] != "0";
         ENTRAIDE_RETURN_IF_ERROR(s.auth.SaveTicketCategory(by, c));

@@ -93,50 +93,6 @@ int64_t PositiveId(const std::string& s) {
   }
 }
 
-PeopleMessage ForPeople(const i18n::Catalog& t, const std::string& message) {
-  // Message prefixes from the services, and the catalog key of their sentence.
-  static const std::pair<const char*, const char*> kKnown[] = {
-      {"subject: required", "error_subject_required"},
-      {"subject: one line only", "error_subject_one_line"},
-      {"subject: ", "error_subject_too_long"},  // the size limit (the other subject messages are above)
-      {"body: required", "error_body_required"},
-      {"body: ", "error_body_too_long"},
-      {"attachments: at most", "error_attachments_count"},
-      {"attachments: ", "error_attachment_too_large"},
-      {"group: you are not a member", "ticket_no_group"},
-      {"group: choose", "error_group_choose"},
-      {"category: unknown", "error_category_unknown"},
-      {"article: no article", "error_article_unknown"},
-      {"a ticket cannot go from", "error_status_move"},
-      {"the email or the password is not right", "error_signin_failed"},
-      {"this link is not valid any more", "error_link_invalid"},
-      {"the session expired", "error_session_expired"},
-      {"email: required", "error_email_required"},
-      {"email: not a valid address", "error_email_invalid"},
-      {"name: required", "error_name_required"},
-      {"current_password: not right", "error_current_password"},
-      {"the password must have at least", "error_password_short"},
-      {"the password is too weak", "error_password_weak"},
-      {"q: ", "error_admin_search"},
-      {"role: you cannot remove your own", "error_own_access"},
-  };
-  PeopleMessage m;
-  size_t colon = message.find(':');
-  if (colon != std::string::npos && colon < 40 && message.find(' ') > colon) m.field = message.substr(0, colon);
-  if (core::StartsWith(message, "the password")) m.field = "password";
-  for (const auto& [prefix, key] : kKnown) {
-    if (core::StartsWith(message, prefix) && t.strings().count(key)) {
-      m.text = t.Get(key);
-      if (std::string_view(key) == "error_password_weak" && colon != std::string::npos)
-        m.detail = std::string(core::Trim(message.substr(colon + 1)));
-      return m;
-    }
-  }
-  m.text = message;
-  if (t.lang() != "en") m.lang = "en";
-  return m;
-}
-
 PeopleMessage ForPeople(const i18n::Catalog& t, const core::Status& status) {
   switch (status.code()) {
     case core::StatusCode::kUnavailable:
@@ -150,8 +106,18 @@ PeopleMessage ForPeople(const i18n::Catalog& t, const core::Status& status) {
       return m;
     }
     default:
-      return ForPeople(t, status.message());
+      break;
   }
+  PeopleMessage m;
+  m.field = status.field();
+  if (!status.key().empty() && t.Has(status.key())) {
+    m.text = t.Format(status.key(), status.args());
+    if (const std::string* detail = status.Arg("detail")) m.detail = *detail;
+    return m;
+  }
+  m.text = status.message();
+  if (t.lang() != "en") m.lang = "en";
+  return m;
 }
 
 PeopleMessage Said(std::string text) {

@@ -31,21 +31,19 @@ view::Value PageData(const Services& s, const std::string& lang, const std::stri
 
 view::Value ArticleSummaryValue(const kb::ArticleSummary& a);
 
-// A service's message ("subject: required", "the email or the password is not right"...) for people:
-// the catalog's sentence (an error_* key) when there is one; otherwise the message itself, which is
-// English, with `lang` "en" so that the page marks it (empty when the text is in the catalog's language).
-// `field` is the form field the message names first ("subject"), or empty; `detail` an English precision
-// kept next to the translated sentence (libpwquality's reason for refusing a password).
+// A service's refusal for people: the catalog's sentence for status.key() (its {placeholders} filled from
+// status.args()) when there is one; otherwise the English message itself, with `lang` "en" so that the page
+// marks it (empty when the text is in the catalog's language). `field` is status.field() ("subject"), or empty;
+// `detail` an English precision kept next to the translated sentence (the argument "detail": libpwquality's
+// reason for refusing a password). The message's wording is never read.
 struct PeopleMessage {
   std::string text;
   std::string lang;
   std::string field;
   std::string detail;
 };
-PeopleMessage ForPeople(const i18n::Catalog& t, const std::string& message);
-// The same for a Status: an unavailable service, a deadline or an internal error never shows its message
-// (SQLite's text, a path): the detail goes to the log under the request id, and people read a plain sentence
-// with that id as a reference.
+// An unavailable service, a deadline or an internal error never shows its message (SQLite's text, a path):
+// the detail goes to the log under the request id, and people read a plain sentence with that id as a reference.
 PeopleMessage ForPeople(const i18n::Catalog& t, const core::Status& status);
 
 // A sentence that is already in the page's language (from the catalog).

@@ -24,15 +24,10 @@ int HttpStatusFor(const core::Status& s) {
   return 500;
 }
 
-Response JsonError(int http_status, const std::string& code, const std::string& message) {
+Response JsonError(int http_status, const std::string& code, const std::string& message, const std::string& field) {
   core::JsonWriter w;
   w.BeginObject().Key("error").BeginObject().Field("code", code).Field("message", message);
-  if (http_status == 422 || http_status == 413) {
-    // Messages name the field first ("subject: required"): give it to programs too.
-    size_t colon = message.find(':');
-    if (colon != std::string::npos && colon < 40 && message.find(' ') > colon)
-      w.Key("fields").BeginArray().String(message.substr(0, colon)).EndArray();
-  }
+  if (!field.empty()) w.Key("fields").BeginArray().String(field).EndArray();
   // A server error carries the request's id: the person can quote it, and the log has the detail under it.
   if (http_status >= 500 && !core::CurrentRequestId().empty())
     w.Field("request_id", std::string(core::CurrentRequestId()));
@@ -46,7 +41,7 @@ void LogServiceError(const core::Status& status) {
 
 Response JsonError(const core::Status& status) {
   int code = HttpStatusFor(status);
-  if (code < 500) return JsonError(code, core::StatusCodeName(status.code()), status.message());
+  if (code < 500) return JsonError(code, core::StatusCodeName(status.code()), status.message(), status.field());
   // Internal details (SQLite's message, a path) go to the log under the request id, never into the answer.
   LogServiceError(status);
   return JsonError(code, core::StatusCodeName(status.code()),

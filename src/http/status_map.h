@@ -9,8 +9,11 @@
 namespace entraide::http {
 
 int HttpStatusFor(const core::Status& status);
-// {"error": {"code": "...", "message": "..."}} with the mapped status.
-Response JsonError(int http_status, const std::string& code, const std::string& message);
+// {"error": {"code": "...", "message": "...", "fields": [field]}} ("fields" only when `field` is given).
+Response JsonError(int http_status, const std::string& code, const std::string& message,
+                   const std::string& field = "");
+// The same from a service's Status: its mapped HTTP status, its code's name, its message and its field().
+// A 5xx's message stays in the log (LogServiceError); the answer says only that it failed.
 Response JsonError(const core::Status& status);
 // Logs a service's failure (its code and message, under the current request id): the one place where the
 // detail of an unavailable store or an internal error goes, since answers never carry it.

@@ -52,25 +52,6 @@ Response ApiFailure(const core::Status& st, int64_t retry = 0) {
   return r;
 }
 
-// A service's refusal in words for people. The hourly limits (which name how long to wait) and the refusals
-// of a ticket's files and of an over-formatted text have their own sentences; the rest is ForPeople's.
-PeopleMessage Refusal(const i18n::Catalog& tr, const core::Status& st, int64_t retry_after_s) {
-  const std::string& message = st.message();
-  auto said = [&](const std::string& key, const std::string& field) {
-    PeopleMessage m = Said(core::ReplaceAll(tr.Get(key), "{minutes}", std::to_string(retry_after_s / 60 + 1)));
-    m.field = field;
-    return m;
-  };
-  if (st.code() == core::StatusCode::kResourceExhausted) {
-    if (message.find(" tickets an hour") != std::string::npos) return said("error_too_many_tickets", "");
-    if (message.find(" replies an hour") != std::string::npos) return said("error_too_many_replies", "");
-    return said("error_too_many_files", "");
-  }
-  if (core::StartsWith(message, "attachments: a ticket holds")) return said("error_ticket_files_full", "attachments");
-  if (core::StartsWith(message, "body: the formatted text")) return said("error_body_formatted_too_large", "body");
-  return ForPeople(tr, st);  // an unavailable store shows a plain sentence and a reference, never its message
-}
-
 view::Value TicketSummary(const Services& s, const Ticket& t, const std::string& lang, int64_t now) {
   const auto& tr = s.catalogs.For(lang);
   view::Value v = view::Value::Object();
@@ -208,7 +189,7 @@ Response CreateTicket(const Services& s, const Request& req) {
   auto created = s.tickets.Create(v.who(), std::move(nt), &retry);
   if (!created.ok()) {
     int code = HttpStatusFor(created.status());
-    Response r = NewTicketForm(s, req, v, f, Refusal(s.catalogs.For(lang), created.status(), retry), code);
+    Response r = NewTicketForm(s, req, v, f, ForPeople(s.catalogs.For(lang), created.status()), code);
     if (retry > 0) r.Header("Retry-After", std::to_string(retry));
     return r;
   }
@@ -419,7 +400,7 @@ Response TicketAction(const Services& s, const Request& req, Fn fn, const int64_
   if (!st.ok()) {
     if (st.code() == core::StatusCode::kNotFound) return ErrorPage(s, req, 404);
     int64_t retry = retry_after_s ? *retry_after_s : 0;
-    Response r = TicketPage(s, req, v, Refusal(s.catalogs.For(lang), st, retry), HttpStatusFor(st), f);
+    Response r = TicketPage(s, req, v, ForPeople(s.catalogs.For(lang), st), HttpStatusFor(st), f);
     if (retry > 0) r.Header("Retry-After", std::to_string(retry));
     return r;
   }
@@ -551,27 +532,28 @@ Response ApiQueue(const Services& s, const Request& req) {
   tickets::TicketFilter f;
   f.status = req.Query("status");
   if (!f.status.empty() && f.status != "open" && !tickets::IsStatus(f.status))
-    return JsonError(422, "invalid_argument", "status: unknown status");
+    return JsonError(core::InvalidField("status", "unknown status"));
   f.category = req.Query("category");
   f.urgency = req.Query("urgency");
-  if (!f.urgency.empty() && !tickets::IsUrgency(f.urgency)) return JsonError(422, "invalid_argument", "urgency: unknown urgency");
+  if (!f.urgency.empty() && !tickets::IsUrgency(f.urgency))
+    return JsonError(core::InvalidField("urgency", "unknown urgency"));
   f.lang = req.Query("lang");
-  if (!f.lang.empty() && f.lang != "en" && f.lang != "fr") return JsonError(422, "invalid_argument", "lang: en or fr");
+  if (!f.lang.empty() && f.lang != "en" && f.lang != "fr") return JsonError(core::InvalidField("lang", "en or fr"));
   std::string assignee = req.Query("assignee");
   if (assignee == "none") f.assignee = 0;
   else if (assignee == "me") f.assignee = who->principal.user_id;
   else if (!assignee.empty()) {
     f.assignee = Id(assignee);  // 0 would mean unassigned: not what "abc" asked for
-    if (*f.assignee == 0) return JsonError(422, "invalid_argument", "assignee: none, me or a user id");
+    if (*f.assignee == 0) return JsonError(core::InvalidField("assignee", "none, me or a user id"));
   }
   if (std::string group = req.Query("group"); !group.empty()) {
     f.group_id = Id(group);
-    if (*f.group_id == 0) return JsonError(422, "invalid_argument", "group: a group id");
+    if (*f.group_id == 0) return JsonError(core::InvalidField("group", "a group id"));
   }
   std::string page = req.Query("page");
   if (!page.empty()) {
     int64_t n = Id(page);
-    if (n < 1 || n > 10000) return JsonError(422, "invalid_argument", "page: a number from 1 to 10000");
+    if (n < 1 || n > 10000) return JsonError(core::InvalidField("page", "a number from 1 to 10000"));
     f.offset = static_cast<int>((n - 1) * f.limit);
   }
   auto list = s.tickets.Queue(&who->principal, f);
@@ -664,7 +646,7 @@ Response ApiReply(const Services& s, const Request& req) {
   try {
     r.internal = o->has("internal") && o->getValue<bool>("internal");
   } catch (...) {
-    return JsonError(422, "invalid_argument", "internal: must be true or false");
+    return JsonError(core::InvalidField("internal", "must be true or false"));
   }
   int64_t retry = 0;
   core::Status st = s.tickets.Reply(&who->principal, Id(req.Param("id")), std::move(r), &retry);

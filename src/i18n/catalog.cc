@@ -40,6 +40,12 @@ const std::string& Catalog::Get(const std::string& key) const {
   return it == strings_.end() ? key : it->second;
 }
 
+std::string Catalog::Format(const std::string& key, const core::MessageArgs& args) const {
+  std::string text = Get(key);
+  for (const auto& [name, value] : args) text = core::ReplaceAll(text, "{" + name + "}", value);
+  return text;
+}
+
 std::string Catalog::PersonName(std::string_view name) const {
   return name == core::kErasedName ? Get("former_member") : std::string(name);
 }

@@ -32,6 +32,9 @@ class Catalog {
   const std::string& lang() const { return lang_; }
   // The text of `key`, or the key itself when missing (visible, never empty).
   const std::string& Get(const std::string& key) const;
+  bool Has(const std::string& key) const { return strings_.count(key) > 0; }
+  // The text of `key` with each {name} of `args` replaced by its value.
+  std::string Format(const std::string& key, const core::MessageArgs& args) const;
   // A person's name as people read it: an erased person's (core::kErasedName) is "a former member" in this
   // language (key former_member); any other name is itself.
   std::string PersonName(std::string_view name) const;

@@ -7,7 +7,7 @@ namespace {
 
 core::Status CheckFrequency(const std::string& field, const std::string& v) {
   if (v == "off" || v == "daily" || v == "weekly") return core::Status::Ok();
-  return core::InvalidArgument(field + ": must be off, daily or weekly");
+  return core::InvalidField(field, "must be off, daily or weekly");
 }
 
 }  // namespace

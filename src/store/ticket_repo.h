@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "store/database.h"
@@ -37,6 +38,31 @@ struct TicketEventRecord {
   bool internal = false;
   std::string old_value, new_value;
   int64_t created_at = 0;
+
+  // Named construction of a new event (for AddEvent; id and actor_name are filled when read):
+  //   TicketEventRecord::Of(ticket_id, "status", now).By(user_id).Change("resolved", "closed")
+  static TicketEventRecord Of(int64_t ticket_id, std::string kind, int64_t at) {
+    TicketEventRecord e;
+    e.ticket_id = ticket_id;
+    e.kind = std::move(kind);
+    e.created_at = at;
+    return e;
+  }
+  TicketEventRecord&& By(std::optional<int64_t> actor) && {
+    actor_id = actor;
+    return std::move(*this);
+  }
+  TicketEventRecord&& Text(std::string text, std::string html = "", bool is_internal = false) && {
+    body = std::move(text);
+    body_html = std::move(html);
+    internal = is_internal;
+    return std::move(*this);
+  }
+  TicketEventRecord&& Change(std::string from, std::string to) && {
+    old_value = std::move(from);
+    new_value = std::move(to);
+    return std::move(*this);
+  }
 };
 
 struct AttachmentRecord {

@@ -18,14 +18,25 @@
 
 namespace entraide::tickets {
 namespace fs = std::filesystem;
+using Event = store::TicketEventRecord;
 
 namespace {
 
+// The catalog has sentences for the subject and the body (the forms people fill in); the other texts are
+// written by volunteers, who read the English message.
+std::string TextKey(const std::string& field, bool missing) {
+  if (field == "subject") return missing ? "error_subject_required" : "error_subject_too_long";
+  if (field == "body") return missing ? "error_body_required" : "error_body_too_long";
+  return "";
+}
+
 core::Status CheckText(const std::string& text, const std::string& field, size_t max) {
-  if (core::Trim(text).empty()) return core::InvalidArgument(field + ": required");
+  if (core::Trim(text).empty()) return core::InvalidField(field, "required").WithKey(TextKey(field, true));
   if (text.size() > max)
-    return core::TooLarge(field + ": " + std::to_string(text.size()) + " bytes; the limit is " + std::to_string(max));
-  if (!core::IsValidUtf8(text)) return core::InvalidArgument(field + ": not valid UTF-8");
+    return core::TooLarge(field + ": " + std::to_string(text.size()) + " bytes; the limit is " + std::to_string(max))
+        .For(field)
+        .WithKey(TextKey(field, false));
+  if (!core::IsValidUtf8(text)) return core::InvalidField(field, "not valid UTF-8");
   return core::Status::Ok();
 }
 
@@ -40,12 +51,18 @@ std::string Excerpt(const std::string& text) {
 int YearOf(int64_t epoch) { return std::stoi(core::FormatIso8601Utc(epoch).substr(0, 4)); }
 
 // The refusal of a person's hourly limit on `what` ("60 replies"), saying how long until `oldest`, the first
-// thing counted, leaves the hour.
-core::Status OverHourlyLimit(const std::string& what, int64_t oldest, int64_t now, int64_t* retry_after_s) {
+// thing counted, leaves the hour; `key` is the catalog's sentence, which says it in minutes.
+core::Status OverHourlyLimit(const std::string& what, const char* key, int64_t oldest, int64_t now,
+                             int64_t* retry_after_s) {
   int64_t wait = oldest > 0 ? std::clamp<int64_t>(oldest + 3600 - now, 1, 3600) : 3600;
   if (retry_after_s) *retry_after_s = wait;
-  return core::ResourceExhausted("at most " + what + " an hour; try again in " + std::to_string(wait / 60 + 1) +
-                                 " minutes");
+  std::string minutes = std::to_string(wait / 60 + 1);
+  return core::ResourceExhausted("at most " + what + " an hour; try again in " + minutes + " minutes")
+      .WithKey(key, {{"minutes", minutes}});
+}
+
+core::Status UnknownCategory(const std::string& slug) {
+  return core::InvalidField("category", "unknown category '" + slug + "'").WithKey("error_category_unknown");
 }
 
 std::string Mib(int64_t bytes) { return std::to_string(bytes / (1024 * 1024)) + " MiB"; }
@@ -54,13 +71,13 @@ std::string Mib(int64_t bytes) { return std::to_string(bytes / (1024 * 1024)) + 
 core::Status MoveTo(store::TicketRepository& repo, std::optional<int64_t> actor, const Ticket& t,
                     const std::string& to, int64_t now) {
   ENTRAIDE_RETURN_IF_ERROR(repo.SetStatus(t.id, to, now));
-  auto ev = repo.AddEvent({0, t.id, actor, "", "status", "", "", false, t.status, to, now});
+  auto ev = repo.AddEvent(Event::Of(t.id, "status", now).By(actor).Change(t.status, to));
   return ev.ok() ? core::Status::Ok() : ev.status();
 }
 
 // May `who` move `t` to `to`? The group closes and reopens its tickets; every other move is the volunteers'.
 core::Status CheckStatusChange(const auth::Principal& who, const Ticket& t, const std::string& to) {
-  if (!IsStatus(to)) return core::InvalidArgument("status: unknown status '" + to + "'");
+  if (!IsStatus(to)) return core::InvalidField("status", "unknown status '" + to + "'");
   bool close_or_reopen = to == "closed" || (to == "triaged" && !IsOpen(t.status));
   bool group_side = close_or_reopen && who.InGroup(t.group_id);
   if (!group_side) ENTRAIDE_RETURN_IF_ERROR(auth::Require(&who, auth::Action::kTriage));
@@ -91,7 +108,12 @@ core::StatusOr<std::string> TicketService::Render(const std::string& text, const
   markdown::Options o;
   o.min_heading_level = 3;  // under the page's h1 and h2
   auto r = markdown::RenderBounded(text, l, o);
-  if (!r.ok()) return core::Status(r.status().code(), field + ": " + r.status().message());
+  if (!r.ok()) {
+    // CheckText has refused a text too long or not UTF-8: what is left is formatted HTML over its cap.
+    core::Status st = core::Status(r.status().code(), field + ": " + r.status().message()).For(field);
+    if (field != "body" || st.code() != core::StatusCode::kInvalidArgument) return st;
+    return std::move(st).WithKey("error_body_formatted_too_large");
+  }
   return r->html;
 }
 
@@ -155,15 +177,19 @@ core::Status TicketService::StoreUploads(store::TicketRepository& repo, const au
   auto recent = repo.CountUploadsSince(who.user_id, now - 3600);
   if (!recent.ok()) return recent.status();
   if (recent->files + static_cast<int64_t>(uploads.size()) > limits_.files_per_hour)
-    return OverHourlyLimit(std::to_string(limits_.files_per_hour) + " files", recent->oldest, now, retry_after_s);
+    return OverHourlyLimit(std::to_string(limits_.files_per_hour) + " files", "error_too_many_files",
+                           recent->oldest, now, retry_after_s);
   if (recent->bytes + adding > limits_.file_bytes_per_hour)
-    return OverHourlyLimit(Mib(limits_.file_bytes_per_hour) + " of files", recent->oldest, now, retry_after_s);
+    return OverHourlyLimit(Mib(limits_.file_bytes_per_hour) + " of files", "error_too_many_files",
+                           recent->oldest, now, retry_after_s);
   auto held = repo.AttachmentBytes(ticket_id);
   if (!held.ok()) return held.status();
   if (*held + adding > limits_.max_ticket_bytes)
     return core::TooLarge("attachments: a ticket holds at most " + Mib(limits_.max_ticket_bytes) +
                           " of files; this one has " + Mib(std::max<int64_t>(0, limits_.max_ticket_bytes - *held)) +
-                          " left");
+                          " left")
+        .For("attachments")
+        .WithKey("error_ticket_files_full");
   for (const auto& u : uploads) {
     if (u.sha256.size() != 64) return core::Internal("upload without a hash");
     fs::path dir = fs::path(attachments_dir_) / u.sha256.substr(0, 2);
@@ -196,11 +222,14 @@ core::Status TicketService::StoreUploads(store::TicketRepository& repo, const au
 namespace {
 core::Status CheckUploads(const std::vector<Upload>& uploads, const Limits& limits) {
   if (static_cast<int>(uploads.size()) > limits.max_files)
-    return core::InvalidArgument("attachments: at most " + std::to_string(limits.max_files) + " files");
+    return core::InvalidField("attachments", "at most " + std::to_string(limits.max_files) + " files")
+        .WithKey("error_attachments_count");
   for (const auto& u : uploads)
     if (u.size > limits.max_file_bytes)
       return core::TooLarge("attachments: " + SafeFilename(u.filename) + " is over the limit of " +
-                            Mib(limits.max_file_bytes));
+                            Mib(limits.max_file_bytes))
+          .For("attachments")
+          .WithKey("error_attachment_too_large");
   return core::Status::Ok();
 }
 }  // namespace
@@ -209,17 +238,18 @@ core::StatusOr<Ticket> TicketService::Create(const auth::Principal* who, NewTick
   if (!who) return core::Unauthenticated("sign in first");
   if (t.group_id == 0) {
     if (who->groups.size() != 1)
-      return core::InvalidArgument(who->groups.empty() ? "group: you are not a member of any group"
-                                                       : "group: choose the group this ticket is for");
+      return who->groups.empty()
+                 ? core::InvalidField("group", "you are not a member of any group").WithKey("ticket_no_group")
+                 : core::InvalidField("group", "choose the group this ticket is for").WithKey("error_group_choose");
     t.group_id = who->groups[0].id;
   }
   ENTRAIDE_RETURN_IF_ERROR(auth::Require(who, auth::Action::kActForGroup, t.group_id));
   t.subject = std::string(core::Trim(t.subject));
   ENTRAIDE_RETURN_IF_ERROR(CheckText(t.subject, "subject", 200));
   for (char c : t.subject)
-    if (c == '\n' || c == '\r') return core::InvalidArgument("subject: one line only");
+    if (c == '\n' || c == '\r') return core::InvalidField("subject", "one line only").WithKey("error_subject_one_line");
   ENTRAIDE_RETURN_IF_ERROR(CheckText(t.body, "body", limits_.max_text_bytes));
-  if (!IsUrgency(t.urgency)) return core::InvalidArgument("urgency: must be low, normal, high or blocking");
+  if (!IsUrgency(t.urgency)) return core::InvalidField("urgency", "must be low, normal, high or blocking");
   ENTRAIDE_RETURN_IF_ERROR(CheckUploads(t.uploads, limits_));
   auto html = Render(t.body, "body");  // once, now, bounded: never per view
   if (!html.ok()) return html.status();
@@ -232,7 +262,7 @@ core::StatusOr<Ticket> TicketService::Create(const auth::Principal* who, NewTick
   if (!cats.ok()) return cats.status();
   bool known = false;
   for (const auto& c : *cats) known = known || c.slug == t.category;
-  if (!known) return core::InvalidArgument("category: unknown category '" + t.category + "'");
+  if (!known) return UnknownCategory(t.category);
 
   int64_t now = clock_.NowSeconds();
   Ticket created;
@@ -243,7 +273,8 @@ core::StatusOr<Ticket> TicketService::Create(const auth::Principal* who, NewTick
     if (*recent >= limits_.tickets_per_hour) {
       auto oldest = repo.OldestOpenedSince(who->user_id, now - 3600);
       if (!oldest.ok()) return oldest.status();
-      return OverHourlyLimit(std::to_string(limits_.tickets_per_hour) + " tickets", *oldest, now, retry_after_s);
+      return OverHourlyLimit(std::to_string(limits_.tickets_per_hour) + " tickets", "error_too_many_tickets",
+                             *oldest, now, retry_after_s);
     }
     auto ref = repo.NextRef(YearOf(now));
     if (!ref.ok()) return ref.status();
@@ -261,7 +292,7 @@ core::StatusOr<Ticket> TicketService::Create(const auth::Principal* who, NewTick
     r.created_at = r.updated_at = now;
     auto id = repo.Create(r);
     if (!id.ok()) return id.status();
-    auto ev = repo.AddEvent({0, *id, who->user_id, "", "created", "", "", false, "", "new", now});
+    auto ev = repo.AddEvent(Event::Of(*id, "created", now).By(who->user_id).Change("", "new"));
     if (!ev.ok()) return ev.status();
     ENTRAIDE_RETURN_IF_ERROR(StoreUploads(repo, *who, *id, *ev, t.uploads, now, retry_after_s));
     auto loaded = repo.Find(*id);
@@ -285,7 +316,7 @@ core::Status TicketService::AutoClose() {
     auto ids = repo.CloseResolvedBefore(now - limits_.auto_close_after_s, now);
     if (!ids.ok()) return ids.status();
     for (int64_t id : *ids) {
-      auto ev = repo.AddEvent({0, id, std::nullopt, "", "status", "", "", false, "resolved", "closed", now});
+      auto ev = repo.AddEvent(Event::Of(id, "status", now).Change("resolved", "closed"));
       if (!ev.ok()) return ev.status();
     }
     return core::Status::Ok();
@@ -358,14 +389,15 @@ core::Status TicketService::Reply(const auth::Principal* who, int64_t id, ReplyR
     auto recent = repo.CountRepliesSince(who->user_id, now - 3600);
     if (!recent.ok()) return recent.status();
     if (recent->first >= limits_.replies_per_hour)
-      return OverHourlyLimit(std::to_string(limits_.replies_per_hour) + " replies", recent->second, now, retry_after_s);
+      return OverHourlyLimit(std::to_string(limits_.replies_per_hour) + " replies", "error_too_many_replies",
+                             recent->second, now, retry_after_s);
     if (reply.internal) {
-      auto ev = repo.AddEvent({0, id, who->user_id, "", "note", reply.body, *html, true, "", "", now});
+      auto ev = repo.AddEvent(Event::Of(id, "note", now).By(who->user_id).Text(reply.body, *html, true));
       if (!ev.ok()) return ev.status();
       ENTRAIDE_RETURN_IF_ERROR(StoreUploads(repo, *who, id, *ev, reply.uploads, now, retry_after_s));
       return repo.Touch(id, now);
     }
-    auto ev = repo.AddEvent({0, id, who->user_id, "", "reply", reply.body, *html, false, "", "", now});
+    auto ev = repo.AddEvent(Event::Of(id, "reply", now).By(who->user_id).Text(reply.body, *html));
     if (!ev.ok()) return ev.status();
     ENTRAIDE_RETURN_IF_ERROR(StoreUploads(repo, *who, id, *ev, reply.uploads, now, retry_after_s));
     ENTRAIDE_RETURN_IF_ERROR(repo.Touch(id, now));
@@ -405,25 +437,25 @@ core::Status TicketService::ApplyChanges(store::Database& db, store::TicketRepos
   if (changes.urgency || changes.category || changes.assignee)
     ENTRAIDE_RETURN_IF_ERROR(auth::Require(&who, auth::Action::kTriage));
   if (changes.urgency && !IsUrgency(*changes.urgency))
-    return core::InvalidArgument("urgency: must be low, normal, high or blocking");
+    return core::InvalidField("urgency", "must be low, normal, high or blocking");
   if (changes.category) {
     auto cats = accounts.TicketCategories(false);
     if (!cats.ok()) return cats.status();
     if (std::none_of(cats->begin(), cats->end(), [&](const auto& c) { return c.slug == *changes.category; }))
-      return core::InvalidArgument("category: unknown category '" + *changes.category + "'");
+      return UnknownCategory(*changes.category);
   }
   std::string assignee_name;
   if (changes.assignee && *changes.assignee) {
     auto u = accounts.FindUserById(**changes.assignee);
     if (!u.ok()) return u.status();
     if (!*u || !(*u)->active || ((*u)->role != "volunteer" && (*u)->role != "coordinator"))
-      return core::InvalidArgument("assignee: not an active volunteer");
+      return core::InvalidField("assignee", "not an active volunteer");
     assignee_name = (*u)->name;
   }
 
   // Then all of them, with their events and emails, in the caller's transaction.
   auto record = [&](const std::string& kind, const std::string& old_value, const std::string& new_value) {
-    auto ev = repo.AddEvent({0, t.id, who.user_id, "", kind, "", "", false, old_value, new_value, now});
+    auto ev = repo.AddEvent(Event::Of(t.id, kind, now).By(who.user_id).Change(old_value, new_value));
     return ev.ok() ? core::Status::Ok() : ev.status();
   };
   if (changes.status) {
@@ -459,7 +491,7 @@ core::Status TicketService::ClaimLoaded(store::TicketRepository& repo, const aut
   if (!won.ok()) return won.status();
   if (!*won) return core::Conflict(t.assignee_name + " already holds this ticket");
   if (t.assignee_id && t.assignee_id == who.user_id) return core::Status::Ok();  // already mine
-  auto ev = repo.AddEvent({0, t.id, who.user_id, "", "assign", "", "", false, t.assignee_name, who.name, now});
+  auto ev = repo.AddEvent(Event::Of(t.id, "assign", now).By(who.user_id).Change(t.assignee_name, who.name));
   if (!ev.ok()) return ev.status();
   if (t.status == "new" || t.status == "triaged") return MoveTo(repo, who.user_id, t, "in_progress", now);
   return core::Status::Ok();
@@ -567,9 +599,11 @@ core::Status TicketService::LinkArticle(const auth::Principal* who, int64_t id, 
     ENTRAIDE_RETURN_IF_ERROR(auth::Require(who, auth::Action::kTriage));
     auto versions = store::ArticleRepository(db).ServedByKey(article_key);
     if (!versions.ok()) return versions.status();
-    if (versions->empty()) return core::InvalidArgument("article: no article with key '" + article_key + "'");
+    if (versions->empty())
+      return core::InvalidField("article", "no article with key '" + article_key + "'")
+          .WithKey("error_article_unknown");
     ENTRAIDE_RETURN_IF_ERROR(repo.LinkArticle(id, article_key, who->user_id, now));
-    auto ev = repo.AddEvent({0, id, who->user_id, "", "link", "", "", false, "", article_key, now});
+    auto ev = repo.AddEvent(Event::Of(id, "link", now).By(who->user_id).Change("", article_key));
     return ev.ok() ? core::Status::Ok() : ev.status();
   });
 }
@@ -587,16 +621,18 @@ core::Status TicketService::Reopen(const auth::Principal* who, int64_t id) {
 }
 
 core::Status TicketService::Helpful(const auth::Principal* who, int64_t id, bool helpful, const std::string& comment) {
-  if (comment.size() > 2000) return core::TooLarge("comment: at most 2000 characters");
-  if (!core::IsValidUtf8(comment)) return core::InvalidArgument("comment: not valid UTF-8");
+  if (comment.size() > 2000) return core::TooLarge("comment: at most 2000 characters").For("comment");
+  if (!core::IsValidUtf8(comment)) return core::InvalidField("comment", "not valid UTF-8");
   return WithTicket(who, id, [&](store::Database& /*db*/, store::TicketRepository& repo, const Ticket& t,
                                  int64_t now) -> core::Status {
     ENTRAIDE_RETURN_IF_ERROR(auth::Require(who, auth::Action::kActForGroup, t.group_id));
     if (t.status != "resolved" && t.status != "closed")
       return core::Conflict("you can say whether the help worked once the ticket is resolved");
     ENTRAIDE_RETURN_IF_ERROR(repo.SetHelpful(id, helpful, std::string(core::Trim(comment)), now));
-    auto ev = repo.AddEvent({0, id, who->user_id, "", "helpful", std::string(core::Trim(comment)), "", false, "",
-                             helpful ? "yes" : "no", now});
+    auto ev = repo.AddEvent(Event::Of(id, "helpful", now)
+                                .By(who->user_id)
+                                .Text(std::string(core::Trim(comment)))
+                                .Change("", helpful ? "yes" : "no"));
     return ev.ok() ? core::Status::Ok() : ev.status();
   });
 }
@@ -642,7 +678,7 @@ core::StatusOr<Question> TicketService::Publish(const auth::Principal* who, int6
     q.id = *qid;
     // The search index follows the store: queued in the same transaction.
     ENTRAIDE_RETURN_IF_ERROR(store::IndexQueue(**db).Enqueue("question", q.id));
-    auto ev = repo.AddEvent({0, id, who->user_id, "", "published", "", "", false, "", q.slug, now});
+    auto ev = repo.AddEvent(Event::Of(id, "published", now).By(who->user_id).Change("", q.slug));
     return ev.ok() ? core::Status::Ok() : ev.status();
   }));
   return q;

@@ -10,8 +10,10 @@ bool IsOpen(std::string_view s) { return s == "new" || s == "triaged" || s == "i
 bool IsUrgency(std::string_view s) { return s == "low" || s == "normal" || s == "high" || s == "blocking"; }
 
 core::Status CheckMove(const std::string& from, const std::string& to, Side side) {
-  if (!IsStatus(to)) return core::InvalidArgument("status: unknown status '" + to + "'");
-  auto refuse = [&] { return core::Conflict("a ticket cannot go from " + from + " to " + to); };
+  if (!IsStatus(to)) return core::InvalidField("status", "unknown status '" + to + "'");
+  auto refuse = [&] {
+    return core::Conflict("a ticket cannot go from " + from + " to " + to).WithKey("error_status_move");
+  };
   if (from == to) return refuse();
   if (to == "new") return refuse();
   if (to == "closed") return from == "resolved" ? core::Status::Ok() : refuse();

@@ -182,6 +182,9 @@ TEST_F(TicketServiceTest, SixtyRepliesAnHourPerPersonInternalNotesIncluded) {
   core::Status refused = service_->Reply(&volunteer_, t.id, Reply("one more", true), &retry);
   EXPECT_EQ(refused.code(), core::StatusCode::kResourceExhausted);
   EXPECT_EQ(refused.message(), "at most 60 replies an hour; try again in 51 minutes");
+  EXPECT_EQ(refused.key(), "error_too_many_replies");
+  ASSERT_NE(refused.Arg("minutes"), nullptr);
+  EXPECT_EQ(*refused.Arg("minutes"), "51");
   EXPECT_EQ(retry, 3000) << "when the first of the hour's 60 leaves it";
   EXPECT_EQ(Count("SELECT count(*) FROM ticket_events WHERE body = 'one more'"), 0);
   EXPECT_TRUE(service_->Reply(&member_a_, t.id, Reply("the group still can")).ok());
@@ -350,24 +353,27 @@ TEST_F(TicketServiceTest, CreatingGivesAYearlyReferenceAndRendersTheDescriptionO
   EXPECT_EQ(Count("SELECT count(*) FROM ticket_events WHERE kind = 'created'"), 2);
 }
 
-TEST_F(TicketServiceTest, InvalidValuesNameTheirField) {
-  struct Case { std::string subject, body, category, urgency, field; };
+TEST_F(TicketServiceTest, InvalidValuesNameTheirFieldAndTheirSentence) {
+  struct Case { std::string subject, body, category, urgency, field, key; };
   const Case cases[] = {
-      {"", "b", "hardware", "normal", "subject"},
-      {"s", "  ", "hardware", "normal", "body"},
-      {"s", "b", "nope", "normal", "category"},
-      {"s", "b", "hardware", "urgent!", "urgency"},
-      {"two\nlines", "b", "hardware", "normal", "subject"},
+      {"", "b", "hardware", "normal", "subject", "error_subject_required"},
+      {"s", "  ", "hardware", "normal", "body", "error_body_required"},
+      {"s", "b", "nope", "normal", "category", "error_category_unknown"},
+      {"s", "b", "hardware", "urgent!", "urgency", ""},
+      {"two\nlines", "b", "hardware", "normal", "subject", "error_subject_one_line"},
+      {std::string(201, 's'), "b", "hardware", "normal", "subject", "error_subject_too_long"},
   };
   for (const auto& c : cases) {
     NewTicket t = NT(c.subject, c.body, c.category, c.urgency);
     auto r = service_->Create(&member_a_, t, nullptr);
     ASSERT_FALSE(r.ok()) << c.field;
-    EXPECT_EQ(r.status().code(), core::StatusCode::kInvalidArgument) << c.field;
     EXPECT_EQ(r.status().message().rfind(c.field + ":", 0), 0u) << r.status().message();
+    EXPECT_EQ(r.status().field(), c.field) << r.status().message();
+    EXPECT_EQ(r.status().key(), c.key) << r.status().message();
   }
   NewTicket big = NT("s", std::string(64 * 1024 + 1, 'a'), "hardware", "normal");
   EXPECT_EQ(service_->Create(&member_a_, big, nullptr).status().code(), core::StatusCode::kTooLarge);
+  EXPECT_EQ(service_->Create(&member_a_, big, nullptr).status().key(), "error_body_too_long");
   EXPECT_EQ(service_->Create(nullptr, NT("s", "b", "hardware"), nullptr).status().code(),
             core::StatusCode::kUnauthenticated);
   EXPECT_EQ(service_->Create(&volunteer_, NT("s", "b", "hardware"), nullptr).status().code(),
