@@ -100,7 +100,13 @@ TEST(SignInLoadTest, FortyEightSignInsAtOnceKeepMemoryBoundedAndPagesAnswering) 
   EXPECT_EQ(bad_pages.load(), 0);
   EXPECT_EQ(slow_pages.load(), 0) << "worst " << worst_ms.load() << " ms";
   ASSERT_GT(peak_kb, 0);
+#if defined(__SANITIZE_ADDRESS__)
+  // AddressSanitizer's shadow memory and quarantine take about 250 MB before the first sign-in: what the gate
+  // bounds is what the burst adds (48 hashes at once would add 3 GiB).
+  EXPECT_LT(peak_kb - before_kb, 256 * 1024);
+#else
   EXPECT_LT(peak_kb, 256 * 1024);
+#endif
 }
 
 // After the sign-in link, the reset, the invitation and a volunteer digest went out (.eml files, no SMTP host),
