@@ -27,6 +27,13 @@
 #include "store/migrations.h"
 
 namespace entraide::testing {
+
+std::string Repeat(const std::string& s, size_t n) {
+  std::string out;
+  out.reserve(s.size() * n);
+  for (size_t i = 0; i < n; ++i) out += s;
+  return out;
+}
 namespace fs = std::filesystem;
 
 TempDir::TempDir() {

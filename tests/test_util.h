@@ -21,6 +21,9 @@
 
 namespace entraide::testing {
 
+// `s` written `n` times.
+std::string Repeat(const std::string& s, size_t n);
+
 // A fresh folder under /tmp, removed with everything in it at scope exit.
 class TempDir {
  public:

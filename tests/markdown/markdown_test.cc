@@ -6,16 +6,12 @@
 #include <functional>
 
 #include "core/strings.h"
+#include "test_util.h"
 
 namespace entraide::markdown {
 namespace {
 
-std::string Repeat(const std::string& s, size_t n) {
-  std::string out;
-  out.reserve(s.size() * n);
-  for (size_t i = 0; i < n; ++i) out += s;
-  return out;
-}
+using entraide::testing::Repeat;
 
 // Every vector must come out with no way to run script or load a dangerous URL.
 TEST(MarkdownSafetyTest, XssVectorsNeverReachTheHtml) {

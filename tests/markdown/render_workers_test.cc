@@ -19,12 +19,7 @@
 namespace entraide::markdown {
 namespace {
 
-std::string Repeat(const std::string& s, size_t n) {
-  std::string out;
-  out.reserve(s.size() * n);
-  for (size_t i = 0; i < n; ++i) out += s;
-  return out;
-}
+using entraide::testing::Repeat;
 
 WorkerOptions Workers(int max_workers = 1) {
   WorkerOptions o;
