@@ -431,26 +431,16 @@ struct Server::Impl {
     char buf[65536];
     for (int reads = 0; reads < 16; ++reads) {
       ssize_t n = ::recv(c->fd, buf, sizeof buf, 0);
-      if (n > 0) {
-        c->lingered_bytes += static_cast<uint64_t>(n);
-        if (c->lingered_bytes > kLingerMaxBytes) break;
-        continue;
-      }
       if (n < 0 && errno == EINTR) continue;
-      if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
-        c->deadline_ms = std::min(now + kLingerIdleMs, c->linger_end_ms);
-        Arm(c, EPOLLIN);
+      if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) break;
+      if (n <= 0 || (c->lingered_bytes += static_cast<uint64_t>(n)) > kLingerMaxBytes) {
+        Close(c);  // the client closed (or reset), or sent more than a lingering close reads
         return;
       }
-      Close(c);  // the client closed (or reset)
-      return;
     }
-    if (c->lingered_bytes > kLingerMaxBytes) {
-      Close(c);
-      return;
-    }
+    // Quiet for now, or more waiting (read at the next event, after the other connections had their turn).
     c->deadline_ms = std::min(now + kLingerIdleMs, c->linger_end_ms);
-    Arm(c, EPOLLIN);  // more is waiting: the next event, after the other connections had their turn
+    Arm(c, EPOLLIN);
   }
 
   void Close(Conn* c) {
