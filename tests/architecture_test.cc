@@ -28,8 +28,9 @@ const std::map<std::string, std::set<std::string>> kProjectDeps = {
     {"mail", {"core", "store", "view", "i18n", "mail"}},
     {"privacy", {"core", "store", "auth", "i18n", "tickets", "privacy"}},
     {"http", {"core", "kb", "auth", "tickets", "mail", "privacy", "view", "i18n", "http"}},
-    {"app", {"core", "store", "markdown", "search", "view", "i18n", "kb", "auth", "tickets", "mail", "privacy", "http",
-             "app"}},
+    {"app",
+     {"core", "store", "markdown", "search", "view", "i18n", "kb", "auth", "tickets", "mail", "privacy", "http",
+      "app"}},
 };
 // Third-party headers and the one folder that owns each.
 const std::vector<std::pair<std::string, std::set<std::string>>> kThirdParty = {

@@ -1,15 +1,14 @@
 #include "mail_util.h"
 
+#include <Poco/JSON/Array.h>
+#include <Poco/JSON/Object.h>
+#include <Poco/JSON/Parser.h>
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <signal.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
-
-#include <Poco/JSON/Array.h>
-#include <Poco/JSON/Object.h>
-#include <Poco/JSON/Parser.h>
 
 #include <algorithm>
 #include <array>
@@ -78,8 +77,10 @@ pid_t SpawnListening(std::vector<std::string> args, int port, const std::string&
 
 TestCertificate MakeTestCertificate(const TempDir& dir, const std::string& names) {
   TestCertificate c{dir.Join("cert.pem"), dir.Join("key.pem")};
-  std::string cmd = "openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj '/CN=entraide test' -addext "
-                    "'subjectAltName=" + names + "' -keyout '" + c.key + "' -out '" + c.cert + "' 2>/dev/null";
+  std::string cmd =
+      "openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj '/CN=entraide test' -addext "
+      "'subjectAltName=" +
+      names + "' -keyout '" + c.key + "' -out '" + c.cert + "' 2>/dev/null";
   if (std::system(cmd.c_str()) != 0) throw std::runtime_error("openssl req failed (is openssl installed?)");
   return c;
 }
@@ -161,7 +162,8 @@ DecodedMail DecodeMail(const std::string& path) {
   m.text = obj->getValue<std::string>("text");
   m.html = obj->getValue<std::string>("html");
   auto defects = obj->getArray("defects");
-  for (size_t i = 0; i < defects->size(); ++i) m.defects.push_back(defects->getElement<std::string>(static_cast<unsigned>(i)));
+  for (size_t i = 0; i < defects->size(); ++i)
+    m.defects.push_back(defects->getElement<std::string>(static_cast<unsigned>(i)));
   return m;
 }
 
@@ -178,7 +180,8 @@ std::string QueryText(store::Pool& pool, const std::string& sql) {
 std::string ViewsWithTestMail(const TempDir& dir) {
   std::string views = dir.Join("views");
   fs::copy(SourceDir() + "/views", views, fs::copy_options::recursive);
-  fs::copy(SourceDir() + "/tests/mail/views", views, fs::copy_options::recursive | fs::copy_options::overwrite_existing);
+  fs::copy(SourceDir() + "/tests/mail/views", views,
+           fs::copy_options::recursive | fs::copy_options::overwrite_existing);
   return views;
 }
 

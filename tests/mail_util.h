@@ -35,7 +35,7 @@ class SmtpServer {
   // none: plain SMTP; starttls: STARTTLS offered and required before MAIL (aiosmtpd --tlscert); smtps: TLS
   // from the first byte (--smtpscert).
   enum class Tls { kNone, kStartTls, kSmtps };
-  explicit SmtpServer(int port = 0);  // 0: a free port. Not started.
+  explicit SmtpServer(int port = 0);                 // 0: a free port. Not started.
   SmtpServer(Tls tls, TestCertificate certificate);  // on a free port
   ~SmtpServer();
   // Starts aiosmtpd and waits until it accepts connections (throws after 20 s).
@@ -58,7 +58,7 @@ struct DecodedMail {
   std::vector<std::pair<std::string, std::string>> headers;      // decoded (RFC 2047) values
   std::vector<std::pair<std::string, std::string>> raw_headers;  // as written
   std::string content_type, text, html;
-  std::vector<std::string> defects;  // what Python's parser complained about
+  std::vector<std::string> defects;                   // what Python's parser complained about
   std::string Header(const std::string& name) const;  // the first, case-insensitive; "" when absent
   int HeaderCount(const std::string& name) const;
 };

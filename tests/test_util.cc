@@ -1,13 +1,11 @@
 #include "test_util.h"
 
-#include "core/timezone.h"
-
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <poll.h>
-#include <sys/wait.h>
 #include <signal.h>
 #include <sys/socket.h>
+#include <sys/wait.h>
 #include <unistd.h>
 #include <xapian.h>
 
@@ -23,6 +21,7 @@
 
 #include "core/log.h"
 #include "core/strings.h"
+#include "core/timezone.h"
 #include "search/document.h"
 #include "store/migrations.h"
 
@@ -130,8 +129,8 @@ HttpResponse Connection::Read(int timeout_ms) {
       }
       break;
     }
-    int left = static_cast<int>(std::chrono::duration_cast<std::chrono::milliseconds>(
-                                    deadline - std::chrono::steady_clock::now()).count());
+    int left = static_cast<int>(
+        std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now()).count());
     if (left <= 0 || Fill(left) <= 0) return r;
   }
   std::istringstream hs(buffer_.substr(0, header_end));
@@ -153,15 +152,16 @@ HttpResponse Connection::Read(int timeout_ms) {
   if (!have_length && r.status != 204 && r.status != 304) {
     // No length: the body runs to the end of the connection.
     while (Fill(std::max(1, static_cast<int>(std::chrono::duration_cast<std::chrono::milliseconds>(
-                                                deadline - std::chrono::steady_clock::now()).count()))) > 0) {
+                                                 deadline - std::chrono::steady_clock::now())
+                                                 .count()))) > 0) {
     }
     r.body = std::move(buffer_);
     buffer_.clear();
     return r;
   }
   while (buffer_.size() < length) {
-    int left = static_cast<int>(std::chrono::duration_cast<std::chrono::milliseconds>(
-                                    deadline - std::chrono::steady_clock::now()).count());
+    int left = static_cast<int>(
+        std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now()).count());
     if (left <= 0 || Fill(left) <= 0) break;
   }
   r.body = buffer_.substr(0, length);
@@ -173,8 +173,8 @@ bool Connection::ClosedByPeer(int timeout_ms) {
   if (fd_ < 0) return true;
   auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
   for (;;) {
-    int left = static_cast<int>(std::chrono::duration_cast<std::chrono::milliseconds>(
-                                    deadline - std::chrono::steady_clock::now()).count());
+    int left = static_cast<int>(
+        std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now()).count());
     if (left <= 0) return false;
     int r = Fill(left);
     if (r == 0) return true;
@@ -274,8 +274,7 @@ std::unique_ptr<store::Pool> MigratedPool(const std::string& path) {
   auto pool = std::make_unique<store::Pool>(path);
   auto db = pool->Acquire();
   auto files = store::LoadMigrations(SourceDir() + "/migrations");
-  if (!db.ok() || !files.ok() || !store::Migrate(**db, *files).ok())
-    throw std::runtime_error("cannot migrate " + path);
+  if (!db.ok() || !files.ok() || !store::Migrate(**db, *files).ok()) throw std::runtime_error("cannot migrate " + path);
   return pool;
 }
 
@@ -292,7 +291,8 @@ std::map<std::string, std::string> ReadZip(const std::string& path) {
   TempDir out;
   std::string quoted = "'" + path + "'";
   if (std::system(("python3 -m zipfile -t " + quoted + " >/dev/null 2>&1 && python3 -m zipfile -e " + quoted + " '" +
-                   out.path() + "' 2>/dev/null").c_str()) != 0)
+                   out.path() + "' 2>/dev/null")
+                      .c_str()) != 0)
     return entries;
   for (const auto& e : std::filesystem::recursive_directory_iterator(out.path()))
     if (e.is_regular_file())

@@ -6,40 +6,39 @@
 #include "app/data_check.h"
 #include "app/data_lock.h"
 #include "app/data_metrics.h"
-#include "core/log.h"
 #include "app/index_worker.h"
-#include "core/log.h"
 #include "app/mail_worker.h"
 #include "app/periodic_worker.h"
 #include "auth/auth_service.h"
+#include "core/log.h"
 #include "http/account_pages.h"
 #include "http/admin_pages.h"
 #include "http/api.h"
 #include "http/mail_pages.h"
 #include "http/metrics_endpoint.h"
-#include "http/take_pages.h"
-#include "mail/digest.h"
-#include "mail/outbox_admin.h"
-#include "http/ticket_pages.h"
-#include "tickets/ticket_service.h"
-#include "http/search_pages.h"
 #include "http/page_cache.h"
 #include "http/pages.h"
 #include "http/presenter.h"
 #include "http/router.h"
+#include "http/search_pages.h"
 #include "http/server.h"
 #include "http/services.h"
 #include "http/session.h"
 #include "http/static_files.h"
+#include "http/take_pages.h"
+#include "http/ticket_pages.h"
 #include "i18n/catalog.h"
 #include "kb/article_service.h"
 #include "kb/importer.h"
 #include "kb/search_service.h"
-#include "search/resources.h"
+#include "mail/digest.h"
+#include "mail/outbox_admin.h"
 #include "markdown/markdown.h"
 #include "privacy/privacy_service.h"
+#include "search/resources.h"
 #include "store/migrations.h"
 #include "store/pool.h"
+#include "tickets/ticket_service.h"
 #include "view/renderer.h"
 
 namespace entraide::app {
@@ -208,7 +207,8 @@ core::StatusOr<std::unique_ptr<App>> App::Create(const Config& config, AppOverri
     if (!report.ok()) {
       core::LogError("import: " + report.status().message());
     } else {
-      for (const auto& p : report->problems) core::Log(p.warning ? core::LogLevel::kWarning : core::LogLevel::kError, "content: " + p.ToString());
+      for (const auto& p : report->problems)
+        core::Log(p.warning ? core::LogLevel::kWarning : core::LogLevel::kError, "content: " + p.ToString());
       core::LogInfo("import: " + report->Summary());
     }
   }
@@ -248,10 +248,11 @@ core::StatusOr<std::unique_ptr<App>> App::Create(const Config& config, AppOverri
   // Exports for the account page are removed once open for sending; a process killed meanwhile leaves one.
   for (const auto& entry : fs::directory_iterator(config.data_dir + "/tmp", dir_error))
     if (entry.path().filename().string().rfind("export-", 0) == 0) fs::remove(entry.path(), dir_error);
-  m.tickets = std::make_unique<tickets::TicketService>(*m.pool, clock, config.data_dir + "/attachments",
-                                                       config.site_base_url);
+  m.tickets =
+      std::make_unique<tickets::TicketService>(*m.pool, clock, config.data_dir + "/attachments", config.site_base_url);
   http::SiteInfo site{config.site_name, config.site_base_url, config.site_default_lang};
-  m.services.reset(new http::Services{*m.articles, *m.search, *m.auth, *m.tickets, *m.views, *m.catalogs, *m.static_files, site});
+  m.services.reset(
+      new http::Services{*m.articles, *m.search, *m.auth, *m.tickets, *m.views, *m.catalogs, *m.static_files, site});
   m.services->page_cache = &m.page_cache;
   {
     auto db = m.pool->Acquire();

@@ -2,16 +2,15 @@
 // files. Exit codes: 0 done, 1 failed (the message says why), 2 a usage or configuration error.
 #include "app/cli.h"
 
-#include <CLI/CLI.hpp>
 #include <Poco/Util/ServerApplication.h>
-
 #include <signal.h>
 #include <sys/stat.h>
 
+#include <CLI/CLI.hpp>
 #include <charconv>
 #include <cstdlib>
-#include <memory>
 #include <iostream>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -126,13 +125,13 @@ int RunCli(int argc, char** argv) {
   auto serve_backup = std::make_shared<bool>(true);
   auto* serve = cli.add_subcommand("serve", "migrate, import content/, then serve HTTP until SIGTERM or SIGINT");
   serve->add_flag("!--no-backup", *serve_backup, "apply migrations without taking a snapshot first");
-  serve->footer("Applies missing migrations (after a snapshot into backup.dir, default data.dir/backups, when the\n"
-                "database has data), checks the data (damage, missing files, stuck mail: logged), imports content/\n"
-                "(bad files are logged, the rest is served), and serves HTTP on http.host:http.port. SIGTERM or\n"
-                "SIGINT: requests in flight finish, then exit 0. A damaged database is not served (exit 1).");
-  serve->callback([&ctx, serve_backup] {
-    ctx.run = [serve_backup](const Config& c) { return Serve(c, *serve_backup); };
-  });
+  serve->footer(
+      "Applies missing migrations (after a snapshot into backup.dir, default data.dir/backups, when the\n"
+      "database has data), checks the data (damage, missing files, stuck mail: logged), imports content/\n"
+      "(bad files are logged, the rest is served), and serves HTTP on http.host:http.port. SIGTERM or\n"
+      "SIGINT: requests in flight finish, then exit 0. A damaged database is not served (exit 1).");
+  serve->callback(
+      [&ctx, serve_backup] { ctx.run = [serve_backup](const Config& c) { return Serve(c, *serve_backup); }; });
   AddContentCommands(cli, ctx);
   AddPeopleCommands(cli, ctx);
   AddMailCommands(cli, ctx);
@@ -148,10 +147,11 @@ int RunCli(int argc, char** argv) {
     int code = cli.exit(e);  // prints help, the version, or the error with a hint
     return code == 0 ? 0 : 2;
   }
-  auto config = LoadConfig(config_path, config_option->count() > 0, [](const std::string& name) -> std::optional<std::string> {
-    const char* v = std::getenv(name.c_str());
-    return v ? std::optional<std::string>(v) : std::nullopt;
-  });
+  auto config =
+      LoadConfig(config_path, config_option->count() > 0, [](const std::string& name) -> std::optional<std::string> {
+        const char* v = std::getenv(name.c_str());
+        return v ? std::optional<std::string>(v) : std::nullopt;
+      });
   if (!config.ok()) return UsageError("configuration: " + config.status().message());
   core::SetLogLevel(ParseLevel(config->log_level));
   markdown::InitMarkdown();

@@ -1,8 +1,7 @@
 // `migrate`, `import`, `check-content`, `reindex`: the library's files, the store and the search index.
-#include <CLI/CLI.hpp>
-
 #include <unistd.h>
 
+#include <CLI/CLI.hpp>
 #include <chrono>
 #include <cstdio>
 #include <iostream>
@@ -30,8 +29,8 @@ int Migrate(const Config& config, const MigrateArgs& a) {
     auto pending = PendingMigrationNames(config);
     if (!pending.ok()) return Fail(pending.status());
     for (const auto& name : *pending) std::cout << "would apply " << name << "\n";
-    std::cout << "migrate --dry-run: " << (pending->empty() ? "nothing to apply" : std::to_string(pending->size()) +
-                                                                                        " to apply")
+    std::cout << "migrate --dry-run: "
+              << (pending->empty() ? "nothing to apply" : std::to_string(pending->size()) + " to apply")
               << "; nothing was changed\n";
     return 0;
   }
@@ -41,8 +40,8 @@ int Migrate(const Config& config, const MigrateArgs& a) {
   if (!report.ok()) return Fail(report.status());
   if (!report->backup.empty()) std::cout << "backup first: " << report->backup << "\n";
   for (const auto& name : report->applied) std::cout << "applied " << name << "\n";
-  std::cout << "database ready: " << config.DatabasePath()
-            << (report->applied.empty() ? " (nothing to apply)" : "") << "\n";
+  std::cout << "database ready: " << config.DatabasePath() << (report->applied.empty() ? " (nothing to apply)" : "")
+            << "\n";
   return 0;
 }
 
@@ -60,12 +59,16 @@ int Import(const Config& config) {
   if (!resources.ok()) return Fail(resources.status());
   if (!search::IndexExists(config.data_dir)) {
     auto n = kb::RebuildIndex(**db, config.data_dir, *resources, nullptr, false);
-    if (n.ok()) std::cout << "search: index built with " << *n << " documents\n";
-    else std::cout << "search: " << n.status().message() << "\n";
+    if (n.ok())
+      std::cout << "search: index built with " << *n << " documents\n";
+    else
+      std::cout << "search: " << n.status().message() << "\n";
   } else {
     auto sync = kb::DrainIndexQueue(**db, config.data_dir, *resources);
-    if (sync.ok()) std::cout << "search: " << sync->indexed << " indexed, " << sync->deleted << " removed\n";
-    else std::cout << "search: " << sync.status().message() << " (serve's worker will update the index)\n";
+    if (sync.ok())
+      std::cout << "search: " << sync->indexed << " indexed, " << sync->deleted << " removed\n";
+    else
+      std::cout << "search: " << sync.status().message() << " (serve's worker will update the index)\n";
   }
   return report->has_errors() ? 1 : 0;
 }
@@ -108,26 +111,29 @@ void AddContentCommands(CLI::App& app, CliContext& ctx) {
   auto* migrate = app.add_subcommand("migrate", "apply the database migrations that are missing");
   migrate->add_flag("--dry-run", migrate_args->dry_run, "list the migrations it would apply; change nothing");
   migrate->add_flag("!--no-backup", migrate_args->backup, "apply them without taking a snapshot first");
-  migrate->footer("Applies the migrations of migrations.dir that the database in data.dir does not have yet, and\n"
-                  "prints each. Before the first, when the database has data, it writes a snapshot into backup.dir\n"
-                  "(default data.dir/backups; see entraide backup --help) unless --no-backup; a backup that fails\n"
-                  "applies nothing. Refuses (exit 1) when an applied migration's file was changed.");
-  migrate->callback([&ctx, migrate_args] {
-    ctx.run = [migrate_args](const Config& c) { return Migrate(c, *migrate_args); };
-  });
+  migrate->footer(
+      "Applies the migrations of migrations.dir that the database in data.dir does not have yet, and\n"
+      "prints each. Before the first, when the database has data, it writes a snapshot into backup.dir\n"
+      "(default data.dir/backups; see entraide backup --help) unless --no-backup; a backup that fails\n"
+      "applies nothing. Refuses (exit 1) when an applied migration's file was changed.");
+  migrate->callback(
+      [&ctx, migrate_args] { ctx.run = [migrate_args](const Config& c) { return Migrate(c, *migrate_args); }; });
   app.add_subcommand("import", "import content/ into the store (only what changed)")
-      ->footer("Imports content.dir into the store: renders only the files that changed, unpublishes articles\n"
-               "whose file is gone, reports each bad file with its path, line and reason, and exits 1 if any failed.")
+      ->footer(
+          "Imports content.dir into the store: renders only the files that changed, unpublishes articles\n"
+          "whose file is gone, reports each bad file with its path, line and reason, and exits 1 if any failed.")
       ->callback([&ctx] { ctx.run = Import; });
   app.add_subcommand("check-content", "validate content/ without writing anything")
-      ->footer("Validates content.dir without writing: front matter, duplicate slugs and keys, categories,\n"
-               "rendering and links between articles. Prints each problem; exits 1 on any error or warning.")
+      ->footer(
+          "Validates content.dir without writing: front matter, duplicate slugs and keys, categories,\n"
+          "rendering and links between articles. Prints each problem; exits 1 on any error or warning.")
       ->callback([&ctx] { ctx.run = CheckContent; });
   app.add_subcommand("reindex", "rebuild the search index from the store and swap it in atomically")
-      ->footer("Rebuilds the search index from every published article into a fresh folder under data.dir, then\n"
-               "swaps it in atomically: searches keep using the old index until the new one is complete, and a\n"
-               "crash leaves the old one serving. Shows progress (done/total, rate) on a terminal. Safe while serve\n"
-               "runs.")
+      ->footer(
+          "Rebuilds the search index from every published article into a fresh folder under data.dir, then\n"
+          "swaps it in atomically: searches keep using the old index until the new one is complete, and a\n"
+          "crash leaves the old one serving. Shows progress (done/total, rate) on a terminal. Safe while serve\n"
+          "runs.")
       ->callback([&ctx] { ctx.run = Reindex; });
 }
 

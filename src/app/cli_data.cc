@@ -1,6 +1,5 @@
 // `backup`, `restore`, `check-data`: snapshots of data.dir, putting one back, and checking what is there.
 #include <CLI/CLI.hpp>
-
 #include <cstdio>
 #include <iostream>
 #include <memory>

@@ -1,6 +1,5 @@
 // `mail send|status` and `digest`: the outbox from the command line, for cron and for looking.
 #include <CLI/CLI.hpp>
-
 #include <iostream>
 
 #include "app/app.h"
@@ -133,7 +132,8 @@ int Digest(const Config& config, const DigestArgs& a) {
     std::string counts;
     for (const auto& [name, n] : d.counts) counts += (counts.empty() ? "" : ", ") + name + " " + std::to_string(n);
     std::cout << d.message.recipient_email << "\t" << d.message.kind << "\t" << *d.message.dedupe_key << "\t"
-              << (composed.ok() ? composed->subject : "(" + composed.status().message() + ")") << "\t" << counts << "\n";
+              << (composed.ok() ? composed->subject : "(" + composed.status().message() + ")") << "\t" << counts
+              << "\n";
   }
   std::cout << "digest --dry-run: " << report->digests.size() << " would be queued, " << report->already_queued
             << " already queued, " << report->empty << " empty; nothing was queued\n";
@@ -147,10 +147,11 @@ void AddMailCommands(CLI::App& app, CliContext& ctx) {
   auto retry_now = std::make_shared<bool>(false);
   auto* send = mail->add_subcommand("send", "deliver the emails that are due (one pass, for cron)");
   send->add_flag("--retry-now", *retry_now, "make every pending message due at once (after fixing SMTP settings)");
-  send->footer("One delivery pass over the outbox, as serve's sender does every mail.poll_seconds: through\n"
-               "mail.smtp.host, or as .eml files in data.dir/mail when no host is set. A message that fails is\n"
-               "retried 1 minute later, then 2, 4 ... up to every 6 hours, and marked failed 48 hours after it was\n"
-               "queued. Safe while serve runs: two senders never send one message.");
+  send->footer(
+      "One delivery pass over the outbox, as serve's sender does every mail.poll_seconds: through\n"
+      "mail.smtp.host, or as .eml files in data.dir/mail when no host is set. A message that fails is\n"
+      "retried 1 minute later, then 2, 4 ... up to every 6 hours, and marked failed 48 hours after it was\n"
+      "queued. Safe while serve runs: two senders never send one message.");
   send->callback([&ctx, retry_now] { ctx.run = [retry_now](const Config& c) { return MailSend(c, *retry_now); }; });
   auto json = std::make_shared<bool>(false);
   auto* status = mail->add_subcommand("status", "how many emails are pending, sent, failed; the newest failures");
@@ -160,14 +161,16 @@ void AddMailCommands(CLI::App& app, CliContext& ctx) {
   auto args = std::make_shared<DigestArgs>();
   auto* digest = app.add_subcommand("digest", "queue this period's digests (for cron; serve does it by itself)");
   digest->add_option("--kind", args->kind, "daily, weekly or coordinator");
-  digest->add_flag("--dry-run", args->dry_run, "print what would be queued (recipient, subject, counts); queue nothing");
+  digest->add_flag("--dry-run", args->dry_run,
+                   "print what would be queued (recipient, subject, counts); queue nothing");
   digest->add_option("--to", args->to, "only this person's digests (an email address)");
-  digest->footer("A period starts at 08:00 in mail.timezone: run it at 08:00 or later (weekly ones on Mondays).\n"
-                 "  daily        every digest whose frequency is daily (the volunteer digest by default)\n"
-                 "  weekly       every digest whose frequency is weekly (group digests, coordinator summaries)\n"
-                 "  coordinator  the coordinator summaries, at each coordinator's frequency\n"
-                 "Each person gets one message per digest and period, however often this runs; a digest with\n"
-                 "nothing in it is not queued. The sender delivers them (serve, or entraide mail send).");
+  digest->footer(
+      "A period starts at 08:00 in mail.timezone: run it at 08:00 or later (weekly ones on Mondays).\n"
+      "  daily        every digest whose frequency is daily (the volunteer digest by default)\n"
+      "  weekly       every digest whose frequency is weekly (group digests, coordinator summaries)\n"
+      "  coordinator  the coordinator summaries, at each coordinator's frequency\n"
+      "Each person gets one message per digest and period, however often this runs; a digest with\n"
+      "nothing in it is not queued. The sender delivers them (serve, or entraide mail send).");
   digest->callback([&ctx, args] { ctx.run = [args](const Config& c) { return Digest(c, *args); }; });
 }
 

@@ -1,7 +1,6 @@
 // `group add`, `user add|list|link`: people and groups from the machine's command line (its operator acts as a
 // coordinator). Safe while serve runs on the same data dir.
 #include <CLI/CLI.hpp>
-
 #include <iostream>
 #include <optional>
 
@@ -17,8 +16,7 @@ namespace {
 
 // The store, prepared, with an AuthService over it, for one command.
 struct People {
-  explicit People(const Config& config)
-      : pool(config.DatabasePath()), auth(pool, clock, AuthOptionsFor(config)) {}
+  explicit People(const Config& config) : pool(config.DatabasePath()), auth(pool, clock, AuthOptionsFor(config)) {}
   store::Pool pool;
   core::SystemClock clock;
   auth::AuthService auth;
@@ -128,8 +126,9 @@ void AddPeopleCommands(CLI::App& app, CliContext& ctx) {
   uadd->add_option("--group", ua->groups, "a group's slug (repeat for several)");
   uadd->add_option("--lang", ua->lang, "fr or en (default: site.default_lang)");
   uadd->add_flag("--password-stdin", ua->password_stdin, "read the password from standard input");
-  uadd->footer("With --password-stdin the password is checked as on the site; without it an invitation email is\n"
-               "queued (entraide user link prints its link before mail is set up).");
+  uadd->footer(
+      "With --password-stdin the password is checked as on the site; without it an invitation email is\n"
+      "queued (entraide user link prints its link before mail is set up).");
   uadd->callback([&ctx, ua] { ctx.run = [ua](const Config& c) { return RunUserAdd(c, *ua); }; });
 
   auto json = std::make_shared<bool>(false);
@@ -138,11 +137,13 @@ void AddPeopleCommands(CLI::App& app, CliContext& ctx) {
   ulist->callback([&ctx, json] { ctx.run = [json](const Config& c) { return RunUserList(c, *json); }; });
 
   auto email = std::make_shared<std::string>();
-  auto* ulink = user->add_subcommand("link", "print a fresh single-use link: the invitation while unused, else sign-in");
+  auto* ulink =
+      user->add_subcommand("link", "print a fresh single-use link: the invitation while unused, else sign-in");
   ulink->add_option("--email", *email, "the person's email address")->required();
-  ulink->footer("Makes and prints a fresh single-use link: an invitation (7 days) while the person's invitation is\n"
-                "unused, else a sign-in link (15 minutes). Only its hash is stored. For the first coordinator,\n"
-                "before mail is set up (links in sent mail are erased).");
+  ulink->footer(
+      "Makes and prints a fresh single-use link: an invitation (7 days) while the person's invitation is\n"
+      "unused, else a sign-in link (15 minutes). Only its hash is stored. For the first coordinator,\n"
+      "before mail is set up (links in sent mail are erased).");
   ulink->callback([&ctx, email] { ctx.run = [email](const Config& c) { return RunUserLink(c, *email); }; });
 }
 

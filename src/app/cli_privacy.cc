@@ -2,7 +2,6 @@
 // coordinators): a person's or a group's data as a ZIP, and erasing a person's identity. Safe while serve runs on
 // the same data dir.
 #include <CLI/CLI.hpp>
-
 #include <filesystem>
 #include <iostream>
 #include <memory>
@@ -27,7 +26,9 @@ struct Privacy {
     return std::unique_ptr<Privacy>(new Privacy(config, std::move(catalogs).value()));
   }
   Privacy(const Config& config, std::shared_ptr<const i18n::Catalogs> c)
-      : pool(config.DatabasePath()), catalogs(std::move(c)), service(pool, clock, *catalogs, PrivacyOptionsFor(config)) {}
+      : pool(config.DatabasePath()),
+        catalogs(std::move(c)),
+        service(pool, clock, *catalogs, PrivacyOptionsFor(config)) {}
   store::Pool pool;
   core::SystemClock clock;
   std::shared_ptr<const i18n::Catalogs> catalogs;
@@ -84,11 +85,11 @@ int RunErase(const Config& config, const std::string& email, bool yes) {
   auto report = (*p)->service.Erase(email);
   if (!report.ok()) return Fail(report.status());
   const auto& n = report->counts;
-  std::cout << "erased person " << report->user_id << " (now " << report->placeholder_email << "): "
-            << n.mail_deleted << " messages to them deleted, " << n.mail_scrubbed << " messages to others cleaned, "
-            << n.sessions << " sessions, " << n.tokens << " links, " << n.take_links << " take links, "
-            << n.memberships << " memberships, " << n.preferences << " email preferences removed; "
-            << n.tickets_released << " open tickets released; " << report->mail_files << " .eml files deleted\n";
+  std::cout << "erased person " << report->user_id << " (now " << report->placeholder_email << "): " << n.mail_deleted
+            << " messages to them deleted, " << n.mail_scrubbed << " messages to others cleaned, " << n.sessions
+            << " sessions, " << n.tokens << " links, " << n.take_links << " take links, " << n.memberships
+            << " memberships, " << n.preferences << " email preferences removed; " << n.tickets_released
+            << " open tickets released; " << report->mail_files << " .eml files deleted\n";
   if (!report->wal_emptied)
     std::cout << "note: the database's write-ahead log (entraide.db-wal) could not be emptied now (a reader held\n"
                  "it) and may still hold the old rows: restart serve, which empties it when it stops.\n";
@@ -104,10 +105,11 @@ void AddPrivacyCommands(CLI::App& app, CliContext& ctx) {
   auto* group = exp->add_option("--group", ea->group, "the group's slug");
   person->excludes(group);
   exp->add_option("--out", ea->out, "the ZIP file to write (default: entraide-export-<who>-<date>.zip here)");
-  exp->footer("A person's export: profile, groups, email preferences, sessions, the tickets they opened with their\n"
-              "public history, everything they wrote, the files they attached, the emails sent to them.\n"
-              "A group's: the group, its members' names and addresses, its tickets with their public history and\n"
-              "files. Internal notes are never in a group's export, nor another group's tickets.");
+  exp->footer(
+      "A person's export: profile, groups, email preferences, sessions, the tickets they opened with their\n"
+      "public history, everything they wrote, the files they attached, the emails sent to them.\n"
+      "A group's: the group, its members' names and addresses, its tickets with their public history and\n"
+      "files. Internal notes are never in a group's export, nor another group's tickets.");
   exp->callback([&ctx, ea, person, group] {
     if (person->count() + group->count() != 1) throw CLI::RequiredError("--person or --group");
     ctx.run = [ea](const Config& c) { return RunExport(c, *ea); };
@@ -118,12 +120,12 @@ void AddPrivacyCommands(CLI::App& app, CliContext& ctx) {
   auto* erase = app.add_subcommand("erase", "remove a person's identity for good (their replies stay, unsigned)");
   erase->add_option("--person", *email, "the person's email address")->required();
   erase->add_flag("--yes", *yes, "do not ask to type the address again");
-  erase->footer("Removes their name, email, password, sessions, links, email preferences, memberships and the\n"
-                "messages to them; their name in messages to others and in ticket history becomes \"a former\n"
-                "member\". Their tickets, replies and files stay. Backups keep the old data until deleted.");
-  erase->callback([&ctx, email, yes] {
-    ctx.run = [email, yes](const Config& c) { return RunErase(c, *email, *yes); };
-  });
+  erase->footer(
+      "Removes their name, email, password, sessions, links, email preferences, memberships and the\n"
+      "messages to them; their name in messages to others and in ticket history becomes \"a former\n"
+      "member\". Their tickets, replies and files stay. Backups keep the old data until deleted.");
+  erase->callback(
+      [&ctx, email, yes] { ctx.run = [email, yes](const Config& c) { return RunErase(c, *email, *yes); }; });
 }
 
 }  // namespace entraide::app

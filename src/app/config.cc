@@ -43,9 +43,12 @@ Setter Int(int Config::*field, int min, int max) {
 Setter Bool(bool Config::*field) {
   return [field](Config& c, const std::string& v) -> core::Status {
     std::string l = core::ToLowerAscii(v);
-    if (l == "true" || l == "yes" || l == "on" || l == "1") c.*field = true;
-    else if (l == "false" || l == "no" || l == "off" || l == "0") c.*field = false;
-    else return core::InvalidArgument("must be true or false");
+    if (l == "true" || l == "yes" || l == "on" || l == "1")
+      c.*field = true;
+    else if (l == "false" || l == "no" || l == "off" || l == "0")
+      c.*field = false;
+    else
+      return core::InvalidArgument("must be true or false");
     return core::Status::Ok();
   };
 }
@@ -69,8 +72,10 @@ Setter Path(std::string Config::*field) {
 
 const std::vector<std::pair<std::string, Setter>>& Keys() {
   static const std::vector<std::pair<std::string, Setter>> kKeys = {
-      {"http.host", [](Config& c, const std::string& v) -> core::Status {
-         if (v.empty() || v.find_first_of(" /") != std::string::npos) return core::InvalidArgument("must be a host name or address");
+      {"http.host",
+       [](Config& c, const std::string& v) -> core::Status {
+         if (v.empty() || v.find_first_of(" /") != std::string::npos)
+           return core::InvalidArgument("must be a host name or address");
          c.http_host = v;
          return core::Status::Ok();
        }},
@@ -83,7 +88,8 @@ const std::vector<std::pair<std::string, Setter>>& Keys() {
       {"http.min_rate", Int(&Config::http_min_rate, 1, 100 * 1024 * 1024)},
       {"http.max_connections_per_address", Int(&Config::http_max_connections_per_address, 1, 100000)},
       {"http.max_connections", Int(&Config::http_max_connections, 16, 1000000)},
-      {"http.trusted_proxies", [](Config& c, const std::string& v) -> core::Status {
+      {"http.trusted_proxies",
+       [](Config& c, const std::string& v) -> core::Status {
          // A comma-separated list of addresses or networks (CIDR): the reverse proxies in front of Entraide.
          std::vector<std::string> list;
          for (const auto& part : core::Split(v, ',', true)) {
@@ -103,12 +109,14 @@ const std::vector<std::pair<std::string, Setter>>& Keys() {
       {"views.dir", Path(&Config::views_dir)},
       {"migrations.dir", Path(&Config::migrations_dir)},
       {"search.dir", Path(&Config::search_dir)},
-      {"site.name", [](Config& c, const std::string& v) -> core::Status {
+      {"site.name",
+       [](Config& c, const std::string& v) -> core::Status {
          if (v.empty() || v.size() > 100) return core::InvalidArgument("must be 1 to 100 characters");
          c.site_name = v;
          return core::Status::Ok();
        }},
-      {"site.base_url", [](Config& c, const std::string& v) -> core::Status {
+      {"site.base_url",
+       [](Config& c, const std::string& v) -> core::Status {
          if (!(core::StartsWith(v, "http://") || core::StartsWith(v, "https://")) || v.size() < 10 ||
              v.find_first_of(" \"'<>") != std::string::npos)
            return core::InvalidArgument("must be an absolute http:// or https:// URL");
@@ -117,17 +125,21 @@ const std::vector<std::pair<std::string, Setter>>& Keys() {
          c.site_base_url = u;
          return core::Status::Ok();
        }},
-      {"site.default_lang", [](Config& c, const std::string& v) -> core::Status {
+      {"site.default_lang",
+       [](Config& c, const std::string& v) -> core::Status {
          if (v != "en" && v != "fr") return core::InvalidArgument("must be en or fr");
          c.site_default_lang = v;
          return core::Status::Ok();
        }},
-      {"log.level", [](Config& c, const std::string& v) -> core::Status {
-         if (v != "debug" && v != "info" && v != "warn" && v != "error") return core::InvalidArgument("must be debug, info, warn or error");
+      {"log.level",
+       [](Config& c, const std::string& v) -> core::Status {
+         if (v != "debug" && v != "info" && v != "warn" && v != "error")
+           return core::InvalidArgument("must be debug, info, warn or error");
          c.log_level = v;
          return core::Status::Ok();
        }},
-      {"mail.smtp.host", [](Config& c, const std::string& v) -> core::Status {
+      {"mail.smtp.host",
+       [](Config& c, const std::string& v) -> core::Status {
          if (v.size() > 253 || v.find_first_of(" /:@<>\"'\r\n\t") != std::string::npos)
            return core::InvalidArgument("must be a host name or address (empty: write .eml files)");
          c.mail_smtp_host = v;
@@ -136,25 +148,33 @@ const std::vector<std::pair<std::string, Setter>>& Keys() {
       {"mail.smtp.port", Int(&Config::mail_smtp_port, 1, 65535)},
       {"mail.smtp.user", Text(&Config::mail_smtp_user)},
       {"mail.smtp.password", Text(&Config::mail_smtp_password)},
-      {"mail.smtp.tls", [](Config& c, const std::string& v) -> core::Status {
-         if (v != "none" && v != "starttls" && v != "tls") return core::InvalidArgument("must be none, starttls or tls");
+      {"mail.smtp.tls",
+       [](Config& c, const std::string& v) -> core::Status {
+         if (v != "none" && v != "starttls" && v != "tls")
+           return core::InvalidArgument("must be none, starttls or tls");
          c.mail_smtp_tls = v;
          return core::Status::Ok();
        }},
-      {"mail.smtp.ca_file", [](Config& c, const std::string& v) -> core::Status {
+      {"mail.smtp.ca_file",
+       [](Config& c, const std::string& v) -> core::Status {
          // A private relay's CA (PEM), added to the system's; checked now rather than at the first message.
-         if (!v.empty() && ::access(v.c_str(), R_OK) != 0) return core::InvalidArgument("must be a readable PEM file (empty: the system's CAs)");
+         if (!v.empty() && ::access(v.c_str(), R_OK) != 0)
+           return core::InvalidArgument("must be a readable PEM file (empty: the system's CAs)");
          c.mail_smtp_ca_file = v;
          return core::Status::Ok();
        }},
-      {"mail.from", [](Config& c, const std::string& v) -> core::Status {
-         if (!mail::ParseAddress(v).ok()) return core::InvalidArgument("must be an address like Entraide <entraide@example.org>");
+      {"mail.from",
+       [](Config& c, const std::string& v) -> core::Status {
+         if (!mail::ParseAddress(v).ok())
+           return core::InvalidArgument("must be an address like Entraide <entraide@example.org>");
          c.mail_from = v;
          return core::Status::Ok();
        }},
-      {"mail.timezone", [](Config& c, const std::string& v) -> core::Status {
+      {"mail.timezone",
+       [](Config& c, const std::string& v) -> core::Status {
          // An IANA name with a readable zoneinfo file (package tzdata): digests are scheduled in it.
-         if (!core::TimeZone::Load(v).ok()) return core::InvalidArgument("must be a time zone name like America/Toronto");
+         if (!core::TimeZone::Load(v).ok())
+           return core::InvalidArgument("must be a time zone name like America/Toronto");
          c.mail_timezone = v;
          return core::Status::Ok();
        }},
@@ -165,12 +185,14 @@ const std::vector<std::pair<std::string, Setter>>& Keys() {
       {"auth.session_max_days", Int(&Config::auth_session_max_days, 1, 3650)},
       {"backup.dir", Text(&Config::backup_dir)},  // empty: data.dir/backups
       {"privacy.closed_ticket_retention_days", Int(&Config::privacy_closed_ticket_retention_days, 0, 36500)},
-      {"metrics.token", [](Config& c, const std::string& v) -> core::Status {
+      {"metrics.token",
+       [](Config& c, const std::string& v) -> core::Status {
          // A bearer token (RFC 6750 allows these characters): long enough not to be guessed.
          if (!v.empty() && v.size() < 16) return core::InvalidArgument("must be empty or at least 16 characters");
          if (v.size() > 256) return core::InvalidArgument("must be at most 256 characters");
          for (char ch : v)
-           if (!std::isalnum(static_cast<unsigned char>(ch)) && std::string_view("-._~+/=").find(ch) == std::string_view::npos)
+           if (!std::isalnum(static_cast<unsigned char>(ch)) &&
+               std::string_view("-._~+/=").find(ch) == std::string_view::npos)
              return core::InvalidArgument("may hold only letters, digits and - . _ ~ + / =");
          c.metrics_token = v;
          return core::Status::Ok();

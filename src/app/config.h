@@ -14,19 +14,19 @@ namespace entraide::app {
 
 struct Config {
   // [http]
-  std::string http_host = "127.0.0.1";  // address to listen on
-  int http_port = 8080;                 // 0 picks a free port (tests)
-  int http_threads = 32;                // requests handled at once (workers)
-  int http_queue = 256;                 // complete requests waiting for a worker; 503 beyond
-  int http_keepalive_timeout = 5;       // seconds an idle keep-alive connection stays open (it holds no worker)
-  int http_max_keepalive_requests = 1000;  // requests per connection before it closes
-  int http_header_timeout = 10;         // seconds for a whole request head, from its first byte (not per read)
-  int http_min_rate = 2048;             // bytes/s a body (or a response being read) must keep up after that grace
+  std::string http_host = "127.0.0.1";       // address to listen on
+  int http_port = 8080;                      // 0 picks a free port (tests)
+  int http_threads = 32;                     // requests handled at once (workers)
+  int http_queue = 256;                      // complete requests waiting for a worker; 503 beyond
+  int http_keepalive_timeout = 5;            // seconds an idle keep-alive connection stays open (it holds no worker)
+  int http_max_keepalive_requests = 1000;    // requests per connection before it closes
+  int http_header_timeout = 10;              // seconds for a whole request head, from its first byte (not per read)
+  int http_min_rate = 2048;                  // bytes/s a body (or a response being read) must keep up after that grace
   int http_max_connections_per_address = 8;  // open connections per client address; more are closed at once
-  int http_max_connections = 4096;      // open connections in all
+  int http_max_connections = 4096;           // open connections in all
   std::vector<std::string> http_trusted_proxies;  // addresses/networks whose X-Forwarded-For names the client
-  int http_max_parallel_uploads = 0;    // multipart uploads read at once (0: threads / 4)
-  bool http_access_log = true;          // one log line per request
+  int http_max_parallel_uploads = 0;              // multipart uploads read at once (0: threads / 4)
+  bool http_access_log = true;                    // one log line per request
   // [data], [content], [views], [migrations], [search]
   std::string data_dir = "./data";              // SQLite file, search index, attachments, mail
   std::string content_dir = "./content";        // the how-to library (Markdown)
@@ -40,16 +40,16 @@ struct Config {
   // [log]
   std::string log_level = "info";  // debug, info, warn, error
   // [mail]
-  std::string mail_smtp_host;                      // empty: no SMTP, messages are written to data.dir/mail/*.eml
-  int mail_smtp_port = 25;                         // 587 for starttls, 465 for tls, usually
-  std::string mail_smtp_user;                      // empty: no AUTH
-  std::string mail_smtp_password;                  // set it through ENTRAIDE_MAIL_SMTP_PASSWORD, not the file
-  std::string mail_smtp_tls = "none";              // none, starttls or tls
-  std::string mail_smtp_ca_file;                   // extra CA certificates (PEM) for the server's; empty: the system's
+  std::string mail_smtp_host;          // empty: no SMTP, messages are written to data.dir/mail/*.eml
+  int mail_smtp_port = 25;             // 587 for starttls, 465 for tls, usually
+  std::string mail_smtp_user;          // empty: no AUTH
+  std::string mail_smtp_password;      // set it through ENTRAIDE_MAIL_SMTP_PASSWORD, not the file
+  std::string mail_smtp_tls = "none";  // none, starttls or tls
+  std::string mail_smtp_ca_file;       // extra CA certificates (PEM) for the server's; empty: the system's
   std::string mail_from = "Entraide <entraide@localhost>";  // From: of every message
-  std::string mail_timezone = "America/Toronto";   // when digests go out (an IANA zone name)
-  int mail_poll_seconds = 5;                       // how often serve's sender looks for due messages
-  int mail_max_per_second = 10;                    // messages handed to the SMTP server per second; 0: no limit
+  std::string mail_timezone = "America/Toronto";            // when digests go out (an IANA zone name)
+  int mail_poll_seconds = 5;                                // how often serve's sender looks for due messages
+  int mail_max_per_second = 10;  // messages handed to the SMTP server per second; 0: no limit
   // [auth]
   int auth_max_parallel_hashes = 0;  // password hashes at once (argon2id, 64 MiB each); 0: the number of CPUs
   int auth_hash_wait_ms = 3000;      // the longest wait for a turn to hash; then sign-in answers 503

@@ -60,8 +60,8 @@ void IndexWorker::Run() {
       auto n = kb::RebuildIndex(**db, data_dir_, resources_, nullptr, false);
       if (n.ok()) {
         auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start);
-        core::LogInfo("search: index built with " + std::to_string(*n) + " documents in " +
-                      std::to_string(ms.count()) + " ms");
+        core::LogInfo("search: index built with " + std::to_string(*n) + " documents in " + std::to_string(ms.count()) +
+                      " ms");
       } else if (n.status().code() != core::StatusCode::kUnavailable) {
         core::LogError("search: rebuild failed: " + n.status().message());
       }

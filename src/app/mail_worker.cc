@@ -39,8 +39,8 @@ mail::ComposerOptions MailComposerOptionsFor(const Config& config) {
 }
 
 core::StatusOr<std::unique_ptr<mail::DigestService>> DigestServiceFor(const Config& config, store::Pool& pool,
-                                                                     const core::Clock& clock,
-                                                                     const i18n::Catalogs& catalogs) {
+                                                                      const core::Clock& clock,
+                                                                      const i18n::Catalogs& catalogs) {
   auto zone = core::TimeZone::Load(config.mail_timezone);
   if (!zone.ok()) return core::InvalidArgument("mail.timezone: " + zone.status().message());
   mail::DigestOptions o;
@@ -51,7 +51,9 @@ core::StatusOr<std::unique_ptr<mail::DigestService>> DigestServiceFor(const Conf
 MailWorker::MailWorker(std::unique_ptr<mail::Transport> transport, store::Pool& pool, const core::Clock& clock,
                        const mail::Composer& composer, int poll_s, mail::DigestService* digests,
                        mail::SenderOptions options)
-    : transport_(std::move(transport)), sender_(pool, clock, composer, *transport_, options), digests_(digests),
+    : transport_(std::move(transport)),
+      sender_(pool, clock, composer, *transport_, options),
+      digests_(digests),
       poll_s_(poll_s) {}
 
 MailWorker::~MailWorker() { Stop(); }

@@ -4,9 +4,9 @@
 #include <set>
 
 #include "auth/policy.h"
-#include "core/sha256.h"
-#include "core/random.h"
 #include "core/json_writer.h"
+#include "core/random.h"
+#include "core/sha256.h"
 #include "core/strings.h"
 #include "i18n/catalog.h"
 
@@ -37,7 +37,8 @@ core::StatusOr<std::vector<std::string>> SearchWords(const std::string& q) {
   if (q.size() > 200) return BadSearch("at most 200 characters");
   if (!core::IsValidUtf8(q)) return BadSearch("not valid UTF-8");
   std::string folded = core::FoldLatinForSlug(q);
-  std::replace_if(folded.begin(), folded.end(), [](char c) { return c == '\t' || c == '\r' || c == '\n'; }, ' ');
+  std::replace_if(
+      folded.begin(), folded.end(), [](char c) { return c == '\t' || c == '\r' || c == '\n'; }, ' ');
   std::vector<std::string> words;
   for (const auto& w : core::Split(folded, ' ', true)) {
     std::string word(core::Trim(w));
@@ -238,7 +239,8 @@ core::StatusOr<Authenticated> AuthService::Authenticate(const std::string& cooki
   if (!session.ok()) return session.status();
   if (!*session) return core::Unauthenticated("not signed in");
   int64_t now = clock_.NowSeconds();
-  if (now - (*session)->last_seen_at > options_.session_idle_s || now - (*session)->created_at > options_.session_max_s) {
+  if (now - (*session)->last_seen_at > options_.session_idle_s ||
+      now - (*session)->created_at > options_.session_max_s) {
     (void)repo.DeleteSession(id_hash);
     return core::Unauthenticated("the session expired; sign in again").WithKey("error_session_expired");
   }
@@ -293,7 +295,7 @@ core::Status AuthService::QueueLinkMail(store::AccountRepository& repo, const st
 }
 
 core::Status AuthService::RequestLinkMail(const std::string& email, const std::string& lang, const std::string& ip,
-                                         int64_t* retry_after_s, const LinkMail& mail) {
+                                          int64_t* retry_after_s, const LinkMail& mail) {
   auto normalized = NormalizeEmail(email);
   if (!normalized.ok()) return normalized.status();
   // Per address only: a limit per account would let anyone stop a person from asking for a link.
@@ -359,8 +361,8 @@ core::StatusOr<SessionGrant> AuthService::ConsumeSignInLink(const std::string& t
   return grant;
 }
 
-core::Status AuthService::RequestPasswordReset(const std::string& email, const std::string& lang,
-                                               const std::string& ip, int64_t* retry_after_s) {
+core::Status AuthService::RequestPasswordReset(const std::string& email, const std::string& lang, const std::string& ip,
+                                               int64_t* retry_after_s) {
   return RequestLinkMail(email, lang, ip, retry_after_s,
                          {"password_reset", "/password/reset/", options_.reset_link_s, "reset"});
 }
@@ -444,7 +446,9 @@ core::StatusOr<int64_t> AuthService::CreatePerson(store::AccountRepository& repo
   }
   u.id = *id;
   ENTRAIDE_RETURN_IF_ERROR(repo.SetMemberships(u.id, group_ids));
-  if (invite) ENTRAIDE_RETURN_IF_ERROR(QueueLinkMail(repo, u, "invitation", lang, "/invitation/", options_.invitation_s, "invite"));
+  if (invite)
+    ENTRAIDE_RETURN_IF_ERROR(
+        QueueLinkMail(repo, u, "invitation", lang, "/invitation/", options_.invitation_s, "invite"));
   return u.id;
 }
 
@@ -516,7 +520,7 @@ core::Status AuthService::UpdateProfile(const Principal& who, const std::string&
 }
 
 core::Status AuthService::ChangePassword(const Principal& who, const std::string& current, const std::string& next,
-                                        const std::string& keep_cookie, int64_t* retry_after_s) {
+                                         const std::string& keep_cookie, int64_t* retry_after_s) {
   // A stolen session must not be a way to guess the password: each try takes its place in the count first.
   const std::string key = std::to_string(who.user_id);
   int64_t wait = password_failures_.Hit(key);
@@ -670,8 +674,7 @@ core::Status AuthService::SetMembership(const Principal& by, int64_t person, int
     if (!u.ok()) return u.status();
     if (!*u) return core::NotFound("no such person");
     // An erased person stays erased: no groups, no access (their history keeps only their id).
-    if (member && (*u)->erased_at)
-      return core::InvalidField("person", "this person was erased and cannot be changed");
+    if (member && (*u)->erased_at) return core::InvalidField("person", "this person was erased and cannot be changed");
     auto g = repo.FindGroupById(group);
     if (!g.ok()) return g.status();
     if (!*g) return core::InvalidField("group", "no group " + std::to_string(group));
@@ -719,8 +722,8 @@ core::StatusOr<int64_t> AuthService::CreateGroup(const Principal& by, const std:
   return AddGroupCli(slug, name, lang);
 }
 
-core::Status AuthService::UpdateGroup(const Principal& by, int64_t id, const std::string& name,
-                                      const std::string& lang, bool active) {
+core::Status AuthService::UpdateGroup(const Principal& by, int64_t id, const std::string& name, const std::string& lang,
+                                      bool active) {
   ENTRAIDE_RETURN_IF_ERROR(Require(&by, Action::kAdminister));
   ENTRAIDE_RETURN_IF_ERROR(CheckName(name));
   ENTRAIDE_RETURN_IF_ERROR(CheckLang(lang));
@@ -825,4 +828,4 @@ core::StatusOr<std::string> AuthService::IssueLinkCli(const std::string& email) 
   return link;
 }
 
-}  // namespace entraide::auth}  // namespace entraide::auth
+}  // namespace entraide::auth

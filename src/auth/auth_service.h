@@ -54,19 +54,19 @@ struct AuthOptions {
   int64_t signin_link_s = 15 * 60;
   int64_t reset_link_s = 3600;
   int64_t invitation_s = 7 * 24 * 3600;
-  int rate_limit = 10;          // sign-in link and reset requests per address
+  int rate_limit = 10;  // sign-in link and reset requests per address
   int64_t rate_window_s = 60;
   HashCost hash_cost = HashCost::Interactive();
   int max_parallel_hashes = 0;  // password hashes at once (auth.max_parallel_hashes); 0: the number of CPUs
   int hash_wait_ms = 3000;      // the longest wait for a turn to hash (auth.hash_wait_ms)
   // Sign-in limits (see above).
   int64_t failure_window_s = 15 * 60;
-  int pair_failures = 5;              // failed passwords per (account, address)
-  int address_failures = 20;          // failed passwords per address
-  int account_attack_failures = 10;   // failed passwords per account before its answers are slowed
-  int attack_delay_ms = 2000;         // how much they are slowed
-  int link_mails_per_hour = 5;        // sign-in link and reset mails per account
-  int password_change_failures = 5;   // wrong current passwords per account (account page)
+  int pair_failures = 5;             // failed passwords per (account, address)
+  int address_failures = 20;         // failed passwords per address
+  int account_attack_failures = 10;  // failed passwords per account before its answers are slowed
+  int attack_delay_ms = 2000;        // how much they are slowed
+  int link_mails_per_hour = 5;       // sign-in link and reset mails per account
+  int password_change_failures = 5;  // wrong current passwords per account (account page)
 };
 
 // What a sign-in attempt tells the handler besides its status.
@@ -251,7 +251,7 @@ class AuthService : public core::MetricsSource {
   RateLimiter address_failures_;   // per address, failed passwords
   RateLimiter account_failures_;   // per account, failed passwords (under attack: slowed, never refused)
   RateLimiter password_failures_;  // per person, wrong current passwords on the account page
-  std::string dummy_hash_;  // verified when the email is unknown, so timing reveals nothing
+  std::string dummy_hash_;         // verified when the email is unknown, so timing reveals nothing
   struct Counters {
     std::atomic<int64_t> signin_failures{0}, refused_signin_pair{0}, refused_signin_address{0},
         refused_link_requests{0}, refused_password_change{0}, withheld_link_mails{0}, hash_busy{0};

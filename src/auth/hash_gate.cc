@@ -27,8 +27,9 @@ core::StatusOr<HashGate::Permit> HashGate::Acquire() {
   ++waiting_;
   bool turn = freed_.wait_for(lock, std::chrono::milliseconds(wait_ms_), [this] { return running_ < max_parallel_; });
   --waiting_;
-  if (!turn) return core::Unavailable("busy: no turn to check the password within " + std::to_string(wait_ms_) + " ms")
-                      .WithKey("auth_busy");
+  if (!turn)
+    return core::Unavailable("busy: no turn to check the password within " + std::to_string(wait_ms_) + " ms")
+        .WithKey("auth_busy");
   ++running_;
   return Permit(this);
 }

@@ -46,16 +46,14 @@ void AddPersonalWords(const std::string& text, std::vector<std::string>& out) {
 
 }  // namespace
 
-HashCost HashCost::Interactive() {
-  return {crypto_pwhash_OPSLIMIT_INTERACTIVE, crypto_pwhash_MEMLIMIT_INTERACTIVE};
-}
+HashCost HashCost::Interactive() { return {crypto_pwhash_OPSLIMIT_INTERACTIVE, crypto_pwhash_MEMLIMIT_INTERACTIVE}; }
 HashCost HashCost::Minimum() { return {crypto_pwhash_OPSLIMIT_MIN, crypto_pwhash_MEMLIMIT_MIN}; }
 
 core::StatusOr<std::string> HashPassword(const std::string& password, const HashCost& cost) {
   if (sodium_init() < 0) return core::Internal("libsodium failed to initialise");
   char out[crypto_pwhash_STRBYTES];
-  if (crypto_pwhash_str_alg(out, password.data(), password.size(), cost.ops, cost.mem,
-                            crypto_pwhash_ALG_ARGON2ID13) != 0)
+  if (crypto_pwhash_str_alg(out, password.data(), password.size(), cost.ops, cost.mem, crypto_pwhash_ALG_ARGON2ID13) !=
+      0)
     return core::Unavailable("not enough memory to hash the password");
   return std::string(out);
 }

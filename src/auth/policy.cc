@@ -5,10 +5,14 @@ namespace entraide::auth {
 bool Allows(const Principal* who, Action action, int64_t group_id) {
   if (!who) return false;
   switch (action) {
-    case Action::kAdminister: return who->IsCoordinator();
-    case Action::kTriage: return who->IsVolunteer();
-    case Action::kReadGroupItem: return who->IsVolunteer() || who->InGroup(group_id);
-    case Action::kActForGroup: return who->InGroup(group_id);
+    case Action::kAdminister:
+      return who->IsCoordinator();
+    case Action::kTriage:
+      return who->IsVolunteer();
+    case Action::kReadGroupItem:
+      return who->IsVolunteer() || who->InGroup(group_id);
+    case Action::kActForGroup:
+      return who->InGroup(group_id);
   }
   return false;
 }

@@ -15,7 +15,8 @@ namespace entraide::auth {
 
 class RateLimiter {
  public:
-  RateLimiter(const core::Clock& clock, int limit, int64_t window_s) : clock_(clock), limit_(limit), window_(window_s) {}
+  RateLimiter(const core::Clock& clock, int limit, int64_t window_s)
+      : clock_(clock), limit_(limit), window_(window_s) {}
   // Records an event for `key`. Returns 0 when allowed, else the seconds to wait (the event is not recorded).
   int64_t Hit(const std::string& key);
   // Removes the newest event of `key` (after a Hit whose attempt succeeded).

@@ -28,12 +28,18 @@ void AppendReplacing(std::string& out, std::string_view s, Replace replace) {
 void AppendHtmlEscaped(std::string& out, std::string_view s) {
   AppendReplacing(out, s, [](unsigned char c) -> std::string_view {
     switch (c) {
-      case '&': return "&amp;";
-      case '<': return "&lt;";
-      case '>': return "&gt;";
-      case '"': return "&quot;";
-      case '\'': return "&#39;";
-      default: return {};
+      case '&':
+        return "&amp;";
+      case '<':
+        return "&lt;";
+      case '>':
+        return "&gt;";
+      case '"':
+        return "&quot;";
+      case '\'':
+        return "&#39;";
+      default:
+        return {};
     }
   });
 }
@@ -53,8 +59,8 @@ std::string UrlEncodeComponent(std::string_view s) {
   out.reserve(s.size());
   for (char ch : s) {
     auto c = static_cast<unsigned char>(ch);
-    bool unreserved = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-                      c == '-' || c == '_' || c == '.' || c == '~';
+    bool unreserved = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
+                      c == '_' || c == '.' || c == '~';
     if (unreserved) {
       out += ch;
     } else {
@@ -119,8 +125,8 @@ std::optional<FormPairs> ParseFormUrlEncoded(std::string_view s, size_t max_pair
       if (pairs.size() >= max_pairs) return std::nullopt;
       size_t eq = part.find('=');
       auto key = PercentDecode(part.substr(0, eq), true);
-      auto value = eq == std::string_view::npos ? std::optional<std::string>("")
-                                                : PercentDecode(part.substr(eq + 1), true);
+      auto value =
+          eq == std::string_view::npos ? std::optional<std::string>("") : PercentDecode(part.substr(eq + 1), true);
       if (!key || !value) return std::nullopt;
       pairs.emplace_back(std::move(*key), std::move(*value));
     }
@@ -139,15 +145,24 @@ void AppendJsonEscaped(std::string& out, std::string_view s) {
   }();
   AppendReplacing(out, s, [](unsigned char c) -> std::string_view {
     switch (c) {
-      case '"': return "\\\"";
-      case '\\': return "\\\\";
-      case '\n': return "\\n";
-      case '\r': return "\\r";
-      case '\t': return "\\t";
-      case '<': return "\\u003c";  // safe inside <script> and against sniffing
-      case '>': return "\\u003e";
-      case '&': return "\\u0026";
-      default: return c < 0x20 ? std::string_view(kControls[c], 6) : std::string_view();
+      case '"':
+        return "\\\"";
+      case '\\':
+        return "\\\\";
+      case '\n':
+        return "\\n";
+      case '\r':
+        return "\\r";
+      case '\t':
+        return "\\t";
+      case '<':
+        return "\\u003c";  // safe inside <script> and against sniffing
+      case '>':
+        return "\\u003e";
+      case '&':
+        return "\\u0026";
+      default:
+        return c < 0x20 ? std::string_view(kControls[c], 6) : std::string_view();
     }
   });
 }

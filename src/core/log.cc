@@ -20,17 +20,20 @@ thread_local std::string t_request_id;
 
 const char* LevelName(LogLevel l) {
   switch (l) {
-    case LogLevel::kDebug: return "debug";
-    case LogLevel::kInfo: return "info";
-    case LogLevel::kWarning: return "warn";
-    case LogLevel::kError: return "error";
-    default: return "";
+    case LogLevel::kDebug:
+      return "debug";
+    case LogLevel::kInfo:
+      return "info";
+    case LogLevel::kWarning:
+      return "warn";
+    case LogLevel::kError:
+      return "error";
+    default:
+      return "";
   }
 }
 
-bool IsBareChar(unsigned char c) {
-  return c > ' ' && c != '"' && c != '=' && c != '\\' && c != 0x7f;
-}
+bool IsBareChar(unsigned char c) { return c > ' ' && c != '"' && c != '=' && c != '\\' && c != 0x7f; }
 }  // namespace
 
 void SetLogLevel(LogLevel level) { g_level = level; }
@@ -47,11 +50,21 @@ void AppendLogValue(std::string& out, std::string_view value) {
   out += '"';
   for (char c : value) {
     switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
       default:
         if (static_cast<unsigned char>(c) < 0x20) {
           char buf[8];
@@ -69,8 +82,8 @@ void Log(LogLevel level, std::string_view message, std::initializer_list<LogFiel
   if (level < g_level.load(std::memory_order_relaxed)) return;
   auto now = std::chrono::system_clock::now();
   std::time_t t = std::chrono::system_clock::to_time_t(now);
-  int ms = static_cast<int>(
-      std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count() % 1000);
+  int ms =
+      static_cast<int>(std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count() % 1000);
   std::tm tm{};
   gmtime_r(&t, &tm);
   char head[96];
@@ -105,7 +118,8 @@ std::string NewRequestId() {
   // A per-thread generator seeded from the kernel: ids need to be unique in the logs, not secret.
   thread_local uint64_t state = [] {
     uint64_t seed = 0;
-    if (getrandom(&seed, sizeof seed, 0) != sizeof seed) seed = static_cast<uint64_t>(::time(nullptr)) ^ 0x9e3779b97f4a7c15ULL;
+    if (getrandom(&seed, sizeof seed, 0) != sizeof seed)
+      seed = static_cast<uint64_t>(::time(nullptr)) ^ 0x9e3779b97f4a7c15ULL;
     return seed | 1;
   }();
   // splitmix64
@@ -139,11 +153,21 @@ void AppendText(char*& p, const char* s) {
 void OnFatalSignal(int sig) {
   const char* name = "a fatal signal";
   switch (sig) {
-    case SIGSEGV: name = "SIGSEGV (invalid memory access)"; break;
-    case SIGBUS: name = "SIGBUS (bus error: a mapped file became unreadable, e.g. the disk went read-only or away)"; break;
-    case SIGILL: name = "SIGILL (illegal instruction)"; break;
-    case SIGFPE: name = "SIGFPE (arithmetic error)"; break;
-    case SIGABRT: name = "SIGABRT (aborted)"; break;
+    case SIGSEGV:
+      name = "SIGSEGV (invalid memory access)";
+      break;
+    case SIGBUS:
+      name = "SIGBUS (bus error: a mapped file became unreadable, e.g. the disk went read-only or away)";
+      break;
+    case SIGILL:
+      name = "SIGILL (illegal instruction)";
+      break;
+    case SIGFPE:
+      name = "SIGFPE (arithmetic error)";
+      break;
+    case SIGABRT:
+      name = "SIGABRT (aborted)";
+      break;
   }
   char line[512];
   char* p = line;
@@ -157,9 +181,19 @@ void OnFatalSignal(int sig) {
   long long mp = (5 * doy + 2) / 153, d = doy - (153 * mp + 2) / 5 + 1, m = mp < 10 ? mp + 3 : mp - 9;
   long long y = yoe + era * 400 + (m <= 2);
   AppendText(p, "ts=");
-  AppendNumber(p, y, 4); *p++ = '-'; AppendNumber(p, m, 2); *p++ = '-'; AppendNumber(p, d, 2); *p++ = 'T';
-  AppendNumber(p, secs / 3600, 2); *p++ = ':'; AppendNumber(p, secs / 60 % 60, 2); *p++ = ':';
-  AppendNumber(p, secs % 60, 2); *p++ = '.'; AppendNumber(p, ts.tv_nsec / 1000000, 3);
+  AppendNumber(p, y, 4);
+  *p++ = '-';
+  AppendNumber(p, m, 2);
+  *p++ = '-';
+  AppendNumber(p, d, 2);
+  *p++ = 'T';
+  AppendNumber(p, secs / 3600, 2);
+  *p++ = ':';
+  AppendNumber(p, secs / 60 % 60, 2);
+  *p++ = ':';
+  AppendNumber(p, secs % 60, 2);
+  *p++ = '.';
+  AppendNumber(p, ts.tv_nsec / 1000000, 3);
   AppendText(p, "Z level=error msg=\"fatal signal ");
   AppendText(p, name);
   AppendText(p, "; the process stops\" pid=");

@@ -16,17 +16,17 @@ namespace entraide::core {
 
 enum class StatusCode {
   kOk = 0,
-  kInvalidArgument,     // bad input: a field, a file, a value out of range
-  kNotFound,            // no such thing (or not visible to the caller)
-  kAlreadyExists,       // unique key taken
-  kConflict,            // the current state refuses the change (workflow, lost race)
-  kPermissionDenied,    // signed in, but not allowed
-  kUnauthenticated,     // not signed in
-  kResourceExhausted,   // rate limit or size limit
-  kTooLarge,            // a body or a file over its limit
-  kUnavailable,         // a dependency is down or busy; try again later
-  kDeadlineExceeded,    // a time budget ran out
-  kInternal,            // broken invariant (should not happen)
+  kInvalidArgument,    // bad input: a field, a file, a value out of range
+  kNotFound,           // no such thing (or not visible to the caller)
+  kAlreadyExists,      // unique key taken
+  kConflict,           // the current state refuses the change (workflow, lost race)
+  kPermissionDenied,   // signed in, but not allowed
+  kUnauthenticated,    // not signed in
+  kResourceExhausted,  // rate limit or size limit
+  kTooLarge,           // a body or a file over its limit
+  kUnavailable,        // a dependency is down or busy; try again later
+  kDeadlineExceeded,   // a time budget ran out
+  kInternal,           // broken invariant (should not happen)
 };
 
 const char* StatusCodeName(StatusCode code);
@@ -97,7 +97,7 @@ inline Status InvalidField(const std::string& field, const std::string& what) {
 template <typename T>
 class [[nodiscard]] StatusOr {
  public:
-  StatusOr(T value) : value_(std::move(value)) {}  // NOLINT: implicit by design
+  StatusOr(T value) : value_(std::move(value)) {}         // NOLINT: implicit by design
   StatusOr(Status status) : status_(std::move(status)) {  // NOLINT: implicit by design
     assert(!status_.ok() && "StatusOr built from an OK status without a value");
     if (status_.ok()) status_ = Internal("StatusOr built from OK status");
@@ -120,8 +120,8 @@ class [[nodiscard]] StatusOr {
 
 }  // namespace entraide::core
 
-#define ENTRAIDE_RETURN_IF_ERROR(expr)          \
-  do {                                          \
-    ::entraide::core::Status _st = (expr);      \
-    if (!_st.ok()) return _st;                  \
+#define ENTRAIDE_RETURN_IF_ERROR(expr)     \
+  do {                                     \
+    ::entraide::core::Status _st = (expr); \
+    if (!_st.ok()) return _st;             \
   } while (0)

@@ -69,10 +69,17 @@ size_t Utf8SequenceAt(std::string_view s, size_t i) {
   if (c < 0x80) return 1;
   size_t len;
   uint32_t cp;
-  if ((c & 0xE0) == 0xC0) { len = 2; cp = c & 0x1F; }
-  else if ((c & 0xF0) == 0xE0) { len = 3; cp = c & 0x0F; }
-  else if ((c & 0xF8) == 0xF0) { len = 4; cp = c & 0x07; }
-  else return 0;
+  if ((c & 0xE0) == 0xC0) {
+    len = 2;
+    cp = c & 0x1F;
+  } else if ((c & 0xF0) == 0xE0) {
+    len = 3;
+    cp = c & 0x0F;
+  } else if ((c & 0xF8) == 0xF0) {
+    len = 4;
+    cp = c & 0x07;
+  } else
+    return 0;
   if (i + len > s.size()) return 0;
   for (size_t k = 1; k < len; ++k) {
     auto cc = static_cast<unsigned char>(s[i + k]);
@@ -117,22 +124,76 @@ namespace {
 // Two-byte UTF-8 sequences C3 xx (U+00C0..U+00FF) and a few C5 ones, folded to ASCII.
 const char* FoldC3(unsigned char b) {
   switch (b) {
-    case 0x80: case 0x81: case 0x82: case 0x83: case 0x84: case 0x85:
-    case 0xA0: case 0xA1: case 0xA2: case 0xA3: case 0xA4: case 0xA5: return "a";
-    case 0x86: case 0xA6: return "ae";
-    case 0x87: case 0xA7: return "c";
-    case 0x88: case 0x89: case 0x8A: case 0x8B:
-    case 0xA8: case 0xA9: case 0xAA: case 0xAB: return "e";
-    case 0x8C: case 0x8D: case 0x8E: case 0x8F:
-    case 0xAC: case 0xAD: case 0xAE: case 0xAF: return "i";
-    case 0x91: case 0xB1: return "n";
-    case 0x92: case 0x93: case 0x94: case 0x95: case 0x96: case 0x98:
-    case 0xB2: case 0xB3: case 0xB4: case 0xB5: case 0xB6: case 0xB8: return "o";
-    case 0x99: case 0x9A: case 0x9B: case 0x9C:
-    case 0xB9: case 0xBA: case 0xBB: case 0xBC: return "u";
-    case 0x9D: case 0xBD: case 0xBF: return "y";
-    case 0x9F: return "ss";
-    default: return nullptr;
+    case 0x80:
+    case 0x81:
+    case 0x82:
+    case 0x83:
+    case 0x84:
+    case 0x85:
+    case 0xA0:
+    case 0xA1:
+    case 0xA2:
+    case 0xA3:
+    case 0xA4:
+    case 0xA5:
+      return "a";
+    case 0x86:
+    case 0xA6:
+      return "ae";
+    case 0x87:
+    case 0xA7:
+      return "c";
+    case 0x88:
+    case 0x89:
+    case 0x8A:
+    case 0x8B:
+    case 0xA8:
+    case 0xA9:
+    case 0xAA:
+    case 0xAB:
+      return "e";
+    case 0x8C:
+    case 0x8D:
+    case 0x8E:
+    case 0x8F:
+    case 0xAC:
+    case 0xAD:
+    case 0xAE:
+    case 0xAF:
+      return "i";
+    case 0x91:
+    case 0xB1:
+      return "n";
+    case 0x92:
+    case 0x93:
+    case 0x94:
+    case 0x95:
+    case 0x96:
+    case 0x98:
+    case 0xB2:
+    case 0xB3:
+    case 0xB4:
+    case 0xB5:
+    case 0xB6:
+    case 0xB8:
+      return "o";
+    case 0x99:
+    case 0x9A:
+    case 0x9B:
+    case 0x9C:
+    case 0xB9:
+    case 0xBA:
+    case 0xBB:
+    case 0xBC:
+      return "u";
+    case 0x9D:
+    case 0xBD:
+    case 0xBF:
+      return "y";
+    case 0x9F:
+      return "ss";
+    default:
+      return nullptr;
   }
 }
 }  // namespace
@@ -151,7 +212,11 @@ std::string FoldLatinForSlug(std::string_view s) {
     }
     if (c == 0xC5 && i + 1 < s.size()) {
       auto d = static_cast<unsigned char>(s[i + 1]);
-      if (d == 0x92 || d == 0x93) { out += "oe"; ++i; continue; }
+      if (d == 0x92 || d == 0x93) {
+        out += "oe";
+        ++i;
+        continue;
+      }
     }
     out += (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : static_cast<char>(c);
   }

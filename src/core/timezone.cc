@@ -22,7 +22,7 @@
 namespace entraide::core {
 
 struct TimeZone::Zone {
-  const date::time_zone* tz = nullptr;  // owned by date's database, which lives as long as the process
+  const date::time_zone* tz = nullptr;   // owned by date's database, which lives as long as the process
   std::optional<Posix::time_zone> rule;  // the footer's rule, from `rule_from` on
   date::sys_seconds rule_from = date::sys_seconds::max();
 };
@@ -45,7 +45,8 @@ std::string TzifFooter(const std::string& path) {
 }
 
 date::sys_days Days(const LocalTime& t) {
-  return date::sys_days(date::year_month_day(date::year(static_cast<int>(t.year)), date::month(static_cast<unsigned>(t.month)),
+  return date::sys_days(date::year_month_day(date::year(static_cast<int>(t.year)),
+                                             date::month(static_cast<unsigned>(t.month)),
                                              date::day(static_cast<unsigned>(t.day))));
 }
 

@@ -19,8 +19,8 @@
 namespace entraide::http {
 namespace forms {
 
-Response Page(const Services& s, Visitor& v, const std::string& lang, const std::string& name,
-              const std::string& title, view::Value extra, int status, const std::string& alt_path) {
+Response Page(const Services& s, Visitor& v, const std::string& lang, const std::string& name, const std::string& title,
+              view::Value extra, int status, const std::string& alt_path) {
   view::Value data = PageData(s, lang, title, "/" + i18n::OtherLang(lang) + alt_path, "account", &v);
   data.Set("form_csrf", v.FormToken());
   for (const auto& [k, val] : extra.object()) data.Set(k, val);
@@ -53,12 +53,18 @@ view::Value Msg(const PeopleMessage& error, const std::string& notice) {
 std::pair<PeopleMessage, int> Explain(const Services& s, const std::string& lang, const core::Status& st) {
   const auto& t = s.catalogs.For(lang);
   switch (st.code()) {
-    case core::StatusCode::kUnauthenticated: return {ForPeople(t, st), 401};
-    case core::StatusCode::kResourceExhausted: return {Said(t.Get("auth_rate_limited")), 429};
-    case core::StatusCode::kInvalidArgument: return {ForPeople(t, st), 422};
-    case core::StatusCode::kAlreadyExists: return {ForPeople(t, st), 409};
-    case core::StatusCode::kPermissionDenied: return {Said(t.Get("auth_forbidden")), 403};
-    case core::StatusCode::kNotFound: return {ForPeople(t, st), 404};
+    case core::StatusCode::kUnauthenticated:
+      return {ForPeople(t, st), 401};
+    case core::StatusCode::kResourceExhausted:
+      return {Said(t.Get("auth_rate_limited")), 429};
+    case core::StatusCode::kInvalidArgument:
+      return {ForPeople(t, st), 422};
+    case core::StatusCode::kAlreadyExists:
+      return {ForPeople(t, st), 409};
+    case core::StatusCode::kPermissionDenied:
+      return {Said(t.Get("auth_forbidden")), 403};
+    case core::StatusCode::kNotFound:
+      return {ForPeople(t, st), 404};
     case core::StatusCode::kUnavailable:
       if (st.key() == "auth_busy") return {Said(t.Get("auth_busy")), 503};  // the hash gate
       [[fallthrough]];
@@ -326,8 +332,8 @@ Response ExportPost(const Services& s, const Request& req) {
       return AccountPage(s, req, v, msg, "", code);
     }
     const std::string& text = s.catalogs.For(lang).Get("account_data_limit");
-    Response r = AccountPage(s, req, v, Said(core::ReplaceAll(text, "{minutes}", std::to_string(retry / 60 + 1))), "",
-                             429);
+    Response r =
+        AccountPage(s, req, v, Said(core::ReplaceAll(text, "{minutes}", std::to_string(retry / 60 + 1))), "", 429);
     SetRetryAfter(s, r, made.status(), retry);
     return r;
   }
@@ -370,7 +376,8 @@ Response UserJson(const auth::Principal& p, int status = 200) {
   w.BeginObject().Key("user").BeginObject();
   w.Field("id", p.user_id).Field("name", p.name).Field("email", p.email).Field("role", p.role).Field("lang", p.lang);
   w.Key("groups").BeginArray();
-  for (const auto& g : p.groups) w.BeginObject().Field("id", g.id).Field("slug", g.slug).Field("name", g.name).EndObject();
+  for (const auto& g : p.groups)
+    w.BeginObject().Field("id", g.id).Field("slug", g.slug).Field("name", g.name).EndObject();
   w.EndArray().EndObject().EndObject();
   return Response::Json(status, w.Take());
 }

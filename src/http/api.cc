@@ -17,8 +17,7 @@ void WriteTags(core::JsonWriter& w, const std::vector<std::string>& tags) {
 
 Response ListArticles(const Services& s, const Request& req) {
   std::string lang = req.Query("lang");
-  if (!lang.empty() && !i18n::IsSupportedLang(lang))
-    return JsonError(422, "invalid_argument", "lang must be en or fr");
+  if (!lang.empty() && !i18n::IsSupportedLang(lang)) return JsonError(422, "invalid_argument", "lang must be en or fr");
   std::string category = req.Query("category"), tag = req.Query("tag");
   if (category.size() > 120 || tag.size() > 120) return JsonError(422, "invalid_argument", "filter too long");
   core::JsonWriter w;

@@ -108,7 +108,8 @@ std::string TrustedProxies::ClientAddress(std::string_view peer, std::string_vie
   std::vector<std::string_view> hops;
   for (size_t start = 0;;) {
     size_t comma = forwarded_for.find(',', start);
-    hops.push_back(forwarded_for.substr(start, comma == std::string_view::npos ? std::string_view::npos : comma - start));
+    hops.push_back(
+        forwarded_for.substr(start, comma == std::string_view::npos ? std::string_view::npos : comma - start));
     if (comma == std::string_view::npos) break;
     start = comma + 1;
   }

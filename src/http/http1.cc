@@ -12,8 +12,21 @@ bool IsTokenChar(unsigned char c) {
   if (c >= 'A' && c <= 'Z') return true;
   if (c >= '0' && c <= '9') return true;
   switch (c) {
-    case '!': case '#': case '$': case '%': case '&': case '\'': case '*': case '+': case '-': case '.':
-    case '^': case '_': case '`': case '|': case '~':
+    case '!':
+    case '#':
+    case '$':
+    case '%':
+    case '&':
+    case '\'':
+    case '*':
+    case '+':
+    case '-':
+    case '.':
+    case '^':
+    case '_':
+    case '`':
+    case '|':
+    case '~':
       return true;
     default:
       return false;
@@ -81,7 +94,8 @@ std::vector<std::string_view> ListElements(std::string_view v) {
   size_t start = 0;
   while (start <= v.size()) {
     size_t comma = v.find(',', start);
-    std::string_view e = TrimOws(v.substr(start, comma == std::string_view::npos ? std::string_view::npos : comma - start));
+    std::string_view e =
+        TrimOws(v.substr(start, comma == std::string_view::npos ? std::string_view::npos : comma - start));
     if (!e.empty()) out.push_back(e);
     if (comma == std::string_view::npos) break;
     start = comma + 1;
@@ -184,8 +198,10 @@ HeadResult ParseRequestHead(std::string_view in, const HeadLimits& limits, Reque
       ++hosts;
     } else if (lower == "connection") {
       for (auto token : ListElements(value)) {
-        if (EqualsIgnoreCase(token, "close")) head.keep_alive = false;
-        else if (EqualsIgnoreCase(token, "keep-alive") && head.minor_version == 0) head.keep_alive = true;
+        if (EqualsIgnoreCase(token, "close"))
+          head.keep_alive = false;
+        else if (EqualsIgnoreCase(token, "keep-alive") && head.minor_version == 0)
+          head.keep_alive = true;
       }
     } else if (lower == "expect") {
       if (!EqualsIgnoreCase(value, "100-continue")) return Error(417, "unsupported Expect");
@@ -249,7 +265,10 @@ ChunkedDecoder::Result ChunkedDecoder::Feed(std::string_view in, size_t* used, s
           if (hex.empty() || hex.size() > 15) return Fail(400, "malformed chunk size");
           uint64_t n = 0;
           for (char h : hex) {
-            int d = (h >= '0' && h <= '9') ? h - '0' : (h >= 'a' && h <= 'f') ? h - 'a' + 10 : (h >= 'A' && h <= 'F') ? h - 'A' + 10 : -1;
+            int d = (h >= '0' && h <= '9')   ? h - '0'
+                    : (h >= 'a' && h <= 'f') ? h - 'a' + 10
+                    : (h >= 'A' && h <= 'F') ? h - 'A' + 10
+                                             : -1;
             if (d < 0) return Fail(400, "malformed chunk size");
             n = n * 16 + static_cast<uint64_t>(d);
           }
@@ -298,42 +317,78 @@ ChunkedDecoder::Result ChunkedDecoder::Feed(std::string_view in, size_t* used, s
 
 const char* ReasonPhrase(int status) {
   switch (status) {
-    case 100: return "Continue";
-    case 200: return "OK";
-    case 201: return "Created";
-    case 202: return "Accepted";
-    case 204: return "No Content";
-    case 301: return "Moved Permanently";
-    case 302: return "Found";
-    case 303: return "See Other";
-    case 304: return "Not Modified";
-    case 307: return "Temporary Redirect";
-    case 308: return "Permanent Redirect";
-    case 400: return "Bad Request";
-    case 401: return "Unauthorized";
-    case 403: return "Forbidden";
-    case 404: return "Not Found";
-    case 405: return "Method Not Allowed";
-    case 406: return "Not Acceptable";
-    case 408: return "Request Timeout";
-    case 409: return "Conflict";
-    case 410: return "Gone";
-    case 411: return "Length Required";
-    case 412: return "Precondition Failed";
-    case 413: return "Content Too Large";
-    case 414: return "URI Too Long";
-    case 415: return "Unsupported Media Type";
-    case 417: return "Expectation Failed";
-    case 422: return "Unprocessable Content";
-    case 429: return "Too Many Requests";
-    case 431: return "Request Header Fields Too Large";
-    case 500: return "Internal Server Error";
-    case 501: return "Not Implemented";
-    case 502: return "Bad Gateway";
-    case 503: return "Service Unavailable";
-    case 504: return "Gateway Timeout";
-    case 505: return "HTTP Version Not Supported";
-    default: return "Unknown";
+    case 100:
+      return "Continue";
+    case 200:
+      return "OK";
+    case 201:
+      return "Created";
+    case 202:
+      return "Accepted";
+    case 204:
+      return "No Content";
+    case 301:
+      return "Moved Permanently";
+    case 302:
+      return "Found";
+    case 303:
+      return "See Other";
+    case 304:
+      return "Not Modified";
+    case 307:
+      return "Temporary Redirect";
+    case 308:
+      return "Permanent Redirect";
+    case 400:
+      return "Bad Request";
+    case 401:
+      return "Unauthorized";
+    case 403:
+      return "Forbidden";
+    case 404:
+      return "Not Found";
+    case 405:
+      return "Method Not Allowed";
+    case 406:
+      return "Not Acceptable";
+    case 408:
+      return "Request Timeout";
+    case 409:
+      return "Conflict";
+    case 410:
+      return "Gone";
+    case 411:
+      return "Length Required";
+    case 412:
+      return "Precondition Failed";
+    case 413:
+      return "Content Too Large";
+    case 414:
+      return "URI Too Long";
+    case 415:
+      return "Unsupported Media Type";
+    case 417:
+      return "Expectation Failed";
+    case 422:
+      return "Unprocessable Content";
+    case 429:
+      return "Too Many Requests";
+    case 431:
+      return "Request Header Fields Too Large";
+    case 500:
+      return "Internal Server Error";
+    case 501:
+      return "Not Implemented";
+    case 502:
+      return "Bad Gateway";
+    case 503:
+      return "Service Unavailable";
+    case 504:
+      return "Gateway Timeout";
+    case 505:
+      return "HTTP Version Not Supported";
+    default:
+      return "Unknown";
   }
 }
 

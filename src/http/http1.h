@@ -43,8 +43,8 @@ struct RequestHead {
 struct HeadResult {
   enum class Kind { kIncomplete, kDone, kError };
   Kind kind = Kind::kIncomplete;
-  size_t consumed = 0;  // with kDone: the head's length in bytes, CRLF CRLF included
-  int status = 0;       // with kError
+  size_t consumed = 0;      // with kDone: the head's length in bytes, CRLF CRLF included
+  int status = 0;           // with kError
   const char* reason = "";  // with kError: what was wrong, for the log
 };
 

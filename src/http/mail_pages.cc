@@ -7,13 +7,12 @@
 #include "core/clock.h"
 #include "core/log.h"
 #include "http/presenter.h"
-#include "http/status_map.h"
 #include "http/session.h"
+#include "http/status_map.h"
 #include "i18n/catalog.h"
 
 namespace entraide::http {
 namespace {
-
 
 Response MailPage(const Services& s, Visitor& v, const std::string& lang, const std::string& name,
                   const std::string& title, const std::string& alt_path, view::Value extra, int status = 200) {
@@ -109,10 +108,15 @@ Response PreferencesPage(const Services& s, const Request& req, Visitor& v, cons
     std::string current = DigestField(*settings, name);
     view::Value options = view::Value::List();
     for (const char* f : {"off", "daily", "weekly"})
-      options.Push(view::Value::Object().Set("value", f).Set("label", t.Get(std::string("email_freq_") + f))
+      options.Push(view::Value::Object()
+                       .Set("value", f)
+                       .Set("label", t.Get(std::string("email_freq_") + f))
                        .Set("selected", current == f));
-    digests.Push(view::Value::Object().Set("name", name).Set("label", t.Get("topic_" + name))
-                     .Set("help", t.Get("email_prefs_" + name + "_help")).Set("options", std::move(options)));
+    digests.Push(view::Value::Object()
+                     .Set("name", name)
+                     .Set("label", t.Get("topic_" + name))
+                     .Set("help", t.Get("email_prefs_" + name + "_help"))
+                     .Set("options", std::move(options)));
   }
   d.Set("has_digests", !digests.empty_list()).Set("digests", std::move(digests));
   return MailPage(s, v, lang, "email_preferences", t.Get("email_prefs_title"), "/account/email", d, status);

@@ -2,7 +2,6 @@
 
 #include <Poco/Net/MessageHeader.h>
 #include <Poco/Net/NameValueCollection.h>
-
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>

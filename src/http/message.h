@@ -40,20 +40,20 @@ class TempFiles {
 };
 
 struct Request {
-  std::string method;    // "GET", "POST", ...
-  std::string path;      // percent-decoded, starts with '/'
+  std::string method;      // "GET", "POST", ...
+  std::string path;        // percent-decoded, starts with '/'
   std::string raw_target;  // as received
   core::FormPairs query;
   std::map<std::string, std::string> headers;  // lower-case names
   std::map<std::string, std::string> cookies;
   std::string body;
-  std::string remote_addr;  // the client's address (from X-Forwarded-For only behind a trusted proxy)
-  std::string peer_addr;    // the socket's peer: the client, or the trusted proxy it came through
-  bool peer_trusted = false;  // the peer is one of http.trusted_proxies
-  int route_index = -1;       // the route that matched (Router::Routes()), -1 when none did
-  std::string id;           // this request's id, in the log lines and on the response (X-Request-Id)
+  std::string remote_addr;                    // the client's address (from X-Forwarded-For only behind a trusted proxy)
+  std::string peer_addr;                      // the socket's peer: the client, or the trusted proxy it came through
+  bool peer_trusted = false;                  // the peer is one of http.trusted_proxies
+  int route_index = -1;                       // the route that matched (Router::Routes()), -1 when none did
+  std::string id;                             // this request's id, in the log lines and on the response (X-Request-Id)
   std::map<std::string, std::string> params;  // from the route pattern, e.g. {lang}, {slug}
-  core::FormPairs form;             // fields of a multipart/form-data body (urlencoded bodies stay in `body`)
+  core::FormPairs form;                       // fields of a multipart/form-data body (urlencoded bodies stay in `body`)
   bool multipart = false;
   std::vector<UploadedFile> uploads;  // files of a multipart body
   TempFiles temp_files;

@@ -67,7 +67,8 @@ Response ArticleList(const Services& s, const Request& req) {
   auto tags = s.articles.Tags(lang);
   if (!tags.ok()) return ServiceError(s, req, tags.status());
 
-  view::Value data = PageData(s, lang, t.Get("articles_title"), "/" + i18n::OtherLang(lang) + "/articles", "articles", &visitor);
+  view::Value data =
+      PageData(s, lang, t.Get("articles_title"), "/" + i18n::OtherLang(lang) + "/articles", "articles", &visitor);
   view::Value groups = view::Value::List();
   std::map<std::string, bool> known;
   auto sorted = *all;
@@ -184,7 +185,8 @@ Response Category(const Services& s, const Request& req) {
   if (!cat) return ErrorPage(s, req, 404);
   auto list = s.articles.List({lang, slug, "", 100000});
   if (!list.ok()) return ServiceError(s, req, list.status());
-  view::Value data = PageData(s, lang, cat->name, "/" + i18n::OtherLang(lang) + "/categories/" + slug, "articles", &visitor);
+  view::Value data =
+      PageData(s, lang, cat->name, "/" + i18n::OtherLang(lang) + "/categories/" + slug, "articles", &visitor);
   data.Set("name", cat->name).Set("description", cat->description);
   view::Value items = view::Value::List();
   for (const auto& a : *list) items.Push(ArticleSummaryValue(a));
@@ -227,12 +229,14 @@ Response Feed(const Services& s, const Request& req) {
   if (!items.ok()) return ServiceError(s, req, items.status());
   std::string base = s.site.base_url;
   std::string updated = items->empty() ? "1970-01-01" : items->front().updated;
-  std::string x = "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"" +
-                  lang + "\">\n";
+  std::string x =
+      "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"" + lang +
+      "\">\n";
   x += "  <id>" + core::XmlEscape(base + "/" + lang + "/") + "</id>\n";
   x += "  <title>" + core::XmlEscape(s.site.name + " — " + t.Get("feed_title")) + "</title>\n";
   x += "  <updated>" + AtomDate(updated) + "</updated>\n";
-  x += "  <link rel=\"self\" type=\"application/atom+xml\" href=\"" + core::XmlEscape(base + "/" + lang + "/feed.atom") + "\"/>\n";
+  x += "  <link rel=\"self\" type=\"application/atom+xml\" href=\"" +
+       core::XmlEscape(base + "/" + lang + "/feed.atom") + "\"/>\n";
   x += "  <link rel=\"alternate\" type=\"text/html\" href=\"" + core::XmlEscape(base + "/" + lang + "/") + "\"/>\n";
   x += "  <author><name>" + core::XmlEscape(s.site.name) + "</name></author>\n";
   for (const auto& a : *items) {

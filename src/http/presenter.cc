@@ -18,10 +18,10 @@ std::string PreferredLang(const Request& req, const SiteInfo& site) {
 
 std::string HumanDate(const std::string& iso, const std::string& lang) {
   if (iso.size() != 10 || iso[4] != '-' || iso[7] != '-') return iso;
-  static const char* kEn[] = {"January", "February", "March", "April", "May", "June", "July",
-                              "August", "September", "October", "November", "December"};
-  static const char* kFr[] = {"janvier", "février", "mars", "avril", "mai", "juin", "juillet",
-                              "août", "septembre", "octobre", "novembre", "décembre"};
+  static const char* kEn[] = {"January", "February", "March",     "April",   "May",      "June",
+                              "July",    "August",   "September", "October", "November", "December"};
+  static const char* kFr[] = {"janvier", "février", "mars",      "avril",   "mai",      "juin",
+                              "juillet", "août",    "septembre", "octobre", "novembre", "décembre"};
   int month = 0, day = 0;
   try {
     month = std::stoi(iso.substr(5, 2));
@@ -37,8 +37,8 @@ std::string HumanDate(const std::string& iso, const std::string& lang) {
 
 std::string LangName(const std::string& lang) { return lang == "fr" ? "Français" : "English"; }
 
-view::Value PageData(const Services& s, const std::string& lang, const std::string& title,
-                     const std::string& alt_url, const std::string& nav, Visitor* visitor) {
+view::Value PageData(const Services& s, const std::string& lang, const std::string& title, const std::string& alt_url,
+                     const std::string& nav, Visitor* visitor) {
   std::string other = i18n::OtherLang(lang);
   view::Value v = view::Value::Object();
   v.Set("lang", lang);
@@ -147,37 +147,66 @@ Response RenderPage(const Services& s, const std::string& name, const std::strin
 Response ErrorPage(const Services& s, const Request& req, int status) {
   if (core::StartsWith(req.path, "/api/")) {
     switch (status) {
-      case 401: return JsonError(401, "unauthenticated", "sign in first");
-      case 403: return JsonError(403, "forbidden", "not allowed");
-      case 408: return JsonError(408, "timeout", "the request did not arrive in time");
-      case 411: return JsonError(411, "length_required", "send the body with a Content-Length");
-      case 415: return JsonError(415, "unsupported_media_type", "this content type is not accepted here");
-      case 503: return JsonError(503, "unavailable", "try again in a moment");
-      case 400: return JsonError(400, "bad_request", "the request is malformed");
-      case 404: return JsonError(404, "not_found", "no such resource");
-      case 405: return JsonError(405, "method_not_allowed", "this method is not allowed here");
-      case 413: return JsonError(413, "too_large", "the request body is over the limit");
-      case 414: return JsonError(414, "uri_too_long", "the address is too long");
-      case 417: return JsonError(417, "bad_request", "unsupported Expect header");
-      case 429: return JsonError(429, "resource_exhausted", "too many requests; try again later");
-      case 431: return JsonError(431, "too_large", "the request headers are too large");
-      default: return JsonError(status, "internal", "the server could not answer; try again later");
+      case 401:
+        return JsonError(401, "unauthenticated", "sign in first");
+      case 403:
+        return JsonError(403, "forbidden", "not allowed");
+      case 408:
+        return JsonError(408, "timeout", "the request did not arrive in time");
+      case 411:
+        return JsonError(411, "length_required", "send the body with a Content-Length");
+      case 415:
+        return JsonError(415, "unsupported_media_type", "this content type is not accepted here");
+      case 503:
+        return JsonError(503, "unavailable", "try again in a moment");
+      case 400:
+        return JsonError(400, "bad_request", "the request is malformed");
+      case 404:
+        return JsonError(404, "not_found", "no such resource");
+      case 405:
+        return JsonError(405, "method_not_allowed", "this method is not allowed here");
+      case 413:
+        return JsonError(413, "too_large", "the request body is over the limit");
+      case 414:
+        return JsonError(414, "uri_too_long", "the address is too long");
+      case 417:
+        return JsonError(417, "bad_request", "unsupported Expect header");
+      case 429:
+        return JsonError(429, "resource_exhausted", "too many requests; try again later");
+      case 431:
+        return JsonError(431, "too_large", "the request headers are too large");
+      default:
+        return JsonError(status, "internal", "the server could not answer; try again later");
     }
   }
   // The language from the path when it names one, else the visitor's preference.
   std::string lang;
   auto segs = core::Split(req.path, '/', true);
-  if (!segs.empty() && i18n::IsSupportedLang(segs[0])) lang = segs[0];
-  else lang = PreferredLang(req, s.site);
+  if (!segs.empty() && i18n::IsSupportedLang(segs[0]))
+    lang = segs[0];
+  else
+    lang = PreferredLang(req, s.site);
   const auto& t = s.catalogs.For(lang);
   std::string key;
   switch (status) {
-    case 404: case 400: case 405: case 413: case 403: case 429: case 503:
+    case 404:
+    case 400:
+    case 405:
+    case 413:
+    case 403:
+    case 429:
+    case 503:
       key = "error_" + std::to_string(status);
       break;
-    case 414: case 431: key = "error_413"; break;
-    case 401: key = "error_403"; break;
-    default: key = status < 500 ? "error_400" : "error_500";
+    case 414:
+    case 431:
+      key = "error_413";
+      break;
+    case 401:
+      key = "error_403";
+      break;
+    default:
+      key = status < 500 ? "error_400" : "error_500";
   }
   view::Value data = PageData(s, lang, t.Get(key + "_title"), "/" + i18n::OtherLang(lang) + "/", "");
   data.Set("status", std::to_string(status));

@@ -26,8 +26,8 @@ int64_t PositiveId(const std::string& s);
 
 // The data every page's layout needs: lang, t (through globals), title, the language switch, nav state.
 class Visitor;
-view::Value PageData(const Services& s, const std::string& lang, const std::string& title,
-                     const std::string& alt_url, const std::string& nav, Visitor* visitor = nullptr);
+view::Value PageData(const Services& s, const std::string& lang, const std::string& title, const std::string& alt_url,
+                     const std::string& nav, Visitor* visitor = nullptr);
 
 view::Value ArticleSummaryValue(const kb::ArticleSummary& a);
 

@@ -33,7 +33,8 @@ std::string ReadRequest(const Request& req, kb::SearchRequest& out) {
     try {
       size_t used = 0;
       int p = std::stoi(page, &used);
-      if (used != page.size() || p < 1 || p > search::kMaxPage) return "page must be a number from 1 to " + std::to_string(search::kMaxPage);
+      if (used != page.size() || p < 1 || p > search::kMaxPage)
+        return "page must be a number from 1 to " + std::to_string(search::kMaxPage);
       out.page = p;
     } catch (...) {
       return "page must be a number from 1 to " + std::to_string(search::kMaxPage);
@@ -129,10 +130,14 @@ Response SearchPage(const Services& s, const Request& req) {
     f.Set("values", std::move(values));
     facets.Push(std::move(f));
   };
-  facet("category", t.Get("facet_category"), [&](const std::string& v) { return CategoryName(*cats, v); }, sr.category);
-  facet("lang", t.Get("facet_lang"), [](const std::string& v) { return LangName(v); }, sr.lang);
-  facet("kind", t.Get("facet_kind"), [&](const std::string& v) { return t.Get("kind_" + v); }, sr.kind);
-  facet("tag", t.Get("facet_tag"), [](const std::string& v) { return "#" + v; }, sr.tag);
+  facet(
+      "category", t.Get("facet_category"), [&](const std::string& v) { return CategoryName(*cats, v); }, sr.category);
+  facet(
+      "lang", t.Get("facet_lang"), [](const std::string& v) { return LangName(v); }, sr.lang);
+  facet(
+      "kind", t.Get("facet_kind"), [&](const std::string& v) { return t.Get("kind_" + v); }, sr.kind);
+  facet(
+      "tag", t.Get("facet_tag"), [](const std::string& v) { return "#" + v; }, sr.tag);
   data.Set("has_facets", !facets.list().empty());
   data.Set("facets", std::move(facets));
 
@@ -169,7 +174,11 @@ Response SearchApi(const Services& s, const Request& req) {
     return JsonError(r.status());
   }
   core::JsonWriter w;
-  w.BeginObject().Field("query", r->query).Field("total", r->total).Field("estimated", r->estimated).Field("suggestion", r->suggestion);
+  w.BeginObject()
+      .Field("query", r->query)
+      .Field("total", r->total)
+      .Field("estimated", r->estimated)
+      .Field("suggestion", r->suggestion);
   w.Field("page", r->page).Field("pages", r->pages);
   w.Key("facets").BeginObject();
   for (const char* name : {"category", "tag", "lang", "kind"}) {

@@ -5,7 +5,6 @@
 #include <Poco/Net/MessageHeader.h>
 #include <Poco/Net/MultipartReader.h>
 #include <Poco/Net/NameValueCollection.h>
-
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <netdb.h>
@@ -363,7 +362,8 @@ struct Server::Impl {
     for (;;) {
       int64_t left = c.out_file->size() - static_cast<int64_t>(c.file_pos);
       if (left <= 0) return 1;
-      ssize_t w = ::sendfile(c.fd, c.out_file->fd(), &c.file_pos, static_cast<size_t>(std::min<int64_t>(left, 1 << 20)));
+      ssize_t w =
+          ::sendfile(c.fd, c.out_file->fd(), &c.file_pos, static_cast<size_t>(std::min<int64_t>(left, 1 << 20)));
       if (w > 0) {
         c.phase_bytes += static_cast<uint64_t>(w);
         continue;
@@ -400,8 +400,9 @@ struct Server::Impl {
     // Every worker is busy and the queue is full: say so plainly, without a worker.
     static const std::string kBusy = [] {
       std::string body = "The server is busy; try again in a few seconds.\n";
-      return StatusLine(503) + "Content-Type: text/plain; charset=utf-8\r\nContent-Length: " +
-             std::to_string(body.size()) + "\r\nRetry-After: 5\r\nConnection: close\r\n\r\n" + body;
+      return StatusLine(503) +
+             "Content-Type: text/plain; charset=utf-8\r\nContent-Length: " + std::to_string(body.size()) +
+             "\r\nRetry-After: 5\r\nConnection: close\r\n\r\n" + body;
     }();
     ssize_t ignored = ::send(c->fd, kBusy.data(), kBusy.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
     (void)ignored;
@@ -617,10 +618,14 @@ struct Server::Impl {
   void OnEvent(Conn* c, int64_t now, std::vector<Conn*>& retry) {
     if (!conns.count(c)) return;
     ConnState s = c->state.load(std::memory_order_acquire);
-    if (s == ConnState::kWriting) ContinueWrite(c, now);
-    else if (s == ConnState::kReadingHead || s == ConnState::kReadingBody) OnReadable(c, now);
-    else if (s == ConnState::kLingering) Discard(c, now);
-    else if (s == ConnState::kWorker) retry.push_back(c);
+    if (s == ConnState::kWriting)
+      ContinueWrite(c, now);
+    else if (s == ConnState::kReadingHead || s == ConnState::kReadingBody)
+      OnReadable(c, now);
+    else if (s == ConnState::kLingering)
+      Discard(c, now);
+    else if (s == ConnState::kWorker)
+      retry.push_back(c);
   }
 
   void BeginStop() {
@@ -783,8 +788,10 @@ struct Server::Impl {
     std::string forwarded;
     for (const auto& [name, value] : c.head.headers) {
       auto it = req.headers.find(name);
-      if (it == req.headers.end()) req.headers.emplace(name, value);
-      else it->second += (name == "cookie" ? "; " : ", ") + value;
+      if (it == req.headers.end())
+        req.headers.emplace(name, value);
+      else
+        it->second += (name == "cookie" ? "; " : ", ") + value;
       if (name == "x-forwarded-for") forwarded = req.headers[name];
     }
     req.remote_addr = c.trusted ? trusted.ClientAddress(c.peer, forwarded) : c.peer;
@@ -797,8 +804,9 @@ struct Server::Impl {
 
   Response Handle(Conn& c, Request& req) {
     if (c.early_status != 0) {
-      core::LogInfo("bad request", {{"status", std::to_string(c.early_status)}, {"reason", c.early_reason},
-                                    {"addr", req.remote_addr}});
+      core::LogInfo(
+          "bad request",
+          {{"status", std::to_string(c.early_status)}, {"reason", c.early_reason}, {"addr", req.remote_addr}});
       // The raw path (up to '?') only chooses between a JSON and an HTML error.
       std::string raw = req.raw_target.substr(0, req.raw_target.find('?'));
       req.path = (c.early_api || core::StartsWith(raw, "/api/")) ? "/api/" : "/";
@@ -824,13 +832,15 @@ struct Server::Impl {
       const Handler* handler = nullptr;
       std::string allowed;
       switch (router.Match(req, &handler, &allowed)) {
-        case Router::MatchResult::kFound: return (*handler)(req);
+        case Router::MatchResult::kFound:
+          return (*handler)(req);
         case Router::MatchResult::kMethodNotAllowed: {
           Response r = Error(req, 405);
           r.Header("Allow", allowed);
           return r;
         }
-        case Router::MatchResult::kNotFound: return Error(req, 404);
+        case Router::MatchResult::kNotFound:
+          return Error(req, 404);
       }
     } catch (const std::exception& e) {
       core::LogError("handler threw", {{"method", req.method}, {"path", req.path}, {"what", e.what()}});
@@ -877,8 +887,10 @@ struct Server::Impl {
     h += "\r\nX-Request-Id: ";
     h += req.id;
     h += "\r\n";
-    if (close) h += "Connection: close\r\n";
-    else if (c.head.minor_version == 0) h += "Connection: keep-alive\r\n";
+    if (close)
+      h += "Connection: close\r\n";
+    else if (c.head.minor_version == 0)
+      h += "Connection: keep-alive\r\n";
     h += "\r\n";
     c.out_pos = 0;
     c.close_after = close;
@@ -930,7 +942,11 @@ namespace {
 class SocketBodyBuf final : public std::streambuf {
  public:
   SocketBodyBuf(Conn& c, uint64_t length, int64_t grace_ms, int min_rate, const std::atomic<bool>& stopping)
-      : c_(c), remaining_(length), grace_ms_(grace_ms), rate_(std::max(1, min_rate)), stopping_(stopping),
+      : c_(c),
+        remaining_(length),
+        grace_ms_(grace_ms),
+        rate_(std::max(1, min_rate)),
+        stopping_(stopping),
         start_ms_(NowMs()) {}
 
   bool failed() const { return failed_; }
@@ -941,8 +957,10 @@ class SocketBodyBuf final : public std::streambuf {
   bool Drain(uint64_t max) {
     if (remaining_ > max) return false;
     while (remaining_ > 0)
-      if (underflow() == traits_type::eof()) return false;
-      else setg(buf_, egptr(), egptr());
+      if (underflow() == traits_type::eof())
+        return false;
+      else
+        setg(buf_, egptr(), egptr());
     return !failed_;
   }
 
@@ -960,7 +978,8 @@ class SocketBodyBuf final : public std::streambuf {
       if (c_.fd < 0) return Fail("the client went away");  // Server::ServeForTesting: all input is in c_.in
       for (;;) {
         if (stopping_.load()) return Fail("the server is stopping");
-        int64_t deadline = start_ms_ + grace_ms_ + static_cast<int64_t>(received_ * 1000 / static_cast<uint64_t>(rate_));
+        int64_t deadline =
+            start_ms_ + grace_ms_ + static_cast<int64_t>(received_ * 1000 / static_cast<uint64_t>(rate_));
         int64_t wait = deadline - NowMs();
         if (wait <= 0) return Fail("the upload is too slow");
         pollfd p{c_.fd, POLLIN, 0};
@@ -1147,8 +1166,10 @@ std::string Server::ServeForTesting(const std::vector<std::string_view>& reads) 
     if (step == Impl::Step::kNeedMore) {
       // What the event loop does when the socket is readable (OnReadable): the next read, or the end of input.
       if (c.peer_closed) break;  // (Advance never asks for more once the client has closed)
-      if (next < reads.size()) c.in.append(reads[next++]);
-      else c.peer_closed = true;
+      if (next < reads.size())
+        c.in.append(reads[next++]);
+      else
+        c.peer_closed = true;
       step = m.Advance(c, NowMs());
       if (step == Impl::Step::kReady && c.peer_closed) c.close_after = true;
       continue;

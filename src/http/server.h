@@ -33,22 +33,22 @@ namespace entraide::http {
 struct ServerOptions {
   std::string host = "127.0.0.1";
   int port = 8080;
-  int threads = 32;                   // workers: requests handled at once
-  int queue = 256;                    // complete requests waiting for a worker; 503 beyond
-  int keepalive_timeout_s = 5;        // an idle keep-alive connection is closed after this (it holds no worker)
-  int max_keepalive_requests = 1000;  // requests per connection, then it closes
-  int header_timeout_s = 10;          // the whole request head must arrive within this, from its first byte
-  int min_rate_bytes = 2048;          // after header_timeout_s of grace, bodies and responses move at least this fast
+  int threads = 32;                     // workers: requests handled at once
+  int queue = 256;                      // complete requests waiting for a worker; 503 beyond
+  int keepalive_timeout_s = 5;          // an idle keep-alive connection is closed after this (it holds no worker)
+  int max_keepalive_requests = 1000;    // requests per connection, then it closes
+  int header_timeout_s = 10;            // the whole request head must arrive within this, from its first byte
+  int min_rate_bytes = 2048;            // after header_timeout_s of grace, bodies and responses move at least this fast
   int max_connections_per_address = 8;  // a client address beyond it is closed at once (trusted proxies exempt)
-  int max_connections = 4096;         // all connections; beyond it new ones are closed at once
+  int max_connections = 4096;           // all connections; beyond it new ones are closed at once
   std::vector<std::string> trusted_proxies;  // CIDRs whose X-Forwarded-For names the client
   HeadLimits head;
   size_t max_body_bytes = 1 << 20;           // bodies read into memory (JSON, forms); 413 beyond
   size_t max_multipart_bytes = 50u << 20;    // multipart/form-data bodies (uploads), streamed to disk
   size_t max_upload_file_bytes = 10u << 20;  // one uploaded file
   int max_multipart_parts = 100;
-  int max_parallel_uploads = 0;              // multipart requests read at once (0: threads / 4, at least 1)
-  std::string upload_dir;                    // where uploads are streamed ("" refuses multipart)
+  int max_parallel_uploads = 0;  // multipart requests read at once (0: threads / 4, at least 1)
+  std::string upload_dir;        // where uploads are streamed ("" refuses multipart)
   bool access_log = true;
 };
 
@@ -72,7 +72,7 @@ struct ServerStats {
   int64_t connections_refused = 0;  // over the per-address or total cap
   int64_t timeouts = 0;             // heads, bodies or responses too slow, idle keep-alive excluded
   int64_t requests = 0;
-  int64_t queued = 0;               // requests waiting for a worker now
+  int64_t queued = 0;  // requests waiting for a worker now
 };
 
 class Server : public core::MetricsSource {

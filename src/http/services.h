@@ -8,13 +8,13 @@
 #include "core/metrics.h"
 #include "http/page_cache.h"
 #include "http/static_files.h"
-#include "tickets/ticket_service.h"
 #include "i18n/catalog.h"
 #include "kb/article_service.h"
 #include "kb/search_service.h"
 #include "mail/outbox_admin.h"
 #include "mail/preferences.h"
 #include "privacy/privacy_service.h"
+#include "tickets/ticket_service.h"
 #include "view/renderer.h"
 
 namespace entraide::http {
@@ -36,8 +36,8 @@ struct Services {
   SiteInfo site;
   mail::PreferenceService* mail_prefs = nullptr;  // email preferences and unsubscribe links (set by app/)
   mail::OutboxAdmin* mail_admin = nullptr;        // failed messages, for coordinators (set by app/)
-  PageCache* page_cache = nullptr;  // optional: library pages for visitors who are not signed in
-  privacy::PrivacyService* privacy = nullptr;  // a member's own data from the account page (set by app/)
+  PageCache* page_cache = nullptr;                // optional: library pages for visitors who are not signed in
+  privacy::PrivacyService* privacy = nullptr;     // a member's own data from the account page (set by app/)
   std::vector<const core::MetricsSource*> metrics_sources = {};  // what /metrics reports, in order (set by app/)
 };
 

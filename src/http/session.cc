@@ -79,7 +79,8 @@ void Visitor::SignedOut() {
 void Visitor::Apply(Response& r) const {
   for (const auto& c : set_cookies_) r.Header("Set-Cookie", c);
   if (set_anon_csrf_) {
-    r.Header("Set-Cookie", SetCookieHeader(kCsrfCookie, anon_csrf_, {.same_site = "Strict", .secure = Secure(s_.site)}));
+    r.Header("Set-Cookie",
+             SetCookieHeader(kCsrfCookie, anon_csrf_, {.same_site = "Strict", .secure = Secure(s_.site)}));
   }
   if (auth_ || set_anon_csrf_) r.Header("Cache-Control", "private, no-store");
 }

@@ -49,7 +49,7 @@ core::StatusOr<std::unique_ptr<StaticFiles>> StaticFiles::Load(const std::string
     f.etag = "\"" + hash.substr(0, 20) + "\"";
     f.content_type = ContentTypeFor(e.path().extension().string());
     if (Compressible(f.content_type) && f.body.size() > 256) f.gzip = GzipCompress(f.body);
-    struct stat st{};
+    struct stat st {};
     if (::stat(e.path().c_str(), &st) == 0) f.last_modified = core::FormatHttpDate(st.st_mtime);
     sf->files_[name] = std::move(f);
   }

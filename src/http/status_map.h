@@ -10,8 +10,7 @@ namespace entraide::http {
 
 int HttpStatusFor(const core::Status& status);
 // {"error": {"code": "...", "message": "...", "fields": [field]}} ("fields" only when `field` is given).
-Response JsonError(int http_status, const std::string& code, const std::string& message,
-                   const std::string& field = "");
+Response JsonError(int http_status, const std::string& code, const std::string& message, const std::string& field = "");
 // The same from a service's Status: its mapped HTTP status, its code's name, its message and its field().
 // A 5xx's message stays in the log (LogServiceError); the answer says only that it failed.
 Response JsonError(const core::Status& status);

@@ -4,8 +4,8 @@
 
 #include "core/log.h"
 #include "http/presenter.h"
-#include "http/status_map.h"
 #include "http/session.h"
+#include "http/status_map.h"
 #include "i18n/catalog.h"
 
 namespace entraide::http {
@@ -16,8 +16,8 @@ using Result = tickets::TakeOutcome::Result;
 Response TakePage(const Services& s, Visitor& v, const Request& req, view::Value d, int status) {
   std::string lang = req.Param("lang");
   const auto& t = s.catalogs.For(lang);
-  view::Value data = PageData(s, lang, t.Get("take_title"), "/" + i18n::OtherLang(lang) + "/take/" + req.Param("token"),
-                              "queue", &v);
+  view::Value data =
+      PageData(s, lang, t.Get("take_title"), "/" + i18n::OtherLang(lang) + "/take/" + req.Param("token"), "queue", &v);
   for (const auto& [k, val] : d.object()) data.Set(k, val);
   Response r = RenderPage(s, "take", lang, data, status);
   r.Header("Cache-Control", "no-store");

@@ -55,7 +55,10 @@ Response ApiFailure(const core::Status& st, int64_t retry = 0) {
 view::Value TicketSummary(const Services& s, const Ticket& t, const std::string& lang, int64_t now) {
   const auto& tr = s.catalogs.For(lang);
   view::Value v = view::Value::Object();
-  v.Set("id", t.id).Set("ref", t.ref).Set("subject", t.subject).Set("url", "/" + lang + "/tickets/" + std::to_string(t.id));
+  v.Set("id", t.id)
+      .Set("ref", t.ref)
+      .Set("subject", t.subject)
+      .Set("url", "/" + lang + "/tickets/" + std::to_string(t.id));
   v.Set("ticket_lang", t.lang);  // the subject and description are in the language the ticket was written in
   v.Set("status", t.status).Set("status_label", tr.Get("status_" + t.status));
   v.Set("urgency", t.urgency).Set("urgency_label", tr.Get("urgency_" + t.urgency));
@@ -95,8 +98,10 @@ std::string QueueRowsHtml(const Services& s, const std::vector<Ticket>& list, co
     out += "</td><td><time datetime=\"" + core::FormatIso8601Utc(t.created_at) + "\">";
     text(Ago(now - t.created_at, lang));
     out += "</time></td><td>";
-    if (t.assignee_id) text(tr.PersonName(t.assignee_name));
-    else out += "—";
+    if (t.assignee_id)
+      text(tr.PersonName(t.assignee_name));
+    else
+      out += "—";
     out += "</td></tr>\n";
   }
   return out;
@@ -107,7 +112,9 @@ view::Value CategoryOptions(const Services& s, const std::string& lang, const st
   auto cats = s.auth.TicketCategories(false);
   if (!cats.ok()) return list;
   for (const auto& c : *cats)
-    list.Push(view::Value::Object().Set("value", c.slug).Set("label", lang == "fr" ? c.name_fr : c.name_en)
+    list.Push(view::Value::Object()
+                  .Set("value", c.slug)
+                  .Set("label", lang == "fr" ? c.name_fr : c.name_en)
                   .Set("selected", c.slug == selected));
   return list;
 }
@@ -116,7 +123,9 @@ view::Value Options(const Services& s, const std::string& lang, const std::strin
                     const std::vector<std::string>& values, const std::string& selected) {
   view::Value list = view::Value::List();
   for (const auto& v : values)
-    list.Push(view::Value::Object().Set("value", v).Set("label", s.catalogs.For(lang).Get(prefix + v))
+    list.Push(view::Value::Object()
+                  .Set("value", v)
+                  .Set("label", s.catalogs.For(lang).Get(prefix + v))
                   .Set("selected", v == selected));
   return list;
 }
@@ -158,7 +167,10 @@ Response NewTicketForm(const Services& s, const Request& req, Visitor& v, const 
   d.Set("urgencies", Options(s, lang, "urgency_", kUrgencies, get("urgency", "normal")));
   view::Value groups = view::Value::List();
   for (const auto& g : p->groups)
-    groups.Push(view::Value::Object().Set("id", g.id).Set("name", g.name).Set("selected", std::to_string(g.id) == get("group")));
+    groups.Push(view::Value::Object()
+                    .Set("id", g.id)
+                    .Set("name", g.name)
+                    .Set("selected", std::to_string(g.id) == get("group")));
   d.Set("groups", std::move(groups)).Set("many_groups", p->groups.size() > 1).Set("no_group", p->groups.empty());
   if (error) SetError(d, *error);
   return Render(s, v, lang, "ticket_new", t.Get("ticket_new_title"), d, status, "/tickets/new");
@@ -236,9 +248,12 @@ Response QueuePage(const Services& s, const Request& req) {
   f.urgency = req.Query("urgency");
   f.lang = req.Query("ticket_lang");
   std::string assignee = req.Query("assignee");
-  if (assignee == "me") f.assignee = v.who()->user_id;
-  else if (assignee == "none") f.assignee = 0;
-  else if (Id(assignee)) f.assignee = Id(assignee);
+  if (assignee == "me")
+    f.assignee = v.who()->user_id;
+  else if (assignee == "none")
+    f.assignee = 0;
+  else if (Id(assignee))
+    f.assignee = Id(assignee);
   if (Id(req.Query("group"))) f.group_id = Id(req.Query("group"));
   // kQueuePageSize rows a page; one more is read to know whether there is a next page.
   int page = static_cast<int>(std::clamp<int64_t>(Id(req.Query("page")), 1, 10000));  // Id: 0 when not a number
@@ -254,7 +269,8 @@ Response QueuePage(const Services& s, const Request& req) {
   // The page links keep the filters: the query string with another page number.
   auto page_url = [&](int n) {
     std::vector<std::pair<std::string, std::string>> p;
-    for (const char* k : {"status", "category", "urgency", "assignee", "group", "ticket_lang"}) p.emplace_back(k, req.Query(k));
+    for (const char* k : {"status", "category", "urgency", "assignee", "group", "ticket_lang"})
+      p.emplace_back(k, req.Query(k));
     p.emplace_back("page", std::to_string(n));
     return core::UrlWithQuery("/" + lang + "/queue", p);
   };
@@ -316,7 +332,9 @@ Response TicketPage(const Services& s, const Request& req, Visitor& v, const std
     } else if (e.kind == "urgency") {
       ev.Set("old", tr.Get("urgency_" + e.old_value)).Set("new", tr.Get("urgency_" + e.new_value));
     } else if (e.kind == "assign") {  // names recorded when it happened; empty: nobody
-      auto holder = [&](const std::string& name) { return name.empty() ? tr.Get("ticket_nobody") : tr.PersonName(name); };
+      auto holder = [&](const std::string& name) {
+        return name.empty() ? tr.Get("ticket_nobody") : tr.PersonName(name);
+      };
       ev.Set("old", holder(e.old_value)).Set("new", holder(e.new_value));
     } else {
       ev.Set("old", e.old_value).Set("new", e.new_value);
@@ -325,8 +343,11 @@ Response TicketPage(const Services& s, const Request& req, Visitor& v, const std
     view::Value files = view::Value::List();
     for (const auto& a : tv.attachments)
       if (a.event_id && *a.event_id == e.id)
-        files.Push(view::Value::Object().Set("name", a.filename).Set("size", std::to_string((a.size + 1023) / 1024) + " KiB")
-                       .Set("url", "/" + lang + "/tickets/" + std::to_string(t.id) + "/attachments/" + std::to_string(a.id)));
+        files.Push(
+            view::Value::Object()
+                .Set("name", a.filename)
+                .Set("size", std::to_string((a.size + 1023) / 1024) + " KiB")
+                .Set("url", "/" + lang + "/tickets/" + std::to_string(t.id) + "/attachments/" + std::to_string(a.id)));
     ev.Set("has_files", !files.list().empty()).Set("files", std::move(files));
     events.Push(std::move(ev));
   }
@@ -339,8 +360,11 @@ Response TicketPage(const Services& s, const Request& req, Visitor& v, const std
     const auto* best = &versions->front();
     for (const auto& a : *versions)
       if (a.lang == lang) best = &a;
-    links.Push(view::Value::Object().Set("title", best->title).Set("url", "/" + best->lang + "/articles/" + best->slug)
-                   .Set("lang", best->lang).Set("other_lang", best->lang != lang));
+    links.Push(view::Value::Object()
+                   .Set("title", best->title)
+                   .Set("url", "/" + best->lang + "/articles/" + best->slug)
+                   .Set("lang", best->lang)
+                   .Set("other_lang", best->lang != lang));
   }
   d.Set("has_links", !links.list().empty()).Set("links", std::move(links));
   bool open = tickets::IsOpen(t.status);
@@ -349,7 +373,9 @@ Response TicketPage(const Services& s, const Request& req, Visitor& v, const std
   d.Set("can_triage", tv.can_triage).Set("group_side", tv.group_side);
   d.Set("can_reply", tv.group_side || tv.can_triage);
   d.Set("ask_helpful", tv.group_side && finished && !t.helpful);
-  if (t.helpful) d.Set("helpful_answer", *t.helpful ? tr.Get("helpful_yes") : tr.Get("helpful_no")).Set("helpful_comment", t.helpful_comment);
+  if (t.helpful)
+    d.Set("helpful_answer", *t.helpful ? tr.Get("helpful_yes") : tr.Get("helpful_no"))
+        .Set("helpful_comment", t.helpful_comment);
   d.Set("show_helpful", tv.can_triage && t.helpful.has_value());
   if (tv.question) d.Set("question_url", "/" + tv.question->lang + "/questions/" + tv.question->slug);
   d.Set("can_publish", tv.can_triage && finished && !tv.question);
@@ -365,7 +391,9 @@ Response TicketPage(const Services& s, const Request& req, Visitor& v, const std
     view::Value vl = view::Value::List();
     if (vols.ok())
       for (const auto& vol : *vols)
-        vl.Push(view::Value::Object().Set("id", vol.id).Set("name", vol.name)
+        vl.Push(view::Value::Object()
+                    .Set("id", vol.id)
+                    .Set("name", vol.name)
                     .Set("selected", t.assignee_id && *t.assignee_id == vol.id));
     d.Set("volunteers", std::move(vl));
     d.Set("mine", t.assignee_id && *t.assignee_id == v.who()->user_id);
@@ -466,10 +494,17 @@ void WriteTicket(core::JsonWriter& w, const Ticket& t, const SiteInfo& site, con
                  bool close = true) {
   w.BeginObject().Field("id", t.id).Field("ref", t.ref).Field("subject", t.subject).Field("status", t.status);
   w.Field("urgency", t.urgency).Field("category", t.category).Field("lang", t.lang);
-  w.Key("group").BeginObject().Field("id", t.group_id).Field("slug", t.group_slug).Field("name", t.group_name).EndObject();
+  w.Key("group")
+      .BeginObject()
+      .Field("id", t.group_id)
+      .Field("slug", t.group_slug)
+      .Field("name", t.group_name)
+      .EndObject();
   w.Key("assignee");
-  if (t.assignee_id) w.BeginObject().Field("id", *t.assignee_id).Field("name", tr.PersonName(t.assignee_name)).EndObject();
-  else w.Null();
+  if (t.assignee_id)
+    w.BeginObject().Field("id", *t.assignee_id).Field("name", tr.PersonName(t.assignee_name)).EndObject();
+  else
+    w.Null();
   w.Field("created_at", core::FormatIso8601Utc(t.created_at)).Field("updated_at", core::FormatIso8601Utc(t.updated_at));
   w.Field("url", site.base_url + "/" + t.lang + "/tickets/" + std::to_string(t.id));
   if (close) w.EndObject();
@@ -540,8 +575,10 @@ Response ApiQueue(const Services& s, const Request& req) {
   f.lang = req.Query("lang");
   if (!f.lang.empty() && f.lang != "en" && f.lang != "fr") return JsonError(core::InvalidField("lang", "en or fr"));
   std::string assignee = req.Query("assignee");
-  if (assignee == "none") f.assignee = 0;
-  else if (assignee == "me") f.assignee = who->principal.user_id;
+  if (assignee == "none")
+    f.assignee = 0;
+  else if (assignee == "me")
+    f.assignee = who->principal.user_id;
   else if (!assignee.empty()) {
     f.assignee = Id(assignee);  // 0 would mean unassigned: not what "abc" asked for
     if (*f.assignee == 0) return JsonError(core::InvalidField("assignee", "none, me or a user id"));
@@ -628,7 +665,8 @@ Response ApiPatch(const Services& s, const Request& req) {
   if (o->has("status")) c.status = Str(o, "status");
   if (o->has("urgency")) c.urgency = Str(o, "urgency");
   if (o->has("category")) c.category = Str(o, "category");
-  if (o->has("assignee")) c.assignee = o->isNull("assignee") ? std::nullopt : std::optional<int64_t>(Id(Str(o, "assignee")));
+  if (o->has("assignee"))
+    c.assignee = o->isNull("assignee") ? std::nullopt : std::optional<int64_t>(Id(Str(o, "assignee")));
   // All or nothing: the service checks every field before it changes any.
   core::Status st = s.tickets.Update(&who->principal, Id(req.Param("id")), c);
   if (!st.ok()) return ApiFailure(st);
@@ -680,7 +718,8 @@ void RegisterTickets(Router& router, const Services& services) {
   auto action = [s](auto fn) {
     return [s, fn](Request& req) {
       if (!i18n::IsSupportedLang(req.Param("lang"))) return ErrorPage(*s, req, 404);
-      return TicketAction(*s, req, [&](const auth::Principal* who, int64_t id, F& f) { return fn(*s, req, who, id, f); });
+      return TicketAction(*s, req,
+                          [&](const auth::Principal* who, int64_t id, F& f) { return fn(*s, req, who, id, f); });
     };
   };
   router.Add("POST", "/{lang}/tickets/{id}/reply", [s](Request& req) {
@@ -698,39 +737,49 @@ void RegisterTickets(Router& router, const Services& services) {
     };
     return TicketAction(*s, req, reply, &retry);
   });
-  router.Add("POST", "/{lang}/tickets/{id}/claim", action([](const Services& sv, const Request&, const auth::Principal* who, int64_t id, F&) {
-    return sv.tickets.Claim(who, id);
-  }));
-  router.Add("POST", "/{lang}/tickets/{id}/assign", action([](const Services& sv, const Request&, const auth::Principal* who, int64_t id, F& f) {
-    std::optional<int64_t> a;
-    if (Id(f["assignee"])) a = Id(f["assignee"]);
-    return sv.tickets.Assign(who, id, a);
-  }));
-  router.Add("POST", "/{lang}/tickets/{id}/status", action([](const Services& sv, const Request&, const auth::Principal* who, int64_t id, F& f) {
-    return sv.tickets.ChangeStatus(who, id, f["status"]);
-  }));
-  router.Add("POST", "/{lang}/tickets/{id}/urgency", action([](const Services& sv, const Request&, const auth::Principal* who, int64_t id, F& f) {
-    return sv.tickets.SetUrgency(who, id, f["urgency"]);
-  }));
-  router.Add("POST", "/{lang}/tickets/{id}/category", action([](const Services& sv, const Request&, const auth::Principal* who, int64_t id, F& f) {
-    return sv.tickets.SetCategory(who, id, f["category"]);
-  }));
-  router.Add("POST", "/{lang}/tickets/{id}/link", action([](const Services& sv, const Request&, const auth::Principal* who, int64_t id, F& f) {
-    return sv.tickets.LinkArticle(who, id, f["article"]);
-  }));
-  router.Add("POST", "/{lang}/tickets/{id}/close", action([](const Services& sv, const Request&, const auth::Principal* who, int64_t id, F&) {
-    return sv.tickets.Close(who, id);
-  }));
-  router.Add("POST", "/{lang}/tickets/{id}/reopen", action([](const Services& sv, const Request&, const auth::Principal* who, int64_t id, F&) {
-    return sv.tickets.Reopen(who, id);
-  }));
-  router.Add("POST", "/{lang}/tickets/{id}/helpful", action([](const Services& sv, const Request&, const auth::Principal* who, int64_t id, F& f) {
-    return sv.tickets.Helpful(who, id, f["helpful"] == "yes", f["comment"]);
-  }));
-  router.Add("POST", "/{lang}/tickets/{id}/publish", action([](const Services& sv, const Request&, const auth::Principal* who, int64_t id, F& f) {
-    auto q = sv.tickets.Publish(who, id, f["title"], f["question"], f["answer"]);
-    return q.ok() ? core::Status::Ok() : q.status();
-  }));
+  router.Add("POST", "/{lang}/tickets/{id}/claim",
+             action([](const Services& sv, const Request&, const auth::Principal* who, int64_t id, F&) {
+               return sv.tickets.Claim(who, id);
+             }));
+  router.Add("POST", "/{lang}/tickets/{id}/assign",
+             action([](const Services& sv, const Request&, const auth::Principal* who, int64_t id, F& f) {
+               std::optional<int64_t> a;
+               if (Id(f["assignee"])) a = Id(f["assignee"]);
+               return sv.tickets.Assign(who, id, a);
+             }));
+  router.Add("POST", "/{lang}/tickets/{id}/status",
+             action([](const Services& sv, const Request&, const auth::Principal* who, int64_t id, F& f) {
+               return sv.tickets.ChangeStatus(who, id, f["status"]);
+             }));
+  router.Add("POST", "/{lang}/tickets/{id}/urgency",
+             action([](const Services& sv, const Request&, const auth::Principal* who, int64_t id, F& f) {
+               return sv.tickets.SetUrgency(who, id, f["urgency"]);
+             }));
+  router.Add("POST", "/{lang}/tickets/{id}/category",
+             action([](const Services& sv, const Request&, const auth::Principal* who, int64_t id, F& f) {
+               return sv.tickets.SetCategory(who, id, f["category"]);
+             }));
+  router.Add("POST", "/{lang}/tickets/{id}/link",
+             action([](const Services& sv, const Request&, const auth::Principal* who, int64_t id, F& f) {
+               return sv.tickets.LinkArticle(who, id, f["article"]);
+             }));
+  router.Add("POST", "/{lang}/tickets/{id}/close",
+             action([](const Services& sv, const Request&, const auth::Principal* who, int64_t id, F&) {
+               return sv.tickets.Close(who, id);
+             }));
+  router.Add("POST", "/{lang}/tickets/{id}/reopen",
+             action([](const Services& sv, const Request&, const auth::Principal* who, int64_t id, F&) {
+               return sv.tickets.Reopen(who, id);
+             }));
+  router.Add("POST", "/{lang}/tickets/{id}/helpful",
+             action([](const Services& sv, const Request&, const auth::Principal* who, int64_t id, F& f) {
+               return sv.tickets.Helpful(who, id, f["helpful"] == "yes", f["comment"]);
+             }));
+  router.Add("POST", "/{lang}/tickets/{id}/publish",
+             action([](const Services& sv, const Request&, const auth::Principal* who, int64_t id, F& f) {
+               auto q = sv.tickets.Publish(who, id, f["title"], f["question"], f["answer"]);
+               return q.ok() ? core::Status::Ok() : q.status();
+             }));
 
   router.Add("GET", "/api/v1/tickets", [s](Request& req) { return ApiList(*s, req); });
   router.Add("POST", "/api/v1/tickets", [s](Request& req) { return ApiCreate(*s, req); });

@@ -59,8 +59,8 @@ core::StatusOr<std::vector<CategoryInfo>> ArticleService::Categories(const std::
   if (!articles.ok()) return articles.status();
   std::vector<CategoryInfo> out;
   for (const auto& c : *cats) {
-    CategoryInfo info{c.slug, lang == "fr" ? c.name_fr : c.name_en,
-                      lang == "fr" ? c.description_fr : c.description_en, 0};
+    CategoryInfo info{c.slug, lang == "fr" ? c.name_fr : c.name_en, lang == "fr" ? c.description_fr : c.description_en,
+                      0};
     for (const auto& a : *articles)
       if (a.category == c.slug) ++info.count;
     out.push_back(std::move(info));

@@ -30,8 +30,8 @@ bool ContentScan::has_errors() const {
 
 namespace {
 
-const std::set<std::string> kKnownKeys = {"title", "slug", "lang", "key", "category",
-                                          "tags", "summary", "updated", "draft"};
+const std::set<std::string> kKnownKeys = {"title", "slug",    "lang",    "key",  "category",
+                                          "tags",  "summary", "updated", "draft"};
 
 std::optional<std::string> ScalarString(const YAML::Node& n) {
   if (!n.IsScalar()) return std::nullopt;
@@ -40,8 +40,8 @@ std::optional<std::string> ScalarString(const YAML::Node& n) {
 
 }  // namespace
 
-bool ParseArticle(std::string_view text, const std::string& path, const std::string& folder_lang,
-                  ArticleSource& out, std::vector<Problem>& problems) {
+bool ParseArticle(std::string_view text, const std::string& path, const std::string& folder_lang, ArticleSource& out,
+                  std::vector<Problem>& problems) {
   size_t errors_before = std::count_if(problems.begin(), problems.end(), [](auto& p) { return !p.warning; });
   auto error = [&](int line, std::string msg) { problems.push_back({path, line, std::move(msg), false}); };
   auto warn = [&](int line, std::string msg) { problems.push_back({path, line, std::move(msg), true}); };
@@ -130,7 +130,8 @@ bool ParseArticle(std::string_view text, const std::string& path, const std::str
 
   int lang_line = str_field("lang", out.lang);
   if (out.lang.empty()) out.lang = folder_lang;
-  if (!i18n::IsSupportedLang(out.lang)) error(lang_line ? lang_line : 1, "lang '" + out.lang + "' must be en or fr");
+  if (!i18n::IsSupportedLang(out.lang))
+    error(lang_line ? lang_line : 1, "lang '" + out.lang + "' must be en or fr");
   else if (out.lang != folder_lang)
     error(lang_line, "lang '" + out.lang + "' does not match the folder '" + folder_lang + "'");
 
@@ -302,8 +303,10 @@ ContentScan ScanContent(const std::string& content_dir) {
     }
     std::string key_id = a.lang + "/" + a.key;
     if (auto it = key_owner.find(key_id); it != key_owner.end()) {
-      scan.problems.push_back({rel, 0, "key '" + a.key + "' is already used in " + a.lang + " by " + it->second +
-                                           " (one article per key and language)", false});
+      scan.problems.push_back({rel, 0,
+                               "key '" + a.key + "' is already used in " + a.lang + " by " + it->second +
+                                   " (one article per key and language)",
+                               false});
       scan.failed_paths.push_back(rel);
       continue;
     }

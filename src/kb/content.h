@@ -32,8 +32,8 @@ inline constexpr size_t kMaxArticleBytes = 512 * 1024;
 
 // Parses one file's text. `path` is relative (used in problems and for the default slug);
 // `folder_lang` is the folder the file sits in. Appends problems; returns false when the file has errors.
-bool ParseArticle(std::string_view text, const std::string& path, const std::string& folder_lang,
-                  ArticleSource& out, std::vector<Problem>& problems);
+bool ParseArticle(std::string_view text, const std::string& path, const std::string& folder_lang, ArticleSource& out,
+                  std::vector<Problem>& problems);
 
 struct Category {
   std::string slug;

@@ -38,9 +38,8 @@ std::string ImportReport::Summary() const {
   int errors = 0, warnings = 0;
   for (const auto& p : problems) (p.warning ? warnings : errors)++;
   std::ostringstream s;
-  s << added << " added, " << updated << " updated, " << unchanged << " unchanged, " << unpublished
-    << " unpublished, " << errors << (errors == 1 ? " error, " : " errors, ") << warnings
-    << (warnings == 1 ? " warning" : " warnings");
+  s << added << " added, " << updated << " updated, " << unchanged << " unchanged, " << unpublished << " unpublished, "
+    << errors << (errors == 1 ? " error, " : " errors, ") << warnings << (warnings == 1 ? " warning" : " warnings");
   return s.str();
 }
 
@@ -119,8 +118,10 @@ core::StatusOr<ImportReport> ImportContent(store::Database& db, const std::strin
     auto it = existing->find(id);
     if (it != existing->end() && it->second.content_hash == ContentHash(a)) {
       keep.insert(id);
-      if (!it->second.published) republish.push_back(it->second.id);
-      else ++report.unchanged;
+      if (!it->second.published)
+        republish.push_back(it->second.id);
+      else
+        ++report.unchanged;
       continue;
     }
     changed.push_back(&a);

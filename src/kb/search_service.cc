@@ -5,7 +5,8 @@
 namespace entraide::kb {
 
 SearchService::SearchService(const std::string& data_dir, search::Resources resources)
-    : data_dir_(data_dir), resources_(std::move(resources)),
+    : data_dir_(data_dir),
+      resources_(std::move(resources)),
       searcher_(std::make_unique<search::Searcher>(data_dir, resources_)) {}
 
 core::StatusOr<SearchResult> SearchService::Search(const SearchRequest& request) { return searcher_->Search(request); }

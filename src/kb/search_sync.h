@@ -10,8 +10,8 @@
 #include "search/document.h"
 #include "search/resources.h"
 #include "store/article_repo.h"
-#include "store/ticket_repo.h"
 #include "store/database.h"
+#include "store/ticket_repo.h"
 
 namespace entraide::kb {
 

@@ -72,7 +72,8 @@ core::StatusOr<Composed> Composer::Compose(const store::ClaimedMail& c, int64_t 
     if (v && v->kind() == view::Value::Kind::kString) data.Set(key, OneLine(v->string_value()));
   }
   // Durations in the unit a sentence wants ("valid for 7 days").
-  if (const view::Value* minutes = data.Find("expires_minutes"); minutes && minutes->kind() == view::Value::Kind::kString) {
+  if (const view::Value* minutes = data.Find("expires_minutes");
+      minutes && minutes->kind() == view::Value::Kind::kString) {
     long long n = std::atoll(minutes->string_value().c_str());
     data.Set("expires_hours", static_cast<int64_t>(n / 60)).Set("expires_days", static_cast<int64_t>(n / 1440));
   }

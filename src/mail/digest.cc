@@ -23,17 +23,18 @@ constexpr size_t kBatch = 50;  // digests per write transaction: short locks, fe
 
 core::LocalTime ShiftDays(const core::LocalTime& day, int64_t n) {
   core::LocalTime out;
-  core::CivilFromDays(core::DaysFromCivil(day.year, static_cast<unsigned>(day.month), static_cast<unsigned>(day.day)) + n,
-                      &out.year, &out.month, &out.day);
+  core::CivilFromDays(
+      core::DaysFromCivil(day.year, static_cast<unsigned>(day.month), static_cast<unsigned>(day.day)) + n, &out.year,
+      &out.month, &out.day);
   return out;
 }
 
 // "28 novembre 2026" / "November 28, 2026"
 std::string DateLabel(const core::LocalTime& d, const std::string& lang) {
-  static const char* kFr[] = {"janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre",
-                              "octobre", "novembre", "décembre"};
-  static const char* kEn[] = {"January", "February", "March", "April", "May", "June", "July", "August", "September",
-                              "October", "November", "December"};
+  static const char* kFr[] = {"janvier", "février", "mars",      "avril",   "mai",      "juin",
+                              "juillet", "août",    "septembre", "octobre", "novembre", "décembre"};
+  static const char* kEn[] = {"January", "February", "March",     "April",   "May",      "June",
+                              "July",    "August",   "September", "October", "November", "December"};
   if (lang == "en") return std::string(kEn[d.month - 1]) + " " + std::to_string(d.day) + ", " + std::to_string(d.year);
   return std::to_string(d.day) + (d.day == 1 ? "er " : " ") + kFr[d.month - 1] + " " + std::to_string(d.year);
 }
@@ -313,7 +314,10 @@ core::Status DigestService::Plan(store::Database& db, const std::string& topic, 
         List(w, "unclaimed", sh.unclaimed, o_.max_items, ticket);
         List(w, "waiting", sh.waiting, o_.max_items, ticket);
         List(w, "activity", *activity, o_.max_items, [&](const store::DigestActivity& a) {
-          w.BeginObject().Field("ref", a.ref).Field("subject", OneLine(a.subject)).Field("url", ticket_url(a.ticket_id));
+          w.BeginObject()
+              .Field("ref", a.ref)
+              .Field("subject", OneLine(a.subject))
+              .Field("url", ticket_url(a.ticket_id));
           w.Field("actor", a.actor_name.empty() ? t.Get("digest_system") : OneLine(t.PersonName(a.actor_name)));
           w.Field("is_reply", a.kind == "reply").Field("is_status", a.kind == "status");
           if (a.kind == "status") w.Field("status", t.Get("status_" + a.new_value));
@@ -362,7 +366,10 @@ core::Status DigestService::Plan(store::Database& db, const std::string& topic, 
         w.Field("has_median", sh.median_first_answer.has_value());
         if (sh.median_first_answer) w.Field("median_first_answer", DurationLabel(*sh.median_first_answer, lang));
         List(w, "oldest", sh.oldest, o_.max_items, [&](const store::DigestTicket& x) {
-          w.BeginObject().Field("ref", x.ref).Field("subject", OneLine(x.subject)).Field("group", OneLine(x.group_name));
+          w.BeginObject()
+              .Field("ref", x.ref)
+              .Field("subject", OneLine(x.subject))
+              .Field("group", OneLine(x.group_name));
           w.Field("status", t.Get("status_" + x.status)).Field("url", ticket_url(x.id));
           w.Field("age", DurationLabel(std::max<int64_t>(0, now - x.created_at), lang)).EndObject();
         });
@@ -373,8 +380,10 @@ core::Status DigestService::Plan(store::Database& db, const std::string& topic, 
           w.BeginObject().Field("title", OneLine(a.title)).Field("url", site + "/articles/" + a.slug).EndObject();
         });
         w.Field("queue_url", site + "/queue").Field("admin_url", site + "/admin");
-        d.counts = {{"opened", static_cast<int>(sh.opened)}, {"resolved", static_cast<int>(sh.resolved)},
-                    {"oldest", static_cast<int>(sh.oldest.size())}, {"articles", static_cast<int>(sh.articles_added)}};
+        d.counts = {{"opened", static_cast<int>(sh.opened)},
+                    {"resolved", static_cast<int>(sh.resolved)},
+                    {"oldest", static_cast<int>(sh.oldest.size())},
+                    {"articles", static_cast<int>(sh.articles_added)}};
       }
     }
     if (empty) {

@@ -55,15 +55,15 @@ struct DigestPeriod {
 
 // One digest, as queued or as a dry run shows it.
 struct PlannedDigest {
-  store::OutboxMessage message;                    // data_json filled in; dedupe_key set
+  store::OutboxMessage message;                     // data_json filled in; dedupe_key set
   std::vector<std::pair<std::string, int>> counts;  // e.g. {"unclaimed", 3}, {"waiting", 1}
-  bool queued = false;                             // inserted by this run (false in a dry run)
+  bool queued = false;                              // inserted by this run (false in a dry run)
 };
 
 struct DigestReport {
-  int queued = 0;          // new rows in the outbox
-  int already_queued = 0;  // this person already has this period's digest
-  int empty = 0;           // nothing to say: not queued
+  int queued = 0;                      // new rows in the outbox
+  int already_queued = 0;              // this person already has this period's digest
+  int empty = 0;                       // nothing to say: not queued
   std::vector<PlannedDigest> digests;  // what was (or, in a dry run, would be) queued
   std::string Summary() const;
 };

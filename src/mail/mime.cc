@@ -182,7 +182,8 @@ core::StatusOr<std::string> Serialize(const MimeMessage& m) {
            IsSafeToken(id.substr(1, id.size() - 2), " <>\"\\,;:()[]") && id.find('@') != std::string_view::npos;
   };
   if (!is_msg_id(m.message_id)) return core::InvalidArgument("message_id: not a Message-ID");
-  if (!m.in_reply_to.empty() && !is_msg_id(m.in_reply_to)) return core::InvalidArgument("in_reply_to: not a Message-ID");
+  if (!m.in_reply_to.empty() && !is_msg_id(m.in_reply_to))
+    return core::InvalidArgument("in_reply_to: not a Message-ID");
   for (const auto& r : m.references)
     if (!is_msg_id(r)) return core::InvalidArgument("references: not a Message-ID");
   if (!m.list_unsubscribe_url.empty() &&

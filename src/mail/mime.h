@@ -40,12 +40,12 @@ std::string FormatDate(int64_t epoch_seconds);
 struct MimeMessage {
   Address from, to;
   std::string subject;
-  std::string text, html;              // the two alternatives (UTF-8)
-  std::string message_id;              // "<...@...>"
-  int64_t date = 0;                    // epoch seconds
-  std::string in_reply_to;             // "<...>" or empty
-  std::vector<std::string> references; // "<...>" each
-  std::string list_unsubscribe_url;    // https URL; empty: no List-Unsubscribe headers
+  std::string text, html;                                          // the two alternatives (UTF-8)
+  std::string message_id;                                          // "<...@...>"
+  int64_t date = 0;                                                // epoch seconds
+  std::string in_reply_to;                                         // "<...>" or empty
+  std::vector<std::string> references;                             // "<...>" each
+  std::string list_unsubscribe_url;                                // https URL; empty: no List-Unsubscribe headers
   std::vector<std::pair<std::string, std::string>> extra_headers;  // fixed ASCII headers (Auto-Submitted ...)
 };
 

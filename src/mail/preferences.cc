@@ -49,11 +49,20 @@ core::StatusOr<UnsubscribeTarget> PreferenceService::Unsubscribe(const std::stri
   auto s = repo.Settings(target->user_id);
   if (!s.ok()) return s.status();
   switch (target->topic) {
-    case Topic::kNotifications: s->notifications = false; break;
-    case Topic::kVolunteerDigest: s->volunteer_digest = "off"; break;
-    case Topic::kGroupDigest: s->group_digest = "off"; break;
-    case Topic::kCoordinatorSummary: s->coordinator_summary = "off"; break;
-    case Topic::kTransactional: break;
+    case Topic::kNotifications:
+      s->notifications = false;
+      break;
+    case Topic::kVolunteerDigest:
+      s->volunteer_digest = "off";
+      break;
+    case Topic::kGroupDigest:
+      s->group_digest = "off";
+      break;
+    case Topic::kCoordinatorSummary:
+      s->coordinator_summary = "off";
+      break;
+    case Topic::kTransactional:
+      break;
   }
   ENTRAIDE_RETURN_IF_ERROR(repo.SaveSettings(*s, clock_.NowSeconds()));
   ENTRAIDE_RETURN_IF_ERROR((*tx)->Commit());

@@ -18,11 +18,16 @@ core::StatusOr<bool> Wanted(store::MailRepository& repo, const store::OutboxMess
   auto s = repo.Settings(*m.user_id);
   if (!s.ok()) return s.status().code() == core::StatusCode::kNotFound ? core::StatusOr<bool>(true) : s.status();
   switch (topic) {
-    case Topic::kNotifications: return s->notifications;
-    case Topic::kVolunteerDigest: return s->volunteer_digest != "off";
-    case Topic::kGroupDigest: return s->group_digest != "off";
-    case Topic::kCoordinatorSummary: return s->coordinator_summary != "off";
-    case Topic::kTransactional: break;
+    case Topic::kNotifications:
+      return s->notifications;
+    case Topic::kVolunteerDigest:
+      return s->volunteer_digest != "off";
+    case Topic::kGroupDigest:
+      return s->group_digest != "off";
+    case Topic::kCoordinatorSummary:
+      return s->coordinator_summary != "off";
+    case Topic::kTransactional:
+      break;
   }
   return true;
 }

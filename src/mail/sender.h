@@ -30,12 +30,12 @@
 namespace entraide::mail {
 
 struct SenderOptions {
-  int batch = 10;                          // messages claimed at once
-  int64_t first_backoff_s = 60;            // after the first failure
-  int64_t max_backoff_s = 6 * 3600;        // the delay doubles up to this
-  int64_t give_up_after_s = 48 * 3600;     // counted from when the message was queued
-  int64_t stale_claim_s = 15 * 60;         // a 'sending' row older than this belongs to a dead sender
-  int max_per_second = 0;                  // pacing of the messages handed to the transport; 0: no limit
+  int batch = 10;                       // messages claimed at once
+  int64_t first_backoff_s = 60;         // after the first failure
+  int64_t max_backoff_s = 6 * 3600;     // the delay doubles up to this
+  int64_t give_up_after_s = 48 * 3600;  // counted from when the message was queued
+  int64_t stale_claim_s = 15 * 60;      // a 'sending' row older than this belongs to a dead sender
+  int max_per_second = 0;               // pacing of the messages handed to the transport; 0: no limit
 };
 
 struct SendReport {

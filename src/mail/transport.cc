@@ -124,8 +124,10 @@ class SmtpTransport final : public Transport {
       session_ = std::move(s);
     }
     session_->setTimeout(timeout);
-    if (o_.user.empty()) session_->login(o_.helo);
-    else session_->login(o_.helo, SMTPClientSession::AUTH_LOGIN, o_.user, o_.password);
+    if (o_.user.empty())
+      session_->login(o_.helo);
+    else
+      session_->login(o_.helo, SMTPClientSession::AUTH_LOGIN, o_.user, o_.password);
   }
 
   void Drop() {
@@ -174,6 +176,8 @@ std::unique_ptr<Transport> MakeSmtpTransport(SmtpOptions options) {
   return std::make_unique<SmtpTransport>(std::move(options));
 }
 
-std::unique_ptr<Transport> MakeFileTransport(std::string dir) { return std::make_unique<FileTransport>(std::move(dir)); }
+std::unique_ptr<Transport> MakeFileTransport(std::string dir) {
+  return std::make_unique<FileTransport>(std::move(dir));
+}
 
 }  // namespace entraide::mail

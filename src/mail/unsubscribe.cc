@@ -10,22 +10,32 @@ namespace {
 
 char Letter(Topic t) {
   switch (t) {
-    case Topic::kNotifications: return 'n';
-    case Topic::kVolunteerDigest: return 'v';
-    case Topic::kGroupDigest: return 'g';
-    case Topic::kCoordinatorSummary: return 'c';
-    case Topic::kTransactional: break;
+    case Topic::kNotifications:
+      return 'n';
+    case Topic::kVolunteerDigest:
+      return 'v';
+    case Topic::kGroupDigest:
+      return 'g';
+    case Topic::kCoordinatorSummary:
+      return 'c';
+    case Topic::kTransactional:
+      break;
   }
   return 0;
 }
 
 std::optional<Topic> FromLetter(char c) {
   switch (c) {
-    case 'n': return Topic::kNotifications;
-    case 'v': return Topic::kVolunteerDigest;
-    case 'g': return Topic::kGroupDigest;
-    case 'c': return Topic::kCoordinatorSummary;
-    default: return std::nullopt;
+    case 'n':
+      return Topic::kNotifications;
+    case 'v':
+      return Topic::kVolunteerDigest;
+    case 'g':
+      return Topic::kGroupDigest;
+    case 'c':
+      return Topic::kCoordinatorSummary;
+    default:
+      return std::nullopt;
   }
 }
 
@@ -41,11 +51,16 @@ Topic TopicOfKind(std::string_view kind) {
 
 const char* TopicName(Topic topic) {
   switch (topic) {
-    case Topic::kNotifications: return "notifications";
-    case Topic::kVolunteerDigest: return "volunteer_digest";
-    case Topic::kGroupDigest: return "group_digest";
-    case Topic::kCoordinatorSummary: return "coordinator_summary";
-    case Topic::kTransactional: break;
+    case Topic::kNotifications:
+      return "notifications";
+    case Topic::kVolunteerDigest:
+      return "volunteer_digest";
+    case Topic::kGroupDigest:
+      return "group_digest";
+    case Topic::kCoordinatorSummary:
+      return "coordinator_summary";
+    case Topic::kTransactional:
+      break;
   }
   return "";
 }

@@ -1,8 +1,8 @@
 #include "markdown/markdown.h"
 
 #include <cmark-gfm-core-extensions.h>
-#include <cmark-gfm.h>
 #include <cmark-gfm-extension_api.h>
+#include <cmark-gfm.h>
 
 #include <algorithm>
 #include <map>
@@ -66,8 +66,8 @@ void InsertHeadingIds(std::string& html, const std::vector<Heading>& headings) {
 
 // Where a tight task item's text ends: its "</li>", or the first block that starts inside it.
 size_t TaskTextEnd(std::string_view html, size_t from) {
-  static const std::string_view kBlocks[] = {"\n<ul", "\n<ol", "\n<p>", "\n<pre", "\n<blockquote",
-                                             "\n<table", "\n<h", "\n<hr", "\n<div"};
+  static const std::string_view kBlocks[] = {"\n<ul",    "\n<ol", "\n<p>", "\n<pre", "\n<blockquote",
+                                             "\n<table", "\n<h",  "\n<hr", "\n<div"};
   for (size_t p = html.find('<', from); p != std::string_view::npos; p = html.find('<', p + 1)) {
     if (html.compare(p, 5, "</li>") == 0) return p;
     if (p > from && html[p - 1] == '\n')
@@ -141,7 +141,7 @@ bool IsSafeUrl(std::string_view url) {
   if (colon == std::string::npos) return true;
   size_t stop = cleaned.find_first_of("/?");
   if (stop != std::string::npos && stop < colon) return true;  // "a/b:c" is a relative path
-  if (!cleaned.empty() && cleaned[0] == '#') return true;       // "#a:b" is a fragment
+  if (!cleaned.empty() && cleaned[0] == '#') return true;      // "#a:b" is a fragment
   std::string scheme = core::ToLowerAscii(cleaned.substr(0, colon));
   for (char c : scheme) {
     bool ok = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '+' || c == '-' || c == '.';
@@ -221,8 +221,8 @@ std::string PlainParagraphsHtml(std::string_view text) {
   size_t start = 0;
   while (start < normalized.size()) {
     size_t end = normalized.find("\n\n", start);
-    std::string_view para = std::string_view(normalized).substr(
-        start, end == std::string::npos ? std::string::npos : end - start);
+    std::string_view para =
+        std::string_view(normalized).substr(start, end == std::string::npos ? std::string::npos : end - start);
     para = core::Trim(para);
     if (!para.empty()) {
       out += "<p>";

@@ -42,7 +42,9 @@ Io WaitFor(int fd, short events, SteadyClock::time_point deadline) {
   for (;;) {
     auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - SteadyClock::now()).count();
     if (left <= 0) return Io::kTimedOut;
-    struct pollfd pfd{fd, events, 0};
+    struct pollfd pfd {
+      fd, events, 0
+    };
     int n = ::poll(&pfd, 1, static_cast<int>(left));
     if (n > 0) return Io::kOk;  // readable, writable, or hung up: the read or write says which
     if (n < 0 && errno != EINTR) return Io::kFailed;
@@ -94,8 +96,10 @@ bool ReadFull(int fd, char* buf, size_t size) {
   size_t got = 0;
   while (got < size) {
     ssize_t n = ::read(fd, buf + got, size - got);
-    if (n > 0) got += static_cast<size_t>(n);
-    else if (n == 0 || errno != EINTR) return false;
+    if (n > 0)
+      got += static_cast<size_t>(n);
+    else if (n == 0 || errno != EINTR)
+      return false;
   }
   return true;
 }
@@ -106,8 +110,10 @@ bool WriteFrame(int fd, std::string_view payload) {
   std::string_view left = frame;
   while (!left.empty()) {
     ssize_t n = ::write(fd, left.data(), left.size());
-    if (n > 0) left.remove_prefix(static_cast<size_t>(n));
-    else if (n == 0 || errno != EINTR) return false;
+    if (n > 0)
+      left.remove_prefix(static_cast<size_t>(n));
+    else if (n == 0 || errno != EINTR)
+      return false;
   }
   return true;
 }
@@ -190,8 +196,8 @@ Rendered Fallback(std::string_view text) {
 // RLIMIT_CPU counts the process's whole life: each request gets the CPU used so far plus its own allowance,
 // the budget rounded up to whole seconds plus one (what one forked render had).
 void AllowCpuFor(int budget_ms) {
-  struct rusage used{};
-  struct rlimit rl{};
+  struct rusage used {};
+  struct rlimit rl {};
   if (::getrusage(RUSAGE_SELF, &used) != 0 || ::getrlimit(RLIMIT_CPU, &rl) != 0) return;
   auto seconds = static_cast<rlim_t>(used.ru_utime.tv_sec + used.ru_stime.tv_sec + 1);
   rl.rlim_cur = std::min(rl.rlim_max, seconds + static_cast<rlim_t>(budget_ms / 1000 + 1));
@@ -203,9 +209,9 @@ std::string Answer(std::string_view request) {
   Options options;
   size_t max_html = 0;
   int budget_ms = 0;
-  if (!core::GetField(request, level) || !ParseInt(level, options.min_heading_level) ||
-      !core::GetField(request, cap) || !ParseInt(cap, max_html) || !core::GetField(request, budget) ||
-      !ParseInt(budget, budget_ms) || !core::GetField(request, text) || !request.empty())
+  if (!core::GetField(request, level) || !ParseInt(level, options.min_heading_level) || !core::GetField(request, cap) ||
+      !ParseInt(cap, max_html) || !core::GetField(request, budget) || !ParseInt(budget, budget_ms) ||
+      !core::GetField(request, text) || !request.empty())
     return ErrorReply("malformed request");
   AllowCpuFor(budget_ms);
   try {
@@ -226,7 +232,9 @@ std::string Answer(std::string_view request) {
 
 int RunRenderWorker(size_t memory_bytes) {
 #ifndef ENTRAIDE_ASAN  // AddressSanitizer reserves terabytes of address space for its shadow
-  struct rlimit as{static_cast<rlim_t>(memory_bytes), static_cast<rlim_t>(memory_bytes)};
+  struct rlimit as {
+    static_cast<rlim_t>(memory_bytes), static_cast<rlim_t>(memory_bytes)
+  };
   ::setrlimit(RLIMIT_AS, &as);
 #else
   (void)memory_bytes;
@@ -261,7 +269,9 @@ struct RenderWorkers::Worker {
 
   // True when it has nothing to say: an idle worker that hung up or wrote is dead or broken.
   bool Quiet() const {
-    struct pollfd pfd{fd, POLLIN, 0};
+    struct pollfd pfd {
+      fd, POLLIN, 0
+    };
     return ::poll(&pfd, 1, 0) == 0;
   }
 
@@ -443,9 +453,9 @@ std::vector<core::StatusOr<Rendered>> RenderWorkers::RenderMany(const std::vecto
     if (outcome != Worker::Outcome::kRendered) r = Fallback(text);  // too slow, or it died: the words, escaped
     size_t cap = MaxHtmlBytes(text.size(), limits);
     if (r.html.size() > cap)  // even as escaped plain text
-      results.emplace_back(core::InvalidArgument(
-          "the formatted text is too large (" + std::to_string(r.html.size() / 1024) + " KiB; at most " +
-          std::to_string(cap / 1024) + " KiB); attach it as a file instead"));
+      results.emplace_back(core::InvalidArgument("the formatted text is too large (" +
+                                                 std::to_string(r.html.size() / 1024) + " KiB; at most " +
+                                                 std::to_string(cap / 1024) + " KiB); attach it as a file instead"));
     else
       results.emplace_back(std::move(r));
   }

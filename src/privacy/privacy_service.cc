@@ -32,8 +32,10 @@ std::string Iso(int64_t epoch) { return core::FormatIso8601Utc(epoch); }
 
 void OptionalTime(core::JsonWriter& w, std::string_view key, const std::optional<int64_t>& t) {
   w.Key(key);
-  if (t) w.String(Iso(*t));
-  else w.Null();
+  if (t)
+    w.String(Iso(*t));
+  else
+    w.Null();
 }
 
 // data.json and the files that go with it, built by one export.
@@ -55,8 +57,8 @@ class Export {
   void AttachmentFields(const store::AttachmentRecord& a) {
     w_.Field("id", a.id).Field("filename", tickets::SafeFilename(a.filename)).Field("content_type", a.content_type);
     w_.Field("size", a.size).Field("sha256", a.sha256).Field("at", Iso(a.created_at));
-    std::string source = options_.attachments_dir + "/" + a.sha256.substr(0, std::min<size_t>(2, a.sha256.size())) +
-                         "/" + a.sha256;
+    std::string source =
+        options_.attachments_dir + "/" + a.sha256.substr(0, std::min<size_t>(2, a.sha256.size())) + "/" + a.sha256;
     std::error_code ec;
     w_.Key("file");
     if (a.sha256.size() != 64 || !fs::is_regular_file(source, ec)) {
@@ -93,8 +95,10 @@ class Export {
     OptionalTime(w_, "resolved_at", t.resolved_at);
     OptionalTime(w_, "closed_at", t.closed_at);
     w_.Key("helpful");
-    if (t.helpful) w_.Bool(*t.helpful != 0);
-    else w_.Null();
+    if (t.helpful)
+      w_.Bool(*t.helpful != 0);
+    else
+      w_.Null();
     w_.Field("helpful_comment", t.helpful_comment);
     OptionalTime(w_, "text_removed_at", t.redacted_at);
     w_.Key("history").BeginArray();
@@ -121,8 +125,10 @@ class Export {
     w_.BeginObject().Field("id", e.id);
     if (with_ticket) w_.Field("ticket_id", e.ticket_id).Field("ticket_ref", Ref(e.ticket_id));
     w_.Field("kind", e.kind).Key("actor");
-    if (e.actor_id) w_.String(names_.PersonName(e.actor_name));
-    else w_.Null();  // the system (a ticket closed by itself)
+    if (e.actor_id)
+      w_.String(names_.PersonName(e.actor_name));
+    else
+      w_.Null();  // the system (a ticket closed by itself)
     if (e.internal) w_.Field("internal", true);
     // "Now held by" events recorded names.
     bool names = e.kind == "assign";
@@ -203,7 +209,10 @@ std::string PlaceholderEmail(int64_t user_id) { return "erased-" + std::to_strin
 
 PrivacyService::PrivacyService(store::Pool& pool, const core::Clock& clock, const i18n::Catalogs& catalogs,
                                Options options)
-    : pool_(pool), clock_(clock), catalogs_(catalogs), options_(std::move(options)),
+    : pool_(pool),
+      clock_(clock),
+      catalogs_(catalogs),
+      options_(std::move(options)),
       exports_(clock, options_.exports_per_hour, 3600) {}
 
 core::StatusOr<ExportSummary> PrivacyService::WritePersonExport(store::Database& db, const store::UserRecord& user,
@@ -442,9 +451,9 @@ core::StatusOr<RetentionReport> PrivacyService::ApplyRetention() {
     }
     return core::Status::Ok();
   }));
-  core::LogInfo("privacy: closed tickets redacted",
-                {{"tickets", std::to_string(report.tickets)}, {"attachments", std::to_string(report.attachments)},
-                 {"files", std::to_string(report.files)}});
+  core::LogInfo("privacy: closed tickets redacted", {{"tickets", std::to_string(report.tickets)},
+                                                     {"attachments", std::to_string(report.attachments)},
+                                                     {"files", std::to_string(report.files)}});
   return report;
 }
 

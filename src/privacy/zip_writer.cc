@@ -44,8 +44,8 @@ core::StatusOr<std::unique_ptr<ZipWriter>> ZipWriter::Create(const std::string& 
   w->impl_->mtime = Poco::DateTime(Poco::Timestamp::fromEpochTime(static_cast<std::time_t>(mtime)));
   // A seekable file: each entry's sizes are written in its own header (the smallest, most readable archive).
   w->impl_->zip = std::make_unique<Poco::Zip::Compress>(w->impl_->out, true);
-  w->impl_->zip->setStoreExtensions({"gif", "jpg", "jpeg", "png", "webp", "zip", "gz", "bz2", "xz", "7z", "mp3",
-                                     "mp4", "mov", "odt", "ods", "odp", "docx", "xlsx", "pptx", "pdf"});
+  w->impl_->zip->setStoreExtensions({"gif", "jpg", "jpeg", "png", "webp", "zip", "gz",   "bz2",  "xz",   "7z",
+                                     "mp3", "mp4", "mov",  "odt", "ods",  "odp", "docx", "xlsx", "pptx", "pdf"});
   return w;
 }
 
@@ -76,8 +76,8 @@ core::Status ZipWriter::Close() {
 std::string ZipEntryName(const std::string& folder, int64_t id, const std::string& filename) {
   std::string safe;
   for (char c : filename) {
-    bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '-' ||
-              c == '_';
+    bool ok =
+        (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '-' || c == '_';
     safe += ok ? c : '_';
   }
   if (safe.empty()) safe = "file";

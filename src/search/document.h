@@ -8,10 +8,10 @@
 namespace entraide::search {
 
 struct Document {
-  std::string id;        // unique per item and language, e.g. "article:42" (term Q<id>)
-  std::string kind;      // "article" or "question"
-  std::string lang;      // "en" or "fr"
-  std::string key;       // translations share it: results are collapsed on it
+  std::string id;    // unique per item and language, e.g. "article:42" (term Q<id>)
+  std::string kind;  // "article" or "question"
+  std::string lang;  // "en" or "fr"
+  std::string key;   // translations share it: results are collapsed on it
   std::string slug, title, summary, body, category, url, updated;
   std::vector<std::string> tags;
 };

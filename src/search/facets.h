@@ -22,7 +22,7 @@ int64_t Scaled(int64_t count, double scale);
 // finds an item's other language version without a query.
 struct FacetTable {
   std::vector<uint32_t> key, category, lang, kind;  // by docid; ids into the names (0: none)
-  std::vector<uint32_t> tags_begin;                  // by docid: its tags are tags[tags_begin[d], tags_begin[d+1])
+  std::vector<uint32_t> tags_begin;                 // by docid: its tags are tags[tags_begin[d], tags_begin[d+1])
   std::vector<uint32_t> tags;
   std::vector<std::string> key_names, category_names, lang_names, kind_names, tag_names;
   std::vector<std::vector<Xapian::docid>> docs_of_key;  // by key id: the item's documents (one per language)
@@ -40,8 +40,12 @@ Xapian::docid VisitorVersion(const FacetTable& t, Xapian::docid hit, const std::
 class FacetSpy : public Xapian::MatchSpy {
  public:
   explicit FacetSpy(const FacetTable& t)
-      : t_(t), seen_(t.key_names.size()), category_(t.category_names.size()), lang_(t.lang_names.size()),
-        kind_(t.kind_names.size()), tag_(t.tag_names.size()) {}
+      : t_(t),
+        seen_(t.key_names.size()),
+        category_(t.category_names.size()),
+        lang_(t.lang_names.size()),
+        kind_(t.kind_names.size()),
+        tag_(t.tag_names.size()) {}
 
   void operator()(const Xapian::Document& doc, double) override {
     Xapian::docid d = doc.get_docid();

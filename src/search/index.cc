@@ -3,7 +3,6 @@
 #include <fcntl.h>
 #include <sys/file.h>
 #include <unistd.h>
-
 #include <xapian.h>
 
 #include <algorithm>
@@ -12,8 +11,8 @@
 #include <deque>
 #include <filesystem>
 #include <fstream>
-#include <sstream>
 #include <set>
+#include <sstream>
 #include <thread>
 #include <unordered_set>
 
@@ -292,7 +291,7 @@ struct Rebuild::Impl {
     std::string path;
     Xapian::WritableDatabase db;
     std::unique_ptr<Builder> builder;
-    int pending = 0;  // documents added since the last commit
+    int pending = 0;             // documents added since the last commit
     std::deque<Document> queue;  // waiting for this shard's builder
   };
   static constexpr int kDocsPerFlush = 64;
@@ -309,9 +308,7 @@ struct Rebuild::Impl {
   // The language versions of an item go to the same shard, one after the other, so that they get neighbouring
   // docids in the merged index: a search that counts only the first matches (docid order) then sees both
   // versions of the items it counts, and its estimates of items and languages hold for the rest.
-  Shard& ShardFor(const Document& d) {
-    return *shards[std::hash<std::string>{}(d.kind + ":" + d.key) % shards.size()];
-  }
+  Shard& ShardFor(const Document& d) { return *shards[std::hash<std::string>{}(d.kind + ":" + d.key) % shards.size()]; }
   void ClearQueues() {
     for (auto& s : shards) s->queue.clear();
   }

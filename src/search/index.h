@@ -50,7 +50,8 @@ class Rebuild {
   // Queues the document for a builder thread (blocks while the queue is full); reports an earlier builder's
   // error.
   core::Status Add(Document doc);  // moved into the queue
-  // Waits for the builders, merges their shards into one compact database, points the stub at the fresh folder (atomic rename), removes older folders.
+  // Waits for the builders, merges their shards into one compact database, points the stub at the fresh folder (atomic
+  // rename), removes older folders.
   core::Status Finish();
 
  private:

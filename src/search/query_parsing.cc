@@ -27,8 +27,7 @@ Xapian::QueryParser QueryParsing::Parser(Xapian::Database& db, const std::string
 }
 
 constexpr unsigned kFlags = Xapian::QueryParser::FLAG_PHRASE | Xapian::QueryParser::FLAG_BOOLEAN |
-                                   Xapian::QueryParser::FLAG_LOVEHATE |
-                                   Xapian::QueryParser::FLAG_AUTO_SYNONYMS;
+                            Xapian::QueryParser::FLAG_LOVEHATE | Xapian::QueryParser::FLAG_AUTO_SYNONYMS;
 
 // One query per language, each filtered to its language's documents.
 // "Did you mean": each word that is not in the index at all is replaced by the closest indexed word

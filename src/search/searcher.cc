@@ -1,7 +1,6 @@
 #include "search/searcher.h"
 
 #include <sys/stat.h>
-
 #include <xapian.h>
 
 #include <algorithm>
@@ -52,8 +51,10 @@ std::string FoldQuery(const std::string& cleaned) {
   for (const auto& w : WordSpans(text)) {
     out.append(text, pos, w.begin - pos);
     std::string_view word = std::string_view(text).substr(w.begin, w.end - w.begin);
-    if (word == "AND" || word == "OR" || word == "NOT" || word == "XOR") out += word;
-    else out += FoldForCompare(word);
+    if (word == "AND" || word == "OR" || word == "NOT" || word == "XOR")
+      out += word;
+    else
+      out += FoldForCompare(word);
     pos = w.end;
   }
   out.append(text, pos, std::string::npos);
@@ -104,7 +105,7 @@ struct Searcher::Impl {
 
   // The folder the stub names, re-read when the stub file changes.
   std::string CurrentTarget() {
-    struct stat st{};
+    struct stat st {};
     if (::stat(StubPath(data_dir).c_str(), &st) != 0) return "";
     std::lock_guard<std::mutex> lock(mu);
     if (st.st_mtim.tv_sec != stub_mtime.tv_sec || st.st_mtim.tv_nsec != stub_mtime.tv_nsec || target.empty()) {
@@ -157,8 +158,10 @@ struct Searcher::Impl {
     SearchResult result;
     result.query = req.q;
     std::vector<std::string> langs;
-    if (req.lang.empty()) langs = {"en", "fr"};
-    else langs = {req.lang};
+    if (req.lang.empty())
+      langs = {"en", "fr"};
+    else
+      langs = {req.lang};
 
     std::vector<Xapian::Query> filters;
     if (!req.category.empty()) filters.emplace_back(kPrefixCategory + req.category);
@@ -234,16 +237,15 @@ struct Searcher::Impl {
       r.pages = static_cast<int>((r.total + size - 1) / size);
       r.facets = facets.Take(scale);
       SnippetTerms terms(q);
-      distinct(mset, static_cast<size_t>((page - 1) * size), static_cast<size_t>(size),
-               [&](const Xapian::MSetIterator& it) {
-                 Xapian::docid shown = req.lang.empty() ? VisitorVersion(*table, *it, req.visitor_lang) : *it;
-                 auto d = DecodeDocument(shown == *it ? it.get_document().get_data()
-                                                      : db.get_document(shown).get_data());
-                 if (!d) return;
-                 Hit h = HitFrom(*d, it.get_percent());
-                 h.snippet_html = browse ? core::HtmlEscape(d->summary) : Snippet(*d, terms);
-                 r.hits.push_back(std::move(h));
-               });
+      distinct(
+          mset, static_cast<size_t>((page - 1) * size), static_cast<size_t>(size), [&](const Xapian::MSetIterator& it) {
+            Xapian::docid shown = req.lang.empty() ? VisitorVersion(*table, *it, req.visitor_lang) : *it;
+            auto d = DecodeDocument(shown == *it ? it.get_document().get_data() : db.get_document(shown).get_data());
+            if (!d) return;
+            Hit h = HitFrom(*d, it.get_percent());
+            h.snippet_html = browse ? core::HtmlEscape(d->summary) : Snippet(*d, terms);
+            r.hits.push_back(std::move(h));
+          });
     };
     if (browse) {
       run(query, result);
@@ -323,7 +325,6 @@ struct Searcher::Impl {
   }
 };
 
-
 Searcher::Searcher(std::string data_dir, const Resources& resources)
     : impl_(new Impl(std::move(data_dir), resources)) {}
 Searcher::~Searcher() = default;
@@ -363,8 +364,8 @@ core::StatusOr<std::vector<Hit>> Searcher::Suggest(const std::string& q, const s
     qp.set_stemming_strategy(Xapian::QueryParser::STEM_NONE);
     Xapian::Query title;
     try {
-      title = qp.parse_query(folded, Xapian::QueryParser::FLAG_PARTIAL | Xapian::QueryParser::FLAG_DEFAULT,
-                             kPrefixTitle);
+      title =
+          qp.parse_query(folded, Xapian::QueryParser::FLAG_PARTIAL | Xapian::QueryParser::FLAG_DEFAULT, kPrefixTitle);
     } catch (const Xapian::QueryParserError&) {
       title = qp.parse_query(folded, 0, kPrefixTitle);
     }

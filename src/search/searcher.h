@@ -23,7 +23,7 @@ namespace entraide::search {
 
 inline constexpr size_t kMaxQueryBytes = 500;
 inline constexpr int kExactCount = 1000;  // documents counted one by one; beyond, totals are estimated
-inline constexpr int kMaxPage = 1000;  // the highest page the searcher reads (the API refuses higher ones)
+inline constexpr int kMaxPage = 1000;     // the highest page the searcher reads (the API refuses higher ones)
 
 struct SearchRequest {
   std::string q;
@@ -43,7 +43,7 @@ struct Hit {
 
 struct SearchResult {
   std::string query;
-  int64_t total = 0;      // matching items (translations once); exact up to kExactCount documents
+  int64_t total = 0;       // matching items (translations once); exact up to kExactCount documents
   bool estimated = false;  // more documents matched than were counted: total and facets are scaled estimates
   std::string suggestion;  // "did you mean", or ""
   bool used_or = false;    // AND found nothing, these are OR results

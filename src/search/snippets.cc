@@ -49,8 +49,9 @@ std::string Snippet(const Document& d, const SnippetTerms& q) {
     } else {
       // Fold the first three characters only, to compare; the whole word when it starts like a term.
       size_t head = 0;
-      for (int chars = 0; head < raw.size() && chars < 3; ++chars)
-        do ++head; while (head < raw.size() && (static_cast<unsigned char>(raw[head]) & 0xC0) == 0x80);
+      for (int chars = 0; head < raw.size() && chars < 3; ++chars) do
+          ++head;
+        while (head < raw.size() && (static_cast<unsigned char>(raw[head]) & 0xC0) == 0x80);
       if (!q.StartsLikeATerm(SnippetTerms::Pack(FoldForCompare(raw.substr(0, head))))) return;
       w = FoldForCompare(raw);
       if (!q.StartsLikeATerm(SnippetTerms::Pack(w))) return;

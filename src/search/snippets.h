@@ -24,7 +24,8 @@ struct SnippetTerms {
   std::vector<uint32_t> prefixes;
   static uint32_t Pack(std::string_view lower) {
     uint32_t v = static_cast<uint32_t>(std::min<size_t>(lower.size(), 3)) << 24;
-    for (size_t i = 0; i < lower.size() && i < 3; ++i) v |= static_cast<uint32_t>(static_cast<unsigned char>(lower[i])) << (8 * i);
+    for (size_t i = 0; i < lower.size() && i < 3; ++i)
+      v |= static_cast<uint32_t>(static_cast<unsigned char>(lower[i])) << (8 * i);
     return v;
   }
   bool StartsLikeATerm(uint32_t packed) const {

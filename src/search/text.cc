@@ -11,9 +11,9 @@ namespace {
 // utf8proc_map; nullopt for invalid UTF-8.
 std::optional<std::string> Map(std::string_view text, int options) {
   utf8proc_uint8_t* out = nullptr;
-  utf8proc_ssize_t n = utf8proc_map(reinterpret_cast<const utf8proc_uint8_t*>(text.data()),
-                                    static_cast<utf8proc_ssize_t>(text.size()), &out,
-                                    static_cast<utf8proc_option_t>(options));
+  utf8proc_ssize_t n =
+      utf8proc_map(reinterpret_cast<const utf8proc_uint8_t*>(text.data()), static_cast<utf8proc_ssize_t>(text.size()),
+                   &out, static_cast<utf8proc_option_t>(options));
   if (n < 0) return std::nullopt;
   std::string result(reinterpret_cast<char*>(out), static_cast<size_t>(n));
   std::free(out);

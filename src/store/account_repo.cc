@@ -78,8 +78,14 @@ StatusOr<int64_t> CountOf(Database& db, const std::string& sql, const std::funct
 StatusOr<int64_t> AccountRepository::CreateUser(const UserRecord& u) {
   auto st = db_.Prepare("INSERT INTO users (email, name, role, lang, password_hash, active) VALUES (?, ?, ?, ?, ?, ?)");
   if (!st.ok()) return st.status();
-  ENTRAIDE_RETURN_IF_ERROR(
-      (*st)->Bind(1, u.email).Bind(2, u.name).Bind(3, u.role).Bind(4, u.lang).Bind(5, u.password_hash).Bind(6, u.active).Run());
+  ENTRAIDE_RETURN_IF_ERROR((*st)
+                               ->Bind(1, u.email)
+                               .Bind(2, u.name)
+                               .Bind(3, u.role)
+                               .Bind(4, u.lang)
+                               .Bind(5, u.password_hash)
+                               .Bind(6, u.active)
+                               .Run());
   return db_.LastInsertRowId();
 }
 
@@ -104,8 +110,9 @@ StatusOr<std::vector<UserRecord>> AccountRepository::ListUsers() {
 }
 
 StatusOr<std::vector<UserRecord>> AccountRepository::ListActiveVolunteers() {
-  auto st = db_.Prepare(std::string("SELECT ") + kUserCols +
-                        " FROM users WHERE active = 1 AND role IN ('volunteer', 'coordinator') ORDER BY name COLLATE NOCASE");
+  auto st =
+      db_.Prepare(std::string("SELECT ") + kUserCols +
+                  " FROM users WHERE active = 1 AND role IN ('volunteer', 'coordinator') ORDER BY name COLLATE NOCASE");
   if (!st.ok()) return st.status();
   return AllRows<UserRecord>(*st, ReadUser);
 }
@@ -220,7 +227,8 @@ StatusOr<std::vector<std::pair<int64_t, GroupRecord>>> AccountRepository::Groups
   // One statement per page size (50 at most), cached like any other.
   auto st = db_.Prepare(
       "SELECT m.user_id, g.id, g.slug, g.name, g.lang, g.active FROM memberships m JOIN groups g ON g.id = m.group_id "
-      "WHERE m.user_id IN " + Placeholders(user_ids.size()) + " ORDER BY m.user_id, entraide_fold(g.name)");
+      "WHERE m.user_id IN " +
+      Placeholders(user_ids.size()) + " ORDER BY m.user_id, entraide_fold(g.name)");
   if (!st.ok()) return st.status();
   for (size_t i = 0; i < user_ids.size(); ++i) (*st)->Bind(static_cast<int>(i + 1), user_ids[i]);
   return AllRows<std::pair<int64_t, GroupRecord>>(*st, [](Statement& r) {
@@ -239,9 +247,9 @@ StatusOr<std::vector<GroupCount>> AccountRepository::SearchGroups(const GroupQue
   // The member counts are read through memberships_group, for the page's rows only.
   auto st = db_.Prepare(
       "SELECT p.id, p.slug, p.name, p.lang, p.active, (SELECT COUNT(*) FROM memberships m WHERE m.group_id = p.id) "
-      "FROM (SELECT g.id, g.slug, g.name, g.lang, g.active" + GroupsWhere(q) +
-      " ORDER BY g.active DESC, entraide_fold(g.name), g.id LIMIT ?" + std::to_string(n) + " OFFSET ?" +
-      std::to_string(n + 1) + ") p ORDER BY p.active DESC, entraide_fold(p.name), p.id");
+      "FROM (SELECT g.id, g.slug, g.name, g.lang, g.active" +
+      GroupsWhere(q) + " ORDER BY g.active DESC, entraide_fold(g.name), g.id LIMIT ?" + std::to_string(n) +
+      " OFFSET ?" + std::to_string(n + 1) + ") p ORDER BY p.active DESC, entraide_fold(p.name), p.id");
   if (!st.ok()) return st.status();
   (*st)->Bind(1, q.not_member).Bind(n, static_cast<int64_t>(q.limit)).Bind(n + 1, q.offset);
   BindWords(**st, q.words, 2);
@@ -256,7 +264,8 @@ StatusOr<int64_t> AccountRepository::CountGroups(const GroupQuery& q) {
 }
 
 StatusOr<int64_t> AccountRepository::CountMembers(int64_t group_id) {
-  return CountOf(db_, "SELECT COUNT(*) FROM memberships WHERE group_id = ?", [&](Statement& st) { st.Bind(1, group_id); });
+  return CountOf(db_, "SELECT COUNT(*) FROM memberships WHERE group_id = ?",
+                 [&](Statement& st) { st.Bind(1, group_id); });
 }
 
 StatusOr<std::vector<UserRecord>> AccountRepository::MembersPage(int64_t group_id, int64_t offset, int limit) {
@@ -285,12 +294,18 @@ Status AccountRepository::CreateSession(const SessionRecord& s) {
   auto st = db_.Prepare(
       "INSERT INTO sessions (id_hash, user_id, csrf_token, created_at, last_seen_at) VALUES (?, ?, ?, ?, ?)");
   if (!st.ok()) return st.status();
-  return (*st)->Bind(1, s.id_hash).Bind(2, s.user_id).Bind(3, s.csrf_token).Bind(4, s.created_at)
-      .Bind(5, s.last_seen_at).Run();
+  return (*st)
+      ->Bind(1, s.id_hash)
+      .Bind(2, s.user_id)
+      .Bind(3, s.csrf_token)
+      .Bind(4, s.created_at)
+      .Bind(5, s.last_seen_at)
+      .Run();
 }
 
 StatusOr<std::optional<SessionRecord>> AccountRepository::FindSession(const std::string& id_hash) {
-  auto st = db_.Prepare("SELECT id_hash, user_id, csrf_token, created_at, last_seen_at FROM sessions WHERE id_hash = ?");
+  auto st =
+      db_.Prepare("SELECT id_hash, user_id, csrf_token, created_at, last_seen_at FROM sessions WHERE id_hash = ?");
   if (!st.ok()) return st.status();
   (*st)->Bind(1, id_hash);
   return OneRow<SessionRecord>(*st, [](Statement& q) {
@@ -323,10 +338,16 @@ Status AccountRepository::DeleteOtherSessions(int64_t user_id, const std::string
 }
 
 Status AccountRepository::CreateToken(const TokenRecord& t) {
-  auto st = db_.Prepare(
-      "INSERT INTO tokens (kind, token_hash, user_id, expires_at, created_at) VALUES (?, ?, ?, ?, ?)");
+  auto st =
+      db_.Prepare("INSERT INTO tokens (kind, token_hash, user_id, expires_at, created_at) VALUES (?, ?, ?, ?, ?)");
   if (!st.ok()) return st.status();
-  return (*st)->Bind(1, t.kind).Bind(2, t.token_hash).Bind(3, t.user_id).Bind(4, t.expires_at).Bind(5, t.created_at).Run();
+  return (*st)
+      ->Bind(1, t.kind)
+      .Bind(2, t.token_hash)
+      .Bind(3, t.user_id)
+      .Bind(4, t.expires_at)
+      .Bind(5, t.created_at)
+      .Run();
 }
 
 StatusOr<std::optional<TokenRecord>> AccountRepository::FindToken(const std::string& token_hash) {
@@ -376,8 +397,8 @@ StatusOr<int64_t> AccountRepository::CountTokensSince(int64_t user_id, const std
 }
 
 StatusOr<bool> AccountRepository::HasLiveToken(int64_t user_id, const std::string& kind, int64_t now) {
-  auto st = db_.Prepare(
-      "SELECT count(*) FROM tokens WHERE user_id = ? AND kind = ? AND used_at IS NULL AND expires_at >= ?");
+  auto st =
+      db_.Prepare("SELECT count(*) FROM tokens WHERE user_id = ? AND kind = ? AND used_at IS NULL AND expires_at >= ?");
   if (!st.ok()) return st.status();
   (*st)->Bind(1, user_id).Bind(2, kind).Bind(3, now);
   auto n = OneRow<int64_t>(*st, [](Statement& q) { return q.ColumnInt(0); });
@@ -390,9 +411,17 @@ StatusOr<int64_t> AccountRepository::EnqueueMail(const OutboxMessage& m) {
       "INSERT INTO outbox (kind, recipient_email, recipient_name, lang, user_id, data_json, dedupe_key, created_at, "
       "thread_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
   if (!st.ok()) return st.status();
-  ENTRAIDE_RETURN_IF_ERROR((*st)->Bind(1, m.kind).Bind(2, m.recipient_email).Bind(3, m.recipient_name).Bind(4, m.lang)
-                               .Bind(5, m.user_id).Bind(6, m.data_json).Bind(7, m.dedupe_key).Bind(8, m.created_at)
-                               .Bind(9, m.thread_key).Run());
+  ENTRAIDE_RETURN_IF_ERROR((*st)
+                               ->Bind(1, m.kind)
+                               .Bind(2, m.recipient_email)
+                               .Bind(3, m.recipient_name)
+                               .Bind(4, m.lang)
+                               .Bind(5, m.user_id)
+                               .Bind(6, m.data_json)
+                               .Bind(7, m.dedupe_key)
+                               .Bind(8, m.created_at)
+                               .Bind(9, m.thread_key)
+                               .Run());
   return db_.LastInsertRowId();
 }
 

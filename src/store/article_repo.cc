@@ -52,8 +52,7 @@ StatusOr<std::vector<std::string>> ArticleRepository::TagsOf(int64_t id) {
   return tags;
 }
 
-StatusOr<std::optional<ArticleRecord>> ArticleRepository::FindServed(const std::string& lang,
-                                                                     const std::string& slug) {
+StatusOr<std::optional<ArticleRecord>> ArticleRepository::FindServed(const std::string& lang, const std::string& slug) {
   auto st = db_.Prepare(std::string("SELECT ") + kRecordHeadCols +
                         ", html, toc, word_count, source_path "
                         "FROM articles WHERE lang = ? AND slug = ? AND published = 1 AND draft = 0");
@@ -233,7 +232,8 @@ Status ArticleRepository::SetPublished(int64_t id, bool published) {
 }
 
 StatusOr<std::optional<ArticleRecord>> ArticleRepository::FindById(int64_t id) {
-  auto st = db_.Prepare(std::string("SELECT ") + kRecordHeadCols + ", draft, published, plain FROM articles WHERE id = ?");
+  auto st =
+      db_.Prepare(std::string("SELECT ") + kRecordHeadCols + ", draft, published, plain FROM articles WHERE id = ?");
   if (!st.ok()) return st.status();
   (*st)->Bind(1, id);
   auto found = OneRow<ArticleRecord>(*st, [](Statement& q) {
@@ -331,8 +331,14 @@ Status ArticleRepository::ReplaceCategories(const std::vector<CategoryRecord>& c
       "VALUES (?, ?, ?, ?, ?, ?)");
   if (!st.ok()) return st.status();
   for (const auto& c : categories) {
-    ENTRAIDE_RETURN_IF_ERROR((*st)->Bind(1, c.slug).Bind(2, c.position).Bind(3, c.name_en).Bind(4, c.name_fr)
-                                 .Bind(5, c.description_en).Bind(6, c.description_fr).Run());
+    ENTRAIDE_RETURN_IF_ERROR((*st)
+                                 ->Bind(1, c.slug)
+                                 .Bind(2, c.position)
+                                 .Bind(3, c.name_en)
+                                 .Bind(4, c.name_fr)
+                                 .Bind(5, c.description_en)
+                                 .Bind(6, c.description_fr)
+                                 .Run());
   }
   return Status::Ok();
 }

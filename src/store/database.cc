@@ -84,8 +84,9 @@ StatusOr<std::unique_ptr<Database>> Database::Open(const std::string& path, Opti
   if (!options.read_only) {
     ENTRAIDE_RETURN_IF_ERROR(db->Exec("PRAGMA journal_mode=WAL"));
   }
-  ENTRAIDE_RETURN_IF_ERROR(db->Exec("PRAGMA foreign_keys=ON; PRAGMA synchronous=NORMAL; PRAGMA temp_store=MEMORY; "
-                                    "PRAGMA analysis_limit=1000"));
+  ENTRAIDE_RETURN_IF_ERROR(
+      db->Exec("PRAGMA foreign_keys=ON; PRAGMA synchronous=NORMAL; PRAGMA temp_store=MEMORY; "
+               "PRAGMA analysis_limit=1000"));
   return db;
 }
 

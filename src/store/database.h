@@ -118,7 +118,9 @@ class Statement {
 class StatementScope {
  public:
   explicit StatementScope(Statement* s) : s_(s) {}
-  ~StatementScope() { if (s_) s_->Reset(); }
+  ~StatementScope() {
+    if (s_) s_->Reset();
+  }
   Statement* operator->() { return s_; }
   Statement& operator*() { return *s_; }
 

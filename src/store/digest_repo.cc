@@ -50,14 +50,20 @@ StatusOr<std::vector<DigestRecipient>> DigestRepository::Recipients(const std::s
                                                                     const std::string& frequency) {
   // The column is chosen from this fixed list, never from input; roles keep the queue's contents from members.
   std::string who;
-  if (topic == "volunteer_digest") who = "u.role IN ('volunteer', 'coordinator')";
-  else if (topic == "coordinator_summary") who = "u.role = 'coordinator'";
+  if (topic == "volunteer_digest")
+    who = "u.role IN ('volunteer', 'coordinator')";
+  else if (topic == "coordinator_summary")
+    who = "u.role = 'coordinator'";
   else if (topic == "group_digest")
-    who = "EXISTS (SELECT 1 FROM memberships m JOIN groups g ON g.id = m.group_id "
-          "WHERE m.user_id = u.id AND g.active = 1)";
-  else return core::InvalidArgument("unknown digest " + topic);
-  auto st = db_.Prepare("SELECT u.id, u.email, u.name, u.lang, u.role FROM users u JOIN mail_settings s "
-                        "ON s.user_id = u.id WHERE u.active = 1 AND s." + topic + " = ? AND " + who + " ORDER BY u.id");
+    who =
+        "EXISTS (SELECT 1 FROM memberships m JOIN groups g ON g.id = m.group_id "
+        "WHERE m.user_id = u.id AND g.active = 1)";
+  else
+    return core::InvalidArgument("unknown digest " + topic);
+  auto st = db_.Prepare(
+      "SELECT u.id, u.email, u.name, u.lang, u.role FROM users u JOIN mail_settings s "
+      "ON s.user_id = u.id WHERE u.active = 1 AND s." +
+      topic + " = ? AND " + who + " ORDER BY u.id");
   if (!st.ok()) return st.status();
   (*st)->Bind(1, frequency);
   return AllRows<DigestRecipient>(*st, [](Statement& q) {
@@ -88,7 +94,8 @@ StatusOr<std::vector<DigestTicket>> DigestRepository::Tickets(const std::string&
                   "coalesce(a.name, ''), t.assignee_id, t.created_at, ") +
       kWaitingSince +
       " AS waiting_since FROM tickets t JOIN groups g ON g.id = t.group_id LEFT JOIN users a ON a.id = t.assignee_id "
-      "WHERE " + kOpen + " AND " + where + " ORDER BY t.created_at, t.id LIMIT ?3");
+      "WHERE " +
+      kOpen + " AND " + where + " ORDER BY t.created_at, t.id LIMIT ?3");
   if (!st.ok()) return st.status();
   (*st)->Bind(1, a).Bind(2, b).Bind(3, limit);
   return AllRows<DigestTicket>(*st, ReadTicket);
@@ -111,7 +118,7 @@ StatusOr<std::map<int64_t, std::vector<DigestTicket>>> DigestRepository::OpenTic
 }
 
 StatusOr<std::vector<DigestActivity>> DigestRepository::ActivityOnHeldTickets(int64_t volunteer, int64_t since,
-                                                                             int64_t until) {
+                                                                              int64_t until) {
   auto st = db_.Prepare(
       // The volunteer's tickets first (tickets_queue index: every status, then the assignee), changed in the
       // window, then their events; CROSS JOIN keeps that order (scanning every event per volunteer took 80 ms
@@ -126,7 +133,7 @@ StatusOr<std::vector<DigestActivity>> DigestRepository::ActivityOnHeldTickets(in
   if (!st.ok()) return st.status();
   (*st)->Bind(1, volunteer).Bind(2, since).Bind(3, until);
   return AllRows<DigestActivity>(*st, [](Statement& q) {
-    return DigestActivity{q.ColumnInt(0), q.ColumnText(1), q.ColumnText(2), q.ColumnText(3),
+    return DigestActivity{q.ColumnInt(0),  q.ColumnText(1), q.ColumnText(2), q.ColumnText(3),
                           q.ColumnText(4), q.ColumnText(5), q.ColumnInt(6)};
   });
 }
@@ -162,13 +169,12 @@ StatusOr<std::vector<int64_t>> DigestRepository::FirstAnswerDelays(int64_t since
   return AllRows<int64_t>(*st, [](Statement& q) { return q.ColumnInt(0); });
 }
 
-StatusOr<std::vector<DigestTicket>> DigestRepository::OldestOpen(int limit) {
-  return Tickets("1", 0, 0, limit);
-}
+StatusOr<std::vector<DigestTicket>> DigestRepository::OldestOpen(int limit) { return Tickets("1", 0, 0, limit); }
 
 StatusOr<std::vector<CategoryCount>> DigestRepository::BusiestCategories(int64_t since, int64_t until, int limit) {
   auto st = db_.Prepare(
-      "SELECT c.slug, c.name_en, c.name_fr, count(*) AS n FROM tickets t JOIN ticket_categories c ON c.slug = t.category "
+      "SELECT c.slug, c.name_en, c.name_fr, count(*) AS n FROM tickets t JOIN ticket_categories c ON c.slug = "
+      "t.category "
       "WHERE t.created_at >= ?1 AND t.created_at < ?2 GROUP BY c.slug ORDER BY n DESC, c.position LIMIT ?3");
   if (!st.ok()) return st.status();
   (*st)->Bind(1, since).Bind(2, until).Bind(3, limit);
@@ -191,9 +197,17 @@ StatusOr<bool> DigestRepository::QueueOnce(const OutboxMessage& m) {
       "INSERT INTO outbox (kind, recipient_email, recipient_name, lang, user_id, data_json, dedupe_key, created_at, "
       "thread_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (dedupe_key) DO NOTHING");
   if (!st.ok()) return st.status();
-  ENTRAIDE_RETURN_IF_ERROR((*st)->Bind(1, m.kind).Bind(2, m.recipient_email).Bind(3, m.recipient_name).Bind(4, m.lang)
-                               .Bind(5, m.user_id).Bind(6, m.data_json).Bind(7, m.dedupe_key).Bind(8, m.created_at)
-                               .Bind(9, m.thread_key).Run());
+  ENTRAIDE_RETURN_IF_ERROR((*st)
+                               ->Bind(1, m.kind)
+                               .Bind(2, m.recipient_email)
+                               .Bind(3, m.recipient_name)
+                               .Bind(4, m.lang)
+                               .Bind(5, m.user_id)
+                               .Bind(6, m.data_json)
+                               .Bind(7, m.dedupe_key)
+                               .Bind(8, m.created_at)
+                               .Bind(9, m.thread_key)
+                               .Run());
   return db_.Changes() == 1;
 }
 

@@ -68,9 +68,9 @@ StatusOr<std::vector<ClaimedMail>> MailRepository::Claim(const std::string& clai
 }
 
 StatusOr<bool> MailRepository::MarkSent(int64_t id, const std::string& claim, int64_t now, const std::string& subject) {
-  auto st = db_.Prepare(std::string(
-      "UPDATE outbox SET status = 'sent', sent_at = ?, subject = ?, last_error = '', claim_token = NULL, data_json = ") +
-      kScrubbedData + " WHERE id = ? AND status = 'sending' AND claim_token = ?");
+  auto st = db_.Prepare(std::string("UPDATE outbox SET status = 'sent', sent_at = ?, subject = ?, last_error = '', "
+                                    "claim_token = NULL, data_json = ") +
+                        kScrubbedData + " WHERE id = ? AND status = 'sending' AND claim_token = ?");
   if (!st.ok()) return st.status();
   ENTRAIDE_RETURN_IF_ERROR((*st)->Bind(1, now).Bind(2, subject).Bind(3, id).Bind(4, claim).Run());
   return db_.Changes() == 1;
@@ -82,16 +82,18 @@ StatusOr<bool> MailRepository::MarkRetry(int64_t id, const std::string& claim, i
       "UPDATE outbox SET status = 'pending', attempts = attempts + 1, next_attempt_at = ?, last_error = ?, "
       "  subject = ?, claim_token = NULL WHERE id = ? AND status = 'sending' AND claim_token = ?");
   if (!st.ok()) return st.status();
-  ENTRAIDE_RETURN_IF_ERROR((*st)->Bind(1, next_attempt_at).Bind(2, error).Bind(3, subject).Bind(4, id).Bind(5, claim).Run());
+  ENTRAIDE_RETURN_IF_ERROR(
+      (*st)->Bind(1, next_attempt_at).Bind(2, error).Bind(3, subject).Bind(4, id).Bind(5, claim).Run());
   return db_.Changes() == 1;
 }
 
 StatusOr<bool> MailRepository::MarkFinal(int64_t id, const std::string& claim, const std::string& status,
                                          const std::string& error, const std::string& subject) {
   if (status != "failed" && status != "skipped") return core::Internal("MarkFinal: bad status " + status);
-  auto st = db_.Prepare(std::string(
-      "UPDATE outbox SET status = ?, attempts = attempts + (? = 'failed'), last_error = ?, subject = ?, "
-      "  claim_token = NULL, data_json = ") + kScrubbedData + " WHERE id = ? AND status = 'sending' AND claim_token = ?");
+  auto st = db_.Prepare(
+      std::string("UPDATE outbox SET status = ?, attempts = attempts + (? = 'failed'), last_error = ?, subject = ?, "
+                  "  claim_token = NULL, data_json = ") +
+      kScrubbedData + " WHERE id = ? AND status = 'sending' AND claim_token = ?");
   if (!st.ok()) return st.status();
   ENTRAIDE_RETURN_IF_ERROR(
       (*st)->Bind(1, status).Bind(2, status).Bind(3, error).Bind(4, subject).Bind(5, id).Bind(6, claim).Run());
@@ -100,7 +102,8 @@ StatusOr<bool> MailRepository::MarkFinal(int64_t id, const std::string& claim, c
 
 StatusOr<bool> MailRepository::Release(int64_t id, const std::string& claim) {
   auto st = db_.Prepare(
-      "UPDATE outbox SET status = 'pending', claim_token = NULL WHERE id = ? AND status = 'sending' AND claim_token = ?");
+      "UPDATE outbox SET status = 'pending', claim_token = NULL WHERE id = ? AND status = 'sending' AND claim_token = "
+      "?");
   if (!st.ok()) return st.status();
   ENTRAIDE_RETURN_IF_ERROR((*st)->Bind(1, id).Bind(2, claim).Run());
   return db_.Changes() == 1;
@@ -124,11 +127,16 @@ StatusOr<OutboxCounts> MailRepository::Counts() {
     if (!*row) break;
     std::string s = q->ColumnText(0);
     int64_t n = q->ColumnInt(1);
-    if (s == "pending") c.pending = n;
-    else if (s == "sending") c.sending = n;
-    else if (s == "sent") c.sent = n;
-    else if (s == "failed") c.failed = n;
-    else if (s == "skipped") c.skipped = n;
+    if (s == "pending")
+      c.pending = n;
+    else if (s == "sending")
+      c.sending = n;
+    else if (s == "sent")
+      c.sent = n;
+    else if (s == "failed")
+      c.failed = n;
+    else if (s == "skipped")
+      c.skipped = n;
   }
   return c;
 }
@@ -195,8 +203,14 @@ Status MailRepository::SaveSettings(const MailSettings& s, int64_t now) {
       "  volunteer_digest = excluded.volunteer_digest, group_digest = excluded.group_digest, "
       "  coordinator_summary = excluded.coordinator_summary, updated_at = excluded.updated_at");
   if (!st.ok()) return st.status();
-  return (*st)->Bind(1, s.user_id).Bind(2, s.notifications).Bind(3, s.volunteer_digest).Bind(4, s.group_digest)
-      .Bind(5, s.coordinator_summary).Bind(6, now).Run();
+  return (*st)
+      ->Bind(1, s.user_id)
+      .Bind(2, s.notifications)
+      .Bind(3, s.volunteer_digest)
+      .Bind(4, s.group_digest)
+      .Bind(5, s.coordinator_summary)
+      .Bind(6, now)
+      .Run();
 }
 
 StatusOr<std::string> MailRepository::MetaValueOrInsert(const std::string& key, const std::string& candidate) {

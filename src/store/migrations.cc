@@ -78,10 +78,10 @@ StatusOr<bool> IsPending(const std::map<int, std::pair<std::string, std::string>
 }  // namespace
 
 StatusOr<MigrationReport> Migrate(Database& db, const std::vector<MigrationFile>& files) {
-  ENTRAIDE_RETURN_IF_ERROR(db.Exec(
-      "CREATE TABLE IF NOT EXISTS schema_migrations ("
-      " version INTEGER PRIMARY KEY, name TEXT NOT NULL, checksum TEXT NOT NULL,"
-      " applied_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ','now')))"));
+  ENTRAIDE_RETURN_IF_ERROR(
+      db.Exec("CREATE TABLE IF NOT EXISTS schema_migrations ("
+              " version INTEGER PRIMARY KEY, name TEXT NOT NULL, checksum TEXT NOT NULL,"
+              " applied_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ','now')))"));
   MigrationReport report;
   for (const auto& f : files) {
     auto tx = Transaction::Begin(db);

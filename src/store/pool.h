@@ -23,7 +23,9 @@ class Pool {
     Lease(Pool& pool, std::unique_ptr<Database> db) : pool_(&pool), db_(std::move(db)) {}
     Lease(Lease&& other) noexcept = default;
     Lease& operator=(Lease&&) = delete;
-    ~Lease() { if (db_) pool_->Release(std::move(db_)); }
+    ~Lease() {
+      if (db_) pool_->Release(std::move(db_));
+    }
     Database& operator*() { return *db_; }
     Database* operator->() { return db_.get(); }
 

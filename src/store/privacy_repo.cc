@@ -96,8 +96,8 @@ StatusOr<ErasureCounts> PrivacyRepository::Erase(const UserRecord& user, const s
     if (count) *count = db_.Changes();
     return Status::Ok();
   };
-  ENTRAIDE_RETURN_IF_ERROR(run("DELETE FROM outbox WHERE user_id = ?1 OR recipient_email = ?2 COLLATE NOCASE",
-                               &n.mail_deleted));
+  ENTRAIDE_RETURN_IF_ERROR(
+      run("DELETE FROM outbox WHERE user_id = ?1 OR recipient_email = ?2 COLLATE NOCASE", &n.mail_deleted));
 
   // Messages to others that name them (a reply's author, a ticket's holder in a digest): every JSON string that
   // is exactly their name or address is replaced, found by SQLite's own JSON reader whatever the escaping; the
@@ -164,8 +164,8 @@ StatusOr<ErasureCounts> PrivacyRepository::Erase(const UserRecord& user, const s
   ENTRAIDE_RETURN_IF_ERROR((*rename)->Bind(1, user.name).Bind(2, core::kErasedName).Run());
   n.history_renamed = db_.Changes();
 
-  auto person = db_.Prepare(
-      "UPDATE users SET name = ?, email = ?, password_hash = NULL, active = 0, erased_at = ? WHERE id = ?");
+  auto person =
+      db_.Prepare("UPDATE users SET name = ?, email = ?, password_hash = NULL, active = 0, erased_at = ? WHERE id = ?");
   if (!person.ok()) return person.status();
   ENTRAIDE_RETURN_IF_ERROR(
       (*person)->Bind(1, core::kErasedName).Bind(2, placeholder_email).Bind(3, now).Bind(4, user.id).Run());
@@ -182,7 +182,7 @@ StatusOr<std::vector<int64_t>> PrivacyRepository::ClosedUnredactedBefore(int64_t
 }
 
 StatusOr<std::optional<std::vector<std::string>>> PrivacyRepository::Redact(int64_t ticket_id, int64_t cutoff,
-                                                                           int64_t now) {
+                                                                            int64_t now) {
   // Checked again in the writing transaction: a ticket reopened since it was listed keeps its text.
   auto mark = db_.Prepare(
       "UPDATE tickets SET body = '', body_html = '', helpful_comment = '', redacted_at = ?3 "

@@ -8,8 +8,13 @@ Status TakeLinkRepository::Add(const TakeLinkRecord& l) {
   auto st = db_.Prepare(
       "INSERT INTO take_links (token_hash, user_id, ticket_id, created_at, expires_at) VALUES (?, ?, ?, ?, ?)");
   if (!st.ok()) return st.status();
-  return (*st)->Bind(1, l.token_hash).Bind(2, l.user_id).Bind(3, l.ticket_id).Bind(4, l.created_at)
-      .Bind(5, l.expires_at).Run();
+  return (*st)
+      ->Bind(1, l.token_hash)
+      .Bind(2, l.user_id)
+      .Bind(3, l.ticket_id)
+      .Bind(4, l.created_at)
+      .Bind(5, l.expires_at)
+      .Run();
 }
 
 StatusOr<std::optional<TakeLinkRecord>> TakeLinkRepository::Find(const std::string& token_hash) {

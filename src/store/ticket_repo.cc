@@ -1,10 +1,9 @@
 #include "store/ticket_repo.h"
 
-#include "store/rows.h"
-
 #include <cstdio>
 
 #include "core/strings.h"
+#include "store/rows.h"
 
 namespace entraide::store {
 namespace {
@@ -117,9 +116,20 @@ StatusOr<int64_t> TicketRepository::Create(const TicketRecord& t) {
       "INSERT INTO tickets (ref, group_id, opened_by, subject, body, body_html, category, urgency, status, lang, "
       "created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
   if (!st.ok()) return st.status();
-  ENTRAIDE_RETURN_IF_ERROR((*st)->Bind(1, t.ref).Bind(2, t.group_id).Bind(3, t.opened_by).Bind(4, t.subject)
-                               .Bind(5, t.body).Bind(6, t.body_html).Bind(7, t.category).Bind(8, t.urgency)
-                               .Bind(9, t.status).Bind(10, t.lang).Bind(11, t.created_at).Bind(12, t.updated_at).Run());
+  ENTRAIDE_RETURN_IF_ERROR((*st)
+                               ->Bind(1, t.ref)
+                               .Bind(2, t.group_id)
+                               .Bind(3, t.opened_by)
+                               .Bind(4, t.subject)
+                               .Bind(5, t.body)
+                               .Bind(6, t.body_html)
+                               .Bind(7, t.category)
+                               .Bind(8, t.urgency)
+                               .Bind(9, t.status)
+                               .Bind(10, t.lang)
+                               .Bind(11, t.created_at)
+                               .Bind(12, t.updated_at)
+                               .Run());
   return db_.LastInsertRowId();
 }
 
@@ -149,8 +159,10 @@ StatusOr<std::vector<TicketRecord>> TicketRepository::List(const TicketFilter& f
     for (size_t i = 0; i < f.group_ids.size(); ++i) where += i ? ",?" : "?";
     where += ")";
   }
-  if (f.status == "open") where += " AND t.status IN ('new','triaged','in_progress','waiting_on_group')";
-  else if (!f.status.empty()) where += " AND t.status = ?";
+  if (f.status == "open")
+    where += " AND t.status IN ('new','triaged','in_progress','waiting_on_group')";
+  else if (!f.status.empty())
+    where += " AND t.status = ?";
   if (!f.category.empty()) where += " AND t.category = ?";
   if (!f.urgency.empty()) where += " AND t.urgency = ?";
   if (!f.lang.empty()) where += " AND t.lang = ?";
@@ -161,8 +173,9 @@ StatusOr<std::vector<TicketRecord>> TicketRepository::List(const TicketFilter& f
     // Finished tickets have no triage order; the index (status, resolved_at) gives this one without a sort.
     sql += " ORDER BY t.resolved_at DESC, t.id DESC";
   } else if (f.queue_order) {
-    sql += " ORDER BY (t.status = 'new' AND t.assignee_id IS NULL) DESC, "
-           "CASE t.urgency WHEN 'blocking' THEN 0 WHEN 'high' THEN 1 WHEN 'normal' THEN 2 ELSE 3 END, t.created_at";
+    sql +=
+        " ORDER BY (t.status = 'new' AND t.assignee_id IS NULL) DESC, "
+        "CASE t.urgency WHEN 'blocking' THEN 0 WHEN 'high' THEN 1 WHEN 'normal' THEN 2 ELSE 3 END, t.created_at";
   } else {
     sql += " ORDER BY t.updated_at DESC, t.id DESC";
   }
@@ -208,7 +221,8 @@ Status TicketRepository::SetStatus(int64_t id, const std::string& status, int64_
 StatusOr<bool> TicketRepository::Claim(int64_t id, int64_t volunteer, int64_t now) {
   // One statement decides the race: only a ticket that nobody else holds changes hands.
   auto st = db_.Prepare(
-      "UPDATE tickets SET assignee_id = ?1, updated_at = ?2 WHERE id = ?3 AND (assignee_id IS NULL OR assignee_id = ?1)");
+      "UPDATE tickets SET assignee_id = ?1, updated_at = ?2 WHERE id = ?3 AND (assignee_id IS NULL OR assignee_id = "
+      "?1)");
   if (!st.ok()) return st.status();
   ENTRAIDE_RETURN_IF_ERROR((*st)->Bind(1, volunteer).Bind(2, now).Bind(3, id).Run());
   return db_.Changes() == 1;
@@ -221,7 +235,7 @@ Status TicketRepository::SetAssignee(int64_t id, std::optional<int64_t> assignee
 }
 
 Status TicketRepository::SetField(int64_t id, const std::string& column, const std::string& value, int64_t now) {
-  const char* sql = column == "urgency" ? "UPDATE tickets SET urgency = ?, updated_at = ? WHERE id = ?"
+  const char* sql = column == "urgency"    ? "UPDATE tickets SET urgency = ?, updated_at = ? WHERE id = ?"
                     : column == "category" ? "UPDATE tickets SET category = ?, updated_at = ? WHERE id = ?"
                                            : nullptr;
   if (!sql) return core::Internal("unknown ticket field " + column);
@@ -273,9 +287,17 @@ StatusOr<int64_t> TicketRepository::AddEvent(const TicketEventRecord& e) {
       "INSERT INTO ticket_events (ticket_id, actor_id, kind, body, body_html, internal, old_value, new_value, "
       "created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
   if (!st.ok()) return st.status();
-  ENTRAIDE_RETURN_IF_ERROR((*st)->Bind(1, e.ticket_id).Bind(2, e.actor_id).Bind(3, e.kind).Bind(4, e.body)
-                               .Bind(5, e.body_html).Bind(6, e.internal).Bind(7, e.old_value).Bind(8, e.new_value)
-                               .Bind(9, e.created_at).Run());
+  ENTRAIDE_RETURN_IF_ERROR((*st)
+                               ->Bind(1, e.ticket_id)
+                               .Bind(2, e.actor_id)
+                               .Bind(3, e.kind)
+                               .Bind(4, e.body)
+                               .Bind(5, e.body_html)
+                               .Bind(6, e.internal)
+                               .Bind(7, e.old_value)
+                               .Bind(8, e.new_value)
+                               .Bind(9, e.created_at)
+                               .Run());
   return db_.LastInsertRowId();
 }
 
@@ -331,8 +353,16 @@ StatusOr<int64_t> TicketRepository::AddAttachment(const AttachmentRecord& a) {
       "INSERT INTO attachments (ticket_id, event_id, filename, content_type, size, sha256, uploaded_by, created_at) "
       "VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
   if (!st.ok()) return st.status();
-  ENTRAIDE_RETURN_IF_ERROR((*st)->Bind(1, a.ticket_id).Bind(2, a.event_id).Bind(3, a.filename).Bind(4, a.content_type)
-                               .Bind(5, a.size).Bind(6, a.sha256).Bind(7, a.uploaded_by).Bind(8, a.created_at).Run());
+  ENTRAIDE_RETURN_IF_ERROR((*st)
+                               ->Bind(1, a.ticket_id)
+                               .Bind(2, a.event_id)
+                               .Bind(3, a.filename)
+                               .Bind(4, a.content_type)
+                               .Bind(5, a.size)
+                               .Bind(6, a.sha256)
+                               .Bind(7, a.uploaded_by)
+                               .Bind(8, a.created_at)
+                               .Run());
   return db_.LastInsertRowId();
 }
 
@@ -419,14 +449,26 @@ StatusOr<int64_t> TicketRepository::CreateQuestion(const QuestionRecord& r) {
       "INSERT INTO questions (ticket_id, lang, slug, title, question, answer, question_html, answer_html, category, "
       "published_by, published, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?)");
   if (!st.ok()) return st.status();
-  ENTRAIDE_RETURN_IF_ERROR((*st)->Bind(1, r.ticket_id).Bind(2, r.lang).Bind(3, r.slug).Bind(4, r.title)
-                               .Bind(5, r.question).Bind(6, r.answer).Bind(7, r.question_html).Bind(8, r.answer_html)
-                               .Bind(9, r.category).Bind(10, r.published_by).Bind(11, r.created_at).Run());
+  ENTRAIDE_RETURN_IF_ERROR((*st)
+                               ->Bind(1, r.ticket_id)
+                               .Bind(2, r.lang)
+                               .Bind(3, r.slug)
+                               .Bind(4, r.title)
+                               .Bind(5, r.question)
+                               .Bind(6, r.answer)
+                               .Bind(7, r.question_html)
+                               .Bind(8, r.answer_html)
+                               .Bind(9, r.category)
+                               .Bind(10, r.published_by)
+                               .Bind(11, r.created_at)
+                               .Run());
   return db_.LastInsertRowId();
 }
 
-StatusOr<std::optional<QuestionRecord>> TicketRepository::FindQuestion(const std::string& lang, const std::string& slug) {
-  auto st = db_.Prepare(std::string("SELECT ") + kQuestionCols + " FROM questions WHERE lang = ? AND slug = ? AND published = 1");
+StatusOr<std::optional<QuestionRecord>> TicketRepository::FindQuestion(const std::string& lang,
+                                                                       const std::string& slug) {
+  auto st = db_.Prepare(std::string("SELECT ") + kQuestionCols +
+                        " FROM questions WHERE lang = ? AND slug = ? AND published = 1");
   if (!st.ok()) return st.status();
   (*st)->Bind(1, lang).Bind(2, slug);
   return OneRow<QuestionRecord>(*st, ReadQuestion);

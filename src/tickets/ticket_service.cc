@@ -7,12 +7,12 @@
 #include "auth/policy.h"
 #include "core/clock.h"
 #include "core/json_writer.h"
+#include "core/sha256.h"
 #include "core/strings.h"
 #include "markdown/markdown.h"
 #include "store/account_repo.h"
 #include "store/article_repo.h"
 #include "store/take_link_repo.h"
-#include "core/sha256.h"
 #include "tickets/filename.h"
 #include "tickets/workflow.h"
 
@@ -68,8 +68,8 @@ core::Status UnknownCategory(const std::string& slug) {
 std::string Mib(int64_t bytes) { return std::to_string(bytes / (1024 * 1024)) + " MiB"; }
 
 // Moves a ticket to `to` and records it (the caller has checked the move).
-core::Status MoveTo(store::TicketRepository& repo, std::optional<int64_t> actor, const Ticket& t,
-                    const std::string& to, int64_t now) {
+core::Status MoveTo(store::TicketRepository& repo, std::optional<int64_t> actor, const Ticket& t, const std::string& to,
+                    int64_t now) {
   ENTRAIDE_RETURN_IF_ERROR(repo.SetStatus(t.id, to, now));
   auto ev = repo.AddEvent(Event::Of(t.id, "status", now).By(actor).Change(t.status, to));
   return ev.ok() ? core::Status::Ok() : ev.status();
@@ -98,7 +98,10 @@ std::string SafeContentType(const std::string& type) {
 
 TicketService::TicketService(store::Pool& pool, const core::Clock& clock, std::string attachments_dir,
                              std::string base_url, Limits limits)
-    : pool_(pool), clock_(clock), attachments_dir_(std::move(attachments_dir)), base_url_(std::move(base_url)),
+    : pool_(pool),
+      clock_(clock),
+      attachments_dir_(std::move(attachments_dir)),
+      base_url_(std::move(base_url)),
       limits_(limits) {}
 
 core::StatusOr<std::string> TicketService::Render(const std::string& text, const std::string& field) {
@@ -131,7 +134,8 @@ core::Status TicketService::WithTicket(const auth::Principal* who, int64_t id, F
   });
 }
 
-core::StatusOr<Ticket> TicketService::LoadVisible(store::TicketRepository& repo, const auth::Principal* who, int64_t id) {
+core::StatusOr<Ticket> TicketService::LoadVisible(store::TicketRepository& repo, const auth::Principal* who,
+                                                  int64_t id) {
   if (!who) return core::Unauthenticated("sign in first");
   auto t = repo.Find(id);
   if (!t.ok()) return t.status();
@@ -177,11 +181,11 @@ core::Status TicketService::StoreUploads(store::TicketRepository& repo, const au
   auto recent = repo.CountUploadsSince(who.user_id, now - 3600);
   if (!recent.ok()) return recent.status();
   if (recent->files + static_cast<int64_t>(uploads.size()) > limits_.files_per_hour)
-    return OverHourlyLimit(std::to_string(limits_.files_per_hour) + " files", "error_too_many_files",
-                           recent->oldest, now, retry_after_s);
+    return OverHourlyLimit(std::to_string(limits_.files_per_hour) + " files", "error_too_many_files", recent->oldest,
+                           now, retry_after_s);
   if (recent->bytes + adding > limits_.file_bytes_per_hour)
-    return OverHourlyLimit(Mib(limits_.file_bytes_per_hour) + " of files", "error_too_many_files",
-                           recent->oldest, now, retry_after_s);
+    return OverHourlyLimit(Mib(limits_.file_bytes_per_hour) + " of files", "error_too_many_files", recent->oldest, now,
+                           retry_after_s);
   auto held = repo.AttachmentBytes(ticket_id);
   if (!held.ok()) return held.status();
   if (*held + adding > limits_.max_ticket_bytes)
@@ -273,8 +277,8 @@ core::StatusOr<Ticket> TicketService::Create(const auth::Principal* who, NewTick
     if (*recent >= limits_.tickets_per_hour) {
       auto oldest = repo.OldestOpenedSince(who->user_id, now - 3600);
       if (!oldest.ok()) return oldest.status();
-      return OverHourlyLimit(std::to_string(limits_.tickets_per_hour) + " tickets", "error_too_many_tickets",
-                             *oldest, now, retry_after_s);
+      return OverHourlyLimit(std::to_string(limits_.tickets_per_hour) + " tickets", "error_too_many_tickets", *oldest,
+                             now, retry_after_s);
     }
     auto ref = repo.NextRef(YearOf(now));
     if (!ref.ok()) return ref.status();
@@ -379,58 +383,65 @@ core::Status TicketService::Reply(const auth::Principal* who, int64_t id, ReplyR
   ENTRAIDE_RETURN_IF_ERROR(CheckUploads(reply.uploads, limits_));
   auto html = Render(reply.body, "body");
   if (!html.ok()) return html.status();
-  return WithTicket(who, id, [&](store::Database& db, store::TicketRepository& repo, const Ticket& t,
-                                 int64_t now) -> core::Status {
-    bool group_side = who->InGroup(t.group_id);
-    bool volunteer = !group_side && auth::Allows(who, auth::Action::kTriage);
-    if (!group_side && !volunteer) return core::PermissionDenied("not allowed");
-    if (reply.internal && !auth::Allows(who, auth::Action::kTriage))
-      return core::PermissionDenied("internal notes are for volunteers");
-    auto recent = repo.CountRepliesSince(who->user_id, now - 3600);
-    if (!recent.ok()) return recent.status();
-    if (recent->first >= limits_.replies_per_hour)
-      return OverHourlyLimit(std::to_string(limits_.replies_per_hour) + " replies", "error_too_many_replies",
-                             recent->second, now, retry_after_s);
-    if (reply.internal) {
-      auto ev = repo.AddEvent(Event::Of(id, "note", now).By(who->user_id).Text(reply.body, *html, true));
-      if (!ev.ok()) return ev.status();
-      ENTRAIDE_RETURN_IF_ERROR(StoreUploads(repo, *who, id, *ev, reply.uploads, now, retry_after_s));
-      return repo.Touch(id, now);
-    }
-    auto ev = repo.AddEvent(Event::Of(id, "reply", now).By(who->user_id).Text(reply.body, *html));
-    if (!ev.ok()) return ev.status();
-    ENTRAIDE_RETURN_IF_ERROR(StoreUploads(repo, *who, id, *ev, reply.uploads, now, retry_after_s));
-    ENTRAIDE_RETURN_IF_ERROR(repo.Touch(id, now));
-    std::string next;
-    if (group_side) {
-      // The group answers: a question asked of it is answered; a finished ticket is reopened.
-      if (t.status == "waiting_on_group") next = "in_progress";
-      else if (t.status == "resolved" || t.status == "closed") next = "triaged";
-      ENTRAIDE_RETURN_IF_ERROR(Notify(db, t, "ticket_group_reply", Excerpt(reply.body), *who, false));
-    } else {
-      ENTRAIDE_RETURN_IF_ERROR(repo.MarkFirstResponse(id, now));
-      if (reply.resolve) next = "resolved";
-      else if (reply.ask_group) next = "waiting_on_group";
-      else if (t.status == "new" || t.status == "triaged") next = "in_progress";
-      if (!next.empty() && next != t.status && !(t.status == "resolved" || t.status == "closed"))
-        ENTRAIDE_RETURN_IF_ERROR(CheckMove(t.status, next, Side::kVolunteer));
-      if (t.status == "resolved" || t.status == "closed") next.clear();  // replying does not reopen for volunteers
-      std::string kind = next == "resolved" ? "ticket_resolved" : next == "waiting_on_group" ? "ticket_question" : "ticket_reply";
-      ENTRAIDE_RETURN_IF_ERROR(Notify(db, t, kind, Excerpt(reply.body), *who, true));
-    }
-    if (!next.empty() && next != t.status) return MoveTo(repo, who->user_id, t, next, now);
-    return core::Status::Ok();
-  });
+  return WithTicket(
+      who, id, [&](store::Database& db, store::TicketRepository& repo, const Ticket& t, int64_t now) -> core::Status {
+        bool group_side = who->InGroup(t.group_id);
+        bool volunteer = !group_side && auth::Allows(who, auth::Action::kTriage);
+        if (!group_side && !volunteer) return core::PermissionDenied("not allowed");
+        if (reply.internal && !auth::Allows(who, auth::Action::kTriage))
+          return core::PermissionDenied("internal notes are for volunteers");
+        auto recent = repo.CountRepliesSince(who->user_id, now - 3600);
+        if (!recent.ok()) return recent.status();
+        if (recent->first >= limits_.replies_per_hour)
+          return OverHourlyLimit(std::to_string(limits_.replies_per_hour) + " replies", "error_too_many_replies",
+                                 recent->second, now, retry_after_s);
+        if (reply.internal) {
+          auto ev = repo.AddEvent(Event::Of(id, "note", now).By(who->user_id).Text(reply.body, *html, true));
+          if (!ev.ok()) return ev.status();
+          ENTRAIDE_RETURN_IF_ERROR(StoreUploads(repo, *who, id, *ev, reply.uploads, now, retry_after_s));
+          return repo.Touch(id, now);
+        }
+        auto ev = repo.AddEvent(Event::Of(id, "reply", now).By(who->user_id).Text(reply.body, *html));
+        if (!ev.ok()) return ev.status();
+        ENTRAIDE_RETURN_IF_ERROR(StoreUploads(repo, *who, id, *ev, reply.uploads, now, retry_after_s));
+        ENTRAIDE_RETURN_IF_ERROR(repo.Touch(id, now));
+        std::string next;
+        if (group_side) {
+          // The group answers: a question asked of it is answered; a finished ticket is reopened.
+          if (t.status == "waiting_on_group")
+            next = "in_progress";
+          else if (t.status == "resolved" || t.status == "closed")
+            next = "triaged";
+          ENTRAIDE_RETURN_IF_ERROR(Notify(db, t, "ticket_group_reply", Excerpt(reply.body), *who, false));
+        } else {
+          ENTRAIDE_RETURN_IF_ERROR(repo.MarkFirstResponse(id, now));
+          if (reply.resolve)
+            next = "resolved";
+          else if (reply.ask_group)
+            next = "waiting_on_group";
+          else if (t.status == "new" || t.status == "triaged")
+            next = "in_progress";
+          if (!next.empty() && next != t.status && !(t.status == "resolved" || t.status == "closed"))
+            ENTRAIDE_RETURN_IF_ERROR(CheckMove(t.status, next, Side::kVolunteer));
+          if (t.status == "resolved" || t.status == "closed") next.clear();  // replying does not reopen for volunteers
+          std::string kind = next == "resolved"           ? "ticket_resolved"
+                             : next == "waiting_on_group" ? "ticket_question"
+                                                          : "ticket_reply";
+          ENTRAIDE_RETURN_IF_ERROR(Notify(db, t, kind, Excerpt(reply.body), *who, true));
+        }
+        if (!next.empty() && next != t.status) return MoveTo(repo, who->user_id, t, next, now);
+        return core::Status::Ok();
+      });
 }
 
 core::Status TicketService::Update(const auth::Principal* who, int64_t id, const TicketChanges& changes) {
-  return WithTicket(who, id, [&](store::Database& db, store::TicketRepository& repo, const Ticket& t,
-                                 int64_t now) { return ApplyChanges(db, repo, *who, t, changes, now); });
+  return WithTicket(who, id, [&](store::Database& db, store::TicketRepository& repo, const Ticket& t, int64_t now) {
+    return ApplyChanges(db, repo, *who, t, changes, now);
+  });
 }
 
-core::Status TicketService::ApplyChanges(store::Database& db, store::TicketRepository& repo,
-                                         const auth::Principal& who, const Ticket& t, const TicketChanges& changes,
-                                         int64_t now) {
+core::Status TicketService::ApplyChanges(store::Database& db, store::TicketRepository& repo, const auth::Principal& who,
+                                         const Ticket& t, const TicketChanges& changes, int64_t now) {
   // Every change is checked before any is made: a refused one leaves the ticket and its history as they were.
   store::AccountRepository accounts(db);
   if (changes.status) ENTRAIDE_RETURN_IF_ERROR(CheckStatusChange(who, t, *changes.status));
@@ -498,8 +509,9 @@ core::Status TicketService::ClaimLoaded(store::TicketRepository& repo, const aut
 }
 
 core::Status TicketService::Claim(const auth::Principal* who, int64_t id) {
-  return WithTicket(who, id, [&](store::Database& /*db*/, store::TicketRepository& repo, const Ticket& t,
-                                 int64_t now) -> core::Status { return ClaimLoaded(repo, *who, t, now); });
+  return WithTicket(who, id,
+                    [&](store::Database& /*db*/, store::TicketRepository& repo, const Ticket& t,
+                        int64_t now) -> core::Status { return ClaimLoaded(repo, *who, t, now); });
 }
 
 core::StatusOr<TakeOutcome> TicketService::CheckTakeLink(const std::string& token) {
@@ -512,9 +524,8 @@ core::StatusOr<TakeOutcome> TicketService::TakeWithLink(const std::string& token
 
 core::StatusOr<TakeOutcome> TicketService::FollowTakeLink(const std::string& token, bool use) {
   core::Status bad = core::Unauthenticated("this link is not valid");
-  if (token.size() != 64 || !std::all_of(token.begin(), token.end(), [](char c) {
-        return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
-      }))
+  if (token.size() != 64 ||
+      !std::all_of(token.begin(), token.end(), [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); }))
     return bad;
   std::string hash = core::Sha256Hex(token);
   auto db = pool_.Acquire();
@@ -594,47 +605,49 @@ core::Status TicketService::SetCategory(const auth::Principal* who, int64_t id, 
 }
 
 core::Status TicketService::LinkArticle(const auth::Principal* who, int64_t id, const std::string& article_key) {
-  return WithTicket(who, id, [&](store::Database& db, store::TicketRepository& repo, const Ticket& /*t*/,
-                                 int64_t now) -> core::Status {
-    ENTRAIDE_RETURN_IF_ERROR(auth::Require(who, auth::Action::kTriage));
-    auto versions = store::ArticleRepository(db).ServedByKey(article_key);
-    if (!versions.ok()) return versions.status();
-    if (versions->empty())
-      return core::InvalidField("article", "no article with key '" + article_key + "'")
-          .WithKey("error_article_unknown");
-    ENTRAIDE_RETURN_IF_ERROR(repo.LinkArticle(id, article_key, who->user_id, now));
-    auto ev = repo.AddEvent(Event::Of(id, "link", now).By(who->user_id).Change("", article_key));
-    return ev.ok() ? core::Status::Ok() : ev.status();
-  });
+  return WithTicket(
+      who, id,
+      [&](store::Database& db, store::TicketRepository& repo, const Ticket& /*t*/, int64_t now) -> core::Status {
+        ENTRAIDE_RETURN_IF_ERROR(auth::Require(who, auth::Action::kTriage));
+        auto versions = store::ArticleRepository(db).ServedByKey(article_key);
+        if (!versions.ok()) return versions.status();
+        if (versions->empty())
+          return core::InvalidField("article", "no article with key '" + article_key + "'")
+              .WithKey("error_article_unknown");
+        ENTRAIDE_RETURN_IF_ERROR(repo.LinkArticle(id, article_key, who->user_id, now));
+        auto ev = repo.AddEvent(Event::Of(id, "link", now).By(who->user_id).Change("", article_key));
+        return ev.ok() ? core::Status::Ok() : ev.status();
+      });
 }
 
 core::Status TicketService::Close(const auth::Principal* who, int64_t id) { return ChangeStatus(who, id, "closed"); }
 
 core::Status TicketService::Reopen(const auth::Principal* who, int64_t id) {
-  return WithTicket(who, id, [&](store::Database& db, store::TicketRepository& repo, const Ticket& t,
-                                 int64_t now) -> core::Status {
-    if (IsOpen(t.status)) return core::Conflict("only a resolved or closed ticket can be reopened");
-    TicketChanges c;
-    c.status = "triaged";
-    return ApplyChanges(db, repo, *who, t, c, now);
-  });
+  return WithTicket(
+      who, id, [&](store::Database& db, store::TicketRepository& repo, const Ticket& t, int64_t now) -> core::Status {
+        if (IsOpen(t.status)) return core::Conflict("only a resolved or closed ticket can be reopened");
+        TicketChanges c;
+        c.status = "triaged";
+        return ApplyChanges(db, repo, *who, t, c, now);
+      });
 }
 
 core::Status TicketService::Helpful(const auth::Principal* who, int64_t id, bool helpful, const std::string& comment) {
   if (comment.size() > 2000) return core::TooLarge("comment: at most 2000 characters").For("comment");
   if (!core::IsValidUtf8(comment)) return core::InvalidField("comment", "not valid UTF-8");
-  return WithTicket(who, id, [&](store::Database& /*db*/, store::TicketRepository& repo, const Ticket& t,
-                                 int64_t now) -> core::Status {
-    ENTRAIDE_RETURN_IF_ERROR(auth::Require(who, auth::Action::kActForGroup, t.group_id));
-    if (t.status != "resolved" && t.status != "closed")
-      return core::Conflict("you can say whether the help worked once the ticket is resolved");
-    ENTRAIDE_RETURN_IF_ERROR(repo.SetHelpful(id, helpful, std::string(core::Trim(comment)), now));
-    auto ev = repo.AddEvent(Event::Of(id, "helpful", now)
-                                .By(who->user_id)
-                                .Text(std::string(core::Trim(comment)))
-                                .Change("", helpful ? "yes" : "no"));
-    return ev.ok() ? core::Status::Ok() : ev.status();
-  });
+  return WithTicket(
+      who, id,
+      [&](store::Database& /*db*/, store::TicketRepository& repo, const Ticket& t, int64_t now) -> core::Status {
+        ENTRAIDE_RETURN_IF_ERROR(auth::Require(who, auth::Action::kActForGroup, t.group_id));
+        if (t.status != "resolved" && t.status != "closed")
+          return core::Conflict("you can say whether the help worked once the ticket is resolved");
+        ENTRAIDE_RETURN_IF_ERROR(repo.SetHelpful(id, helpful, std::string(core::Trim(comment)), now));
+        auto ev = repo.AddEvent(Event::Of(id, "helpful", now)
+                                    .By(who->user_id)
+                                    .Text(std::string(core::Trim(comment)))
+                                    .Change("", helpful ? "yes" : "no"));
+        return ev.ok() ? core::Status::Ok() : ev.status();
+      });
 }
 
 core::StatusOr<Question> TicketService::Publish(const auth::Principal* who, int64_t id, const std::string& title,
@@ -685,7 +698,7 @@ core::StatusOr<Question> TicketService::Publish(const auth::Principal* who, int6
 }
 
 core::StatusOr<TicketService::AttachmentFile> TicketService::GetAttachment(const auth::Principal* who,
-                                                                         int64_t ticket_id, int64_t attachment_id) {
+                                                                           int64_t ticket_id, int64_t attachment_id) {
   auto db = pool_.Acquire();
   if (!db.ok()) return db.status();
   store::TicketRepository repo(**db);

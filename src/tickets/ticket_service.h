@@ -38,12 +38,12 @@ struct Upload {
 
 struct Limits {
   size_t max_text_bytes = 64 * 1024;
-  int max_files = 5;                               // per ticket or reply
+  int max_files = 5;  // per ticket or reply
   int64_t max_file_bytes = 10 * 1024 * 1024;
-  int64_t max_ticket_bytes = 100 * 1024 * 1024;    // all the files of one ticket together
-  int tickets_per_hour = 20;                       // per person
-  int replies_per_hour = 60;                       // per person: replies and internal notes
-  int files_per_hour = 50;                         // per person, on every ticket
+  int64_t max_ticket_bytes = 100 * 1024 * 1024;     // all the files of one ticket together
+  int tickets_per_hour = 20;                        // per person
+  int replies_per_hour = 60;                        // per person: replies and internal notes
+  int files_per_hour = 50;                          // per person, on every ticket
   int64_t file_bytes_per_hour = 200 * 1024 * 1024;  // per person, on every ticket
   int64_t auto_close_after_s = 14 * 24 * 3600;
   int render_budget_ms = 250;

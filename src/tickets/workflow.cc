@@ -6,7 +6,9 @@ bool IsStatus(std::string_view s) {
   return s == "new" || s == "triaged" || s == "in_progress" || s == "waiting_on_group" || s == "resolved" ||
          s == "closed";
 }
-bool IsOpen(std::string_view s) { return s == "new" || s == "triaged" || s == "in_progress" || s == "waiting_on_group"; }
+bool IsOpen(std::string_view s) {
+  return s == "new" || s == "triaged" || s == "in_progress" || s == "waiting_on_group";
+}
 bool IsUrgency(std::string_view s) { return s == "low" || s == "normal" || s == "high" || s == "blocking"; }
 
 core::Status CheckMove(const std::string& from, const std::string& to, Side side) {

@@ -3,10 +3,9 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <kainjow/mustache.hpp>
 #include <regex>
 #include <sstream>
-
-#include <kainjow/mustache.hpp>
 
 #include "core/escape.h"
 #include "core/strings.h"
@@ -23,11 +22,16 @@ namespace {
 // it lives (const_cast: the map and vector own non-const elements; kainjow only hands out const pointers).
 mu::data Empty(const Value& v) {
   switch (v.kind()) {
-    case Value::Kind::kNull: return mu::data(false);
-    case Value::Kind::kBool: return mu::data(v.bool_value());
-    case Value::Kind::kString: return mu::data(v.string_value());
-    case Value::Kind::kList: return mu::data(mu::data::type::list);
-    case Value::Kind::kObject: return mu::data(mu::data::type::object);
+    case Value::Kind::kNull:
+      return mu::data(false);
+    case Value::Kind::kBool:
+      return mu::data(v.bool_value());
+    case Value::Kind::kString:
+      return mu::data(v.string_value());
+    case Value::Kind::kList:
+      return mu::data(mu::data::type::list);
+    case Value::Kind::kObject:
+      return mu::data(mu::data::type::object);
   }
   return mu::data(false);
 }
@@ -121,16 +125,13 @@ core::StatusOr<std::unique_ptr<Renderer>> Renderer::Load(const std::string& view
       tmpl->set_custom_escape([](const std::string& s) { return s; });  // plain-text mail: no HTML there
     else
       tmpl->set_custom_escape([](const std::string& s) { return core::HtmlEscape(s); });  // one escaper everywhere
-    if (!tmpl->is_valid())
-      return core::InvalidArgument(views_dir + "/" + name + ".mustache: " + tmpl->error_message());
+    if (!tmpl->is_valid()) return core::InvalidArgument(views_dir + "/" + name + ".mustache: " + tmpl->error_message());
     r->impl_->templates[name] = std::move(tmpl);
   }
   return r;
 }
 
-void Renderer::SetGlobals(const std::string& scope, const Value& globals) {
-  impl_->globals[scope] = ToData(globals);
-}
+void Renderer::SetGlobals(const std::string& scope, const Value& globals) { impl_->globals[scope] = ToData(globals); }
 
 bool Renderer::Has(const std::string& name) const { return impl_->templates.count(name) > 0; }
 
@@ -141,7 +142,7 @@ std::vector<std::string> Renderer::Names() const {
 }
 
 core::StatusOr<std::string> Renderer::Render(const std::string& name, const std::string& scope,
-                                              const Value& data) const {
+                                             const Value& data) const {
   auto t = impl_->templates.find(name);
   if (t == impl_->templates.end()) return core::NotFound("no template " + name);
   auto g = impl_->globals.find(scope);

@@ -17,13 +17,21 @@ class Value {
 
   Value() = default;
   Value(bool b) : kind_(Kind::kBool), bool_(b) {}                         // NOLINT
-  Value(std::string s) : kind_(Kind::kString), string_(std::move(s)) {}  // NOLINT
-  Value(const char* s) : kind_(Kind::kString), string_(s) {}             // NOLINT
-  Value(int64_t n) : kind_(Kind::kString), string_(std::to_string(n)) {} // NOLINT
-  Value(int n) : kind_(Kind::kString), string_(std::to_string(n)) {}     // NOLINT
+  Value(std::string s) : kind_(Kind::kString), string_(std::move(s)) {}   // NOLINT
+  Value(const char* s) : kind_(Kind::kString), string_(s) {}              // NOLINT
+  Value(int64_t n) : kind_(Kind::kString), string_(std::to_string(n)) {}  // NOLINT
+  Value(int n) : kind_(Kind::kString), string_(std::to_string(n)) {}      // NOLINT
 
-  static Value Object() { Value v; v.kind_ = Kind::kObject; return v; }
-  static Value List() { Value v; v.kind_ = Kind::kList; return v; }
+  static Value Object() {
+    Value v;
+    v.kind_ = Kind::kObject;
+    return v;
+  }
+  static Value List() {
+    Value v;
+    v.kind_ = Kind::kList;
+    return v;
+  }
 
   // Object: sets key (the value becomes an object if it was null). Returns *this for chaining.
   Value& Set(const std::string& key, Value v);

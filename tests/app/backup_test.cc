@@ -267,8 +267,7 @@ TEST_F(RestoreTest, ASnapshotOfANewerSchemaIsRefused) {
   WriteBytes(b.path + "/manifest.json", app::ManifestJson(m));
   auto r = RestoreInto(target_, b.path);
   ASSERT_FALSE(r.ok());
-  EXPECT_NE(r.status().message().find("9999_from_the_future.sql, which this entraide does not know"),
-            std::string::npos)
+  EXPECT_NE(r.status().message().find("9999_from_the_future.sql, which this entraide does not know"), std::string::npos)
       << r.status().message();
 }
 
@@ -291,8 +290,8 @@ TEST(ManifestTest, APathOutsideTheSnapshotsLayoutIsRefused) {
   std::string hash(64, 'a');
   auto with = [&](const std::string& path) {
     return R"({"format": 1, "entraide_version": "0.1.0", "created_at": "x", "migrations": [], "files": [)"
-           R"({"path": "entraide.db", "size": 1, "sha256": ")" + hash + R"("}, {"path": ")" + path +
-           R"(", "size": 1, "sha256": ")" + hash + R"("}]})";
+           R"({"path": "entraide.db", "size": 1, "sha256": ")" +
+           hash + R"("}, {"path": ")" + path + R"(", "size": 1, "sha256": ")" + hash + R"("}]})";
   };
   EXPECT_TRUE(app::ParseManifest(with("attachments/aa/" + hash)).ok());
   for (const std::string& bad : std::vector<std::string>{"../entraide.db", "/etc/passwd", "attachments/ab/" + hash,

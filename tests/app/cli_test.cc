@@ -1,20 +1,18 @@
 // The entraide binary as people run it: exit codes, messages, and a graceful stop on SIGTERM.
+#include <arpa/inet.h>
 #include <fcntl.h>
+#include <gtest/gtest.h>
+#include <netinet/in.h>
 #include <poll.h>
 #include <signal.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include <gtest/gtest.h>
-
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
-
 #include <array>
-#include <filesystem>
 #include <chrono>
 #include <cstdio>
+#include <filesystem>
 #include <regex>
 
 #include "mail_util.h"
@@ -113,7 +111,7 @@ TEST(CliTest, CheckContentValidatesWithoutWriting) {
   TempDir data, content;
   content.Write("en/a.md", "---\ntitle: A\n---\n[x](/en/articles/missing)\n");
   Result r = RunEntraide("check-content", "ENTRAIDE_DATA_DIR=" + Quote(data.path() + "/sub") +
-                                      " ENTRAIDE_CONTENT_DIR=" + Quote(content.path()));
+                                              " ENTRAIDE_CONTENT_DIR=" + Quote(content.path()));
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_NE(r.output.find("en/a.md:4: error: link to /en/articles/missing points to no article"), std::string::npos)
       << r.output;
@@ -130,33 +128,41 @@ TEST(CliTest, GroupAndUserCommandsForScriptsAndTheFirstInstall) {
   Result bad = RunEntraide("group add --slug 'Bad Slug' --name X", env);
   EXPECT_EQ(bad.exit_code, 1);
   EXPECT_NE(bad.output.find("slug:"), std::string::npos) << bad.output;
-  std::string cmd = "cd " + Quote(SourceDir()) + " && echo 'Horse battery staple 42!' | env " + env + " " + Quote(BinaryDir() + "/entraide") +
-                    " user add --email ana@example.org --name Ana --role coordinator --group coop-a --password-stdin 2>&1";
+  std::string cmd =
+      "cd " + Quote(SourceDir()) + " && echo 'Horse battery staple 42!' | env " + env + " " +
+      Quote(BinaryDir() + "/entraide") +
+      " user add --email ana@example.org --name Ana --role coordinator --group coop-a --password-stdin 2>&1";
   FILE* p = popen(cmd.c_str(), "r");
   ASSERT_NE(p, nullptr);
   char buf[512];
   std::string out;
   while (fgets(buf, sizeof buf, p)) out += buf;
   EXPECT_EQ(WEXITSTATUS(pclose(p)), 0) << out;
-  std::string weak = "cd " + Quote(SourceDir()) + " && echo 'password123' | env " + env + " " + Quote(BinaryDir() + "/entraide") +
+  std::string weak = "cd " + Quote(SourceDir()) + " && echo 'password123' | env " + env + " " +
+                     Quote(BinaryDir() + "/entraide") +
                      " user add --email weak@example.org --name W --role member --password-stdin 2>&1";
   p = popen(weak.c_str(), "r");
   out.clear();
   while (fgets(buf, sizeof buf, p)) out += buf;
   EXPECT_EQ(WEXITSTATUS(pclose(p)), 1);
   EXPECT_NE(out.find("dictionary"), std::string::npos) << out;
-  Result invite = RunEntraide("user add --email bob@example.org --name Bob --role member --group coop-a --lang en", env);
+  Result invite =
+      RunEntraide("user add --email bob@example.org --name Bob --role member --group coop-a --lang en", env);
   EXPECT_EQ(invite.exit_code, 0) << invite.output;
   EXPECT_NE(invite.output.find("invitation queued"), std::string::npos);
   Result list = RunEntraide("user list", env);
   EXPECT_EQ(list.exit_code, 0);
-  EXPECT_NE(list.output.find("ana@example.org\tAna\tcoordinator\tfr\tcoop-a\tactive"), std::string::npos) << list.output;
+  EXPECT_NE(list.output.find("ana@example.org\tAna\tcoordinator\tfr\tcoop-a\tactive"), std::string::npos)
+      << list.output;
   EXPECT_NE(list.output.find("bob@example.org\tBob\tmember\ten\tcoop-a"), std::string::npos) << list.output;
   EXPECT_EQ(list.output.rfind("id\temail\tname\trole\tlang\tgroups\tstate\n", 0), 0u) << "a header row first";
   Result json = RunEntraide("user list --json", env);
   EXPECT_EQ(json.exit_code, 0);
-  EXPECT_NE(json.output.find(R"({"id":2,"email":"bob@example.org","name":"Bob","role":"member","lang":"en","active":true,"groups":["coop-a"]})"),
-            std::string::npos) << json.output;
+  EXPECT_NE(
+      json.output.find(
+          R"({"id":2,"email":"bob@example.org","name":"Bob","role":"member","lang":"en","active":true,"groups":["coop-a"]})"),
+      std::string::npos)
+      << json.output;
   Result link = RunEntraide("user link --email bob@example.org", env);
   EXPECT_EQ(link.exit_code, 0);
   EXPECT_EQ(link.output.rfind("http://127.0.0.1:8080/en/invitation/", 0), 0u) << link.output;
@@ -173,9 +179,11 @@ TEST(CliTest, ExportAndEraseForTheOperator) {
   ASSERT_EQ(RunEntraide("group add --slug coop-a --name 'Coop A'", env).exit_code, 0);
   ASSERT_EQ(RunEntraide("group add --slug coop-b --name 'Coop B'", env).exit_code, 0);
   ASSERT_EQ(RunEntraide("user add --email maude@example.org --name 'Maude Ouellet' --role member --group coop-a", env)
-                .exit_code, 0);
-  ASSERT_EQ(RunEntraide("user add --email bob@example.org --name 'Bob Tremblay' --role member --group coop-b", env)
-                .exit_code, 0);
+                .exit_code,
+            0);
+  ASSERT_EQ(
+      RunEntraide("user add --email bob@example.org --name 'Bob Tremblay' --role member --group coop-b", env).exit_code,
+      0);
 
   Result group = RunEntraide("export --group coop-a --out " + Quote(out.Join("coop-a.zip")), env);
   ASSERT_EQ(group.exit_code, 0) << group.output;
@@ -226,7 +234,8 @@ TEST(CliTest, DataFilesArePrivateAndUserLinkWorksAfterTheMailWentOut) {
   EXPECT_EQ(QueryText(pool, "SELECT json_type(data_json, '$.link') IS NULL FROM outbox"), "1") << "erased once sent";
   Result link = RunEntraide("user link --email bob@example.org", env);
   EXPECT_EQ(link.exit_code, 0) << link.output;
-  EXPECT_TRUE(std::regex_match(link.output, std::regex("http://127\\.0\\.0\\.1:8080/en/invitation/[A-Za-z0-9_-]{43}\n")))
+  EXPECT_TRUE(
+      std::regex_match(link.output, std::regex("http://127\\.0\\.0\\.1:8080/en/invitation/[A-Za-z0-9_-]{43}\n")))
       << link.output;
   int files = 0;
   auto mode = [](const std::filesystem::path& p) {
@@ -251,20 +260,24 @@ TEST(CliTest, DigestDryRunPrintsWithoutQueuingAndToLimitsToOnePerson) {
   ASSERT_EQ(RunEntraide("group add --slug coop-a --name 'Épicerie A'", env).exit_code, 0);
   ASSERT_EQ(RunEntraide("group add --slug coop-b --name 'Coop B' --lang en", env).exit_code, 0);
   ASSERT_EQ(RunEntraide("user add --email ana@example.org --name Ana --role member --group coop-a", env).exit_code, 0);
-  ASSERT_EQ(RunEntraide("user add --email bob@example.org --name Bob --role member --group coop-b --lang en", env).exit_code, 0);
+  ASSERT_EQ(
+      RunEntraide("user add --email bob@example.org --name Bob --role member --group coop-b --lang en", env).exit_code,
+      0);
   store::Pool pool(data.Join("entraide.db"));
   // One open ticket in each group: both members have something in their weekly digest.
-  QueryText(pool, "INSERT INTO tickets (ref, group_id, opened_by, subject, body, body_html, category, urgency, status, "
-                  "created_at, updated_at) VALUES ('ENT-2026-0001', 1, 1, 'Imprimante', 'x', '<p>x</p>', 'hardware', "
-                  "'normal', 'new', 0, 0), ('ENT-2026-0002', 2, 2, 'Printer', 'x', '<p>x</p>', 'hardware', 'normal', "
-                  "'new', 0, 0) RETURNING id");
+  QueryText(pool,
+            "INSERT INTO tickets (ref, group_id, opened_by, subject, body, body_html, category, urgency, status, "
+            "created_at, updated_at) VALUES ('ENT-2026-0001', 1, 1, 'Imprimante', 'x', '<p>x</p>', 'hardware', "
+            "'normal', 'new', 0, 0), ('ENT-2026-0002', 2, 2, 'Printer', 'x', '<p>x</p>', 'hardware', 'normal', "
+            "'new', 0, 0) RETURNING id");
   const std::string digests = "SELECT count(*) FROM outbox WHERE kind = 'group_digest'";
 
   Result dry = RunEntraide("digest --kind weekly --dry-run", env);
   EXPECT_EQ(dry.exit_code, 0) << dry.output;
-  EXPECT_TRUE(std::regex_search(dry.output, std::regex("ana@example\\.org\tgroup_digest\tdigest:group:1:\\d{4}-W\\d{2}\t"
-                                                       "Résumé de la semaine : guides nouveaux ou mis à jour \\(0\\), "
-                                                       "demandes ouvertes \\(1\\)\tarticles 0, tickets 1\n")))
+  EXPECT_TRUE(
+      std::regex_search(dry.output, std::regex("ana@example\\.org\tgroup_digest\tdigest:group:1:\\d{4}-W\\d{2}\t"
+                                               "Résumé de la semaine : guides nouveaux ou mis à jour \\(0\\), "
+                                               "demandes ouvertes \\(1\\)\tarticles 0, tickets 1\n")))
       << dry.output;
   EXPECT_NE(dry.output.find("bob@example.org\tgroup_digest"), std::string::npos);
   EXPECT_NE(dry.output.find("2 would be queued, 0 already queued, 0 empty; nothing was queued"), std::string::npos);
@@ -274,11 +287,13 @@ TEST(CliTest, DigestDryRunPrintsWithoutQueuingAndToLimitsToOnePerson) {
   EXPECT_EQ(bob.exit_code, 0) << bob.output;
   EXPECT_NE(bob.output.find("digest: 1 queued, 0 already queued"), std::string::npos) << bob.output;
   EXPECT_EQ(QueryText(pool, digests), "1");
-  EXPECT_EQ(QueryText(pool, "SELECT recipient_email || ' ' || lang FROM outbox WHERE kind = 'group_digest'"), "bob@example.org en");
+  EXPECT_EQ(QueryText(pool, "SELECT recipient_email || ' ' || lang FROM outbox WHERE kind = 'group_digest'"),
+            "bob@example.org en");
   Result all = RunEntraide("digest --kind weekly", env);
   EXPECT_NE(all.output.find("digest: 1 queued, 1 already queued"), std::string::npos) << all.output;
   EXPECT_EQ(QueryText(pool, digests), "2");
-  EXPECT_NE(RunEntraide("digest --kind daily", env).output.find("digest: 0 queued"), std::string::npos);  // nobody daily
+  EXPECT_NE(RunEntraide("digest --kind daily", env).output.find("digest: 0 queued"),
+            std::string::npos);  // nobody daily
 
   Result help = RunEntraide("digest --help");
   EXPECT_EQ(help.exit_code, 0);

@@ -28,7 +28,8 @@ TEST(ConfigTest, DefaultsWhenTheFileIsAbsent) {
   EXPECT_EQ(c->auth_session_max_days, 60);
   EXPECT_EQ(c->metrics_token, "") << "/metrics for the machine itself only";
   auto set = LoadConfig("/nonexistent/entraide.ini", false,
-                        Env({{"ENTRAIDE_AUTH_MAX_PARALLEL_HASHES", "2"}, {"ENTRAIDE_AUTH_HASH_WAIT_MS", "500"},
+                        Env({{"ENTRAIDE_AUTH_MAX_PARALLEL_HASHES", "2"},
+                             {"ENTRAIDE_AUTH_HASH_WAIT_MS", "500"},
                              {"ENTRAIDE_AUTH_SESSION_MAX_DAYS", "30"},
                              {"ENTRAIDE_METRICS_TOKEN", "Zm9vYmFyYmF6cXV4-_.~+/="}}));
   ASSERT_TRUE(set.ok()) << set.status().ToString();
@@ -42,8 +43,8 @@ TEST(ConfigTest, ClosedTicketRetentionIsOffUntilSet) {
   auto c = LoadConfig(testing::SourceDir() + "/config/entraide.ini", true, Env({}));
   ASSERT_TRUE(c.ok()) << c.status().ToString();
   EXPECT_EQ(c->privacy_closed_ticket_retention_days, 0);
-  auto set = LoadConfig("/nonexistent/entraide.ini", false,
-                        Env({{"ENTRAIDE_PRIVACY_CLOSED_TICKET_RETENTION_DAYS", "730"}}));
+  auto set =
+      LoadConfig("/nonexistent/entraide.ini", false, Env({{"ENTRAIDE_PRIVACY_CLOSED_TICKET_RETENTION_DAYS", "730"}}));
   ASSERT_TRUE(set.ok()) << set.status().ToString();
   EXPECT_EQ(set->privacy_closed_ticket_retention_days, 730);
 }
@@ -75,9 +76,9 @@ TEST(ConfigTest, BackupDirIsDataDirBackupsUnlessSet) {
 TEST(ConfigTest, EnvironmentOverridesTheFile) {
   testing::TempDir dir;
   dir.Write("e.ini", "[http]\nport = 9000\n[site]\nbase_url = https://entraide.example.org/\n");
-  auto c = LoadConfig(dir.Join("e.ini"), true,
-                      Env({{"ENTRAIDE_HTTP_PORT", "9100"}, {"ENTRAIDE_DATA_DIR", "/tmp/x/"},
-                           {"ENTRAIDE_CONTENT_DIR", "rel/content"}}));
+  auto c = LoadConfig(
+      dir.Join("e.ini"), true,
+      Env({{"ENTRAIDE_HTTP_PORT", "9100"}, {"ENTRAIDE_DATA_DIR", "/tmp/x/"}, {"ENTRAIDE_CONTENT_DIR", "rel/content"}}));
   ASSERT_TRUE(c.ok()) << c.status().ToString();
   EXPECT_EQ(c->http_port, 9100);
   EXPECT_EQ(c->data_dir, "/tmp/x");
@@ -87,7 +88,10 @@ TEST(ConfigTest, EnvironmentOverridesTheFile) {
 }
 
 TEST(ConfigTest, BadValuesNameTheKeyAndTheValue) {
-  struct Case { std::map<std::string, std::string> env; std::string needle; };
+  struct Case {
+    std::map<std::string, std::string> env;
+    std::string needle;
+  };
   const Case cases[] = {
       {{{"ENTRAIDE_HTTP_PORT", "abc"}}, "http.port = 'abc'"},
       {{{"ENTRAIDE_HTTP_PORT", "70000"}}, "http.port = '70000'"},

@@ -117,18 +117,23 @@ TEST_F(CheckDataTest, FilesNoRowNamesAreOrphansOnceOlderThanAnUploadTakes) {
 TEST_F(CheckDataTest, ARowThatRefersToNothingIsReported) {
   BuildIndex();
   Exec("PRAGMA foreign_keys = OFF; INSERT INTO memberships (user_id, group_id) VALUES (1, 77)");
-  EXPECT_EQ(Problems(), std::vector<std::string>{
-                            "database: memberships row 1 refers to a row of groups that does not exist"});
+  EXPECT_EQ(Problems(),
+            std::vector<std::string>{"database: memberships row 1 refers to a row of groups that does not exist"});
 }
 
 TEST_F(CheckDataTest, AMessageSendingLongerThanTheLimitIsStuck) {
   BuildIndex();
   int64_t now = clock_.NowSeconds();
-  Exec("INSERT INTO outbox (id, kind, recipient_email, status, created_at, claimed_at) VALUES "
-       "(7, 'signin_link', 'a@example.org', 'sending', " + std::to_string(now - 7200) + ", " +
-       std::to_string(now - 45 * 60) + "), "
-       "(8, 'invitation', 'b@example.org', 'sending', " + std::to_string(now) + ", " + std::to_string(now - 60) + "), "
-       "(9, 'invitation', 'c@example.org', 'pending', " + std::to_string(now - 7200) + ", NULL)");
+  Exec(
+      "INSERT INTO outbox (id, kind, recipient_email, status, created_at, claimed_at) VALUES "
+      "(7, 'signin_link', 'a@example.org', 'sending', " +
+      std::to_string(now - 7200) + ", " + std::to_string(now - 45 * 60) +
+      "), "
+      "(8, 'invitation', 'b@example.org', 'sending', " +
+      std::to_string(now) + ", " + std::to_string(now - 60) +
+      "), "
+      "(9, 'invitation', 'c@example.org', 'pending', " +
+      std::to_string(now - 7200) + ", NULL)");
   EXPECT_EQ(Problems(), std::vector<std::string>{"outbox: message 7 (signin_link) has been sending for 45 minutes: "
                                                  "no sender took it back (is serve running?)"});
 }

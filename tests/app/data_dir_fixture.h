@@ -24,8 +24,9 @@ class DataDirTest : public ::testing::Test {
     auto db = store::Database::Open(config_.DatabasePath());
     ASSERT_TRUE(db.ok()) << db.status().ToString();
     db_ = std::move(db).value();
-    Exec("INSERT INTO groups (id, slug, name) VALUES (1, 'coop', 'Coop');"
-         "INSERT INTO users (id, email, name, role) VALUES (1, 'm@example.org', 'M', 'member')");
+    Exec(
+        "INSERT INTO groups (id, slug, name) VALUES (1, 'coop', 'Coop');"
+        "INSERT INTO users (id, email, name, role) VALUES (1, 'm@example.org', 'M', 'member')");
   }
 
   void Exec(const std::string& sql) {
@@ -38,11 +39,13 @@ class DataDirTest : public ::testing::Test {
   int64_t AddAttachment(const std::string& content, bool write_file = true) {
     int64_t n = ++tickets_;
     std::string hash = core::Sha256Hex(content);
-    Exec("INSERT INTO tickets (id, ref, group_id, opened_by, subject, body, body_html, category, urgency, status, "
-         "created_at, updated_at) VALUES (" + std::to_string(n) + ", 'ENT-2027-" + std::to_string(1000 + n) +
-         "', 1, 1, 'S', 'B', '<p>B</p>', 'email', 'normal', 'new', 1, 1);"
-         "INSERT INTO attachments (ticket_id, filename, content_type, size, sha256, uploaded_by, created_at) VALUES (" +
-         std::to_string(n) + ", 'f.txt', 'text/plain', " + std::to_string(content.size()) + ", '" + hash + "', 1, 1)");
+    Exec(
+        "INSERT INTO tickets (id, ref, group_id, opened_by, subject, body, body_html, category, urgency, status, "
+        "created_at, updated_at) VALUES (" +
+        std::to_string(n) + ", 'ENT-2027-" + std::to_string(1000 + n) +
+        "', 1, 1, 'S', 'B', '<p>B</p>', 'email', 'normal', 'new', 1, 1);"
+        "INSERT INTO attachments (ticket_id, filename, content_type, size, sha256, uploaded_by, created_at) VALUES (" +
+        std::to_string(n) + ", 'f.txt', 'text/plain', " + std::to_string(content.size()) + ", '" + hash + "', 1, 1)");
     if (write_file) {
       std::filesystem::create_directories(config_.data_dir + "/attachments/" + hash.substr(0, 2));
       WriteBytes(AttachmentFile(content), content);

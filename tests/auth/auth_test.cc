@@ -1,11 +1,10 @@
-#include "auth/auth_service.h"
-
 #include <gtest/gtest.h>
 
 #include <atomic>
 #include <set>
 #include <thread>
 
+#include "auth/auth_service.h"
 #include "auth/hash_gate.h"
 #include "auth/password.h"
 #include "auth/policy.h"
@@ -19,14 +18,14 @@ namespace entraide::auth {
 namespace {
 
 TEST(PasswordTest, QualityRefusesShortCommonAndDictionaryPasswordsWithAReason) {
-  struct Case { std::string password; bool ok; std::string reason; };
+  struct Case {
+    std::string password;
+    bool ok;
+    std::string reason;
+  };
   const Case cases[] = {
-      {"short", false, "at least 10"},
-      {"password123", false, "dictionary"},
-      {"aaaaaaaaaaaa", false, ""},
-      {"qwertyuiop", false, ""},
-      {"Horse battery staple 42!", true, ""},
-      {"tulipe-violon-bretelle-7", true, ""},
+      {"short", false, "at least 10"}, {"password123", false, "dictionary"},   {"aaaaaaaaaaaa", false, ""},
+      {"qwertyuiop", false, ""},       {"Horse battery staple 42!", true, ""}, {"tulipe-violon-bretelle-7", true, ""},
   };
   for (const auto& c : cases) {
     core::Status st = CheckPasswordQuality(c.password, "ana@example.org", "Ana");
@@ -40,7 +39,10 @@ TEST(PasswordTest, QualityRefusesShortCommonAndDictionaryPasswordsWithAReason) {
 
 // cracklib's dictionary lets these through; zxcvbn (with the French list and the person's own words) does not.
 TEST(PasswordTest, GuessablePasswordsAreRefusedAndRandomOnesAccepted) {
-  struct Case { std::string password; bool ok; };
+  struct Case {
+    std::string password;
+    bool ok;
+  };
   const Case cases[] = {
       {"password1234", false},
       {"motdepasse1", false},
@@ -50,12 +52,12 @@ TEST(PasswordTest, GuessablePasswordsAreRefusedAndRandomOnesAccepted) {
       {"Montreal2024!", false},
       {"bonjour123456", false},
       {"chocolat-loulou-1", false},
-      {"AnaGagnon2026", false},           // the person's name
-      {"ana.gagnon1985", false},          // the person's email
-      {"Gagnon-example-2026", false},     // name and email domain
+      {"AnaGagnon2026", false},            // the person's name
+      {"ana.gagnon1985", false},           // the person's email
+      {"Gagnon-example-2026", false},      // name and email domain
       {"maple river candle orbit", true},  // four random words
       {"tortue violon bretelle nuage", true},
-      {"qT7vR2mX9bLc", true},             // twelve random characters
+      {"qT7vR2mX9bLc", true},  // twelve random characters
       {"Xk3#pQ9zLm2w", true},
       {"Horse battery staple 42!", true},
   };
@@ -134,20 +136,19 @@ TEST(PolicyTest, TheOnePlaceThatDecides) {
   Principal member{1, "m@x.ca", "M", "member", "fr", {{10, "a", "A", "fr"}}};
   Principal volunteer{2, "v@x.ca", "V", "volunteer", "fr", {}};
   Principal coordinator{3, "c@x.ca", "C", "coordinator", "fr", {}};
-  struct Case { const Principal* who; Action action; int64_t group; bool allowed; };
+  struct Case {
+    const Principal* who;
+    Action action;
+    int64_t group;
+    bool allowed;
+  };
   const Case cases[] = {
-      {nullptr, Action::kReadGroupItem, 10, false},
-      {&member, Action::kReadGroupItem, 10, true},
-      {&member, Action::kReadGroupItem, 11, false},
-      {&member, Action::kActForGroup, 10, true},
-      {&member, Action::kTriage, 0, false},
-      {&member, Action::kAdminister, 0, false},
-      {&volunteer, Action::kReadGroupItem, 11, true},
-      {&volunteer, Action::kTriage, 0, true},
-      {&volunteer, Action::kActForGroup, 11, false},
-      {&volunteer, Action::kAdminister, 0, false},
-      {&coordinator, Action::kAdminister, 0, true},
-      {&coordinator, Action::kTriage, 0, true},
+      {nullptr, Action::kReadGroupItem, 10, false},   {&member, Action::kReadGroupItem, 10, true},
+      {&member, Action::kReadGroupItem, 11, false},   {&member, Action::kActForGroup, 10, true},
+      {&member, Action::kTriage, 0, false},           {&member, Action::kAdminister, 0, false},
+      {&volunteer, Action::kReadGroupItem, 11, true}, {&volunteer, Action::kTriage, 0, true},
+      {&volunteer, Action::kActForGroup, 11, false},  {&volunteer, Action::kAdminister, 0, false},
+      {&coordinator, Action::kAdminister, 0, true},   {&coordinator, Action::kTriage, 0, true},
   };
   for (const auto& c : cases) EXPECT_EQ(Allows(c.who, c.action, c.group), c.allowed);
   EXPECT_EQ(Require(nullptr, Action::kTriage).code(), core::StatusCode::kUnauthenticated);
@@ -184,8 +185,9 @@ class AuthServiceTest : public ::testing::Test {
   // The link of the newest message queued for `email` (as the person will get it).
   std::string QueuedLink(const std::string& email) {
     auto db = pool_->Acquire();
-    auto st = (*db)->Prepare("SELECT json_extract(data_json, '$.link') FROM outbox WHERE recipient_email = ? "
-                             "ORDER BY id DESC LIMIT 1");
+    auto st = (*db)->Prepare(
+        "SELECT json_extract(data_json, '$.link') FROM outbox WHERE recipient_email = ? "
+        "ORDER BY id DESC LIMIT 1");
     store::StatementScope q(*st);
     q->Bind(1, email);
     auto row = q->Step();
@@ -364,7 +366,8 @@ TEST_F(AuthServiceTest, EveryHashWaitsForTheGateAndABusyGateAnswersUnavailable) 
     EXPECT_EQ(busy.status().message().rfind("busy", 0), 0u) << busy.status().message();
     EXPECT_EQ(throttle.retry_after_s, 1);
     EXPECT_EQ(auth_->SignIn("nobody@example.org", kPassword, "ip", "", nullptr).status().code(),
-              core::StatusCode::kUnavailable) << "the dummy check of unknown emails waits too";
+              core::StatusCode::kUnavailable)
+        << "the dummy check of unknown emails waits too";
     EXPECT_EQ(auth_->ChangePassword(ana->principal, kPassword, "tulipe-violon-bretelle-7", ana->cookie, nullptr).code(),
               core::StatusCode::kUnavailable);
     EXPECT_EQ(auth_->ResetPassword(reset, "tulipe-violon-bretelle-7").status().code(), core::StatusCode::kUnavailable);
@@ -378,7 +381,8 @@ TEST_F(AuthServiceTest, EveryHashWaitsForTheGateAndABusyGateAnswersUnavailable) 
 }
 
 TEST_F(AuthServiceTest, FiveFailuresRefuseThatAccountFromThatAddressOnly) {
-  for (int i = 0; i < 4; ++i) EXPECT_FALSE(auth_->SignIn("ana@example.org", "wrong password", "1.1.1.1", "", nullptr).ok());
+  for (int i = 0; i < 4; ++i)
+    EXPECT_FALSE(auth_->SignIn("ana@example.org", "wrong password", "1.1.1.1", "", nullptr).ok());
   EXPECT_TRUE(auth_->SignIn("ana@example.org", kPassword, "1.1.1.1", "", nullptr).ok()) << "a success is not counted";
   EXPECT_EQ(auth_->SignIn("ana@example.org", "wrong password", "1.1.1.1", "", nullptr).status().code(),
             core::StatusCode::kUnauthenticated);
@@ -421,7 +425,8 @@ TEST_F(AuthServiceTest, AnAccountUnderAttackIsSlowedButNeverLockedOut) {
     EXPECT_EQ(wrong.delay_ms, 2000);
   }
   EXPECT_TRUE(auth_->SignIn("ana@example.org", kPassword, "5.5.5.5", "", nullptr).ok());
-  for (int i = 0; i < 10; ++i) (void)auth_->SignIn("nobody@example.org", "x", "4.4.4." + std::to_string(i), "", nullptr);
+  for (int i = 0; i < 10; ++i)
+    (void)auth_->SignIn("nobody@example.org", "x", "4.4.4." + std::to_string(i), "", nullptr);
   Throttle unknown;
   (void)auth_->SignIn("nobody@example.org", "x", "3.3.3.3", "", &unknown);
   EXPECT_EQ(unknown.delay_ms, 2000) << "unknown emails are slowed alike: the delay reveals nothing";
@@ -470,7 +475,8 @@ TEST_F(AuthServiceTest, ChangingThePasswordEndsTheOtherSessionsAndVoidsResetLink
   ASSERT_TRUE(here.ok() && elsewhere.ok());
   ASSERT_TRUE(auth_->RequestPasswordReset("ana@example.org", "fr", "ip", nullptr).ok());
   std::string reset = TokenFromLink("ana@example.org");
-  ASSERT_TRUE(auth_->ChangePassword(here->principal, kPassword, "tulipe-violon-bretelle-7", here->cookie, nullptr).ok());
+  ASSERT_TRUE(
+      auth_->ChangePassword(here->principal, kPassword, "tulipe-violon-bretelle-7", here->cookie, nullptr).ok());
   EXPECT_TRUE(auth_->Authenticate(here->cookie).ok()) << "the session that changed it goes on";
   EXPECT_FALSE(auth_->Authenticate(elsewhere->cookie).ok()) << "the others end";
   EXPECT_EQ(auth_->CheckResetToken(reset).code(), core::StatusCode::kUnauthenticated) << "an older reset link is void";

@@ -6,14 +6,13 @@ namespace entraide::core {
 namespace {
 
 TEST(HtmlEscapeTest, EscapesEverySpecialCharacter) {
-  struct Case { std::string in, out; };
+  struct Case {
+    std::string in, out;
+  };
   const Case cases[] = {
-      {"plain", "plain"},
-      {"<script>alert(1)</script>", "&lt;script&gt;alert(1)&lt;/script&gt;"},
-      {"a & b", "a &amp; b"},
-      {"\"quoted\" 'single'", "&quot;quoted&quot; &#39;single&#39;"},
-      {"Montréal é", "Montréal é"},
-      {"", ""},
+      {"plain", "plain"},           {"<script>alert(1)</script>", "&lt;script&gt;alert(1)&lt;/script&gt;"},
+      {"a & b", "a &amp; b"},       {"\"quoted\" 'single'", "&quot;quoted&quot; &#39;single&#39;"},
+      {"Montréal é", "Montréal é"}, {"", ""},
   };
   for (const auto& c : cases) EXPECT_EQ(HtmlEscape(c.in), c.out) << c.in;
   // Plain text around and between the escapes is kept in order.
@@ -22,17 +21,15 @@ TEST(HtmlEscapeTest, EscapesEverySpecialCharacter) {
 }
 
 TEST(PercentDecodeTest, DecodesAndRejectsMalformedEscapes) {
-  struct Case { std::string in; bool plus; std::optional<std::string> out; };
+  struct Case {
+    std::string in;
+    bool plus;
+    std::optional<std::string> out;
+  };
   const Case cases[] = {
-      {"a%20b", false, "a b"},
-      {"a+b", true, "a b"},
-      {"a+b", false, "a+b"},
-      {"%C3%A9", false, "é"},
-      {"%2e%2E", false, ".."},
-      {"%", false, std::nullopt},
-      {"%4", false, std::nullopt},
-      {"%zz", false, std::nullopt},
-      {"100%", false, std::nullopt},
+      {"a%20b", false, "a b"},     {"a+b", true, "a b"},         {"a+b", false, "a+b"},
+      {"%C3%A9", false, "é"},      {"%2e%2E", false, ".."},      {"%", false, std::nullopt},
+      {"%4", false, std::nullopt}, {"%zz", false, std::nullopt}, {"100%", false, std::nullopt},
   };
   for (const auto& c : cases) EXPECT_EQ(PercentDecode(c.in, c.plus), c.out) << c.in;
 }

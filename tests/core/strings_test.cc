@@ -16,7 +16,9 @@ namespace entraide::core {
 namespace {
 
 TEST(SlugifyTest, FoldsAccentsAndJoinsWords) {
-  struct Case { std::string in, out; };
+  struct Case {
+    std::string in, out;
+  };
   const Case cases[] = {
       {"La règle 3-2-1", "la-regle-3-2-1"},
       {"Étape 1 : créer un compte", "etape-1-creer-un-compte"},
@@ -50,11 +52,14 @@ TEST(ToValidUtf8Test, ReplacesEachBadByteAndKeepsTheRest) {
   const std::pair<std::string, std::string> cases[] = {
       {"Montréal 🚀", "Montréal 🚀"},
       {"", ""},
-      {"a\xFF" "b", "a\uFFFD" "b"},              // what cmark-gfm writes for U+FFFF
+      {"a\xFF"
+       "b",
+       "a\uFFFD"
+       "b"},                                     // what cmark-gfm writes for U+FFFF
       {"\xC0\xAF", "\uFFFD\uFFFD"},              // overlong
       {"\xED\xA0\x80x", "\uFFFD\uFFFD\uFFFDx"},  // surrogate
-      {"caf\xC3", "caf\uFFFD"},                   // truncated
-      {"\xEF\xBF\xBF", "\xEF\xBF\xBF"},             // U+FFFF itself is well-formed
+      {"caf\xC3", "caf\uFFFD"},                  // truncated
+      {"\xEF\xBF\xBF", "\xEF\xBF\xBF"},          // U+FFFF itself is well-formed
   };
   for (const auto& [in, expected] : cases) {
     EXPECT_EQ(ToValidUtf8(in), expected) << in;
@@ -82,7 +87,8 @@ TEST(RandomTest, TokensAre256BitsUrlSafeAndUnique) {
   for (int i = 0; i < 1000; ++i) {
     std::string t = RandomToken();
     EXPECT_EQ(t.size(), 43u);  // 32 bytes in base64url without padding
-    EXPECT_EQ(t.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"), std::string::npos);
+    EXPECT_EQ(t.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"),
+              std::string::npos);
     EXPECT_TRUE(seen.insert(t).second);
   }
   std::string hex = RandomHex(16);

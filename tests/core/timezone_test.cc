@@ -9,7 +9,9 @@
 namespace entraide::core {
 namespace {
 
-int64_t Utc(int64_t y, unsigned m, unsigned d, int h, int min = 0) { return DaysFromCivil(y, m, d) * 86400 + h * 3600 + min * 60; }
+int64_t Utc(int64_t y, unsigned m, unsigned d, int h, int min = 0) {
+  return DaysFromCivil(y, m, d) * 86400 + h * 3600 + min * 60;
+}
 
 LocalTime Wall(int64_t y, int m, int d, int h, int min = 0) {
   LocalTime t;
@@ -99,7 +101,11 @@ TEST(TimeZoneTest, LinkNamesAreTheZonesTheyNameAndUtcHasNoOffset) {
 }
 
 TEST(TimeZoneTest, IsoWeeksAndDates) {
-  struct Case { int64_t y; int m, d; const char* week; };
+  struct Case {
+    int64_t y;
+    int m, d;
+    const char* week;
+  };
   const Case cases[] = {
       {2026, 11, 28, "2026-W48"}, {2026, 11, 30, "2026-W49"}, {2027, 1, 1, "2026-W53"},
       {2027, 1, 4, "2027-W01"},   {2024, 12, 30, "2025-W01"}, {2021, 1, 3, "2020-W53"},

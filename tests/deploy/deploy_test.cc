@@ -3,13 +3,12 @@
 // the real nginx in front of the real server on loopback), the Debian package (CPack, lintian) and
 // ./scripts/run. A test whose tool is missing is skipped, naming the Debian package; ./scripts/test installs
 // them all.
+#include <gtest/gtest.h>
 #include <signal.h>
 #include <spawn.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
-
-#include <gtest/gtest.h>
 
 #include <atomic>
 #include <chrono>
@@ -80,7 +79,8 @@ TEST(DeployTest, SystemdUnitsPassVerifyAndKeepTheirSandbox) {
   std::string files;
   for (const char* unit : {"entraide.service", "entraide-backup.service", "entraide-backup.timer"}) {
     std::string text = Deployed(unit);
-    if (std::string(unit).ends_with(".service")) text = Rewrite(text, {{"/usr/bin/entraide", BinaryDir() + "/entraide"}});
+    if (std::string(unit).ends_with(".service"))
+      text = Rewrite(text, {{"/usr/bin/entraide", BinaryDir() + "/entraide"}});
     dir.Write(unit, text);
     files += " " + ShellQuote(dir.Join(unit));
   }
@@ -89,7 +89,8 @@ TEST(DeployTest, SystemdUnitsPassVerifyAndKeepTheirSandbox) {
   EXPECT_EQ(verify.output, "") << "no warning either";
   for (const char* unit : {"entraide.service", "entraide-backup.service"}) {
     // --threshold is in tenths: 20 allows an exposure of 2.0 ("OK"); the units score 1.4 and 0.6.
-    CommandResult score = RunShell("systemd-analyze security --offline=true --threshold=20 " + ShellQuote(dir.Join(unit)));
+    CommandResult score =
+        RunShell("systemd-analyze security --offline=true --threshold=20 " + ShellQuote(dir.Join(unit)));
     EXPECT_EQ(score.exit_code, 0) << unit << "\n" << score.output;
   }
   // What the units run is what the package installs: the backup writes where tmpfiles.d makes a folder.
@@ -105,7 +106,7 @@ TEST(DeployTest, SysusersAndTmpfilesMakeTheUserAndAPrivateBackupFolder) {
   TempDir root;
   fs::create_directories(root.Join("etc"));
   CommandResult users = RunShell("systemd-sysusers --root=" + ShellQuote(root.path()) + " " +
-                               ShellQuote(SourceDir() + "/deploy/entraide.sysusers"));
+                                 ShellQuote(SourceDir() + "/deploy/entraide.sysusers"));
   ASSERT_EQ(users.exit_code, 0) << users.output;
   std::smatch m;
   std::string passwd = ReadFile(root.Join("etc/passwd"));
@@ -115,9 +116,9 @@ TEST(DeployTest, SysusersAndTmpfilesMakeTheUserAndAPrivateBackupFolder) {
   int uid = std::stoi(m[1]);
   EXPECT_LT(uid, 1000) << "a system user";
   CommandResult dirs = RunShell("systemd-tmpfiles --root=" + ShellQuote(root.path()) + " --create " +
-                              ShellQuote(SourceDir() + "/deploy/entraide.tmpfiles"));
+                                ShellQuote(SourceDir() + "/deploy/entraide.tmpfiles"));
   ASSERT_EQ(dirs.exit_code, 0) << dirs.output;
-  struct stat st{};
+  struct stat st {};
   ASSERT_EQ(stat(root.Join("var/backups/entraide").c_str(), &st), 0);
   EXPECT_TRUE(S_ISDIR(st.st_mode));
   EXPECT_EQ(st.st_mode & 07777, 0700u);
@@ -182,7 +183,7 @@ TEST(DeployTest, NginxAcceptsTheConfigurationWithTls) {
   TempDir dir;
   std::string config = NginxTestConfig(dir, {FreePort(), FreePort(), FreePort()}, true);
   CommandResult t = RunShell("nginx -t -p " + ShellQuote(dir.path()) + " -e " + ShellQuote(dir.Join("logs/error.log")) +
-                           " -c " + ShellQuote(config));
+                             " -c " + ShellQuote(config));
   EXPECT_EQ(t.exit_code, 0) << t.output;
   EXPECT_NE(t.output.find("test is successful"), std::string::npos) << t.output;
 }
@@ -198,11 +199,13 @@ class BehindNginxTest : public ::testing::Test {
     ASSERT_EQ(group.exit_code, 0) << group.output;
     CommandResult member = RunShell(std::string("printf '%s\\n' ") + kPassword + " | " +
                                     EntraideCommand("user add --email mo@example.org --name Mo --role member "
-                                                    "--group coop --password-stdin", env));
+                                                    "--group coop --password-stdin",
+                                                    env));
     ASSERT_EQ(member.exit_code, 0) << member.output;
-    serve_ = std::make_unique<ServeProcess>(std::vector<std::pair<std::string, std::string>>{
-        {"ENTRAIDE_DATA_DIR", data_.path()}, {"ENTRAIDE_HTTP_TRUSTED_PROXIES", "127.0.0.1"},
-        {"ENTRAIDE_HTTP_ACCESS_LOG", "true"}});
+    serve_ = std::make_unique<ServeProcess>(
+        std::vector<std::pair<std::string, std::string>>{{"ENTRAIDE_DATA_DIR", data_.path()},
+                                                         {"ENTRAIDE_HTTP_TRUSTED_PROXIES", "127.0.0.1"},
+                                                         {"ENTRAIDE_HTTP_ACCESS_LOG", "true"}});
     ports_ = {FreePort(), FreePort(), serve_->port()};
     nginx_ = std::make_unique<Nginx>(web_, NginxTestConfig(web_, ports_, false), ports_.https);
   }
@@ -247,10 +250,9 @@ TEST_F(BehindNginxTest, PagesSignInAndUploadsWorkAndTheLogNamesTheClient) {
 
   HttpResponse form = Get(port(), "/fr/signin");
   ASSERT_EQ(form.status, 200);
-  HttpResponse signed_in = Send(port(), "POST", "/fr/signin",
-                                "csrf=" + CsrfField(form.body) + "&email=mo%40example.org&password=" + kPassword,
-                                {"Content-Type: application/x-www-form-urlencoded",
-                                 "Cookie: csrf=" + CookieValue(form, "csrf")});
+  HttpResponse signed_in = Send(
+      port(), "POST", "/fr/signin", "csrf=" + CsrfField(form.body) + "&email=mo%40example.org&password=" + kPassword,
+      {"Content-Type: application/x-www-form-urlencoded", "Cookie: csrf=" + CookieValue(form, "csrf")});
   ASSERT_EQ(signed_in.status, 303) << signed_in.body;
   std::string cookie = "Cookie: sid=" + CookieValue(signed_in, "sid");
 
@@ -259,9 +261,12 @@ TEST_F(BehindNginxTest, PagesSignInAndUploadsWorkAndTheLogNamesTheClient) {
   for (int i = 0; file.size() < 300000; ++i) file += std::to_string(i * 7919) + (i % 13 ? ',' : '\n');
   std::string csrf = CsrfField(Get(port(), "/fr/tickets/new", {cookie}).body);
   HttpResponse created = Send(port(), "POST", "/fr/tickets",
-                              Multipart("B0und4ry", {{"csrf", csrf}, {"subject", "Notre infolettre"},
-                                                     {"body", "Le fichier joint."}, {"category", "other"},
-                                                     {"urgency", "normal"}},
+                              Multipart("B0und4ry",
+                                        {{"csrf", csrf},
+                                         {"subject", "Notre infolettre"},
+                                         {"body", "Le fichier joint."},
+                                         {"category", "other"},
+                                         {"urgency", "normal"}},
                                         {{"files", "liste.csv", file}}),
                               {cookie, "Content-Type: multipart/form-data; boundary=B0und4ry"});
   ASSERT_EQ(created.status, 303) << created.body;
@@ -275,7 +280,7 @@ TEST_F(BehindNginxTest, PagesSignInAndUploadsWorkAndTheLogNamesTheClient) {
   // nginx's access log (written once each request is done: the home page's is long written by now) carries
   // Entraide's request id, to find a request in both logs.
   std::string access = ReadFile(web_.Join("logs/entraide.access.log"));
-  EXPECT_NE(access.find("\"GET /fr/ HTTP/1.1\" 200 " ), std::string::npos) << access;
+  EXPECT_NE(access.find("\"GET /fr/ HTTP/1.1\" 200 "), std::string::npos) << access;
   EXPECT_NE(access.find(" id=" + id + " "), std::string::npos) << access;
 
   EXPECT_EQ(Get(port(), "/metrics").status, 404);
@@ -295,8 +300,9 @@ TEST_F(BehindNginxTest, TwoHundredSlowClientsDoNotDelayAVisitor) {
     auto c = std::make_unique<Connection>(port(), "127.0.3." + std::to_string(i % 20 + 1));
     ASSERT_TRUE(c->connected()) << i;
     if (i % 2) {
-      c->Send("POST /fr/tickets HTTP/1.1\r\nHost: entraide.example.org\r\nContent-Type: multipart/form-data; "
-              "boundary=B\r\nContent-Length: 1048576\r\n\r\n--B\r\n");
+      c->Send(
+          "POST /fr/tickets HTTP/1.1\r\nHost: entraide.example.org\r\nContent-Type: multipart/form-data; "
+          "boundary=B\r\nContent-Length: 1048576\r\n\r\n--B\r\n");
     } else {
       c->Send("GET /fr/ HTTP/1.1\r\nHost: entraide.example.org\r\n");
     }
@@ -340,12 +346,12 @@ TEST_F(BehindNginxTest, TwoHundredSlowClientsDoNotDelayAVisitor) {
 // the -dbgsym package under its build id, a configuration that loads with the installed paths, units whose
 // paths exist in the package, and no lintian error.
 TEST(DeployTest, DebianPackageHasItsFilesInPlaceAndPassesLintian) {
-  for (auto [tool, package] : {std::pair{"cpack", "cmake"}, {"dpkg-shlibdeps", "dpkg-dev"}, {"file", "file"},
-                               {"lintian", "lintian"}})
+  for (auto [tool, package] :
+       {std::pair{"cpack", "cmake"}, {"dpkg-shlibdeps", "dpkg-dev"}, {"file", "file"}, {"lintian", "lintian"}})
     if (!Have(tool)) GTEST_SKIP() << Missing(tool, package);
   TempDir out;
   CommandResult pack = RunShell("cpack --config " + ShellQuote(BinaryDir() + "/CPackConfig.cmake") + " -B " +
-                              ShellQuote(out.path()) + " -D CPACK_DEBIAN_COMPRESSION_TYPE=gzip");
+                                ShellQuote(out.path()) + " -D CPACK_DEBIAN_COMPRESSION_TYPE=gzip");
   ASSERT_EQ(pack.exit_code, 0) << pack.output;
   std::string deb, ddeb;
   for (const auto& e : fs::directory_iterator(out.path())) {
@@ -355,14 +361,15 @@ TEST(DeployTest, DebianPackageHasItsFilesInPlaceAndPassesLintian) {
   ASSERT_FALSE(deb.empty() || ddeb.empty()) << pack.output;
 
   std::string listing = RunShell("dpkg-deb -c " + ShellQuote(deb)).output;
-  for (const char* path : {"./usr/bin/entraide", "./usr/share/entraide/views/static/app.css",
-                           "./usr/share/entraide/migrations/0001_articles.sql", "./usr/share/entraide/search/synonyms.txt",
-                           "./usr/share/entraide/content/categories.yml", "./etc/entraide/entraide.ini",
-                           "./lib/systemd/system/entraide.service", "./lib/systemd/system/entraide-backup.service",
-                           "./lib/systemd/system/entraide-backup.timer", "./usr/lib/sysusers.d/entraide.conf",
-                           "./usr/lib/tmpfiles.d/entraide.conf", "./usr/share/doc/entraide/copyright",
-                           "./usr/share/doc/entraide/changelog.gz", "./usr/share/doc/entraide/DEPLOY.md",
-                           "./usr/share/doc/entraide/examples/nginx.conf", "./usr/share/man/man1/entraide.1.gz"})
+  for (const char* path :
+       {"./usr/bin/entraide", "./usr/share/entraide/views/static/app.css",
+        "./usr/share/entraide/migrations/0001_articles.sql", "./usr/share/entraide/search/synonyms.txt",
+        "./usr/share/entraide/content/categories.yml", "./etc/entraide/entraide.ini",
+        "./lib/systemd/system/entraide.service", "./lib/systemd/system/entraide-backup.service",
+        "./lib/systemd/system/entraide-backup.timer", "./usr/lib/sysusers.d/entraide.conf",
+        "./usr/lib/tmpfiles.d/entraide.conf", "./usr/share/doc/entraide/copyright",
+        "./usr/share/doc/entraide/changelog.gz", "./usr/share/doc/entraide/DEPLOY.md",
+        "./usr/share/doc/entraide/examples/nginx.conf", "./usr/share/man/man1/entraide.1.gz"})
     EXPECT_TRUE(std::regex_search(listing, std::regex(std::string(" ") + path + "\n"))) << path << "\n" << listing;
   EXPECT_EQ(RunShell("dpkg-deb -I " + ShellQuote(deb) + " conffiles").output, "/etc/entraide/entraide.ini\n");
   std::string depends = RunShell("dpkg-deb -f " + ShellQuote(deb) + " Depends").output;

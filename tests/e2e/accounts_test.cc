@@ -1,8 +1,7 @@
 // End-to-end: sign-in, sessions, CSRF, invitations and administration through the real server.
-#include <gtest/gtest.h>
-
 #include <Poco/JSON/Object.h>
 #include <Poco/JSON/Parser.h>
+#include <gtest/gtest.h>
 
 #include <chrono>
 #include <regex>
@@ -29,9 +28,9 @@ class AccountsTest : public ::testing::Test {
   void SetUp() override {
     app::Config c = TestConfig(data_.path());
     c.content_dir = content_.path();  // an empty library: these tests are about people
-    c.mail_poll_seconds = 3600;        // mail stays queued (a sent message's link is erased)
+    c.mail_poll_seconds = 3600;       // mail stays queued (a sent message's link is erased)
     c.auth_max_parallel_hashes = 1;
-    c.auth_hash_wait_ms = 0;           // a held gate answers 503 at once
+    c.auth_hash_wait_ms = 0;  // a held gate answers 503 at once
     app_ = std::make_unique<RunningApp>(c, &clock_);
     pool_ = std::make_unique<store::Pool>(data_.Join("entraide.db"));
     auth::AuthOptions o;
@@ -49,7 +48,8 @@ class AccountsTest : public ::testing::Test {
   std::string SignIn(const std::string& email, const std::string& password = kPassword) {
     auto page = Get(port(), "/en/signin");
     std::string csrf = CookieValue(page, "csrf");
-    auto r = Send(port(), "POST", "/en/signin", Form({{"csrf", CsrfField(page.body)}, {"email", email}, {"password", password}}),
+    auto r = Send(port(), "POST", "/en/signin",
+                  Form({{"csrf", CsrfField(page.body)}, {"email", email}, {"password", password}}),
                   {form_type, "Cookie: csrf=" + csrf});
     EXPECT_EQ(r.status, 303) << r.body;
     return CookieValue(r, "sid");
@@ -124,8 +124,8 @@ TEST_F(AccountsTest, FormsWithoutTheirCsrfTokenAreRefused) {
                      {form_type, "Cookie: csrf=" + csrf});
   EXPECT_EQ(forged.status, 403);
   std::string sid = SignIn("ana@example.org");
-  auto profile = Send(port(), "POST", "/en/account", Form({{"name", "Evil"}, {"lang", "en"}}),
-                      {form_type, "Cookie: sid=" + sid});
+  auto profile =
+      Send(port(), "POST", "/en/account", Form({{"name", "Evil"}, {"lang", "en"}}), {form_type, "Cookie: sid=" + sid});
   EXPECT_EQ(profile.status, 403);
   EXPECT_EQ(Count("SELECT count(*) FROM users WHERE name = 'Evil'"), 0);
 }
@@ -140,8 +140,9 @@ TEST_F(AccountsTest, SignOutInvalidatesTheSessionOnTheServer) {
 }
 
 TEST_F(AccountsTest, SessionApiSignsInReportsAndSignsOut) {
-  auto in = Send(port(), "POST", "/api/v1/session", R"({"email": "mo@example.org", "password": "Horse battery staple 42!"})",
-                 {"Content-Type: application/json"});
+  auto in =
+      Send(port(), "POST", "/api/v1/session", R"({"email": "mo@example.org", "password": "Horse battery staple 42!"})",
+           {"Content-Type: application/json"});
   ASSERT_EQ(in.status, 200) << in.body;
   auto user = Json(in)->getObject("user");
   EXPECT_EQ(user->getValue<std::string>("email"), "mo@example.org");
@@ -154,8 +155,11 @@ TEST_F(AccountsTest, SessionApiSignsInReportsAndSignsOut) {
   std::string token = me.Header("x-csrf-token");
   // A write without the token and without the site's Origin is refused.
   EXPECT_EQ(Send(port(), "DELETE", "/api/v1/session", "", {"Cookie: sid=" + sid}).status, 403);
-  EXPECT_EQ(Send(port(), "DELETE", "/api/v1/session", "", {"Cookie: sid=" + sid, "Origin: https://evil.example"}).status, 403);
-  EXPECT_EQ(Send(port(), "DELETE", "/api/v1/session", "", {"Cookie: sid=" + sid, "X-CSRF-Token: " + token}).status, 200);
+  EXPECT_EQ(
+      Send(port(), "DELETE", "/api/v1/session", "", {"Cookie: sid=" + sid, "Origin: https://evil.example"}).status,
+      403);
+  EXPECT_EQ(Send(port(), "DELETE", "/api/v1/session", "", {"Cookie: sid=" + sid, "X-CSRF-Token: " + token}).status,
+            200);
   EXPECT_EQ(Get(port(), "/api/v1/session", {"Cookie: sid=" + sid}).status, 401);
   EXPECT_EQ(Get(port(), "/api/v1/session").status, 401);
   auto bad = Send(port(), "POST", "/api/v1/session", "{nope", {"Content-Type: application/json"});
@@ -163,11 +167,13 @@ TEST_F(AccountsTest, SessionApiSignsInReportsAndSignsOut) {
   EXPECT_EQ(Json(bad)->getObject("error")->getValue<std::string>("code"), "bad_request");
   auto wrong = Send(port(), "POST", "/api/v1/session", R"({"email": "mo@example.org", "password": "x"})", {});
   EXPECT_EQ(wrong.status, 401);
-  auto cross = Send(port(), "POST", "/api/v1/session", R"({"email": "mo@example.org", "password": "Horse battery staple 42!"})",
-                    {"Origin: https://evil.example"});
+  auto cross =
+      Send(port(), "POST", "/api/v1/session", R"({"email": "mo@example.org", "password": "Horse battery staple 42!"})",
+           {"Origin: https://evil.example"});
   EXPECT_EQ(cross.status, 403);
-  auto same = Send(port(), "POST", "/api/v1/session", R"({"email": "mo@example.org", "password": "Horse battery staple 42!"})",
-                   {"Origin: http://entraide.test"});
+  auto same =
+      Send(port(), "POST", "/api/v1/session", R"({"email": "mo@example.org", "password": "Horse battery staple 42!"})",
+           {"Origin: http://entraide.test"});
   EXPECT_EQ(same.status, 200);
 }
 
@@ -227,10 +233,12 @@ TEST_F(AccountsTest, ABusyHashGateAnswers503WithRetryAfter) {
 TEST_F(AccountsTest, SignInLinkRequestAnswersTheSameForUnknownEmailsAndLinksUseTheBaseUrl) {
   auto page = Get(port(), "/en/signin/link");
   std::string csrf = CookieValue(page, "csrf");
-  auto known = Send(port(), "POST", "/en/signin/link", Form({{"csrf", CsrfField(page.body)}, {"email", "mo@example.org"}}),
-                    {form_type, "Cookie: csrf=" + csrf, "Host: evil.example"});
-  auto unknown = Send(port(), "POST", "/en/signin/link", Form({{"csrf", CsrfField(page.body)}, {"email", "zz@example.org"}}),
-                      {form_type, "Cookie: csrf=" + csrf});
+  auto known =
+      Send(port(), "POST", "/en/signin/link", Form({{"csrf", CsrfField(page.body)}, {"email", "mo@example.org"}}),
+           {form_type, "Cookie: csrf=" + csrf, "Host: evil.example"});
+  auto unknown =
+      Send(port(), "POST", "/en/signin/link", Form({{"csrf", CsrfField(page.body)}, {"email", "zz@example.org"}}),
+           {form_type, "Cookie: csrf=" + csrf});
   EXPECT_EQ(known.status, 200);
   EXPECT_EQ(unknown.status, 200);
   auto strip = [](std::string s) { return std::regex_replace(s, std::regex(R"re(value="[^"]*")re"), ""); };
@@ -255,7 +263,10 @@ TEST_F(AccountsTest, InvitationLetsANewPersonChooseAPassword) {
   ASSERT_EQ(admin.status, 200);
   std::string csrf = CsrfField(admin.body);
   auto inv = Send(port(), "POST", "/en/admin/people",
-                  Form({{"csrf", csrf}, {"email", "new@example.org"}, {"name", "Nour"}, {"role", "volunteer"},
+                  Form({{"csrf", csrf},
+                        {"email", "new@example.org"},
+                        {"name", "Nour"},
+                        {"role", "volunteer"},
                         {"person_lang", "fr"}}),
                   {form_type, "Cookie: sid=" + sid});
   EXPECT_EQ(inv.status, 303) << inv.body;
@@ -264,8 +275,9 @@ TEST_F(AccountsTest, InvitationLetsANewPersonChooseAPassword) {
   auto form = Get(port(), path);
   ASSERT_EQ(form.status, 200);
   EXPECT_NE(form.body.find("new@example.org"), std::string::npos);
-  auto weak = Send(port(), "POST", path, Form({{"csrf", CsrfField(form.body)}, {"name", "Nour"}, {"password", "password123"}}),
-                   {form_type, "Cookie: csrf=" + CookieValue(form, "csrf")});
+  auto weak =
+      Send(port(), "POST", path, Form({{"csrf", CsrfField(form.body)}, {"name", "Nour"}, {"password", "password123"}}),
+           {form_type, "Cookie: csrf=" + CookieValue(form, "csrf")});
   EXPECT_EQ(weak.status, 422);
   EXPECT_NE(weak.body.find("dictionary"), std::string::npos);
   auto ok = Send(port(), "POST", path,

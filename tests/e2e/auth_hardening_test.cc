@@ -55,7 +55,8 @@ TEST(SignInLoadTest, FortyEightSignInsAtOnceKeepMemoryBoundedAndPagesAnswering) 
     while (!done) {
       auto start = std::chrono::steady_clock::now();
       int status = Get(port, article).status;
-      int64_t ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start).count();
+      int64_t ms =
+          std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start).count();
       ++pages;
       if (status != 200) ++bad_pages;
       if (ms > 1000) ++slow_pages;
@@ -76,7 +77,8 @@ TEST(SignInLoadTest, FortyEightSignInsAtOnceKeepMemoryBoundedAndPagesAnswering) 
                             {"Content-Type: application/json"});
     });
   for (auto& c : clients) c.join();
-  auto burst_ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start).count();
+  auto burst_ms =
+      std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start).count();
   done = true;
   reader.join();
   int64_t peak_kb = serve.StatusKb("VmHWM");
@@ -90,11 +92,11 @@ TEST(SignInLoadTest, FortyEightSignInsAtOnceKeepMemoryBoundedAndPagesAnswering) 
   }
   std::string statuses;
   for (const auto& [code, n] : by_status) statuses += " " + std::to_string(code) + ": " + std::to_string(n);
-  std::printf("[ sign-in burst ] %d sign-ins in %lld ms:%s; %d article pages, worst %lld ms; VmHWM %lld kB before, "
-              "%lld kB after\n",
-              kClients, static_cast<long long>(burst_ms), statuses.c_str(), pages.load(),
-              static_cast<long long>(worst_ms.load()), static_cast<long long>(before_kb),
-              static_cast<long long>(peak_kb));
+  std::printf(
+      "[ sign-in burst ] %d sign-ins in %lld ms:%s; %d article pages, worst %lld ms; VmHWM %lld kB before, "
+      "%lld kB after\n",
+      kClients, static_cast<long long>(burst_ms), statuses.c_str(), pages.load(),
+      static_cast<long long>(worst_ms.load()), static_cast<long long>(before_kb), static_cast<long long>(peak_kb));
   EXPECT_GT(by_status[200], 0) << "some right passwords got a turn";
   EXPECT_GT(pages.load(), 0);
   EXPECT_EQ(bad_pages.load(), 0);
@@ -146,12 +148,12 @@ TEST(OutboxSecretsTest, ACopyOfTheDatabaseAfterDeliveryHoldsNoWorkingLink) {
             "group_digest invitation password_reset signin_link volunteer_digest");
 
   // The tokens as they were mailed.
-  const std::regex link_re(R"(http://entraide\.test(/(en|fr)/(signin/link|password/reset|invitation|take)/([A-Za-z0-9_-]{20,})))");
+  const std::regex link_re(
+      R"(http://entraide\.test(/(en|fr)/(signin/link|password/reset|invitation|take)/([A-Za-z0-9_-]{20,})))");
   std::map<std::string, std::string> mailed;  // token -> path
   for (const auto& entry : fs::directory_iterator(data.Join("mail"))) {
     std::string text = DecodeMail(entry.path().string()).text;
-    for (std::sregex_iterator it(text.begin(), text.end(), link_re), end; it != end; ++it)
-      mailed[(*it)[4]] = (*it)[1];
+    for (std::sregex_iterator it(text.begin(), text.end(), link_re), end; it != end; ++it) mailed[(*it)[4]] = (*it)[1];
   }
   std::set<std::string> kinds;
   for (const auto& [token, path] : mailed) kinds.insert(path.substr(4, path.rfind('/') - 4));
@@ -187,7 +189,8 @@ TEST(OutboxSecretsTest, ACopyOfTheDatabaseAfterDeliveryHoldsNoWorkingLink) {
   for (const auto& [token, path] : mailed) {
     if (path.find("/signin/link/") == std::string::npos) continue;
     auto page = Get(port, path);
-    auto use = Send(port, "POST", path, "csrf=" + CsrfField(page.body), {kForm, "Cookie: csrf=" + CookieValue(page, "csrf")});
+    auto use =
+        Send(port, "POST", path, "csrf=" + CsrfField(page.body), {kForm, "Cookie: csrf=" + CookieValue(page, "csrf")});
     EXPECT_EQ(use.status, 303) << "the mailed link works";
   }
 }

@@ -1,10 +1,9 @@
 // End-to-end: snapshots of a server at work, each restored and served; and backup, restore, check-data,
 // migrate and serve's upgrade through the binary, as an operator runs them.
-#include <gtest/gtest.h>
-
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Object.h>
 #include <Poco/JSON/Parser.h>
+#include <gtest/gtest.h>
 
 #include <atomic>
 #include <condition_variable>
@@ -66,8 +65,9 @@ TEST(BackupE2eTest, SnapshotsTakenWhileEightClientsCreateTicketsHoldEveryAcknowl
     for (int c = 0; c < kClients; ++c) {
       ASSERT_TRUE(admin.AddGroupCli("coop-" + std::to_string(c), "Coop " + std::to_string(c), "fr").ok());
       for (int m = 0; m < kMembersEach; ++m)
-        ASSERT_TRUE(admin.AddUserCli("m" + std::to_string(c) + "-" + std::to_string(m) + "@example.org", "M", "member",
-                                     {"coop-" + std::to_string(c)}, "fr", std::string(kPassword))
+        ASSERT_TRUE(admin
+                        .AddUserCli("m" + std::to_string(c) + "-" + std::to_string(m) + "@example.org", "M", "member",
+                                    {"coop-" + std::to_string(c)}, "fr", std::string(kPassword))
                         .ok());
     }
   }
@@ -89,9 +89,12 @@ TEST(BackupE2eTest, SnapshotsTakenWhileEightClientsCreateTicketsHoldEveryAcknowl
         file.resize(file.size() + 1000 + random() % 30000);
         for (size_t i = file.find('\n') + 1; i < file.size(); ++i) file[i] = static_cast<char>(random());
         std::string boundary = "e2e-backup-boundary-7d3f9a";
-        std::string body = Multipart(boundary, {{"csrf", who.csrf}, {"subject", "Ticket " + std::to_string(n)},
-                                                {"body", "Voir le fichier."}, {"category", "hardware"},
-                                                {"urgency", "normal"}},
+        std::string body = Multipart(boundary,
+                                     {{"csrf", who.csrf},
+                                      {"subject", "Ticket " + std::to_string(n)},
+                                      {"body", "Voir le fichier."},
+                                      {"category", "hardware"},
+                                      {"urgency", "normal"}},
                                      {{"files", "file-" + std::to_string(n) + ".bin", file}});
         auto r = SendFrom(from, app.port(), "POST", "/fr/tickets", body,
                           {"Cookie: sid=" + who.sid, "Content-Type: multipart/form-data; boundary=" + boundary});
@@ -163,7 +166,8 @@ TEST(BackupCliTest, BackupKeepRestoreAndCheckDataAsAnOperatorRunsThem) {
   ASSERT_EQ(RunEntraide("group add --slug coop --name Coop", Env(data)).exit_code, 0);
   CommandResult first = RunEntraide("backup " + ShellQuote(backups), Env(data));
   ASSERT_EQ(first.exit_code, 0) << first.output;
-  std::regex printed("backup: " + backups + "/entraide-\\d{4}-\\d\\d-\\d\\dT\\d\\d-\\d\\d-\\d\\dZ\n"
+  std::regex printed("backup: " + backups +
+                     "/entraide-\\d{4}-\\d\\d-\\d\\dT\\d\\d-\\d\\d-\\d\\dZ\n"
                      "  database     [0-9.]+ kB\n"
                      "  attachments  0 files, 0 B \\(0 hard-linked\\)\n"
                      "  written in [0-9.]+ s\n");
@@ -230,7 +234,8 @@ TEST(BackupCliTest, MigrateBacksUpFirstAndPrintsEachMigrationItApplies) {
   Upgrade u;
   CommandResult r = RunEntraide("migrate", u.env());
   ASSERT_EQ(r.exit_code, 0) << r.output;
-  EXPECT_TRUE(std::regex_search(r.output, std::regex("^backup first: " + u.data() + "/backups/entraide-[-0-9TZ]+\n"
+  EXPECT_TRUE(std::regex_search(r.output, std::regex("^backup first: " + u.data() +
+                                                     "/backups/entraide-[-0-9TZ]+\n"
                                                      "applied 9000_upgrade.sql\n"
                                                      "database ready: ")))
       << r.output;
@@ -254,8 +259,8 @@ TEST(BackupCliTest, ServeBacksUpBeforeMigrationsAndLogsWhichItApplied) {
                                                           {"ENTRAIDE_CONTENT_DIR", content.path()}};
   {
     ServeProcess serve(env);
-    EXPECT_TRUE(std::regex_search(serve.log(), std::regex("msg=\"backup before migrations written\" path=" + u.data() +
-                                                          "/backups/entraide-")))
+    EXPECT_TRUE(std::regex_search(
+        serve.log(), std::regex("msg=\"backup before migrations written\" path=" + u.data() + "/backups/entraide-")))
         << serve.log();
     EXPECT_NE(serve.log().find("msg=\"migration applied: 9000_upgrade.sql\""), std::string::npos) << serve.log();
   }

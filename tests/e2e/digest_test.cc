@@ -42,7 +42,8 @@ class DigestEndToEndTest : public ::testing::Test {
     volunteer_ = Add("eloise@example.org", "Éloïse Bélanger", "volunteer", {});
     volunteer2_ = Add("zoe@example.org", "Zoé Tremblay", "volunteer", {});
     coordinator_ = Add("coord@example.org", "Hélène Gagnon", "coordinator", {});
-    tickets_ = std::make_unique<tickets::TicketService>(*pool_, clock_, data_.Join("attachments"), "http://entraide.test");
+    tickets_ =
+        std::make_unique<tickets::TicketService>(*pool_, clock_, data_.Join("attachments"), "http://entraide.test");
     tickets::NewTicket t;
     t.subject = "Imprimante bloquée après la mise à jour";
     t.body = "Elle clignote.";
@@ -85,7 +86,9 @@ class DigestEndToEndTest : public ::testing::Test {
     EXPECT_TRUE(std::regex_search(text, m, std::regex(R"(http://entraide\.test(/fr/take/[0-9a-f]{64}))"))) << text;
     return m.size() > 1 ? m[1].str() : "";
   }
-  std::string Assignee() { return Text("SELECT coalesce(assignee_id, '') FROM tickets WHERE id = " + std::to_string(ticket_.id)); }
+  std::string Assignee() {
+    return Text("SELECT coalesce(assignee_id, '') FROM tickets WHERE id = " + std::to_string(ticket_.id));
+  }
 
   SmtpServer smtp_;
   TempDir data_, content_;
@@ -121,15 +124,20 @@ TEST_F(DigestEndToEndTest, TheDigestArrivesOnceAtEightInFrenchWithItsTakeLink) {
     }
   }
   ASSERT_EQ(to_eloise, 1);
-  EXPECT_EQ(digest.Header("Subject"), "Résumé des bénévoles : à prendre (1), sans réponse (0), du nouveau sur vos demandes (0)");
+  EXPECT_EQ(digest.Header("Subject"),
+            "Résumé des bénévoles : à prendre (1), sans réponse (0), du nouveau sur vos demandes (0)");
   EXPECT_EQ(digest.Header("To"), "Éloïse Bélanger <eloise@example.org>");
   EXPECT_TRUE(digest.defects.empty());
   EXPECT_NE(digest.text.find("Bonjour Éloïse Bélanger,"), std::string::npos) << digest.text;
   EXPECT_EQ(digest.text.find("\n\n\n"), std::string::npos) << digest.text;  // no empty sections left behind
   EXPECT_NE(digest.text.find(ticket_.ref + " · Imprimante bloquée après la mise à jour (Épicerie solidaire"),
-            std::string::npos) << digest.text;
-  EXPECT_TRUE(std::regex_search(digest.text, std::regex(R"(Je m'en occupe : http://entraide\.test/fr/take/[0-9a-f]{64})")));
-  EXPECT_TRUE(std::regex_search(digest.html, std::regex(R"(<a href="http://entraide\.test/fr/take/[0-9a-f]{64}"[^>]*>Je m'en occupe</a>)"))) << digest.html;
+            std::string::npos)
+      << digest.text;
+  EXPECT_TRUE(
+      std::regex_search(digest.text, std::regex(R"(Je m'en occupe : http://entraide\.test/fr/take/[0-9a-f]{64})")));
+  EXPECT_TRUE(std::regex_search(
+      digest.html, std::regex(R"(<a href="http://entraide\.test/fr/take/[0-9a-f]{64}"[^>]*>Je m'en occupe</a>)")))
+      << digest.html;
   EXPECT_TRUE(core::StartsWith(digest.Header("List-Unsubscribe"), "<http://entraide.test/fr/unsubscribe/"));
 }
 
@@ -183,17 +191,20 @@ TEST_F(DigestEndToEndTest, SaysWhoTookItFirstExpiredAndForgedLinks) {
   ASSERT_TRUE(tickets_->Claim(&volunteer2_, ticket_.id).ok());
   auto first = Send(port(), "POST", path, "", {kForm});
   EXPECT_EQ(first.status, 409);
-  EXPECT_NE(first.body.find("Quelqu&#39;un d&#39;autre a pris cette demande avant vous."), std::string::npos) << first.body;
+  EXPECT_NE(first.body.find("Quelqu&#39;un d&#39;autre a pris cette demande avant vous."), std::string::npos)
+      << first.body;
   EXPECT_NE(first.body.find("Zoé Tremblay"), std::string::npos);
   EXPECT_NE(first.body.find("href=\"/fr/tickets/" + std::to_string(ticket_.id) + "\""), std::string::npos);
   EXPECT_EQ(Assignee(), std::to_string(volunteer2_.user_id));
 
   std::string forged = path.substr(0, path.size() - 1) + (path.back() == '0' ? "1" : "0");
-  for (const std::string& bad : {forged, std::string("/fr/take/nope"), path + "00", std::string("/en/take/") + std::string(64, 'Z')}) {
+  for (const std::string& bad :
+       {forged, std::string("/fr/take/nope"), path + "00", std::string("/en/take/") + std::string(64, 'Z')}) {
     auto r = Get(port(), bad);
     EXPECT_EQ(r.status, 404) << bad;
     EXPECT_TRUE(r.body.find("Ce lien n&#39;est pas valide.") != std::string::npos ||
-                r.body.find("This link is not valid.") != std::string::npos) << bad;
+                r.body.find("This link is not valid.") != std::string::npos)
+        << bad;
     EXPECT_EQ(Send(port(), "POST", bad, "", {kForm}).status, 404) << bad;
   }
   EXPECT_EQ(Get(port(), "/xx/take/" + std::string(64, 'a')).status, 404);
@@ -228,17 +239,22 @@ TEST_F(DigestEndToEndTest, FailedMessagesAreShownToCoordinatorsOnlyAndCanBeSentA
 
   EXPECT_EQ(Send(port(), "POST", "/fr/admin/mail/1/retry", "csrf=wrong", {kForm, "Cookie: sid=" + sid}).status, 403);
   EXPECT_EQ(Text("SELECT status FROM outbox WHERE id = 1"), "failed");
-  auto retry = Send(port(), "POST", "/fr/admin/mail/1/retry", "csrf=" + CsrfField(page.body), {kForm, "Cookie: sid=" + sid});
+  auto retry =
+      Send(port(), "POST", "/fr/admin/mail/1/retry", "csrf=" + CsrfField(page.body), {kForm, "Cookie: sid=" + sid});
   EXPECT_EQ(retry.status, 303);
   EXPECT_EQ(retry.Header("location"), "/fr/admin/mail?retried=1");
   EXPECT_EQ(Text("SELECT status || ' ' || attempts || ' ' || (created_at = next_attempt_at) FROM outbox WHERE id = 1"),
             "pending 0 1");
   auto after = Get(port(), "/fr/admin/mail?retried=1", {"Cookie: sid=" + sid});
   EXPECT_NE(after.body.find("Aucun courriel en échec"), std::string::npos);
-  EXPECT_EQ(Send(port(), "POST", "/fr/admin/mail/1/retry", "csrf=" + CsrfField(page.body), {kForm, "Cookie: sid=" + sid}).status,
-            404);
-  EXPECT_EQ(Send(port(), "POST", "/fr/admin/mail/abc/retry", "csrf=" + CsrfField(page.body), {kForm, "Cookie: sid=" + sid}).status,
-            404);
+  EXPECT_EQ(
+      Send(port(), "POST", "/fr/admin/mail/1/retry", "csrf=" + CsrfField(page.body), {kForm, "Cookie: sid=" + sid})
+          .status,
+      404);
+  EXPECT_EQ(
+      Send(port(), "POST", "/fr/admin/mail/abc/retry", "csrf=" + CsrfField(page.body), {kForm, "Cookie: sid=" + sid})
+          .status,
+      404);
 }
 
 // A failed sign-in, reset or invitation email lost its link when it failed: no "send again" button, and the
@@ -253,7 +269,8 @@ TEST_F(DigestEndToEndTest, AFailedLinkEmailCannotBeSentAgain) {
   ASSERT_EQ(page.status, 200);
   EXPECT_EQ(page.body.find("/fr/admin/mail/1/retry"), std::string::npos) << "no button";
   EXPECT_NE(page.body.find("Son lien a été effacé"), std::string::npos);
-  auto retry = Send(port(), "POST", "/fr/admin/mail/1/retry", "csrf=" + CsrfField(page.body), {kForm, "Cookie: sid=" + sid});
+  auto retry =
+      Send(port(), "POST", "/fr/admin/mail/1/retry", "csrf=" + CsrfField(page.body), {kForm, "Cookie: sid=" + sid});
   EXPECT_EQ(retry.status, 409);
   EXPECT_NE(retry.body.find("contenait un lien à usage unique"), std::string::npos);
   EXPECT_EQ(Text("SELECT status FROM outbox WHERE id = 1"), "failed");

@@ -1,10 +1,9 @@
 // End-to-end: when something inside fails (here the database, locked by another process for longer than the
 // busy timeout), no answer carries its message, a path or an exception's text: people read a plain sentence in
 // their language with a short reference, and the log has the detail under that same reference.
-#include <gtest/gtest.h>
-
 #include <Poco/JSON/Object.h>
 #include <Poco/JSON/Parser.h>
+#include <gtest/gtest.h>
 
 #include <regex>
 
@@ -49,9 +48,9 @@ TEST(ErrorsTest, ALockedDatabaseShowsAPlainSentenceAndAReferenceAndTheLogHasTheD
                      R"({"email": "lea@example.org", "password": ")" + std::string(kPassword) + "\"}");
   ASSERT_EQ(signin.status, 200) << signin.body;
   ApiSession me{CookieValue(signin, "sid"), signin.Header("x-csrf-token")};
-  auto created = Send(app.port(), "POST", "/api/v1/tickets",
-                      R"({"subject": "Courriel en panne", "body": "Rien ne part.", "category": "email"})",
-                      me.Headers(true));
+  auto created =
+      Send(app.port(), "POST", "/api/v1/tickets",
+           R"({"subject": "Courriel en panne", "body": "Rien ne part.", "category": "email"})", me.Headers(true));
   ASSERT_EQ(created.status, 201) << created.body;
   int64_t id = Json(created.body)->getObject("ticket")->getValue<int64_t>("id");
   std::string page = "/fr/tickets/" + std::to_string(id);
@@ -88,7 +87,8 @@ TEST(ErrorsTest, ALockedDatabaseShowsAPlainSentenceAndAReferenceAndTheLogHasTheD
   for (const std::string& rid : {form_id, api_id}) {
     std::string lines = LinesWithId(text, rid);
     EXPECT_NE(lines.find("level=error msg=\"service error\""), std::string::npos) << text;
-    EXPECT_TRUE(std::regex_search(lines, std::regex("detail=\"database (is locked|busy)"))) << "the detail is in the log: " << lines;
+    EXPECT_TRUE(std::regex_search(lines, std::regex("detail=\"database (is locked|busy)")))
+        << "the detail is in the log: " << lines;
     EXPECT_NE(lines.find("msg=\"answered with a server error\""), std::string::npos) << "every 5xx is logged";
   }
   // Once the lock is gone, the same reply goes through.

@@ -3,11 +3,10 @@
 // feed, the group digest, search (pages, API, suggestions, the published question) and the notification
 // emails. Each test looks for the note's marker word and its file's name in what a member receives, and for
 // the public reply's marker too, so that an empty answer cannot pass for a safe one.
-#include <gtest/gtest.h>
-
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Object.h>
 #include <Poco/JSON/Parser.h>
+#include <gtest/gtest.h>
 
 #include <filesystem>
 #include <map>
@@ -24,9 +23,9 @@ namespace {
 
 constexpr const char* kPassword = "Horse battery staple 42!";
 // Marker words, one token each so that search sees them as words.
-constexpr const char* kInternal = "zorglub";      // in the internal note and its file's name
-constexpr const char* kPublic = "quetzal";        // in the public reply and its file's name
-constexpr const char* kSubjectWord = "hibou";     // in the ticket's subject
+constexpr const char* kInternal = "zorglub";   // in the internal note and its file's name
+constexpr const char* kPublic = "quetzal";     // in the public reply and its file's name
+constexpr const char* kSubjectWord = "hibou";  // in the ticket's subject
 const std::string kSubject = std::string("Imprimante ") + kSubjectWord + " en panne";
 const std::string kNote = std::string("Note interne : ") + kInternal + ", leur routeur date de 2009.";
 const std::string kNoteFile = std::string(kInternal) + "-facture.txt";
@@ -57,9 +56,10 @@ class InternalStaysInternalTest : public ::testing::Test {
     member_ = SignIn(kMember);
     volunteer_ = SignIn("vero@example.org");
 
-    auto created = Send(port(), "POST", "/api/v1/tickets",
-                        R"({"subject": ")" + kSubject + R"(", "body": "Elle clignote en rouge.", "category": "hardware"})",
-                        member_.Headers(true));
+    auto created =
+        Send(port(), "POST", "/api/v1/tickets",
+             R"({"subject": ")" + kSubject + R"(", "body": "Elle clignote en rouge.", "category": "hardware"})",
+             member_.Headers(true));
     ASSERT_EQ(created.status, 201) << created.body;
     id_ = Json(created.body)->getObject("ticket")->getValue<int64_t>("id");
     ticket_path_ = "/fr/tickets/" + std::to_string(id_);
@@ -89,7 +89,9 @@ class InternalStaysInternalTest : public ::testing::Test {
   // The volunteer resolves the ticket and publishes it with what the publish form suggests; the question's path.
   std::string Publish() {
     EXPECT_EQ(Send(port(), "PATCH", "/api/v1/tickets/" + std::to_string(id_), R"({"status": "resolved"})",
-                   volunteer_.Headers(true)).status, 200);
+                   volunteer_.Headers(true))
+                  .status,
+              200);
     auto form = Get(port(), ticket_path_ + "/publish", volunteer_.Page());
     EXPECT_EQ(form.status, 200);
     EXPECT_EQ(form.body.find(kInternal), std::string::npos) << "the suggested answer is a public reply";
@@ -108,8 +110,8 @@ class InternalStaysInternalTest : public ::testing::Test {
                   {"Cookie: sid=" + volunteer_.sid, "Content-Type: application/x-www-form-urlencoded"});
     EXPECT_EQ(r.status, 303) << r.body;
     EXPECT_TRUE(app_->app().WaitForIndex(60000));
-    return QueryText(*pool_, "SELECT '/' || lang || '/questions/' || slug FROM questions WHERE ticket_id = " +
-                                 std::to_string(id_));
+    return QueryText(
+        *pool_, "SELECT '/' || lang || '/questions/' || slug FROM questions WHERE ticket_id = " + std::to_string(id_));
   }
   // The attachment ids of the ticket as the volunteer's API answer lists them, by file name.
   std::map<std::string, int64_t> AttachmentIds() {
@@ -210,7 +212,8 @@ TEST_F(InternalStaysInternalTest, TheGroupDigestNamesTheTicketAndNothingOfTheNot
   ExpectPublicOnly(digest->text, "the group digest (text)", kSubjectWord);
   ExpectPublicOnly(digest->html, "the group digest (HTML)", kSubjectWord);
   EXPECT_EQ(QueryText(*pool_, "SELECT count(*) FROM outbox WHERE kind = 'group_digest' AND data_json LIKE '%" +
-                                  std::string(kInternal) + "%'"), "0");
+                                  std::string(kInternal) + "%'"),
+            "0");
 }
 
 TEST_F(InternalStaysInternalTest, SearchFindsThePublishedQuestionWithoutTheNote) {
@@ -238,8 +241,9 @@ TEST_F(InternalStaysInternalTest, SuggestionsOfferTheQuestionsTitleOnly) {
   auto r = Get(port(), std::string("/api/v1/suggest?lang=fr&q=") + kSubjectWord);
   ASSERT_EQ(r.status, 200);
   ExpectPublicOnly(r.body, "/api/v1/suggest", kSubjectWord);
-  EXPECT_EQ(Json(Get(port(), std::string("/api/v1/suggest?lang=fr&q=") + kInternal).body)->getArray("suggestions")->size(),
-            0u);
+  EXPECT_EQ(
+      Json(Get(port(), std::string("/api/v1/suggest?lang=fr&q=") + kInternal).body)->getArray("suggestions")->size(),
+      0u);
 }
 
 TEST_F(InternalStaysInternalTest, AnInternalNoteEmailsNobodyAndTheReplysEmailHasOnlyTheReply) {

@@ -2,7 +2,6 @@
 // the reader's language, the one-click unsubscribe of RFC 8058 from a message's own header, the preferences
 // page, and `entraide mail send` writing .eml files when no SMTP host is set.
 #include <gtest/gtest.h>
-
 #include <sys/wait.h>
 
 #include <array>
@@ -52,8 +51,12 @@ class MailEndToEndTest : public ::testing::Test {
 
   void QueueReply() {
     core::JsonWriter w;
-    w.BeginObject().Field("ref", "ENT-2027-0007").Field("ticket_subject", "Courriel qui rebondit")
-        .Field("volunteer", "Éloïse").Field("reply", "Vérifiez l'adresse.").Field("link", "http://entraide.test/fr/tickets/7")
+    w.BeginObject()
+        .Field("ref", "ENT-2027-0007")
+        .Field("ticket_subject", "Courriel qui rebondit")
+        .Field("volunteer", "Éloïse")
+        .Field("reply", "Vérifiez l'adresse.")
+        .Field("link", "http://entraide.test/fr/tickets/7")
         .EndObject();
     store::OutboxMessage m;
     m.kind = "ticket_reply";
@@ -152,8 +155,10 @@ TEST_F(MailEndToEndTest, PreferencesPageNeedsTheSessionAndItsCsrfToken) {
   EXPECT_EQ(page.body.find("name=\"volunteer_digest\""), std::string::npos);
   EXPECT_NE(page.body.find("value=\"weekly\" selected"), std::string::npos) << "weekly by default for members";
   std::string csrf = CsrfField(page.body);
-  EXPECT_EQ(Send(port(), "POST", "/en/account/email", "notifications=off&group_digest=daily",
-                 {kForm, "Cookie: sid=" + sid}).status, 403);
+  EXPECT_EQ(
+      Send(port(), "POST", "/en/account/email", "notifications=off&group_digest=daily", {kForm, "Cookie: sid=" + sid})
+          .status,
+      403);
   auto saved = Send(port(), "POST", "/en/account/email", "csrf=" + csrf + "&notifications=off&group_digest=daily",
                     {kForm, "Cookie: sid=" + sid});
   EXPECT_EQ(saved.status, 303);
@@ -199,7 +204,8 @@ TEST(MailCliTest, MailSendWritesEmlFilesWithoutAnSmtpHostAndStatusCountsThem) {
   auto json = RunEntraide("mail status --json", env);
   EXPECT_EQ(json.first, 0);
   EXPECT_NE(json.second.find(R"({"counts":{"pending":0,"sending":0,"sent":1,"failed":0,"skipped":0},"failed":[]})"),
-            std::string::npos) << json.second;
+            std::string::npos)
+      << json.second;
   EXPECT_EQ(RunEntraide("mail frobnicate", env).first, 2);
   EXPECT_EQ(RunEntraide("mail send", env + " ENTRAIDE_MAIL_SMTP_TLS=sometimes").first, 2) << "validated config";
 }
@@ -211,8 +217,9 @@ TEST(MailCliTest, MailSendThroughARelayRequiringStartTlsWithAPrivateCa) {
   TestCertificate cert = MakeTestCertificate(certs, "DNS:localhost,IP:127.0.0.1");
   SmtpServer relay(SmtpServer::Tls::kStartTls, cert);
   relay.Start();
-  std::string env = "ENTRAIDE_DATA_DIR='" + data.path() + "' ENTRAIDE_MAIL_SMTP_HOST=127.0.0.1 ENTRAIDE_MAIL_SMTP_PORT=" +
-                    std::to_string(relay.port()) + " ENTRAIDE_MAIL_SMTP_TLS=starttls";
+  std::string env = "ENTRAIDE_DATA_DIR='" + data.path() +
+                    "' ENTRAIDE_MAIL_SMTP_HOST=127.0.0.1 ENTRAIDE_MAIL_SMTP_PORT=" + std::to_string(relay.port()) +
+                    " ENTRAIDE_MAIL_SMTP_TLS=starttls";
   auto add = RunEntraide("user add --email lea@example.org --name 'Léa Tremblay' --role member --lang fr", env);
   ASSERT_EQ(add.first, 0) << add.second;
   auto untrusted = RunEntraide("mail send", env);
@@ -243,7 +250,8 @@ TEST(TicketMailTest, HelpDeskNotificationsArriveInTheReadersLanguageThreadedByTi
   o.hash_cost = auth::HashCost::Minimum();
   auth::AuthService admin(pool, clock, o);
   ASSERT_TRUE(admin.AddGroupCli("coop-a", "Coop A", "fr").ok());
-  ASSERT_TRUE(admin.AddUserCli("mo@example.org", "Maude Ouellet", "member", {"coop-a"}, "fr", std::string(kPassword)).ok());
+  ASSERT_TRUE(
+      admin.AddUserCli("mo@example.org", "Maude Ouellet", "member", {"coop-a"}, "fr", std::string(kPassword)).ok());
   ASSERT_TRUE(admin.AddUserCli("eli@example.org", "Éloïse", "volunteer", {}, "en", std::string(kPassword)).ok());
   auto sign_in = [&](const std::string& email) {
     auto r = Send(app.port(), "POST", "/api/v1/session",
@@ -260,25 +268,34 @@ TEST(TicketMailTest, HelpDeskNotificationsArriveInTheReadersLanguageThreadedByTi
   std::smatch m;
   ASSERT_TRUE(std::regex_search(created.body, m, std::regex(R"re("id":(\d+))re")));
   std::string id = m[1];
-  ASSERT_EQ(Send(app.port(), "POST", "/api/v1/tickets/" + id + "/claim", "", {"Cookie: sid=" + eli_sid, "X-CSRF-Token: " + eli_csrf}).status, 200);
+  ASSERT_EQ(Send(app.port(), "POST", "/api/v1/tickets/" + id + "/claim", "",
+                 {"Cookie: sid=" + eli_sid, "X-CSRF-Token: " + eli_csrf})
+                .status,
+            200);
   auto patch_ask = Send(app.port(), "PATCH", "/api/v1/tickets/" + id, R"({"status": "waiting_on_group"})",
                         {"Cookie: sid=" + eli_sid, "X-CSRF-Token: " + eli_csrf});
   ASSERT_EQ(patch_ask.status, 200);
   ASSERT_EQ(Send(app.port(), "POST", "/api/v1/tickets/" + id + "/replies", R"({"body": "Quel modèle exactement?"})",
-                 {"Cookie: sid=" + eli_sid, "X-CSRF-Token: " + eli_csrf}).status, 201);
+                 {"Cookie: sid=" + eli_sid, "X-CSRF-Token: " + eli_csrf})
+                .status,
+            201);
   ASSERT_EQ(Send(app.port(), "POST", "/api/v1/tickets/" + id + "/replies", R"({"body": "Une Brother HL-2270."})",
-                 {"Cookie: sid=" + mo_sid, "X-CSRF-Token: " + mo_csrf}).status, 201);
+                 {"Cookie: sid=" + mo_sid, "X-CSRF-Token: " + mo_csrf})
+                .status,
+            201);
   ASSERT_TRUE(app.app().DeliverMail(30000));
   auto files = smtp.MessageFiles();
   ASSERT_EQ(files.size(), 2u);
   DecodedMail to_group = DecodeMail(files[0]);
   DecodedMail to_volunteer = DecodeMail(files[1]);
   if (to_group.Header("To").find("mo@example.org") == std::string::npos) std::swap(to_group, to_volunteer);
-  EXPECT_NE(to_group.Header("Subject").find("a répondu à votre demande"), std::string::npos) << to_group.Header("Subject");
+  EXPECT_NE(to_group.Header("Subject").find("a répondu à votre demande"), std::string::npos)
+      << to_group.Header("Subject");
   EXPECT_NE(to_group.text.find("Quel modèle exactement?"), std::string::npos) << to_group.text;
   EXPECT_NE(to_group.text.find("http://entraide.test/fr/tickets/" + id), std::string::npos);
   EXPECT_FALSE(to_group.Header("List-Unsubscribe").empty());
-  EXPECT_NE(to_volunteer.Header("Subject").find("the group answered"), std::string::npos) << to_volunteer.Header("Subject");
+  EXPECT_NE(to_volunteer.Header("Subject").find("the group answered"), std::string::npos)
+      << to_volunteer.Header("Subject");
   EXPECT_NE(to_volunteer.text.find("http://entraide.test/en/tickets/" + id), std::string::npos);
   // Both belong to the ticket's thread.
   std::string ref_a = to_group.Header("References"), ref_b = to_volunteer.Header("References");

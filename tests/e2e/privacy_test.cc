@@ -2,10 +2,9 @@
 // account page (a CSRF-checked POST, three an hour), an erased person reads as "a former member" in every page
 // and API answer in both languages while what they wrote stays, and serve's worker removes the text and files of
 // tickets closed longer ago than privacy.closed_ticket_retention_days.
-#include <gtest/gtest.h>
-
 #include <Poco/JSON/Object.h>
 #include <Poco/JSON/Parser.h>
+#include <gtest/gtest.h>
 
 #include <filesystem>
 #include <fstream>
@@ -58,8 +57,8 @@ class PrivacyTest : public ::testing::Test {
 
   int port() const { return app_->port(); }
   ApiSession SignIn(const std::string& email) {
-    auto r = Send(port(), "POST", "/api/v1/session", R"({"email": ")" + email + R"(", "password": ")" + kPassword + "\"}",
-                  {});
+    auto r = Send(port(), "POST", "/api/v1/session",
+                  R"({"email": ")" + email + R"(", "password": ")" + kPassword + "\"}", {});
     EXPECT_EQ(r.status, 200) << r.body;
     return {CookieValue(r, "sid"), r.Header("x-csrf-token")};
   }
@@ -71,8 +70,8 @@ class PrivacyTest : public ::testing::Test {
     return Json(r.body)->getObject("ticket")->getValue<int64_t>("id");
   }
   void Reply(const ApiSession& who, int64_t id, const std::string& body) {
-    auto r = Send(port(), "POST", "/api/v1/tickets/" + std::to_string(id) + "/replies",
-                  R"({"body": ")" + body + "\"}", who.Headers(true));
+    auto r = Send(port(), "POST", "/api/v1/tickets/" + std::to_string(id) + "/replies", R"({"body": ")" + body + "\"}",
+                  who.Headers(true));
     EXPECT_EQ(r.status, 201) << r.body;
   }
   std::string Path(int64_t id, const std::string& lang = "fr") { return "/" + lang + "/tickets/" + std::to_string(id); }
@@ -95,8 +94,9 @@ TEST_F(PrivacyTest, TheAccountPageDownloadsAZipOfTheMembersOwnDataThreeTimesAnHo
 
   EXPECT_EQ(Get(port(), "/fr/account/export", member_.Page()).status, 405) << "a download is a POST, not a link";
   EXPECT_EQ(Send(port(), "POST", "/fr/account/export", "csrf=forged", member_.Form()).status, 403);
-  EXPECT_EQ(Send(port(), "POST", "/fr/account/export", csrf, {"Content-Type: application/x-www-form-urlencoded"}).status,
-            303) << "signed out: to the sign-in page";
+  EXPECT_EQ(
+      Send(port(), "POST", "/fr/account/export", csrf, {"Content-Type: application/x-www-form-urlencoded"}).status, 303)
+      << "signed out: to the sign-in page";
 
   for (int i = 0; i < 3; ++i) {
     auto r = Send(port(), "POST", "/fr/account/export", csrf, member_.Form());
@@ -122,8 +122,9 @@ TEST_F(PrivacyTest, TheAccountPageDownloadsAZipOfTheMembersOwnDataThreeTimesAnHo
 
 TEST_F(PrivacyTest, AnErasedVolunteerReadsAsAFormerMemberInEveryPageAndAnswerAndIsGoneFromTheDatabase) {
   int64_t id = OpenTicket("Borne wifi en panne");
-  ASSERT_EQ(Send(port(), "POST", "/api/v1/tickets/" + std::to_string(id) + "/claim", "", volunteer_.Headers(true)).status,
-            200);
+  ASSERT_EQ(
+      Send(port(), "POST", "/api/v1/tickets/" + std::to_string(id) + "/claim", "", volunteer_.Headers(true)).status,
+      200);
   Reply(volunteer_, id, kVolunteerReply);
   Reply(member_, id, "Merci, ça marche.");
   ASSERT_NE(Get(port(), Path(id), member_.Page()).body.find(kVolunteerName), std::string::npos);
@@ -172,8 +173,10 @@ TEST_F(PrivacyTest, AnErasedVolunteerReadsAsAFormerMemberInEveryPageAndAnswerAnd
   EXPECT_EQ(Get(port(), "/api/v1/session", volunteer_.Headers()).status, 401);
   EXPECT_TRUE(Json(api.body)->getObject("ticket")->isNull("assignee"));
   // No outbox row keeps them, in any column.
-  EXPECT_EQ(QueryText(*pool_, "SELECT count(*) FROM outbox WHERE instr(data_json || subject || recipient_email || "
-                              "recipient_name || last_error, 'Lachance') > 0"), "0");
+  EXPECT_EQ(QueryText(*pool_,
+                      "SELECT count(*) FROM outbox WHERE instr(data_json || subject || recipient_email || "
+                      "recipient_name || last_error, 'Lachance') > 0"),
+            "0");
   // Nor the database's bytes.
   std::string bytes = ReadFile(data_.Join("entraide.db"));
   if (fs::exists(data_.Join("entraide.db-wal"))) bytes += ReadFile(data_.Join("entraide.db-wal"));

@@ -1,6 +1,4 @@
 // End-to-end: the whole application on a free loopback port, spoken to over real sockets.
-#include <gtest/gtest.h>
-
 #include <Poco/AutoPtr.h>
 #include <Poco/DOM/DOMParser.h>
 #include <Poco/DOM/Document.h>
@@ -9,6 +7,7 @@
 #include <Poco/InflatingStream.h>
 #include <Poco/JSON/Object.h>
 #include <Poco/JSON/Parser.h>
+#include <gtest/gtest.h>
 
 #include <atomic>
 #include <filesystem>
@@ -89,7 +88,7 @@ TEST_F(ServerTest, EveryArticleOfTheLibraryReadsInItsLanguageWithItsTranslation)
   std::set<std::string> keys_with_both;
   std::map<std::string, std::map<std::string, std::string>> slug_by_key_lang;
   for (const auto& a : scan.articles) slug_by_key_lang[a.key][a.lang] = a.slug;
-    for (const auto& a : scan.articles) {
+  for (const auto& a : scan.articles) {
     if (a.draft) continue;
     std::string url = "/" + a.lang + "/articles/" + a.slug;
     auto r = Get(port(), url);
@@ -97,8 +96,8 @@ TEST_F(ServerTest, EveryArticleOfTheLibraryReadsInItsLanguageWithItsTranslation)
     EXPECT_NE(r.body.find("<html lang=\"" + a.lang + "\">"), std::string::npos) << url;
     EXPECT_NE(r.body.find("<h1>" + core::HtmlEscape(a.title) + "</h1>"), std::string::npos) << url;
     // Nothing is loaded from another origin: no external scripts, stylesheets, images or frames.
-    for (const char* tag : {"<script src=\"http", "<link rel=\"stylesheet\" href=\"http", "<img src=\"http",
-                            "<iframe", "src=\"//"}) {
+    for (const char* tag :
+         {"<script src=\"http", "<link rel=\"stylesheet\" href=\"http", "<img src=\"http", "<iframe", "src=\"//"}) {
       EXPECT_EQ(r.body.find(tag), std::string::npos) << url << " loads " << tag;
     }
     const auto& versions = slug_by_key_lang[a.key];
@@ -151,8 +150,8 @@ TEST_F(ServerTest, UnknownLanguageAndMissingPagesAreHtml404sInTheVisitorsLanguag
 }
 
 TEST_F(ServerTest, EveryResponseCarriesSecurityHeadersAndContentLength) {
-  for (const char* target : {"/", "/fr/", "/en/articles", "/nowhere", "/api/v1/articles", "/healthz",
-                             "/static/app.css", "/fr/feed.atom"}) {
+  for (const char* target :
+       {"/", "/fr/", "/en/articles", "/nowhere", "/api/v1/articles", "/healthz", "/static/app.css", "/fr/feed.atom"}) {
     auto r = Get(port(), target);
     std::string csp = r.Header("content-security-policy");
     EXPECT_NE(csp.find("default-src 'self'"), std::string::npos) << target;
@@ -196,11 +195,16 @@ TEST_F(ServerTest, StaticFilesAreFingerprintedCachedAndRevalidated) {
 
 TEST_F(ServerTest, PathTraversalNeverLeavesTheStaticFolder) {
   const char* targets[] = {
-      "/static/../../../../etc/passwd",     "/static/%2e%2e/%2e%2e/%2e%2e/etc/passwd",
-      "/static/..%2f..%2f..%2fetc%2fpasswd", "/static/%252e%252e%252fetc%252fpasswd",
-      "/static/....//....//etc/passwd",     "/static/..%5c..%5cetc%5cpasswd",
-      "/static/%c0%ae%c0%ae/etc/passwd",    "/static/app.css%00.png",
-      "/../../etc/passwd",                  "/fr/articles/..%2f..%2fconfig",
+      "/static/../../../../etc/passwd",
+      "/static/%2e%2e/%2e%2e/%2e%2e/etc/passwd",
+      "/static/..%2f..%2f..%2fetc%2fpasswd",
+      "/static/%252e%252e%252fetc%252fpasswd",
+      "/static/....//....//etc/passwd",
+      "/static/..%5c..%5cetc%5cpasswd",
+      "/static/%c0%ae%c0%ae/etc/passwd",
+      "/static/app.css%00.png",
+      "/../../etc/passwd",
+      "/fr/articles/..%2f..%2fconfig",
   };
   for (const char* t : targets) {
     auto r = RawRequest(port(), std::string("GET ") + t + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
@@ -279,15 +283,14 @@ TEST_F(ServerTest, AtomFeedIsWellFormedAtom10) {
   EXPECT_EQ(feed->localName(), "feed");
   EXPECT_EQ(feed->namespaceURI(), "http://www.w3.org/2005/Atom");
   // Required feed elements (RFC 4287 4.1.1): id, title, updated; author when entries have none.
-  for (const char* name : {"id", "title", "updated", "author"})
-    EXPECT_NE(feed->getChildElement(name), nullptr) << name;
+  for (const char* name : {"id", "title", "updated", "author"}) EXPECT_NE(feed->getChildElement(name), nullptr) << name;
   Poco::AutoPtr<Poco::XML::NodeList> entries = feed->getElementsByTagName("entry");
   ASSERT_GT(entries->length(), 0u);
   for (unsigned long i = 0; i < entries->length(); ++i) {
     auto* e = static_cast<Poco::XML::Element*>(entries->item(i));
     for (const char* name : {"id", "title", "updated", "link"}) EXPECT_NE(e->getChildElement(name), nullptr) << name;
-    EXPECT_TRUE(std::regex_match(e->getChildElement("updated")->innerText(),
-                                 std::regex(R"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ)")));
+    EXPECT_TRUE(
+        std::regex_match(e->getChildElement("updated")->innerText(), std::regex(R"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ)")));
     EXPECT_EQ(e->getChildElement("id")->innerText().rfind("http://entraide.test/fr/articles/", 0), 0u);
   }
 }
@@ -454,10 +457,12 @@ class ContentEdgeTest : public ::testing::Test {
   void SetUp() override {
     content_.Write("categories.yml", "- slug: web\n  name: {en: Web, fr: Web}\n  description: {en: a, fr: b}\n");
     content_.Write("en/site.md", "---\ntitle: Site\nkey: site\ncategory: web\nupdated: 2026-01-01\n---\nOld.\n");
-    content_.Write("fr/site-web.md", "---\ntitle: Site web\nkey: site\ncategory: web\nupdated: 2026-06-01\n---\nNeuf.\n");
+    content_.Write("fr/site-web.md",
+                   "---\ntitle: Site web\nkey: site\ncategory: web\nupdated: 2026-06-01\n---\nNeuf.\n");
     content_.Write("en/draft.md", "---\ntitle: Secret draft\ndraft: true\n---\nnot yet\n");
     content_.Write("en/broken.md", "---\ntitle: Broken\nupdated: soon\n---\n");
-    content_.Write("en/script.md", "---\ntitle: Evil <script>\n---\n<script>alert(1)</script>[x](javascript:alert(1))\n");
+    content_.Write("en/script.md",
+                   "---\ntitle: Evil <script>\n---\n<script>alert(1)</script>[x](javascript:alert(1))\n");
   }
   TempDir data_, content_;
 };
@@ -491,7 +496,8 @@ TEST_F(ContentEdgeTest, CachedPagesChangeAsSoonAsAnImportChangesTheContent) {
   auto gz = Get(app.port(), "/fr/articles/site-web", {"Accept-Encoding: gzip"});
   EXPECT_EQ(gz.Header("content-encoding"), "gzip");
   EXPECT_EQ(Gunzip(gz.body), first.body) << "the cached gzip form is the same page";
-  content_.Write("fr/site-web.md", "---\ntitle: Site web\nkey: site\ncategory: web\nupdated: 2026-06-02\n---\nRenouvelé.\n");
+  content_.Write("fr/site-web.md",
+                 "---\ntitle: Site web\nkey: site\ncategory: web\nupdated: 2026-06-02\n---\nRenouvelé.\n");
   auto db = store::Database::Open(data_.Join("entraide.db"));
   ASSERT_TRUE(db.ok());
   ASSERT_TRUE(kb::ImportContent(**db, content_.path()).ok());
@@ -545,7 +551,8 @@ TEST(ServerDefenceTest, SlowClientsNeverDelayANormalVisitor) {
     Connection visitor(app.port(), "127.0.0.2");
     visitor.Send("GET /fr/ HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
     HttpResponse r = visitor.Read(5000);
-    int64_t ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start).count();
+    int64_t ms =
+        std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start).count();
     worst_ms = std::max(worst_ms, ms);
     EXPECT_EQ(r.status, 200);
     EXPECT_LT(ms, 1000) << "a visitor waited " << ms << " ms";

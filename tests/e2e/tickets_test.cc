@@ -1,9 +1,8 @@
 // End-to-end: the help desk through the real server, its API and multipart uploads.
-#include <gtest/gtest.h>
-
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Object.h>
 #include <Poco/JSON/Parser.h>
+#include <gtest/gtest.h>
 
 #include <filesystem>
 #include <map>
@@ -45,10 +44,13 @@ class TicketsTest : public ::testing::Test {
     ASSERT_TRUE(admin.AddGroupCli("coop-a", "Coop A", "fr").ok());
     ASSERT_TRUE(admin.AddGroupCli("coop-b", "Coop B", "en").ok());
     ASSERT_TRUE(admin.AddGroupCli("coop-c", "Café <Les \"Amis\">", "fr").ok());  // escaped in the queue's filter
-    for (auto [email, role, group] : std::vector<std::tuple<std::string, std::string, std::string>>{
-             {"a@example.org", "member", "coop-a"}, {"b@example.org", "member", "coop-b"},
-             {"v@example.org", "volunteer", ""}, {"w@example.org", "volunteer", ""}, {"r@example.org", "member", "coop-a"},
-             {"x@example.org", "volunteer", ""}}) {
+    for (auto [email, role, group] :
+         std::vector<std::tuple<std::string, std::string, std::string>>{{"a@example.org", "member", "coop-a"},
+                                                                        {"b@example.org", "member", "coop-b"},
+                                                                        {"v@example.org", "volunteer", ""},
+                                                                        {"w@example.org", "volunteer", ""},
+                                                                        {"r@example.org", "member", "coop-a"},
+                                                                        {"x@example.org", "volunteer", ""}}) {
       std::vector<std::string> groups;
       if (!group.empty()) groups.push_back(group);
       ASSERT_TRUE(admin.AddUserCli(email, email.substr(0, 1), role, groups, "fr", std::string(kPassword)).ok());
@@ -79,9 +81,10 @@ class TicketsTest : public ::testing::Test {
     return {m[1], r.Header("x-csrf-token")};
   }
   static int64_t CreateTicket(const Session& s, const std::string& subject = "Printer down") {
-    auto r = Send(port(), "POST", "/api/v1/tickets",
-                  R"({"subject": ")" + subject + R"(", "body": "It *blinks*.", "category": "hardware", "urgency": "high"})",
-                  s.Headers(true));
+    auto r =
+        Send(port(), "POST", "/api/v1/tickets",
+             R"({"subject": ")" + subject + R"(", "body": "It *blinks*.", "category": "hardware", "urgency": "high"})",
+             s.Headers(true));
     EXPECT_EQ(r.status, 201) << r.body;
     return Json(r)->getObject("ticket")->getValue<int64_t>("id");
   }
@@ -129,10 +132,12 @@ TEST_F(TicketsTest, StatusCodesFollowTheRules) {
   auto bad = Send(port(), "PATCH", url, R"({"status": "sleeping"})", v.Headers(true));
   EXPECT_EQ(bad.status, 422);
   EXPECT_EQ(Json(bad)->getObject("error")->getArray("fields")->getElement<std::string>(0), "status");
-  auto empty = Send(port(), "POST", "/api/v1/tickets", R"({"subject": "", "body": "x", "category": "email"})", a.Headers(true));
+  auto empty =
+      Send(port(), "POST", "/api/v1/tickets", R"({"subject": "", "body": "x", "category": "email"})", a.Headers(true));
   EXPECT_EQ(empty.status, 422);
   EXPECT_EQ(Json(empty)->getObject("error")->getArray("fields")->getElement<std::string>(0), "subject");
-  auto unknown_cat = Send(port(), "POST", "/api/v1/tickets", R"({"subject": "s", "body": "x", "category": "cooking"})", a.Headers(true));
+  auto unknown_cat = Send(port(), "POST", "/api/v1/tickets", R"({"subject": "s", "body": "x", "category": "cooking"})",
+                          a.Headers(true));
   EXPECT_EQ(unknown_cat.status, 422);
   EXPECT_EQ(Send(port(), "PATCH", url, R"({"status": "new"})", v.Headers(true)).status, 409);
   EXPECT_EQ(Send(port(), "POST", "/api/v1/tickets", "{not json", a.Headers(true)).status, 400);
@@ -141,7 +146,10 @@ TEST_F(TicketsTest, StatusCodesFollowTheRules) {
   std::string huge(1100000, 'x');
   EXPECT_EQ(Send(port(), "POST", "/api/v1/tickets", huge, a.Headers(true)).status, 413);
   // A write without the CSRF token (and no same-site Origin) is refused.
-  EXPECT_EQ(Send(port(), "POST", "/api/v1/tickets", R"({"subject": "s", "body": "b", "category": "other"})", a.Headers()).status, 403);
+  EXPECT_EQ(
+      Send(port(), "POST", "/api/v1/tickets", R"({"subject": "s", "body": "b", "category": "other"})", a.Headers())
+          .status,
+      403);
 }
 
 TEST_F(TicketsTest, ClaimRaceOneWinsTheOtherGets409) {
@@ -163,7 +171,9 @@ TEST_F(TicketsTest, VolunteersNoteIsNeverShownToTheGroup) {
   Session v = SignIn("v@example.org");
   int64_t id = CreateTicket(a, "note test");
   std::string url = "/api/v1/tickets/" + std::to_string(id);
-  ASSERT_EQ(Send(port(), "POST", url + "/replies", R"({"body": "PRIVATE-NOTE-123", "internal": true})", v.Headers(true)).status, 201);
+  ASSERT_EQ(Send(port(), "POST", url + "/replies", R"({"body": "PRIVATE-NOTE-123", "internal": true})", v.Headers(true))
+                .status,
+            201);
   ASSERT_EQ(Send(port(), "POST", url + "/replies", R"({"body": "Public answer"})", v.Headers(true)).status, 201);
   auto member_view = Get(port(), url, a.Headers());
   EXPECT_EQ(member_view.body.find("PRIVATE-NOTE-123"), std::string::npos);
@@ -184,8 +194,12 @@ TEST_F(TicketsTest, AttachmentsUploadAsMultipartAndDownloadOnlyAsAttachments) {
   ASSERT_TRUE(std::regex_search(form.body, m, std::regex(R"re(name="csrf" value="([^"]+)")re")));
   std::string csrf = m[1];
   std::string html_file = "<script>alert('xss')</script>";
-  std::string body = Multipart("XyZ", {{"csrf", csrf}, {"subject", "Avec fichier"}, {"body", "Voir le fichier."},
-                                      {"category", "website"}, {"urgency", "normal"}},
+  std::string body = Multipart("XyZ",
+                               {{"csrf", csrf},
+                                {"subject", "Avec fichier"},
+                                {"body", "Voir le fichier."},
+                                {"category", "website"},
+                                {"urgency", "normal"}},
                                {{"files", "page.html", html_file}, {"files", "", ""}});
   auto r = Send(port(), "POST", "/fr/tickets", body,
                 {"Cookie: sid=" + a.sid, "Content-Type: multipart/form-data; boundary=XyZ"});
@@ -213,7 +227,8 @@ TEST_F(TicketsTest, UploadLimitsAreEnforced) {
   auto form = Get(port(), "/fr/tickets/new", {"Cookie: sid=" + a.sid});
   std::smatch m;
   ASSERT_TRUE(std::regex_search(form.body, m, std::regex(R"re(name="csrf" value="([^"]+)")re")));
-  std::vector<std::pair<std::string, std::string>> fields = {{"csrf", m[1]}, {"subject", "s"}, {"body", "b"}, {"category", "other"}};
+  std::vector<std::pair<std::string, std::string>> fields = {
+      {"csrf", m[1]}, {"subject", "s"}, {"body", "b"}, {"category", "other"}};
   std::vector<std::tuple<std::string, std::string, std::string>> six;
   for (int i = 0; i < 6; ++i) six.emplace_back("files", "f" + std::to_string(i) + ".txt", "x");
   auto too_many = Send(port(), "POST", "/fr/tickets", Multipart("B", fields, six),
@@ -231,8 +246,9 @@ TEST_F(TicketsTest, TicketCreationIsRateLimitedWith429AndRetryAfter) {
   Session r = SignIn("r@example.org");
   HttpResponse last;
   for (int i = 0; i < 21; ++i)
-    last = Send(port(), "POST", "/api/v1/tickets",
-                R"({"subject": "spam )" + std::to_string(i) + R"(", "body": "b", "category": "other"})", r.Headers(true));
+    last =
+        Send(port(), "POST", "/api/v1/tickets",
+             R"({"subject": "spam )" + std::to_string(i) + R"(", "body": "b", "category": "other"})", r.Headers(true));
   EXPECT_EQ(last.status, 429);
   EXPECT_FALSE(last.Header("retry-after").empty());
 }
@@ -251,11 +267,15 @@ TEST_F(TicketsTest, QueuePageFiltersAndShowsAge) {
   // assignee (a dash when nobody holds it); what people typed is escaped.
   int64_t id = CreateTicket(a, "Écran <img src=x onerror=alert(1)> & co");
   auto rows = Get(port(), "/en/queue?urgency=high&assignee=none", {"Cookie: sid=" + v.sid});
-  EXPECT_NE(rows.body.find("<a href=\"/en/tickets/" + std::to_string(id) + "\">Écran &lt;img src=x onerror=alert(1)&gt; &amp; co</a>"),
-            std::string::npos) << rows.body;
+  EXPECT_NE(rows.body.find("<a href=\"/en/tickets/" + std::to_string(id) +
+                           "\">Écran &lt;img src=x onerror=alert(1)&gt; &amp; co</a>"),
+            std::string::npos)
+      << rows.body;
   EXPECT_EQ(rows.body.find("<img src=x"), std::string::npos);
-  EXPECT_TRUE(std::regex_search(rows.body, std::regex(
-      R"(<tr><td>ENT-\d{4}-\d{4}</td><td lang="fr"><a href="/en/tickets/\d+">[^<]*</a></td><td><span class="urgency urgency-high">High</span></td><td><span class="status status-new">New</span></td><td>Coop A</td><td><time datetime="\d{4}-\d\d-\d\dT[0-9:]+Z">just now</time></td><td>—</td></tr>)")))
+  EXPECT_TRUE(std::regex_search(
+      rows.body,
+      std::regex(
+          R"(<tr><td>ENT-\d{4}-\d{4}</td><td lang="fr"><a href="/en/tickets/\d+">[^<]*</a></td><td><span class="urgency urgency-high">High</span></td><td><span class="status status-new">New</span></td><td>Coop A</td><td><time datetime="\d{4}-\d\d-\d\dT[0-9:]+Z">just now</time></td><td>—</td></tr>)")))
       << rows.body;
   // Every group is a filter option, its name escaped; the filtered one is selected.
   EXPECT_NE(page.body.find(">Café &lt;Les &quot;Amis&quot;&gt;</option>"), std::string::npos);
@@ -290,16 +310,16 @@ TEST_F(TicketsTest, PatchChecksEveryFieldBeforeChangingAny) {
   auto bad = Send(port(), "PATCH", url, R"({"status": "triaged", "urgency": "urgent!"})", v.Headers(true));
   EXPECT_EQ(bad.status, 422);
   EXPECT_EQ(Json(bad)->getObject("error")->getArray("fields")->getElement<std::string>(0), "urgency") << bad.body;
-  auto bad_assignee = Send(port(), "PATCH", url, R"({"status": "triaged", "category": "email", "assignee": 999})",
-                           v.Headers(true));
+  auto bad_assignee =
+      Send(port(), "PATCH", url, R"({"status": "triaged", "category": "email", "assignee": 999})", v.Headers(true));
   EXPECT_EQ(bad_assignee.status, 422);
   EXPECT_EQ(Json(bad_assignee)->getObject("error")->getArray("fields")->getElement<std::string>(0), "assignee");
   auto t = Json(Get(port(), url, v.Headers()))->getObject("ticket");
   EXPECT_EQ(t->getValue<std::string>("status"), "new") << "the valid status was not applied";
   EXPECT_EQ(t->getValue<std::string>("category"), "hardware");
   EXPECT_EQ(events(), before) << "nor recorded";
-  auto good = Send(port(), "PATCH", url, R"({"status": "triaged", "urgency": "low", "category": "email"})",
-                   v.Headers(true));
+  auto good =
+      Send(port(), "PATCH", url, R"({"status": "triaged", "urgency": "low", "category": "email"})", v.Headers(true));
   ASSERT_EQ(good.status, 200) << good.body;
   t = Json(good)->getObject("ticket");
   EXPECT_EQ(t->getValue<std::string>("status"), "triaged");
@@ -314,8 +334,11 @@ TEST_F(TicketsTest, RepliesAreLimitedWith429AndARefusedFormKeepsItsTextAndKind) 
   int64_t id = CreateTicket(a, "busy volunteer");
   std::string url = "/api/v1/tickets/" + std::to_string(id) + "/replies";
   for (int i = 0; i < 60; ++i)
-    ASSERT_EQ(Send(port(), "POST", url, R"({"body": "note )" + std::to_string(i) + R"(", "internal": true})",
-                   x.Headers(true)).status, 201) << i;
+    ASSERT_EQ(
+        Send(port(), "POST", url, R"({"body": "note )" + std::to_string(i) + R"(", "internal": true})", x.Headers(true))
+            .status,
+        201)
+        << i;
   auto api = Send(port(), "POST", url, R"({"body": "one more"})", x.Headers(true));
   EXPECT_EQ(api.status, 429);
   int64_t retry = std::stoll("0" + api.Header("retry-after"));
@@ -345,11 +368,13 @@ TEST_F(TicketsTest, FileNamesLoseFormatCharactersOnThePageAndInTheDownload) {
   ASSERT_EQ(r.status, 303) << r.body;
   auto page = Get(port(), r.Header("location"), {"Cookie: sid=" + a.sid});
   std::smatch m;
-  ASSERT_TRUE(std::regex_search(page.body, m, std::regex(R"re(href="(/fr/tickets/\d+/attachments/\d+)" download>([^<]*)<)re")));
+  ASSERT_TRUE(
+      std::regex_search(page.body, m, std::regex(R"re(href="(/fr/tickets/\d+/attachments/\d+)" download>([^<]*)<)re")));
   EXPECT_EQ(m[2].str(), "facturetxt.exe");
   auto dl = Get(port(), m[1].str(), {"Cookie: sid=" + a.sid});
   ASSERT_EQ(dl.status, 200);
-  EXPECT_EQ(dl.Header("content-disposition"), "attachment; filename=\"facturetxt.exe\"; filename*=UTF-8''facturetxt.exe");
+  EXPECT_EQ(dl.Header("content-disposition"),
+            "attachment; filename=\"facturetxt.exe\"; filename*=UTF-8''facturetxt.exe");
 }
 
 TEST_F(TicketsTest, ATicketFullOfFilesRefusesMoreWith413AndSaysWhyOnTheForm) {
@@ -357,17 +382,21 @@ TEST_F(TicketsTest, ATicketFullOfFilesRefusesMoreWith413AndSaysWhyOnTheForm) {
   int64_t id = CreateTicket(a, "many files");
   // 95 MiB of files attached an hour ago and more (so no one's hourly limit counts them).
   store::Pool pool(data_->Join("entraide.db"));
-  ASSERT_EQ(QueryText(pool, "INSERT INTO attachments (ticket_id, filename, content_type, size, sha256, uploaded_by, "
-                            "created_at) SELECT " + std::to_string(id) + ", 'old.iso', 'application/octet-stream', " +
-                            std::to_string(95 * 1024 * 1024) + ", '" + std::string(64, 'a') +
-                            "', opened_by, 0 FROM tickets WHERE id = " + std::to_string(id) + " RETURNING id").empty(),
+  ASSERT_EQ(QueryText(pool,
+                      "INSERT INTO attachments (ticket_id, filename, content_type, size, sha256, uploaded_by, "
+                      "created_at) SELECT " +
+                          std::to_string(id) + ", 'old.iso', 'application/octet-stream', " +
+                          std::to_string(95 * 1024 * 1024) + ", '" + std::string(64, 'a') +
+                          "', opened_by, 0 FROM tickets WHERE id = " + std::to_string(id) + " RETURNING id")
+                .empty(),
             false);
   std::string page = "/fr/tickets/" + std::to_string(id);
   auto reply = [&](size_t size) {
     std::string csrf = CsrfField(Get(port(), page, {"Cookie: sid=" + a.sid}).body);
-    return Send(port(), "POST", page + "/reply",
-                Multipart("B", {{"csrf", csrf}, {"body", "Et celui-ci"}}, {{"files", "scan.pdf", std::string(size, 's')}}),
-                {"Cookie: sid=" + a.sid, "Content-Type: multipart/form-data; boundary=B"});
+    return Send(
+        port(), "POST", page + "/reply",
+        Multipart("B", {{"csrf", csrf}, {"body", "Et celui-ci"}}, {{"files", "scan.pdf", std::string(size, 's')}}),
+        {"Cookie: sid=" + a.sid, "Content-Type: multipart/form-data; boundary=B"});
   };
   auto full = reply(6 * 1024 * 1024);
   EXPECT_EQ(full.status, 413);
@@ -380,8 +409,9 @@ TEST_F(TicketsTest, AReplyOfSixtyKilobytesOfQuotesIsStoredUnderTheHtmlCap) {
   Session a = SignIn("a@example.org");
   int64_t id = CreateTicket(a, "quotes");
   std::string url = "/api/v1/tickets/" + std::to_string(id);
-  ASSERT_EQ(Send(port(), "POST", url + "/replies", R"({"body": ")" + std::string(60000, '>') + "\"}", a.Headers(true)).status,
-            201);
+  ASSERT_EQ(
+      Send(port(), "POST", url + "/replies", R"({"body": ")" + std::string(60000, '>') + "\"}", a.Headers(true)).status,
+      201);
   auto events = Json(Get(port(), url, a.Headers()))->getObject("ticket")->getArray("events");
   std::string html = events->getObject(events->size() - 1)->getValue<std::string>("body_html");
   EXPECT_LE(html.size(), 256u * 1024) << "1.6 MB of nested blockquotes before the cap";

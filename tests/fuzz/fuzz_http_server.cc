@@ -34,9 +34,9 @@ using http::HeadResult;
 using http::RequestHead;
 
 bool SameHead(const RequestHead& a, const RequestHead& b) {
-  return a.method == b.method && a.target == b.target && a.minor_version == b.minor_version &&
-         a.headers == b.headers && a.framing == b.framing && a.content_length == b.content_length &&
-         a.keep_alive == b.keep_alive && a.expect_continue == b.expect_continue;
+  return a.method == b.method && a.target == b.target && a.minor_version == b.minor_version && a.headers == b.headers &&
+         a.framing == b.framing && a.content_length == b.content_length && a.keep_alive == b.keep_alive &&
+         a.expect_continue == b.expect_continue;
 }
 
 bool IsLowerToken(std::string_view s) {
@@ -95,8 +95,10 @@ HeadResult CheckHead(std::string_view in, const HeadLimits& limits, size_t prefi
   for (size_t n = 0; n < end; n += (end - n > 2 * prefix_stride ? prefix_stride : 1)) {
     RequestHead part;
     HeadResult p = http::ParseRequestHead(in.substr(0, n), limits, &part);
-    if (r.kind == HeadResult::Kind::kDone) FUZZ_CHECK(p.kind == HeadResult::Kind::kIncomplete);
-    else FUZZ_CHECK(p.kind != HeadResult::Kind::kDone);
+    if (r.kind == HeadResult::Kind::kDone)
+      FUZZ_CHECK(p.kind == HeadResult::Kind::kIncomplete);
+    else
+      FUZZ_CHECK(p.kind != HeadResult::Kind::kDone);
   }
   if (out) *out = std::move(head);
   return r;
@@ -224,10 +226,14 @@ http::Server& TestServer() {
 std::string Normalized(std::string_view out) {
   std::string norm;
   for (std::string_view line : core::Split(out, '\n', false)) {
-    if (core::StartsWith(line, "Date: ")) line = "Date: ";
-    else if (core::StartsWith(line, "X-Request-Id: ")) line = "X-Request-Id: ";
-    else if (core::StartsWith(line, "HTTP/1.1 4")) line = "HTTP/1.1 4xx";
-    else if (core::StartsWith(line, "Error 4")) line = "Error 4xx";
+    if (core::StartsWith(line, "Date: "))
+      line = "Date: ";
+    else if (core::StartsWith(line, "X-Request-Id: "))
+      line = "X-Request-Id: ";
+    else if (core::StartsWith(line, "HTTP/1.1 4"))
+      line = "HTTP/1.1 4xx";
+    else if (core::StartsWith(line, "Error 4"))
+      line = "Error 4xx";
     norm += line;
     norm += '\n';
   }
@@ -266,7 +272,8 @@ void CheckResponses(std::string_view out) {
     if (next + length <= out.size() &&
         (next + length == out.size() || core::StartsWith(out.substr(next + length), "HTTP/1.1 ")))
       next += length;
-    else FUZZ_CHECK(next == out.size() || core::StartsWith(out.substr(next), "HTTP/1.1 "));
+    else
+      FUZZ_CHECK(next == out.size() || core::StartsWith(out.substr(next), "HTTP/1.1 "));
     if (close) FUZZ_CHECK(next == out.size());
     pos = next;
   }

@@ -33,8 +33,7 @@ std::string BrowserScheme(std::string_view url) {
     if (c != '\t' && c != '\n' && c != '\r') s += c;
   if (s.empty() || !IsAsciiAlpha(s[0])) return "";
   size_t i = 1;
-  while (i < s.size() && (IsAsciiAlpha(s[i]) || IsAsciiDigit(s[i]) || s[i] == '+' || s[i] == '-' || s[i] == '.'))
-    ++i;
+  while (i < s.size() && (IsAsciiAlpha(s[i]) || IsAsciiDigit(s[i]) || s[i] == '+' || s[i] == '-' || s[i] == '.')) ++i;
   if (i == s.size() || s[i] != ':') return "";
   return core::ToLowerAscii(s.substr(0, i));
 }
@@ -55,13 +54,20 @@ std::string DecodeAttribute(std::string_view v) {
     size_t semi = v.find(';', i);
     FUZZ_CHECK(semi != std::string_view::npos);
     std::string_view ref = v.substr(i + 1, semi - i - 1);
-    if (ref == "amp") out += '&';
-    else if (ref == "lt") out += '<';
-    else if (ref == "gt") out += '>';
-    else if (ref == "quot") out += '"';
-    else if (core::StartsWith(ref, "#x") || core::StartsWith(ref, "#X")) out += static_cast<char>(std::stoi(std::string(ref.substr(2)), nullptr, 16));
-    else if (core::StartsWith(ref, "#")) out += static_cast<char>(std::stoi(std::string(ref.substr(1))));
-    else InvariantFailed("an unknown character reference in an attribute", __FILE__, __LINE__);
+    if (ref == "amp")
+      out += '&';
+    else if (ref == "lt")
+      out += '<';
+    else if (ref == "gt")
+      out += '>';
+    else if (ref == "quot")
+      out += '"';
+    else if (core::StartsWith(ref, "#x") || core::StartsWith(ref, "#X"))
+      out += static_cast<char>(std::stoi(std::string(ref.substr(2)), nullptr, 16));
+    else if (core::StartsWith(ref, "#"))
+      out += static_cast<char>(std::stoi(std::string(ref.substr(1))));
+    else
+      InvariantFailed("an unknown character reference in an attribute", __FILE__, __LINE__);
     i = semi;
   }
   return out;
@@ -117,9 +123,8 @@ std::multiset<std::string> CheckMarkup(std::string_view html, const std::set<std
 
 void CheckRendered(const markdown::Rendered& r, int min_level) {
   static const std::set<std::string_view> kTags = {
-      "p",  "h1",    "h2",    "h3",    "h4", "h5", "h6",         "a",   "img",   "em", "strong", "del",   "code",
-      "pre", "blockquote", "ul", "ol", "li", "table", "thead", "tbody", "tr",  "th",    "td", "hr",     "br", "input",
-      "label"};
+      "p",          "h1", "h2", "h3", "h4",    "h5",    "h6",    "a",  "img", "em", "strong", "del", "code",  "pre",
+      "blockquote", "ul", "ol", "li", "table", "thead", "tbody", "tr", "th",  "td", "hr",     "br",  "input", "label"};
   static const std::set<std::string_view> kAttributes = {"href", "src",     "alt",      "title", "id",   "class",
                                                          "type", "checked", "disabled", "align", "start"};
   FUZZ_CHECK(!r.fell_back && !r.over_cap);

@@ -63,8 +63,8 @@ http::Response CheckUpload(http::Request& req) {
     FUZZ_CHECK(content.size() == static_cast<size_t>(f.size));
     FUZZ_CHECK(core::Sha256Hex(content) == f.sha256);
   }
-  return http::Response::Text(200, "fields=" + std::to_string(req.form.size()) +
-                                       " files=" + std::to_string(req.uploads.size()));
+  return http::Response::Text(
+      200, "fields=" + std::to_string(req.form.size()) + " files=" + std::to_string(req.uploads.size()));
 }
 
 struct Target {

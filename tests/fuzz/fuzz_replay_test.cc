@@ -56,10 +56,18 @@ TEST_P(FuzzReplayTest, KeepsItsInvariantsOverItsCorpusAndMutationsOfIt) {
     for (int e = 0; e < edits; ++e) {
       size_t pos = s.empty() ? 0 : rng() % (s.size() + 1);
       switch (rng() % 4) {
-        case 0: s.insert(pos, 1, alphabet[rng() % alphabet.size()]); break;
-        case 1: if (pos < s.size()) s.erase(pos, 1 + rng() % 4); break;
-        case 2: if (pos < s.size()) s[pos] = static_cast<char>(rng() % 256); break;
-        case 3: if (!s.empty()) s.insert(pos, s.substr(rng() % s.size(), 1 + rng() % 16)); break;
+        case 0:
+          s.insert(pos, 1, alphabet[rng() % alphabet.size()]);
+          break;
+        case 1:
+          if (pos < s.size()) s.erase(pos, 1 + rng() % 4);
+          break;
+        case 2:
+          if (pos < s.size()) s[pos] = static_cast<char>(rng() % 256);
+          break;
+        case 3:
+          if (!s.empty()) s.insert(pos, s.substr(rng() % s.size(), 1 + rng() % 16));
+          break;
       }
     }
     t.fuzz(reinterpret_cast<const uint8_t*>(s.data()), s.size());
@@ -71,8 +79,7 @@ INSTANTIATE_TEST_SUITE_P(Targets, FuzzReplayTest,
                                            Target{"http_input", FuzzHttpInput, 30000},
                                            Target{"http_server", FuzzHttpServer, 3000},
                                            Target{"multipart", FuzzMultipart, 3000},
-                                           Target{"markdown", FuzzMarkdown, 3000},
-                                           Target{"search", FuzzSearch, 1000}),
+                                           Target{"markdown", FuzzMarkdown, 3000}, Target{"search", FuzzSearch, 1000}),
                          [](const ::testing::TestParamInfo<Target>& info) { return std::string(info.param.corpus); });
 
 }  // namespace

@@ -10,9 +10,9 @@
 #include <cstdlib>
 #include <string_view>
 
-#define FUZZ_CHECK(cond)                                                                       \
-  do {                                                                                         \
-    if (!(cond)) ::entraide::fuzz::InvariantFailed(#cond, __FILE__, __LINE__);                 \
+#define FUZZ_CHECK(cond)                                                       \
+  do {                                                                         \
+    if (!(cond)) ::entraide::fuzz::InvariantFailed(#cond, __FILE__, __LINE__); \
   } while (0)
 
 namespace entraide::fuzz {
@@ -22,9 +22,7 @@ namespace entraide::fuzz {
   std::abort();
 }
 
-inline std::string_view AsText(const uint8_t* data, size_t size) {
-  return {reinterpret_cast<const char*>(data), size};
-}
+inline std::string_view AsText(const uint8_t* data, size_t size) { return {reinterpret_cast<const char*>(data), size}; }
 
 }  // namespace entraide::fuzz
 

@@ -26,22 +26,23 @@ TEST(RequestHeadTest, AcceptsWellFormedHeadsAndRefusesAmbiguousOnes) {
       {"incomplete head", "GET / HTTP/1.1\r\nHost: x\r\n", K::kIncomplete, 0},
       {"incomplete line", "GET / HT", K::kIncomplete, 0},
       {"CR at the very end", "GET / HTTP/1.1\r\nHost: x\r", K::kIncomplete, 0},
-      {"two Content-Length", "POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nContent-Length: 5\r\n\r\n",
-       K::kError, 400},
+      {"two Content-Length", "POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nContent-Length: 5\r\n\r\n", K::kError,
+       400},
       {"Content-Length and Transfer-Encoding",
        "POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n", K::kError, 400},
-      {"Transfer-Encoding first", "POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\nContent-Length: 5\r\n\r\n",
-       K::kError, 400},
+      {"Transfer-Encoding first",
+       "POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\nContent-Length: 5\r\n\r\n", K::kError, 400},
       {"Content-Length with a sign", "POST / HTTP/1.1\r\nHost: x\r\nContent-Length: +5\r\n\r\n", K::kError, 400},
       {"negative Content-Length", "POST / HTTP/1.1\r\nHost: x\r\nContent-Length: -1\r\n\r\n", K::kError, 400},
       {"Content-Length list", "POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 5, 5\r\n\r\n", K::kError, 400},
       {"Content-Length with letters", "POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 12abc\r\n\r\n", K::kError, 400},
-      {"huge Content-Length", "POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 99999999999999999999\r\n\r\n",
-       K::kError, 400},
+      {"huge Content-Length", "POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 99999999999999999999\r\n\r\n", K::kError,
+       400},
       {"gzip transfer coding", "POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: gzip\r\n\r\n", K::kError, 400},
       {"chunked then gzip", "POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked, gzip\r\n\r\n", K::kError, 400},
-      {"two Transfer-Encoding", "POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\nTransfer-Encoding: chunked\r\n\r\n",
-       K::kError, 400},
+      {"two Transfer-Encoding",
+       "POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\nTransfer-Encoding: chunked\r\n\r\n", K::kError,
+       400},
       {"chunked on HTTP/1.0", "POST / HTTP/1.0\r\nTransfer-Encoding: chunked\r\n\r\n", K::kError, 400},
       {"space before the colon", "GET / HTTP/1.1\r\nHost: x\r\nContent-Length : 5\r\n\r\n", K::kError, 400},
       {"obsolete folding", "GET / HTTP/1.1\r\nHost: x\r\nX-A: 1\r\n 2\r\n\r\n", K::kError, 400},
@@ -101,8 +102,10 @@ TEST(RequestHeadTest, EveryLimitJudgesAHeadTheSameWhereverAReadCutsIt) {
     EXPECT_EQ(r.kind, whole) << in.size() << " bytes: " << r.reason;
     for (size_t n = 0; n < in.size(); ++n) {
       HeadResult part = ParseRequestHead(std::string_view(in).substr(0, n), limits, &head);
-      if (whole == HeadResult::Kind::kDone) EXPECT_EQ(part.kind, HeadResult::Kind::kIncomplete) << n << ": " << part.reason;
-      else EXPECT_NE(part.kind, HeadResult::Kind::kDone) << n;
+      if (whole == HeadResult::Kind::kDone)
+        EXPECT_EQ(part.kind, HeadResult::Kind::kIncomplete) << n << ": " << part.reason;
+      else
+        EXPECT_NE(part.kind, HeadResult::Kind::kDone) << n;
     }
   }
 }
@@ -150,8 +153,7 @@ TEST(RequestHeadTest, ReadsFramingKeepAliveAndHeaders) {
 }
 
 // Feeds `in` to a decoder one byte at a time, and all at once; both must agree.
-ChunkedDecoder::Result Decode(const std::string& in, uint64_t max, std::string* body, size_t* used_total,
-                              int* status) {
+ChunkedDecoder::Result Decode(const std::string& in, uint64_t max, std::string* body, size_t* used_total, int* status) {
   ChunkedDecoder whole(max);
   std::string b1;
   size_t used = 0;
@@ -190,12 +192,12 @@ TEST(ChunkedDecoderTest, DecodesInAnyPiecesAndStopsAtTheEnd) {
 TEST(ChunkedDecoderTest, RefusesMalformedAndOversizedBodies) {
   const std::pair<std::string, int> cases[] = {
       {"zz\r\nabc\r\n0\r\n\r\n", 400},
-      {"3\r\nabcX\r\n0\r\n\r\n", 400},           // data not followed by CRLF
-      {"3\nabc\r\n0\r\n\r\n", 400},              // bare LF
-      {"3\r\r\nabc\r\n0\r\n\r\n", 400},          // bare CR
+      {"3\r\nabcX\r\n0\r\n\r\n", 400},   // data not followed by CRLF
+      {"3\nabc\r\n0\r\n\r\n", 400},      // bare LF
+      {"3\r\r\nabc\r\n0\r\n\r\n", 400},  // bare CR
       {"-3\r\nabc\r\n0\r\n\r\n", 400},
-      {"ffffffffffffffffff\r\n", 400},           // size overflow
-      {"800\r\n", 413},                          // 2048 bytes over a 1000-byte limit
+      {"ffffffffffffffffff\r\n", 400},                // size overflow
+      {"800\r\n", 413},                               // 2048 bytes over a 1000-byte limit
       {"1;" + std::string(9000, 'x') + "\r\n", 400},  // endless extension
   };
   for (const auto& [in, expected] : cases) {

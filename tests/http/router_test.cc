@@ -1,9 +1,9 @@
 #include "http/router.h"
-#include "http/session.h"
 
 #include <gtest/gtest.h>
 
 #include "http/server.h"
+#include "http/session.h"
 
 namespace entraide::http {
 namespace {
@@ -36,7 +36,10 @@ TEST(RouterTest, MatchesPatternsAndCapturesParams) {
 }
 
 TEST(ParseTargetTest, RefusesTraversalAndMalformedTargets) {
-  struct Case { std::string target; int status; };
+  struct Case {
+    std::string target;
+    int status;
+  };
   const Case cases[] = {
       {"/fr/articles", 0},
       {"/fr/articles?x=%C3%A9", 0},
@@ -90,7 +93,12 @@ TEST(CookiesTest, EverySetCookieHasPathAndSameSiteAndSecureOnHttps) {
 }
 
 TEST(SameOriginTest, OnlyTheSitesOwnSchemeHostAndPortPass) {
-  struct Case { const char* base; const char* origin; const char* referer; bool same; };
+  struct Case {
+    const char* base;
+    const char* origin;
+    const char* referer;
+    bool same;
+  };
   const Case cases[] = {
       {"https://Aide.example.org", "https://aide.example.org", "", true},
       {"https://aide.example.org", "HTTPS://AIDE.EXAMPLE.ORG", "", true},

@@ -3,9 +3,8 @@
 // internal. Clients connect from several 127.0.0.0/8 addresses to act as several people.
 #include "http/server.h"
 
-#include <gtest/gtest.h>
-
 #include <arpa/inet.h>
+#include <gtest/gtest.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <sys/socket.h>
@@ -508,8 +507,8 @@ TEST_F(HttpServerTest, UploadsAreWrittenOnlyAfterTheSessionAndTheToken) {
   EXPECT_NE(ok.body.find("files=1"), std::string::npos) << ok.body;
   EXPECT_NE(ok.body.find("a.txt:5"), std::string::npos) << ok.body;
   // The token in X-CSRF-Token: accepted.
-  HttpResponse header = entraide::testing::RawRequest(
-      port(), UploadRequest(file + "--b--\r\n", "X-CSRF-Token: " + token + "\r\n"));
+  HttpResponse header =
+      entraide::testing::RawRequest(port(), UploadRequest(file + "--b--\r\n", "X-CSRF-Token: " + token + "\r\n"));
   EXPECT_EQ(header.status, 200);
   // A wrong token, or the token after the file: refused, nothing written.
   std::string wrong = "--b\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\nnope\r\n";
@@ -540,8 +539,10 @@ TEST_F(HttpServerTest, AnAbandonedUploadLeavesNoFileAndLeftoversGoAtStart) {
     std::string start = "--b\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n" + token +
                         "\r\n--b\r\nContent-Disposition: form-data; name=\"f\"; filename=\"big.bin\"\r\n\r\n" +
                         std::string(200000, 'z');
-    c.Send("POST /upload HTTP/1.1\r\nHost: x\r\nCookie: sid=good\r\nContent-Type: multipart/form-data; boundary=b\r\n"
-           "Content-Length: 5000000\r\n\r\n" + start);
+    c.Send(
+        "POST /upload HTTP/1.1\r\nHost: x\r\nCookie: sid=good\r\nContent-Type: multipart/form-data; boundary=b\r\n"
+        "Content-Length: 5000000\r\n\r\n" +
+        start);
     for (int i = 0; i < 100 && UploadFiles() == 0; ++i) std::this_thread::sleep_for(Ms(10));
     EXPECT_EQ(UploadFiles(), 1) << "the upload is being written";
   }  // the client goes away mid-upload
@@ -604,14 +605,16 @@ std::vector<std::pair<int, std::string>> Answers(std::string_view out) {
 TEST_F(HttpServerTest, ServeForTestingAnswersAsTheServerDoesOnASocket) {
   Start();
   std::string token(43, 'T');
-  std::string upload = "--b\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n" + token +
-                       "\r\n--b\r\nContent-Disposition: form-data; name=\"f\"; filename=\"a.txt\"\r\n\r\nhello\r\n--b--\r\n";
-  std::string bytes = "GET /ok HTTP/1.1\r\nHost: x\r\n\r\n"
-                      "POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\nhello"
-                      "POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n"
-                      "GET /missing HTTP/1.1\r\nHost: x\r\n\r\n" +
-                      UploadRequest(upload) + "GET /addr HTTP/1.1\r\nHost: x\r\n\r\n" +
-                      "GET /ok HTTP/1.1\r\nHost: x\r\nContent-Length: 1x\r\n\r\n";
+  std::string upload =
+      "--b\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n" + token +
+      "\r\n--b\r\nContent-Disposition: form-data; name=\"f\"; filename=\"a.txt\"\r\n\r\nhello\r\n--b--\r\n";
+  std::string bytes =
+      "GET /ok HTTP/1.1\r\nHost: x\r\n\r\n"
+      "POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\nhello"
+      "POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n"
+      "GET /missing HTTP/1.1\r\nHost: x\r\n\r\n" +
+      UploadRequest(upload) + "GET /addr HTTP/1.1\r\nHost: x\r\n\r\n" +
+      "GET /ok HTTP/1.1\r\nHost: x\r\nContent-Length: 1x\r\n\r\n";
   Connection c(port());
   c.Send(bytes);
   std::vector<std::pair<int, std::string>> socket;

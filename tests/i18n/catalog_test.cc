@@ -94,7 +94,10 @@ TEST(CatalogTest, NonStringValueIsRefused) {
 }
 
 TEST(NegotiateLanguageTest, HonoursQValuesAndRegions) {
-  struct Case { std::string header; std::optional<std::string> lang; };
+  struct Case {
+    std::string header;
+    std::optional<std::string> lang;
+  };
   const Case cases[] = {
       {"fr-CA,fr;q=0.9,en;q=0.8", "fr"},
       {"en-US,en;q=0.9", "en"},

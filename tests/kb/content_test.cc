@@ -16,8 +16,10 @@ bool Parse(const std::string& text, ArticleSource& out, std::vector<Problem>& pr
 TEST(FrontMatterTest, ParsesEveryFieldWithDefaults) {
   ArticleSource a;
   std::vector<Problem> p;
-  ASSERT_TRUE(Parse("---\ntitle: Hello\ncategory: security\ntags: [Passwords, two words]\nsummary: S\n"
-                    "updated: 2026-11-27\n---\n## Body\n", a, p));
+  ASSERT_TRUE(
+      Parse("---\ntitle: Hello\ncategory: security\ntags: [Passwords, two words]\nsummary: S\n"
+            "updated: 2026-11-27\n---\n## Body\n",
+            a, p));
   EXPECT_TRUE(p.empty());
   EXPECT_EQ(a.title, "Hello");
   EXPECT_EQ(a.slug, "some-article");  // from the file name
@@ -30,7 +32,11 @@ TEST(FrontMatterTest, ParsesEveryFieldWithDefaults) {
 }
 
 TEST(FrontMatterTest, ReportsEachProblemWithItsLine) {
-  struct Case { std::string text; int line; std::string needle; };
+  struct Case {
+    std::string text;
+    int line;
+    std::string needle;
+  };
   const Case cases[] = {
       {"no front matter\n", 1, "front matter missing"},
       {"---\ntitle: x\n", 1, "not closed"},

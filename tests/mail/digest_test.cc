@@ -4,10 +4,9 @@
 // links (once, already yours, someone else first, expired, forged).
 #include "mail/digest.h"
 
-#include <gtest/gtest.h>
-
 #include <Poco/JSON/Object.h>
 #include <Poco/JSON/Parser.h>
+#include <gtest/gtest.h>
 
 #include <filesystem>
 #include <regex>
@@ -16,11 +15,11 @@
 #include "core/sha256.h"
 #include "core/strings.h"
 #include "i18n/catalog.h"
-#include "store/mail_repo.h"
 #include "privacy/privacy_service.h"
+#include "store/mail_repo.h"
 #include "store/migrations.h"
-#include "tickets/ticket_service.h"
 #include "test_util.h"
+#include "tickets/ticket_service.h"
 
 namespace entraide::testing {
 namespace {
@@ -70,7 +69,8 @@ class DigestTest : public ::testing::Test {
   }
   // Sets the clock to a local time in Toronto.
   void At(int64_t y, int m, int d, int h, int min = 0) { clock_.Set(LocalInstant(y, m, d, h, min)); }
-  tickets::Ticket Open(const auth::Principal& who, const std::string& subject, const std::string& category = "hardware") {
+  tickets::Ticket Open(const auth::Principal& who, const std::string& subject,
+                       const std::string& category = "hardware") {
     tickets::NewTicket t;
     t.subject = subject;
     t.body = "Ça ne marche plus.";
@@ -87,8 +87,14 @@ class DigestTest : public ::testing::Test {
         "INSERT INTO articles (lang, slug, key, title, summary, source_path, content_hash, html, imported_at) "
         "VALUES (?, ?, ?, ?, 'Résumé court.', 'x.md', 'h', '<p>x</p>', ?)");
     ASSERT_TRUE(st.ok());
-    ASSERT_TRUE((*st)->Bind(1, lang).Bind(2, slug).Bind(3, slug).Bind(4, title)
-                    .Bind(5, core::FormatIso8601Utc(created)).Run().ok());
+    ASSERT_TRUE((*st)
+                    ->Bind(1, lang)
+                    .Bind(2, slug)
+                    .Bind(3, slug)
+                    .Bind(4, title)
+                    .Bind(5, core::FormatIso8601Utc(created))
+                    .Run()
+                    .ok());
     auto up = (*db)->Prepare("UPDATE articles SET imported_at = ? WHERE lang = ? AND slug = ?");
     ASSERT_TRUE((*up)->Bind(1, core::FormatIso8601Utc(imported)).Bind(2, lang).Bind(3, slug).Run().ok());
   }
@@ -153,7 +159,7 @@ TEST_F(DigestTest, PeriodsStartAtEightLocalAcrossADaylightSavingChange) {
   EXPECT_EQ(p.until, core::DaysFromCivil(2027, 3, 14) * 86400 + 12 * 3600);
   EXPECT_EQ(p.since, core::DaysFromCivil(2027, 3, 13) * 86400 + 13 * 3600);
   EXPECT_EQ(p.until - p.since, 23 * 3600);  // the short day
-  clock_.Advance(-60);                        // 07:59: still the previous day's period
+  clock_.Advance(-60);                      // 07:59: still the previous day's period
   EXPECT_EQ(digests_->Daily(clock_.NowSeconds()).key, "2027-03-13");
   // The week of the change: Monday March 15 08:00 EDT back to Monday March 8 08:00 EST (167 hours).
   At(2027, 3, 15, 9);
@@ -180,7 +186,8 @@ TEST_F(DigestTest, ServeQueuesAtEightLocalOnceAndCatchesUpLater) {
   ASSERT_TRUE(at_eight.ok());
   EXPECT_EQ(Count("SELECT count(*) FROM outbox WHERE kind = 'volunteer_digest'"), 2);  // both volunteers
   EXPECT_EQ(Count("SELECT count(*) FROM outbox WHERE dedupe_key = 'digest:volunteer:" +
-                  std::to_string(volunteer_.user_id) + ":2027-03-18'"), 1);
+                  std::to_string(volunteer_.user_id) + ":2027-03-18'"),
+            1);
   At(2027, 3, 18, 10);
   EXPECT_EQ(digests_->QueueDue()->queued, 0);  // done for today (and cheap)
   // A restarted server (a new service, no memory) at 10:00 queues nothing twice.
@@ -202,7 +209,8 @@ TEST_F(DigestTest, AServerStartedLateOnAMondayStillQueuesThatDaysDigests) {
   ASSERT_TRUE(r.ok());
   EXPECT_EQ(Count("SELECT count(*) FROM outbox WHERE kind = 'volunteer_digest'"), 2);
   EXPECT_EQ(Count("SELECT count(*) FROM outbox WHERE kind = 'group_digest' AND recipient_email = 'a@example.org' "
-                  "AND dedupe_key LIKE '%:2027-W12'"), 1);
+                  "AND dedupe_key LIKE '%:2027-W12'"),
+            1);
   EXPECT_EQ(Count("SELECT count(*) FROM outbox WHERE kind = 'coordinator_summary'"), 1);
 }
 
@@ -243,7 +251,8 @@ TEST_F(DigestTest, RunningTwiceQueuesOneMessagePerPerson) {
   EXPECT_EQ(second.queued + second_daily.queued, 0);
   EXPECT_EQ(second.already_queued + second_daily.already_queued, first.queued + first_daily.queued);
   EXPECT_EQ(Count("SELECT count(*) FROM (SELECT recipient_email, kind FROM outbox WHERE kind LIKE '%digest' OR "
-                  "kind = 'coordinator_summary' GROUP BY 1, 2 HAVING count(*) > 1)"), 0);
+                  "kind = 'coordinator_summary' GROUP BY 1, 2 HAVING count(*) > 1)"),
+            0);
   // Take links were written only for the digests actually queued (2 volunteers x 2 unclaimed tickets).
   EXPECT_EQ(Count("SELECT count(*) FROM take_links"), 4);
 }
@@ -357,7 +366,8 @@ TEST_F(DigestTest, GroupDigestHasArticlesInTheMembersLanguageAndOnlyTheirGroupsO
   EXPECT_TRUE(articles->getObject(0)->getValue<bool>("is_new"));
   EXPECT_EQ(articles->getObject(1)->getValue<std::string>("title"), "Un guide revu");
   EXPECT_FALSE(articles->getObject(1)->getValue<bool>("is_new"));
-  EXPECT_EQ(articles->getObject(0)->getValue<std::string>("url"), "https://entraide.example.org/fr/articles/nouveau-guide");
+  EXPECT_EQ(articles->getObject(0)->getValue<std::string>("url"),
+            "https://entraide.example.org/fr/articles/nouveau-guide");
   auto groups = d->getArray("groups");
   ASSERT_EQ(groups->size(), 1u);
   EXPECT_EQ(groups->getObject(0)->getValue<std::string>("group"), "Épicerie A");
@@ -420,20 +430,23 @@ TEST_F(DigestTest, PreferencesOffMeanNothingAndDailyGroupDigestsGoOutEveryDay) {
   SetPreference(member_b_, "group_digest", "off");
   SetPreference(coordinator_, "coordinator_summary", "off");
   SetPreference(member_a_, "volunteer_digest", "daily");  // a member never gets the queue's contents
-  At(2027, 3, 17, 7);  // Wednesday
+  At(2027, 3, 17, 7);                                     // Wednesday
   Open(member_a_, "Imprimante en panne");
   Open(member_b_, "Printer jam");
   At(2027, 3, 17, 8);
   ASSERT_TRUE(digests_->QueueDue().ok());
   EXPECT_EQ(Count("SELECT count(*) FROM outbox WHERE kind = 'volunteer_digest'"), 0);  // off, weekly, a member
   EXPECT_EQ(Count("SELECT count(*) FROM outbox WHERE kind = 'group_digest' AND recipient_email = 'a@example.org' "
-                  "AND dedupe_key LIKE '%:2027-03-17'"), 1);
+                  "AND dedupe_key LIKE '%:2027-03-17'"),
+            1);
   At(2027, 3, 22, 8);  // Monday: the weekly volunteer digest, never the member who turned theirs off
   ASSERT_TRUE(digests_->QueueDue().ok());
   EXPECT_EQ(Count("SELECT count(*) FROM outbox WHERE kind = 'volunteer_digest' AND recipient_email = 'w@example.org' "
-                  "AND dedupe_key LIKE '%:2027-W12'"), 1);
+                  "AND dedupe_key LIKE '%:2027-W12'"),
+            1);
   EXPECT_EQ(Count("SELECT count(*) FROM outbox WHERE recipient_email IN ('v@example.org', 'b@example.org', "
-                  "'c@example.org')"), 0);
+                  "'c@example.org')"),
+            0);
 }
 
 class TakeLinkTest : public DigestTest {

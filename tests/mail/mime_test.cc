@@ -1,15 +1,15 @@
 // Message building: header encoding (RFC 2047), addresses, quoted-printable, header injection, HMAC and
 // unsubscribe tokens, the retry schedule. Decoded back with Poco's decoders and Python's email package.
-#include <gtest/gtest.h>
+#include "mail/mime.h"
 
 #include <Poco/Base64Decoder.h>
 #include <Poco/Net/QuotedPrintableDecoder.h>
+#include <gtest/gtest.h>
 
 #include <sstream>
 
 #include "core/sha256.h"
 #include "core/strings.h"
-#include "mail/mime.h"
 #include "mail/sender.h"
 #include "mail/unsubscribe.h"
 #include "mail_util.h"
@@ -43,7 +43,9 @@ TEST(MimeTest, OneLineTurnsEveryLineBreakAndControlIntoOneSpace) {
   } cases[] = {
       {"plain", "plain"},
       {"a\r\nBcc: x@y.org", "a Bcc: x@y.org"},
-      {"a\nb\rc\td\x01" "e\x7f", "a b c d e"},
+      {"a\nb\rc\td\x01"
+       "e\x7f",
+       "a b c d e"},
       {"  many   spaces \r\n ", "many spaces"},
       {"Amélie Côté", "Amélie Côté"},
   };
@@ -142,7 +144,8 @@ TEST(MimeTest, CrOrLfInANameOrSubjectNeverMakesAHeader) {
   std::string head = raw->substr(0, raw->find("\r\n\r\n"));
   for (const auto& line : core::Split(core::ReplaceAll(head, "\r\n", "\n"), '\n')) {
     EXPECT_FALSE(core::StartsWith(line, "Bcc") || core::StartsWith(line, "X-Evil") ||
-                 core::StartsWith(line, "Reply-To")) << line;
+                 core::StartsWith(line, "Reply-To"))
+        << line;
   }
   testing::TempDir dir;
   dir.Write("m.eml", *raw);

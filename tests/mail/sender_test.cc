@@ -1,6 +1,8 @@
 // The sender against a real SMTP server (aiosmtpd on a free loopback port) and a real SQLite store: messages in
 // the recipient's language that decode correctly, unsubscribe and thread headers, header injection, the server
 // down then up (exactly once), giving up after 48 hours, .eml files, and two senders at once.
+#include "mail/sender.h"
+
 #include <gtest/gtest.h>
 
 #include <chrono>
@@ -15,7 +17,6 @@
 #include "mail/composer.h"
 #include "mail/outbox_admin.h"
 #include "mail/preferences.h"
-#include "mail/sender.h"
 #include "mail_util.h"
 #include "store/account_repo.h"
 #include "store/mail_repo.h"
@@ -38,7 +39,8 @@ class MailSenderTest : public ::testing::Test {
     o.base_url = "http://entraide.test";
     o.hash_cost = auth::HashCost::Minimum();
     auth_ = std::make_unique<auth::AuthService>(*pool_, clock_, o);
-    auto id = auth_->AddUserCli("amelie@example.org", "Amélie Côté-Lévesque", "member", {}, "fr", std::string(kPassword));
+    auto id =
+        auth_->AddUserCli("amelie@example.org", "Amélie Côté-Lévesque", "member", {}, "fr", std::string(kPassword));
     ASSERT_TRUE(id.ok()) << id.status().ToString();
     amelie_ = *id;
     auto views = view::Renderer::Load(config_.views_dir);
@@ -74,9 +76,13 @@ class MailSenderTest : public ::testing::Test {
   int64_t QueueReply(const std::string& ticket_subject, const std::string& recipient_name = "Amélie Côté-Lévesque",
                      const std::string& lang = "fr") {
     core::JsonWriter w;
-    w.BeginObject().Field("ref", "ENT-2027-0042").Field("ticket_subject", ticket_subject)
-        .Field("volunteer", "Éloïse").Field("reply", "Redémarrez l'imprimante, puis réessayez. Ça devrait aller!")
-        .Field("link", "http://entraide.test/fr/tickets/42").EndObject();
+    w.BeginObject()
+        .Field("ref", "ENT-2027-0042")
+        .Field("ticket_subject", ticket_subject)
+        .Field("volunteer", "Éloïse")
+        .Field("reply", "Redémarrez l'imprimante, puis réessayez. Ça devrait aller!")
+        .Field("link", "http://entraide.test/fr/tickets/42")
+        .EndObject();
     store::OutboxMessage m;
     m.kind = "ticket_reply";
     m.recipient_email = "amelie@example.org";
@@ -138,9 +144,9 @@ TEST_F(MailSenderTest, FrenchSignInLinkWithAccentsArrivesAndDecodes) {
 }
 
 TEST_F(MailSenderTest, EachKindExistsInBothLanguages) {
-  for (const char* kind : {"signin_link", "invitation", "password_reset", "ticket_reply", "ticket_question",
-                           "ticket_resolved", "ticket_group_reply", "volunteer_digest", "group_digest",
-                           "coordinator_summary"})
+  for (const char* kind :
+       {"signin_link", "invitation", "password_reset", "ticket_reply", "ticket_question", "ticket_resolved",
+        "ticket_group_reply", "volunteer_digest", "group_digest", "coordinator_summary"})
     for (const char* lang : {"en", "fr"})
       for (const char* part : {"txt", "html"})
         EXPECT_TRUE(views_->Has(std::string("mail/") + kind + "." + lang + "." + part)) << kind << lang << part;
@@ -195,7 +201,8 @@ TEST_F(MailSenderTest, CrOrLfInASubjectOrNameProducesNoExtraHeader) {
   EXPECT_EQ(d.HeaderCount("Bcc"), 0);
   EXPECT_EQ(d.HeaderCount("X-Evil"), 0);
   EXPECT_EQ(d.HeaderCount("Subject"), 1);
-  EXPECT_EQ(d.Header("Subject"), "Réponse à votre demande ENT-2027-0042 : Imprimante Bcc: pirate@example.org Faux corps");
+  EXPECT_EQ(d.Header("Subject"),
+            "Réponse à votre demande ENT-2027-0042 : Imprimante Bcc: pirate@example.org Faux corps");
   EXPECT_EQ(d.Header("X-RcptTo"), "amelie@example.org") << "the SMTP envelope had one recipient";
   EXPECT_TRUE(d.defects.empty());
 }
@@ -294,7 +301,8 @@ TEST_F(MailSenderTest, CancelEndsAPacedPassAndGivesTheRestBackUntouched) {
   EXPECT_LT(r->sent, 10);
   EXPECT_LT(ms, 1000);
   EXPECT_EQ(Text("SELECT count(*) FROM outbox WHERE status = 'sending'"), "0");
-  EXPECT_EQ(Text("SELECT count(*) FROM outbox WHERE status = 'pending' AND attempts = 0"), std::to_string(10 - r->sent));
+  EXPECT_EQ(Text("SELECT count(*) FROM outbox WHERE status = 'pending' AND attempts = 0"),
+            std::to_string(10 - r->sent));
   auto rest = Run(*eml);  // another sender, without pacing, sends the rest
   EXPECT_EQ(r->sent + rest.sent, 10);
 }
@@ -320,13 +328,23 @@ TEST_F(MailSenderTest, SingleUseLinksLeaveTheRowOnceTheMessageIsSentOrFailed) {
   ASSERT_TRUE(auth_->RequestSignInLink("amelie@example.org", "fr", "192.0.2.1", nullptr).ok());
   int64_t reply = QueueReply("Garde son lien");
   core::JsonWriter w;
-  w.BeginObject().Field("name", "Amélie").Field("period", "2027-01-01").Field("frequency", "daily").Field("daily", true);
+  w.BeginObject()
+      .Field("name", "Amélie")
+      .Field("period", "2027-01-01")
+      .Field("frequency", "daily")
+      .Field("daily", true);
   w.Key("unclaimed").BeginArray();
-  w.BeginObject().Field("ref", "ENT-1").Field("url", "http://entraide.test/fr/tickets/1")
-      .Field("take_url", "http://entraide.test/fr/take/" + std::string(64, 'a')).EndObject();
+  w.BeginObject()
+      .Field("ref", "ENT-1")
+      .Field("url", "http://entraide.test/fr/tickets/1")
+      .Field("take_url", "http://entraide.test/fr/take/" + std::string(64, 'a'))
+      .EndObject();
   w.EndArray().Key("waiting").BeginArray();
-  w.BeginObject().Field("ref", "ENT-2").Field("url", "http://entraide.test/fr/tickets/2")
-      .Field("take_url", "http://entraide.test/fr/take/" + std::string(64, 'b')).EndObject();
+  w.BeginObject()
+      .Field("ref", "ENT-2")
+      .Field("url", "http://entraide.test/fr/tickets/2")
+      .Field("take_url", "http://entraide.test/fr/take/" + std::string(64, 'b'))
+      .EndObject();
   w.BeginObject().Field("ref", "ENT-3").Field("url", "http://entraide.test/fr/tickets/3").EndObject();
   w.EndArray().EndObject();
   auto digest = store::OutboxMessage::To("volunteer_digest", amelie_, "amelie@example.org", "Amélie", "fr", w.Take(),
@@ -346,7 +364,8 @@ TEST_F(MailSenderTest, SingleUseLinksLeaveTheRowOnceTheMessageIsSentOrFailed) {
             R"({"name":"Amélie Côté-Lévesque","expires_minutes":15})");
   std::string scrubbed = Text("SELECT data_json FROM outbox WHERE kind = 'volunteer_digest'");
   EXPECT_EQ(scrubbed.find("take"), std::string::npos) << scrubbed;
-  EXPECT_NE(scrubbed.find(R"({"ref":"ENT-2","url":"http://entraide.test/fr/tickets/2"})"), std::string::npos) << scrubbed;
+  EXPECT_NE(scrubbed.find(R"({"ref":"ENT-2","url":"http://entraide.test/fr/tickets/2"})"), std::string::npos)
+      << scrubbed;
   EXPECT_NE(scrubbed.find("ENT-3"), std::string::npos) << scrubbed;
   EXPECT_NE(Text("SELECT data_json FROM outbox WHERE id = " + std::to_string(reply)).find("/fr/tickets/42"),
             std::string::npos);

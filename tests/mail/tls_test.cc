@@ -56,7 +56,8 @@ TEST_F(SmtpTlsTest, ImplicitTlsWithATrustedCertificateDelivers) {
 
 TEST_F(SmtpTlsTest, AnUntrustedCertificateIsRefusedAndNothingIsSent) {
   // The system's CAs only: the self-signed certificate is not among them.
-  for (auto [mode, tls] : {std::pair{SmtpServer::Tls::kStartTls, "starttls"}, std::pair{SmtpServer::Tls::kSmtps, "tls"}}) {
+  for (auto [mode, tls] :
+       {std::pair{SmtpServer::Tls::kStartTls, "starttls"}, std::pair{SmtpServer::Tls::kSmtps, "tls"}}) {
     SmtpServer server(mode, cert_);
     server.Start();
     core::Status st = Send(server, tls, "");

@@ -15,7 +15,10 @@ using entraide::testing::Repeat;
 
 // Every vector must come out with no way to run script or load a dangerous URL.
 TEST(MarkdownSafetyTest, XssVectorsNeverReachTheHtml) {
-  struct Case { const char* name; std::string input; };
+  struct Case {
+    const char* name;
+    std::string input;
+  };
   const Case cases[] = {
       {"script tag", "<script>alert(1)</script>"},
       {"inline script", "hello <script>alert(1)</script> world"},
@@ -76,20 +79,22 @@ TEST(MarkdownSafetyTest, SafeLinksAreKept) {
 }
 
 TEST(IsSafeUrlTest, AllowsOnlyWebAndMailSchemes) {
-  struct Case { std::string url; bool safe; };
+  struct Case {
+    std::string url;
+    bool safe;
+  };
   const Case cases[] = {
-      {"https://a.ca", true}, {"http://a.ca", true}, {"mailto:x@y.ca", true}, {"/en/articles/x", true},
-      {"relative/path:colon", true}, {"#frag", true}, {"?q=a:b", true},
-      {"javascript:x", false}, {" javascript:x", false}, {"java\tscript:x", false}, {"JAVASCRIPT:x", false},
-      {"vbscript:x", false}, {"data:text/html,x", false}, {"file:///etc", false}, {"ftp://x", false},
-      {"jav&#x61;script:x", false},
+      {"https://a.ca", true},        {"http://a.ca", true},     {"mailto:x@y.ca", true}, {"/en/articles/x", true},
+      {"relative/path:colon", true}, {"#frag", true},           {"?q=a:b", true},        {"javascript:x", false},
+      {" javascript:x", false},      {"java\tscript:x", false}, {"JAVASCRIPT:x", false}, {"vbscript:x", false},
+      {"data:text/html,x", false},   {"file:///etc", false},    {"ftp://x", false},      {"jav&#x61;script:x", false},
   };
   for (const auto& c : cases) EXPECT_EQ(IsSafeUrl(c.url), c.safe) << c.url;
 }
 
 TEST(MarkdownTest, RendersGfmExtensions) {
-  Rendered r = RenderUnbounded(
-      "| a | b |\n|---|---|\n| 1 | 2 |\n\n~~old~~ www.example.org\n\n- [ ] todo\n- [x] done\n");
+  Rendered r =
+      RenderUnbounded("| a | b |\n|---|---|\n| 1 | 2 |\n\n~~old~~ www.example.org\n\n- [ ] todo\n- [x] done\n");
   EXPECT_NE(r.html.find("<table>"), std::string::npos);
   EXPECT_NE(r.html.find("<del>old</del>"), std::string::npos);
   EXPECT_NE(r.html.find("href=\"http://www.example.org\""), std::string::npos);
@@ -99,12 +104,17 @@ TEST(MarkdownTest, RendersGfmExtensions) {
 TEST(MarkdownTest, TaskListCheckboxesAreLabelledByTheirItem) {
   Rendered tight = RenderUnbounded("- [ ] back up *mail*\n- [x] test a restore\n  - nested\n");
   EXPECT_NE(tight.html.find("<li><label class=\"task\"><input type=\"checkbox\" disabled=\"\" /> back up "
-                            "<em>mail</em></label></li>"), std::string::npos) << tight.html;
+                            "<em>mail</em></label></li>"),
+            std::string::npos)
+      << tight.html;
   EXPECT_NE(tight.html.find("<label class=\"task\"><input type=\"checkbox\" checked=\"\" disabled=\"\" /> "
-                            "test a restore</label>\n<ul>"), std::string::npos) << tight.html;
+                            "test a restore</label>\n<ul>"),
+            std::string::npos)
+      << tight.html;
   Rendered loose = RenderUnbounded("- [ ] first\n\n- [ ] second\n");
   EXPECT_NE(loose.html.find("<p><label class=\"task\"><input type=\"checkbox\" disabled=\"\" /> first</label></p>"),
-            std::string::npos) << loose.html;
+            std::string::npos)
+      << loose.html;
   EXPECT_EQ(loose.html.find("<li><input"), std::string::npos) << loose.html;
 }
 
@@ -198,7 +208,10 @@ TEST(RenderBoundedTest, AdvisoryPatternsAtTheLimitStayWithinTheBudget) {
     while (s.size() > kMax && n > 0) s = make(--n);
     return s;
   };
-  struct Case { const char* name; std::string input; };
+  struct Case {
+    const char* name;
+    std::string input;
+  };
   const Case cases[] = {
       {"CVE-2023-22486 nested image links", fill([](size_t n) { return Repeat("![[]()", n) + "\n"; }, 6)},
       {"CVE-2023-24824 blockquote emphasis", fill([](size_t n) { return Repeat(">", n) + Repeat("a*", n) + "\n"; }, 3)},
@@ -206,8 +219,10 @@ TEST(RenderBoundedTest, AdvisoryPatternsAtTheLimitStayWithinTheBudget) {
       {"CVE-2023-26485 underscores", fill([](size_t n) { return Repeat("_", n) + "." + Repeat("_", n) + "\n"; }, 2)},
       {"CVE-2023-26485 ordered list", fill([](size_t n) { return "1.\n" + Repeat(" 2.\n", n); }, 4)},
       {"CVE-2023-26485 empty items", fill([](size_t n) { return Repeat(" -\n", n) + "x\n"; }, 3)},
-      {"CVE-2023-37463 wide table", fill([](size_t n) { return "|" + Repeat("x|", n) + "\n|" + Repeat("-|", n) + "\n"; }, 4)},
-      {"CVE-2023-37463 table rows", fill([](size_t n) { return "|" + Repeat("x|", n) + "\n|" + Repeat("-|", n) + "\n" + Repeat("a\n", n); }, 6)},
+      {"CVE-2023-37463 wide table",
+       fill([](size_t n) { return "|" + Repeat("x|", n) + "\n|" + Repeat("-|", n) + "\n"; }, 4)},
+      {"CVE-2023-37463 table rows",
+       fill([](size_t n) { return "|" + Repeat("x|", n) + "\n|" + Repeat("-|", n) + "\n" + Repeat("a\n", n); }, 6)},
       {"CVE-2023-37463 footnotes", fill([](size_t n) { return Repeat("[^1]:\n", n) + Repeat("\n", n); }, 7)},
   };
   Limits limits;  // 64 KiB, 250 ms
@@ -266,7 +281,11 @@ TEST(RenderBoundedTest, HtmlOverTheCapBecomesEscapedPlainTextUnderIt) {
     return s;
   };
   // What each becomes unbounded (measured): 1.6 MB, 735 KB, 860 KB, 2.3 MB, 30 MB; emphasis 231 KB, which fits.
-  struct Case { const char* name; std::string input; bool fits; };
+  struct Case {
+    const char* name;
+    std::string input;
+    bool fits;
+  };
   const Case cases[] = {
       {"60 KB of '>' (nested quotes)", std::string(kSize, '>'), false},
       {"quotes of lists", fill("", "> - "), false},
@@ -298,10 +317,16 @@ TEST(RenderBoundedTest, HtmlOverTheCapBecomesEscapedPlainTextUnderIt) {
 
 TEST(RenderBoundedTest, TheCapLeavesRealTextFormatted) {
   // Short texts with the most markup for their size, and a long ordinary one.
-  const std::string cases[] = {"- [ ] x", "> > > a", "|a|b|\n|-|-|\n|c|d|", "# a", "*a*", "https://x.ca",
-                               "> Le 3 mars, Anne a écrit :\n> > Bonjour\n> > > test",
-                               Repeat("| 1 | 2 | 3 |\n", 1) + "|---|---|---|\n" + Repeat("| 4 | 5 | 6 |\n", 3000),
-                               Repeat("Un paragraphe avec **du gras**, un [lien](https://exemple.org) et `du code`.\n\n", 700)};
+  const std::string cases[] = {
+      "- [ ] x",
+      "> > > a",
+      "|a|b|\n|-|-|\n|c|d|",
+      "# a",
+      "*a*",
+      "https://x.ca",
+      "> Le 3 mars, Anne a écrit :\n> > Bonjour\n> > > test",
+      Repeat("| 1 | 2 | 3 |\n", 1) + "|---|---|---|\n" + Repeat("| 4 | 5 | 6 |\n", 3000),
+      Repeat("Un paragraphe avec **du gras**, un [lien](https://exemple.org) et `du code`.\n\n", 700)};
   for (const auto& text : cases) {
     auto r = RenderBounded(text, Limits{});
     ASSERT_TRUE(r.ok()) << text.substr(0, 40);

@@ -1,11 +1,10 @@
 // The render workers as they run: the built entraide binary started as `entraide render-worker`.
 #include "markdown/render_workers.h"
 
+#include <gtest/gtest.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
-
-#include <gtest/gtest.h>
 
 #include <chrono>
 #include <filesystem>

@@ -2,11 +2,10 @@
 // read back by Python's zipfile, which checks every entry.
 #include "privacy/privacy_service.h"
 
-#include <gtest/gtest.h>
-
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Object.h>
 #include <Poco/JSON/Parser.h>
+#include <gtest/gtest.h>
 
 #include <filesystem>
 #include <fstream>
@@ -51,7 +50,7 @@ class PrivacyServiceTest : public ::testing::Test {
     fs::create_directories(dir_.Join("mail"));
     fs::create_directories(dir_.Join("tmp"));
     tickets_ = std::make_unique<tickets::TicketService>(*pool_, clock_, dir_.Join("attachments"),
-                                                       "https://entraide.example.org");
+                                                        "https://entraide.example.org");
     auto catalogs = i18n::Catalogs::Load(testing::SourceDir() + "/views/i18n");
     ASSERT_TRUE(catalogs.ok());
     catalogs_ = *catalogs;
@@ -133,7 +132,8 @@ class ExportTest : public PrivacyServiceTest {
  protected:
   void SetUp() override {
     PrivacyServiceTest::SetUp();
-    mine_ = Open(member_a_, "Imprimante en panne", "Elle clignote en rouge.", {File("facture-maude.txt", "ma facture")});
+    mine_ =
+        Open(member_a_, "Imprimante en panne", "Elle clignote en rouge.", {File("facture-maude.txt", "ma facture")});
     ASSERT_TRUE(tickets_->Claim(&volunteer_, mine_.id).ok());
     Reply(volunteer_, mine_.id, "Note interne : zorglub, leur routeur date de 2009.", true,
           {File("zorglub.txt", "secret des bénévoles")});
@@ -270,7 +270,9 @@ class ErasureTest : public PrivacyServiceTest {
 TEST_F(ErasureTest, ErasingAPersonRemovesTheirIdentityEverywhereAndKeepsWhatTheyWrote) {
   const int64_t id = volunteer_.user_id;
   ASSERT_GT(Count("SELECT count(*) FROM outbox WHERE instr(data_json || subject, 'Véro Lachance') > 0 AND "
-                  "recipient_email != 'vero.lachance@example.org'"), 0) << "the scenario names them in others' mail";
+                  "recipient_email != 'vero.lachance@example.org'"),
+            0)
+      << "the scenario names them in others' mail";
   std::string generation = Text("SELECT coalesce(max(value), '0') FROM meta WHERE key = 'content_generation'");
   auto report = service_->Erase("Vero.Lachance@example.org ");
   ASSERT_TRUE(report.ok()) << report.status().ToString();
@@ -285,7 +287,8 @@ TEST_F(ErasureTest, ErasingAPersonRemovesTheirIdentityEverywhereAndKeepsWhatThey
 
   std::string where = " WHERE user_id = " + std::to_string(id);
   EXPECT_EQ(Text("SELECT name || '|' || email || '|' || coalesce(password_hash, 'none') || '|' || active || '|' || "
-                 "(erased_at IS NOT NULL) FROM users WHERE id = " + std::to_string(id)),
+                 "(erased_at IS NOT NULL) FROM users WHERE id = " +
+                 std::to_string(id)),
             std::string(core::kErasedName) + "|erased-" + std::to_string(id) + "@invalid|none|0|1");
   for (const char* table : {"sessions", "tokens", "memberships", "mail_preferences", "take_links", "outbox"})
     EXPECT_EQ(Count(std::string("SELECT count(*) FROM ") + table + where), 0) << table;
@@ -295,9 +298,11 @@ TEST_F(ErasureTest, ErasingAPersonRemovesTheirIdentityEverywhereAndKeepsWhatThey
             "nobody");
   // Others' mail names "a former member" in its own language.
   EXPECT_EQ(Text("SELECT json_extract(data_json, '$.actor') FROM outbox WHERE kind = 'ticket_reply' AND "
-                 "recipient_email = 'maude@example.org' LIMIT 1"), "un ancien membre");
+                 "recipient_email = 'maude@example.org' LIMIT 1"),
+            "un ancien membre");
   EXPECT_EQ(Text("SELECT json_extract(data_json, '$.actor') FROM outbox WHERE kind = 'ticket_reply' AND "
-                 "recipient_email = 'ann@example.org' LIMIT 1"), "a former member");
+                 "recipient_email = 'ann@example.org' LIMIT 1"),
+            "a former member");
   // Pages read "a former member" in the reader's language (the presenters' catalog), the reply itself unchanged.
   auto view = tickets_->Get(&member_a_, answered_.id);
   ASSERT_TRUE(view.ok());
@@ -340,7 +345,8 @@ TEST_F(RetentionTest, TicketsClosedLongerAgoLoseTheirTextAndTheFilesNothingElseN
   Close(reopened, member_a_);
   ASSERT_TRUE(tickets_->Reopen(&member_a_, reopened.id).ok());
   ASSERT_GT(Count("SELECT count(*) FROM outbox WHERE thread_key = 'ticket:" + std::to_string(old_one.id) +
-                  "' AND json_extract(data_json, '$.excerpt') != ''"), 0);
+                  "' AND json_extract(data_json, '$.excerpt') != ''"),
+            0);
 
   EXPECT_EQ(service_->ApplyRetention()->tickets, 0) << "0 days: off";
   clock_.Advance(21 * kDay);  // the old ticket closed 31 days ago, the recent one 21
@@ -356,12 +362,16 @@ TEST_F(RetentionTest, TicketsClosedLongerAgoLoseTheirTextAndTheFilesNothingElseN
 
   std::string id = std::to_string(old_one.id);
   EXPECT_EQ(Text("SELECT subject || '|' || body || '|' || body_html || '|' || helpful_comment || '|' || "
-                 "(redacted_at IS NOT NULL) FROM tickets WHERE id = " + id), "Vieille demande||||1");
+                 "(redacted_at IS NOT NULL) FROM tickets WHERE id = " +
+                 id),
+            "Vieille demande||||1");
   EXPECT_EQ(Count("SELECT count(*) FROM ticket_events WHERE (body != '' OR body_html != '') AND ticket_id = " + id), 0);
   EXPECT_GT(Count("SELECT count(*) FROM ticket_events WHERE ticket_id = " + id), 3) << "the history's steps stay";
   EXPECT_EQ(Count("SELECT count(*) FROM attachments WHERE ticket_id = " + id), 0);
   EXPECT_EQ(Count("SELECT count(*) FROM outbox WHERE thread_key = 'ticket:" + id +
-                  "' AND json_extract(data_json, '$.excerpt') != ''"), 0) << "the emails' excerpts of its replies";
+                  "' AND json_extract(data_json, '$.excerpt') != ''"),
+            0)
+      << "the emails' excerpts of its replies";
   EXPECT_EQ(Text("SELECT body FROM tickets WHERE id = " + std::to_string(recent.id)), "Encore un problème.");
   EXPECT_EQ(Text("SELECT body FROM tickets WHERE id = " + std::to_string(reopened.id)), "Texte gardé.")
       << "a reopened ticket is not closed";

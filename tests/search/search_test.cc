@@ -60,13 +60,22 @@ class SearcherTest : public ::testing::Test {
     auto rb = Rebuild::Begin(dir_.path(), resources_, true);
     ASSERT_TRUE(rb.ok()) << rb.status().ToString();
     std::vector<Document> docs = {
-        SearchDoc("1", "fr", "ethics", "Éthique des outils à Montréal", "Choisir des outils éthiques pour un organisme de Montréal."),
-        SearchDoc("2", "en", "ethics", "Ethical tools in Montreal", "Choosing ethical tools for a Montreal organization."),
-        SearchDoc("3", "en", "passwords", "Password managers", "A password manager keeps every password safe. Use a strong passphrase."),
-        SearchDoc("4", "fr", "courriel", "Le courriel de l'organisme", "Un courriel professionnel pour l'organisme, sans publicité.", "ethical-tools", {"courriel", "hebergement"}),
-        SearchDoc("5", "en", "backups", "Backups that work", "Test your backups: restore a file. Copy files offsite. <script>alert(1)</script>", "security", {"backup"}),
-        SearchDoc("6", "en", "phrases", "Word order", "the quick brown fox jumps over the lazy dog; brown quick is different", "planning", {"misc"}),
-        SearchDoc("7", "fr", "site", "Un site web simple", "Votre site web peut être simple et pas cher.", "web-presence", {"site"}),
+        SearchDoc("1", "fr", "ethics", "Éthique des outils à Montréal",
+                  "Choisir des outils éthiques pour un organisme de Montréal."),
+        SearchDoc("2", "en", "ethics", "Ethical tools in Montreal",
+                  "Choosing ethical tools for a Montreal organization."),
+        SearchDoc("3", "en", "passwords", "Password managers",
+                  "A password manager keeps every password safe. Use a strong passphrase."),
+        SearchDoc("4", "fr", "courriel", "Le courriel de l'organisme",
+                  "Un courriel professionnel pour l'organisme, sans publicité.", "ethical-tools",
+                  {"courriel", "hebergement"}),
+        SearchDoc("5", "en", "backups", "Backups that work",
+                  "Test your backups: restore a file. Copy files offsite. <script>alert(1)</script>", "security",
+                  {"backup"}),
+        SearchDoc("6", "en", "phrases", "Word order",
+                  "the quick brown fox jumps over the lazy dog; brown quick is different", "planning", {"misc"}),
+        SearchDoc("7", "fr", "site", "Un site web simple", "Votre site web peut être simple et pas cher.",
+                  "web-presence", {"site"}),
     };
     for (const auto& d : docs) ASSERT_TRUE((*rb)->Add(d).ok());
     ASSERT_TRUE((*rb)->Finish().ok());
@@ -207,8 +216,8 @@ TEST_F(SearcherTest, BadInputGivesAClearErrorOrANormalAnswer) {
   r = searcher_->Search(req);
   ASSERT_FALSE(r.ok());
   EXPECT_NE(r.status().message().find("UTF-8"), std::string::npos);
-  for (const char* q : {"", "   ", "\"unbalanced quote", "AND OR NOT", "-", "((", "the and of",
-                        "tab\there\x01\x7f", "\"\"", "title:", "*", "NOT backups", "le la les"}) {
+  for (const char* q : {"", "   ", "\"unbalanced quote", "AND OR NOT", "-", "((", "the and of", "tab\there\x01\x7f",
+                        "\"\"", "title:", "*", "NOT backups", "le la les"}) {
     req.q = q;
     auto ok = searcher_->Search(req);
     EXPECT_TRUE(ok.ok()) << q << ": " << ok.status().ToString();
@@ -301,8 +310,9 @@ TEST(IndexTest, ARebuildWithSeveralBuildersHasEveryDocumentSynonymAndSpellingWor
     for (int i = 0; i < 600; ++i) {
       std::string body = "unique" + std::to_string(i) + " common words";
       if (i % 50 == 7) body += " un courriel pour le site web, with encyclopedic words";
-      ASSERT_TRUE((*rb)->Add(SearchDoc(std::to_string(i), i % 2 ? "en" : "fr", "k" + std::to_string(i),
-                                 "Title " + std::to_string(i), body, "planning"))
+      ASSERT_TRUE((*rb)
+                      ->Add(SearchDoc(std::to_string(i), i % 2 ? "en" : "fr", "k" + std::to_string(i),
+                                      "Title " + std::to_string(i), body, "planning"))
                       .ok());
     }
     ASSERT_TRUE((*rb)->Finish().ok());
@@ -336,8 +346,9 @@ TEST(IndexTest, PagesListEveryItemOnceInRankOrder) {
       std::string words;
       for (int w = 0; w <= i % 5; ++w) words += " shared";
       for (const char* lang : {"en", "fr"})
-        ASSERT_TRUE((*rb)->Add(SearchDoc(std::to_string(i) + lang, lang, "item" + std::to_string(i),
-                                   "Item " + std::to_string(i), "partage" + words + " filler text here"))
+        ASSERT_TRUE((*rb)
+                        ->Add(SearchDoc(std::to_string(i) + lang, lang, "item" + std::to_string(i),
+                                        "Item " + std::to_string(i), "partage" + words + " filler text here"))
                         .ok());
     }
     ASSERT_TRUE((*rb)->Finish().ok());
@@ -373,9 +384,11 @@ TEST(IndexTest, TotalsAreExactUpToTheCountLimitAndEstimatedBeyond) {
   {
     auto rb = Rebuild::Begin(dir.path(), res, true, 2);
     for (int i = 0; i < kDocs; ++i)
-      ASSERT_TRUE((*rb)->Add(SearchDoc(std::to_string(i), "en", "k" + std::to_string(i), "Note " + std::to_string(i),
-                                 std::string(i % 10 == 0 ? "rare " : "") + "everywhere", i % 2 ? "planning" : "security"))
-                      .ok());
+      ASSERT_TRUE(
+          (*rb)
+              ->Add(SearchDoc(std::to_string(i), "en", "k" + std::to_string(i), "Note " + std::to_string(i),
+                              std::string(i % 10 == 0 ? "rare " : "") + "everywhere", i % 2 ? "planning" : "security"))
+              .ok());
     ASSERT_TRUE((*rb)->Finish().ok());
   }
   Searcher s(dir.path(), res);
@@ -412,10 +425,12 @@ TEST(IndexTest, EstimatedTotalsCountItemsInBothLanguagesOnce) {
     std::shuffle(items.begin(), items.end(), random);
     for (int i : items)
       for (const char* lang : {"en", "fr"})
-        ASSERT_TRUE((*rb)->Add(SearchDoc(std::to_string(i) + lang, lang, "k" + std::to_string(i), "Note " + std::to_string(i),
-                                   std::string("partout everywhere") + (i % 3 == 0 ? " english-only" : ""),
-                                   i % 2 ? "planning" : "security"))
-                        .ok());
+        ASSERT_TRUE(
+            (*rb)
+                ->Add(SearchDoc(std::to_string(i) + lang, lang, "k" + std::to_string(i), "Note " + std::to_string(i),
+                                std::string("partout everywhere") + (i % 3 == 0 ? " english-only" : ""),
+                                i % 2 ? "planning" : "security"))
+                .ok());
     ASSERT_TRUE((*rb)->Finish().ok());
   }
   // The layout itself: each item's two versions have neighbouring docids.

@@ -249,7 +249,8 @@ TEST(PoolTest, ConnectionsGatherStatisticsForTheTablesTheirQueriesUse) {
     sqlite3_stmt* q = nullptr;
     int64_t n = -1;
     if (sqlite3_prepare_v2((*db)->raw(), "SELECT count(*) FROM sqlite_stat1 WHERE tbl = 't'", -1, &q, nullptr) ==
-            SQLITE_OK && sqlite3_step(q) == SQLITE_ROW)
+            SQLITE_OK &&
+        sqlite3_step(q) == SQLITE_ROW)
       n = sqlite3_column_int64(q, 0);
     sqlite3_finalize(q);
     return n;  // -1: no sqlite_stat1 table yet

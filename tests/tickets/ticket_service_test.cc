@@ -15,9 +15,9 @@
 #include "search/resources.h"
 #include "search/searcher.h"
 #include "store/migrations.h"
+#include "test_util.h"
 #include "tickets/filename.h"
 #include "tickets/workflow.h"
-#include "test_util.h"
 
 namespace entraide::tickets {
 namespace {
@@ -32,20 +32,22 @@ NewTicket NT(std::string subject, std::string body, std::string category, std::s
 }
 
 TEST(SafeFilenameTest, NamesLoseWhatCanDisguiseThem) {
-  struct Case { std::string in, out; };
+  struct Case {
+    std::string in, out;
+  };
   const Case cases[] = {
       {"rapport.pdf", "rapport.pdf"},
       {"Été 2026 — bilan.odt", "Été 2026 — bilan.odt"},
-      {"facture\u202Etxt.exe", "facturetxt.exe"},                      // RIGHT-TO-LEFT OVERRIDE: "factureexe.txt"
-      {"a\u202Db\u202Ac\u202Bd\u202Ce.txt", "abcde.txt"},           // LRO, LRE, RLE, PDF
-      {"\u2066x\u2067y\u2068z\u2069.txt", "xyz.txt"},               // isolates
-      {"l\u200Er\u200F.txt", "lr.txt"},                               // LRM, RLM
-      {"zero\u200Bwidth\u200C\u200D\u2060.txt", "zerowidth.txt"},   // ZWSP, ZWNJ, ZWJ, WORD JOINER
+      {"facture\u202Etxt.exe", "facturetxt.exe"},                  // RIGHT-TO-LEFT OVERRIDE: "factureexe.txt"
+      {"a\u202Db\u202Ac\u202Bd\u202Ce.txt", "abcde.txt"},          // LRO, LRE, RLE, PDF
+      {"\u2066x\u2067y\u2068z\u2069.txt", "xyz.txt"},              // isolates
+      {"l\u200Er\u200F.txt", "lr.txt"},                            // LRM, RLM
+      {"zero\u200Bwidth\u200C\u200D\u2060.txt", "zerowidth.txt"},  // ZWSP, ZWNJ, ZWJ, WORD JOINER
       {"\uFEFFbom.txt", "bom.txt"},
-      {"soft\u00ADhyphen.txt", "softhyphen.txt"},                      // also Cf
-      {"line\u2028para\u2029.txt", "linepara.txt"},                   // Zl, Zp
-      {"tab\there\r\n.txt", "tabhere.txt"},                          // C0 controls
-      {"del\x7F\u0085c1.txt", "delc1.txt"},                           // DEL, a C1 control
+      {"soft\u00ADhyphen.txt", "softhyphen.txt"},    // also Cf
+      {"line\u2028para\u2029.txt", "linepara.txt"},  // Zl, Zp
+      {"tab\there\r\n.txt", "tabhere.txt"},          // C0 controls
+      {"del\x7F\u0085c1.txt", "delc1.txt"},          // DEL, a C1 control
       {"say \"hi\".txt", "say hi.txt"},
       {"../../etc/passwd", "passwd"},
       {"C:\\Users\\ana\\photo.png", "photo.png"},
@@ -62,7 +64,11 @@ TEST(SafeFilenameTest, NamesLoseWhatCanDisguiseThem) {
 }
 
 TEST(WorkflowTest, OnlyTheDocumentedMovesAreAllowed) {
-  struct Case { std::string from, to; Side side; bool ok; };
+  struct Case {
+    std::string from, to;
+    Side side;
+    bool ok;
+  };
   const Case cases[] = {
       {"new", "triaged", Side::kVolunteer, true},
       {"new", "in_progress", Side::kVolunteer, true},
@@ -71,8 +77,8 @@ TEST(WorkflowTest, OnlyTheDocumentedMovesAreAllowed) {
       {"in_progress", "resolved", Side::kVolunteer, true},
       {"resolved", "closed", Side::kVolunteer, true},
       {"resolved", "closed", Side::kGroup, true},
-      {"resolved", "triaged", Side::kGroup, true},   // reopen
-      {"closed", "triaged", Side::kVolunteer, true}, // reopen
+      {"resolved", "triaged", Side::kGroup, true},    // reopen
+      {"closed", "triaged", Side::kVolunteer, true},  // reopen
       {"closed", "in_progress", Side::kVolunteer, false},
       {"in_progress", "new", Side::kVolunteer, false},
       {"triaged", "new", Side::kVolunteer, false},
@@ -111,7 +117,8 @@ class TicketServiceTest : public ::testing::Test {
     volunteer_ = Person("v@example.org", "volunteer", {});
     volunteer2_ = Person("w@example.org", "volunteer", {});
     std::filesystem::create_directories(dir_.Join("attachments"));
-    service_ = std::make_unique<TicketService>(*pool_, clock_, dir_.Join("attachments"), "https://entraide.example.org");
+    service_ =
+        std::make_unique<TicketService>(*pool_, clock_, dir_.Join("attachments"), "https://entraide.example.org");
   }
   auth::Principal Person(const std::string& email, const std::string& role, const std::vector<std::string>& groups) {
     const std::string pw = "Horse battery staple 42!";
@@ -200,8 +207,8 @@ TEST_F(TicketServiceTest, ManyRepliesInARowAreAllRenderedFormatted) {
   auto start = std::chrono::steady_clock::now();
   for (int i = 0; i < kReplies; ++i) {
     if (i % 50 == 49) clock_.Advance(3600);  // 60 replies an hour per person
-    std::string body = "Merci, **essayez** ceci :\n\n1. débrancher\n2. [rebrancher](https://exemple.org/" +
-                       std::to_string(i) + ")\n";
+    std::string body =
+        "Merci, **essayez** ceci :\n\n1. débrancher\n2. [rebrancher](https://exemple.org/" + std::to_string(i) + ")\n";
     ASSERT_TRUE(service_->Reply(&volunteer_, t.id, Reply(body, i % 2 == 0)).ok()) << i;
   }
   auto us = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - start).count();
@@ -274,8 +281,16 @@ TEST_F(TicketServiceTest, SimultaneousUploadsCannotTogetherPassATicketsTotal) {
     std::atomic<int> go{0};
     core::Status a, b;
     Upload ua = File("a.iso", 6 * kMiB), ub = File("b.iso", 6 * kMiB);
-    std::thread t1([&] { while (!go) {} a = service_->Reply(&member_a_, t.id, WithFiles({ua})); });
-    std::thread t2([&] { while (!go) {} b = service_->Reply(&member_a2_, t.id, WithFiles({ub})); });
+    std::thread t1([&] {
+      while (!go) {
+      }
+      a = service_->Reply(&member_a_, t.id, WithFiles({ua}));
+    });
+    std::thread t2([&] {
+      while (!go) {
+      }
+      b = service_->Reply(&member_a2_, t.id, WithFiles({ub}));
+    });
     go = 1;
     t1.join();
     t2.join();
@@ -289,7 +304,11 @@ TEST_F(TicketServiceTest, AChangeWithOneBadFieldChangesNothing) {
   Ticket t = Open(member_a_);
   int64_t events = Count("SELECT count(*) FROM ticket_events");
   int64_t mail = Count("SELECT count(*) FROM outbox");
-  struct Case { TicketChanges changes; core::StatusCode code; std::string field; };
+  struct Case {
+    TicketChanges changes;
+    core::StatusCode code;
+    std::string field;
+  };
   auto changes = [](std::optional<std::string> status, std::optional<std::string> urgency,
                     std::optional<std::string> category, std::optional<std::optional<int64_t>> assignee) {
     TicketChanges c;
@@ -322,8 +341,10 @@ TEST_F(TicketServiceTest, AChangeWithOneBadFieldChangesNothing) {
   EXPECT_EQ(service_->Update(&member_a_, t.id, changes(std::nullopt, "low", std::nullopt, std::nullopt)).code(),
             core::StatusCode::kPermissionDenied);
 
-  ASSERT_TRUE(service_->Update(&volunteer_, t.id,
-                               changes("resolved", "low", "email", std::optional<int64_t>(volunteer2_.user_id))).ok());
+  ASSERT_TRUE(
+      service_
+          ->Update(&volunteer_, t.id, changes("resolved", "low", "email", std::optional<int64_t>(volunteer2_.user_id)))
+          .ok());
   after = service_->Get(&volunteer_, t.id);
   EXPECT_EQ(after->ticket.status, "resolved");
   EXPECT_EQ(after->ticket.urgency, "low");
@@ -354,7 +375,9 @@ TEST_F(TicketServiceTest, CreatingGivesAYearlyReferenceAndRendersTheDescriptionO
 }
 
 TEST_F(TicketServiceTest, InvalidValuesNameTheirFieldAndTheirSentence) {
-  struct Case { std::string subject, body, category, urgency, field, key; };
+  struct Case {
+    std::string subject, body, category, urgency, field, key;
+  };
   const Case cases[] = {
       {"", "b", "hardware", "normal", "subject", "error_subject_required"},
       {"s", "  ", "hardware", "normal", "body", "error_body_required"},
@@ -377,7 +400,8 @@ TEST_F(TicketServiceTest, InvalidValuesNameTheirFieldAndTheirSentence) {
   EXPECT_EQ(service_->Create(nullptr, NT("s", "b", "hardware"), nullptr).status().code(),
             core::StatusCode::kUnauthenticated);
   EXPECT_EQ(service_->Create(&volunteer_, NT("s", "b", "hardware"), nullptr).status().code(),
-            core::StatusCode::kInvalidArgument) << "a volunteer with no group acts for no group";
+            core::StatusCode::kInvalidArgument)
+      << "a volunteer with no group acts for no group";
 }
 
 TEST_F(TicketServiceTest, APathologicalDescriptionCannotHoldTheServer) {
@@ -412,8 +436,10 @@ TEST_F(TicketServiceTest, SimultaneousRequestsCannotGetPastTheHourlyLimit) {
       while (!go) {
       }
       auto r = service_->Create(&member_a_, NT("burst " + std::to_string(i), "b", "other"), nullptr);
-      if (r.ok()) ++created;
-      else if (r.status().code() == core::StatusCode::kResourceExhausted) ++refused;
+      if (r.ok())
+        ++created;
+      else if (r.status().code() == core::StatusCode::kResourceExhausted)
+        ++refused;
     });
   }
   go = 1;
@@ -479,8 +505,16 @@ TEST_F(TicketServiceTest, TwoVolunteersClaimingAtTheSameMomentExactlyOneWins) {
     Ticket t = Open(member_a_, "race " + std::to_string(round));
     std::atomic<int> go{0};
     core::Status a, b;
-    std::thread t1([&] { while (!go) {} a = service_->Claim(&volunteer_, t.id); });
-    std::thread t2([&] { while (!go) {} b = service_->Claim(&volunteer2_, t.id); });
+    std::thread t1([&] {
+      while (!go) {
+      }
+      a = service_->Claim(&volunteer_, t.id);
+    });
+    std::thread t2([&] {
+      while (!go) {
+      }
+      b = service_->Claim(&volunteer2_, t.id);
+    });
     go = 1;
     t1.join();
     t2.join();
@@ -540,11 +574,13 @@ TEST_F(TicketServiceTest, EmailsAreQueuedWithTheChangeThatCausesThem) {
   // Both members of the group (the volunteer is not one) get the question.
   EXPECT_EQ(Count("SELECT count(*) FROM outbox WHERE kind = 'ticket_question'"), 2);
   ASSERT_TRUE(service_->Reply(&member_a_, t.id, Reply("Done")).ok());
-  EXPECT_EQ(Count("SELECT count(*) FROM outbox WHERE kind = 'ticket_group_reply' AND recipient_email = 'v@example.org'"), 1);
+  EXPECT_EQ(
+      Count("SELECT count(*) FROM outbox WHERE kind = 'ticket_group_reply' AND recipient_email = 'v@example.org'"), 1);
   ASSERT_TRUE(service_->Reply(&volunteer_, t.id, Reply("note", true)).ok());
   EXPECT_EQ(Count("SELECT count(*) FROM outbox"), 3) << "internal notes email nobody";
   EXPECT_EQ(Count("SELECT count(*) FROM outbox WHERE data_json LIKE '%https://entraide.example.org/fr/tickets/" +
-                  std::to_string(t.id) + "%'"), 3);
+                  std::to_string(t.id) + "%'"),
+            3);
 }
 
 TEST_F(TicketServiceTest, TheQueuePagesWithOffsetsAndListsFinishedTicketsMostRecentlyResolvedFirst) {
@@ -634,8 +670,8 @@ TEST_F(TicketServiceTest, AResolvedTicketCanBePublishedAsAnAnsweredQuestionThatS
   EXPECT_EQ(service_->Publish(&volunteer_, t.id, "x", "q", "a").status().code(), core::StatusCode::kConflict);
   ASSERT_TRUE(service_->ChangeStatus(&volunteer_, t.id, "resolved").ok());
   EXPECT_EQ(service_->Publish(&member_a_, t.id, "x", "q", "a").status().code(), core::StatusCode::kPermissionDenied);
-  auto q = service_->Publish(&volunteer_, t.id, "Imprimante Brother hors ligne",
-                             "L'imprimante affiche « hors ligne ».", "Redémarrez le **spouleur**.");
+  auto q = service_->Publish(&volunteer_, t.id, "Imprimante Brother hors ligne", "L'imprimante affiche « hors ligne ».",
+                             "Redémarrez le **spouleur**.");
   ASSERT_TRUE(q.ok()) << q.status().ToString();
   EXPECT_EQ(service_->Publish(&volunteer_, t.id, "again", "q", "a").status().code(), core::StatusCode::kConflict);
   auto found = service_->FindQuestion("fr", q->slug);

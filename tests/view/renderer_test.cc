@@ -28,9 +28,15 @@ TEST(RendererTest, EscapesByDefault) {
 }
 
 TEST(RendererTest, RefusesUnescapedKeysNotEndingInHtml) {
-  struct Case { std::string text; bool ok; };
+  struct Case {
+    std::string text;
+    bool ok;
+  };
   const Case cases[] = {
-      {"{{{title}}}", false}, {"{{& title}}", false}, {"{{{ body_html }}}", true}, {"{{title}}", true},
+      {"{{{title}}}", false},
+      {"{{& title}}", false},
+      {"{{{ body_html }}}", true},
+      {"{{title}}", true},
   };
   for (const auto& c : cases) EXPECT_EQ(CheckEscapingRule("t.mustache", c.text).ok(), c.ok) << c.text;
   testing::TempDir dir;
