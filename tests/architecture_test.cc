@@ -17,19 +17,20 @@ namespace fs = std::filesystem;
 // Project folders each folder may include, and third-party prefixes only it may include.
 const std::map<std::string, std::set<std::string>> kProjectDeps = {
     {"core", {"core"}},
-    {"store", {"core", "store"}},
+    {"model", {"core", "model"}},
+    {"store", {"core", "model", "store"}},
     {"markdown", {"core", "markdown"}},
-    {"search", {"core", "search"}},
+    {"search", {"core", "model", "search"}},
     {"view", {"core", "view", "i18n"}},
     {"i18n", {"core", "i18n"}},
-    {"kb", {"core", "store", "markdown", "search", "kb", "i18n"}},
-    {"auth", {"core", "store", "auth", "i18n"}},
-    {"tickets", {"core", "store", "markdown", "search", "kb", "auth", "tickets"}},
-    {"mail", {"core", "store", "view", "i18n", "mail"}},
-    {"privacy", {"core", "store", "auth", "i18n", "tickets", "privacy"}},
-    {"http", {"core", "kb", "auth", "tickets", "mail", "privacy", "view", "i18n", "http"}},
+    {"kb", {"core", "model", "store", "markdown", "search", "kb", "i18n"}},
+    {"auth", {"core", "model", "store", "auth", "i18n"}},
+    {"tickets", {"core", "model", "store", "markdown", "search", "kb", "auth", "tickets"}},
+    {"mail", {"core", "model", "store", "view", "i18n", "mail"}},
+    {"privacy", {"core", "model", "store", "auth", "i18n", "tickets", "privacy"}},
+    {"http", {"core", "model", "kb", "auth", "tickets", "mail", "privacy", "view", "i18n", "http"}},
     {"app",
-     {"core", "store", "markdown", "search", "view", "i18n", "kb", "auth", "tickets", "mail", "privacy", "http",
+     {"core", "model", "store", "markdown", "search", "view", "i18n", "kb", "auth", "tickets", "mail", "privacy", "http",
       "app"}},
 };
 // Third-party headers and the one folder that owns each.
@@ -83,6 +84,54 @@ TEST(ArchitectureTest, EachFolderIncludesOnlyWhatItMay) {
           if (!owners.count(folder)) violations.push_back(where + folder + "/ may not include " + inc);
           break;
         }
+      }
+    }
+  }
+  std::string all;
+  for (const auto& v : violations) all += v + "\n";
+  EXPECT_TRUE(violations.empty()) << all;
+}
+
+// The project headers `path` (relative to src/) includes directly.
+std::vector<std::string> ProjectIncludes(const std::string& path) {
+  static const std::regex include_re(R"re(^\s*#\s*include\s*"([a-z_]+/[^"]+)")re");
+  std::vector<std::string> out;
+  std::ifstream in(SourceDir() + "/src/" + path);
+  std::string line;
+  while (std::getline(in, line)) {
+    std::smatch m;
+    if (std::regex_search(line, m, include_re) && fs::exists(SourceDir() + "/src/" + std::string(m[1])))
+      out.push_back(m[1]);
+  }
+  return out;
+}
+
+// Pages and the API see services, never what is under them: no header of store/ (SQLite), search/ (Xapian) or
+// markdown/ (cmark-gfm) may be reached from http/, directly or through a service header (a service keeps its
+// store and search types inside, and hands out model/ values).
+TEST(ArchitectureTest, NoStoreSearchOrMarkdownHeaderReachesHttpThroughAnotherHeader) {
+  const std::set<std::string> hidden = {"store", "search", "markdown"};
+  std::vector<std::string> violations;
+  for (const auto& entry : fs::recursive_directory_iterator(SourceDir() + "/src/http")) {
+    if (!entry.is_regular_file()) continue;
+    std::string start = fs::relative(entry.path(), SourceDir() + "/src").string();
+    // Breadth-first over the include graph, remembering how each header was reached.
+    std::map<std::string, std::string> via = {{start, ""}};
+    std::vector<std::string> todo = {start};
+    while (!todo.empty()) {
+      std::string cur = todo.back();
+      todo.pop_back();
+      for (const auto& inc : ProjectIncludes(cur)) {
+        if (via.count(inc)) continue;
+        via[inc] = cur;
+        std::string folder = inc.substr(0, inc.find('/'));
+        if (hidden.count(folder)) {
+          std::string chain = inc;
+          for (std::string at = cur; !at.empty(); at = via[at]) chain = at + " -> " + chain;
+          violations.push_back(chain);
+          continue;
+        }
+        todo.push_back(inc);
       }
     }
   }

@@ -23,7 +23,7 @@ struct People {
 };
 
 // A person's name for the listing: an erased person has none left.
-std::string Name(const store::UserRecord& u) { return u.erased_at ? "-" : u.name; }
+std::string Name(const model::User& u) { return u.erased_at ? "-" : u.name; }
 
 struct GroupAdd {
   std::string slug, name, lang;

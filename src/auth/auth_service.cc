@@ -9,6 +9,8 @@
 #include "core/sha256.h"
 #include "core/strings.h"
 #include "i18n/catalog.h"
+#include "store/account_repo.h"
+#include "store/pool.h"
 
 namespace entraide::auth {
 
@@ -136,7 +138,7 @@ void AuthService::Collect(core::MetricsText& out) const {
              "Password checks and hashes refused (503) because no turn at the hash gate came in time.", c.hash_busy);
 }
 
-core::StatusOr<Principal> AuthService::LoadPrincipal(store::AccountRepository& repo, const store::UserRecord& user) {
+core::StatusOr<Principal> AuthService::LoadPrincipal(store::AccountRepository& repo, const model::User& user) {
   Principal p;
   p.user_id = user.id;
   p.email = user.email;
@@ -150,7 +152,7 @@ core::StatusOr<Principal> AuthService::LoadPrincipal(store::AccountRepository& r
   return p;
 }
 
-core::StatusOr<SessionGrant> AuthService::StartSession(store::AccountRepository& repo, const store::UserRecord& user) {
+core::StatusOr<SessionGrant> AuthService::StartSession(store::AccountRepository& repo, const model::User& user) {
   SessionGrant grant;
   grant.cookie = core::RandomToken();
   grant.csrf = core::RandomToken();
@@ -194,7 +196,7 @@ core::StatusOr<SessionGrant> AuthService::SignIn(const std::string& email, const
   // Under attack: the answer is slowed, whatever it is, and never refused (the same for unknown emails, so the
   // delay reveals nothing).
   if (account_failures_.Count(account) >= options_.account_attack_failures) t.delay_ms = options_.attack_delay_ms;
-  std::optional<store::UserRecord> user;
+  std::optional<model::User> user;
   if (normalized.ok()) {
     auto db = pool_.Acquire();  // given back before hashing: a turn may take seconds to come
     if (!db.ok()) {
@@ -267,7 +269,7 @@ core::Status AuthService::SignOut(const std::string& cookie) {
   return store::AccountRepository(**db).DeleteSession(core::Sha256Hex(cookie));
 }
 
-core::StatusOr<std::string> AuthService::NewLink(store::AccountRepository& repo, const store::UserRecord& user,
+core::StatusOr<std::string> AuthService::NewLink(store::AccountRepository& repo, const model::User& user,
                                                  const std::string& lang, const std::string& path, int64_t ttl_s,
                                                  const std::string& token_kind) {
   std::string token = core::RandomToken();
@@ -282,7 +284,7 @@ core::StatusOr<std::string> AuthService::NewLink(store::AccountRepository& repo,
   return options_.base_url + "/" + lang + path + token;
 }
 
-core::Status AuthService::QueueLinkMail(store::AccountRepository& repo, const store::UserRecord& user,
+core::Status AuthService::QueueLinkMail(store::AccountRepository& repo, const model::User& user,
                                         const std::string& kind, const std::string& lang, const std::string& path,
                                         int64_t ttl_s, const std::string& token_kind) {
   auto link = NewLink(repo, user, lang, path, ttl_s, token_kind);
@@ -375,7 +377,7 @@ core::Status AuthService::CheckResetToken(const std::string& token) {
   return t.ok() ? core::Status::Ok() : t.status();
 }
 
-core::StatusOr<std::optional<std::string>> AuthService::NewPasswordHash(const store::UserRecord& user,
+core::StatusOr<std::optional<std::string>> AuthService::NewPasswordHash(const model::User& user,
                                                                         const std::string& name,
                                                                         const std::string& password) {
   if (password.empty()) return std::optional<std::string>();
@@ -432,7 +434,7 @@ core::StatusOr<int64_t> AuthService::CreatePerson(store::AccountRepository& repo
     if (!group.ok()) return group.status();
     if (!*group) return core::InvalidField("groups", "no group " + std::to_string(g));
   }
-  store::UserRecord u;
+  model::User u;
   u.email = *normalized;
   u.name = std::string(core::Trim(name));
   u.role = role;
@@ -529,7 +531,7 @@ core::Status AuthService::ChangePassword(const Principal& who, const std::string
     if (retry_after_s) *retry_after_s = wait;
     return core::ResourceExhausted("too many wrong passwords; try again in " + std::to_string(wait) + " seconds");
   }
-  std::optional<store::UserRecord> user;
+  std::optional<model::User> user;
   {
     auto db = pool_.Acquire();  // given back before hashing
     if (!db.ok()) return db.status();
@@ -570,7 +572,7 @@ core::StatusOr<PeoplePage> AuthService::FindPeople(const Principal& by, const st
   auto db = pool_.Acquire();
   if (!db.ok()) return db.status();
   store::AccountRepository repo(**db);
-  store::PeopleQuery query{std::move(words).value(), role, 0, kAdminPageSize};
+  model::PeopleQuery query{std::move(words).value(), role, 0, kAdminPageSize};
   PeoplePage out;
   auto total = repo.CountUsers(query);
   if (!total.ok()) return total.status();
@@ -599,7 +601,7 @@ core::StatusOr<GroupsPage> AuthService::FindGroups(const Principal& by, const st
   auto db = pool_.Acquire();
   if (!db.ok()) return db.status();
   store::AccountRepository repo(**db);
-  store::GroupQuery query{std::move(words).value(), 0, 0, kAdminPageSize};
+  model::GroupQuery query{std::move(words).value(), 0, 0, kAdminPageSize};
   GroupsPage out;
   auto total = repo.CountGroups(query);
   if (!total.ok()) return total.status();
@@ -622,7 +624,7 @@ core::StatusOr<GroupsPage> AuthService::GroupsToJoin(const Principal& by, int64_
   auto db = pool_.Acquire();
   if (!db.ok()) return db.status();
   store::AccountRepository repo(**db);
-  store::GroupQuery query{std::move(words).value(), person, 0, std::max(1, limit)};
+  model::GroupQuery query{std::move(words).value(), person, 0, std::max(1, limit)};
   auto total = repo.CountGroups(query);
   if (!total.ok()) return total.status();
   out.total = *total;
@@ -782,7 +784,7 @@ core::StatusOr<int64_t> AuthService::AddUserCli(const std::string& email, const 
     auto normalized = NormalizeEmail(email);
     if (!normalized.ok()) return normalized.status();
     ENTRAIDE_RETURN_IF_ERROR(CheckName(name));
-    store::UserRecord u;
+    model::User u;
     u.email = *normalized;
     auto made = NewPasswordHash(u, std::string(core::Trim(name)), *password);
     if (!made.ok()) return made.status();

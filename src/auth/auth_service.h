@@ -42,8 +42,13 @@
 #include "core/clock.h"
 #include "core/metrics.h"
 #include "core/status.h"
-#include "store/account_repo.h"
-#include "store/pool.h"
+#include "model/account.h"
+
+namespace entraide::store {
+class Pool;
+class AccountRepository;
+struct TokenRecord;
+}  // namespace entraide::store
 
 namespace entraide::auth {
 
@@ -89,17 +94,17 @@ struct Authenticated {
 };
 
 struct UserView {
-  store::UserRecord user;
-  std::vector<store::GroupRecord> groups;
+  model::User user;
+  std::vector<model::Group> groups;
 };
 
 struct InvitationInfo {
   std::string email, name, lang;
 };
 
-using TicketCategory = store::TicketCategoryRecord;
-using Group = store::GroupRecord;
-using GroupCount = store::GroupCount;  // a group and how many people are in it
+using TicketCategory = model::TicketCategory;
+using Group = model::Group;
+using GroupCount = model::GroupCount;  // a group and how many people are in it
 
 // The administration lists show this many rows a page.
 inline constexpr int kAdminPageSize = 50;
@@ -118,7 +123,7 @@ struct GroupsPage {
 };
 struct GroupMembers {
   GroupCount group;
-  std::vector<store::UserRecord> members;  // one page of them
+  std::vector<model::User> members;  // one page of them
   int page = 1, pages = 1;
 };
 
@@ -209,8 +214,8 @@ class AuthService : public core::MetricsSource {
   void Collect(core::MetricsText& out) const override;
 
  private:
-  core::StatusOr<SessionGrant> StartSession(store::AccountRepository& repo, const store::UserRecord& user);
-  core::StatusOr<Principal> LoadPrincipal(store::AccountRepository& repo, const store::UserRecord& user);
+  core::StatusOr<SessionGrant> StartSession(store::AccountRepository& repo, const model::User& user);
+  core::StatusOr<Principal> LoadPrincipal(store::AccountRepository& repo, const model::User& user);
   core::StatusOr<store::TokenRecord> ValidToken(store::AccountRepository& repo, const std::string& token,
                                                 const std::string& kind);
   // Sign-in link and reset requests: rate limited, and the same answer whether or not the email exists.
@@ -222,10 +227,9 @@ class AuthService : public core::MetricsSource {
   core::Status RequestLinkMail(const std::string& email, const std::string& lang, const std::string& ip,
                                int64_t* retry_after_s, const LinkMail& mail);
   // A new token of `token_kind` for the person; returns the link that carries it.
-  core::StatusOr<std::string> NewLink(store::AccountRepository& repo, const store::UserRecord& user,
-                                      const std::string& lang, const std::string& path, int64_t ttl_s,
-                                      const std::string& token_kind);
-  core::Status QueueLinkMail(store::AccountRepository& repo, const store::UserRecord& user, const std::string& kind,
+  core::StatusOr<std::string> NewLink(store::AccountRepository& repo, const model::User& user, const std::string& lang,
+                                      const std::string& path, int64_t ttl_s, const std::string& token_kind);
+  core::Status QueueLinkMail(store::AccountRepository& repo, const model::User& user, const std::string& kind,
                              const std::string& lang, const std::string& path, int64_t ttl_s,
                              const std::string& token_kind);
   // `password_hash`: made beforehand, outside the transaction (see Hash).
@@ -234,7 +238,7 @@ class AuthService : public core::MetricsSource {
                                        const std::vector<int64_t>& group_ids, const std::string& lang,
                                        const std::optional<std::string>& password_hash, bool invite);
   // Checks a new password for `user` (named `name`) and hashes it: nullopt when `password` is empty.
-  core::StatusOr<std::optional<std::string>> NewPasswordHash(const store::UserRecord& user, const std::string& name,
+  core::StatusOr<std::optional<std::string>> NewPasswordHash(const model::User& user, const std::string& name,
                                                              const std::string& password);
   // Hashing and checking through the gate; kUnavailable ("busy") when no turn came in time. Never called inside
   // a write transaction: a turn may take seconds to come, and the writer lock would be held all that time.

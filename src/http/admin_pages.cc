@@ -123,7 +123,7 @@ view::Value InviteForm(const Services& s, const std::string& lang, const Fields*
   return f;
 }
 
-view::Value PersonRow(const Services& s, const std::string& lang, const store::UserRecord& u) {
+view::Value PersonRow(const Services& s, const std::string& lang, const model::User& u) {
   const auto& t = s.catalogs.For(lang);
   view::Value r = view::Value::Object();
   r.Set("id", u.id)

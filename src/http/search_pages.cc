@@ -33,11 +33,11 @@ std::string ReadRequest(const Request& req, kb::SearchRequest& out) {
     try {
       size_t used = 0;
       int p = std::stoi(page, &used);
-      if (used != page.size() || p < 1 || p > search::kMaxPage)
-        return "page must be a number from 1 to " + std::to_string(search::kMaxPage);
+      if (used != page.size() || p < 1 || p > model::kMaxSearchPage)
+        return "page must be a number from 1 to " + std::to_string(model::kMaxSearchPage);
       out.page = p;
     } catch (...) {
-      return "page must be a number from 1 to " + std::to_string(search::kMaxPage);
+      return "page must be a number from 1 to " + std::to_string(model::kMaxSearchPage);
     }
   }
   return "";

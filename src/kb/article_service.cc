@@ -1,6 +1,8 @@
 #include "kb/article_service.h"
 
 #include "core/strings.h"
+#include "store/article_repo.h"
+#include "store/pool.h"
 
 namespace entraide::kb {
 
@@ -43,7 +45,7 @@ core::StatusOr<ArticlePage> ArticleService::Get(const std::string& lang, const s
   return page;
 }
 
-core::StatusOr<std::vector<store::ArticleSummary>> ArticleService::List(const store::ArticleFilter& filter) {
+core::StatusOr<std::vector<model::ArticleSummary>> ArticleService::List(const model::ArticleFilter& filter) {
   auto db = pool_.Acquire();
   if (!db.ok()) return db.status();
   return store::ArticleRepository(**db).ListServed(filter);
@@ -68,13 +70,13 @@ core::StatusOr<std::vector<CategoryInfo>> ArticleService::Categories(const std::
   return out;
 }
 
-core::StatusOr<std::vector<store::ArticleSummary>> ArticleService::Translations(const std::string& key) {
+core::StatusOr<std::vector<model::ArticleSummary>> ArticleService::Translations(const std::string& key) {
   auto db = pool_.Acquire();
   if (!db.ok()) return db.status();
   return store::ArticleRepository(**db).ServedByKey(key);
 }
 
-core::StatusOr<std::vector<store::ArticleRecord>> ArticleService::Feed(const std::string& lang, int limit) {
+core::StatusOr<std::vector<model::Article>> ArticleService::Feed(const std::string& lang, int limit) {
   auto db = pool_.Acquire();
   if (!db.ok()) return db.status();
   return store::ArticleRepository(**db).RecentServedWithBody(lang, limit);

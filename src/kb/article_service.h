@@ -9,15 +9,18 @@
 #include <vector>
 
 #include "core/status.h"
-#include "store/article_repo.h"
-#include "store/pool.h"
+#include "model/article.h"
+
+namespace entraide::store {
+class Pool;
+}  // namespace entraide::store
 
 namespace entraide::kb {
 
 // The library's records, as callers above kb/ see them (http/ never includes store/).
-using ArticleRecord = store::ArticleRecord;
-using ArticleSummary = store::ArticleSummary;
-using ArticleFilter = store::ArticleFilter;
+using ArticleRecord = model::Article;
+using ArticleSummary = model::ArticleSummary;
+using ArticleFilter = model::ArticleFilter;
 
 struct TocEntry {
   int level = 2;
@@ -30,12 +33,12 @@ struct CategoryInfo {
 };
 
 struct ArticlePage {
-  store::ArticleRecord article;
+  model::Article article;
   std::vector<TocEntry> toc;
   std::string category_name;
-  std::vector<store::ArticleSummary> translations;  // other languages only
+  std::vector<model::ArticleSummary> translations;  // other languages only
   // A translation whose `updated` date is later than this article's (this one may be out of date).
-  std::optional<store::ArticleSummary> newer_translation;
+  std::optional<model::ArticleSummary> newer_translation;
 };
 
 class ArticleService {
@@ -43,11 +46,11 @@ class ArticleService {
   explicit ArticleService(store::Pool& pool) : pool_(pool) {}
 
   core::StatusOr<ArticlePage> Get(const std::string& lang, const std::string& slug);
-  core::StatusOr<std::vector<store::ArticleSummary>> List(const store::ArticleFilter& filter);
+  core::StatusOr<std::vector<model::ArticleSummary>> List(const model::ArticleFilter& filter);
   // Categories in order, named in `lang`, with article counts; categories with no article are kept.
   core::StatusOr<std::vector<CategoryInfo>> Categories(const std::string& lang);
-  core::StatusOr<std::vector<store::ArticleSummary>> Translations(const std::string& key);
-  core::StatusOr<std::vector<store::ArticleRecord>> Feed(const std::string& lang, int limit);
+  core::StatusOr<std::vector<model::ArticleSummary>> Translations(const std::string& key);
+  core::StatusOr<std::vector<model::Article>> Feed(const std::string& lang, int limit);
   core::StatusOr<std::map<std::string, int64_t>> Tags(const std::string& lang);
   // OK when the store answers a query.
   core::Status Ping();

@@ -104,7 +104,7 @@ core::StatusOr<ImportReport> ImportContent(store::Database& db, const std::strin
   if (!existing.ok()) return existing.status();
 
   struct Pending {
-    store::ArticleRecord record;
+    model::Article record;
     bool is_new;
   };
   std::vector<Pending> writes;
@@ -139,7 +139,7 @@ core::StatusOr<ImportReport> ImportContent(store::Database& db, const std::strin
       continue;
     }
     keep.insert(id);
-    store::ArticleRecord r;
+    model::Article r;
     r.lang = a.lang;
     r.slug = a.slug;
     r.key = a.key;
@@ -169,7 +169,7 @@ core::StatusOr<ImportReport> ImportContent(store::Database& db, const std::strin
   bool any_change = !writes.empty() || !republish.empty() || !unpublish.empty();
   auto tx = store::Transaction::Begin(db);
   if (!tx.ok()) return tx.status();
-  std::vector<store::CategoryRecord> cats;
+  std::vector<model::Category> cats;
   for (const auto& c : scan.categories)
     cats.push_back({c.slug, c.position, c.name_en, c.name_fr, c.description_en, c.description_fr});
   ENTRAIDE_RETURN_IF_ERROR(repo.ReplaceCategories(cats));

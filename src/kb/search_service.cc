@@ -1,13 +1,17 @@
 #include "kb/search_service.h"
 
 #include "search/index.h"
+#include "search/resources.h"
+#include "search/searcher.h"
 
 namespace entraide::kb {
 
 SearchService::SearchService(const std::string& data_dir, search::Resources resources)
     : data_dir_(data_dir),
-      resources_(std::move(resources)),
-      searcher_(std::make_unique<search::Searcher>(data_dir, resources_)) {}
+      resources_(std::make_unique<search::Resources>(std::move(resources))),
+      searcher_(std::make_unique<search::Searcher>(data_dir, *resources_)) {}
+
+SearchService::~SearchService() = default;
 
 core::StatusOr<SearchResult> SearchService::Search(const SearchRequest& request) { return searcher_->Search(request); }
 

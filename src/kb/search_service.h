@@ -7,27 +7,32 @@
 #include <vector>
 
 #include "core/status.h"
-#include "search/resources.h"
-#include "search/searcher.h"
+#include "model/search.h"
+
+namespace entraide::search {
+struct Resources;
+class Searcher;
+}  // namespace entraide::search
 
 namespace entraide::kb {
 
-using SearchRequest = search::SearchRequest;
-using SearchResult = search::SearchResult;
-using SearchHit = search::Hit;
+using SearchRequest = model::SearchRequest;
+using SearchResult = model::SearchResult;
+using SearchHit = model::SearchHit;
 
 class SearchService {
  public:
   SearchService(const std::string& data_dir, search::Resources resources);
+  ~SearchService();
   // kInvalidArgument with a message for people (too long, not UTF-8); kUnavailable while the index is built.
   core::StatusOr<SearchResult> Search(const SearchRequest& request);
   core::StatusOr<std::vector<SearchHit>> Suggest(const std::string& q, const std::string& lang, int limit = 8);
   bool IndexReady() const;
-  const search::Resources& resources() const { return resources_; }
+  const search::Resources& resources() const { return *resources_; }
 
  private:
   std::string data_dir_;
-  search::Resources resources_;
+  std::unique_ptr<search::Resources> resources_;  // held by pointer: pages see no search/ header
   std::unique_ptr<search::Searcher> searcher_;
 };
 

@@ -9,7 +9,7 @@
 
 namespace entraide::kb {
 
-search::Document ArticleDocument(const store::ArticleRecord& a) {
+search::Document ArticleDocument(const model::Article& a) {
   search::Document d;
   d.id = "article:" + std::to_string(a.id);
   d.kind = "article";
@@ -26,7 +26,7 @@ search::Document ArticleDocument(const store::ArticleRecord& a) {
   return d;
 }
 
-search::Document QuestionDocument(const store::QuestionRecord& q) {
+search::Document QuestionDocument(const model::Question& q) {
   search::Document d;
   d.id = "question:" + std::to_string(q.id);
   d.kind = "question";
@@ -112,7 +112,7 @@ core::StatusOr<int> RebuildIndex(store::Database& db, const std::string& data_di
   store::ArticleRepository repo(db);
   int total = 0, done = 0;
   ENTRAIDE_RETURN_IF_ERROR(repo.ForEachServed(
-      [&](const store::ArticleRecord& a) {
+      [&](const model::Article& a) {
         ENTRAIDE_RETURN_IF_ERROR((*rebuild)->Add(ArticleDocument(a)));
         ++done;
         if (progress) progress(done, total);

@@ -15,8 +15,8 @@
 
 namespace entraide::kb {
 
-search::Document ArticleDocument(const store::ArticleRecord& a);
-search::Document QuestionDocument(const store::QuestionRecord& q);
+search::Document ArticleDocument(const model::Article& a);
+search::Document QuestionDocument(const model::Question& q);
 
 struct SyncReport {
   int indexed = 0, deleted = 0;

@@ -1,5 +1,8 @@
 #include "mail/outbox_admin.h"
 
+#include "store/mail_repo.h"
+#include "store/pool.h"
+
 namespace entraide::mail {
 
 core::StatusOr<std::vector<FailedMail>> OutboxAdmin::Failed(int limit) {

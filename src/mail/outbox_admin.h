@@ -11,12 +11,15 @@
 
 #include "core/clock.h"
 #include "core/status.h"
-#include "store/mail_repo.h"
-#include "store/pool.h"
+#include "model/mail.h"
+
+namespace entraide::store {
+class Pool;
+}  // namespace entraide::store
 
 namespace entraide::mail {
 
-using FailedMail = store::FailedMail;
+using FailedMail = model::FailedMail;
 
 class OutboxAdmin {
  public:

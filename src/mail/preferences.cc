@@ -1,6 +1,8 @@
 #include "mail/preferences.h"
 
 #include "store/account_repo.h"
+#include "store/mail_repo.h"
+#include "store/pool.h"
 
 namespace entraide::mail {
 namespace {

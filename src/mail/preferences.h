@@ -11,12 +11,15 @@
 #include "core/clock.h"
 #include "core/status.h"
 #include "mail/unsubscribe.h"
-#include "store/mail_repo.h"
-#include "store/pool.h"
+#include "model/mail.h"
+
+namespace entraide::store {
+class Pool;
+}  // namespace entraide::store
 
 namespace entraide::mail {
 
-using MailSettings = store::MailSettings;
+using MailSettings = model::MailSettings;
 
 // What an unsubscribe link is about, for its confirmation page.
 struct UnsubscribeTarget {

@@ -3,6 +3,7 @@
 #include "core/random.h"
 #include "core/sha256.h"
 #include "core/strings.h"
+#include "store/database.h"
 #include "store/mail_repo.h"
 
 namespace entraide::mail {

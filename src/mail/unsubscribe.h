@@ -10,7 +10,10 @@
 #include <string_view>
 
 #include "core/status.h"
-#include "store/database.h"
+
+namespace entraide::store {
+class Database;
+}  // namespace entraide::store
 
 namespace entraide::mail {
 

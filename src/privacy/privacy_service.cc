@@ -16,8 +16,11 @@
 #include "core/log.h"
 #include "core/strings.h"
 #include "privacy/zip_writer.h"
+#include "store/account_repo.h"
 #include "store/article_repo.h"
 #include "store/mail_repo.h"
+#include "store/pool.h"
+#include "store/privacy_repo.h"
 #include "store/ticket_repo.h"
 #include "tickets/filename.h"
 
@@ -54,7 +57,7 @@ class Export {
   }
 
   // `a`'s file goes in the ZIP under files/ ("file" names it; null when it is not on disk any more).
-  void AttachmentFields(const store::AttachmentRecord& a) {
+  void AttachmentFields(const model::Attachment& a) {
     w_.Field("id", a.id).Field("filename", tickets::SafeFilename(a.filename)).Field("content_type", a.content_type);
     w_.Field("size", a.size).Field("sha256", a.sha256).Field("at", Iso(a.created_at));
     std::string source =
@@ -79,7 +82,7 @@ class Export {
     auto found = tickets_.Find(id);
     if (!found.ok()) return found.status();
     if (!*found) return core::Status::Ok();
-    const store::TicketRecord& t = **found;
+    const model::Ticket& t = **found;
     auto events = tickets_.Events(id, false);  // internal notes never
     if (!events.ok()) return events.status();
     auto attachments = tickets_.Attachments(id, false);  // nor their files
@@ -120,7 +123,7 @@ class Export {
   }
 
   // One event of a ticket's history; `with_ticket`: which ticket it belongs to (a person's writings).
-  void Event(const store::TicketEventRecord& e, bool with_ticket) {
+  void Event(const model::TicketEvent& e, bool with_ticket) {
     ++summary_.events;
     w_.BeginObject().Field("id", e.id);
     if (with_ticket) w_.Field("ticket_id", e.ticket_id).Field("ticket_ref", Ref(e.ticket_id));
@@ -215,7 +218,7 @@ PrivacyService::PrivacyService(store::Pool& pool, const core::Clock& clock, cons
       options_(std::move(options)),
       exports_(clock, options_.exports_per_hour, 3600) {}
 
-core::StatusOr<ExportSummary> PrivacyService::WritePersonExport(store::Database& db, const store::UserRecord& user,
+core::StatusOr<ExportSummary> PrivacyService::WritePersonExport(store::Database& db, const model::User& user,
                                                                 const std::string& zip_path) {
   int64_t now = clock_.NowSeconds();
   store::AccountRepository accounts(db);
@@ -318,7 +321,7 @@ core::StatusOr<ExportFile> PrivacyService::ExportOwnData(const auth::Principal& 
   return ExportFile{path, *summary};
 }
 
-core::StatusOr<store::UserRecord> PrivacyService::FindPerson(const std::string& email) {
+core::StatusOr<model::User> PrivacyService::FindPerson(const std::string& email) {
   auto db = pool_.Acquire();
   if (!db.ok()) return db.status();
   auto user = store::AccountRepository(**db).FindUserByEmail(std::string(core::Trim(email)));
@@ -349,7 +352,7 @@ core::StatusOr<ExportSummary> PrivacyService::ExportGroup(const std::string& slu
   auto group = accounts.FindGroupBySlug(slug);
   if (!group.ok()) return group.status();
   if (!*group) return core::NotFound("no group has the slug " + slug);
-  const store::GroupRecord& g = **group;
+  const model::Group& g = **group;
   auto members = accounts.MembersOf(g.id);
   if (!members.ok()) return members.status();
   auto ids = store::PrivacyRepository(**db).TicketsOfGroup(g.id);
@@ -385,7 +388,7 @@ core::StatusOr<ErasureReport> PrivacyService::Erase(const std::string& email) {
   report.placeholder_email = PlaceholderEmail(found->id);
   store::FormerMemberLabels labels{catalogs_.For("en").Get("former_member"), catalogs_.For("fr").Get("former_member")};
   int64_t now = clock_.NowSeconds();
-  store::UserRecord user;
+  model::User user;
   ENTRAIDE_RETURN_IF_ERROR(store::InTransaction(**db, [&]() -> core::Status {
     // Read again in the transaction: the name and address erased are the ones stored now.
     auto current = store::AccountRepository(**db).FindUserById(found->id);

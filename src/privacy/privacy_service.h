@@ -25,9 +25,13 @@
 #include "core/clock.h"
 #include "core/status.h"
 #include "i18n/catalog.h"
-#include "store/account_repo.h"
-#include "store/pool.h"
-#include "store/privacy_repo.h"
+#include "model/account.h"
+#include "model/privacy.h"
+
+namespace entraide::store {
+class Pool;
+class Database;
+}  // namespace entraide::store
 
 namespace entraide::privacy {
 
@@ -54,7 +58,7 @@ struct ExportFile {
 struct ErasureReport {
   int64_t user_id = 0;
   std::string placeholder_email;  // erased-<id>@invalid
-  store::ErasureCounts counts;
+  model::ErasureCounts counts;
   int64_t mail_files = 0;    // .eml files addressed to them, deleted from mail_dir
   bool wal_emptied = false;  // the write-ahead log was checkpointed and truncated (false: a reader held it)
 };
@@ -76,7 +80,7 @@ class PrivacyService {
   core::StatusOr<ExportSummary> ExportGroup(const std::string& slug, const std::string& zip_path);
 
   // The person `email` is, for a confirmation before Erase (kNotFound when nobody has it).
-  core::StatusOr<store::UserRecord> FindPerson(const std::string& email);
+  core::StatusOr<model::User> FindPerson(const std::string& email);
   // Removes the person's identity everywhere (see store::PrivacyRepository::Erase), in one transaction; then
   // deletes the .eml files addressed to them and checkpoints the database so that its write-ahead log no
   // longer holds the old rows (SQLite's secure_delete overwrites them in the database file itself).
@@ -90,7 +94,7 @@ class PrivacyService {
   const Options& options() const { return options_; }
 
  private:
-  core::StatusOr<ExportSummary> WritePersonExport(store::Database& db, const store::UserRecord& user,
+  core::StatusOr<ExportSummary> WritePersonExport(store::Database& db, const model::User& user,
                                                   const std::string& zip_path);
 
   store::Pool& pool_;

@@ -23,8 +23,8 @@
 namespace entraide::search {
 namespace {
 
-Hit HitFrom(const Document& d, int score) {
-  Hit h;
+model::SearchHit HitFrom(const Document& d, int score) {
+  model::SearchHit h;
   h.kind = d.kind;
   h.lang = d.lang;
   h.key = d.key;
@@ -153,9 +153,9 @@ struct Searcher::Impl {
     if (free.size() < 64) free.push_back(std::move(h));
   }
 
-  core::StatusOr<SearchResult> Run(Handle& handle, const SearchRequest& req, const std::string& folded) {
+  core::StatusOr<model::SearchResult> Run(Handle& handle, const model::SearchRequest& req, const std::string& folded) {
     Xapian::Database& db = handle.db;
-    SearchResult result;
+    model::SearchResult result;
     result.query = req.q;
     std::vector<std::string> langs;
     if (req.lang.empty())
@@ -209,13 +209,13 @@ struct Searcher::Impl {
       Xapian::MSet m = enq.get_mset(0, 2 * enough, 2 * enough);
       return static_cast<int64_t>(distinct(m, 0, enough, [](const Xapian::MSetIterator&) {}));
     };
-    auto run = [&](const Xapian::Query& q, SearchResult& r) {
+    auto run = [&](const Xapian::Query& q, model::SearchResult& r) {
       Xapian::Enquire enq(db);
       enq.set_query(q);
       if (browse) enq.set_sort_by_value_then_relevance(kSlotUpdated, true);
       FacetSpy facets(*table);
       enq.add_matchspy(&facets);
-      int page = std::clamp(req.page, 1, kMaxPage);
+      int page = std::clamp(req.page, 1, model::kMaxSearchPage);
       int size = std::clamp(req.page_size, 1, 50);
       // Up to kExactCount matching documents are counted one by one (checkatleast), so totals and facets are
       // exact for all but broad queries over a large library; beyond, counting every match would cost more
@@ -242,7 +242,7 @@ struct Searcher::Impl {
             Xapian::docid shown = req.lang.empty() ? VisitorVersion(*table, *it, req.visitor_lang) : *it;
             auto d = DecodeDocument(shown == *it ? it.get_document().get_data() : db.get_document(shown).get_data());
             if (!d) return;
-            Hit h = HitFrom(*d, it.get_percent());
+            model::SearchHit h = HitFrom(*d, it.get_percent());
             h.snippet_html = browse ? core::HtmlEscape(d->summary) : Snippet(*d, terms);
             r.hits.push_back(std::move(h));
           });
@@ -314,7 +314,7 @@ struct Searcher::Impl {
     }
     // Run what is shown, unless it is the query already run in full above.
     if (!ran_query || !shown_is_query) {
-      result = SearchResult();
+      result = model::SearchResult();
       result.query = req.q;
       run(shown, result);
     }
@@ -329,7 +329,7 @@ Searcher::Searcher(std::string data_dir, const Resources& resources)
     : impl_(new Impl(std::move(data_dir), resources)) {}
 Searcher::~Searcher() = default;
 
-core::StatusOr<SearchResult> Searcher::Search(const SearchRequest& req) {
+core::StatusOr<model::SearchResult> Searcher::Search(const model::SearchRequest& req) {
   auto cleaned = CleanQuery(req.q);
   if (!cleaned.ok()) return cleaned.status();
   std::string folded = FoldQuery(*cleaned);
@@ -350,10 +350,10 @@ core::StatusOr<SearchResult> Searcher::Search(const SearchRequest& req) {
   return core::Unavailable("the search index is changing; try again in a moment");
 }
 
-core::StatusOr<std::vector<Hit>> Searcher::Suggest(const std::string& q, const std::string& lang, int limit) {
+core::StatusOr<std::vector<model::SearchHit>> Searcher::Suggest(const std::string& q, const std::string& lang, int limit) {
   auto cleaned = CleanQuery(q);
   if (!cleaned.ok()) return cleaned.status();
-  std::vector<Hit> out;
+  std::vector<model::SearchHit> out;
   std::string folded = FoldQuery(*cleaned);
   if (folded.empty()) return out;
   auto h = impl_->Acquire();

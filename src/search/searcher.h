@@ -17,41 +17,13 @@
 #include <vector>
 
 #include "core/status.h"
+#include "model/search.h"
 #include "search/resources.h"
 
 namespace entraide::search {
 
 inline constexpr size_t kMaxQueryBytes = 500;
 inline constexpr int kExactCount = 1000;  // documents counted one by one; beyond, totals are estimated
-inline constexpr int kMaxPage = 1000;     // the highest page the searcher reads (the API refuses higher ones)
-
-struct SearchRequest {
-  std::string q;
-  std::string visitor_lang = "fr";  // whose version of an item to show
-  std::string lang;                 // filter: "", "en" or "fr"
-  std::string category, tag, kind;  // filters
-  int page = 1;
-  int page_size = 10;
-};
-
-struct Hit {
-  std::string kind, lang, key, slug, title, summary, category, url, updated;
-  std::vector<std::string> tags;
-  std::string snippet_html;  // escaped text with <mark> around matched words
-  int score = 0;             // percent
-};
-
-struct SearchResult {
-  std::string query;
-  int64_t total = 0;       // matching items (translations once); exact up to kExactCount documents
-  bool estimated = false;  // more documents matched than were counted: total and facets are scaled estimates
-  std::string suggestion;  // "did you mean", or ""
-  bool used_or = false;    // AND found nothing, these are OR results
-  bool corrected = false;  // nothing matched the words as typed: these are the results for `suggestion`
-  std::map<std::string, std::map<std::string, int64_t>> facets;  // category, tag, lang, kind
-  std::vector<Hit> hits;
-  int page = 1, pages = 0;
-};
 
 class Searcher {
  public:
@@ -60,9 +32,9 @@ class Searcher {
 
   // kInvalidArgument (with a message for people) for a query that is too long or not UTF-8;
   // kUnavailable when there is no index yet.
-  core::StatusOr<SearchResult> Search(const SearchRequest& request);
+  core::StatusOr<model::SearchResult> Search(const model::SearchRequest& request);
   // Up to `limit` titles whose words start with what was typed (as-you-type), in `lang`.
-  core::StatusOr<std::vector<Hit>> Suggest(const std::string& q, const std::string& lang, int limit = 8);
+  core::StatusOr<std::vector<model::SearchHit>> Suggest(const std::string& q, const std::string& lang, int limit = 8);
 
  private:
   struct Impl;

@@ -9,8 +9,8 @@ namespace {
 
 constexpr const char* kUserCols = "id, email, name, role, lang, password_hash, active, created_at, erased_at";
 
-UserRecord ReadUser(Statement& q) {
-  UserRecord u;
+model::User ReadUser(Statement& q) {
+  model::User u;
   u.id = q.ColumnInt(0);
   u.email = q.ColumnText(1);
   u.name = q.ColumnText(2);
@@ -30,8 +30,8 @@ std::string Placeholders(size_t n) {
   return out + ")";
 }
 
-GroupRecord ReadGroup(Statement& q) {
-  GroupRecord g;
+model::Group ReadGroup(Statement& q) {
+  model::Group g;
   g.id = q.ColumnInt(0);
   g.slug = q.ColumnText(1);
   g.name = q.ColumnText(2);
@@ -53,13 +53,13 @@ void BindWords(Statement& st, const std::vector<std::string>& words, int first) 
 }
 
 // People matching q: ?1 the role (or ''), then the words from ?2.
-std::string PeopleWhere(const PeopleQuery& q) {
+std::string PeopleWhere(const model::PeopleQuery& q) {
   return " FROM users WHERE (?1 = '' OR role = ?1)" +
          WordFilter("entraide_fold(name || ' ' || email)", q.words.size(), 2);
 }
 
 // Groups matching q: ?1 the person whose groups are left out (or 0), then the words from ?2.
-std::string GroupsWhere(const GroupQuery& q) {
+std::string GroupsWhere(const model::GroupQuery& q) {
   return " FROM groups g WHERE (?1 = 0 OR g.id NOT IN (SELECT group_id FROM memberships WHERE user_id = ?1))" +
          WordFilter("entraide_fold(g.name || ' ' || g.slug)", q.words.size(), 2);
 }
@@ -75,7 +75,7 @@ StatusOr<int64_t> CountOf(Database& db, const std::string& sql, const std::funct
 
 }  // namespace
 
-StatusOr<int64_t> AccountRepository::CreateUser(const UserRecord& u) {
+StatusOr<int64_t> AccountRepository::CreateUser(const model::User& u) {
   auto st = db_.Prepare("INSERT INTO users (email, name, role, lang, password_hash, active) VALUES (?, ?, ?, ?, ?, ?)");
   if (!st.ok()) return st.status();
   ENTRAIDE_RETURN_IF_ERROR((*st)
@@ -89,32 +89,32 @@ StatusOr<int64_t> AccountRepository::CreateUser(const UserRecord& u) {
   return db_.LastInsertRowId();
 }
 
-StatusOr<std::optional<UserRecord>> AccountRepository::FindUserByEmail(const std::string& email) {
+StatusOr<std::optional<model::User>> AccountRepository::FindUserByEmail(const std::string& email) {
   auto st = db_.Prepare(std::string("SELECT ") + kUserCols + " FROM users WHERE email = ?");
   if (!st.ok()) return st.status();
   (*st)->Bind(1, email);
-  return OneRow<UserRecord>(*st, ReadUser);
+  return OneRow<model::User>(*st, ReadUser);
 }
 
-StatusOr<std::optional<UserRecord>> AccountRepository::FindUserById(int64_t id) {
+StatusOr<std::optional<model::User>> AccountRepository::FindUserById(int64_t id) {
   auto st = db_.Prepare(std::string("SELECT ") + kUserCols + " FROM users WHERE id = ?");
   if (!st.ok()) return st.status();
   (*st)->Bind(1, id);
-  return OneRow<UserRecord>(*st, ReadUser);
+  return OneRow<model::User>(*st, ReadUser);
 }
 
-StatusOr<std::vector<UserRecord>> AccountRepository::ListUsers() {
+StatusOr<std::vector<model::User>> AccountRepository::ListUsers() {
   auto st = db_.Prepare(std::string("SELECT ") + kUserCols + " FROM users ORDER BY active DESC, name COLLATE NOCASE");
   if (!st.ok()) return st.status();
-  return AllRows<UserRecord>(*st, ReadUser);
+  return AllRows<model::User>(*st, ReadUser);
 }
 
-StatusOr<std::vector<UserRecord>> AccountRepository::ListActiveVolunteers() {
+StatusOr<std::vector<model::User>> AccountRepository::ListActiveVolunteers() {
   auto st =
       db_.Prepare(std::string("SELECT ") + kUserCols +
                   " FROM users WHERE active = 1 AND role IN ('volunteer', 'coordinator') ORDER BY name COLLATE NOCASE");
   if (!st.ok()) return st.status();
-  return AllRows<UserRecord>(*st, ReadUser);
+  return AllRows<model::User>(*st, ReadUser);
 }
 
 Status AccountRepository::UpdateProfile(int64_t id, const std::string& name, const std::string& lang) {
@@ -141,34 +141,34 @@ Status AccountRepository::SetPasswordHash(int64_t id, const std::string& hash) {
   return (*st)->Bind(1, hash).Bind(2, id).Run();
 }
 
-StatusOr<int64_t> AccountRepository::CreateGroup(const GroupRecord& g) {
+StatusOr<int64_t> AccountRepository::CreateGroup(const model::Group& g) {
   auto st = db_.Prepare("INSERT INTO groups (slug, name, lang, active) VALUES (?, ?, ?, ?)");
   if (!st.ok()) return st.status();
   ENTRAIDE_RETURN_IF_ERROR((*st)->Bind(1, g.slug).Bind(2, g.name).Bind(3, g.lang).Bind(4, g.active).Run());
   return db_.LastInsertRowId();
 }
 
-StatusOr<std::optional<GroupRecord>> AccountRepository::FindGroupBySlug(const std::string& slug) {
+StatusOr<std::optional<model::Group>> AccountRepository::FindGroupBySlug(const std::string& slug) {
   auto st = db_.Prepare("SELECT id, slug, name, lang, active FROM groups WHERE slug = ?");
   if (!st.ok()) return st.status();
   (*st)->Bind(1, slug);
-  return OneRow<GroupRecord>(*st, ReadGroup);
+  return OneRow<model::Group>(*st, ReadGroup);
 }
 
-StatusOr<std::optional<GroupRecord>> AccountRepository::FindGroupById(int64_t id) {
+StatusOr<std::optional<model::Group>> AccountRepository::FindGroupById(int64_t id) {
   auto st = db_.Prepare("SELECT id, slug, name, lang, active FROM groups WHERE id = ?");
   if (!st.ok()) return st.status();
   (*st)->Bind(1, id);
-  return OneRow<GroupRecord>(*st, ReadGroup);
+  return OneRow<model::Group>(*st, ReadGroup);
 }
 
-StatusOr<std::vector<GroupRecord>> AccountRepository::ListGroups() {
+StatusOr<std::vector<model::Group>> AccountRepository::ListGroups() {
   auto st = db_.Prepare("SELECT id, slug, name, lang, active FROM groups ORDER BY active DESC, name COLLATE NOCASE");
   if (!st.ok()) return st.status();
-  return AllRows<GroupRecord>(*st, ReadGroup);
+  return AllRows<model::Group>(*st, ReadGroup);
 }
 
-Status AccountRepository::UpdateGroup(const GroupRecord& g) {
+Status AccountRepository::UpdateGroup(const model::Group& g) {
   auto st = db_.Prepare("UPDATE groups SET name = ?, lang = ?, active = ? WHERE id = ?");
   if (!st.ok()) return st.status();
   return (*st)->Bind(1, g.name).Bind(2, g.lang).Bind(3, g.active).Bind(4, g.id).Run();
@@ -184,25 +184,25 @@ Status AccountRepository::SetMemberships(int64_t user_id, const std::vector<int6
   return Status::Ok();
 }
 
-StatusOr<std::vector<GroupRecord>> AccountRepository::GroupsOf(int64_t user_id) {
+StatusOr<std::vector<model::Group>> AccountRepository::GroupsOf(int64_t user_id) {
   auto st = db_.Prepare(
       "SELECT g.id, g.slug, g.name, g.lang, g.active FROM groups g JOIN memberships m ON m.group_id = g.id "
       "WHERE m.user_id = ? ORDER BY g.name COLLATE NOCASE");
   if (!st.ok()) return st.status();
   (*st)->Bind(1, user_id);
-  return AllRows<GroupRecord>(*st, ReadGroup);
+  return AllRows<model::Group>(*st, ReadGroup);
 }
 
-StatusOr<std::vector<UserRecord>> AccountRepository::MembersOf(int64_t group_id) {
+StatusOr<std::vector<model::User>> AccountRepository::MembersOf(int64_t group_id) {
   auto st = db_.Prepare(
       "SELECT u.id, u.email, u.name, u.role, u.lang, u.password_hash, u.active, u.created_at, u.erased_at FROM users u "
       "JOIN memberships m ON m.user_id = u.id WHERE m.group_id = ? ORDER BY u.name COLLATE NOCASE");
   if (!st.ok()) return st.status();
   (*st)->Bind(1, group_id);
-  return AllRows<UserRecord>(*st, ReadUser);
+  return AllRows<model::User>(*st, ReadUser);
 }
 
-StatusOr<std::vector<UserRecord>> AccountRepository::SearchUsers(const PeopleQuery& q) {
+StatusOr<std::vector<model::User>> AccountRepository::SearchUsers(const model::PeopleQuery& q) {
   int n = 2 + static_cast<int>(q.words.size());
   auto st = db_.Prepare(std::string("SELECT ") + kUserCols + PeopleWhere(q) +
                         " ORDER BY active DESC, entraide_fold(name), id LIMIT ?" + std::to_string(n) + " OFFSET ?" +
@@ -210,19 +210,19 @@ StatusOr<std::vector<UserRecord>> AccountRepository::SearchUsers(const PeopleQue
   if (!st.ok()) return st.status();
   (*st)->Bind(1, q.role).Bind(n, static_cast<int64_t>(q.limit)).Bind(n + 1, q.offset);
   BindWords(**st, q.words, 2);
-  return AllRows<UserRecord>(*st, ReadUser);
+  return AllRows<model::User>(*st, ReadUser);
 }
 
-StatusOr<int64_t> AccountRepository::CountUsers(const PeopleQuery& q) {
+StatusOr<int64_t> AccountRepository::CountUsers(const model::PeopleQuery& q) {
   return CountOf(db_, "SELECT COUNT(*)" + PeopleWhere(q), [&](Statement& st) {
     st.Bind(1, q.role);
     BindWords(st, q.words, 2);
   });
 }
 
-StatusOr<std::vector<std::pair<int64_t, GroupRecord>>> AccountRepository::GroupsOfUsers(
+StatusOr<std::vector<std::pair<int64_t, model::Group>>> AccountRepository::GroupsOfUsers(
     const std::vector<int64_t>& user_ids) {
-  std::vector<std::pair<int64_t, GroupRecord>> out;
+  std::vector<std::pair<int64_t, model::Group>> out;
   if (user_ids.empty()) return out;
   // One statement per page size (50 at most), cached like any other.
   auto st = db_.Prepare(
@@ -231,8 +231,8 @@ StatusOr<std::vector<std::pair<int64_t, GroupRecord>>> AccountRepository::Groups
       Placeholders(user_ids.size()) + " ORDER BY m.user_id, entraide_fold(g.name)");
   if (!st.ok()) return st.status();
   for (size_t i = 0; i < user_ids.size(); ++i) (*st)->Bind(static_cast<int>(i + 1), user_ids[i]);
-  return AllRows<std::pair<int64_t, GroupRecord>>(*st, [](Statement& r) {
-    GroupRecord g;
+  return AllRows<std::pair<int64_t, model::Group>>(*st, [](Statement& r) {
+    model::Group g;
     g.id = r.ColumnInt(1);
     g.slug = r.ColumnText(2);
     g.name = r.ColumnText(3);
@@ -242,7 +242,7 @@ StatusOr<std::vector<std::pair<int64_t, GroupRecord>>> AccountRepository::Groups
   });
 }
 
-StatusOr<std::vector<GroupCount>> AccountRepository::SearchGroups(const GroupQuery& q) {
+StatusOr<std::vector<model::GroupCount>> AccountRepository::SearchGroups(const model::GroupQuery& q) {
   int n = 2 + static_cast<int>(q.words.size());
   // The member counts are read through memberships_group, for the page's rows only.
   auto st = db_.Prepare(
@@ -253,10 +253,10 @@ StatusOr<std::vector<GroupCount>> AccountRepository::SearchGroups(const GroupQue
   if (!st.ok()) return st.status();
   (*st)->Bind(1, q.not_member).Bind(n, static_cast<int64_t>(q.limit)).Bind(n + 1, q.offset);
   BindWords(**st, q.words, 2);
-  return AllRows<GroupCount>(*st, [](Statement& r) { return GroupCount{ReadGroup(r), r.ColumnInt(5)}; });
+  return AllRows<model::GroupCount>(*st, [](Statement& r) { return model::GroupCount{ReadGroup(r), r.ColumnInt(5)}; });
 }
 
-StatusOr<int64_t> AccountRepository::CountGroups(const GroupQuery& q) {
+StatusOr<int64_t> AccountRepository::CountGroups(const model::GroupQuery& q) {
   return CountOf(db_, "SELECT COUNT(*)" + GroupsWhere(q), [&](Statement& st) {
     st.Bind(1, q.not_member);
     BindWords(st, q.words, 2);
@@ -268,14 +268,14 @@ StatusOr<int64_t> AccountRepository::CountMembers(int64_t group_id) {
                  [&](Statement& st) { st.Bind(1, group_id); });
 }
 
-StatusOr<std::vector<UserRecord>> AccountRepository::MembersPage(int64_t group_id, int64_t offset, int limit) {
+StatusOr<std::vector<model::User>> AccountRepository::MembersPage(int64_t group_id, int64_t offset, int limit) {
   auto st = db_.Prepare(
       "SELECT u.id, u.email, u.name, u.role, u.lang, u.password_hash, u.active, u.created_at FROM users u "
       "JOIN memberships m ON m.user_id = u.id WHERE m.group_id = ? ORDER BY u.active DESC, entraide_fold(u.name), u.id "
       "LIMIT ? OFFSET ?");
   if (!st.ok()) return st.status();
   (*st)->Bind(1, group_id).Bind(2, static_cast<int64_t>(limit)).Bind(3, offset);
-  return AllRows<UserRecord>(*st, ReadUser);
+  return AllRows<model::User>(*st, ReadUser);
 }
 
 Status AccountRepository::AddMembership(int64_t user_id, int64_t group_id) {
@@ -425,18 +425,18 @@ StatusOr<int64_t> AccountRepository::EnqueueMail(const OutboxMessage& m) {
   return db_.LastInsertRowId();
 }
 
-StatusOr<std::vector<TicketCategoryRecord>> AccountRepository::TicketCategories(bool include_inactive) {
+StatusOr<std::vector<model::TicketCategory>> AccountRepository::TicketCategories(bool include_inactive) {
   auto st = db_.Prepare(
       "SELECT slug, name_en, name_fr, position, active FROM ticket_categories WHERE active = 1 OR ? "
       "ORDER BY position, slug");
   if (!st.ok()) return st.status();
   (*st)->Bind(1, include_inactive);
-  return AllRows<TicketCategoryRecord>(*st, [](Statement& q) {
-    return TicketCategoryRecord{q.ColumnText(0), q.ColumnText(1), q.ColumnText(2), q.ColumnInt(3), q.ColumnInt(4) != 0};
+  return AllRows<model::TicketCategory>(*st, [](Statement& q) {
+    return model::TicketCategory{q.ColumnText(0), q.ColumnText(1), q.ColumnText(2), q.ColumnInt(3), q.ColumnInt(4) != 0};
   });
 }
 
-Status AccountRepository::UpsertTicketCategory(const TicketCategoryRecord& c) {
+Status AccountRepository::UpsertTicketCategory(const model::TicketCategory& c) {
   auto st = db_.Prepare(
       "INSERT INTO ticket_categories (slug, name_en, name_fr, position, active) VALUES (?, ?, ?, ?, ?) "
       "ON CONFLICT (slug) DO UPDATE SET name_en = excluded.name_en, name_fr = excluded.name_fr, "

@@ -9,24 +9,10 @@
 #include <utility>
 #include <vector>
 
+#include "model/account.h"
 #include "store/database.h"
 
 namespace entraide::store {
-
-struct UserRecord {
-  int64_t id = 0;
-  std::string email, name, role, lang;
-  std::optional<std::string> password_hash;
-  bool active = true;
-  std::string created_at;
-  std::optional<int64_t> erased_at;  // `entraide erase` removed their identity (name is core::kErasedName)
-};
-
-struct GroupRecord {
-  int64_t id = 0;
-  std::string slug, name, lang;
-  bool active = true;
-};
 
 struct SessionRecord {
   std::string id_hash;
@@ -67,67 +53,40 @@ struct OutboxMessage {
   }
 };
 
-// A search of the administration pages: every word (folded: accents off, lower case) must appear in the name or
-// the email (people), or the name or the slug (groups); a page of `limit` rows from `offset`, by folded name.
-struct PeopleQuery {
-  std::vector<std::string> words;
-  std::string role;  // empty: any
-  int64_t offset = 0;
-  int limit = 50;
-};
-
-struct GroupQuery {
-  std::vector<std::string> words;
-  int64_t not_member = 0;  // a person's id: leave out the groups they are in (0: none left out)
-  int64_t offset = 0;
-  int limit = 50;
-};
-
-struct GroupCount {
-  GroupRecord group;
-  int64_t members = 0;
-};
-
-struct TicketCategoryRecord {
-  std::string slug, name_en, name_fr;
-  int64_t position = 0;
-  bool active = true;
-};
-
 class AccountRepository {
  public:
   explicit AccountRepository(Database& db) : db_(db) {}
 
-  StatusOr<int64_t> CreateUser(const UserRecord& u);
-  StatusOr<std::optional<UserRecord>> FindUserByEmail(const std::string& email);
-  StatusOr<std::optional<UserRecord>> FindUserById(int64_t id);
-  StatusOr<std::vector<UserRecord>> ListUsers();
+  StatusOr<int64_t> CreateUser(const model::User& u);
+  StatusOr<std::optional<model::User>> FindUserByEmail(const std::string& email);
+  StatusOr<std::optional<model::User>> FindUserById(int64_t id);
+  StatusOr<std::vector<model::User>> ListUsers();
   // Active volunteers and coordinators, by name (for assigning tickets).
-  StatusOr<std::vector<UserRecord>> ListActiveVolunteers();
+  StatusOr<std::vector<model::User>> ListActiveVolunteers();
   Status UpdateProfile(int64_t id, const std::string& name, const std::string& lang);
   Status SetRole(int64_t id, const std::string& role);
   Status SetActive(int64_t id, bool active);
   Status SetPasswordHash(int64_t id, const std::string& hash);
 
-  StatusOr<int64_t> CreateGroup(const GroupRecord& g);
-  StatusOr<std::optional<GroupRecord>> FindGroupBySlug(const std::string& slug);
-  StatusOr<std::optional<GroupRecord>> FindGroupById(int64_t id);
-  StatusOr<std::vector<GroupRecord>> ListGroups();
-  Status UpdateGroup(const GroupRecord& g);
+  StatusOr<int64_t> CreateGroup(const model::Group& g);
+  StatusOr<std::optional<model::Group>> FindGroupBySlug(const std::string& slug);
+  StatusOr<std::optional<model::Group>> FindGroupById(int64_t id);
+  StatusOr<std::vector<model::Group>> ListGroups();
+  Status UpdateGroup(const model::Group& g);
   Status SetMemberships(int64_t user_id, const std::vector<int64_t>& group_ids);
-  StatusOr<std::vector<GroupRecord>> GroupsOf(int64_t user_id);
-  StatusOr<std::vector<UserRecord>> MembersOf(int64_t group_id);
+  StatusOr<std::vector<model::Group>> GroupsOf(int64_t user_id);
+  StatusOr<std::vector<model::User>> MembersOf(int64_t group_id);
 
-  // The administration pages (see PeopleQuery, GroupQuery): a page of rows, and how many match in all.
-  StatusOr<std::vector<UserRecord>> SearchUsers(const PeopleQuery& q);
-  StatusOr<int64_t> CountUsers(const PeopleQuery& q);
+  // The administration pages (see model::PeopleQuery, model::GroupQuery): a page of rows, and how many match in all.
+  StatusOr<std::vector<model::User>> SearchUsers(const model::PeopleQuery& q);
+  StatusOr<int64_t> CountUsers(const model::PeopleQuery& q);
   // The groups of each of `user_ids` (user id, group), by folded group name.
-  StatusOr<std::vector<std::pair<int64_t, GroupRecord>>> GroupsOfUsers(const std::vector<int64_t>& user_ids);
-  StatusOr<std::vector<GroupCount>> SearchGroups(const GroupQuery& q);
-  StatusOr<int64_t> CountGroups(const GroupQuery& q);
+  StatusOr<std::vector<std::pair<int64_t, model::Group>>> GroupsOfUsers(const std::vector<int64_t>& user_ids);
+  StatusOr<std::vector<model::GroupCount>> SearchGroups(const model::GroupQuery& q);
+  StatusOr<int64_t> CountGroups(const model::GroupQuery& q);
   StatusOr<int64_t> CountMembers(int64_t group_id);
   // A page of a group's members, by folded name.
-  StatusOr<std::vector<UserRecord>> MembersPage(int64_t group_id, int64_t offset, int limit);
+  StatusOr<std::vector<model::User>> MembersPage(int64_t group_id, int64_t offset, int limit);
   // Adds (no change when already there) or removes one membership.
   Status AddMembership(int64_t user_id, int64_t group_id);
   Status RemoveMembership(int64_t user_id, int64_t group_id);
@@ -153,8 +112,8 @@ class AccountRepository {
 
   StatusOr<int64_t> EnqueueMail(const OutboxMessage& m);
 
-  StatusOr<std::vector<TicketCategoryRecord>> TicketCategories(bool include_inactive);
-  Status UpsertTicketCategory(const TicketCategoryRecord& c);
+  StatusOr<std::vector<model::TicketCategory>> TicketCategories(bool include_inactive);
+  Status UpsertTicketCategory(const model::TicketCategory& c);
 
  private:
   Database& db_;

@@ -7,8 +7,8 @@ namespace entraide::store {
 namespace {
 constexpr const char* kSummaryCols = "a.id, a.lang, a.slug, a.key, a.title, a.category, a.summary, a.updated";
 
-ArticleSummary ReadSummary(Statement& q) {
-  ArticleSummary s;
+model::ArticleSummary ReadSummary(Statement& q) {
+  model::ArticleSummary s;
   s.lang = q.ColumnText(1);
   s.slug = q.ColumnText(2);
   s.key = q.ColumnText(3);
@@ -22,9 +22,9 @@ ArticleSummary ReadSummary(Statement& q) {
 // The first columns of an article's row (the summary's, from the articles table alone), read into a record.
 constexpr const char* kRecordHeadCols = "id, lang, slug, key, title, category, summary, updated";
 
-ArticleRecord ReadRecordHead(Statement& q) {
-  ArticleSummary s = ReadSummary(q);
-  ArticleRecord a;
+model::Article ReadRecordHead(Statement& q) {
+  model::ArticleSummary s = ReadSummary(q);
+  model::Article a;
   a.id = q.ColumnInt(0);
   a.lang = std::move(s.lang);
   a.slug = std::move(s.slug);
@@ -52,14 +52,14 @@ StatusOr<std::vector<std::string>> ArticleRepository::TagsOf(int64_t id) {
   return tags;
 }
 
-StatusOr<std::optional<ArticleRecord>> ArticleRepository::FindServed(const std::string& lang, const std::string& slug) {
+StatusOr<std::optional<model::Article>> ArticleRepository::FindServed(const std::string& lang, const std::string& slug) {
   auto st = db_.Prepare(std::string("SELECT ") + kRecordHeadCols +
                         ", html, toc, word_count, source_path "
                         "FROM articles WHERE lang = ? AND slug = ? AND published = 1 AND draft = 0");
   if (!st.ok()) return st.status();
   (*st)->Bind(1, lang).Bind(2, slug);
-  auto found = OneRow<ArticleRecord>(*st, [](Statement& q) {
-    ArticleRecord a = ReadRecordHead(q);
+  auto found = OneRow<model::Article>(*st, [](Statement& q) {
+    model::Article a = ReadRecordHead(q);
     a.html = q.ColumnText(8);
     a.toc = q.ColumnText(9);
     a.word_count = q.ColumnInt(10);
@@ -69,7 +69,7 @@ StatusOr<std::optional<ArticleRecord>> ArticleRepository::FindServed(const std::
   return WithTags(std::move(found));
 }
 
-StatusOr<std::vector<ArticleSummary>> ArticleRepository::ListServed(const ArticleFilter& f) {
+StatusOr<std::vector<model::ArticleSummary>> ArticleRepository::ListServed(const model::ArticleFilter& f) {
   std::string sql = std::string("SELECT ") + kSummaryCols +
                     ", (SELECT group_concat(tag, char(31)) FROM (SELECT tag FROM article_tags t "
                     "WHERE t.article_id = a.id ORDER BY position, tag)) "
@@ -81,12 +81,12 @@ StatusOr<std::vector<ArticleSummary>> ArticleRepository::ListServed(const Articl
   if (!st.ok()) return st.status();
   StatementScope q(*st);
   q->Bind(1, f.lang).Bind(2, f.category).Bind(3, f.tag).Bind(4, f.limit);
-  std::vector<ArticleSummary> out;
+  std::vector<model::ArticleSummary> out;
   while (true) {
     auto row = q->Step();
     if (!row.ok()) return row.status();
     if (!*row) break;
-    ArticleSummary s = ReadSummary(*q);
+    model::ArticleSummary s = ReadSummary(*q);
     std::string tags = q->ColumnText(8);
     size_t start = 0;
     while (!tags.empty() && start <= tags.size()) {
@@ -100,13 +100,13 @@ StatusOr<std::vector<ArticleSummary>> ArticleRepository::ListServed(const Articl
   return out;
 }
 
-StatusOr<std::vector<ArticleSummary>> ArticleRepository::ServedByKey(const std::string& key) {
+StatusOr<std::vector<model::ArticleSummary>> ArticleRepository::ServedByKey(const std::string& key) {
   auto st = db_.Prepare(std::string("SELECT ") + kSummaryCols +
                         " FROM articles a WHERE a.key = ? AND a.published = 1 AND a.draft = 0 ORDER BY a.lang");
   if (!st.ok()) return st.status();
   StatementScope q(*st);
   q->Bind(1, key);
-  std::vector<ArticleSummary> out;
+  std::vector<model::ArticleSummary> out;
   while (true) {
     auto row = q->Step();
     if (!row.ok()) return row.status();
@@ -116,19 +116,19 @@ StatusOr<std::vector<ArticleSummary>> ArticleRepository::ServedByKey(const std::
   return out;
 }
 
-StatusOr<std::vector<ArticleRecord>> ArticleRepository::RecentServedWithBody(const std::string& lang, int limit) {
+StatusOr<std::vector<model::Article>> ArticleRepository::RecentServedWithBody(const std::string& lang, int limit) {
   auto st = db_.Prepare(
       "SELECT id, slug, key, title, category, summary, updated, html, imported_at FROM articles "
       "WHERE lang = ? AND published = 1 AND draft = 0 ORDER BY updated DESC, title LIMIT ?");
   if (!st.ok()) return st.status();
   StatementScope q(*st);
   q->Bind(1, lang).Bind(2, limit);
-  std::vector<ArticleRecord> out;
+  std::vector<model::Article> out;
   while (true) {
     auto row = q->Step();
     if (!row.ok()) return row.status();
     if (!*row) break;
-    ArticleRecord a;
+    model::Article a;
     a.id = q->ColumnInt(0);
     a.lang = lang;
     a.slug = q->ColumnText(1);
@@ -181,7 +181,7 @@ StatusOr<std::map<std::string, StoredVersion>> ArticleRepository::AllVersions() 
   return out;
 }
 
-Status ArticleRepository::Upsert(const ArticleRecord& a) {
+Status ArticleRepository::Upsert(const model::Article& a) {
   auto st = db_.Prepare(
       "INSERT INTO articles (lang, slug, key, title, category, summary, updated, draft, published, source_path, "
       "content_hash, html, toc, plain, word_count, links_json, imported_at) "
@@ -231,13 +231,13 @@ Status ArticleRepository::SetPublished(int64_t id, bool published) {
   return IndexQueue(db_).Enqueue("article", id);
 }
 
-StatusOr<std::optional<ArticleRecord>> ArticleRepository::FindById(int64_t id) {
+StatusOr<std::optional<model::Article>> ArticleRepository::FindById(int64_t id) {
   auto st =
       db_.Prepare(std::string("SELECT ") + kRecordHeadCols + ", draft, published, plain FROM articles WHERE id = ?");
   if (!st.ok()) return st.status();
   (*st)->Bind(1, id);
-  auto found = OneRow<ArticleRecord>(*st, [](Statement& q) {
-    ArticleRecord a = ReadRecordHead(q);
+  auto found = OneRow<model::Article>(*st, [](Statement& q) {
+    model::Article a = ReadRecordHead(q);
     a.draft = q.ColumnInt(8) != 0;
     a.published = q.ColumnInt(9) != 0;
     a.plain = q.ColumnText(10);
@@ -247,7 +247,7 @@ StatusOr<std::optional<ArticleRecord>> ArticleRepository::FindById(int64_t id) {
 }
 
 // The tags of a found article, read after its row (the statement above is reset by then).
-StatusOr<std::optional<ArticleRecord>> ArticleRepository::WithTags(StatusOr<std::optional<ArticleRecord>> found) {
+StatusOr<std::optional<model::Article>> ArticleRepository::WithTags(StatusOr<std::optional<model::Article>> found) {
   if (!found.ok() || !*found) return found;
   auto tags = TagsOf((*found)->id);
   if (!tags.ok()) return tags.status();
@@ -255,7 +255,7 @@ StatusOr<std::optional<ArticleRecord>> ArticleRepository::WithTags(StatusOr<std:
   return found;
 }
 
-Status ArticleRepository::ForEachServed(const std::function<Status(const ArticleRecord&)>& fn,
+Status ArticleRepository::ForEachServed(const std::function<Status(const model::Article&)>& fn,
                                         const std::function<void(size_t)>& count) {
   std::vector<int64_t> ids;
   {
@@ -324,7 +324,7 @@ StatusOr<int64_t> IndexQueue::Count() {
   return q->ColumnInt(0);
 }
 
-Status ArticleRepository::ReplaceCategories(const std::vector<CategoryRecord>& categories) {
+Status ArticleRepository::ReplaceCategories(const std::vector<model::Category>& categories) {
   ENTRAIDE_RETURN_IF_ERROR(db_.Exec("DELETE FROM categories"));
   auto st = db_.Prepare(
       "INSERT INTO categories (slug, position, name_en, name_fr, description_en, description_fr) "
@@ -343,18 +343,18 @@ Status ArticleRepository::ReplaceCategories(const std::vector<CategoryRecord>& c
   return Status::Ok();
 }
 
-StatusOr<std::vector<CategoryRecord>> ArticleRepository::Categories() {
+StatusOr<std::vector<model::Category>> ArticleRepository::Categories() {
   auto st = db_.Prepare(
       "SELECT slug, position, name_en, name_fr, description_en, description_fr FROM categories "
       "ORDER BY position, slug");
   if (!st.ok()) return st.status();
   StatementScope q(*st);
-  std::vector<CategoryRecord> out;
+  std::vector<model::Category> out;
   while (true) {
     auto row = q->Step();
     if (!row.ok()) return row.status();
     if (!*row) break;
-    CategoryRecord c;
+    model::Category c;
     c.slug = q->ColumnText(0);
     c.position = q->ColumnInt(1);
     c.name_en = q->ColumnText(2);

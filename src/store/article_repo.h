@@ -9,32 +9,10 @@
 #include <string>
 #include <vector>
 
+#include "model/article.h"
 #include "store/database.h"
 
 namespace entraide::store {
-
-struct ArticleRecord {
-  int64_t id = 0;
-  std::string lang, slug, key, title, category, summary, updated;
-  bool draft = false;
-  bool published = true;
-  std::string source_path, content_hash, html, toc, plain;
-  int64_t word_count = 0;
-  std::string links_json = "[]";
-  std::vector<std::string> tags;
-};
-
-// What lists, feeds and search results need (no body).
-struct ArticleSummary {
-  std::string lang, slug, key, title, category, summary, updated;
-  std::vector<std::string> tags;
-};
-
-struct CategoryRecord {
-  std::string slug;
-  int64_t position = 0;
-  std::string name_en, name_fr, description_en, description_fr;
-};
 
 struct StoredVersion {
   int64_t id = 0;
@@ -62,42 +40,35 @@ class IndexQueue {
   Database& db_;
 };
 
-struct ArticleFilter {
-  std::string lang;      // required
-  std::string category;  // optional
-  std::string tag;       // optional
-  int limit = 1000;
-};
-
 class ArticleRepository {
  public:
   explicit ArticleRepository(Database& db) : db_(db) {}
 
   // A served article: published and not a draft. nullopt when there is none.
-  StatusOr<std::optional<ArticleRecord>> FindServed(const std::string& lang, const std::string& slug);
+  StatusOr<std::optional<model::Article>> FindServed(const std::string& lang, const std::string& slug);
   // Served articles, most recently updated first.
-  StatusOr<std::vector<ArticleSummary>> ListServed(const ArticleFilter& filter);
+  StatusOr<std::vector<model::ArticleSummary>> ListServed(const model::ArticleFilter& filter);
   // Served translations of `key` (all languages), for links between versions.
-  StatusOr<std::vector<ArticleSummary>> ServedByKey(const std::string& key);
+  StatusOr<std::vector<model::ArticleSummary>> ServedByKey(const std::string& key);
   // Served articles with their body, most recently updated first (for the Atom feed).
-  StatusOr<std::vector<ArticleRecord>> RecentServedWithBody(const std::string& lang, int limit);
+  StatusOr<std::vector<model::Article>> RecentServedWithBody(const std::string& lang, int limit);
   // Tag -> number of served articles in `lang`.
   StatusOr<std::map<std::string, int64_t>> TagCounts(const std::string& lang);
 
   // Everything stored, published or not, keyed by "lang/slug" (for the importer).
   StatusOr<std::map<std::string, StoredVersion>> AllVersions();
   // Inserts or replaces the article identified by (lang, slug), its tags included; published = 1.
-  Status Upsert(const ArticleRecord& a);
+  Status Upsert(const model::Article& a);
   Status SetPublished(int64_t id, bool published);
 
-  Status ReplaceCategories(const std::vector<CategoryRecord>& categories);
-  StatusOr<std::vector<CategoryRecord>> Categories();
+  Status ReplaceCategories(const std::vector<model::Category>& categories);
+  StatusOr<std::vector<model::Category>> Categories();
 
   // Any article by id, published or not (the index worker decides to index or delete it).
-  StatusOr<std::optional<ArticleRecord>> FindById(int64_t id);
+  StatusOr<std::optional<model::Article>> FindById(int64_t id);
   // Calls `fn` for every served article, with its plain text in `plain` (for a full reindex), by item (key)
   // then language; `count`, when given, first with how many there are.
-  Status ForEachServed(const std::function<Status(const ArticleRecord&)>& fn,
+  Status ForEachServed(const std::function<Status(const model::Article&)>& fn,
                        const std::function<void(size_t)>& count = nullptr);
 
   // A counter bumped by every import that changed something; lets readers cache by generation.
@@ -106,7 +77,7 @@ class ArticleRepository {
 
  private:
   StatusOr<std::vector<std::string>> TagsOf(int64_t id);
-  StatusOr<std::optional<ArticleRecord>> WithTags(StatusOr<std::optional<ArticleRecord>> found);
+  StatusOr<std::optional<model::Article>> WithTags(StatusOr<std::optional<model::Article>> found);
   Database& db_;
 };
 

@@ -141,7 +141,7 @@ StatusOr<OutboxCounts> MailRepository::Counts() {
   return c;
 }
 
-StatusOr<std::vector<FailedMail>> MailRepository::Failed(int limit) {
+StatusOr<std::vector<model::FailedMail>> MailRepository::Failed(int limit) {
   auto st = db_.Prepare(
       "SELECT id, kind, recipient_email, subject, last_error, attempts, created_at, "
       "  max(created_at, next_attempt_at), recipient_name FROM outbox "
@@ -149,7 +149,7 @@ StatusOr<std::vector<FailedMail>> MailRepository::Failed(int limit) {
   if (!st.ok()) return st.status();
   StatementScope q(*st);
   q->Bind(1, limit);
-  std::vector<FailedMail> out;
+  std::vector<model::FailedMail> out;
   while (true) {
     auto row = q->Step();
     if (!row.ok()) return row.status();
@@ -177,7 +177,7 @@ StatusOr<std::optional<std::string>> MailRepository::FailedKind(int64_t id) {
   return OneRow<std::string>(*st, [](Statement& q) { return q.ColumnText(0); });
 }
 
-StatusOr<MailSettings> MailRepository::Settings(int64_t user_id) {
+StatusOr<model::MailSettings> MailRepository::Settings(int64_t user_id) {
   auto st = db_.Prepare(
       "SELECT notifications, volunteer_digest, group_digest, coordinator_summary FROM mail_settings WHERE user_id = ?");
   if (!st.ok()) return st.status();
@@ -186,7 +186,7 @@ StatusOr<MailSettings> MailRepository::Settings(int64_t user_id) {
   auto row = q->Step();
   if (!row.ok()) return row.status();
   if (!*row) return core::NotFound("no such person");
-  MailSettings s;
+  model::MailSettings s;
   s.user_id = user_id;
   s.notifications = q->ColumnInt(0) != 0;
   s.volunteer_digest = q->ColumnText(1);
@@ -195,7 +195,7 @@ StatusOr<MailSettings> MailRepository::Settings(int64_t user_id) {
   return s;
 }
 
-Status MailRepository::SaveSettings(const MailSettings& s, int64_t now) {
+Status MailRepository::SaveSettings(const model::MailSettings& s, int64_t now) {
   auto st = db_.Prepare(
       "INSERT INTO mail_preferences (user_id, notifications, volunteer_digest, group_digest, coordinator_summary, "
       "  updated_at) VALUES (?, ?, ?, ?, ?, ?) "

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "model/mail.h"
 #include "store/account_repo.h"
 #include "store/database.h"
 
@@ -27,25 +28,6 @@ struct OutboxCounts {
 // Sign-in, reset and invitation emails: their single-use link is erased from the row once the message is sent,
 // failed or skipped (MarkSent, MarkFinal), so they can never be sent again usefully.
 bool IsLinkMail(const std::string& kind);
-
-// A message given up on, for people who look after the site.
-struct FailedMail {
-  int64_t id = 0;
-  std::string kind, recipient_email, subject, last_error;
-  int attempts = 0;
-  int64_t created_at = 0;
-  int64_t last_attempt_at = 0;  // when it was last tried (its last due time), or created_at
-  std::string recipient_name;
-  bool resendable = true;  // false for link mails (IsLinkMail): their link is gone
-};
-
-// Someone's effective settings (the mail_settings view: their choices, else their role's defaults).
-// Digest values are "off", "daily" or "weekly".
-struct MailSettings {
-  int64_t user_id = 0;
-  bool notifications = true;
-  std::string volunteer_digest = "off", group_digest = "off", coordinator_summary = "off";
-};
 
 class MailRepository {
  public:
@@ -71,15 +53,15 @@ class MailRepository {
   StatusOr<int64_t> MakeAllDue(int64_t now);
   StatusOr<OutboxCounts> Counts();
   // The newest failed messages, for people who look after the site.
-  StatusOr<std::vector<FailedMail>> Failed(int limit);
+  StatusOr<std::vector<model::FailedMail>> Failed(int limit);
   // A failed message goes back to pending, due now, as if queued now (another 48 hours of retries, attempts from
   // zero). False when `id` is not a failed message.
   StatusOr<bool> RetryFailed(int64_t id, int64_t now);
   // The kind of failed message `id` (nullopt when there is no failed message `id`).
   StatusOr<std::optional<std::string>> FailedKind(int64_t id);
 
-  StatusOr<MailSettings> Settings(int64_t user_id);
-  Status SaveSettings(const MailSettings& s, int64_t now);
+  StatusOr<model::MailSettings> Settings(int64_t user_id);
+  Status SaveSettings(const model::MailSettings& s, int64_t now);
 
   // The value of `key` in meta; when absent, stores `candidate` first (the first writer wins across processes).
   StatusOr<std::string> MetaValueOrInsert(const std::string& key, const std::string& candidate);

@@ -67,14 +67,14 @@ StatusOr<std::vector<MailRecord>> PrivacyRepository::MailTo(int64_t user_id, con
   });
 }
 
-StatusOr<std::vector<QuestionRecord>> PrivacyRepository::QuestionsPublishedBy(int64_t user_id) {
+StatusOr<std::vector<model::Question>> PrivacyRepository::QuestionsPublishedBy(int64_t user_id) {
   auto st = db_.Prepare("SELECT id FROM questions WHERE published_by = ? ORDER BY id");
   if (!st.ok()) return st.status();
   (*st)->Bind(1, user_id);
   auto ids = AllRows<int64_t>(*st, ReadId);
   if (!ids.ok()) return ids.status();
   TicketRepository tickets(db_);
-  std::vector<QuestionRecord> out;
+  std::vector<model::Question> out;
   for (int64_t id : *ids) {
     auto q = tickets.FindQuestionById(id);
     if (!q.ok()) return q.status();
@@ -83,9 +83,9 @@ StatusOr<std::vector<QuestionRecord>> PrivacyRepository::QuestionsPublishedBy(in
   return out;
 }
 
-StatusOr<ErasureCounts> PrivacyRepository::Erase(const UserRecord& user, const std::string& placeholder_email,
+StatusOr<model::ErasureCounts> PrivacyRepository::Erase(const model::User& user, const std::string& placeholder_email,
                                                  int64_t now, const FormerMemberLabels& labels) {
-  ErasureCounts n;
+  model::ErasureCounts n;
   // Runs one statement binding the person's id (and their address as ?2 when it uses it); counts the rows.
   auto run = [&](const char* sql, int64_t* count) -> Status {
     auto st = db_.Prepare(sql);

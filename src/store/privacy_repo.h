@@ -9,9 +9,10 @@
 #include <string>
 #include <vector>
 
+#include "model/privacy.h"
 #include "store/account_repo.h"
 #include "store/database.h"
-#include "store/ticket_repo.h"  // QuestionRecord
+#include "store/ticket_repo.h"  // model::Question
 
 namespace entraide::store {
 
@@ -21,15 +22,6 @@ struct MailRecord {
   std::string kind, subject, status;
   int64_t created_at = 0;
   std::optional<int64_t> sent_at;
-};
-
-// What erasing a person changed: rows, by kind.
-struct ErasureCounts {
-  int64_t mail_deleted = 0;   // messages to them (any state)
-  int64_t mail_scrubbed = 0;  // messages to others that named them (their name or address replaced)
-  int64_t sessions = 0, tokens = 0, take_links = 0, memberships = 0, preferences = 0;
-  int64_t tickets_released = 0;  // open tickets they held, now held by nobody
-  int64_t history_renamed = 0;   // "now held by" events that recorded their name
 };
 
 // What replaces an erased person's name or address in a message queued for someone else, in that message's
@@ -51,7 +43,7 @@ class PrivacyRepository {
   // The outbox's messages to a person (by id or address), oldest first.
   StatusOr<std::vector<MailRecord>> MailTo(int64_t user_id, const std::string& email);
   // The answered questions a volunteer published.
-  StatusOr<std::vector<QuestionRecord>> QuestionsPublishedBy(int64_t user_id);
+  StatusOr<std::vector<model::Question>> QuestionsPublishedBy(int64_t user_id);
 
   // ---- erasure (inside the caller's write transaction) ----
   // Removes `user`'s identity: deletes the messages to them, their sessions, links, "I'll take it" links, email
@@ -61,8 +53,8 @@ class PrivacyRepository {
   // to core::kErasedName and their email to `placeholder_email`, with no password, inactive, erased at `now`.
   // Tickets, replies and files stay, attributed by id. Another person with exactly the same name would also
   // lose it in the "now held by" events, which recorded names, not ids.
-  StatusOr<ErasureCounts> Erase(const UserRecord& user, const std::string& placeholder_email, int64_t now,
-                                const FormerMemberLabels& labels);
+  StatusOr<model::ErasureCounts> Erase(const model::User& user, const std::string& placeholder_email, int64_t now,
+                                       const FormerMemberLabels& labels);
 
   // ---- retention ----
   // Closed tickets closed before `cutoff` whose text is still there, the oldest first, at most `limit`.

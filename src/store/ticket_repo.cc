@@ -19,8 +19,8 @@ std::optional<int64_t> OptInt(Statement& q, int col) {
   return q.ColumnIsNull(col) ? std::nullopt : std::optional<int64_t>(q.ColumnInt(col));
 }
 
-TicketRecord ReadTicket(Statement& q) {
-  TicketRecord t;
+model::Ticket ReadTicket(Statement& q) {
+  model::Ticket t;
   t.id = q.ColumnInt(0);
   t.ref = q.ColumnText(1);
   t.group_id = q.ColumnInt(2);
@@ -48,8 +48,8 @@ TicketRecord ReadTicket(Statement& q) {
   return t;
 }
 
-QuestionRecord ReadQuestion(Statement& q) {
-  QuestionRecord r;
+model::Question ReadQuestion(Statement& q) {
+  model::Question r;
   r.id = q.ColumnInt(0);
   r.ticket_id = q.ColumnInt(1);
   r.lang = q.ColumnText(2);
@@ -111,7 +111,7 @@ StatusOr<std::string> TicketRepository::NextRef(int year) {
   return std::string(buf);
 }
 
-StatusOr<int64_t> TicketRepository::Create(const TicketRecord& t) {
+StatusOr<int64_t> TicketRepository::Create(const model::Ticket& t) {
   auto st = db_.Prepare(
       "INSERT INTO tickets (ref, group_id, opened_by, subject, body, body_html, category, urgency, status, lang, "
       "created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
@@ -133,14 +133,14 @@ StatusOr<int64_t> TicketRepository::Create(const TicketRecord& t) {
   return db_.LastInsertRowId();
 }
 
-StatusOr<std::optional<TicketRecord>> TicketRepository::Find(int64_t id) {
+StatusOr<std::optional<model::Ticket>> TicketRepository::Find(int64_t id) {
   auto st = db_.Prepare(std::string(kTicketSelect) + "WHERE t.id = ?");
   if (!st.ok()) return st.status();
   (*st)->Bind(1, id);
-  return OneRow<TicketRecord>(*st, ReadTicket);
+  return OneRow<model::Ticket>(*st, ReadTicket);
 }
 
-StatusOr<std::vector<TicketRecord>> TicketRepository::List(const TicketFilter& f) {
+StatusOr<std::vector<model::Ticket>> TicketRepository::List(const model::TicketFilter& f) {
   // Lists never show the description: leave the two largest columns out of the rows read.
   std::string sql = kTicketSelect;
   sql = core::ReplaceAll(sql, "t.body, t.body_html,", "'', '',");
@@ -192,7 +192,7 @@ StatusOr<std::vector<TicketRecord>> TicketRepository::List(const TicketFilter& f
   if (f.group_id) (*st)->Bind(i++, *f.group_id);
   (*st)->Bind(i++, f.limit);
   (*st)->Bind(i++, f.offset);
-  return AllRows<TicketRecord>(*st, ReadTicket);
+  return AllRows<model::Ticket>(*st, ReadTicket);
 }
 
 StatusOr<int64_t> TicketRepository::CountOpenedSince(int64_t user_id, int64_t since) {
@@ -282,7 +282,7 @@ StatusOr<std::vector<int64_t>> TicketRepository::CloseResolvedBefore(int64_t cut
   return ids;
 }
 
-StatusOr<int64_t> TicketRepository::AddEvent(const TicketEventRecord& e) {
+StatusOr<int64_t> TicketRepository::AddEvent(const model::TicketEvent& e) {
   auto st = db_.Prepare(
       "INSERT INTO ticket_events (ticket_id, actor_id, kind, body, body_html, internal, old_value, new_value, "
       "created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
@@ -306,8 +306,8 @@ constexpr const char* kEventSelect =
     "SELECT e.id, e.ticket_id, e.actor_id, coalesce(u.name, ''), e.kind, e.body, e.body_html, e.internal, "
     "e.old_value, e.new_value, e.created_at FROM ticket_events e LEFT JOIN users u ON u.id = e.actor_id ";
 
-TicketEventRecord ReadEvent(Statement& q) {
-  TicketEventRecord e;
+model::TicketEvent ReadEvent(Statement& q) {
+  model::TicketEvent e;
   e.id = q.ColumnInt(0);
   e.ticket_id = q.ColumnInt(1);
   e.actor_id = OptInt(q, 2);
@@ -323,18 +323,18 @@ TicketEventRecord ReadEvent(Statement& q) {
 }
 }  // namespace
 
-StatusOr<std::vector<TicketEventRecord>> TicketRepository::Events(int64_t ticket_id, bool include_internal) {
+StatusOr<std::vector<model::TicketEvent>> TicketRepository::Events(int64_t ticket_id, bool include_internal) {
   auto st = db_.Prepare(std::string(kEventSelect) + "WHERE e.ticket_id = ? AND (e.internal = 0 OR ?) ORDER BY e.id");
   if (!st.ok()) return st.status();
   (*st)->Bind(1, ticket_id).Bind(2, include_internal);
-  return AllRows<TicketEventRecord>(*st, ReadEvent);
+  return AllRows<model::TicketEvent>(*st, ReadEvent);
 }
 
-StatusOr<std::vector<TicketEventRecord>> TicketRepository::EventsBy(int64_t user_id) {
+StatusOr<std::vector<model::TicketEvent>> TicketRepository::EventsBy(int64_t user_id) {
   auto st = db_.Prepare(std::string(kEventSelect) + "WHERE e.actor_id = ? ORDER BY e.id");
   if (!st.ok()) return st.status();
   (*st)->Bind(1, user_id);
-  return AllRows<TicketEventRecord>(*st, ReadEvent);
+  return AllRows<model::TicketEvent>(*st, ReadEvent);
 }
 
 StatusOr<std::pair<int64_t, int64_t>> TicketRepository::CountRepliesSince(int64_t user_id, int64_t since) {
@@ -348,7 +348,7 @@ StatusOr<std::pair<int64_t, int64_t>> TicketRepository::CountRepliesSince(int64_
   return std::make_pair((*row)[0], (*row)[1]);
 }
 
-StatusOr<int64_t> TicketRepository::AddAttachment(const AttachmentRecord& a) {
+StatusOr<int64_t> TicketRepository::AddAttachment(const model::Attachment& a) {
   auto st = db_.Prepare(
       "INSERT INTO attachments (ticket_id, event_id, filename, content_type, size, sha256, uploaded_by, created_at) "
       "VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
@@ -367,8 +367,8 @@ StatusOr<int64_t> TicketRepository::AddAttachment(const AttachmentRecord& a) {
 }
 
 namespace {
-AttachmentRecord ReadAttachment(Statement& q) {
-  AttachmentRecord a;
+model::Attachment ReadAttachment(Statement& q) {
+  model::Attachment a;
   a.id = q.ColumnInt(0);
   a.ticket_id = q.ColumnInt(1);
   a.event_id = OptInt(q, 2);
@@ -388,28 +388,28 @@ constexpr const char* kVisibleAttachments =
     "WHERE a.ticket_id = ?1 AND (a.event_id IS NULL OR e.internal = 0 OR (e.id IS NOT NULL AND ?2)) ";
 }  // namespace
 
-StatusOr<std::vector<AttachmentRecord>> TicketRepository::Attachments(int64_t ticket_id, bool include_internal) {
+StatusOr<std::vector<model::Attachment>> TicketRepository::Attachments(int64_t ticket_id, bool include_internal) {
   auto st = db_.Prepare(std::string(kVisibleAttachments) + "ORDER BY a.id");
   if (!st.ok()) return st.status();
   (*st)->Bind(1, ticket_id).Bind(2, include_internal);
-  return AllRows<AttachmentRecord>(*st, ReadAttachment);
+  return AllRows<model::Attachment>(*st, ReadAttachment);
 }
 
-StatusOr<std::optional<AttachmentRecord>> TicketRepository::FindAttachment(int64_t ticket_id, int64_t id,
+StatusOr<std::optional<model::Attachment>> TicketRepository::FindAttachment(int64_t ticket_id, int64_t id,
                                                                            bool include_internal) {
   auto st = db_.Prepare(std::string(kVisibleAttachments) + "AND a.id = ?3");
   if (!st.ok()) return st.status();
   (*st)->Bind(1, ticket_id).Bind(2, include_internal).Bind(3, id);
-  return OneRow<AttachmentRecord>(*st, ReadAttachment);
+  return OneRow<model::Attachment>(*st, ReadAttachment);
 }
 
-StatusOr<std::vector<AttachmentRecord>> TicketRepository::AttachmentsBy(int64_t user_id) {
+StatusOr<std::vector<model::Attachment>> TicketRepository::AttachmentsBy(int64_t user_id) {
   auto st = db_.Prepare(
       "SELECT id, ticket_id, event_id, filename, content_type, size, sha256, uploaded_by, created_at FROM attachments "
       "WHERE uploaded_by = ? ORDER BY id");
   if (!st.ok()) return st.status();
   (*st)->Bind(1, user_id);
-  return AllRows<AttachmentRecord>(*st, ReadAttachment);
+  return AllRows<model::Attachment>(*st, ReadAttachment);
 }
 
 StatusOr<int64_t> TicketRepository::AttachmentBytes(int64_t ticket_id) {
@@ -444,7 +444,7 @@ StatusOr<std::vector<std::string>> TicketRepository::LinkedArticles(int64_t tick
   return AllRows<std::string>(*st, [](Statement& q) { return q.ColumnText(0); });
 }
 
-StatusOr<int64_t> TicketRepository::CreateQuestion(const QuestionRecord& r) {
+StatusOr<int64_t> TicketRepository::CreateQuestion(const model::Question& r) {
   auto st = db_.Prepare(
       "INSERT INTO questions (ticket_id, lang, slug, title, question, answer, question_html, answer_html, category, "
       "published_by, published, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?)");
@@ -465,27 +465,27 @@ StatusOr<int64_t> TicketRepository::CreateQuestion(const QuestionRecord& r) {
   return db_.LastInsertRowId();
 }
 
-StatusOr<std::optional<QuestionRecord>> TicketRepository::FindQuestion(const std::string& lang,
+StatusOr<std::optional<model::Question>> TicketRepository::FindQuestion(const std::string& lang,
                                                                        const std::string& slug) {
   auto st = db_.Prepare(std::string("SELECT ") + kQuestionCols +
                         " FROM questions WHERE lang = ? AND slug = ? AND published = 1");
   if (!st.ok()) return st.status();
   (*st)->Bind(1, lang).Bind(2, slug);
-  return OneRow<QuestionRecord>(*st, ReadQuestion);
+  return OneRow<model::Question>(*st, ReadQuestion);
 }
 
-StatusOr<std::optional<QuestionRecord>> TicketRepository::FindQuestionById(int64_t id) {
+StatusOr<std::optional<model::Question>> TicketRepository::FindQuestionById(int64_t id) {
   auto st = db_.Prepare(std::string("SELECT ") + kQuestionCols + " FROM questions WHERE id = ?");
   if (!st.ok()) return st.status();
   (*st)->Bind(1, id);
-  return OneRow<QuestionRecord>(*st, ReadQuestion);
+  return OneRow<model::Question>(*st, ReadQuestion);
 }
 
-StatusOr<std::optional<QuestionRecord>> TicketRepository::QuestionOfTicket(int64_t ticket_id) {
+StatusOr<std::optional<model::Question>> TicketRepository::QuestionOfTicket(int64_t ticket_id) {
   auto st = db_.Prepare(std::string("SELECT ") + kQuestionCols + " FROM questions WHERE ticket_id = ?");
   if (!st.ok()) return st.status();
   (*st)->Bind(1, ticket_id);
-  return OneRow<QuestionRecord>(*st, ReadQuestion);
+  return OneRow<model::Question>(*st, ReadQuestion);
 }
 
 StatusOr<std::vector<int64_t>> TicketRepository::PublishedQuestionIds() {

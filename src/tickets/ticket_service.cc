@@ -12,13 +12,15 @@
 #include "markdown/markdown.h"
 #include "store/account_repo.h"
 #include "store/article_repo.h"
+#include "store/pool.h"
 #include "store/take_link_repo.h"
+#include "store/ticket_repo.h"
 #include "tickets/filename.h"
 #include "tickets/workflow.h"
 
 namespace entraide::tickets {
 namespace fs = std::filesystem;
-using Event = store::TicketEventRecord;
+using Event = model::TicketEvent;
 
 namespace {
 
@@ -147,7 +149,7 @@ core::StatusOr<Ticket> TicketService::LoadVisible(store::TicketRepository& repo,
 core::Status TicketService::Notify(store::Database& db, const Ticket& t, const std::string& kind,
                                    const std::string& excerpt, const auth::Principal& actor, bool to_group) {
   store::AccountRepository accounts(db);
-  std::vector<store::UserRecord> recipients;
+  std::vector<model::User> recipients;
   if (to_group) {
     auto members = accounts.MembersOf(t.group_id);
     if (!members.ok()) return members.status();
@@ -208,7 +210,7 @@ core::Status TicketService::StoreUploads(store::TicketRepository& repo, const au
         if (ec) return core::Unavailable("cannot store the attachment: " + ec.message());
       }
     }
-    store::AttachmentRecord a;
+    model::Attachment a;
     a.ticket_id = ticket_id;
     a.event_id = event_id;
     a.filename = SafeFilename(u.filename);
@@ -546,7 +548,7 @@ core::StatusOr<TakeOutcome> TicketService::FollowTakeLink(const std::string& tok
     if (!ticket.ok()) return ticket.status();
     if (!*ticket) return bad;
     const Ticket& t = **ticket;
-    const store::UserRecord& u = **user;
+    const model::User& u = **user;
     out.ticket_id = t.id;
     out.ref = t.ref;
     out.subject = t.subject;

@@ -19,16 +19,21 @@
 #include "auth/principal.h"
 #include "core/clock.h"
 #include "core/status.h"
-#include "store/pool.h"
-#include "store/ticket_repo.h"
+#include "model/ticket.h"
+
+namespace entraide::store {
+class Pool;
+class Database;
+class TicketRepository;
+}  // namespace entraide::store
 
 namespace entraide::tickets {
 
-using Ticket = store::TicketRecord;
-using TicketEvent = store::TicketEventRecord;
-using Attachment = store::AttachmentRecord;
-using Question = store::QuestionRecord;
-using TicketFilter = store::TicketFilter;
+using Ticket = model::Ticket;
+using TicketEvent = model::TicketEvent;
+using Attachment = model::Attachment;
+using Question = model::Question;
+using TicketFilter = model::TicketFilter;
 
 // A file received with a form, already on disk (the HTTP layer streams uploads to temp files).
 struct Upload {

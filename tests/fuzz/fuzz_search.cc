@@ -21,6 +21,7 @@
 #include "kb/search_service.h"
 #include "search/index.h"
 #include "search/resources.h"
+#include "search/searcher.h"
 #include "test_util.h"
 
 namespace entraide::fuzz {

@@ -36,7 +36,7 @@ class ImporterTest : public ::testing::Test {
     EXPECT_TRUE(r.ok()) << r.status().ToString();
     return r.ok() ? *r : ImportReport{};
   }
-  std::optional<store::ArticleRecord> Served(const std::string& lang, const std::string& slug) {
+  std::optional<model::Article> Served(const std::string& lang, const std::string& slug) {
     store::ArticleRepository repo(*db_);
     auto a = repo.FindServed(lang, slug);
     EXPECT_TRUE(a.ok());

@@ -32,7 +32,7 @@ class SearchSyncTest : public ::testing::Test {
   }
   int64_t Hits(const std::string& q, const std::string& lang = "en") {
     search::Searcher s(dir_.path(), resources_);
-    search::SearchRequest req;
+    model::SearchRequest req;
     req.q = q;
     req.lang = lang;
     req.visitor_lang = lang;
@@ -160,7 +160,7 @@ TEST_F(SearchSyncTest, JudgedQueriesFindTheRightArticleInTheTopThree) {
     ASSERT_FALSE(keys.empty()) << "malformed line: " << line;
     ++n;
     if (lang == "fr") ++fr;
-    search::SearchRequest req;
+    model::SearchRequest req;
     req.q = q;
     req.visitor_lang = lang;
     auto r = searcher.Search(req);

@@ -81,16 +81,16 @@ class SearcherTest : public ::testing::Test {
     ASSERT_TRUE((*rb)->Finish().ok());
     searcher_ = std::make_unique<Searcher>(dir_.path(), resources_);
   }
-  SearchResult Find(const std::string& q, const std::string& visitor = "en", const std::string& lang = "") {
-    SearchRequest req;
+  model::SearchResult Find(const std::string& q, const std::string& visitor = "en", const std::string& lang = "") {
+    model::SearchRequest req;
     req.q = q;
     req.visitor_lang = visitor;
     req.lang = lang;
     auto r = searcher_->Search(req);
     EXPECT_TRUE(r.ok()) << q << ": " << r.status().ToString();
-    return r.ok() ? *r : SearchResult{};
+    return r.ok() ? *r : model::SearchResult{};
   }
-  static std::vector<std::string> Slugs(const SearchResult& r) {
+  static std::vector<std::string> Slugs(const model::SearchResult& r) {
     std::vector<std::string> out;
     for (const auto& h : r.hits) out.push_back(h.slug);
     return out;
@@ -176,7 +176,7 @@ TEST_F(SearcherTest, AndFindsNothingThenOr) {
 }
 
 TEST_F(SearcherTest, FacetsCountCategoriesTagsLanguagesAndKinds) {
-  SearchRequest req;
+  model::SearchRequest req;
   req.q = "";
   req.category = "security";
   req.visitor_lang = "en";
@@ -206,7 +206,7 @@ TEST_F(SearcherTest, SnippetsMarkMatchesAndEscapeText) {
 }
 
 TEST_F(SearcherTest, BadInputGivesAClearErrorOrANormalAnswer) {
-  SearchRequest req;
+  model::SearchRequest req;
   req.q = std::string(10000, 'a');
   auto r = searcher_->Search(req);
   ASSERT_FALSE(r.ok());
@@ -253,7 +253,7 @@ TEST(SnippetTest, ShowsTheDensestWindowOfMatchesWithContext) {
     ASSERT_TRUE((*rb)->Finish().ok());
   }
   Searcher s(dir.path(), res);
-  SearchRequest req;
+  model::SearchRequest req;
   req.q = "backup restore";
   req.visitor_lang = "en";
   auto r = s.Search(req);
@@ -275,7 +275,7 @@ TEST(IndexTest, NoIndexIsUnavailableNotACrash) {
   testing::TempDir dir;
   Resources res;
   Searcher s(dir.path(), res);
-  SearchRequest req;
+  model::SearchRequest req;
   req.q = "anything";
   auto r = s.Search(req);
   ASSERT_FALSE(r.ok());
@@ -320,7 +320,7 @@ TEST(IndexTest, ARebuildWithSeveralBuildersHasEveryDocumentSynonymAndSpellingWor
   for (const auto& e : std::filesystem::directory_iterator(dir.path()))
     EXPECT_EQ(e.path().filename().string().find(".shard-"), std::string::npos) << "shards are removed";
   Searcher s(dir.path(), res);
-  SearchRequest req;
+  model::SearchRequest req;
   req.category = "planning";
   EXPECT_EQ(s.Search(req)->total, 600);
   req.category.clear();
@@ -354,7 +354,7 @@ TEST(IndexTest, PagesListEveryItemOnceInRankOrder) {
     ASSERT_TRUE((*rb)->Finish().ok());
   }
   Searcher s(dir.path(), res);
-  SearchRequest req;
+  model::SearchRequest req;
   req.q = "shared";
   req.visitor_lang = "fr";
   req.page_size = 7;
@@ -392,7 +392,7 @@ TEST(IndexTest, TotalsAreExactUpToTheCountLimitAndEstimatedBeyond) {
     ASSERT_TRUE((*rb)->Finish().ok());
   }
   Searcher s(dir.path(), res);
-  SearchRequest req;
+  model::SearchRequest req;
   req.q = "rare";  // 300 documents: counted one by one
   auto narrow = s.Search(req);
   ASSERT_TRUE(narrow.ok());
@@ -436,7 +436,7 @@ TEST(IndexTest, EstimatedTotalsCountItemsInBothLanguagesOnce) {
   // The layout itself: each item's two versions have neighbouring docids.
   EXPECT_EQ(testing::VersionsFartherApartThan(StubPath(dir.path()), 1), 0);
   Searcher s(dir.path(), res);
-  SearchRequest req;
+  model::SearchRequest req;
   req.q = "partout";  // every item, in both languages: 6,000 documents, 3,000 items
   req.visitor_lang = "fr";
   auto all = s.Search(req);
@@ -465,10 +465,10 @@ TEST(IndexTest, IncrementalUpdatesAndDeletesAreSeenBySearchers) {
     ASSERT_TRUE((*rb)->Finish().ok());
   }
   Searcher s(dir.path(), res);
-  SearchRequest req;
+  model::SearchRequest req;
   req.q = "bravo";
   EXPECT_EQ(s.Search(req)->total, 0);
-  SearchRequest browse;  // facets follow every revision of the index
+  model::SearchRequest browse;  // facets follow every revision of the index
   browse.category = "security";
   EXPECT_EQ(s.Search(browse)->facets["tag"]["t"], 1);
   {
@@ -502,7 +502,7 @@ TEST(IndexTest, RebuildSwapsAtomicallyAndACrashedRebuildLeavesTheOldIndexServing
     ASSERT_TRUE((*rb)->Finish().ok());
   }
   Searcher s(dir.path(), res);
-  SearchRequest req;
+  model::SearchRequest req;
   req.q = "old";
   ASSERT_EQ(s.Search(req)->total, 1);
   {

@@ -682,7 +682,7 @@ TEST_F(TicketServiceTest, AResolvedTicketCanBePublishedAsAnAnsweredQuestionThatS
   auto res = search::LoadResources(testing::SourceDir() + "/search");
   ASSERT_TRUE(kb::RebuildIndex(**db, dir_.path(), *res, nullptr, true).ok());
   search::Searcher searcher(dir_.path(), *res);
-  search::SearchRequest req;
+  model::SearchRequest req;
   req.q = "spouleur brother";
   req.visitor_lang = "fr";
   req.kind = "question";
