@@ -23,6 +23,9 @@
 namespace entraide::http {
 namespace {
 
+// A status as its word: in URLs, CSS classes, the API and catalog keys ("status_" + word).
+std::string StatusWord(model::TicketStatus s) { return std::string(model::ToString(s)); }
+
 using tickets::Ticket;
 
 int64_t Id(const std::string& s) { return PositiveId(s); }
@@ -60,7 +63,7 @@ view::Value TicketSummary(const Services& s, const Ticket& t, const std::string&
       .Set("subject", t.subject)
       .Set("url", "/" + lang + "/tickets/" + std::to_string(t.id));
   v.Set("ticket_lang", t.lang);  // the subject and description are in the language the ticket was written in
-  v.Set("status", t.status).Set("status_label", tr.Get("status_" + t.status));
+  v.Set("status", StatusWord(t.status)).Set("status_label", tr.Get("status_" + StatusWord(t.status)));
   v.Set("urgency", t.urgency).Set("urgency_label", tr.Get("urgency_" + t.urgency));
   v.Set("group", t.group_name).Set("assignee", tr.PersonName(t.assignee_name)).Set("unassigned", !t.assignee_id);
   v.Set("age", Ago(now - t.created_at, lang)).Set("updated", Ago(now - t.updated_at, lang));
@@ -90,9 +93,9 @@ std::string QueueRowsHtml(const Services& s, const std::vector<Ticket>& list, co
     out += "\">";
     text(tr.Get("urgency_" + t.urgency));
     out += "</span></td><td><span class=\"status status-";
-    text(t.status);
+    text(StatusWord(t.status));
     out += "\">";
-    text(tr.Get("status_" + t.status));
+    text(tr.Get("status_" + StatusWord(t.status)));
     out += "</span></td><td>";
     text(t.group_name);
     out += "</td><td><time datetime=\"" + core::FormatIso8601Utc(t.created_at) + "\">";
@@ -131,7 +134,6 @@ view::Value Options(const Services& s, const std::string& lang, const std::strin
 }
 
 const std::vector<std::string> kUrgencies = {"low", "normal", "high", "blocking"};
-const std::vector<std::string> kStatuses = {"new", "triaged", "in_progress", "waiting_on_group", "resolved", "closed"};
 
 Response SignInFirst(Visitor& v, const std::string& lang) {
   Response r = Response::Redirect(303, "/" + lang + "/signin");
@@ -215,7 +217,7 @@ Response TicketList(const Services& s, const Request& req) {
   Visitor v(s, req);
   if (!v.signed_in()) return SignInFirst(v, lang);
   tickets::TicketFilter f;
-  f.status = req.Query("status");
+  f.status = model::StatusFilter::Parse(req.Query("status")).value_or(model::StatusFilter::Any());
   if (!v.who()->IsVolunteer() || !v.who()->groups.empty()) {
     // People in groups see their groups' tickets here; volunteers work from the queue.
     for (const auto& g : v.who()->groups) f.group_ids.push_back(g.id);
@@ -242,8 +244,7 @@ Response QueuePage(const Services& s, const Request& req) {
   if (!v.signed_in()) return SignInFirst(v, lang);
   if (!auth::Allows(v.who(), auth::Action::kTriage)) return ErrorPage(s, req, 403);
   tickets::TicketFilter f;
-  f.status = req.Query("status");
-  if (!f.status.empty() && f.status != "open" && !tickets::IsStatus(f.status)) f.status = "";
+  f.status = model::StatusFilter::Parse(req.Query("status")).value_or(model::StatusFilter::Any());
   f.category = req.Query("category");
   f.urgency = req.Query("urgency");
   f.lang = req.Query("ticket_lang");
@@ -278,8 +279,10 @@ Response QueuePage(const Services& s, const Request& req) {
   if (more) d.Set("next_url", page_url(page + 1));
   d.Set("paged", page > 1 || more);
   std::vector<std::string> statuses = {"open"};
-  statuses.insert(statuses.end(), kStatuses.begin(), kStatuses.end());
-  d.Set("statuses", Options(s, lang, "status_", statuses, f.status.empty() ? "open" : f.status));
+  for (auto st : model::kTicketStatuses) statuses.push_back(StatusWord(st));
+  d.Set("statuses",
+        Options(s, lang, "status_", statuses,
+                f.status.scope == model::StatusFilter::Scope::kAny ? "open" : std::string(f.status.Word())));
   d.Set("categories", CategoryOptions(s, lang, f.category));
   d.Set("urgencies", Options(s, lang, "urgency_", kUrgencies, f.urgency));
   d.Set("assignee_me", assignee == "me").Set("assignee_none", assignee == "none");
@@ -368,8 +371,8 @@ Response TicketPage(const Services& s, const Request& req, Visitor& v, const std
   }
   d.Set("has_links", !links.list().empty()).Set("links", std::move(links));
   bool open = tickets::IsOpen(t.status);
-  bool finished = t.status == "resolved" || t.status == "closed";
-  d.Set("is_open", open).Set("is_finished", finished).Set("is_resolved", t.status == "resolved");
+  bool finished = model::IsFinished(t.status);
+  d.Set("is_open", open).Set("is_finished", finished).Set("is_resolved", t.status == model::TicketStatus::kResolved);
   d.Set("can_triage", tv.can_triage).Set("group_side", tv.group_side);
   d.Set("can_reply", tv.group_side || tv.can_triage);
   d.Set("ask_helpful", tv.group_side && finished && !t.helpful);
@@ -381,8 +384,8 @@ Response TicketPage(const Services& s, const Request& req, Visitor& v, const std
   d.Set("can_publish", tv.can_triage && finished && !tv.question);
   if (tv.can_triage) {
     std::vector<std::string> moves;
-    for (const auto& st : kStatuses)
-      if (tickets::CheckMove(t.status, st, tickets::Side::kVolunteer).ok()) moves.push_back(st);
+    for (auto st : model::kTicketStatuses)
+      if (tickets::CheckMove(t.status, st, tickets::Side::kVolunteer).ok()) moves.push_back(StatusWord(st));
     d.Set("moves", Options(s, lang, "status_", moves, ""));
     d.Set("has_moves", !moves.empty());
     d.Set("urgencies", Options(s, lang, "urgency_", kUrgencies, t.urgency));
@@ -492,7 +495,11 @@ Response QuestionPage(const Services& s, const Request& req) {
 // Writes the ticket's fields as an object; `close` false leaves it open for more fields.
 void WriteTicket(core::JsonWriter& w, const Ticket& t, const SiteInfo& site, const i18n::Catalog& tr,
                  bool close = true) {
-  w.BeginObject().Field("id", t.id).Field("ref", t.ref).Field("subject", t.subject).Field("status", t.status);
+  w.BeginObject()
+      .Field("id", t.id)
+      .Field("ref", t.ref)
+      .Field("subject", t.subject)
+      .Field("status", model::ToString(t.status));
   w.Field("urgency", t.urgency).Field("category", t.category).Field("lang", t.lang);
   w.Key("group")
       .BeginObject()
@@ -551,7 +558,9 @@ Response ApiList(const Services& s, const Request& req) {
   std::optional<auth::Authenticated> who;
   if (auto e = ApiGuard(s, req, who, false)) return *e;
   tickets::TicketFilter f;
-  f.status = req.Query("status");
+  auto status = model::StatusFilter::Parse(req.Query("status"));
+  if (!status) return JsonError(core::InvalidField("status", "unknown status"));
+  f.status = *status;
   auto list = s.tickets.List(&who->principal, f);
   if (!list.ok()) return ApiFailure(list.status());
   core::JsonWriter w;
@@ -565,9 +574,9 @@ Response ApiQueue(const Services& s, const Request& req) {
   std::optional<auth::Authenticated> who;
   if (auto e = ApiGuard(s, req, who, false)) return *e;
   tickets::TicketFilter f;
-  f.status = req.Query("status");
-  if (!f.status.empty() && f.status != "open" && !tickets::IsStatus(f.status))
-    return JsonError(core::InvalidField("status", "unknown status"));
+  auto status = model::StatusFilter::Parse(req.Query("status"));
+  if (!status) return JsonError(core::InvalidField("status", "unknown status"));
+  f.status = *status;
   f.category = req.Query("category");
   f.urgency = req.Query("urgency");
   if (!f.urgency.empty() && !tickets::IsUrgency(f.urgency))

@@ -93,7 +93,7 @@ class Export {
     w_.Key("group").BeginObject().Field("slug", t.group_slug).Field("name", t.group_name).EndObject();
     w_.Field("opened_by", names_.PersonName(t.opened_by_name));
     w_.Field("subject", t.subject).Field("body", t.body).Field("category", t.category).Field("urgency", t.urgency);
-    w_.Field("status", t.status).Field("lang", t.lang).Field("created_at", Iso(t.created_at));
+    w_.Field("status", model::ToString(t.status)).Field("lang", t.lang).Field("created_at", Iso(t.created_at));
     w_.Field("updated_at", Iso(t.updated_at));
     OptionalTime(w_, "resolved_at", t.resolved_at);
     OptionalTime(w_, "closed_at", t.closed_at);

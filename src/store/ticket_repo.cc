@@ -33,7 +33,7 @@ model::Ticket ReadTicket(Statement& q) {
   t.body_html = q.ColumnText(9);
   t.category = q.ColumnText(10);
   t.urgency = q.ColumnText(11);
-  t.status = q.ColumnText(12);
+  t.status = model::ParseTicketStatus(q.ColumnText(12)).value_or(model::TicketStatus::kNew);  // CHECKed by 0004
   t.lang = q.ColumnText(13);
   t.assignee_id = OptInt(q, 14);
   t.assignee_name = q.ColumnText(15);
@@ -125,7 +125,7 @@ StatusOr<int64_t> TicketRepository::Create(const model::Ticket& t) {
                                .Bind(6, t.body_html)
                                .Bind(7, t.category)
                                .Bind(8, t.urgency)
-                               .Bind(9, t.status)
+                               .Bind(9, std::string(model::ToString(t.status)))
                                .Bind(10, t.lang)
                                .Bind(11, t.created_at)
                                .Bind(12, t.updated_at)
@@ -147,7 +147,8 @@ StatusOr<std::vector<model::Ticket>> TicketRepository::List(const model::TicketF
   // The open queue in queue order reads the partial index made for it (0007) and stops after LIMIT rows. Named,
   // because statistics gathered before the tickets existed (or none) can make the planner prefer
   // (status, resolved_at) and sort every open ticket (14 ms instead of 2 with 2,000 of them).
-  if (f.queue_order && f.status == "open")
+  using Scope = model::StatusFilter::Scope;
+  if (f.queue_order && f.status.scope == Scope::kOpen)
     sql = core::ReplaceAll(sql, "FROM tickets t ", "FROM tickets t INDEXED BY tickets_queue_order ");
   sql += "WHERE 1 = 1";
   std::vector<std::string> texts;
@@ -159,9 +160,10 @@ StatusOr<std::vector<model::Ticket>> TicketRepository::List(const model::TicketF
     for (size_t i = 0; i < f.group_ids.size(); ++i) where += i ? ",?" : "?";
     where += ")";
   }
-  if (f.status == "open")
+  // The words stay literal in SQL: a partial index is used only when the query repeats its WHERE (0007).
+  if (f.status.scope == Scope::kOpen)
     where += " AND t.status IN ('new','triaged','in_progress','waiting_on_group')";
-  else if (!f.status.empty())
+  else if (f.status.scope == Scope::kOne)
     where += " AND t.status = ?";
   if (!f.category.empty()) where += " AND t.category = ?";
   if (!f.urgency.empty()) where += " AND t.urgency = ?";
@@ -169,7 +171,7 @@ StatusOr<std::vector<model::Ticket>> TicketRepository::List(const model::TicketF
   if (f.assignee) where += *f.assignee == 0 ? " AND t.assignee_id IS NULL" : " AND t.assignee_id = ?";
   if (f.group_id) where += " AND t.group_id = ?";
   sql += where;
-  if (f.queue_order && (f.status == "resolved" || f.status == "closed")) {
+  if (f.queue_order && f.status.scope == Scope::kOne && model::IsFinished(f.status.one)) {
     // Finished tickets have no triage order; the index (status, resolved_at) gives this one without a sort.
     sql += " ORDER BY t.resolved_at DESC, t.id DESC";
   } else if (f.queue_order) {
@@ -184,7 +186,7 @@ StatusOr<std::vector<model::Ticket>> TicketRepository::List(const model::TicketF
   if (!st.ok()) return st.status();
   int i = 1;
   for (int64_t g : f.group_ids) (*st)->Bind(i++, g);
-  if (!f.status.empty() && f.status != "open") (*st)->Bind(i++, f.status);
+  if (f.status.scope == Scope::kOne) (*st)->Bind(i++, std::string(model::ToString(f.status.one)));
   if (!f.category.empty()) (*st)->Bind(i++, f.category);
   if (!f.urgency.empty()) (*st)->Bind(i++, f.urgency);
   if (!f.lang.empty()) (*st)->Bind(i++, f.lang);
@@ -209,13 +211,13 @@ StatusOr<int64_t> TicketRepository::OldestOpenedSince(int64_t user_id, int64_t s
   return Scalar(*st);
 }
 
-Status TicketRepository::SetStatus(int64_t id, const std::string& status, int64_t now) {
+Status TicketRepository::SetStatus(int64_t id, model::TicketStatus status, int64_t now) {
   auto st = db_.Prepare(
       "UPDATE tickets SET status = ?1, updated_at = ?2, "
       "resolved_at = CASE WHEN ?1 = 'resolved' THEN ?2 WHEN ?1 IN ('closed') THEN resolved_at ELSE NULL END, "
       "closed_at = CASE WHEN ?1 = 'closed' THEN ?2 ELSE NULL END WHERE id = ?3");
   if (!st.ok()) return st.status();
-  return (*st)->Bind(1, status).Bind(2, now).Bind(3, id).Run();
+  return (*st)->Bind(1, std::string(model::ToString(status))).Bind(2, now).Bind(3, id).Run();
 }
 
 StatusOr<bool> TicketRepository::Claim(int64_t id, int64_t volunteer, int64_t now) {
@@ -278,7 +280,7 @@ StatusOr<std::vector<int64_t>> TicketRepository::CloseResolvedBefore(int64_t cut
   (*sel)->Bind(1, cutoff);
   auto ids = AllRows<int64_t>(*sel, [](Statement& q) { return q.ColumnInt(0); });
   if (!ids.ok()) return ids.status();
-  for (int64_t id : *ids) ENTRAIDE_RETURN_IF_ERROR(SetStatus(id, "closed", now));
+  for (int64_t id : *ids) ENTRAIDE_RETURN_IF_ERROR(SetStatus(id, model::TicketStatus::kClosed, now));
   return ids;
 }
 
@@ -396,7 +398,7 @@ StatusOr<std::vector<model::Attachment>> TicketRepository::Attachments(int64_t t
 }
 
 StatusOr<std::optional<model::Attachment>> TicketRepository::FindAttachment(int64_t ticket_id, int64_t id,
-                                                                           bool include_internal) {
+                                                                            bool include_internal) {
   auto st = db_.Prepare(std::string(kVisibleAttachments) + "AND a.id = ?3");
   if (!st.ok()) return st.status();
   (*st)->Bind(1, ticket_id).Bind(2, include_internal).Bind(3, id);
@@ -466,7 +468,7 @@ StatusOr<int64_t> TicketRepository::CreateQuestion(const model::Question& r) {
 }
 
 StatusOr<std::optional<model::Question>> TicketRepository::FindQuestion(const std::string& lang,
-                                                                       const std::string& slug) {
+                                                                        const std::string& slug) {
   auto st = db_.Prepare(std::string("SELECT ") + kQuestionCols +
                         " FROM questions WHERE lang = ? AND slug = ? AND published = 1");
   if (!st.ok()) return st.status();

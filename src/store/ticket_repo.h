@@ -26,7 +26,7 @@ class TicketRepository {
   StatusOr<int64_t> CountOpenedSince(int64_t user_id, int64_t since);
   StatusOr<int64_t> OldestOpenedSince(int64_t user_id, int64_t since);
 
-  Status SetStatus(int64_t id, const std::string& status, int64_t now);
+  Status SetStatus(int64_t id, model::TicketStatus status, int64_t now);
   // Takes the ticket for `volunteer` when nobody else holds it. False when someone else does.
   StatusOr<bool> Claim(int64_t id, int64_t volunteer, int64_t now);
   Status SetAssignee(int64_t id, std::optional<int64_t> assignee, int64_t now);

@@ -70,7 +70,7 @@ core::Status UnknownCategory(const std::string& slug) {
 std::string Mib(int64_t bytes) { return std::to_string(bytes / (1024 * 1024)) + " MiB"; }
 
 // Moves a ticket to `to` and records it (the caller has checked the move).
-core::Status MoveTo(store::TicketRepository& repo, std::optional<int64_t> actor, const Ticket& t, const std::string& to,
+core::Status MoveTo(store::TicketRepository& repo, std::optional<int64_t> actor, const Ticket& t, TicketStatus to,
                     int64_t now) {
   ENTRAIDE_RETURN_IF_ERROR(repo.SetStatus(t.id, to, now));
   auto ev = repo.AddEvent(Event::Of(t.id, "status", now).By(actor).Change(t.status, to));
@@ -78,9 +78,8 @@ core::Status MoveTo(store::TicketRepository& repo, std::optional<int64_t> actor,
 }
 
 // May `who` move `t` to `to`? The group closes and reopens its tickets; every other move is the volunteers'.
-core::Status CheckStatusChange(const auth::Principal& who, const Ticket& t, const std::string& to) {
-  if (!IsStatus(to)) return core::InvalidField("status", "unknown status '" + to + "'");
-  bool close_or_reopen = to == "closed" || (to == "triaged" && !IsOpen(t.status));
+core::Status CheckStatusChange(const auth::Principal& who, const Ticket& t, TicketStatus to) {
+  bool close_or_reopen = to == TicketStatus::kClosed || (to == TicketStatus::kTriaged && !IsOpen(t.status));
   bool group_side = close_or_reopen && who.InGroup(t.group_id);
   if (!group_side) ENTRAIDE_RETURN_IF_ERROR(auth::Require(&who, auth::Action::kTriage));
   return CheckMove(t.status, to, group_side ? Side::kGroup : Side::kVolunteer);
@@ -293,12 +292,13 @@ core::StatusOr<Ticket> TicketService::Create(const auth::Principal* who, NewTick
     r.body_html = *html;
     r.category = t.category;
     r.urgency = t.urgency;
-    r.status = "new";
+    r.status = TicketStatus::kNew;
     r.lang = t.lang == "en" ? "en" : "fr";
     r.created_at = r.updated_at = now;
     auto id = repo.Create(r);
     if (!id.ok()) return id.status();
-    auto ev = repo.AddEvent(Event::Of(*id, "created", now).By(who->user_id).Change("", "new"));
+    auto ev = repo.AddEvent(
+        Event::Of(*id, "created", now).By(who->user_id).Change("", std::string(ToString(TicketStatus::kNew))));
     if (!ev.ok()) return ev.status();
     ENTRAIDE_RETURN_IF_ERROR(StoreUploads(repo, *who, *id, *ev, t.uploads, now, retry_after_s));
     auto loaded = repo.Find(*id);
@@ -322,7 +322,7 @@ core::Status TicketService::AutoClose() {
     auto ids = repo.CloseResolvedBefore(now - limits_.auto_close_after_s, now);
     if (!ids.ok()) return ids.status();
     for (int64_t id : *ids) {
-      auto ev = repo.AddEvent(Event::Of(id, "status", now).Change("resolved", "closed"));
+      auto ev = repo.AddEvent(Event::Of(id, "status", now).Change(TicketStatus::kResolved, TicketStatus::kClosed));
       if (!ev.ok()) return ev.status();
     }
     return core::Status::Ok();
@@ -346,7 +346,7 @@ core::StatusOr<std::vector<Ticket>> TicketService::List(const auth::Principal* w
 core::StatusOr<std::vector<Ticket>> TicketService::Queue(const auth::Principal* who, TicketFilter filter) {
   ENTRAIDE_RETURN_IF_ERROR(auth::Require(who, auth::Action::kTriage));
   (void)AutoClose();
-  if (filter.status.empty()) filter.status = "open";
+  if (filter.status.scope == model::StatusFilter::Scope::kAny) filter.status = model::StatusFilter::Open();
   filter.queue_order = true;
   auto db = pool_.Acquire();
   if (!db.ok()) return db.status();
@@ -407,31 +407,32 @@ core::Status TicketService::Reply(const auth::Principal* who, int64_t id, ReplyR
         if (!ev.ok()) return ev.status();
         ENTRAIDE_RETURN_IF_ERROR(StoreUploads(repo, *who, id, *ev, reply.uploads, now, retry_after_s));
         ENTRAIDE_RETURN_IF_ERROR(repo.Touch(id, now));
-        std::string next;
+        using enum TicketStatus;
+        std::optional<TicketStatus> next;
         if (group_side) {
           // The group answers: a question asked of it is answered; a finished ticket is reopened.
-          if (t.status == "waiting_on_group")
-            next = "in_progress";
-          else if (t.status == "resolved" || t.status == "closed")
-            next = "triaged";
+          if (t.status == kWaitingOnGroup)
+            next = kInProgress;
+          else if (IsFinished(t.status))
+            next = kTriaged;
           ENTRAIDE_RETURN_IF_ERROR(Notify(db, t, "ticket_group_reply", Excerpt(reply.body), *who, false));
         } else {
           ENTRAIDE_RETURN_IF_ERROR(repo.MarkFirstResponse(id, now));
           if (reply.resolve)
-            next = "resolved";
+            next = kResolved;
           else if (reply.ask_group)
-            next = "waiting_on_group";
-          else if (t.status == "new" || t.status == "triaged")
-            next = "in_progress";
-          if (!next.empty() && next != t.status && !(t.status == "resolved" || t.status == "closed"))
-            ENTRAIDE_RETURN_IF_ERROR(CheckMove(t.status, next, Side::kVolunteer));
-          if (t.status == "resolved" || t.status == "closed") next.clear();  // replying does not reopen for volunteers
-          std::string kind = next == "resolved"           ? "ticket_resolved"
-                             : next == "waiting_on_group" ? "ticket_question"
-                                                          : "ticket_reply";
+            next = kWaitingOnGroup;
+          else if (t.status == kNew || t.status == kTriaged)
+            next = kInProgress;
+          if (next && *next != t.status && !IsFinished(t.status))
+            ENTRAIDE_RETURN_IF_ERROR(CheckMove(t.status, *next, Side::kVolunteer));
+          if (IsFinished(t.status)) next.reset();  // replying does not reopen for volunteers
+          std::string kind = next == kResolved         ? "ticket_resolved"
+                             : next == kWaitingOnGroup ? "ticket_question"
+                                                       : "ticket_reply";
           ENTRAIDE_RETURN_IF_ERROR(Notify(db, t, kind, Excerpt(reply.body), *who, true));
         }
-        if (!next.empty() && next != t.status) return MoveTo(repo, who->user_id, t, next, now);
+        if (next && *next != t.status) return MoveTo(repo, who->user_id, t, *next, now);
         return core::Status::Ok();
       });
 }
@@ -446,7 +447,13 @@ core::Status TicketService::ApplyChanges(store::Database& db, store::TicketRepos
                                          const Ticket& t, const TicketChanges& changes, int64_t now) {
   // Every change is checked before any is made: a refused one leaves the ticket and its history as they were.
   store::AccountRepository accounts(db);
-  if (changes.status) ENTRAIDE_RETURN_IF_ERROR(CheckStatusChange(who, t, *changes.status));
+  std::optional<TicketStatus> to;
+  if (changes.status) {
+    auto parsed = ParseStatusField(*changes.status);
+    if (!parsed.ok()) return parsed.status();
+    to = *parsed;
+    ENTRAIDE_RETURN_IF_ERROR(CheckStatusChange(who, t, *to));
+  }
   if (changes.urgency || changes.category || changes.assignee)
     ENTRAIDE_RETURN_IF_ERROR(auth::Require(&who, auth::Action::kTriage));
   if (changes.urgency && !IsUrgency(*changes.urgency))
@@ -471,9 +478,9 @@ core::Status TicketService::ApplyChanges(store::Database& db, store::TicketRepos
     auto ev = repo.AddEvent(Event::Of(t.id, kind, now).By(who.user_id).Change(old_value, new_value));
     return ev.ok() ? core::Status::Ok() : ev.status();
   };
-  if (changes.status) {
-    ENTRAIDE_RETURN_IF_ERROR(MoveTo(repo, who.user_id, t, *changes.status, now));
-    if (*changes.status == "resolved") ENTRAIDE_RETURN_IF_ERROR(Notify(db, t, "ticket_resolved", "", who, true));
+  if (to) {
+    ENTRAIDE_RETURN_IF_ERROR(MoveTo(repo, who.user_id, t, *to, now));
+    if (*to == TicketStatus::kResolved) ENTRAIDE_RETURN_IF_ERROR(Notify(db, t, "ticket_resolved", "", who, true));
   }
   if (changes.urgency && *changes.urgency != t.urgency) {
     ENTRAIDE_RETURN_IF_ERROR(repo.SetField(t.id, "urgency", *changes.urgency, now));
@@ -490,9 +497,9 @@ core::Status TicketService::ApplyChanges(store::Database& db, store::TicketRepos
   return core::Status::Ok();
 }
 
-core::Status TicketService::ChangeStatus(const auth::Principal* who, int64_t id, const std::string& to) {
+core::Status TicketService::ChangeStatus(const auth::Principal* who, int64_t id, std::string_view to) {
   TicketChanges c;
-  c.status = to;
+  c.status = std::string(to);
   return Update(who, id, c);
 }
 
@@ -506,7 +513,8 @@ core::Status TicketService::ClaimLoaded(store::TicketRepository& repo, const aut
   if (t.assignee_id && t.assignee_id == who.user_id) return core::Status::Ok();  // already mine
   auto ev = repo.AddEvent(Event::Of(t.id, "assign", now).By(who.user_id).Change(t.assignee_name, who.name));
   if (!ev.ok()) return ev.status();
-  if (t.status == "new" || t.status == "triaged") return MoveTo(repo, who.user_id, t, "in_progress", now);
+  if (t.status == TicketStatus::kNew || t.status == TicketStatus::kTriaged)
+    return MoveTo(repo, who.user_id, t, TicketStatus::kInProgress, now);
   return core::Status::Ok();
 }
 
@@ -622,14 +630,16 @@ core::Status TicketService::LinkArticle(const auth::Principal* who, int64_t id, 
       });
 }
 
-core::Status TicketService::Close(const auth::Principal* who, int64_t id) { return ChangeStatus(who, id, "closed"); }
+core::Status TicketService::Close(const auth::Principal* who, int64_t id) {
+  return ChangeStatus(who, id, ToString(TicketStatus::kClosed));
+}
 
 core::Status TicketService::Reopen(const auth::Principal* who, int64_t id) {
   return WithTicket(
       who, id, [&](store::Database& db, store::TicketRepository& repo, const Ticket& t, int64_t now) -> core::Status {
         if (IsOpen(t.status)) return core::Conflict("only a resolved or closed ticket can be reopened");
         TicketChanges c;
-        c.status = "triaged";
+        c.status = std::string(ToString(TicketStatus::kTriaged));
         return ApplyChanges(db, repo, *who, t, c, now);
       });
 }
@@ -641,7 +651,7 @@ core::Status TicketService::Helpful(const auth::Principal* who, int64_t id, bool
       who, id,
       [&](store::Database& /*db*/, store::TicketRepository& repo, const Ticket& t, int64_t now) -> core::Status {
         ENTRAIDE_RETURN_IF_ERROR(auth::Require(who, auth::Action::kActForGroup, t.group_id));
-        if (t.status != "resolved" && t.status != "closed")
+        if (!IsFinished(t.status))
           return core::Conflict("you can say whether the help worked once the ticket is resolved");
         ENTRAIDE_RETURN_IF_ERROR(repo.SetHelpful(id, helpful, std::string(core::Trim(comment)), now));
         auto ev = repo.AddEvent(Event::Of(id, "helpful", now)
@@ -670,7 +680,7 @@ core::StatusOr<Question> TicketService::Publish(const auth::Principal* who, int6
     auto t = LoadVisible(repo, who, id);
     if (!t.ok()) return t.status();
     ENTRAIDE_RETURN_IF_ERROR(auth::Require(who, auth::Action::kTriage));
-    if (t->status != "resolved" && t->status != "closed")
+    if (!IsFinished(t->status))
       return core::Conflict("only a resolved ticket can be published as an answered question");
     auto existing = repo.QuestionOfTicket(id);
     if (!existing.ok()) return existing.status();

@@ -14,6 +14,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "auth/principal.h"
@@ -124,7 +125,7 @@ class TicketService {
   // volunteer) before changing any, then makes them all, with their events and emails, in one transaction.
   // The first refusal is returned, in the order status, urgency, category, assignee.
   core::Status Update(const auth::Principal* who, int64_t id, const TicketChanges& changes);
-  core::Status ChangeStatus(const auth::Principal* who, int64_t id, const std::string& to);
+  core::Status ChangeStatus(const auth::Principal* who, int64_t id, std::string_view to);  // a status word
   core::Status Claim(const auth::Principal* who, int64_t id);
   // "I'll take it" links (table take_links, written by mail/digest): the token alone identifies the volunteer,
   // so this needs no session. CheckTakeLink reads without changing anything; TakeWithLink uses the link once

@@ -1,27 +1,28 @@
 #include "tickets/workflow.h"
 
+#include <string>
+
 namespace entraide::tickets {
 
-bool IsStatus(std::string_view s) {
-  return s == "new" || s == "triaged" || s == "in_progress" || s == "waiting_on_group" || s == "resolved" ||
-         s == "closed";
-}
-bool IsOpen(std::string_view s) {
-  return s == "new" || s == "triaged" || s == "in_progress" || s == "waiting_on_group";
-}
 bool IsUrgency(std::string_view s) { return s == "low" || s == "normal" || s == "high" || s == "blocking"; }
 
-core::Status CheckMove(const std::string& from, const std::string& to, Side side) {
-  if (!IsStatus(to)) return core::InvalidField("status", "unknown status '" + to + "'");
+core::StatusOr<TicketStatus> ParseStatusField(std::string_view word) {
+  if (auto s = model::ParseTicketStatus(word)) return *s;
+  return core::InvalidField("status", "unknown status '" + std::string(word) + "'");
+}
+
+core::Status CheckMove(TicketStatus from, TicketStatus to, Side side) {
+  using enum TicketStatus;
   auto refuse = [&] {
-    return core::Conflict("a ticket cannot go from " + from + " to " + to).WithKey("error_status_move");
+    return core::Conflict("a ticket cannot go from " + std::string(ToString(from)) + " to " + std::string(ToString(to)))
+        .WithKey("error_status_move");
   };
   if (from == to) return refuse();
-  if (to == "new") return refuse();
-  if (to == "closed") return from == "resolved" ? core::Status::Ok() : refuse();
-  if (to == "triaged" && (from == "resolved" || from == "closed")) return core::Status::Ok();  // reopen
+  if (to == kNew) return refuse();
+  if (to == kClosed) return from == kResolved ? core::Status::Ok() : refuse();
+  if (to == kTriaged && IsFinished(from)) return core::Status::Ok();  // reopen
   if (side == Side::kGroup) return refuse();  // the group closes and reopens; volunteers do the rest
-  if (IsOpen(from) && (IsOpen(to) || to == "resolved")) return core::Status::Ok();
+  if (IsOpen(from) && (IsOpen(to) || to == kResolved)) return core::Status::Ok();
   return refuse();
 }
 

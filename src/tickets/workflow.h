@@ -14,16 +14,21 @@
 #include <string_view>
 
 #include "core/status.h"
+#include "model/ticket.h"
 
 namespace entraide::tickets {
 
-bool IsStatus(std::string_view s);
-bool IsOpen(std::string_view status);
+using model::IsFinished;
+using model::IsOpen;
+using model::TicketStatus;
 bool IsUrgency(std::string_view s);
 
 enum class Side { kVolunteer, kGroup };
 
 // May `side` move a ticket from `from` to `to` directly (a status change, close or reopen)?
-core::Status CheckMove(const std::string& from, const std::string& to, Side side);
+core::Status CheckMove(TicketStatus from, TicketStatus to, Side side);
+
+// A status word from people (a form, the API): kInvalidArgument for the field "status" when it is not one.
+core::StatusOr<TicketStatus> ParseStatusField(std::string_view word);
 
 }  // namespace entraide::tickets

@@ -476,7 +476,7 @@ TEST_F(TakeLinkTest, WorksOnceForItsVolunteerThenSaysItIsAlreadyTheirs) {
   EXPECT_EQ(taken->ticket_id, ticket_.id);
   auto t = tickets_->Get(&volunteer_, ticket_.id);
   EXPECT_EQ(t->ticket.assignee_id, volunteer_.user_id);
-  EXPECT_EQ(t->ticket.status, "in_progress");
+  EXPECT_EQ(t->ticket.status, model::TicketStatus::kInProgress);
   auto again = tickets_->TakeWithLink(token_);
   ASSERT_TRUE(again.ok());
   EXPECT_EQ(again->result, Result::kAlreadyYours);

@@ -88,13 +88,15 @@ TEST(WorkflowTest, OnlyTheDocumentedMovesAreAllowed) {
       {"resolved", "in_progress", Side::kVolunteer, false},
   };
   for (const auto& c : cases) {
-    core::Status st = CheckMove(c.from, c.to, c.side);
+    core::Status st = CheckMove(*model::ParseTicketStatus(c.from), *model::ParseTicketStatus(c.to), c.side);
     EXPECT_EQ(st.ok(), c.ok) << c.from << " -> " << c.to;
     if (!c.ok) {
       EXPECT_EQ(st.code(), core::StatusCode::kConflict);
     }
   }
-  EXPECT_EQ(CheckMove("new", "bogus", Side::kVolunteer).code(), core::StatusCode::kInvalidArgument);
+  EXPECT_EQ(ParseStatusField("bogus").status().code(), core::StatusCode::kInvalidArgument);
+  EXPECT_EQ(ParseStatusField("bogus").status().field(), "status");
+  for (auto s : model::kTicketStatuses) EXPECT_EQ(*ParseStatusField(model::ToString(s)), s);
 }
 
 class TicketServiceTest : public ::testing::Test {
@@ -137,7 +139,7 @@ class TicketServiceTest : public ::testing::Test {
     EXPECT_TRUE(r.ok()) << r.status().ToString();
     return r.ok() ? *r : Ticket{};
   }
-  std::string Status(int64_t id) { return service_->Get(&volunteer_, id)->ticket.status; }
+  std::string Status(int64_t id) { return std::string(model::ToString(service_->Get(&volunteer_, id)->ticket.status)); }
   int64_t Count(const std::string& sql) {
     auto db = pool_->Acquire();
     auto st = (*db)->Prepare(sql);
@@ -332,7 +334,7 @@ TEST_F(TicketServiceTest, AChangeWithOneBadFieldChangesNothing) {
     EXPECT_EQ(st.message().rfind(c.field, 0), 0u) << st.message();
   }
   auto after = service_->Get(&volunteer_, t.id);
-  EXPECT_EQ(after->ticket.status, "new");
+  EXPECT_EQ(after->ticket.status, model::TicketStatus::kNew);
   EXPECT_EQ(after->ticket.urgency, "high");
   EXPECT_EQ(after->ticket.category, "hardware");
   EXPECT_FALSE(after->ticket.assignee_id.has_value());
@@ -346,7 +348,7 @@ TEST_F(TicketServiceTest, AChangeWithOneBadFieldChangesNothing) {
           ->Update(&volunteer_, t.id, changes("resolved", "low", "email", std::optional<int64_t>(volunteer2_.user_id)))
           .ok());
   after = service_->Get(&volunteer_, t.id);
-  EXPECT_EQ(after->ticket.status, "resolved");
+  EXPECT_EQ(after->ticket.status, model::TicketStatus::kResolved);
   EXPECT_EQ(after->ticket.urgency, "low");
   EXPECT_EQ(after->ticket.category, "email");
   EXPECT_EQ(after->ticket.assignee_id, volunteer2_.user_id);
@@ -369,7 +371,7 @@ TEST_F(TicketServiceTest, CreatingGivesAYearlyReferenceAndRendersTheDescriptionO
   Ticket t2 = Open(member_a_);
   EXPECT_EQ(t1.ref, "ENT-2027-0001");
   EXPECT_EQ(t2.ref, "ENT-2027-0002");
-  EXPECT_EQ(t1.status, "new");
+  EXPECT_EQ(t1.status, model::TicketStatus::kNew);
   EXPECT_NE(t1.body_html.find("<strong>clignote</strong>"), std::string::npos);
   EXPECT_EQ(Count("SELECT count(*) FROM ticket_events WHERE kind = 'created'"), 2);
 }
@@ -606,7 +608,7 @@ TEST_F(TicketServiceTest, TheQueuePagesWithOffsetsAndListsFinishedTicketsMostRec
     clock_.Advance(60);
   }
   TicketFilter resolved;
-  resolved.status = "resolved";
+  resolved.status = model::StatusFilter::Only(model::TicketStatus::kResolved);
   auto q = service_->Queue(&volunteer_, resolved);
   ASSERT_TRUE(q.ok());
   ASSERT_EQ(q->size(), 3u);
