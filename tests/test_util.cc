@@ -1,5 +1,7 @@
 #include "test_util.h"
 
+#include <Poco/JSON/Object.h>
+#include <Poco/JSON/Parser.h>
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <poll.h>
@@ -64,6 +66,40 @@ std::string ReadFile(const std::string& path) {
   std::stringstream ss;
   ss << in.rdbuf();
   return ss.str();
+}
+
+std::string MarkerCatalogJson(const std::string& from, const std::string& tag) {
+  std::ifstream in(SourceDir() + "/views/i18n/" + from + ".json");
+  std::stringstream text;
+  text << in.rdbuf();
+  Poco::JSON::Parser parser;
+  auto source = parser.parse(text.str()).extract<Poco::JSON::Object::Ptr>();
+  Poco::JSON::Object out;
+  for (const auto& [key, value] : *source)
+    out.set(key, key == "plural_rule" ? value.convert<std::string>() : "[" + tag + ":" + key + "]");
+  std::ostringstream json;
+  out.stringify(json);
+  return json.str();
+}
+
+std::vector<std::string> HardCodedWords(const std::string& text) {
+  static const std::vector<std::string> kWords = {
+      "January",   "February", "March",       "April",     "May",
+      "June",      "July",     "August",      "September", "October",
+      "November",  "December", "janvier",     "février",   "mars",
+      "avril",     "mai",      "juin",        "juillet",   "août",
+      "septembre", "octobre",  "novembre",    "décembre",  "ago",
+      "just now",  "il y a",   "à l'instant", "minute",    "minutes",
+      "hour",      "hours",    "heure",       "heures",    "day",
+      "days",      "jour",     "jours",       "1er",       "more",
+      "autre",     "autres",   "Français",    "English",   "[0-9]+ (j|d|h|min)"};
+  std::vector<std::string> found;
+  for (const auto& w : kWords) {
+    std::regex re("(^|[^A-Za-z0-9_])(" + w + ")($|[^A-Za-z0-9_])", std::regex::icase);
+    std::smatch m;
+    if (std::regex_search(text, m, re)) found.push_back(m[2].str());
+  }
+  return found;
 }
 
 Connection::Connection(int port, const std::string& source_address) {

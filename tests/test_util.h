@@ -37,6 +37,14 @@ class TempDir {
 };
 
 std::string SourceDir();  // the repository root
+
+// A dummy language's catalog: the JSON of views/i18n/<from>.json with every value replaced by the marker
+// "[<tag>:<key>]" (plural_rule kept, so that the counted sentences keep their forms). A page or mail rendered
+// with it shows markers where the catalog's words go, and any word left was written somewhere else.
+std::string MarkerCatalogJson(const std::string& from, const std::string& tag);
+// The French and English words of dates, counts and language names (months, "ago", "il y a", "jours", "days",
+// "1er", "Français", "English", "3 j"...) found in `text` as whole words; empty when there is none.
+std::vector<std::string> HardCodedWords(const std::string& text);
 std::string BinaryDir();  // the CMake build folder
 std::string ReadFile(const std::string& path);
 // How many items of the search index at `path` (a stub or a folder) have language versions more than

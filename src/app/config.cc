@@ -10,6 +10,7 @@
 #include "core/strings.h"
 #include "core/timezone.h"
 #include "http/client_address.h"
+#include "i18n/catalog.h"
 #include "mail/mime.h"
 
 namespace entraide::app {
@@ -127,7 +128,8 @@ const std::vector<std::pair<std::string, Setter>>& Keys() {
        }},
       {"site.default_lang",
        [](Config& c, const std::string& v) -> core::Status {
-         if (v != "en" && v != "fr") return core::InvalidArgument("must be en or fr");
+         if (!i18n::IsSupportedLang(v))
+           return core::InvalidArgument("must be one of " + core::Join(i18n::SupportedLangs(), ", "));
          c.site_default_lang = v;
          return core::Status::Ok();
        }},

@@ -34,8 +34,11 @@ class FakeClock final : public Clock {
 std::string FormatIso8601Utc(int64_t epoch_seconds);
 // "Fri, 27 Nov 2026 23:50:54 GMT" (HTTP dates, RFC 9110)
 std::string FormatHttpDate(int64_t epoch_seconds);
-// Days since 1970-01-01 for a proleptic Gregorian date; used to validate YYYY-MM-DD.
-int64_t DaysFromCivil(int64_t y, unsigned m, unsigned d);
+// The one civil-date conversion of the tree (Howard Hinnant's date, whose days_from_civil and civil_from_days
+// are what a hand-written copy would be): days since 1970-01-01 for a proleptic Gregorian date, and back.
+// Pure arithmetic, no allocation and no lock: async-signal-safe (log.cc's fatal-signal line uses it).
+int64_t DaysFromCivil(int64_t y, unsigned m, unsigned d) noexcept;
+void CivilFromDays(int64_t days, int64_t* y, int* m, int* d) noexcept;
 // True for a real calendar date written YYYY-MM-DD.
 bool IsIsoDate(const std::string& s);
 

@@ -13,6 +13,8 @@
 #include <ctime>
 #include <utility>
 
+#include "core/clock.h"
+
 namespace entraide::core {
 namespace {
 std::atomic<LogLevel> g_level{LogLevel::kInfo};
@@ -173,13 +175,11 @@ void OnFatalSignal(int sig) {
   char* p = line;
   timespec ts{};
   clock_gettime(CLOCK_REALTIME, &ts);
-  // Civil date from days since the epoch (Howard Hinnant's algorithm), by hand: gmtime_r is not
-  // async-signal-safe.
+  // gmtime_r is not async-signal-safe; core::CivilFromDays is (arithmetic only).
   long long days = ts.tv_sec / 86400, secs = ts.tv_sec % 86400;
-  long long z = days + 719468, era = z / 146097, doe = z - era * 146097;
-  long long yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365, doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  long long mp = (5 * doy + 2) / 153, d = doy - (153 * mp + 2) / 5 + 1, m = mp < 10 ? mp + 3 : mp - 9;
-  long long y = yoe + era * 400 + (m <= 2);
+  int64_t y = 0;
+  int m = 0, d = 0;
+  core::CivilFromDays(days, &y, &m, &d);
   AppendText(p, "ts=");
   AppendNumber(p, y, 4);
   *p++ = '-';

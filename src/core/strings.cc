@@ -273,6 +273,32 @@ std::vector<std::pair<std::string, double>> ParseQualityList(std::string_view he
   return out;
 }
 
+namespace {
+bool IsContinuationByte(char c) { return (static_cast<unsigned char>(c) & 0xC0) == 0x80; }
+}  // namespace
+
+std::string_view Utf8Prefix(std::string_view s, size_t max_bytes) {
+  if (s.size() <= max_bytes) return s;
+  size_t cut = max_bytes;
+  while (cut > 0 && IsContinuationByte(s[cut])) --cut;
+  return s.substr(0, cut);
+}
+
+std::string_view Utf8Suffix(std::string_view s, size_t max_bytes) {
+  if (s.size() <= max_bytes) return s;
+  size_t cut = s.size() - max_bytes;
+  while (cut < s.size() && IsContinuationByte(s[cut])) ++cut;
+  return s.substr(cut);
+}
+
+std::string_view Utf8FirstChars(std::string_view s, size_t n) {
+  size_t end = 0;
+  for (size_t chars = 0; end < s.size() && chars < n; ++chars) do
+      ++end;
+    while (end < s.size() && IsContinuationByte(s[end]));
+  return s.substr(0, end);
+}
+
 bool ConstantTimeEquals(std::string_view a, std::string_view b) {
   return a.size() == b.size() && sodium_memcmp(a.data(), b.data(), a.size()) == 0;
 }

@@ -22,8 +22,19 @@ bool IsValidUtf8(std::string_view s);
 // `s` with each byte that does not begin a well-formed UTF-8 sequence replaced by U+FFFD (as a browser shows
 // it); `s` itself when it is valid.
 std::string ToValidUtf8(std::string_view s);
+// The one way to shorten UTF-8 text without cutting a character in two (they back up over continuation bytes
+// only; a valid text stays valid, an invalid one is cut as bytes):
+// the longest prefix of `s` of at most `max_bytes` bytes that ends between two characters;
+std::string_view Utf8Prefix(std::string_view s, size_t max_bytes);
+// the longest suffix of `s` of at most `max_bytes` bytes that starts at a character;
+std::string_view Utf8Suffix(std::string_view s, size_t max_bytes);
+// the first `n` characters of `s` (all of it when it has fewer).
+std::string_view Utf8FirstChars(std::string_view s, size_t n);
 // Strips the accents of Latin letters used in French and English text and lower-cases ASCII:
-// "Étape Déjà" -> "etape deja". Other bytes are kept. Used for slugs and heading ids.
+// "Étape Déjà" -> "etape deja". Other bytes are kept. Used for slugs and heading ids, and by SQLite's
+// entraide_fold (admin search of people). A fixed table on purpose, not the search's Unicode folding
+// (search/text.h, utf8proc): what it makes goes into URLs that must never change, and core and store/ may not
+// include utf8proc. The search's folding may follow Unicode because its index is rebuilt.
 std::string FoldLatinForSlug(std::string_view s);
 // A URL-safe id: folded, lower-case, [a-z0-9] runs joined by '-'. Empty when nothing is left.
 std::string Slugify(std::string_view s);

@@ -52,13 +52,6 @@ date::sys_days Days(const LocalTime& t) {
 
 }  // namespace
 
-void CivilFromDays(int64_t days, int64_t* y, int* m, int* d) {
-  date::year_month_day ymd{date::sys_days(date::days(days))};
-  *y = static_cast<int>(ymd.year());
-  *m = static_cast<int>(static_cast<unsigned>(ymd.month()));
-  *d = static_cast<int>(static_cast<unsigned>(ymd.day()));
-}
-
 std::string FormatDate(const LocalTime& t) {
   char buf[32];
   std::snprintf(buf, sizeof buf, "%04lld-%02d-%02d", static_cast<long long>(t.year), t.month, t.day);

@@ -41,8 +41,6 @@ class TimeZone {
   std::shared_ptr<const Zone> zone_;  // null: UTC
 };
 
-// Civil date from days since 1970-01-01 (the inverse of DaysFromCivil).
-void CivilFromDays(int64_t days, int64_t* y, int* m, int* d);
 // "2026-11-28"
 std::string FormatDate(const LocalTime& t);
 // ISO 8601 week of a date: "2026-W48" (weeks start on Monday; week 1 holds the year's first Thursday).

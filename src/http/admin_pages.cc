@@ -135,10 +135,10 @@ view::Value PersonRow(const Services& s, const std::string& lang, const model::U
   return r;
 }
 
-view::Value GroupRow(const std::string& lang, const auth::GroupCount& g) {
+view::Value GroupRow(const Services& s, const std::string& lang, const auth::GroupCount& g) {
   view::Value r = view::Value::Object();
   r.Set("id", g.group.id).Set("slug", g.group.slug).Set("name", g.group.name).Set("active", g.group.active);
-  r.Set("group_lang", LangName(g.group.lang)).Set("lang_code", g.group.lang).Set("members", g.members);
+  r.Set("group_lang", LangName(s, g.group.lang)).Set("lang_code", g.group.lang).Set("members", g.members);
   r.Set("url", "/" + lang + "/admin/groups/" + std::to_string(g.group.id));
   return r;
 }
@@ -203,7 +203,7 @@ Response PersonPage(const Services& s, const Request& req, Visitor& v, const Peo
   d.Set("roles", RoleOptions(s, lang, person->user.role));
   d.Set("self", person->user.id == v.who()->user_id);
   view::Value groups = view::Value::List();
-  for (const auto& g : person->groups) groups.Push(GroupRow(lang, {g, 0}));
+  for (const auto& g : person->groups) groups.Push(GroupRow(s, lang, {g, 0}));
   d.Set("groups", std::move(groups)).Set("has_groups", !person->groups.empty());
   d.Set("group_count", static_cast<int64_t>(person->groups.size()));
   // The search for groups to add: a GET of this page, so it works without JavaScript.
@@ -212,7 +212,7 @@ Response PersonPage(const Services& s, const Request& req, Visitor& v, const Peo
   auto join = s.auth.GroupsToJoin(*v.who(), id, group_q, kJoinResults);
   OrEmpty(s, lang, join, d, status);
   view::Value offers = view::Value::List();
-  for (const auto& g : join->groups) offers.Push(GroupRow(lang, g));
+  for (const auto& g : join->groups) offers.Push(GroupRow(s, lang, g));
   d.Set("offers", std::move(offers)).Set("no_offers", join->groups.empty());
   if (join->total > static_cast<int64_t>(join->groups.size()))
     d.Set("more_offers", join->total - static_cast<int64_t>(join->groups.size()));
@@ -285,7 +285,7 @@ Response GroupsList(const Services& s, const Request& req, Visitor& v, const Fie
   auto found = s.auth.FindGroups(*v.who(), q, PageParam(req));
   OrEmpty(s, lang, found, d, status);
   view::Value rows = view::Value::List();
-  for (const auto& g : found->groups) rows.Push(GroupRow(lang, g));
+  for (const auto& g : found->groups) rows.Push(GroupRow(s, lang, g));
   d.Set("groups", std::move(rows)).Set("empty", found->groups.empty()).Set("q", q);
   SetPaging(d, "/" + lang + "/admin/groups", {{"q", q}}, found->page, found->pages, found->total, found->groups.size());
   auto kept = [&](const char* k) {
@@ -304,7 +304,7 @@ Response GroupPage(const Services& s, const Request& req, Visitor& v, int64_t id
   auto group = s.auth.GroupWithMembers(*v.who(), id, PageParam(req));
   if (!group.ok()) return ErrorPage(s, req, group.status().code() == core::StatusCode::kNotFound ? 404 : 503);
   view::Value d = PageMessage(s, req, error);
-  view::Value g = GroupRow(lang, group->group);
+  view::Value g = GroupRow(s, lang, group->group);
   g.Set("lang_fr", group->group.group.lang == "fr").Set("lang_en", group->group.group.lang == "en");
   d.Set("group", std::move(g)).Set("group_id", id);
   view::Value members = view::Value::List();

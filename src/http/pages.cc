@@ -47,7 +47,7 @@ Response Home(const Services& s, const Request& req) {
   data.Set("has_categories", !categories.list().empty());
   data.Set("categories", std::move(categories));
   view::Value list = view::Value::List();
-  for (const auto& a : *recent) list.Push(ArticleSummaryValue(a));
+  for (const auto& a : *recent) list.Push(ArticleSummaryValue(s, a));
   data.Set("recent", std::move(list));
   data.Set("has_recent", !recent->empty());
   Response r = RenderPage(s, "home", lang, data);
@@ -77,7 +77,7 @@ Response ArticleList(const Services& s, const Request& req) {
     known[c.slug] = true;
     view::Value items = view::Value::List();
     for (const auto& a : sorted)
-      if (a.category == c.slug) items.Push(ArticleSummaryValue(a));
+      if (a.category == c.slug) items.Push(ArticleSummaryValue(s, a));
     if (items.list().empty()) continue;
     view::Value g = view::Value::Object();
     g.Set("name", c.name).Set("description", c.description).Set("slug", c.slug);
@@ -87,7 +87,7 @@ Response ArticleList(const Services& s, const Request& req) {
   }
   view::Value others = view::Value::List();
   for (const auto& a : sorted)
-    if (!known.count(a.category)) others.Push(ArticleSummaryValue(a));
+    if (!known.count(a.category)) others.Push(ArticleSummaryValue(s, a));
   if (!others.list().empty()) {
     view::Value g = view::Value::Object();
     g.Set("name", t.Get("articles_other")).Set("slug", "other").Set("articles", std::move(others));
@@ -123,7 +123,7 @@ Response Article(const Services& s, const Request& req) {
     std::string url = "/" + tr.lang + "/articles/" + tr.slug;
     if (tr.lang == i18n::OtherLang(lang)) alt_url = url;
     view::Value tv = view::Value::Object();
-    tv.Set("lang", tr.lang).Set("lang_name", LangName(tr.lang)).Set("url", url).Set("title", tr.title);
+    tv.Set("lang", tr.lang).Set("lang_name", LangName(s, tr.lang)).Set("url", url).Set("title", tr.title);
     tv.Set("absolute_url", s.site.base_url + url);
     translations.Push(std::move(tv));
   }
@@ -132,15 +132,15 @@ Response Article(const Services& s, const Request& req) {
   data.Set("summary", a.summary);
   data.Set("body_html", a.html);
   data.Set("updated", a.updated);
-  data.Set("updated_human", HumanDate(a.updated, lang));
+  data.Set("updated_human", HumanDate(s, a.updated, lang));
   data.Set("canonical_url", s.site.base_url + "/" + lang + "/articles/" + a.slug);
   data.Set("has_translations", !page->translations.empty());
   data.Set("translations", std::move(translations));
   if (page->newer_translation) {
     const auto& n = *page->newer_translation;
     view::Value nv = view::Value::Object();
-    nv.Set("url", "/" + n.lang + "/articles/" + n.slug).Set("lang", n.lang).Set("lang_name", LangName(n.lang));
-    nv.Set("updated_human", HumanDate(n.updated, lang));
+    nv.Set("url", "/" + n.lang + "/articles/" + n.slug).Set("lang", n.lang).Set("lang_name", LangName(s, n.lang));
+    nv.Set("updated_human", HumanDate(s, n.updated, lang));
     data.Set("newer", std::move(nv));
   }
   if (!a.category.empty()) {
@@ -189,7 +189,7 @@ Response Category(const Services& s, const Request& req) {
       PageData(s, lang, cat->name, "/" + i18n::OtherLang(lang) + "/categories/" + slug, "articles", &visitor);
   data.Set("name", cat->name).Set("description", cat->description);
   view::Value items = view::Value::List();
-  for (const auto& a : *list) items.Push(ArticleSummaryValue(a));
+  for (const auto& a : *list) items.Push(ArticleSummaryValue(s, a));
   data.Set("articles", std::move(items));
   data.Set("empty", list->empty());
   Response r = RenderPage(s, "category", lang, data);
@@ -210,7 +210,7 @@ Response Tag(const Services& s, const Request& req) {
                               "articles", &visitor);
   data.Set("tag", tag);
   view::Value items = view::Value::List();
-  for (const auto& a : *list) items.Push(ArticleSummaryValue(a));
+  for (const auto& a : *list) items.Push(ArticleSummaryValue(s, a));
   data.Set("articles", std::move(items));
   Response r = RenderPage(s, "tag", lang, data);
   visitor.Apply(r);

@@ -6,6 +6,7 @@
 #include "http/session.h"
 #include "http/status_map.h"
 #include "i18n/catalog.h"
+#include "i18n/wording.h"
 
 namespace entraide::http {
 
@@ -16,26 +17,11 @@ std::string PreferredLang(const Request& req, const SiteInfo& site) {
   return site.default_lang;
 }
 
-std::string HumanDate(const std::string& iso, const std::string& lang) {
-  if (iso.size() != 10 || iso[4] != '-' || iso[7] != '-') return iso;
-  static const char* kEn[] = {"January", "February", "March",     "April",   "May",      "June",
-                              "July",    "August",   "September", "October", "November", "December"};
-  static const char* kFr[] = {"janvier", "février", "mars",      "avril",   "mai",      "juin",
-                              "juillet", "août",    "septembre", "octobre", "novembre", "décembre"};
-  int month = 0, day = 0;
-  try {
-    month = std::stoi(iso.substr(5, 2));
-    day = std::stoi(iso.substr(8, 2));
-  } catch (...) {
-    return iso;
-  }
-  if (month < 1 || month > 12) return iso;
-  std::string year = iso.substr(0, 4);
-  if (lang == "fr") return (day == 1 ? std::string("1er") : std::to_string(day)) + " " + kFr[month - 1] + " " + year;
-  return std::string(kEn[month - 1]) + " " + std::to_string(day) + ", " + year;
+std::string HumanDate(const Services& s, const std::string& iso, const std::string& lang) {
+  return i18n::LongDateIso(s.catalogs.For(lang), iso);
 }
 
-std::string LangName(const std::string& lang) { return lang == "fr" ? "Français" : "English"; }
+std::string LangName(const Services& s, const std::string& lang) { return s.catalogs.LangName(lang); }
 
 view::Value PageData(const Services& s, const std::string& lang, const std::string& title, const std::string& alt_url,
                      const std::string& nav, Visitor* visitor) {
@@ -45,7 +31,7 @@ view::Value PageData(const Services& s, const std::string& lang, const std::stri
   v.Set("title", title);
   v.Set("alt_url", alt_url);
   v.Set("alt_lang", other);
-  v.Set("alt_lang_name", LangName(other));
+  v.Set("alt_lang_name", LangName(s, other));
   v.Set("home_url", "/" + lang + "/");
   v.Set("articles_url", "/" + lang + "/articles");
   v.Set("feed_url", "/" + lang + "/feed.atom");
@@ -63,13 +49,13 @@ view::Value PageData(const Services& s, const std::string& lang, const std::stri
   return v;
 }
 
-view::Value ArticleSummaryValue(const kb::ArticleSummary& a) {
+view::Value ArticleSummaryValue(const Services& s, const kb::ArticleSummary& a) {
   view::Value v = view::Value::Object();
   v.Set("title", a.title);
   v.Set("url", "/" + a.lang + "/articles/" + a.slug);
   v.Set("summary", a.summary);
   v.Set("updated", a.updated);
-  v.Set("updated_human", HumanDate(a.updated, a.lang));
+  v.Set("updated_human", HumanDate(s, a.updated, a.lang));
   v.Set("lang", a.lang);
   view::Value tags = view::Value::List();
   for (const auto& t : a.tags) {

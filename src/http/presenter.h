@@ -16,10 +16,12 @@ namespace entraide::http {
 // The language for a request whose path has none: the `lang` cookie, then Accept-Language, then the default.
 std::string PreferredLang(const Request& req, const SiteInfo& site);
 
-// "2026-11-27" -> "27 novembre 2026" / "November 27, 2026". Returns the input when it is not a date.
-std::string HumanDate(const std::string& iso_date, const std::string& lang);
+// "2026-11-27" -> "27 novembre 2026" / "November 27, 2026" (i18n::LongDateIso with the catalog of `lang`).
+// Returns the input when it is not a date.
+std::string HumanDate(const Services& s, const std::string& iso_date, const std::string& lang);
 
-std::string LangName(const std::string& lang);  // "English", "Français"
+// A language's own name, from its catalog: "English", "Français".
+std::string LangName(const Services& s, const std::string& lang);
 
 // A positive whole number written in decimal (an id in a path or a form), else 0.
 int64_t PositiveId(const std::string& s);
@@ -29,7 +31,7 @@ class Visitor;
 view::Value PageData(const Services& s, const std::string& lang, const std::string& title, const std::string& alt_url,
                      const std::string& nav, Visitor* visitor = nullptr);
 
-view::Value ArticleSummaryValue(const kb::ArticleSummary& a);
+view::Value ArticleSummaryValue(const Services& s, const kb::ArticleSummary& a);
 
 // A service's refusal for people: the catalog's sentence for status.key() (its {placeholders} filled from
 // status.args()) when there is one; otherwise the English message itself, with `lang` "en" so that the page

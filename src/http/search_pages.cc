@@ -105,7 +105,7 @@ Response SearchPage(const Services& s, const Request& req) {
   for (const auto& h : result.hits) {
     view::Value hv = view::Value::Object();
     hv.Set("title", h.title).Set("url", h.url).Set("snippet_html", h.snippet_html);
-    hv.Set("lang", h.lang).Set("lang_name", LangName(h.lang)).Set("other_lang", h.lang != lang);
+    hv.Set("lang", h.lang).Set("lang_name", LangName(s, h.lang)).Set("other_lang", h.lang != lang);
     hv.Set("category_name", CategoryName(*cats, h.category)).Set("kind", t.Get("kind_" + h.kind));
     hits.Push(std::move(hv));
   }
@@ -133,7 +133,7 @@ Response SearchPage(const Services& s, const Request& req) {
   facet(
       "category", t.Get("facet_category"), [&](const std::string& v) { return CategoryName(*cats, v); }, sr.category);
   facet(
-      "lang", t.Get("facet_lang"), [](const std::string& v) { return LangName(v); }, sr.lang);
+      "lang", t.Get("facet_lang"), [&s](const std::string& v) { return LangName(s, v); }, sr.lang);
   facet(
       "kind", t.Get("facet_kind"), [&](const std::string& v) { return t.Get("kind_" + v); }, sr.kind);
   facet(

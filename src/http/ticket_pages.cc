@@ -18,6 +18,7 @@
 #include "http/session.h"
 #include "http/status_map.h"
 #include "i18n/catalog.h"
+#include "i18n/wording.h"
 #include "tickets/workflow.h"
 
 namespace entraide::http {
@@ -29,18 +30,6 @@ std::string StatusWord(model::TicketStatus s) { return std::string(model::ToStri
 using tickets::Ticket;
 
 int64_t Id(const std::string& s) { return PositiveId(s); }
-
-std::string Ago(int64_t seconds, const std::string& lang) {
-  bool fr = lang == "fr";
-  auto unit = [&](int64_t n, const char* en1, const char* enn, const char* fr1, const char* frn) {
-    std::string w = n == 1 ? (fr ? fr1 : en1) : (fr ? frn : enn);
-    return fr ? "il y a " + std::to_string(n) + " " + w : std::to_string(n) + " " + w + " ago";
-  };
-  if (seconds < 60) return fr ? "à l'instant" : "just now";
-  if (seconds < 3600) return unit(seconds / 60, "minute", "minutes", "minute", "minutes");
-  if (seconds < 86400) return unit(seconds / 3600, "hour", "hours", "heure", "heures");
-  return unit(seconds / 86400, "day", "days", "jour", "jours");
-}
 
 std::vector<tickets::Upload> Uploads(const Request& req) {
   std::vector<tickets::Upload> out;
@@ -66,7 +55,7 @@ view::Value TicketSummary(const Services& s, const Ticket& t, const std::string&
   v.Set("status", StatusWord(t.status)).Set("status_label", tr.Get("status_" + StatusWord(t.status)));
   v.Set("urgency", t.urgency).Set("urgency_label", tr.Get("urgency_" + t.urgency));
   v.Set("group", t.group_name).Set("assignee", tr.PersonName(t.assignee_name)).Set("unassigned", !t.assignee_id);
-  v.Set("age", Ago(now - t.created_at, lang)).Set("updated", Ago(now - t.updated_at, lang));
+  v.Set("age", i18n::Ago(tr, now - t.created_at)).Set("updated", i18n::Ago(tr, now - t.updated_at));
   v.Set("created_iso", core::FormatIso8601Utc(t.created_at));
   return v;
 }
@@ -99,7 +88,7 @@ std::string QueueRowsHtml(const Services& s, const std::vector<Ticket>& list, co
     out += "</span></td><td>";
     text(t.group_name);
     out += "</td><td><time datetime=\"" + core::FormatIso8601Utc(t.created_at) + "\">";
-    text(Ago(now - t.created_at, lang));
+    text(i18n::Ago(tr, now - t.created_at));
     out += "</time></td><td>";
     if (t.assignee_id)
       text(tr.PersonName(t.assignee_name));
@@ -326,7 +315,7 @@ Response TicketPage(const Services& s, const Request& req, Visitor& v, const std
   for (const auto& e : tv.events) {
     view::Value ev = view::Value::Object();
     ev.Set("actor", e.actor_id ? tr.PersonName(e.actor_name) : tr.Get("ticket_system"));
-    ev.Set("when", Ago(now - e.created_at, lang)).Set("when_iso", core::FormatIso8601Utc(e.created_at));
+    ev.Set("when", i18n::Ago(tr, now - e.created_at)).Set("when_iso", core::FormatIso8601Utc(e.created_at));
     ev.Set("is_" + e.kind, true).Set("internal", e.internal).Set("body_html", e.body_html);
     // The "created" event has no text of its own: the description is the ticket's.
     if (e.kind == "created") ev.Set("body_html", t.body_html);

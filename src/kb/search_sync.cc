@@ -4,6 +4,7 @@
 #include <tuple>
 
 #include "core/clock.h"
+#include "core/strings.h"
 #include "search/index.h"
 #include "store/ticket_repo.h"
 
@@ -34,10 +35,7 @@ search::Document QuestionDocument(const model::Question& q) {
   d.key = "question-" + std::to_string(q.id);
   d.slug = q.slug;
   d.title = q.title;
-  d.summary = q.question.size() > 240 ? q.question.substr(0, 240) + "…" : q.question;
-  while (!d.summary.empty() && (static_cast<unsigned char>(d.summary.back()) & 0xC0) == 0x80 &&
-         d.summary.size() < q.question.size())
-    d.summary.pop_back();
+  d.summary = q.question.size() > 240 ? std::string(core::Utf8Prefix(q.question, 240)) + "…" : q.question;
   d.body = q.question + "\n\n" + q.answer;
   d.category = "";
   d.url = "/" + q.lang + "/questions/" + q.slug;

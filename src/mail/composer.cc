@@ -10,6 +10,7 @@
 
 #include "core/sha256.h"
 #include "core/strings.h"
+#include "i18n/catalog.h"
 
 namespace entraide::mail {
 namespace {
@@ -59,7 +60,7 @@ std::string Composer::UnsubscribeUrl(int64_t user_id, Topic topic, const std::st
 
 core::StatusOr<Composed> Composer::Compose(const store::ClaimedMail& c, int64_t now) const {
   const store::OutboxMessage& m = c.message;
-  std::string lang = m.lang == "en" ? "en" : "fr";
+  std::string lang = i18n::IsSupportedLang(m.lang) ? m.lang : "fr";
   std::string base = "mail/" + m.kind + "." + lang;
   if (!views_.Has(base + ".txt") || !views_.Has(base + ".html"))
     return core::NotFound("no template " + base + ".txt/.html for this kind of email");

@@ -11,6 +11,7 @@
 #include "core/random.h"
 #include "core/sha256.h"
 #include "core/strings.h"
+#include "i18n/wording.h"
 #include "mail/mime.h"
 #include "store/database.h"
 #include "store/digest_repo.h"
@@ -29,41 +30,24 @@ core::LocalTime ShiftDays(const core::LocalTime& day, int64_t n) {
   return out;
 }
 
-// "28 novembre 2026" / "November 28, 2026"
-std::string DateLabel(const core::LocalTime& d, const std::string& lang) {
-  static const char* kFr[] = {"janvier", "février", "mars",      "avril",   "mai",      "juin",
-                              "juillet", "août",    "septembre", "octobre", "novembre", "décembre"};
-  static const char* kEn[] = {"January", "February", "March",     "April",   "May",      "June",
-                              "July",    "August",   "September", "October", "November", "December"};
-  if (lang == "en") return std::string(kEn[d.month - 1]) + " " + std::to_string(d.day) + ", " + std::to_string(d.year);
-  return std::to_string(d.day) + (d.day == 1 ? "er " : " ") + kFr[d.month - 1] + " " + std::to_string(d.year);
-}
-
-// "3 h 20 min", "2 d 4 h" ("j" in French)
-std::string DurationLabel(int64_t s, const std::string& lang) {
-  if (s < 3600) return std::to_string(std::max<int64_t>(1, s / 60)) + " min";
-  if (s < 48 * 3600) {
-    int64_t m = s / 60 % 60;
-    return std::to_string(s / 3600) + " h" + (m ? " " + std::to_string(m) + " min" : "");
-  }
-  int64_t h = s / 3600 % 24;
-  return std::to_string(s / 86400) + (lang == "en" ? " d" : " j") + (h ? " " + std::to_string(h) + " h" : "");
-}
-
 const char* ShortKind(const std::string& topic) {
   if (topic == "volunteer_digest") return "volunteer";
   if (topic == "group_digest") return "group";
   return "coordinator";
 }
 
-// Writes a list of at most `max` items under `key` with `item`, then "<key>_more" when some were left out.
+// Writes a list of at most `max` items under `key` with `item`, then "<key>_more" when some were left out (a
+// count, and "<key>_more_label": "et 1 autre", "and 3 more", the catalog's digest_more).
 template <typename T, typename Fn>
-void List(core::JsonWriter& w, const std::string& key, const std::vector<T>& items, size_t max, Fn item) {
+void List(core::JsonWriter& w, const i18n::Catalog& t, const std::string& key, const std::vector<T>& items, size_t max,
+          Fn item) {
   w.Key(key).BeginArray();
   for (size_t i = 0; i < items.size() && i < max; ++i) item(items[i]);
   w.EndArray();
   w.Field("has_" + key, !items.empty()).Field(key + "_count", static_cast<int64_t>(items.size()));
-  if (items.size() > max) w.Field(key + "_more", static_cast<int64_t>(items.size() - max));
+  if (items.size() <= max) return;
+  auto more = static_cast<int64_t>(items.size() - max);
+  w.Field(key + "_more", more).Field(key + "_more_label", t.Plural("digest_more", more));
 }
 
 }  // namespace
@@ -207,7 +191,7 @@ core::Status DigestService::Plan(store::Database& db, const std::string& topic, 
     auto open = repo.OpenTicketsByGroup();
     if (!open.ok()) return open.status();
     sh.open_by_group = std::move(open).value();
-    for (const std::string lang : {"en", "fr"}) {
+    for (const std::string& lang : i18n::SupportedLangs()) {
       auto a = repo.ArticlesChanged(lang, p.since, p.until);
       if (!a.ok()) return a.status();
       sh.articles[lang] = std::move(a).value();
@@ -231,7 +215,7 @@ core::Status DigestService::Plan(store::Database& db, const std::string& topic, 
     }
     sh.oldest = std::move(oldest).value();
     sh.categories = std::move(cats).value();
-    for (const std::string lang : {"en", "fr"}) {
+    for (const std::string& lang : i18n::SupportedLangs()) {
       auto a = repo.ArticlesChanged(lang, p.since, p.until);
       if (!a.ok()) return a.status();
       std::erase_if(*a, [](const store::DigestArticle& x) { return !x.is_new; });
@@ -277,7 +261,7 @@ core::Status DigestService::Plan(store::Database& db, const std::string& topic, 
       ++report.already_queued;
       continue;
     }
-    const std::string lang = r.lang == "en" ? "en" : "fr";
+    const std::string lang = i18n::IsSupportedLang(r.lang) ? r.lang : "fr";
     const auto& t = catalogs_.For(lang);
     const std::string site = o_.base_url + "/" + lang;
     auto ticket_url = [&](int64_t id) { return site + "/tickets/" + std::to_string(id); };
@@ -287,7 +271,7 @@ core::Status DigestService::Plan(store::Database& db, const std::string& topic, 
     w.BeginObject().Field("name", r.name).Field("period", p.key).Field("frequency", frequency);
     w.Field("daily", frequency == "daily").Field("weekly", frequency == "weekly");
     core::LocalTime end = zone_.ToLocal(p.until);
-    w.Field("period_label", DateLabel(end, lang));
+    w.Field("period_label", i18n::LongDate(t, end.year, end.month, end.day));
     bool empty = true;
 
     if (topic == "volunteer_digest") {
@@ -304,16 +288,17 @@ core::Status DigestService::Plan(store::Database& db, const std::string& topic, 
         w.BeginObject().Field("ref", x.ref).Field("subject", OneLine(x.subject)).Field("group", OneLine(x.group_name));
         w.Field("url", ticket_url(x.id)).Field("urgency", t.Get("urgency_" + x.urgency));
         w.Field("urgent", x.urgency == "high" || x.urgency == "blocking");
-        w.Field("days", static_cast<int64_t>((now - (x.waiting_since ? x.waiting_since : x.created_at)) / 86400));
+        auto days = static_cast<int64_t>((now - (x.waiting_since ? x.waiting_since : x.created_at)) / 86400);
+        w.Field("days", days).Field("days_label", t.Plural("count_days", days));
         if (x.assignee_id) w.Field("assignee", OneLine(t.PersonName(x.assignee_name)));
         std::string link = take(x);
         if (!link.empty()) w.Field("take_url", link);
         w.EndObject();
       };
       if (!empty) {
-        List(w, "unclaimed", sh.unclaimed, o_.max_items, ticket);
-        List(w, "waiting", sh.waiting, o_.max_items, ticket);
-        List(w, "activity", *activity, o_.max_items, [&](const store::DigestActivity& a) {
+        List(w, t, "unclaimed", sh.unclaimed, o_.max_items, ticket);
+        List(w, t, "waiting", sh.waiting, o_.max_items, ticket);
+        List(w, t, "activity", *activity, o_.max_items, [&](const store::DigestActivity& a) {
           w.BeginObject()
               .Field("ref", a.ref)
               .Field("subject", OneLine(a.subject))
@@ -341,13 +326,13 @@ core::Status DigestService::Plan(store::Database& db, const std::string& topic, 
           }
       empty = articles.empty() && sections.empty();
       if (!empty) {
-        List(w, "articles", articles, o_.max_items, [&](const store::DigestArticle& a) {
+        List(w, t, "articles", articles, o_.max_items, [&](const store::DigestArticle& a) {
           w.BeginObject().Field("title", OneLine(a.title)).Field("summary", OneLine(a.summary));
           w.Field("url", site + "/articles/" + a.slug).Field("is_new", a.is_new).EndObject();
         });
-        List(w, "groups", sections, o_.max_items, [&](const auto& s) {
+        List(w, t, "groups", sections, o_.max_items, [&](const auto& s) {
           w.BeginObject().Field("group", OneLine(s.first.name));
-          List(w, "tickets", *s.second, o_.max_items, [&](const store::DigestTicket& x) {
+          List(w, t, "tickets", *s.second, o_.max_items, [&](const store::DigestTicket& x) {
             w.BeginObject().Field("ref", x.ref).Field("subject", OneLine(x.subject));
             w.Field("status", t.Get("status_" + x.status)).Field("url", ticket_url(x.id));
             w.Field("waiting_on_group", x.status == "waiting_on_group").EndObject();
@@ -364,19 +349,19 @@ core::Status DigestService::Plan(store::Database& db, const std::string& topic, 
       if (!empty) {
         w.Field("opened", sh.opened).Field("resolved", sh.resolved).Field("articles_added", sh.articles_added);
         w.Field("has_median", sh.median_first_answer.has_value());
-        if (sh.median_first_answer) w.Field("median_first_answer", DurationLabel(*sh.median_first_answer, lang));
-        List(w, "oldest", sh.oldest, o_.max_items, [&](const store::DigestTicket& x) {
+        if (sh.median_first_answer) w.Field("median_first_answer", i18n::Duration(t, *sh.median_first_answer));
+        List(w, t, "oldest", sh.oldest, o_.max_items, [&](const store::DigestTicket& x) {
           w.BeginObject()
               .Field("ref", x.ref)
               .Field("subject", OneLine(x.subject))
               .Field("group", OneLine(x.group_name));
           w.Field("status", t.Get("status_" + x.status)).Field("url", ticket_url(x.id));
-          w.Field("age", DurationLabel(std::max<int64_t>(0, now - x.created_at), lang)).EndObject();
+          w.Field("age", i18n::Duration(t, std::max<int64_t>(0, now - x.created_at))).EndObject();
         });
-        List(w, "categories", sh.categories, o_.max_items, [&](const store::CategoryCount& c) {
+        List(w, t, "categories", sh.categories, o_.max_items, [&](const store::CategoryCount& c) {
           w.BeginObject().Field("category", lang == "en" ? c.name_en : c.name_fr).Field("count", c.count).EndObject();
         });
-        List(w, "added", added, o_.max_items, [&](const store::DigestArticle& a) {
+        List(w, t, "added", added, o_.max_items, [&](const store::DigestArticle& a) {
           w.BeginObject().Field("title", OneLine(a.title)).Field("url", site + "/articles/" + a.slug).EndObject();
         });
         w.Field("queue_url", site + "/queue").Field("admin_url", site + "/admin");

@@ -19,14 +19,6 @@ bool IsPrintableAscii(std::string_view s) {
   return true;
 }
 
-// Length of the UTF-8 sequence that starts with `lead` (1 for a stray byte, so we always move on).
-size_t Utf8Len(unsigned char lead) {
-  if (lead >= 0xf0 && lead < 0xf8) return 4;
-  if (lead >= 0xe0) return lead < 0xf0 ? 3 : 1;
-  if (lead >= 0xc0) return 2;
-  return 1;
-}
-
 // A value is safe for a structured header: printable ASCII without the characters that would end it.
 bool IsSafeToken(std::string_view s, std::string_view forbidden) {
   return !s.empty() && IsPrintableAscii(s) && s.find_first_of(forbidden) == std::string_view::npos;
@@ -105,12 +97,7 @@ std::string EncodeHeaderText(std::string_view s) {
   std::string out;
   size_t i = 0;
   while (i < line.size()) {
-    size_t end = i;
-    while (end < line.size()) {
-      size_t len = Utf8Len(static_cast<unsigned char>(line[end]));
-      if (end + len - i > kMaxBytes) break;
-      end += len;
-    }
+    size_t end = i + core::Utf8Prefix(std::string_view(line).substr(i), kMaxBytes).size();
     if (end == i) end = std::min(line.size(), i + 1);
     if (!out.empty()) out += "\r\n ";
     out += "=?UTF-8?B?" + Base64(std::string_view(line).substr(i, end - i)) + "?=";

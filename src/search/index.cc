@@ -162,9 +162,7 @@ class Builder {
     doc.add_value(kSlotTags, core::Join(d.tags, "\x1f"));
     if (d.body.size() > kSnippetTextBytes) {
       Document stored = d;  // what results show: the snippet never reads further
-      size_t cut = kSnippetTextBytes;
-      while (cut > 0 && (static_cast<unsigned char>(stored.body[cut]) & 0xC0) == 0x80) --cut;
-      stored.body.resize(cut);
+      stored.body.resize(core::Utf8Prefix(stored.body, kSnippetTextBytes).size());
       doc.set_data(EncodeDocument(stored));
     } else {
       doc.set_data(EncodeDocument(d));

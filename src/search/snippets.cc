@@ -16,11 +16,7 @@ std::string Snippet(const Document& d, const SnippetTerms& q) {
   std::string_view text = d.body.empty() ? std::string_view(d.summary) : std::string_view(d.body);
   // The beginning of a long text is where a snippet is worth showing, and scanning is per word: bound it
   // (the index keeps no more than that of a body).
-  if (text.size() > kSnippetTextBytes) {
-    size_t cut = kSnippetTextBytes;
-    while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;
-    text = text.substr(0, cut);
-  }
+  text = core::Utf8Prefix(text, kSnippetTextBytes);
   // The words' spans and which of them match, in buffers each thread reuses (a body has about a thousand
   // words, a handful of hits). Most words are ASCII, whose folded form is their lower case; most start like
   // no query term and are never copied.
@@ -48,11 +44,7 @@ std::string Snippet(const Document& d, const SnippetTerms& q) {
       for (char& c : w) c = lower(c);
     } else {
       // Fold the first three characters only, to compare; the whole word when it starts like a term.
-      size_t head = 0;
-      for (int chars = 0; head < raw.size() && chars < 3; ++chars) do
-          ++head;
-        while (head < raw.size() && (static_cast<unsigned char>(raw[head]) & 0xC0) == 0x80);
-      if (!q.StartsLikeATerm(SnippetTerms::Pack(FoldForCompare(raw.substr(0, head))))) return;
+      if (!q.StartsLikeATerm(SnippetTerms::Pack(FoldForCompare(core::Utf8FirstChars(raw, 3))))) return;
       w = FoldForCompare(raw);
       if (!q.StartsLikeATerm(SnippetTerms::Pack(w))) return;
     }

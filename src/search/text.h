@@ -1,6 +1,13 @@
 // Text folding for search: accents are removed at index and query time (utf8proc), so "montreal" finds
 // "Montréal" and "ethique" finds "éthique". Also the character classes other folders need from utf8proc,
 // which lives here (StripFormatCharacters). Pure functions; thread-safe.
+//
+// One of the tree's two accent folders, on purpose. This one follows Unicode (utf8proc: every script's marks,
+// compatibility forms, case folding) and may change with a utf8proc upgrade, which is harmless: the index is
+// derived and rebuilt. core::FoldLatinForSlug is the other: a fixed table of French and English Latin letters
+// for what must never change once written, the URLs people keep (article slugs, heading ids) and the
+// entraide_fold function SQLite uses for the admin's search of people (store/ cannot include utf8proc, and
+// slugs must not move when Unicode does).
 #pragma once
 
 #include <cstddef>

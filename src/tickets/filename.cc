@@ -14,11 +14,7 @@ std::string SafeFilename(std::string_view name) {
     if (c != '"') out += c;
   out = std::string(core::Trim(out));
   constexpr size_t kMaxBytes = 200;
-  if (out.size() > kMaxBytes) {
-    size_t cut = out.size() - kMaxBytes;
-    while (cut < out.size() && (static_cast<unsigned char>(out[cut]) & 0xC0) == 0x80) ++cut;  // not mid-character
-    out = out.substr(cut);
-  }
+  out = std::string(core::Utf8Suffix(out, kMaxBytes));  // the end, with the extension
   if (out.empty() || out == "." || out == "..") return "file";
   return out;
 }

@@ -45,9 +45,7 @@ core::Status CheckText(const std::string& text, const std::string& field, size_t
 std::string Excerpt(const std::string& text) {
   std::string t(core::Trim(text));
   if (t.size() <= 280) return t;
-  size_t cut = 280;
-  while (cut > 0 && (static_cast<unsigned char>(t[cut]) & 0xC0) == 0x80) --cut;  // not inside a UTF-8 sequence
-  return t.substr(0, cut) + "…";
+  return std::string(core::Utf8Prefix(t, 280)) + "…";
 }
 
 int YearOf(int64_t epoch) { return std::stoi(core::FormatIso8601Utc(epoch).substr(0, 4)); }

@@ -5,6 +5,9 @@
 #include <algorithm>
 #include <ctime>
 #include <set>
+#include <string>
+#include <tuple>
+#include <vector>
 
 #include "core/clock.h"
 #include "core/json_writer.h"
@@ -148,6 +151,47 @@ TEST(ClockTest, FormatsAndValidatesDates) {
   EXPECT_FALSE(IsIsoDate("2023-02-29"));
   EXPECT_FALSE(IsIsoDate("2026-13-01"));
   EXPECT_FALSE(IsIsoDate("27/11/2026"));
+}
+
+TEST(Utf8Test, PrefixSuffixAndFirstCharsNeverCutACharacter) {
+  const std::string s = "aé€😀b";  // 1, 2, 3, 4 and 1 bytes: 11 bytes
+  ASSERT_EQ(s.size(), 11u);
+  const std::vector<std::pair<size_t, std::string>> prefixes = {{0, ""},    {1, "a"},     {2, "a"},   {3, "aé"},
+                                                                {4, "aé"},  {5, "aé"},    {6, "aé€"}, {7, "aé€"},
+                                                                {9, "aé€"}, {10, "aé€😀"}, {11, s},    {100, s}};
+  for (const auto& [max, want] : prefixes) EXPECT_EQ(Utf8Prefix(s, max), want) << max;
+  const std::vector<std::pair<size_t, std::string>> suffixes = {
+      {0, ""}, {1, "b"}, {4, "b"}, {5, "😀b"}, {7, "😀b"}, {8, "€😀b"}, {9, "€😀b"}, {10, "é€😀b"}, {11, s}};
+  for (const auto& [max, want] : suffixes) EXPECT_EQ(Utf8Suffix(s, max), want) << max;
+  EXPECT_EQ(Utf8FirstChars(s, 0), "");
+  EXPECT_EQ(Utf8FirstChars(s, 2), "aé");
+  EXPECT_EQ(Utf8FirstChars(s, 4), "aé€😀");
+  EXPECT_EQ(Utf8FirstChars(s, 9), s);
+  for (size_t max = 0; max <= s.size(); ++max) {
+    EXPECT_TRUE(IsValidUtf8(Utf8Prefix(s, max))) << max;
+    EXPECT_TRUE(IsValidUtf8(Utf8Suffix(s, max))) << max;
+  }
+  // Invalid text is cut as bytes, never read past its end.
+  EXPECT_EQ(Utf8Prefix("\x80\x80\x80", 2), "");
+  EXPECT_EQ(Utf8Suffix("\x80\x80\x80", 2), "");
+}
+
+TEST(CivilDateTest, DaysAndDatesRoundTripAcrossCenturiesAndLeapDays) {
+  EXPECT_EQ(DaysFromCivil(1970, 1, 1), 0);
+  EXPECT_EQ(DaysFromCivil(2000, 3, 1), 11017);
+  EXPECT_EQ(DaysFromCivil(1969, 12, 31), -1);
+  for (int64_t days : {-719528, -1, 0, 59, 60, 11016, 11017, 20513, 2932896}) {
+    int64_t y = 0;
+    int m = 0, d = 0;
+    CivilFromDays(days, &y, &m, &d);
+    EXPECT_EQ(DaysFromCivil(y, static_cast<unsigned>(m), static_cast<unsigned>(d)), days) << days;
+  }
+  int64_t y = 0;
+  int m = 0, d = 0;
+  CivilFromDays(DaysFromCivil(2024, 2, 29), &y, &m, &d);
+  EXPECT_EQ(std::make_tuple(y, m, d), std::make_tuple(int64_t{2024}, 2, 29));
+  EXPECT_EQ(FormatIso8601Utc(951782400), "2000-02-29T00:00:00Z");
+  EXPECT_EQ(FormatIso8601Utc(-62167219200), "0000-01-01T00:00:00Z");
 }
 
 TEST(StatusOrTest, CarriesValueOrError) {

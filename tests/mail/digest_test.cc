@@ -9,7 +9,9 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <fstream>
 #include <regex>
+#include <sstream>
 
 #include "auth/auth_service.h"
 #include "core/sha256.h"
@@ -421,6 +423,68 @@ TEST_F(DigestTest, CoordinatorSummaryCountsTheWeek) {
   EXPECT_EQ(cats->getObject(0)->get("count").toString(), "2");
   // Only coordinators get it.
   EXPECT_EQ(Count("SELECT count(*) FROM outbox WHERE kind = 'coordinator_summary'"), 1);
+}
+
+// A third language is a new catalog and nothing else: with catalogs whose every value is a marker, nothing a
+// digest's data says (the period's date, "4 days", "and 1 more", durations, statuses) is in French or English.
+TEST_F(DigestTest, WithMarkerCatalogsNoWordOfADigestComesFromTheCode) {
+  TempDir i18n_dir;
+  for (const char* lang : {"en", "fr"})
+    std::ofstream(i18n_dir.Join(std::string(lang) + ".json")) << MarkerCatalogJson(lang, lang);
+  auto markers = i18n::Catalogs::Load(i18n_dir.path());
+  ASSERT_TRUE(markers.ok()) << markers.status().ToString();
+  mail::DigestOptions o;
+  o.base_url = "https://entraide.example.org";
+  o.max_items = 1;  // so that the lists say "and 1 more"
+  digests_ = std::make_unique<mail::DigestService>(*pool_, clock_, zone_, **markers, o);
+  At(2027, 3, 16, 9);
+  auto t1 = Open(member_a_, "Imprimante en panne");
+  Open(member_a_, "Courriel");
+  Open(member_b_, "Printer");
+  At(2027, 3, 16, 11);
+  tickets::ReplyRequest r;
+  r.body = "Redémarrez-la.";
+  ASSERT_TRUE(tickets_->Reply(&volunteer_, t1.id, r).ok());
+  At(2027, 3, 22, 8);
+  Run(mail::DigestRun::kCoordinator);
+  Run(mail::DigestRun::kDaily);
+  for (const char* email : {"c@example.org", "v@example.org", "w@example.org"}) {
+    for (const char* kind : {"coordinator_summary", "volunteer_digest"}) {
+      auto d = Data(kind, email);
+      if (!d) continue;
+      std::ostringstream json;
+      d->stringify(json);
+      auto words = HardCodedWords(std::regex_replace(json.str(), std::regex(R"("[a-z_]+":)"), ""));  // values only
+      EXPECT_TRUE(words.empty()) << kind << " to " << email << ": " << words.front() << " in " << json.str();
+    }
+  }
+  auto v = Data("volunteer_digest", "v@example.org");
+  ASSERT_TRUE(v);
+  EXPECT_EQ(v->getValue<std::string>("period_label"), "[fr:date_long]");
+  EXPECT_EQ(v->getArray("waiting")->getObject(0)->getValue<std::string>("days_label"), "[fr:count_days.other]");
+  EXPECT_EQ(v->getValue<std::string>("waiting_more_label"), "[fr:digest_more.one]");
+  auto c = Data("coordinator_summary", "c@example.org");
+  ASSERT_TRUE(c);
+  EXPECT_EQ(c->getValue<std::string>("median_first_answer"), "[fr:duration_hours]");
+}
+
+// "et 1 autre", not "et 1 autres": the counted sentences of the catalog.
+TEST_F(DigestTest, OneMoreIsSingularInFrench) {
+  mail::DigestOptions o;
+  o.base_url = "https://entraide.example.org";
+  o.max_items = 1;
+  digests_ = std::make_unique<mail::DigestService>(*pool_, clock_, zone_, *catalogs_, o);
+  At(2027, 3, 22, 12);
+  Open(member_a_, "Imprimante en panne");
+  Open(member_b_, "Printer");
+  At(2027, 3, 23, 8);
+  Run(mail::DigestRun::kDaily);
+  auto fr = Data("volunteer_digest", "v@example.org");
+  ASSERT_TRUE(fr);
+  EXPECT_EQ(fr->getValue<std::string>("unclaimed_more_label"), "et 1 autre");
+  auto en = Data("volunteer_digest", "w@example.org");
+  ASSERT_TRUE(en);
+  EXPECT_EQ(en->getValue<std::string>("unclaimed_more_label"), "and 1 more");
 }
 
 TEST_F(DigestTest, PreferencesOffMeanNothingAndDailyGroupDigestsGoOutEveryDay) {
