@@ -14,7 +14,8 @@ namespace entraide::kb {
 
 namespace {
 // Bump when rendering changes in a way that should refresh stored HTML.
-constexpr const char* kRenderVersion = "render-v2";  // v2: task list checkboxes are labelled
+// v2: task list checkboxes are labelled; v3: the plain text has no Markdown syntax (table rows, list markers)
+constexpr const char* kRenderVersion = "render-v3";
 
 int64_t CountWords(const std::string& text) {
   int64_t n = 0;

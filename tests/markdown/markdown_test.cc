@@ -155,6 +155,19 @@ TEST(MarkdownTest, PlainTextDropsMarkup) {
   EXPECT_EQ(r.plain.find("**"), std::string::npos);
 }
 
+// Issue #21: search snippets showed "| --- | --- | Nextcloud Calendar |": the plain text is the text as read.
+TEST(MarkdownTest, PlainTextHasNoTableListOrLinkSyntax) {
+  Rendered r = RenderUnbounded(
+      "## Outils\n\n| Besoin | Outil |\n| --- | --- |\n| Agenda | **Nextcloud** Calendar |\n\n"
+      "- un *item* avec [un lien](https://x.ca \"titre\")\n- `code` ~~barré~~\n\n1. premier\n\n> cité\n\n"
+      "![une image](https://x.ca/i.png)\n\n```\nnpm ci\n```\n");
+  for (const char* syntax : {"|", "---", "**", "*", "[", "](", "https://x.ca", "- ", "1.", ">", "`", "~~", "!"})
+    EXPECT_EQ(r.plain.find(syntax), std::string::npos) << syntax << " in:\n" << r.plain;
+  for (const char* words : {"Outils\n", "Besoin · Outil\n", "Agenda · Nextcloud Calendar\n", "un item avec un lien\n",
+                            "code barré\n", "premier", "cité", "une image", "npm ci"})
+    EXPECT_NE(r.plain.find(words), std::string::npos) << words << " not in:\n" << r.plain;
+}
+
 // Found by fuzz_markdown: cmark-gfm writes U+FFFF as the lone byte 0xFF, and plain text that is not UTF-8
 // cannot be folded for the index (the whole body would go unsearchable).
 TEST(MarkdownTest, NoncharacterUFFFFLeavesEveryOutputValidUtf8) {
