@@ -4,7 +4,11 @@
 
 #include <regex>
 
+#include "auth/auth_service.h"
+#include "core/clock.h"
+#include "core/escape.h"
 #include "core/strings.h"
+#include "store/pool.h"
 #include "test_util.h"
 
 namespace entraide::testing {
@@ -133,6 +137,150 @@ TEST_F(PolishPagesTest, TheLangCookieIsSetOnlyWhenTheLanguageChanges) {
   // The cached page of a visitor who had no cookie gives no cookie to one who has it.
   Get(port(), "/fr/articles");
   EXPECT_EQ(Get(port(), "/fr/articles", {"Cookie: lang=fr"}).Header("set-cookie").find("lang="), std::string::npos);
+}
+
+// Item 14: with no contact configured, the sign-in page still says who gives accounts.
+TEST_F(PolishPagesTest, TheSignInPageSaysWhoToAskForAnAccount) {
+  auto fr = Get(port(), "/fr/signin");
+  EXPECT_NE(fr.body.find("Pas encore de compte?"), std::string::npos);
+  EXPECT_NE(fr.body.find("Demandez-en un à la personne qui coordonne votre organisme."), std::string::npos);
+  EXPECT_NE(Get(port(), "/en/signin").body.find("Ask your group’s coordinator for one."), std::string::npos);
+}
+
+// ---- help desk ----
+
+constexpr const char* kPassword = "Horse battery staple 42!";
+
+class PolishDeskTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    data_ = new TempDir();
+    content_ = new TempDir();
+    app::Config c = TestConfig(data_->path());
+    c.content_dir = content_->path();
+    c.site_account_contact = "aide@reseau.example";
+    app_ = new RunningApp(c);
+    store::Pool pool(data_->Join("entraide.db"));
+    core::SystemClock clock;
+    auth::AuthOptions o;
+    o.hash_cost = auth::HashCost::Minimum();
+    auth::AuthService admin(pool, clock, o);
+    ASSERT_TRUE(admin.AddGroupCli("coop-a", "Coop A", "fr").ok());
+    ASSERT_TRUE(admin.AddUserCli("m@example.org", "M", "member", {"coop-a"}, "en", std::string(kPassword)).ok());
+    ASSERT_TRUE(admin.AddUserCli("v@example.org", "V", "volunteer", {}, "fr", std::string(kPassword)).ok());
+  }
+  static void TearDownTestSuite() {
+    delete app_;
+    delete content_;
+    delete data_;
+  }
+  static int port() { return app_->port(); }
+  // Signs in through the form, with `next` when given; the answer (303 and its Location).
+  static HttpResponse SignInForm(const std::string& lang, const std::string& email, const std::string& next) {
+    auto page = Get(port(), "/" + lang + "/signin" + (next.empty() ? "" : "?next=" + core::UrlEncodeComponent(next)));
+    std::string csrf = CookieValue(page, "csrf");
+    std::vector<std::pair<std::string, std::string>> fields = {
+        {"csrf", CsrfField(page.body)}, {"email", email}, {"password", kPassword}};
+    if (!next.empty()) fields.emplace_back("next", next);
+    std::string body;
+    for (const auto& [k, v] : fields) body += (body.empty() ? "" : "&") + k + "=" + core::UrlEncodeComponent(v);
+    return Send(port(), "POST", "/" + lang + "/signin", body,
+                {"Content-Type: application/x-www-form-urlencoded", "Cookie: csrf=" + csrf});
+  }
+  static ApiSession Api(const std::string& email) {
+    static std::map<std::string, ApiSession> sessions;
+    if (auto it = sessions.find(email); it != sessions.end()) return it->second;
+    auto r = Send(port(), "POST", "/api/v1/session",
+                  std::string(R"({"email": ")") + email + R"(", "password": ")" + kPassword + "\"}", {});
+    EXPECT_EQ(r.status, 200) << r.body;
+    ApiSession s{CookieValue(r, "sid"), r.Header("x-csrf-token")};
+    sessions[email] = s;
+    return s;
+  }
+  static TempDir *data_, *content_;
+  static RunningApp* app_;
+};
+TempDir* PolishDeskTest::data_ = nullptr;
+TempDir* PolishDeskTest::content_ = nullptr;
+RunningApp* PolishDeskTest::app_ = nullptr;
+
+// Item 11: the page asked for survives sign-in; without one, volunteers land on the queue, members on their
+// requests; a return address that is not a path of this site is dropped (no open redirect).
+TEST_F(PolishDeskTest, SignInReturnsToThePageAskedForSameSiteOnly) {
+  auto asked = Get(port(), "/en/tickets/new?subject=Printer%20jam");
+  ASSERT_EQ(asked.status, 303);
+  EXPECT_EQ(asked.Header("location"), "/en/signin?next=%2Fen%2Ftickets%2Fnew%3Fsubject%3DPrinter%2520jam");
+  auto form = Get(port(), asked.Header("location"));
+  EXPECT_NE(form.body.find("name=\"next\" value=\"/en/tickets/new?subject=Printer%20jam\""), std::string::npos);
+  auto back = SignInForm("en", "m@example.org", "/en/tickets/new?subject=Printer%20jam");
+  ASSERT_EQ(back.status, 303) << back.body;
+  EXPECT_EQ(back.Header("location"), "/en/tickets/new?subject=Printer%20jam");
+  auto sid = CookieValue(back, "sid");
+  auto ticket_form = Get(port(), back.Header("location"), {"Cookie: sid=" + sid});
+  EXPECT_NE(ticket_form.body.find("value=\"Printer jam\""), std::string::npos) << "the subject is kept";
+
+  EXPECT_EQ(SignInForm("en", "m@example.org", "").Header("location"), "/en/tickets");
+  EXPECT_EQ(SignInForm("fr", "v@example.org", "").Header("location"), "/fr/queue");
+  for (const char* evil : {"//evil.example/", "https://evil.example/", "/\\evil.example", "/en//evil.example",
+                           "/en/tickets\r\nSet-Cookie: x=1"}) {
+    auto r = SignInForm("fr", "v@example.org", evil);
+    EXPECT_EQ(r.status, 303) << evil;
+    EXPECT_EQ(r.Header("location"), "/fr/queue") << evil;
+    EXPECT_EQ(Get(port(), "/fr/signin?next=" + core::UrlEncodeComponent(evil)).body.find("name=\"next\""),
+              std::string::npos)
+        << evil;
+  }
+}
+
+// Item 12: the status menu starts on the current status (saving it changes nothing); the words match.
+TEST_F(PolishDeskTest, TheStatusMenuStartsOnTheCurrentStatusAndTheWordsMatch) {
+  ApiSession m = Api("m@example.org");
+  auto created = Send(port(), "POST", "/api/v1/tickets",
+                      R"({"subject": "Printer", "body": "It blinks.", "category": "hardware", "urgency": "high"})",
+                      m.Headers(true));
+  ASSERT_EQ(created.status, 201) << created.body;
+  std::smatch id;
+  ASSERT_TRUE(std::regex_search(created.body, id, std::regex(R"("id":\s*(\d+))")));
+  ApiSession v = Api("v@example.org");
+  std::string url = "/fr/tickets/" + id[1].str();
+  auto page = Get(port(), url, v.Page());
+  ASSERT_EQ(page.status, 200);
+  std::smatch menu;
+  ASSERT_TRUE(std::regex_search(page.body, menu, std::regex("<select id=\"status\" name=\"status\">(.*?)</select>")));
+  EXPECT_EQ(menu[1].str().find("<option value=\"new\" selected>Nouvelle"), 0u) << menu[1];
+  EXPECT_TRUE(std::regex_search(page.body, std::regex("<nav class=\"breadcrumb\"[^>]*><a href=\"/fr/queue\">")))
+      << "a volunteer's breadcrumb leads to the queue";
+  auto unchanged = Send(port(), "POST", url + "/status", "csrf=" + v.csrf + "&current=new&status=new", v.Form());
+  EXPECT_EQ(unchanged.status, 303) << unchanged.body;
+  auto queue = Get(port(), "/fr/queue", v.Page());
+  std::smatch h1, nav;
+  ASSERT_TRUE(std::regex_search(queue.body, h1, std::regex("<h1>([^<]+)</h1>")));
+  ASSERT_TRUE(std::regex_search(queue.body, nav, std::regex("href=\"/fr/queue\" aria-current=\"page\">([^<]+)<")));
+  EXPECT_EQ(h1[1], nav[1]) << "the navigation says what the page says";
+  auto en = Get(port(), "/en/queue", v.Page());
+  EXPECT_NE(en.body.find("<th scope=\"col\">Opened</th>"), std::string::npos) << "over \"1 minute ago\"";
+}
+
+// Item 13: a queue filter the page cannot read is said on the page with a 400; the API keeps its 422.
+TEST_F(PolishDeskTest, AQueueFilterThatCannotBeReadIsShownWithA400) {
+  ApiSession v = Api("v@example.org");
+  for (const char* q : {"group=abc", "page=abc", "status=lost"}) {
+    auto page = Get(port(), std::string("/fr/queue?") + q, v.Page());
+    EXPECT_EQ(page.status, 400) << q;
+    EXPECT_NE(page.body.find("role=\"alert\""), std::string::npos) << q;
+    auto api = Get(port(), std::string("/api/v1/queue?") + q, v.Headers());
+    EXPECT_EQ(api.status, 422) << q;
+  }
+  EXPECT_NE(Get(port(), "/fr/queue?group=abc", v.Page()).body.find("Le filtre d’organisme doit être"),
+            std::string::npos);
+  EXPECT_EQ(Get(port(), "/fr/queue?page=2", v.Page()).status, 200);
+}
+
+// Item 14: the configured contact is on the sign-in page, as a link when it is an address.
+TEST_F(PolishDeskTest, TheSignInPageNamesTheConfiguredContact) {
+  auto fr = Get(port(), "/fr/signin");
+  EXPECT_NE(fr.body.find("Demandez-en un à <a href=\"mailto:aide@reseau.example\">aide@reseau.example</a>."),
+            std::string::npos);
 }
 
 }  // namespace

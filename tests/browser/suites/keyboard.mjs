@@ -62,6 +62,47 @@ export function register() {
           assert.equal(await list.isVisible(), false, 'and closes the list');
         });
       });
+
+      // Issue #21: a late answer for an earlier prefix redrew the list and dropped the focus to <body>. The
+      // answer for the first prefix is held back (page.route) until the focus is in the newest list, then let go.
+      test(`search suggestions: a late answer for an earlier prefix changes nothing (${lang})`, async () => {
+        await withContext({ lang }, async ({ page }) => {
+          const word = WORDS[lang].fixed;
+          let release, stale = 0;
+          const held = new Promise((r) => { release = r; });
+          let seen, answered;
+          const asked = new Promise((r) => { seen = r; });
+          const staleAnswered = new Promise((r) => { answered = r; });
+          await page.route('**/api/v1/suggest?*', async (route) => {
+            const q = new URL(route.request().url()).searchParams.get('q');
+            if (q !== word.slice(0, 3)) return route.continue();
+            ++stale;
+            seen();
+            await held;
+            await route.fulfill({ status: 200, contentType: 'application/json',
+              body: JSON.stringify({ suggestions: [{ title: 'STALE', url: `/${lang}/articles/stale`, lang }] }) });
+            answered();
+          });
+          await page.goto(`/${lang}/`);
+          await tabTo(page, '#site-search');
+          await page.keyboard.type(word.slice(0, 3));
+          await asked;  // after the 150 ms pause, the first prefix's request is out (and held)
+          assert.equal(stale, 1, 'the first prefix was asked for once');
+          await page.keyboard.type(word.slice(3));
+          const list = page.locator('.site-header .suggest-list');
+          await list.locator('a').first().waitFor();
+          await page.keyboard.press('ArrowDown');
+          const before = await focused(page);
+          assert.equal(before.tag, 'a');
+          release();
+          await staleAnswered;
+          await page.evaluate(() => new Promise((r) => setTimeout(r, 50)));  // the answer's callbacks have run
+          const after = await focused(page);
+          assert.equal(after.tag, 'a', 'the focus stays on the suggestion');
+          assert.equal(after.href, before.href);
+          assert.equal(await list.locator('a', { hasText: 'STALE' }).count(), 0, 'the stale answer is not shown');
+        });
+      });
     }
   });
 }
