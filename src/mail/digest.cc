@@ -56,14 +56,20 @@ const char* ShortKind(const std::string& topic) {
   return "coordinator";
 }
 
-// Writes a list of at most `max` items under `key` with `item`, then "<key>_more" when some were left out.
+// Writes a list of at most `max` items under `key` with `item`, then "<key>_more" when some were left out, with
+// "<key>_more_one" or "<key>_more_other" for the plural form of its sentence (one: 1; other: 2 and more, the
+// only counts "more" can have, which English and French agree on). The templates hold the words until they
+// move to the catalogs with their plural forms (issue #21).
 template <typename T, typename Fn>
 void List(core::JsonWriter& w, const std::string& key, const std::vector<T>& items, size_t max, Fn item) {
   w.Key(key).BeginArray();
   for (size_t i = 0; i < items.size() && i < max; ++i) item(items[i]);
   w.EndArray();
   w.Field("has_" + key, !items.empty()).Field(key + "_count", static_cast<int64_t>(items.size()));
-  if (items.size() > max) w.Field(key + "_more", static_cast<int64_t>(items.size() - max));
+  if (items.size() > max) {
+    size_t more = items.size() - max;
+    w.Field(key + "_more", static_cast<int64_t>(more)).Field(key + (more == 1 ? "_more_one" : "_more_other"), true);
+  }
 }
 
 }  // namespace
@@ -362,7 +368,9 @@ core::Status DigestService::Plan(store::Database& db, const std::string& topic, 
       const auto& added = sh.articles[lang];
       empty = sh.opened == 0 && sh.resolved == 0 && sh.oldest.empty() && sh.articles_added == 0;
       if (!empty) {
-        w.Field("opened", sh.opened).Field("resolved", sh.resolved).Field("articles_added", sh.articles_added);
+        // The articles added in the recipient's language: the count the list below it is "and N more" of.
+        w.Field("opened", sh.opened).Field("resolved", sh.resolved);
+        w.Field("articles_added", static_cast<int64_t>(added.size()));
         w.Field("has_median", sh.median_first_answer.has_value());
         if (sh.median_first_answer) w.Field("median_first_answer", DurationLabel(*sh.median_first_answer, lang));
         List(w, "oldest", sh.oldest, o_.max_items, [&](const store::DigestTicket& x) {
@@ -383,7 +391,7 @@ core::Status DigestService::Plan(store::Database& db, const std::string& topic, 
         d.counts = {{"opened", static_cast<int>(sh.opened)},
                     {"resolved", static_cast<int>(sh.resolved)},
                     {"oldest", static_cast<int>(sh.oldest.size())},
-                    {"articles", static_cast<int>(sh.articles_added)}};
+                    {"articles", static_cast<int>(added.size())}};
       }
     }
     if (empty) {

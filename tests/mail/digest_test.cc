@@ -20,6 +20,7 @@
 #include "store/migrations.h"
 #include "test_util.h"
 #include "tickets/ticket_service.h"
+#include "view/renderer.h"
 
 namespace entraide::testing {
 namespace {
@@ -410,7 +411,9 @@ TEST_F(DigestTest, CoordinatorSummaryCountsTheWeek) {
   EXPECT_EQ(d->get("opened").toString(), "3");
   EXPECT_EQ(d->get("resolved").toString(), "1");
   EXPECT_EQ(d->getValue<std::string>("median_first_answer"), "3 h");
-  EXPECT_EQ(d->get("articles_added").toString(), "1");
+  // The coordinator reads French: the count is of the guides added in French, which the list below it shows
+  // (issue #21: it said 42 for both languages over 20 French titles). The English one added is not.
+  EXPECT_EQ(d->get("articles_added").toString(), "0");
   auto oldest = d->getArray("oldest");
   ASSERT_EQ(oldest->size(), 2u);  // t1 is resolved
   EXPECT_EQ(oldest->getObject(0)->getValue<std::string>("ref"), t2.ref);
@@ -421,6 +424,53 @@ TEST_F(DigestTest, CoordinatorSummaryCountsTheWeek) {
   EXPECT_EQ(cats->getObject(0)->get("count").toString(), "2");
   // Only coordinators get it.
   EXPECT_EQ(Count("SELECT count(*) FROM outbox WHERE kind = 'coordinator_summary'"), 1);
+}
+
+// Issue #21: "and N more" agrees with N ("et 1 autre", "et 2 autres"), and the coordinator summary's count of
+// guides added is the one its list is "and N more" of.
+TEST_F(DigestTest, AndNMoreAgreesWithItsNumberAndTheSummaryCountMatchesItsList) {
+  mail::DigestOptions o;
+  o.base_url = "https://entraide.example.org";
+  o.max_items = 1;
+  digests_ = std::make_unique<mail::DigestService>(*pool_, clock_, zone_, *catalogs_, o);
+  At(2027, 3, 17, 12);
+  int64_t during = clock_.NowSeconds();
+  for (const char* slug : {"guide-a", "guide-b", "guide-c"}) Article("fr", slug, slug, during, during);
+  Article("en", "guide-en", "English guide", during, during);
+  Open(member_a_, "Imprimante en panne");
+  At(2027, 3, 22, 8);
+  Run(mail::DigestRun::kWeekly);
+  auto group = Data("group_digest", "a@example.org");
+  ASSERT_TRUE(group);
+  EXPECT_EQ(group->get("articles_more").toString(), "2");
+  EXPECT_TRUE(group->has("articles_more_other"));
+  EXPECT_FALSE(group->has("articles_more_one"));
+  auto summary = Data("coordinator_summary", "c@example.org");
+  ASSERT_TRUE(summary);
+  EXPECT_EQ(summary->get("articles_added").toString(), "3") << "the French guides, as listed";
+  EXPECT_EQ(summary->getArray("added")->size(), 1u);
+  EXPECT_EQ(summary->get("added_more").toString(), "2");
+
+  auto views = view::Renderer::Load(SourceDir() + "/views");
+  ASSERT_TRUE(views.ok()) << views.status().ToString();
+  for (int more : {1, 2}) {
+    view::Value v = view::Value::Object();
+    v.Set("has_articles", true).Set("articles", view::Value::List()).Set("articles_more", static_cast<int64_t>(more));
+    v.Set(more == 1 ? "articles_more_one" : "articles_more_other", true).Set("articles_url", "https://x/articles");
+    v.Set("has_oldest", false).Set("has_added", true).Set("added", view::Value::List());
+    v.Set("added_more", static_cast<int64_t>(more)).Set(more == 1 ? "added_more_one" : "added_more_other", true);
+    const std::string want = more == 1 ? "et 1 autre" : "et 2 autres";
+    for (const char* name : {"mail/group_digest.fr.txt", "mail/group_digest.fr.html", "mail/coordinator_summary.fr.txt",
+                             "mail/coordinator_summary.fr.html"}) {
+      auto text = (*views)->Render(name, "fr", v);
+      ASSERT_TRUE(text.ok()) << name << ": " << text.status().ToString();
+      EXPECT_NE(text->find(want), std::string::npos) << name << ":\n" << *text;
+      if (more == 1) EXPECT_EQ(text->find("et 1 autres"), std::string::npos) << name;
+    }
+    auto en = (*views)->Render("mail/coordinator_summary.en.txt", "en", v);
+    ASSERT_TRUE(en.ok());
+    EXPECT_NE(en->find("and " + std::to_string(more) + " more"), std::string::npos) << *en;
+  }
 }
 
 TEST_F(DigestTest, PreferencesOffMeanNothingAndDailyGroupDigestsGoOutEveryDay) {
