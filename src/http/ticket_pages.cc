@@ -20,6 +20,7 @@
 #include "http/session.h"
 #include "http/status_map.h"
 #include "i18n/catalog.h"
+#include "kb/article_lookup.h"
 #include "tickets/workflow.h"
 
 namespace entraide::http {
@@ -331,6 +332,11 @@ Response TicketPage(const Services& s, const Request& req, Visitor& v, const std
         return name.empty() ? tr.Get("ticket_nobody") : tr.PersonName(name);
       };
       ev.Set("old", holder(e.old_value)).Set("new", holder(e.new_value));
+    } else if (e.kind == "link") {  // the article's title in the reader's language, not its key
+      auto article = kb::ArticleForKey(s.articles, e.new_value, lang);
+      ev.Set("new", article ? article->title : e.new_value);
+      if (article)
+        ev.Set("link_url", article->path).Set("link_lang", article->lang).Set("link_other_lang", article->lang != lang);
     } else {
       ev.Set("old", e.old_value).Set("new", e.new_value);
     }
@@ -732,8 +738,11 @@ void RegisterTickets(Router& router, const Services& services) {
                return sv.tickets.SetCategory(who, id, f["category"]);
              }));
   router.Add("POST", "/{lang}/tickets/{id}/link",
-             action([](const Services& sv, const Request&, const auth::Principal* who, int64_t id, F& f) {
-               return sv.tickets.LinkArticle(who, id, f["article"]);
+             action([](const Services& sv, const Request& req, const auth::Principal* who, int64_t id, F& f) {
+               // Its address, slug, title or key: whichever the volunteer has at hand.
+               auto key = kb::ResolveArticleKey(sv.articles, f["article"], req.Param("lang"));
+               if (!key.ok()) return key.status();
+               return sv.tickets.LinkArticle(who, id, *key);
              }));
   router.Add("POST", "/{lang}/tickets/{id}/close",
              action([](const Services& sv, const Request&, const auth::Principal* who, int64_t id, F&) {

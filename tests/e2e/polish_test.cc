@@ -25,8 +25,8 @@ const char* kCategories = R"(- slug: security
 )";
 
 std::string Article(const std::string& lang, const std::string& slug, const std::string& title,
-                    const std::string& summary, const std::string& body) {
-  return "---\ntitle: " + title + "\nslug: " + slug + "\nlang: " + lang + "\nkey: " + slug +
+                    const std::string& summary, const std::string& body, const std::string& key = "") {
+  return "---\ntitle: " + title + "\nslug: " + slug + "\nlang: " + lang + "\nkey: " + (key.empty() ? slug : key) +
          "\ncategory: security\ntags: [test]\nsummary: " + summary + "\nupdated: 2026-11-27\n---\n\n" + body;
 }
 
@@ -159,6 +159,11 @@ class PolishDeskTest : public ::testing::Test {
     app::Config c = TestConfig(data_->path());
     c.content_dir = content_->path();
     c.site_account_contact = "aide@reseau.example";
+    content_->Write("categories.yml", kCategories);
+    content_->Write("en/backups.md",
+                    Article("en", "backups-3-2-1", "Backups, the 3-2-1 rule", "Three copies.", "Text.", "backups"));
+    content_->Write("fr/sauvegardes.md", Article("fr", "sauvegardes-3-2-1", "Sauvegardes, la règle 3-2-1",
+                                                 "Trois copies.", "Texte.", "backups"));
     app_ = new RunningApp(c);
     store::Pool pool(data_->Join("entraide.db"));
     core::SystemClock clock;
@@ -259,6 +264,34 @@ TEST_F(PolishDeskTest, TheStatusMenuStartsOnTheCurrentStatusAndTheWordsMatch) {
   EXPECT_EQ(h1[1], nav[1]) << "the navigation says what the page says";
   auto en = Get(port(), "/en/queue", v.Page());
   EXPECT_NE(en.body.find("<th scope=\"col\">Opened</th>"), std::string::npos) << "over \"1 minute ago\"";
+}
+
+// Item 10: an article is linked by its address, slug or title; the history shows its title, not its key.
+TEST_F(PolishDeskTest, AnArticleIsLinkedByItsAddressSlugOrTitleAndTheHistoryShowsItsTitle) {
+  ApiSession m = Api("m@example.org");
+  auto created =
+      Send(port(), "POST", "/api/v1/tickets",
+           R"({"subject": "Backups", "body": "How?", "category": "hardware", "urgency": "low"})", m.Headers(true));
+  ASSERT_EQ(created.status, 201) << created.body;
+  std::smatch id;
+  ASSERT_TRUE(std::regex_search(created.body, id, std::regex(R"("id":\s*(\d+))")));
+  ApiSession v = Api("v@example.org");
+  std::string url = "/fr/tickets/" + id[1].str();
+  for (const std::string& article : {std::string("http://entraide.test/fr/articles/sauvegardes-3-2-1?x=1#top"),
+                                     std::string("/en/articles/backups-3-2-1"), std::string("sauvegardes-3-2-1"),
+                                     std::string("  backups, THE 3-2-1 rule "), std::string("backups")}) {
+    auto r = Send(port(), "POST", url + "/link", "csrf=" + v.csrf + "&article=" + core::UrlEncodeComponent(article),
+                  v.Form());
+    EXPECT_EQ(r.status, 303) << article << ": " << r.body.substr(0, 300);
+  }
+  auto bad = Send(port(), "POST", url + "/link", "csrf=" + v.csrf + "&article=nothing-like-it", v.Form());
+  EXPECT_EQ(bad.status, 422);
+  EXPECT_NE(bad.body.find("Aucun article n’a cette adresse, ce nom court ou ce titre."), std::string::npos);
+  auto page = Get(port(), url, v.Page());
+  EXPECT_NE(page.body.find("<a href=\"/fr/articles/sauvegardes-3-2-1\">Sauvegardes, la règle 3-2-1</a>"),
+            std::string::npos);
+  EXPECT_EQ(page.body.find("A lié l'article backups<"), std::string::npos) << "never the key";
+  EXPECT_EQ(page.body.find("A lié l&#39;article backups<"), std::string::npos) << "never the key";
 }
 
 // Item 13: a queue filter the page cannot read is said on the page with a 400; the API keeps its 422.

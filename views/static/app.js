@@ -1,7 +1,8 @@
 // Progressive enhancement only: every page works without this file.
 // Suggestions as you type, for inputs marked data-suggest="<lang>":
 //  - search boxes: matching titles (/api/v1/suggest) in a list of links under the box; ArrowDown
-//    moves into the list, ArrowUp/ArrowDown move in it, Escape closes it;
+//    moves into the list, ArrowUp/ArrowDown move in it, Escape closes it; with data-suggest-fill, choosing
+//    one puts its address in the box (the article linked to a ticket) instead of opening it;
 //  - data-suggest-into="<id>" (the help request's subject): the articles and answered questions that
 //    may already answer (/api/v1/search), shown in that element, a polite live region, under the
 //    heading in its data-heading.
@@ -99,6 +100,17 @@
       if (e.key === 'ArrowUp') { e.preventDefault(); if (li.previousSibling) li.previousSibling.firstChild.focus(); else input.focus(); }
       if (e.key === 'Escape') { e.preventDefault(); close(true); }
     });
+    // data-suggest-fill (linking an article to a ticket): a suggestion fills the box with its address
+    // instead of opening it.
+    if (input.hasAttribute('data-suggest-fill')) {
+      list.addEventListener('click', function (e) {
+        var a = e.target.closest('a');
+        if (!a) return;
+        e.preventDefault();
+        input.value = a.getAttribute('href');
+        close(true);
+      });
+    }
     document.addEventListener('click', function (e) { if (!box.contains(e.target)) close(false); });
     box.addEventListener('focusout', function (e) { if (e.relatedTarget && !box.contains(e.relatedTarget)) close(false); });
   }
