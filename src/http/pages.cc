@@ -45,7 +45,7 @@ Response Home(const Services& s, const Request& req) {
     if (c.count == 0) continue;
     view::Value cv = view::Value::Object();
     cv.Set("name", c.name).Set("description", c.description).Set("count", c.count);
-    cv.Set("url", "/" + lang + "/categories/" + c.slug);
+    cv.Set("url", "/" + lang + "/categories/" + c.url_slug);
     categories.Push(std::move(cv));
   }
   data.Set("has_categories", !categories.list().empty());
@@ -84,7 +84,7 @@ Response ArticleList(const Services& s, const Request& req) {
     if (items.list().empty()) continue;
     view::Value g = view::Value::Object();
     g.Set("name", c.name).Set("description", c.description).Set("slug", c.slug);
-    g.Set("url", "/" + lang + "/categories/" + c.slug);
+    g.Set("url", "/" + lang + "/categories/" + c.url_slug);
     g.Set("articles", std::move(items));
     groups.Push(std::move(g));
   }
@@ -148,7 +148,7 @@ Response Article(const Services& s, const Request& req) {
   }
   if (!a.category.empty()) {
     data.Set("category_name", page->category_name);
-    data.Set("category_url", "/" + lang + "/categories/" + a.category);
+    data.Set("category_url", "/" + lang + "/categories/" + page->category_url_slug);
   }
   view::Value tags = view::Value::List();
   for (const auto& tag : a.tags) {
@@ -176,12 +176,19 @@ Response Category(const Services& s, const Request& req) {
   if (!cats.ok()) return ServiceError(s, req, cats.status());
   const kb::CategoryInfo* cat = nullptr;
   for (const auto& c : *cats)
-    if (c.slug == slug) cat = &c;
-  if (!cat) return ErrorPage(s, req, 404);
+    if (c.url_slug == slug) cat = &c;
+  if (!cat) {
+    // An old address (the slug, or the other language's): moved for good to this language's.
+    for (const auto& c : *cats)
+      if (c.slug == slug || c.alt_url_slug == slug)
+        return Response::Redirect(301, "/" + lang + "/categories/" + c.url_slug);
+    return ErrorPage(s, req, 404);
+  }
+  slug = cat->slug;
   auto list = s.articles.List({lang, slug, "", 100000});
   if (!list.ok()) return ServiceError(s, req, list.status());
-  view::Value data =
-      PageData(s, lang, cat->name, "/" + i18n::OtherLang(lang) + "/categories/" + slug, "articles", &visitor);
+  view::Value data = PageData(s, lang, cat->name, "/" + i18n::OtherLang(lang) + "/categories/" + cat->alt_url_slug,
+                              "articles", &visitor);
   data.Set("name", cat->name).Set("description", cat->description).Set("meta_description", cat->description);
   view::Value items = view::Value::List();
   for (const auto& a : *list) items.Push(ArticleSummaryValue(a));

@@ -172,7 +172,7 @@ core::StatusOr<ImportReport> ImportContent(store::Database& db, const std::strin
   if (!tx.ok()) return tx.status();
   std::vector<store::CategoryRecord> cats;
   for (const auto& c : scan.categories)
-    cats.push_back({c.slug, c.position, c.name_en, c.name_fr, c.description_en, c.description_fr});
+    cats.push_back({c.slug, c.position, c.name_en, c.name_fr, c.description_en, c.description_fr, c.url_en, c.url_fr});
   ENTRAIDE_RETURN_IF_ERROR(repo.ReplaceCategories(cats));
   for (const auto& w : writes) {
     ENTRAIDE_RETURN_IF_ERROR(repo.Upsert(w.record));

@@ -15,6 +15,9 @@ namespace entraide::testing {
 namespace {
 
 const char* kCategories = R"(- slug: security
+  url:
+    en: security
+    fr: securite
   order: 1
   name:
     en: Security
@@ -91,7 +94,7 @@ TEST_F(PolishPagesTest, PagesHaveAMetaDescription) {
   EXPECT_NE(Get(port(), "/en/articles/tools")
                 .body.find("<meta name=\"description\" content=\"Which tool for which need, side by side.\">"),
             std::string::npos);
-  EXPECT_NE(Get(port(), "/fr/categories/security")
+  EXPECT_NE(Get(port(), "/fr/categories/securite")
                 .body.find("<meta name=\"description\" content=\"Garder les comptes et les données en sécurité.\">"),
             std::string::npos);
   auto home = Get(port(), "/fr/");

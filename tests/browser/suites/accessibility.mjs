@@ -60,7 +60,7 @@ export function register() {
           const pages = [
             ['home', `/${lang}/`],
             ['article list', `/${lang}/articles`],
-            ['category', `/${lang}/categories/security`],
+            ['category', `/${lang}/categories/${lang === 'fr' ? 'securite' : 'security'}`],
             ['tag', null],
             ['article', `/${lang}/articles/${w.slug}`],
             ['search results', `/${lang}/search?q=${w.typo}`],
