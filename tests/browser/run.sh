@@ -49,7 +49,11 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 export ENTRAIDE_DATA_DIR="$WORK/data"
-export ENTRAIDE_CONTENT_DIR="$ROOT/content" ENTRAIDE_VIEWS_DIR="$ROOT/views"
+# The network's library and the tests' own articles (tests/browser/content: a wide table...), in one folder.
+mkdir -p "$WORK/content"
+cp -R "$ROOT/content/." "$WORK/content/"
+cp -R "$HERE/content/en" "$HERE/content/fr" "$WORK/content/"
+export ENTRAIDE_CONTENT_DIR="$WORK/content" ENTRAIDE_VIEWS_DIR="$ROOT/views"
 export ENTRAIDE_MIGRATIONS_DIR="$ROOT/migrations" ENTRAIDE_SEARCH_DIR="$ROOT/search"
 export ENTRAIDE_LOG_LEVEL=warn ENTRAIDE_HTTP_ACCESS_LOG=false
 mkdir -p "$ENTRAIDE_DATA_DIR"
