@@ -237,20 +237,24 @@ TEST_F(SearcherTest, SuggestCompletesTitles) {
   EXPECT_EQ((*fr)[0].lang, "fr");
 }
 
+// An index in `dir` of `docs`, built as a rebuild does.
+void BuildIndex(const testing::TempDir& dir, const Resources& res, const std::vector<Document>& docs) {
+  auto rb = Rebuild::Begin(dir.path(), res, true);
+  ASSERT_TRUE(rb.ok()) << rb.status().ToString();
+  for (const auto& d : docs) ASSERT_TRUE((*rb)->Add(d).ok());
+  ASSERT_TRUE((*rb)->Finish().ok());
+}
+
 // Issue #21: every word is matched stemmed and folded, the last one as a prefix ("mot" finds "Mots").
 TEST(SuggestTest, EveryWordStemmedAndFoldedTheLastAsAPrefix) {
   testing::TempDir dir;
   Resources res;
   res.stopwords["fr"] = {"de", "la", "le"};
   res.stopwords["en"] = {"the", "a"};
-  {
-    auto rb = Rebuild::Begin(dir.path(), res, true);
-    ASSERT_TRUE(rb.ok());
-    ASSERT_TRUE((*rb)->Add(SearchDoc("1", "fr", "pw", "Mots de passe oubliés", "Texte.")).ok());
-    ASSERT_TRUE((*rb)->Add(SearchDoc("2", "fr", "bk", "Sauvegardes 3-2-1", "Texte.")).ok());
-    ASSERT_TRUE((*rb)->Add(SearchDoc("3", "en", "bk", "Backups: the 3-2-1 rule", "Text.")).ok());
-    ASSERT_TRUE((*rb)->Finish().ok());
-  }
+  BuildIndex(dir, res,
+             {SearchDoc("1", "fr", "pw", "Mots de passe oubliés", "Texte."),
+              SearchDoc("2", "fr", "bk", "Sauvegardes 3-2-1", "Texte."),
+              SearchDoc("3", "en", "bk", "Backups: the 3-2-1 rule", "Text.")});
   Searcher s(dir.path(), res);
   struct Case {
     const char *q, *lang, *title;
@@ -275,17 +279,10 @@ TEST(SuggestTest, EveryWordStemmedAndFoldedTheLastAsAPrefix) {
 TEST(DidYouMeanTest, TheMostFrequentWrittenFormWithAccentsAndTypedWordsKept) {
   testing::TempDir dir;
   Resources res;
-  {
-    auto rb = Rebuild::Begin(dir.path(), res, true);
-    ASSERT_TRUE(rb.ok());
-    ASSERT_TRUE((*rb)
-                    ->Add(SearchDoc("1", "fr", "a", "Reconnaître l'hameçonnage",
-                                    "L'hameçonnage arrive par courriel. Hameçonnage ciblé. Un compte hameçonné."))
-                    .ok());
-    ASSERT_TRUE(
-        (*rb)->Add(SearchDoc("2", "fr", "b", "Mot de passe oublié", "Vous avez oublié votre mot de passe.")).ok());
-    ASSERT_TRUE((*rb)->Finish().ok());
-  }
+  BuildIndex(dir, res,
+             {SearchDoc("1", "fr", "a", "Reconnaître l'hameçonnage",
+                        "L'hameçonnage arrive par courriel. Hameçonnage ciblé. Un compte hameçonné."),
+              SearchDoc("2", "fr", "b", "Mot de passe oublié", "Vous avez oublié votre mot de passe.")});
   Searcher s(dir.path(), res);
   SearchRequest req;
   req.visitor_lang = "fr";
@@ -307,19 +304,14 @@ TEST(DidYouMeanTest, TheMostFrequentWrittenFormWithAccentsAndTypedWordsKept) {
 TEST(SnippetTest, ArticleSnippetsShowNoMarkdownSyntax) {
   testing::TempDir dir;
   Resources res;
-  {
-    auto rb = Rebuild::Begin(dir.path(), res, true);
-    ASSERT_TRUE(rb.ok());
-    store::ArticleRecord a;
-    a.id = 1;
-    a.lang = "en";
-    a.key = "cal";
-    a.slug = "calendars";
-    a.title = "Shared calendars";
-    a.plain = markdown::RenderUnbounded("| Need | Tool |\n| --- | --- |\n| Calendar | Nextcloud Calendar |\n").plain;
-    ASSERT_TRUE((*rb)->Add(kb::ArticleDocument(a)).ok());
-    ASSERT_TRUE((*rb)->Finish().ok());
-  }
+  store::ArticleRecord a;
+  a.id = 1;
+  a.lang = "en";
+  a.key = "cal";
+  a.slug = "calendars";
+  a.title = "Shared calendars";
+  a.plain = markdown::RenderUnbounded("| Need | Tool |\n| --- | --- |\n| Calendar | Nextcloud Calendar |\n").plain;
+  BuildIndex(dir, res, {kb::ArticleDocument(a)});
   Searcher s(dir.path(), res);
   SearchRequest req;
   req.q = "nextcloud";
