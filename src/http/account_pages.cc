@@ -103,7 +103,8 @@ Response SignInForm(const Services& s, const Request& req) {
   std::string next = SafeReturnPath(req.Query("next"));
   if (v.signed_in()) return SeeOther(v, next.empty() ? "/" + lang + "/account" : next);
   view::Value d = Msg("");
-  d.Set("email", req.Query("email")).Set("next", next);
+  d.Set("email", req.Query("email"));
+  if (!next.empty()) d.Set("next", next);  // (an empty string would still open {{#next}})
   SetAccountContact(d, s.site);
   return Page(s, v, lang, "signin", s.catalogs.For(lang).Get("auth_signin_title"), d, 200, "/signin");
 }
@@ -118,7 +119,8 @@ Response SignInPost(const Services& s, const Request& req) {
   if (!grant.ok()) {
     auto [msg, code] = Explain(s, lang, grant.status());
     view::Value d = Msg(msg);
-    d.Set("email", f["email"]).Set("next", SafeReturnPath(f["next"]));
+    d.Set("email", f["email"]);
+    if (std::string next = SafeReturnPath(f["next"]); !next.empty()) d.Set("next", next);
     SetAccountContact(d, s.site);
     Response r = Page(s, v, lang, "signin", s.catalogs.For(lang).Get("auth_signin_title"), d, code, "/signin");
     SetRetryAfter(s, r, grant.status(), throttle.retry_after_s);

@@ -133,7 +133,7 @@ Response Article(const Services& s, const Request& req) {
   data.Set("article_title", a.title);
   data.Set("summary", a.summary);
   data.Set("body_html", WrapTables(a.html, t.Get("table_scroll_label")));
-  data.Set("meta_description", a.summary);
+  if (!a.summary.empty()) data.Set("meta_description", a.summary);  // else the site's tagline
   data.Set("updated", a.updated);
   data.Set("updated_human", HumanDate(a.updated, lang));
   data.Set("canonical_url", s.site.base_url + "/" + lang + "/articles/" + a.slug);
@@ -189,7 +189,8 @@ Response Category(const Services& s, const Request& req) {
   if (!list.ok()) return ServiceError(s, req, list.status());
   view::Value data = PageData(s, lang, cat->name, "/" + i18n::OtherLang(lang) + "/categories/" + cat->alt_url_slug,
                               "articles", &visitor);
-  data.Set("name", cat->name).Set("description", cat->description).Set("meta_description", cat->description);
+  data.Set("name", cat->name).Set("description", cat->description);
+  if (!cat->description.empty()) data.Set("meta_description", cat->description);
   view::Value items = view::Value::List();
   for (const auto& a : *list) items.Push(ArticleSummaryValue(a));
   data.Set("articles", std::move(items));
