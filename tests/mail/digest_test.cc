@@ -465,7 +465,9 @@ TEST_F(DigestTest, AndNMoreAgreesWithItsNumberAndTheSummaryCountMatchesItsList) 
       auto text = (*views)->Render(name, "fr", v);
       ASSERT_TRUE(text.ok()) << name << ": " << text.status().ToString();
       EXPECT_NE(text->find(want), std::string::npos) << name << ":\n" << *text;
-      if (more == 1) EXPECT_EQ(text->find("et 1 autres"), std::string::npos) << name;
+      if (more == 1) {
+        EXPECT_EQ(text->find("et 1 autres"), std::string::npos) << name;
+      }
     }
     auto en = (*views)->Render("mail/coordinator_summary.en.txt", "en", v);
     ASSERT_TRUE(en.ok());
