@@ -159,14 +159,14 @@ std::string PlainText(cmark_node* root) {
           newline(1);
           break;
         default:
-          if (ext == "table_cell" && cmark_node_previous(node)) out += " · ";
+          if (ext == "table_cell" && cmark_node_previous(node)) out += " \xC2\xB7 ";  // " · "
           break;
       }
     } else if (ev == CMARK_EVENT_EXIT) {
       if (type == CMARK_NODE_PARAGRAPH || type == CMARK_NODE_HEADING || type == CMARK_NODE_BLOCK_QUOTE ||
           type == CMARK_NODE_LIST || ext == "table")
         newline(2);
-      else if (type == CMARK_NODE_ITEM || ext == "table_row")
+      else if (type == CMARK_NODE_ITEM || ext == "table_row" || ext == "table_header")
         newline(1);
     }
   }

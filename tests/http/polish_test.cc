@@ -43,7 +43,9 @@ TEST(ReturnToTest, OnlyPlainPathsOfThisSiteAreKept) {
 }
 
 TEST(ReturnToTest, SignInUrlCarriesTheSafeTargetAndRolesLandWhereTheyWork) {
-  EXPECT_EQ(SignInUrl("en", "/en/tickets/new?subject=a b"), "/en/signin?next=%2Fen%2Ftickets%2Fnew%3Fsubject%3Da%20b");
+  EXPECT_EQ(SignInUrl("en", "/en/tickets/new?subject=a%20b"),
+            "/en/signin?next=%2Fen%2Ftickets%2Fnew%3Fsubject%3Da%2520b");
+  EXPECT_EQ(SignInUrl("en", "/en/tickets/new?subject=a b"), "/en/signin") << "a request target has no space";
   EXPECT_EQ(SignInUrl("fr", "//evil.example"), "/fr/signin");
   auth::Principal member, volunteer, coordinator;
   member.role = "member";
