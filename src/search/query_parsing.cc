@@ -62,14 +62,19 @@ std::string QueryParsing::Correct(Xapian::Database& db, const std::string& typed
 std::string QueryParsing::SurfaceForm(Xapian::Database& db, const std::string& folded) {
   std::string prefix = SurfaceTermPrefix(folded);
   std::string best = folded;
-  Xapian::termcount best_freq = 0;
+  Xapian::termcount best_freq = 0, accented = 0;
   for (auto t = db.allterms_begin(prefix); t != db.allterms_end(prefix); ++t) {
     Xapian::termcount freq = db.get_collection_freq(*t);
+    accented += freq;
     if (freq > best_freq) {
       best_freq = freq;
       best = (*t).substr(prefix.size());
     }
   }
+  // The surface terms carry the weights the words were indexed with: what the folded term counts beyond them
+  // was written without accents ("sauvegardes" more often than "sauvegardés"). (Synonyms add a little to it.)
+  Xapian::termcount all = db.get_collection_freq(folded);
+  if (all > accented && all - accented >= best_freq) return folded;
   return best;
 }
 

@@ -30,7 +30,7 @@ class QueryParsing {
   // all: "hameconage" -> "hameçonnage"); the other words stay as typed. "" when nothing changed.
   static std::string Correct(Xapian::Database& db, const std::string& typed);
   // The most frequent way `folded` (an indexed word) is written in the indexed text, in lower case with its
-  // accents; `folded` itself when it was only ever written without any.
+  // accents; `folded` itself when it is written without accents at least as often.
   static std::string SurfaceForm(Xapian::Database& db, const std::string& folded);
   // Words of the query that are not stop words in any of `langs` (operators excluded).
   int ContentWords(const std::string& folded, const std::vector<std::string>& langs) const;

@@ -282,7 +282,8 @@ TEST(DidYouMeanTest, TheMostFrequentWrittenFormWithAccentsAndTypedWordsKept) {
   BuildIndex(dir, res,
              {SearchDoc("1", "fr", "a", "Reconnaître l'hameçonnage",
                         "L'hameçonnage arrive par courriel. Hameçonnage ciblé. Un compte hameçonné."),
-              SearchDoc("2", "fr", "b", "Mot de passe oublié", "Vous avez oublié votre mot de passe.")});
+              SearchDoc("2", "fr", "b", "Mot de passe oublié", "Vous avez oublié votre mot de passe."),
+              SearchDoc("3", "fr", "c", "Sauvegardes", "Des sauvegardes testées; les fichiers sauvegardés.")});
   Searcher s(dir.path(), res);
   SearchRequest req;
   req.visitor_lang = "fr";
@@ -296,6 +297,8 @@ TEST(DidYouMeanTest, TheMostFrequentWrittenFormWithAccentsAndTypedWordsKept) {
   r = s.Search(req);
   ASSERT_TRUE(r.ok());
   EXPECT_EQ(r->suggestion, "oublié mot") << "the typed word keeps its accent";
+  req.q = "sauvegrades";
+  EXPECT_EQ(s.Search(req)->suggestion, "sauvegardes") << "written plainly more often than \"sauvegardés\"";
   req.q = "Oublié";
   EXPECT_EQ(s.Search(req)->suggestion, "") << "a word that exists is not corrected";
 }
