@@ -250,7 +250,7 @@ core::StatusOr<std::unique_ptr<App>> App::Create(const Config& config, AppOverri
     if (entry.path().filename().string().rfind("export-", 0) == 0) fs::remove(entry.path(), dir_error);
   m.tickets =
       std::make_unique<tickets::TicketService>(*m.pool, clock, config.data_dir + "/attachments", config.site_base_url);
-  http::SiteInfo site{config.site_name, config.site_base_url, config.site_default_lang};
+  http::SiteInfo site{config.site_name, config.site_base_url, config.site_default_lang, config.site_account_contact};
   m.services.reset(
       new http::Services{*m.articles, *m.search, *m.auth, *m.tickets, *m.views, *m.catalogs, *m.static_files, site});
   m.services->page_cache = &m.page_cache;

@@ -1,5 +1,6 @@
 // `mail send|status` and `digest`: the outbox from the command line, for cron and for looking.
 #include <CLI/CLI.hpp>
+#include <cstdio>
 #include <iostream>
 
 #include "app/app.h"
@@ -7,6 +8,7 @@
 #include "app/mail_worker.h"
 #include "core/clock.h"
 #include "core/json_writer.h"
+#include "core/timezone.h"
 #include "i18n/catalog.h"
 #include "mail/composer.h"
 #include "mail/digest.h"
@@ -100,7 +102,58 @@ int MailSend(const Config& config, bool retry_now) {
 struct DigestArgs {
   std::string kind, to;
   bool dry_run = false;
+  std::string period;  // "", "last" or "current"
+  std::string at;      // YYYY-MM-DD: the period that ends that day at 08:00
 };
+
+// A clock stopped at one instant: a digest run as if it were then.
+class FixedClock final : public core::Clock {
+ public:
+  explicit FixedClock(int64_t at) : at_(at) {}
+  int64_t NowSeconds() const override { return at_; }
+
+ private:
+  int64_t at_;
+};
+
+// The instant a dry run is made at: now (the last finished period); the end of the period in progress
+// (--period current: the next 08:00, or next Monday's for weekly digests and coordinator summaries); or DATE at
+// 08:00 (--at). kInvalidArgument for a date that cannot be read.
+core::StatusOr<int64_t> DigestInstant(const Config& config, const DigestArgs& a, mail::DigestRun run, int64_t now) {
+  if (a.period.empty() && a.at.empty()) return now;
+  auto zone = core::TimeZone::Load(config.mail_timezone);
+  if (!zone.ok()) return core::InvalidArgument("mail.timezone: " + zone.status().message());
+  const int hour = mail::DigestOptions().send_hour;
+  auto at_hour = [&](int64_t instant) {
+    core::LocalTime t = zone->ToLocal(instant);
+    t.hour = hour;
+    t.minute = t.second = 0;
+    return zone->ToUtc(t);
+  };
+  if (!a.at.empty()) {
+    int y = 0, m = 0, d = 0;
+    char extra = 0;
+    if (a.at.size() != 10 || std::sscanf(a.at.c_str(), "%4d-%2d-%2d%c", &y, &m, &d, &extra) != 3 || m < 1 || m > 12 ||
+        d < 1 || d > 31)
+      return core::InvalidArgument("--at must be a date, YYYY-MM-DD (not '" + a.at + "')");
+    core::LocalTime t;
+    t.year = y;
+    t.month = m;
+    t.day = d;
+    t.hour = hour;
+    return zone->ToUtc(t);
+  }
+  if (a.period == "last") return now;
+  // "current": the next end of a period, whichever is due first at or after now.
+  bool weekly = run != mail::DigestRun::kDaily;
+  for (int days = 0; days <= 8; ++days) {
+    int64_t end = at_hour(now + days * 86400);
+    if (end <= now) continue;
+    if (weekly && zone->ToLocal(end).weekday != 1) continue;  // Monday
+    return end;
+  }
+  return now;
+}
 
 int Digest(const Config& config, const DigestArgs& a) {
   if (a.kind.empty()) return UsageError("digest needs --kind daily, weekly or coordinator");
@@ -110,8 +163,13 @@ int Digest(const Config& config, const DigestArgs& a) {
   if (!st.ok()) return Fail(st);
   auto catalogs = i18n::Catalogs::Load(config.views_dir + "/i18n");
   if (!catalogs.ok()) return Fail(catalogs.status());
+  if ((!a.period.empty() || !a.at.empty()) && !a.dry_run)
+    return UsageError("digest: --period and --at only preview (with --dry-run): a digest is queued for its period");
   store::Pool pool(config.DatabasePath());
-  core::SystemClock clock;
+  core::SystemClock system_clock;
+  auto instant = DigestInstant(config, a, *run, system_clock.NowSeconds());
+  if (!instant.ok()) return UsageError("digest: " + instant.status().message());
+  FixedClock clock(*instant);
   auto digests = DigestServiceFor(config, pool, clock, **catalogs);
   if (!digests.ok()) return Fail(digests.status());
   auto report = (*digests)->Run(*run, a.dry_run, a.to);
@@ -127,6 +185,7 @@ int Digest(const Config& config, const DigestArgs& a) {
   auto mail = LoadComposer(config, **catalogs, pool);
   if (!mail.ok()) return Fail(mail.status());
   const mail::Composer& composer = *mail->composer;
+  std::cout << "email\tkind\tkey\tsubject\tcounts\n";
   for (const auto& d : report->digests) {
     auto composed = composer.Compose({d.message, 0, "<dry-run@" + composer.Domain() + ">"}, clock.NowSeconds());
     std::string counts;
@@ -164,13 +223,21 @@ void AddMailCommands(CLI::App& app, CliContext& ctx) {
   digest->add_flag("--dry-run", args->dry_run,
                    "print what would be queued (recipient, subject, counts); queue nothing");
   digest->add_option("--to", args->to, "only this person's digests (an email address)");
+  digest
+      ->add_option("--period", args->period,
+                   "with --dry-run: last (the period that ended, the default) or current (the one in progress, "
+                   "up to now)")
+      ->check(CLI::IsMember({"last", "current"}));
+  digest->add_option("--at", args->at, "with --dry-run: the period that ends on this date (YYYY-MM-DD) at 08:00");
   digest->footer(
       "A period starts at 08:00 in mail.timezone: run it at 08:00 or later (weekly ones on Mondays).\n"
       "  daily        every digest whose frequency is daily (the volunteer digest by default)\n"
       "  weekly       every digest whose frequency is weekly (group digests, coordinator summaries)\n"
       "  coordinator  the coordinator summaries, at each coordinator's frequency\n"
       "Each person gets one message per digest and period, however often this runs; a digest with\n"
-      "nothing in it is not queued. The sender delivers them (serve, or entraide mail send).");
+      "nothing in it is not queued. The sender delivers them (serve, or entraide mail send).\n"
+      "A coordinator can preview a digest now: --dry-run --period current (the period in progress,\n"
+      "up to now), or --dry-run --at YYYY-MM-DD (the period that ends that day).");
   digest->callback([&ctx, args] { ctx.run = [args](const Config& c) { return Digest(c, *args); }; });
 }
 

@@ -1,4 +1,4 @@
-// `group add`, `user add|list|link`: people and groups from the machine's command line (its operator acts as a
+// `group add|list`, `user add|list|link`: people and groups from the machine's command line (its operator acts as a
 // coordinator). Safe while serve runs on the same data dir.
 #include <CLI/CLI.hpp>
 #include <iostream>
@@ -96,6 +96,34 @@ int RunUserList(const Config& config, bool json) {
   return 0;
 }
 
+int RunGroupList(const Config& config, bool json) {
+  core::Status st = PrepareStore(config);
+  if (!st.ok()) return Fail(st);
+  People p(config);
+  auto groups = p.auth.ListGroups();
+  if (!groups.ok()) return Fail(groups.status());
+  if (json) {
+    core::JsonWriter w;
+    w.BeginObject().Key("groups").BeginArray();
+    for (const auto& g : *groups)
+      w.BeginObject()
+          .Field("id", g.id)
+          .Field("slug", g.slug)
+          .Field("name", g.name)
+          .Field("lang", g.lang)
+          .Field("active", g.active)
+          .EndObject();
+    w.EndArray().EndObject();
+    std::cout << w.Take() << "\n";
+    return 0;
+  }
+  std::cout << "id\tslug\tname\tlang\tstate\n";
+  for (const auto& g : *groups)
+    std::cout << g.id << "\t" << g.slug << "\t" << g.name << "\t" << g.lang << "\t"
+              << (g.active ? "active" : "inactive") << "\n";
+  return 0;
+}
+
 int RunUserLink(const Config& config, const std::string& email) {
   core::Status st = PrepareStore(config);
   if (!st.ok()) return Fail(st);
@@ -109,13 +137,17 @@ int RunUserLink(const Config& config, const std::string& email) {
 }  // namespace
 
 void AddPeopleCommands(CLI::App& app, CliContext& ctx) {
-  auto* group = app.add_subcommand("group", "member groups")->require_subcommand(1);
+  auto* group = app.add_subcommand("group", "member groups: add, list")->require_subcommand(1);
   auto ga = std::make_shared<GroupAdd>();
   auto* gadd = group->add_subcommand("add", "create a member group");
   gadd->add_option("--slug", ga->slug, "the group's address name: lower-case letters, digits and dashes")->required();
   gadd->add_option("--name", ga->name, "its name, as people read it")->required();
   gadd->add_option("--lang", ga->lang, "fr or en (default: site.default_lang)");
   gadd->callback([&ctx, ga] { ctx.run = [ga](const Config& c) { return RunGroupAdd(c, *ga); }; });
+  auto gjson = std::make_shared<bool>(false);
+  auto* glist = group->add_subcommand("list", "every group, with its slug, language and state (a header row)");
+  glist->add_flag("--json", *gjson, "one JSON object for programs instead of tab-separated lines");
+  glist->callback([&ctx, gjson] { ctx.run = [gjson](const Config& c) { return RunGroupList(c, *gjson); }; });
 
   auto* user = app.add_subcommand("user", "people: add, list, links")->require_subcommand(1);
   auto ua = std::make_shared<UserAdd>();

@@ -126,6 +126,12 @@ const std::vector<std::pair<std::string, Setter>>& Keys() {
          c.site_base_url = u;
          return core::Status::Ok();
        }},
+      {"site.account_contact",
+       [](Config& c, const std::string& v) -> core::Status {
+         if (v.size() > 200) return core::InvalidArgument("must be at most 200 characters");
+         c.site_account_contact = v;
+         return core::Status::Ok();
+       }},
       {"site.default_lang",
        [](Config& c, const std::string& v) -> core::Status {
          if (!i18n::IsSupportedLang(v))

@@ -37,6 +37,9 @@ struct Config {
   std::string site_name = "Entraide";                   // shown in pages and mails
   std::string site_base_url = "http://127.0.0.1:8080";  // used for every absolute link (never the Host header)
   std::string site_default_lang = "fr";                 // en or fr
+  // Who gives accounts, said on the sign-in page: an email address (shown as a link) or a short text, e.g.
+  // "the coordinators, at aide@reseau.example". Empty: the page says to ask the group's coordinator.
+  std::string site_account_contact;
   // [log]
   std::string log_level = "info";  // debug, info, warn, error
   // [mail]

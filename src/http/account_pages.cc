@@ -12,6 +12,7 @@
 #include "core/strings.h"
 #include "http/forms.h"
 #include "http/presenter.h"
+#include "http/return_to.h"
 #include "http/session.h"
 #include "http/status_map.h"
 #include "i18n/catalog.h"
@@ -99,9 +100,12 @@ void SetRetryAfter(const Services& s, Response& r, const core::Status& st, int64
 Response SignInForm(const Services& s, const Request& req) {
   std::string lang = req.Param("lang");
   Visitor v(s, req);
-  if (v.signed_in()) return SeeOther(v, "/" + lang + "/account");
+  std::string next = SafeReturnPath(req.Query("next"));
+  if (v.signed_in()) return SeeOther(v, next.empty() ? "/" + lang + "/account" : next);
   view::Value d = Msg("");
   d.Set("email", req.Query("email"));
+  if (!next.empty()) d.Set("next", next);  // (an empty string would still open {{#next}})
+  SetAccountContact(d, s.site);
   return Page(s, v, lang, "signin", s.catalogs.For(lang).Get("auth_signin_title"), d, 200, "/signin");
 }
 
@@ -116,13 +120,15 @@ Response SignInPost(const Services& s, const Request& req) {
     auto [msg, code] = Explain(s, lang, grant.status());
     view::Value d = Msg(msg);
     d.Set("email", f["email"]);
+    if (std::string next = SafeReturnPath(f["next"]); !next.empty()) d.Set("next", next);
+    SetAccountContact(d, s.site);
     Response r = Page(s, v, lang, "signin", s.catalogs.For(lang).Get("auth_signin_title"), d, code, "/signin");
     SetRetryAfter(s, r, grant.status(), throttle.retry_after_s);
     r.delay_ms = throttle.delay_ms;
     return r;
   }
   v.SignedIn(*grant);
-  Response r = SeeOther(v, "/" + lang + "/account");
+  Response r = SeeOther(v, AfterSignIn(lang, f["next"], grant->principal));  // same-site paths only
   r.delay_ms = throttle.delay_ms;  // under attack, the right password is slowed too (and still signs in)
   return r;
 }

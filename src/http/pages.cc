@@ -7,8 +7,10 @@
 #include "core/json_writer.h"
 #include "core/log.h"
 #include "http/presenter.h"
+#include "http/prose.h"
 #include "http/session.h"
 #include "http/status_map.h"
+#include "http/validators.h"
 #include "i18n/catalog.h"
 
 namespace entraide::http {
@@ -16,8 +18,10 @@ namespace {
 
 constexpr int kRecentOnHome = 6;
 
-// Pages under /{lang}/ remember the language for the next visit to "/".
-void RememberLang(Response& r, const std::string& lang) {
+// Pages under /{lang}/ remember the language for the next visit to "/": the cookie is sent when the
+// language changes, not with every page (which also kept browsers from reusing the pages).
+void RememberLang(const Request& req, Response& r, const std::string& lang) {
+  if (req.Cookie("lang") == lang) return;
   r.Header("Set-Cookie", SetCookieHeader("lang", lang, {.max_age = 31536000, .http_only = false}));
 }
 
@@ -41,7 +45,7 @@ Response Home(const Services& s, const Request& req) {
     if (c.count == 0) continue;
     view::Value cv = view::Value::Object();
     cv.Set("name", c.name).Set("description", c.description).Set("count", c.count);
-    cv.Set("url", "/" + lang + "/categories/" + c.slug);
+    cv.Set("url", "/" + lang + "/categories/" + c.url_slug);
     categories.Push(std::move(cv));
   }
   data.Set("has_categories", !categories.list().empty());
@@ -52,7 +56,6 @@ Response Home(const Services& s, const Request& req) {
   data.Set("has_recent", !recent->empty());
   Response r = RenderPage(s, "home", lang, data);
   visitor.Apply(r);
-  RememberLang(r, lang);
   return r;
 }
 
@@ -81,7 +84,7 @@ Response ArticleList(const Services& s, const Request& req) {
     if (items.list().empty()) continue;
     view::Value g = view::Value::Object();
     g.Set("name", c.name).Set("description", c.description).Set("slug", c.slug);
-    g.Set("url", "/" + lang + "/categories/" + c.slug);
+    g.Set("url", "/" + lang + "/categories/" + c.url_slug);
     g.Set("articles", std::move(items));
     groups.Push(std::move(g));
   }
@@ -106,7 +109,6 @@ Response ArticleList(const Services& s, const Request& req) {
   data.Set("has_tags", !tags->empty());
   Response r = RenderPage(s, "articles", lang, data);
   visitor.Apply(r);
-  RememberLang(r, lang);
   return r;
 }
 
@@ -130,7 +132,8 @@ Response Article(const Services& s, const Request& req) {
   view::Value data = PageData(s, lang, a.title, alt_url, "articles", &visitor);
   data.Set("article_title", a.title);
   data.Set("summary", a.summary);
-  data.Set("body_html", a.html);
+  data.Set("body_html", WrapTables(a.html, t.Get("table_scroll_label")));
+  if (!a.summary.empty()) data.Set("meta_description", a.summary);  // else the site's tagline
   data.Set("updated", a.updated);
   data.Set("updated_human", HumanDate(s, a.updated, lang));
   data.Set("canonical_url", s.site.base_url + "/" + lang + "/articles/" + a.slug);
@@ -145,7 +148,7 @@ Response Article(const Services& s, const Request& req) {
   }
   if (!a.category.empty()) {
     data.Set("category_name", page->category_name);
-    data.Set("category_url", "/" + lang + "/categories/" + a.category);
+    data.Set("category_url", "/" + lang + "/categories/" + page->category_url_slug);
   }
   view::Value tags = view::Value::List();
   for (const auto& tag : a.tags) {
@@ -157,19 +160,11 @@ Response Article(const Services& s, const Request& req) {
   data.Set("has_tags", !a.tags.empty());
   // A table of contents for long articles.
   if (page->toc.size() >= 3 || (a.word_count > 700 && page->toc.size() >= 2)) {
-    view::Value toc = view::Value::List();
-    for (const auto& e : page->toc) {
-      view::Value ev = view::Value::Object();
-      ev.Set("id", e.id).Set("text", e.text).Set("sub", e.level > 2);
-      toc.Push(std::move(ev));
-    }
-    data.Set("toc", std::move(toc));
+    data.Set("toc", NestedToc(page->toc));
     data.Set("has_toc", true);
   }
-  (void)t;
   Response r = RenderPage(s, "article", lang, data);
   visitor.Apply(r);
-  RememberLang(r, lang);
   return r;
 }
 
@@ -181,20 +176,27 @@ Response Category(const Services& s, const Request& req) {
   if (!cats.ok()) return ServiceError(s, req, cats.status());
   const kb::CategoryInfo* cat = nullptr;
   for (const auto& c : *cats)
-    if (c.slug == slug) cat = &c;
-  if (!cat) return ErrorPage(s, req, 404);
+    if (c.url_slug == slug) cat = &c;
+  if (!cat) {
+    // An old address (the slug, or the other language's): moved for good to this language's.
+    for (const auto& c : *cats)
+      if (c.slug == slug || c.alt_url_slug == slug)
+        return Response::Redirect(301, "/" + lang + "/categories/" + c.url_slug);
+    return ErrorPage(s, req, 404);
+  }
+  slug = cat->slug;
   auto list = s.articles.List({lang, slug, "", 100000});
   if (!list.ok()) return ServiceError(s, req, list.status());
-  view::Value data =
-      PageData(s, lang, cat->name, "/" + i18n::OtherLang(lang) + "/categories/" + slug, "articles", &visitor);
+  view::Value data = PageData(s, lang, cat->name, "/" + i18n::OtherLang(lang) + "/categories/" + cat->alt_url_slug,
+                              "articles", &visitor);
   data.Set("name", cat->name).Set("description", cat->description);
+  if (!cat->description.empty()) data.Set("meta_description", cat->description);
   view::Value items = view::Value::List();
   for (const auto& a : *list) items.Push(ArticleSummaryValue(s, a));
   data.Set("articles", std::move(items));
   data.Set("empty", list->empty());
   Response r = RenderPage(s, "category", lang, data);
   visitor.Apply(r);
-  RememberLang(r, lang);
   return r;
 }
 
@@ -214,7 +216,6 @@ Response Tag(const Services& s, const Request& req) {
   data.Set("articles", std::move(items));
   Response r = RenderPage(s, "tag", lang, data);
   visitor.Apply(r);
-  RememberLang(r, lang);
   return r;
 }
 
@@ -288,20 +289,30 @@ void RegisterPages(Router& router, const Services& services) {
     };
   };
   // Library pages look the same to every visitor who is not signed in: serve those from the cache.
+  // They carry an ETag (a 304 answers an If-None-Match that names it) and the lang cookie when it changes,
+  // both added after the cache, which keeps the page as every visitor gets it.
   auto cached = [s](Response (*fn)(const Services&, const Request&)) {
     return [s, fn](Request& req) {
-      if (!i18n::IsSupportedLang(req.Param("lang"))) return ErrorPage(*s, req, 404);
+      std::string lang = req.Param("lang");
+      if (!i18n::IsSupportedLang(lang)) return ErrorPage(*s, req, 404);
       bool anonymous = req.Cookie(kSessionCookie).empty();
-      if (!s->page_cache || !anonymous) return fn(*s, req);
+      auto finish = [&](Response r) {
+        if (anonymous) AnswerConditionally(req, r);
+        if (r.status < 400) RememberLang(req, r, lang);
+        return r;
+      };
+      if (!s->page_cache || !anonymous) return finish(fn(*s, req));
       auto generation = s->articles.Generation();
-      if (!generation.ok()) return fn(*s, req);
+      if (!generation.ok()) return finish(fn(*s, req));
       std::string key = req.path;
-      if (auto hit = s->page_cache->Get(key, *generation)) return std::move(*hit);
+      if (auto hit = s->page_cache->Get(key, *generation)) return finish(std::move(*hit));
       Response r = fn(*s, req);
       if (r.FindHeader("Cache-Control").find("no-store") == std::string::npos &&
-          r.FindHeader("Set-Cookie").find(kCsrfCookie) == std::string::npos)
+          r.FindHeader("Set-Cookie").find(kCsrfCookie) == std::string::npos) {
+        if (r.status == 200) r.Header("ETag", BodyETag(r.body));  // computed once per cached page
         s->page_cache->Put(key, *generation, r);
-      return r;
+      }
+      return finish(std::move(r));
     };
   };
   router.Add("GET", "/{lang}", cached(Home));
@@ -309,7 +320,11 @@ void RegisterPages(Router& router, const Services& services) {
   router.Add("GET", "/{lang}/articles/{slug}", cached(Article));
   router.Add("GET", "/{lang}/categories/{slug}", cached(Category));
   router.Add("GET", "/{lang}/tags/{tag}", cached(Tag));
-  router.Add("GET", "/{lang}/feed.atom", with_lang(Feed));
+  router.Add("GET", "/{lang}/feed.atom", with_lang([](const Services& s, const Request& req) {
+               Response r = Feed(s, req);
+               AnswerConditionally(req, r);
+               return r;
+             }));
 }
 
 }  // namespace entraide::http

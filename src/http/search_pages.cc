@@ -151,7 +151,7 @@ Response SearchPage(const Services& s, const Request& req) {
   for (const auto& c : *cats) {
     if (c.count == 0) continue;
     view::Value cv = view::Value::Object();
-    cv.Set("name", c.name).Set("url", "/" + lang + "/categories/" + c.slug);
+    cv.Set("name", c.name).Set("url", "/" + lang + "/categories/" + c.url_slug);
     cat_list.Push(std::move(cv));
   }
   data.Set("categories", std::move(cat_list));

@@ -23,6 +23,7 @@ struct SiteInfo {
   std::string name = "Entraide";
   std::string base_url = "http://127.0.0.1:8080";  // no trailing slash
   std::string default_lang = "fr";
+  std::string account_contact = "";  // who gives accounts (sign-in page); "" when not configured
 };
 
 struct Services {

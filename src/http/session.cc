@@ -50,6 +50,7 @@ Visitor::Visitor(const Services& s, const Request& req) : s_(s) {
   }
   anon_csrf_ = req.Cookie(kCsrfCookie);
   if (anon_csrf_.size() != 43) anon_csrf_.clear();
+  if (req.method == "GET") target_ = req.raw_target;
 }
 
 const std::string& Visitor::FormToken() {

@@ -31,6 +31,9 @@ class Visitor {
   // Adds the cookies decided during the request and, for signed-in pages, private caching.
   void Apply(Response& r) const;
 
+  // The page asked for (path and query) when it was a GET, for sign-in to return to; else "".
+  const std::string& target() const { return target_; }
+
   void SignedIn(const auth::SessionGrant& grant);  // sets the new session cookie
   void SignedOut();                                // clears it
 
@@ -40,6 +43,7 @@ class Visitor {
   std::string anon_csrf_;
   bool set_anon_csrf_ = false;
   std::vector<std::string> set_cookies_;
+  std::string target_;
 };
 
 // application/x-www-form-urlencoded body -> first value per name.

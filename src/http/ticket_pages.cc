@@ -15,10 +15,13 @@
 #include "core/log.h"
 #include "core/strings.h"
 #include "http/presenter.h"
+#include "http/queue_filter.h"
+#include "http/return_to.h"
 #include "http/session.h"
 #include "http/status_map.h"
 #include "i18n/catalog.h"
 #include "i18n/wording.h"
+#include "kb/article_lookup.h"
 #include "tickets/workflow.h"
 
 namespace entraide::http {
@@ -125,7 +128,7 @@ view::Value Options(const Services& s, const std::string& lang, const std::strin
 const std::vector<std::string> kUrgencies = {"low", "normal", "high", "blocking"};
 
 Response SignInFirst(Visitor& v, const std::string& lang) {
-  Response r = Response::Redirect(303, "/" + lang + "/signin");
+  Response r = Response::Redirect(303, SignInUrl(lang, v.target()));  // back here once signed in
   v.Apply(r);
   return r;
 }
@@ -232,23 +235,15 @@ Response QueuePage(const Services& s, const Request& req) {
   Visitor v(s, req);
   if (!v.signed_in()) return SignInFirst(v, lang);
   if (!auth::Allows(v.who(), auth::Action::kTriage)) return ErrorPage(s, req, 403);
-  tickets::TicketFilter f;
-  f.status = model::StatusFilter::Parse(req.Query("status")).value_or(model::StatusFilter::Any());
-  f.category = req.Query("category");
-  f.urgency = req.Query("urgency");
-  f.lang = req.Query("ticket_lang");
-  std::string assignee = req.Query("assignee");
-  if (assignee == "me")
-    f.assignee = v.who()->user_id;
-  else if (assignee == "none")
-    f.assignee = 0;
-  else if (Id(assignee))
-    f.assignee = Id(assignee);
-  if (Id(req.Query("group"))) f.group_id = Id(req.Query("group"));
-  // kQueuePageSize rows a page; one more is read to know whether there is a next page.
-  int page = static_cast<int>(std::clamp<int64_t>(Id(req.Query("page")), 1, 10000));  // Id: 0 when not a number
-  f.limit = kQueuePageSize + 1;
-  f.offset = (page - 1) * kQueuePageSize;
+  // A filter the page cannot read is said on the page (400), with the queue unfiltered under it.
+  auto parsed = ParseQueueQuery(req, v.who()->user_id, "ticket_lang", kQueuePageSize);
+  std::optional<PeopleMessage> refused;
+  if (!parsed.ok()) refused = ForPeople(s.catalogs.For(lang), parsed.status());
+  QueueQuery query = parsed.ok() ? *parsed : QueueQuery();
+  tickets::TicketFilter& f = query.filter;
+  const std::string& assignee = query.assignee;
+  int page = query.page;
+  f.limit = kQueuePageSize + 1;  // one more row than shown: is there a next page?
   auto list = s.tickets.Queue(v.who(), f);
   if (!list.ok()) return ErrorPage(s, req, HttpStatusFor(list.status()));
   bool more = static_cast<int>(list->size()) > kQueuePageSize;
@@ -289,7 +284,9 @@ Response QueuePage(const Services& s, const Request& req) {
     }
   d.Set("group_options_html", options);
   d.Set("lang_en", f.lang == "en").Set("lang_fr", f.lang == "fr");
-  return Render(s, v, lang, "queue", s.catalogs.For(lang).Get("queue_title"), d, 200, "/queue", "queue");
+  if (refused) SetError(d, *refused);
+  return Render(s, v, lang, "queue", s.catalogs.For(lang).Get("queue_title"), d, refused ? 400 : 200, "/queue",
+                "queue");
 }
 
 // `error`: a refused action, and `form` the fields it was sent with: a refused reply keeps its text and kind,
@@ -328,6 +325,11 @@ Response TicketPage(const Services& s, const Request& req, Visitor& v, const std
         return name.empty() ? tr.Get("ticket_nobody") : tr.PersonName(name);
       };
       ev.Set("old", holder(e.old_value)).Set("new", holder(e.new_value));
+    } else if (e.kind == "link") {  // the article's title in the reader's language, not its key
+      auto article = kb::ArticleForKey(s.articles, e.new_value, lang);
+      ev.Set("new", article ? article->title : e.new_value);
+      if (article)
+        ev.Set("link_url", article->path).Set("link_lang", article->lang).Set("link_other_lang", article->lang != lang);
     } else {
       ev.Set("old", e.old_value).Set("new", e.new_value);
     }
@@ -372,10 +374,13 @@ Response TicketPage(const Services& s, const Request& req, Visitor& v, const std
   if (tv.question) d.Set("question_url", "/" + tv.question->lang + "/questions/" + tv.question->slug);
   d.Set("can_publish", tv.can_triage && finished && !tv.question);
   if (tv.can_triage) {
+    // The menu starts on the current status (saving it changes nothing), then the allowed moves.
     std::vector<std::string> moves;
     for (auto st : model::kTicketStatuses)
-      if (tickets::CheckMove(t.status, st, tickets::Side::kVolunteer).ok()) moves.push_back(StatusWord(st));
-    d.Set("moves", Options(s, lang, "status_", moves, ""));
+      if (st == t.status || tickets::CheckMove(t.status, st, tickets::Side::kVolunteer).ok())
+        moves.push_back(StatusWord(st));
+    d.Set("moves", Options(s, lang, "status_", moves, StatusWord(t.status)));
+    if (moves.size() == 1) moves.clear();  // only where it is: no menu
     d.Set("has_moves", !moves.empty());
     d.Set("urgencies", Options(s, lang, "urgency_", kUrgencies, t.urgency));
     d.Set("categories", CategoryOptions(s, lang, t.category));
@@ -562,35 +567,9 @@ Response ApiList(const Services& s, const Request& req) {
 Response ApiQueue(const Services& s, const Request& req) {
   std::optional<auth::Authenticated> who;
   if (auto e = ApiGuard(s, req, who, false)) return *e;
-  tickets::TicketFilter f;
-  auto status = model::StatusFilter::Parse(req.Query("status"));
-  if (!status) return JsonError(core::InvalidField("status", "unknown status"));
-  f.status = *status;
-  f.category = req.Query("category");
-  f.urgency = req.Query("urgency");
-  if (!f.urgency.empty() && !tickets::IsUrgency(f.urgency))
-    return JsonError(core::InvalidField("urgency", "unknown urgency"));
-  f.lang = req.Query("lang");
-  if (!f.lang.empty() && f.lang != "en" && f.lang != "fr") return JsonError(core::InvalidField("lang", "en or fr"));
-  std::string assignee = req.Query("assignee");
-  if (assignee == "none")
-    f.assignee = 0;
-  else if (assignee == "me")
-    f.assignee = who->principal.user_id;
-  else if (!assignee.empty()) {
-    f.assignee = Id(assignee);  // 0 would mean unassigned: not what "abc" asked for
-    if (*f.assignee == 0) return JsonError(core::InvalidField("assignee", "none, me or a user id"));
-  }
-  if (std::string group = req.Query("group"); !group.empty()) {
-    f.group_id = Id(group);
-    if (*f.group_id == 0) return JsonError(core::InvalidField("group", "a group id"));
-  }
-  std::string page = req.Query("page");
-  if (!page.empty()) {
-    int64_t n = Id(page);
-    if (n < 1 || n > 10000) return JsonError(core::InvalidField("page", "a number from 1 to 10000"));
-    f.offset = static_cast<int>((n - 1) * f.limit);
-  }
+  auto parsed = ParseQueueQuery(req, who->principal.user_id, "lang", tickets::TicketFilter().limit);
+  if (!parsed.ok()) return JsonError(parsed.status());
+  const tickets::TicketFilter& f = parsed->filter;
   auto list = s.tickets.Queue(&who->principal, f);
   if (!list.ok()) return ApiFailure(list.status());
   core::JsonWriter w;
@@ -747,6 +726,7 @@ void RegisterTickets(Router& router, const Services& services) {
              }));
   router.Add("POST", "/{lang}/tickets/{id}/status",
              action([](const Services& sv, const Request&, const auth::Principal* who, int64_t id, F& f) {
+               if (!f["current"].empty() && f["status"] == f["current"]) return core::Status::Ok();  // unchanged
                return sv.tickets.ChangeStatus(who, id, f["status"]);
              }));
   router.Add("POST", "/{lang}/tickets/{id}/urgency",
@@ -758,8 +738,11 @@ void RegisterTickets(Router& router, const Services& services) {
                return sv.tickets.SetCategory(who, id, f["category"]);
              }));
   router.Add("POST", "/{lang}/tickets/{id}/link",
-             action([](const Services& sv, const Request&, const auth::Principal* who, int64_t id, F& f) {
-               return sv.tickets.LinkArticle(who, id, f["article"]);
+             action([](const Services& sv, const Request& req, const auth::Principal* who, int64_t id, F& f) {
+               // Its address, slug, title or key: whichever the volunteer has at hand.
+               auto key = kb::ResolveArticleKey(sv.articles, f["article"], req.Param("lang"));
+               if (!key.ok()) return key.status();
+               return sv.tickets.LinkArticle(who, id, *key);
              }));
   router.Add("POST", "/{lang}/tickets/{id}/close",
              action([](const Services& sv, const Request&, const auth::Principal* who, int64_t id, F&) {

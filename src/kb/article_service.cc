@@ -39,8 +39,12 @@ core::StatusOr<ArticlePage> ArticleService::Get(const std::string& lang, const s
     auto cats = repo.Categories();
     if (!cats.ok()) return cats.status();
     page.category_name = page.article.category;
+    page.category_url_slug = page.article.category;
     for (const auto& c : *cats)
-      if (c.slug == page.article.category) page.category_name = lang == "fr" ? c.name_fr : c.name_en;
+      if (c.slug == page.article.category) {
+        page.category_name = lang == "fr" ? c.name_fr : c.name_en;
+        page.category_url_slug = lang == "fr" ? c.url_fr : c.url_en;
+      }
   }
   return page;
 }
@@ -62,7 +66,7 @@ core::StatusOr<std::vector<CategoryInfo>> ArticleService::Categories(const std::
   std::vector<CategoryInfo> out;
   for (const auto& c : *cats) {
     CategoryInfo info{c.slug, lang == "fr" ? c.name_fr : c.name_en, lang == "fr" ? c.description_fr : c.description_en,
-                      0};
+                      0,      lang == "fr" ? c.url_fr : c.url_en,   lang == "fr" ? c.url_en : c.url_fr};
     for (const auto& a : *articles)
       if (a.category == c.slug) ++info.count;
     out.push_back(std::move(info));

@@ -29,13 +29,16 @@ struct TocEntry {
 
 struct CategoryInfo {
   std::string slug, name, description;
-  int64_t count = 0;  // served articles in the language asked for
+  int64_t count = 0;         // served articles in the language asked for
+  std::string url_slug;      // its address in the language asked for: /{lang}/categories/{url_slug}
+  std::string alt_url_slug;  // its address in the other language
 };
 
 struct ArticlePage {
   model::Article article;
   std::vector<TocEntry> toc;
   std::string category_name;
+  std::string category_url_slug;                    // the category's address in the article's language
   std::vector<model::ArticleSummary> translations;  // other languages only
   // A translation whose `updated` date is later than this article's (this one may be out of date).
   std::optional<model::ArticleSummary> newer_translation;

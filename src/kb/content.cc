@@ -218,6 +218,10 @@ std::vector<Category> ParseCategories(std::string_view text, std::vector<Problem
       if (n["order"]) c.position = n["order"].as<int>();
       c.name_en = n["name"]["en"] ? n["name"]["en"].as<std::string>() : "";
       c.name_fr = n["name"]["fr"] ? n["name"]["fr"].as<std::string>() : "";
+      if (n["url"]) {
+        c.url_en = n["url"]["en"] ? n["url"]["en"].as<std::string>() : "";
+        c.url_fr = n["url"]["fr"] ? n["url"]["fr"].as<std::string>() : "";
+      }
       if (n["description"]) {
         c.description_en = n["description"]["en"] ? n["description"]["en"].as<std::string>() : "";
         c.description_fr = n["description"]["fr"] ? n["description"]["fr"].as<std::string>() : "";
@@ -230,6 +234,12 @@ std::vector<Category> ParseCategories(std::string_view text, std::vector<Problem
       problems.push_back({path, line, "category slug '" + c.slug + "' must be a slug", false});
       continue;
     }
+    if (c.url_en.empty()) c.url_en = c.slug;
+    if (c.url_fr.empty()) c.url_fr = c.slug;
+    if (!core::IsSlug(c.url_en) || !core::IsSlug(c.url_fr)) {
+      problems.push_back({path, line, "category '" + c.slug + "': url.en and url.fr must be slugs", false});
+      continue;
+    }
     if (c.name_en.empty() || c.name_fr.empty()) {
       problems.push_back({path, line, "category '" + c.slug + "' needs name.en and name.fr", false});
       continue;
@@ -238,6 +248,12 @@ std::vector<Category> ParseCategories(std::string_view text, std::vector<Problem
       problems.push_back({path, line, "category '" + c.slug + "' has no description in both languages", true});
     if (!seen.insert(c.slug).second) {
       problems.push_back({path, line, "category '" + c.slug + "' is listed twice", false});
+      continue;
+    }
+    bool clash = false;  // two categories at one address in a language
+    for (const auto& other : out) clash = clash || other.url_en == c.url_en || other.url_fr == c.url_fr;
+    if (clash) {
+      problems.push_back({path, line, "category '" + c.slug + "' has the address of another category", false});
       continue;
     }
     out.push_back(std::move(c));

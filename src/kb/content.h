@@ -39,6 +39,7 @@ struct Category {
   std::string slug;
   int position = 0;
   std::string name_en, name_fr, description_en, description_fr;
+  std::string url_en, url_fr;  // its address in each language (`url: {en: ..., fr: ...}`); default: slug
 };
 
 // Parses categories.yml text. Appends problems (path "categories.yml").

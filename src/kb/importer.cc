@@ -14,7 +14,8 @@ namespace entraide::kb {
 
 namespace {
 // Bump when rendering changes in a way that should refresh stored HTML.
-constexpr const char* kRenderVersion = "render-v2";  // v2: task list checkboxes are labelled
+// v2: task list checkboxes are labelled; v3: the plain text has no Markdown syntax (table rows, list markers)
+constexpr const char* kRenderVersion = "render-v3";
 
 int64_t CountWords(const std::string& text) {
   int64_t n = 0;
@@ -171,7 +172,7 @@ core::StatusOr<ImportReport> ImportContent(store::Database& db, const std::strin
   if (!tx.ok()) return tx.status();
   std::vector<model::Category> cats;
   for (const auto& c : scan.categories)
-    cats.push_back({c.slug, c.position, c.name_en, c.name_fr, c.description_en, c.description_fr});
+    cats.push_back({c.slug, c.position, c.name_en, c.name_fr, c.description_en, c.description_fr, c.url_en, c.url_fr});
   ENTRAIDE_RETURN_IF_ERROR(repo.ReplaceCategories(cats));
   for (const auto& w : writes) {
     ENTRAIDE_RETURN_IF_ERROR(repo.Upsert(w.record));

@@ -347,7 +347,9 @@ core::Status DigestService::Plan(store::Database& db, const std::string& topic, 
       const auto& added = sh.articles[lang];
       empty = sh.opened == 0 && sh.resolved == 0 && sh.oldest.empty() && sh.articles_added == 0;
       if (!empty) {
-        w.Field("opened", sh.opened).Field("resolved", sh.resolved).Field("articles_added", sh.articles_added);
+        // The articles added in the recipient's language: the count the list below it is "and N more" of.
+        w.Field("opened", sh.opened).Field("resolved", sh.resolved);
+        w.Field("articles_added", static_cast<int64_t>(added.size()));
         w.Field("has_median", sh.median_first_answer.has_value());
         if (sh.median_first_answer) w.Field("median_first_answer", i18n::Duration(t, *sh.median_first_answer));
         List(w, t, "oldest", sh.oldest, o_.max_items, [&](const store::DigestTicket& x) {
@@ -368,7 +370,7 @@ core::Status DigestService::Plan(store::Database& db, const std::string& topic, 
         d.counts = {{"opened", static_cast<int>(sh.opened)},
                     {"resolved", static_cast<int>(sh.resolved)},
                     {"oldest", static_cast<int>(sh.oldest.size())},
-                    {"articles", static_cast<int>(sh.articles_added)}};
+                    {"articles", static_cast<int>(added.size())}};
       }
     }
     if (empty) {

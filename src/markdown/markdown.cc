@@ -122,6 +122,59 @@ void LabelTaskCheckboxes(std::string& html) {
   html = std::move(out);
 }
 
+// The text as read, for search and snippets: words of every block without Markdown's syntax (table pipes and
+// rules, list markers, emphasis, link brackets and destinations); a line per block, a paragraph break after
+// paragraphs and headings, table cells separated by " · ". cmark's plain-text renderer keeps a table's
+// "| --- |" rows and list markers, which then showed in search results.
+std::string PlainText(cmark_node* root) {
+  std::string out;
+  auto newline = [&](int count) {
+    while (!out.empty() && out.back() == ' ') out.pop_back();
+    if (out.empty()) return;
+    int have = 0;
+    for (size_t i = out.size(); i > 0 && out[i - 1] == '\n' && have < count; --i) ++have;
+    for (; have < count; ++have) out += '\n';
+  };
+  std::unique_ptr<cmark_iter, IterDeleter> iter(cmark_iter_new(root));
+  cmark_event_type ev;
+  while ((ev = cmark_iter_next(iter.get())) != CMARK_EVENT_DONE) {
+    cmark_node* node = cmark_iter_get_node(iter.get());
+    cmark_node_type type = cmark_node_get_type(node);
+    std::string_view ext = cmark_node_get_type_string(node);
+    if (ev == CMARK_EVENT_ENTER) {
+      switch (type) {
+        case CMARK_NODE_TEXT:
+        case CMARK_NODE_CODE:
+          if (const char* lit = cmark_node_get_literal(node)) out += lit;
+          break;
+        case CMARK_NODE_CODE_BLOCK:
+          newline(1);
+          if (const char* lit = cmark_node_get_literal(node)) out += lit;
+          newline(2);
+          break;
+        case CMARK_NODE_SOFTBREAK:
+          out += ' ';
+          break;
+        case CMARK_NODE_LINEBREAK:
+          newline(1);
+          break;
+        default:
+          if (ext == "table_cell" && cmark_node_previous(node)) out += " \xC2\xB7 ";  // " · "
+          break;
+      }
+    } else if (ev == CMARK_EVENT_EXIT) {
+      if (type == CMARK_NODE_PARAGRAPH || type == CMARK_NODE_HEADING || type == CMARK_NODE_BLOCK_QUOTE ||
+          type == CMARK_NODE_LIST || ext == "table")
+        newline(2);
+      else if (type == CMARK_NODE_ITEM || ext == "table_row" || ext == "table_header")
+        newline(1);
+    }
+  }
+  while (!out.empty() && (out.back() == '\n' || out.back() == ' ')) out.pop_back();
+  if (!out.empty()) out += '\n';
+  return out;
+}
+
 }  // namespace
 
 void InitMarkdown() {
@@ -210,8 +263,7 @@ Rendered RenderUnbounded(std::string_view text, const Options& options) {
   out.html = core::ToValidUtf8(html.get());
   InsertHeadingIds(out.html, out.headings);
   LabelTaskCheckboxes(out.html);
-  std::unique_ptr<char, CharDeleter> plain(cmark_render_plaintext(doc.get(), opts, 0));
-  out.plain = core::ToValidUtf8(plain.get());
+  out.plain = core::ToValidUtf8(PlainText(doc.get()));
   return out;
 }
 

@@ -30,6 +30,7 @@ struct Category {
   std::string slug;
   int64_t position = 0;
   std::string name_en, name_fr, description_en, description_fr;
+  std::string url_en, url_fr;  // its address in each language; "" (before migration 0014's import): slug
 };
 
 struct ArticleFilter {

@@ -26,6 +26,10 @@ inline constexpr const char* kPrefixCategory = "XCAT";
 inline constexpr const char* kPrefixTag = "K";
 inline constexpr const char* kPrefixKind = "XKIND";
 inline constexpr const char* kPrefixTitle = "S";
+// How an indexed word was written, when that differs from its folded form: XSURF<folded>:<lower case with
+// accents>, one wdf per occurrence ("did you mean" shows the most frequent).
+inline constexpr const char* kPrefixSurface = "XSURF";
+inline std::string SurfaceTermPrefix(const std::string& folded) { return kPrefixSurface + folded + ":"; }
 
 // Value slots.
 enum Slot : unsigned {

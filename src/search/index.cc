@@ -124,6 +124,11 @@ class Builder {
     }
     std::string body = StripAccents(d.body);
     tg.index_text(body);
+    // With the weights the words were indexed with, so that the folded term's collection frequency less its
+    // accented forms' is how often it was written plainly.
+    AddSurfaceForms(doc, d.title, 12);
+    AddSurfaceForms(doc, d.summary, 4);
+    AddSurfaceForms(doc, d.body, 1);
     // Synonyms at index time: a document that says "courriel" is also found by "email", and the other way.
     // A one-word member is present when the document has its term; a phrase ("mot de passe") when it has
     // every word and the folded text has the phrase.
@@ -192,6 +197,21 @@ class Builder {
   }
 
  private:
+  // The written form of each word with accents (or other letters that fold), for "did you mean". ASCII words
+  // fold to their lower case: nothing to keep.
+  static void AddSurfaceForms(Xapian::Document& doc, std::string_view text, Xapian::termcount weight) {
+    ForEachWord(text, [&](size_t begin, size_t end) {
+      std::string_view raw = text.substr(begin, end - begin);
+      bool ascii = true;
+      for (char c : raw) ascii = ascii && static_cast<unsigned char>(c) < 0x80;
+      if (ascii || raw.size() > 60) return;
+      std::string folded = FoldForCompare(raw);
+      std::string lower = LowerCase(raw);
+      if (folded.empty() || lower.empty() || folded == lower) return;
+      doc.add_term(SurfaceTermPrefix(folded) + lower, weight);
+    });
+  }
+
   // Folded words of `text` separated by single spaces.
   static std::string SpacedWords(const std::string& text) {
     std::string out;

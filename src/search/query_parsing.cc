@@ -32,13 +32,13 @@ constexpr unsigned kFlags = Xapian::QueryParser::FLAG_PHRASE | Xapian::QueryPars
 // One query per language, each filtered to its language's documents.
 // "Did you mean": each word that is not in the index at all is replaced by the closest indexed word
 // (Xapian's spelling data, from both languages). Words that exist are never "corrected".
-std::string QueryParsing::Correct(Xapian::Database& db, const std::string& folded) {
+std::string QueryParsing::Correct(Xapian::Database& db, const std::string& typed) {
   std::string out;
   bool changed = false;
   size_t pos = 0;
-  for (const auto& w : SplitWords(folded)) {
-    out.append(folded, pos, w.begin - pos);
-    std::string original = folded.substr(w.begin, w.end - w.begin);
+  for (const auto& w : SplitWords(typed)) {
+    out.append(typed, pos, w.begin - pos);
+    std::string original = typed.substr(w.begin, w.end - w.begin);
     pos = w.end;
     bool is_operator = original == "OR" || original == "AND" || original == "NOT";
     if (is_operator || w.folded.size() < 3 || db.term_exists(w.folded)) {
@@ -51,12 +51,31 @@ std::string QueryParsing::Correct(Xapian::Database& db, const std::string& folde
     if (suggestion.empty()) {
       out += original;
     } else {
-      out += suggestion;
+      out += SurfaceForm(db, suggestion);
       changed = true;
     }
   }
-  out.append(folded, pos, std::string::npos);
+  out.append(typed, pos, std::string::npos);
   return changed ? out : std::string();
+}
+
+std::string QueryParsing::SurfaceForm(Xapian::Database& db, const std::string& folded) {
+  std::string prefix = SurfaceTermPrefix(folded);
+  std::string best = folded;
+  Xapian::termcount best_freq = 0, accented = 0;
+  for (auto t = db.allterms_begin(prefix); t != db.allterms_end(prefix); ++t) {
+    Xapian::termcount freq = db.get_collection_freq(*t);
+    accented += freq;
+    if (freq > best_freq) {
+      best_freq = freq;
+      best = (*t).substr(prefix.size());
+    }
+  }
+  // The surface terms carry the weights the words were indexed with: what the folded term counts beyond them
+  // was written without accents ("sauvegardes" more often than "sauvegardés"). (Synonyms add a little to it.)
+  Xapian::termcount all = db.get_collection_freq(folded);
+  if (all > accented && all - accented >= best_freq) return folded;
+  return best;
 }
 
 // Words of the query that are not stop words in any of `langs` (operators excluded).

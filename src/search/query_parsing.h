@@ -25,9 +25,13 @@ class QueryParsing {
   // words the same way); title matches add weight. Empty when no word is left.
   Xapian::Query ParseAll(Xapian::Database& db, const std::string& folded, const std::vector<std::string>& langs,
                          Xapian::Query::op default_op) const;
-  // "Did you mean": each word that is not in the index at all replaced by the closest indexed word; "" when
-  // nothing changed.
-  static std::string Correct(Xapian::Database& db, const std::string& folded);
+  // "Did you mean": each word of `typed` (the query as typed, accents kept) that is not in the index at all
+  // replaced by the closest indexed word, written in its most frequent form in the indexed text (accents and
+  // all: "hameconage" -> "hameçonnage"); the other words stay as typed. "" when nothing changed.
+  static std::string Correct(Xapian::Database& db, const std::string& typed);
+  // The most frequent way `folded` (an indexed word) is written in the indexed text, in lower case with its
+  // accents; `folded` itself when it is written without accents at least as often.
+  static std::string SurfaceForm(Xapian::Database& db, const std::string& folded);
   // Words of the query that are not stop words in any of `langs` (operators excluded).
   int ContentWords(const std::string& folded, const std::vector<std::string>& langs) const;
 

@@ -153,7 +153,9 @@ struct Searcher::Impl {
     if (free.size() < 64) free.push_back(std::move(h));
   }
 
-  core::StatusOr<model::SearchResult> Run(Handle& handle, const model::SearchRequest& req, const std::string& folded) {
+  // `typed`: the cleaned query as typed (accents kept), for the "did you mean" sentence; `folded`: FoldQuery of it.
+  core::StatusOr<model::SearchResult> Run(Handle& handle, const model::SearchRequest& req, const std::string& typed,
+                                          const std::string& folded) {
     Xapian::Database& db = handle.db;
     model::SearchResult result;
     result.query = req.q;
@@ -266,7 +268,8 @@ struct Searcher::Impl {
     // A natural question (more than three words that are not stop words) is widened whenever AND finds
     // something, so only a cheap probe of the AND query is made first.
     const bool question = parsing.ContentWords(folded, langs) > 3;
-    std::string correction = QueryParsing::Correct(db, folded);
+    std::string correction = QueryParsing::Correct(db, typed);  // as people read it, accents kept
+    std::string correction_folded = FoldQuery(correction);
     int64_t and_found = 0;
     bool ran_query = false;
     if (!question) {
@@ -292,12 +295,12 @@ struct Searcher::Impl {
       }
     }
     if (!correction.empty() && and_found < 3) {
-      Xapian::Query fixed = parsing.ParseAll(db, correction, langs, Xapian::Query::OP_AND);
+      Xapian::Query fixed = parsing.ParseAll(db, correction_folded, langs, Xapian::Query::OP_AND);
       if (!fixed.empty()) {
         fixed = apply_filters(fixed);
         int64_t fixed_found = at_least(fixed, 3);
         if (fixed_found < 3) {
-          Xapian::Query fw = apply_filters(widened(correction));
+          Xapian::Query fw = apply_filters(widened(correction_folded));
           if (!fw.empty()) {
             fixed = fw;
             fixed_found = at_least(fw, 4);
@@ -337,7 +340,7 @@ core::StatusOr<model::SearchResult> Searcher::Search(const model::SearchRequest&
     auto h = impl_->Acquire();
     if (!h.ok()) return h.status();
     try {
-      auto r = impl_->Run(**h, req, folded);
+      auto r = impl_->Run(**h, req, *cleaned, folded);
       impl_->Release(std::move(h).value());
       return r;
     } catch (const Xapian::DatabaseModifiedError&) {
@@ -361,7 +364,9 @@ core::StatusOr<std::vector<model::SearchHit>> Searcher::Suggest(const std::strin
   try {
     Xapian::Database& db = (*h)->db;
     Xapian::QueryParser qp = impl_->parsing.Parser(db, lang);
-    qp.set_stemming_strategy(Xapian::QueryParser::STEM_NONE);
+    // Every word stemmed and folded like the titles were indexed ("mot" finds "Mots"), the last one also as
+    // a prefix of a title word (FLAG_PARTIAL): what is being typed.
+    qp.set_stemming_strategy(Xapian::QueryParser::STEM_SOME);
     Xapian::Query title;
     try {
       title =

@@ -70,6 +70,8 @@ std::string StripAccents(std::string_view text) {
   return result;
 }
 
+std::string LowerCase(std::string_view text) { return MapNonAscii(text, UTF8PROC_COMPOSE | UTF8PROC_CASEFOLD, true); }
+
 std::string FoldForCompare(std::string_view text) {
   return MapNonAscii(text, UTF8PROC_COMPOSE | UTF8PROC_STRIPMARK | UTF8PROC_CASEFOLD, true);
 }

@@ -22,6 +22,8 @@ namespace entraide::search {
 // "l'organisme" -> "l organisme"). Keeps case, so query operators (OR, AND, NOT) survive.
 // Invalid UTF-8 comes back empty.
 std::string StripAccents(std::string_view text);
+// Unicode case folding only (NFC, accents kept): "Hameçonné" -> "hameçonné". Invalid UTF-8 comes back empty.
+std::string LowerCase(std::string_view text);
 // StripAccents + Unicode case folding: the form terms are compared in.
 std::string FoldForCompare(std::string_view text);
 

@@ -327,8 +327,8 @@ StatusOr<int64_t> IndexQueue::Count() {
 Status ArticleRepository::ReplaceCategories(const std::vector<model::Category>& categories) {
   ENTRAIDE_RETURN_IF_ERROR(db_.Exec("DELETE FROM categories"));
   auto st = db_.Prepare(
-      "INSERT INTO categories (slug, position, name_en, name_fr, description_en, description_fr) "
-      "VALUES (?, ?, ?, ?, ?, ?)");
+      "INSERT INTO categories (slug, position, name_en, name_fr, description_en, description_fr, url_en, url_fr) "
+      "VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
   if (!st.ok()) return st.status();
   for (const auto& c : categories) {
     ENTRAIDE_RETURN_IF_ERROR((*st)
@@ -338,6 +338,8 @@ Status ArticleRepository::ReplaceCategories(const std::vector<model::Category>& 
                                  .Bind(4, c.name_fr)
                                  .Bind(5, c.description_en)
                                  .Bind(6, c.description_fr)
+                                 .Bind(7, c.url_en)
+                                 .Bind(8, c.url_fr)
                                  .Run());
   }
   return Status::Ok();
@@ -345,7 +347,7 @@ Status ArticleRepository::ReplaceCategories(const std::vector<model::Category>& 
 
 StatusOr<std::vector<model::Category>> ArticleRepository::Categories() {
   auto st = db_.Prepare(
-      "SELECT slug, position, name_en, name_fr, description_en, description_fr FROM categories "
+      "SELECT slug, position, name_en, name_fr, description_en, description_fr, url_en, url_fr FROM categories "
       "ORDER BY position, slug");
   if (!st.ok()) return st.status();
   StatementScope q(*st);
@@ -361,6 +363,10 @@ StatusOr<std::vector<model::Category>> ArticleRepository::Categories() {
     c.name_fr = q->ColumnText(3);
     c.description_en = q->ColumnText(4);
     c.description_fr = q->ColumnText(5);
+    c.url_en = q->ColumnText(6);
+    c.url_fr = q->ColumnText(7);
+    if (c.url_en.empty()) c.url_en = c.slug;
+    if (c.url_fr.empty()) c.url_fr = c.slug;
     out.push_back(std::move(c));
   }
   return out;

@@ -312,6 +312,59 @@ TEST(CliTest, DigestDryRunPrintsWithoutQueuingAndToLimitsToOnePerson) {
   EXPECT_EQ(QueryText(pool, digests), "2");
 }
 
+// Issue #21: a coordinator can preview the digest of the period in progress (on day one, the last finished
+// period has nothing in it), or of the period that ends on a date; only as a dry run.
+TEST(CliTest, DigestDryRunPreviewsThePeriodInProgressOrAtADate) {
+  TempDir data;
+  std::string env = "ENTRAIDE_DATA_DIR=" + Quote(data.path()) + " ENTRAIDE_LOG_LEVEL=warn";
+  ASSERT_EQ(RunEntraide("group add --slug coop-a --name 'Épicerie A'", env).exit_code, 0);
+  ASSERT_EQ(RunEntraide("user add --email ana@example.org --name Ana --role member --group coop-a", env).exit_code, 0);
+  ASSERT_EQ(RunEntraide("user add --email vic@example.org --name Vic --role volunteer", env).exit_code, 0);
+  store::Pool pool(data.Join("entraide.db"));
+  // A ticket opened just now: in the period in progress, in no finished one.
+  QueryText(pool,
+            "INSERT INTO tickets (ref, group_id, opened_by, subject, body, body_html, category, urgency, status, "
+            "created_at, updated_at) VALUES ('ENT-2026-0001', 1, 1, 'Imprimante', 'x', '<p>x</p>', 'hardware', "
+            "'normal', 'new', CAST(strftime('%s', 'now') AS INTEGER), CAST(strftime('%s', 'now') AS INTEGER)) "
+            "RETURNING id");
+  Result last = RunEntraide("digest --kind daily --dry-run", env);
+  EXPECT_EQ(last.exit_code, 0) << last.output;
+  EXPECT_NE(last.output.find("0 would be queued"), std::string::npos) << last.output;
+  Result current = RunEntraide("digest --kind daily --dry-run --period current", env);
+  EXPECT_EQ(current.exit_code, 0) << current.output;
+  EXPECT_EQ(current.output.rfind("email\tkind\tkey\tsubject\tcounts\n", 0), 0u) << "a header row first";
+  EXPECT_NE(current.output.find("vic@example.org\tvolunteer_digest\t"), std::string::npos) << current.output;
+  EXPECT_NE(current.output.find("1 would be queued"), std::string::npos) << current.output;
+  EXPECT_EQ(QueryText(pool, "SELECT count(*) FROM outbox WHERE kind = 'volunteer_digest'"), "0");
+  Result at = RunEntraide("digest --kind daily --dry-run --at 2026-01-05", env);
+  EXPECT_EQ(at.exit_code, 0) << at.output;
+  EXPECT_NE(at.output.find("0 would be queued"), std::string::npos) << at.output;
+  Result bad = RunEntraide("digest --kind daily --dry-run --at 2026-13-45", env);
+  EXPECT_NE(bad.exit_code, 0);
+  EXPECT_NE(bad.output.find("--at must be a date, YYYY-MM-DD"), std::string::npos) << bad.output;
+  Result queue = RunEntraide("digest --kind daily --period current", env);
+  EXPECT_NE(queue.exit_code, 0) << "a future period is never queued";
+  EXPECT_NE(queue.output.find("only preview (with --dry-run)"), std::string::npos) << queue.output;
+  EXPECT_EQ(QueryText(pool, "SELECT count(*) FROM outbox WHERE kind = 'volunteer_digest'"), "0");
+}
+
+// Issue #21: commands that list things have a header row and --json.
+TEST(CliTest, GroupListHasAHeaderRowAndJson) {
+  TempDir data;
+  std::string env = "ENTRAIDE_DATA_DIR=" + Quote(data.path()) + " ENTRAIDE_LOG_LEVEL=warn";
+  ASSERT_EQ(RunEntraide("group add --slug coop-a --name 'Épicerie A'", env).exit_code, 0);
+  ASSERT_EQ(RunEntraide("group add --slug coop-b --name 'Coop B' --lang en", env).exit_code, 0);
+  Result list = RunEntraide("group list", env);
+  EXPECT_EQ(list.exit_code, 0) << list.output;
+  EXPECT_EQ(list.output,
+            "id\tslug\tname\tlang\tstate\n2\tcoop-b\tCoop B\ten\tactive\n1\tcoop-a\tÉpicerie A\tfr\tactive\n");
+  Result json = RunEntraide("group list --json", env);
+  EXPECT_EQ(json.exit_code, 0);
+  EXPECT_NE(json.output.find(R"({"id":2,"slug":"coop-b","name":"Coop B","lang":"en","active":true})"),
+            std::string::npos)
+      << json.output;
+}
+
 TEST(CliTest, SigtermFinishesTheRequestInFlightThenExitsZero) {
   TempDir data;
   ServeProcess serve({{"ENTRAIDE_DATA_DIR", data.path()}});

@@ -8,7 +8,9 @@
 #   tests/browser/run.sh --serve      only set up and serve (prints the address; Ctrl-C stops it)
 #
 # Environment: ENTRAIDE_BIN (default build/entraide), CHROMIUM (default /usr/bin/chromium),
-# ENTRAIDE_SCREENSHOTS_DIR (default docs/screenshots; "off" to skip the screenshots).
+# ENTRAIDE_SCREENSHOTS_DIR (default ${TMPDIR:-/tmp}/entraide-screenshots, outside the tree, so that a test run
+# never changes a tracked file; ENTRAIDE_SCREENSHOTS_DIR=docs/screenshots to refresh the README's pictures;
+# "off" to skip the screenshots).
 set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 ROOT="$(cd "$HERE/../.." && pwd)"
@@ -47,7 +49,11 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 export ENTRAIDE_DATA_DIR="$WORK/data"
-export ENTRAIDE_CONTENT_DIR="$ROOT/content" ENTRAIDE_VIEWS_DIR="$ROOT/views"
+# The network's library and the tests' own articles (tests/browser/content: a wide table...), in one folder.
+mkdir -p "$WORK/content"
+cp -R "$ROOT/content/." "$WORK/content/"
+cp -R "$HERE/content/en" "$HERE/content/fr" "$WORK/content/"
+export ENTRAIDE_CONTENT_DIR="$WORK/content" ENTRAIDE_VIEWS_DIR="$ROOT/views"
 export ENTRAIDE_MIGRATIONS_DIR="$ROOT/migrations" ENTRAIDE_SEARCH_DIR="$ROOT/search"
 export ENTRAIDE_LOG_LEVEL=warn ENTRAIDE_HTTP_ACCESS_LOG=false
 mkdir -p "$ENTRAIDE_DATA_DIR"
@@ -84,7 +90,7 @@ done
 [[ -n $SERVER_PID ]] || { echo "browser: 0 passed, 1 failed (the server did not start)"; exit 1; }
 
 export ENTRAIDE_URL="http://127.0.0.1:$PORT" ENTRAIDE_PASSWORD="$PASSWORD"
-export ENTRAIDE_SCREENSHOTS_DIR="${ENTRAIDE_SCREENSHOTS_DIR:-$ROOT/docs/screenshots}"
+export ENTRAIDE_SCREENSHOTS_DIR="${ENTRAIDE_SCREENSHOTS_DIR:-${TMPDIR:-/tmp}/entraide-screenshots}"
 export ENTRAIDE_BROWSER_TMP="$WORK"
 
 if [[ ${1:-} == --serve ]]; then

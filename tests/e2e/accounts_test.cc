@@ -88,7 +88,7 @@ TEST_F(AccountsTest, SignInSetsASafeSessionCookieAndTheHeaderShowsThePerson) {
                 Form({{"csrf", CsrfField(page.body)}, {"email", "ana@example.org"}, {"password", kPassword}}),
                 {form_type, "Cookie: csrf=" + csrf});
   ASSERT_EQ(r.status, 303);
-  EXPECT_EQ(r.Header("location"), "/fr/account");
+  EXPECT_EQ(r.Header("location"), "/fr/queue") << "a coordinator works from the queue (issue #21)";
   std::string set = r.Header("set-cookie");
   EXPECT_NE(set.find("sid="), std::string::npos);
   EXPECT_NE(set.find("HttpOnly"), std::string::npos);

@@ -130,8 +130,14 @@ TEST_F(ServerTest, TagAndCategoryPages) {
   ASSERT_EQ(r.status, 200);
   EXPECT_NE(r.body.find(core::HtmlEscape(first->getValue<std::string>("title"))), std::string::npos);
   EXPECT_EQ(Get(port(), "/en/tags/no-such-tag").status, 404);
-  auto c = Get(port(), "/fr/categories/security");
+  auto c = Get(port(), "/fr/categories/securite");
   ASSERT_EQ(c.status, 200);
+  // Issue #21: a category has an address per language; the old one (its slug) and the other language's redirect.
+  EXPECT_EQ(Get(port(), "/fr/categories/security").Header("location"), "/fr/categories/securite");
+  EXPECT_EQ(Get(port(), "/fr/categories/security").status, 301);
+  EXPECT_EQ(Get(port(), "/en/categories/securite").Header("location"), "/en/categories/security");
+  EXPECT_NE(c.body.find("href=\"/en/categories/security\" lang=\"en\""), std::string::npos) << "the other language's";
+  EXPECT_NE(Get(port(), "/fr/").body.find("/fr/categories/securite"), std::string::npos);
   EXPECT_NE(c.body.find("Sécurité"), std::string::npos);
   EXPECT_EQ(Get(port(), "/fr/categories/nope").status, 404);
 }

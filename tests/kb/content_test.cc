@@ -100,6 +100,26 @@ TEST(CategoriesTest, ParsesAndReportsProblems) {
   EXPECT_NE(p[1].message.find("must be a slug"), std::string::npos);
 }
 
+// Issue #21: a category's address in each language; the slug when none is given.
+TEST(CategoriesTest, AnAddressPerLanguage) {
+  std::vector<Problem> p;
+  auto cats = ParseCategories(
+      "- slug: security\n  url: {en: security, fr: securite}\n  name: {en: Security, fr: Sécurité}\n"
+      "  description: {en: a, fr: b}\n"
+      "- slug: planning\n  name: {en: Planning, fr: Planification}\n  description: {en: a, fr: b}\n"
+      "- slug: other\n  url: {fr: securite}\n  name: {en: O, fr: A}\n  description: {en: a, fr: b}\n"
+      "- slug: bad\n  url: {fr: Pas Un Slug}\n  name: {en: B, fr: M}\n  description: {en: a, fr: b}\n",
+      p);
+  ASSERT_EQ(cats.size(), 2u);
+  EXPECT_EQ(cats[0].url_fr, "securite");
+  EXPECT_EQ(cats[0].url_en, "security");
+  EXPECT_EQ(cats[1].url_fr, "planning");
+  EXPECT_EQ(cats[1].url_en, "planning");
+  ASSERT_EQ(p.size(), 2u);
+  EXPECT_NE(p[0].message.find("has the address of another category"), std::string::npos) << p[0].message;
+  EXPECT_NE(p[1].message.find("url.en and url.fr must be slugs"), std::string::npos) << p[1].message;
+}
+
 TEST(ScanContentTest, FindsDuplicateSlugsAndUnknownCategories) {
   testing::TempDir dir;
   dir.Write("categories.yml", "- slug: security\n  name: {en: S, fr: S}\n  description: {en: a, fr: b}\n");

@@ -22,6 +22,7 @@
 #include "store/migrations.h"
 #include "test_util.h"
 #include "tickets/ticket_service.h"
+#include "view/renderer.h"
 
 namespace entraide::testing {
 namespace {
@@ -412,7 +413,9 @@ TEST_F(DigestTest, CoordinatorSummaryCountsTheWeek) {
   EXPECT_EQ(d->get("opened").toString(), "3");
   EXPECT_EQ(d->get("resolved").toString(), "1");
   EXPECT_EQ(d->getValue<std::string>("median_first_answer"), "3 h");
-  EXPECT_EQ(d->get("articles_added").toString(), "1");
+  // The coordinator reads French: the count is of the guides added in French, which the list below it shows
+  // (issue #21: it said 42 for both languages over 20 French titles). The English one added is not.
+  EXPECT_EQ(d->get("articles_added").toString(), "0");
   auto oldest = d->getArray("oldest");
   ASSERT_EQ(oldest->size(), 2u);  // t1 is resolved
   EXPECT_EQ(oldest->getObject(0)->getValue<std::string>("ref"), t2.ref);
@@ -511,6 +514,54 @@ TEST_F(DigestTest, PreferencesOffMeanNothingAndDailyGroupDigestsGoOutEveryDay) {
   EXPECT_EQ(Count("SELECT count(*) FROM outbox WHERE recipient_email IN ('v@example.org', 'b@example.org', "
                   "'c@example.org')"),
             0);
+}
+
+// Issue #21: the coordinator summary's count of guides added is the one its list is "and N more" of, and "and N
+// more" agrees with N in the rendered mails ("et 1 autre", "et 2 autres").
+TEST_F(DigestTest, TheSummaryCountMatchesItsListAndAndNMoreAgreesWithItsNumber) {
+  mail::DigestOptions o;
+  o.base_url = "https://entraide.example.org";
+  o.max_items = 1;
+  digests_ = std::make_unique<mail::DigestService>(*pool_, clock_, zone_, *catalogs_, o);
+  At(2027, 3, 17, 12);
+  int64_t during = clock_.NowSeconds();
+  for (const char* slug : {"guide-a", "guide-b", "guide-c"}) Article("fr", slug, slug, during, during);
+  Article("en", "guide-en", "English guide", during, during);
+  Open(member_a_, "Imprimante en panne");
+  At(2027, 3, 22, 8);
+  Run(mail::DigestRun::kWeekly);
+  auto group = Data("group_digest", "a@example.org");
+  ASSERT_TRUE(group);
+  EXPECT_EQ(group->get("articles_more").toString(), "2");
+  EXPECT_EQ(group->getValue<std::string>("articles_more_label"), "et 2 autres");
+  auto summary = Data("coordinator_summary", "c@example.org");
+  ASSERT_TRUE(summary);
+  EXPECT_EQ(summary->get("articles_added").toString(), "3") << "the French guides, as listed";
+  EXPECT_EQ(summary->getArray("added")->size(), 1u);
+  EXPECT_EQ(summary->get("added_more").toString(), "2");
+  EXPECT_EQ(summary->getValue<std::string>("added_more_label"), "et 2 autres");
+
+  auto views = view::Renderer::Load(SourceDir() + "/views");
+  ASSERT_TRUE(views.ok()) << views.status().ToString();
+  for (int more : {1, 2}) {
+    for (const char* lang : {"fr", "en"}) {
+      std::string label = catalogs_->For(lang).Plural("digest_more", more);
+      view::Value v = view::Value::Object();
+      v.Set("has_articles", true).Set("articles", view::Value::List()).Set("articles_more", static_cast<int64_t>(more));
+      v.Set("articles_more_label", label).Set("articles_url", "https://x/articles");
+      v.Set("has_oldest", false).Set("has_added", true).Set("added", view::Value::List());
+      v.Set("added_more", static_cast<int64_t>(more)).Set("added_more_label", label);
+      std::string want = std::string(lang) == "fr" ? (more == 1 ? "et 1 autre" : "et 2 autres")
+                                                   : "and " + std::to_string(more) + " more";
+      for (std::string name : {"mail/group_digest.", "mail/coordinator_summary."})
+        for (const char* ext : {".txt", ".html"}) {
+          auto text = (*views)->Render(name + lang + ext, lang, v);
+          ASSERT_TRUE(text.ok()) << name << ": " << text.status().ToString();
+          EXPECT_NE(text->find(want), std::string::npos) << name << lang << ext << ":\n" << *text;
+          EXPECT_EQ(text->find("et 1 autres"), std::string::npos) << name;
+        }
+    }
+  }
 }
 
 class TakeLinkTest : public DigestTest {

@@ -155,6 +155,19 @@ TEST(MarkdownTest, PlainTextDropsMarkup) {
   EXPECT_EQ(r.plain.find("**"), std::string::npos);
 }
 
+// Issue #21: search snippets showed "| --- | --- | Nextcloud Calendar |": the plain text is the text as read.
+TEST(MarkdownTest, PlainTextHasNoTableListOrLinkSyntax) {
+  Rendered r = RenderUnbounded(
+      "## Outils\n\n| Besoin | Outil |\n| --- | --- |\n| Agenda | **Nextcloud** Calendar |\n\n"
+      "- un *item* avec [un lien](https://x.ca \"titre\")\n- `code` ~~barré~~\n\n1. premier\n\n> cité\n\n"
+      "![une image](https://x.ca/i.png)\n\n```\nnpm ci\n```\n");
+  for (const char* syntax : {"|", "---", "**", "*", "[", "](", "https://x.ca", "- ", "1.", ">", "`", "~~", "!"})
+    EXPECT_EQ(r.plain.find(syntax), std::string::npos) << syntax << " in:\n" << r.plain;
+  for (const char* words : {"Outils\n", "Besoin · Outil\n", "Agenda · Nextcloud Calendar\n", "un item avec un lien\n",
+                            "code barré\n", "premier", "cité", "une image", "npm ci"})
+    EXPECT_NE(r.plain.find(words), std::string::npos) << words << " not in:\n" << r.plain;
+}
+
 // Found by fuzz_markdown: cmark-gfm writes U+FFFF as the lone byte 0xFF, and plain text that is not UTF-8
 // cannot be folded for the index (the whole body would go unsearchable).
 TEST(MarkdownTest, NoncharacterUFFFFLeavesEveryOutputValidUtf8) {
@@ -165,7 +178,10 @@ TEST(MarkdownTest, NoncharacterUFFFFLeavesEveryOutputValidUtf8) {
   EXPECT_TRUE(core::IsValidUtf8(r.headings[0].text));
   ASSERT_EQ(r.links.size(), 1u);
   EXPECT_TRUE(core::IsValidUtf8(r.links[0]));
-  EXPECT_NE(r.plain.find("un \xEF\xBF\xBD mot"), std::string::npos) << r.plain;
+  // The plain text is the parsed text (issue #21), in which the typed U+FFFF is valid UTF-8 and stays, as in
+  // the HTML; the character reference's lone 0xFF byte becomes U+FFFD.
+  EXPECT_NE(r.plain.find("un \xEF\xBF\xBF mot"), std::string::npos) << r.plain;
+  EXPECT_NE(r.plain.find("Titre \xEF\xBF\xBD"), std::string::npos) << r.plain;
   EXPECT_NE(r.html.find("<p>un \xEF\xBF\xBF mot"), std::string::npos) << "valid text is left as it is";
 }
 

@@ -5,6 +5,8 @@
 #include <random>
 #include <set>
 
+#include "kb/search_sync.h"
+#include "markdown/markdown.h"
 #include "search/document.h"
 #include "search/index.h"
 #include "search/resources.h"
@@ -233,6 +235,96 @@ TEST_F(SearcherTest, SuggestCompletesTitles) {
   ASSERT_TRUE(fr.ok());
   ASSERT_EQ(fr->size(), 1u);
   EXPECT_EQ((*fr)[0].lang, "fr");
+}
+
+// An index in `dir` of `docs`, built as a rebuild does.
+void BuildIndex(const testing::TempDir& dir, const Resources& res, const std::vector<Document>& docs) {
+  auto rb = Rebuild::Begin(dir.path(), res, true);
+  ASSERT_TRUE(rb.ok()) << rb.status().ToString();
+  for (const auto& d : docs) ASSERT_TRUE((*rb)->Add(d).ok());
+  ASSERT_TRUE((*rb)->Finish().ok());
+}
+
+// Issue #21: every word is matched stemmed and folded, the last one as a prefix ("mot" finds "Mots").
+TEST(SuggestTest, EveryWordStemmedAndFoldedTheLastAsAPrefix) {
+  testing::TempDir dir;
+  Resources res;
+  res.stopwords["fr"] = {"de", "la", "le"};
+  res.stopwords["en"] = {"the", "a"};
+  BuildIndex(dir, res,
+             {SearchDoc("1", "fr", "pw", "Mots de passe oubliés", "Texte."),
+              SearchDoc("2", "fr", "bk", "Sauvegardes 3-2-1", "Texte."),
+              SearchDoc("3", "en", "bk", "Backups: the 3-2-1 rule", "Text.")});
+  Searcher s(dir.path(), res);
+  struct Case {
+    const char *q, *lang, *title;
+  };
+  for (const Case& c :
+       {Case{"mot de", "fr", "Mots de passe oubliés"}, Case{"mot de passe", "fr", "Mots de passe oubliés"},
+        Case{"Mots de pa", "fr", "Mots de passe oubliés"}, Case{"oublie", "fr", "Mots de passe oubliés"},
+        Case{"sauvegarde 3", "fr", "Sauvegardes 3-2-1"}, Case{"backup rule", "en", "Backups: the 3-2-1 rule"},
+        Case{"backup ru", "en", "Backups: the 3-2-1 rule"}}) {
+    auto r = s.Suggest(c.q, c.lang);
+    ASSERT_TRUE(r.ok()) << c.q;
+    ASSERT_EQ(r->size(), 1u) << c.q;
+    EXPECT_EQ((*r)[0].title, c.title) << c.q;
+  }
+  auto none = s.Suggest("mot zzz", "fr");
+  ASSERT_TRUE(none.ok());
+  EXPECT_TRUE(none->empty()) << "every word must match";
+}
+
+// Issue #21: "did you mean" shows words as they are written in the library (accents included) and keeps the
+// words typed that need no correction as they were typed.
+TEST(DidYouMeanTest, TheMostFrequentWrittenFormWithAccentsAndTypedWordsKept) {
+  testing::TempDir dir;
+  Resources res;
+  BuildIndex(dir, res,
+             {SearchDoc("1", "fr", "a", "Reconnaître l'hameçonnage",
+                        "L'hameçonnage arrive par courriel. Hameçonnage ciblé. Un compte hameçonné."),
+              SearchDoc("2", "fr", "b", "Mot de passe oublié", "Vous avez oublié votre mot de passe."),
+              SearchDoc("3", "fr", "c", "Sauvegardes", "Des sauvegardes testées; les fichiers sauvegardés.")});
+  Searcher s(dir.path(), res);
+  model::SearchRequest req;
+  req.visitor_lang = "fr";
+  req.q = "hameconage";
+  auto r = s.Search(req);
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->suggestion, "hameçonnage");
+  EXPECT_TRUE(r->corrected);
+  EXPECT_FALSE(r->hits.empty());
+  req.q = "oublié motz";
+  r = s.Search(req);
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->suggestion, "oublié mot") << "the typed word keeps its accent";
+  req.q = "sauvegrades";
+  EXPECT_EQ(s.Search(req)->suggestion, "sauvegardes") << "written plainly more often than \"sauvegardés\"";
+  req.q = "Oublié";
+  EXPECT_EQ(s.Search(req)->suggestion, "") << "a word that exists is not corrected";
+}
+
+// Issue #21: snippets come from the text as read, not the Markdown source.
+TEST(SnippetTest, ArticleSnippetsShowNoMarkdownSyntax) {
+  testing::TempDir dir;
+  Resources res;
+  model::Article a;
+  a.id = 1;
+  a.lang = "en";
+  a.key = "cal";
+  a.slug = "calendars";
+  a.title = "Shared calendars";
+  a.plain = markdown::RenderUnbounded("| Need | Tool |\n| --- | --- |\n| Calendar | Nextcloud Calendar |\n").plain;
+  BuildIndex(dir, res, {kb::ArticleDocument(a)});
+  Searcher s(dir.path(), res);
+  model::SearchRequest req;
+  req.q = "nextcloud";
+  auto r = s.Search(req);
+  ASSERT_TRUE(r.ok());
+  ASSERT_EQ(r->hits.size(), 1u);
+  EXPECT_NE(r->hits[0].snippet_html.find("<mark>Nextcloud</mark> Calendar"), std::string::npos)
+      << r->hits[0].snippet_html;
+  EXPECT_EQ(r->hits[0].snippet_html.find("|"), std::string::npos) << r->hits[0].snippet_html;
+  EXPECT_EQ(r->hits[0].snippet_html.find("---"), std::string::npos) << r->hits[0].snippet_html;
 }
 
 // The snippet is the densest window of matches, wherever it is in the text, opened a few words before its

@@ -1,7 +1,8 @@
 // Progressive enhancement only: every page works without this file.
 // Suggestions as you type, for inputs marked data-suggest="<lang>":
 //  - search boxes: matching titles (/api/v1/suggest) in a list of links under the box; ArrowDown
-//    moves into the list, ArrowUp/ArrowDown move in it, Escape closes it;
+//    moves into the list, ArrowUp/ArrowDown move in it, Escape closes it; with data-suggest-fill, choosing
+//    one puts its address in the box (the article linked to a ticket) instead of opening it;
 //  - data-suggest-into="<id>" (the help request's subject): the articles and answered questions that
 //    may already answer (/api/v1/search), shown in that element, a polite live region, under the
 //    heading in its data-heading.
@@ -47,32 +48,44 @@
 
     function render(items) {
       if (!items.length && list.hidden) return;
-      list.replaceChildren.apply(list, items.map(function (s) { return link(s, !!into); }));
+      var links = items.map(function (s) { return link(s, !!into); });
+      var same = links.length === list.children.length && links.every(function (li, i) {
+        return li.firstChild.href === list.children[i].firstChild.href && li.textContent === list.children[i].textContent;
+      });
+      if (same) return;  // nothing changed: keep the list, and the focus where it is
+      // The focus is in the list: it stays on the same suggestion when it is still there, else goes back to
+      // the box (never to <body>).
+      var focusedHref = list.contains(document.activeElement) ? document.activeElement.href : null;
+      if (focusedHref !== null && !links.some(function (li) { return li.firstChild.href === focusedHref; })) input.focus();
+      list.replaceChildren.apply(list, links);
       list.hidden = items.length === 0;
       if (heading) heading.hidden = list.hidden;
+      if (focusedHref !== null) links.forEach(function (li) { if (li.firstChild.href === focusedHref) li.firstChild.focus(); });
     }
     function close(refocus) {
       if (refocus) input.focus();  // before the links go, so the focus is never lost
       render([]);
     }
 
-    var timer = null, last = '';
+    var timer = null, last = '', newest = 0;
     var source = into ? '/api/v1/search?lang=' : '/api/v1/suggest?lang=';
     input.addEventListener('input', function () {
       var q = input.value.trim();
       clearTimeout(timer);
-      if (q.length < (into ? 4 : 2)) { last = ''; render([]); return; }
+      if (q.length < (into ? 4 : 2)) { last = ''; ++newest; render([]); return; }
       timer = setTimeout(function () {
         if (q === last) return;
         last = q;
+        // Answers can come back out of order: only the newest request's answer is shown.
+        var mine = ++newest;
         fetch(source + encodeURIComponent(input.getAttribute('data-suggest')) + '&q=' + encodeURIComponent(q),
               { credentials: 'same-origin', headers: { Accept: 'application/json' } })
           .then(function (r) { return r.ok ? r.json() : {}; })
           .then(function (data) {
-            if (input.value.trim() !== q) return;
+            if (mine !== newest || input.value.trim() !== q) return;
             render(into ? (data.results || []).slice(0, 4) : (data.suggestions || []));
           })
-          .catch(function () { render([]); });
+          .catch(function () { if (mine === newest) render([]); });
       }, into ? 350 : 150);
     });
     if (into) return;
@@ -87,6 +100,17 @@
       if (e.key === 'ArrowUp') { e.preventDefault(); if (li.previousSibling) li.previousSibling.firstChild.focus(); else input.focus(); }
       if (e.key === 'Escape') { e.preventDefault(); close(true); }
     });
+    // data-suggest-fill (linking an article to a ticket): a suggestion fills the box with its address
+    // instead of opening it.
+    if (input.hasAttribute('data-suggest-fill')) {
+      list.addEventListener('click', function (e) {
+        var a = e.target.closest('a');
+        if (!a) return;
+        e.preventDefault();
+        input.value = a.getAttribute('href');
+        close(true);
+      });
+    }
     document.addEventListener('click', function (e) { if (!box.contains(e.target)) close(false); });
     box.addEventListener('focusout', function (e) { if (e.relatedTarget && !box.contains(e.relatedTarget)) close(false); });
   }

@@ -144,7 +144,8 @@ export async function session(role, lang) {
     await page.goto(`/${lang}/signin`);
     await page.fill('#email', person.email);
     await page.fill('#password', PASSWORD);
-    await Promise.all([page.waitForURL(`**/${lang}/account`), page.click('form.stack button[type=submit]')]);
+    // Volunteers land on the queue, members on their help requests.
+    await Promise.all([page.waitForURL((u) => /\/(queue|tickets)$/.test(u.pathname)), page.click('form.stack button[type=submit]')]);
     return context.storageState();
   });
   sessions.set(key, state);

@@ -60,9 +60,11 @@ export function register() {
           const pages = [
             ['home', `/${lang}/`],
             ['article list', `/${lang}/articles`],
-            ['category', `/${lang}/categories/security`],
+            ['category', `/${lang}/categories/${lang === 'fr' ? 'securite' : 'security'}`],
             ['tag', null],
             ['article', `/${lang}/articles/${w.slug}`],
+            // tests/browser/content: a table wider than the screen (issue #21, scrollable-region-focusable).
+            ['article with a wide table', `/${lang}/articles/${lang === 'fr' ? 'outils-agenda-compares' : 'calendar-tools-compared'}`],
             ['search results', `/${lang}/search?q=${w.typo}`],
             ['search with filters', `/${lang}/search?q=${w.fixed}&category=security`],
             ['no results', `/${lang}/search?q=xqzwvk`],

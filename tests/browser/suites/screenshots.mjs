@@ -1,11 +1,13 @@
-// Screenshots of the main pages at desktop (1280 px) and phone (390 px) widths, into docs/screenshots/
-// (ENTRAIDE_SCREENSHOTS_DIR; "off" skips them). English, the README's language.
+// Screenshots of the main pages at desktop (1280 px) and phone (390 px) widths, into ENTRAIDE_SCREENSHOTS_DIR
+// (run.sh: a folder under /tmp unless asked, so that tests never change a tracked file; docs/screenshots/ to
+// refresh the README's; "off" skips them). English, the README's language.
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { describe, test } from 'node:test';
 import { DESKTOP, PHONE, session, withContext } from '../lib/browser.mjs';
 
-const DIR = process.env.ENTRAIDE_SCREENSHOTS_DIR || new URL('../../../docs/screenshots/', import.meta.url).pathname;
+const DIR = process.env.ENTRAIDE_SCREENSHOTS_DIR || `${tmpdir()}/entraide-screenshots`;
 const lang = 'en';
 
 export function register() {
