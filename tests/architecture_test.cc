@@ -26,12 +26,12 @@ const std::map<std::string, std::set<std::string>> kProjectDeps = {
     {"kb", {"core", "model", "store", "markdown", "search", "kb", "i18n"}},
     {"auth", {"core", "model", "store", "auth", "i18n"}},
     {"tickets", {"core", "model", "store", "markdown", "search", "kb", "auth", "tickets"}},
-    {"mail", {"core", "model", "store", "view", "i18n", "mail"}},
+    {"mail", {"core", "model", "store", "auth", "view", "i18n", "mail"}},
     {"privacy", {"core", "model", "store", "auth", "i18n", "tickets", "privacy"}},
     {"http", {"core", "model", "kb", "auth", "tickets", "mail", "privacy", "view", "i18n", "http"}},
     {"app",
-     {"core", "model", "store", "markdown", "search", "view", "i18n", "kb", "auth", "tickets", "mail", "privacy", "http",
-      "app"}},
+     {"core", "model", "store", "markdown", "search", "view", "i18n", "kb", "auth", "tickets", "mail", "privacy",
+      "http", "app"}},
 };
 // Third-party headers and the one folder that owns each.
 const std::vector<std::pair<std::string, std::set<std::string>>> kThirdParty = {

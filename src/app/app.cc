@@ -9,6 +9,7 @@
 #include "app/index_worker.h"
 #include "app/mail_worker.h"
 #include "app/periodic_worker.h"
+#include "app/wiring.h"
 #include "auth/auth_service.h"
 #include "core/log.h"
 #include "http/account_pages.h"
@@ -213,26 +214,15 @@ core::StatusOr<std::unique_ptr<App>> App::Create(const Config& config, AppOverri
     }
   }
 
-  auto views = view::Renderer::Load(config.views_dir);
-  if (!views.ok()) return views.status();
-  m.views = std::move(views).value();
   auto catalogs = i18n::Catalogs::Load(config.views_dir + "/i18n");
   if (!catalogs.ok()) return catalogs.status();
   m.catalogs = std::move(catalogs).value();
   auto statics = http::StaticFiles::Load(config.views_dir + "/static");
   if (!statics.ok()) return statics.status();
   m.static_files = std::move(statics).value();
-
-  for (const auto& lang : i18n::SupportedLangs()) {
-    view::Value globals = view::Value::Object();
-    view::Value t = view::Value::Object();
-    for (const auto& [k, v] : m.catalogs->For(lang).strings()) t.Set(k, v);
-    globals.Set("t", std::move(t));
-    globals.Set("css_url", m.static_files->UrlFor("app.css"));
-    globals.Set("js_url", m.static_files->UrlFor("app.js"));
-    globals.Set("icon_url", m.static_files->UrlFor("favicon.svg"));
-    m.views->SetGlobals(lang, globals);
-  }
+  auto views = LoadViews(config, *m.catalogs, m.static_files.get());
+  if (!views.ok()) return views.status();
+  m.views = std::move(views).value();
 
   auto resources = search::LoadResources(config.search_dir);
   if (!resources.ok()) return resources.status();
@@ -254,14 +244,10 @@ core::StatusOr<std::unique_ptr<App>> App::Create(const Config& config, AppOverri
   m.services.reset(
       new http::Services{*m.articles, *m.search, *m.auth, *m.tickets, *m.views, *m.catalogs, *m.static_files, site});
   m.services->page_cache = &m.page_cache;
-  {
-    auto db = m.pool->Acquire();
-    if (!db.ok()) return db.status();
-    auto tokens = mail::UnsubscribeTokens::Load(**db);
-    if (!tokens.ok()) return tokens.status();
-    m.mail_tokens = std::make_unique<mail::UnsubscribeTokens>(std::move(tokens).value());
-  }
-  m.mail_composer = std::make_unique<mail::Composer>(*m.views, *m.mail_tokens, MailComposerOptionsFor(config));
+  auto mail = ComposeMail(config, *m.views, *m.pool);
+  if (!mail.ok()) return mail.status();
+  m.mail_tokens = std::move(mail->tokens);
+  m.mail_composer = std::move(mail->composer);
   m.mail_prefs = std::make_unique<mail::PreferenceService>(*m.pool, clock, *m.mail_tokens);
   m.mail_admin = std::make_unique<mail::OutboxAdmin>(*m.pool, clock);
   auto digests = DigestServiceFor(config, *m.pool, clock, *m.catalogs);

@@ -6,6 +6,7 @@
 #include "app/app.h"
 #include "app/commands.h"
 #include "app/mail_worker.h"
+#include "app/wiring.h"
 #include "core/clock.h"
 #include "core/json_writer.h"
 #include "core/timezone.h"
@@ -21,31 +22,22 @@ namespace entraide::app {
 
 namespace {
 
-// What composing messages needs, as serve has it: the views with the catalogs as globals (mail templates use
-// t.*), the unsubscribe secret, and the Composer over them.
-struct MailComposition {
+// What composing messages needs, built as serve builds it (app/wiring.h): the views with the catalogs as
+// globals, the unsubscribe secret, the Composer.
+struct MailComposer {
   std::unique_ptr<view::Renderer> views;
-  std::unique_ptr<mail::UnsubscribeTokens> tokens;
-  std::unique_ptr<mail::Composer> composer;
+  MailComposition mail;
 };
 
-core::StatusOr<MailComposition> LoadComposer(const Config& config, const i18n::Catalogs& catalogs, store::Pool& pool) {
-  MailComposition m;
-  auto views = view::Renderer::Load(config.views_dir);
+core::StatusOr<MailComposer> LoadComposer(const Config& config, const i18n::Catalogs& catalogs, store::Pool& pool) {
+  MailComposer c;
+  auto views = LoadViews(config, catalogs, nullptr);
   if (!views.ok()) return views.status();
-  m.views = std::move(views).value();
-  for (const auto& lang : i18n::SupportedLangs()) {
-    view::Value t = view::Value::Object();
-    for (const auto& [k, v] : catalogs.For(lang).strings()) t.Set(k, v);
-    m.views->SetGlobals(lang, view::Value::Object().Set("t", std::move(t)));
-  }
-  auto db = pool.Acquire();
-  if (!db.ok()) return db.status();
-  auto tokens = mail::UnsubscribeTokens::Load(**db);
-  if (!tokens.ok()) return tokens.status();
-  m.tokens = std::make_unique<mail::UnsubscribeTokens>(std::move(tokens).value());
-  m.composer = std::make_unique<mail::Composer>(*m.views, *m.tokens, MailComposerOptionsFor(config));
-  return m;
+  c.views = std::move(views).value();
+  auto mail = ComposeMail(config, *c.views, pool);
+  if (!mail.ok()) return mail.status();
+  c.mail = std::move(mail).value();
+  return c;
 }
 
 int MailStatus(const Config& config, bool json) {
@@ -92,7 +84,7 @@ int MailSend(const Config& config, bool retry_now) {
   if (!mail.ok()) return Fail(mail.status());
   auto transport = MailTransportFor(config);
   core::SystemClock clock;
-  mail::Sender sender(pool, clock, *mail->composer, *transport, MailSenderOptionsFor(config));
+  mail::Sender sender(pool, clock, *mail->mail.composer, *transport, MailSenderOptionsFor(config));
   auto report = sender.RunOnce(retry_now);
   if (!report.ok()) return Fail(report.status());
   std::cout << "mail: " << report->Summary() << " (" << transport->Describe() << ")\n";
@@ -184,7 +176,7 @@ int Digest(const Config& config, const DigestArgs& a) {
   // The subject as the recipient will see it: composed from the same templates as the real message.
   auto mail = LoadComposer(config, **catalogs, pool);
   if (!mail.ok()) return Fail(mail.status());
-  const mail::Composer& composer = *mail->composer;
+  const mail::Composer& composer = *mail->mail.composer;
   std::cout << "email\tkind\tkey\tsubject\tcounts\n";
   for (const auto& d : report->digests) {
     auto composed = composer.Compose({d.message, 0, "<dry-run@" + composer.Domain() + ">"}, clock.NowSeconds());

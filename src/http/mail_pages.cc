@@ -77,16 +77,6 @@ Response UnsubscribePost(const Services& s, const Request& req) {
 
 // ---- preferences ----
 
-// The digests this person can receive, by role: the volunteer digest for volunteers and coordinators, the group
-// digest for members and anyone in a group, the coordinator summary for coordinators.
-std::vector<std::string> DigestsFor(const auth::Principal& p) {
-  std::vector<std::string> out;
-  if (p.role == "volunteer" || p.role == "coordinator") out.push_back("volunteer_digest");
-  if (p.role == "member" || !p.groups.empty()) out.push_back("group_digest");
-  if (p.role == "coordinator") out.push_back("coordinator_summary");
-  return out;
-}
-
 std::string& DigestField(mail::MailSettings& s, const std::string& name) {
   if (name == "volunteer_digest") return s.volunteer_digest;
   if (name == "group_digest") return s.group_digest;
@@ -96,7 +86,7 @@ std::string& DigestField(mail::MailSettings& s, const std::string& name) {
 Response PreferencesPage(const Services& s, const Request& req, Visitor& v, const std::string& error, int status) {
   std::string lang = req.Param("lang");
   const auto& t = s.catalogs.For(lang);
-  auto settings = s.mail_prefs->Get(v.who()->user_id);
+  auto settings = s.mail_prefs->Get(v.who());
   if (!settings.ok()) return Unavailable(s, req, settings.status());
   view::Value d = view::Value::Object();
   if (!error.empty()) d.Set("error", error);
@@ -104,7 +94,7 @@ Response PreferencesPage(const Services& s, const Request& req, Visitor& v, cons
   d.Set("email", v.who()->email).Set("notifications_on", settings->notifications);
   d.Set("notifications_off", !settings->notifications);
   view::Value digests = view::Value::List();
-  for (const auto& name : DigestsFor(*v.who())) {
+  for (const auto& name : mail::DigestsFor(*v.who())) {
     std::string current = DigestField(*settings, name);
     view::Value options = view::Value::List();
     for (const char* f : {"off", "daily", "weekly"})
@@ -146,14 +136,14 @@ Response PreferencesPost(const Services& s, const Request& req) {
   if (!v.CsrfOk(f["csrf"]))
     return MailPage(s, v, lang, "message", t.Get("auth_csrf_title"), "/account/email",
                     view::Value::Object().Set("error", t.Get("auth_csrf_text")), 403);
-  auto settings = s.mail_prefs->Get(v.who()->user_id);
+  auto settings = s.mail_prefs->Get(v.who());
   if (!settings.ok()) return Unavailable(s, req, settings.status());
   if (f["notifications"] != "on" && f["notifications"] != "off")
     return PreferencesPage(s, req, v, "notifications: " + t.Get("email_prefs_invalid"), 422);
   settings->notifications = f["notifications"] == "on";
-  for (const auto& name : DigestsFor(*v.who()))
+  for (const auto& name : mail::DigestsFor(*v.who()))
     if (f.count(name)) DigestField(*settings, name) = f[name];
-  core::Status st = s.mail_prefs->Save(*settings);
+  core::Status st = s.mail_prefs->Save(v.who(), *settings);
   if (st.code() == core::StatusCode::kInvalidArgument)
     return PreferencesPage(s, req, v, st.message() + " — " + t.Get("email_prefs_invalid"), 422);
   if (!st.ok()) return Unavailable(s, req, st);
@@ -167,7 +157,7 @@ Response PreferencesPost(const Services& s, const Request& req) {
 Response FailedPage(const Services& s, const Request& req, Visitor& v, const std::string& error, int status) {
   std::string lang = req.Param("lang");
   const auto& t = s.catalogs.For(lang);
-  auto failed = s.mail_admin->Failed();
+  auto failed = s.mail_admin->Failed(v.who());
   if (!failed.ok()) return Unavailable(s, req, failed.status());
   view::Value d = view::Value::Object();
   if (!error.empty()) d.Set("error", error);
@@ -214,7 +204,7 @@ Response RetryPost(const Services& s, const Request& req) {
       id = std::stoll(req.Param("id"));
     } catch (...) {
     }
-    core::Status st = s.mail_admin->Retry(id);
+    core::Status st = s.mail_admin->Retry(v.who(), id);
     if (st.code() == core::StatusCode::kNotFound) return FailedPage(s, req, v, t.Get("admin_mail_not_found"), 404);
     if (st.code() == core::StatusCode::kConflict) return FailedPage(s, req, v, t.Get("admin_mail_link_gone"), 409);
     if (!st.ok()) return Unavailable(s, req, st);

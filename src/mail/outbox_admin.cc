@@ -1,17 +1,20 @@
 #include "mail/outbox_admin.h"
 
+#include "auth/policy.h"
 #include "store/mail_repo.h"
 #include "store/pool.h"
 
 namespace entraide::mail {
 
-core::StatusOr<std::vector<FailedMail>> OutboxAdmin::Failed(int limit) {
+core::StatusOr<std::vector<FailedMail>> OutboxAdmin::Failed(const auth::Principal* who, int limit) {
+  ENTRAIDE_RETURN_IF_ERROR(auth::Require(who, auth::Action::kAdminister));
   auto db = pool_.Acquire();
   if (!db.ok()) return db.status();
   return store::MailRepository(**db).Failed(limit);
 }
 
-core::Status OutboxAdmin::Retry(int64_t id) {
+core::Status OutboxAdmin::Retry(const auth::Principal* who, int64_t id) {
+  ENTRAIDE_RETURN_IF_ERROR(auth::Require(who, auth::Action::kAdminister));
   auto db = pool_.Acquire();
   if (!db.ok()) return db.status();
   store::MailRepository repo(**db);

@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "auth/principal.h"
 #include "core/clock.h"
 #include "core/status.h"
 #include "model/mail.h"
@@ -25,10 +26,11 @@ class OutboxAdmin {
  public:
   OutboxAdmin(store::Pool& pool, const core::Clock& clock) : pool_(pool), clock_(clock) {}
 
-  // The newest first.
-  core::StatusOr<std::vector<FailedMail>> Failed(int limit = 200);
+  // Both are for people who administer the site (auth::Action::kAdminister): kUnauthenticated without `who`,
+  // kPermissionDenied for anyone else. The newest first.
+  core::StatusOr<std::vector<FailedMail>> Failed(const auth::Principal* who, int limit = 200);
   // Back to pending, due now, with another 48 hours of retries; the sender picks it up on its next pass.
-  core::Status Retry(int64_t id);
+  core::Status Retry(const auth::Principal* who, int64_t id);
 
  private:
   store::Pool& pool_;

@@ -14,19 +14,40 @@ core::Status CheckFrequency(const std::string& field, const std::string& v) {
 
 }  // namespace
 
-core::StatusOr<MailSettings> PreferenceService::Get(int64_t user_id) {
-  auto db = pool_.Acquire();
-  if (!db.ok()) return db.status();
-  return store::MailRepository(**db).Settings(user_id);
+std::vector<std::string> DigestsFor(const auth::Principal& p) {
+  std::vector<std::string> out;
+  if (p.IsVolunteer()) out.push_back("volunteer_digest");
+  if (!p.IsVolunteer() || !p.groups.empty()) out.push_back("group_digest");
+  if (p.IsCoordinator()) out.push_back("coordinator_summary");
+  return out;
 }
 
-core::Status PreferenceService::Save(const MailSettings& s) {
-  ENTRAIDE_RETURN_IF_ERROR(CheckFrequency("volunteer_digest", s.volunteer_digest));
-  ENTRAIDE_RETURN_IF_ERROR(CheckFrequency("group_digest", s.group_digest));
-  ENTRAIDE_RETURN_IF_ERROR(CheckFrequency("coordinator_summary", s.coordinator_summary));
+core::StatusOr<MailSettings> PreferenceService::Get(const auth::Principal* who) {
+  if (!who) return core::Unauthenticated("sign in to see your email settings");
   auto db = pool_.Acquire();
   if (!db.ok()) return db.status();
-  return store::MailRepository(**db).SaveSettings(s, clock_.NowSeconds());
+  return store::MailRepository(**db).Settings(who->user_id);
+}
+
+core::Status PreferenceService::Save(const auth::Principal* who, const MailSettings& asked) {
+  if (!who) return core::Unauthenticated("sign in to change your email settings");
+  if (asked.user_id != who->user_id) return core::PermissionDenied("these are another person's email settings");
+  ENTRAIDE_RETURN_IF_ERROR(CheckFrequency("volunteer_digest", asked.volunteer_digest));
+  ENTRAIDE_RETURN_IF_ERROR(CheckFrequency("group_digest", asked.group_digest));
+  ENTRAIDE_RETURN_IF_ERROR(CheckFrequency("coordinator_summary", asked.coordinator_summary));
+  auto db = pool_.Acquire();
+  if (!db.ok()) return db.status();
+  store::MailRepository repo(**db);
+  auto stored = repo.Settings(who->user_id);
+  if (!stored.ok()) return stored.status();
+  MailSettings s = *stored;
+  s.notifications = asked.notifications;
+  for (const auto& name : DigestsFor(*who)) {
+    if (name == "volunteer_digest") s.volunteer_digest = asked.volunteer_digest;
+    if (name == "group_digest") s.group_digest = asked.group_digest;
+    if (name == "coordinator_summary") s.coordinator_summary = asked.coordinator_summary;
+  }
+  return repo.SaveSettings(s, clock_.NowSeconds());
 }
 
 core::StatusOr<UnsubscribeTarget> PreferenceService::Check(const std::string& token) {

@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <string>
 
+#include "auth/principal.h"
 #include "core/clock.h"
 #include "core/status.h"
 #include "mail/unsubscribe.h"
@@ -21,6 +22,10 @@ namespace entraide::mail {
 
 using MailSettings = model::MailSettings;
 
+// The digests `p` can receive, by role: the volunteer digest for volunteers and coordinators, the group digest for
+// members and anyone in a group, the coordinator summary for coordinators.
+std::vector<std::string> DigestsFor(const auth::Principal& p);
+
 // What an unsubscribe link is about, for its confirmation page.
 struct UnsubscribeTarget {
   int64_t user_id = 0;
@@ -33,9 +38,11 @@ class PreferenceService {
   PreferenceService(store::Pool& pool, const core::Clock& clock, const UnsubscribeTokens& tokens)
       : pool_(pool), clock_(clock), tokens_(tokens) {}
 
-  core::StatusOr<MailSettings> Get(int64_t user_id);
-  // Digest values: "off", "daily" or "weekly".
-  core::Status Save(const MailSettings& settings);
+  // A person reads and changes their own settings only: kUnauthenticated without `who`, kPermissionDenied for
+  // another person's. Digest values: "off", "daily" or "weekly"; a digest `who` cannot receive (DigestsFor)
+  // keeps its stored value whatever `settings` says.
+  core::StatusOr<MailSettings> Get(const auth::Principal* who);
+  core::Status Save(const auth::Principal* who, const MailSettings& settings);
 
   core::StatusOr<UnsubscribeTarget> Check(const std::string& token);
   // Turns the token's topic off (notifications off, or that digest off). Doing it twice is fine.

@@ -353,7 +353,8 @@ core::StatusOr<model::SearchResult> Searcher::Search(const model::SearchRequest&
   return core::Unavailable("the search index is changing; try again in a moment");
 }
 
-core::StatusOr<std::vector<model::SearchHit>> Searcher::Suggest(const std::string& q, const std::string& lang, int limit) {
+core::StatusOr<std::vector<model::SearchHit>> Searcher::Suggest(const std::string& q, const std::string& lang,
+                                                                int limit) {
   auto cleaned = CleanQuery(q);
   if (!cleaned.ok()) return cleaned.status();
   std::vector<model::SearchHit> out;

@@ -432,7 +432,8 @@ StatusOr<std::vector<model::TicketCategory>> AccountRepository::TicketCategories
   if (!st.ok()) return st.status();
   (*st)->Bind(1, include_inactive);
   return AllRows<model::TicketCategory>(*st, [](Statement& q) {
-    return model::TicketCategory{q.ColumnText(0), q.ColumnText(1), q.ColumnText(2), q.ColumnInt(3), q.ColumnInt(4) != 0};
+    return model::TicketCategory{q.ColumnText(0), q.ColumnText(1), q.ColumnText(2), q.ColumnInt(3),
+                                 q.ColumnInt(4) != 0};
   });
 }
 

@@ -52,7 +52,8 @@ StatusOr<std::vector<std::string>> ArticleRepository::TagsOf(int64_t id) {
   return tags;
 }
 
-StatusOr<std::optional<model::Article>> ArticleRepository::FindServed(const std::string& lang, const std::string& slug) {
+StatusOr<std::optional<model::Article>> ArticleRepository::FindServed(const std::string& lang,
+                                                                      const std::string& slug) {
   auto st = db_.Prepare(std::string("SELECT ") + kRecordHeadCols +
                         ", html, toc, word_count, source_path "
                         "FROM articles WHERE lang = ? AND slug = ? AND published = 1 AND draft = 0");

@@ -84,7 +84,7 @@ StatusOr<std::vector<model::Question>> PrivacyRepository::QuestionsPublishedBy(i
 }
 
 StatusOr<model::ErasureCounts> PrivacyRepository::Erase(const model::User& user, const std::string& placeholder_email,
-                                                 int64_t now, const FormerMemberLabels& labels) {
+                                                        int64_t now, const FormerMemberLabels& labels) {
   model::ErasureCounts n;
   // Runs one statement binding the person's id (and their address as ?2 when it uses it); counts the rows.
   auto run = [&](const char* sql, int64_t* count) -> Status {

@@ -382,14 +382,49 @@ TEST_F(MailSenderTest, SingleUseLinksLeaveTheRowOnceTheMessageIsSentOrFailed) {
             "password_reset ticket_reply");
   EXPECT_EQ(Text("SELECT json_type(data_json, '$.link') IS NULL FROM outbox WHERE kind = 'password_reset'"), "1");
   mail::OutboxAdmin admin(*pool_, clock_);
-  auto failed = admin.Failed();
+  auth::Principal coordinator{1, "c@example.org", "C", "coordinator", "fr", {}};
+  auto failed = admin.Failed(&coordinator);
   ASSERT_TRUE(failed.ok());
   ASSERT_EQ(failed->size(), 2u);
   for (const auto& f : *failed) EXPECT_EQ(f.resendable, f.kind != "password_reset") << f.kind;
   int64_t reset = std::stoll(Text("SELECT id FROM outbox WHERE kind = 'password_reset'"));
-  EXPECT_EQ(admin.Retry(reset).code(), core::StatusCode::kConflict);
+  EXPECT_EQ(admin.Retry(&coordinator, reset).code(), core::StatusCode::kConflict);
   EXPECT_EQ(Text("SELECT status FROM outbox WHERE id = " + std::to_string(reset)), "failed");
-  EXPECT_TRUE(admin.Retry(later_reply).ok());
+  EXPECT_TRUE(admin.Retry(&coordinator, later_reply).ok());
+}
+
+// The service checks who asks, whatever page or command calls it (issue #16): the failed-mail list and "send again"
+// are for coordinators; email settings are each person's own, and a digest one cannot receive cannot be turned on.
+TEST_F(MailSenderTest, TheOutboxAdminAndEmailSettingsCheckWhoAsks) {
+  mail::OutboxAdmin admin(*pool_, clock_);
+  auth::Principal member{amelie_, "amelie@example.org", "Amélie", "member", "fr", {}};
+  auth::Principal volunteer{amelie_ + 1000, "v@example.org", "V", "volunteer", "fr", {}};
+  EXPECT_EQ(admin.Failed(nullptr).status().code(), core::StatusCode::kUnauthenticated);
+  EXPECT_EQ(admin.Failed(&member).status().code(), core::StatusCode::kPermissionDenied);
+  EXPECT_EQ(admin.Failed(&volunteer).status().code(), core::StatusCode::kPermissionDenied);
+  EXPECT_EQ(admin.Retry(&volunteer, 1).code(), core::StatusCode::kPermissionDenied);
+
+  mail::PreferenceService prefs(*pool_, clock_, *tokens_);
+  EXPECT_EQ(prefs.Get(nullptr).status().code(), core::StatusCode::kUnauthenticated);
+  auto mine = prefs.Get(&member);
+  ASSERT_TRUE(mine.ok()) << mine.status().ToString();
+  EXPECT_EQ(mine->user_id, amelie_);
+  mail::MailSettings other = *mine;
+  other.user_id = amelie_ + 1;
+  EXPECT_EQ(prefs.Save(&member, other).code(), core::StatusCode::kPermissionDenied);
+  EXPECT_EQ(prefs.Save(nullptr, *mine).code(), core::StatusCode::kUnauthenticated);
+  // A member may set their group digest, not the coordinators' summary or the volunteers' digest.
+  mail::MailSettings asked = *mine;
+  asked.group_digest = "daily";
+  asked.coordinator_summary = "weekly";
+  asked.volunteer_digest = "daily";
+  ASSERT_TRUE(prefs.Save(&member, asked).ok());
+  auto saved = prefs.Get(&member);
+  ASSERT_TRUE(saved.ok());
+  EXPECT_EQ(saved->group_digest, "daily");
+  EXPECT_EQ(saved->coordinator_summary, mine->coordinator_summary);
+  EXPECT_EQ(saved->volunteer_digest, mine->volunteer_digest);
+  EXPECT_EQ(mail::DigestsFor(member), (std::vector<std::string>{"group_digest"}));
 }
 
 TEST_F(MailSenderTest, UnsubscribedTopicIsSkippedButTransactionalMailStillGoes) {
