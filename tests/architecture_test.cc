@@ -27,10 +27,11 @@ const std::map<std::string, std::set<std::string>> kProjectDeps = {
     {"tickets", {"core", "store", "markdown", "search", "kb", "auth", "tickets"}},
     {"mail", {"core", "store", "view", "i18n", "mail"}},
     {"privacy", {"core", "store", "auth", "i18n", "tickets", "privacy"}},
-    {"http", {"core", "kb", "auth", "tickets", "mail", "privacy", "view", "i18n", "http"}},
+    {"insights", {"core", "store", "auth", "tickets", "insights"}},
+    {"http", {"core", "kb", "auth", "tickets", "mail", "privacy", "insights", "view", "i18n", "http"}},
     {"app",
-     {"core", "store", "markdown", "search", "view", "i18n", "kb", "auth", "tickets", "mail", "privacy", "http",
-      "app"}},
+     {"core", "store", "markdown", "search", "view", "i18n", "kb", "auth", "tickets", "mail", "privacy", "insights",
+      "http", "app"}},
 };
 // Third-party headers and the one folder that owns each.
 const std::vector<std::pair<std::string, std::set<std::string>>> kThirdParty = {

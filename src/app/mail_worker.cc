@@ -1,5 +1,7 @@
 #include "app/mail_worker.h"
 
+#include "tickets/response_targets.h"
+
 #include <sched.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
@@ -45,6 +47,8 @@ core::StatusOr<std::unique_ptr<mail::DigestService>> DigestServiceFor(const Conf
   if (!zone.ok()) return core::InvalidArgument("mail.timezone: " + zone.status().message());
   mail::DigestOptions o;
   o.base_url = config.site_base_url;
+  if (auto targets = tickets::ParseResponseTargets(config.helpdesk_first_answer_hours); targets.ok())
+    for (const char* u : {"blocking", "high", "normal", "low"}) o.first_answer_target_s[u] = targets->SecondsFor(u);
   return std::make_unique<mail::DigestService>(pool, clock, std::move(zone).value(), catalogs, o);
 }
 

@@ -129,6 +129,7 @@ Response Article(const Services& s, const Request& req) {
   }
   view::Value data = PageData(s, lang, a.title, alt_url, "articles", &visitor);
   data.Set("article_title", a.title);
+  data.Set("slug", a.slug);
   data.Set("summary", a.summary);
   data.Set("body_html", a.html);
   data.Set("updated", a.updated);

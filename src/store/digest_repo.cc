@@ -105,6 +105,26 @@ StatusOr<std::vector<DigestTicket>> DigestRepository::UnclaimedOpenedIn(int64_t 
   return Tickets("t.assignee_id IS NULL AND t.created_at >= ?1 AND t.created_at < ?2", since, until, 200);
 }
 
+StatusOr<std::vector<DigestTicket>> DigestRepository::LateForFirstAnswer(
+    const std::map<std::string, int64_t>& opened_before) {
+  auto bound = [&](const char* urgency) {
+    auto it = opened_before.find(urgency);
+    return it == opened_before.end() ? int64_t{0} : it->second;
+  };
+  auto st = db_.Prepare(
+      std::string("SELECT t.id, t.group_id, t.ref, t.subject, t.status, t.urgency, t.category, t.lang, g.name, "
+                  "coalesce(a.name, ''), t.assignee_id, t.created_at, ") +
+      kWaitingSince +
+      " AS waiting_since FROM tickets t JOIN groups g ON g.id = t.group_id LEFT JOIN users a ON a.id = t.assignee_id "
+      "WHERE " +
+      kOpen +
+      " AND t.first_response_at IS NULL AND t.created_at < CASE t.urgency WHEN 'blocking' THEN ?1 "
+      "WHEN 'high' THEN ?2 WHEN 'normal' THEN ?3 ELSE ?4 END ORDER BY t.created_at, t.id LIMIT 200");
+  if (!st.ok()) return st.status();
+  (*st)->Bind(1, bound("blocking")).Bind(2, bound("high")).Bind(3, bound("normal")).Bind(4, bound("low"));
+  return AllRows<DigestTicket>(*st, ReadTicket);
+}
+
 StatusOr<std::vector<DigestTicket>> DigestRepository::WaitingForAnswerSince(int64_t before) {
   return Tickets("t.status <> 'waiting_on_group' AND waiting_since < ?1", before, 0, 200);
 }

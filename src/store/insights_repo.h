@@ -1,0 +1,112 @@
+// InsightsRepository: the SQL of issue #19's insights: article feedback (counted once per client hash, article
+// and day), the search log (counts per normalised query, language and day), saved replies, and the figures of
+// the coordinators' dashboard. Borrows a Database (one per thread). Statuses: kUnavailable when the database is
+// busy, kInternal otherwise.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "store/database.h"
+
+namespace entraide::store {
+
+struct SearchCount {
+  std::string day, lang, query;
+  int64_t searches = 0, no_result = 0, clicks = 0;
+};
+
+struct QueryGap {
+  std::string lang, query;
+  int64_t searches = 0, no_result = 0, clicks = 0;
+};
+
+struct ArticleScore {
+  std::string key, title, slug;  // title and slug in the asked language when it exists, else the other
+  std::string lang;              // the language of title and slug
+  int64_t yes = 0, no = 0;
+  int64_t unresolved_citations = 0;  // tickets that cited it in the period and were not resolved by it
+};
+
+struct FeedbackComment {
+  std::string key, lang, comment, day;
+};
+
+struct SavedReplyRecord {
+  int64_t id = 0;
+  std::string title_fr, title_en, body_fr, body_en;
+  int64_t created_by = 0, created_at = 0, updated_at = 0;
+};
+
+// A ticket opened in the period, as the dashboard counts it (no text).
+struct TicketFigureRow {
+  int64_t created_at = 0;
+  std::optional<int64_t> first_response_at, resolved_at;
+  std::string status, urgency;
+};
+
+struct NamedCount {
+  int64_t id = 0;
+  std::string name;
+  int64_t count = 0;
+};
+
+struct OpenCount {
+  std::string status, urgency, category, category_name_fr, category_name_en;
+  int64_t count = 0;
+};
+
+class InsightsRepository {
+ public:
+  explicit InsightsRepository(Database& db) : db_(db) {}
+
+  // ---- feedback ----
+  // True when this client's answer for the article and day is new (false: already counted that day).
+  StatusOr<bool> AddFeedback(const std::string& key, const std::string& lang, const std::string& day,
+                             const std::string& client, bool helpful, int64_t now);
+  // Sets the comment of this client's No of that day, once (true when one was set).
+  StatusOr<bool> SetFeedbackComment(const std::string& key, const std::string& day, const std::string& client,
+                                    const std::string& comment);
+  // Forgets the client hashes of days before `day` (their secret is gone already; nothing to link any more).
+  StatusOr<int64_t> ForgetClientsBefore(const std::string& day);
+  // Yes and No per article over [from, to), with the titles in `lang`, and the citations by tickets linked in
+  // that period that were not resolved by them: answered No ("did the help work?"), or still open
+  // `settle_s` seconds after the link (as of `now`). Every article with an answer or such a citation.
+  StatusOr<std::vector<ArticleScore>> ArticleScores(int64_t from, int64_t to, const std::string& lang, int64_t now,
+                                                    int64_t settle_s);
+  // The newest comments of the period (at most `limit`).
+  StatusOr<std::vector<FeedbackComment>> RecentComments(int64_t from, int64_t to, int limit);
+
+  // ---- search log ----
+  // Adds the counts to their rows (created when new).
+  Status AddSearchCounts(const std::vector<SearchCount>& counts);
+  StatusOr<int64_t> PurgeSearchLogBefore(const std::string& day);
+  // Queries over days [from_day, to_day] by searches that found nothing (no_result > 0), most first.
+  StatusOr<std::vector<QueryGap>> NoResultQueries(const std::string& from_day, const std::string& to_day, int limit);
+  // Queries that found something but whose results were never followed, most searched first.
+  StatusOr<std::vector<QueryGap>> NoClickQueries(const std::string& from_day, const std::string& to_day, int limit);
+
+  // ---- saved replies ----
+  StatusOr<std::vector<SavedReplyRecord>> ListSavedReplies();
+  StatusOr<std::optional<SavedReplyRecord>> FindSavedReply(int64_t id);
+  StatusOr<int64_t> CreateSavedReply(const SavedReplyRecord& r);
+  Status UpdateSavedReply(const SavedReplyRecord& r);  // kNotFound when it does not exist
+  Status DeleteSavedReply(int64_t id);                 // kNotFound when it does not exist
+
+  // ---- dashboard ----
+  StatusOr<std::vector<TicketFigureRow>> TicketsOpened(int64_t from, int64_t to);
+  // Resolution times (resolved_at) of tickets resolved in [from, to), whenever opened.
+  StatusOr<std::vector<int64_t>> ResolvedTimes(int64_t from, int64_t to);
+  StatusOr<std::vector<OpenCount>> OpenTickets();
+  // Groups by tickets opened in [from, to), most first.
+  StatusOr<std::vector<NamedCount>> BusiestGroups(int64_t from, int64_t to, int limit);
+  // People by tickets they answered publicly in [from, to) (distinct tickets), most first.
+  StatusOr<std::vector<NamedCount>> AnsweredByVolunteer(int64_t from, int64_t to, int limit);
+
+ private:
+  Database& db_;
+};
+
+}  // namespace entraide::store
