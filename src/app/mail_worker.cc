@@ -1,7 +1,5 @@
 #include "app/mail_worker.h"
 
-#include "tickets/response_targets.h"
-
 #include <sched.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
@@ -10,6 +8,7 @@
 #include <chrono>
 
 #include "core/log.h"
+#include "tickets/response_targets.h"
 
 namespace entraide::app {
 

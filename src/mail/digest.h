@@ -19,8 +19,8 @@
 #pragma once
 
 #include <cstdint>
-#include <mutex>
 #include <map>
+#include <mutex>
 #include <string>
 #include <utility>
 #include <vector>
