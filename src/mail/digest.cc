@@ -334,10 +334,10 @@ core::Status DigestService::Plan(store::Database& db, const std::string& topic, 
           w.EndObject();
         });
         w.Field("queue_url", site + "/queue");
-        d.counts = {{"late", static_cast<int>(sh.late.size())},
-                    {"unclaimed", static_cast<int>(sh.unclaimed.size())},
+        d.counts = {{"unclaimed", static_cast<int>(sh.unclaimed.size())},
                     {"waiting", static_cast<int>(sh.waiting.size())},
-                    {"activity", static_cast<int>(activity->size())}};
+                    {"activity", static_cast<int>(activity->size())},
+                    {"late", static_cast<int>(sh.late.size())}};
       }
     } else if (topic == "group_digest") {
       const auto& articles = sh.articles[lang];
