@@ -19,7 +19,8 @@ std::string Num(double v) {
 std::string Open(const Chart& c, int width, int height) {
   std::string out = "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"chart\" role=\"img\" viewBox=\"0 0 " +
                     std::to_string(width) + " " + std::to_string(height) + "\" width=\"" + std::to_string(width) +
-                    "\" height=\"" + std::to_string(height) + "\" aria-labelledby=\"" + c.id + "-t " + c.id + "-d\">";
+                    "\" height=\"" + std::to_string(height) + "\" fill=\"currentColor\" aria-labelledby=\"" + c.id +
+                    "-t " + c.id + "-d\">";
   out += "<title id=\"" + c.id + "-t\">" + core::XmlEscape(c.title) + "</title>";
   out += "<desc id=\"" + c.id + "-d\">" + core::XmlEscape(c.desc) + "</desc>";
   out += "<defs><pattern id=\"" + c.id +
@@ -29,13 +30,17 @@ std::string Open(const Chart& c, int width, int height) {
   return out;
 }
 
-std::string Text(double x, double y, const std::string& anchor, const std::string& text,
-                 const std::string& cls = "chart-text") {
-  return "<text class=\"" + cls + "\" x=\"" + Num(x) + "\" y=\"" + Num(y) + "\" text-anchor=\"" + anchor +
-         "\" fill=\"currentColor\">" + core::XmlEscape(text) + "</text>";
+// Text and bars take the <svg>'s fill (currentColor); CSS sets the font of `.chart text`. Start is the default anchor.
+std::string Text(double x, double y, const std::string& anchor, const std::string& text) {
+  return "<text x=\"" + Num(x) + "\" y=\"" + Num(y) + "\"" +
+         (anchor == "start" ? std::string() : " text-anchor=\"" + anchor + "\"") + ">" + core::XmlEscape(text) +
+         "</text>";
 }
 
-std::string Fill(const Chart& c, size_t series) { return series == 0 ? "currentColor" : "url(#" + c.id + "-hatch)"; }
+// The fill and outline of a series' bars: the first solid (the inherited fill), the others hatched and outlined.
+std::string Fill(const Chart& c, size_t series) {
+  return series == 0 ? std::string() : " fill=\"url(#" + c.id + "-hatch)\" stroke=\"currentColor\"";
+}
 
 }  // namespace
 
@@ -59,16 +64,15 @@ std::string ColumnChartSvg(const Chart& c) {
   // The legend: a swatch with the series' fill and its name.
   double lx = left;
   for (size_t i = 0; i < c.series.size(); ++i) {
-    out += "<rect x=\"" + Num(lx) + "\" y=\"8\" width=\"14\" height=\"14\" fill=\"" + Fill(c, i) +
-           "\" stroke=\"currentColor\"/>";
+    out += "<rect x=\"" + Num(lx) + "\" y=\"8\" width=\"14\" height=\"14\"" + Fill(c, i) + "/>";
     out += Text(lx + 20, 20, "start", c.series[i].name);
     lx += 28 + 8.0 * c.series[i].name.size();
   }
   // The y axis: ticks and numbers.
   for (int64_t v = 0; v <= top_value; v += step) {
     double y = top + plot_h - static_cast<double>(v) * plot_h / top_value;
-    out += "<line class=\"chart-grid\" x1=\"" + std::to_string(left) + "\" x2=\"" + std::to_string(width - right) +
-           "\" y1=\"" + Num(y) + "\" y2=\"" + Num(y) + "\" stroke=\"currentColor\" stroke-opacity=\"0.25\"/>";
+    out += "<line x1=\"" + std::to_string(left) + "\" x2=\"" + std::to_string(width - right) + "\" y1=\"" + Num(y) +
+           "\" y2=\"" + Num(y) + "\" stroke=\"currentColor\" stroke-opacity=\"0.25\"/>";
     out += Text(left - 6, y + 4, "end", std::to_string(v) + c.value_suffix);
   }
   out += "<line x1=\"" + std::to_string(left) + "\" x2=\"" + std::to_string(left) + "\" y1=\"" + std::to_string(top) +
@@ -86,7 +90,7 @@ std::string ColumnChartSvg(const Chart& c) {
       int64_t v = i < c.series[s].values.size() ? c.series[s].values[i] : 0;
       double h = static_cast<double>(v) * plot_h / top_value, x = gx + s * bar_w;
       out += "<rect x=\"" + Num(x) + "\" y=\"" + Num(top + plot_h - h) + "\" width=\"" + Num(bar_w - 1) +
-             "\" height=\"" + Num(h) + "\" fill=\"" + Fill(c, s) + "\" stroke=\"currentColor\"><title>" +
+             "\" height=\"" + Num(h) + "\"" + Fill(c, s) + "><title>" +
              core::XmlEscape(c.series[s].name + ", " + c.labels[i] + ": " + std::to_string(v) + c.value_suffix) +
              "</title></rect>";
     }
@@ -118,8 +122,8 @@ std::string BarChartSvg(const Chart& c) {
     }
     out += Text(left - 8, y + 17, "end", label);
     out += "<rect x=\"" + std::to_string(left) + "\" y=\"" + Num(y + 4) + "\" width=\"" + Num(w) +
-           "\" height=\"18\" fill=\"currentColor\"><title>" +
-           core::XmlEscape(c.labels[i] + ": " + std::to_string(v) + c.value_suffix) + "</title></rect>";
+           "\" height=\"18\"><title>" + core::XmlEscape(c.labels[i] + ": " + std::to_string(v) + c.value_suffix) +
+           "</title></rect>";
     out += Text(left + w + 6, y + 17, "start", std::to_string(v) + c.value_suffix);
   }
   return out + "</svg>";

@@ -411,14 +411,16 @@ std::string CsvField(const std::string& value) {
   return "\"" + core::ReplaceAll(v, "\"", "\"\"") + "\"";
 }
 
-void RegisterDashboard(Router& router, const Services& services) {
+Handler InsightsPage(const Services& services, Response (*fn)(const Services&, const Request&)) {
   const Services* s = &services;
-  auto page = [s](Response (*fn)(const Services&, const Request&)) {
-    return [s, fn](Request& req) {
-      if (!i18n::IsSupportedLang(req.Param("lang")) || !s->insights) return ErrorPage(*s, req, 404);
-      return fn(*s, req);
-    };
+  return [s, fn](Request& req) {
+    if (!i18n::IsSupportedLang(req.Param("lang")) || !s->insights) return ErrorPage(*s, req, 404);
+    return fn(*s, req);
   };
+}
+
+void RegisterDashboard(Router& router, const Services& services) {
+  auto page = [&](Response (*fn)(const Services&, const Request&)) { return InsightsPage(services, fn); };
   router.Add("GET", "/{lang}/admin/dashboard", page(DashboardPage));
   router.Add("GET", "/{lang}/admin/dashboard/csv/{table}", page(DashboardCsv));
   router.Add("POST", "/{lang}/articles/{slug}/feedback", page(FeedbackPost));

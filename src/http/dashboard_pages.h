@@ -16,6 +16,10 @@ namespace entraide::http {
 
 void RegisterDashboard(Router& router, const Services& services);
 
+// A handler of an insights page (here and http/saved_reply_pages.h): 404 when {lang} is not a language of the site
+// or the insights service is not set up, else `fn`.
+Handler InsightsPage(const Services& services, Response (*fn)(const Services&, const Request&));
+
 // The link of a search result through /{lang}/search/go, which counts the click.
 std::string SearchClickUrl(const std::string& lang, const std::string& query, const std::string& target);
 

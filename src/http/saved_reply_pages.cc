@@ -2,6 +2,7 @@
 
 #include "auth/policy.h"
 #include "core/log.h"
+#include "http/dashboard_pages.h"
 #include "http/presenter.h"
 #include "http/session.h"
 #include "http/status_map.h"
@@ -152,13 +153,7 @@ void AddSavedReplies(const Services& s, const Request& req, const auth::Principa
 }
 
 void RegisterSavedReplies(Router& router, const Services& services) {
-  const Services* s = &services;
-  auto page = [s](Response (*fn)(const Services&, const Request&)) {
-    return [s, fn](Request& req) {
-      if (!i18n::IsSupportedLang(req.Param("lang")) || !s->insights) return ErrorPage(*s, req, 404);
-      return fn(*s, req);
-    };
-  };
+  auto page = [&](Response (*fn)(const Services&, const Request&)) { return InsightsPage(services, fn); };
   router.Add("GET", "/{lang}/replies", page(ListGet));
   router.Add("POST", "/{lang}/replies", page(CreatePost));
   router.Add("GET", "/{lang}/replies/{id}", page(EditGet));

@@ -1,6 +1,7 @@
 #include "insights/insights_service.h"
 
 #include <algorithm>
+#include <unordered_map>
 
 #include "auth/policy.h"
 #include "core/random.h"
@@ -93,24 +94,20 @@ core::StatusOr<bool> InsightsService::AddFeedbackComment(const std::string& key,
 }
 
 void InsightsService::CountSearch(const std::string& lang, const std::string& query, bool found) {
-  std::string q = NormaliseQuery(query);
-  if (q.empty()) return;
-  std::string day = DayOf(clock_.NowSeconds());
-  std::lock_guard<std::mutex> lock(mu_);
-  auto& c = counts_[{day, lang, q}];
-  c.day = day, c.lang = lang, c.query = q;
-  ++c.searches;
-  if (!found) ++c.no_result;
+  Count(lang, query, 1, found ? 0 : 1, 0);
 }
 
-void InsightsService::CountClick(const std::string& lang, const std::string& query) {
+void InsightsService::CountClick(const std::string& lang, const std::string& query) { Count(lang, query, 0, 0, 1); }
+
+void InsightsService::Count(const std::string& lang, const std::string& query, int64_t searches, int64_t no_result,
+                            int64_t clicks) {
   std::string q = NormaliseQuery(query);
   if (q.empty()) return;
   std::string day = DayOf(clock_.NowSeconds());
   std::lock_guard<std::mutex> lock(mu_);
   auto& c = counts_[{day, lang, q}];
   c.day = day, c.lang = lang, c.query = q;
-  ++c.clicks;
+  c.searches += searches, c.no_result += no_result, c.clicks += clicks;
 }
 
 core::Status InsightsService::Maintain() {
@@ -150,6 +147,20 @@ core::StatusOr<Dashboard> InsightsService::GetDashboard(const auth::Principal* w
   ENTRAIDE_RETURN_IF_ERROR(auth::Require(who, auth::Action::kAdminister));
   if (!IsDashboardPeriod(weeks))
     return core::InvalidField("weeks", "must be 4, 12, 26 or 52").WithKey("dashboard_bad_period");
+  int64_t now = clock_.NowSeconds();
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    auto it = dashboards_.find({weeks, lang});
+    if (it != dashboards_.end() && now >= it->second.to && now - it->second.to < kDashboardMaxAgeS) return it->second;
+  }
+  auto d = ComputeDashboard(weeks, lang);  // outside the lock: two first readers may both compute, same figures
+  if (!d.ok()) return d.status();
+  std::lock_guard<std::mutex> lock(mu_);
+  dashboards_[{weeks, lang}] = *d;
+  return d;
+}
+
+core::StatusOr<Dashboard> InsightsService::ComputeDashboard(int weeks, const std::string& lang) {
   Dashboard d;
   d.weeks = weeks;
   d.to = clock_.NowSeconds();
@@ -164,9 +175,11 @@ core::StatusOr<Dashboard> InsightsService::GetDashboard(const auth::Principal* w
   std::vector<int64_t> waits;
   const char* urgencies[] = {"blocking", "high", "normal", "low"};
   for (const char* u : urgencies) d.targets.push_back(TargetFigures{u, options_.targets.SecondsFor(u) / 3600, 0, 0});
+  std::unordered_map<int64_t, int64_t> per_group;  // the busiest groups, from the same read of the period
   for (const auto& t : *opened) {
     ++d.per_week[std::min<int64_t>((t.created_at - d.from) / kWeek, weeks - 1)].opened;
     ++d.opened;
+    ++per_group[t.group_id];
     auto target =
         std::find_if(d.targets.begin(), d.targets.end(), [&](const auto& x) { return x.urgency == t.urgency; });
     if (t.first_response_at) {
@@ -202,8 +215,20 @@ core::StatusOr<Dashboard> InsightsService::GetDashboard(const auth::Principal* w
   auto open = repo.OpenTickets();
   if (!open.ok()) return open.status();
   d.open = std::move(open).value();
-  auto groups = repo.BusiestGroups(d.from, d.to, 10);
+  // The 10 groups that opened the most (ties: lowest id first), named.
+  std::vector<std::pair<int64_t, int64_t>> counts(per_group.begin(), per_group.end());  // (group, tickets)
+  auto most_first = [](const auto& a, const auto& b) {
+    return a.second != b.second ? a.second > b.second : a.first < b.first;
+  };
+  size_t top = std::min<size_t>(10, counts.size());
+  std::partial_sort(counts.begin(), counts.begin() + top, counts.end(), most_first);
+  counts.resize(top);
+  std::vector<int64_t> ids;
+  for (const auto& [id, n] : counts) ids.push_back(id);
+  auto groups = repo.GroupNames(ids);
   if (!groups.ok()) return groups.status();
+  for (auto& g : *groups)
+    g.count = std::find_if(counts.begin(), counts.end(), [&](const auto& c) { return c.first == g.id; })->second;
   d.groups = std::move(groups).value();
   auto volunteers = repo.AnsweredByVolunteer(d.from, d.to, 20);
   if (!volunteers.ok()) return volunteers.status();
@@ -225,12 +250,10 @@ core::StatusOr<Dashboard> InsightsService::GetDashboard(const auth::Principal* w
   d.comments = std::move(comments).value();
 
   std::string from_day = DayOf(d.from), to_day = DayOf(d.to);
-  auto no_result = repo.NoResultQueries(from_day, to_day, 20);
-  if (!no_result.ok()) return no_result.status();
-  d.no_result = std::move(no_result).value();
-  auto no_click = repo.NoClickQueries(from_day, to_day, 20);
-  if (!no_click.ok()) return no_click.status();
-  d.no_click = std::move(no_click).value();
+  auto gaps = repo.SearchGaps(from_day, to_day, 20);
+  if (!gaps.ok()) return gaps.status();
+  d.no_result = std::move(gaps->no_result);
+  d.no_click = std::move(gaps->no_click);
   return d;
 }
 

@@ -10,7 +10,10 @@
 //    language and UTC day, with whether it found nothing, and each result followed from the page as a click;
 //    Maintain() (serve's periodic worker, every minute) writes the counts and deletes days older than
 //    search_log_days. Counts of the last minute are lost if the process is killed.
-//  - The dashboard's figures for a period of whole weeks ending now, and the needs-revision list.
+//  - The dashboard's figures for a period of whole weeks ending now, and the needs-revision list. Reading them
+//    scans the period's tickets, replies, citations, answers and searches (tens of milliseconds for a year of a
+//    100,000-ticket history), so each (period, language) is computed at most once every kDashboardMaxAgeS and
+//    the figures are shared meanwhile (the policy is checked on every call).
 //  - Saved replies: a title and a text in French and in English, shared by volunteers and coordinators.
 //
 // Thread-safe (a mutex guards the day secret and the counts in memory). Statuses: kPermissionDenied /
@@ -78,6 +81,9 @@ struct Dashboard {
   std::vector<store::QueryGap> no_result, no_click;  // 20 each
 };
 
+// How long the dashboard's figures of one period and language are reused before they are read again (seconds).
+inline constexpr int64_t kDashboardMaxAgeS = 60;
+
 // The periods the dashboard offers, in weeks.
 inline constexpr int kDashboardWeeks[] = {4, 12, 26, 52};
 bool IsDashboardPeriod(int weeks);
@@ -125,6 +131,9 @@ class InsightsService {
  private:
   std::string ClientHash(const std::string& client_address, const std::string& day);
   core::Status CheckSavedReply(const SavedReplyInput& in) const;
+  core::StatusOr<Dashboard> ComputeDashboard(int weeks, const std::string& lang);
+  // Adds to the in-memory counts of the normalised `query` today (nothing when it normalises to nothing).
+  void Count(const std::string& lang, const std::string& query, int64_t searches, int64_t no_result, int64_t clicks);
 
   store::Pool& pool_;
   const core::Clock& clock_;
@@ -132,6 +141,7 @@ class InsightsService {
   std::mutex mu_;
   std::string secret_day_, secret_;
   std::map<std::tuple<std::string, std::string, std::string>, store::SearchCount> counts_;  // (day, lang, query)
+  std::map<std::pair<int, std::string>, Dashboard> dashboards_;  // (weeks, lang): the latest figures (d.to: when)
 };
 
 }  // namespace entraide::insights

@@ -93,6 +93,7 @@ class DigestRepository {
 
  private:
   StatusOr<std::vector<DigestTicket>> Tickets(const std::string& where, int64_t a, int64_t b, int limit);
+  static std::string TicketsSql(const std::string& where);
   Database& db_;
 };
 

@@ -7,16 +7,6 @@
 namespace entraide::store {
 namespace {
 
-QueryGap ReadGap(Statement& q) {
-  QueryGap g;
-  g.lang = q.ColumnText(0);
-  g.query = q.ColumnText(1);
-  g.searches = q.ColumnInt(2);
-  g.no_result = q.ColumnInt(3);
-  g.clicks = q.ColumnInt(4);
-  return g;
-}
-
 SavedReplyRecord ReadSavedReply(Statement& q) {
   SavedReplyRecord r;
   r.id = q.ColumnInt(0);
@@ -30,15 +20,12 @@ SavedReplyRecord ReadSavedReply(Statement& q) {
   return r;
 }
 
-NamedCount ReadNamedCount(Statement& q) { return NamedCount{q.ColumnInt(0), q.ColumnText(1), q.ColumnInt(2)}; }
-
-StatusOr<std::vector<QueryGap>> Gaps(Database& db, const char* sql, const std::string& from_day,
-                                     const std::string& to_day, int limit) {
-  auto st = db.Prepare(sql);
-  if (!st.ok()) return st.status();
-  (*st)->Bind(1, from_day).Bind(2, to_day).Bind(3, limit);
-  return AllRows<QueryGap>(*st, ReadGap);
+// Binds a saved reply's titles and texts to ?1 to ?4.
+Statement& BindTexts(Statement& st, const SavedReplyRecord& r) {
+  return st.Bind(1, r.title_fr).Bind(2, r.title_en).Bind(3, r.body_fr).Bind(4, r.body_en);
 }
+
+NamedCount ReadNamedCount(Statement& q) { return NamedCount{q.ColumnInt(0), q.ColumnText(1), q.ColumnInt(2)}; }
 
 }  // namespace
 
@@ -148,23 +135,27 @@ StatusOr<int64_t> InsightsRepository::PurgeSearchLogBefore(const std::string& da
   return static_cast<int64_t>(db_.Changes());
 }
 
-StatusOr<std::vector<QueryGap>> InsightsRepository::NoResultQueries(const std::string& from_day,
-                                                                    const std::string& to_day, int limit) {
-  return Gaps(db_,
-              "SELECT lang, query, SUM(searches), SUM(no_result), SUM(clicks) FROM search_log "
-              "WHERE day >= ? AND day <= ? GROUP BY lang, query HAVING SUM(no_result) > 0 "
-              "ORDER BY SUM(no_result) DESC, query LIMIT ?",
-              from_day, to_day, limit);
-}
-
-StatusOr<std::vector<QueryGap>> InsightsRepository::NoClickQueries(const std::string& from_day,
-                                                                   const std::string& to_day, int limit) {
-  return Gaps(db_,
-              "SELECT lang, query, SUM(searches), SUM(no_result), SUM(clicks) FROM search_log "
-              "WHERE day >= ? AND day <= ? GROUP BY lang, query "
-              "HAVING SUM(clicks) = 0 AND SUM(searches) > SUM(no_result) "
-              "ORDER BY SUM(searches) - SUM(no_result) DESC, query LIMIT ?",
-              from_day, to_day, limit);
+StatusOr<InsightsRepository::Gaps> InsightsRepository::SearchGaps(const std::string& from_day,
+                                                                  const std::string& to_day, int limit) {
+  auto st = db_.Prepare(R"sql(
+WITH q AS MATERIALIZED (
+  SELECT lang, query, SUM(searches) AS s, SUM(no_result) AS n, SUM(clicks) AS c FROM search_log
+  WHERE day >= ?1 AND day <= ?2 GROUP BY lang, query)
+SELECT * FROM (SELECT 0, lang, query, s, n, c FROM q WHERE n > 0 ORDER BY n DESC, query LIMIT ?3)
+UNION ALL
+SELECT * FROM (SELECT 1, lang, query, s, n, c FROM q WHERE c = 0 AND s > n ORDER BY s - n DESC, query LIMIT ?3))sql");
+  if (!st.ok()) return st.status();
+  (*st)->Bind(1, from_day).Bind(2, to_day).Bind(3, limit);
+  StatementScope q(*st);
+  Gaps gaps;
+  while (true) {
+    auto row = q->Step();
+    if (!row.ok()) return row.status();
+    if (!*row) break;
+    QueryGap g{q->ColumnText(1), q->ColumnText(2), q->ColumnInt(3), q->ColumnInt(4), q->ColumnInt(5)};
+    (q->ColumnInt(0) == 0 ? gaps.no_result : gaps.no_click).push_back(std::move(g));
+  }
+  return gaps;
 }
 
 StatusOr<std::vector<SavedReplyRecord>> InsightsRepository::ListSavedReplies() {
@@ -189,15 +180,7 @@ StatusOr<int64_t> InsightsRepository::CreateSavedReply(const SavedReplyRecord& r
       "INSERT INTO saved_replies (title_fr, title_en, body_fr, body_en, created_by, created_at, updated_at) "
       "VALUES (?, ?, ?, ?, ?, ?, ?)");
   if (!st.ok()) return st.status();
-  ENTRAIDE_RETURN_IF_ERROR((*st)
-                               ->Bind(1, r.title_fr)
-                               .Bind(2, r.title_en)
-                               .Bind(3, r.body_fr)
-                               .Bind(4, r.body_en)
-                               .Bind(5, r.created_by)
-                               .Bind(6, r.created_at)
-                               .Bind(7, r.updated_at)
-                               .Run());
+  ENTRAIDE_RETURN_IF_ERROR(BindTexts(**st, r).Bind(5, r.created_by).Bind(6, r.created_at).Bind(7, r.updated_at).Run());
   return db_.LastInsertRowId();
 }
 
@@ -205,14 +188,7 @@ Status InsightsRepository::UpdateSavedReply(const SavedReplyRecord& r) {
   auto st = db_.Prepare(
       "UPDATE saved_replies SET title_fr = ?, title_en = ?, body_fr = ?, body_en = ?, updated_at = ? WHERE id = ?");
   if (!st.ok()) return st.status();
-  ENTRAIDE_RETURN_IF_ERROR((*st)
-                               ->Bind(1, r.title_fr)
-                               .Bind(2, r.title_en)
-                               .Bind(3, r.body_fr)
-                               .Bind(4, r.body_en)
-                               .Bind(5, r.updated_at)
-                               .Bind(6, r.id)
-                               .Run());
+  ENTRAIDE_RETURN_IF_ERROR(BindTexts(**st, r).Bind(5, r.updated_at).Bind(6, r.id).Run());
   if (db_.Changes() == 0) return core::NotFound("saved reply " + std::to_string(r.id));
   return Status::Ok();
 }
@@ -228,7 +204,7 @@ Status InsightsRepository::DeleteSavedReply(int64_t id) {
 StatusOr<std::vector<TicketFigureRow>> InsightsRepository::TicketsOpened(int64_t from, int64_t to) {
   // Read from the index tickets_created alone (0015): every column named is in it.
   auto st = db_.Prepare(
-      "SELECT created_at, first_response_at, resolved_at, status, urgency FROM tickets INDEXED BY tickets_created "
+      "SELECT created_at, first_response_at, status, urgency, group_id FROM tickets INDEXED BY tickets_created "
       "WHERE created_at >= ? AND created_at < ?");
   if (!st.ok()) return st.status();
   (*st)->Bind(1, from).Bind(2, to);
@@ -236,9 +212,9 @@ StatusOr<std::vector<TicketFigureRow>> InsightsRepository::TicketsOpened(int64_t
     TicketFigureRow r;
     r.created_at = q.ColumnInt(0);
     if (!q.ColumnIsNull(1)) r.first_response_at = q.ColumnInt(1);
-    if (!q.ColumnIsNull(2)) r.resolved_at = q.ColumnInt(2);
-    r.status = q.ColumnText(3);
-    r.urgency = q.ColumnText(4);
+    r.status = q.ColumnText(2);
+    r.urgency = q.ColumnText(3);
+    r.group_id = q.ColumnInt(4);
     return r;
   });
 }
@@ -264,14 +240,17 @@ StatusOr<std::vector<OpenCount>> InsightsRepository::OpenTickets() {
   });
 }
 
-StatusOr<std::vector<NamedCount>> InsightsRepository::BusiestGroups(int64_t from, int64_t to, int limit) {
-  auto st = db_.Prepare(
-      "SELECT g.id, g.name, n FROM (SELECT group_id, COUNT(*) AS n FROM tickets INDEXED BY tickets_created "
-      "WHERE created_at >= ? AND created_at < ? GROUP BY group_id ORDER BY n DESC, group_id LIMIT ?) x "
-      "JOIN groups g ON g.id = x.group_id ORDER BY n DESC, g.id");
+StatusOr<std::vector<NamedCount>> InsightsRepository::GroupNames(const std::vector<int64_t>& ids) {
+  auto st = db_.Prepare("SELECT id, name, 0 FROM groups WHERE id = ?");
   if (!st.ok()) return st.status();
-  (*st)->Bind(1, from).Bind(2, to).Bind(3, limit);
-  return AllRows<NamedCount>(*st, ReadNamedCount);
+  std::vector<NamedCount> out;
+  for (int64_t id : ids) {
+    (*st)->Bind(1, id);
+    auto row = OneRow<NamedCount>(*st, ReadNamedCount);
+    if (!row.ok()) return row.status();
+    if (*row) out.push_back(std::move(**row));
+  }
+  return out;
 }
 
 StatusOr<std::vector<NamedCount>> InsightsRepository::AnsweredByVolunteer(int64_t from, int64_t to, int limit) {

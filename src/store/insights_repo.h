@@ -43,8 +43,9 @@ struct SavedReplyRecord {
 // A ticket opened in the period, as the dashboard counts it (no text).
 struct TicketFigureRow {
   int64_t created_at = 0;
-  std::optional<int64_t> first_response_at, resolved_at;
+  std::optional<int64_t> first_response_at;
   std::string status, urgency;
+  int64_t group_id = 0;
 };
 
 struct NamedCount {
@@ -83,10 +84,13 @@ class InsightsRepository {
   // Adds the counts to their rows (created when new).
   Status AddSearchCounts(const std::vector<SearchCount>& counts);
   StatusOr<int64_t> PurgeSearchLogBefore(const std::string& day);
-  // Queries over days [from_day, to_day] by searches that found nothing (no_result > 0), most first.
-  StatusOr<std::vector<QueryGap>> NoResultQueries(const std::string& from_day, const std::string& to_day, int limit);
-  // Queries that found something but whose results were never followed, most searched first.
-  StatusOr<std::vector<QueryGap>> NoClickQueries(const std::string& from_day, const std::string& to_day, int limit);
+  // Over days [from_day, to_day], in one read of the log: the queries by searches that found nothing
+  // (no_result > 0), most first; and those that found something but whose results were never followed, most
+  // searched first. At most `limit` of each.
+  struct Gaps {
+    std::vector<QueryGap> no_result, no_click;
+  };
+  StatusOr<Gaps> SearchGaps(const std::string& from_day, const std::string& to_day, int limit);
 
   // ---- saved replies ----
   StatusOr<std::vector<SavedReplyRecord>> ListSavedReplies();
@@ -100,8 +104,8 @@ class InsightsRepository {
   // Resolution times (resolved_at) of tickets resolved in [from, to), whenever opened.
   StatusOr<std::vector<int64_t>> ResolvedTimes(int64_t from, int64_t to);
   StatusOr<std::vector<OpenCount>> OpenTickets();
-  // Groups by tickets opened in [from, to), most first.
-  StatusOr<std::vector<NamedCount>> BusiestGroups(int64_t from, int64_t to, int limit);
+  // The names of these groups (counted by the caller from TicketsOpened: one read of the period), by id.
+  StatusOr<std::vector<NamedCount>> GroupNames(const std::vector<int64_t>& ids);
   // People by tickets they answered publicly in [from, to) (distinct tickets), most first.
   StatusOr<std::vector<NamedCount>> AnsweredByVolunteer(int64_t from, int64_t to, int limit);
 

@@ -368,6 +368,32 @@ INSERT INTO articles (lang, slug, key, title, source_path, content_hash, html) V
   EXPECT_EQ(d->articles[1].revision, RevisionReason::kNone);
 }
 
+TEST_F(InsightsServiceTest, DashboardFiguresAreReadAtMostOnceAMinutePerPeriodAndLanguage) {
+  Exec(
+      "INSERT INTO groups (id, slug, name) VALUES (1, 'g1', 'Coop A');"
+      "INSERT INTO users (id, email, name, role) VALUES (3, 'm@x.org', 'Mem', 'member');");
+  auto add_ticket = [&](int id) {
+    Exec(
+        "INSERT INTO tickets (id, ref, group_id, opened_by, subject, body, body_html, category, urgency, status, "
+        "created_at, updated_at) VALUES (" +
+        std::to_string(id) + ", 'ENT-" + std::to_string(id) + "', 1, 3, 's', 'b', 'b', 'email', 'normal', 'new', " +
+        std::to_string(clock_.NowSeconds() - 3600) + ", " + std::to_string(clock_.NowSeconds()) + ")");
+  };
+  add_ticket(1);
+  auto first = service_->GetDashboard(&coordinator_, 12, "fr");
+  ASSERT_TRUE(first.ok());
+  EXPECT_EQ(first->opened, 1);
+  add_ticket(2);
+  clock_.Advance(insights::kDashboardMaxAgeS - 1);
+  EXPECT_EQ(service_->GetDashboard(&coordinator_, 12, "fr")->opened, 1);  // the same figures, not read again
+  EXPECT_EQ(service_->GetDashboard(&coordinator_, 4, "fr")->opened, 2);   // another period: its own figures
+  EXPECT_EQ(service_->GetDashboard(&coordinator_, 12, "en")->opened, 2);  // another language too
+  // The policy is checked on every call, cached figures or not.
+  EXPECT_EQ(service_->GetDashboard(&volunteer_, 12, "fr").status().code(), core::StatusCode::kPermissionDenied);
+  clock_.Advance(1);
+  EXPECT_EQ(service_->GetDashboard(&coordinator_, 12, "fr")->opened, 2);  // a minute later: read again
+}
+
 TEST_F(InsightsServiceTest, DashboardIsForCoordinatorsAndPeriodsAreChecked) {
   EXPECT_EQ(service_->GetDashboard(&volunteer_, 12, "fr").status().code(), core::StatusCode::kPermissionDenied);
   EXPECT_EQ(service_->GetDashboard(nullptr, 12, "fr").status().code(), core::StatusCode::kUnauthenticated);
