@@ -24,6 +24,12 @@
       Times the statements behind the queue and ticket pages and ticket creation, on the same
       database (one connection, the default 2 MiB page cache, like the server's), after checking that
       each still appears in SRC (src/store): "name<TAB>median_ms<TAB>rows<TAB>plan<TAB>current".
+  insights DB --now EPOCH [--seed N] [--answers-per-day 25] [--queries-per-day 120]
+      What the coordinators' dashboard reads besides tickets (issue #19), made deterministically: a year of
+      article feedback (--answers-per-day Yes/No answers on the article keys the tickets link, a third No,
+      one No in three with a comment; client hashes forgotten, as the periodic worker leaves past days) and
+      the search log's 90 days (--queries-per-day distinct normalised queries a day out of a pool of words,
+      some finding nothing, some never followed). Prints one summary line.
 """
 
 import argparse
@@ -265,6 +271,51 @@ def cmd_sql(a):
         print("%s\t%.2f\t%d\t%s\t%s" % (name, statistics.median(times), rows, plan, current))
 
 
+def cmd_insights(a):
+    import random
+    rnd = random.Random(a.seed)
+    db = sqlite3.connect(a.db)
+    keys = [k for (k,) in db.execute("SELECT DISTINCT article_key FROM ticket_articles ORDER BY article_key")]
+    if not keys:
+        sys.exit("bench_tickets: no linked article to give feedback on")
+    words = ["imprimante", "courriel", "mot de passe", "sauvegarde", "wifi", "zoom", "facture", "site web",
+             "antivirus", "partage", "calendrier", "infolettre", "teams", "drive", "onedrive", "virus",
+             "hameçonnage", "routeur", "clé usb", "adhésion", "formulaire", "don en ligne", "caméra", "printer",
+             "email", "password", "backup", "newsletter", "phishing", "domain", "accessibility", "vpn"]
+    day_s = 86400
+    feedback, searches = [], []
+    for d in range(365):
+        at = a.now - d * day_s
+        day = time.strftime("%Y-%m-%d", time.gmtime(at))
+        for _ in range(a.answers_per_day):
+            helpful = 0 if rnd.random() < 0.33 else 1
+            comment = ""
+            if not helpful and rnd.random() < 0.33:
+                comment = "Il manque les étapes pour %s." % rnd.choice(words)
+            feedback.append((rnd.choice(keys), rnd.choice(("fr", "en")), day, helpful, comment,
+                             at - rnd.randrange(day_s)))
+        if d < 90:
+            seen = set()
+            while len(seen) < a.queries_per_day:
+                q = " ".join(rnd.sample(words, rnd.choice((1, 1, 2))))
+                lang = rnd.choice(("fr", "en"))
+                if (lang, q) in seen:
+                    continue
+                seen.add((lang, q))
+                n = rnd.randint(1, 12)
+                no_result = n if rnd.random() < 0.15 else 0
+                clicks = 0 if no_result or rnd.random() < 0.3 else rnd.randint(1, n)
+                searches.append((day, lang, q, n, no_result, clicks))
+    with db:
+        db.executemany("INSERT INTO article_feedback (article_key, lang, day, helpful, comment, client, created_at) "
+                       "VALUES (?, ?, ?, ?, ?, NULL, ?)", feedback)
+        db.executemany("INSERT INTO search_log (day, lang, query, searches, no_result, clicks) VALUES (?, ?, ?, ?, ?, ?)",
+                       searches)
+    print("bench_tickets insights: %d feedback answers (%d with a comment) on %d articles over 365 days, "
+          "%d search log rows over 90 days" % (len(feedback), sum(1 for f in feedback if f[4]), len(keys),
+                                              len(searches)))
+
+
 def main():
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     sub = p.add_subparsers(dest="cmd", required=True)
@@ -295,8 +346,14 @@ def main():
     s.add_argument("src")
     s.add_argument("--ticket", type=int, required=True)
     s.add_argument("--rounds", type=int, default=20)
+    s = sub.add_parser("insights")
+    s.add_argument("db")
+    s.add_argument("--now", type=int, required=True)
+    s.add_argument("--seed", type=int, default=20261128)
+    s.add_argument("--answers-per-day", type=int, default=25)
+    s.add_argument("--queries-per-day", type=int, default=120)
     a = p.parse_args()
-    {"passwords": cmd_passwords, "signin": cmd_signin, "pick": cmd_pick, "state": cmd_state, "check": cmd_check, "sql": cmd_sql}[a.cmd](a)
+    {"insights": cmd_insights, "passwords": cmd_passwords, "signin": cmd_signin, "pick": cmd_pick, "state": cmd_state, "check": cmd_check, "sql": cmd_sql}[a.cmd](a)
 
 
 if __name__ == "__main__":

@@ -28,10 +28,11 @@ const std::map<std::string, std::set<std::string>> kProjectDeps = {
     {"tickets", {"core", "model", "store", "markdown", "search", "kb", "auth", "tickets"}},
     {"mail", {"core", "model", "store", "auth", "view", "i18n", "mail"}},
     {"privacy", {"core", "model", "store", "auth", "i18n", "tickets", "privacy"}},
-    {"http", {"core", "model", "kb", "auth", "tickets", "mail", "privacy", "view", "i18n", "http"}},
+    {"insights", {"core", "model", "store", "auth", "tickets", "insights"}},
+    {"http", {"core", "model", "kb", "auth", "tickets", "mail", "privacy", "insights", "view", "i18n", "http"}},
     {"app",
      {"core", "model", "store", "markdown", "search", "view", "i18n", "kb", "auth", "tickets", "mail", "privacy",
-      "http", "app"}},
+      "insights", "http", "app"}},
 };
 // Third-party headers and the one folder that owns each.
 const std::vector<std::pair<std::string, std::set<std::string>>> kThirdParty = {

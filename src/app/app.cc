@@ -15,12 +15,14 @@
 #include "http/account_pages.h"
 #include "http/admin_pages.h"
 #include "http/api.h"
+#include "http/dashboard_pages.h"
 #include "http/mail_pages.h"
 #include "http/metrics_endpoint.h"
 #include "http/page_cache.h"
 #include "http/pages.h"
 #include "http/presenter.h"
 #include "http/router.h"
+#include "http/saved_reply_pages.h"
 #include "http/search_pages.h"
 #include "http/server.h"
 #include "http/services.h"
@@ -29,6 +31,7 @@
 #include "http/take_pages.h"
 #include "http/ticket_pages.h"
 #include "i18n/catalog.h"
+#include "insights/insights_service.h"
 #include "kb/article_service.h"
 #include "kb/importer.h"
 #include "kb/search_service.h"
@@ -167,6 +170,8 @@ struct App::Impl {
   std::unique_ptr<MailWorker> mail_worker;
   std::unique_ptr<privacy::PrivacyService> privacy;
   std::unique_ptr<PeriodicWorker> retention_worker;  // only when privacy.closed_ticket_retention_days > 0
+  std::unique_ptr<insights::InsightsService> insights;
+  std::unique_ptr<PeriodicWorker> insights_worker;  // writes search counts, purges old ones, every minute
   std::unique_ptr<DataMetrics> data_metrics;
   std::unique_ptr<view::Renderer> views;
   std::shared_ptr<const i18n::Catalogs> catalogs;
@@ -267,6 +272,22 @@ core::StatusOr<std::unique_ptr<App>> App::Create(const Config& config, AppOverri
         core::LogError("privacy: retention failed: " + report.status().message());
     });
   }
+  {
+    insights::Options o;
+    o.search_log_days = config.insights_search_log_days;
+    auto targets = tickets::ParseResponseTargets(config.helpdesk_first_answer_hours);
+    if (!targets.ok()) return targets.status();
+    o.targets = *targets;
+    m.insights = std::make_unique<insights::InsightsService>(*m.pool, clock, o);
+    m.services->insights = m.insights.get();
+    m.tickets->SetResponseTargets(o.targets);
+    insights::InsightsService* service = m.insights.get();
+    m.insights_worker = std::make_unique<PeriodicWorker>(60, [service] {
+      core::Status st = service->Maintain();
+      if (!st.ok() && st.code() != core::StatusCode::kUnavailable)
+        core::LogError("insights: maintenance failed: " + st.message());
+    });
+  }
   http::RegisterMetrics(m.router, *m.services, config.metrics_token);  // before /{lang} takes the path
   http::RegisterMail(m.router, *m.services);
   http::RegisterTakeLinks(m.router, *m.services);
@@ -274,6 +295,8 @@ core::StatusOr<std::unique_ptr<App>> App::Create(const Config& config, AppOverri
   http::RegisterSearch(m.router, *m.services);
   http::RegisterAccounts(m.router, *m.services);
   http::RegisterAdmin(m.router, *m.services);
+  http::RegisterDashboard(m.router, *m.services);
+  http::RegisterSavedReplies(m.router, *m.services);
   http::RegisterTickets(m.router, *m.services);
   http::RegisterPages(m.router, *m.services);
   m.data_metrics = std::make_unique<DataMetrics>(*m.pool, clock, config.DatabasePath());
@@ -308,6 +331,7 @@ core::Status App::Start() {
   impl_->index_worker->Start();
   impl_->mail_worker->Start();
   if (impl_->retention_worker) impl_->retention_worker->Start();
+  impl_->insights_worker->Start();
   ENTRAIDE_RETURN_IF_ERROR(impl_->server->Start());
   core::LogInfo("listening on http://" + impl_->config.http_host + ":" + std::to_string(impl_->server->port()) +
                 " (data in " + impl_->config.data_dir + ")");
@@ -323,6 +347,8 @@ void App::Stop() {
   if (impl_ && impl_->index_worker) impl_->index_worker->Stop();
   if (impl_ && impl_->mail_worker) impl_->mail_worker->Stop();
   if (impl_ && impl_->retention_worker) impl_->retention_worker->Stop();
+  if (impl_ && impl_->insights_worker) impl_->insights_worker->Stop();
+  if (impl_ && impl_->insights) (void)impl_->insights->Maintain();  // the counts of the last minute
 }
 
 bool App::WaitForIndex(int timeout_ms) {
@@ -331,6 +357,8 @@ bool App::WaitForIndex(int timeout_ms) {
 }
 
 bool App::DeliverMail(int timeout_ms) { return impl_->mail_worker->DeliverNow(timeout_ms); }
+
+bool App::MaintainInsightsNow(int timeout_ms) { return impl_->insights_worker->RunNow(timeout_ms); }
 
 bool App::ApplyRetentionNow(int timeout_ms) {
   return impl_->retention_worker && impl_->retention_worker->RunNow(timeout_ms);

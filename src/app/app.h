@@ -70,6 +70,8 @@ class App {
   bool DeliverMail(int timeout_ms);
   // Runs the retention pass of closed tickets now and waits for it (tests); false when retention is off.
   bool ApplyRetentionNow(int timeout_ms);
+  // Writes the search counts kept in memory, purges old days and forgets past days' client hashes, now (tests).
+  bool MaintainInsightsNow(int timeout_ms);
   // The sign-in service the server uses (tests hold its hash gate).
   auth::AuthService& auth_service();
 

@@ -12,6 +12,7 @@
 #include "http/client_address.h"
 #include "i18n/catalog.h"
 #include "mail/mime.h"
+#include "tickets/response_targets.h"
 
 namespace entraide::app {
 namespace fs = std::filesystem;
@@ -193,6 +194,14 @@ const std::vector<std::pair<std::string, Setter>>& Keys() {
       {"auth.session_max_days", Int(&Config::auth_session_max_days, 1, 3650)},
       {"backup.dir", Text(&Config::backup_dir)},  // empty: data.dir/backups
       {"privacy.closed_ticket_retention_days", Int(&Config::privacy_closed_ticket_retention_days, 0, 36500)},
+      {"insights.search_log_days", Int(&Config::insights_search_log_days, 1, 3650)},
+      {"helpdesk.first_answer_hours",
+       [](Config& c, const std::string& v) -> core::Status {
+         auto targets = tickets::ParseResponseTargets(v);
+         if (!targets.ok()) return targets.status();
+         c.helpdesk_first_answer_hours = tickets::FormatResponseTargets(*targets);
+         return core::Status::Ok();
+       }},
       {"metrics.token",
        [](Config& c, const std::string& v) -> core::Status {
          // A bearer token (RFC 6750 allows these characters): long enough not to be guessed.

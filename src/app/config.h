@@ -61,6 +61,10 @@ struct Config {
   std::string backup_dir;  // `entraide backup` with no folder, and before migrations; empty: data.dir/backups
   // [privacy]
   int privacy_closed_ticket_retention_days = 0;  // closed this long ago: a ticket loses its text and files; 0: never
+  // [insights]
+  int insights_search_log_days = 90;  // days of search counts kept for the dashboard's search gaps
+  // [helpdesk]
+  std::string helpdesk_first_answer_hours = "blocking:4, high:4, normal:24, low:72";  // calendar hours per urgency
   // [metrics]
   std::string metrics_token;  // empty: /metrics only for the machine itself; else "Authorization: Bearer <token>"
 

@@ -8,6 +8,7 @@
 #include <chrono>
 
 #include "core/log.h"
+#include "tickets/response_targets.h"
 
 namespace entraide::app {
 
@@ -45,6 +46,8 @@ core::StatusOr<std::unique_ptr<mail::DigestService>> DigestServiceFor(const Conf
   if (!zone.ok()) return core::InvalidArgument("mail.timezone: " + zone.status().message());
   mail::DigestOptions o;
   o.base_url = config.site_base_url;
+  if (auto targets = tickets::ParseResponseTargets(config.helpdesk_first_answer_hours); targets.ok())
+    for (const char* u : {"blocking", "high", "normal", "low"}) o.first_answer_target_s[u] = targets->SecondsFor(u);
   return std::make_unique<mail::DigestService>(pool, clock, std::move(zone).value(), catalogs, o);
 }
 

@@ -131,6 +131,7 @@ Response Article(const Services& s, const Request& req) {
   }
   view::Value data = PageData(s, lang, a.title, alt_url, "articles", &visitor);
   data.Set("article_title", a.title);
+  data.Set("slug", a.slug);
   data.Set("summary", a.summary);
   data.Set("body_html", WrapTables(a.html, t.Get("table_scroll_label")));
   if (!a.summary.empty()) data.Set("meta_description", a.summary);  // else the site's tagline

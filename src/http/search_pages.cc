@@ -6,6 +6,7 @@
 #include "core/json_writer.h"
 #include "core/log.h"
 #include "core/strings.h"
+#include "http/dashboard_pages.h"
 #include "http/presenter.h"
 #include "http/session.h"
 #include "http/status_map.h"
@@ -95,6 +96,10 @@ Response SearchPage(const Services& s, const Request& req) {
   data.Set("total", result.total).Set("estimated", result.estimated);
   data.Set("has_results", !result.hits.empty());
   data.Set("no_results", problem.empty() && !sr.q.empty() && result.hits.empty());
+  // Search gaps (insights): a first page without filters is one search; its results' links count clicks.
+  bool unfiltered = sr.lang.empty() && sr.category.empty() && sr.tag.empty() && sr.kind.empty();
+  if (s.insights && problem.empty() && !sr.q.empty() && sr.page == 1 && unfiltered)
+    s.insights->CountSearch(lang, sr.q, result.hits.empty());
   data.Set("used_or", result.used_or);
   if (!result.suggestion.empty()) {
     view::Value sug = view::Value::Object();
@@ -104,7 +109,8 @@ Response SearchPage(const Services& s, const Request& req) {
   view::Value hits = view::Value::List();
   for (const auto& h : result.hits) {
     view::Value hv = view::Value::Object();
-    hv.Set("title", h.title).Set("url", h.url).Set("snippet_html", h.snippet_html);
+    hv.Set("title", h.title).Set("snippet_html", h.snippet_html);
+    hv.Set("url", s.insights ? SearchClickUrl(lang, sr.q, h.url) : h.url);
     hv.Set("lang", h.lang).Set("lang_name", LangName(s, h.lang)).Set("other_lang", h.lang != lang);
     hv.Set("category_name", CategoryName(*cats, h.category)).Set("kind", t.Get("kind_" + h.kind));
     hits.Push(std::move(hv));

@@ -17,11 +17,13 @@
 #include "http/presenter.h"
 #include "http/queue_filter.h"
 #include "http/return_to.h"
+#include "http/saved_reply_pages.h"
 #include "http/session.h"
 #include "http/status_map.h"
 #include "i18n/catalog.h"
 #include "i18n/wording.h"
 #include "kb/article_lookup.h"
+#include "tickets/response_targets.h"
 #include "tickets/workflow.h"
 
 namespace entraide::http {
@@ -84,7 +86,16 @@ std::string QueueRowsHtml(const Services& s, const std::vector<Ticket>& list, co
     text(t.urgency);
     out += "\">";
     text(tr.Get("urgency_" + t.urgency));
-    out += "</span></td><td><span class=\"status status-";
+    out += "</span>";
+    // Late or nearly late for its first public answer (helpdesk.first_answer_hours): a word, not a colour.
+    auto late = tickets::LatenessOf(s.tickets.response_targets(), t.urgency, t.created_at, t.first_response_at, now);
+    if (late != tickets::Lateness::kOnTime) {
+      bool is_late = late == tickets::Lateness::kLate;
+      out += is_late ? " <strong class=\"late\">⏰ " : " <strong class=\"late nearly\">⌛ ";
+      text(tr.Get(is_late ? "queue_late" : "queue_nearly_late"));
+      out += "</strong>";
+    }
+    out += "</td><td><span class=\"status status-";
     text(StatusWord(t.status));
     out += "\">";
     text(tr.Get("status_" + StatusWord(t.status)));
@@ -397,6 +408,7 @@ Response TicketPage(const Services& s, const Request& req, Visitor& v, const std
   }
   if (error) SetError(d, *error);
   if (auto body = form.find("body"); body != form.end()) d.Set("reply_body", body->second);
+  if (tv.can_triage) AddSavedReplies(s, req, v.who(), t.lang, form.count("body") > 0, d);
   auto mode = form.find("mode");
   std::string kept_mode = mode == form.end() || mode->second.empty() ? "public" : mode->second;
   for (const char* m : {"public", "ask", "resolve", "internal"}) d.Set(std::string("mode_") + m, kept_mode == m);

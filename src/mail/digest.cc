@@ -66,7 +66,7 @@ std::string DigestReport::Summary() const {
 
 // What every digest of one (topic, period) shares, read once per run.
 struct DigestService::Shared {
-  std::vector<store::DigestTicket> unclaimed, waiting;
+  std::vector<store::DigestTicket> unclaimed, waiting, late;
   std::map<int64_t, std::vector<store::DigestGroup>> groups;
   std::map<int64_t, std::vector<store::DigestTicket>> open_by_group;
   std::map<std::string, std::vector<store::DigestArticle>> articles;  // by language
@@ -181,6 +181,15 @@ core::Status DigestService::Plan(store::Database& db, const std::string& topic, 
     auto waiting = repo.WaitingForAnswerSince(p.until - o_.unanswered_after_s);
     if (!waiting.ok()) return waiting.status();
     std::set<int64_t> listed;
+    if (!o_.first_answer_target_s.empty()) {  // late for a first answer: listed first, and only there
+      std::map<std::string, int64_t> opened_before;
+      for (const auto& [urgency, s] : o_.first_answer_target_s) opened_before[urgency] = p.until - s;
+      auto late = repo.LateForFirstAnswer(opened_before);
+      if (!late.ok()) return late.status();
+      sh.late = std::move(late).value();
+      for (const auto& t : sh.late) listed.insert(t.id);
+      std::erase_if(sh.unclaimed, [&](const store::DigestTicket& t) { return listed.count(t.id) > 0; });
+    }
     for (const auto& t : sh.unclaimed) listed.insert(t.id);
     for (auto& t : *waiting)
       if (!listed.count(t.id)) sh.waiting.push_back(std::move(t));
@@ -277,7 +286,7 @@ core::Status DigestService::Plan(store::Database& db, const std::string& topic, 
     if (topic == "volunteer_digest") {
       auto activity = repo.ActivityOnHeldTickets(r.user_id, p.since, p.until);
       if (!activity.ok()) return activity.status();
-      empty = sh.unclaimed.empty() && sh.waiting.empty() && activity->empty();
+      empty = sh.unclaimed.empty() && sh.waiting.empty() && sh.late.empty() && activity->empty();
       auto take = [&](const store::DigestTicket& x) {
         if (x.assignee_id) return std::string();
         std::string token = core::RandomHex(32);
@@ -296,6 +305,7 @@ core::Status DigestService::Plan(store::Database& db, const std::string& topic, 
         w.EndObject();
       };
       if (!empty) {
+        List(w, t, "late", sh.late, o_.max_items, ticket);
         List(w, t, "unclaimed", sh.unclaimed, o_.max_items, ticket);
         List(w, t, "waiting", sh.waiting, o_.max_items, ticket);
         List(w, t, "activity", *activity, o_.max_items, [&](const store::DigestActivity& a) {
@@ -311,7 +321,8 @@ core::Status DigestService::Plan(store::Database& db, const std::string& topic, 
         w.Field("queue_url", site + "/queue");
         d.counts = {{"unclaimed", static_cast<int>(sh.unclaimed.size())},
                     {"waiting", static_cast<int>(sh.waiting.size())},
-                    {"activity", static_cast<int>(activity->size())}};
+                    {"activity", static_cast<int>(activity->size())},
+                    {"late", static_cast<int>(sh.late.size())}};
       }
     } else if (topic == "group_digest") {
       const auto& articles = sh.articles[lang];

@@ -19,6 +19,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <mutex>
 #include <string>
 #include <utility>
@@ -45,6 +46,9 @@ struct DigestOptions {
   int64_t take_link_ttl_s = 7 * 24 * 3600;
   int64_t unanswered_after_s = 3 * 24 * 3600;
   size_t max_items = 20;  // per list in one message; the rest is counted ("and 4 more")
+  // Seconds an open ticket of each urgency may wait for its first public answer (helpdesk.first_answer_hours):
+  // the volunteer digest lists those past it as late. Empty: no such list.
+  std::map<std::string, int64_t> first_answer_target_s;
 };
 
 struct DigestPeriod {

@@ -87,15 +87,21 @@ StatusOr<std::map<int64_t, std::vector<DigestGroup>>> DigestRepository::MemberGr
   return out;
 }
 
+// The open tickets that match `where` (with ?1 and ?2), oldest first, at most ?3, as ReadTicket reads them.
+std::string DigestRepository::TicketsSql(const std::string& where) {
+  return std::string(
+             "SELECT t.id, t.group_id, t.ref, t.subject, t.status, t.urgency, t.category, t.lang, g.name, "
+             "coalesce(a.name, ''), t.assignee_id, t.created_at, ") +
+         kWaitingSince +
+         " AS waiting_since FROM tickets t JOIN groups g ON g.id = t.group_id LEFT JOIN users a ON a.id = "
+         "t.assignee_id "
+         "WHERE " +
+         kOpen + " AND " + where + " ORDER BY t.created_at, t.id LIMIT ?3";
+}
+
 StatusOr<std::vector<DigestTicket>> DigestRepository::Tickets(const std::string& where, int64_t a, int64_t b,
                                                               int limit) {
-  auto st = db_.Prepare(
-      std::string("SELECT t.id, t.group_id, t.ref, t.subject, t.status, t.urgency, t.category, t.lang, g.name, "
-                  "coalesce(a.name, ''), t.assignee_id, t.created_at, ") +
-      kWaitingSince +
-      " AS waiting_since FROM tickets t JOIN groups g ON g.id = t.group_id LEFT JOIN users a ON a.id = t.assignee_id "
-      "WHERE " +
-      kOpen + " AND " + where + " ORDER BY t.created_at, t.id LIMIT ?3");
+  auto st = db_.Prepare(TicketsSql(where));
   if (!st.ok()) return st.status();
   (*st)->Bind(1, a).Bind(2, b).Bind(3, limit);
   return AllRows<DigestTicket>(*st, ReadTicket);
@@ -103,6 +109,20 @@ StatusOr<std::vector<DigestTicket>> DigestRepository::Tickets(const std::string&
 
 StatusOr<std::vector<DigestTicket>> DigestRepository::UnclaimedOpenedIn(int64_t since, int64_t until) {
   return Tickets("t.assignee_id IS NULL AND t.created_at >= ?1 AND t.created_at < ?2", since, until, 200);
+}
+
+StatusOr<std::vector<DigestTicket>> DigestRepository::LateForFirstAnswer(
+    const std::map<std::string, int64_t>& opened_before) {
+  auto bound = [&](const char* urgency) {
+    auto it = opened_before.find(urgency);
+    return it == opened_before.end() ? int64_t{0} : it->second;
+  };
+  auto st = db_.Prepare(TicketsSql(
+      "t.first_response_at IS NULL AND t.created_at < CASE t.urgency WHEN 'blocking' THEN ?1 WHEN 'high' THEN ?2 "
+      "WHEN 'normal' THEN ?4 ELSE ?5 END"));
+  if (!st.ok()) return st.status();
+  (*st)->Bind(1, bound("blocking")).Bind(2, bound("high")).Bind(3, 200).Bind(4, bound("normal")).Bind(5, bound("low"));
+  return AllRows<DigestTicket>(*st, ReadTicket);
 }
 
 StatusOr<std::vector<DigestTicket>> DigestRepository::WaitingForAnswerSince(int64_t before) {

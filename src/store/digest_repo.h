@@ -67,6 +67,9 @@ class DigestRepository {
   // Open tickets not waiting on their group whose group has been waiting for a public answer of a volunteer
   // since before `before` (opened and never answered, or replied to and not answered since), oldest first.
   StatusOr<std::vector<DigestTicket>> WaitingForAnswerSince(int64_t before);
+  // Open tickets never answered publicly that were opened before their urgency's deadline (`opened_before`:
+  // urgency -> now minus its first-answer target; an urgency not named is never late), oldest first.
+  StatusOr<std::vector<DigestTicket>> LateForFirstAnswer(const std::map<std::string, int64_t>& opened_before);
   // Public replies and status changes in the window on the tickets `volunteer` holds, by anyone else.
   StatusOr<std::vector<DigestActivity>> ActivityOnHeldTickets(int64_t volunteer, int64_t since, int64_t until);
   // Every open ticket, by group (for the group digest).
@@ -90,6 +93,7 @@ class DigestRepository {
 
  private:
   StatusOr<std::vector<DigestTicket>> Tickets(const std::string& where, int64_t a, int64_t b, int limit);
+  static std::string TicketsSql(const std::string& where);
   Database& db_;
 };
 

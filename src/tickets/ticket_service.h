@@ -21,6 +21,7 @@
 #include "core/clock.h"
 #include "core/status.h"
 #include "model/ticket.h"
+#include "tickets/response_targets.h"
 
 namespace entraide::store {
 class Pool;
@@ -117,6 +118,9 @@ class TicketService {
   core::StatusOr<std::vector<Ticket>> List(const auth::Principal* who, TicketFilter filter);
   // The triage queue (volunteers): new and unassigned first, then urgency, then age.
   core::StatusOr<std::vector<Ticket>> Queue(const auth::Principal* who, TicketFilter filter);
+  // The first-answer targets (helpdesk.first_answer_hours) the queue marks tickets by; set once by app/ at start.
+  void SetResponseTargets(const ResponseTargets& targets) { targets_ = targets; }
+  const ResponseTargets& response_targets() const { return targets_; }
   core::StatusOr<TicketView> Get(const auth::Principal* who, int64_t id);
 
   // kResourceExhausted past replies_per_hour or the hourly files limits (retry_after_s set).
@@ -158,6 +162,7 @@ class TicketService {
   const Limits& limits() const { return limits_; }
 
  private:
+  ResponseTargets targets_;
   template <typename Fn>
   core::Status WithTicket(const auth::Principal* who, int64_t id, Fn&& fn);
   core::Status ClaimLoaded(store::TicketRepository& repo, const auth::Principal& who, const Ticket& t, int64_t now);

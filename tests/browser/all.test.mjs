@@ -6,6 +6,7 @@ import { closeBrowser, launch, record } from './lib/browser.mjs';
 import { AXE_VERSION } from './lib/axe.mjs';
 import * as journeys from './suites/journeys.mjs';
 import * as accessibility from './suites/accessibility.mjs';
+import * as insights from './suites/insights.mjs';
 import * as keyboard from './suites/keyboard.mjs';
 import * as pages from './suites/pages.mjs';
 import * as screenshots from './suites/screenshots.mjs';
@@ -27,6 +28,7 @@ after(async () => {
 
 journeys.register();
 accessibility.register();
+insights.register();
 keyboard.register();
 pages.register();
 screenshots.register();

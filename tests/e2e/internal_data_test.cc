@@ -225,7 +225,8 @@ TEST_F(InternalStaysInternalTest, SearchFindsThePublishedQuestionWithoutTheNote)
   auto html = Get(port(), std::string("/fr/search?q=") + kPublic, member_.Page());
   ASSERT_EQ(html.status, 200);
   ExpectPublicOnly(html.body, "/fr/search");
-  EXPECT_NE(html.body.find(question), std::string::npos);
+  // Result links go through /fr/search/go, which counts the click: the question's path is its `to` parameter.
+  EXPECT_NE(html.body.find("to=" + core::UrlEncodeComponent(question)), std::string::npos);
   auto api = Get(port(), std::string("/api/v1/search?kind=question&q=") + kPublic);
   ASSERT_EQ(api.status, 200);
   ExpectPublicOnly(api.body, "/api/v1/search");

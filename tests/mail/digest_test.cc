@@ -8,6 +8,7 @@
 #include <Poco/JSON/Parser.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <regex>
@@ -663,6 +664,70 @@ TEST_F(TakeLinkTest, AClosedTicketNeedsNobody) {
   auto out = tickets_->TakeWithLink(token_);
   ASSERT_TRUE(out.ok());
   EXPECT_EQ(out->result, Result::kNotOpen);
+}
+
+TEST_F(DigestTest, VolunteerDigestListsTicketsLateForAFirstAnswerFirstAndOnlyThere) {
+  mail::DigestOptions o;
+  o.base_url = "https://entraide.example.org";
+  o.first_answer_target_s = {{"blocking", 4 * 3600}, {"high", 4 * 3600}, {"normal", 24 * 3600}, {"low", 72 * 3600}};
+  digests_ = std::make_unique<mail::DigestService>(*pool_, clock_, zone_, *catalogs_, o);
+  auto open_with = [&](const std::string& subject, const std::string& urgency) {
+    tickets::NewTicket t;
+    t.subject = subject;
+    t.body = "Ça ne marche plus.";
+    t.category = "hardware";
+    t.urgency = urgency;
+    auto r = tickets_->Create(&member_a_, t, nullptr);
+    EXPECT_TRUE(r.ok()) << r.status().ToString();
+    return r.ok() ? *r : tickets::Ticket{};
+  };
+  At(2027, 3, 22, 2);  // 30 hours before the digest
+  auto normal_late = open_with("Imprimante muette", "normal");
+  auto low_in_time = open_with("Police de caractères", "low");  // 72 hours allowed
+  At(2027, 3, 23, 1);                                           // 7 hours before
+  auto high_late = open_with("Courriel bloqué", "high");
+  At(2027, 3, 23, 3);
+  auto high_answered = open_with("Site lent", "high");
+  tickets::ReplyRequest reply;
+  reply.body = "On regarde ça.";
+  ASSERT_TRUE(tickets_->Reply(&volunteer_, high_answered.id, reply).ok());  // a first public answer: never late
+  At(2027, 3, 23, 6);                                                       // 2 hours before: within its 4 hours
+  auto high_fresh = open_with("Wi-Fi lent", "high");
+  At(2027, 3, 23, 8);
+  Run(mail::DigestRun::kDaily);
+
+  auto d = Data("volunteer_digest", "v@example.org");
+  ASSERT_TRUE(d);
+  auto refs = [&](const char* list) {
+    std::vector<std::string> out;
+    auto a = d->getArray(list);
+    for (size_t i = 0; a && i < a->size(); ++i) out.push_back(a->getObject(i)->getValue<std::string>("ref"));
+    return out;
+  };
+  // Oldest first, whatever the urgency; each with a link to take it (nobody holds them).
+  EXPECT_EQ(refs("late"), (std::vector<std::string>{normal_late.ref, high_late.ref}));
+  EXPECT_TRUE(d->getValue<bool>("has_late"));
+  EXPECT_EQ(d->getArray("late")->getObject(0)->getValue<std::string>("days"), "1");
+  EXPECT_TRUE(d->getArray("late")->getObject(1)->has("take_url"));
+  // Listed once: a late ticket is not repeated among the new ones nobody took.
+  auto unclaimed = refs("unclaimed");
+  EXPECT_EQ(std::count(unclaimed.begin(), unclaimed.end(), high_late.ref), 0);
+  EXPECT_EQ(std::count(unclaimed.begin(), unclaimed.end(), high_fresh.ref), 1);
+  for (const auto& ref : {low_in_time.ref, high_answered.ref, high_fresh.ref}) {
+    auto late = refs("late");
+    EXPECT_EQ(std::count(late.begin(), late.end(), ref), 0) << ref;
+  }
+
+  // Without targets (helpdesk.first_answer_hours not given to the digest), no such list.
+  digests_ = std::make_unique<mail::DigestService>(*pool_, clock_, zone_, *catalogs_, mail::DigestOptions{});
+  At(2027, 3, 26, 8);  // the unanswered ones are now 3 days old: they are listed as waiting instead
+  Run(mail::DigestRun::kDaily);
+  d = Data("volunteer_digest", "v@example.org");
+  ASSERT_TRUE(d);
+  auto waiting = refs("waiting");
+  EXPECT_EQ(std::count(waiting.begin(), waiting.end(), normal_late.ref), 1);
+  EXPECT_TRUE(refs("late").empty());
+  EXPECT_FALSE(d->getValue<bool>("has_late"));
 }
 
 }  // namespace

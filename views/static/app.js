@@ -145,4 +145,20 @@
     });
   }
   document.querySelectorAll('input[data-live-results]').forEach(live);
+
+  // Saved replies: the ticket page's "Insert" puts the chosen text in the reply box at once (without JavaScript
+  // the form reloads the page with it there).
+  document.querySelectorAll('form.saved-reply-form').forEach(function (form) {
+    form.addEventListener('submit', function (e) {
+      var select = form.querySelector('select'), box = document.getElementById('reply-body');
+      var option = select && select.options[select.selectedIndex];
+      if (!option || !box) return;
+      e.preventDefault();
+      var text = option.getAttribute('data-body') || '';
+      var start = box.selectionStart || 0, end = box.selectionEnd || 0;
+      box.value = box.value.slice(0, start) + text + box.value.slice(end);
+      box.focus();
+      box.selectionStart = box.selectionEnd = start + text.length;
+    });
+  });
 })();

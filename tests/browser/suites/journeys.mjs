@@ -48,7 +48,8 @@ async function visitor(lang, js) {
     assert.equal(new URL(page.url()).searchParams.get('q'), w.fixed);
     assert.ok(await page.locator('.search-results .article-item').count() > 0, 'results for the corrected word');
 
-    await ui.go(`.search-results a.article-link[href="/${lang}/articles/${w.slug}"]`);
+    // Result links go through /{lang}/search/go, which counts the click and redirects to the article.
+    await ui.go(`.search-results a.article-link[href$="to=${encodeURIComponent(`/${lang}/articles/${w.slug}`)}"]`);
     assert.equal(path(page), `/${lang}/articles/${w.slug}`);
     assert.ok((await text(page, 'h1')).startsWith(w.title));
     assert.ok(await page.locator('.prose p').count() > 3, 'the article has a body');
