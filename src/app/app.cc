@@ -29,6 +29,7 @@
 #include "http/session.h"
 #include "http/static_files.h"
 #include "http/take_pages.h"
+#include "http/ticket_api.h"
 #include "http/ticket_pages.h"
 #include "i18n/catalog.h"
 #include "insights/insights_service.h"
@@ -298,6 +299,7 @@ core::StatusOr<std::unique_ptr<App>> App::Create(const Config& config, AppOverri
   http::RegisterDashboard(m.router, *m.services);
   http::RegisterSavedReplies(m.router, *m.services);
   http::RegisterTickets(m.router, *m.services);
+  http::RegisterTicketApi(m.router, *m.services);
   http::RegisterPages(m.router, *m.services);
   m.data_metrics = std::make_unique<DataMetrics>(*m.pool, clock, config.DatabasePath());
 

@@ -199,12 +199,7 @@ Response RetryPost(const Services& s, const Request& req) {
     if (!v.CsrfOk(FormFields(req)["csrf"]))
       return MailPage(s, v, lang, "message", t.Get("auth_csrf_title"), "/admin/mail",
                       view::Value::Object().Set("error", t.Get("auth_csrf_text")), 403);
-    int64_t id = 0;
-    try {
-      id = std::stoll(req.Param("id"));
-    } catch (...) {
-    }
-    core::Status st = s.mail_admin->Retry(v.who(), id);
+    core::Status st = s.mail_admin->Retry(v.who(), PositiveId(req.Param("id")));
     if (st.code() == core::StatusCode::kNotFound) return FailedPage(s, req, v, t.Get("admin_mail_not_found"), 404);
     if (st.code() == core::StatusCode::kConflict) return FailedPage(s, req, v, t.Get("admin_mail_link_gone"), 409);
     if (!st.ok()) return Unavailable(s, req, st);

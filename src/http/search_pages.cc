@@ -31,15 +31,10 @@ std::string ReadRequest(const Request& req, kb::SearchRequest& out) {
     if (!f->empty() && !core::IsSlug(*f)) return "category and tag are lower-case words joined by '-'";
   std::string page = req.Query("page");
   if (!page.empty()) {
-    try {
-      size_t used = 0;
-      int p = std::stoi(page, &used);
-      if (used != page.size() || p < 1 || p > model::kMaxSearchPage)
-        return "page must be a number from 1 to " + std::to_string(model::kMaxSearchPage);
-      out.page = p;
-    } catch (...) {
+    int64_t p = PositiveId(page);  // 0 when not a number
+    if (p < 1 || p > model::kMaxSearchPage)
       return "page must be a number from 1 to " + std::to_string(model::kMaxSearchPage);
-    }
+    out.page = static_cast<int>(p);
   }
   return "";
 }
