@@ -89,6 +89,17 @@ std::string Str(const Poco::JSON::Object::Ptr& o, const std::string& k) {
   }
 }
 
+// {"tickets": [...], "total": N} of a list or a queue, or the service's refusal.
+Response TicketsJson(const Services& s, const auth::Authenticated& who,
+                     const core::StatusOr<std::vector<Ticket>>& list) {
+  if (!list.ok()) return ApiFailure(list.status());
+  core::JsonWriter w;
+  w.BeginObject().Key("tickets").BeginArray();
+  for (const auto& t : *list) WriteTicket(w, t, s.site, ApiCatalog(s, who));
+  w.EndArray().Field("total", static_cast<int64_t>(list->size())).EndObject();
+  return Response::Json(200, w.Take());
+}
+
 Response ApiList(const Services& s, const Request& req) {
   std::optional<auth::Authenticated> who;
   if (auto e = ApiGuard(s, req, who, false)) return *e;
@@ -97,12 +108,7 @@ Response ApiList(const Services& s, const Request& req) {
   if (!status) return JsonError(core::InvalidField("status", "unknown status"));
   f.status = *status;
   auto list = s.tickets.List(&who->principal, f);
-  if (!list.ok()) return ApiFailure(list.status());
-  core::JsonWriter w;
-  w.BeginObject().Key("tickets").BeginArray();
-  for (const auto& t : *list) WriteTicket(w, t, s.site, ApiCatalog(s, *who));
-  w.EndArray().Field("total", static_cast<int64_t>(list->size())).EndObject();
-  return Response::Json(200, w.Take());
+  return TicketsJson(s, *who, list);
 }
 
 Response ApiQueue(const Services& s, const Request& req) {
@@ -112,12 +118,7 @@ Response ApiQueue(const Services& s, const Request& req) {
   if (!parsed.ok()) return JsonError(parsed.status());
   const tickets::TicketFilter& f = parsed->filter;
   auto list = s.tickets.Queue(&who->principal, f);
-  if (!list.ok()) return ApiFailure(list.status());
-  core::JsonWriter w;
-  w.BeginObject().Key("tickets").BeginArray();
-  for (const auto& t : *list) WriteTicket(w, t, s.site, ApiCatalog(s, *who));
-  w.EndArray().Field("total", static_cast<int64_t>(list->size())).EndObject();
-  return Response::Json(200, w.Take());
+  return TicketsJson(s, *who, list);
 }
 
 Response ApiCreate(const Services& s, const Request& req) {
