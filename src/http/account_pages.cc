@@ -21,8 +21,8 @@ namespace entraide::http {
 namespace forms {
 
 Response Page(const Services& s, Visitor& v, const std::string& lang, const std::string& name, const std::string& title,
-              view::Value extra, int status, const std::string& alt_path) {
-  view::Value data = PageData(s, lang, title, "/" + i18n::OtherLang(lang) + alt_path, "account", &v);
+              view::Value extra, int status, const std::string& alt_path, const std::string& nav) {
+  view::Value data = PageData(s, lang, title, "/" + i18n::OtherLang(lang) + alt_path, nav, &v);
   data.Set("form_csrf", v.FormToken());
   for (const auto& [k, val] : extra.object()) data.Set(k, val);
   Response r = RenderPage(s, name, lang, data, status);

@@ -15,10 +15,12 @@
 
 namespace entraide::http::forms {
 
-// Renders pages/<name> with the layout (nav "account"), `extra`'s keys and form_csrf; `alt_path` is the page's
-// path after /{lang} for the language switch.
+// Renders pages/<name> with the layout (`nav` marked current), `extra`'s keys and form_csrf; `alt_path` is the
+// page's path after /{lang} for the language switch. The one page helper of the signed-in pages (account,
+// administration, email settings, tickets, saved replies).
 Response Page(const Services& s, Visitor& v, const std::string& lang, const std::string& name, const std::string& title,
-              view::Value extra, int status = 200, const std::string& alt_path = "");
+              view::Value extra, int status = 200, const std::string& alt_path = "",
+              const std::string& nav = "account");
 // 303 to `to`, with the visitor's cookies.
 Response SeeOther(Visitor& v, const std::string& to);
 // A page's error and notice.

@@ -6,6 +6,7 @@
 #include "auth/policy.h"
 #include "core/clock.h"
 #include "core/log.h"
+#include "http/forms.h"
 #include "http/presenter.h"
 #include "http/session.h"
 #include "http/status_map.h"
@@ -16,12 +17,7 @@ namespace {
 
 Response MailPage(const Services& s, Visitor& v, const std::string& lang, const std::string& name,
                   const std::string& title, const std::string& alt_path, view::Value extra, int status = 200) {
-  view::Value data = PageData(s, lang, title, "/" + i18n::OtherLang(lang) + alt_path, "account", &v);
-  data.Set("form_csrf", v.FormToken());
-  for (const auto& [k, val] : extra.object()) data.Set(k, val);
-  Response r = RenderPage(s, name, lang, data, status);
-  v.Apply(r);
-  return r;
+  return forms::Page(s, v, lang, name, title, std::move(extra), status, alt_path);
 }
 
 Response Unavailable(const Services& s, const Request& req, const core::Status& st) {

@@ -3,6 +3,7 @@
 #include "auth/policy.h"
 #include "core/log.h"
 #include "http/dashboard_pages.h"
+#include "http/forms.h"
 #include "http/presenter.h"
 #include "http/session.h"
 #include "http/status_map.h"
@@ -28,12 +29,8 @@ insights::SavedReplyInput InputOf(std::map<std::string, std::string>& f) {
 
 Response Page(const Services& s, Visitor& v, const std::string& lang, const std::string& name, const std::string& alt,
               view::Value data, int status) {
-  const auto& t = s.catalogs.For(lang);
-  view::Value d = PageData(s, lang, t.Get("saved_replies_title"), "/" + i18n::OtherLang(lang) + alt, "queue", &v);
-  d.Set("form_csrf", v.FormToken());
-  for (const auto& [k, val] : data.object()) d.Set(k, val);
-  Response r = RenderPage(s, name, lang, d, status);
-  v.Apply(r);
+  Response r = forms::Page(s, v, lang, name, s.catalogs.For(lang).Get("saved_replies_title"), std::move(data), status,
+                           alt, "queue");
   r.Header("Cache-Control", "no-store");
   return r;
 }

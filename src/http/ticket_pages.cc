@@ -14,6 +14,7 @@
 #include "core/json_writer.h"
 #include "core/log.h"
 #include "core/strings.h"
+#include "http/forms.h"
 #include "http/presenter.h"
 #include "http/queue_filter.h"
 #include "http/return_to.h"
@@ -138,12 +139,7 @@ Response SignInFirst(Visitor& v, const std::string& lang) {
 Response Render(const Services& s, Visitor& v, const std::string& lang, const std::string& tmpl,
                 const std::string& title, view::Value extra, int status, const std::string& alt_path,
                 const std::string& nav = "tickets") {
-  view::Value data = PageData(s, lang, title, "/" + i18n::OtherLang(lang) + alt_path, nav, &v);
-  data.Set("form_csrf", v.FormToken());
-  for (const auto& [k, val] : extra.object()) data.Set(k, val);
-  Response r = RenderPage(s, tmpl, lang, data, status);
-  v.Apply(r);
-  return r;
+  return forms::Page(s, v, lang, tmpl, title, std::move(extra), status, alt_path, nav);
 }
 
 // ---- pages ----
