@@ -406,22 +406,27 @@ StatusOr<bool> AccountRepository::HasLiveToken(int64_t user_id, const std::strin
   return n->value_or(0) > 0;
 }
 
-StatusOr<int64_t> AccountRepository::EnqueueMail(const OutboxMessage& m) {
-  auto st = db_.Prepare(
-      "INSERT INTO outbox (kind, recipient_email, recipient_name, lang, user_id, data_json, dedupe_key, created_at, "
-      "thread_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
+Status InsertOutboxRow(Database& db, const OutboxMessage& m, bool once) {
+  auto st =
+      db.Prepare(std::string("INSERT INTO outbox (kind, recipient_email, recipient_name, lang, user_id, data_json, "
+                             "dedupe_key, created_at, thread_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)") +
+                 (once ? " ON CONFLICT (dedupe_key) DO NOTHING" : ""));
   if (!st.ok()) return st.status();
-  ENTRAIDE_RETURN_IF_ERROR((*st)
-                               ->Bind(1, m.kind)
-                               .Bind(2, m.recipient_email)
-                               .Bind(3, m.recipient_name)
-                               .Bind(4, m.lang)
-                               .Bind(5, m.user_id)
-                               .Bind(6, m.data_json)
-                               .Bind(7, m.dedupe_key)
-                               .Bind(8, m.created_at)
-                               .Bind(9, m.thread_key)
-                               .Run());
+  return (*st)
+      ->Bind(1, m.kind)
+      .Bind(2, m.recipient_email)
+      .Bind(3, m.recipient_name)
+      .Bind(4, m.lang)
+      .Bind(5, m.user_id)
+      .Bind(6, m.data_json)
+      .Bind(7, m.dedupe_key)
+      .Bind(8, m.created_at)
+      .Bind(9, m.thread_key)
+      .Run();
+}
+
+StatusOr<int64_t> AccountRepository::EnqueueMail(const OutboxMessage& m) {
+  ENTRAIDE_RETURN_IF_ERROR(InsertOutboxRow(db_, m, false));
   return db_.LastInsertRowId();
 }
 

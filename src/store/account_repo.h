@@ -53,6 +53,9 @@ struct OutboxMessage {
   }
 };
 
+// Writes `m` into the outbox; with `once`, a row whose dedupe_key is already there is left alone (no error).
+Status InsertOutboxRow(Database& db, const OutboxMessage& m, bool once);
+
 class AccountRepository {
  public:
   explicit AccountRepository(Database& db) : db_(db) {}

@@ -213,21 +213,7 @@ StatusOr<bool> DigestRepository::Queued(const std::string& dedupe_key) {
 }
 
 StatusOr<bool> DigestRepository::QueueOnce(const OutboxMessage& m) {
-  auto st = db_.Prepare(
-      "INSERT INTO outbox (kind, recipient_email, recipient_name, lang, user_id, data_json, dedupe_key, created_at, "
-      "thread_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (dedupe_key) DO NOTHING");
-  if (!st.ok()) return st.status();
-  ENTRAIDE_RETURN_IF_ERROR((*st)
-                               ->Bind(1, m.kind)
-                               .Bind(2, m.recipient_email)
-                               .Bind(3, m.recipient_name)
-                               .Bind(4, m.lang)
-                               .Bind(5, m.user_id)
-                               .Bind(6, m.data_json)
-                               .Bind(7, m.dedupe_key)
-                               .Bind(8, m.created_at)
-                               .Bind(9, m.thread_key)
-                               .Run());
+  ENTRAIDE_RETURN_IF_ERROR(InsertOutboxRow(db_, m, true));
   return db_.Changes() == 1;
 }
 
