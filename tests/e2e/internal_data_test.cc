@@ -174,6 +174,20 @@ TEST_F(InternalStaysInternalTest, TheApiListsNeitherTheNoteNorItsFileAndTheFileC
   EXPECT_EQ(Get(port(), "/api/v1/queue", member_.Headers()).status, 403);
 }
 
+// The list's status filter is a status word or "open" (model::StatusFilter); any other word is refused with the
+// field named, never an empty list that looks like "no tickets".
+TEST_F(InternalStaysInternalTest, TheApiListFiltersByStatusAndRefusesAnUnknownOne) {
+  auto open = Get(port(), "/api/v1/tickets?status=open", member_.Headers());
+  ASSERT_EQ(open.status, 200);
+  EXPECT_EQ(Json(open.body)->getValue<int64_t>("total"), 1);
+  auto closed = Get(port(), "/api/v1/tickets?status=closed", member_.Headers());
+  ASSERT_EQ(closed.status, 200);
+  EXPECT_EQ(Json(closed.body)->getValue<int64_t>("total"), 0);
+  auto bad = Get(port(), "/api/v1/tickets?status=lost", member_.Headers());
+  EXPECT_EQ(bad.status, 422);
+  EXPECT_NE(bad.body.find("\"status\""), std::string::npos) << bad.body;
+}
+
 TEST_F(InternalStaysInternalTest, TheTicketPageShowsTheReplyAndItsFileOnly) {
   auto page = Get(port(), ticket_path_, member_.Page());
   ASSERT_EQ(page.status, 200);
