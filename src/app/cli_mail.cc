@@ -179,11 +179,11 @@ int Digest(const Config& config, const DigestArgs& a) {
   const mail::Composer& composer = *mail->mail.composer;
   std::cout << "email\tkind\tkey\tsubject\tcounts\n";
   for (const auto& d : report->digests) {
-    auto composed = composer.Compose({d.message, 0, "<dry-run@" + composer.Domain() + ">"}, clock.NowSeconds());
+    auto composed = composer.Compose({d.message, 0, "<dry-run@" + composer.Domain() + ">", ""}, clock.NowSeconds());
     std::string counts;
     for (const auto& [name, n] : d.counts) counts += (counts.empty() ? "" : ", ") + name + " " + std::to_string(n);
-    std::cout << d.message.recipient_email << "\t" << d.message.kind << "\t" << *d.message.dedupe_key << "\t"
-              << (composed.ok() ? composed->subject : "(" + composed.status().message() + ")") << "\t" << counts
+    std::cout << d.message.recipient_email << "\t" << model::ToString(d.message.kind) << "\t" << *d.message.dedupe_key
+              << "\t" << (composed.ok() ? composed->subject : "(" + composed.status().message() + ")") << "\t" << counts
               << "\n";
   }
   std::cout << "digest --dry-run: " << report->digests.size() << " would be queued, " << report->already_queued

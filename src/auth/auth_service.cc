@@ -284,9 +284,9 @@ core::StatusOr<std::string> AuthService::NewLink(store::AccountRepository& repo,
   return options_.base_url + "/" + lang + path + token;
 }
 
-core::Status AuthService::QueueLinkMail(store::AccountRepository& repo, const model::User& user,
-                                        const std::string& kind, const std::string& lang, const std::string& path,
-                                        int64_t ttl_s, const std::string& token_kind) {
+core::Status AuthService::QueueLinkMail(store::AccountRepository& repo, const model::User& user, model::MailKind kind,
+                                        const std::string& lang, const std::string& path, int64_t ttl_s,
+                                        const std::string& token_kind) {
   auto link = NewLink(repo, user, lang, path, ttl_s, token_kind);
   if (!link.ok()) return link.status();
   core::JsonWriter data;
@@ -329,7 +329,7 @@ core::Status AuthService::RequestLinkMail(const std::string& email, const std::s
 core::Status AuthService::RequestSignInLink(const std::string& email, const std::string& lang, const std::string& ip,
                                             int64_t* retry_after_s) {
   return RequestLinkMail(email, lang, ip, retry_after_s,
-                         {"signin_link", "/signin/link/", options_.signin_link_s, "signin"});
+                         {model::MailKind::kSigninLink, "/signin/link/", options_.signin_link_s, "signin"});
 }
 
 core::StatusOr<store::TokenRecord> AuthService::ValidToken(store::AccountRepository& repo, const std::string& token,
@@ -366,7 +366,7 @@ core::StatusOr<SessionGrant> AuthService::ConsumeSignInLink(const std::string& t
 core::Status AuthService::RequestPasswordReset(const std::string& email, const std::string& lang, const std::string& ip,
                                                int64_t* retry_after_s) {
   return RequestLinkMail(email, lang, ip, retry_after_s,
-                         {"password_reset", "/password/reset/", options_.reset_link_s, "reset"});
+                         {model::MailKind::kPasswordReset, "/password/reset/", options_.reset_link_s, "reset"});
 }
 
 core::Status AuthService::CheckResetToken(const std::string& token) {
@@ -450,7 +450,7 @@ core::StatusOr<int64_t> AuthService::CreatePerson(store::AccountRepository& repo
   ENTRAIDE_RETURN_IF_ERROR(repo.SetMemberships(u.id, group_ids));
   if (invite)
     ENTRAIDE_RETURN_IF_ERROR(
-        QueueLinkMail(repo, u, "invitation", lang, "/invitation/", options_.invitation_s, "invite"));
+        QueueLinkMail(repo, u, model::MailKind::kInvitation, lang, "/invitation/", options_.invitation_s, "invite"));
   return u.id;
 }
 

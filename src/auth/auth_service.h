@@ -43,6 +43,7 @@
 #include "core/metrics.h"
 #include "core/status.h"
 #include "model/account.h"
+#include "model/mail.h"
 
 namespace entraide::store {
 class Pool;
@@ -220,7 +221,8 @@ class AuthService : public core::MetricsSource {
                                                 const std::string& kind);
   // Sign-in link and reset requests: rate limited, and the same answer whether or not the email exists.
   struct LinkMail {
-    std::string kind, path;
+    model::MailKind kind;
+    std::string path;
     int64_t ttl_s;
     std::string token_kind;
   };
@@ -229,7 +231,7 @@ class AuthService : public core::MetricsSource {
   // A new token of `token_kind` for the person; returns the link that carries it.
   core::StatusOr<std::string> NewLink(store::AccountRepository& repo, const model::User& user, const std::string& lang,
                                       const std::string& path, int64_t ttl_s, const std::string& token_kind);
-  core::Status QueueLinkMail(store::AccountRepository& repo, const model::User& user, const std::string& kind,
+  core::Status QueueLinkMail(store::AccountRepository& repo, const model::User& user, model::MailKind kind,
                              const std::string& lang, const std::string& path, int64_t ttl_s,
                              const std::string& token_kind);
   // `password_hash`: made beforehand, outside the transaction (see Hash).

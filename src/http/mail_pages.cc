@@ -43,7 +43,7 @@ Response UnsubscribeGet(const Services& s, const Request& req) {
   auto target = s.mail_prefs->Check(req.Param("token"));
   if (!target.ok()) return UnsubscribeProblem(s, v, req, target.status());
   view::Value d = view::Value::Object();
-  d.Set("email", target->email).Set("topic", t.Get(std::string("topic_") + mail::TopicName(target->topic)));
+  d.Set("email", target->email).Set("topic", t.Get("topic_" + std::string(mail::TopicName(target->topic))));
   d.Set("action", "/" + lang + "/unsubscribe/" + req.Param("token"));
   return MailPage(s, v, lang, "unsubscribe", t.Get("unsubscribe_title"), "/unsubscribe/" + req.Param("token"), d);
 }
@@ -67,17 +67,11 @@ Response UnsubscribePost(const Services& s, const Request& req) {
   if (!target.ok()) return UnsubscribeProblem(s, v, req, target.status());
   view::Value d = view::Value::Object();
   d.Set("done", true).Set("email", target->email);
-  d.Set("topic", t.Get(std::string("topic_") + mail::TopicName(target->topic)));
+  d.Set("topic", t.Get("topic_" + std::string(mail::TopicName(target->topic))));
   return MailPage(s, v, lang, "unsubscribe", t.Get("unsubscribe_title"), "/unsubscribe/" + req.Param("token"), d);
 }
 
 // ---- preferences ----
-
-std::string& DigestField(mail::MailSettings& s, const std::string& name) {
-  if (name == "volunteer_digest") return s.volunteer_digest;
-  if (name == "group_digest") return s.group_digest;
-  return s.coordinator_summary;
-}
 
 Response PreferencesPage(const Services& s, const Request& req, Visitor& v, const std::string& error, int status) {
   std::string lang = req.Param("lang");
@@ -90,8 +84,9 @@ Response PreferencesPage(const Services& s, const Request& req, Visitor& v, cons
   d.Set("email", v.who()->email).Set("notifications_on", settings->notifications);
   d.Set("notifications_off", !settings->notifications);
   view::Value digests = view::Value::List();
-  for (const auto& name : mail::DigestsFor(*v.who())) {
-    std::string current = DigestField(*settings, name);
+  for (model::DigestKind digest : mail::DigestsFor(*v.who())) {
+    std::string name(model::ToString(digest));
+    const std::string& current = settings->Frequency(digest);
     view::Value options = view::Value::List();
     for (const char* f : {"off", "daily", "weekly"})
       options.Push(view::Value::Object()
@@ -137,8 +132,8 @@ Response PreferencesPost(const Services& s, const Request& req) {
   if (f["notifications"] != "on" && f["notifications"] != "off")
     return PreferencesPage(s, req, v, "notifications: " + t.Get("email_prefs_invalid"), 422);
   settings->notifications = f["notifications"] == "on";
-  for (const auto& name : mail::DigestsFor(*v.who()))
-    if (f.count(name)) DigestField(*settings, name) = f[name];
+  for (model::DigestKind digest : mail::DigestsFor(*v.who()))
+    if (std::string name(model::ToString(digest)); f.count(name)) settings->Frequency(digest) = f[name];
   core::Status st = s.mail_prefs->Save(v.who(), *settings);
   if (st.code() == core::StatusCode::kInvalidArgument)
     return PreferencesPage(s, req, v, st.message() + " — " + t.Get("email_prefs_invalid"), 422);

@@ -61,7 +61,7 @@ std::string Composer::UnsubscribeUrl(int64_t user_id, Topic topic, const std::st
 core::StatusOr<Composed> Composer::Compose(const store::ClaimedMail& c, int64_t now) const {
   const store::OutboxMessage& m = c.message;
   std::string lang = i18n::IsSupportedLang(m.lang) ? m.lang : "fr";
-  std::string base = "mail/" + m.kind + "." + lang;
+  std::string base = "mail/" + std::string(model::ToString(m.kind)) + "." + lang;
   if (!views_.Has(base + ".txt") || !views_.Has(base + ".html"))
     return core::NotFound("no template " + base + ".txt/.html for this kind of email");
   auto parsed = ParseData(m.data_json);
@@ -81,7 +81,7 @@ core::StatusOr<Composed> Composer::Compose(const store::ClaimedMail& c, int64_t 
   data.Set("recipient_name", OneLine(m.recipient_name));
   data.Set("site_name", o_.site_name).Set("site_url", o_.base_url).Set("lang", lang);
   data.Set("preferences_url", o_.base_url + "/" + lang + "/account/email");
-  Topic topic = TopicOfKind(m.kind);
+  Topic topic = TopicOf(m.kind);
   std::string unsubscribe;
   if (topic != Topic::kTransactional && m.user_id) unsubscribe = UnsubscribeUrl(*m.user_id, topic, lang);
   if (!unsubscribe.empty()) data.Set("unsubscribe_url", unsubscribe);

@@ -30,12 +30,6 @@ core::LocalTime ShiftDays(const core::LocalTime& day, int64_t n) {
   return out;
 }
 
-const char* ShortKind(const std::string& topic) {
-  if (topic == "volunteer_digest") return "volunteer";
-  if (topic == "group_digest") return "group";
-  return "coordinator";
-}
-
 // Writes a list of at most `max` items under `key` with `item`, then "<key>_more" when some were left out (a
 // count, and "<key>_more_label": "et 1 autre", "and 3 more", the catalog's digest_more).
 template <typename T, typename Fn>
@@ -64,7 +58,7 @@ std::string DigestReport::Summary() const {
          std::to_string(empty) + " empty (not sent)";
 }
 
-// What every digest of one (topic, period) shares, read once per run.
+// What every digest of one (kind, period) shares, read once per run.
 struct DigestService::Shared {
   std::vector<store::DigestTicket> unclaimed, waiting, late;
   std::map<int64_t, std::vector<store::DigestGroup>> groups;
@@ -114,16 +108,17 @@ core::StatusOr<DigestReport> DigestService::Run(DigestRun run, bool dry_run, con
     if (!user.ok()) return user.status();
     if (!*user) return core::NotFound("nobody has the email " + only_email);
   }
-  std::vector<std::pair<std::string, std::string>> plan;  // (topic, frequency)
+  using model::DigestKind;
+  std::vector<std::pair<DigestKind, std::string>> plan;  // (digest, frequency)
   if (run == DigestRun::kCoordinator) {
-    plan = {{"coordinator_summary", "daily"}, {"coordinator_summary", "weekly"}};
+    plan = {{DigestKind::kCoordinator, "daily"}, {DigestKind::kCoordinator, "weekly"}};
   } else {
     std::string f = run == DigestRun::kDaily ? "daily" : "weekly";
-    plan = {{"volunteer_digest", f}, {"group_digest", f}, {"coordinator_summary", f}};
+    for (DigestKind d : model::kDigestKinds) plan.push_back({d, f});
   }
   DigestReport report;
-  for (const auto& [topic, frequency] : plan)
-    ENTRAIDE_RETURN_IF_ERROR(Plan(**db, topic, frequency, now, dry_run, only_email, report));
+  for (const auto& [digest, frequency] : plan)
+    ENTRAIDE_RETURN_IF_ERROR(Plan(**db, digest, frequency, now, dry_run, only_email, report));
   // Links that expired a month ago can only say "expired": forget them.
   if (!dry_run) (void)store::TakeLinkRepository(**db).DeleteExpiredBefore(now - 30 * 24 * 3600);
   return report;
@@ -160,10 +155,10 @@ core::StatusOr<DigestReport> DigestService::QueueDue() {
   return total;
 }
 
-core::Status DigestService::Plan(store::Database& db, const std::string& topic, const std::string& frequency,
+core::Status DigestService::Plan(store::Database& db, model::DigestKind digest, const std::string& frequency,
                                  int64_t now, bool dry_run, const std::string& only_email, DigestReport& report) {
   store::DigestRepository repo(db);
-  auto recipients = repo.Recipients(topic, frequency);
+  auto recipients = repo.Recipients(std::string(model::ToString(digest)), frequency);
   if (!recipients.ok()) return recipients.status();
   if (!only_email.empty())
     std::erase_if(*recipients, [&](const store::DigestRecipient& r) {
@@ -172,9 +167,9 @@ core::Status DigestService::Plan(store::Database& db, const std::string& topic, 
   if (recipients->empty()) return core::Status::Ok();
   DigestPeriod p = frequency == "daily" ? Daily(now) : Weekly(now);
 
-  // What the digests of this topic share.
+  // What the digests of this kind share.
   Shared sh;
-  if (topic == "volunteer_digest") {
+  if (digest == model::DigestKind::kVolunteer) {
     auto unclaimed = repo.UnclaimedOpenedIn(p.since, p.until);
     if (!unclaimed.ok()) return unclaimed.status();
     sh.unclaimed = std::move(unclaimed).value();
@@ -193,7 +188,7 @@ core::Status DigestService::Plan(store::Database& db, const std::string& topic, 
     for (const auto& t : sh.unclaimed) listed.insert(t.id);
     for (auto& t : *waiting)
       if (!listed.count(t.id)) sh.waiting.push_back(std::move(t));
-  } else if (topic == "group_digest") {
+  } else if (digest == model::DigestKind::kGroup) {
     auto groups = repo.MemberGroups();
     if (!groups.ok()) return groups.status();
     sh.groups = std::move(groups).value();
@@ -261,7 +256,7 @@ core::Status DigestService::Plan(store::Database& db, const std::string& topic, 
     return core::Status::Ok();
   };
 
-  const std::string kind = ShortKind(topic);
+  const std::string kind(model::ShortName(digest));
   for (const auto& r : *recipients) {
     std::string key = "digest:" + kind + ":" + std::to_string(r.user_id) + ":" + p.key;
     auto queued = repo.Queued(key);
@@ -283,7 +278,7 @@ core::Status DigestService::Plan(store::Database& db, const std::string& topic, 
     w.Field("period_label", i18n::LongDate(t, end.year, end.month, end.day));
     bool empty = true;
 
-    if (topic == "volunteer_digest") {
+    if (digest == model::DigestKind::kVolunteer) {
       auto activity = repo.ActivityOnHeldTickets(r.user_id, p.since, p.until);
       if (!activity.ok()) return activity.status();
       empty = sh.unclaimed.empty() && sh.waiting.empty() && sh.late.empty() && activity->empty();
@@ -324,7 +319,7 @@ core::Status DigestService::Plan(store::Database& db, const std::string& topic, 
                     {"activity", static_cast<int>(activity->size())},
                     {"late", static_cast<int>(sh.late.size())}};
       }
-    } else if (topic == "group_digest") {
+    } else if (digest == model::DigestKind::kGroup) {
       const auto& articles = sh.articles[lang];
       auto groups = sh.groups.find(r.user_id);
       std::vector<std::pair<store::DigestGroup, const std::vector<store::DigestTicket>*>> sections;
@@ -389,7 +384,7 @@ core::Status DigestService::Plan(store::Database& db, const std::string& topic, 
       continue;
     }
     w.EndObject();
-    d.message = store::OutboxMessage::To(topic, r.user_id, r.email, r.name, lang, w.Take(), now);
+    d.message = store::OutboxMessage::To(model::MailKindOf(digest), r.user_id, r.email, r.name, lang, w.Take(), now);
     d.message.dedupe_key = key;
     if (dry_run) {
       report.digests.push_back(std::move(d));

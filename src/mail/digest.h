@@ -97,7 +97,7 @@ class DigestService {
  private:
   struct Shared;
   struct Batch;
-  core::Status Plan(store::Database& db, const std::string& topic, const std::string& frequency, int64_t now,
+  core::Status Plan(store::Database& db, model::DigestKind digest, const std::string& frequency, int64_t now,
                     bool dry_run, const std::string& only_email, DigestReport& report);
   int64_t LocalAt(const core::LocalTime& day, int64_t day_offset) const;  // 08:00 local, day_offset days later
 

@@ -21,7 +21,8 @@ core::Status OutboxAdmin::Retry(const auth::Principal* who, int64_t id) {
   auto kind = repo.FailedKind(id);
   if (!kind.ok()) return kind.status();
   if (!*kind) return core::NotFound("no failed message " + std::to_string(id));
-  if (store::IsLinkMail(**kind))
+  auto known = model::ParseMailKind(**kind);
+  if (known && model::IsLinkMail(*known))
     return core::Conflict("message " + std::to_string(id) + " carried a single-use link, erased when it failed");
   auto done = repo.RetryFailed(id, clock_.NowSeconds());
   if (!done.ok()) return done.status();

@@ -14,11 +14,11 @@ core::Status CheckFrequency(const std::string& field, const std::string& v) {
 
 }  // namespace
 
-std::vector<std::string> DigestsFor(const auth::Principal& p) {
-  std::vector<std::string> out;
-  if (p.IsVolunteer()) out.push_back("volunteer_digest");
-  if (!p.IsVolunteer() || !p.groups.empty()) out.push_back("group_digest");
-  if (p.IsCoordinator()) out.push_back("coordinator_summary");
+std::vector<model::DigestKind> DigestsFor(const auth::Principal& p) {
+  std::vector<model::DigestKind> out;
+  if (p.IsVolunteer()) out.push_back(model::DigestKind::kVolunteer);
+  if (!p.IsVolunteer() || !p.groups.empty()) out.push_back(model::DigestKind::kGroup);
+  if (p.IsCoordinator()) out.push_back(model::DigestKind::kCoordinator);
   return out;
 }
 
@@ -32,9 +32,8 @@ core::StatusOr<MailSettings> PreferenceService::Get(const auth::Principal* who) 
 core::Status PreferenceService::Save(const auth::Principal* who, const MailSettings& asked) {
   if (!who) return core::Unauthenticated("sign in to change your email settings");
   if (asked.user_id != who->user_id) return core::PermissionDenied("these are another person's email settings");
-  ENTRAIDE_RETURN_IF_ERROR(CheckFrequency("volunteer_digest", asked.volunteer_digest));
-  ENTRAIDE_RETURN_IF_ERROR(CheckFrequency("group_digest", asked.group_digest));
-  ENTRAIDE_RETURN_IF_ERROR(CheckFrequency("coordinator_summary", asked.coordinator_summary));
+  for (model::DigestKind d : model::kDigestKinds)
+    ENTRAIDE_RETURN_IF_ERROR(CheckFrequency(std::string(model::ToString(d)), asked.Frequency(d)));
   auto db = pool_.Acquire();
   if (!db.ok()) return db.status();
   store::MailRepository repo(**db);
@@ -42,11 +41,7 @@ core::Status PreferenceService::Save(const auth::Principal* who, const MailSetti
   if (!stored.ok()) return stored.status();
   MailSettings s = *stored;
   s.notifications = asked.notifications;
-  for (const auto& name : DigestsFor(*who)) {
-    if (name == "volunteer_digest") s.volunteer_digest = asked.volunteer_digest;
-    if (name == "group_digest") s.group_digest = asked.group_digest;
-    if (name == "coordinator_summary") s.coordinator_summary = asked.coordinator_summary;
-  }
+  for (model::DigestKind d : DigestsFor(*who)) s.Frequency(d) = asked.Frequency(d);
   return repo.SaveSettings(s, clock_.NowSeconds());
 }
 
@@ -71,22 +66,10 @@ core::StatusOr<UnsubscribeTarget> PreferenceService::Unsubscribe(const std::stri
   if (!tx.ok()) return tx.status();
   auto s = repo.Settings(target->user_id);
   if (!s.ok()) return s.status();
-  switch (target->topic) {
-    case Topic::kNotifications:
-      s->notifications = false;
-      break;
-    case Topic::kVolunteerDigest:
-      s->volunteer_digest = "off";
-      break;
-    case Topic::kGroupDigest:
-      s->group_digest = "off";
-      break;
-    case Topic::kCoordinatorSummary:
-      s->coordinator_summary = "off";
-      break;
-    case Topic::kTransactional:
-      break;
-  }
+  if (auto digest = DigestOf(target->topic))
+    s->Frequency(*digest) = "off";
+  else if (target->topic == Topic::kNotifications)
+    s->notifications = false;
   ENTRAIDE_RETURN_IF_ERROR(repo.SaveSettings(*s, clock_.NowSeconds()));
   ENTRAIDE_RETURN_IF_ERROR((*tx)->Commit());
   return target;

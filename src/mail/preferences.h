@@ -24,7 +24,7 @@ using MailSettings = model::MailSettings;
 
 // The digests `p` can receive, by role: the volunteer digest for volunteers and coordinators, the group digest for
 // members and anyone in a group, the coordinator summary for coordinators.
-std::vector<std::string> DigestsFor(const auth::Principal& p);
+std::vector<model::DigestKind> DigestsFor(const auth::Principal& p);
 
 // What an unsubscribe link is about, for its confirmation page.
 struct UnsubscribeTarget {

@@ -13,23 +13,12 @@ namespace {
 
 // Does the recipient still want this topic? Transactional mail and mail to no account always goes.
 core::StatusOr<bool> Wanted(store::MailRepository& repo, const store::OutboxMessage& m) {
-  Topic topic = TopicOfKind(m.kind);
+  Topic topic = TopicOf(m.kind);
   if (topic == Topic::kTransactional || !m.user_id) return true;
   auto s = repo.Settings(*m.user_id);
   if (!s.ok()) return s.status().code() == core::StatusCode::kNotFound ? core::StatusOr<bool>(true) : s.status();
-  switch (topic) {
-    case Topic::kNotifications:
-      return s->notifications;
-    case Topic::kVolunteerDigest:
-      return s->volunteer_digest != "off";
-    case Topic::kGroupDigest:
-      return s->group_digest != "off";
-    case Topic::kCoordinatorSummary:
-      return s->coordinator_summary != "off";
-    case Topic::kTransactional:
-      break;
-  }
-  return true;
+  if (auto digest = DigestOf(topic)) return s->Frequency(*digest) != "off";
+  return s->notifications;
 }
 
 }  // namespace
@@ -53,21 +42,26 @@ core::Status Sender::Deliver(store::MailRepository& repo, const store::ClaimedMa
                              bool* transient) {
   const store::OutboxMessage& m = c.message;
   int64_t now = clock_.NowSeconds();
+  // Ends the message as "failed" or "skipped", counted in `counter`.
+  auto finish = [&](const char* status, const std::string& why, const std::string& subject, int& counter) {
+    auto done = repo.MarkFinal(m.id, claim_, status, why, subject);
+    if (!done.ok()) return done.status();
+    ++counter;
+    return core::Status::Ok();
+  };
+  if (!c.unknown_kind.empty()) {
+    std::string why = "unknown kind of email '" + c.unknown_kind + "' (written by another version of Entraide?)";
+    core::LogError("mail " + std::to_string(m.id) + ": " + why);
+    return finish("failed", why, "", report.failed);
+  }
   auto wanted = Wanted(repo, m);
   if (!wanted.ok()) return wanted.status();
-  if (!*wanted) {
-    auto done = repo.MarkFinal(m.id, claim_, "skipped", "the recipient turned this email off", "");
-    if (!done.ok()) return done.status();
-    ++report.skipped;
-    return core::Status::Ok();
-  }
+  if (!*wanted) return finish("skipped", "the recipient turned this email off", "", report.skipped);
   auto composed = composer_.Compose(c, now);
   if (!composed.ok()) {
-    core::LogError("mail " + std::to_string(m.id) + " (" + m.kind + "): " + composed.status().message());
-    auto done = repo.MarkFinal(m.id, claim_, "failed", composed.status().message(), "");
-    if (!done.ok()) return done.status();
-    ++report.failed;
-    return core::Status::Ok();
+    core::LogError("mail " + std::to_string(m.id) + " (" + std::string(model::ToString(m.kind)) +
+                   "): " + composed.status().message());
+    return finish("failed", composed.status().message(), "", report.failed);
   }
   Envelope envelope{composer_.options().from.email, m.recipient_email, "outbox-" + std::to_string(m.id)};
   Pace();
@@ -84,10 +78,7 @@ core::Status Sender::Deliver(store::MailRepository& repo, const store::ClaimedMa
   bool too_old = now - m.created_at >= o_.give_up_after_s;
   if (permanent || too_old) {
     core::LogError("mail " + std::to_string(m.id) + " to " + m.recipient_email + " failed: " + sent.message());
-    auto done = repo.MarkFinal(m.id, claim_, "failed", sent.message(), composed->subject);
-    if (!done.ok()) return done.status();
-    ++report.failed;
-    return core::Status::Ok();
+    return finish("failed", sent.message(), composed->subject, report.failed);
   }
   *transient = true;
   int64_t next = now + Backoff(c.attempts, o_);

@@ -42,28 +42,34 @@ std::optional<Topic> FromLetter(char c) {
 
 }  // namespace
 
-Topic TopicOfKind(std::string_view kind) {
-  if (kind == "signin_link" || kind == "invitation" || kind == "password_reset") return Topic::kTransactional;
-  if (kind == "volunteer_digest") return Topic::kVolunteerDigest;
-  if (kind == "group_digest") return Topic::kGroupDigest;
-  if (kind == "coordinator_summary") return Topic::kCoordinatorSummary;
+Topic TopicOf(model::DigestKind digest) {
+  switch (digest) {
+    case model::DigestKind::kVolunteer:
+      return Topic::kVolunteerDigest;
+    case model::DigestKind::kGroup:
+      return Topic::kGroupDigest;
+    case model::DigestKind::kCoordinator:
+      break;
+  }
+  return Topic::kCoordinatorSummary;
+}
+
+Topic TopicOf(model::MailKind kind) {
+  if (model::IsLinkMail(kind)) return Topic::kTransactional;
+  if (auto digest = model::DigestOf(kind)) return TopicOf(*digest);
   return Topic::kNotifications;
 }
 
-const char* TopicName(Topic topic) {
-  switch (topic) {
-    case Topic::kNotifications:
-      return "notifications";
-    case Topic::kVolunteerDigest:
-      return "volunteer_digest";
-    case Topic::kGroupDigest:
-      return "group_digest";
-    case Topic::kCoordinatorSummary:
-      return "coordinator_summary";
-    case Topic::kTransactional:
-      break;
-  }
-  return "";
+std::optional<model::DigestKind> DigestOf(Topic topic) {
+  for (model::DigestKind d : model::kDigestKinds)
+    if (TopicOf(d) == topic) return d;
+  return std::nullopt;
+}
+
+std::string_view TopicName(Topic topic) {
+  if (topic == Topic::kTransactional) return "";
+  if (auto digest = DigestOf(topic)) return model::ToString(*digest);
+  return "notifications";
 }
 
 core::StatusOr<UnsubscribeTokens> UnsubscribeTokens::Load(store::Database& db) {

@@ -10,6 +10,7 @@
 #include <string_view>
 
 #include "core/status.h"
+#include "model/mail.h"
 
 namespace entraide::store {
 class Database;
@@ -25,12 +26,15 @@ enum class Topic {
   kCoordinatorSummary,  // coordinator_summary
 };
 
-// signin_link, invitation, password_reset -> kTransactional; ticket_* and anything unknown -> kNotifications;
-// the digest kinds -> their own topic.
-Topic TopicOfKind(std::string_view kind);
+// Link mails (sign-in, invitation, reset) -> kTransactional; ticket mails -> kNotifications; each digest -> its
+// own topic.
+Topic TopicOf(model::MailKind kind);
+Topic TopicOf(model::DigestKind digest);
+// The digest a topic is about, if it is one.
+std::optional<model::DigestKind> DigestOf(Topic topic);
 // "notifications", "volunteer_digest", "group_digest", "coordinator_summary" ("" for kTransactional): also the
 // column names of mail_settings and the i18n keys' suffixes.
-const char* TopicName(Topic topic);
+std::string_view TopicName(Topic topic);
 
 struct UnsubscribeClaim {
   int64_t user_id = 0;

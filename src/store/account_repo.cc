@@ -413,7 +413,7 @@ Status InsertOutboxRow(Database& db, const OutboxMessage& m, bool once) {
                  (once ? " ON CONFLICT (dedupe_key) DO NOTHING" : ""));
   if (!st.ok()) return st.status();
   return (*st)
-      ->Bind(1, m.kind)
+      ->Bind(1, model::ToString(m.kind))
       .Bind(2, m.recipient_email)
       .Bind(3, m.recipient_name)
       .Bind(4, m.lang)

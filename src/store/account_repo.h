@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "model/account.h"
+#include "model/mail.h"
 #include "store/database.h"
 
 namespace entraide::store {
@@ -30,7 +31,8 @@ struct TokenRecord {
 
 struct OutboxMessage {
   int64_t id = 0;
-  std::string kind, recipient_email, recipient_name, lang;
+  model::MailKind kind = model::MailKind::kTicketReply;
+  std::string recipient_email, recipient_name, lang;
   std::optional<int64_t> user_id;
   std::string data_json = "{}";
   std::optional<std::string> dedupe_key;
@@ -39,10 +41,10 @@ struct OutboxMessage {
   int64_t created_at = 0;
 
   // A message of `kind` to one person: their address, name and language, the template data, when.
-  static OutboxMessage To(std::string kind, int64_t user_id, std::string email, std::string name, std::string lang,
+  static OutboxMessage To(model::MailKind kind, int64_t user_id, std::string email, std::string name, std::string lang,
                           std::string data_json, int64_t created_at) {
     OutboxMessage m;
-    m.kind = std::move(kind);
+    m.kind = kind;
     m.user_id = user_id;
     m.recipient_email = std::move(email);
     m.recipient_name = std::move(name);

@@ -8,20 +8,27 @@ namespace {
 // data_json without its single-use links, for a message that will not be sent again: the sign-in, reset and
 // invitation link ("link") and the digest's "I'll take it" links ("take_url" in each ticket of "unclaimed" and
 // "waiting"). Other kinds keep theirs (a ticket mail's "link" is the ticket's page, no secret).
-constexpr const char* kScrubbedData =
-    "CASE WHEN kind IN ('signin_link', 'password_reset', 'invitation') THEN json_remove(data_json, '$.link') "
-    "WHEN kind = 'volunteer_digest' THEN json_set(data_json, "
-    "  '$.unclaimed', json((SELECT json_group_array(json(json_remove(value, '$.take_url'))) "
-    "                       FROM json_each(data_json, '$.unclaimed'))), "
-    "  '$.waiting', json((SELECT json_group_array(json(json_remove(value, '$.take_url'))) "
-    "                     FROM json_each(data_json, '$.waiting')))) "
-    "ELSE data_json END";
+const std::string kScrubbedData = [] {
+  std::string link_kinds;
+  for (model::MailKind k : model::kMailKinds)
+    if (model::IsLinkMail(k)) link_kinds += (link_kinds.empty() ? "'" : ", '") + std::string(ToString(k)) + "'";
+  return "CASE WHEN kind IN (" + link_kinds + ") THEN json_remove(data_json, '$.link') WHEN kind = '" +
+         std::string(ToString(model::MailKind::kVolunteerDigest)) +
+         "' THEN json_set(data_json, "
+         "  '$.unclaimed', json((SELECT json_group_array(json(json_remove(value, '$.take_url'))) "
+         "                       FROM json_each(data_json, '$.unclaimed'))), "
+         "  '$.waiting', json((SELECT json_group_array(json(json_remove(value, '$.take_url'))) "
+         "                     FROM json_each(data_json, '$.waiting')))) "
+         "ELSE data_json END";
+}();
+
+// A failed message can be sent again unless it carried a single-use link, or its kind is unknown here.
+bool Resendable(const std::string& kind) {
+  auto k = model::ParseMailKind(kind);
+  return k && !model::IsLinkMail(*k);
+}
 
 }  // namespace
-
-bool IsLinkMail(const std::string& kind) {
-  return kind == "signin_link" || kind == "password_reset" || kind == "invitation";
-}
 
 StatusOr<std::vector<ClaimedMail>> MailRepository::Claim(const std::string& claim, int64_t now, int64_t stale_before,
                                                          int limit, const std::string& domain) {
@@ -48,7 +55,11 @@ StatusOr<std::vector<ClaimedMail>> MailRepository::Claim(const std::string& clai
       ClaimedMail c;
       OutboxMessage& m = c.message;
       m.id = q->ColumnInt(0);
-      m.kind = q->ColumnText(1);
+      std::string kind = q->ColumnText(1);
+      if (auto k = model::ParseMailKind(kind))
+        m.kind = *k;
+      else
+        c.unknown_kind = std::move(kind);
       m.recipient_email = q->ColumnText(2);
       m.recipient_name = q->ColumnText(3);
       m.lang = q->ColumnText(4);
@@ -156,7 +167,7 @@ StatusOr<std::vector<model::FailedMail>> MailRepository::Failed(int limit) {
     if (!*row) break;
     out.push_back({q->ColumnInt(0), q->ColumnText(1), q->ColumnText(2), q->ColumnText(3), q->ColumnText(4),
                    static_cast<int>(q->ColumnInt(5)), q->ColumnInt(6), q->ColumnInt(7), q->ColumnText(8),
-                   !IsLinkMail(q->ColumnText(1))});
+                   Resendable(q->ColumnText(1))});
   }
   return out;
 }

@@ -19,15 +19,17 @@ struct ClaimedMail {
   OutboxMessage message;
   int attempts = 0;
   std::string message_id;  // "<id.random@domain>", the same on every attempt
+  // The row's kind when this version does not know it (written by a newer one, or by hand): message.kind is then
+  // meaningless and the sender gives the message up, saying so.
+  std::string unknown_kind;
 };
 
 struct OutboxCounts {
   int64_t pending = 0, sending = 0, sent = 0, failed = 0, skipped = 0;
 };
 
-// Sign-in, reset and invitation emails: their single-use link is erased from the row once the message is sent,
-// failed or skipped (MarkSent, MarkFinal), so they can never be sent again usefully.
-bool IsLinkMail(const std::string& kind);
+// Sign-in, reset and invitation emails (model::IsLinkMail): their single-use link is erased from the row once the
+// message is sent, failed or skipped (MarkSent, MarkFinal), so they can never be sent again usefully.
 
 class MailRepository {
  public:

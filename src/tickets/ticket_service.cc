@@ -143,7 +143,7 @@ core::StatusOr<Ticket> TicketService::LoadVisible(store::TicketRepository& repo,
   return **t;
 }
 
-core::Status TicketService::Notify(store::Database& db, const Ticket& t, const std::string& kind,
+core::Status TicketService::Notify(store::Database& db, const Ticket& t, model::MailKind kind,
                                    const std::string& excerpt, const auth::Principal& actor, bool to_group) {
   store::AccountRepository accounts(db);
   std::vector<model::User> recipients;
@@ -413,7 +413,7 @@ core::Status TicketService::Reply(const auth::Principal* who, int64_t id, ReplyR
             next = kInProgress;
           else if (IsFinished(t.status))
             next = kTriaged;
-          ENTRAIDE_RETURN_IF_ERROR(Notify(db, t, "ticket_group_reply", Excerpt(reply.body), *who, false));
+          ENTRAIDE_RETURN_IF_ERROR(Notify(db, t, model::MailKind::kTicketGroupReply, Excerpt(reply.body), *who, false));
         } else {
           ENTRAIDE_RETURN_IF_ERROR(repo.MarkFirstResponse(id, now));
           if (reply.resolve)
@@ -425,9 +425,9 @@ core::Status TicketService::Reply(const auth::Principal* who, int64_t id, ReplyR
           if (next && *next != t.status && !IsFinished(t.status))
             ENTRAIDE_RETURN_IF_ERROR(CheckMove(t.status, *next, Side::kVolunteer));
           if (IsFinished(t.status)) next.reset();  // replying does not reopen for volunteers
-          std::string kind = next == kResolved         ? "ticket_resolved"
-                             : next == kWaitingOnGroup ? "ticket_question"
-                                                       : "ticket_reply";
+          model::MailKind kind = next == kResolved         ? model::MailKind::kTicketResolved
+                                 : next == kWaitingOnGroup ? model::MailKind::kTicketQuestion
+                                                           : model::MailKind::kTicketReply;
           ENTRAIDE_RETURN_IF_ERROR(Notify(db, t, kind, Excerpt(reply.body), *who, true));
         }
         if (next && *next != t.status) return MoveTo(repo, who->user_id, t, *next, now);
@@ -478,7 +478,8 @@ core::Status TicketService::ApplyChanges(store::Database& db, store::TicketRepos
   };
   if (to) {
     ENTRAIDE_RETURN_IF_ERROR(MoveTo(repo, who.user_id, t, *to, now));
-    if (*to == TicketStatus::kResolved) ENTRAIDE_RETURN_IF_ERROR(Notify(db, t, "ticket_resolved", "", who, true));
+    if (*to == TicketStatus::kResolved)
+      ENTRAIDE_RETURN_IF_ERROR(Notify(db, t, model::MailKind::kTicketResolved, "", who, true));
   }
   if (changes.urgency && *changes.urgency != t.urgency) {
     ENTRAIDE_RETURN_IF_ERROR(repo.SetField(t.id, "urgency", *changes.urgency, now));

@@ -20,6 +20,7 @@
 #include "auth/principal.h"
 #include "core/clock.h"
 #include "core/status.h"
+#include "model/mail.h"
 #include "model/ticket.h"
 #include "tickets/response_targets.h"
 
@@ -170,7 +171,7 @@ class TicketService {
                             const Ticket& t, const TicketChanges& changes, int64_t now);
   core::StatusOr<TakeOutcome> FollowTakeLink(const std::string& token, bool use);
   core::StatusOr<Ticket> LoadVisible(store::TicketRepository& repo, const auth::Principal* who, int64_t id);
-  core::Status Notify(store::Database& db, const Ticket& t, const std::string& kind, const std::string& excerpt,
+  core::Status Notify(store::Database& db, const Ticket& t, model::MailKind kind, const std::string& excerpt,
                       const auth::Principal& actor, bool to_group);
   core::StatusOr<std::string> Render(const std::string& text, const std::string& field);
   // Checks the person's hourly files limits and the ticket's total, then stores the files.

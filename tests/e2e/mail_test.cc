@@ -59,7 +59,7 @@ class MailEndToEndTest : public ::testing::Test {
         .Field("link", "http://entraide.test/fr/tickets/7")
         .EndObject();
     store::OutboxMessage m;
-    m.kind = "ticket_reply";
+    m.kind = model::MailKind::kTicketReply;
     m.recipient_email = "mo@example.org";
     m.recipient_name = "Maude Ouellet";
     m.lang = "fr";

@@ -6,6 +6,7 @@
 #include <Poco/Net/QuotedPrintableDecoder.h>
 #include <gtest/gtest.h>
 
+#include <set>
 #include <sstream>
 
 #include "core/sha256.h"
@@ -201,9 +202,41 @@ TEST(SenderTest, BackoffStartsAtOneMinuteAndDoublesUpToSixHours) {
   std::vector<int64_t> got;
   for (int i = 0; i < 12; ++i) got.push_back(Sender::Backoff(i, o));
   EXPECT_EQ(got, (std::vector<int64_t>{60, 120, 240, 480, 960, 1920, 3840, 7680, 15360, 21600, 21600, 21600}));
-  EXPECT_EQ(TopicOfKind("signin_link"), Topic::kTransactional);
-  EXPECT_EQ(TopicOfKind("ticket_reply"), Topic::kNotifications);
-  EXPECT_EQ(TopicOfKind("group_digest"), Topic::kGroupDigest);
+}
+
+// Mail kinds and digest kinds: one word each, read back the same; each digest is its own mail kind and its own
+// unsubscribe topic; link mails are transactional and ticket mails are notifications.
+TEST(MailKindTest, EveryKindRoundTripsAndKnowsItsTopic) {
+  std::set<std::string_view> words;
+  for (model::MailKind k : model::kMailKinds) {
+    EXPECT_EQ(model::ParseMailKind(model::ToString(k)), k) << model::ToString(k);
+    EXPECT_TRUE(words.insert(model::ToString(k)).second) << "two kinds share " << model::ToString(k);
+    Topic t = TopicOf(k);
+    EXPECT_EQ(t == Topic::kTransactional, model::IsLinkMail(k)) << model::ToString(k);
+    if (model::ToString(k).starts_with("ticket_")) EXPECT_EQ(t, Topic::kNotifications) << model::ToString(k);
+  }
+  EXPECT_FALSE(model::ParseMailKind("ticket_poll"));
+  EXPECT_FALSE(model::ParseMailKind(""));
+  std::set<Topic> topics;
+  for (model::DigestKind d : model::kDigestKinds) {
+    EXPECT_EQ(model::DigestOf(model::MailKindOf(d)), d);
+    EXPECT_EQ(model::ToString(d), model::ToString(model::MailKindOf(d)));
+    EXPECT_EQ(TopicOf(model::MailKindOf(d)), TopicOf(d));
+    EXPECT_EQ(DigestOf(TopicOf(d)), d);
+    EXPECT_EQ(TopicName(TopicOf(d)), model::ToString(d));
+    topics.insert(TopicOf(d));
+  }
+  EXPECT_EQ(topics.size(), model::kDigestKinds.size());
+  EXPECT_EQ(TopicOf(model::MailKind::kSigninLink), Topic::kTransactional);
+  EXPECT_EQ(TopicOf(model::MailKind::kTicketReply), Topic::kNotifications);
+  EXPECT_EQ(TopicOf(model::MailKind::kGroupDigest), Topic::kGroupDigest);
+  EXPECT_EQ(TopicName(Topic::kNotifications), "notifications");
+  EXPECT_FALSE(DigestOf(Topic::kNotifications));
+  // The settings' frequencies, by digest: the same fields the page and the unsubscribe link change.
+  model::MailSettings s;
+  s.Frequency(model::DigestKind::kGroup) = "weekly";
+  EXPECT_EQ(s.group_digest, "weekly");
+  EXPECT_EQ(s.Frequency(model::DigestKind::kVolunteer), "off");
 }
 
 }  // namespace

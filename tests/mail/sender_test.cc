@@ -14,6 +14,7 @@
 #include "auth/auth_service.h"
 #include "core/json_writer.h"
 #include "core/strings.h"
+#include "i18n/catalog.h"
 #include "mail/composer.h"
 #include "mail/outbox_admin.h"
 #include "mail/preferences.h"
@@ -84,7 +85,7 @@ class MailSenderTest : public ::testing::Test {
         .Field("link", "http://entraide.test/fr/tickets/42")
         .EndObject();
     store::OutboxMessage m;
-    m.kind = "ticket_reply";
+    m.kind = model::MailKind::kTicketReply;
     m.recipient_email = "amelie@example.org";
     m.recipient_name = recipient_name;
     m.lang = lang;
@@ -144,12 +145,16 @@ TEST_F(MailSenderTest, FrenchSignInLinkWithAccentsArrivesAndDecodes) {
 }
 
 TEST_F(MailSenderTest, EachKindExistsInBothLanguages) {
-  for (const char* kind :
-       {"signin_link", "invitation", "password_reset", "ticket_reply", "ticket_question", "ticket_resolved",
-        "ticket_group_reply", "volunteer_digest", "group_digest", "coordinator_summary"})
-    for (const char* lang : {"en", "fr"})
+  for (model::MailKind kind : model::kMailKinds)
+    for (const std::string& lang : i18n::SupportedLangs())
       for (const char* part : {"txt", "html"})
-        EXPECT_TRUE(views_->Has(std::string("mail/") + kind + "." + lang + "." + part)) << kind << lang << part;
+        EXPECT_TRUE(views_->Has("mail/" + std::string(model::ToString(kind)) + "." + lang + "." + part))
+            << model::ToString(kind) << lang << part;
+  // ... and every template of views/mail is one of a kind (a template no kind names is never sent).
+  for (const auto& entry : std::filesystem::directory_iterator(SourceDir() + "/views/mail")) {
+    std::string name = entry.path().filename().string();
+    EXPECT_TRUE(model::ParseMailKind(name.substr(0, name.find('.')))) << name;
+  }
   // An English invitation, through the real service, in English and with its validity in days.
   ASSERT_TRUE(auth_->AddUserCli("bob@example.org", "Bob", "volunteer", {}, "en", std::nullopt).ok());
   auto files = std::make_unique<TempDir>();
@@ -205,6 +210,32 @@ TEST_F(MailSenderTest, CrOrLfInASubjectOrNameProducesNoExtraHeader) {
             "Réponse à votre demande ENT-2027-0042 : Imprimante Bcc: pirate@example.org Faux corps");
   EXPECT_EQ(d.Header("X-RcptTo"), "amelie@example.org") << "the SMTP envelope had one recipient";
   EXPECT_TRUE(d.defects.empty());
+}
+
+TEST_F(MailSenderTest, AMessageOfAKindThisVersionDoesNotKnowIsGivenUpSayingSo) {
+  int64_t known = QueueReply("Une réponse ordinaire");
+  int64_t unknown = QueueReply("Écrit par une autre version");
+  {
+    auto db = pool_->Acquire();
+    ASSERT_TRUE((*db)->Exec("UPDATE outbox SET kind = 'ticket_poll' WHERE id = " + std::to_string(unknown)).ok());
+  }
+  auto files = std::make_unique<TempDir>();
+  auto eml = mail::MakeFileTransport(files->path());
+  mail::SendReport r = Run(*eml);
+  EXPECT_EQ(r.sent, 1);
+  EXPECT_EQ(r.failed, 1);
+  EXPECT_EQ(StatusOf(known), "sent");
+  EXPECT_EQ(StatusOf(unknown), "failed");
+  EXPECT_NE(Text("SELECT last_error FROM outbox WHERE id = " + std::to_string(unknown))
+                .find("unknown kind of email 'ticket_poll'"),
+            std::string::npos);
+  // The failed-mail page lists it, and does not offer to send it again.
+  auto db = pool_->Acquire();
+  auto failed = store::MailRepository(**db).Failed(10);
+  ASSERT_TRUE(failed.ok());
+  ASSERT_EQ(failed->size(), 1u);
+  EXPECT_EQ(failed->front().kind, "ticket_poll");
+  EXPECT_FALSE(failed->front().resendable);
 }
 
 TEST_F(MailSenderTest, ServerDownWhileDueThenUpArrivesExactlyOnce) {
@@ -347,8 +378,8 @@ TEST_F(MailSenderTest, SingleUseLinksLeaveTheRowOnceTheMessageIsSentOrFailed) {
       .EndObject();
   w.BeginObject().Field("ref", "ENT-3").Field("url", "http://entraide.test/fr/tickets/3").EndObject();
   w.EndArray().EndObject();
-  auto digest = store::OutboxMessage::To("volunteer_digest", amelie_, "amelie@example.org", "Amélie", "fr", w.Take(),
-                                         clock_.NowSeconds());
+  auto digest = store::OutboxMessage::To(model::MailKind::kVolunteerDigest, amelie_, "amelie@example.org", "Amélie",
+                                         "fr", w.Take(), clock_.NowSeconds());
   {
     auto db = pool_->Acquire();
     ASSERT_TRUE(store::AccountRepository(**db).EnqueueMail(digest).ok());
@@ -424,7 +455,7 @@ TEST_F(MailSenderTest, TheOutboxAdminAndEmailSettingsCheckWhoAsks) {
   EXPECT_EQ(saved->group_digest, "daily");
   EXPECT_EQ(saved->coordinator_summary, mine->coordinator_summary);
   EXPECT_EQ(saved->volunteer_digest, mine->volunteer_digest);
-  EXPECT_EQ(mail::DigestsFor(member), (std::vector<std::string>{"group_digest"}));
+  EXPECT_EQ(mail::DigestsFor(member), (std::vector<model::DigestKind>{model::DigestKind::kGroup}));
 }
 
 TEST_F(MailSenderTest, UnsubscribedTopicIsSkippedButTransactionalMailStillGoes) {
