@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <cctype>
+
 #include "core/sha256.h"
 #include "store/take_link_repo.h"
 #include "test_util.h"
