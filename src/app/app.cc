@@ -43,6 +43,8 @@
 #include "search/resources.h"
 #include "store/migrations.h"
 #include "store/pool.h"
+#include "tickets/questions.h"
+#include "tickets/take_links.h"
 #include "tickets/ticket_service.h"
 #include "view/renderer.h"
 
@@ -159,6 +161,8 @@ struct App::Impl {
   core::SystemClock system_clock;
   std::unique_ptr<auth::AuthService> auth;
   std::unique_ptr<tickets::TicketService> tickets;
+  std::unique_ptr<tickets::TakeLinkService> take_links;
+  std::unique_ptr<tickets::QuestionService> questions;
   std::unique_ptr<store::Pool> pool;
   std::unique_ptr<kb::ArticleService> articles;
   std::unique_ptr<kb::SearchService> search;
@@ -246,9 +250,11 @@ core::StatusOr<std::unique_ptr<App>> App::Create(const Config& config, AppOverri
     if (entry.path().filename().string().rfind("export-", 0) == 0) fs::remove(entry.path(), dir_error);
   m.tickets =
       std::make_unique<tickets::TicketService>(*m.pool, clock, config.data_dir + "/attachments", config.site_base_url);
+  m.take_links = std::make_unique<tickets::TakeLinkService>(*m.pool, clock);
+  m.questions = std::make_unique<tickets::QuestionService>(*m.pool, clock);
   http::SiteInfo site{config.site_name, config.site_base_url, config.site_default_lang, config.site_account_contact};
-  m.services.reset(
-      new http::Services{*m.articles, *m.search, *m.auth, *m.tickets, *m.views, *m.catalogs, *m.static_files, site});
+  m.services.reset(new http::Services{*m.articles, *m.search, *m.auth, *m.tickets, *m.take_links, *m.questions,
+                                      *m.views, *m.catalogs, *m.static_files, site});
   m.services->page_cache = &m.page_cache;
   auto mail = ComposeMail(config, *m.views, *m.pool);
   if (!mail.ok()) return mail.status();

@@ -15,6 +15,8 @@
 #include "mail/outbox_admin.h"
 #include "mail/preferences.h"
 #include "privacy/privacy_service.h"
+#include "tickets/questions.h"
+#include "tickets/take_links.h"
 #include "tickets/ticket_service.h"
 #include "view/renderer.h"
 
@@ -32,6 +34,8 @@ struct Services {
   kb::SearchService& search;
   auth::AuthService& auth;
   tickets::TicketService& tickets;
+  tickets::TakeLinkService& take_links;  // a volunteer digest's "I'll take it" links
+  tickets::QuestionService& questions;   // answered tickets published as questions
   const view::Renderer& views;
   const i18n::Catalogs& catalogs;
   const StaticFiles& static_files;

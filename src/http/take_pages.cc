@@ -77,16 +77,16 @@ Response Present(const Services& s, Visitor& v, const Request& req, const core::
 
 Response TakeGet(const Services& s, const Request& req) {
   Visitor v(s, req);
-  auto check = s.tickets.CheckTakeLink(req.Param("token"));
+  auto check = s.take_links.Check(req.Param("token"));
   // One click for the volunteer in their own signed-in browser; a scanner or another browser only looks.
   if (check.ok() && check->result == Result::kReady && v.who() && v.who()->user_id == check->volunteer_id)
-    return Present(s, v, req, s.tickets.TakeWithLink(req.Param("token")));
+    return Present(s, v, req, s.take_links.Take(req.Param("token")));
   return Present(s, v, req, check);
 }
 
 Response TakePost(const Services& s, const Request& req) {
   Visitor v(s, req);
-  return Present(s, v, req, s.tickets.TakeWithLink(req.Param("token")));
+  return Present(s, v, req, s.take_links.Take(req.Param("token")));
 }
 
 }  // namespace

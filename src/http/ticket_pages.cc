@@ -436,7 +436,7 @@ Response TicketAction(const Services& s, const Request& req, Fn fn, const int64_
 Response DownloadAttachment(const Services& s, const Request& req) {
   Visitor v(s, req);
   if (!v.signed_in()) return ErrorPage(s, req, 404);
-  auto a = s.tickets.GetAttachment(v.who(), PositiveId(req.Param("id")), PositiveId(req.Param("aid")));
+  auto a = s.tickets.attachments().Get(v.who(), PositiveId(req.Param("id")), PositiveId(req.Param("aid")));
   if (!a.ok()) return ErrorPage(s, req, HttpStatusFor(a.status()));
   std::ifstream in(a->path, std::ios::binary);
   if (!in) return ErrorPage(s, req, 404);
@@ -475,7 +475,7 @@ Response PublishForm(const Services& s, const Request& req) {
 Response QuestionPage(const Services& s, const Request& req) {
   std::string lang = req.Param("lang");
   Visitor v(s, req);
-  auto q = s.tickets.FindQuestion(lang, req.Param("slug"));
+  auto q = s.questions.Find(lang, req.Param("slug"));
   if (!q.ok()) return ErrorPage(s, req, 503);
   if (!*q) return ErrorPage(s, req, 404);
   view::Value d = view::Value::Object();
@@ -566,7 +566,7 @@ void RegisterTickets(Router& router, const Services& services) {
              }));
   router.Add("POST", "/{lang}/tickets/{id}/publish",
              action([](const Services& sv, const Request&, const auth::Principal* who, int64_t id, F& f) {
-               auto q = sv.tickets.Publish(who, id, f["title"], f["question"], f["answer"]);
+               auto q = sv.questions.Publish(who, id, f["title"], f["question"], f["answer"]);
                return q.ok() ? core::Status::Ok() : q.status();
              }));
 }

@@ -6,6 +6,23 @@
 
 namespace entraide::search {
 
+std::string FoldQuery(const std::string& cleaned) {
+  std::string text = StripAccents(cleaned);
+  std::string out;
+  size_t pos = 0;
+  for (const auto& w : WordSpans(text)) {
+    out.append(text, pos, w.begin - pos);
+    std::string_view word = std::string_view(text).substr(w.begin, w.end - w.begin);
+    if (word == "AND" || word == "OR" || word == "NOT" || word == "XOR")
+      out += word;
+    else
+      out += FoldForCompare(word);
+    pos = w.end;
+  }
+  out.append(text, pos, std::string::npos);
+  return out;
+}
+
 QueryParsing::QueryParsing(const Resources& resources) : resources_(resources) {
   for (const auto& [lang, words] : resources.stopwords) {
     auto s = std::make_unique<Xapian::SimpleStopper>();

@@ -15,6 +15,11 @@
 
 namespace entraide::search {
 
+// The query as the parser should read it: accents off, every word in lower case except the operators (AND,
+// OR, NOT, XOR). Xapian does not stem capitalised words ("Choose" would miss "choosing"), and case must never
+// matter.
+std::string FoldQuery(const std::string& cleaned);
+
 class QueryParsing {
  public:
   explicit QueryParsing(const Resources& resources);

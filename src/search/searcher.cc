@@ -17,6 +17,7 @@
 #include "search/facets.h"
 #include "search/index.h"
 #include "search/query_parsing.h"
+#include "search/query_plan.h"
 #include "search/snippets.h"
 #include "search/text.h"
 
@@ -40,26 +41,6 @@ model::SearchHit HitFrom(const Document& d, int score) {
 }
 
 }  // namespace
-
-// The query as the parser should read it: accents off, every word in lower case except the operators (AND,
-// OR, NOT, XOR). Xapian does not stem capitalised words ("Choose" would miss "choosing"), and case must never
-// matter.
-std::string FoldQuery(const std::string& cleaned) {
-  std::string text = StripAccents(cleaned);
-  std::string out;
-  size_t pos = 0;
-  for (const auto& w : WordSpans(text)) {
-    out.append(text, pos, w.begin - pos);
-    std::string_view word = std::string_view(text).substr(w.begin, w.end - w.begin);
-    if (word == "AND" || word == "OR" || word == "NOT" || word == "XOR")
-      out += word;
-    else
-      out += FoldForCompare(word);
-    pos = w.end;
-  }
-  out.append(text, pos, std::string::npos);
-  return out;
-}
 
 core::StatusOr<std::string> CleanQuery(const std::string& q) {
   if (!core::IsValidUtf8(q)) return core::InvalidArgument("the search text is not valid UTF-8");
@@ -159,31 +140,16 @@ struct Searcher::Impl {
     Xapian::Database& db = handle.db;
     model::SearchResult result;
     result.query = req.q;
-    std::vector<std::string> langs;
-    if (req.lang.empty())
-      langs = {"en", "fr"};
-    else
-      langs = {req.lang};
-
-    std::vector<Xapian::Query> filters;
-    if (!req.category.empty()) filters.emplace_back(kPrefixCategory + req.category);
-    if (!req.tag.empty()) filters.emplace_back(kPrefixTag + req.tag);
-    if (!req.kind.empty()) filters.emplace_back(kPrefixKind + req.kind);
-    if (!req.lang.empty()) filters.emplace_back(kPrefixLang + req.lang);
-    auto apply_filters = [&](Xapian::Query q) {
-      for (const auto& f : filters) q = Xapian::Query(Xapian::Query::OP_FILTER, q, f);
-      return q;
-    };
-
+    const Scope scope = ScopeOf(req);
+    const QueryPlanner planner(parsing, db, scope);
     Xapian::Query query;
     bool browse = folded.empty();
     if (browse) {
-      if (filters.empty()) return result;  // nothing asked
-      query = apply_filters(Xapian::Query::MatchAll);
+      if (scope.filters.empty()) return result;  // nothing asked
+      query = scope.Filter(Xapian::Query::MatchAll);
     } else {
-      query = parsing.ParseAll(db, folded, langs, Xapian::Query::OP_AND);
+      query = planner.Typed(folded);
       if (query.empty()) return result;
-      query = apply_filters(query);
     }
 
     // Results are collapsed per item (an item has at most one document per language) by walking the ranked
@@ -254,25 +220,13 @@ struct Searcher::Impl {
       return result;
     }
 
-    // Decide which query to show: the words as typed (AND); widened to OR when AND finds fewer than three
-    // items or the query is a natural question; the corrected words when the typed ones find too little.
-    auto widened = [&](const std::string& text) {
-      Xapian::Query all = parsing.ParseAll(db, text, langs, Xapian::Query::OP_AND);
-      Xapian::Query any = parsing.ParseAll(db, text, langs, Xapian::Query::OP_OR);
-      if (any.empty()) return all;
-      if (all.empty()) return any;
-      // Documents with all the words still rank first.
-      return Xapian::Query(Xapian::Query::OP_OR, Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, all, 2.0), any);
-    };
-    // The common case, a few words that find enough as typed, costs one full run: its count decides.
-    // A natural question (more than three words that are not stop words) is widened whenever AND finds
-    // something, so only a cheap probe of the AND query is made first.
-    const bool question = parsing.ContentWords(folded, langs) > 3;
+    // Which query to show (query_plan.h). The common case, a few words that find enough as typed, costs one
+    // full run: its count decides. A natural question is widened whenever AND finds something, so only a
+    // cheap probe of the AND query is made first.
     std::string correction = QueryParsing::Correct(db, typed);  // as people read it, accents kept
-    std::string correction_folded = FoldQuery(correction);
     int64_t and_found = 0;
     bool ran_query = false;
-    if (!question) {
+    if (!planner.IsQuestion(folded)) {
       run(query, result);
       ran_query = true;
       and_found = std::min<int64_t>(result.total, 4);  // exact: below 3, every match was counted
@@ -283,46 +237,15 @@ struct Searcher::Impl {
     } else {
       and_found = at_least(query, 3);
     }
-    Xapian::Query shown = query;
-    bool used_or = false, corrected = false, shown_is_query = true;
-    {
-      // (The widened query finds every item AND finds, and more unless they are the same.)
-      Xapian::Query w = apply_filters(widened(folded));
-      if (!w.empty() && (and_found >= 4 || at_least(w, 4) > and_found)) {
-        shown = w;
-        shown_is_query = false;
-        used_or = and_found == 0;
-      }
-    }
-    if (!correction.empty() && and_found < 3) {
-      Xapian::Query fixed = parsing.ParseAll(db, correction_folded, langs, Xapian::Query::OP_AND);
-      if (!fixed.empty()) {
-        fixed = apply_filters(fixed);
-        int64_t fixed_found = at_least(fixed, 3);
-        if (fixed_found < 3) {
-          Xapian::Query fw = apply_filters(widened(correction_folded));
-          if (!fw.empty()) {
-            fixed = fw;
-            fixed_found = at_least(fw, 4);
-          }
-        }
-        int64_t shown_found = at_least(shown, 4);
-        if (fixed_found > 0 && (fixed_found >= shown_found || and_found == 0)) {
-          shown = fixed;
-          shown_is_query = false;
-          corrected = true;
-          used_or = false;
-        }
-      }
-    }
+    ShownQuery shown = planner.Choose(query, folded, and_found, correction, at_least);
     // Run what is shown, unless it is the query already run in full above.
-    if (!ran_query || !shown_is_query) {
+    if (!ran_query || !shown.typed) {
       result = model::SearchResult();
       result.query = req.q;
-      run(shown, result);
+      run(shown.query, result);
     }
-    result.used_or = used_or;
-    result.corrected = corrected;
+    result.used_or = shown.used_or;
+    result.corrected = shown.corrected;
     result.suggestion = correction;
     return result;
   }

@@ -1,6 +1,8 @@
 // TicketService: the help desk. Every call is authorized through auth::Policy with the ticket in hand;
 // a ticket the caller may not see is kNotFound (ids reveal nothing). Text people type is rendered once,
-// when written, through markdown::RenderBounded. Emails are outbox rows written in the same transaction.
+// when written, through markdown::RenderBounded. Emails are outbox rows written in the same transaction
+// (tickets/notifications.h says who is told); files go through its AttachmentStore. Beside it in tickets/:
+// TakeLinkService (a digest's "I'll take it" links) and QuestionService (publishing an answered ticket).
 // Thread-safe (each call takes its own connection).
 //
 // Statuses: kUnauthenticated (nobody signed in); kNotFound; kPermissionDenied (visible but not allowed,
@@ -20,9 +22,11 @@
 #include "auth/principal.h"
 #include "core/clock.h"
 #include "core/status.h"
-#include "model/mail.h"
 #include "model/ticket.h"
+#include "tickets/attachment_store.h"
+#include "tickets/notifications.h"
 #include "tickets/response_targets.h"
+#include "tickets/rules.h"
 
 namespace entraide::store {
 class Pool;
@@ -38,23 +42,12 @@ using Attachment = model::Attachment;
 using Question = model::Question;
 using TicketFilter = model::TicketFilter;
 
-// A file received with a form, already on disk (the HTTP layer streams uploads to temp files).
-struct Upload {
-  std::string filename, content_type, temp_path, sha256;
-  int64_t size = 0;
-};
-
 struct Limits {
-  size_t max_text_bytes = 64 * 1024;
-  int max_files = 5;  // per ticket or reply
-  int64_t max_file_bytes = 10 * 1024 * 1024;
-  int64_t max_ticket_bytes = 100 * 1024 * 1024;     // all the files of one ticket together
-  int tickets_per_hour = 20;                        // per person
-  int replies_per_hour = 60;                        // per person: replies and internal notes
-  int files_per_hour = 50;                          // per person, on every ticket
-  int64_t file_bytes_per_hour = 200 * 1024 * 1024;  // per person, on every ticket
+  TextLimits text;            // a description, a reply or a note
+  AttachmentLimits files;     // per ticket or reply, per ticket, per person and hour
+  int tickets_per_hour = 20;  // per person
+  int replies_per_hour = 60;  // per person: replies and internal notes
   int64_t auto_close_after_s = 14 * 24 * 3600;
-  int render_budget_ms = 250;
 };
 
 struct NewTicket {
@@ -88,22 +81,6 @@ struct TicketView {
   bool group_side = false;  // the caller acts for the ticket's group
 };
 
-// What following an "I'll take it" link from a volunteer digest did, or would do (see TakeWithLink).
-struct TakeOutcome {
-  enum class Result {
-    kReady,         // CheckTakeLink only: following it would take the ticket
-    kTaken,         // taken now for the link's volunteer
-    kAlreadyYours,  // the link's volunteer holds the ticket (the link was used before, or they took it otherwise)
-    kTakenByOther,  // someone else holds it: holder_name
-    kNotOpen,       // resolved or closed since the digest
-    kUsed,          // used before, and nobody holds the ticket now
-    kExpired,       // older than 7 days
-  };
-  Result result = Result::kReady;
-  int64_t ticket_id = 0, volunteer_id = 0;
-  std::string ref, subject, volunteer_name, holder_name;
-};
-
 struct VolunteerRef {
   int64_t id = 0;
   std::string name;
@@ -132,12 +109,6 @@ class TicketService {
   core::Status Update(const auth::Principal* who, int64_t id, const TicketChanges& changes);
   core::Status ChangeStatus(const auth::Principal* who, int64_t id, std::string_view to);  // a status word
   core::Status Claim(const auth::Principal* who, int64_t id);
-  // "I'll take it" links (table take_links, written by mail/digest): the token alone identifies the volunteer,
-  // so this needs no session. CheckTakeLink reads without changing anything; TakeWithLink uses the link once
-  // and claims the ticket for its volunteer, as Claim would, in one transaction. kUnauthenticated for a
-  // forged, damaged or unknown token, or one whose volunteer is no longer an active volunteer.
-  core::StatusOr<TakeOutcome> CheckTakeLink(const std::string& token);
-  core::StatusOr<TakeOutcome> TakeWithLink(const std::string& token);
   core::Status Assign(const auth::Principal* who, int64_t id, std::optional<int64_t> volunteer);
   core::Status SetUrgency(const auth::Principal* who, int64_t id, const std::string& urgency);
   core::Status SetCategory(const auth::Principal* who, int64_t id, const std::string& category);
@@ -145,16 +116,10 @@ class TicketService {
   core::Status Close(const auth::Principal* who, int64_t id);
   core::Status Reopen(const auth::Principal* who, int64_t id);
   core::Status Helpful(const auth::Principal* who, int64_t id, bool helpful, const std::string& comment);
-  core::StatusOr<Question> Publish(const auth::Principal* who, int64_t id, const std::string& title,
-                                   const std::string& question, const std::string& answer);
 
-  struct AttachmentFile {
-    Attachment record;
-    std::string path;
-  };
-  core::StatusOr<AttachmentFile> GetAttachment(const auth::Principal* who, int64_t ticket_id, int64_t attachment_id);
+  // The files of tickets and replies: their limits, where they are kept, a download (AttachmentStore::Get).
+  const AttachmentStore& attachments() const { return attachments_; }
 
-  core::StatusOr<std::optional<Question>> FindQuestion(const std::string& lang, const std::string& slug);
   core::StatusOr<std::vector<VolunteerRef>> Volunteers();
   core::StatusOr<std::pair<int64_t, int64_t>> HelpfulCounts(const auth::Principal* who);
   // Closes resolved tickets after 14 days (called before reads, and by serve's worker).
@@ -166,23 +131,14 @@ class TicketService {
   ResponseTargets targets_;
   template <typename Fn>
   core::Status WithTicket(const auth::Principal* who, int64_t id, Fn&& fn);
-  core::Status ClaimLoaded(store::TicketRepository& repo, const auth::Principal& who, const Ticket& t, int64_t now);
   core::Status ApplyChanges(store::Database& db, store::TicketRepository& repo, const auth::Principal& who,
                             const Ticket& t, const TicketChanges& changes, int64_t now);
-  core::StatusOr<TakeOutcome> FollowTakeLink(const std::string& token, bool use);
-  core::StatusOr<Ticket> LoadVisible(store::TicketRepository& repo, const auth::Principal* who, int64_t id);
-  core::Status Notify(store::Database& db, const Ticket& t, model::MailKind kind, const std::string& excerpt,
-                      const auth::Principal& actor, bool to_group);
-  core::StatusOr<std::string> Render(const std::string& text, const std::string& field);
-  // Checks the person's hourly files limits and the ticket's total, then stores the files.
-  core::Status StoreUploads(store::TicketRepository& repo, const auth::Principal& who, int64_t ticket_id,
-                            std::optional<int64_t> event_id, const std::vector<Upload>& uploads, int64_t now,
-                            int64_t* retry_after_s);
 
   store::Pool& pool_;
   const core::Clock& clock_;
-  std::string attachments_dir_, base_url_;
   Limits limits_;
+  AttachmentStore attachments_;
+  Notifier notifier_;
 };
 
 }  // namespace entraide::tickets

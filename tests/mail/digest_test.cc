@@ -22,6 +22,7 @@
 #include "store/mail_repo.h"
 #include "store/migrations.h"
 #include "test_util.h"
+#include "tickets/take_links.h"
 #include "tickets/ticket_service.h"
 #include "view/renderer.h"
 
@@ -575,49 +576,51 @@ class TakeLinkTest : public DigestTest {
     Run(mail::DigestRun::kDaily);
     token_ = FirstTakeToken("v@example.org");
     ASSERT_EQ(token_.size(), 64u);
+    take_links_ = std::make_unique<tickets::TakeLinkService>(*pool_, clock_);
   }
   tickets::Ticket ticket_;
   std::string token_;
+  std::unique_ptr<tickets::TakeLinkService> take_links_;
 };
 
 TEST_F(TakeLinkTest, WorksOnceForItsVolunteerThenSaysItIsAlreadyTheirs) {
-  auto check = tickets_->CheckTakeLink(token_);
+  auto check = take_links_->Check(token_);
   ASSERT_TRUE(check.ok());
   EXPECT_EQ(check->result, Result::kReady);
   EXPECT_EQ(check->volunteer_id, volunteer_.user_id);
   EXPECT_EQ(tickets_->Get(&volunteer_, ticket_.id)->ticket.assignee_id, std::nullopt);  // looking claims nothing
-  auto taken = tickets_->TakeWithLink(token_);
+  auto taken = take_links_->Take(token_);
   ASSERT_TRUE(taken.ok()) << taken.status().ToString();
   EXPECT_EQ(taken->result, Result::kTaken);
   EXPECT_EQ(taken->ticket_id, ticket_.id);
   auto t = tickets_->Get(&volunteer_, ticket_.id);
   EXPECT_EQ(t->ticket.assignee_id, volunteer_.user_id);
   EXPECT_EQ(t->ticket.status, model::TicketStatus::kInProgress);
-  auto again = tickets_->TakeWithLink(token_);
+  auto again = take_links_->Take(token_);
   ASSERT_TRUE(again.ok());
   EXPECT_EQ(again->result, Result::kAlreadyYours);
   // Released later: the used link does not take it again.
   ASSERT_TRUE(tickets_->Assign(&coordinator_, ticket_.id, std::nullopt).ok());
-  EXPECT_EQ(tickets_->TakeWithLink(token_)->result, Result::kUsed);
+  EXPECT_EQ(take_links_->Take(token_)->result, Result::kUsed);
   EXPECT_EQ(tickets_->Get(&volunteer_, ticket_.id)->ticket.assignee_id, std::nullopt);
 }
 
 TEST_F(TakeLinkTest, SaysWhoTookItFirst) {
   ASSERT_TRUE(tickets_->Claim(&volunteer2_, ticket_.id).ok());
-  auto r = tickets_->TakeWithLink(token_);
+  auto r = take_links_->Take(token_);
   ASSERT_TRUE(r.ok());
   EXPECT_EQ(r->result, Result::kTakenByOther);
   EXPECT_EQ(r->holder_name, "Person w");
   EXPECT_EQ(tickets_->Get(&volunteer_, ticket_.id)->ticket.assignee_id, volunteer2_.user_id);
   // The other volunteer's own link says it is theirs.
-  EXPECT_EQ(tickets_->TakeWithLink(FirstTakeToken("w@example.org"))->result, Result::kAlreadyYours);
+  EXPECT_EQ(take_links_->Take(FirstTakeToken("w@example.org"))->result, Result::kAlreadyYours);
 }
 
 TEST_F(TakeLinkTest, ExpiresAfterSevenDays) {
   clock_.Advance(7 * 24 * 3600 - 1);
-  EXPECT_EQ(tickets_->CheckTakeLink(token_)->result, Result::kReady);
+  EXPECT_EQ(take_links_->Check(token_)->result, Result::kReady);
   clock_.Advance(1);
-  auto r = tickets_->TakeWithLink(token_);
+  auto r = take_links_->Take(token_);
   ASSERT_TRUE(r.ok());
   EXPECT_EQ(r->result, Result::kExpired);
   EXPECT_EQ(tickets_->Get(&volunteer_, ticket_.id)->ticket.assignee_id, std::nullopt);
@@ -636,7 +639,7 @@ TEST_F(TakeLinkTest, ExpiredLinksAreForgottenAMonthAfterTheyExpire) {
   EXPECT_EQ(rows(), 1) << "a dry run changes nothing";
   Run(mail::DigestRun::kDaily);
   EXPECT_EQ(rows(), 0);
-  EXPECT_EQ(tickets_->TakeWithLink(token_).status().code(), core::StatusCode::kUnauthenticated);
+  EXPECT_EQ(take_links_->Take(token_).status().code(), core::StatusCode::kUnauthenticated);
 }
 
 TEST_F(TakeLinkTest, ForgedDamagedOrStrangersLinksAreRefused) {
@@ -644,7 +647,7 @@ TEST_F(TakeLinkTest, ForgedDamagedOrStrangersLinksAreRefused) {
   damaged[10] = damaged[10] == 'a' ? 'b' : 'a';
   for (const std::string& bad : {damaged, token_.substr(1), token_ + "0", std::string(64, 'g'), std::string(),
                                  std::string("../../etc/passwd"), core::Sha256Hex(token_)}) {
-    auto r = tickets_->TakeWithLink(bad);
+    auto r = take_links_->Take(bad);
     EXPECT_EQ(r.status().code(), core::StatusCode::kUnauthenticated) << bad;
   }
   EXPECT_EQ(tickets_->Get(&volunteer_, ticket_.id)->ticket.assignee_id, std::nullopt);
@@ -652,7 +655,7 @@ TEST_F(TakeLinkTest, ForgedDamagedOrStrangersLinksAreRefused) {
 
 TEST_F(TakeLinkTest, ALinkOfSomeoneWhoIsNoLongerAVolunteerIsRefused) {
   ASSERT_TRUE(auth_->UpdatePerson(coordinator_, volunteer_.user_id, "member", true).ok());
-  EXPECT_EQ(tickets_->TakeWithLink(token_).status().code(), core::StatusCode::kUnauthenticated);
+  EXPECT_EQ(take_links_->Take(token_).status().code(), core::StatusCode::kUnauthenticated);
 }
 
 TEST_F(TakeLinkTest, AClosedTicketNeedsNobody) {
@@ -661,7 +664,7 @@ TEST_F(TakeLinkTest, AClosedTicketNeedsNobody) {
   r.body = "Réglé.";
   r.resolve = true;
   ASSERT_TRUE(tickets_->Reply(&volunteer2_, ticket_.id, r).ok());
-  auto out = tickets_->TakeWithLink(token_);
+  auto out = take_links_->Take(token_);
   ASSERT_TRUE(out.ok());
   EXPECT_EQ(out->result, Result::kNotOpen);
 }

@@ -213,7 +213,9 @@ TEST(MailKindTest, EveryKindRoundTripsAndKnowsItsTopic) {
     EXPECT_TRUE(words.insert(model::ToString(k)).second) << "two kinds share " << model::ToString(k);
     Topic t = TopicOf(k);
     EXPECT_EQ(t == Topic::kTransactional, model::IsLinkMail(k)) << model::ToString(k);
-    if (model::ToString(k).starts_with("ticket_")) EXPECT_EQ(t, Topic::kNotifications) << model::ToString(k);
+    if (model::ToString(k).starts_with("ticket_")) {
+      EXPECT_EQ(t, Topic::kNotifications) << model::ToString(k);
+    }
   }
   EXPECT_FALSE(model::ParseMailKind("ticket_poll"));
   EXPECT_FALSE(model::ParseMailKind(""));

@@ -17,6 +17,8 @@
 #include "store/migrations.h"
 #include "test_util.h"
 #include "tickets/filename.h"
+#include "tickets/questions.h"
+#include "tickets/ticket_fixture.h"
 #include "tickets/workflow.h"
 
 namespace entraide::tickets {
@@ -98,85 +100,6 @@ TEST(WorkflowTest, OnlyTheDocumentedMovesAreAllowed) {
   EXPECT_EQ(ParseStatusField("bogus").status().field(), "status");
   for (auto s : model::kTicketStatuses) EXPECT_EQ(*ParseStatusField(model::ToString(s)), s);
 }
-
-class TicketServiceTest : public ::testing::Test {
- protected:
-  void SetUp() override {
-    pool_ = std::make_unique<store::Pool>(dir_.Join("entraide.db"));
-    auto db = pool_->Acquire();
-    auto files = store::LoadMigrations(testing::SourceDir() + "/migrations");
-    ASSERT_TRUE(store::Migrate(**db, *files).ok());
-    auth::AuthOptions o;
-    o.base_url = "https://entraide.example.org";
-    o.hash_cost = auth::HashCost::Minimum();
-    o.rate_limit = 1000;
-    auth_ = std::make_unique<auth::AuthService>(*pool_, clock_, o);
-    ASSERT_TRUE(auth_->AddGroupCli("coop-a", "Coop A", "fr").ok());
-    ASSERT_TRUE(auth_->AddGroupCli("coop-b", "Coop B", "en").ok());
-    member_a_ = Person("a@example.org", "member", {"coop-a"});
-    member_a2_ = Person("a2@example.org", "member", {"coop-a"});
-    member_b_ = Person("b@example.org", "member", {"coop-b"});
-    volunteer_ = Person("v@example.org", "volunteer", {});
-    volunteer2_ = Person("w@example.org", "volunteer", {});
-    std::filesystem::create_directories(dir_.Join("attachments"));
-    service_ =
-        std::make_unique<TicketService>(*pool_, clock_, dir_.Join("attachments"), "https://entraide.example.org");
-  }
-  auth::Principal Person(const std::string& email, const std::string& role, const std::vector<std::string>& groups) {
-    const std::string pw = "Horse battery staple 42!";
-    EXPECT_TRUE(auth_->AddUserCli(email, email.substr(0, email.find('@')), role, groups, "fr", pw).ok());
-    auto s = auth_->SignIn(email, pw, "ip-" + email, "", nullptr);
-    EXPECT_TRUE(s.ok()) << s.status().ToString();
-    return s->principal;
-  }
-  Ticket Open(const auth::Principal& who, const std::string& subject = "Imprimante en panne") {
-    NewTicket t;
-    t.subject = subject;
-    t.body = "Elle **clignote** en rouge.";
-    t.category = "hardware";
-    t.urgency = "high";
-    auto r = service_->Create(&who, t, nullptr);
-    EXPECT_TRUE(r.ok()) << r.status().ToString();
-    return r.ok() ? *r : Ticket{};
-  }
-  std::string Status(int64_t id) { return std::string(model::ToString(service_->Get(&volunteer_, id)->ticket.status)); }
-  int64_t Count(const std::string& sql) {
-    auto db = pool_->Acquire();
-    auto st = (*db)->Prepare(sql);
-    store::StatementScope q(*st);
-    auto row = q->Step();
-    return row.ok() && *row ? q->ColumnInt(0) : -1;
-  }
-  ReplyRequest Reply(const std::string& body, bool internal = false, bool ask = false, bool resolve = false) {
-    ReplyRequest r;
-    r.body = body;
-    r.internal = internal;
-    r.ask_group = ask;
-    r.resolve = resolve;
-    return r;
-  }
-
-  testing::TempDir dir_;
-  core::FakeClock clock_{1798761600};  // 2027-01-01
-  std::unique_ptr<store::Pool> pool_;
-  std::unique_ptr<auth::AuthService> auth_;
-  std::unique_ptr<TicketService> service_;
-  auth::Principal member_a_, member_a2_, member_b_, volunteer_, volunteer2_;
-
-  // A temp file standing for an uploaded one of `size` bytes (the declared size is what the limits count; the
-  // content is the same, so the store keeps one file).
-  Upload File(const std::string& name, int64_t size) {
-    std::string path = dir_.Join("upload-" + std::to_string(++uploads_));
-    { std::ofstream(path) << "bytes"; }
-    return {name, "text/plain", path, core::Sha256Hex("bytes"), size};
-  }
-  ReplyRequest WithFiles(std::vector<Upload> files) {
-    ReplyRequest r = Reply("voir les fichiers");
-    r.uploads = std::move(files);
-    return r;
-  }
-  int uploads_ = 0;
-};
 
 constexpr int64_t kMiB = 1024 * 1024;
 
@@ -457,7 +380,7 @@ TEST_F(TicketServiceTest, AnotherGroupsTicketIsNotFoundForEveryAction) {
   EXPECT_EQ(service_->Close(&member_b_, t.id).code(), core::StatusCode::kNotFound);
   EXPECT_EQ(service_->ChangeStatus(&member_b_, t.id, "triaged").code(), core::StatusCode::kNotFound);
   EXPECT_EQ(service_->Claim(&member_b_, t.id).code(), core::StatusCode::kNotFound);
-  EXPECT_EQ(service_->GetAttachment(&member_b_, t.id, 1).status().code(), core::StatusCode::kNotFound);
+  EXPECT_EQ(service_->attachments().Get(&member_b_, t.id, 1).status().code(), core::StatusCode::kNotFound);
   auto list = service_->List(&member_b_, {});
   ASSERT_TRUE(list.ok());
   EXPECT_TRUE(list->empty());
@@ -653,11 +576,11 @@ TEST_F(TicketServiceTest, AttachmentsAreStoredByHashAndFollowTheirTicketsVisibil
   auto view = service_->Get(&member_a_, created->id);
   ASSERT_EQ(view->attachments.size(), 1u);
   EXPECT_EQ(view->attachments[0].filename, "passwd") << "no path survives";
-  auto file = service_->GetAttachment(&member_a2_, created->id, view->attachments[0].id);
+  auto file = service_->attachments().Get(&member_a2_, created->id, view->attachments[0].id);
   ASSERT_TRUE(file.ok());
   EXPECT_EQ(testing::ReadFile(file->path), "screenshot bytes");
   EXPECT_NE(file->path.find(core::Sha256Hex("screenshot bytes")), std::string::npos);
-  EXPECT_EQ(service_->GetAttachment(&member_b_, created->id, view->attachments[0].id).status().code(),
+  EXPECT_EQ(service_->attachments().Get(&member_b_, created->id, view->attachments[0].id).status().code(),
             core::StatusCode::kNotFound);
   NewTicket many = NT("many", "b", "other", "normal");
   for (int i = 0; i < 6; ++i) many.uploads.push_back({"f", "text/plain", tmp, std::string(64, 'a'), 1});
@@ -669,14 +592,14 @@ TEST_F(TicketServiceTest, AttachmentsAreStoredByHashAndFollowTheirTicketsVisibil
 
 TEST_F(TicketServiceTest, AResolvedTicketCanBePublishedAsAnAnsweredQuestionThatSearchFinds) {
   Ticket t = Open(member_a_, "Imprimante Brother hors ligne");
-  EXPECT_EQ(service_->Publish(&volunteer_, t.id, "x", "q", "a").status().code(), core::StatusCode::kConflict);
+  EXPECT_EQ(questions_->Publish(&volunteer_, t.id, "x", "q", "a").status().code(), core::StatusCode::kConflict);
   ASSERT_TRUE(service_->ChangeStatus(&volunteer_, t.id, "resolved").ok());
-  EXPECT_EQ(service_->Publish(&member_a_, t.id, "x", "q", "a").status().code(), core::StatusCode::kPermissionDenied);
-  auto q = service_->Publish(&volunteer_, t.id, "Imprimante Brother hors ligne", "L'imprimante affiche « hors ligne ».",
-                             "Redémarrez le **spouleur**.");
+  EXPECT_EQ(questions_->Publish(&member_a_, t.id, "x", "q", "a").status().code(), core::StatusCode::kPermissionDenied);
+  auto q = questions_->Publish(&volunteer_, t.id, "Imprimante Brother hors ligne",
+                               "L'imprimante affiche « hors ligne ».", "Redémarrez le **spouleur**.");
   ASSERT_TRUE(q.ok()) << q.status().ToString();
-  EXPECT_EQ(service_->Publish(&volunteer_, t.id, "again", "q", "a").status().code(), core::StatusCode::kConflict);
-  auto found = service_->FindQuestion("fr", q->slug);
+  EXPECT_EQ(questions_->Publish(&volunteer_, t.id, "again", "q", "a").status().code(), core::StatusCode::kConflict);
+  auto found = questions_->Find("fr", q->slug);
   ASSERT_TRUE(found.ok() && found->has_value());
   EXPECT_NE((*found)->answer_html.find("<strong>spouleur</strong>"), std::string::npos);
   // The index follows the store: the question was queued with the publication.
