@@ -11,10 +11,10 @@
 
 #include "auth/auth_service.h"
 #include "core/sha256.h"
+#include "fixtures.h"
 #include "kb/search_sync.h"
 #include "search/resources.h"
 #include "search/searcher.h"
-#include "store/migrations.h"
 #include "test_util.h"
 #include "tickets/filename.h"
 #include "tickets/workflow.h"
@@ -22,14 +22,7 @@
 namespace entraide::tickets {
 namespace {
 
-NewTicket NT(std::string subject, std::string body, std::string category, std::string urgency = "normal") {
-  NewTicket t;
-  t.subject = std::move(subject);
-  t.body = std::move(body);
-  t.category = std::move(category);
-  t.urgency = std::move(urgency);
-  return t;
-}
+using testing::NewTicketOf;
 
 TEST(SafeFilenameTest, NamesLoseWhatCanDisguiseThem) {
   struct Case {
@@ -99,54 +92,21 @@ TEST(WorkflowTest, OnlyTheDocumentedMovesAreAllowed) {
   for (auto s : model::kTicketStatuses) EXPECT_EQ(*ParseStatusField(model::ToString(s)), s);
 }
 
-class TicketServiceTest : public ::testing::Test {
+class TicketServiceTest : public testing::DeskTest {
  protected:
   void SetUp() override {
-    pool_ = std::make_unique<store::Pool>(dir_.Join("entraide.db"));
-    auto db = pool_->Acquire();
-    auto files = store::LoadMigrations(testing::SourceDir() + "/migrations");
-    ASSERT_TRUE(store::Migrate(**db, *files).ok());
-    auth::AuthOptions o;
-    o.base_url = "https://entraide.example.org";
-    o.hash_cost = auth::HashCost::Minimum();
-    o.rate_limit = 1000;
-    auth_ = std::make_unique<auth::AuthService>(*pool_, clock_, o);
-    ASSERT_TRUE(auth_->AddGroupCli("coop-a", "Coop A", "fr").ok());
-    ASSERT_TRUE(auth_->AddGroupCli("coop-b", "Coop B", "en").ok());
-    member_a_ = Person("a@example.org", "member", {"coop-a"});
-    member_a2_ = Person("a2@example.org", "member", {"coop-a"});
-    member_b_ = Person("b@example.org", "member", {"coop-b"});
-    volunteer_ = Person("v@example.org", "volunteer", {});
-    volunteer2_ = Person("w@example.org", "volunteer", {});
-    std::filesystem::create_directories(dir_.Join("attachments"));
-    service_ =
-        std::make_unique<TicketService>(*pool_, clock_, dir_.Join("attachments"), "https://entraide.example.org");
-  }
-  auth::Principal Person(const std::string& email, const std::string& role, const std::vector<std::string>& groups) {
-    const std::string pw = "Horse battery staple 42!";
-    EXPECT_TRUE(auth_->AddUserCli(email, email.substr(0, email.find('@')), role, groups, "fr", pw).ok());
-    auto s = auth_->SignIn(email, pw, "ip-" + email, "", nullptr);
-    EXPECT_TRUE(s.ok()) << s.status().ToString();
-    return s->principal;
+    DeskTest::SetUp();
+    Groups({{"coop-a", "Coop A", "fr"}, {"coop-b", "Coop B", "en"}});
+    member_a_ = Person("a@example.org", "a", "member", {"coop-a"});
+    member_a2_ = Person("a2@example.org", "a2", "member", {"coop-a"});
+    member_b_ = Person("b@example.org", "b", "member", {"coop-b"});
+    volunteer_ = Person("v@example.org", "v", "volunteer", {});
+    volunteer2_ = Person("w@example.org", "w", "volunteer", {});
   }
   Ticket Open(const auth::Principal& who, const std::string& subject = "Imprimante en panne") {
-    NewTicket t;
-    t.subject = subject;
-    t.body = "Elle **clignote** en rouge.";
-    t.category = "hardware";
-    t.urgency = "high";
-    auto r = service_->Create(&who, t, nullptr);
-    EXPECT_TRUE(r.ok()) << r.status().ToString();
-    return r.ok() ? *r : Ticket{};
+    return DeskTest::Open(who, testing::NewTicketOf(subject, "Elle **clignote** en rouge.", "hardware", "high"));
   }
-  std::string Status(int64_t id) { return std::string(model::ToString(service_->Get(&volunteer_, id)->ticket.status)); }
-  int64_t Count(const std::string& sql) {
-    auto db = pool_->Acquire();
-    auto st = (*db)->Prepare(sql);
-    store::StatementScope q(*st);
-    auto row = q->Step();
-    return row.ok() && *row ? q->ColumnInt(0) : -1;
-  }
+  std::string Status(int64_t id) { return std::string(model::ToString(tickets_->Get(&volunteer_, id)->ticket.status)); }
   ReplyRequest Reply(const std::string& body, bool internal = false, bool ask = false, bool resolve = false) {
     ReplyRequest r;
     r.body = body;
@@ -156,11 +116,6 @@ class TicketServiceTest : public ::testing::Test {
     return r;
   }
 
-  testing::TempDir dir_;
-  core::FakeClock clock_{1798761600};  // 2027-01-01
-  std::unique_ptr<store::Pool> pool_;
-  std::unique_ptr<auth::AuthService> auth_;
-  std::unique_ptr<TicketService> service_;
   auth::Principal member_a_, member_a2_, member_b_, volunteer_, volunteer2_;
 
   // A temp file standing for an uploaded one of `size` bytes (the declared size is what the limits count; the
@@ -183,12 +138,12 @@ constexpr int64_t kMiB = 1024 * 1024;
 TEST_F(TicketServiceTest, SixtyRepliesAnHourPerPersonInternalNotesIncluded) {
   Ticket t = Open(member_a_);
   for (int i = 0; i < 30; ++i) {
-    ASSERT_TRUE(service_->Reply(&volunteer_, t.id, Reply("note " + std::to_string(i), true)).ok()) << i;
-    ASSERT_TRUE(service_->Reply(&volunteer_, t.id, Reply("reply " + std::to_string(i))).ok()) << i;
+    ASSERT_TRUE(tickets_->Reply(&volunteer_, t.id, Reply("note " + std::to_string(i), true)).ok()) << i;
+    ASSERT_TRUE(tickets_->Reply(&volunteer_, t.id, Reply("reply " + std::to_string(i))).ok()) << i;
   }
   clock_.Advance(600);
   int64_t retry = 0;
-  core::Status refused = service_->Reply(&volunteer_, t.id, Reply("one more", true), &retry);
+  core::Status refused = tickets_->Reply(&volunteer_, t.id, Reply("one more", true), &retry);
   EXPECT_EQ(refused.code(), core::StatusCode::kResourceExhausted);
   EXPECT_EQ(refused.message(), "at most 60 replies an hour; try again in 51 minutes");
   EXPECT_EQ(refused.key(), "error_too_many_replies");
@@ -196,9 +151,9 @@ TEST_F(TicketServiceTest, SixtyRepliesAnHourPerPersonInternalNotesIncluded) {
   EXPECT_EQ(*refused.Arg("minutes"), "51");
   EXPECT_EQ(retry, 3000) << "when the first of the hour's 60 leaves it";
   EXPECT_EQ(Count("SELECT count(*) FROM ticket_events WHERE body = 'one more'"), 0);
-  EXPECT_TRUE(service_->Reply(&member_a_, t.id, Reply("the group still can")).ok());
+  EXPECT_TRUE(tickets_->Reply(&member_a_, t.id, Reply("the group still can")).ok());
   clock_.Advance(3000);
-  EXPECT_TRUE(service_->Reply(&volunteer_, t.id, Reply("an hour later")).ok());
+  EXPECT_TRUE(tickets_->Reply(&volunteer_, t.id, Reply("an hour later")).ok());
 }
 
 // Every reply is rendered when written; many in a row (the bounded renderer reused each time) all come out
@@ -211,7 +166,7 @@ TEST_F(TicketServiceTest, ManyRepliesInARowAreAllRenderedFormatted) {
     if (i % 50 == 49) clock_.Advance(3600);  // 60 replies an hour per person
     std::string body =
         "Merci, **essayez** ceci :\n\n1. débrancher\n2. [rebrancher](https://exemple.org/" + std::to_string(i) + ")\n";
-    ASSERT_TRUE(service_->Reply(&volunteer_, t.id, Reply(body, i % 2 == 0)).ok()) << i;
+    ASSERT_TRUE(tickets_->Reply(&volunteer_, t.id, Reply(body, i % 2 == 0)).ok()) << i;
   }
   auto us = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - start).count();
   std::cout << "[ timing ] " << kReplies << " replies: " << us / kReplies << " us each\n";
@@ -224,16 +179,16 @@ TEST_F(TicketServiceTest, FiftyFilesAnHourPerPerson) {
   for (int i = 0; i < 10; ++i) {
     std::vector<Upload> five;
     for (int f = 0; f < 5; ++f) five.push_back(File("f.txt", 1000));
-    ASSERT_TRUE(service_->Reply(&member_a_, i % 2 ? t1.id : t2.id, WithFiles(std::move(five))).ok()) << i;
+    ASSERT_TRUE(tickets_->Reply(&member_a_, i % 2 ? t1.id : t2.id, WithFiles(std::move(five))).ok()) << i;
   }
   int64_t retry = 0;
-  core::Status refused = service_->Reply(&member_a_, t1.id, WithFiles({File("51.txt", 1000)}), &retry);
+  core::Status refused = tickets_->Reply(&member_a_, t1.id, WithFiles({File("51.txt", 1000)}), &retry);
   EXPECT_EQ(refused.code(), core::StatusCode::kResourceExhausted);
   EXPECT_EQ(refused.message().rfind("at most 50 files an hour", 0), 0u) << refused.message();
   EXPECT_GT(retry, 0);
   EXPECT_EQ(Count("SELECT count(*) FROM ticket_events WHERE kind = 'reply'"), 10) << "the refused reply is not kept";
-  EXPECT_TRUE(service_->Reply(&member_a2_, t1.id, WithFiles({File("other.txt", 1000)})).ok()) << "per person";
-  EXPECT_TRUE(service_->Reply(&member_a_, t1.id, Reply("text alone is fine")).ok());
+  EXPECT_TRUE(tickets_->Reply(&member_a2_, t1.id, WithFiles({File("other.txt", 1000)})).ok()) << "per person";
+  EXPECT_TRUE(tickets_->Reply(&member_a_, t1.id, Reply("text alone is fine")).ok());
 }
 
 TEST_F(TicketServiceTest, TwoHundredMiBOfFilesAnHourPerPersonOnEveryTicket) {
@@ -242,31 +197,31 @@ TEST_F(TicketServiceTest, TwoHundredMiBOfFilesAnHourPerPersonOnEveryTicket) {
   for (int i = 0; i < 4; ++i) {
     std::vector<Upload> five;
     for (int f = 0; f < 5; ++f) five.push_back(File("big.iso", 10 * kMiB));
-    ASSERT_TRUE(service_->Reply(&member_a_, i < 2 ? t1.id : t2.id, WithFiles(std::move(five))).ok()) << i;
+    ASSERT_TRUE(tickets_->Reply(&member_a_, i < 2 ? t1.id : t2.id, WithFiles(std::move(five))).ok()) << i;
   }
-  core::Status refused = service_->Reply(&member_a_, t3.id, WithFiles({File("small.txt", 1)}));
+  core::Status refused = tickets_->Reply(&member_a_, t3.id, WithFiles({File("small.txt", 1)}));
   EXPECT_EQ(refused.code(), core::StatusCode::kResourceExhausted);
   EXPECT_EQ(refused.message().rfind("at most 200 MiB of files an hour", 0), 0u) << refused.message();
-  NewTicket with_file = NT("new one", "b", "other");
+  NewTicket with_file = NewTicketOf("new one", "b", "other");
   with_file.uploads.push_back(File("small.txt", 1));
-  EXPECT_EQ(service_->Create(&member_a_, with_file, nullptr).status().code(), core::StatusCode::kResourceExhausted)
+  EXPECT_EQ(tickets_->Create(&member_a_, with_file, nullptr).status().code(), core::StatusCode::kResourceExhausted)
       << "files of a new ticket count too";
   clock_.Advance(3601);
-  EXPECT_TRUE(service_->Reply(&member_a_, t3.id, WithFiles({File("small.txt", 1)})).ok());
+  EXPECT_TRUE(tickets_->Reply(&member_a_, t3.id, WithFiles({File("small.txt", 1)})).ok());
 }
 
 TEST_F(TicketServiceTest, ATicketHoldsAtMost100MiBOfFilesFromEveryone) {
   Ticket t = Open(member_a_);
   std::vector<Upload> five;
   for (int f = 0; f < 5; ++f) five.push_back(File("big.iso", 10 * kMiB));
-  ASSERT_TRUE(service_->Reply(&member_a_, t.id, WithFiles(five)).ok());
+  ASSERT_TRUE(tickets_->Reply(&member_a_, t.id, WithFiles(five)).ok());
   std::vector<Upload> four(five.begin(), five.begin() + 4);
   four.push_back(File("last.iso", 10 * kMiB - 1));
-  ASSERT_TRUE(service_->Reply(&volunteer_, t.id, WithFiles(four)).ok()) << "100 MiB less one byte";
-  core::Status refused = service_->Reply(&member_a2_, t.id, WithFiles({File("two-bytes.txt", 2)}));
+  ASSERT_TRUE(tickets_->Reply(&volunteer_, t.id, WithFiles(four)).ok()) << "100 MiB less one byte";
+  core::Status refused = tickets_->Reply(&member_a2_, t.id, WithFiles({File("two-bytes.txt", 2)}));
   EXPECT_EQ(refused.code(), core::StatusCode::kTooLarge);
   EXPECT_EQ(refused.message(), "attachments: a ticket holds at most 100 MiB of files; this one has 0 MiB left");
-  EXPECT_TRUE(service_->Reply(&member_a2_, t.id, WithFiles({File("one-byte.txt", 1)})).ok());
+  EXPECT_TRUE(tickets_->Reply(&member_a2_, t.id, WithFiles({File("one-byte.txt", 1)})).ok());
   EXPECT_EQ(Count("SELECT sum(size) FROM attachments WHERE ticket_id = " + std::to_string(t.id)), 100 * kMiB);
 }
 
@@ -278,20 +233,20 @@ TEST_F(TicketServiceTest, SimultaneousUploadsCannotTogetherPassATicketsTotal) {
     for (int f = 0; f < 5; ++f) files.push_back(File("big.iso", 10 * kMiB));
     std::vector<Upload> more = files;
     more.pop_back();
-    ASSERT_TRUE(service_->Reply(&volunteer_, t.id, WithFiles(files)).ok());
-    ASSERT_TRUE(service_->Reply(&volunteer2_, t.id, WithFiles(more)).ok());  // 90 MiB
+    ASSERT_TRUE(tickets_->Reply(&volunteer_, t.id, WithFiles(files)).ok());
+    ASSERT_TRUE(tickets_->Reply(&volunteer2_, t.id, WithFiles(more)).ok());  // 90 MiB
     std::atomic<int> go{0};
     core::Status a, b;
     Upload ua = File("a.iso", 6 * kMiB), ub = File("b.iso", 6 * kMiB);
     std::thread t1([&] {
       while (!go) {
       }
-      a = service_->Reply(&member_a_, t.id, WithFiles({ua}));
+      a = tickets_->Reply(&member_a_, t.id, WithFiles({ua}));
     });
     std::thread t2([&] {
       while (!go) {
       }
-      b = service_->Reply(&member_a2_, t.id, WithFiles({ub}));
+      b = tickets_->Reply(&member_a2_, t.id, WithFiles({ub}));
     });
     go = 1;
     t1.join();
@@ -329,25 +284,25 @@ TEST_F(TicketServiceTest, AChangeWithOneBadFieldChangesNothing) {
       {changes("new", "low", std::nullopt, std::nullopt), core::StatusCode::kConflict, "a ticket cannot go"},
   };
   for (const auto& c : cases) {
-    core::Status st = service_->Update(&volunteer_, t.id, c.changes);
+    core::Status st = tickets_->Update(&volunteer_, t.id, c.changes);
     EXPECT_EQ(st.code(), c.code) << st.ToString();
     EXPECT_EQ(st.message().rfind(c.field, 0), 0u) << st.message();
   }
-  auto after = service_->Get(&volunteer_, t.id);
+  auto after = tickets_->Get(&volunteer_, t.id);
   EXPECT_EQ(after->ticket.status, model::TicketStatus::kNew);
   EXPECT_EQ(after->ticket.urgency, "high");
   EXPECT_EQ(after->ticket.category, "hardware");
   EXPECT_FALSE(after->ticket.assignee_id.has_value());
   EXPECT_EQ(Count("SELECT count(*) FROM ticket_events"), events);
   EXPECT_EQ(Count("SELECT count(*) FROM outbox"), mail) << "no 'resolved' email for a change that was not made";
-  EXPECT_EQ(service_->Update(&member_a_, t.id, changes(std::nullopt, "low", std::nullopt, std::nullopt)).code(),
+  EXPECT_EQ(tickets_->Update(&member_a_, t.id, changes(std::nullopt, "low", std::nullopt, std::nullopt)).code(),
             core::StatusCode::kPermissionDenied);
 
   ASSERT_TRUE(
-      service_
+      tickets_
           ->Update(&volunteer_, t.id, changes("resolved", "low", "email", std::optional<int64_t>(volunteer2_.user_id)))
           .ok());
-  after = service_->Get(&volunteer_, t.id);
+  after = tickets_->Get(&volunteer_, t.id);
   EXPECT_EQ(after->ticket.status, model::TicketStatus::kResolved);
   EXPECT_EQ(after->ticket.urgency, "low");
   EXPECT_EQ(after->ticket.category, "email");
@@ -358,10 +313,10 @@ TEST_F(TicketServiceTest, AChangeWithOneBadFieldChangesNothing) {
 
 TEST_F(TicketServiceTest, AReplyOfSixtyKilobytesOfQuotesIsStoredAsPlainTextUnderTheCap) {
   Ticket t = Open(member_a_);
-  ASSERT_TRUE(service_->Reply(&member_a_, t.id, Reply(std::string(60000, '>'))).ok());
+  ASSERT_TRUE(tickets_->Reply(&member_a_, t.id, Reply(std::string(60000, '>'))).ok());
   EXPECT_LE(Count("SELECT max(length(body_html)) FROM ticket_events"), 256 * 1024);
   EXPECT_EQ(Count("SELECT count(*) FROM ticket_events WHERE body_html LIKE '<p>&gt;&gt;&gt;%'"), 1);
-  core::Status refused = service_->Reply(&member_a_, t.id, Reply(std::string(60000, '"')));
+  core::Status refused = tickets_->Reply(&member_a_, t.id, Reply(std::string(60000, '"')));
   EXPECT_EQ(refused.code(), core::StatusCode::kInvalidArgument);
   EXPECT_EQ(refused.message().rfind("body: the formatted text is too large", 0), 0u) << refused.message();
 }
@@ -389,19 +344,19 @@ TEST_F(TicketServiceTest, InvalidValuesNameTheirFieldAndTheirSentence) {
       {std::string(201, 's'), "b", "hardware", "normal", "subject", "error_subject_too_long"},
   };
   for (const auto& c : cases) {
-    NewTicket t = NT(c.subject, c.body, c.category, c.urgency);
-    auto r = service_->Create(&member_a_, t, nullptr);
+    NewTicket t = NewTicketOf(c.subject, c.body, c.category, c.urgency);
+    auto r = tickets_->Create(&member_a_, t, nullptr);
     ASSERT_FALSE(r.ok()) << c.field;
     EXPECT_EQ(r.status().message().rfind(c.field + ":", 0), 0u) << r.status().message();
     EXPECT_EQ(r.status().field(), c.field) << r.status().message();
     EXPECT_EQ(r.status().key(), c.key) << r.status().message();
   }
-  NewTicket big = NT("s", std::string(64 * 1024 + 1, 'a'), "hardware", "normal");
-  EXPECT_EQ(service_->Create(&member_a_, big, nullptr).status().code(), core::StatusCode::kTooLarge);
-  EXPECT_EQ(service_->Create(&member_a_, big, nullptr).status().key(), "error_body_too_long");
-  EXPECT_EQ(service_->Create(nullptr, NT("s", "b", "hardware"), nullptr).status().code(),
+  NewTicket big = NewTicketOf("s", std::string(64 * 1024 + 1, 'a'), "hardware", "normal");
+  EXPECT_EQ(tickets_->Create(&member_a_, big, nullptr).status().code(), core::StatusCode::kTooLarge);
+  EXPECT_EQ(tickets_->Create(&member_a_, big, nullptr).status().key(), "error_body_too_long");
+  EXPECT_EQ(tickets_->Create(nullptr, NewTicketOf("s", "b", "hardware"), nullptr).status().code(),
             core::StatusCode::kUnauthenticated);
-  EXPECT_EQ(service_->Create(&volunteer_, NT("s", "b", "hardware"), nullptr).status().code(),
+  EXPECT_EQ(tickets_->Create(&volunteer_, NewTicketOf("s", "b", "hardware"), nullptr).status().code(),
             core::StatusCode::kInvalidArgument)
       << "a volunteer with no group acts for no group";
 }
@@ -410,9 +365,9 @@ TEST_F(TicketServiceTest, APathologicalDescriptionCannotHoldTheServer) {
   std::string evil;
   while (evil.size() + 2 < 60000) evil += " -";
   evil += "x" + std::string(2000, '\n');
-  NewTicket t = NT("Pathological", evil, "other", "low");
+  NewTicket t = NewTicketOf("Pathological", evil, "other", "low");
   auto start = std::chrono::steady_clock::now();
-  auto r = service_->Create(&member_a_, t, nullptr);
+  auto r = tickets_->Create(&member_a_, t, nullptr);
   auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start).count();
   ASSERT_TRUE(r.ok()) << r.status().ToString();
   EXPECT_LT(ms, 2000) << "rendering is bounded (250 ms budget) and falls back to escaped text";
@@ -422,12 +377,12 @@ TEST_F(TicketServiceTest, APathologicalDescriptionCannotHoldTheServer) {
 TEST_F(TicketServiceTest, TwentyTicketsAnHourPerPerson) {
   for (int i = 0; i < 20; ++i) Open(member_a_, "t" + std::to_string(i));
   int64_t retry = 0;
-  auto r = service_->Create(&member_a_, NT("one more", "b", "other"), &retry);
+  auto r = tickets_->Create(&member_a_, NewTicketOf("one more", "b", "other"), &retry);
   EXPECT_EQ(r.status().code(), core::StatusCode::kResourceExhausted);
   EXPECT_GT(retry, 0);
-  EXPECT_TRUE(service_->Create(&member_a2_, NT("someone else", "b", "other"), nullptr).ok());
+  EXPECT_TRUE(tickets_->Create(&member_a2_, NewTicketOf("someone else", "b", "other"), nullptr).ok());
   clock_.Advance(3601);
-  EXPECT_TRUE(service_->Create(&member_a_, NT("later", "b", "other"), nullptr).ok());
+  EXPECT_TRUE(tickets_->Create(&member_a_, NewTicketOf("later", "b", "other"), nullptr).ok());
 }
 
 TEST_F(TicketServiceTest, SimultaneousRequestsCannotGetPastTheHourlyLimit) {
@@ -437,7 +392,7 @@ TEST_F(TicketServiceTest, SimultaneousRequestsCannotGetPastTheHourlyLimit) {
     threads.emplace_back([&, i] {
       while (!go) {
       }
-      auto r = service_->Create(&member_a_, NT("burst " + std::to_string(i), "b", "other"), nullptr);
+      auto r = tickets_->Create(&member_a_, NewTicketOf("burst " + std::to_string(i), "b", "other"), nullptr);
       if (r.ok())
         ++created;
       else if (r.status().code() == core::StatusCode::kResourceExhausted)
@@ -452,31 +407,31 @@ TEST_F(TicketServiceTest, SimultaneousRequestsCannotGetPastTheHourlyLimit) {
 
 TEST_F(TicketServiceTest, AnotherGroupsTicketIsNotFoundForEveryAction) {
   Ticket t = Open(member_a_);
-  EXPECT_EQ(service_->Get(&member_b_, t.id).status().code(), core::StatusCode::kNotFound);
-  EXPECT_EQ(service_->Reply(&member_b_, t.id, Reply("hi")).code(), core::StatusCode::kNotFound);
-  EXPECT_EQ(service_->Close(&member_b_, t.id).code(), core::StatusCode::kNotFound);
-  EXPECT_EQ(service_->ChangeStatus(&member_b_, t.id, "triaged").code(), core::StatusCode::kNotFound);
-  EXPECT_EQ(service_->Claim(&member_b_, t.id).code(), core::StatusCode::kNotFound);
-  EXPECT_EQ(service_->GetAttachment(&member_b_, t.id, 1).status().code(), core::StatusCode::kNotFound);
-  auto list = service_->List(&member_b_, {});
+  EXPECT_EQ(tickets_->Get(&member_b_, t.id).status().code(), core::StatusCode::kNotFound);
+  EXPECT_EQ(tickets_->Reply(&member_b_, t.id, Reply("hi")).code(), core::StatusCode::kNotFound);
+  EXPECT_EQ(tickets_->Close(&member_b_, t.id).code(), core::StatusCode::kNotFound);
+  EXPECT_EQ(tickets_->ChangeStatus(&member_b_, t.id, "triaged").code(), core::StatusCode::kNotFound);
+  EXPECT_EQ(tickets_->Claim(&member_b_, t.id).code(), core::StatusCode::kNotFound);
+  EXPECT_EQ(tickets_->GetAttachment(&member_b_, t.id, 1).status().code(), core::StatusCode::kNotFound);
+  auto list = tickets_->List(&member_b_, {});
   ASSERT_TRUE(list.ok());
   EXPECT_TRUE(list->empty());
-  EXPECT_EQ(service_->Get(&member_a2_, t.id).status().code(), core::StatusCode::kOk) << "the whole group sees it";
-  EXPECT_EQ(service_->Get(&volunteer_, t.id).status().code(), core::StatusCode::kOk);
-  EXPECT_EQ(service_->Get(&member_a_, 999).status().code(), core::StatusCode::kNotFound);
+  EXPECT_EQ(tickets_->Get(&member_a2_, t.id).status().code(), core::StatusCode::kOk) << "the whole group sees it";
+  EXPECT_EQ(tickets_->Get(&volunteer_, t.id).status().code(), core::StatusCode::kOk);
+  EXPECT_EQ(tickets_->Get(&member_a_, 999).status().code(), core::StatusCode::kNotFound);
 }
 
 TEST_F(TicketServiceTest, TheQueueIsForVolunteersNewAndUnassignedFirstThenUrgencyThenAge) {
-  EXPECT_EQ(service_->Queue(&member_a_, {}).status().code(), core::StatusCode::kPermissionDenied);
-  NewTicket low = NT("low", "b", "other", "low");
-  NewTicket blocking = NT("blocking", "b", "other", "blocking");
-  auto t_low = service_->Create(&member_a_, low, nullptr);
+  EXPECT_EQ(tickets_->Queue(&member_a_, {}).status().code(), core::StatusCode::kPermissionDenied);
+  NewTicket low = NewTicketOf("low", "b", "other", "low");
+  NewTicket blocking = NewTicketOf("blocking", "b", "other", "blocking");
+  auto t_low = tickets_->Create(&member_a_, low, nullptr);
   clock_.Advance(10);
-  auto t_block = service_->Create(&member_b_, blocking, nullptr);
+  auto t_block = tickets_->Create(&member_b_, blocking, nullptr);
   clock_.Advance(10);
-  auto t_claimed = service_->Create(&member_a_, blocking, nullptr);
-  ASSERT_TRUE(service_->Claim(&volunteer_, t_claimed->id).ok());
-  auto q = service_->Queue(&volunteer_, {});
+  auto t_claimed = tickets_->Create(&member_a_, blocking, nullptr);
+  ASSERT_TRUE(tickets_->Claim(&volunteer_, t_claimed->id).ok());
+  auto q = tickets_->Queue(&volunteer_, {});
   ASSERT_TRUE(q.ok());
   ASSERT_EQ(q->size(), 3u);
   EXPECT_EQ((*q)[0].id, t_block->id);
@@ -484,22 +439,22 @@ TEST_F(TicketServiceTest, TheQueueIsForVolunteersNewAndUnassignedFirstThenUrgenc
   EXPECT_EQ((*q)[2].id, t_claimed->id);
   TicketFilter mine;
   mine.assignee = volunteer_.user_id;
-  EXPECT_EQ(service_->Queue(&volunteer_, mine)->size(), 1u);
+  EXPECT_EQ(tickets_->Queue(&volunteer_, mine)->size(), 1u);
   TicketFilter unassigned;
   unassigned.assignee = 0;
-  EXPECT_EQ(service_->Queue(&volunteer_, unassigned)->size(), 2u);
+  EXPECT_EQ(tickets_->Queue(&volunteer_, unassigned)->size(), 2u);
   TicketFilter by_group;
   by_group.group_id = member_b_.groups[0].id;
-  EXPECT_EQ(service_->Queue(&volunteer_, by_group)->size(), 1u);
+  EXPECT_EQ(tickets_->Queue(&volunteer_, by_group)->size(), 1u);
 }
 
 TEST_F(TicketServiceTest, ClaimingMakesItInProgressAndSomeoneElsesClaimIsAConflict) {
   Ticket t = Open(member_a_);
-  ASSERT_TRUE(service_->Claim(&volunteer_, t.id).ok());
+  ASSERT_TRUE(tickets_->Claim(&volunteer_, t.id).ok());
   EXPECT_EQ(Status(t.id), "in_progress");
-  EXPECT_EQ(service_->Claim(&volunteer2_, t.id).code(), core::StatusCode::kConflict);
-  EXPECT_TRUE(service_->Claim(&volunteer_, t.id).ok()) << "claiming your own ticket again is fine";
-  EXPECT_EQ(service_->Claim(&member_a_, t.id).code(), core::StatusCode::kPermissionDenied);
+  EXPECT_EQ(tickets_->Claim(&volunteer2_, t.id).code(), core::StatusCode::kConflict);
+  EXPECT_TRUE(tickets_->Claim(&volunteer_, t.id).ok()) << "claiming your own ticket again is fine";
+  EXPECT_EQ(tickets_->Claim(&member_a_, t.id).code(), core::StatusCode::kPermissionDenied);
 }
 
 TEST_F(TicketServiceTest, TwoVolunteersClaimingAtTheSameMomentExactlyOneWins) {
@@ -510,12 +465,12 @@ TEST_F(TicketServiceTest, TwoVolunteersClaimingAtTheSameMomentExactlyOneWins) {
     std::thread t1([&] {
       while (!go) {
       }
-      a = service_->Claim(&volunteer_, t.id);
+      a = tickets_->Claim(&volunteer_, t.id);
     });
     std::thread t2([&] {
       while (!go) {
       }
-      b = service_->Claim(&volunteer2_, t.id);
+      b = tickets_->Claim(&volunteer2_, t.id);
     });
     go = 1;
     t1.join();
@@ -529,56 +484,56 @@ TEST_F(TicketServiceTest, TwoVolunteersClaimingAtTheSameMomentExactlyOneWins) {
 
 TEST_F(TicketServiceTest, TheConversationMovesTheWorkflow) {
   Ticket t = Open(member_a_);
-  ASSERT_TRUE(service_->Claim(&volunteer_, t.id).ok());
-  ASSERT_TRUE(service_->Reply(&volunteer_, t.id, Reply("Quel modèle?", false, true)).ok());
+  ASSERT_TRUE(tickets_->Claim(&volunteer_, t.id).ok());
+  ASSERT_TRUE(tickets_->Reply(&volunteer_, t.id, Reply("Quel modèle?", false, true)).ok());
   EXPECT_EQ(Status(t.id), "waiting_on_group");
-  ASSERT_TRUE(service_->Reply(&member_a2_, t.id, Reply("Un HP 2700.")).ok());
+  ASSERT_TRUE(tickets_->Reply(&member_a2_, t.id, Reply("Un HP 2700.")).ok());
   EXPECT_EQ(Status(t.id), "in_progress");
-  ASSERT_TRUE(service_->Reply(&volunteer_, t.id, Reply("Changez la cartouche.", false, false, true)).ok());
+  ASSERT_TRUE(tickets_->Reply(&volunteer_, t.id, Reply("Changez la cartouche.", false, false, true)).ok());
   EXPECT_EQ(Status(t.id), "resolved");
-  EXPECT_EQ(service_->ChangeStatus(&volunteer_, t.id, "in_progress").code(), core::StatusCode::kConflict);
-  ASSERT_TRUE(service_->Close(&member_a_, t.id).ok());
+  EXPECT_EQ(tickets_->ChangeStatus(&volunteer_, t.id, "in_progress").code(), core::StatusCode::kConflict);
+  ASSERT_TRUE(tickets_->Close(&member_a_, t.id).ok());
   EXPECT_EQ(Status(t.id), "closed");
-  EXPECT_EQ(service_->ChangeStatus(&volunteer_, t.id, "in_progress").code(), core::StatusCode::kConflict)
+  EXPECT_EQ(tickets_->ChangeStatus(&volunteer_, t.id, "in_progress").code(), core::StatusCode::kConflict)
       << "closed -> in_progress needs a reopen";
-  EXPECT_EQ(service_->ChangeStatus(&volunteer_, t.id, "new").code(), core::StatusCode::kConflict);
-  ASSERT_TRUE(service_->Reopen(&member_a_, t.id).ok());
+  EXPECT_EQ(tickets_->ChangeStatus(&volunteer_, t.id, "new").code(), core::StatusCode::kConflict);
+  ASSERT_TRUE(tickets_->Reopen(&member_a_, t.id).ok());
   EXPECT_EQ(Status(t.id), "triaged");
-  EXPECT_EQ(service_->Close(&member_a_, t.id).code(), core::StatusCode::kConflict) << "only a resolved ticket closes";
+  EXPECT_EQ(tickets_->Close(&member_a_, t.id).code(), core::StatusCode::kConflict) << "only a resolved ticket closes";
 }
 
 TEST_F(TicketServiceTest, ReplyToClosedTicketReopensIt) {
   Ticket t = Open(member_a_);
-  ASSERT_TRUE(service_->ChangeStatus(&volunteer_, t.id, "resolved").ok());
-  ASSERT_TRUE(service_->Close(&volunteer_, t.id).ok());
-  ASSERT_TRUE(service_->Reply(&member_a_, t.id, Reply("It broke again")).ok());
+  ASSERT_TRUE(tickets_->ChangeStatus(&volunteer_, t.id, "resolved").ok());
+  ASSERT_TRUE(tickets_->Close(&volunteer_, t.id).ok());
+  ASSERT_TRUE(tickets_->Reply(&member_a_, t.id, Reply("It broke again")).ok());
   EXPECT_EQ(Status(t.id), "triaged");
 }
 
 TEST_F(TicketServiceTest, InternalNotesNeverReachTheGroup) {
   Ticket t = Open(member_a_);
-  ASSERT_TRUE(service_->Reply(&volunteer_, t.id, Reply("secret: their router is ancient", true)).ok());
-  ASSERT_TRUE(service_->Reply(&volunteer_, t.id, Reply("public answer")).ok());
-  auto group_view = service_->Get(&member_a_, t.id);
+  ASSERT_TRUE(tickets_->Reply(&volunteer_, t.id, Reply("secret: their router is ancient", true)).ok());
+  ASSERT_TRUE(tickets_->Reply(&volunteer_, t.id, Reply("public answer")).ok());
+  auto group_view = tickets_->Get(&member_a_, t.id);
   ASSERT_TRUE(group_view.ok());
   for (const auto& e : group_view->events) EXPECT_EQ(e.body.find("secret"), std::string::npos);
-  auto vol_view = service_->Get(&volunteer2_, t.id);
+  auto vol_view = tickets_->Get(&volunteer2_, t.id);
   bool seen = false;
   for (const auto& e : vol_view->events) seen = seen || (e.internal && e.body.find("secret") != std::string::npos);
   EXPECT_TRUE(seen);
-  EXPECT_EQ(service_->Reply(&member_a_, t.id, Reply("note?", true)).code(), core::StatusCode::kPermissionDenied);
+  EXPECT_EQ(tickets_->Reply(&member_a_, t.id, Reply("note?", true)).code(), core::StatusCode::kPermissionDenied);
 }
 
 TEST_F(TicketServiceTest, EmailsAreQueuedWithTheChangeThatCausesThem) {
   Ticket t = Open(member_a_);
-  ASSERT_TRUE(service_->Claim(&volunteer_, t.id).ok());
-  ASSERT_TRUE(service_->Reply(&volunteer_, t.id, Reply("Try this", false, true)).ok());
+  ASSERT_TRUE(tickets_->Claim(&volunteer_, t.id).ok());
+  ASSERT_TRUE(tickets_->Reply(&volunteer_, t.id, Reply("Try this", false, true)).ok());
   // Both members of the group (the volunteer is not one) get the question.
   EXPECT_EQ(Count("SELECT count(*) FROM outbox WHERE kind = 'ticket_question'"), 2);
-  ASSERT_TRUE(service_->Reply(&member_a_, t.id, Reply("Done")).ok());
+  ASSERT_TRUE(tickets_->Reply(&member_a_, t.id, Reply("Done")).ok());
   EXPECT_EQ(
       Count("SELECT count(*) FROM outbox WHERE kind = 'ticket_group_reply' AND recipient_email = 'v@example.org'"), 1);
-  ASSERT_TRUE(service_->Reply(&volunteer_, t.id, Reply("note", true)).ok());
+  ASSERT_TRUE(tickets_->Reply(&volunteer_, t.id, Reply("note", true)).ok());
   EXPECT_EQ(Count("SELECT count(*) FROM outbox"), 3) << "internal notes email nobody";
   EXPECT_EQ(Count("SELECT count(*) FROM outbox WHERE data_json LIKE '%https://entraide.example.org/fr/tickets/" +
                   std::to_string(t.id) + "%'"),
@@ -596,7 +551,7 @@ TEST_F(TicketServiceTest, TheQueuePagesWithOffsetsAndListsFinishedTicketsMostRec
   std::vector<int64_t> seen;
   for (int offset = 0; offset < 6; offset += 2) {
     page.offset = offset;
-    auto q = service_->Queue(&volunteer_, page);
+    auto q = tickets_->Queue(&volunteer_, page);
     ASSERT_TRUE(q.ok());
     EXPECT_EQ(q->size(), offset < 4 ? 2u : 1u);
     for (const auto& t : *q) seen.push_back(t.id);
@@ -604,12 +559,12 @@ TEST_F(TicketServiceTest, TheQueuePagesWithOffsetsAndListsFinishedTicketsMostRec
   EXPECT_EQ(seen, ids) << "oldest first at the same urgency, each ticket once";
   // Resolve 3, then 1, then 4: the closed/resolved view shows the most recently resolved first.
   for (int i : {3, 1, 4}) {
-    ASSERT_TRUE(service_->ChangeStatus(&volunteer_, ids[i], "resolved").ok());
+    ASSERT_TRUE(tickets_->ChangeStatus(&volunteer_, ids[i], "resolved").ok());
     clock_.Advance(60);
   }
   TicketFilter resolved;
   resolved.status = model::StatusFilter::Only(model::TicketStatus::kResolved);
-  auto q = service_->Queue(&volunteer_, resolved);
+  auto q = tickets_->Queue(&volunteer_, resolved);
   ASSERT_TRUE(q.ok());
   ASSERT_EQ(q->size(), 3u);
   EXPECT_EQ((*q)[0].id, ids[4]);
@@ -619,7 +574,7 @@ TEST_F(TicketServiceTest, TheQueuePagesWithOffsetsAndListsFinishedTicketsMostRec
 
 TEST_F(TicketServiceTest, ResolvedTicketsCloseThemselvesAfter14Days) {
   Ticket t = Open(member_a_);
-  ASSERT_TRUE(service_->ChangeStatus(&volunteer_, t.id, "resolved").ok());
+  ASSERT_TRUE(tickets_->ChangeStatus(&volunteer_, t.id, "resolved").ok());
   clock_.Advance(13 * 24 * 3600);
   EXPECT_EQ(Status(t.id), "resolved");
   clock_.Advance(24 * 3600 + 1);
@@ -628,55 +583,55 @@ TEST_F(TicketServiceTest, ResolvedTicketsCloseThemselvesAfter14Days) {
 
 TEST_F(TicketServiceTest, WasItHelpfulIsAskedOnceResolvedAndCounted) {
   Ticket t = Open(member_a_);
-  EXPECT_EQ(service_->Helpful(&member_a_, t.id, true, "").code(), core::StatusCode::kConflict);
-  ASSERT_TRUE(service_->ChangeStatus(&volunteer_, t.id, "resolved").ok());
-  EXPECT_EQ(service_->Helpful(&volunteer_, t.id, true, "").code(), core::StatusCode::kPermissionDenied);
-  ASSERT_TRUE(service_->Helpful(&member_a_, t.id, true, "Merci!").ok());
-  auto v = service_->Get(&volunteer_, t.id);
+  EXPECT_EQ(tickets_->Helpful(&member_a_, t.id, true, "").code(), core::StatusCode::kConflict);
+  ASSERT_TRUE(tickets_->ChangeStatus(&volunteer_, t.id, "resolved").ok());
+  EXPECT_EQ(tickets_->Helpful(&volunteer_, t.id, true, "").code(), core::StatusCode::kPermissionDenied);
+  ASSERT_TRUE(tickets_->Helpful(&member_a_, t.id, true, "Merci!").ok());
+  auto v = tickets_->Get(&volunteer_, t.id);
   ASSERT_TRUE(v->ticket.helpful.has_value());
   EXPECT_EQ(*v->ticket.helpful, 1);
   EXPECT_EQ(v->ticket.helpful_comment, "Merci!");
-  auto coord = Person("c@example.org", "coordinator", {});
-  auto counts = service_->HelpfulCounts(&coord);
+  auto coord = Person("c@example.org", "c", "coordinator", {});
+  auto counts = tickets_->HelpfulCounts(&coord);
   ASSERT_TRUE(counts.ok());
   EXPECT_EQ(counts->first, 1);
-  EXPECT_EQ(service_->HelpfulCounts(&volunteer_).status().code(), core::StatusCode::kPermissionDenied);
+  EXPECT_EQ(tickets_->HelpfulCounts(&volunteer_).status().code(), core::StatusCode::kPermissionDenied);
 }
 
 TEST_F(TicketServiceTest, AttachmentsAreStoredByHashAndFollowTheirTicketsVisibility) {
   std::string tmp = dir_.Join("upload1");
   { std::ofstream(tmp) << "screenshot bytes"; }
-  NewTicket t = NT("with file", "see attached", "other", "normal");
+  NewTicket t = NewTicketOf("with file", "see attached", "other", "normal");
   t.uploads.push_back({"../../etc/passwd", "image/png; charset=x", tmp, core::Sha256Hex("screenshot bytes"), 16});
-  auto created = service_->Create(&member_a_, t, nullptr);
+  auto created = tickets_->Create(&member_a_, t, nullptr);
   ASSERT_TRUE(created.ok()) << created.status().ToString();
-  auto view = service_->Get(&member_a_, created->id);
+  auto view = tickets_->Get(&member_a_, created->id);
   ASSERT_EQ(view->attachments.size(), 1u);
   EXPECT_EQ(view->attachments[0].filename, "passwd") << "no path survives";
-  auto file = service_->GetAttachment(&member_a2_, created->id, view->attachments[0].id);
+  auto file = tickets_->GetAttachment(&member_a2_, created->id, view->attachments[0].id);
   ASSERT_TRUE(file.ok());
   EXPECT_EQ(testing::ReadFile(file->path), "screenshot bytes");
   EXPECT_NE(file->path.find(core::Sha256Hex("screenshot bytes")), std::string::npos);
-  EXPECT_EQ(service_->GetAttachment(&member_b_, created->id, view->attachments[0].id).status().code(),
+  EXPECT_EQ(tickets_->GetAttachment(&member_b_, created->id, view->attachments[0].id).status().code(),
             core::StatusCode::kNotFound);
-  NewTicket many = NT("many", "b", "other", "normal");
+  NewTicket many = NewTicketOf("many", "b", "other", "normal");
   for (int i = 0; i < 6; ++i) many.uploads.push_back({"f", "text/plain", tmp, std::string(64, 'a'), 1});
-  EXPECT_EQ(service_->Create(&member_a_, many, nullptr).status().code(), core::StatusCode::kInvalidArgument);
-  NewTicket huge = NT("huge", "b", "other", "normal");
+  EXPECT_EQ(tickets_->Create(&member_a_, many, nullptr).status().code(), core::StatusCode::kInvalidArgument);
+  NewTicket huge = NewTicketOf("huge", "b", "other", "normal");
   huge.uploads.push_back({"big.iso", "application/x-iso", tmp, std::string(64, 'a'), 11 * 1024 * 1024});
-  EXPECT_EQ(service_->Create(&member_a_, huge, nullptr).status().code(), core::StatusCode::kTooLarge);
+  EXPECT_EQ(tickets_->Create(&member_a_, huge, nullptr).status().code(), core::StatusCode::kTooLarge);
 }
 
 TEST_F(TicketServiceTest, AResolvedTicketCanBePublishedAsAnAnsweredQuestionThatSearchFinds) {
   Ticket t = Open(member_a_, "Imprimante Brother hors ligne");
-  EXPECT_EQ(service_->Publish(&volunteer_, t.id, "x", "q", "a").status().code(), core::StatusCode::kConflict);
-  ASSERT_TRUE(service_->ChangeStatus(&volunteer_, t.id, "resolved").ok());
-  EXPECT_EQ(service_->Publish(&member_a_, t.id, "x", "q", "a").status().code(), core::StatusCode::kPermissionDenied);
-  auto q = service_->Publish(&volunteer_, t.id, "Imprimante Brother hors ligne", "L'imprimante affiche « hors ligne ».",
+  EXPECT_EQ(tickets_->Publish(&volunteer_, t.id, "x", "q", "a").status().code(), core::StatusCode::kConflict);
+  ASSERT_TRUE(tickets_->ChangeStatus(&volunteer_, t.id, "resolved").ok());
+  EXPECT_EQ(tickets_->Publish(&member_a_, t.id, "x", "q", "a").status().code(), core::StatusCode::kPermissionDenied);
+  auto q = tickets_->Publish(&volunteer_, t.id, "Imprimante Brother hors ligne", "L'imprimante affiche « hors ligne ».",
                              "Redémarrez le **spouleur**.");
   ASSERT_TRUE(q.ok()) << q.status().ToString();
-  EXPECT_EQ(service_->Publish(&volunteer_, t.id, "again", "q", "a").status().code(), core::StatusCode::kConflict);
-  auto found = service_->FindQuestion("fr", q->slug);
+  EXPECT_EQ(tickets_->Publish(&volunteer_, t.id, "again", "q", "a").status().code(), core::StatusCode::kConflict);
+  auto found = tickets_->FindQuestion("fr", q->slug);
   ASSERT_TRUE(found.ok() && found->has_value());
   EXPECT_NE((*found)->answer_html.find("<strong>spouleur</strong>"), std::string::npos);
   // The index follows the store: the question was queued with the publication.
@@ -697,8 +652,8 @@ TEST_F(TicketServiceTest, AResolvedTicketCanBePublishedAsAnAnsweredQuestionThatS
 
 TEST_F(TicketServiceTest, LinkedArticlesMustExist) {
   Ticket t = Open(member_a_);
-  EXPECT_EQ(service_->LinkArticle(&volunteer_, t.id, "no-such-key").code(), core::StatusCode::kInvalidArgument);
-  EXPECT_EQ(service_->LinkArticle(&member_a_, t.id, "backups").code(), core::StatusCode::kPermissionDenied);
+  EXPECT_EQ(tickets_->LinkArticle(&volunteer_, t.id, "no-such-key").code(), core::StatusCode::kInvalidArgument);
+  EXPECT_EQ(tickets_->LinkArticle(&member_a_, t.id, "backups").code(), core::StatusCode::kPermissionDenied);
 }
 
 }  // namespace
