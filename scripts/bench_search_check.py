@@ -17,23 +17,20 @@ import sys
 import time
 import urllib.parse
 
+from bench_queries import read_queries
+
 
 def load(path):
     out = []
-    with open(path, encoding="utf-8") as f:
-        for line in f:
-            line = line.rstrip("\n")
-            if not line or line.startswith("#"):
-                continue
-            _, lang, category, q = line.split("\t")
-            params, label = [("q", q)], q
-            if lang != "-":
-                params.append(("lang", lang))
-                label += f" lang={lang}"
-            if category != "-":
-                params.append(("category", category))
-                label += f" category={category}"
-            out.append(("/api/v1/search?" + urllib.parse.urlencode(params, quote_via=urllib.parse.quote), label))
+    for _, lang, category, q in read_queries(path):
+        params, label = [("q", q)], q
+        if lang != "-":
+            params.append(("lang", lang))
+            label += f" lang={lang}"
+        if category != "-":
+            params.append(("category", category))
+            label += f" category={category}"
+        out.append(("/api/v1/search?" + urllib.parse.urlencode(params, quote_via=urllib.parse.quote), label))
     return out
 
 

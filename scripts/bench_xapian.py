@@ -33,6 +33,8 @@ import sys
 import time
 import unicodedata
 
+from bench_queries import read_queries
+
 
 def fold(text):
     """StripAccents of src/search/text.cc: combining marks removed, NFC, apostrophes to spaces."""
@@ -71,24 +73,19 @@ def drop_stopwords(text, stop):
 
 def load_queries(path, stopwords):
     out = []
-    with open(path, encoding="utf-8") as f:
-        for line in f:
-            line = line.rstrip("\n")
-            if not line or line.startswith("#"):
-                continue
-            words_lang, lang, category, q = line.split("\t")
-            stemmer = "french" if words_lang == "fr" else "english"
-            filters = []
-            if lang != "-":
-                filters.append(f"lang:{lang}")
-            if category != "-":
-                filters.append(f"category:{category}")
-            out.append({
-                "raw": q,
-                "stemmer": stemmer,
-                "query": " ".join([fold(q)] + filters),
-                "quest_query": " ".join([drop_stopwords(fold(q), stopwords[stemmer])] + filters),
-            })
+    for words_lang, lang, category, q in read_queries(path):
+        stemmer = "french" if words_lang == "fr" else "english"
+        filters = []
+        if lang != "-":
+            filters.append(f"lang:{lang}")
+        if category != "-":
+            filters.append(f"category:{category}")
+        out.append({
+            "raw": q,
+            "stemmer": stemmer,
+            "query": " ".join([fold(q)] + filters),
+            "quest_query": " ".join([drop_stopwords(fold(q), stopwords[stemmer])] + filters),
+        })
     return out
 
 

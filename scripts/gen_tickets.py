@@ -382,6 +382,14 @@ class Generator:
                 t = min(t + later(lo, hi), bound)
                 return t
 
+            def take(note_chance):
+                # The volunteer takes the ticket and starts on it, now and then with an internal note first.
+                ev.append((vol, "assign", "", "", 0, "", vol_name, step(10 * 60, 2 * DAY)))
+                ev.append((vol, "status", "", "", 0, "new", "in_progress", t))
+                if r.random() < note_chance:
+                    nb, nh = self.reply_text(NOTES, lang)
+                    ev.append((vol, "note", nb, nh, 1, "", "", step(60, HOUR)))
+
             if is_open:
                 status = r.choices(open_statuses, open_weights)[0]
                 if status == "triaged":
@@ -392,11 +400,7 @@ class Generator:
                         urgency = new_u
                 elif status in ("in_progress", "waiting_on_group"):
                     assignee = vol
-                    ev.append((vol, "assign", "", "", 0, "", vol_name, step(10 * 60, 2 * DAY)))
-                    ev.append((vol, "status", "", "", 0, "new", "in_progress", t))
-                    if r.random() < 0.3:
-                        nb, nh = self.reply_text(NOTES, lang)
-                        ev.append((vol, "note", nb, nh, 1, "", "", step(60, HOUR)))
+                    take(0.3)
                     rb, rh = self.reply_text(REPLIES, lang)
                     first_response = step(5 * 60, DAY)
                     ev.append((vol, "reply", rb, rh, 0, "", "", first_response))
@@ -407,11 +411,7 @@ class Generator:
                         ev.append((vol, "status", "", "", 0, "in_progress", "waiting_on_group", t))
             else:
                 assignee = vol
-                ev.append((vol, "assign", "", "", 0, "", vol_name, step(10 * 60, 2 * DAY)))
-                ev.append((vol, "status", "", "", 0, "new", "in_progress", t))
-                if r.random() < 0.15:
-                    nb, nh = self.reply_text(NOTES, lang)
-                    ev.append((vol, "note", nb, nh, 1, "", "", step(60, HOUR)))
+                take(0.15)
                 if r.random() < 0.5:
                     rb, rh = self.reply_text(REPLIES, lang)
                     first_response = step(5 * 60, DAY)

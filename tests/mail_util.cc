@@ -19,7 +19,9 @@
 #include <stdexcept>
 #include <thread>
 
+#include "core/json_writer.h"
 #include "core/strings.h"
+#include "store/account_repo.h"
 
 namespace entraide::testing {
 namespace fs = std::filesystem;
@@ -175,6 +177,34 @@ std::string QueryText(store::Pool& pool, const std::string& sql) {
   store::StatementScope q(*st);
   auto row = q->Step();
   return row.ok() && *row ? q->ColumnText(0) : "";
+}
+
+int64_t QueueTicketReply(store::Pool& pool, const TicketReplyMail& mail) {
+  char ref[32];
+  std::snprintf(ref, sizeof ref, "ENT-2027-%04d", mail.number);
+  core::JsonWriter w;
+  w.BeginObject()
+      .Field("ref", ref)
+      .Field("ticket_subject", mail.ticket_subject)
+      .Field("volunteer", "Éloïse")
+      .Field("reply", mail.reply)
+      .Field("link", "http://entraide.test/fr/tickets/" + std::to_string(mail.number))
+      .EndObject();
+  store::OutboxMessage m;
+  m.kind = model::MailKind::kTicketReply;
+  m.recipient_email = mail.recipient_email;
+  m.recipient_name = mail.recipient_name;
+  m.lang = mail.lang;
+  m.user_id = mail.user_id;
+  m.data_json = w.Take();
+  m.thread_key = "ticket:" + std::to_string(mail.number);
+  m.created_at = mail.created_at;
+  auto db = pool.Acquire();
+  EXPECT_TRUE(db.ok());
+  if (!db.ok()) return 0;
+  auto id = store::AccountRepository(**db).EnqueueMail(m);
+  EXPECT_TRUE(id.ok()) << id.status().ToString();
+  return id.ok() ? *id : 0;
 }
 
 std::string ViewsWithTestMail(const TempDir& dir) {

@@ -69,6 +69,16 @@ DecodedMail DecodeMail(const std::string& path);
 // The first column of the first row of `sql`, as text ("" when no row).
 std::string QueryText(store::Pool& pool, const std::string& sql);
 
+// A ticket notification (kind ticket_reply, which the test templates of tests/mail/views render) from Éloïse,
+// queued in `pool`'s outbox: ticket `number` is "ENT-2027-<number, 4 digits>", thread "ticket:<number>", its
+// link http://entraide.test/fr/tickets/<number>. Returns the outbox id (0 when it was not queued).
+struct TicketReplyMail {
+  int number = 0;
+  std::string ticket_subject, reply, recipient_email, recipient_name, lang = "fr";
+  int64_t user_id = 0, created_at = 0;
+};
+int64_t QueueTicketReply(store::Pool& pool, const TicketReplyMail& mail);
+
 // Copies the repository's views/ and tests/mail/views/ into `dir`/views; returns that path.
 std::string ViewsWithTestMail(const TempDir& dir);
 

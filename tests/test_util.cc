@@ -51,10 +51,11 @@ TempDir::~TempDir() {
   fs::remove_all(path_, ec);
 }
 
-void TempDir::Write(const std::string& rel, const std::string& content) const {
-  fs::path p = fs::path(path_) / rel;
-  fs::create_directories(p.parent_path());
-  std::ofstream out(p, std::ios::binary);
+void TempDir::Write(const std::string& rel, const std::string& content) const { WriteFile(Join(rel), content); }
+
+void WriteFile(const std::string& path, const std::string& content) {
+  fs::create_directories(fs::path(path).parent_path());
+  std::ofstream out(path, std::ios::binary);
   out << content;
 }
 
@@ -250,6 +251,11 @@ HttpResponse Get(int port, const std::string& target, const std::vector<std::str
   return Send(port, "GET", target, "", extra_headers);
 }
 
+Poco::JSON::Object::Ptr Json(const std::string& text) {
+  Poco::JSON::Parser p;
+  return p.parse(text).extract<Poco::JSON::Object::Ptr>();
+}
+
 std::string CookieValue(const HttpResponse& r, const std::string& name) {
   std::smatch m;
   std::string all = r.Header("set-cookie");
@@ -412,6 +418,10 @@ CommandResult RunShell(const std::string& command) {
   int status = pclose(p);
   r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
   return r;
+}
+
+std::string QuietDataDirEnv(const std::string& data_dir) {
+  return "ENTRAIDE_DATA_DIR=" + ShellQuote(data_dir) + " ENTRAIDE_LOG_LEVEL=warn";
 }
 
 std::string EntraideCommand(const std::string& args, const std::string& env) {

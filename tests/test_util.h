@@ -2,6 +2,7 @@
 // real loopback socket, and a running App on a free port with its own data dir.
 #pragma once
 
+#include <Poco/JSON/Object.h>
 #include <gtest/gtest.h>
 #include <sys/types.h>
 
@@ -35,6 +36,9 @@ class TempDir {
  private:
   std::string path_;
 };
+
+// Writes `content` to the file at `path`, making its folders.
+void WriteFile(const std::string& path, const std::string& content);
 
 std::string SourceDir();  // the repository root
 
@@ -110,6 +114,10 @@ struct ApiSession {
   }
 };
 
+// The JSON object in `text` (a response's body); throws when it is not one.
+Poco::JSON::Object::Ptr Json(const std::string& text);
+inline Poco::JSON::Object::Ptr Json(const HttpResponse& r) { return Json(r.body); }
+
 // The value of the cookie `name` set by a response ("" when none).
 std::string CookieValue(const HttpResponse& r, const std::string& name);
 // The CSRF token in a page's form (name="csrf" value="...").
@@ -152,6 +160,8 @@ struct CommandResult {
 std::string ShellQuote(const std::string& s);
 // Runs `command` with sh from the repository root, its standard error with its output.
 CommandResult RunShell(const std::string& command);
+// The environment words of a command on the data dir `data_dir` that logs warnings only.
+std::string QuietDataDirEnv(const std::string& data_dir);
 // The shell command that runs the built `entraide` with `args`, `env` (NAME=value words) added to its environment.
 std::string EntraideCommand(const std::string& args, const std::string& env);
 // Runs the built `entraide` from the repository root (so config/entraide.ini is read).

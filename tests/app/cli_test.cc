@@ -224,7 +224,7 @@ TEST(CliTest, ExportAndEraseForTheOperator) {
 TEST(CliTest, DataFilesArePrivateAndUserLinkWorksAfterTheMailWentOut) {
   TempDir data;
   std::filesystem::permissions(data.path(), std::filesystem::perms(0755));
-  std::string env = "ENTRAIDE_DATA_DIR=" + Quote(data.path()) + " ENTRAIDE_LOG_LEVEL=warn";
+  std::string env = QuietDataDirEnv(data.path());
   ASSERT_EQ(RunEntraide("migrate", env).exit_code, 0);
   ASSERT_EQ(RunEntraide("user add --email bob@example.org --name Bob --role member --lang en", env).exit_code, 0);
   Result sent = RunEntraide("mail send", env);
@@ -256,7 +256,7 @@ TEST(CliTest, DataFilesArePrivateAndUserLinkWorksAfterTheMailWentOut) {
 
 TEST(CliTest, DigestDryRunPrintsWithoutQueuingAndToLimitsToOnePerson) {
   TempDir data;
-  std::string env = "ENTRAIDE_DATA_DIR=" + Quote(data.path()) + " ENTRAIDE_LOG_LEVEL=warn";
+  std::string env = QuietDataDirEnv(data.path());
   ASSERT_EQ(RunEntraide("group add --slug coop-a --name 'Épicerie A'", env).exit_code, 0);
   ASSERT_EQ(RunEntraide("group add --slug coop-b --name 'Coop B' --lang en", env).exit_code, 0);
   ASSERT_EQ(RunEntraide("user add --email ana@example.org --name Ana --role member --group coop-a", env).exit_code, 0);
@@ -316,7 +316,7 @@ TEST(CliTest, DigestDryRunPrintsWithoutQueuingAndToLimitsToOnePerson) {
 // period has nothing in it), or of the period that ends on a date; only as a dry run.
 TEST(CliTest, DigestDryRunPreviewsThePeriodInProgressOrAtADate) {
   TempDir data;
-  std::string env = "ENTRAIDE_DATA_DIR=" + Quote(data.path()) + " ENTRAIDE_LOG_LEVEL=warn";
+  std::string env = QuietDataDirEnv(data.path());
   ASSERT_EQ(RunEntraide("group add --slug coop-a --name 'Épicerie A'", env).exit_code, 0);
   ASSERT_EQ(RunEntraide("user add --email ana@example.org --name Ana --role member --group coop-a", env).exit_code, 0);
   ASSERT_EQ(RunEntraide("user add --email vic@example.org --name Vic --role volunteer", env).exit_code, 0);
@@ -351,7 +351,7 @@ TEST(CliTest, DigestDryRunPreviewsThePeriodInProgressOrAtADate) {
 // Issue #21: commands that list things have a header row and --json.
 TEST(CliTest, GroupListHasAHeaderRowAndJson) {
   TempDir data;
-  std::string env = "ENTRAIDE_DATA_DIR=" + Quote(data.path()) + " ENTRAIDE_LOG_LEVEL=warn";
+  std::string env = QuietDataDirEnv(data.path());
   ASSERT_EQ(RunEntraide("group add --slug coop-a --name 'Épicerie A'", env).exit_code, 0);
   ASSERT_EQ(RunEntraide("group add --slug coop-b --name 'Coop B' --lang en", env).exit_code, 0);
   Result list = RunEntraide("group list", env);

@@ -10,7 +10,7 @@
 #include "auth/policy.h"
 #include "auth/rate_limiter.h"
 #include "core/sha256.h"
-#include "store/migrations.h"
+#include "fixtures.h"
 #include "store/pool.h"
 #include "test_util.h"
 
@@ -155,32 +155,23 @@ TEST(PolicyTest, TheOnePlaceThatDecides) {
   EXPECT_EQ(Require(&member, Action::kTriage).code(), core::StatusCode::kPermissionDenied);
 }
 
-class AuthServiceTest : public ::testing::Test {
+class AuthServiceTest : public testing::PeopleTest {
  protected:
   void SetUp() override {
-    pool_ = std::make_unique<store::Pool>(dir_.Join("entraide.db"));
-    auto db = pool_->Acquire();
-    ASSERT_TRUE(db.ok());
-    auto files = store::LoadMigrations(testing::SourceDir() + "/migrations");
-    ASSERT_TRUE(store::Migrate(**db, *files).ok());
-    AuthOptions o;
-    o.base_url = "https://entraide.example.org";
-    o.hash_cost = HashCost::Minimum();
-    o.max_parallel_hashes = 1;
-    o.hash_wait_ms = 0;  // a held gate refuses at once
-    auth_ = std::make_unique<AuthService>(*pool_, clock_, o);
+    PeopleTest::SetUp();
     auto g = auth_->AddGroupCli("coop-a", "Coop A", "fr");
     ASSERT_TRUE(g.ok());
     group_ = *g;
     auto u = auth_->AddUserCli("ana@example.org", "Ana", "coordinator", {"coop-a"}, "fr", kPassword);
     ASSERT_TRUE(u.ok()) << u.status().ToString();
   }
-  int64_t Count(const std::string& sql) {
-    auto db = pool_->Acquire();
-    auto st = (*db)->Prepare(sql);
-    store::StatementScope q(*st);
-    auto row = q->Step();
-    return row.ok() && *row ? q->ColumnInt(0) : -1;
+  auth::AuthOptions DirectoryOptions() const override {
+    auth::AuthOptions o;
+    o.base_url = "https://entraide.example.org";
+    o.hash_cost = HashCost::Minimum();
+    o.max_parallel_hashes = 1;
+    o.hash_wait_ms = 0;  // a held gate refuses at once
+    return o;
   }
   // The link of the newest message queued for `email` (as the person will get it).
   std::string QueuedLink(const std::string& email) {
@@ -197,11 +188,7 @@ class AuthServiceTest : public ::testing::Test {
     std::string link = QueuedLink(email);
     return link.substr(link.rfind('/') + 1);
   }
-  static constexpr const char* kPassword = "Horse battery staple 42!";
-  testing::TempDir dir_;
-  core::FakeClock clock_;
-  std::unique_ptr<store::Pool> pool_;
-  std::unique_ptr<AuthService> auth_;
+  static constexpr const char* kPassword = testing::kTestPassword;
   int64_t group_ = 0;
 };
 

@@ -8,6 +8,7 @@
 
 #include "auth/auth_service.h"
 #include "core/escape.h"
+#include "fixtures.h"
 #include "mail_util.h"
 #include "store/pool.h"
 #include "test_util.h"
@@ -15,7 +16,7 @@
 namespace entraide::testing {
 namespace {
 
-constexpr const char* kPassword = "Horse battery staple 42!";
+constexpr const char* kPassword = kTestPassword;
 
 std::string Form(std::initializer_list<std::pair<std::string, std::string>> fields) {
   std::string body;
@@ -32,50 +33,33 @@ class AccountsTest : public ::testing::Test {
     c.auth_max_parallel_hashes = 1;
     c.auth_hash_wait_ms = 0;  // a held gate answers 503 at once
     app_ = std::make_unique<RunningApp>(c, &clock_);
-    pool_ = std::make_unique<store::Pool>(data_.Join("entraide.db"));
     auth::AuthOptions o;
     o.base_url = "http://entraide.test";
     o.hash_cost = auth::HashCost::Minimum();
-    admin_ = std::make_unique<auth::AuthService>(*pool_, clock_, o);
-    ASSERT_TRUE(admin_->AddGroupCli("coop-a", "Coop A", "fr").ok());
-    ASSERT_TRUE(admin_->AddUserCli("ana@example.org", "Ana", "coordinator", {}, "fr", std::string(kPassword)).ok());
-    ASSERT_TRUE(admin_->AddUserCli("mo@example.org", "Mo", "member", {"coop-a"}, "fr", std::string(kPassword)).ok());
+    directory_ = std::make_unique<TestDirectory>(data_.Join("entraide.db"), &clock_, o);
+    directory_->Group("coop-a", "Coop A");
+    directory_->Person("ana@example.org", "Ana", "coordinator");
+    directory_->Person("mo@example.org", "Mo", "member", {"coop-a"});
   }
   int port() { return app_->port(); }
   const std::string form_type = "Content-Type: application/x-www-form-urlencoded";
 
   // Signs in through the form; returns the session cookie.
   std::string SignIn(const std::string& email, const std::string& password = kPassword) {
-    auto page = Get(port(), "/en/signin");
-    std::string csrf = CookieValue(page, "csrf");
-    auto r = Send(port(), "POST", "/en/signin",
-                  Form({{"csrf", CsrfField(page.body)}, {"email", email}, {"password", password}}),
-                  {form_type, "Cookie: csrf=" + csrf});
-    EXPECT_EQ(r.status, 303) << r.body;
-    return CookieValue(r, "sid");
-  }
-  static Poco::JSON::Object::Ptr Json(const HttpResponse& r) {
-    Poco::JSON::Parser p;
-    return p.parse(r.body).extract<Poco::JSON::Object::Ptr>();
+    return SignInForm(port(), email, password);
   }
   // The link of the newest message queued for `email`.
   std::string QueuedLink(const std::string& email) {
-    return QueryText(*pool_, "SELECT json_extract(data_json, '$.link') FROM outbox WHERE recipient_email = '" + email +
+    return QueryText(pool(), "SELECT json_extract(data_json, '$.link') FROM outbox WHERE recipient_email = '" + email +
                                  "' ORDER BY id DESC LIMIT 1");
   }
-  int64_t Count(const std::string& sql) {
-    auto db = pool_->Acquire();
-    auto st = (*db)->Prepare(sql);
-    store::StatementScope q(*st);
-    auto row = q->Step();
-    return row.ok() && *row ? q->ColumnInt(0) : -1;
-  }
+  int64_t Count(const std::string& sql) { return QueryInt(pool(), sql); }
+  store::Pool& pool() { return directory_->pool(); }
 
   TempDir data_, content_;
   core::FakeClock clock_;
   std::unique_ptr<RunningApp> app_;
-  std::unique_ptr<store::Pool> pool_;
-  std::unique_ptr<auth::AuthService> admin_;
+  std::unique_ptr<TestDirectory> directory_;
 };
 
 TEST_F(AccountsTest, SignInSetsASafeSessionCookieAndTheHeaderShowsThePerson) {

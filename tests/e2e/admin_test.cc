@@ -10,6 +10,7 @@
 
 #include "auth/auth_service.h"
 #include "core/escape.h"
+#include "fixtures.h"
 #include "mail_util.h"
 #include "store/pool.h"
 #include "test_util.h"
@@ -17,7 +18,6 @@
 namespace entraide::testing {
 namespace {
 
-constexpr const char* kPassword = "Horse battery staple 42!";
 constexpr size_t kMaxPageBytes = 100 * 1024;
 
 // The generated network: 400 groups with names of a realistic length, 1,200 people with long names, each in
@@ -53,37 +53,17 @@ INSERT INTO memberships (user_id, group_id)
 class AdminTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    data_ = new TempDir();
-    content_ = new TempDir();
-    app::Config c = TestConfig(data_->path());
-    c.content_dir = content_->path();
-    c.mail_poll_seconds = 3600;  // invitations stay in the outbox
-    app_ = new RunningApp(c);
-    pool_ = new store::Pool(data_->Join("entraide.db"));
-    core::SystemClock clock;
-    auth::AuthOptions o;
-    o.hash_cost = auth::HashCost::Minimum();
-    auth::AuthService admin(*pool_, clock, o);
-    ASSERT_TRUE(admin.AddUserCli("ana@example.org", "Ana", "coordinator", {}, "fr", std::string(kPassword)).ok());
-    ASSERT_TRUE(admin.AddUserCli("mo@example.org", "Mo", "member", {}, "fr", std::string(kPassword)).ok());
-    auto db = pool_->Acquire();
+    app_ = new TestApp([](app::Config& c) { c.mail_poll_seconds = 3600; });  // invitations stay in the outbox
+    app_->directory().Person("ana@example.org", "Ana", "coordinator");
+    app_->directory().Person("mo@example.org", "Mo", "member");
+    auto db = app_->pool().Acquire();
     ASSERT_TRUE(db.ok());
     ASSERT_TRUE((*db)->Exec("BEGIN; " + std::string(kNetworkSql) + " COMMIT;").ok());
     ana_ = SignIn("ana@example.org");
   }
-  static void TearDownTestSuite() {
-    delete pool_;
-    delete app_;
-    delete content_;
-    delete data_;
-  }
+  static void TearDownTestSuite() { delete app_; }
   static int port() { return app_->port(); }
-  static std::string SignIn(const std::string& email) {
-    auto r =
-        Send(port(), "POST", "/api/v1/session", R"({"email": ")" + email + R"(", "password": ")" + kPassword + "\"}");
-    EXPECT_EQ(r.status, 200) << r.body;
-    return CookieValue(r, "sid");
-  }
+  static std::string SignIn(const std::string& email) { return SignInApi(port(), email).sid; }
   static HttpResponse Page(const std::string& target, const std::string& sid = ana_) {
     return Get(port(), target, {"Cookie: sid=" + sid});
   }
@@ -96,7 +76,7 @@ class AdminTest : public ::testing::Test {
     return Send(port(), "POST", target, core::UrlWithQuery("", fields).substr(1),
                 {"Content-Type: application/x-www-form-urlencoded", "Cookie: sid=" + sid});
   }
-  static std::string Id(const std::string& sql) { return QueryText(*pool_, sql); }
+  static std::string Id(const std::string& sql) { return QueryText(app_->pool(), sql); }
   static std::string PersonId(const std::string& email) {
     return Id("SELECT id FROM users WHERE email = '" + email + "'");
   }
@@ -110,16 +90,10 @@ class AdminTest : public ::testing::Test {
   }
   static int Rows(const std::string& body) { return Count(body, "<tr><td>"); }
 
-  static TempDir* data_;
-  static TempDir* content_;
-  static RunningApp* app_;
-  static store::Pool* pool_;
+  static TestApp* app_;
   static std::string ana_;
 };
-TempDir* AdminTest::data_ = nullptr;
-TempDir* AdminTest::content_ = nullptr;
-RunningApp* AdminTest::app_ = nullptr;
-store::Pool* AdminTest::pool_ = nullptr;
+TestApp* AdminTest::app_ = nullptr;
 std::string AdminTest::ana_;
 
 TEST_F(AdminTest, EveryPageStaysUnder100KbWithTheWholeNetwork) {

@@ -13,6 +13,7 @@
 
 #include "auth/auth_service.h"
 #include "core/escape.h"
+#include "fixtures.h"
 #include "mail_util.h"
 #include "store/database.h"
 #include "store/pool.h"
@@ -115,30 +116,22 @@ TEST(SignInLoadTest, FortyEightSignInsAtOnceKeepMemoryBoundedAndPagesAnswering) 
 // a copy of the database holds none of the mailed tokens, and no URL found in its outbox signs in, resets,
 // accepts an invitation or takes a ticket.
 TEST(OutboxSecretsTest, ACopyOfTheDatabaseAfterDeliveryHoldsNoWorkingLink) {
-  TempDir data, content, copies;
+  TempDir copies;
   core::FakeClock clock(LocalInstant(2027, 3, 22, 7));  // a Monday, before the digests
-  app::Config c = TestConfig(data.path());
-  c.content_dir = content.path();
-  c.mail_poll_seconds = 3600;  // the test says when mail goes out
-  RunningApp app(c, &clock);
-  int port = app.port();
-  store::Pool pool(data.Join("entraide.db"));
   auth::AuthOptions o;
   o.base_url = "http://entraide.test";
   o.hash_cost = auth::HashCost::Minimum();
-  auth::AuthService auth(pool, clock, o);
-  ASSERT_TRUE(auth.AddGroupCli("coop-a", "Coop A", "fr").ok());
-  ASSERT_TRUE(auth.AddUserCli("mo@example.org", "Mo", "member", {"coop-a"}, "fr", std::string(kPassword)).ok());
-  ASSERT_TRUE(auth.AddUserCli("eloise@example.org", "Éloïse", "volunteer", {}, "fr", std::string(kPassword)).ok());
-  ASSERT_TRUE(auth.AddUserCli("new@example.org", "Nour", "member", {"coop-a"}, "fr", std::nullopt).ok());
-  auto mo = auth.SignIn("mo@example.org", kPassword, "ip", "", nullptr);
-  ASSERT_TRUE(mo.ok());
+  TestApp app([](app::Config& c) { c.mail_poll_seconds = 3600; }, &clock, o);  // the test says when mail goes out
+  int port = app.port();
+  store::Pool& pool = app.pool();
+  const TempDir& data = app.data();
+  auth::AuthService& auth = app.directory().auth();
+  app.directory().Group("coop-a", "Coop A");
+  auth::Principal mo = app.directory().SignedInPerson("mo@example.org", "Mo", "member", {"coop-a"});
+  app.directory().Person("eloise@example.org", "Éloïse", "volunteer");
+  app.directory().Person("new@example.org", "Nour", "member", {"coop-a"}, "fr", std::nullopt);
   tickets::TicketService tickets(pool, clock, data.Join("attachments"), "http://entraide.test");
-  tickets::NewTicket t;
-  t.subject = "Imprimante bloquée";
-  t.body = "Elle clignote.";
-  t.category = "hardware";
-  ASSERT_TRUE(tickets.Create(&mo->principal, t, nullptr).ok());
+  ASSERT_TRUE(tickets.Create(&mo, NewTicketOf("Imprimante bloquée", "Elle clignote.", "hardware"), nullptr).ok());
   clock.Set(LocalInstant(2027, 3, 22, 8));
   ASSERT_TRUE(auth.RequestSignInLink("mo@example.org", "fr", "ip", nullptr).ok());
   ASSERT_TRUE(auth.RequestPasswordReset("eloise@example.org", "fr", "ip", nullptr).ok());

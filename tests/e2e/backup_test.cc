@@ -15,6 +15,7 @@
 #include <thread>
 
 #include "auth/auth_service.h"
+#include "fixtures.h"
 #include "store/pool.h"
 #include "test_util.h"
 
@@ -23,17 +24,8 @@ namespace {
 
 namespace fs = std::filesystem;
 
-constexpr const char* kPassword = "Horse battery staple 42!";
-
-std::string Env(const std::string& data_dir) {
-  return "ENTRAIDE_DATA_DIR=" + ShellQuote(data_dir) + " ENTRAIDE_LOG_LEVEL=warn";
-}
-
 ApiSession SignIn(const std::string& from, int port, const std::string& email) {
-  auto r = SendFrom(from, port, "POST", "/api/v1/session",
-                    R"({"email": ")" + email + R"(", "password": ")" + kPassword + "\"}", {});
-  EXPECT_EQ(r.status, 200) << r.body;
-  return {CookieValue(r, "sid"), r.Header("x-csrf-token")};
+  return SignInApi(port, email, kTestPassword, from);
 }
 
 // A ticket acknowledged by the server, and the file sent with it.
@@ -50,26 +42,17 @@ std::string SnapshotPath(const CommandResult& r) {
 
 TEST(BackupE2eTest, SnapshotsTakenWhileEightClientsCreateTicketsHoldEveryAcknowledgedTicketAndFile) {
   constexpr int kClients = 8, kMembersEach = 3;
-  TempDir tmp, content;
-  app::Config config = TestConfig(tmp.Join("data"));
-  config.content_dir = content.path();
-  config.http_max_parallel_uploads = kClients;  // else a quarter of the threads, and 503 for the others
-  RunningApp app(config);
-  {
-    store::Pool pool(config.DatabasePath());
-    core::SystemClock clock;
-    auth::AuthOptions o;
-    o.hash_cost = auth::HashCost::Minimum();
-    auth::AuthService admin(pool, clock, o);
-    ASSERT_TRUE(admin.AddUserCli("v@example.org", "V", "volunteer", {}, "fr", std::string(kPassword)).ok());
-    for (int c = 0; c < kClients; ++c) {
-      ASSERT_TRUE(admin.AddGroupCli("coop-" + std::to_string(c), "Coop " + std::to_string(c), "fr").ok());
-      for (int m = 0; m < kMembersEach; ++m)
-        ASSERT_TRUE(admin
-                        .AddUserCli("m" + std::to_string(c) + "-" + std::to_string(m) + "@example.org", "M", "member",
-                                    {"coop-" + std::to_string(c)}, "fr", std::string(kPassword))
-                        .ok());
-    }
+  TempDir tmp;
+  TestApp app([](app::Config& c) {
+    c.http_max_parallel_uploads = kClients;  // else a quarter of the threads, and 503 for the others
+  });
+  const app::Config& config = app.config();
+  app.directory().Person("v@example.org", "V", "volunteer");
+  for (int c = 0; c < kClients; ++c) {
+    app.directory().Group("coop-" + std::to_string(c), "Coop " + std::to_string(c));
+    for (int m = 0; m < kMembersEach; ++m)
+      app.directory().Person("m" + std::to_string(c) + "-" + std::to_string(m) + "@example.org", "M", "member",
+                             {"coop-" + std::to_string(c)});
   }
   std::mutex mu;
   std::condition_variable more;
@@ -125,7 +108,7 @@ TEST(BackupE2eTest, SnapshotsTakenWhileEightClientsCreateTicketsHoldEveryAcknowl
       more.wait_for(lock, std::chrono::seconds(60), [&] { return acked.size() >= wanted; });
       before = acked;
     }
-    CommandResult r = RunEntraide("backup " + ShellQuote(tmp.Join("backups")), Env(config.data_dir));
+    CommandResult r = RunEntraide("backup " + ShellQuote(tmp.Join("backups")), QuietDataDirEnv(config.data_dir));
     ASSERT_EQ(r.exit_code, 0) << r.output;
     during += count() - before.size();
     snapshots.emplace_back(SnapshotPath(r), std::move(before));
@@ -139,8 +122,8 @@ TEST(BackupE2eTest, SnapshotsTakenWhileEightClientsCreateTicketsHoldEveryAcknowl
     ASSERT_GE(before.size(), 10u);
     TempDir restored;
     app::Config rc = TestConfig(restored.Join("data"));
-    rc.content_dir = content.path();
-    CommandResult r = RunEntraide("restore " + ShellQuote(path), Env(rc.data_dir));
+    rc.content_dir = config.content_dir;
+    CommandResult r = RunEntraide("restore " + ShellQuote(path), QuietDataDirEnv(rc.data_dir));
     ASSERT_EQ(r.exit_code, 0) << r.output;
     RunningApp served(rc);
     ApiSession v = SignIn("127.0.3." + std::to_string(s + 1), served.port(), "v@example.org");
@@ -163,8 +146,8 @@ TEST(BackupE2eTest, SnapshotsTakenWhileEightClientsCreateTicketsHoldEveryAcknowl
 TEST(BackupCliTest, BackupKeepRestoreAndCheckDataAsAnOperatorRunsThem) {
   TempDir tmp;
   std::string data = tmp.Join("data"), backups = tmp.Join("backups");
-  ASSERT_EQ(RunEntraide("group add --slug coop --name Coop", Env(data)).exit_code, 0);
-  CommandResult first = RunEntraide("backup " + ShellQuote(backups), Env(data));
+  ASSERT_EQ(RunEntraide("group add --slug coop --name Coop", QuietDataDirEnv(data)).exit_code, 0);
+  CommandResult first = RunEntraide("backup " + ShellQuote(backups), QuietDataDirEnv(data));
   ASSERT_EQ(first.exit_code, 0) << first.output;
   std::regex printed("backup: " + backups +
                      "/entraide-\\d{4}-\\d\\d-\\d\\dT\\d\\d-\\d\\d-\\d\\dZ\n"
@@ -172,33 +155,33 @@ TEST(BackupCliTest, BackupKeepRestoreAndCheckDataAsAnOperatorRunsThem) {
                      "  attachments  0 files, 0 B \\(0 hard-linked\\)\n"
                      "  written in [0-9.]+ s\n");
   EXPECT_TRUE(std::regex_search(first.output, printed)) << first.output;
-  CommandResult second = RunEntraide("backup " + ShellQuote(backups) + " --keep 1", Env(data));
+  CommandResult second = RunEntraide("backup " + ShellQuote(backups) + " --keep 1", QuietDataDirEnv(data));
   ASSERT_EQ(second.exit_code, 0) << second.output;
   EXPECT_NE(second.output.find("removed " + fs::path(SnapshotPath(first)).filename().string()), std::string::npos)
       << second.output;
   EXPECT_FALSE(fs::exists(SnapshotPath(first)));
-  EXPECT_EQ(RunEntraide("backup " + ShellQuote(backups) + " --keep 0", Env(data)).exit_code, 2);
+  EXPECT_EQ(RunEntraide("backup " + ShellQuote(backups) + " --keep 0", QuietDataDirEnv(data)).exit_code, 2);
 
   std::string restored = tmp.Join("restored");
-  CommandResult r = RunEntraide("restore " + ShellQuote(SnapshotPath(second)), Env(restored));
+  CommandResult r = RunEntraide("restore " + ShellQuote(SnapshotPath(second)), QuietDataDirEnv(restored));
   ASSERT_EQ(r.exit_code, 0) << r.output;
   EXPECT_NE(r.output.find("next: start entraide"), std::string::npos) << r.output;
-  CommandResult group = RunEntraide("group add --slug coop --name Coop", Env(restored));
+  CommandResult group = RunEntraide("group add --slug coop --name Coop", QuietDataDirEnv(restored));
   EXPECT_EQ(group.exit_code, 1) << "the restored database has it already: " << group.output;
-  CommandResult again = RunEntraide("restore " + ShellQuote(SnapshotPath(second)), Env(restored));
+  CommandResult again = RunEntraide("restore " + ShellQuote(SnapshotPath(second)), QuietDataDirEnv(restored));
   EXPECT_EQ(again.exit_code, 1);
   EXPECT_NE(again.output.find("is not empty"), std::string::npos) << again.output;
-  CommandResult forced = RunEntraide("restore --force " + ShellQuote(SnapshotPath(second)), Env(restored));
+  CommandResult forced = RunEntraide("restore --force " + ShellQuote(SnapshotPath(second)), QuietDataDirEnv(restored));
   EXPECT_EQ(forced.exit_code, 0) << forced.output;
   EXPECT_NE(forced.output.find("is now in " + restored + "/before-restore-"), std::string::npos) << forced.output;
 
   // check-data: the restored copy has no index yet (serve builds it): one problem, exit 1; then none.
-  CommandResult check = RunEntraide("check-data", Env(restored));
+  CommandResult check = RunEntraide("check-data", QuietDataDirEnv(restored));
   EXPECT_EQ(check.exit_code, 1) << check.output;
   std::regex one_problem("^search: there is no index .*\ncheck-data: 1 problem\\(s\\) in ");
   EXPECT_TRUE(std::regex_search(check.output, one_problem)) << check.output;
-  ASSERT_EQ(RunEntraide("reindex", Env(restored)).exit_code, 0);
-  check = RunEntraide("check-data --quick", Env(restored));
+  ASSERT_EQ(RunEntraide("reindex", QuietDataDirEnv(restored)).exit_code, 0);
+  check = RunEntraide("check-data --quick", QuietDataDirEnv(restored));
   EXPECT_EQ(check.exit_code, 0) << check.output;
   EXPECT_NE(check.output.find("check-data: no problems in " + restored + " (0 attachment files, 0 B, sizes only"),
             std::string::npos)
@@ -210,10 +193,10 @@ struct Upgrade {
   Upgrade() {
     fs::copy(SourceDir() + "/migrations", tmp.Join("migrations"));
     tmp.Write("migrations/9000_upgrade.sql", "CREATE TABLE upgraded (x INTEGER);");
-    EXPECT_EQ(RunEntraide("group add --slug coop --name Coop", Env(data())).exit_code, 0);  // a database with data
+    EXPECT_EQ(RunEntraide("group add --slug coop --name Coop", QuietDataDirEnv(data())).exit_code, 0);  // a database with data
   }
   std::string data() const { return tmp.Join("data"); }
-  std::string env() const { return Env(data()) + " ENTRAIDE_MIGRATIONS_DIR=" + ShellQuote(tmp.Join("migrations")); }
+  std::string env() const { return QuietDataDirEnv(data()) + " ENTRAIDE_MIGRATIONS_DIR=" + ShellQuote(tmp.Join("migrations")); }
   TempDir tmp;
 };
 
@@ -225,7 +208,7 @@ TEST(BackupCliTest, MigrateDryRunListsWhatItWouldApplyAndChangesNothing) {
   EXPECT_FALSE(fs::exists(u.data() + "/backups"));
   EXPECT_EQ(RunEntraide("migrate --dry-run", u.env()).output, dry.output) << "still pending";
   TempDir empty;
-  CommandResult fresh = RunEntraide("migrate --dry-run", Env(empty.Join("data")));
+  CommandResult fresh = RunEntraide("migrate --dry-run", QuietDataDirEnv(empty.Join("data")));
   EXPECT_NE(fresh.output.find("would apply 0001_articles.sql\n"), std::string::npos) << fresh.output;
   EXPECT_FALSE(fs::exists(empty.Join("data"))) << "not even created";
 }
@@ -273,7 +256,7 @@ TEST(BackupCliTest, ServeBacksUpBeforeMigrationsAndLogsWhichItApplied) {
 TEST(BackupCliTest, ServeRefusesADamagedDatabase) {
   TempDir tmp;
   std::string data = tmp.Join("data");
-  ASSERT_EQ(RunEntraide("migrate", Env(data)).exit_code, 0);
+  ASSERT_EQ(RunEntraide("migrate", QuietDataDirEnv(data)).exit_code, 0);
   // Past the header page, every page becomes garbage.
   std::string db = ReadFile(data + "/entraide.db");
   ASSERT_GT(db.size(), 8192u);
@@ -282,7 +265,7 @@ TEST(BackupCliTest, ServeRefusesADamagedDatabase) {
     std::ofstream out(data + "/entraide.db", std::ios::binary | std::ios::trunc);
     out << db;
   }
-  CommandResult r = RunEntraide("serve", Env(data) + " ENTRAIDE_HTTP_PORT=0");
+  CommandResult r = RunEntraide("serve", QuietDataDirEnv(data) + " ENTRAIDE_HTTP_PORT=0");
   EXPECT_EQ(r.exit_code, 1) << r.output;
   EXPECT_NE(r.output.find("is damaged"), std::string::npos) << r.output;
   EXPECT_EQ(r.output.find("listening on"), std::string::npos) << r.output;

@@ -9,6 +9,7 @@
 #include "auth/auth_service.h"
 #include "core/escape.h"
 #include "core/strings.h"
+#include "fixtures.h"
 #include "mail_util.h"
 #include "store/pool.h"
 #include "test_util.h"
@@ -17,7 +18,6 @@
 namespace entraide::testing {
 namespace {
 
-constexpr const char* kPassword = "Horse battery staple 42!";
 const std::string kForm = "Content-Type: application/x-www-form-urlencoded";
 
 class DigestEndToEndTest : public ::testing::Test {
@@ -25,53 +25,35 @@ class DigestEndToEndTest : public ::testing::Test {
   void SetUp() override {
     smtp_.Start();
     At(2027, 3, 22, 7);  // a Monday, before 08:00
-    app::Config c = TestConfig(data_.path());
-    c.content_dir = content_.path();
-    c.mail_smtp_host = "127.0.0.1";
-    c.mail_smtp_port = smtp_.port();
-    c.mail_poll_seconds = 3600;  // the tests say when the worker runs
-    app_ = std::make_unique<RunningApp>(c, &clock_);
-    pool_ = std::make_unique<store::Pool>(data_.Join("entraide.db"));
     auth::AuthOptions o;
     o.base_url = "http://entraide.test";
     o.hash_cost = auth::HashCost::Minimum();
     o.rate_limit = 1000;
-    auth_ = std::make_unique<auth::AuthService>(*pool_, clock_, o);
-    ASSERT_TRUE(auth_->AddGroupCli("coop-a", "Épicerie solidaire", "fr").ok());
-    member_ = Add("mo@example.org", "Maude Ouellet", "member", {"coop-a"});
-    volunteer_ = Add("eloise@example.org", "Éloïse Bélanger", "volunteer", {});
-    volunteer2_ = Add("zoe@example.org", "Zoé Tremblay", "volunteer", {});
-    coordinator_ = Add("coord@example.org", "Hélène Gagnon", "coordinator", {});
-    tickets_ =
-        std::make_unique<tickets::TicketService>(*pool_, clock_, data_.Join("attachments"), "http://entraide.test");
-    tickets::NewTicket t;
-    t.subject = "Imprimante bloquée après la mise à jour";
-    t.body = "Elle clignote.";
-    t.category = "hardware";
-    auto created = tickets_->Create(&member_, t, nullptr);
+    app_ = std::make_unique<TestApp>(
+        [this](app::Config& c) {
+          c.mail_smtp_host = "127.0.0.1";
+          c.mail_smtp_port = smtp_.port();
+          c.mail_poll_seconds = 3600;  // the tests say when the worker runs
+        },
+        &clock_, o);
+    TestDirectory& people = app_->directory();
+    people.Group("coop-a", "Épicerie solidaire");
+    member_ = people.SignedInPerson("mo@example.org", "Maude Ouellet", "member", {"coop-a"});
+    volunteer_ = people.SignedInPerson("eloise@example.org", "Éloïse Bélanger", "volunteer");
+    volunteer2_ = people.SignedInPerson("zoe@example.org", "Zoé Tremblay", "volunteer");
+    coordinator_ = people.SignedInPerson("coord@example.org", "Hélène Gagnon", "coordinator");
+    tickets_ = std::make_unique<tickets::TicketService>(app_->pool(), clock_, app_->data().Join("attachments"),
+                                                        "http://entraide.test");
+    auto created = tickets_->Create(
+        &member_, NewTicketOf("Imprimante bloquée après la mise à jour", "Elle clignote.", "hardware"), nullptr);
     ASSERT_TRUE(created.ok()) << created.status().ToString();
     ticket_ = *created;
-  }
-  auth::Principal Add(const std::string& email, const std::string& name, const std::string& role,
-                      const std::vector<std::string>& groups) {
-    EXPECT_TRUE(auth_->AddUserCli(email, name, role, groups, "fr", std::string(kPassword)).ok());
-    auto s = auth_->SignIn(email, kPassword, "ip-" + email, "", nullptr);
-    EXPECT_TRUE(s.ok());
-    return s->principal;
   }
   void At(int64_t y, int m, int d, int h, int min = 0) { clock_.Set(LocalInstant(y, m, d, h, min)); }
   int port() { return app_->port(); }
   void Pass() { ASSERT_TRUE(app_->app().DeliverMail(30000)); }
-  std::string Text(const std::string& sql) { return QueryText(*pool_, sql); }
-  std::string SignIn(const std::string& email) {
-    auto page = Get(port(), "/fr/signin");
-    auto r = Send(port(), "POST", "/fr/signin",
-                  "csrf=" + CsrfField(page.body) + "&email=" + core::UrlEncodeComponent(email) +
-                      "&password=" + core::UrlEncodeComponent(kPassword),
-                  {kForm, "Cookie: csrf=" + CookieValue(page, "csrf")});
-    EXPECT_EQ(r.status, 303);
-    return CookieValue(r, "sid");
-  }
+  std::string Text(const std::string& sql) { return QueryText(app_->pool(), sql); }
+  std::string SignIn(const std::string& email) { return SignInForm(port(), email, kTestPassword, "fr"); }
   // The path of the take link in the digest delivered to `email` ("/fr/take/<64 hex>"), read from the message as
   // it arrived: the outbox row loses its take links once the digest is sent.
   std::string TakePath(const std::string& email) {
@@ -91,11 +73,8 @@ class DigestEndToEndTest : public ::testing::Test {
   }
 
   SmtpServer smtp_;
-  TempDir data_, content_;
   core::FakeClock clock_;
-  std::unique_ptr<RunningApp> app_;
-  std::unique_ptr<store::Pool> pool_;
-  std::unique_ptr<auth::AuthService> auth_;
+  std::unique_ptr<TestApp> app_;
   std::unique_ptr<tickets::TicketService> tickets_;
   auth::Principal member_, volunteer_, volunteer2_, coordinator_;
   tickets::Ticket ticket_;

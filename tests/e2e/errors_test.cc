@@ -8,19 +8,13 @@
 #include <regex>
 
 #include "auth/auth_service.h"
+#include "fixtures.h"
 #include "store/database.h"
 #include "store/pool.h"
 #include "test_util.h"
 
 namespace entraide::testing {
 namespace {
-
-constexpr const char* kPassword = "Horse battery staple 42!";
-
-Poco::JSON::Object::Ptr Json(const std::string& body) {
-  Poco::JSON::Parser p;
-  return p.parse(body).extract<Poco::JSON::Object::Ptr>();
-}
 
 // Every log line that carries `id`.
 std::string LinesWithId(const std::string& log, const std::string& id) {
@@ -33,31 +27,18 @@ std::string LinesWithId(const std::string& log, const std::string& id) {
 }
 
 TEST(ErrorsTest, ALockedDatabaseShowsAPlainSentenceAndAReferenceAndTheLogHasTheDetail) {
-  TempDir data;
-  RunningApp app(TestConfig(data.path()));
-  {
-    store::Pool pool(data.Join("entraide.db"));
-    core::SystemClock clock;
-    auth::AuthOptions o;
-    o.hash_cost = auth::HashCost::Minimum();
-    auth::AuthService admin(pool, clock, o);
-    ASSERT_TRUE(admin.AddGroupCli("coop", "Coop", "fr").ok());
-    ASSERT_TRUE(admin.AddUserCli("lea@example.org", "Léa", "member", {"coop"}, "fr", std::string(kPassword)).ok());
-  }
-  auto signin = Send(app.port(), "POST", "/api/v1/session",
-                     R"({"email": "lea@example.org", "password": ")" + std::string(kPassword) + "\"}");
-  ASSERT_EQ(signin.status, 200) << signin.body;
-  ApiSession me{CookieValue(signin, "sid"), signin.Header("x-csrf-token")};
-  auto created =
-      Send(app.port(), "POST", "/api/v1/tickets",
-           R"({"subject": "Courriel en panne", "body": "Rien ne part.", "category": "email"})", me.Headers(true));
-  ASSERT_EQ(created.status, 201) << created.body;
-  int64_t id = Json(created.body)->getObject("ticket")->getValue<int64_t>("id");
+  TestApp app([](app::Config& c) { c.content_dir = SourceDir() + "/content"; });
+  app.directory().Group("coop", "Coop");
+  app.directory().Person("lea@example.org", "Léa", "member", {"coop"});
+  ApiSession me = SignInApi(app.port(), "lea@example.org");
+  ASSERT_FALSE(me.sid.empty());
+  int64_t id = CreateTicketApi(app.port(), me, TicketJson("Courriel en panne", "Rien ne part.", "email"));
+  ASSERT_NE(id, 0);
   std::string page = "/fr/tickets/" + std::to_string(id);
   std::string csrf = CsrfField(Get(app.port(), page, {"Cookie: sid=" + me.sid}).body);
 
   CapturedStderr log;
-  auto locker = store::Database::Open(data.Join("entraide.db"));
+  auto locker = store::Database::Open(app.data().Join("entraide.db"));
   ASSERT_TRUE(locker.ok());
   ASSERT_TRUE((*locker)->Exec("BEGIN EXCLUSIVE").ok());
 
@@ -73,7 +54,7 @@ TEST(ErrorsTest, ALockedDatabaseShowsAPlainSentenceAndAReferenceAndTheLogHasTheD
     EXPECT_EQ(r->status, 503) << r->body;
     for (const char* secret : {"locked", "database is", "entraide.db", "sqlite", "SQLITE"})
       EXPECT_EQ(r->body.find(secret), std::string::npos) << secret << " in " << r->body;
-    EXPECT_EQ(r->body.find(data.path()), std::string::npos) << "a path in " << r->body;
+    EXPECT_EQ(r->body.find(app.data().path()), std::string::npos) << "a path in " << r->body;
   }
   std::string form_id = form.Header("x-request-id");
   ASSERT_EQ(form_id.size(), 12u);

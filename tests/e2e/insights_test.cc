@@ -8,6 +8,7 @@
 #include <regex>
 
 #include "auth/auth_service.h"
+#include "fixtures.h"
 #include "store/pool.h"
 #include "store/rows.h"
 #include "test_util.h"
@@ -15,41 +16,26 @@
 namespace entraide::testing {
 namespace {
 
-constexpr const char* kPassword = "Horse battery staple 42!";
 const std::string kArticle = "/fr/articles/choisir-un-hebergeur";
 
 class InsightsTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    data_ = new TempDir();
-    app::Config c = TestConfig(data_->path());
-    c.helpdesk_first_answer_hours = "high:4, normal:24, low:72";
-    app_ = new RunningApp(c);
-    pool_ = new store::Pool(data_->Join("entraide.db"));
-    core::SystemClock clock;
-    auth::AuthOptions o;
-    o.hash_cost = auth::HashCost::Minimum();
-    auth::AuthService admin(*pool_, clock, o);
-    ASSERT_TRUE(admin.AddGroupCli("coop-a", "Coop A", "fr").ok());
-    ASSERT_TRUE(admin.AddUserCli("ana@example.org", "Ana", "coordinator", {}, "fr", std::string(kPassword)).ok());
-    ASSERT_TRUE(admin.AddUserCli("vic@example.org", "Vic", "volunteer", {}, "fr", std::string(kPassword)).ok());
-    ASSERT_TRUE(admin.AddUserCli("mo@example.org", "Mo", "member", {"coop-a"}, "fr", std::string(kPassword)).ok());
+    app_ = new TestApp([](app::Config& c) {
+      c.content_dir = SourceDir() + "/content";
+      c.helpdesk_first_answer_hours = "high:4, normal:24, low:72";
+    });
+    app_->directory().Group("coop-a", "Coop A");
+    app_->directory().Person("ana@example.org", "Ana", "coordinator");
+    app_->directory().Person("vic@example.org", "Vic", "volunteer");
+    app_->directory().Person("mo@example.org", "Mo", "member", {"coop-a"});
     ana_ = SignIn("ana@example.org");
     vic_ = SignIn("vic@example.org");
     mo_ = SignIn("mo@example.org");
   }
-  static void TearDownTestSuite() {
-    delete pool_;
-    delete app_;
-    delete data_;
-  }
+  static void TearDownTestSuite() { delete app_; }
   static int port() { return app_->port(); }
-  static std::string SignIn(const std::string& email) {
-    auto r =
-        Send(port(), "POST", "/api/v1/session", R"({"email": ")" + email + R"(", "password": ")" + kPassword + "\"}");
-    EXPECT_EQ(r.status, 200) << r.body;
-    return CookieValue(r, "sid");
-  }
+  static std::string SignIn(const std::string& email) { return SignInApi(port(), email).sid; }
   static HttpResponse Page(const std::string& target, const std::string& sid) {
     return Get(port(), target, {"Cookie: sid=" + sid});
   }
@@ -59,27 +45,12 @@ class InsightsTest : public ::testing::Test {
     if (!sid.empty()) h.push_back("Cookie: sid=" + sid);
     return SendFrom(from, port(), "POST", target, body, h);
   }
-  static int64_t Sql(const std::string& sql) {
-    auto db = pool_->Acquire();
-    EXPECT_TRUE(db.ok());
-    auto st = (*db)->Prepare(sql);
-    EXPECT_TRUE(st.ok()) << sql;
-    auto row = store::OneRow<int64_t>(*st, [](store::Statement& q) { return q.ColumnInt(0); });
-    return row.ok() && *row ? **row : -1;
-  }
-  static void Exec(const std::string& sql) {
-    auto db = pool_->Acquire();
-    ASSERT_TRUE(db.ok());
-    ASSERT_TRUE((*db)->Exec(sql).ok()) << sql;
-  }
-  static TempDir* data_;
-  static RunningApp* app_;
-  static store::Pool* pool_;
+  static int64_t Sql(const std::string& sql) { return QueryInt(app_->pool(), sql); }
+  static void Exec(const std::string& sql) { ExecSql(app_->pool(), sql); }
+  static TestApp* app_;
   static std::string ana_, vic_, mo_;
 };
-TempDir* InsightsTest::data_ = nullptr;
-RunningApp* InsightsTest::app_ = nullptr;
-store::Pool* InsightsTest::pool_ = nullptr;
+TestApp* InsightsTest::app_ = nullptr;
 std::string InsightsTest::ana_, InsightsTest::vic_, InsightsTest::mo_;
 
 TEST_F(InsightsTest, FeedbackWorksWithoutJavaScriptAndCountsOncePerAddressAndDay) {

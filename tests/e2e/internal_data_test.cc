@@ -14,6 +14,7 @@
 
 #include "auth/auth_service.h"
 #include "core/escape.h"
+#include "fixtures.h"
 #include "mail_util.h"
 #include "store/pool.h"
 #include "test_util.h"
@@ -21,7 +22,6 @@
 namespace entraide::testing {
 namespace {
 
-constexpr const char* kPassword = "Horse battery staple 42!";
 // Marker words, one token each so that search sees them as words.
 constexpr const char* kInternal = "zorglub";   // in the internal note and its file's name
 constexpr const char* kPublic = "quetzal";     // in the public reply and its file's name
@@ -33,35 +33,25 @@ const std::string kReply = std::string("Réponse publique : ") + kPublic + ", re
 const std::string kReplyFile = std::string(kPublic) + "-capture.txt";
 const std::string kMember = "maude@example.org";
 
-Poco::JSON::Object::Ptr Json(const std::string& body) {
-  Poco::JSON::Parser p;
-  return p.parse(body).extract<Poco::JSON::Object::Ptr>();
-}
-
 using Session = ApiSession;
 
 class InternalStaysInternalTest : public ::testing::Test {
  protected:
   void SetUp() override {
     clock_.Set(LocalInstant(2027, 3, 22, 7));  // a Monday before 08:00: members' weekly digests are due at 08:00
-    app_ = std::make_unique<RunningApp>(TestConfig(data_.path()), &clock_);  // with the repository's articles
-    pool_ = std::make_unique<store::Pool>(data_.Join("entraide.db"));
     auth::AuthOptions o;
     o.hash_cost = auth::HashCost::Minimum();
     o.rate_limit = 1000;
-    auth::AuthService admin(*pool_, clock_, o);
-    ASSERT_TRUE(admin.AddGroupCli("coop-a", "Coop A", "fr").ok());
-    ASSERT_TRUE(admin.AddUserCli(kMember, "Maude Ouellet", "member", {"coop-a"}, "fr", std::string(kPassword)).ok());
-    ASSERT_TRUE(admin.AddUserCli("vero@example.org", "Véro", "volunteer", {}, "fr", std::string(kPassword)).ok());
+    app_ = std::make_unique<TestApp>([](app::Config& c) { c.content_dir = SourceDir() + "/content"; }, &clock_,
+                                     o);  // with the repository's articles
+    app_->directory().Group("coop-a", "Coop A");
+    app_->directory().Person(kMember, "Maude Ouellet", "member", {"coop-a"});
+    app_->directory().Person("vero@example.org", "Véro", "volunteer");
     member_ = SignIn(kMember);
     volunteer_ = SignIn("vero@example.org");
 
-    auto created =
-        Send(port(), "POST", "/api/v1/tickets",
-             R"({"subject": ")" + kSubject + R"(", "body": "Elle clignote en rouge.", "category": "hardware"})",
-             member_.Headers(true));
-    ASSERT_EQ(created.status, 201) << created.body;
-    id_ = Json(created.body)->getObject("ticket")->getValue<int64_t>("id");
+    id_ = CreateTicketApi(port(), member_, TicketJson(kSubject, "Elle clignote en rouge.", "hardware"));
+    ASSERT_NE(id_, 0);
     ticket_path_ = "/fr/tickets/" + std::to_string(id_);
     ReplyWithFile("internal", kNote, kNoteFile);
     mail_to_member_after_note_ = MailTo(kMember);
@@ -69,12 +59,7 @@ class InternalStaysInternalTest : public ::testing::Test {
   }
 
   int port() const { return app_->port(); }
-  Session SignIn(const std::string& email) {
-    auto r = Send(port(), "POST", "/api/v1/session",
-                  R"({"email": ")" + email + R"(", "password": ")" + kPassword + "\"}", {});
-    EXPECT_EQ(r.status, 200) << r.body;
-    return {CookieValue(r, "sid"), r.Header("x-csrf-token")};
-  }
+  Session SignIn(const std::string& email) { return SignInApi(port(), email); }
   // The volunteer's reply through the ticket page's form, with one file.
   void ReplyWithFile(const std::string& mode, const std::string& body, const std::string& file) {
     std::string csrf = CsrfField(Get(port(), ticket_path_, volunteer_.Page()).body);
@@ -84,7 +69,7 @@ class InternalStaysInternalTest : public ::testing::Test {
     ASSERT_EQ(r.status, 303) << r.body;
   }
   int64_t MailTo(const std::string& email) {
-    return std::stoll(QueryText(*pool_, "SELECT count(*) FROM outbox WHERE recipient_email = '" + email + "'"));
+    return std::stoll(QueryText(app_->pool(), "SELECT count(*) FROM outbox WHERE recipient_email = '" + email + "'"));
   }
   // The volunteer resolves the ticket and publishes it with what the publish form suggests; the question's path.
   std::string Publish() {
@@ -110,8 +95,8 @@ class InternalStaysInternalTest : public ::testing::Test {
                   {"Cookie: sid=" + volunteer_.sid, "Content-Type: application/x-www-form-urlencoded"});
     EXPECT_EQ(r.status, 303) << r.body;
     EXPECT_TRUE(app_->app().WaitForIndex(60000));
-    return QueryText(
-        *pool_, "SELECT '/' || lang || '/questions/' || slug FROM questions WHERE ticket_id = " + std::to_string(id_));
+    return QueryText(app_->pool(), "SELECT '/' || lang || '/questions/' || slug FROM questions WHERE ticket_id = " +
+                                       std::to_string(id_));
   }
   // The attachment ids of the ticket as the volunteer's API answer lists them, by file name.
   std::map<std::string, int64_t> AttachmentIds() {
@@ -126,17 +111,15 @@ class InternalStaysInternalTest : public ::testing::Test {
   std::vector<DecodedMail> Delivered(const std::string& email) {
     EXPECT_TRUE(app_->app().DeliverMail(30000));
     std::vector<DecodedMail> out;
-    for (const auto& f : std::filesystem::directory_iterator(data_.Join("mail"))) {
+    for (const auto& f : std::filesystem::directory_iterator(app_->data().Join("mail"))) {
       DecodedMail d = DecodeMail(f.path().string());
       if (d.Header("To").find(email) != std::string::npos) out.push_back(d);
     }
     return out;
   }
 
-  TempDir data_;
   core::FakeClock clock_;
-  std::unique_ptr<RunningApp> app_;
-  std::unique_ptr<store::Pool> pool_;
+  std::unique_ptr<TestApp> app_;
   Session member_, volunteer_;
   int64_t id_ = 0;
   std::string ticket_path_;
@@ -225,8 +208,8 @@ TEST_F(InternalStaysInternalTest, TheGroupDigestNamesTheTicketAndNothingOfTheNot
   ASSERT_NE(digest, nullptr) << "the member's weekly digest";
   ExpectPublicOnly(digest->text, "the group digest (text)", kSubjectWord);
   ExpectPublicOnly(digest->html, "the group digest (HTML)", kSubjectWord);
-  EXPECT_EQ(QueryText(*pool_, "SELECT count(*) FROM outbox WHERE kind = 'group_digest' AND data_json LIKE '%" +
-                                  std::string(kInternal) + "%'"),
+  EXPECT_EQ(QueryText(app_->pool(), "SELECT count(*) FROM outbox WHERE kind = 'group_digest' AND data_json LIKE '%" +
+                                        std::string(kInternal) + "%'"),
             "0");
 }
 

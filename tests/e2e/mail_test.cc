@@ -13,6 +13,7 @@
 #include "core/escape.h"
 #include "core/json_writer.h"
 #include "core/strings.h"
+#include "fixtures.h"
 #include "mail_util.h"
 #include "store/account_repo.h"
 #include "store/pool.h"
@@ -22,71 +23,47 @@ namespace entraide::testing {
 namespace {
 namespace fs = std::filesystem;
 
-constexpr const char* kPassword = "Horse battery staple 42!";
 const std::string kForm = "Content-Type: application/x-www-form-urlencoded";
 
 class MailEndToEndTest : public ::testing::Test {
  protected:
   void SetUp() override {
     smtp_.Start();
-    app::Config c = TestConfig(data_.path());
-    c.content_dir = content_.path();
-    c.views_dir = ViewsWithTestMail(views_);
-    c.mail_smtp_host = "127.0.0.1";
-    c.mail_smtp_port = smtp_.port();
-    c.mail_poll_seconds = 3600;  // the tests say when to deliver
-    app_ = std::make_unique<RunningApp>(c, &clock_);
-    pool_ = std::make_unique<store::Pool>(data_.Join("entraide.db"));
     auth::AuthOptions o;
     o.base_url = "http://entraide.test";
     o.hash_cost = auth::HashCost::Minimum();
-    admin_ = std::make_unique<auth::AuthService>(*pool_, clock_, o);
-    ASSERT_TRUE(admin_->AddGroupCli("coop-a", "Coop A", "fr").ok());
-    auto id = admin_->AddUserCli("mo@example.org", "Maude Ouellet", "member", {"coop-a"}, "fr", std::string(kPassword));
-    ASSERT_TRUE(id.ok());
-    mo_ = *id;
+    app_ = std::make_unique<TestApp>(
+        [this](app::Config& c) {
+          c.views_dir = ViewsWithTestMail(views_);
+          c.mail_smtp_host = "127.0.0.1";
+          c.mail_smtp_port = smtp_.port();
+          c.mail_poll_seconds = 3600;  // the tests say when to deliver
+        },
+        &clock_, o);
+    app_->directory().Group("coop-a", "Coop A");
+    mo_ = app_->directory().Person("mo@example.org", "Maude Ouellet", "member", {"coop-a"});
+    ASSERT_NE(mo_, 0);
   }
   int port() { return app_->port(); }
   void Deliver() { ASSERT_TRUE(app_->app().DeliverMail(30000)); }
 
   void QueueReply() {
-    core::JsonWriter w;
-    w.BeginObject()
-        .Field("ref", "ENT-2027-0007")
-        .Field("ticket_subject", "Courriel qui rebondit")
-        .Field("volunteer", "Éloïse")
-        .Field("reply", "Vérifiez l'adresse.")
-        .Field("link", "http://entraide.test/fr/tickets/7")
-        .EndObject();
-    store::OutboxMessage m;
-    m.kind = model::MailKind::kTicketReply;
-    m.recipient_email = "mo@example.org";
-    m.recipient_name = "Maude Ouellet";
-    m.lang = "fr";
-    m.user_id = mo_;
-    m.data_json = w.Take();
-    m.thread_key = "ticket:7";
-    m.created_at = clock_.NowSeconds();
-    auto db = pool_->Acquire();
-    ASSERT_TRUE(store::AccountRepository(**db).EnqueueMail(m).ok());
+    ASSERT_NE(QueueTicketReply(app_->pool(), {.number = 7,
+                                              .ticket_subject = "Courriel qui rebondit",
+                                              .reply = "Vérifiez l'adresse.",
+                                              .recipient_email = "mo@example.org",
+                                              .recipient_name = "Maude Ouellet",
+                                              .user_id = mo_,
+                                              .created_at = clock_.NowSeconds()}),
+              0);
   }
-  std::string Text(const std::string& sql) { return QueryText(*pool_, sql); }
-  std::string SignIn(const std::string& email) {
-    auto page = Get(port(), "/en/signin");
-    auto r = Send(port(), "POST", "/en/signin",
-                  "csrf=" + CsrfField(page.body) + "&email=" + core::UrlEncodeComponent(email) +
-                      "&password=" + core::UrlEncodeComponent(kPassword),
-                  {kForm, "Cookie: csrf=" + CookieValue(page, "csrf")});
-    EXPECT_EQ(r.status, 303);
-    return CookieValue(r, "sid");
-  }
+  std::string Text(const std::string& sql) { return QueryText(app_->pool(), sql); }
+  std::string SignIn(const std::string& email) { return SignInForm(port(), email); }
 
   SmtpServer smtp_;
-  TempDir data_, content_, views_;
+  TempDir views_;
   core::FakeClock clock_;
-  std::unique_ptr<RunningApp> app_;
-  std::unique_ptr<store::Pool> pool_;
-  std::unique_ptr<auth::AuthService> admin_;
+  std::unique_ptr<TestApp> app_;
   int64_t mo_ = 0;
 };
 
@@ -172,42 +149,31 @@ TEST_F(MailEndToEndTest, PreferencesPageNeedsTheSessionAndItsCsrfToken) {
   EXPECT_NE(fr.body.find("Préférences de courriel"), std::string::npos);
 }
 
-std::pair<int, std::string> RunEntraide(const std::string& args, const std::string& env) {
-  std::string cmd = "cd '" + SourceDir() + "' && env " + env + " '" + BinaryDir() + "/entraide' " + args + " 2>&1";
-  FILE* p = popen(cmd.c_str(), "r");
-  std::string out;
-  std::array<char, 4096> buf;
-  size_t n;
-  while ((n = fread(buf.data(), 1, buf.size(), p)) > 0) out.append(buf.data(), n);
-  int status = pclose(p);
-  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, out};
-}
-
 TEST(MailCliTest, MailSendWritesEmlFilesWithoutAnSmtpHostAndStatusCountsThem) {
   TempDir data;
   std::string env = "ENTRAIDE_DATA_DIR='" + data.path() + "' ENTRAIDE_SITE_NAME='Entraide Québec'";
   auto add = RunEntraide("user add --email lea@example.org --name 'Léa Tremblay' --role member --lang fr", env);
-  ASSERT_EQ(add.first, 0) << add.second;
+  ASSERT_EQ(add.exit_code, 0) << add.output;
   auto send = RunEntraide("mail send", env);
-  EXPECT_EQ(send.first, 0) << send.second;
-  EXPECT_NE(send.second.find("1 sent"), std::string::npos) << send.second;
+  EXPECT_EQ(send.exit_code, 0) << send.output;
+  EXPECT_NE(send.output.find("1 sent"), std::string::npos) << send.output;
   std::string file = data.Join("mail/outbox-1.eml");
-  ASSERT_TRUE(fs::exists(file)) << send.second;
+  ASSERT_TRUE(fs::exists(file)) << send.output;
   DecodedMail d = DecodeMail(file);
   EXPECT_EQ(d.Header("Subject"), "Votre invitation à Entraide Québec");
   EXPECT_EQ(d.Header("To"), "Léa Tremblay <lea@example.org>");
   auto again = RunEntraide("mail send --retry-now", env);
-  EXPECT_NE(again.second.find("0 sent"), std::string::npos) << again.second;
+  EXPECT_NE(again.output.find("0 sent"), std::string::npos) << again.output;
   auto status = RunEntraide("mail status", env);
-  EXPECT_EQ(status.first, 0);
-  EXPECT_NE(status.second.find("sent 1"), std::string::npos) << status.second;
+  EXPECT_EQ(status.exit_code, 0);
+  EXPECT_NE(status.output.find("sent 1"), std::string::npos) << status.output;
   auto json = RunEntraide("mail status --json", env);
-  EXPECT_EQ(json.first, 0);
-  EXPECT_NE(json.second.find(R"({"counts":{"pending":0,"sending":0,"sent":1,"failed":0,"skipped":0},"failed":[]})"),
+  EXPECT_EQ(json.exit_code, 0);
+  EXPECT_NE(json.output.find(R"({"counts":{"pending":0,"sending":0,"sent":1,"failed":0,"skipped":0},"failed":[]})"),
             std::string::npos)
-      << json.second;
-  EXPECT_EQ(RunEntraide("mail frobnicate", env).first, 2);
-  EXPECT_EQ(RunEntraide("mail send", env + " ENTRAIDE_MAIL_SMTP_TLS=sometimes").first, 2) << "validated config";
+      << json.output;
+  EXPECT_EQ(RunEntraide("mail frobnicate", env).exit_code, 2);
+  EXPECT_EQ(RunEntraide("mail send", env + " ENTRAIDE_MAIL_SMTP_TLS=sometimes").exit_code, 2) << "validated config";
 }
 
 // The configuration reaches the transport: `mail send` through a relay that requires STARTTLS and whose
@@ -221,12 +187,12 @@ TEST(MailCliTest, MailSendThroughARelayRequiringStartTlsWithAPrivateCa) {
                     "' ENTRAIDE_MAIL_SMTP_HOST=127.0.0.1 ENTRAIDE_MAIL_SMTP_PORT=" + std::to_string(relay.port()) +
                     " ENTRAIDE_MAIL_SMTP_TLS=starttls";
   auto add = RunEntraide("user add --email lea@example.org --name 'Léa Tremblay' --role member --lang fr", env);
-  ASSERT_EQ(add.first, 0) << add.second;
+  ASSERT_EQ(add.exit_code, 0) << add.output;
   auto untrusted = RunEntraide("mail send", env);
-  EXPECT_NE(untrusted.second.find("0 sent"), std::string::npos) << untrusted.second;
+  EXPECT_NE(untrusted.output.find("0 sent"), std::string::npos) << untrusted.output;
   EXPECT_TRUE(relay.MessageFiles().empty());
   auto sent = RunEntraide("mail send --retry-now", env + " ENTRAIDE_MAIL_SMTP_CA_FILE='" + cert.cert + "'");
-  EXPECT_NE(sent.second.find("1 sent"), std::string::npos) << sent.second;
+  EXPECT_NE(sent.output.find("1 sent"), std::string::npos) << sent.output;
   ASSERT_EQ(relay.MessageFiles().size(), 1u);
   EXPECT_EQ(DecodeMail(relay.MessageFiles()[0]).Header("To"), "Léa Tremblay <lea@example.org>");
 }
@@ -236,38 +202,26 @@ TEST(MailCliTest, MailSendThroughARelayRequiringStartTlsWithAPrivateCa) {
 TEST(TicketMailTest, HelpDeskNotificationsArriveInTheReadersLanguageThreadedByTicket) {
   SmtpServer smtp;
   smtp.Start();
-  TempDir data, content;
   core::FakeClock clock;
-  app::Config c = TestConfig(data.path());
-  c.content_dir = content.path();
-  c.mail_smtp_host = "127.0.0.1";
-  c.mail_smtp_port = smtp.port();
-  c.mail_poll_seconds = 3600;
-  RunningApp app(c, &clock);
-  store::Pool pool(data.Join("entraide.db"));
   auth::AuthOptions o;
   o.base_url = "http://entraide.test";
   o.hash_cost = auth::HashCost::Minimum();
-  auth::AuthService admin(pool, clock, o);
-  ASSERT_TRUE(admin.AddGroupCli("coop-a", "Coop A", "fr").ok());
-  ASSERT_TRUE(
-      admin.AddUserCli("mo@example.org", "Maude Ouellet", "member", {"coop-a"}, "fr", std::string(kPassword)).ok());
-  ASSERT_TRUE(admin.AddUserCli("eli@example.org", "Éloïse", "volunteer", {}, "en", std::string(kPassword)).ok());
-  auto sign_in = [&](const std::string& email) {
-    auto r = Send(app.port(), "POST", "/api/v1/session",
-                  R"({"email": ")" + email + R"(", "password": ")" + kPassword + "\"}", {});
-    EXPECT_EQ(r.status, 200);
-    return std::make_pair(CookieValue(r, "sid"), r.Header("x-csrf-token"));
-  };
-  auto [mo_sid, mo_csrf] = sign_in("mo@example.org");
-  auto [eli_sid, eli_csrf] = sign_in("eli@example.org");
-  auto created = Send(app.port(), "POST", "/api/v1/tickets",
-                      R"({"subject": "Imprimante bloquée", "body": "Elle clignote.", "category": "hardware"})",
-                      {"Cookie: sid=" + mo_sid, "X-CSRF-Token: " + mo_csrf});
-  ASSERT_EQ(created.status, 201);
-  std::smatch m;
-  ASSERT_TRUE(std::regex_search(created.body, m, std::regex(R"re("id":(\d+))re")));
-  std::string id = m[1];
+  TestApp app(
+      [&](app::Config& c) {
+        c.mail_smtp_host = "127.0.0.1";
+        c.mail_smtp_port = smtp.port();
+        c.mail_poll_seconds = 3600;
+      },
+      &clock, o);
+  app.directory().Group("coop-a", "Coop A");
+  app.directory().Person("mo@example.org", "Maude Ouellet", "member", {"coop-a"});
+  app.directory().Person("eli@example.org", "Éloïse", "volunteer", {}, "en");
+  ApiSession mo = SignInApi(app.port(), "mo@example.org");
+  auto [mo_sid, mo_csrf] = mo;
+  auto [eli_sid, eli_csrf] = SignInApi(app.port(), "eli@example.org");
+  int64_t created = CreateTicketApi(app.port(), mo, TicketJson("Imprimante bloquée", "Elle clignote.", "hardware"));
+  ASSERT_NE(created, 0);
+  std::string id = std::to_string(created);
   ASSERT_EQ(Send(app.port(), "POST", "/api/v1/tickets/" + id + "/claim", "",
                  {"Cookie: sid=" + eli_sid, "X-CSRF-Token: " + eli_csrf})
                 .status,

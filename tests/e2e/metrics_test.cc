@@ -9,13 +9,14 @@
 #include <string>
 
 #include "auth/auth_service.h"
+#include "fixtures.h"
 #include "store/pool.h"
 #include "test_util.h"
 
 namespace entraide::testing {
 namespace {
 
-constexpr const char* kPassword = "Horse battery staple 42!";
+constexpr const char* kPassword = kTestPassword;
 constexpr const char* kToken = "s3cret-metrics-token_0123456789";
 
 // A scrape as the Prometheus client library reads it: families by name (their type) and samples by
@@ -62,29 +63,22 @@ class MetricsTest : public ::testing::Test {
  protected:
   // The app with `edit` applied to its configuration, and people to sign in with.
   void Start(void (*edit)(app::Config&) = nullptr) {
-    app::Config c = TestConfig(data_.path());
-    c.content_dir = content_.path();
-    c.mail_poll_seconds = 3600;  // queued mail stays pending
-    if (edit) edit(c);
-    app_ = std::make_unique<RunningApp>(c, &clock_);
-    pool_ = std::make_unique<store::Pool>(data_.Join("entraide.db"));
-    auth::AuthOptions o;
-    o.hash_cost = auth::HashCost::Minimum();
-    admin_ = std::make_unique<auth::AuthService>(*pool_, clock_, o);
-    ASSERT_TRUE(admin_->AddGroupCli("coop-a", "Coop A", "fr").ok());
-    ASSERT_TRUE(admin_->AddUserCli("mo@example.org", "Mo", "member", {"coop-a"}, "fr", std::string(kPassword)).ok());
+    app_ = std::make_unique<TestApp>(
+        [edit](app::Config& c) {
+          c.mail_poll_seconds = 3600;  // queued mail stays pending
+          if (edit) edit(c);
+        },
+        &clock_);
+    app_->directory().Group("coop-a", "Coop A");
+    app_->directory().Person("mo@example.org", "Mo", "member", {"coop-a"});
   }
   int port() { return app_->port(); }
   HttpResponse SignInApi(const std::string& email, const std::string& password) {
-    return Send(port(), "POST", "/api/v1/session", R"({"email": ")" + email + R"(", "password": ")" + password + "\"}",
-                {});
+    return SignInApiResponse(port(), email, password);
   }
 
-  TempDir data_, content_;
   core::FakeClock clock_;
-  std::unique_ptr<RunningApp> app_;
-  std::unique_ptr<store::Pool> pool_;
-  std::unique_ptr<auth::AuthService> admin_;
+  std::unique_ptr<TestApp> app_;
 };
 
 TEST_F(MetricsTest, ReportsRequestsDataAndSignInFailuresInThePrometheusTextFormat) {
@@ -98,13 +92,9 @@ TEST_F(MetricsTest, ReportsRequestsDataAndSignInFailuresInThePrometheusTextForma
   std::string cookies = ok.Header("set-cookie");
   ASSERT_TRUE(std::regex_search(cookies, m, std::regex("sid=([^;]*)")));
   ApiSession mo{m[1], ok.Header("x-csrf-token")};
-  ASSERT_EQ(Send(port(), "POST", "/api/v1/tickets",
-                 R"({"subject": "Printer down", "body": "It blinks.", "category": "hardware", "urgency": "high"})",
-                 mo.Headers(true))
-                .status,
-            201);
+  ASSERT_NE(CreateTicketApi(port(), mo, TicketJson("Printer down", "It blinks.", "hardware", "high")), 0);
   // An invitation (no password): one email pending, queued 2 minutes before the scrape.
-  ASSERT_TRUE(admin_->AddUserCli("new@example.org", "Nour", "member", {}, "fr", std::nullopt).ok());
+  ASSERT_TRUE(app_->directory().Person("new@example.org", "Nour", "member", {}, "fr", std::nullopt) != 0);
   clock_.Advance(120);
 
   auto r = Get(port(), "/metrics");

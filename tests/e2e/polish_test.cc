@@ -8,6 +8,7 @@
 #include "core/clock.h"
 #include "core/escape.h"
 #include "core/strings.h"
+#include "fixtures.h"
 #include "store/pool.h"
 #include "test_util.h"
 
@@ -36,37 +37,28 @@ std::string Article(const std::string& lang, const std::string& slug, const std:
 class PolishPagesTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    content_ = new TempDir();
-    content_->Write("categories.yml", kCategories);
-    std::string wide = "| Tool | What | Where | Price | Licence | Languages | Notes |\n|---|---|---|---|---|---|---|\n";
-    for (int i = 0; i < 5; ++i)
-      wide +=
-          "| Nextcloud Calendar | Shared calendars for the whole group | Hosted by a member co-op in Montréal | "
-          "Free | AGPL-3.0-or-later | French, English | Works with phones through CalDAV |\n";
-    content_->Write("en/tools.md", Article("en", "tools", "Tools compared", "Which tool for which need, side by side.",
-                                           "Intro.\n\n## Calendars\n\n" + wide +
-                                               "\n### On phones\n\nText.\n\n### On computers\n\n"
-                                               "Text.\n\n## Documents\n\nText.\n\n## Mail\n\nText.\n"));
-    content_->Write("fr/outils.md",
-                    Article("fr", "outils", "Outils comparés", "Quel outil pour quel besoin.",
-                            "Intro.\n\n## Agendas\n\nTexte.\n\n## Documents\n\nTexte.\n\n## Courriel\n"));
-    data_ = new TempDir();
-    app::Config c = TestConfig(data_->path());
-    c.content_dir = content_->path();
-    app_ = new RunningApp(c);
+    app_ = new TestApp([](app::Config& c) {
+      auto write = [&](const std::string& rel, const std::string& text) { WriteFile(c.content_dir + "/" + rel, text); };
+      write("categories.yml", kCategories);
+      std::string wide =
+          "| Tool | What | Where | Price | Licence | Languages | Notes |\n|---|---|---|---|---|---|---|\n";
+      for (int i = 0; i < 5; ++i)
+        wide +=
+            "| Nextcloud Calendar | Shared calendars for the whole group | Hosted by a member co-op in Montréal | "
+            "Free | AGPL-3.0-or-later | French, English | Works with phones through CalDAV |\n";
+      write("en/tools.md", Article("en", "tools", "Tools compared", "Which tool for which need, side by side.",
+                                   "Intro.\n\n## Calendars\n\n" + wide +
+                                       "\n### On phones\n\nText.\n\n### On computers\n\n"
+                                       "Text.\n\n## Documents\n\nText.\n\n## Mail\n\nText.\n"));
+      write("fr/outils.md", Article("fr", "outils", "Outils comparés", "Quel outil pour quel besoin.",
+                                    "Intro.\n\n## Agendas\n\nTexte.\n\n## Documents\n\nTexte.\n\n## Courriel\n"));
+    });
   }
-  static void TearDownTestSuite() {
-    delete app_;
-    delete data_;
-    delete content_;
-  }
+  static void TearDownTestSuite() { delete app_; }
   static int port() { return app_->port(); }
-  static TempDir *content_, *data_;
-  static RunningApp* app_;
+  static TestApp* app_;
 };
-TempDir* PolishPagesTest::content_ = nullptr;
-TempDir* PolishPagesTest::data_ = nullptr;
-RunningApp* PolishPagesTest::app_ = nullptr;
+TestApp* PolishPagesTest::app_ = nullptr;
 
 // Item 5: sub-headings are a list inside their heading's item, not items of the same list.
 TEST_F(PolishPagesTest, TheTableOfContentsNestsSubHeadings) {
@@ -152,65 +144,35 @@ TEST_F(PolishPagesTest, TheSignInPageSaysWhoToAskForAnAccount) {
 
 // ---- help desk ----
 
-constexpr const char* kPassword = "Horse battery staple 42!";
-
 class PolishDeskTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    data_ = new TempDir();
-    content_ = new TempDir();
-    app::Config c = TestConfig(data_->path());
-    c.content_dir = content_->path();
-    c.site_account_contact = "aide@reseau.example";
-    content_->Write("categories.yml", kCategories);
-    content_->Write("en/backups.md",
-                    Article("en", "backups-3-2-1", "Backups, the 3-2-1 rule", "Three copies.", "Text.", "backups"));
-    content_->Write("fr/sauvegardes.md", Article("fr", "sauvegardes-3-2-1", "Sauvegardes, la règle 3-2-1",
-                                                 "Trois copies.", "Texte.", "backups"));
-    app_ = new RunningApp(c);
-    store::Pool pool(data_->Join("entraide.db"));
-    core::SystemClock clock;
-    auth::AuthOptions o;
-    o.hash_cost = auth::HashCost::Minimum();
-    auth::AuthService admin(pool, clock, o);
-    ASSERT_TRUE(admin.AddGroupCli("coop-a", "Coop A", "fr").ok());
-    ASSERT_TRUE(admin.AddUserCli("m@example.org", "M", "member", {"coop-a"}, "en", std::string(kPassword)).ok());
-    ASSERT_TRUE(admin.AddUserCli("v@example.org", "V", "volunteer", {}, "fr", std::string(kPassword)).ok());
+    app_ = new TestApp([](app::Config& c) {
+      c.site_account_contact = "aide@reseau.example";
+      WriteFile(c.content_dir + "/categories.yml", kCategories);
+      WriteFile(c.content_dir + "/en/backups.md",
+                Article("en", "backups-3-2-1", "Backups, the 3-2-1 rule", "Three copies.", "Text.", "backups"));
+      WriteFile(c.content_dir + "/fr/sauvegardes.md", Article("fr", "sauvegardes-3-2-1", "Sauvegardes, la règle 3-2-1",
+                                                              "Trois copies.", "Texte.", "backups"));
+    });
+    app_->directory().Group("coop-a", "Coop A");
+    app_->directory().Person("m@example.org", "M", "member", {"coop-a"}, "en");
+    app_->directory().Person("v@example.org", "V", "volunteer");
   }
-  static void TearDownTestSuite() {
-    delete app_;
-    delete content_;
-    delete data_;
-  }
+  static void TearDownTestSuite() { delete app_; }
   static int port() { return app_->port(); }
   // Signs in through the form, with `next` when given; the answer (303 and its Location).
   static HttpResponse SignInForm(const std::string& lang, const std::string& email, const std::string& next) {
-    auto page = Get(port(), "/" + lang + "/signin" + (next.empty() ? "" : "?next=" + core::UrlEncodeComponent(next)));
-    std::string csrf = CookieValue(page, "csrf");
-    std::vector<std::pair<std::string, std::string>> fields = {
-        {"csrf", CsrfField(page.body)}, {"email", email}, {"password", kPassword}};
-    if (!next.empty()) fields.emplace_back("next", next);
-    std::string body;
-    for (const auto& [k, v] : fields) body += (body.empty() ? "" : "&") + k + "=" + core::UrlEncodeComponent(v);
-    return Send(port(), "POST", "/" + lang + "/signin", body,
-                {"Content-Type: application/x-www-form-urlencoded", "Cookie: csrf=" + csrf});
+    return SignInFormResponse(port(), email, kTestPassword, lang, next);
   }
   static ApiSession Api(const std::string& email) {
     static std::map<std::string, ApiSession> sessions;
     if (auto it = sessions.find(email); it != sessions.end()) return it->second;
-    auto r = Send(port(), "POST", "/api/v1/session",
-                  std::string(R"({"email": ")") + email + R"(", "password": ")" + kPassword + "\"}", {});
-    EXPECT_EQ(r.status, 200) << r.body;
-    ApiSession s{CookieValue(r, "sid"), r.Header("x-csrf-token")};
-    sessions[email] = s;
-    return s;
+    return sessions[email] = SignInApi(port(), email);
   }
-  static TempDir *data_, *content_;
-  static RunningApp* app_;
+  static TestApp* app_;
 };
-TempDir* PolishDeskTest::data_ = nullptr;
-TempDir* PolishDeskTest::content_ = nullptr;
-RunningApp* PolishDeskTest::app_ = nullptr;
+TestApp* PolishDeskTest::app_ = nullptr;
 
 // Item 11: the page asked for survives sign-in; without one, volunteers land on the queue, members on their
 // requests; a return address that is not a path of this site is dropped (no open redirect).

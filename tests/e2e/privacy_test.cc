@@ -10,6 +10,7 @@
 #include <fstream>
 
 #include "core/escape.h"
+#include "fixtures.h"
 #include "i18n/catalog.h"
 #include "mail_util.h"
 #include "privacy/privacy_service.h"
@@ -21,53 +22,34 @@ namespace {
 
 namespace fs = std::filesystem;
 
-constexpr const char* kPassword = "Horse battery staple 42!";
 constexpr const char* kVolunteerName = "Véro Lachance";
 constexpr const char* kVolunteerEmail = "vero.lachance@example.org";
 constexpr const char* kVolunteerReply = "Essayez de redémarrer la borne quetzal.";
 
-Poco::JSON::Object::Ptr Json(const std::string& body) {
-  Poco::JSON::Parser p;
-  return p.parse(body).extract<Poco::JSON::Object::Ptr>();
-}
-
 class PrivacyTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    app::Config c = TestConfig(data_.path());
-    c.content_dir = content_.path();  // an empty library: these tests are about people
-    c.mail_poll_seconds = 3600;       // mail stays in the outbox, where the tests read it
-    c.privacy_closed_ticket_retention_days = 30;
-    config_ = c;
-    app_ = std::make_unique<RunningApp>(c, &clock_);
-    pool_ = std::make_unique<store::Pool>(data_.Join("entraide.db"));
-    auth::AuthService admin(*pool_, clock_, TestAuthOptions());
-    ASSERT_TRUE(admin.AddGroupCli("coop-a", "Coop A", "fr").ok());
-    auto add = [&](const std::string& email, const std::string& name, const std::string& role,
-                   std::vector<std::string> groups, const std::string& lang) {
-      ASSERT_TRUE(admin.AddUserCli(email, name, role, groups, lang, std::string(kPassword)).ok());
-    };
-    add("maude@example.org", "Maude Ouellet", "member", {"coop-a"}, "fr");
-    add(kVolunteerEmail, kVolunteerName, "volunteer", {}, "fr");
-    add("colette@example.org", "Colette Roy", "coordinator", {}, "en");
+    app_ = std::make_unique<TestApp>(
+        [](app::Config& c) {
+          c.mail_poll_seconds = 3600;  // mail stays in the outbox, where the tests read it
+          c.privacy_closed_ticket_retention_days = 30;
+        },
+        &clock_, TestAuthOptions());
+    config_ = app_->config();
+    TestDirectory& admin = app_->directory();
+    admin.Group("coop-a", "Coop A");
+    admin.Person("maude@example.org", "Maude Ouellet", "member", {"coop-a"}, "fr");
+    admin.Person(kVolunteerEmail, kVolunteerName, "volunteer", {}, "fr");
+    admin.Person("colette@example.org", "Colette Roy", "coordinator", {}, "en");
     member_ = SignIn("maude@example.org");
     volunteer_ = SignIn(kVolunteerEmail);
     coordinator_ = SignIn("colette@example.org");
   }
 
   int port() const { return app_->port(); }
-  ApiSession SignIn(const std::string& email) {
-    auto r = Send(port(), "POST", "/api/v1/session",
-                  R"({"email": ")" + email + R"(", "password": ")" + kPassword + "\"}", {});
-    EXPECT_EQ(r.status, 200) << r.body;
-    return {CookieValue(r, "sid"), r.Header("x-csrf-token")};
-  }
+  ApiSession SignIn(const std::string& email) { return SignInApi(port(), email); }
   int64_t OpenTicket(const std::string& subject) {
-    auto r = Send(port(), "POST", "/api/v1/tickets",
-                  R"({"subject": ")" + subject + R"(", "body": "La borne wifi clignote.", "category": "network"})",
-                  member_.Headers(true));
-    EXPECT_EQ(r.status, 201) << r.body;
-    return Json(r.body)->getObject("ticket")->getValue<int64_t>("id");
+    return CreateTicketApi(port(), member_, TicketJson(subject, "La borne wifi clignote.", "network"));
   }
   void Reply(const ApiSession& who, int64_t id, const std::string& body) {
     auto r = Send(port(), "POST", "/api/v1/tickets/" + std::to_string(id) + "/replies", R"({"body": ")" + body + "\"}",
@@ -76,11 +58,9 @@ class PrivacyTest : public ::testing::Test {
   }
   std::string Path(int64_t id, const std::string& lang = "fr") { return "/" + lang + "/tickets/" + std::to_string(id); }
 
-  TempDir data_, content_;
   core::FakeClock clock_;
   app::Config config_;
-  std::unique_ptr<RunningApp> app_;
-  std::unique_ptr<store::Pool> pool_;
+  std::unique_ptr<TestApp> app_;
   ApiSession member_, volunteer_, coordinator_;
 };
 
@@ -105,7 +85,7 @@ TEST_F(PrivacyTest, TheAccountPageDownloadsAZipOfTheMembersOwnDataThreeTimesAnHo
     EXPECT_EQ(r.Header("content-disposition").rfind("attachment; filename=\"entraide-", 0), 0u)
         << r.Header("content-disposition");
     EXPECT_EQ(r.Header("cache-control"), "private, no-store");
-    std::string zip = data_.Join("download.zip");
+    std::string zip = app_->data().Join("download.zip");
     std::ofstream(zip, std::ios::binary) << r.body;
     auto entries = ReadZip(zip);
     ASSERT_TRUE(entries.count("data.json")) << "not a whole archive";
@@ -116,7 +96,7 @@ TEST_F(PrivacyTest, TheAccountPageDownloadsAZipOfTheMembersOwnDataThreeTimesAnHo
   EXPECT_EQ(refused.status, 429);
   EXPECT_NE(refused.body.find("trois fois par heure"), std::string::npos);
   EXPECT_GT(std::stoi(refused.Header("retry-after")), 3000);
-  for (const auto& e : fs::directory_iterator(data_.Join("tmp")))
+  for (const auto& e : fs::directory_iterator(app_->data().Join("tmp")))
     EXPECT_EQ(e.path().filename().string().rfind("export-", 0), std::string::npos) << "left behind: " << e.path();
 }
 
@@ -133,7 +113,7 @@ TEST_F(PrivacyTest, AnErasedVolunteerReadsAsAFormerMemberInEveryPageAndAnswerAnd
   auto catalogs = i18n::Catalogs::Load(config_.views_dir + "/i18n");
   ASSERT_TRUE(catalogs.ok());
   core::SystemClock system_clock;
-  privacy::PrivacyService privacy(*pool_, system_clock, **catalogs, app::PrivacyOptionsFor(config_));
+  privacy::PrivacyService privacy(app_->pool(), system_clock, **catalogs, app::PrivacyOptionsFor(config_));
   auto report = privacy.Erase(kVolunteerEmail);
   ASSERT_TRUE(report.ok()) << report.status().ToString();
 
@@ -173,13 +153,13 @@ TEST_F(PrivacyTest, AnErasedVolunteerReadsAsAFormerMemberInEveryPageAndAnswerAnd
   EXPECT_EQ(Get(port(), "/api/v1/session", volunteer_.Headers()).status, 401);
   EXPECT_TRUE(Json(api.body)->getObject("ticket")->isNull("assignee"));
   // No outbox row keeps them, in any column.
-  EXPECT_EQ(QueryText(*pool_,
+  EXPECT_EQ(QueryText(app_->pool(),
                       "SELECT count(*) FROM outbox WHERE instr(data_json || subject || recipient_email || "
                       "recipient_name || last_error, 'Lachance') > 0"),
             "0");
   // Nor the database's bytes.
-  std::string bytes = ReadFile(data_.Join("entraide.db"));
-  if (fs::exists(data_.Join("entraide.db-wal"))) bytes += ReadFile(data_.Join("entraide.db-wal"));
+  std::string bytes = ReadFile(app_->data().Join("entraide.db"));
+  if (fs::exists(app_->data().Join("entraide.db-wal"))) bytes += ReadFile(app_->data().Join("entraide.db-wal"));
   expect_gone(bytes, "the database file");
 }
 
@@ -212,9 +192,9 @@ TEST_F(PrivacyTest, ServeRemovesTheTextAndFilesOfTicketsClosedLongerAgoThanTheRe
   EXPECT_NE(page.body.find("ont été retirés"), std::string::npos) << "the page says why the text is gone";
   EXPECT_EQ(Get(port(), download, member_.Page()).status, 404);
   EXPECT_TRUE(Json(Get(port(), api, member_.Headers()).body)->getObject("ticket")->getValue<bool>("text_removed"));
-  EXPECT_EQ(QueryText(*pool_, "SELECT count(*) FROM attachments"), "0");
+  EXPECT_EQ(QueryText(app_->pool(), "SELECT count(*) FROM attachments"), "0");
   int files = 0;
-  for (const auto& e : fs::recursive_directory_iterator(data_.Join("attachments"))) files += e.is_regular_file();
+  for (const auto& e : fs::recursive_directory_iterator(app_->data().Join("attachments"))) files += e.is_regular_file();
   EXPECT_EQ(files, 0) << "the file is deleted from the disk";
 }
 

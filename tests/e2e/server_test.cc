@@ -43,11 +43,6 @@ class ServerTest : public ::testing::Test {
 TempDir* ServerTest::data_ = nullptr;
 RunningApp* ServerTest::app_ = nullptr;
 
-Poco::JSON::Object::Ptr Json(const HttpResponse& r) {
-  Poco::JSON::Parser p;
-  return p.parse(r.body).extract<Poco::JSON::Object::Ptr>();
-}
-
 std::string Gunzip(const std::string& data) {
   std::istringstream in(data);
   Poco::InflatingInputStream gz(in, Poco::InflatingStreamBuf::STREAM_GZIP);

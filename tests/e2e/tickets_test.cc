@@ -12,6 +12,7 @@
 #include "auth/auth_service.h"
 #include "core/escape.h"
 #include "core/sha256.h"
+#include "fixtures.h"
 #include "mail_util.h"
 #include "store/pool.h"
 #include "test_util.h"
@@ -19,31 +20,16 @@
 namespace entraide::testing {
 namespace {
 
-constexpr const char* kPassword = "Horse battery staple 42!";
-
-Poco::JSON::Object::Ptr Json(const HttpResponse& r) {
-  Poco::JSON::Parser p;
-  return p.parse(r.body).extract<Poco::JSON::Object::Ptr>();
-}
-
 using Session = ApiSession;
 
 class TicketsTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    data_ = new TempDir();
-    content_ = new TempDir();
-    app::Config c = TestConfig(data_->path());
-    c.content_dir = content_->path();
-    app_ = new RunningApp(c);
-    store::Pool pool(data_->Join("entraide.db"));
-    core::SystemClock clock;
-    auth::AuthOptions o;
-    o.hash_cost = auth::HashCost::Minimum();
-    auth::AuthService admin(pool, clock, o);
-    ASSERT_TRUE(admin.AddGroupCli("coop-a", "Coop A", "fr").ok());
-    ASSERT_TRUE(admin.AddGroupCli("coop-b", "Coop B", "en").ok());
-    ASSERT_TRUE(admin.AddGroupCli("coop-c", "Café <Les \"Amis\">", "fr").ok());  // escaped in the queue's filter
+    app_ = new TestApp();
+    TestDirectory& admin = app_->directory();
+    admin.Group("coop-a", "Coop A", "fr");
+    admin.Group("coop-b", "Coop B", "en");
+    admin.Group("coop-c", "Café <Les \"Amis\">", "fr");  // escaped in the queue's filter
     for (auto [email, role, group] :
          std::vector<std::tuple<std::string, std::string, std::string>>{{"a@example.org", "member", "coop-a"},
                                                                         {"b@example.org", "member", "coop-b"},
@@ -53,14 +39,10 @@ class TicketsTest : public ::testing::Test {
                                                                         {"x@example.org", "volunteer", ""}}) {
       std::vector<std::string> groups;
       if (!group.empty()) groups.push_back(group);
-      ASSERT_TRUE(admin.AddUserCli(email, email.substr(0, 1), role, groups, "fr", std::string(kPassword)).ok());
+      admin.Person(email, email.substr(0, 1), role, groups);
     }
   }
-  static void TearDownTestSuite() {
-    delete app_;
-    delete content_;
-    delete data_;
-  }
+  static void TearDownTestSuite() { delete app_; }
   static int port() { return app_->port(); }
   // One session per person for the whole suite (sign-in is rate limited per address, as it should be).
   static Session SignIn(const std::string& email) {
@@ -71,30 +53,13 @@ class TicketsTest : public ::testing::Test {
     sessions[email] = s;
     return s;
   }
-  static Session SignInNow(const std::string& email) {
-    auto r = Send(port(), "POST", "/api/v1/session",
-                  std::string(R"({"email": ")") + email + R"(", "password": ")" + kPassword + "\"}", {});
-    EXPECT_EQ(r.status, 200) << r.body;
-    std::smatch m;
-    std::string cookies = r.Header("set-cookie");
-    std::regex_search(cookies, m, std::regex("sid=([^;]*)"));
-    return {m[1], r.Header("x-csrf-token")};
-  }
+  static Session SignInNow(const std::string& email) { return SignInApi(port(), email); }
   static int64_t CreateTicket(const Session& s, const std::string& subject = "Printer down") {
-    auto r =
-        Send(port(), "POST", "/api/v1/tickets",
-             R"({"subject": ")" + subject + R"(", "body": "It *blinks*.", "category": "hardware", "urgency": "high"})",
-             s.Headers(true));
-    EXPECT_EQ(r.status, 201) << r.body;
-    return Json(r)->getObject("ticket")->getValue<int64_t>("id");
+    return CreateTicketApi(port(), s, TicketJson(subject, "It *blinks*.", "hardware", "high"));
   }
-  static TempDir* data_;
-  static TempDir* content_;
-  static RunningApp* app_;
+  static TestApp* app_;
 };
-TempDir* TicketsTest::data_ = nullptr;
-TempDir* TicketsTest::content_ = nullptr;
-RunningApp* TicketsTest::app_ = nullptr;
+TestApp* TicketsTest::app_ = nullptr;
 
 TEST_F(TicketsTest, CreateListAndReadThroughTheApi) {
   Session a = SignIn("a@example.org");
@@ -218,8 +183,8 @@ TEST_F(TicketsTest, AttachmentsUploadAsMultipartAndDownloadOnlyAsAttachments) {
   EXPECT_EQ(Get(port(), file_url).status, 404);
   // Stored by content hash under data.dir; no temp file is left behind.
   std::string hash = core::Sha256Hex(html_file);
-  EXPECT_TRUE(std::filesystem::exists(data_->Join("attachments/" + hash.substr(0, 2) + "/" + hash)));
-  EXPECT_TRUE(std::filesystem::is_empty(data_->Join("tmp")));
+  EXPECT_TRUE(std::filesystem::exists(app_->data().Join("attachments/" + hash.substr(0, 2) + "/" + hash)));
+  EXPECT_TRUE(std::filesystem::is_empty(app_->data().Join("tmp")));
 }
 
 TEST_F(TicketsTest, UploadLimitsAreEnforced) {
@@ -239,7 +204,7 @@ TEST_F(TicketsTest, UploadLimitsAreEnforced) {
                       {"Cookie: sid=" + a.sid, "Content-Type: multipart/form-data; boundary=B"});
   EXPECT_EQ(too_big.status, 413);
   EXPECT_NE(too_big.Header("x-entraide-error").find("big.bin"), std::string::npos);
-  EXPECT_TRUE(std::filesystem::is_empty(data_->Join("tmp"))) << "a refused upload leaves nothing behind";
+  EXPECT_TRUE(std::filesystem::is_empty(app_->data().Join("tmp"))) << "a refused upload leaves nothing behind";
 }
 
 TEST_F(TicketsTest, TicketCreationIsRateLimitedWith429AndRetryAfter) {
@@ -381,7 +346,7 @@ TEST_F(TicketsTest, ATicketFullOfFilesRefusesMoreWith413AndSaysWhyOnTheForm) {
   Session a = SignIn("a@example.org");
   int64_t id = CreateTicket(a, "many files");
   // 95 MiB of files attached an hour ago and more (so no one's hourly limit counts them).
-  store::Pool pool(data_->Join("entraide.db"));
+  store::Pool pool(app_->data().Join("entraide.db"));
   ASSERT_EQ(QueryText(pool,
                       "INSERT INTO attachments (ticket_id, filename, content_type, size, sha256, uploaded_by, "
                       "created_at) SELECT " +

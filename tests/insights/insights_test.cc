@@ -14,6 +14,7 @@
 #include <random>
 #include <sstream>
 
+#include "fixtures.h"
 #include "http/charts.h"
 #include "http/dashboard_pages.h"
 #include "insights/insights_service.h"
@@ -169,33 +170,16 @@ TEST(CsvFieldTest, QuotesAndDefusesFormulas) {
   EXPECT_EQ(http::CsvField("@sum"), "'@sum");
 }
 
-class InsightsServiceTest : public ::testing::Test {
+class InsightsServiceTest : public MigratedDatabaseTest {
  protected:
   void SetUp() override {
-    pool_ = MigratedPool(dir_.Join("entraide.db"));
+    MigratedDatabaseTest::SetUp();
     clock_.Set(1798761600 + 12 * 3600);  // 2027-01-01 12:00 UTC
     service_ = std::make_unique<insights::InsightsService>(*pool_, clock_, insights::Options{});
     coordinator_.user_id = 1, coordinator_.role = "coordinator";
     volunteer_.user_id = 2, volunteer_.role = "volunteer";
     member_.user_id = 3, member_.role = "member";
   }
-  int64_t Sql(const std::string& sql) {
-    auto db = pool_->Acquire();
-    EXPECT_TRUE(db.ok());
-    auto st = (*db)->Prepare(sql);
-    EXPECT_TRUE(st.ok()) << sql << ": " << st.status().message();
-    auto row = store::OneRow<int64_t>(*st, [](store::Statement& q) { return q.ColumnInt(0); });
-    EXPECT_TRUE(row.ok()) << sql;
-    return row.ok() && *row ? **row : -1;
-  }
-  void Exec(const std::string& sql) {
-    auto db = pool_->Acquire();
-    ASSERT_TRUE(db.ok());
-    ASSERT_TRUE((*db)->Exec(sql).ok()) << sql;
-  }
-  TempDir dir_;
-  std::unique_ptr<store::Pool> pool_;
-  core::FakeClock clock_;
   std::unique_ptr<insights::InsightsService> service_;
   auth::Principal coordinator_, volunteer_, member_;
 };
@@ -206,13 +190,13 @@ TEST_F(InsightsServiceTest, FeedbackCountsOncePerAddressArticleAndDayAndKeepsNoA
   EXPECT_FALSE(*service_->RecordFeedback("backups", "en", "203.0.113.7", true));   // nor in the other language
   EXPECT_TRUE(*service_->RecordFeedback("backups", "fr", "203.0.113.8", true));    // another address
   EXPECT_TRUE(*service_->RecordFeedback("passwords", "fr", "203.0.113.7", true));  // another article
-  EXPECT_EQ(Sql("SELECT COUNT(*) FROM article_feedback"), 3);
-  EXPECT_EQ(Sql("SELECT COUNT(*) FROM article_feedback WHERE client LIKE '%203.0.113%'"), 0);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM article_feedback"), 3);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM article_feedback WHERE client LIKE '%203.0.113%'"), 0);
   // The comment goes on that address's No, once; a Yes takes none.
   EXPECT_TRUE(*service_->AddFeedbackComment("backups", "203.0.113.7", "  Il manque Windows 11. "));
   EXPECT_FALSE(*service_->AddFeedbackComment("backups", "203.0.113.7", "again"));
   EXPECT_FALSE(*service_->AddFeedbackComment("backups", "203.0.113.8", "yes said"));
-  EXPECT_EQ(Sql("SELECT COUNT(*) FROM article_feedback WHERE comment = 'Il manque Windows 11.'"), 1);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM article_feedback WHERE comment = 'Il manque Windows 11.'"), 1);
   auto too_long = service_->AddFeedbackComment("backups", "203.0.113.7", std::string(501, 'x'));
   EXPECT_EQ(too_long.status().code(), core::StatusCode::kInvalidArgument);
   EXPECT_EQ(too_long.status().field(), "comment");
@@ -220,8 +204,8 @@ TEST_F(InsightsServiceTest, FeedbackCountsOncePerAddressArticleAndDayAndKeepsNoA
   clock_.Advance(86400);
   EXPECT_TRUE(*service_->RecordFeedback("backups", "fr", "203.0.113.7", true));
   ASSERT_TRUE(service_->Maintain().ok());
-  EXPECT_EQ(Sql("SELECT COUNT(*) FROM article_feedback WHERE client IS NOT NULL"), 1);
-  EXPECT_EQ(Sql("SELECT COUNT(*) FROM article_feedback WHERE client IS NOT NULL AND day = '2027-01-02'"), 1);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM article_feedback WHERE client IS NOT NULL"), 1);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM article_feedback WHERE client IS NOT NULL AND day = '2027-01-02'"), 1);
 }
 
 TEST_F(InsightsServiceTest, SearchesAreCountedPerQueryLanguageAndDayAndPurgedAfterRetention) {
@@ -232,14 +216,14 @@ TEST_F(InsightsServiceTest, SearchesAreCountedPerQueryLanguageAndDayAndPurgedAft
   service_->CountClick("fr", "Courriel");
   service_->CountSearch("fr", "jean@exemple.org", false);  // not counted: may name someone
   ASSERT_TRUE(service_->Maintain().ok());
-  EXPECT_EQ(Sql("SELECT COUNT(*) FROM search_log"), 3);
-  EXPECT_EQ(Sql("SELECT searches FROM search_log WHERE lang = 'fr' AND query = 'sauvegarde nas'"), 2);
-  EXPECT_EQ(Sql("SELECT no_result FROM search_log WHERE lang = 'fr' AND query = 'sauvegarde nas'"), 2);
-  EXPECT_EQ(Sql("SELECT clicks FROM search_log WHERE query = 'courriel'"), 1);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM search_log"), 3);
+  EXPECT_EQ(Count("SELECT searches FROM search_log WHERE lang = 'fr' AND query = 'sauvegarde nas'"), 2);
+  EXPECT_EQ(Count("SELECT no_result FROM search_log WHERE lang = 'fr' AND query = 'sauvegarde nas'"), 2);
+  EXPECT_EQ(Count("SELECT clicks FROM search_log WHERE query = 'courriel'"), 1);
   // A second pass adds to the same rows.
   service_->CountSearch("fr", "sauvegarde nas", false);
   ASSERT_TRUE(service_->Maintain().ok());
-  EXPECT_EQ(Sql("SELECT searches FROM search_log WHERE lang = 'fr' AND query = 'sauvegarde nas'"), 3);
+  EXPECT_EQ(Count("SELECT searches FROM search_log WHERE lang = 'fr' AND query = 'sauvegarde nas'"), 3);
   // The dashboard lists the gaps: no result, and results never followed.
   auto d = service_->GetDashboard(&coordinator_, 4, "fr");
   ASSERT_TRUE(d.ok()) << d.status().message();
@@ -252,11 +236,11 @@ TEST_F(InsightsServiceTest, SearchesAreCountedPerQueryLanguageAndDayAndPurgedAft
   clock_.Advance(89 * 86400);
   service_->CountSearch("fr", "today", false);
   ASSERT_TRUE(service_->Maintain().ok());
-  EXPECT_EQ(Sql("SELECT COUNT(*) FROM search_log WHERE day = '2027-01-01'"), 3);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM search_log WHERE day = '2027-01-01'"), 3);
   clock_.Advance(86400);
   ASSERT_TRUE(service_->Maintain().ok());
-  EXPECT_EQ(Sql("SELECT COUNT(*) FROM search_log WHERE day = '2027-01-01'"), 0);
-  EXPECT_EQ(Sql("SELECT COUNT(*) FROM search_log"), 1);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM search_log WHERE day = '2027-01-01'"), 0);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM search_log"), 1);
 }
 
 // A generated history: 3 groups, 600 tickets over 20 weeks of every urgency and status, first answers after
@@ -305,26 +289,26 @@ INSERT INTO articles (lang, slug, key, title, source_path, content_hash, html) V
   ASSERT_TRUE(d.ok()) << d.status().message();
   int64_t from = now - 12 * 7 * 86400;
   std::string period = " created_at >= " + std::to_string(from) + " AND created_at < " + std::to_string(now);
-  EXPECT_EQ(d->opened, Sql("SELECT COUNT(*) FROM tickets WHERE" + period));
+  EXPECT_EQ(d->opened, Count("SELECT COUNT(*) FROM tickets WHERE" + period));
   ASSERT_EQ(d->per_week.size(), 12u);
   for (int w = 0; w < 12; ++w) {
     int64_t a = from + w * 7 * 86400, b = a + 7 * 86400;
-    EXPECT_EQ(d->per_week[w].opened, Sql("SELECT COUNT(*) FROM tickets WHERE created_at >= " + std::to_string(a) +
-                                         " AND created_at < " + std::to_string(b)))
+    EXPECT_EQ(d->per_week[w].opened, Count("SELECT COUNT(*) FROM tickets WHERE created_at >= " + std::to_string(a) +
+                                           " AND created_at < " + std::to_string(b)))
         << "week " << w;
-    EXPECT_EQ(d->per_week[w].resolved, Sql("SELECT COUNT(*) FROM tickets WHERE resolved_at >= " + std::to_string(a) +
-                                           " AND resolved_at < " + std::to_string(b)))
+    EXPECT_EQ(d->per_week[w].resolved, Count("SELECT COUNT(*) FROM tickets WHERE resolved_at >= " + std::to_string(a) +
+                                             " AND resolved_at < " + std::to_string(b)))
         << "week " << w;
   }
-  EXPECT_EQ(d->answered, Sql("SELECT COUNT(*) FROM tickets WHERE first_response_at IS NOT NULL AND" + period));
+  EXPECT_EQ(d->answered, Count("SELECT COUNT(*) FROM tickets WHERE first_response_at IS NOT NULL AND" + period));
   // The median by SQL: the middle row(s) of the ordered waits.
   int64_t n = d->answered;
   std::string waits =
       "SELECT first_response_at - created_at AS w FROM tickets WHERE first_response_at IS NOT NULL AND" + period +
       " ORDER BY w";
-  int64_t median = n % 2 ? Sql(waits + " LIMIT 1 OFFSET " + std::to_string(n / 2))
-                         : (Sql(waits + " LIMIT 1 OFFSET " + std::to_string(n / 2 - 1)) +
-                            Sql(waits + " LIMIT 1 OFFSET " + std::to_string(n / 2))) /
+  int64_t median = n % 2 ? Count(waits + " LIMIT 1 OFFSET " + std::to_string(n / 2))
+                         : (Count(waits + " LIMIT 1 OFFSET " + std::to_string(n / 2 - 1)) +
+                            Count(waits + " LIMIT 1 OFFSET " + std::to_string(n / 2))) /
                                2;
   ASSERT_TRUE(d->median_first_answer_s.has_value());
   EXPECT_EQ(*d->median_first_answer_s, median);
@@ -332,25 +316,27 @@ INSERT INTO articles (lang, slug, key, title, source_path, content_hash, html) V
   for (const auto& t : d->targets) {
     std::string hours = std::to_string(t.target_hours * 3600);
     std::string u = " AND urgency = '" + t.urgency + "'";
-    EXPECT_EQ(t.in_time, Sql("SELECT COUNT(*) FROM tickets WHERE first_response_at - created_at <= " + hours + u +
-                             " AND" + period))
+    EXPECT_EQ(t.in_time, Count("SELECT COUNT(*) FROM tickets WHERE first_response_at - created_at <= " + hours + u +
+                               " AND" + period))
         << t.urgency;
-    EXPECT_EQ(t.due, Sql("SELECT COUNT(*) FROM tickets WHERE (first_response_at IS NOT NULL OR (status IN ('new', "
-                         "'triaged', 'in_progress', 'waiting_on_group') AND created_at + " +
-                         hours + " <= " + std::to_string(now) + "))" + u + " AND" + period))
+    EXPECT_EQ(t.due, Count("SELECT COUNT(*) FROM tickets WHERE (first_response_at IS NOT NULL OR (status IN ('new', "
+                           "'triaged', 'in_progress', 'waiting_on_group') AND created_at + " +
+                           hours + " <= " + std::to_string(now) + "))" + u + " AND" + period))
         << t.urgency;
   }
   int64_t open = 0;
   for (const auto& c : d->open) open += c.count;
-  EXPECT_EQ(open,
-            Sql("SELECT COUNT(*) FROM tickets WHERE status IN ('new', 'triaged', 'in_progress', 'waiting_on_group')"));
+  EXPECT_EQ(
+      open,
+      Count("SELECT COUNT(*) FROM tickets WHERE status IN ('new', 'triaged', 'in_progress', 'waiting_on_group')"));
   ASSERT_FALSE(d->groups.empty());
   EXPECT_EQ(d->groups[0].count,
-            Sql("SELECT MAX(n) FROM (SELECT COUNT(*) AS n FROM tickets WHERE" + period + " GROUP BY group_id)"));
+            Count("SELECT MAX(n) FROM (SELECT COUNT(*) AS n FROM tickets WHERE" + period + " GROUP BY group_id)"));
   ASSERT_EQ(d->volunteers.size(), 2u);
   for (const auto& v : d->volunteers)
-    EXPECT_EQ(v.count, Sql("SELECT COUNT(DISTINCT ticket_id) FROM ticket_events WHERE kind = 'reply' AND actor_id = " +
-                           std::to_string(v.id) + " AND" + period));
+    EXPECT_EQ(v.count,
+              Count("SELECT COUNT(DISTINCT ticket_id) FROM ticket_events WHERE kind = 'reply' AND actor_id = " +
+                    std::to_string(v.id) + " AND" + period));
   // Feedback: "backups" has 1 Yes and 5 No (a poor score) and unresolved citations; "email" 1 Yes.
   ASSERT_GE(d->articles.size(), 2u);
   EXPECT_EQ(d->articles[0].score.key, "backups");
@@ -360,11 +346,11 @@ INSERT INTO articles (lang, slug, key, title, source_path, content_hash, html) V
   EXPECT_NE(d->articles[0].revision, RevisionReason::kNone);
   EXPECT_EQ(
       d->articles[0].score.unresolved_citations,
-      Sql("SELECT COUNT(*) FROM ticket_articles ta JOIN tickets t ON t.id = ta.ticket_id WHERE ta.created_at >= " +
-          std::to_string(from) +
-          " AND (t.helpful = 0 OR (t.status IN ('new', 'triaged', 'in_progress', "
-          "'waiting_on_group') AND ta.created_at <= " +
-          std::to_string(now - 7 * 86400) + "))"));
+      Count("SELECT COUNT(*) FROM ticket_articles ta JOIN tickets t ON t.id = ta.ticket_id WHERE ta.created_at >= " +
+            std::to_string(from) +
+            " AND (t.helpful = 0 OR (t.status IN ('new', 'triaged', 'in_progress', "
+            "'waiting_on_group') AND ta.created_at <= " +
+            std::to_string(now - 7 * 86400) + "))"));
   EXPECT_EQ(d->articles[1].revision, RevisionReason::kNone);
 }
 

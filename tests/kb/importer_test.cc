@@ -4,24 +4,19 @@
 
 #include <filesystem>
 
+#include "fixtures.h"
 #include "kb/article_service.h"
 #include "store/article_repo.h"
-#include "store/migrations.h"
 #include "store/pool.h"
 #include "test_util.h"
 
 namespace entraide::kb {
 namespace {
 
-class ImporterTest : public ::testing::Test {
+class ImporterTest : public testing::MigratedDatabaseTest {
  protected:
   void SetUp() override {
-    auto db = store::Database::Open(dir_.Join("entraide.db"));
-    ASSERT_TRUE(db.ok());
-    db_ = std::move(db).value();
-    auto files = store::LoadMigrations(testing::SourceDir() + "/migrations");
-    ASSERT_TRUE(files.ok());
-    ASSERT_TRUE(store::Migrate(*db_, *files).ok());
+    MigratedDatabaseTest::SetUp();
     content_ = dir_.Join("content");
     dir_.Write("content/categories.yml",
                "- slug: security\n  name: {en: Security, fr: Sécurité}\n  description: {en: Safe, fr: Sûr}\n");
@@ -32,18 +27,16 @@ class ImporterTest : public ::testing::Test {
                "---\ntitle: Sauvegardes\nkey: backups\ncategory: security\nupdated: 2026-02-01\n---\n## Pourquoi\n");
   }
   ImportReport Import() {
-    auto r = ImportContent(*db_, content_);
+    auto r = ImportContent(Db(), content_);
     EXPECT_TRUE(r.ok()) << r.status().ToString();
     return r.ok() ? *r : ImportReport{};
   }
   std::optional<model::Article> Served(const std::string& lang, const std::string& slug) {
-    store::ArticleRepository repo(*db_);
+    store::ArticleRepository repo(Db());
     auto a = repo.FindServed(lang, slug);
     EXPECT_TRUE(a.ok());
     return a.ok() ? *a : std::nullopt;
   }
-  testing::TempDir dir_;
-  std::unique_ptr<store::Database> db_;
   std::string content_;
 };
 
@@ -87,7 +80,7 @@ TEST_F(ImporterTest, DraftsAreNeverServed) {
   dir_.Write("content/en/draft.md", "---\ntitle: Draft\ndraft: true\n---\nsecret\n");
   Import();
   EXPECT_FALSE(Served("en", "draft").has_value());
-  store::ArticleRepository repo(*db_);
+  store::ArticleRepository repo(Db());
   auto list = repo.ListServed({"en", "", "", 100});
   ASSERT_TRUE(list.ok());
   for (const auto& s : *list) EXPECT_NE(s.slug, "draft");
@@ -124,7 +117,7 @@ TEST_F(ImporterTest, ServiceLinksTranslationsAndFlagsANewerOne) {
 }
 
 TEST_F(ImporterTest, MissingContentFolderIsAnError) {
-  auto r = ImportContent(*db_, dir_.Join("nowhere"));
+  auto r = ImportContent(Db(), dir_.Join("nowhere"));
   ASSERT_FALSE(r.ok());
   EXPECT_NE(r.status().message().find("not found"), std::string::npos);
 }

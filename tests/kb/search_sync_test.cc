@@ -8,24 +8,19 @@
 #include <fstream>
 #include <sstream>
 
+#include "fixtures.h"
 #include "kb/importer.h"
 #include "search/index.h"
 #include "search/searcher.h"
-#include "store/migrations.h"
 #include "test_util.h"
 
 namespace entraide::kb {
 namespace {
 
-class SearchSyncTest : public ::testing::Test {
+class SearchSyncTest : public testing::MigratedDatabaseTest {
  protected:
   void SetUp() override {
-    auto db = store::Database::Open(dir_.Join("entraide.db"));
-    ASSERT_TRUE(db.ok());
-    db_ = std::move(db).value();
-    auto files = store::LoadMigrations(testing::SourceDir() + "/migrations");
-    ASSERT_TRUE(files.ok());
-    ASSERT_TRUE(store::Migrate(*db_, *files).ok());
+    MigratedDatabaseTest::SetUp();
     auto res = search::LoadResources(testing::SourceDir() + "/search");
     ASSERT_TRUE(res.ok());
     resources_ = *res;
@@ -41,36 +36,34 @@ class SearchSyncTest : public ::testing::Test {
     return r.ok() ? r->total : -1;
   }
   int64_t Queued() {
-    auto n = store::IndexQueue(*db_).Count();
+    auto n = store::IndexQueue(Db()).Count();
     return n.ok() ? *n : -1;
   }
-  testing::TempDir dir_;
-  std::unique_ptr<store::Database> db_;
   search::Resources resources_;
 };
 
 TEST_F(SearchSyncTest, ImportQueuesChangesAndTheDrainAppliesOnlyThose) {
   dir_.Write("content/en/a.md", "---\ntitle: Apples\n---\nred fruit\n");
   dir_.Write("content/en/b.md", "---\ntitle: Bananas\n---\nyellow fruit\n");
-  ASSERT_TRUE(ImportContent(*db_, dir_.Join("content")).ok());
+  ASSERT_TRUE(ImportContent(Db(), dir_.Join("content")).ok());
   EXPECT_EQ(Queued(), 2);  // written in the same transaction as the articles
   // No index yet: draining says so, a rebuild makes one and empties the queue.
-  auto none = DrainIndexQueue(*db_, dir_.path(), resources_);
+  auto none = DrainIndexQueue(Db(), dir_.path(), resources_);
   EXPECT_EQ(none.status().code(), core::StatusCode::kNotFound);
-  auto built = RebuildIndex(*db_, dir_.path(), resources_, nullptr, true);
+  auto built = RebuildIndex(Db(), dir_.path(), resources_, nullptr, true);
   ASSERT_TRUE(built.ok()) << built.status().ToString();
   EXPECT_EQ(*built, 2);
   EXPECT_EQ(Queued(), 0);
   EXPECT_EQ(Hits("fruit"), 2);
 
   // Unchanged files queue nothing; a changed one and a removed one queue one row each.
-  ASSERT_TRUE(ImportContent(*db_, dir_.Join("content")).ok());
+  ASSERT_TRUE(ImportContent(Db(), dir_.Join("content")).ok());
   EXPECT_EQ(Queued(), 0);
   dir_.Write("content/en/a.md", "---\ntitle: Apples\n---\ngreen fruit\n");
   std::filesystem::remove(dir_.Join("content/en/b.md"));
-  ASSERT_TRUE(ImportContent(*db_, dir_.Join("content")).ok());
+  ASSERT_TRUE(ImportContent(Db(), dir_.Join("content")).ok());
   EXPECT_EQ(Queued(), 2);
-  auto drained = DrainIndexQueue(*db_, dir_.path(), resources_);
+  auto drained = DrainIndexQueue(Db(), dir_.path(), resources_);
   ASSERT_TRUE(drained.ok()) << drained.status().ToString();
   EXPECT_EQ(drained->indexed, 1);
   EXPECT_EQ(drained->deleted, 1);
@@ -81,24 +74,24 @@ TEST_F(SearchSyncTest, ImportQueuesChangesAndTheDrainAppliesOnlyThose) {
 
 TEST_F(SearchSyncTest, DrainLeavesTheQueueWhenAnotherWriterHoldsTheIndex) {
   dir_.Write("content/en/a.md", "---\ntitle: Apples\n---\nred fruit\n");
-  ASSERT_TRUE(ImportContent(*db_, dir_.Join("content")).ok());
-  ASSERT_TRUE(RebuildIndex(*db_, dir_.path(), resources_, nullptr, true).ok());
+  ASSERT_TRUE(ImportContent(Db(), dir_.Join("content")).ok());
+  ASSERT_TRUE(RebuildIndex(Db(), dir_.path(), resources_, nullptr, true).ok());
   dir_.Write("content/en/a.md", "---\ntitle: Apples\n---\ngreen fruit\n");
-  ASSERT_TRUE(ImportContent(*db_, dir_.Join("content")).ok());
+  ASSERT_TRUE(ImportContent(Db(), dir_.Join("content")).ok());
   auto holder = search::Indexer::Open(dir_.path(), resources_);
   ASSERT_TRUE(holder.ok());
-  auto r = DrainIndexQueue(*db_, dir_.path(), resources_);
+  auto r = DrainIndexQueue(Db(), dir_.path(), resources_);
   EXPECT_EQ(r.status().code(), core::StatusCode::kUnavailable);
   EXPECT_EQ(Queued(), 1) << "nothing is lost: the change waits for the next drain";
   holder->reset();
-  ASSERT_TRUE(DrainIndexQueue(*db_, dir_.path(), resources_).ok());
+  ASSERT_TRUE(DrainIndexQueue(Db(), dir_.path(), resources_).ok());
   EXPECT_EQ(Hits("green"), 1);
 }
 
 TEST_F(SearchSyncTest, DraftsAreNeverIndexed) {
   dir_.Write("content/en/d.md", "---\ntitle: Secret\ndraft: true\n---\nhidden words\n");
-  ASSERT_TRUE(ImportContent(*db_, dir_.Join("content")).ok());
-  ASSERT_TRUE(RebuildIndex(*db_, dir_.path(), resources_, nullptr, true).ok());
+  ASSERT_TRUE(ImportContent(Db(), dir_.Join("content")).ok());
+  ASSERT_TRUE(RebuildIndex(Db(), dir_.path(), resources_, nullptr, true).ok());
   EXPECT_EQ(Hits("hidden"), 0);
 }
 
@@ -113,9 +106,9 @@ TEST_F(SearchSyncTest, ARebuildKeepsTheVersionsOfAnItemSideBySide) {
                  "---\ntitle: " + key + " " + lang + "\nslug: " + key + "\nlang: " + lang + "\nkey: " + key +
                      "\ncategory: security\n---\nwords\n");
     }
-  auto report = ImportContent(*db_, dir_.Join("content"));
+  auto report = ImportContent(Db(), dir_.Join("content"));
   ASSERT_TRUE(report.ok()) << report.status().ToString();
-  ASSERT_TRUE(RebuildIndex(*db_, dir_.path(), resources_, nullptr, true).ok());
+  ASSERT_TRUE(RebuildIndex(Db(), dir_.path(), resources_, nullptr, true).ok());
   EXPECT_EQ(testing::VersionsFartherApartThan(search::StubPath(dir_.path()), 1), 0);
 }
 
@@ -123,16 +116,16 @@ TEST_F(SearchSyncTest, ARebuildKeepsTheVersionsOfAnItemSideBySide) {
 // layout: the drain applies a batch by item.
 TEST_F(SearchSyncTest, NewArticlesDrainedFromTheQueueKeepTheirVersionsSideBySide) {
   dir_.Write("content/en/first.md", "---\ntitle: First\nkey: first\n---\nwords\n");
-  ASSERT_TRUE(ImportContent(*db_, dir_.Join("content")).ok());
-  ASSERT_TRUE(RebuildIndex(*db_, dir_.path(), resources_, nullptr, true).ok());
+  ASSERT_TRUE(ImportContent(Db(), dir_.Join("content")).ok());
+  ASSERT_TRUE(RebuildIndex(Db(), dir_.path(), resources_, nullptr, true).ok());
   for (const char* lang : {"en", "fr"})
     for (const char* key : {"zeta", "alpha", "mu"})
       dir_.Write(std::string("content/") + lang + "/" + key + ".md",
                  std::string("---\ntitle: ") + key + " " + lang + "\nslug: " + key + "\nlang: " + lang +
                      "\nkey: " + key + "\ncategory: security\n---\nwords\n");
-  ASSERT_TRUE(ImportContent(*db_, dir_.Join("content")).ok());
+  ASSERT_TRUE(ImportContent(Db(), dir_.Join("content")).ok());
   EXPECT_EQ(Queued(), 6);
-  auto drained = DrainIndexQueue(*db_, dir_.path(), resources_);
+  auto drained = DrainIndexQueue(Db(), dir_.path(), resources_);
   ASSERT_TRUE(drained.ok()) << drained.status().ToString();
   EXPECT_EQ(drained->indexed, 6);
   EXPECT_EQ(testing::VersionsFartherApartThan(search::StubPath(dir_.path()), 1), 0);
@@ -141,9 +134,9 @@ TEST_F(SearchSyncTest, NewArticlesDrainedFromTheQueueKeepTheirVersionsSideBySide
 
 // Relevance is tested, not hoped for: the judged queries of search/judgments.tsv against the real library.
 TEST_F(SearchSyncTest, JudgedQueriesFindTheRightArticleInTheTopThree) {
-  auto report = ImportContent(*db_, testing::SourceDir() + "/content");
+  auto report = ImportContent(Db(), testing::SourceDir() + "/content");
   ASSERT_TRUE(report.ok());
-  ASSERT_TRUE(RebuildIndex(*db_, dir_.path(), resources_, nullptr, true).ok());
+  ASSERT_TRUE(RebuildIndex(Db(), dir_.path(), resources_, nullptr, true).ok());
   search::Searcher searcher(dir_.path(), resources_);
   std::ifstream in(testing::SourceDir() + "/search/judgments.tsv");
   std::string line;

@@ -17,10 +17,10 @@
 #include "auth/auth_service.h"
 #include "core/sha256.h"
 #include "core/strings.h"
+#include "fixtures.h"
 #include "i18n/catalog.h"
 #include "privacy/privacy_service.h"
 #include "store/mail_repo.h"
-#include "store/migrations.h"
 #include "test_util.h"
 #include "tickets/take_links.h"
 #include "tickets/ticket_service.h"
@@ -31,28 +31,16 @@ namespace {
 
 using Result = tickets::TakeOutcome::Result;
 
-class DigestTest : public ::testing::Test {
+class DigestTest : public DeskTest {
  protected:
   void SetUp() override {
-    pool_ = std::make_unique<store::Pool>(dir_.Join("entraide.db"));
-    auto db = pool_->Acquire();
-    auto files = store::LoadMigrations(SourceDir() + "/migrations");
-    ASSERT_TRUE(store::Migrate(**db, *files).ok());
-    auth::AuthOptions o;
-    o.base_url = "https://entraide.example.org";
-    o.hash_cost = auth::HashCost::Minimum();
-    o.rate_limit = 1000;
-    auth_ = std::make_unique<auth::AuthService>(*pool_, clock_, o);
-    ASSERT_TRUE(auth_->AddGroupCli("coop-a", "Épicerie A", "fr").ok());
-    ASSERT_TRUE(auth_->AddGroupCli("coop-b", "Coop B", "en").ok());
+    DeskTest::SetUp();
+    Groups({{"coop-a", "Épicerie A", "fr"}, {"coop-b", "Coop B", "en"}});
     member_a_ = Person("a@example.org", "member", {"coop-a"}, "fr");
     member_b_ = Person("b@example.org", "member", {"coop-b"}, "en");
     volunteer_ = Person("v@example.org", "volunteer", {}, "fr");
     volunteer2_ = Person("w@example.org", "volunteer", {}, "en");
     coordinator_ = Person("c@example.org", "coordinator", {}, "fr");
-    std::filesystem::create_directories(dir_.Join("attachments"));
-    tickets_ = std::make_unique<tickets::TicketService>(*pool_, clock_, dir_.Join("attachments"),
-                                                        "https://entraide.example.org");
     auto catalogs = i18n::Catalogs::Load(SourceDir() + "/views/i18n");
     ASSERT_TRUE(catalogs.ok());
     catalogs_ = std::move(catalogs).value();
@@ -66,24 +54,13 @@ class DigestTest : public ::testing::Test {
 
   auth::Principal Person(const std::string& email, const std::string& role, const std::vector<std::string>& groups,
                          const std::string& lang) {
-    const std::string pw = "Horse battery staple 42!";
-    EXPECT_TRUE(auth_->AddUserCli(email, "Person " + email.substr(0, 1), role, groups, lang, pw).ok());
-    auto s = auth_->SignIn(email, pw, "ip-" + email, "", nullptr);
-    EXPECT_TRUE(s.ok()) << s.status().ToString();
-    return s->principal;
+    return DeskTest::Person(email, "Person " + email.substr(0, 1), role, groups, lang);
   }
   // Sets the clock to a local time in Toronto.
   void At(int64_t y, int m, int d, int h, int min = 0) { clock_.Set(LocalInstant(y, m, d, h, min)); }
   tickets::Ticket Open(const auth::Principal& who, const std::string& subject,
                        const std::string& category = "hardware") {
-    tickets::NewTicket t;
-    t.subject = subject;
-    t.body = "Ça ne marche plus.";
-    t.category = category;
-    t.urgency = "high";
-    auto r = tickets_->Create(&who, t, nullptr);
-    EXPECT_TRUE(r.ok()) << r.status().ToString();
-    return r.ok() ? *r : tickets::Ticket{};
+    return DeskTest::Open(who, NewTicketOf(subject, "Ça ne marche plus.", category, "high"));
   }
   void Article(const std::string& lang, const std::string& slug, const std::string& title, int64_t imported,
                int64_t created) {
@@ -107,14 +84,6 @@ class DigestTest : public ::testing::Test {
     auto r = digests_->Run(run, dry_run, to);
     EXPECT_TRUE(r.ok()) << r.status().ToString();
     return r.ok() ? *r : mail::DigestReport{};
-  }
-  int64_t Count(const std::string& sql) {
-    auto db = pool_->Acquire();
-    auto st = (*db)->Prepare(sql);
-    EXPECT_TRUE(st.ok()) << sql;
-    store::StatementScope q(*st);
-    auto row = q->Step();
-    return row.ok() && *row ? q->ColumnInt(0) : -1;
   }
   // The data_json of the digest of `kind` queued for `email` (the newest).
   Poco::JSON::Object::Ptr Data(const std::string& kind, const std::string& email) {
@@ -145,12 +114,7 @@ class DigestTest : public ::testing::Test {
     ASSERT_TRUE(repo.SaveSettings(*s, clock_.NowSeconds()).ok());
   }
 
-  TempDir dir_;
-  core::FakeClock clock_;
   core::TimeZone zone_ = core::TimeZone::Utc();
-  std::unique_ptr<store::Pool> pool_;
-  std::unique_ptr<auth::AuthService> auth_;
-  std::unique_ptr<tickets::TicketService> tickets_;
   std::shared_ptr<const i18n::Catalogs> catalogs_;
   std::unique_ptr<mail::DigestService> digests_;
   auth::Principal member_a_, member_b_, volunteer_, volunteer2_, coordinator_;
@@ -298,9 +262,7 @@ TEST_F(DigestTest, VolunteerDigestListsNewUnclaimedTicketsUnansweredOnesAndActiv
   reply.ask_group = true;
   ASSERT_TRUE(tickets_->Reply(&volunteer_, held.id, reply).ok());
   At(2027, 3, 22, 12);  // the day before: the group answers, a new ticket comes in
-  reply = {};
-  reply.body = "C'est info@epicerie.org";
-  ASSERT_TRUE(tickets_->Reply(&member_a_, held.id, reply).ok());
+  ASSERT_TRUE(ReplyAs(member_a_, held.id, "C'est info@epicerie.org").ok());
   auto fresh = Open(member_b_, "Wi-Fi down");
   At(2027, 3, 23, 8);
   Run(mail::DigestRun::kDaily);
@@ -336,9 +298,7 @@ TEST_F(DigestTest, AnErasedPersonsActivityReadsAsAFormerMember) {
   At(2027, 3, 22, 10);
   auto held = Open(member_a_, "Courriel qui rebondit");
   ASSERT_TRUE(tickets_->Claim(&volunteer_, held.id).ok());
-  tickets::ReplyRequest reply;
-  reply.body = "C'est info@epicerie.org";
-  ASSERT_TRUE(tickets_->Reply(&member_a_, held.id, reply).ok());
+  ASSERT_TRUE(ReplyAs(member_a_, held.id, "C'est info@epicerie.org").ok());
   privacy::Options o;
   o.mail_dir = dir_.Join("mail");
   ASSERT_TRUE(privacy::PrivacyService(*pool_, clock_, *catalogs_, o).Erase("a@example.org").ok());
@@ -399,14 +359,9 @@ TEST_F(DigestTest, CoordinatorSummaryCountsTheWeek) {
   auto t2 = Open(member_a_, "Courriel", "email");
   auto t3 = Open(member_b_, "Printer", "hardware");
   At(2027, 3, 16, 11);  // first answer after 2 hours
-  tickets::ReplyRequest r;
-  r.body = "Redémarrez-la.";
-  r.resolve = true;
-  ASSERT_TRUE(tickets_->Reply(&volunteer_, t1.id, r).ok());
+  ASSERT_TRUE(ReplyAs(volunteer_, t1.id, "Redémarrez-la.", true).ok());
   At(2027, 3, 16, 13);  // after 4 hours
-  r = {};
-  r.body = "Quelle adresse?";
-  ASSERT_TRUE(tickets_->Reply(&volunteer_, t2.id, r).ok());
+  ASSERT_TRUE(ReplyAs(volunteer_, t2.id, "Quelle adresse?").ok());
   Article("en", "added", "Added guide", clock_.NowSeconds(), clock_.NowSeconds());
   At(2027, 3, 22, 8);
   Run(mail::DigestRun::kCoordinator);
@@ -447,9 +402,7 @@ TEST_F(DigestTest, WithMarkerCatalogsNoWordOfADigestComesFromTheCode) {
   Open(member_a_, "Courriel");
   Open(member_b_, "Printer");
   At(2027, 3, 16, 11);
-  tickets::ReplyRequest r;
-  r.body = "Redémarrez-la.";
-  ASSERT_TRUE(tickets_->Reply(&volunteer_, t1.id, r).ok());
+  ASSERT_TRUE(ReplyAs(volunteer_, t1.id, "Redémarrez-la.").ok());
   At(2027, 3, 22, 8);
   Run(mail::DigestRun::kCoordinator);
   Run(mail::DigestRun::kDaily);
@@ -660,10 +613,7 @@ TEST_F(TakeLinkTest, ALinkOfSomeoneWhoIsNoLongerAVolunteerIsRefused) {
 
 TEST_F(TakeLinkTest, AClosedTicketNeedsNobody) {
   ASSERT_TRUE(tickets_->ChangeStatus(&volunteer2_, ticket_.id, "in_progress").ok());
-  tickets::ReplyRequest r;
-  r.body = "Réglé.";
-  r.resolve = true;
-  ASSERT_TRUE(tickets_->Reply(&volunteer2_, ticket_.id, r).ok());
+  ASSERT_TRUE(ReplyAs(volunteer2_, ticket_.id, "Réglé.", true).ok());
   auto out = take_links_->Take(token_);
   ASSERT_TRUE(out.ok());
   EXPECT_EQ(out->result, Result::kNotOpen);
@@ -675,14 +625,7 @@ TEST_F(DigestTest, VolunteerDigestListsTicketsLateForAFirstAnswerFirstAndOnlyThe
   o.first_answer_target_s = {{"blocking", 4 * 3600}, {"high", 4 * 3600}, {"normal", 24 * 3600}, {"low", 72 * 3600}};
   digests_ = std::make_unique<mail::DigestService>(*pool_, clock_, zone_, *catalogs_, o);
   auto open_with = [&](const std::string& subject, const std::string& urgency) {
-    tickets::NewTicket t;
-    t.subject = subject;
-    t.body = "Ça ne marche plus.";
-    t.category = "hardware";
-    t.urgency = urgency;
-    auto r = tickets_->Create(&member_a_, t, nullptr);
-    EXPECT_TRUE(r.ok()) << r.status().ToString();
-    return r.ok() ? *r : tickets::Ticket{};
+    return DeskTest::Open(member_a_, NewTicketOf(subject, "Ça ne marche plus.", "hardware", urgency));
   };
   At(2027, 3, 22, 2);  // 30 hours before the digest
   auto normal_late = open_with("Imprimante muette", "normal");
@@ -691,10 +634,8 @@ TEST_F(DigestTest, VolunteerDigestListsTicketsLateForAFirstAnswerFirstAndOnlyThe
   auto high_late = open_with("Courriel bloqué", "high");
   At(2027, 3, 23, 3);
   auto high_answered = open_with("Site lent", "high");
-  tickets::ReplyRequest reply;
-  reply.body = "On regarde ça.";
-  ASSERT_TRUE(tickets_->Reply(&volunteer_, high_answered.id, reply).ok());  // a first public answer: never late
-  At(2027, 3, 23, 6);                                                       // 2 hours before: within its 4 hours
+  ASSERT_TRUE(ReplyAs(volunteer_, high_answered.id, "On regarde ça.").ok());  // a first public answer: never late
+  At(2027, 3, 23, 6);                                                         // 2 hours before: within its 4 hours
   auto high_fresh = open_with("Wi-Fi lent", "high");
   At(2027, 3, 23, 8);
   Run(mail::DigestRun::kDaily);

@@ -76,27 +76,14 @@ class MailSenderTest : public ::testing::Test {
   // A ticket notification (the help desk will queue these), to Amélie unless told otherwise.
   int64_t QueueReply(const std::string& ticket_subject, const std::string& recipient_name = "Amélie Côté-Lévesque",
                      const std::string& lang = "fr") {
-    core::JsonWriter w;
-    w.BeginObject()
-        .Field("ref", "ENT-2027-0042")
-        .Field("ticket_subject", ticket_subject)
-        .Field("volunteer", "Éloïse")
-        .Field("reply", "Redémarrez l'imprimante, puis réessayez. Ça devrait aller!")
-        .Field("link", "http://entraide.test/fr/tickets/42")
-        .EndObject();
-    store::OutboxMessage m;
-    m.kind = model::MailKind::kTicketReply;
-    m.recipient_email = "amelie@example.org";
-    m.recipient_name = recipient_name;
-    m.lang = lang;
-    m.user_id = amelie_;
-    m.data_json = w.Take();
-    m.thread_key = "ticket:42";
-    m.created_at = clock_.NowSeconds();
-    auto db = pool_->Acquire();
-    auto id = store::AccountRepository(**db).EnqueueMail(m);
-    EXPECT_TRUE(id.ok());
-    return id.ok() ? *id : 0;
+    return QueueTicketReply(*pool_, {.number = 42,
+                                     .ticket_subject = ticket_subject,
+                                     .reply = "Redémarrez l'imprimante, puis réessayez. Ça devrait aller!",
+                                     .recipient_email = "amelie@example.org",
+                                     .recipient_name = recipient_name,
+                                     .lang = lang,
+                                     .user_id = amelie_,
+                                     .created_at = clock_.NowSeconds()});
   }
 
   std::string Text(const std::string& sql) { return QueryText(*pool_, sql); }

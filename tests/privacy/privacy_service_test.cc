@@ -15,7 +15,7 @@
 #include "auth/auth_service.h"
 #include "core/sha256.h"
 #include "core/strings.h"
-#include "mail_util.h"
+#include "fixtures.h"
 #include "test_util.h"
 #include "tickets/ticket_service.h"
 
@@ -23,6 +23,7 @@ namespace entraide::privacy {
 namespace {
 
 namespace fs = std::filesystem;
+using testing::Json;
 using tickets::ReplyRequest;
 using tickets::Ticket;
 using tickets::Upload;
@@ -30,27 +31,17 @@ using tickets::Upload;
 constexpr const char* kPassword = "Horse battery staple 42!";
 constexpr int64_t kDay = 24 * 3600;
 
-Poco::JSON::Object::Ptr Json(const std::string& text) {
-  Poco::JSON::Parser p;
-  return p.parse(text).extract<Poco::JSON::Object::Ptr>();
-}
-
-class PrivacyServiceTest : public ::testing::Test {
+class PrivacyServiceTest : public testing::DeskTest {
  protected:
   void SetUp() override {
-    pool_ = testing::MigratedPool(dir_.Join("entraide.db"));
-    auth_ = std::make_unique<auth::AuthService>(*pool_, clock_, testing::TestAuthOptions());
-    ASSERT_TRUE(auth_->AddGroupCli("coop-a", "Coop A", "fr").ok());
-    ASSERT_TRUE(auth_->AddGroupCli("coop-b", "Coop B", "en").ok());
+    DeskTest::SetUp();
+    Groups({{"coop-a", "Coop A", "fr"}, {"coop-b", "Coop B", "en"}});
     member_a_ = Person("maude@example.org", "Maude Ouellet", "member", {"coop-a"}, "fr");
     member_a2_ = Person("ann@example.org", "Ann Smith", "member", {"coop-a"}, "en");
     member_b_ = Person("bob@example.org", "Bob Tremblay", "member", {"coop-b"}, "fr");
     volunteer_ = Person("vero.lachance@example.org", "Véro Lachance", "volunteer", {}, "fr");
-    fs::create_directories(dir_.Join("attachments"));
     fs::create_directories(dir_.Join("mail"));
     fs::create_directories(dir_.Join("tmp"));
-    tickets_ = std::make_unique<tickets::TicketService>(*pool_, clock_, dir_.Join("attachments"),
-                                                        "https://entraide.example.org");
     auto catalogs = i18n::Catalogs::Load(testing::SourceDir() + "/views/i18n");
     ASSERT_TRUE(catalogs.ok());
     catalogs_ = *catalogs;
@@ -67,14 +58,6 @@ class PrivacyServiceTest : public ::testing::Test {
     return std::make_unique<PrivacyService>(*pool_, clock_, *catalogs_, o);
   }
 
-  auth::Principal Person(const std::string& email, const std::string& name, const std::string& role,
-                         const std::vector<std::string>& groups, const std::string& lang) {
-    EXPECT_TRUE(auth_->AddUserCli(email, name, role, groups, lang, std::string(kPassword)).ok());
-    auto s = auth_->SignIn(email, kPassword, "ip-" + email, "", nullptr);
-    EXPECT_TRUE(s.ok()) << s.status().ToString();
-    csrf_[email] = s->csrf;
-    return s->principal;
-  }
   // A file received with a form: `content` in a temp file, as the HTTP layer leaves it.
   Upload File(const std::string& name, const std::string& content) {
     std::string path = dir_.Join("upload-" + std::to_string(++uploads_));
@@ -83,14 +66,9 @@ class PrivacyServiceTest : public ::testing::Test {
   }
   Ticket Open(const auth::Principal& who, const std::string& subject, const std::string& body,
               std::vector<Upload> files = {}) {
-    tickets::NewTicket t;
-    t.subject = subject;
-    t.body = body;
-    t.category = "hardware";
+    tickets::NewTicket t = testing::NewTicketOf(subject, body, "hardware");
     t.uploads = std::move(files);
-    auto r = tickets_->Create(&who, t, nullptr);
-    EXPECT_TRUE(r.ok()) << r.status().ToString();
-    return r.ok() ? *r : Ticket{};
+    return DeskTest::Open(who, std::move(t));
   }
   void Reply(const auth::Principal& who, int64_t id, const std::string& body, bool internal = false,
              std::vector<Upload> files = {}, bool resolve = false) {
@@ -107,22 +85,14 @@ class PrivacyServiceTest : public ::testing::Test {
     Reply(volunteer_, t.id, "Réglé : remplacez la cartouche.", false, std::move(files), true);
     ASSERT_TRUE(tickets_->Close(&group_member, t.id).ok());
   }
-  std::string Text(const std::string& sql) { return testing::QueryText(*pool_, sql); }
-  int64_t Count(const std::string& sql) { return std::stoll(Text(sql)); }
   std::string AttachmentPath(const std::string& content) {
     std::string sha = core::Sha256Hex(content);
     return dir_.Join("attachments/" + sha.substr(0, 2) + "/" + sha);
   }
 
-  testing::TempDir dir_;
-  core::FakeClock clock_{1798761600};  // 2027-01-01
-  std::unique_ptr<store::Pool> pool_;
-  std::unique_ptr<auth::AuthService> auth_;
-  std::unique_ptr<tickets::TicketService> tickets_;
   std::shared_ptr<const i18n::Catalogs> catalogs_;
   std::unique_ptr<PrivacyService> service_;
   auth::Principal member_a_, member_a2_, member_b_, volunteer_;
-  std::map<std::string, std::string> csrf_;
   int uploads_ = 0;
 };
 

@@ -377,11 +377,7 @@ TEST(IndexTest, NoIndexIsUnavailableNotACrash) {
 TEST(IndexTest, OneWriterAtATime) {
   testing::TempDir dir;
   Resources res;
-  auto rb = Rebuild::Begin(dir.path(), res, true);
-  ASSERT_TRUE(rb.ok());
-  ASSERT_TRUE((*rb)->Add(SearchDoc("1", "en", "k", "First", "body")).ok());
-  ASSERT_TRUE((*rb)->Finish().ok());
-  rb->reset();
+  ASSERT_NO_FATAL_FAILURE(BuildIndex(dir, res, {SearchDoc("1", "en", "k", "First", "body")}));
   auto a = Indexer::Open(dir.path(), res);
   ASSERT_TRUE(a.ok()) << a.status().ToString();
   auto b = Indexer::Open(dir.path(), res);
@@ -551,11 +547,7 @@ TEST(IndexTest, EstimatedTotalsCountItemsInBothLanguagesOnce) {
 TEST(IndexTest, IncrementalUpdatesAndDeletesAreSeenBySearchers) {
   testing::TempDir dir;
   Resources res;
-  {
-    auto rb = Rebuild::Begin(dir.path(), res, true);
-    ASSERT_TRUE((*rb)->Add(SearchDoc("1", "en", "k1", "Alpha", "first body")).ok());
-    ASSERT_TRUE((*rb)->Finish().ok());
-  }
+  ASSERT_NO_FATAL_FAILURE(BuildIndex(dir, res, {SearchDoc("1", "en", "k1", "Alpha", "first body")}));
   Searcher s(dir.path(), res);
   model::SearchRequest req;
   req.q = "bravo";
@@ -588,11 +580,7 @@ TEST(IndexTest, IncrementalUpdatesAndDeletesAreSeenBySearchers) {
 TEST(IndexTest, RebuildSwapsAtomicallyAndACrashedRebuildLeavesTheOldIndexServing) {
   testing::TempDir dir;
   Resources res;
-  {
-    auto rb = Rebuild::Begin(dir.path(), res, true);
-    ASSERT_TRUE((*rb)->Add(SearchDoc("1", "en", "old", "Old index", "old words")).ok());
-    ASSERT_TRUE((*rb)->Finish().ok());
-  }
+  ASSERT_NO_FATAL_FAILURE(BuildIndex(dir, res, {SearchDoc("1", "en", "old", "Old index", "old words")}));
   Searcher s(dir.path(), res);
   model::SearchRequest req;
   req.q = "old";
