@@ -466,7 +466,7 @@ core::Status TicketService::ApplyChanges(store::Database& db, store::TicketRepos
   if (changes.assignee && *changes.assignee) {
     auto u = accounts.FindUserById(**changes.assignee);
     if (!u.ok()) return u.status();
-    if (!*u || !(*u)->active || ((*u)->role != "volunteer" && (*u)->role != "coordinator"))
+    if (!*u || !(*u)->active || ((*u)->role != model::Role::kVolunteer && (*u)->role != model::Role::kCoordinator))
       return core::InvalidField("assignee", "not an active volunteer");
     assignee_name = (*u)->name;
   }
@@ -549,7 +549,9 @@ core::StatusOr<TakeOutcome> TicketService::FollowTakeLink(const std::string& tok
     if (!*link) return bad;
     auto user = store::AccountRepository(**db).FindUserById((*link)->user_id);
     if (!user.ok()) return user.status();
-    if (!*user || !(*user)->active || ((*user)->role != "volunteer" && (*user)->role != "coordinator")) return bad;
+    if (!*user || !(*user)->active ||
+        ((*user)->role != model::Role::kVolunteer && (*user)->role != model::Role::kCoordinator))
+      return bad;
     auto ticket = repo.Find((*link)->ticket_id);
     if (!ticket.ok()) return ticket.status();
     if (!*ticket) return bad;

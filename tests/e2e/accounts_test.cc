@@ -1,4 +1,6 @@
 // End-to-end: sign-in, sessions, CSRF, invitations and administration through the real server.
+#include "auth/accounts.h"
+
 #include <Poco/JSON/Object.h>
 #include <Poco/JSON/Parser.h>
 #include <gtest/gtest.h>
@@ -6,7 +8,6 @@
 #include <chrono>
 #include <regex>
 
-#include "auth/auth_service.h"
 #include "core/escape.h"
 #include "mail_util.h"
 #include "store/pool.h"
@@ -36,10 +37,16 @@ class AccountsTest : public ::testing::Test {
     auth::AuthOptions o;
     o.base_url = "http://entraide.test";
     o.hash_cost = auth::HashCost::Minimum();
-    admin_ = std::make_unique<auth::AuthService>(*pool_, clock_, o);
-    ASSERT_TRUE(admin_->AddGroupCli("coop-a", "Coop A", "fr").ok());
-    ASSERT_TRUE(admin_->AddUserCli("ana@example.org", "Ana", "coordinator", {}, "fr", std::string(kPassword)).ok());
-    ASSERT_TRUE(admin_->AddUserCli("mo@example.org", "Mo", "member", {"coop-a"}, "fr", std::string(kPassword)).ok());
+    admin_ = std::make_unique<auth::Accounts>(*pool_, clock_, o);
+    ASSERT_TRUE(admin_->directory.CreateGroup(auth::Principal::System(), "coop-a", "Coop A", "fr").ok());
+    ASSERT_TRUE(admin_->directory
+                    .AddPerson(auth::Principal::System(), "ana@example.org", "Ana", model::Role::kCoordinator, {}, "fr",
+                               std::string(kPassword))
+                    .ok());
+    ASSERT_TRUE(admin_->directory
+                    .AddPerson(auth::Principal::System(), "mo@example.org", "Mo", model::Role::kMember, {"coop-a"},
+                               "fr", std::string(kPassword))
+                    .ok());
   }
   int port() { return app_->port(); }
   const std::string form_type = "Content-Type: application/x-www-form-urlencoded";
@@ -75,7 +82,7 @@ class AccountsTest : public ::testing::Test {
   core::FakeClock clock_;
   std::unique_ptr<RunningApp> app_;
   std::unique_ptr<store::Pool> pool_;
-  std::unique_ptr<auth::AuthService> admin_;
+  std::unique_ptr<auth::Accounts> admin_;
 };
 
 TEST_F(AccountsTest, SignInSetsASafeSessionCookieAndTheHeaderShowsThePerson) {
@@ -214,7 +221,7 @@ TEST_F(AccountsTest, FailuresRefuseThePairAndSlowTheAccountButTheRightPasswordSt
 // visitor's language, JSON for the API.
 TEST_F(AccountsTest, ABusyHashGateAnswers503WithRetryAfter) {
   auto page = Get(port(), "/fr/signin");
-  auto held = app_->app().auth_service().gate().Acquire();
+  auto held = app_->app().accounts().passwords.gate().Acquire();
   ASSERT_TRUE(held.ok());
   auto form = Send(port(), "POST", "/fr/signin",
                    Form({{"csrf", CsrfField(page.body)}, {"email", "ana@example.org"}, {"password", kPassword}}),

@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "auth/auth_service.h"
+#include "auth/accounts.h"
 #include "core/escape.h"
 #include "mail_util.h"
 #include "store/pool.h"
@@ -63,9 +63,15 @@ class AdminTest : public ::testing::Test {
     core::SystemClock clock;
     auth::AuthOptions o;
     o.hash_cost = auth::HashCost::Minimum();
-    auth::AuthService admin(*pool_, clock, o);
-    ASSERT_TRUE(admin.AddUserCli("ana@example.org", "Ana", "coordinator", {}, "fr", std::string(kPassword)).ok());
-    ASSERT_TRUE(admin.AddUserCli("mo@example.org", "Mo", "member", {}, "fr", std::string(kPassword)).ok());
+    auth::Accounts admin(*pool_, clock, o);
+    ASSERT_TRUE(admin.directory
+                    .AddPerson(auth::Principal::System(), "ana@example.org", "Ana", model::Role::kCoordinator, {}, "fr",
+                               std::string(kPassword))
+                    .ok());
+    ASSERT_TRUE(admin.directory
+                    .AddPerson(auth::Principal::System(), "mo@example.org", "Mo", model::Role::kMember, {}, "fr",
+                               std::string(kPassword))
+                    .ok());
     auto db = pool_->Acquire();
     ASSERT_TRUE(db.ok());
     ASSERT_TRUE((*db)->Exec("BEGIN; " + std::string(kNetworkSql) + " COMMIT;").ok());

@@ -11,7 +11,7 @@
 #include <set>
 #include <thread>
 
-#include "auth/auth_service.h"
+#include "auth/accounts.h"
 #include "core/escape.h"
 #include "mail_util.h"
 #include "store/database.h"
@@ -126,12 +126,21 @@ TEST(OutboxSecretsTest, ACopyOfTheDatabaseAfterDeliveryHoldsNoWorkingLink) {
   auth::AuthOptions o;
   o.base_url = "http://entraide.test";
   o.hash_cost = auth::HashCost::Minimum();
-  auth::AuthService auth(pool, clock, o);
-  ASSERT_TRUE(auth.AddGroupCli("coop-a", "Coop A", "fr").ok());
-  ASSERT_TRUE(auth.AddUserCli("mo@example.org", "Mo", "member", {"coop-a"}, "fr", std::string(kPassword)).ok());
-  ASSERT_TRUE(auth.AddUserCli("eloise@example.org", "Éloïse", "volunteer", {}, "fr", std::string(kPassword)).ok());
-  ASSERT_TRUE(auth.AddUserCli("new@example.org", "Nour", "member", {"coop-a"}, "fr", std::nullopt).ok());
-  auto mo = auth.SignIn("mo@example.org", kPassword, "ip", "", nullptr);
+  auth::Accounts auth(pool, clock, o);
+  ASSERT_TRUE(auth.directory.CreateGroup(auth::Principal::System(), "coop-a", "Coop A", "fr").ok());
+  ASSERT_TRUE(auth.directory
+                  .AddPerson(auth::Principal::System(), "mo@example.org", "Mo", model::Role::kMember, {"coop-a"}, "fr",
+                             std::string(kPassword))
+                  .ok());
+  ASSERT_TRUE(auth.directory
+                  .AddPerson(auth::Principal::System(), "eloise@example.org", "Éloïse", model::Role::kVolunteer, {},
+                             "fr", std::string(kPassword))
+                  .ok());
+  ASSERT_TRUE(auth.directory
+                  .AddPerson(auth::Principal::System(), "new@example.org", "Nour", model::Role::kMember, {"coop-a"},
+                             "fr", std::nullopt)
+                  .ok());
+  auto mo = auth.sessions.SignIn("mo@example.org", kPassword, "ip", "", nullptr);
   ASSERT_TRUE(mo.ok());
   tickets::TicketService tickets(pool, clock, data.Join("attachments"), "http://entraide.test");
   tickets::NewTicket t;
@@ -140,8 +149,8 @@ TEST(OutboxSecretsTest, ACopyOfTheDatabaseAfterDeliveryHoldsNoWorkingLink) {
   t.category = "hardware";
   ASSERT_TRUE(tickets.Create(&mo->principal, t, nullptr).ok());
   clock.Set(LocalInstant(2027, 3, 22, 8));
-  ASSERT_TRUE(auth.RequestSignInLink("mo@example.org", "fr", "ip", nullptr).ok());
-  ASSERT_TRUE(auth.RequestPasswordReset("eloise@example.org", "fr", "ip", nullptr).ok());
+  ASSERT_TRUE(auth.sessions.RequestSignInLink("mo@example.org", "fr", "ip", nullptr).ok());
+  ASSERT_TRUE(auth.sessions.RequestPasswordReset("eloise@example.org", "fr", "ip", nullptr).ok());
   ASSERT_TRUE(app.app().DeliverMail(30000));  // queues the day's digests, then delivers everything
   EXPECT_EQ(QueryText(pool, "SELECT count(*) FROM outbox WHERE status <> 'sent'"), "0");
   EXPECT_EQ(QueryText(pool, "SELECT group_concat(kind, ' ') FROM (SELECT DISTINCT kind FROM outbox ORDER BY kind)"),

@@ -14,7 +14,7 @@
 #include <regex>
 #include <thread>
 
-#include "auth/auth_service.h"
+#include "auth/accounts.h"
 #include "store/pool.h"
 #include "test_util.h"
 
@@ -60,14 +60,21 @@ TEST(BackupE2eTest, SnapshotsTakenWhileEightClientsCreateTicketsHoldEveryAcknowl
     core::SystemClock clock;
     auth::AuthOptions o;
     o.hash_cost = auth::HashCost::Minimum();
-    auth::AuthService admin(pool, clock, o);
-    ASSERT_TRUE(admin.AddUserCli("v@example.org", "V", "volunteer", {}, "fr", std::string(kPassword)).ok());
+    auth::Accounts admin(pool, clock, o);
+    ASSERT_TRUE(admin.directory
+                    .AddPerson(auth::Principal::System(), "v@example.org", "V", model::Role::kVolunteer, {}, "fr",
+                               std::string(kPassword))
+                    .ok());
     for (int c = 0; c < kClients; ++c) {
-      ASSERT_TRUE(admin.AddGroupCli("coop-" + std::to_string(c), "Coop " + std::to_string(c), "fr").ok());
+      ASSERT_TRUE(
+          admin.directory
+              .CreateGroup(auth::Principal::System(), "coop-" + std::to_string(c), "Coop " + std::to_string(c), "fr")
+              .ok());
       for (int m = 0; m < kMembersEach; ++m)
-        ASSERT_TRUE(admin
-                        .AddUserCli("m" + std::to_string(c) + "-" + std::to_string(m) + "@example.org", "M", "member",
-                                    {"coop-" + std::to_string(c)}, "fr", std::string(kPassword))
+        ASSERT_TRUE(admin.directory
+                        .AddPerson(auth::Principal::System(),
+                                   "m" + std::to_string(c) + "-" + std::to_string(m) + "@example.org", "M",
+                                   model::Role::kMember, {"coop-" + std::to_string(c)}, "fr", std::string(kPassword))
                         .ok());
     }
   }

@@ -6,7 +6,7 @@
 
 #include <regex>
 
-#include "auth/auth_service.h"
+#include "auth/accounts.h"
 #include "core/escape.h"
 #include "core/strings.h"
 #include "mail_util.h"
@@ -36,8 +36,8 @@ class DigestEndToEndTest : public ::testing::Test {
     o.base_url = "http://entraide.test";
     o.hash_cost = auth::HashCost::Minimum();
     o.rate_limit = 1000;
-    auth_ = std::make_unique<auth::AuthService>(*pool_, clock_, o);
-    ASSERT_TRUE(auth_->AddGroupCli("coop-a", "Épicerie solidaire", "fr").ok());
+    auth_ = std::make_unique<auth::Accounts>(*pool_, clock_, o);
+    ASSERT_TRUE(auth_->directory.CreateGroup(auth::Principal::System(), "coop-a", "Épicerie solidaire", "fr").ok());
     member_ = Add("mo@example.org", "Maude Ouellet", "member", {"coop-a"});
     volunteer_ = Add("eloise@example.org", "Éloïse Bélanger", "volunteer", {});
     volunteer2_ = Add("zoe@example.org", "Zoé Tremblay", "volunteer", {});
@@ -54,8 +54,11 @@ class DigestEndToEndTest : public ::testing::Test {
   }
   auth::Principal Add(const std::string& email, const std::string& name, const std::string& role,
                       const std::vector<std::string>& groups) {
-    EXPECT_TRUE(auth_->AddUserCli(email, name, role, groups, "fr", std::string(kPassword)).ok());
-    auto s = auth_->SignIn(email, kPassword, "ip-" + email, "", nullptr);
+    EXPECT_TRUE(auth_->directory
+                    .AddPerson(auth::Principal::System(), email, name, *model::ParseRole(role), groups, "fr",
+                               std::string(kPassword))
+                    .ok());
+    auto s = auth_->sessions.SignIn(email, kPassword, "ip-" + email, "", nullptr);
     EXPECT_TRUE(s.ok());
     return s->principal;
   }
@@ -95,7 +98,7 @@ class DigestEndToEndTest : public ::testing::Test {
   core::FakeClock clock_;
   std::unique_ptr<RunningApp> app_;
   std::unique_ptr<store::Pool> pool_;
-  std::unique_ptr<auth::AuthService> auth_;
+  std::unique_ptr<auth::Accounts> auth_;
   std::unique_ptr<tickets::TicketService> tickets_;
   auth::Principal member_, volunteer_, volunteer2_, coordinator_;
   tickets::Ticket ticket_;

@@ -7,7 +7,7 @@
 
 #include <regex>
 
-#include "auth/auth_service.h"
+#include "auth/accounts.h"
 #include "store/database.h"
 #include "store/pool.h"
 #include "test_util.h"
@@ -40,9 +40,12 @@ TEST(ErrorsTest, ALockedDatabaseShowsAPlainSentenceAndAReferenceAndTheLogHasTheD
     core::SystemClock clock;
     auth::AuthOptions o;
     o.hash_cost = auth::HashCost::Minimum();
-    auth::AuthService admin(pool, clock, o);
-    ASSERT_TRUE(admin.AddGroupCli("coop", "Coop", "fr").ok());
-    ASSERT_TRUE(admin.AddUserCli("lea@example.org", "Léa", "member", {"coop"}, "fr", std::string(kPassword)).ok());
+    auth::Accounts admin(pool, clock, o);
+    ASSERT_TRUE(admin.directory.CreateGroup(auth::Principal::System(), "coop", "Coop", "fr").ok());
+    ASSERT_TRUE(admin.directory
+                    .AddPerson(auth::Principal::System(), "lea@example.org", "Léa", model::Role::kMember, {"coop"},
+                               "fr", std::string(kPassword))
+                    .ok());
   }
   auto signin = Send(app.port(), "POST", "/api/v1/session",
                      R"({"email": "lea@example.org", "password": ")" + std::string(kPassword) + "\"}");

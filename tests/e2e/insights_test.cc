@@ -7,7 +7,7 @@
 
 #include <regex>
 
-#include "auth/auth_service.h"
+#include "auth/accounts.h"
 #include "store/pool.h"
 #include "store/rows.h"
 #include "test_util.h"
@@ -29,11 +29,20 @@ class InsightsTest : public ::testing::Test {
     core::SystemClock clock;
     auth::AuthOptions o;
     o.hash_cost = auth::HashCost::Minimum();
-    auth::AuthService admin(*pool_, clock, o);
-    ASSERT_TRUE(admin.AddGroupCli("coop-a", "Coop A", "fr").ok());
-    ASSERT_TRUE(admin.AddUserCli("ana@example.org", "Ana", "coordinator", {}, "fr", std::string(kPassword)).ok());
-    ASSERT_TRUE(admin.AddUserCli("vic@example.org", "Vic", "volunteer", {}, "fr", std::string(kPassword)).ok());
-    ASSERT_TRUE(admin.AddUserCli("mo@example.org", "Mo", "member", {"coop-a"}, "fr", std::string(kPassword)).ok());
+    auth::Accounts admin(*pool_, clock, o);
+    ASSERT_TRUE(admin.directory.CreateGroup(auth::Principal::System(), "coop-a", "Coop A", "fr").ok());
+    ASSERT_TRUE(admin.directory
+                    .AddPerson(auth::Principal::System(), "ana@example.org", "Ana", model::Role::kCoordinator, {}, "fr",
+                               std::string(kPassword))
+                    .ok());
+    ASSERT_TRUE(admin.directory
+                    .AddPerson(auth::Principal::System(), "vic@example.org", "Vic", model::Role::kVolunteer, {}, "fr",
+                               std::string(kPassword))
+                    .ok());
+    ASSERT_TRUE(admin.directory
+                    .AddPerson(auth::Principal::System(), "mo@example.org", "Mo", model::Role::kMember, {"coop-a"},
+                               "fr", std::string(kPassword))
+                    .ok());
     ana_ = SignIn("ana@example.org");
     vic_ = SignIn("vic@example.org");
     mo_ = SignIn("mo@example.org");

@@ -12,7 +12,7 @@
 #include <map>
 #include <regex>
 
-#include "auth/auth_service.h"
+#include "auth/accounts.h"
 #include "core/escape.h"
 #include "mail_util.h"
 #include "store/pool.h"
@@ -49,10 +49,16 @@ class InternalStaysInternalTest : public ::testing::Test {
     auth::AuthOptions o;
     o.hash_cost = auth::HashCost::Minimum();
     o.rate_limit = 1000;
-    auth::AuthService admin(*pool_, clock_, o);
-    ASSERT_TRUE(admin.AddGroupCli("coop-a", "Coop A", "fr").ok());
-    ASSERT_TRUE(admin.AddUserCli(kMember, "Maude Ouellet", "member", {"coop-a"}, "fr", std::string(kPassword)).ok());
-    ASSERT_TRUE(admin.AddUserCli("vero@example.org", "Véro", "volunteer", {}, "fr", std::string(kPassword)).ok());
+    auth::Accounts admin(*pool_, clock_, o);
+    ASSERT_TRUE(admin.directory.CreateGroup(auth::Principal::System(), "coop-a", "Coop A", "fr").ok());
+    ASSERT_TRUE(admin.directory
+                    .AddPerson(auth::Principal::System(), kMember, "Maude Ouellet", model::Role::kMember, {"coop-a"},
+                               "fr", std::string(kPassword))
+                    .ok());
+    ASSERT_TRUE(admin.directory
+                    .AddPerson(auth::Principal::System(), "vero@example.org", "Véro", model::Role::kVolunteer, {}, "fr",
+                               std::string(kPassword))
+                    .ok());
     member_ = SignIn(kMember);
     volunteer_ = SignIn("vero@example.org");
 

@@ -9,7 +9,7 @@
 #include <filesystem>
 #include <regex>
 
-#include "auth/auth_service.h"
+#include "auth/accounts.h"
 #include "core/escape.h"
 #include "core/json_writer.h"
 #include "core/strings.h"
@@ -40,9 +40,10 @@ class MailEndToEndTest : public ::testing::Test {
     auth::AuthOptions o;
     o.base_url = "http://entraide.test";
     o.hash_cost = auth::HashCost::Minimum();
-    admin_ = std::make_unique<auth::AuthService>(*pool_, clock_, o);
-    ASSERT_TRUE(admin_->AddGroupCli("coop-a", "Coop A", "fr").ok());
-    auto id = admin_->AddUserCli("mo@example.org", "Maude Ouellet", "member", {"coop-a"}, "fr", std::string(kPassword));
+    admin_ = std::make_unique<auth::Accounts>(*pool_, clock_, o);
+    ASSERT_TRUE(admin_->directory.CreateGroup(auth::Principal::System(), "coop-a", "Coop A", "fr").ok());
+    auto id = admin_->directory.AddPerson(auth::Principal::System(), "mo@example.org", "Maude Ouellet",
+                                          model::Role::kMember, {"coop-a"}, "fr", std::string(kPassword));
     ASSERT_TRUE(id.ok());
     mo_ = *id;
   }
@@ -86,7 +87,7 @@ class MailEndToEndTest : public ::testing::Test {
   core::FakeClock clock_;
   std::unique_ptr<RunningApp> app_;
   std::unique_ptr<store::Pool> pool_;
-  std::unique_ptr<auth::AuthService> admin_;
+  std::unique_ptr<auth::Accounts> admin_;
   int64_t mo_ = 0;
 };
 
@@ -248,11 +249,16 @@ TEST(TicketMailTest, HelpDeskNotificationsArriveInTheReadersLanguageThreadedByTi
   auth::AuthOptions o;
   o.base_url = "http://entraide.test";
   o.hash_cost = auth::HashCost::Minimum();
-  auth::AuthService admin(pool, clock, o);
-  ASSERT_TRUE(admin.AddGroupCli("coop-a", "Coop A", "fr").ok());
-  ASSERT_TRUE(
-      admin.AddUserCli("mo@example.org", "Maude Ouellet", "member", {"coop-a"}, "fr", std::string(kPassword)).ok());
-  ASSERT_TRUE(admin.AddUserCli("eli@example.org", "Éloïse", "volunteer", {}, "en", std::string(kPassword)).ok());
+  auth::Accounts admin(pool, clock, o);
+  ASSERT_TRUE(admin.directory.CreateGroup(auth::Principal::System(), "coop-a", "Coop A", "fr").ok());
+  ASSERT_TRUE(admin.directory
+                  .AddPerson(auth::Principal::System(), "mo@example.org", "Maude Ouellet", model::Role::kMember,
+                             {"coop-a"}, "fr", std::string(kPassword))
+                  .ok());
+  ASSERT_TRUE(admin.directory
+                  .AddPerson(auth::Principal::System(), "eli@example.org", "Éloïse", model::Role::kVolunteer, {}, "en",
+                             std::string(kPassword))
+                  .ok());
   auto sign_in = [&](const std::string& email) {
     auto r = Send(app.port(), "POST", "/api/v1/session",
                   R"({"email": ")" + email + R"(", "password": ")" + kPassword + "\"}", {});

@@ -8,7 +8,7 @@
 #include <regex>
 #include <string>
 
-#include "auth/auth_service.h"
+#include "auth/accounts.h"
 #include "store/pool.h"
 #include "test_util.h"
 
@@ -70,9 +70,12 @@ class MetricsTest : public ::testing::Test {
     pool_ = std::make_unique<store::Pool>(data_.Join("entraide.db"));
     auth::AuthOptions o;
     o.hash_cost = auth::HashCost::Minimum();
-    admin_ = std::make_unique<auth::AuthService>(*pool_, clock_, o);
-    ASSERT_TRUE(admin_->AddGroupCli("coop-a", "Coop A", "fr").ok());
-    ASSERT_TRUE(admin_->AddUserCli("mo@example.org", "Mo", "member", {"coop-a"}, "fr", std::string(kPassword)).ok());
+    admin_ = std::make_unique<auth::Accounts>(*pool_, clock_, o);
+    ASSERT_TRUE(admin_->directory.CreateGroup(auth::Principal::System(), "coop-a", "Coop A", "fr").ok());
+    ASSERT_TRUE(admin_->directory
+                    .AddPerson(auth::Principal::System(), "mo@example.org", "Mo", model::Role::kMember, {"coop-a"},
+                               "fr", std::string(kPassword))
+                    .ok());
   }
   int port() { return app_->port(); }
   HttpResponse SignInApi(const std::string& email, const std::string& password) {
@@ -84,7 +87,7 @@ class MetricsTest : public ::testing::Test {
   core::FakeClock clock_;
   std::unique_ptr<RunningApp> app_;
   std::unique_ptr<store::Pool> pool_;
-  std::unique_ptr<auth::AuthService> admin_;
+  std::unique_ptr<auth::Accounts> admin_;
 };
 
 TEST_F(MetricsTest, ReportsRequestsDataAndSignInFailuresInThePrometheusTextFormat) {
@@ -104,7 +107,10 @@ TEST_F(MetricsTest, ReportsRequestsDataAndSignInFailuresInThePrometheusTextForma
                 .status,
             201);
   // An invitation (no password): one email pending, queued 2 minutes before the scrape.
-  ASSERT_TRUE(admin_->AddUserCli("new@example.org", "Nour", "member", {}, "fr", std::nullopt).ok());
+  ASSERT_TRUE(
+      admin_->directory
+          .AddPerson(auth::Principal::System(), "new@example.org", "Nour", model::Role::kMember, {}, "fr", std::nullopt)
+          .ok());
   clock_.Advance(120);
 
   auto r = Get(port(), "/metrics");

@@ -4,7 +4,7 @@
 
 #include <regex>
 
-#include "auth/auth_service.h"
+#include "auth/accounts.h"
 #include "core/clock.h"
 #include "core/escape.h"
 #include "core/strings.h"
@@ -172,10 +172,16 @@ class PolishDeskTest : public ::testing::Test {
     core::SystemClock clock;
     auth::AuthOptions o;
     o.hash_cost = auth::HashCost::Minimum();
-    auth::AuthService admin(pool, clock, o);
-    ASSERT_TRUE(admin.AddGroupCli("coop-a", "Coop A", "fr").ok());
-    ASSERT_TRUE(admin.AddUserCli("m@example.org", "M", "member", {"coop-a"}, "en", std::string(kPassword)).ok());
-    ASSERT_TRUE(admin.AddUserCli("v@example.org", "V", "volunteer", {}, "fr", std::string(kPassword)).ok());
+    auth::Accounts admin(pool, clock, o);
+    ASSERT_TRUE(admin.directory.CreateGroup(auth::Principal::System(), "coop-a", "Coop A", "fr").ok());
+    ASSERT_TRUE(admin.directory
+                    .AddPerson(auth::Principal::System(), "m@example.org", "M", model::Role::kMember, {"coop-a"}, "en",
+                               std::string(kPassword))
+                    .ok());
+    ASSERT_TRUE(admin.directory
+                    .AddPerson(auth::Principal::System(), "v@example.org", "V", model::Role::kVolunteer, {}, "fr",
+                               std::string(kPassword))
+                    .ok());
   }
   static void TearDownTestSuite() {
     delete app_;

@@ -41,11 +41,14 @@ class PrivacyTest : public ::testing::Test {
     config_ = c;
     app_ = std::make_unique<RunningApp>(c, &clock_);
     pool_ = std::make_unique<store::Pool>(data_.Join("entraide.db"));
-    auth::AuthService admin(*pool_, clock_, TestAuthOptions());
-    ASSERT_TRUE(admin.AddGroupCli("coop-a", "Coop A", "fr").ok());
+    auth::Accounts admin(*pool_, clock_, TestAuthOptions());
+    ASSERT_TRUE(admin.directory.CreateGroup(auth::Principal::System(), "coop-a", "Coop A", "fr").ok());
     auto add = [&](const std::string& email, const std::string& name, const std::string& role,
                    std::vector<std::string> groups, const std::string& lang) {
-      ASSERT_TRUE(admin.AddUserCli(email, name, role, groups, lang, std::string(kPassword)).ok());
+      ASSERT_TRUE(admin.directory
+                      .AddPerson(auth::Principal::System(), email, name, *model::ParseRole(role), groups, lang,
+                                 std::string(kPassword))
+                      .ok());
     };
     add("maude@example.org", "Maude Ouellet", "member", {"coop-a"}, "fr");
     add(kVolunteerEmail, kVolunteerName, "volunteer", {}, "fr");

@@ -9,7 +9,7 @@
 #include <regex>
 #include <thread>
 
-#include "auth/auth_service.h"
+#include "auth/accounts.h"
 #include "core/escape.h"
 #include "core/sha256.h"
 #include "mail_util.h"
@@ -40,10 +40,11 @@ class TicketsTest : public ::testing::Test {
     core::SystemClock clock;
     auth::AuthOptions o;
     o.hash_cost = auth::HashCost::Minimum();
-    auth::AuthService admin(pool, clock, o);
-    ASSERT_TRUE(admin.AddGroupCli("coop-a", "Coop A", "fr").ok());
-    ASSERT_TRUE(admin.AddGroupCli("coop-b", "Coop B", "en").ok());
-    ASSERT_TRUE(admin.AddGroupCli("coop-c", "Café <Les \"Amis\">", "fr").ok());  // escaped in the queue's filter
+    auth::Accounts admin(pool, clock, o);
+    ASSERT_TRUE(admin.directory.CreateGroup(auth::Principal::System(), "coop-a", "Coop A", "fr").ok());
+    ASSERT_TRUE(admin.directory.CreateGroup(auth::Principal::System(), "coop-b", "Coop B", "en").ok());
+    ASSERT_TRUE(admin.directory.CreateGroup(auth::Principal::System(), "coop-c", "Café <Les \"Amis\">", "fr")
+                    .ok());  // escaped in the queue's filter
     for (auto [email, role, group] :
          std::vector<std::tuple<std::string, std::string, std::string>>{{"a@example.org", "member", "coop-a"},
                                                                         {"b@example.org", "member", "coop-b"},
@@ -53,7 +54,10 @@ class TicketsTest : public ::testing::Test {
                                                                         {"x@example.org", "volunteer", ""}}) {
       std::vector<std::string> groups;
       if (!group.empty()) groups.push_back(group);
-      ASSERT_TRUE(admin.AddUserCli(email, email.substr(0, 1), role, groups, "fr", std::string(kPassword)).ok());
+      ASSERT_TRUE(admin.directory
+                      .AddPerson(auth::Principal::System(), email, email.substr(0, 1), *model::ParseRole(role), groups,
+                                 "fr", std::string(kPassword))
+                      .ok());
     }
   }
   static void TearDownTestSuite() {

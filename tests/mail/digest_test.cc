@@ -14,7 +14,7 @@
 #include <regex>
 #include <sstream>
 
-#include "auth/auth_service.h"
+#include "auth/accounts.h"
 #include "core/sha256.h"
 #include "core/strings.h"
 #include "i18n/catalog.h"
@@ -41,9 +41,9 @@ class DigestTest : public ::testing::Test {
     o.base_url = "https://entraide.example.org";
     o.hash_cost = auth::HashCost::Minimum();
     o.rate_limit = 1000;
-    auth_ = std::make_unique<auth::AuthService>(*pool_, clock_, o);
-    ASSERT_TRUE(auth_->AddGroupCli("coop-a", "Épicerie A", "fr").ok());
-    ASSERT_TRUE(auth_->AddGroupCli("coop-b", "Coop B", "en").ok());
+    auth_ = std::make_unique<auth::Accounts>(*pool_, clock_, o);
+    ASSERT_TRUE(auth_->directory.CreateGroup(auth::Principal::System(), "coop-a", "Épicerie A", "fr").ok());
+    ASSERT_TRUE(auth_->directory.CreateGroup(auth::Principal::System(), "coop-b", "Coop B", "en").ok());
     member_a_ = Person("a@example.org", "member", {"coop-a"}, "fr");
     member_b_ = Person("b@example.org", "member", {"coop-b"}, "en");
     volunteer_ = Person("v@example.org", "volunteer", {}, "fr");
@@ -66,8 +66,11 @@ class DigestTest : public ::testing::Test {
   auth::Principal Person(const std::string& email, const std::string& role, const std::vector<std::string>& groups,
                          const std::string& lang) {
     const std::string pw = "Horse battery staple 42!";
-    EXPECT_TRUE(auth_->AddUserCli(email, "Person " + email.substr(0, 1), role, groups, lang, pw).ok());
-    auto s = auth_->SignIn(email, pw, "ip-" + email, "", nullptr);
+    EXPECT_TRUE(auth_->directory
+                    .AddPerson(auth::Principal::System(), email, "Person " + email.substr(0, 1),
+                               *model::ParseRole(role), groups, lang, pw)
+                    .ok());
+    auto s = auth_->sessions.SignIn(email, pw, "ip-" + email, "", nullptr);
     EXPECT_TRUE(s.ok()) << s.status().ToString();
     return s->principal;
   }
@@ -148,7 +151,7 @@ class DigestTest : public ::testing::Test {
   core::FakeClock clock_;
   core::TimeZone zone_ = core::TimeZone::Utc();
   std::unique_ptr<store::Pool> pool_;
-  std::unique_ptr<auth::AuthService> auth_;
+  std::unique_ptr<auth::Accounts> auth_;
   std::unique_ptr<tickets::TicketService> tickets_;
   std::shared_ptr<const i18n::Catalogs> catalogs_;
   std::unique_ptr<mail::DigestService> digests_;
@@ -651,7 +654,7 @@ TEST_F(TakeLinkTest, ForgedDamagedOrStrangersLinksAreRefused) {
 }
 
 TEST_F(TakeLinkTest, ALinkOfSomeoneWhoIsNoLongerAVolunteerIsRefused) {
-  ASSERT_TRUE(auth_->UpdatePerson(coordinator_, volunteer_.user_id, "member", true).ok());
+  ASSERT_TRUE(auth_->directory.UpdatePerson(coordinator_, volunteer_.user_id, model::Role::kMember, true).ok());
   EXPECT_EQ(tickets_->TakeWithLink(token_).status().code(), core::StatusCode::kUnauthenticated);
 }
 

@@ -12,7 +12,7 @@
 #include <map>
 #include <set>
 
-#include "auth/auth_service.h"
+#include "auth/accounts.h"
 #include "core/sha256.h"
 #include "core/strings.h"
 #include "mail_util.h"
@@ -39,9 +39,9 @@ class PrivacyServiceTest : public ::testing::Test {
  protected:
   void SetUp() override {
     pool_ = testing::MigratedPool(dir_.Join("entraide.db"));
-    auth_ = std::make_unique<auth::AuthService>(*pool_, clock_, testing::TestAuthOptions());
-    ASSERT_TRUE(auth_->AddGroupCli("coop-a", "Coop A", "fr").ok());
-    ASSERT_TRUE(auth_->AddGroupCli("coop-b", "Coop B", "en").ok());
+    auth_ = std::make_unique<auth::Accounts>(*pool_, clock_, testing::TestAuthOptions());
+    ASSERT_TRUE(auth_->directory.CreateGroup(auth::Principal::System(), "coop-a", "Coop A", "fr").ok());
+    ASSERT_TRUE(auth_->directory.CreateGroup(auth::Principal::System(), "coop-b", "Coop B", "en").ok());
     member_a_ = Person("maude@example.org", "Maude Ouellet", "member", {"coop-a"}, "fr");
     member_a2_ = Person("ann@example.org", "Ann Smith", "member", {"coop-a"}, "en");
     member_b_ = Person("bob@example.org", "Bob Tremblay", "member", {"coop-b"}, "fr");
@@ -69,8 +69,11 @@ class PrivacyServiceTest : public ::testing::Test {
 
   auth::Principal Person(const std::string& email, const std::string& name, const std::string& role,
                          const std::vector<std::string>& groups, const std::string& lang) {
-    EXPECT_TRUE(auth_->AddUserCli(email, name, role, groups, lang, std::string(kPassword)).ok());
-    auto s = auth_->SignIn(email, kPassword, "ip-" + email, "", nullptr);
+    EXPECT_TRUE(auth_->directory
+                    .AddPerson(auth::Principal::System(), email, name, *model::ParseRole(role), groups, lang,
+                               std::string(kPassword))
+                    .ok());
+    auto s = auth_->sessions.SignIn(email, kPassword, "ip-" + email, "", nullptr);
     EXPECT_TRUE(s.ok()) << s.status().ToString();
     csrf_[email] = s->csrf;
     return s->principal;
@@ -117,7 +120,7 @@ class PrivacyServiceTest : public ::testing::Test {
   testing::TempDir dir_;
   core::FakeClock clock_{1798761600};  // 2027-01-01
   std::unique_ptr<store::Pool> pool_;
-  std::unique_ptr<auth::AuthService> auth_;
+  std::unique_ptr<auth::Accounts> auth_;
   std::unique_ptr<tickets::TicketService> tickets_;
   std::shared_ptr<const i18n::Catalogs> catalogs_;
   std::unique_ptr<PrivacyService> service_;
@@ -327,7 +330,7 @@ TEST_F(ErasureTest, ErasingAPersonRemovesTheirIdentityEverywhereAndKeepsWhatThey
 
   EXPECT_EQ(service_->Erase("vero.lachance@example.org").status().code(), core::StatusCode::kNotFound);
   EXPECT_EQ(service_->Erase(report->placeholder_email).status().code(), core::StatusCode::kConflict);
-  EXPECT_FALSE(auth_->SignIn(report->placeholder_email, kPassword, "ip", "", nullptr).ok());
+  EXPECT_FALSE(auth_->sessions.SignIn(report->placeholder_email, kPassword, "ip", "", nullptr).ok());
 }
 
 class RetentionTest : public PrivacyServiceTest {};
