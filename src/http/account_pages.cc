@@ -1,6 +1,8 @@
 #include "http/account_pages.h"
 
 #include <filesystem>
+#include <map>
+#include <string>
 
 #include "core/clock.h"
 #include "core/strings.h"
@@ -13,70 +15,69 @@
 namespace entraide::http {
 namespace {
 
-using forms::CsrfFailure;
-using forms::Explain;
-using forms::Msg;
-using forms::Page;
-using forms::SeeOther;
-using forms::SetRetryAfter;
-
-// ---- account ----
+using Fields = std::map<std::string, std::string>;
 
 Response AccountPage(const Services& s, const Request& req, Visitor& v, const PeopleMessage& error,
                      const std::string& notice, int status) {
   std::string lang = req.Param("lang");
   const auto& t = s.catalogs.For(lang);
   const auth::Principal* p = v.who();
-  view::Value d = Msg(error, notice);
+  view::Value d = forms::Msg(error, notice);
   d.Set("name", p->name).Set("email", p->email).Set("role", t.Get("role_" + std::string(model::ToString(p->role))));
   d.Set("lang_en", p->lang == "en").Set("lang_fr", p->lang == "fr");
   view::Value groups = view::Value::List();
   for (const auto& g : p->groups) groups.Push(view::Value::Object().Set("name", g.name));
   d.Set("has_groups", !p->groups.empty());
   d.Set("groups", std::move(groups));
-  return Page(s, v, lang, "account", t.Get("account_title"), d, status, "/account");
+  return forms::Page(s, v, lang, "account", t.Get("account_title"), d, status, "/account");
 }
 
 Response AccountGet(const Services& s, const Request& req) {
   std::string lang = req.Param("lang");
   Visitor v(s, req);
-  if (!v.signed_in()) return SeeOther(v, "/" + lang + "/signin");
+  if (!v.signed_in()) return forms::SeeOther(v, "/" + lang + "/signin");
   return AccountPage(s, req, v, {}, req.HasQuery("saved") ? s.catalogs.For(lang).Get("account_saved") : "", 200);
 }
 
-Response AccountPost(const Services& s, const Request& req) {
+// A form of the account page: the signed-in visitor (else to sign in) and the form's CSRF token first, then
+// `fn(v, fields)`.
+template <typename Fn>
+Response AccountForm(const Services& s, const Request& req, Fn fn) {
   std::string lang = req.Param("lang");
   Visitor v(s, req);
-  if (!v.signed_in()) return SeeOther(v, "/" + lang + "/signin");
-  auto f = FormFields(req);
-  if (!v.CsrfOk(f["csrf"])) return CsrfFailure(s, v, lang);
-  core::Status st = s.directory.UpdateProfile(*v.who(), f["name"], f["lang"]);
-  if (!st.ok()) {
-    auto [msg, code] = Explain(s, lang, st);
-    return AccountPage(s, req, v, msg, "", code);
-  }
-  return SeeOther(v, "/" + f["lang"] + "/account?saved=1");
+  if (!v.signed_in()) return forms::SeeOther(v, "/" + lang + "/signin");
+  Fields f = FormFields(req);
+  if (!v.CsrfOk(f["csrf"])) return forms::CsrfFailure(s, v, lang);
+  return fn(v, f);
+}
+
+// The account page again with the refusal `st` (and Retry-After when it says when to come back).
+Response Refused(const Services& s, const Request& req, Visitor& v, const core::Status& st, int64_t retry = 0) {
+  auto [msg, code] = forms::Explain(s, req.Param("lang"), st);
+  Response r = AccountPage(s, req, v, msg, "", code);
+  forms::SetRetryAfter(s, r, st, retry);
+  return r;
+}
+
+Response AccountPost(const Services& s, const Request& req) {
+  return AccountForm(s, req, [&](Visitor& v, Fields& f) {
+    core::Status st = s.directory.UpdateProfile(*v.who(), f["name"], f["lang"]);
+    if (!st.ok()) return Refused(s, req, v, st);
+    return forms::SeeOther(v, "/" + f["lang"] + "/account?saved=1");
+  });
 }
 
 // The person's own data as a ZIP (data.json and their files), made in a temp file and streamed from it.
-Response ExportPost(const Services& s, const Request& req) {
-  std::string lang = req.Param("lang");
-  Visitor v(s, req);
-  if (!v.signed_in()) return SeeOther(v, "/" + lang + "/signin");
-  auto f = FormFields(req);
-  if (!v.CsrfOk(f["csrf"])) return CsrfFailure(s, v, lang);
+Response Export(const Services& s, const Request& req, Visitor& v) {
   if (!s.privacy) return ErrorPage(s, req, 404);
   int64_t retry = 0;
   auto made = s.privacy->ExportOwnData(*v.who(), &retry);
   if (!made.ok()) {
-    if (made.status().code() != core::StatusCode::kResourceExhausted) {
-      auto [msg, code] = Explain(s, lang, made.status());
-      return AccountPage(s, req, v, msg, "", code);
-    }
-    const std::string& text = s.catalogs.For(lang).Get("account_data_limit");
+    if (made.status().code() != core::StatusCode::kResourceExhausted) return Refused(s, req, v, made.status());
+    const std::string& text = s.catalogs.For(req.Param("lang")).Get("account_data_limit");
     Response r =
         AccountPage(s, req, v, Said(core::ReplaceAll(text, "{minutes}", std::to_string(retry / 60 + 1))), "", 429);
-    SetRetryAfter(s, r, made.status(), retry);
+    forms::SetRetryAfter(s, r, made.status(), retry);
     return r;
   }
   auto file = BodyFile::Open(made->path);
@@ -93,22 +94,18 @@ Response ExportPost(const Services& s, const Request& req) {
   return r;
 }
 
+Response ExportPost(const Services& s, const Request& req) {
+  return AccountForm(s, req, [&](Visitor& v, Fields&) { return Export(s, req, v); });
+}
+
 Response PasswordPost(const Services& s, const Request& req) {
-  std::string lang = req.Param("lang");
-  Visitor v(s, req);
-  if (!v.signed_in()) return SeeOther(v, "/" + lang + "/signin");
-  auto f = FormFields(req);
-  if (!v.CsrfOk(f["csrf"])) return CsrfFailure(s, v, lang);
-  int64_t retry = 0;
-  core::Status st =
-      s.sessions.ChangePassword(*v.who(), f["current_password"], f["password"], req.Cookie(kSessionCookie), &retry);
-  if (!st.ok()) {
-    auto [msg, code] = Explain(s, lang, st);
-    Response r = AccountPage(s, req, v, msg, "", code);
-    SetRetryAfter(s, r, st, retry);
-    return r;
-  }
-  return SeeOther(v, "/" + lang + "/account?saved=1");
+  return AccountForm(s, req, [&](Visitor& v, Fields& f) {
+    int64_t retry = 0;
+    core::Status st =
+        s.sessions.ChangePassword(*v.who(), f["current_password"], f["password"], req.Cookie(kSessionCookie), &retry);
+    if (!st.ok()) return Refused(s, req, v, st, retry);
+    return forms::SeeOther(v, "/" + req.Param("lang") + "/account?saved=1");
+  });
 }
 
 }  // namespace
