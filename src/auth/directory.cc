@@ -30,11 +30,27 @@ core::StatusOr<std::vector<std::string>> SearchWords(const std::string& q) {
   return words;
 }
 
+// A connection for a coordinator `by`: kPermissionDenied for anyone else, before any connection is taken.
+core::StatusOr<store::Pool::Lease> ForCoordinator(store::Pool& pool, const Principal& by) {
+  ENTRAIDE_RETURN_IF_ERROR(Require(&by, Action::kAdminister));
+  return pool.Acquire();
+}
+
 // Brings `page` within 1..pages for `total` rows; returns the offset of its first row.
 int64_t Paginate(int64_t total, int& page, int& pages) {
   pages = static_cast<int>(std::max<int64_t>(1, (total + kAdminPageSize - 1) / kAdminPageSize));
   page = std::clamp(page, 1, pages);
   return int64_t{page - 1} * kAdminPageSize;
+}
+
+// A page of a list (PeoplePage, GroupsPage) of `total` matching rows: sets its total, page and pages; returns the
+// offset of the page's first row.
+template <typename List>
+core::StatusOr<int64_t> PageOf(const core::StatusOr<int64_t>& total, int page, List& out) {
+  if (!total.ok()) return total.status();
+  out.total = *total;
+  out.page = page;
+  return Paginate(out.total, out.page, out.pages);
 }
 
 }  // namespace
@@ -126,11 +142,9 @@ core::StatusOr<PeoplePage> Directory::FindPeople(const Principal& by, const std:
   store::AccountRepository repo(**db);
   model::PeopleQuery query{std::move(words).value(), role, 0, kAdminPageSize};
   PeoplePage out;
-  auto total = repo.CountUsers(query);
-  if (!total.ok()) return total.status();
-  out.total = *total;
-  out.page = page;
-  query.offset = Paginate(out.total, out.page, out.pages);
+  auto offset = PageOf(repo.CountUsers(query), page, out);
+  if (!offset.ok()) return offset.status();
+  query.offset = *offset;
   auto users = repo.SearchUsers(query);
   if (!users.ok()) return users.status();
   std::vector<int64_t> ids;
@@ -155,11 +169,9 @@ core::StatusOr<GroupsPage> Directory::FindGroups(const Principal& by, const std:
   store::AccountRepository repo(**db);
   model::GroupQuery query{std::move(words).value(), 0, 0, kAdminPageSize};
   GroupsPage out;
-  auto total = repo.CountGroups(query);
-  if (!total.ok()) return total.status();
-  out.total = *total;
-  out.page = page;
-  query.offset = Paginate(out.total, out.page, out.pages);
+  auto offset = PageOf(repo.CountGroups(query), page, out);
+  if (!offset.ok()) return offset.status();
+  query.offset = *offset;
   auto groups = repo.SearchGroups(query);
   if (!groups.ok()) return groups.status();
   out.groups = std::move(groups).value();
@@ -187,8 +199,7 @@ core::StatusOr<GroupsPage> Directory::GroupsToJoin(const Principal& by, int64_t 
 }
 
 core::StatusOr<std::vector<UserView>> Directory::ListPeople(const Principal& by) {
-  ENTRAIDE_RETURN_IF_ERROR(Require(&by, Action::kAdminister));
-  auto db = pool_.Acquire();
+  auto db = ForCoordinator(pool_, by);
   if (!db.ok()) return db.status();
   store::AccountRepository repo(**db);
   auto users = repo.ListUsers();
@@ -203,8 +214,7 @@ core::StatusOr<std::vector<UserView>> Directory::ListPeople(const Principal& by)
 }
 
 core::StatusOr<UserView> Directory::Person(const Principal& by, int64_t id) {
-  ENTRAIDE_RETURN_IF_ERROR(Require(&by, Action::kAdminister));
-  auto db = pool_.Acquire();
+  auto db = ForCoordinator(pool_, by);
   if (!db.ok()) return db.status();
   store::AccountRepository repo(**db);
   auto user = repo.FindUserById(id);
@@ -216,8 +226,7 @@ core::StatusOr<UserView> Directory::Person(const Principal& by, int64_t id) {
 }
 
 core::StatusOr<GroupMembers> Directory::GroupWithMembers(const Principal& by, int64_t id, int page) {
-  ENTRAIDE_RETURN_IF_ERROR(Require(&by, Action::kAdminister));
-  auto db = pool_.Acquire();
+  auto db = ForCoordinator(pool_, by);
   if (!db.ok()) return db.status();
   store::AccountRepository repo(**db);
   auto group = repo.FindGroupById(id);
@@ -255,8 +264,7 @@ core::Status Directory::UpdatePerson(const Principal& by, int64_t id, model::Rol
 }
 
 core::Status Directory::SetMembership(const Principal& by, int64_t person, int64_t group, bool member) {
-  ENTRAIDE_RETURN_IF_ERROR(Require(&by, Action::kAdminister));
-  auto db = pool_.Acquire();
+  auto db = ForCoordinator(pool_, by);
   if (!db.ok()) return db.status();
   store::AccountRepository repo(**db);
   return store::InTransaction(**db, [&]() -> core::Status {

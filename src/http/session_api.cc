@@ -14,9 +14,8 @@ namespace {
 
 using forms::SetRetryAfter;
 
-// ---- API ----
-
-Response UserJson(const auth::Principal& p, int status = 200) {
+// Who is signed in, as JSON, with the session's CSRF token for the API's writes (never cached).
+Response SessionJson(const auth::Principal& p, const std::string& csrf) {
   core::JsonWriter w;
   w.BeginObject().Key("user").BeginObject();
   w.Field("id", p.user_id)
@@ -28,7 +27,10 @@ Response UserJson(const auth::Principal& p, int status = 200) {
   for (const auto& g : p.groups)
     w.BeginObject().Field("id", g.id).Field("slug", g.slug).Field("name", g.name).EndObject();
   w.EndArray().EndObject().EndObject();
-  return Response::Json(status, w.Take());
+  Response r = Response::Json(200, w.Take());
+  r.Header("X-CSRF-Token", csrf);
+  r.Header("Cache-Control", "no-store");
+  return r;
 }
 
 Response ApiSignIn(const Services& s, const Request& req) {
@@ -55,21 +57,16 @@ Response ApiSignIn(const Services& s, const Request& req) {
     r.delay_ms = throttle.delay_ms;
     return r;
   }
-  Response r = UserJson(grant->principal);
+  Response r = SessionJson(grant->principal, grant->csrf);
   r.delay_ms = throttle.delay_ms;
   r.Header("Set-Cookie", SessionCookieHeader(grant->cookie, s.site, s.sessions.options().session_idle_s));
-  r.Header("X-CSRF-Token", grant->csrf);
-  r.Header("Cache-Control", "no-store");
   return r;
 }
 
 Response ApiSession(const Services& s, const Request& req) {
   auto a = s.sessions.Authenticate(req.Cookie(kSessionCookie));
   if (!a.ok()) return JsonError(401, "unauthenticated", "not signed in");
-  Response r = UserJson(a->principal);
-  r.Header("X-CSRF-Token", a->csrf);
-  r.Header("Cache-Control", "no-store");
-  return r;
+  return SessionJson(a->principal, a->csrf);
 }
 
 Response ApiSignOut(const Services& s, const Request& req) {
