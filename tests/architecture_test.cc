@@ -141,5 +141,24 @@ TEST(ArchitectureTest, NoStoreSearchOrMarkdownHeaderReachesHttpThroughAnotherHea
   EXPECT_TRUE(violations.empty()) << all;
 }
 
+// The command line acts as auth::Principal::System(), a coordinator who is nobody in the database. A page or a
+// service that made one would act with a coordinator's rights for whoever asked: only app/cli_*.cc may (and
+// auth/principal.h, which defines it).
+TEST(ArchitectureTest, OnlyTheCommandLineActsAsTheSystemPrincipal) {
+  std::vector<std::string> violations;
+  for (const auto& entry : fs::recursive_directory_iterator(SourceDir() + "/src")) {
+    if (!entry.is_regular_file()) continue;
+    std::string rel = fs::relative(entry.path(), SourceDir() + "/src").string();
+    if (rel == "auth/principal.h" || (rel.rfind("app/cli_", 0) == 0 && entry.path().extension() == ".cc")) continue;
+    std::ifstream in(entry.path());
+    std::string line;
+    for (int n = 1; std::getline(in, line); ++n)
+      if (line.find("Principal::System(") < line.find("//")) violations.push_back(rel + ":" + std::to_string(n));
+  }
+  std::string all;
+  for (const auto& v : violations) all += v + "\n";
+  EXPECT_TRUE(violations.empty()) << all;
+}
+
 }  // namespace
 }  // namespace entraide::testing

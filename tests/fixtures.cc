@@ -56,22 +56,29 @@ store::Database& MigratedDatabaseTest::Db() {
 
 void PeopleTest::SetUp() {
   MigratedDatabaseTest::SetUp();
-  auth_ = std::make_unique<auth::AuthService>(*pool_, clock_, DirectoryOptions());
+  auth_ = std::make_unique<auth::Accounts>(*pool_, clock_, DirectoryOptions());
 }
 
 void PeopleTest::Groups(const std::vector<std::tuple<std::string, std::string, std::string>>& groups) {
   for (const auto& [slug, name, lang] : groups) {
-    auto g = auth_->AddGroupCli(slug, name, lang);
+    auto g = auth_->directory.CreateGroup(auth::Principal::System(), slug, name, lang);
     ASSERT_TRUE(g.ok()) << slug << ": " << g.status().ToString();
   }
 }
 
-auth::SessionGrant AddSignedIn(auth::AuthService& auth, const std::string& email, const std::string& name,
+model::Role RoleOf(const std::string& role) {
+  auto r = model::ParseRole(role);
+  EXPECT_TRUE(r.ok()) << role;
+  return r.ok() ? *r : model::Role::kMember;
+}
+
+auth::SessionGrant AddSignedIn(auth::Accounts& accounts, const std::string& email, const std::string& name,
                                const std::string& role, const std::vector<std::string>& groups,
                                const std::string& lang) {
-  auto added = auth.AddUserCli(email, name, role, groups, lang, std::string(kTestPassword));
+  auto added = accounts.directory.AddPerson(auth::Principal::System(), email, name, RoleOf(role), groups, lang,
+                                            std::string(kTestPassword));
   EXPECT_TRUE(added.ok()) << email << ": " << added.status().ToString();
-  auto s = auth.SignIn(email, kTestPassword, "ip-" + email, "", nullptr);
+  auto s = accounts.sessions.SignIn(email, kTestPassword, "ip-" + email, "", nullptr);
   EXPECT_TRUE(s.ok()) << s.status().ToString();
   return s.ok() ? *s : auth::SessionGrant{};
 }
@@ -125,18 +132,18 @@ auth::AuthOptions MinimumCost() {
 TestDirectory::TestDirectory(const std::string& db_path, const core::Clock* clock,
                              std::optional<auth::AuthOptions> options)
     : pool_(db_path),
-      auth_(std::make_unique<auth::AuthService>(pool_, clock ? *clock : system_clock_,
-                                                options ? *options : MinimumCost())) {}
+      auth_(std::make_unique<auth::Accounts>(pool_, clock ? *clock : system_clock_,
+                                             options ? *options : MinimumCost())) {}
 
 void TestDirectory::Group(const std::string& slug, const std::string& name, const std::string& lang) {
-  auto g = auth_->AddGroupCli(slug, name, lang);
+  auto g = auth_->directory.CreateGroup(auth::Principal::System(), slug, name, lang);
   EXPECT_TRUE(g.ok()) << slug << ": " << g.status().ToString();
 }
 
 int64_t TestDirectory::Person(const std::string& email, const std::string& name, const std::string& role,
                               const std::vector<std::string>& groups, const std::string& lang,
                               std::optional<std::string> password) {
-  auto id = auth_->AddUserCli(email, name, role, groups, lang, password);
+  auto id = auth_->directory.AddPerson(auth::Principal::System(), email, name, RoleOf(role), groups, lang, password);
   EXPECT_TRUE(id.ok()) << email << ": " << id.status().ToString();
   return id.ok() ? *id : 0;
 }

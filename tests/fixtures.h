@@ -13,7 +13,7 @@
 #include <utility>
 #include <vector>
 
-#include "auth/auth_service.h"
+#include "auth/accounts.h"
 #include "core/clock.h"
 #include "store/pool.h"
 #include "test_util.h"
@@ -29,8 +29,12 @@ int64_t QueryInt(store::Pool& pool, const std::string& sql);
 // Runs `sql` (statements), expected to succeed.
 void ExecSql(store::Pool& pool, const std::string& sql);
 
-// Adds a person with the test password to `auth` and signs her in through the service (from "ip-<email>").
-auth::SessionGrant AddSignedIn(auth::AuthService& auth, const std::string& email, const std::string& name,
+// `role` as a model::Role ("member", "volunteer", "coordinator"; the test fails on another word).
+model::Role RoleOf(const std::string& role);
+
+// Adds a person with the test password to `accounts` (as the system, like `entraide user add`) and signs her in
+// through the session service (from "ip-<email>").
+auth::SessionGrant AddSignedIn(auth::Accounts& accounts, const std::string& email, const std::string& name,
                                const std::string& role, const std::vector<std::string>& groups,
                                const std::string& lang = "fr");
 
@@ -53,7 +57,8 @@ class MigratedDatabaseTest : public ::testing::Test {
   std::optional<store::Pool::Lease> lease_;
 };
 
-// With the directory of people (auth::AuthService, TestAuthOptions() unless DirectoryOptions() says otherwise).
+// With the account services (auth::Accounts: sessions and the directory of people, TestAuthOptions() unless
+// DirectoryOptions() says otherwise).
 class PeopleTest : public MigratedDatabaseTest {
  protected:
   void SetUp() override;
@@ -65,7 +70,7 @@ class PeopleTest : public MigratedDatabaseTest {
   auth::Principal Person(const std::string& email, const std::string& name, const std::string& role,
                          const std::vector<std::string>& groups, const std::string& lang = "fr");
 
-  std::unique_ptr<auth::AuthService> auth_;
+  std::unique_ptr<auth::Accounts> auth_;
   std::map<std::string, std::string> csrf_;
 };
 
@@ -99,13 +104,13 @@ class TestDirectory {
   // The same, signed in through the service: the principal the services take.
   auth::Principal SignedInPerson(const std::string& email, const std::string& name, const std::string& role,
                                  const std::vector<std::string>& groups = {}, const std::string& lang = "fr");
-  auth::AuthService& auth() { return *auth_; }
+  auth::Accounts& auth() { return *auth_; }
   store::Pool& pool() { return pool_; }
 
  private:
   store::Pool pool_;
   core::SystemClock system_clock_;
-  std::unique_ptr<auth::AuthService> auth_;
+  std::unique_ptr<auth::Accounts> auth_;
 };
 
 // The whole application on a free loopback port over a temp data dir, its library an empty folder (the tests

@@ -10,7 +10,7 @@
 #include "app/mail_worker.h"
 #include "app/periodic_worker.h"
 #include "app/wiring.h"
-#include "auth/auth_service.h"
+#include "auth/accounts.h"
 #include "core/log.h"
 #include "http/account_pages.h"
 #include "http/admin_pages.h"
@@ -27,6 +27,8 @@
 #include "http/server.h"
 #include "http/services.h"
 #include "http/session.h"
+#include "http/session_api.h"
+#include "http/signin_pages.h"
 #include "http/static_files.h"
 #include "http/take_pages.h"
 #include "http/ticket_api.h"
@@ -159,7 +161,8 @@ auth::AuthOptions AuthOptionsFor(const Config& config) {
 struct App::Impl {
   Config config;
   core::SystemClock system_clock;
-  std::unique_ptr<auth::AuthService> auth;
+  std::unique_ptr<auth::Accounts> accounts;
+  std::unique_ptr<tickets::CategoryService> categories;
   std::unique_ptr<tickets::TicketService> tickets;
   std::unique_ptr<tickets::TakeLinkService> take_links;
   std::unique_ptr<tickets::QuestionService> questions;
@@ -242,7 +245,8 @@ core::StatusOr<std::unique_ptr<App>> App::Create(const Config& config, AppOverri
   m.articles = std::make_unique<kb::ArticleService>(*m.pool);
   auth::AuthOptions auth_options = AuthOptionsFor(config);
   if (overrides.hash_cost) auth_options.hash_cost = *overrides.hash_cost;
-  m.auth = std::make_unique<auth::AuthService>(*m.pool, clock, auth_options);
+  m.accounts = std::make_unique<auth::Accounts>(*m.pool, clock, auth_options);
+  m.categories = std::make_unique<tickets::CategoryService>(*m.pool);
   fs::create_directories(config.data_dir + "/attachments", dir_error);
   fs::create_directories(config.data_dir + "/tmp", dir_error);
   // Exports for the account page are removed once open for sending; a process killed meanwhile leaves one.
@@ -253,8 +257,9 @@ core::StatusOr<std::unique_ptr<App>> App::Create(const Config& config, AppOverri
   m.take_links = std::make_unique<tickets::TakeLinkService>(*m.pool, clock);
   m.questions = std::make_unique<tickets::QuestionService>(*m.pool, clock);
   http::SiteInfo site{config.site_name, config.site_base_url, config.site_default_lang, config.site_account_contact};
-  m.services.reset(new http::Services{*m.articles, *m.search, *m.auth, *m.tickets, *m.take_links, *m.questions,
-                                      *m.views, *m.catalogs, *m.static_files, site});
+  m.services.reset(new http::Services{*m.articles, *m.search, m.accounts->sessions, m.accounts->directory,
+                                      *m.categories, *m.tickets, *m.take_links, *m.questions, *m.views, *m.catalogs,
+                                      *m.static_files, site});
   m.services->page_cache = &m.page_cache;
   auto mail = ComposeMail(config, *m.views, *m.pool);
   if (!mail.ok()) return mail.status();
@@ -300,7 +305,9 @@ core::StatusOr<std::unique_ptr<App>> App::Create(const Config& config, AppOverri
   http::RegisterTakeLinks(m.router, *m.services);
   http::RegisterApi(m.router, *m.services);
   http::RegisterSearch(m.router, *m.services);
+  http::RegisterSignIn(m.router, *m.services);
   http::RegisterAccounts(m.router, *m.services);
+  http::RegisterSessionApi(m.router, *m.services);
   http::RegisterAdmin(m.router, *m.services);
   http::RegisterDashboard(m.router, *m.services);
   http::RegisterSavedReplies(m.router, *m.services);
@@ -331,7 +338,7 @@ core::StatusOr<std::unique_ptr<App>> App::Create(const Config& config, AppOverri
   };
   fallbacks.upload_check = [services](const http::Request& req) { return http::CheckUploadSession(*services, req); };
   m.server = std::make_unique<http::Server>(m.router, options, fallbacks);
-  m.services->metrics_sources = {m.server.get(), m.auth.get(), m.data_metrics.get()};
+  m.services->metrics_sources = {m.server.get(), &m.accounts->sessions, m.data_metrics.get()};
   return app;
 }
 
@@ -346,7 +353,7 @@ core::Status App::Start() {
   return core::Status::Ok();
 }
 
-auth::AuthService& App::auth_service() { return *impl_->auth; }
+auth::Accounts& App::accounts() { return *impl_->accounts; }
 
 int App::port() const { return impl_->server ? impl_->server->port() : 0; }
 

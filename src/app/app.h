@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "app/config.h"
-#include "auth/auth_service.h"
+#include "auth/accounts.h"
 #include "auth/password.h"
 #include "core/clock.h"
 #include "core/status.h"
@@ -72,8 +72,8 @@ class App {
   bool ApplyRetentionNow(int timeout_ms);
   // Writes the search counts kept in memory, purges old days and forgets past days' client hashes, now (tests).
   bool MaintainInsightsNow(int timeout_ms);
-  // The sign-in service the server uses (tests hold its hash gate).
-  auth::AuthService& auth_service();
+  // The account services the server uses (tests hold their hash gate).
+  auth::Accounts& accounts();
 
  private:
   App();

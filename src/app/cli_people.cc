@@ -1,12 +1,13 @@
-// `group add|list`, `user add|list|link`: people and groups from the machine's command line (its operator acts as a
-// coordinator). Safe while serve runs on the same data dir.
+// `group add|list`, `user add|list|link`: people and groups from the machine's command line. Its operator acts as
+// a coordinator (auth::Principal::System()) through the same service methods as the administration pages, so the
+// checks and the policy are the same. Safe while serve runs on the same data dir.
 #include <CLI/CLI.hpp>
 #include <iostream>
 #include <optional>
 
 #include "app/app.h"
 #include "app/commands.h"
-#include "auth/auth_service.h"
+#include "auth/accounts.h"
 #include "core/json_writer.h"
 #include "store/pool.h"
 
@@ -14,12 +15,13 @@ namespace entraide::app {
 
 namespace {
 
-// The store, prepared, with an AuthService over it, for one command.
+// The store, prepared, with the account services over it, for one command; `by`: who acts.
 struct People {
-  explicit People(const Config& config) : pool(config.DatabasePath()), auth(pool, clock, AuthOptionsFor(config)) {}
+  explicit People(const Config& config) : pool(config.DatabasePath()), accounts(pool, clock, AuthOptionsFor(config)) {}
   store::Pool pool;
   core::SystemClock clock;
-  auth::AuthService auth;
+  auth::Accounts accounts;
+  const auth::Principal by = auth::Principal::System();
 };
 
 // A person's name for the listing: an erased person has none left.
@@ -39,7 +41,7 @@ int RunGroupAdd(const Config& config, const GroupAdd& a) {
   core::Status st = PrepareStore(config);
   if (!st.ok()) return Fail(st);
   People p(config);
-  auto id = p.auth.AddGroupCli(a.slug, a.name, a.lang.empty() ? config.site_default_lang : a.lang);
+  auto id = p.accounts.directory.CreateGroup(p.by, a.slug, a.name, a.lang.empty() ? config.site_default_lang : a.lang);
   if (!id.ok()) return Fail(id.status());
   std::cout << "group " << a.slug << " created (id " << *id << ")\n";
   return 0;
@@ -55,9 +57,11 @@ int RunUserAdd(const Config& config, const UserAdd& a) {
     if (!line.empty() && line.back() == '\r') line.pop_back();
     password = line;
   }
+  auto role = model::ParseRole(a.role);
+  if (!role.ok()) return Fail(role.status());
   People p(config);
-  auto id = p.auth.AddUserCli(a.email, a.name, a.role, a.groups, a.lang.empty() ? config.site_default_lang : a.lang,
-                              password);
+  auto id = p.accounts.directory.AddPerson(p.by, a.email, a.name, *role, a.groups,
+                                           a.lang.empty() ? config.site_default_lang : a.lang, password);
   if (!id.ok()) return Fail(id.status());
   std::cout << "user " << a.email << " created (id " << *id << ")"
             << (password ? "" : "; invitation queued: entraide user link --email " + a.email) << "\n";
@@ -68,14 +72,14 @@ int RunUserList(const Config& config, bool json) {
   core::Status st = PrepareStore(config);
   if (!st.ok()) return Fail(st);
   People p(config);
-  auto people = p.auth.ListPeopleCli();
+  auto people = p.accounts.directory.ListPeople(p.by);
   if (!people.ok()) return Fail(people.status());
   if (json) {
     core::JsonWriter w;
     w.BeginObject().Key("people").BeginArray();
     for (const auto& v : *people) {
       w.BeginObject().Field("id", v.user.id).Field("email", v.user.email).Field("name", Name(v.user));
-      w.Field("role", v.user.role).Field("lang", v.user.lang).Field("active", v.user.active);
+      w.Field("role", model::ToString(v.user.role)).Field("lang", v.user.lang).Field("active", v.user.active);
       if (v.user.erased_at) w.Field("erased", true);
       w.Key("groups").BeginArray();
       for (const auto& g : v.groups) w.String(g.slug);
@@ -90,8 +94,8 @@ int RunUserList(const Config& config, bool json) {
     std::string gs;
     for (const auto& g : v.groups) gs += (gs.empty() ? "" : ",") + g.slug;
     const char* state = v.user.erased_at ? "erased" : v.user.active ? "active" : "inactive";
-    std::cout << v.user.id << "\t" << v.user.email << "\t" << Name(v.user) << "\t" << v.user.role << "\t" << v.user.lang
-              << "\t" << (gs.empty() ? "-" : gs) << "\t" << state << "\n";
+    std::cout << v.user.id << "\t" << v.user.email << "\t" << Name(v.user) << "\t" << model::ToString(v.user.role)
+              << "\t" << v.user.lang << "\t" << (gs.empty() ? "-" : gs) << "\t" << state << "\n";
   }
   return 0;
 }
@@ -100,7 +104,7 @@ int RunGroupList(const Config& config, bool json) {
   core::Status st = PrepareStore(config);
   if (!st.ok()) return Fail(st);
   People p(config);
-  auto groups = p.auth.ListGroups();
+  auto groups = p.accounts.directory.ListGroups();
   if (!groups.ok()) return Fail(groups.status());
   if (json) {
     core::JsonWriter w;
@@ -128,7 +132,7 @@ int RunUserLink(const Config& config, const std::string& email) {
   core::Status st = PrepareStore(config);
   if (!st.ok()) return Fail(st);
   People p(config);
-  auto link = p.auth.IssueLinkCli(email);
+  auto link = p.accounts.sessions.IssueLink(p.by, email);
   if (!link.ok()) return Fail(link.status());
   std::cout << *link << "\n";
   return 0;

@@ -71,7 +71,8 @@ int RunErase(const Config& config, const std::string& email, bool yes) {
   if (!person.ok()) return Fail(person.status());
   if (!yes) {
     std::cout << "This removes for good the identity of " << person->name << " <" << person->email << "> ("
-              << person->role << ", id " << person->id << "): name, email, password, sessions, links, email\n"
+              << model::ToString(person->role) << ", id " << person->id
+              << "): name, email, password, sessions, links, email\n"
               << "preferences, group memberships and the messages to them. Their tickets and replies stay, signed\n"
               << "\"a former member\". Backups made before keep them until they are deleted.\n"
               << "Type the email address again to go on: " << std::flush;

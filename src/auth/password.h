@@ -2,7 +2,7 @@
 // dictionary, character classes) and zxcvbn's strength estimate, with common French words and passwords and the
 // person's own name and email parts as extra dictionaries. Thread-safe.
 //
-// These functions hash without limit: AuthService calls them only through its HashGate.
+// These functions hash without limit: the services call them only through PasswordHasher (its HashGate).
 #pragma once
 
 #include <string>

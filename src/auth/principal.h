@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include "model/account.h"
+
 namespace entraide::auth {
 
 struct GroupRef {
@@ -15,11 +17,22 @@ struct GroupRef {
 
 struct Principal {
   int64_t user_id = 0;
-  std::string email, name, role, lang;
+  std::string email, name;
+  model::Role role = model::Role::kMember;
+  std::string lang;
   std::vector<GroupRef> groups;
 
-  bool IsCoordinator() const { return role == "coordinator"; }
-  bool IsVolunteer() const { return role == "volunteer" || role == "coordinator"; }
+  // The operator of the machine: the command line acts as a coordinator who is nobody in the database (user_id
+  // 0), through the same service methods, checks and policy as the pages. Only app/cli_*.cc make one
+  // (tests/architecture_test.cc checks that no other file of src/ does).
+  static Principal System() {
+    Principal p;
+    p.role = model::Role::kCoordinator;
+    return p;
+  }
+
+  bool IsCoordinator() const { return role == model::Role::kCoordinator; }
+  bool IsVolunteer() const { return model::IsVolunteerOrMore(role); }
   bool InGroup(int64_t group_id) const {
     return std::any_of(groups.begin(), groups.end(), [&](const GroupRef& g) { return g.id == group_id; });
   }

@@ -1,6 +1,6 @@
-// Sign-in (password or emailed link), sign-out, password reset, invitations, the account page, and the
-// session API (/api/v1/session) (the administration pages are admin_pages.h). Every POST form checks its CSRF token;
-// API writes need the session and the site's own Origin/Referer, or the token in X-CSRF-Token.
+// The account page of a signed-in person: their name and language, their password, and their own data as a ZIP.
+// Every POST form checks its CSRF token. Sign-in and links: signin_pages.h; the session API: session_api.h; the
+// administration pages: admin_pages.h.
 #pragma once
 
 #include "http/router.h"

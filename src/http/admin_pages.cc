@@ -24,7 +24,6 @@ using forms::SeeOther;
 using Fields = std::map<std::string, std::string>;
 
 constexpr int kJoinResults = 20;  // groups offered at once by the person page's search
-constexpr const char* kRoles[] = {"member", "volunteer", "coordinator"};
 
 // An admin page: the layout with the administration's own navigation (`section` is marked current).
 Response AdminPage(const Services& s, Visitor& v, const std::string& lang, const std::string& name,
@@ -95,14 +94,15 @@ void SetPaging(view::Value& d, const std::string& path, std::vector<std::pair<st
   d.Set("paged", pages > 1).Set("page", static_cast<int64_t>(page)).Set("pages", static_cast<int64_t>(pages));
 }
 
-view::Value RoleOptions(const Services& s, const std::string& lang, const std::string& selected) {
+// `selected`: a role's word (or anything else: none is selected).
+view::Value RoleOptions(const Services& s, const std::string& lang, std::string_view selected) {
   const auto& t = s.catalogs.For(lang);
   view::Value list = view::Value::List();
-  for (const char* r : kRoles)
-    list.Push(view::Value::Object()
-                  .Set("value", r)
-                  .Set("label", t.Get(std::string("role_") + r))
-                  .Set("selected", selected == r));
+  for (model::Role r : model::kRoles) {
+    std::string word(model::ToString(r));
+    list.Push(
+        view::Value::Object().Set("value", word).Set("label", t.Get("role_" + word)).Set("selected", selected == word));
+  }
   return list;
 }
 
@@ -129,7 +129,7 @@ view::Value PersonRow(const Services& s, const std::string& lang, const model::U
   r.Set("id", u.id)
       .Set("name", t.PersonName(u.name))
       .Set("email", u.email)
-      .Set("role", t.Get("role_" + u.role))
+      .Set("role", t.Get("role_" + std::string(model::ToString(u.role))))
       .Set("active", u.active);
   r.Set("url", "/" + lang + "/admin/people/" + std::to_string(u.id));
   return r;
@@ -148,7 +148,7 @@ view::Value GroupRow(const Services& s, const std::string& lang, const auth::Gro
 Response Overview(const Services& s, const Request& req, Visitor& v, const PeopleMessage& error, int status) {
   std::string lang = req.Param("lang");
   const auto& t = s.catalogs.For(lang);
-  auto cats = s.auth.TicketCategories(true);
+  auto cats = s.categories.List(true);
   if (!cats.ok()) return ErrorPage(s, req, 503);
   view::Value d = PageMessage(s, req, error);
   view::Value cl = view::Value::List();
@@ -172,7 +172,11 @@ Response PeopleList(const Services& s, const Request& req, Visitor& v, const Fie
   const auto& t = s.catalogs.For(lang);
   std::string q = req.Query("q"), role = req.Query("role");
   view::Value d = PageMessage(s, req, error);
-  auto found = s.auth.FindPeople(*v.who(), q, role, PageParam(req));
+  core::StatusOr<auth::PeoplePage> found = auth::PeoplePage{};
+  if (auto wanted = model::ParseRole(role); role.empty() || wanted.ok())
+    found = s.directory.FindPeople(*v.who(), q, role.empty() ? std::nullopt : std::optional(*wanted), PageParam(req));
+  else
+    found = wanted.status();
   OrEmpty(s, lang, found, d, status);
   view::Value rows = view::Value::List();
   for (const auto& p : found->people) {
@@ -195,12 +199,12 @@ Response PersonPage(const Services& s, const Request& req, Visitor& v, const Peo
   std::string lang = req.Param("lang");
   const auto& t = s.catalogs.For(lang);
   int64_t id = PositiveId(req.Param("id"));
-  auto person = s.auth.Person(*v.who(), id);
+  auto person = s.directory.Person(*v.who(), id);
   if (!person.ok()) return ErrorPage(s, req, person.status().code() == core::StatusCode::kNotFound ? 404 : 503);
   view::Value d = PageMessage(s, req, error);
   if (req.HasQuery("invited") && error.text.empty()) d.Set("notice", t.Get("admin_invited"));
   d.Set("person", PersonRow(s, lang, person->user)).Set("person_id", id);
-  d.Set("roles", RoleOptions(s, lang, person->user.role));
+  d.Set("roles", RoleOptions(s, lang, model::ToString(person->user.role)));
   d.Set("self", person->user.id == v.who()->user_id);
   view::Value groups = view::Value::List();
   for (const auto& g : person->groups) groups.Push(GroupRow(s, lang, {g, 0}));
@@ -209,7 +213,7 @@ Response PersonPage(const Services& s, const Request& req, Visitor& v, const Peo
   // The search for groups to add: a GET of this page, so it works without JavaScript.
   std::string group_q = req.Query("group_q");
   d.Set("group_q", group_q).Set("searched", !core::Trim(group_q).empty());
-  auto join = s.auth.GroupsToJoin(*v.who(), id, group_q, kJoinResults);
+  auto join = s.directory.GroupsToJoin(*v.who(), id, group_q, kJoinResults);
   OrEmpty(s, lang, join, d, status);
   view::Value offers = view::Value::List();
   for (const auto& g : join->groups) offers.Push(GroupRow(s, lang, g));
@@ -231,7 +235,9 @@ Response InvitePost(const Services& s, const Request& req) {
       [&](const auth::Principal& by, Fields& f) -> core::StatusOr<std::string> {
         std::vector<int64_t> groups;
         if (PositiveId(f["group"])) groups.push_back(PositiveId(f["group"]));
-        auto id = s.auth.Invite(by, f["email"], f["name"], f["role"], groups, f["person_lang"]);
+        auto role = model::ParseRole(f["role"]);
+        if (!role.ok()) return role.status();
+        auto id = s.directory.Invite(by, f["email"], f["name"], *role, groups, f["person_lang"]);
         if (!id.ok()) return id.status();
         return "/admin/people/" + std::to_string(*id) + "?invited=1";
       },
@@ -248,7 +254,9 @@ Response PersonPost(const Services& s, const Request& req) {
       s, req,
       [&](const auth::Principal& by, Fields& f) -> core::StatusOr<std::string> {
         int64_t id = PositiveId(req.Param("id"));
-        ENTRAIDE_RETURN_IF_ERROR(s.auth.UpdatePerson(by, id, f["role"], f["active"] == "1"));
+        auto role = model::ParseRole(f["role"]);
+        if (!role.ok()) return role.status();
+        ENTRAIDE_RETURN_IF_ERROR(s.directory.UpdatePerson(by, id, *role, f["active"] == "1"));
         return "/admin/people/" + std::to_string(id) + "?saved=1";
       },
       [&](Visitor& v, const Fields&, const PeopleMessage& m, int code) { return PersonPage(s, req, v, m, code); });
@@ -264,7 +272,7 @@ Response MembershipPost(const Services& s, const Request& req) {
         bool add = !f["add"].empty();
         int64_t group = PositiveId(add ? f["add"] : f["remove"]);
         if (!group) return core::InvalidField("group", "choose a group").WithKey("error_group_choose");
-        ENTRAIDE_RETURN_IF_ERROR(s.auth.SetMembership(by, id, group, add));
+        ENTRAIDE_RETURN_IF_ERROR(s.directory.SetMembership(by, id, group, add));
         if (f["back"] == "group") {
           return core::UrlWithQuery("/admin/groups/" + std::to_string(group),
                                     {{"page", f["back_page"]}, {"saved", "1"}});
@@ -282,7 +290,7 @@ Response GroupsList(const Services& s, const Request& req, Visitor& v, const Fie
   const auto& t = s.catalogs.For(lang);
   std::string q = req.Query("q");
   view::Value d = PageMessage(s, req, error);
-  auto found = s.auth.FindGroups(*v.who(), q, PageParam(req));
+  auto found = s.directory.FindGroups(*v.who(), q, PageParam(req));
   OrEmpty(s, lang, found, d, status);
   view::Value rows = view::Value::List();
   for (const auto& g : found->groups) rows.Push(GroupRow(s, lang, g));
@@ -301,7 +309,7 @@ Response GroupsList(const Services& s, const Request& req, Visitor& v, const Fie
 Response GroupPage(const Services& s, const Request& req, Visitor& v, int64_t id, const Fields* invite,
                    const PeopleMessage& error, int status) {
   std::string lang = req.Param("lang");
-  auto group = s.auth.GroupWithMembers(*v.who(), id, PageParam(req));
+  auto group = s.directory.GroupWithMembers(*v.who(), id, PageParam(req));
   if (!group.ok()) return ErrorPage(s, req, group.status().code() == core::StatusCode::kNotFound ? 404 : 503);
   view::Value d = PageMessage(s, req, error);
   view::Value g = GroupRow(s, lang, group->group);
@@ -320,7 +328,7 @@ Response GroupCreatePost(const Services& s, const Request& req) {
   return AdminPost(
       s, req,
       [&](const auth::Principal& by, Fields& f) -> core::StatusOr<std::string> {
-        auto id = s.auth.CreateGroup(by, f["slug"], f["name"], f["group_lang"]);
+        auto id = s.directory.CreateGroup(by, f["slug"], f["name"], f["group_lang"]);
         if (!id.ok()) return id.status();
         return "/admin/groups/" + std::to_string(*id) + "?saved=1";
       },
@@ -334,7 +342,7 @@ Response GroupPost(const Services& s, const Request& req) {
       s, req,
       [&](const auth::Principal& by, Fields& f) -> core::StatusOr<std::string> {
         int64_t id = PositiveId(req.Param("id"));
-        ENTRAIDE_RETURN_IF_ERROR(s.auth.UpdateGroup(by, id, f["name"], f["group_lang"], f["active"] == "1"));
+        ENTRAIDE_RETURN_IF_ERROR(s.directory.UpdateGroup(by, id, f["name"], f["group_lang"], f["active"] == "1"));
         return "/admin/groups/" + std::to_string(id) + "?saved=1";
       },
       [&](Visitor& v, const Fields&, const PeopleMessage& m, int code) {
@@ -346,7 +354,7 @@ Response CategoryPost(const Services& s, const Request& req) {
   return AdminPost(
       s, req,
       [&](const auth::Principal& by, Fields& f) -> core::StatusOr<std::string> {
-        auth::TicketCategory c;
+        model::TicketCategory c;
         c.slug = f["slug"];
         c.name_en = f["name_en"];
         c.name_fr = f["name_fr"];
@@ -356,7 +364,7 @@ Response CategoryPost(const Services& s, const Request& req) {
           return core::InvalidField("position", "a whole number");
         }
         c.active = f["active"] != "0";
-        ENTRAIDE_RETURN_IF_ERROR(s.auth.SaveTicketCategory(by, c));
+        ENTRAIDE_RETURN_IF_ERROR(s.categories.Save(by, c));
         return std::string("/admin?saved=1");
       },
       [&](Visitor& v, const Fields&, const PeopleMessage& m, int code) { return Overview(s, req, v, m, code); });

@@ -9,9 +9,9 @@
 //   GET  /{lang}/admin/groups/{id}?page=      a group: name, language, active; its members, 50 a page
 //   POST /{lang}/admin/groups/{id}            name, language and active state
 //   POST /{lang}/admin/categories             a help desk category
-// Anonymous visitors are sent to sign in; anyone but a coordinator gets 403 (AuthService decides, through
-// auth::Policy). Every POST checks the form's CSRF token and answers 303 to the page it changed, or that page
-// again with the error (422, 404, 409...).
+// Anonymous visitors are sent to sign in; anyone but a coordinator gets 403 (auth::Directory and
+// tickets::CategoryService decide, through auth::Policy). Every POST checks the form's CSRF token and answers 303 to
+// the page it changed, or that page again with the error (422, 404, 409...).
 #pragma once
 
 #include "http/router.h"

@@ -1,8 +1,9 @@
 // Helpers of the pages made of forms for signed-in people (account, administration): render a page with the
 // form token, redirect after a POST, turn a service's Status into a message and an HTTP status. Defined in
-// account_pages.cc; thread-safe (no shared state).
+// forms.cc; thread-safe (no shared state).
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <utility>
 
@@ -26,10 +27,12 @@ Response SeeOther(Visitor& v, const std::string& to);
 // A page's error and notice.
 view::Value Msg(const std::string& error, const std::string& notice = "");
 view::Value Msg(const PeopleMessage& error, const std::string& notice = "");
-// A status from AuthService as a message for people (in the page's language when the catalog has it), and the
+// A status from a service as a message for people (in the page's language when the catalog has it), and the
 // page's HTTP status (401, 403, 404, 409, 422, 429, 503).
 std::pair<PeopleMessage, int> Explain(const Services& s, const std::string& lang, const core::Status& st);
 // The page for a form whose CSRF token is missing or wrong (403).
 Response CsrfFailure(const Services& s, Visitor& v, const std::string& lang);
+// Retry-After on a refusal: the service's wait `retry` (429), or the hash gate's when it was busy (503).
+void SetRetryAfter(const Services& s, Response& r, const core::Status& st, int64_t retry);
 
 }  // namespace entraide::http::forms

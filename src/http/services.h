@@ -4,7 +4,8 @@
 #include <string>
 #include <vector>
 
-#include "auth/auth_service.h"
+#include "auth/directory.h"
+#include "auth/session_service.h"
 #include "core/metrics.h"
 #include "http/page_cache.h"
 #include "http/static_files.h"
@@ -15,6 +16,7 @@
 #include "mail/outbox_admin.h"
 #include "mail/preferences.h"
 #include "privacy/privacy_service.h"
+#include "tickets/category_service.h"
 #include "tickets/questions.h"
 #include "tickets/take_links.h"
 #include "tickets/ticket_service.h"
@@ -32,7 +34,9 @@ struct SiteInfo {
 struct Services {
   kb::ArticleService& articles;
   kb::SearchService& search;
-  auth::AuthService& auth;
+  auth::SessionService& sessions;  // who is signed in: sign-in, links, sessions, passwords
+  auth::Directory& directory;      // people and groups: administration, profiles
+  tickets::CategoryService& categories;
   tickets::TicketService& tickets;
   tickets::TakeLinkService& take_links;  // a volunteer digest's "I'll take it" links
   tickets::QuestionService& questions;   // answered tickets published as questions

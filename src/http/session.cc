@@ -41,11 +41,11 @@ std::string SessionCookieHeader(const std::string& value, const SiteInfo& site, 
 Visitor::Visitor(const Services& s, const Request& req) : s_(s) {
   std::string sid = req.Cookie(kSessionCookie);
   if (!sid.empty()) {
-    auto a = s.auth.Authenticate(sid);
+    auto a = s.sessions.Authenticate(sid);
     if (a.ok()) {
       auth_ = std::move(a).value();
       if (auth_->refresh_cookie)
-        set_cookies_.push_back(SessionCookieHeader(sid, s.site, s.auth.options().session_idle_s));
+        set_cookies_.push_back(SessionCookieHeader(sid, s.site, s.sessions.options().session_idle_s));
     }
   }
   anon_csrf_ = req.Cookie(kCsrfCookie);
@@ -69,7 +69,7 @@ bool Visitor::CsrfOk(const std::string& submitted) {
 }
 
 void Visitor::SignedIn(const auth::SessionGrant& grant) {
-  set_cookies_.push_back(SessionCookieHeader(grant.cookie, s_.site, s_.auth.options().session_idle_s));
+  set_cookies_.push_back(SessionCookieHeader(grant.cookie, s_.site, s_.sessions.options().session_idle_s));
 }
 
 void Visitor::SignedOut() {
@@ -100,7 +100,7 @@ std::map<std::string, std::string> FormFields(const Request& req) {
 
 UploadCheck CheckUploadSession(const Services& s, const Request& req) {
   UploadCheck check;
-  auto a = s.auth.Authenticate(req.Cookie(kSessionCookie));
+  auto a = s.sessions.Authenticate(req.Cookie(kSessionCookie));
   if (!a.ok()) {
     check.status = a.status().code() == core::StatusCode::kUnauthenticated ? 401 : 503;
     return check;

@@ -1,4 +1,4 @@
-// Who is visiting: the session cookie resolved through AuthService, the CSRF token for forms, and the
+// Who is visiting: the session cookie resolved through auth::SessionService, the CSRF token for forms, and the
 // cookies a response must carry. Thin helpers for handlers; thread-safe (no shared state).
 #pragma once
 
@@ -8,7 +8,7 @@
 #include <string_view>
 #include <vector>
 
-#include "auth/auth_service.h"
+#include "auth/session_service.h"
 #include "http/message.h"
 #include "http/server.h"
 #include "http/services.h"

@@ -60,7 +60,7 @@ const i18n::Catalog& ApiCatalog(const Services& s, const auth::Authenticated& wh
 // API writes: a session, and the site's own Origin/Referer or the session's token in X-CSRF-Token.
 std::optional<Response> ApiGuard(const Services& s, const Request& req, std::optional<auth::Authenticated>& who,
                                  bool write) {
-  auto a = s.auth.Authenticate(req.Cookie(kSessionCookie));
+  auto a = s.sessions.Authenticate(req.Cookie(kSessionCookie));
   if (!a.ok()) return JsonError(401, "unauthenticated", "sign in first");
   if (write && !core::ConstantTimeEquals(req.Header("x-csrf-token"), a->csrf) && !SameOrigin(req, s.site))
     return JsonError(403, "forbidden", "send the X-CSRF-Token header or use the site itself");

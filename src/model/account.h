@@ -3,16 +3,52 @@
 // http/ and app/. See docs/ARCHITECTURE.md, "model/".
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
+
+#include "core/status.h"
 
 namespace entraide::model {
 
+// What a person may do (auth/policy.h decides): members act for their groups, volunteers also triage every
+// group's tickets, coordinators also administer. The words are the database's (users.role), the CLI's, the
+// forms', the API's and the catalogs' ("role_" + word); ToString and ParseRole are the one place that turns one
+// into the other.
+enum class Role { kMember, kVolunteer, kCoordinator };
+
+inline constexpr std::array<Role, 3> kRoles = {Role::kMember, Role::kVolunteer, Role::kCoordinator};
+
+constexpr std::string_view ToString(Role r) {
+  switch (r) {
+    case Role::kMember:
+      return "member";
+    case Role::kVolunteer:
+      return "volunteer";
+    case Role::kCoordinator:
+      return "coordinator";
+  }
+  return "member";
+}
+
+// kInvalidArgument on the field "role" for any other word.
+inline core::StatusOr<Role> ParseRole(std::string_view word) {
+  for (Role r : kRoles)
+    if (ToString(r) == word) return r;
+  return core::InvalidField("role", "must be member, volunteer or coordinator");
+}
+
+// Volunteers and coordinators: they see the queue and every group's tickets.
+constexpr bool IsVolunteerOrMore(Role r) { return r == Role::kVolunteer || r == Role::kCoordinator; }
+
 struct User {
   int64_t id = 0;
-  std::string email, name, role, lang;
+  std::string email, name;
+  Role role = Role::kMember;
+  std::string lang;
   std::optional<std::string> password_hash;
   bool active = true;
   std::string created_at;
@@ -29,7 +65,7 @@ struct Group {
 // the email (people), or the name or the slug (groups); a page of `limit` rows from `offset`, by folded name.
 struct PeopleQuery {
   std::vector<std::string> words;
-  std::string role;  // empty: any
+  std::optional<Role> role;  // none: any
   int64_t offset = 0;
   int limit = 50;
 };

@@ -246,7 +246,10 @@ core::StatusOr<ExportSummary> PrivacyService::WritePersonExport(store::Database&
   core::JsonWriter& w = x.json();
   x.Begin("person", now);
   w.Key("person").BeginObject().Field("id", user.id).Field("name", names.PersonName(user.name));
-  w.Field("email", user.email).Field("role", user.role).Field("lang", user.lang).Field("active", user.active);
+  w.Field("email", user.email)
+      .Field("role", model::ToString(user.role))
+      .Field("lang", user.lang)
+      .Field("active", user.active);
   w.Field("created_at", user.created_at).EndObject();
   w.Key("groups").BeginArray();
   for (const auto& g : *groups) w.BeginObject().Field("slug", g.slug).Field("name", g.name).EndObject();
@@ -365,7 +368,11 @@ core::StatusOr<ExportSummary> PrivacyService::ExportGroup(const std::string& slu
   w.Field("active", g.active).EndObject();
   w.Key("members").BeginArray();
   for (const auto& m : *members) {
-    w.BeginObject().Field("id", m.id).Field("name", m.name).Field("email", m.email).Field("role", m.role);
+    w.BeginObject()
+        .Field("id", m.id)
+        .Field("name", m.name)
+        .Field("email", m.email)
+        .Field("role", model::ToString(m.role));
     w.Field("lang", m.lang).Field("active", m.active).EndObject();
   }
   w.EndArray();

@@ -14,7 +14,8 @@ model::User ReadUser(Statement& q) {
   u.id = q.ColumnInt(0);
   u.email = q.ColumnText(1);
   u.name = q.ColumnText(2);
-  u.role = q.ColumnText(3);
+  auto role = model::ParseRole(q.ColumnText(3));
+  u.role = role.ok() ? *role : model::Role::kMember;  // CHECKed by 0003
   u.lang = q.ColumnText(4);
   if (!q.ColumnIsNull(5)) u.password_hash = q.ColumnText(5);
   u.active = q.ColumnInt(6) != 0;
@@ -52,6 +53,9 @@ void BindWords(Statement& st, const std::vector<std::string>& words, int first) 
   for (size_t i = 0; i < words.size(); ++i) st.Bind(first + static_cast<int>(i), words[i]);
 }
 
+// The role a search asks for, or '' for any.
+std::string_view RoleWord(const model::PeopleQuery& q) { return q.role ? model::ToString(*q.role) : ""; }
+
 // People matching q: ?1 the role (or ''), then the words from ?2.
 std::string PeopleWhere(const model::PeopleQuery& q) {
   return " FROM users WHERE (?1 = '' OR role = ?1)" +
@@ -81,7 +85,7 @@ StatusOr<int64_t> AccountRepository::CreateUser(const model::User& u) {
   ENTRAIDE_RETURN_IF_ERROR((*st)
                                ->Bind(1, u.email)
                                .Bind(2, u.name)
-                               .Bind(3, u.role)
+                               .Bind(3, model::ToString(u.role))
                                .Bind(4, u.lang)
                                .Bind(5, u.password_hash)
                                .Bind(6, u.active)
@@ -123,10 +127,10 @@ Status AccountRepository::UpdateProfile(int64_t id, const std::string& name, con
   return (*st)->Bind(1, name).Bind(2, lang).Bind(3, id).Run();
 }
 
-Status AccountRepository::SetRole(int64_t id, const std::string& role) {
+Status AccountRepository::SetRole(int64_t id, model::Role role) {
   auto st = db_.Prepare("UPDATE users SET role = ? WHERE id = ?");
   if (!st.ok()) return st.status();
-  return (*st)->Bind(1, role).Bind(2, id).Run();
+  return (*st)->Bind(1, model::ToString(role)).Bind(2, id).Run();
 }
 
 Status AccountRepository::SetActive(int64_t id, bool active) {
@@ -208,14 +212,14 @@ StatusOr<std::vector<model::User>> AccountRepository::SearchUsers(const model::P
                         " ORDER BY active DESC, entraide_fold(name), id LIMIT ?" + std::to_string(n) + " OFFSET ?" +
                         std::to_string(n + 1));
   if (!st.ok()) return st.status();
-  (*st)->Bind(1, q.role).Bind(n, static_cast<int64_t>(q.limit)).Bind(n + 1, q.offset);
+  (*st)->Bind(1, RoleWord(q)).Bind(n, static_cast<int64_t>(q.limit)).Bind(n + 1, q.offset);
   BindWords(**st, q.words, 2);
   return AllRows<model::User>(*st, ReadUser);
 }
 
 StatusOr<int64_t> AccountRepository::CountUsers(const model::PeopleQuery& q) {
   return CountOf(db_, "SELECT COUNT(*)" + PeopleWhere(q), [&](Statement& st) {
-    st.Bind(1, q.role);
+    st.Bind(1, RoleWord(q));
     BindWords(st, q.words, 2);
   });
 }

@@ -69,7 +69,7 @@ class AccountRepository {
   // Active volunteers and coordinators, by name (for assigning tickets).
   StatusOr<std::vector<model::User>> ListActiveVolunteers();
   Status UpdateProfile(int64_t id, const std::string& name, const std::string& lang);
-  Status SetRole(int64_t id, const std::string& role);
+  Status SetRole(int64_t id, model::Role role);
   Status SetActive(int64_t id, bool active);
   Status SetPasswordHash(int64_t id, const std::string& hash);
 

@@ -31,7 +31,7 @@ core::StatusOr<TakeOutcome> TakeLinkService::Follow(const std::string& token, bo
     if (!*link) return bad;
     auto user = store::AccountRepository(**db).FindUserById((*link)->user_id);
     if (!user.ok()) return user.status();
-    if (!*user || !(*user)->active || ((*user)->role != "volunteer" && (*user)->role != "coordinator")) return bad;
+    if (!*user || !(*user)->active || !model::IsVolunteerOrMore((*user)->role)) return bad;
     auto ticket = repo.Find((*link)->ticket_id);
     if (!ticket.ok()) return ticket.status();
     if (!*ticket) return bad;

@@ -283,7 +283,7 @@ core::Status TicketService::ApplyChanges(store::Database& db, store::TicketRepos
   if (changes.assignee && *changes.assignee) {
     auto u = accounts.FindUserById(**changes.assignee);
     if (!u.ok()) return u.status();
-    if (!*u || !(*u)->active || ((*u)->role != "volunteer" && (*u)->role != "coordinator"))
+    if (!*u || !(*u)->active || !model::IsVolunteerOrMore((*u)->role))
       return core::InvalidField("assignee", "not an active volunteer");
     assignee_name = (*u)->name;
   }

@@ -168,7 +168,9 @@ TEST(CliTest, GroupAndUserCommandsForScriptsAndTheFirstInstall) {
   EXPECT_EQ(link.output.rfind("http://127.0.0.1:8080/en/invitation/", 0), 0u) << link.output;
   EXPECT_EQ(RunEntraide("user link --email nobody@example.org", env).exit_code, 1);
   EXPECT_EQ(RunEntraide("user add --email x@example.org", env).exit_code, 2);
-  EXPECT_EQ(RunEntraide("user add --email x@example.org --name X --role boss", env).exit_code, 1);
+  Result boss = RunEntraide("user add --email x@example.org --name X --role boss 2>&1", env);
+  EXPECT_EQ(boss.exit_code, 1);
+  EXPECT_NE(boss.output.find("role: must be member, volunteer or coordinator"), std::string::npos) << boss.output;
 }
 
 // `export` writes a person's or a group's ZIP where it is told (never over a file), `erase` asks to type the

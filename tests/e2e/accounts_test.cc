@@ -1,4 +1,6 @@
 // End-to-end: sign-in, sessions, CSRF, invitations and administration through the real server.
+#include "auth/accounts.h"
+
 #include <Poco/JSON/Object.h>
 #include <Poco/JSON/Parser.h>
 #include <gtest/gtest.h>
@@ -6,7 +8,6 @@
 #include <chrono>
 #include <regex>
 
-#include "auth/auth_service.h"
 #include "core/escape.h"
 #include "fixtures.h"
 #include "mail_util.h"
@@ -198,7 +199,7 @@ TEST_F(AccountsTest, FailuresRefuseThePairAndSlowTheAccountButTheRightPasswordSt
 // visitor's language, JSON for the API.
 TEST_F(AccountsTest, ABusyHashGateAnswers503WithRetryAfter) {
   auto page = Get(port(), "/fr/signin");
-  auto held = app_->app().auth_service().gate().Acquire();
+  auto held = app_->app().accounts().passwords.gate().Acquire();
   ASSERT_TRUE(held.ok());
   auto form = Send(port(), "POST", "/fr/signin",
                    Form({{"csrf", CsrfField(page.body)}, {"email", "ana@example.org"}, {"password", kPassword}}),

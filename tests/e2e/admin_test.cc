@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "auth/auth_service.h"
+#include "auth/accounts.h"
 #include "core/escape.h"
 #include "fixtures.h"
 #include "mail_util.h"

@@ -11,9 +11,8 @@
 #include <set>
 #include <thread>
 
-#include "auth/auth_service.h"
+#include "auth/accounts.h"
 #include "core/escape.h"
-#include "fixtures.h"
 #include "mail_util.h"
 #include "store/database.h"
 #include "store/pool.h"
@@ -116,25 +115,42 @@ TEST(SignInLoadTest, FortyEightSignInsAtOnceKeepMemoryBoundedAndPagesAnswering) 
 // a copy of the database holds none of the mailed tokens, and no URL found in its outbox signs in, resets,
 // accepts an invitation or takes a ticket.
 TEST(OutboxSecretsTest, ACopyOfTheDatabaseAfterDeliveryHoldsNoWorkingLink) {
-  TempDir copies;
+  TempDir data, content, copies;
   core::FakeClock clock(LocalInstant(2027, 3, 22, 7));  // a Monday, before the digests
+  app::Config c = TestConfig(data.path());
+  c.content_dir = content.path();
+  c.mail_poll_seconds = 3600;  // the test says when mail goes out
+  RunningApp app(c, &clock);
+  int port = app.port();
+  store::Pool pool(data.Join("entraide.db"));
   auth::AuthOptions o;
   o.base_url = "http://entraide.test";
   o.hash_cost = auth::HashCost::Minimum();
-  TestApp app([](app::Config& c) { c.mail_poll_seconds = 3600; }, &clock, o);  // the test says when mail goes out
-  int port = app.port();
-  store::Pool& pool = app.pool();
-  const TempDir& data = app.data();
-  auth::AuthService& auth = app.directory().auth();
-  app.directory().Group("coop-a", "Coop A");
-  auth::Principal mo = app.directory().SignedInPerson("mo@example.org", "Mo", "member", {"coop-a"});
-  app.directory().Person("eloise@example.org", "Éloïse", "volunteer");
-  app.directory().Person("new@example.org", "Nour", "member", {"coop-a"}, "fr", std::nullopt);
+  auth::Accounts auth(pool, clock, o);
+  ASSERT_TRUE(auth.directory.CreateGroup(auth::Principal::System(), "coop-a", "Coop A", "fr").ok());
+  ASSERT_TRUE(auth.directory
+                  .AddPerson(auth::Principal::System(), "mo@example.org", "Mo", model::Role::kMember, {"coop-a"}, "fr",
+                             std::string(kPassword))
+                  .ok());
+  ASSERT_TRUE(auth.directory
+                  .AddPerson(auth::Principal::System(), "eloise@example.org", "Éloïse", model::Role::kVolunteer, {},
+                             "fr", std::string(kPassword))
+                  .ok());
+  ASSERT_TRUE(auth.directory
+                  .AddPerson(auth::Principal::System(), "new@example.org", "Nour", model::Role::kMember, {"coop-a"},
+                             "fr", std::nullopt)
+                  .ok());
+  auto mo = auth.sessions.SignIn("mo@example.org", kPassword, "ip", "", nullptr);
+  ASSERT_TRUE(mo.ok());
   tickets::TicketService tickets(pool, clock, data.Join("attachments"), "http://entraide.test");
-  ASSERT_TRUE(tickets.Create(&mo, NewTicketOf("Imprimante bloquée", "Elle clignote.", "hardware"), nullptr).ok());
+  tickets::NewTicket t;
+  t.subject = "Imprimante bloquée";
+  t.body = "Elle clignote.";
+  t.category = "hardware";
+  ASSERT_TRUE(tickets.Create(&mo->principal, t, nullptr).ok());
   clock.Set(LocalInstant(2027, 3, 22, 8));
-  ASSERT_TRUE(auth.RequestSignInLink("mo@example.org", "fr", "ip", nullptr).ok());
-  ASSERT_TRUE(auth.RequestPasswordReset("eloise@example.org", "fr", "ip", nullptr).ok());
+  ASSERT_TRUE(auth.sessions.RequestSignInLink("mo@example.org", "fr", "ip", nullptr).ok());
+  ASSERT_TRUE(auth.sessions.RequestPasswordReset("eloise@example.org", "fr", "ip", nullptr).ok());
   ASSERT_TRUE(app.app().DeliverMail(30000));  // queues the day's digests, then delivers everything
   EXPECT_EQ(QueryText(pool, "SELECT count(*) FROM outbox WHERE status <> 'sent'"), "0");
   EXPECT_EQ(QueryText(pool, "SELECT group_concat(kind, ' ') FROM (SELECT DISTINCT kind FROM outbox ORDER BY kind)"),

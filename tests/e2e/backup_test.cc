@@ -14,7 +14,7 @@
 #include <regex>
 #include <thread>
 
-#include "auth/auth_service.h"
+#include "auth/accounts.h"
 #include "fixtures.h"
 #include "store/pool.h"
 #include "test_util.h"
@@ -193,10 +193,13 @@ struct Upgrade {
   Upgrade() {
     fs::copy(SourceDir() + "/migrations", tmp.Join("migrations"));
     tmp.Write("migrations/9000_upgrade.sql", "CREATE TABLE upgraded (x INTEGER);");
-    EXPECT_EQ(RunEntraide("group add --slug coop --name Coop", QuietDataDirEnv(data())).exit_code, 0);  // a database with data
+    EXPECT_EQ(RunEntraide("group add --slug coop --name Coop", QuietDataDirEnv(data())).exit_code,
+              0);  // a database with data
   }
   std::string data() const { return tmp.Join("data"); }
-  std::string env() const { return QuietDataDirEnv(data()) + " ENTRAIDE_MIGRATIONS_DIR=" + ShellQuote(tmp.Join("migrations")); }
+  std::string env() const {
+    return QuietDataDirEnv(data()) + " ENTRAIDE_MIGRATIONS_DIR=" + ShellQuote(tmp.Join("migrations"));
+  }
   TempDir tmp;
 };
 

@@ -6,7 +6,7 @@
 
 #include <regex>
 
-#include "auth/auth_service.h"
+#include "auth/accounts.h"
 #include "core/escape.h"
 #include "core/strings.h"
 #include "fixtures.h"

@@ -7,7 +7,7 @@
 
 #include <regex>
 
-#include "auth/auth_service.h"
+#include "auth/accounts.h"
 #include "fixtures.h"
 #include "store/database.h"
 #include "store/pool.h"

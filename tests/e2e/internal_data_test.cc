@@ -12,7 +12,7 @@
 #include <map>
 #include <regex>
 
-#include "auth/auth_service.h"
+#include "auth/accounts.h"
 #include "core/escape.h"
 #include "fixtures.h"
 #include "mail_util.h"

@@ -9,7 +9,7 @@
 #include <filesystem>
 #include <regex>
 
-#include "auth/auth_service.h"
+#include "auth/accounts.h"
 #include "core/escape.h"
 #include "core/json_writer.h"
 #include "core/strings.h"

@@ -8,7 +8,7 @@
 #include <regex>
 #include <string>
 
-#include "auth/auth_service.h"
+#include "auth/accounts.h"
 #include "fixtures.h"
 #include "store/pool.h"
 #include "test_util.h"

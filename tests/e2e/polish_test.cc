@@ -4,7 +4,7 @@
 
 #include <regex>
 
-#include "auth/auth_service.h"
+#include "auth/accounts.h"
 #include "core/clock.h"
 #include "core/escape.h"
 #include "core/strings.h"

@@ -9,7 +9,7 @@
 #include <regex>
 #include <thread>
 
-#include "auth/auth_service.h"
+#include "auth/accounts.h"
 #include "core/escape.h"
 #include "core/sha256.h"
 #include "fixtures.h"

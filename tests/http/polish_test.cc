@@ -48,9 +48,9 @@ TEST(ReturnToTest, SignInUrlCarriesTheSafeTargetAndRolesLandWhereTheyWork) {
   EXPECT_EQ(SignInUrl("en", "/en/tickets/new?subject=a b"), "/en/signin") << "a request target has no space";
   EXPECT_EQ(SignInUrl("fr", "//evil.example"), "/fr/signin");
   auth::Principal member, volunteer, coordinator;
-  member.role = "member";
-  volunteer.role = "volunteer";
-  coordinator.role = "coordinator";
+  member.role = model::Role::kMember;
+  volunteer.role = model::Role::kVolunteer;
+  coordinator.role = model::Role::kCoordinator;
   EXPECT_EQ(AfterSignIn("fr", "", member), "/fr/tickets");
   EXPECT_EQ(AfterSignIn("fr", "", volunteer), "/fr/queue");
   EXPECT_EQ(AfterSignIn("en", "https://evil.example", coordinator), "/en/queue");

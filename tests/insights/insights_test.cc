@@ -176,9 +176,9 @@ class InsightsServiceTest : public MigratedDatabaseTest {
     MigratedDatabaseTest::SetUp();
     clock_.Set(1798761600 + 12 * 3600);  // 2027-01-01 12:00 UTC
     service_ = std::make_unique<insights::InsightsService>(*pool_, clock_, insights::Options{});
-    coordinator_.user_id = 1, coordinator_.role = "coordinator";
-    volunteer_.user_id = 2, volunteer_.role = "volunteer";
-    member_.user_id = 3, member_.role = "member";
+    coordinator_.user_id = 1, coordinator_.role = model::Role::kCoordinator;
+    volunteer_.user_id = 2, volunteer_.role = model::Role::kVolunteer;
+    member_.user_id = 3, member_.role = model::Role::kMember;
   }
   std::unique_ptr<insights::InsightsService> service_;
   auth::Principal coordinator_, volunteer_, member_;

@@ -14,7 +14,7 @@
 #include <regex>
 #include <sstream>
 
-#include "auth/auth_service.h"
+#include "auth/accounts.h"
 #include "core/sha256.h"
 #include "core/strings.h"
 #include "fixtures.h"
@@ -607,7 +607,7 @@ TEST_F(TakeLinkTest, ForgedDamagedOrStrangersLinksAreRefused) {
 }
 
 TEST_F(TakeLinkTest, ALinkOfSomeoneWhoIsNoLongerAVolunteerIsRefused) {
-  ASSERT_TRUE(auth_->UpdatePerson(coordinator_, volunteer_.user_id, "member", true).ok());
+  ASSERT_TRUE(auth_->directory.UpdatePerson(coordinator_, volunteer_.user_id, model::Role::kMember, true).ok());
   EXPECT_EQ(take_links_->Take(token_).status().code(), core::StatusCode::kUnauthenticated);
 }
 

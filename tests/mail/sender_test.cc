@@ -11,7 +11,7 @@
 #include <thread>
 
 #include "app/app.h"
-#include "auth/auth_service.h"
+#include "auth/accounts.h"
 #include "core/json_writer.h"
 #include "core/strings.h"
 #include "i18n/catalog.h"
@@ -39,9 +39,9 @@ class MailSenderTest : public ::testing::Test {
     auth::AuthOptions o;
     o.base_url = "http://entraide.test";
     o.hash_cost = auth::HashCost::Minimum();
-    auth_ = std::make_unique<auth::AuthService>(*pool_, clock_, o);
-    auto id =
-        auth_->AddUserCli("amelie@example.org", "Amélie Côté-Lévesque", "member", {}, "fr", std::string(kPassword));
+    auth_ = std::make_unique<auth::Accounts>(*pool_, clock_, o);
+    auto id = auth_->directory.AddPerson(auth::Principal::System(), "amelie@example.org", "Amélie Côté-Lévesque",
+                                         model::Role::kMember, {}, "fr", std::string(kPassword));
     ASSERT_TRUE(id.ok()) << id.status().ToString();
     amelie_ = *id;
     auto views = view::Renderer::Load(config_.views_dir);
@@ -93,7 +93,7 @@ class MailSenderTest : public ::testing::Test {
   app::Config config_;
   core::FakeClock clock_;
   std::unique_ptr<store::Pool> pool_;
-  std::unique_ptr<auth::AuthService> auth_;
+  std::unique_ptr<auth::Accounts> auth_;
   std::unique_ptr<view::Renderer> views_;
   std::unique_ptr<mail::UnsubscribeTokens> tokens_;
   std::unique_ptr<mail::Composer> composer_;
@@ -103,7 +103,7 @@ class MailSenderTest : public ::testing::Test {
 TEST_F(MailSenderTest, FrenchSignInLinkWithAccentsArrivesAndDecodes) {
   SmtpServer server;
   server.Start();
-  ASSERT_TRUE(auth_->RequestSignInLink("amelie@example.org", "fr", "192.0.2.1", nullptr).ok());
+  ASSERT_TRUE(auth_->sessions.RequestSignInLink("amelie@example.org", "fr", "192.0.2.1", nullptr).ok());
   auto smtp = Smtp(server.port());
   auto report = Run(*smtp);
   EXPECT_EQ(report.sent, 1);
@@ -143,7 +143,10 @@ TEST_F(MailSenderTest, EachKindExistsInBothLanguages) {
     EXPECT_TRUE(model::ParseMailKind(name.substr(0, name.find('.')))) << name;
   }
   // An English invitation, through the real service, in English and with its validity in days.
-  ASSERT_TRUE(auth_->AddUserCli("bob@example.org", "Bob", "volunteer", {}, "en", std::nullopt).ok());
+  ASSERT_TRUE(auth_->directory
+                  .AddPerson(auth::Principal::System(), "bob@example.org", "Bob", model::Role::kVolunteer, {}, "en",
+                             std::nullopt)
+                  .ok());
   auto files = std::make_unique<TempDir>();
   auto eml = mail::MakeFileTransport(files->path());
   EXPECT_EQ(Run(*eml).sent, 1);
@@ -326,7 +329,7 @@ TEST_F(MailSenderTest, CancelEndsAPacedPassAndGivesTheRestBackUntouched) {
 }
 
 TEST_F(MailSenderTest, EmlFilesWhenNoSmtpHost) {
-  ASSERT_TRUE(auth_->RequestPasswordReset("amelie@example.org", "fr", "192.0.2.1", nullptr).ok());
+  ASSERT_TRUE(auth_->sessions.RequestPasswordReset("amelie@example.org", "fr", "192.0.2.1", nullptr).ok());
   auto eml = mail::MakeFileTransport(config_.MailDir());
   EXPECT_EQ(Run(*eml).sent, 1);
   std::string file = config_.MailDir() + "/outbox-1.eml";
@@ -343,7 +346,7 @@ TEST_F(MailSenderTest, EmlFilesWhenNoSmtpHost) {
 // Once a message will not be sent again (sent, failed or skipped), its single-use links leave the row in the same
 // statement: the sign-in link, the digest's take links; a ticket mail keeps its (harmless) link.
 TEST_F(MailSenderTest, SingleUseLinksLeaveTheRowOnceTheMessageIsSentOrFailed) {
-  ASSERT_TRUE(auth_->RequestSignInLink("amelie@example.org", "fr", "192.0.2.1", nullptr).ok());
+  ASSERT_TRUE(auth_->sessions.RequestSignInLink("amelie@example.org", "fr", "192.0.2.1", nullptr).ok());
   int64_t reply = QueueReply("Garde son lien");
   core::JsonWriter w;
   w.BeginObject()
@@ -389,7 +392,7 @@ TEST_F(MailSenderTest, SingleUseLinksLeaveTheRowOnceTheMessageIsSentOrFailed) {
             std::string::npos);
 
   // Failed (48 hours of a server that never answers): erased too, and "send again" is refused for a link mail.
-  ASSERT_TRUE(auth_->RequestPasswordReset("amelie@example.org", "fr", "192.0.2.1", nullptr).ok());
+  ASSERT_TRUE(auth_->sessions.RequestPasswordReset("amelie@example.org", "fr", "192.0.2.1", nullptr).ok());
   int64_t later_reply = QueueReply("Jamais livré");
   auto smtp = Smtp(FreePort());
   for (int i = 0; i < 40 && Text("SELECT count(*) FROM outbox WHERE status = 'pending'") != "0"; ++i) {
@@ -400,7 +403,7 @@ TEST_F(MailSenderTest, SingleUseLinksLeaveTheRowOnceTheMessageIsSentOrFailed) {
             "password_reset ticket_reply");
   EXPECT_EQ(Text("SELECT json_type(data_json, '$.link') IS NULL FROM outbox WHERE kind = 'password_reset'"), "1");
   mail::OutboxAdmin admin(*pool_, clock_);
-  auth::Principal coordinator{1, "c@example.org", "C", "coordinator", "fr", {}};
+  auth::Principal coordinator{1, "c@example.org", "C", model::Role::kCoordinator, "fr", {}};
   auto failed = admin.Failed(&coordinator);
   ASSERT_TRUE(failed.ok());
   ASSERT_EQ(failed->size(), 2u);
@@ -415,8 +418,8 @@ TEST_F(MailSenderTest, SingleUseLinksLeaveTheRowOnceTheMessageIsSentOrFailed) {
 // are for coordinators; email settings are each person's own, and a digest one cannot receive cannot be turned on.
 TEST_F(MailSenderTest, TheOutboxAdminAndEmailSettingsCheckWhoAsks) {
   mail::OutboxAdmin admin(*pool_, clock_);
-  auth::Principal member{amelie_, "amelie@example.org", "Amélie", "member", "fr", {}};
-  auth::Principal volunteer{amelie_ + 1000, "v@example.org", "V", "volunteer", "fr", {}};
+  auth::Principal member{amelie_, "amelie@example.org", "Amélie", model::Role::kMember, "fr", {}};
+  auth::Principal volunteer{amelie_ + 1000, "v@example.org", "V", model::Role::kVolunteer, "fr", {}};
   EXPECT_EQ(admin.Failed(nullptr).status().code(), core::StatusCode::kUnauthenticated);
   EXPECT_EQ(admin.Failed(&member).status().code(), core::StatusCode::kPermissionDenied);
   EXPECT_EQ(admin.Failed(&volunteer).status().code(), core::StatusCode::kPermissionDenied);
@@ -450,7 +453,7 @@ TEST_F(MailSenderTest, UnsubscribedTopicIsSkippedButTransactionalMailStillGoes) 
   mail::PreferenceService prefs(*pool_, clock_, *tokens_);
   auto done = prefs.Unsubscribe(tokens_->Sign(amelie_, mail::Topic::kNotifications));
   ASSERT_TRUE(done.ok()) << done.status().ToString();
-  ASSERT_TRUE(auth_->RequestSignInLink("amelie@example.org", "fr", "192.0.2.1", nullptr).ok());
+  ASSERT_TRUE(auth_->sessions.RequestSignInLink("amelie@example.org", "fr", "192.0.2.1", nullptr).ok());
   TempDir out;
   auto eml = mail::MakeFileTransport(out.path());
   auto report = Run(*eml);

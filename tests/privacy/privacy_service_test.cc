@@ -12,7 +12,7 @@
 #include <map>
 #include <set>
 
-#include "auth/auth_service.h"
+#include "auth/accounts.h"
 #include "core/sha256.h"
 #include "core/strings.h"
 #include "fixtures.h"
@@ -297,7 +297,7 @@ TEST_F(ErasureTest, ErasingAPersonRemovesTheirIdentityEverywhereAndKeepsWhatThey
 
   EXPECT_EQ(service_->Erase("vero.lachance@example.org").status().code(), core::StatusCode::kNotFound);
   EXPECT_EQ(service_->Erase(report->placeholder_email).status().code(), core::StatusCode::kConflict);
-  EXPECT_FALSE(auth_->SignIn(report->placeholder_email, kPassword, "ip", "", nullptr).ok());
+  EXPECT_FALSE(auth_->sessions.SignIn(report->placeholder_email, kPassword, "ip", "", nullptr).ok());
 }
 
 class RetentionTest : public PrivacyServiceTest {};

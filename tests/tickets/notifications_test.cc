@@ -33,7 +33,7 @@ class NotifierTest : public TicketServiceTest {
 TEST_F(NotifierTest, TellsTheGroupsActiveMembersButNeverTheActor) {
   auth::Principal coordinator = Person("c@example.org", "coordinator", {});
   auth::Principal gone = Person("gone@example.org", "member", {"coop-a"});
-  ASSERT_TRUE(auth_->UpdatePerson(coordinator, gone.user_id, "member", false).ok());
+  ASSERT_TRUE(auth_->directory.UpdatePerson(coordinator, gone.user_id, model::Role::kMember, false).ok());
   ASSERT_TRUE(Notify(model::MailKind::kTicketReply, member_a2_, true).ok());
   EXPECT_EQ(MailsTo(member_a_, "ticket_reply"), 1);
   EXPECT_EQ(MailsTo(member_a2_, "ticket_reply"), 0) << "the actor";

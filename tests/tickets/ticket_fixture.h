@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "auth/auth_service.h"
+#include "auth/accounts.h"
 #include "core/sha256.h"
 #include "store/migrations.h"
 #include "store/pool.h"
@@ -31,9 +31,9 @@ class TicketServiceTest : public ::testing::Test {
     o.base_url = "https://entraide.example.org";
     o.hash_cost = auth::HashCost::Minimum();
     o.rate_limit = 1000;
-    auth_ = std::make_unique<auth::AuthService>(*pool_, clock_, o);
-    ASSERT_TRUE(auth_->AddGroupCli("coop-a", "Coop A", "fr").ok());
-    ASSERT_TRUE(auth_->AddGroupCli("coop-b", "Coop B", "en").ok());
+    auth_ = std::make_unique<auth::Accounts>(*pool_, clock_, o);
+    ASSERT_TRUE(auth_->directory.CreateGroup(auth::Principal::System(), "coop-a", "Coop A", "fr").ok());
+    ASSERT_TRUE(auth_->directory.CreateGroup(auth::Principal::System(), "coop-b", "Coop B", "en").ok());
     member_a_ = Person("a@example.org", "member", {"coop-a"});
     member_a2_ = Person("a2@example.org", "member", {"coop-a"});
     member_b_ = Person("b@example.org", "member", {"coop-b"});
@@ -46,8 +46,13 @@ class TicketServiceTest : public ::testing::Test {
   }
   auth::Principal Person(const std::string& email, const std::string& role, const std::vector<std::string>& groups) {
     const std::string pw = "Horse battery staple 42!";
-    EXPECT_TRUE(auth_->AddUserCli(email, email.substr(0, email.find('@')), role, groups, "fr", pw).ok());
-    auto s = auth_->SignIn(email, pw, "ip-" + email, "", nullptr);
+    auto r = model::ParseRole(role);
+    EXPECT_TRUE(r.ok()) << role;
+    EXPECT_TRUE(auth_->directory
+                    .AddPerson(auth::Principal::System(), email, email.substr(0, email.find('@')),
+                               r.ok() ? *r : model::Role::kMember, groups, "fr", pw)
+                    .ok());
+    auto s = auth_->sessions.SignIn(email, pw, "ip-" + email, "", nullptr);
     EXPECT_TRUE(s.ok()) << s.status().ToString();
     return s->principal;
   }
@@ -81,7 +86,7 @@ class TicketServiceTest : public ::testing::Test {
   testing::TempDir dir_;
   core::FakeClock clock_{1798761600};  // 2027-01-01
   std::unique_ptr<store::Pool> pool_;
-  std::unique_ptr<auth::AuthService> auth_;
+  std::unique_ptr<auth::Accounts> auth_;
   std::unique_ptr<TicketService> service_;
   std::unique_ptr<QuestionService> questions_;
   auth::Principal member_a_, member_a2_, member_b_, volunteer_, volunteer2_;

@@ -9,7 +9,7 @@
 #include <iostream>
 #include <thread>
 
-#include "auth/auth_service.h"
+#include "auth/accounts.h"
 #include "core/sha256.h"
 #include "kb/search_sync.h"
 #include "search/resources.h"
