@@ -35,7 +35,7 @@ Response AccountPage(const Services& s, const Request& req, Visitor& v, const Pe
 Response AccountGet(const Services& s, const Request& req) {
   std::string lang = req.Param("lang");
   Visitor v(s, req);
-  if (!v.signed_in()) return forms::SeeOther(v, "/" + lang + "/signin");
+  if (!v.signed_in()) return forms::SignInFirst(v, lang);
   return AccountPage(s, req, v, {}, req.HasQuery("saved") ? s.catalogs.For(lang).Get("account_saved") : "", 200);
 }
 
@@ -45,7 +45,7 @@ template <typename Fn>
 Response AccountForm(const Services& s, const Request& req, Fn fn) {
   std::string lang = req.Param("lang");
   Visitor v(s, req);
-  if (!v.signed_in()) return forms::SeeOther(v, "/" + lang + "/signin");
+  if (!v.signed_in()) return forms::SignInFirst(v, lang);
   Fields f = FormFields(req);
   if (!v.CsrfOk(f["csrf"])) return forms::CsrfFailure(s, v, lang);
   return fn(v, f);

@@ -21,6 +21,7 @@ using forms::CsrfFailure;
 using forms::Explain;
 using forms::Msg;
 using forms::SeeOther;
+using forms::SignInFirst;
 using Fields = std::map<std::string, std::string>;
 
 constexpr int kJoinResults = 20;  // groups offered at once by the person page's search
@@ -37,7 +38,7 @@ Response AdminPage(const Services& s, Visitor& v, const std::string& lang, const
 template <typename Fn>
 Response AsCoordinator(const Services& s, const Request& req, Fn fn) {
   Visitor v(s, req);
-  if (!v.signed_in()) return SeeOther(v, "/" + req.Param("lang") + "/signin");
+  if (!v.signed_in()) return SignInFirst(v, req.Param("lang"));
   if (!auth::Allows(v.who(), auth::Action::kAdminister)) return ErrorPage(s, req, 403);
   return fn(v);
 }

@@ -9,6 +9,7 @@
 #include "core/log.h"
 #include "core/strings.h"
 #include "http/charts.h"
+#include "http/forms.h"
 #include "http/presenter.h"
 #include "http/session.h"
 #include "http/status_map.h"
@@ -194,11 +195,7 @@ template <typename Fn>
 Response WithDashboard(const Services& s, const Request& req, Fn fn) {
   std::string lang = req.Param("lang");
   Visitor v(s, req);
-  if (!v.signed_in()) {
-    Response r = Response::Redirect(303, "/" + lang + "/signin");
-    v.Apply(r);
-    return r;
-  }
+  if (!v.signed_in()) return forms::SignInFirst(v, lang);
   int weeks = WeeksOf(req);
   auto d = s.insights->GetDashboard(v.who(), weeks ? weeks : -1, lang);
   if (!d.ok()) {

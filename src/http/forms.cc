@@ -1,5 +1,6 @@
 #include "http/forms.h"
 
+#include "http/return_to.h"
 #include "i18n/catalog.h"
 
 namespace entraide::http::forms {
@@ -19,6 +20,8 @@ Response SeeOther(Visitor& v, const std::string& to) {
   v.Apply(r);
   return r;
 }
+
+Response SignInFirst(Visitor& v, const std::string& lang) { return SeeOther(v, SignInUrl(lang, v.target())); }
 
 view::Value Msg(const std::string& error, const std::string& notice) {
   view::Value m = view::Value::Object();

@@ -24,6 +24,9 @@ Response Page(const Services& s, Visitor& v, const std::string& lang, const std:
               const std::string& nav = "account");
 // 303 to `to`, with the visitor's cookies.
 Response SeeOther(Visitor& v, const std::string& to);
+// 303 to the sign-in page of `lang`, which sends the visitor back to the page asked for (a GET's target) once
+// signed in. Every signed-in page answers a visitor who is not with this.
+Response SignInFirst(Visitor& v, const std::string& lang);
 // A page's error and notice.
 view::Value Msg(const std::string& error, const std::string& notice = "");
 view::Value Msg(const PeopleMessage& error, const std::string& notice = "");

@@ -106,11 +106,7 @@ Response PreferencesPage(const Services& s, const Request& req, Visitor& v, cons
 Response PreferencesGet(const Services& s, const Request& req) {
   std::string lang = req.Param("lang");
   Visitor v(s, req);
-  if (!v.signed_in()) {
-    Response r = Response::Redirect(303, "/" + lang + "/signin");
-    v.Apply(r);
-    return r;
-  }
+  if (!v.signed_in()) return forms::SignInFirst(v, lang);
   return PreferencesPage(s, req, v, "", 200);
 }
 
@@ -118,11 +114,7 @@ Response PreferencesPost(const Services& s, const Request& req) {
   std::string lang = req.Param("lang");
   Visitor v(s, req);
   const auto& t = s.catalogs.For(lang);
-  if (!v.signed_in()) {
-    Response r = Response::Redirect(303, "/" + lang + "/signin");
-    v.Apply(r);
-    return r;
-  }
+  if (!v.signed_in()) return forms::SignInFirst(v, lang);
   auto f = FormFields(req);
   if (!v.CsrfOk(f["csrf"]))
     return MailPage(s, v, lang, "message", t.Get("auth_csrf_title"), "/account/email",

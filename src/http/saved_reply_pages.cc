@@ -72,11 +72,7 @@ template <typename Fn>
 Response SignedIn(const Services& s, const Request& req, bool write, Fn fn) {
   Visitor v(s, req);
   std::string lang = req.Param("lang");
-  if (!v.signed_in()) {
-    Response r = Response::Redirect(303, "/" + lang + "/signin");
-    v.Apply(r);
-    return r;
-  }
+  if (!v.signed_in()) return forms::SignInFirst(v, lang);
   if (!auth::Allows(v.who(), auth::Action::kTriage)) return ErrorPage(s, req, 403);
   auto f = write ? FormFields(req) : std::map<std::string, std::string>{};
   if (write && !v.CsrfOk(f["csrf"])) return ErrorPage(s, req, 403);

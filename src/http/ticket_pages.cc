@@ -33,6 +33,7 @@ namespace {
 // A status as its word: in URLs, CSS classes, the API and catalog keys ("status_" + word).
 std::string StatusWord(model::TicketStatus s) { return std::string(model::ToString(s)); }
 
+using forms::SignInFirst;
 using tickets::Ticket;
 
 std::vector<tickets::Upload> Uploads(const Request& req) {
@@ -129,12 +130,6 @@ view::Value Options(const Services& s, const std::string& lang, const std::strin
 }
 
 const std::vector<std::string> kUrgencies = {"low", "normal", "high", "blocking"};
-
-Response SignInFirst(Visitor& v, const std::string& lang) {
-  Response r = Response::Redirect(303, SignInUrl(lang, v.target()));  // back here once signed in
-  v.Apply(r);
-  return r;
-}
 
 Response Render(const Services& s, Visitor& v, const std::string& lang, const std::string& tmpl,
                 const std::string& title, view::Value extra, int status, const std::string& alt_path,

@@ -202,6 +202,21 @@ TEST_F(PolishDeskTest, SignInReturnsToThePageAskedForSameSiteOnly) {
   }
 }
 
+// Every signed-in page sends a visitor who is not signed in to sign in, and back to it afterwards (not only the
+// ticket pages): the account page, email settings, saved replies, the dashboard and the administration.
+TEST_F(PolishDeskTest, EverySignedInPageSendsAVisitorToSignInAndBackToIt) {
+  for (const char* page : {"/fr/account", "/fr/account/email", "/en/replies", "/fr/admin/dashboard?weeks=4",
+                           "/en/admin/people", "/fr/tickets", "/en/queue"}) {
+    auto r = Get(port(), page);
+    EXPECT_EQ(r.status, 303) << page;
+    EXPECT_EQ(r.Header("location"), std::string(page).substr(0, 3) + "/signin?next=" + core::UrlEncodeComponent(page))
+        << page;
+  }
+  auto back = SignInForm("fr", "v@example.org", "/fr/account/email");
+  ASSERT_EQ(back.status, 303) << back.body;
+  EXPECT_EQ(back.Header("location"), "/fr/account/email");
+}
+
 // Item 12: the status menu starts on the current status (saving it changes nothing); the words match.
 TEST_F(PolishDeskTest, TheStatusMenuStartsOnTheCurrentStatusAndTheWordsMatch) {
   ApiSession m = Api("m@example.org");

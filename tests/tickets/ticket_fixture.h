@@ -1,5 +1,5 @@
-// The fixture of the ticket services' tests: a migrated database in a temp folder, two groups (coop-a, coop-b),
-// their members, two volunteers, a TicketService and a QuestionService on a FakeClock.
+// The fixture of the ticket services' tests: two groups (coop-a, coop-b), their members, two volunteers, a
+// TicketService and a QuestionService on a FakeClock (on the shared testing::DeskTest, tests/fixtures.h).
 #pragma once
 
 #include <gtest/gtest.h>
@@ -10,70 +10,35 @@
 #include <string>
 #include <vector>
 
-#include "auth/accounts.h"
 #include "core/sha256.h"
-#include "store/migrations.h"
-#include "store/pool.h"
-#include "test_util.h"
+#include "fixtures.h"
 #include "tickets/questions.h"
 #include "tickets/ticket_service.h"
 
 namespace entraide::tickets {
 
-class TicketServiceTest : public ::testing::Test {
+// On testing::DeskTest (a migrated database, the account services and a TicketService on a FakeClock at
+// 2027-01-01): the two groups and five people every ticket test starts with, and the question service.
+class TicketServiceTest : public testing::DeskTest {
  protected:
   void SetUp() override {
-    pool_ = std::make_unique<store::Pool>(dir_.Join("entraide.db"));
-    auto db = pool_->Acquire();
-    auto files = store::LoadMigrations(testing::SourceDir() + "/migrations");
-    ASSERT_TRUE(store::Migrate(**db, *files).ok());
-    auth::AuthOptions o;
-    o.base_url = "https://entraide.example.org";
-    o.hash_cost = auth::HashCost::Minimum();
-    o.rate_limit = 1000;
-    auth_ = std::make_unique<auth::Accounts>(*pool_, clock_, o);
-    ASSERT_TRUE(auth_->directory.CreateGroup(auth::Principal::System(), "coop-a", "Coop A", "fr").ok());
-    ASSERT_TRUE(auth_->directory.CreateGroup(auth::Principal::System(), "coop-b", "Coop B", "en").ok());
+    DeskTest::SetUp();
+    Groups({{"coop-a", "Coop A", "fr"}, {"coop-b", "Coop B", "en"}});
     member_a_ = Person("a@example.org", "member", {"coop-a"});
     member_a2_ = Person("a2@example.org", "member", {"coop-a"});
     member_b_ = Person("b@example.org", "member", {"coop-b"});
     volunteer_ = Person("v@example.org", "volunteer", {});
     volunteer2_ = Person("w@example.org", "volunteer", {});
-    std::filesystem::create_directories(dir_.Join("attachments"));
-    service_ =
-        std::make_unique<TicketService>(*pool_, clock_, dir_.Join("attachments"), "https://entraide.example.org");
     questions_ = std::make_unique<QuestionService>(*pool_, clock_);
   }
+  // A person named after her address, signed in.
   auth::Principal Person(const std::string& email, const std::string& role, const std::vector<std::string>& groups) {
-    const std::string pw = "Horse battery staple 42!";
-    auto r = model::ParseRole(role);
-    EXPECT_TRUE(r.ok()) << role;
-    EXPECT_TRUE(auth_->directory
-                    .AddPerson(auth::Principal::System(), email, email.substr(0, email.find('@')),
-                               r.ok() ? *r : model::Role::kMember, groups, "fr", pw)
-                    .ok());
-    auto s = auth_->sessions.SignIn(email, pw, "ip-" + email, "", nullptr);
-    EXPECT_TRUE(s.ok()) << s.status().ToString();
-    return s->principal;
+    return DeskTest::Person(email, email.substr(0, email.find('@')), role, groups);
   }
   Ticket Open(const auth::Principal& who, const std::string& subject = "Imprimante en panne") {
-    NewTicket t;
-    t.subject = subject;
-    t.body = "Elle **clignote** en rouge.";
-    t.category = "hardware";
-    t.urgency = "high";
-    auto r = service_->Create(&who, t, nullptr);
-    EXPECT_TRUE(r.ok()) << r.status().ToString();
-    return r.ok() ? *r : Ticket{};
+    return DeskTest::Open(who, testing::NewTicketOf(subject, "Elle **clignote** en rouge.", "hardware", "high"));
   }
   std::string Status(int64_t id) { return std::string(model::ToString(service_->Get(&volunteer_, id)->ticket.status)); }
-  int64_t Count(const std::string& sql) {
-    auto db = pool_->Acquire();
-    auto st = (*db)->Prepare(sql);
-    store::StatementScope q(*st);
-    auto row = q->Step();
-    return row.ok() && *row ? q->ColumnInt(0) : -1;
-  }
   ReplyRequest Reply(const std::string& body, bool internal = false, bool ask = false, bool resolve = false) {
     ReplyRequest r;
     r.body = body;
@@ -83,11 +48,7 @@ class TicketServiceTest : public ::testing::Test {
     return r;
   }
 
-  testing::TempDir dir_;
-  core::FakeClock clock_{1798761600};  // 2027-01-01
-  std::unique_ptr<store::Pool> pool_;
-  std::unique_ptr<auth::Accounts> auth_;
-  std::unique_ptr<TicketService> service_;
+  std::unique_ptr<TicketService>& service_ = tickets_;
   std::unique_ptr<QuestionService> questions_;
   auth::Principal member_a_, member_a2_, member_b_, volunteer_, volunteer2_;
 
