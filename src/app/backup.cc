@@ -17,6 +17,7 @@
 #include "store/backup.h"
 #include "store/maintenance_repo.h"
 #include "store/migrations.h"
+#include "tickets/attachment_store.h"
 
 namespace entraide::app {
 namespace fs = std::filesystem;
@@ -49,7 +50,8 @@ double SecondsSince(std::chrono::steady_clock::time_point start) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 }
 
-std::string AttachmentPath(const std::string& sha256) { return "attachments/" + sha256.substr(0, 2) + "/" + sha256; }
+// Relative to the data dir, as a snapshot and its manifest name it.
+std::string AttachmentPath(const std::string& sha256) { return tickets::AttachmentPath("attachments", sha256); }
 
 bool IsAttachmentPath(const std::string& path) {
   static const std::regex re(R"(attachments/([0-9a-f]{2})/([0-9a-f]{64}))");

@@ -12,6 +12,7 @@
 #include "search/index.h"
 #include "store/database.h"
 #include "store/maintenance_repo.h"
+#include "tickets/attachment_store.h"
 
 namespace entraide::app {
 namespace fs = std::filesystem;
@@ -52,7 +53,7 @@ void CheckAttachments(const Config& config, store::Database& db, const DataCheck
   std::set<std::string> named;
   for (const auto& row : *rows) {
     named.insert(row.sha256);
-    std::string rel = "attachments/" + row.sha256.substr(0, 2) + "/" + row.sha256;
+    std::string rel = tickets::AttachmentPath("attachments", row.sha256);
     std::string what = "attachment " + std::to_string(row.first_id) + " (ticket " + std::to_string(row.ticket_id) +
                        (row.rows > 1 ? ", and " + std::to_string(row.rows - 1) + " more with the same file" : "") +
                        "): " + rel;

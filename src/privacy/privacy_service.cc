@@ -22,6 +22,7 @@
 #include "store/pool.h"
 #include "store/privacy_repo.h"
 #include "store/ticket_repo.h"
+#include "tickets/attachment_store.h"
 #include "tickets/filename.h"
 
 namespace entraide::privacy {
@@ -457,7 +458,7 @@ core::StatusOr<RetentionReport> PrivacyService::ApplyRetention() {
       if (!used.ok()) return used.status();
       if (*used || sha.size() != 64) continue;
       std::error_code ec;
-      if (fs::remove(options_.attachments_dir + "/" + sha.substr(0, 2) + "/" + sha, ec)) ++report.files;
+      if (fs::remove(tickets::AttachmentPath(options_.attachments_dir, sha), ec)) ++report.files;
     }
     return core::Status::Ok();
   }));
