@@ -29,10 +29,12 @@ const std::map<std::string, std::set<std::string>> kProjectDeps = {
     {"mail", {"core", "model", "store", "auth", "view", "i18n", "mail"}},
     {"privacy", {"core", "model", "store", "auth", "i18n", "tickets", "privacy"}},
     {"insights", {"core", "model", "store", "auth", "tickets", "insights"}},
-    {"http", {"core", "model", "kb", "auth", "tickets", "mail", "privacy", "insights", "view", "i18n", "http"}},
+    {"inbox", {"core", "model", "store", "auth", "tickets", "mail", "inbox"}},
+    {"http",
+     {"core", "model", "kb", "auth", "tickets", "mail", "inbox", "privacy", "insights", "view", "i18n", "http"}},
     {"app",
-     {"core", "model", "store", "markdown", "search", "view", "i18n", "kb", "auth", "tickets", "mail", "privacy",
-      "insights", "http", "app"}},
+     {"core", "model", "store", "markdown", "search", "view", "i18n", "kb", "auth", "tickets", "mail", "inbox",
+      "privacy", "insights", "http", "app"}},
 };
 // Third-party headers and the one folder that owns each.
 const std::vector<std::pair<std::string, std::set<std::string>>> kThirdParty = {

@@ -8,6 +8,7 @@
 #include "app/data_metrics.h"
 #include "app/index_worker.h"
 #include "app/mail_worker.h"
+#include "app/mailbox.h"
 #include "app/periodic_worker.h"
 #include "app/wiring.h"
 #include "auth/accounts.h"
@@ -176,6 +177,8 @@ struct App::Impl {
   std::unique_ptr<mail::OutboxAdmin> mail_admin;
   std::unique_ptr<mail::DigestService> digests;
   std::unique_ptr<MailWorker> mail_worker;
+  std::unique_ptr<inbox::Receiver> receiver;
+  std::unique_ptr<PeriodicWorker> mailbox_worker;  // only when mail.pop3.host is set
   std::unique_ptr<privacy::PrivacyService> privacy;
   std::unique_ptr<PeriodicWorker> retention_worker;  // only when privacy.closed_ticket_retention_days > 0
   std::unique_ptr<insights::InsightsService> insights;
@@ -273,6 +276,17 @@ core::StatusOr<std::unique_ptr<App>> App::Create(const Config& config, AppOverri
   m.mail_worker = std::make_unique<MailWorker>(MailTransportFor(config), *m.pool, clock, *m.mail_composer,
                                                config.mail_poll_seconds, m.digests.get(), MailSenderOptionsFor(config));
   m.services->mail_prefs = m.mail_prefs.get();
+  fs::create_directories(config.MailInDir(), dir_error);
+  m.receiver = std::make_unique<inbox::Receiver>(*m.pool, clock, m.accounts->sessions, *m.tickets,
+                                                 ReceiverOptionsFor(config));
+  m.services->receiver = m.receiver.get();
+  if (!config.mail_pop3_host.empty()) {
+    inbox::Receiver* receiver = m.receiver.get();
+    MailWorker* sender = m.mail_worker.get();
+    m.mailbox_worker = std::make_unique<PeriodicWorker>(config.mail_pop3_poll_seconds, [config, receiver, sender] {
+      if (PollMailbox(config, *receiver) > 0) sender->Poke();
+    });
+  }
   m.services->mail_admin = m.mail_admin.get();
   m.privacy = std::make_unique<privacy::PrivacyService>(*m.pool, clock, *m.catalogs, PrivacyOptionsFor(config));
   m.services->privacy = m.privacy.get();
@@ -345,6 +359,7 @@ core::StatusOr<std::unique_ptr<App>> App::Create(const Config& config, AppOverri
 core::Status App::Start() {
   impl_->index_worker->Start();
   impl_->mail_worker->Start();
+  if (impl_->mailbox_worker) impl_->mailbox_worker->Start();
   if (impl_->retention_worker) impl_->retention_worker->Start();
   impl_->insights_worker->Start();
   ENTRAIDE_RETURN_IF_ERROR(impl_->server->Start());
@@ -360,6 +375,7 @@ int App::port() const { return impl_->server ? impl_->server->port() : 0; }
 void App::Stop() {
   if (impl_ && impl_->server) impl_->server->Stop();
   if (impl_ && impl_->index_worker) impl_->index_worker->Stop();
+  if (impl_ && impl_->mailbox_worker) impl_->mailbox_worker->Stop();
   if (impl_ && impl_->mail_worker) impl_->mail_worker->Stop();
   if (impl_ && impl_->retention_worker) impl_->retention_worker->Stop();
   if (impl_ && impl_->insights_worker) impl_->insights_worker->Stop();
@@ -370,6 +386,8 @@ bool App::WaitForIndex(int timeout_ms) {
   impl_->index_worker->Poke();
   return impl_->index_worker->WaitIdle(timeout_ms);
 }
+
+bool App::PollMailboxNow(int timeout_ms) { return impl_->mailbox_worker && impl_->mailbox_worker->RunNow(timeout_ms); }
 
 bool App::DeliverMail(int timeout_ms) { return impl_->mail_worker->DeliverNow(timeout_ms); }
 

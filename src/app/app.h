@@ -68,6 +68,8 @@ class App {
   bool WaitForIndex(int timeout_ms);
   // Runs the mail sender now and waits for that pass to finish (tests, tools).
   bool DeliverMail(int timeout_ms);
+  // Tests: a pass over the POP3 mailbox now (false when mail.pop3.host is not set or the pass took too long).
+  bool PollMailboxNow(int timeout_ms);
   // Runs the retention pass of closed tickets now and waits for it (tests); false when retention is off.
   bool ApplyRetentionNow(int timeout_ms);
   // Writes the search counts kept in memory, purges old days and forgets past days' client hashes, now (tests).

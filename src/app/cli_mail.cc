@@ -6,6 +6,8 @@
 #include "app/app.h"
 #include "app/commands.h"
 #include "app/mail_worker.h"
+#include "app/mailbox.h"
+#include "auth/accounts.h"
 #include "app/wiring.h"
 #include "core/clock.h"
 #include "core/json_writer.h"
@@ -14,6 +16,10 @@
 #include "mail/composer.h"
 #include "mail/digest.h"
 #include "mail/sender.h"
+#include "markdown/markdown.h"
+#include "store/inbound_repo.h"
+#include "tickets/response_targets.h"
+#include "tickets/ticket_service.h"
 #include "store/mail_repo.h"
 #include "store/pool.h"
 #include "view/renderer.h"
@@ -191,6 +197,58 @@ int Digest(const Config& config, const DigestArgs& a) {
   return 0;
 }
 
+// One message on standard input (as Postfix's pipe and Exim's pipe transport give it), through the Receiver
+// serve's POP3 poller uses; the exit code tells the mail server what became of it (see inbox::Received).
+int MailReceive(const Config& config, bool accept_refused) {
+  core::Status st = PrepareStore(config);
+  if (!st.ok()) return st.code() == core::StatusCode::kUnavailable ? 75 : Fail(st);
+  markdown::InitMarkdown();
+  inbox::ReceiverOptions options = ReceiverOptionsFor(config);
+  // Read it all (the mail server expects that), keep at most one byte past the limit.
+  std::string raw;
+  char buffer[65536];
+  size_t n;
+  while ((n = std::fread(buffer, 1, sizeof buffer, stdin)) > 0)
+    if (raw.size() <= options.limits.max_message_bytes)
+      raw.append(buffer, std::min(n, options.limits.max_message_bytes + 1 - raw.size()));
+  store::Pool pool(config.DatabasePath());
+  core::SystemClock clock;
+  auth::Accounts accounts(pool, clock, AuthOptionsFor(config));
+  tickets::TicketService tickets(pool, clock, config.data_dir + "/attachments", config.site_base_url);
+  auto targets = tickets::ParseResponseTargets(config.helpdesk_first_answer_hours);
+  if (targets.ok()) tickets.SetResponseTargets(*targets);
+  inbox::Receiver receiver(pool, clock, accounts.sessions, tickets, options);
+  inbox::Received r = receiver.Receive(raw);
+  std::cerr << "mail receive: " << (r.try_later ? "try again later" : std::string(model::ToString(r.outcome)))
+            << ": " << r.reason << "\n";
+  int code = r.ExitCode();
+  return code == 65 && accept_refused ? 0 : code;
+}
+
+// The addresses that bounce, or forgetting one's failures (mail to it starts again).
+int MailBounces(const Config& config, const std::string& clear) {
+  core::Status st = PrepareStore(config);
+  if (!st.ok()) return Fail(st);
+  store::Pool pool(config.DatabasePath());
+  auto db = pool.Acquire();
+  if (!db.ok()) return Fail(db.status());
+  store::InboundRepository repo(**db);
+  if (!clear.empty()) {
+    auto done = repo.ClearBounce(clear);
+    if (!done.ok()) return Fail(done.status());
+    if (!*done) return Fail(core::NotFound("no delivery failure is recorded for " + clear));
+    std::cout << "mail bounces: " << clear << " cleared; mail to it is sent again\n";
+    return 0;
+  }
+  auto list = repo.Bouncing();
+  if (!list.ok()) return Fail(list.status());
+  std::cout << "email\tfailures\tsince\tlast status\n";
+  for (const auto& b : *list)
+    std::cout << b.email << "\t" << b.failures << "\t" << core::FormatIso8601Utc(*b.bouncing_since) << "\t" << b.last_status
+              << "\n";
+  return 0;
+}
+
 }  // namespace
 
 void AddMailCommands(CLI::App& app, CliContext& ctx) {
@@ -208,6 +266,24 @@ void AddMailCommands(CLI::App& app, CliContext& ctx) {
   auto* status = mail->add_subcommand("status", "how many emails are pending, sent, failed; the newest failures");
   status->add_flag("--json", *json, "one JSON object for programs");
   status->callback([&ctx, json] { ctx.run = [json](const Config& c) { return MailStatus(c, *json); }; });
+
+  auto accept_refused = std::make_shared<bool>(false);
+  auto* receive = mail->add_subcommand("receive", "take one message from standard input (for Postfix or Exim)");
+  receive->add_flag("--accept-refused", *accept_refused,
+                    "exit 0 instead of 65 for a refused message, so the mail server does not bounce it");
+  receive->footer(
+      "Reads one RFC 5322 message on standard input and does what it asks, as serve's POP3 poller would:\n"
+      "a reply to mail.reply_address+TOKEN lands on its ticket, a delivery report to\n"
+      "mail.bounce_address+TAG counts a failure, a message to mail.new_ticket_address opens a ticket after\n"
+      "a confirmation link. Exit codes (sysexits): 0 taken (also: ignored automatic mail, a duplicate, a\n"
+      "delivery report), 67 unknown address, 65 refused (forged sender, revoked address, a limit), 75 try\n"
+      "again later. Nothing is ever sent back for a refused or ignored message; the reason is logged.");
+  receive->callback(
+      [&ctx, accept_refused] { ctx.run = [accept_refused](const Config& c) { return MailReceive(c, *accept_refused); }; });
+  auto clear = std::make_shared<std::string>();
+  auto* bounces = mail->add_subcommand("bounces", "the addresses that bounce (no mail is sent to them)");
+  bounces->add_option("--clear", *clear, "forget this address's failures: mail to it is sent again");
+  bounces->callback([&ctx, clear] { ctx.run = [clear](const Config& c) { return MailBounces(c, *clear); }; });
 
   auto args = std::make_shared<DigestArgs>();
   auto* digest = app.add_subcommand("digest", "queue this period's digests (for cron; serve does it by itself)");

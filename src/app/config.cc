@@ -64,6 +64,29 @@ Setter Text(std::string Config::*field) {
   };
 }
 
+// An address without a name or a '+' (the tags of plus addressing are ours), e.g. aide@reseau.example; empty: off.
+Setter BareAddress(std::string Config::*field) {
+  return [field](Config& c, const std::string& v) -> core::Status {
+    auto at = v.find('@');
+    if (!v.empty() && (at == std::string::npos || at == 0 || at + 1 == v.size() || v.find('@', at + 1) != std::string::npos ||
+                       v.find_first_of(" +<>\"'(),;:\r\n\t") != std::string::npos || v.size() > 254))
+      return core::InvalidArgument("must be a bare address like aide@example.org, without '+' (empty: off)");
+    c.*field = v;
+    return core::Status::Ok();
+  };
+}
+
+// A host name (letters, digits, '.', '-'); empty: off.
+Setter HostName(std::string Config::*field) {
+  return [field](Config& c, const std::string& v) -> core::Status {
+    if (v.size() > 253 || v.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-") !=
+                              std::string::npos)
+      return core::InvalidArgument("must be a host name like mx.example.org");
+    c.*field = v;
+    return core::Status::Ok();
+  };
+}
+
 Setter Path(std::string Config::*field) {
   return [field](Config& c, const std::string& v) -> core::Status {
     if (v.empty()) return core::InvalidArgument("must be a path");
@@ -189,6 +212,21 @@ const std::vector<std::pair<std::string, Setter>>& Keys() {
        }},
       {"mail.poll_seconds", Int(&Config::mail_poll_seconds, 1, 3600)},
       {"mail.max_per_second", Int(&Config::mail_max_per_second, 0, 100000)},
+      {"mail.reply_address", BareAddress(&Config::mail_reply_address)},
+      {"mail.bounce_address", BareAddress(&Config::mail_bounce_address)},
+      {"mail.new_ticket_address", BareAddress(&Config::mail_new_ticket_address)},
+      {"mail.trust_authentication_results", HostName(&Config::mail_trust_authentication_results)},
+      {"mail.pop3.host", HostName(&Config::mail_pop3_host)},
+      {"mail.pop3.port", Int(&Config::mail_pop3_port, 1, 65535)},
+      {"mail.pop3.user", Text(&Config::mail_pop3_user)},
+      {"mail.pop3.password", Text(&Config::mail_pop3_password)},
+      {"mail.pop3.tls",
+       [](Config& c, const std::string& v) -> core::Status {
+         if (v != "none" && v != "tls") return core::InvalidArgument("must be tls or none");
+         c.mail_pop3_tls = v;
+         return core::Status::Ok();
+       }},
+      {"mail.pop3.poll_seconds", Int(&Config::mail_pop3_poll_seconds, 5, 3600)},
       {"auth.max_parallel_hashes", Int(&Config::auth_max_parallel_hashes, 0, 1024)},
       {"auth.hash_wait_ms", Int(&Config::auth_hash_wait_ms, 0, 60000)},
       {"auth.session_max_days", Int(&Config::auth_session_max_days, 1, 3650)},

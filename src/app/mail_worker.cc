@@ -27,6 +27,7 @@ std::unique_ptr<mail::Transport> MailTransportFor(const Config& config) {
 mail::SenderOptions MailSenderOptionsFor(const Config& config) {
   mail::SenderOptions o;
   o.max_per_second = config.mail_max_per_second;
+  o.bounce_address = config.mail_bounce_address;
   return o;
 }
 

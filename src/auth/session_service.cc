@@ -76,6 +76,17 @@ core::StatusOr<Principal> SessionService::LoadPrincipal(store::AccountRepository
   return p;
 }
 
+core::StatusOr<Principal> SessionService::PrincipalOf(int64_t user_id) {
+  auto db = pool_.Acquire();
+  if (!db.ok()) return db.status();
+  store::AccountRepository repo(**db);
+  auto user = repo.FindUserById(user_id);
+  if (!user.ok()) return user.status();
+  if (!*user) return core::NotFound("no such person");
+  if (!(*user)->active) return core::PermissionDenied("this account is deactivated");
+  return LoadPrincipal(repo, **user);
+}
+
 core::StatusOr<SessionGrant> SessionService::StartSession(store::AccountRepository& repo, const model::User& user) {
   SessionGrant grant;
   grant.cookie = core::RandomToken();

@@ -118,6 +118,10 @@ class SessionService : public core::MetricsSource {
   // deactivated person.
   core::StatusOr<std::string> IssueLink(const Principal& by, const std::string& email);
 
+  // The principal of an active person who proved who they are some other way (a reply by mail through its
+  // reply address): kNotFound when there is nobody with that id, kPermissionDenied for a deactivated person.
+  core::StatusOr<Principal> PrincipalOf(int64_t user_id);
+
   const AuthOptions& options() const { return options_; }
   // Retry-After for a kUnavailable "busy" answer.
   int busy_retry_after_s() const { return hasher_.retry_after_s(); }

@@ -10,6 +10,7 @@
 #include "http/page_cache.h"
 #include "http/static_files.h"
 #include "i18n/catalog.h"
+#include "inbox/receiver.h"
 #include "insights/insights_service.h"
 #include "kb/article_service.h"
 #include "kb/search_service.h"
@@ -49,6 +50,7 @@ struct Services {
   PageCache* page_cache = nullptr;                // optional: library pages for visitors who are not signed in
   privacy::PrivacyService* privacy = nullptr;     // a member's own data from the account page (set by app/)
   insights::InsightsService* insights = nullptr;  // feedback, search gaps, dashboard, saved replies (set by app/)
+  inbox::Receiver* receiver = nullptr;            // mail received: confirmation of tickets by mail (set by app/)
   std::vector<const core::MetricsSource*> metrics_sources = {};  // what /metrics reports, in order (set by app/)
 };
 

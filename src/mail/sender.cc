@@ -6,6 +6,7 @@
 #include "core/log.h"
 #include "core/random.h"
 #include "core/sha256.h"
+#include "mail/addresses.h"
 #include "store/mail_repo.h"
 
 namespace entraide::mail {
@@ -38,6 +39,14 @@ int64_t Sender::Backoff(int failures, const SenderOptions& o) {
   return std::min(delay, o.max_backoff_s);
 }
 
+std::string Sender::ReturnPath(const store::ClaimedMail& c) const {
+  // VERP: bounces+<the Message-ID's local part>@..., so a delivery report names the message it is about.
+  if (o_.bounce_address.empty() || c.message_id.size() < 3) return composer_.options().from.email;
+  std::string_view id(c.message_id);
+  id = id.substr(1, id.find('@') == std::string_view::npos ? id.size() - 2 : id.find('@') - 1);
+  return PlusAddress(o_.bounce_address, id);
+}
+
 core::Status Sender::Deliver(store::MailRepository& repo, const store::ClaimedMail& c, SendReport& report,
                              bool* transient) {
   const store::OutboxMessage& m = c.message;
@@ -57,13 +66,16 @@ core::Status Sender::Deliver(store::MailRepository& repo, const store::ClaimedMa
   auto wanted = Wanted(repo, m);
   if (!wanted.ok()) return wanted.status();
   if (!*wanted) return finish("skipped", "the recipient turned this email off", "", report.skipped);
+  auto bouncing = repo.Bouncing(m.recipient_email);
+  if (!bouncing.ok()) return bouncing.status();
+  if (*bouncing) return finish("failed", "the address bounces (mail bounces list)", "", report.failed);
   auto composed = composer_.Compose(c, now);
   if (!composed.ok()) {
     core::LogError("mail " + std::to_string(m.id) + " (" + std::string(model::ToString(m.kind)) +
                    "): " + composed.status().message());
     return finish("failed", composed.status().message(), "", report.failed);
   }
-  Envelope envelope{composer_.options().from.email, m.recipient_email, "outbox-" + std::to_string(m.id)};
+  Envelope envelope{ReturnPath(c), m.recipient_email, "outbox-" + std::to_string(m.id)};
   Pace();
   core::Status sent = transport_.Send(envelope, composed->raw);
   now = clock_.NowSeconds();

@@ -8,6 +8,7 @@
 //                                       48 hours after it was queued -> failed. The pass then ends and the
 //                                       rest of its batch is given back untouched (no timeout per message).
 //   the recipient turned that topic off since it was queued -> skipped (transactional mail is always sent)
+//   the address bounces (mail_bounces: 3 permanent failures reported) -> failed, not sent
 // With max_per_second, messages are handed to the transport at that pace at most, so that a digest run of a
 // thousand messages (and the SMTP server, often on the same machine) leaves the CPUs to the web pages.
 // A sender that dies mid-send leaves its rows 'sending'; after stale_claim_s they are claimed again (at least
@@ -36,6 +37,9 @@ struct SenderOptions {
   int64_t give_up_after_s = 48 * 3600;  // counted from when the message was queued
   int64_t stale_claim_s = 15 * 60;      // a 'sending' row older than this belongs to a dead sender
   int max_per_second = 0;               // pacing of the messages handed to the transport; 0: no limit
+  // mail.bounce_address: each message's envelope sender is bounce_address+TAG (VERP), TAG the local part of its
+  // Message-ID, so that a delivery report comes back naming it. "": mail.from's address.
+  std::string bounce_address;
 };
 
 struct SendReport {
@@ -64,6 +68,7 @@ class Sender {
   // Sets *transient when the transport failed in a way that may pass (the pass should stop).
   core::Status Deliver(store::MailRepository& repo, const store::ClaimedMail& c, SendReport& report, bool* transient);
   void Pace();  // waits for the next slot of max_per_second
+  std::string ReturnPath(const store::ClaimedMail& c) const;
 
   store::Pool& pool_;
   const core::Clock& clock_;

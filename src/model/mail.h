@@ -25,12 +25,13 @@ enum class MailKind {
   kVolunteerDigest,     // DigestKind::kVolunteer
   kGroupDigest,         // DigestKind::kGroup
   kCoordinatorSummary,  // DigestKind::kCoordinator
+  kTicketByMail,        // a ticket written to mail.new_ticket_address: the link that confirms it
 };
 
-inline constexpr std::array<MailKind, 10> kMailKinds = {
+inline constexpr std::array<MailKind, 11> kMailKinds = {
     MailKind::kSigninLink,     MailKind::kInvitation,        MailKind::kPasswordReset,    MailKind::kTicketReply,
     MailKind::kTicketQuestion, MailKind::kTicketResolved,    MailKind::kTicketGroupReply, MailKind::kVolunteerDigest,
-    MailKind::kGroupDigest,    MailKind::kCoordinatorSummary};
+    MailKind::kGroupDigest,    MailKind::kCoordinatorSummary, MailKind::kTicketByMail};
 
 constexpr std::string_view ToString(MailKind k) {
   switch (k) {
@@ -54,6 +55,8 @@ constexpr std::string_view ToString(MailKind k) {
       return "group_digest";
     case MailKind::kCoordinatorSummary:
       return "coordinator_summary";
+    case MailKind::kTicketByMail:
+      return "ticket_by_mail";
   }
   return "";
 }
@@ -67,7 +70,8 @@ constexpr std::optional<MailKind> ParseMailKind(std::string_view word) {
 // Mails that carry a single-use secret link (sign-in, invitation, reset): never resent by hand (the link is gone
 // once it is sent) and their link is scrubbed from the outbox after sending.
 constexpr bool IsLinkMail(MailKind k) {
-  return k == MailKind::kSigninLink || k == MailKind::kInvitation || k == MailKind::kPasswordReset;
+  return k == MailKind::kSigninLink || k == MailKind::kInvitation || k == MailKind::kPasswordReset ||
+         k == MailKind::kTicketByMail;
 }
 
 // The three digests, each with its own setting (off, daily, weekly) and unsubscribe topic.

@@ -238,4 +238,13 @@ StatusOr<std::string> MailRepository::MetaValueOrInsert(const std::string& key, 
   return q->ColumnText(0);
 }
 
+StatusOr<bool> MailRepository::Bouncing(const std::string& email) {
+  auto st = db_.Prepare("SELECT 1 FROM mail_bounces WHERE email = ? AND bouncing_since IS NOT NULL");
+  if (!st.ok()) return st.status();
+  (*st)->Bind(1, email);
+  auto row = OneRow<int>(*st, [](Statement&) { return 1; });
+  if (!row.ok()) return row.status();
+  return row->has_value();
+}
+
 }  // namespace entraide::store

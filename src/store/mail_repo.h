@@ -62,6 +62,9 @@ class MailRepository {
   // The kind of failed message `id` (nullopt when there is no failed message `id`).
   StatusOr<std::optional<std::string>> FailedKind(int64_t id);
 
+  // Whether `email` is bouncing (three permanent failures reported: see InboundRepository::AddBounce).
+  StatusOr<bool> Bouncing(const std::string& email);
+
   StatusOr<model::MailSettings> Settings(int64_t user_id);
   Status SaveSettings(const model::MailSettings& s, int64_t now);
 

@@ -196,7 +196,8 @@ core::StatusOr<TicketView> TicketService::Get(const auth::Principal* who, int64_
   return v;
 }
 
-core::Status TicketService::Reply(const auth::Principal* who, int64_t id, ReplyRequest reply, int64_t* retry_after_s) {
+core::Status TicketService::Reply(const auth::Principal* who, int64_t id, ReplyRequest reply, int64_t* retry_after_s,
+                                  int64_t* event_id) {
   ENTRAIDE_RETURN_IF_ERROR(CheckText(reply.body, "body", limits_.text.max_bytes));
   ENTRAIDE_RETURN_IF_ERROR(attachments_.Check(reply.uploads));
   auto html = RenderText(reply.body, "body", limits_.text);
@@ -221,6 +222,7 @@ core::Status TicketService::Reply(const auth::Principal* who, int64_t id, ReplyR
         }
         auto ev = repo.AddEvent(Event::Of(id, "reply", now).By(who->user_id).Text(reply.body, *html));
         if (!ev.ok()) return ev.status();
+        if (event_id) *event_id = *ev;
         ENTRAIDE_RETURN_IF_ERROR(attachments_.Store(repo, *who, id, *ev, reply.uploads, now, retry_after_s));
         ENTRAIDE_RETURN_IF_ERROR(repo.Touch(id, now));
         using enum TicketStatus;

@@ -101,8 +101,10 @@ class TicketService {
   const ResponseTargets& response_targets() const { return targets_; }
   core::StatusOr<TicketView> Get(const auth::Principal* who, int64_t id);
 
-  // kResourceExhausted past replies_per_hour or the hourly files limits (retry_after_s set).
-  core::Status Reply(const auth::Principal* who, int64_t id, ReplyRequest reply, int64_t* retry_after_s = nullptr);
+  // kResourceExhausted past replies_per_hour or the hourly files limits (retry_after_s set). `event_id`, when
+  // given, receives the new event's id.
+  core::Status Reply(const auth::Principal* who, int64_t id, ReplyRequest reply, int64_t* retry_after_s = nullptr,
+                     int64_t* event_id = nullptr);
   // Checks every field of `changes` (known values, the caller's rights, a move the workflow allows, an active
   // volunteer) before changing any, then makes them all, with their events and emails, in one transaction.
   // The first refusal is returned, in the order status, urgency, category, assignee.
