@@ -32,6 +32,7 @@
 #include "http/signin_pages.h"
 #include "http/static_files.h"
 #include "http/take_pages.h"
+#include "http/mail_in_pages.h"
 #include "http/ticket_api.h"
 #include "http/ticket_pages.h"
 #include "i18n/catalog.h"
@@ -144,6 +145,7 @@ privacy::Options PrivacyOptionsFor(const Config& config) {
   privacy::Options o;
   o.attachments_dir = config.data_dir + "/attachments";
   o.mail_dir = config.MailDir();
+  o.mail_in_dir = config.MailInDir();
   o.temp_dir = config.data_dir + "/tmp";
   o.base_url = config.site_base_url;
   o.closed_ticket_retention_days = config.privacy_closed_ticket_retention_days;
@@ -317,6 +319,7 @@ core::StatusOr<std::unique_ptr<App>> App::Create(const Config& config, AppOverri
   http::RegisterMetrics(m.router, *m.services, config.metrics_token);  // before /{lang} takes the path
   http::RegisterMail(m.router, *m.services);
   http::RegisterTakeLinks(m.router, *m.services);
+  http::RegisterMailIn(m.router, *m.services);
   http::RegisterApi(m.router, *m.services);
   http::RegisterSearch(m.router, *m.services);
   http::RegisterSignIn(m.router, *m.services);

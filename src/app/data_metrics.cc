@@ -66,6 +66,13 @@ void DataMetrics::Collect(core::MetricsText& out) const {
   out.Single("entraide_attachment_files", "gauge", "Attachment files stored (one per distinct content).",
              d.attachment_files);
   out.Single("entraide_attachment_bytes", "gauge", "Bytes of the attachment files stored.", d.attachment_bytes);
+  // Counted from inbound_mail (kept with the tickets), so messages `entraide mail receive` took count too.
+  out.Family("entraide_mail_received_total", "counter",
+             "Messages received by mail (mail receive, POP3), by what became of them.");
+  ByLabel(out, "entraide_mail_received_total", "outcome", {"taken", "ignored", "refused", "unknown", "bounce"},
+          d.mail_received_by_outcome);
+  out.Single("entraide_mail_bouncing_addresses", "gauge", "Addresses no mail is sent to (3 permanent failures).",
+             d.bouncing_addresses);
 }
 
 }  // namespace entraide::app

@@ -207,6 +207,14 @@ Response PersonPage(const Services& s, const Request& req, Visitor& v, const Peo
   d.Set("person", PersonRow(s, lang, person->user)).Set("person_id", id);
   d.Set("roles", RoleOptions(s, lang, model::ToString(person->user.role)));
   d.Set("self", person->user.id == v.who()->user_id);
+  // Delivery failures reported for the address (bouncing from the third: no mail is sent to it).
+  if (s.mail_admin)
+    if (auto b = s.mail_admin->BounceOf(v.who(), person->user.email); b.ok() && *b)
+      d.Set("bounces", view::Value::Object()
+                           .Set("bouncing", (*b)->bouncing_since.has_value())
+                           .Set("failures", (*b)->failures)
+                           .Set("status", (*b)->last_status)
+                           .Set("mail_url", "/" + lang + "/admin/mail#bouncing"));
   view::Value groups = view::Value::List();
   for (const auto& g : person->groups) groups.Push(GroupRow(s, lang, {g, 0}));
   d.Set("groups", std::move(groups)).Set("has_groups", !person->groups.empty());

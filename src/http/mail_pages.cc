@@ -155,6 +155,17 @@ Response FailedPage(const Services& s, const Request& req, Visitor& v, const std
     rows.Push(std::move(r));
   }
   d.Set("has_failed", !rows.empty_list()).Set("failed", std::move(rows)).Set("nav_mail", true);
+  auto bouncing = s.mail_admin->Bouncing(v.who());
+  if (!bouncing.ok()) return Unavailable(s, req, bouncing.status());
+  view::Value bounces = view::Value::List();
+  for (const auto& b : *bouncing)
+    bounces.Push(view::Value::Object()
+                     .Set("email", b.email)
+                     .Set("failures", b.failures)
+                     .Set("status", b.last_status)
+                     .Set("since", core::FormatIso8601Utc(b.bouncing_since.value_or(b.last_at))));
+  d.Set("has_bouncing", !bounces.empty_list()).Set("bouncing", std::move(bounces));
+  if (req.HasQuery("cleared") && error.empty()) d.Set("notice", t.Get("admin_mail_bounce_cleared"));
   return MailPage(s, v, lang, "admin_mail", t.Get("admin_mail_title"), "/admin/mail", d, status);
 }
 
@@ -192,6 +203,23 @@ Response RetryPost(const Services& s, const Request& req) {
   });
 }
 
+Response ClearBouncePost(const Services& s, const Request& req) {
+  return AsCoordinator(s, req, [&](Visitor& v) {
+    std::string lang = req.Param("lang");
+    const auto& t = s.catalogs.For(lang);
+    auto f = FormFields(req);
+    if (!v.CsrfOk(f["csrf"]))
+      return MailPage(s, v, lang, "message", t.Get("auth_csrf_title"), "/admin/mail",
+                      view::Value::Object().Set("error", t.Get("auth_csrf_text")), 403);
+    core::Status st = s.mail_admin->ClearBounce(v.who(), f["email"]);
+    if (st.code() == core::StatusCode::kNotFound) return FailedPage(s, req, v, t.Get("admin_mail_not_found"), 404);
+    if (!st.ok()) return Unavailable(s, req, st);
+    Response r = Response::Redirect(303, "/" + lang + "/admin/mail?cleared=1");
+    v.Apply(r);
+    return r;
+  });
+}
+
 }  // namespace
 
 void RegisterMail(Router& router, const Services& services) {
@@ -214,6 +242,7 @@ void RegisterMail(Router& router, const Services& services) {
   };
   router.Add("GET", "/{lang}/admin/mail", admin(FailedGet));
   router.Add("POST", "/{lang}/admin/mail/{id}/retry", admin(RetryPost));
+  router.Add("POST", "/{lang}/admin/mail/bounces/clear", admin(ClearBouncePost));
 }
 
 }  // namespace entraide::http

@@ -301,9 +301,18 @@ Response TicketPage(const Services& s, const Request& req, Visitor& v, const std
   if (cats.ok())
     for (const auto& c : *cats)
       if (c.slug == t.category) d.Set("category_label", lang == "fr" ? c.name_fr : c.name_en);
+  // Volunteers may download the original of a message received by mail (never rendered: an .eml file).
+  std::map<int64_t, std::string> originals;  // event id (0: the ticket's creation) -> its original's address
+  if (tv.can_triage && s.receiver)
+    if (auto list = s.receiver->Originals(v.who(), t.id); list.ok())
+      for (const auto& o : *list)
+        originals.emplace(o.event_id.value_or(0),
+                          "/" + lang + "/tickets/" + std::to_string(t.id) + "/mail/" + std::to_string(o.id));
   view::Value events = view::Value::List();
   for (const auto& e : tv.events) {
     view::Value ev = view::Value::Object();
+    if (auto o = originals.find(e.kind == "created" ? 0 : e.id); o != originals.end())
+      ev.Set("mail_original_url", o->second);
     ev.Set("actor", e.actor_id ? tr.PersonName(e.actor_name) : tr.Get("ticket_system"));
     ev.Set("when", i18n::Ago(tr, now - e.created_at)).Set("when_iso", core::FormatIso8601Utc(e.created_at));
     ev.Set("is_" + e.kind, true).Set("internal", e.internal).Set("body_html", e.body_html);
@@ -451,6 +460,26 @@ Response DownloadAttachment(const Services& s, const Request& req) {
   return r;
 }
 
+// The original of a message received by mail, for volunteers: an attachment, never shown by the browser.
+Response DownloadOriginal(const Services& s, const Request& req) {
+  Visitor v(s, req);
+  if (!v.signed_in() || !s.receiver) return ErrorPage(s, req, 404);
+  auto o = s.receiver->OriginalOf(v.who(), PositiveId(req.Param("id")), PositiveId(req.Param("mid")));
+  if (!o.ok()) return ErrorPage(s, req, HttpStatusFor(o.status()));
+  std::ifstream in(o->path, std::ios::binary);
+  if (!in) return ErrorPage(s, req, 404);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  Response r;
+  r.status = 200;
+  r.content_type = "application/octet-stream";
+  r.compressible = false;
+  r.body = ss.str();
+  r.Header("Content-Disposition", "attachment; filename=\"message-" + std::to_string(o->id) + ".eml\"");
+  r.Header("Cache-Control", "private, no-store");
+  return r;
+}
+
 Response PublishForm(const Services& s, const Request& req) {
   std::string lang = req.Param("lang");
   Visitor v(s, req);
@@ -493,6 +522,7 @@ void RegisterTickets(Router& router, const Services& services) {
   router.Add("GET", "/{lang}/questions/{slug}", page(QuestionPage));
   router.Add("GET", "/{lang}/tickets/{id}/publish", page(PublishForm));
   router.Add("GET", "/{lang}/tickets/{id}/attachments/{aid}", page(DownloadAttachment));
+  router.Add("GET", "/{lang}/tickets/{id}/mail/{mid}", page(DownloadOriginal));
 
   using F = std::map<std::string, std::string>;
   auto action = [s](auto fn) {

@@ -482,4 +482,27 @@ core::StatusOr<tickets::Ticket> Receiver::Confirm(const std::string& token, int6
   return t;
 }
 
+core::StatusOr<std::vector<Original>> Receiver::Originals(const auth::Principal* who, int64_t ticket_id) {
+  auto seen = tickets_.Get(who, ticket_id);  // kUnauthenticated, kNotFound: the ticket's own answer
+  if (!seen.ok()) return seen.status();
+  if (!seen->can_triage) return core::PermissionDenied("the originals of mail are for volunteers");
+  auto db = pool_.Acquire();
+  if (!db.ok()) return db.status();
+  store::InboundRepository repo(**db);
+  auto rows = repo.OriginalsOf(ticket_id);
+  if (!rows.ok()) return rows.status();
+  std::vector<Original> out;
+  for (const auto& r : *rows)
+    out.push_back({r.id, r.event_id, r.received_at, r.from_address, (fs::path(o_.originals_dir) / r.original).string()});
+  return out;
+}
+
+core::StatusOr<Original> Receiver::OriginalOf(const auth::Principal* who, int64_t ticket_id, int64_t id) {
+  auto all = Originals(who, ticket_id);
+  if (!all.ok()) return all.status();
+  for (auto& o : *all)
+    if (o.id == id) return o;
+  return core::NotFound("no such message");
+}
+
 }  // namespace entraide::inbox

@@ -70,6 +70,14 @@ struct PendingTicket {
   std::string lang;
 };
 
+// The original of a message that reached a ticket, for volunteers (downloaded as .eml, never rendered).
+struct Original {
+  int64_t id = 0;
+  std::optional<int64_t> event_id;  // the reply it became; none: the ticket itself (opened by mail)
+  int64_t received_at = 0;
+  std::string from, path;
+};
+
 class Receiver {
  public:
   Receiver(store::Pool& pool, const core::Clock& clock, auth::SessionService& sessions,
@@ -82,6 +90,11 @@ class Receiver {
   // Opens the ticket in `group_id` (0: the author's only group) and uses the link; kNotFound as above,
   // kInvalidArgument naming "group" when the author has several groups and none of theirs is given.
   core::StatusOr<tickets::Ticket> Confirm(const std::string& token, int64_t group_id);
+
+  // The originals of ticket `ticket_id`'s messages received by mail, for volunteers who may see the ticket:
+  // kNotFound when the ticket is not theirs to see, kPermissionDenied for members.
+  core::StatusOr<std::vector<Original>> Originals(const auth::Principal* who, int64_t ticket_id);
+  core::StatusOr<Original> OriginalOf(const auth::Principal* who, int64_t ticket_id, int64_t id);
 
   const ReceiverOptions& options() const { return o_; }
 

@@ -7,11 +7,14 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
+#include <string>
 #include <vector>
 
 #include "auth/principal.h"
 #include "core/clock.h"
 #include "core/status.h"
+#include "model/inbound.h"
 #include "model/mail.h"
 
 namespace entraide::store {
@@ -31,6 +34,13 @@ class OutboxAdmin {
   core::StatusOr<std::vector<FailedMail>> Failed(const auth::Principal* who, int limit = 200);
   // Back to pending, due now, with another 48 hours of retries; the sender picks it up on its next pass.
   core::Status Retry(const auth::Principal* who, int64_t id);
+  // The addresses that bounce (three permanent failures reported by delivery status notifications): no mail is
+  // sent to them. The newest first.
+  core::StatusOr<std::vector<model::BouncingAddress>> Bouncing(const auth::Principal* who);
+  // The failures recorded for one address (bouncing or not yet), for the person's admin page.
+  core::StatusOr<std::optional<model::BouncingAddress>> BounceOf(const auth::Principal* who, const std::string& email);
+  // Forgets the failures of `email`: mail to it is sent again. kNotFound when none are recorded.
+  core::Status ClearBounce(const auth::Principal* who, const std::string& email);
 
  private:
   store::Pool& pool_;

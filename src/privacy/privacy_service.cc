@@ -411,6 +411,10 @@ core::StatusOr<ErasureReport> PrivacyService::Erase(const std::string& email) {
     return store::ArticleRepository(**db).BumpContentGeneration();
   }));
   report.mail_files = DeleteMailFilesTo(options_.mail_dir, user.email);
+  for (const auto& name : report.counts.mail_originals) {
+    std::error_code ec;
+    if (!options_.mail_in_dir.empty() && fs::remove(fs::path(options_.mail_in_dir) / name, ec)) ++report.mail_files;
+  }
   // The write-ahead log still holds the pages as they were before: copy them into the database (where the old
   // rows were overwritten) and empty it. A reader holding an old snapshot makes this fail; it is said, not fatal.
   auto st = (*db)->Prepare("PRAGMA wal_checkpoint(TRUNCATE)");

@@ -38,6 +38,7 @@ namespace entraide::privacy {
 struct Options {
   std::string attachments_dir;           // data.dir/attachments: files stored by content hash
   std::string mail_dir;                  // data.dir/mail: the .eml files written when no SMTP server is set
+  std::string mail_in_dir;               // data.dir/mail-in: the originals of mail received
   std::string temp_dir;                  // data.dir/tmp: exports for the account page are made here
   std::string base_url;                  // site.base_url, for the links in data.json
   int closed_ticket_retention_days = 0;  // 0: closed tickets keep their text and files
@@ -59,7 +60,7 @@ struct ErasureReport {
   int64_t user_id = 0;
   std::string placeholder_email;  // erased-<id>@invalid
   model::ErasureCounts counts;
-  int64_t mail_files = 0;    // .eml files addressed to them, deleted from mail_dir
+  int64_t mail_files = 0;    // .eml files addressed to them (mail_dir) or received from them (mail_in_dir), deleted
   bool wal_emptied = false;  // the write-ahead log was checkpointed and truncated (false: a reader held it)
 };
 

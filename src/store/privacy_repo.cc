@@ -131,6 +131,20 @@ StatusOr<model::ErasureCounts> PrivacyRepository::Erase(const model::User& user,
         (*subject)->Bind(1, user.name).Bind(2, user.email).Bind(3, labels.en).Bind(4, labels.fr).Bind(5, id).Run());
   n.mail_scrubbed = static_cast<int64_t>(scrubbed.size());
 
+  // Mail received from them: the originals (their words, headers and address) go; the log keeps no address.
+  auto originals = db_.Prepare(
+      "SELECT original FROM inbound_mail WHERE (user_id = ?1 OR from_address = ?2 COLLATE NOCASE) "
+      "AND original IS NOT NULL");
+  if (!originals.ok()) return originals.status();
+  (*originals)->Bind(1, user.id).Bind(2, user.email);
+  auto names = AllRows<std::string>(*originals, [](Statement& q) { return q.ColumnText(0); });
+  if (!names.ok()) return names.status();
+  n.mail_originals = std::move(names).value();
+  ENTRAIDE_RETURN_IF_ERROR(run("DELETE FROM mail_ticket_requests WHERE user_id = ?1", nullptr));
+  ENTRAIDE_RETURN_IF_ERROR(run("UPDATE inbound_mail SET original = NULL, from_address = '' "
+                               "WHERE user_id = ?1 OR from_address = ?2 COLLATE NOCASE",
+                               &n.mail_received));
+  ENTRAIDE_RETURN_IF_ERROR(run("DELETE FROM mail_bounces WHERE email = ?2", nullptr));
   ENTRAIDE_RETURN_IF_ERROR(run("DELETE FROM sessions WHERE user_id = ?1", &n.sessions));
   ENTRAIDE_RETURN_IF_ERROR(run("DELETE FROM tokens WHERE user_id = ?1", &n.tokens));
   ENTRAIDE_RETURN_IF_ERROR(run("DELETE FROM take_links WHERE user_id = ?1", &n.take_links));

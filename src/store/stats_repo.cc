@@ -53,6 +53,12 @@ StatusOr<DataStats> ReadDataStats(Database& db) {
   if (!files.ok()) return files.status();
   d.attachment_files = files->first;
   d.attachment_bytes = files->second;
+  auto received = CountBy(db, "SELECT outcome, COUNT(*) FROM inbound_mail GROUP BY outcome");
+  if (!received.ok()) return received.status();
+  d.mail_received_by_outcome = std::move(received).value();
+  auto bouncing = TwoInts(db, "SELECT COUNT(*), 0 FROM mail_bounces WHERE bouncing_since IS NOT NULL");
+  if (!bouncing.ok()) return bouncing.status();
+  d.bouncing_addresses = bouncing->first;
   return d;
 }
 
