@@ -17,6 +17,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <stdexcept>
+#include <fstream>
 #include <thread>
 
 #include "core/json_writer.h"
@@ -123,6 +124,33 @@ std::vector<std::string> SmtpServer::MessageFiles() const {
     for (const auto& e : fs::directory_iterator(p, ec))
       if (e.is_regular_file()) out.push_back(e.path().string());
   }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+Pop3Server::Pop3Server(std::string user, std::string password)
+    : user_(std::move(user)), password_(std::move(password)), port_(FreePort()) {
+  fs::create_directories(dir_.Join("box"));
+  pid_ = SpawnListening({"/usr/bin/python3", SourceDir() + "/tests/mail/pop3_server.py", "--dir", dir_.Join("box"),
+                         "--user", user_, "--password", password_, "--port", std::to_string(port_)},
+                        port_, "tests/mail/pop3_server.py");
+}
+
+Pop3Server::~Pop3Server() {
+  if (pid_ <= 0) return;
+  kill(pid_, SIGTERM);
+  int status = 0;
+  waitpid(pid_, &status, 0);
+}
+
+void Pop3Server::Add(const std::string& name, const std::string& raw) const {
+  std::ofstream(dir_.Join("box/" + name), std::ios::binary) << raw;
+}
+
+std::vector<std::string> Pop3Server::Names() const {
+  std::vector<std::string> out;
+  std::error_code ec;
+  for (const auto& e : fs::directory_iterator(dir_.Join("box"), ec)) out.push_back(e.path().filename().string());
   std::sort(out.begin(), out.end());
   return out;
 }

@@ -54,6 +54,26 @@ class SmtpServer {
   TempDir dir_;
 };
 
+// tests/mail/pop3_server.py (a small real POP3 server) on a free loopback port, serving the files of a folder as
+// its mailbox (sorted by name; those deleted by a session's QUIT are removed).
+class Pop3Server {
+ public:
+  Pop3Server(std::string user, std::string password);  // started; throws after 20 s
+  ~Pop3Server();
+  int port() const { return port_; }
+  const std::string& user() const { return user_; }
+  const std::string& password() const { return password_; }
+  // Puts a message in the mailbox as file `name`.
+  void Add(const std::string& name, const std::string& raw) const;
+  std::vector<std::string> Names() const;  // the messages left, sorted
+
+ private:
+  TempDir dir_;
+  std::string user_, password_;
+  int port_;
+  pid_t pid_ = -1;
+};
+
 struct DecodedMail {
   std::vector<std::pair<std::string, std::string>> headers;      // decoded (RFC 2047) values
   std::vector<std::pair<std::string, std::string>> raw_headers;  // as written

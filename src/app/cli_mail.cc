@@ -200,8 +200,13 @@ int Digest(const Config& config, const DigestArgs& a) {
 // One message on standard input (as Postfix's pipe and Exim's pipe transport give it), through the Receiver
 // serve's POP3 poller uses; the exit code tells the mail server what became of it (see inbox::Received).
 int MailReceive(const Config& config, bool accept_refused) {
+  // A database that cannot be opened is a passing trouble for the mail server: it keeps the message and tries
+  // again later (75) rather than bouncing it.
   core::Status st = PrepareStore(config);
-  if (!st.ok()) return st.code() == core::StatusCode::kUnavailable ? 75 : Fail(st);
+  if (!st.ok()) {
+    std::cerr << "mail receive: try again later: " << st.message() << "\n";
+    return 75;
+  }
   markdown::InitMarkdown();
   inbox::ReceiverOptions options = ReceiverOptionsFor(config);
   // Read it all (the mail server expects that), keep at most one byte past the limit.

@@ -80,9 +80,12 @@ Received Receiver::Receive(std::string_view raw) {
   c.record.from_address = c.m.from_address;
 
   // Where it was sent: the first of its recipients that is one of ours.
+  // A VERP tag is "<outbox id>.<random>" (the local part of our Message-ID) and a reply token has no '.', so
+  // one address may serve as both (a single POP3 mailbox).
   for (const auto& to : c.m.recipients) {
     if (!o_.bounce_address.empty())
-      if (auto tag = mail::PlusTag(o_.bounce_address, to)) return Bounce(c, *tag);
+      if (auto tag = mail::PlusTag(o_.bounce_address, to); tag && tag->find('.') != std::string::npos)
+        return Bounce(c, *tag);
     if (!o_.reply_address.empty())
       if (auto token = mail::PlusTag(o_.reply_address, to)) return Reply(c, *token);
     if (!o_.new_ticket_address.empty() && SameAddress(to, o_.new_ticket_address)) return NewTicket(c);
