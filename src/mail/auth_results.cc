@@ -17,7 +17,7 @@ std::string Lower(std::string_view s) {
 
 bool IsWsp(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
 
-// The value without its comments (nested parentheses, "\" escapes), quoted strings kept whole but unquoted;
+// The value without its comments (nested parentheses, "\" escapes), quoted strings unquoted into one word;
 // folding whitespace as single spaces. The ';' between results stays.
 std::string WithoutComments(std::string_view v) {
   std::string out;
@@ -34,7 +34,7 @@ std::string WithoutComments(std::string_view v) {
       if (c == '"') {
         quoted = false;
       } else {
-        out += c;
+        out += c == ';' ? ',' : IsWsp(c) ? '_' : c;  // a quoted value stays one word of its result
       }
       continue;
     }

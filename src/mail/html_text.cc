@@ -72,15 +72,15 @@ struct NamedEntity {
   uint32_t cp;
 };
 constexpr NamedEntity kOtherEntities[] = {
-    {"amp", '&'},        {"lt", '<'},         {"gt", '>'},         {"quot", '"'},       {"apos", '\''},
-    {"OElig", 0x152},    {"oelig", 0x153},    {"Scaron", 0x160},   {"scaron", 0x161},   {"Yuml", 0x178},
-    {"fnof", 0x192},     {"circ", 0x2C6},     {"tilde", 0x2DC},    {"ensp", 0x2002},    {"emsp", 0x2003},
-    {"thinsp", 0x2009},  {"zwnj", 0x200C},    {"zwj", 0x200D},     {"lrm", 0x200E},     {"rlm", 0x200F},
-    {"ndash", 0x2013},   {"mdash", 0x2014},   {"lsquo", 0x2018},   {"rsquo", 0x2019},   {"sbquo", 0x201A},
-    {"ldquo", 0x201C},   {"rdquo", 0x201D},   {"bdquo", 0x201E},   {"dagger", 0x2020},  {"Dagger", 0x2021},
-    {"bull", 0x2022},    {"hellip", 0x2026},  {"permil", 0x2030},  {"prime", 0x2032},   {"lsaquo", 0x2039},
-    {"rsaquo", 0x203A},  {"euro", 0x20AC},    {"trade", 0x2122},   {"larr", 0x2190},    {"uarr", 0x2191},
-    {"rarr", 0x2192},    {"darr", 0x2193},    {"nbsp", 0xA0},      {"NewLine", '\n'},   {"Tab", '\t'}};
+    {"amp", '&'},       {"lt", '<'},        {"gt", '>'},        {"quot", '"'},      {"apos", '\''},
+    {"OElig", 0x152},   {"oelig", 0x153},   {"Scaron", 0x160},  {"scaron", 0x161},  {"Yuml", 0x178},
+    {"fnof", 0x192},    {"circ", 0x2C6},    {"tilde", 0x2DC},   {"ensp", 0x2002},   {"emsp", 0x2003},
+    {"thinsp", 0x2009}, {"zwnj", 0x200C},   {"zwj", 0x200D},    {"lrm", 0x200E},    {"rlm", 0x200F},
+    {"ndash", 0x2013},  {"mdash", 0x2014},  {"lsquo", 0x2018},  {"rsquo", 0x2019},  {"sbquo", 0x201A},
+    {"ldquo", 0x201C},  {"rdquo", 0x201D},  {"bdquo", 0x201E},  {"dagger", 0x2020}, {"Dagger", 0x2021},
+    {"bull", 0x2022},   {"hellip", 0x2026}, {"permil", 0x2030}, {"prime", 0x2032},  {"lsaquo", 0x2039},
+    {"rsaquo", 0x203A}, {"euro", 0x20AC},   {"trade", 0x2122},  {"larr", 0x2190},   {"uarr", 0x2191},
+    {"rarr", 0x2192},   {"darr", 0x2193},   {"nbsp", 0xA0},     {"NewLine", '\n'},  {"Tab", '\t'}};
 
 // What HTML5 makes of the numeric references &#128; to &#159; (windows-1252's letters; 0 for its holes).
 constexpr uint16_t kWindows1252High[32] = {0x20AC, 0,      0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021,
@@ -99,9 +99,7 @@ size_t DecodeReference(std::string_view s, std::string& out) {
     size_t digits = 0;
     for (; i < s.size(); ++i, ++digits) {
       char c = s[i];
-      int v = (c >= '0' && c <= '9')               ? c - '0'
-              : (hex && Lower(c) >= 'a' && Lower(c) <= 'f') ? Lower(c) - 'a' + 10
-                                                            : -1;
+      int v = (c >= '0' && c <= '9') ? c - '0' : (hex && Lower(c) >= 'a' && Lower(c) <= 'f') ? Lower(c) - 'a' + 10 : -1;
       if (v < 0) break;
       if (cp <= 0x10FFFF) cp = cp * (hex ? 16 : 10) + static_cast<uint32_t>(v);
     }
@@ -208,7 +206,8 @@ class TextWriter {
   void Text(std::string_view s, bool pre) {
     for (size_t i = 0; i < s.size(); ++i) {
       char c = s[i];
-      bool nbsp = static_cast<unsigned char>(c) == 0xC2 && i + 1 < s.size() && static_cast<unsigned char>(s[i + 1]) == 0xA0;
+      bool nbsp =
+          static_cast<unsigned char>(c) == 0xC2 && i + 1 < s.size() && static_cast<unsigned char>(s[i + 1]) == 0xA0;
       if (pre && c == '\n') {
         Flush();
         NewLine();
@@ -216,7 +215,10 @@ class TextWriter {
       }
       if (pre && c == '\r') continue;
       if (!pre && (IsSpace(c) || nbsp)) {
-        if (nbsp) ++i;
+        if (nbsp) {
+          ++i;
+          nbsp_since_block_ = true;
+        }
         pending_space_ = true;
         continue;
       }
@@ -226,8 +228,12 @@ class TextWriter {
       }
       Flush();
       out_ += c;
+      visible_since_block_ = true;
     }
   }
+
+  void StartBlock() { nbsp_since_block_ = visible_since_block_ = false; }
+  bool OnlyNbspSinceBlock() const { return nbsp_since_block_ && !visible_since_block_; }
 
   // Asks for `n` line breaks (1: a new line, 2: a blank line) before the next text.
   void Break(int n) {
@@ -286,7 +292,13 @@ class TextWriter {
   bool pending_space_ = false;
   int quote_depth_ = 0;
   std::string bullet_;
+  bool nbsp_since_block_ = false;
+  bool visible_since_block_ = false;
 };
+
+bool IsOutlookParagraph(const Tag& tag) {
+  return LowerCopy(tag.Attribute("class")).find("msonormal") != std::string::npos;
+}
 
 bool OneOf(std::string_view name, std::initializer_list<std::string_view> names) {
   return std::find(names.begin(), names.end(), name) != names.end();
@@ -322,6 +334,7 @@ std::string HtmlToText(std::string_view raw) {
   std::string_view html = valid;
   TextWriter w;
   int pre = 0;
+  bool outlook_paragraph = false;
   struct OpenLink {
     std::string href;
     size_t start;
@@ -371,7 +384,14 @@ std::string HtmlToText(std::string_view raw) {
     }
     if (name == "br") {
       w.HardBreak();
+    } else if (name == "p" && (tag.closing ? outlook_paragraph : IsOutlookParagraph(tag))) {
+      // Word's paragraphs have no margin: each is a line, and an empty one (&nbsp;) is the blank line.
+      outlook_paragraph = !tag.closing;
+      if (tag.closing && w.OnlyNbspSinceBlock()) w.HardBreak();
+      w.Break(1);
+      w.StartBlock();
     } else if (OneOf(name, {"p", "h1", "h2", "h3", "h4", "h5", "h6", "table", "hr", "dl", "pre"})) {
+      outlook_paragraph = false;
       w.Break(2);
       if (name == "pre") pre = std::max(0, pre + (tag.closing ? -1 : 1));
     } else if (OneOf(name, {"ul", "ol"})) {
@@ -395,8 +415,8 @@ std::string HtmlToText(std::string_view raw) {
       }
     } else if (name == "blockquote") {
       w.Quote(tag.closing ? -1 : 1);
-    } else if (OneOf(name, {"div", "tr", "dt", "dd", "section", "article", "header", "footer", "nav", "aside",
-                            "form", "center", "address", "figure", "figcaption", "main", "caption", "body"})) {
+    } else if (OneOf(name, {"div", "tr", "dt", "dd", "section", "article", "header", "footer", "nav", "aside", "form",
+                            "center", "address", "figure", "figcaption", "main", "caption", "body"})) {
       w.Break(1);
     } else if (OneOf(name, {"td", "th"})) {
       if (!tag.closing) w.Text(" ", false);
@@ -441,8 +461,7 @@ std::string HtmlMetaCharset(std::string_view html) {
       size_t i = cs + 7;
       while (i < end && (IsSpace(head[i]) || head[i] == '=' || head[i] == '"' || head[i] == '\'')) ++i;
       size_t start = i;
-      while (i < end && (IsAlnum(head[i]) || head[i] == '-' || head[i] == '_' || head[i] == '.' || head[i] == ':'))
-        ++i;
+      while (i < end && (IsAlnum(head[i]) || head[i] == '-' || head[i] == '_' || head[i] == '.' || head[i] == ':')) ++i;
       if (i > start) return head.substr(start, i - start);
     }
     meta = end;

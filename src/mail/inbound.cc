@@ -372,7 +372,8 @@ class Walker {
   }
 
   void Attach(std::string filename, std::string type, std::string data) {
-    if (static_cast<int>(m_.attachments.size()) >= limits_.max_attachments || data.size() > limits_.max_attachment_bytes) {
+    if (static_cast<int>(m_.attachments.size()) >= limits_.max_attachments ||
+        data.size() > limits_.max_attachment_bytes) {
       ++m_.dropped_attachments;
       return;
     }

@@ -46,7 +46,7 @@ struct InboundMessage {
   std::string precedence;               // the Precedence keyword, lower case ("bulk"), "" when absent
   bool auto_reply_header = false;       // an X-Autoreply or X-Autorespond header is present
   std::vector<std::string> authentication_results;  // each Authentication-Results header, unfolded
-  std::string text;                     // the body as UTF-8 text: text/plain preferred, else HTML made text
+  std::string text;                                 // the body as UTF-8 text: text/plain preferred, else HTML made text
   bool text_from_html = false;
   std::vector<InboundAttachment> attachments;
   int dropped_attachments = 0;           // attachments left out: beyond max_attachments or max_attachment_bytes

@@ -74,13 +74,12 @@ size_t AttributionAt(const std::vector<std::string_view>& lines, size_t i) {
       joined += ' ';
     }
     std::string_view line = lines[i + n - 1];
-    if (IsQuoted(line)) line.remove_prefix(line.find_first_not_of("> ") == std::string_view::npos
-                                               ? line.size()
-                                               : line.find_first_not_of("> "));
+    if (IsQuoted(line))
+      line.remove_prefix(line.find_first_not_of("> ") == std::string_view::npos ? line.size()
+                                                                                : line.find_first_not_of("> "));
     joined += Normalize(line);
-    bool french = StartsWith(joined, "le ") &&
-                  (EndsWith(joined, "a écrit :") || EndsWith(joined, "a écrit:") || EndsWith(joined, "a ecrit :") ||
-                   EndsWith(joined, "a ecrit:"));
+    bool french = StartsWith(joined, "le ") && (EndsWith(joined, "a écrit :") || EndsWith(joined, "a écrit:") ||
+                                                EndsWith(joined, "a ecrit :") || EndsWith(joined, "a ecrit:"));
     bool english = StartsWith(joined, "on ") && EndsWith(joined, "wrote:");
     if (!french && !english) continue;
     size_t next = i + n;
@@ -95,9 +94,9 @@ size_t AttributionAt(const std::vector<std::string_view>& lines, size_t i) {
 // "De : Marie" and friends: the header keys of a quoted message in Outlook's and other clients' forms.
 bool IsHeaderLine(const std::string& n, bool first) {
   static const std::string_view kFirst[] = {"de :", "de:", "from:", "from :"};
-  static const std::string_view kOthers[] = {"envoyé :", "envoyé:", "sent:", "date :", "date:", "à :", "à:",
-                                             "a :",      "to:",     "cc :", "cc:",   "objet :", "objet:",
-                                             "subject:", "sujet :", "sujet:"};
+  static const std::string_view kOthers[] = {
+      "envoyé :", "envoyé:", "sent:", "date :", "date:",   "à :",    "à:",       "À :",     "À:",
+      "a :",      "to:",     "cc :",  "cc:",    "objet :", "objet:", "subject:", "sujet :", "sujet:"};
   auto strip = [](const std::string& s) {  // Outlook's text sometimes keeps the bold: "*De :* Marie"
     std::string t;
     for (char c : s)
@@ -131,9 +130,11 @@ bool HeaderBlockAt(const std::vector<std::string_view>& lines, size_t i) {
 
 bool IsSeparator(const std::string& n) {
   static const std::string_view kSeparators[] = {
-      "-----original message-----",      "-----message d'origine-----",       "-----message d’origine-----",
-      "-------- original message --------", "-------- message original --------", "----- original message -----",
-      "----- message d'origine -----",   "-------- forwarded message --------", "-------- message transféré --------"};
+      "-----original message-----",         "-----message d'origine-----",
+      "-----message d’origine-----",        "-------- original message --------",
+      "-------- message original --------", "----- original message -----",
+      "----- message d'origine -----",      "-------- forwarded message --------",
+      "-------- message transféré --------"};
   for (auto s : kSeparators)
     if (n == s) return true;
   return false;
@@ -144,11 +145,11 @@ bool IsRule(const std::string& n) { return n.size() >= 10 && n.find_first_not_of
 
 // "Envoyé de mon iPhone", "Sent from my Android", "Envoyé à partir de Outlook", "Get Outlook for iOS".
 bool IsMobileSignature(const std::string& n) {
-  static const std::string_view kStarts[] = {"envoyé de mon ",        "envoyé depuis mon ",   "envoye de mon ",
-                                             "envoyé à partir de ", "envoyé à partir d'",   "envoyé à partir d’",
-                                             "sent from my ",          "sent from outlook",     "sent from mail for",
-                                             "sent from yahoo",        "get outlook for ",      "obtenir outlook pour ",
-                                             "téléchargez outlook pour "};
+  static const std::string_view kStarts[] = {
+      "envoyé de mon ",           "envoyé depuis mon ", "envoye de mon ",   "envoyé à partir de ",
+      "envoyé à partir d'",       "envoyé à partir d’", "sent from my ",    "sent from outlook",
+      "sent from mail for",       "sent from yahoo",    "get outlook for ", "obtenir outlook pour ",
+      "téléchargez outlook pour "};
   if (n.size() > 80) return false;
   for (auto s : kStarts)
     if (StartsWith(n, s)) return true;

@@ -6,6 +6,7 @@
 
 #include <random>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "core/strings.h"
@@ -30,11 +31,11 @@ InboundMessage ParseFile(const std::string& name) {
   return Parse(Corpus(name));
 }
 
-const std::vector<std::string> kCorpus = {
-    "thunderbird-fr.eml", "thunderbird-en.eml",   "outlook-fr.eml",     "outlook-en.eml",
-    "gmail-fr.eml",       "gmail-en.eml",         "apple-mail-fr.eml",  "html-only.eml",
-    "iso-8859-1.eml",     "pdf-rfc2231.eml",      "auto-reply-fr.eml",  "mailing-list.eml",
-    "dsn-postfix-5.1.1.eml", "dsn-delayed-4.x.eml", "forged-auth-results.eml"};
+const std::vector<std::string> kCorpus = {"thunderbird-fr.eml",    "thunderbird-en.eml",  "outlook-fr.eml",
+                                          "outlook-en.eml",        "gmail-fr.eml",        "gmail-en.eml",
+                                          "apple-mail-fr.eml",     "html-only.eml",       "iso-8859-1.eml",
+                                          "pdf-rfc2231.eml",       "auto-reply-fr.eml",   "mailing-list.eml",
+                                          "dsn-postfix-5.1.1.eml", "dsn-delayed-4.x.eml", "forged-auth-results.eml"};
 
 bool Contains(const std::string& haystack, const std::string& needle) {
   return haystack.find(needle) != std::string::npos;
@@ -217,15 +218,19 @@ TEST(InboundTest, HtmlToTextKeepsStructureAndDropsMarkup) {
       {"<a href=\"#top\">haut</a>", "haut"},
       {"<script>var x = '<p>';</script><style>p{}</style>visible", "visible"},
       {"<SCRIPT type=x>never</SCRIPT >ok", "ok"},
-      {"&eacute;&Eacute;&oelig;&euro;&#233;&#xE9;&#146;&hellip;&nbsp;&amp;&lt;&gt;&quot;&unknown;", "éÉœ€éé’… &<>\"&unknown;"},
+      {"&eacute;&Eacute;&oelig;&euro;&#233;&#xE9;&#146;&hellip;&nbsp;&amp;&lt;&gt;&quot;&unknown;",
+       "éÉœ€éé’… &<>\"&unknown;"},
       {"<!-- commentaire --> a <!DOCTYPE html> b", "a b"},
       {"  beaucoup \n\t d'espaces  ", "beaucoup d'espaces"},
-      {"<pre>  garde\n    l'indentation</pre>", "garde\n    l'indentation"},
+      {"<pre>  garde\n    l'indentation</pre>", "  garde\n    l'indentation"},
       {"<blockquote>cité<blockquote>deux fois</blockquote></blockquote>", "> cité\n\n> > deux fois"},
       {"<table><tr><td>a</td><td>b</td></tr><tr><td>c</td></tr></table>", "a b\nc"},
       {"<img src=x alt=\"logo\"> <b>gras</b> <i>it</i>", "logo gras it"},
       {"x < y and <3", "x < y and <3"},
       {"<p unclosed=\"attr>rest", ""},
+      {"<p class=MsoNormal>Marie<o:p></o:p></p><p class=MsoNormal>Coordonnatrice</p><p class=MsoNormal><o:p>&nbsp;"
+       "</o:p></p><p class=MsoNormal>Merci</p>",
+       "Marie\nCoordonnatrice\n\nMerci"},
       {"<head><title>titre</title><meta charset=utf-8></head><body>corps</body>", "corps"},
   };
   for (const auto& c : cases) EXPECT_EQ(HtmlToText(c.html), c.text) << c.html;
@@ -247,9 +252,9 @@ TEST(InboundTest, InvalidBytesBecomeReplacementCharacters) {
   EXPECT_EQ(Parse("From: a@b.example\nContent-Type: text/plain\n\nd\xC3\xA9j\xC3\xA0\n").text, "déjà");
   EXPECT_EQ(Parse("From: a@b.example\nContent-Type: text/html; charset=iso-8859-1\n\n<p>d\xE9j\xE0</p>\n").text,
             "déjà");
-  EXPECT_EQ(Parse("From: a@b.example\nContent-Type: text/html\n\n<meta charset=\"windows-1252\"><p>\x93ok\x94</p>\n")
-                .text,
-            "“ok”");
+  EXPECT_EQ(
+      Parse("From: a@b.example\nContent-Type: text/html\n\n<meta charset=\"windows-1252\"><p>\x93ok\x94</p>\n").text,
+      "“ok”");
 }
 
 TEST(InboundTest, MixedAndRelatedPartsAreWalked) {
@@ -369,7 +374,7 @@ TEST(InboundTest, TruncatedAndMangledCorpusNeverCrashes) {
   for (const auto& name : kCorpus) {
     SCOPED_TRACE(name);
     std::string raw = Corpus(name);
-    for (size_t n = 0; n <= raw.size(); n += 7) check(raw.substr(0, n));
+    for (size_t n = 0; n <= raw.size(); n += 11) check(raw.substr(0, n));
     for (int round = 0; round < 60; ++round) {
       std::string mangled = raw;
       int flips = 1 + static_cast<int>(random() % 16);
@@ -384,14 +389,29 @@ TEST(InboundTest, TruncatedAndMangledCorpusNeverCrashes) {
   EXPECT_GT(parsed, 1000u);
 }
 
+// GMime is initialised once, whichever thread parses first; parses in parallel share nothing else.
+TEST(InboundTest, ParsesFromSeveralThreadsAtOnce) {
+  std::vector<std::string> raws;
+  for (const auto& name : kCorpus) raws.push_back(Corpus(name));
+  std::vector<std::thread> threads;
+  std::vector<int> ok(4, 0);
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&, t] {
+      for (int round = 0; round < 5; ++round)
+        for (const auto& raw : raws) ok[t] += ParseMessage(raw).ok() ? 1 : 0;
+    });
+  }
+  for (auto& th : threads) th.join();
+  for (int n : ok) EXPECT_EQ(n, static_cast<int>(5 * raws.size()));
+}
+
 // --- The reply without its history --------------------------------------------------------------------------
 
 TEST(InboundTest, StripQuotedReplyKeepsTheAnswerInFrenchAndEnglish) {
   struct Case {
     std::string name, in, out;
   } cases[] = {
-      {"french attribution", "Merci!\n\nLe 3 déc. 2026 à 10:12, Marie <m@x> a écrit :\n> Bonjour\n> salut\n",
-       "Merci!"},
+      {"french attribution", "Merci!\n\nLe 3 déc. 2026 à 10:12, Marie <m@x> a écrit :\n> Bonjour\n> salut\n", "Merci!"},
       {"french attribution, no-break space", "Merci!\n\nLe 3 déc. 2026 à 10:12, Marie <m@x> a écrit\u00a0:\n> x\n",
        "Merci!"},
       {"french attribution wrapped (Gmail)",
@@ -428,16 +448,19 @@ TEST(InboundTest, StripQuotedReplyKeepsTheAnswerInFrenchAndEnglish) {
       {"sent from my android", "OK\n\nSent from my Android device\n", "OK"},
       {"sent from my iphone", "OK\nSent from my iPhone", "OK"},
       {"envoyé à partir de outlook", "D'accord.\n\nEnvoyé à partir de Outlook pour Android\n\nDe : x\n", "D'accord."},
-      {"wrote mid-paragraph stays", "My colleague wrote: the backup is fine.\nThanks", "My colleague wrote: the "
-                                                                                       "backup is fine.\nThanks"},
+      {"wrote mid-paragraph stays", "My colleague wrote: the backup is fine.\nThanks",
+       "My colleague wrote: the "
+       "backup is fine.\nThanks"},
       {"on ... wrote without date or quote stays", "On Monday I wrote:\nthe list of steps\n",
        "On Monday I wrote:\nthe list of steps"},
-      {"'>' inside a sentence stays", "Le total est > 100 $ et 3 > 2.\nMenu > Réglages > Comptes", "Le total est > "
-                                                                                                      "100 $ et 3 > 2.\n"
-                                                                                                      "Menu > Réglages > "
-                                                                                                      "Comptes"},
-      {"from: in a sentence stays", "From: the basement, the printer works.\nMerci", "From: the basement, the "
-                                                                                     "printer works.\nMerci"},
+      {"'>' inside a sentence stays", "Le total est > 100 $ et 3 > 2.\nMenu > Réglages > Comptes",
+       "Le total est > "
+       "100 $ et 3 > 2.\n"
+       "Menu > Réglages > "
+       "Comptes"},
+      {"from: in a sentence stays", "From: the basement, the printer works.\nMerci",
+       "From: the basement, the "
+       "printer works.\nMerci"},
       {"CRLF and trimming", "\r\n\r\n  Bonjour  \r\n\r\n\r\n\r\nMarie\r\n\r\n", "  Bonjour\n\nMarie"},
       {"nothing left", "> only\n> quotes\n", ""},
   };
@@ -465,8 +488,7 @@ TEST(InboundTest, CorpusRepliesStripToTheAnswer) {
       {"gmail-fr.eml",
        "Bonjour,\n\nC'est réglé : j'ai suivi l'article sur les sauvegardes 3-2-1 et tout fonctionne.\nMerci à "
        "toute l'équipe!\n\nMarie"},
-      {"gmail-en.eml",
-       "Hi John,\n\nIt works now, thank you! The Nextcloud client just needed the new app password."},
+      {"gmail-en.eml", "Hi John,\n\nIt works now, thank you! The Nextcloud client just needed the new app password."},
       {"apple-mail-fr.eml", "Parfait, merci! Je vais essayer ce soir au local.\n\nMarie"},
       {"html-only.eml",
        "Bonjour,\n\nVoici ce que j’ai essayé :\n\n- redémarrer le routeur;\n- changer le mot de passe « Wi-Fi »;\n"
@@ -490,12 +512,16 @@ TEST(InboundTest, DmarcResultReadsOnlyTheReceivingHostsHeader) {
     std::vector<std::string> headers;
     std::optional<std::string> result, header_from;
   } cases[] = {
-      {"plain", {"mx.example; spf=pass smtp.mailfrom=example.org; dkim=pass header.d=example.org; dmarc=fail "
-                 "(p=reject) header.from=example.org"},
-       "fail", "example.org"},
+      {"plain",
+       {"mx.example; spf=pass smtp.mailfrom=example.org; dkim=pass header.d=example.org; dmarc=fail "
+        "(p=reject) header.from=example.org"},
+       "fail",
+       "example.org"},
       {"authserv-id case", {"MX.Example; dmarc=PASS header.from=Example.ORG"}, "pass", "example.org"},
-      {"version and comments", {"mx.example 1; dmarc=none (p=none; dis=none) (a (nested) comment) header.from=b.org"},
-       "none", "b.org"},
+      {"version and comments",
+       {"mx.example 1; dmarc=none (p=none; dis=none) (a (nested) comment) header.from=b.org"},
+       "none",
+       "b.org"},
       {"spaces around =", {"mx.example; dmarc = temperror header.from = c.org"}, "temperror", "c.org"},
       {"no header.from", {"mx.example; dmarc=pass"}, "pass", ""},
       {"quoted reason", {"mx.example; dmarc=fail reason=\"policy; x\" header.from=d.org"}, "fail", "d.org"},
@@ -504,12 +530,18 @@ TEST(InboundTest, DmarcResultReadsOnlyTheReceivingHostsHeader) {
       {"no dmarc", {"mx.example; spf=pass smtp.mailfrom=example.org"}, std::nullopt, std::nullopt},
       {"none at all", {"mx.example; none"}, std::nullopt, std::nullopt},
       {"dmarc in a comment only", {"mx.example; spf=pass (dmarc=pass) smtp.mailfrom=x"}, std::nullopt, std::nullopt},
-      {"topmost of ours counts", {"mx.example; dmarc=fail header.from=a.org", "mx.example; dmarc=pass header.from=a.org"},
-       "fail", "a.org"},
-      {"milter chain: the one with dmarc", {"mx.example; dkim=pass header.d=a.org", "mx.example; dmarc=pass header.from=a.org"},
-       "pass", "a.org"},
-      {"another host's on top is skipped", {"evil.example; dmarc=pass", "mx.example; dmarc=fail header.from=a.org"},
-       "fail", "a.org"},
+      {"topmost of ours counts",
+       {"mx.example; dmarc=fail header.from=a.org", "mx.example; dmarc=pass header.from=a.org"},
+       "fail",
+       "a.org"},
+      {"milter chain: the one with dmarc",
+       {"mx.example; dkim=pass header.d=a.org", "mx.example; dmarc=pass header.from=a.org"},
+       "pass",
+       "a.org"},
+      {"another host's on top is skipped",
+       {"evil.example; dmarc=pass", "mx.example; dmarc=fail header.from=a.org"},
+       "fail",
+       "a.org"},
   };
   for (const auto& c : cases) {
     InboundMessage m;
@@ -584,8 +616,8 @@ TEST(InboundTest, PermanentNeedsAFailedActionWithAFiveStatus) {
   struct Case {
     std::string action, status;
     bool permanent;
-  } cases[] = {{"failed", "5.1.1", true},  {"failed", "4.4.7", false}, {"delayed", "5.0.0", false},
-               {"delivered", "2.0.0", false}, {"failed", "", false},   {"failed", "5", false}};
+  } cases[] = {{"failed", "5.1.1", true},     {"failed", "4.4.7", false}, {"delayed", "5.0.0", false},
+               {"delivered", "2.0.0", false}, {"failed", "", false},      {"failed", "5", false}};
   for (const auto& c : cases) {
     DeliveryReport r;
     r.recipients.push_back({"a@b.example", c.action, c.status, ""});
