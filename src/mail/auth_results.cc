@@ -3,17 +3,11 @@
 #include <string_view>
 #include <vector>
 
+#include "core/strings.h"
 #include "mail/inbound.h"
 
 namespace entraide::mail {
 namespace {
-
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out)
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  return out;
-}
 
 bool IsWsp(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
 
@@ -56,18 +50,6 @@ std::string WithoutComments(std::string_view v) {
   return out;
 }
 
-std::vector<std::string> Split(std::string_view s, char sep) {
-  std::vector<std::string> parts;
-  size_t start = 0;
-  for (size_t i = 0; i <= s.size(); ++i) {
-    if (i == s.size() || s[i] == sep) {
-      parts.emplace_back(s.substr(start, i - start));
-      start = i + 1;
-    }
-  }
-  return parts;
-}
-
 // "method = result reason=x ptype.property=value": spaces around '=' removed, then words.
 std::vector<std::string> Words(std::string_view s) {
   std::string joined;
@@ -80,29 +62,26 @@ std::vector<std::string> Words(std::string_view s) {
     }
     joined += s[i];
   }
-  std::vector<std::string> words;
-  for (auto& w : Split(joined, ' '))
-    if (!w.empty()) words.push_back(w);
-  return words;
+  return core::Split(joined, ' ', /*skip_empty=*/true);
 }
 
 }  // namespace
 
 std::optional<DmarcVerdict> DmarcResult(const InboundMessage& m, std::string_view host) {
-  std::string wanted = Lower(host);
+  std::string wanted = core::ToLowerAscii(host);
   for (const std::string& header : m.authentication_results) {
-    std::vector<std::string> parts = Split(WithoutComments(header), ';');
+    std::vector<std::string> parts = core::Split(WithoutComments(header), ';');
     std::vector<std::string> id = Words(parts[0]);
-    if (id.empty() || Lower(id[0]) != wanted) continue;  // another host's: anyone can write one
+    if (id.empty() || core::ToLowerAscii(id[0]) != wanted) continue;  // another host's: anyone can write one
     for (size_t p = 1; p < parts.size(); ++p) {
       std::vector<std::string> words = Words(parts[p]);
       if (words.empty()) continue;
-      std::string first = Lower(words[0]);
+      std::string first = core::ToLowerAscii(words[0]);
       if (first.rfind("dmarc=", 0) != 0) continue;
       DmarcVerdict verdict;
       verdict.result = first.substr(6);
       for (size_t w = 1; w < words.size(); ++w) {
-        std::string prop = Lower(words[w]);
+        std::string prop = core::ToLowerAscii(words[w]);
         if (prop.rfind("header.from=", 0) == 0) verdict.header_from = prop.substr(12);
       }
       if (verdict.result.empty()) continue;

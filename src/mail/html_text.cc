@@ -19,11 +19,7 @@ bool IsAlnum(char c) { return IsAlpha(c) || (c >= '0' && c <= '9'); }
 
 bool IsSpace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; }
 
-std::string LowerCopy(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = Lower(c);
-  return out;
-}
+using core::ToLowerAscii;
 
 // Case-insensitive search of an ASCII needle (lower case) in `s` from `from`.
 size_t FindNoCase(std::string_view s, std::string_view lower_needle, size_t from) {
@@ -164,7 +160,7 @@ size_t ParseTag(std::string_view html, size_t i, Tag& tag) {
   }
   size_t start = i;
   while (i < html.size() && (IsAlnum(html[i]) || html[i] == ':' || html[i] == '-' || html[i] == '_')) ++i;
-  tag.name = LowerCopy(html.substr(start, i - start));
+  tag.name = ToLowerAscii(html.substr(start, i - start));
   while (i < html.size() && html[i] != '>') {
     if (IsSpace(html[i]) || html[i] == '/') {
       ++i;
@@ -172,7 +168,7 @@ size_t ParseTag(std::string_view html, size_t i, Tag& tag) {
     }
     size_t name_start = i;
     while (i < html.size() && !IsSpace(html[i]) && html[i] != '=' && html[i] != '>' && html[i] != '/') ++i;
-    std::string name = LowerCopy(html.substr(name_start, i - name_start));
+    std::string name = ToLowerAscii(html.substr(name_start, i - name_start));
     while (i < html.size() && IsSpace(html[i])) ++i;
     std::string value;
     if (i < html.size() && html[i] == '=') {
@@ -297,7 +293,7 @@ class TextWriter {
 };
 
 bool IsOutlookParagraph(const Tag& tag) {
-  return LowerCopy(tag.Attribute("class")).find("msonormal") != std::string::npos;
+  return ToLowerAscii(tag.Attribute("class")).find("msonormal") != std::string::npos;
 }
 
 bool OneOf(std::string_view name, std::initializer_list<std::string_view> names) {
@@ -308,11 +304,8 @@ bool OneOf(std::string_view name, std::initializer_list<std::string_view> names)
 std::string Tidy(const std::string& text) {
   std::string out;
   size_t blank_run = 0;
-  size_t start = 0;
-  while (start <= text.size()) {
-    size_t end = text.find('\n', start);
-    if (end == std::string::npos) end = text.size();
-    std::string_view line(text.data() + start, end - start);
+  for (const std::string& whole : core::Split(text, '\n')) {
+    std::string_view line = whole;
     while (!line.empty() && (line.back() == ' ' || line.back() == '\t' || line.back() == '\r')) line.remove_suffix(1);
     bool blank = line.find_first_not_of("> ") == std::string_view::npos;
     if (blank) {
@@ -322,7 +315,6 @@ std::string Tidy(const std::string& text) {
       out += line;
       blank_run = 0;
     }
-    start = end + 1;
   }
   return out;
 }
@@ -433,7 +425,7 @@ std::string HtmlToText(std::string_view raw) {
         std::string url = link.href;
         while (!url.empty() && IsSpace(url.back())) url.pop_back();
         while (!url.empty() && IsSpace(url.front())) url.erase(0, 1);
-        std::string lower_url = LowerCopy(url);
+        std::string lower_url = ToLowerAscii(url);
         if (url.empty() || url[0] == '#' || lower_url.rfind("javascript:", 0) == 0) continue;
         if (lower_url.rfind("mailto:", 0) == 0) url = url.substr(7);
         std::string text(w.Since(link.start));
@@ -451,7 +443,7 @@ std::string HtmlToText(std::string_view raw) {
 }
 
 std::string HtmlMetaCharset(std::string_view html) {
-  std::string head = LowerCopy(html.substr(0, 2048));
+  std::string head = ToLowerAscii(html.substr(0, 2048));
   size_t meta = 0;
   while ((meta = head.find("<meta", meta)) != std::string::npos) {
     size_t end = head.find('>', meta);

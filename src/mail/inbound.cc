@@ -43,21 +43,11 @@ GMimeParserOptions* Options() {
   return options;
 }
 
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out)
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  return out;
-}
+using core::ToLowerAscii;
 
-std::string Trim(std::string_view s) {
-  size_t b = s.find_first_not_of(" \t\r\n");
-  if (b == std::string_view::npos) return "";
-  size_t e = s.find_last_not_of(" \t\r\n");
-  return std::string(s.substr(b, e - b + 1));
-}
+std::string Trim(std::string_view s) { return std::string(core::Trim(s)); }
 
-bool EqualsNoCase(std::string_view a, std::string_view b) { return Lower(a) == Lower(b); }
+bool EqualsNoCase(std::string_view a, std::string_view b) { return ToLowerAscii(a) == ToLowerAscii(b); }
 
 // A folded header value on one line: each line break with the whitespace around it as one space.
 std::string Unfold(std::string_view v) {
@@ -78,7 +68,7 @@ std::string Unfold(std::string_view v) {
 // The keyword of Auto-Submitted or Precedence ("auto-replied; owner-email=…" or "bulk (comment)" → the word).
 std::string Keyword(const char* value) {
   if (!value) return "";
-  std::string v = Lower(Trim(value));
+  std::string v = ToLowerAscii(Trim(value));
   size_t end = v.find_first_of(" \t;(");
   return v.substr(0, end);
 }
@@ -102,7 +92,7 @@ bool StartsWithHeader(std::string_view raw) {
 // says Latin-1 often holds curly quotes and €); undeclared or unknown charsets are UTF-8 when the bytes are,
 // else windows-1252; bytes that do not convert become U+FFFD.
 std::string ToUtf8(std::string_view bytes, std::string charset) {
-  charset = Lower(Trim(charset));
+  charset = ToLowerAscii(Trim(charset));
   bool declared_utf8 = charset == "utf-8" || charset == "utf8";
   if (declared_utf8 || charset.empty() || charset == "us-ascii" || charset == "ascii" || charset == "unknown-8bit") {
     std::string valid = core::ToValidUtf8(bytes);
@@ -163,12 +153,8 @@ std::string Unflow(const std::string& text, bool delsp) {
   std::string out;
   bool previous_flowed = false;
   int previous_depth = -1;
-  size_t start = 0;
-  while (start <= text.size()) {
-    size_t end = text.find('\n', start);
-    if (end == std::string::npos) end = text.size();
-    std::string_view line(text.data() + start, end - start);
-    start = end + 1;
+  for (const std::string& whole : core::Split(text, '\n')) {
+    std::string_view line = whole;
     int depth = 0;
     while (!line.empty() && line[0] == '>') {
       ++depth;
@@ -207,7 +193,7 @@ std::string ContentType(GMimeObject* obj) {
   if (!ct) return "application/octet-stream";
   const char* type = g_mime_content_type_get_media_type(ct);
   const char* subtype = g_mime_content_type_get_media_subtype(ct);
-  return Lower(std::string(type ? type : "application") + "/" + (subtype ? subtype : "octet-stream"));
+  return ToLowerAscii(std::string(type ? type : "application") + "/" + (subtype ? subtype : "octet-stream"));
 }
 
 std::string Param(GMimeObject* obj, const char* name) {
@@ -218,13 +204,7 @@ std::string Param(GMimeObject* obj, const char* name) {
 // The fields of a message/delivery-status body (RFC 3464): a block for the message, then one per recipient.
 void ReadDeliveryStatus(const std::string& body, DeliveryReport& report) {
   std::vector<std::vector<std::pair<std::string, std::string>>> blocks(1);
-  std::string text = WithoutCr(body);
-  size_t start = 0;
-  while (start <= text.size()) {
-    size_t end = text.find('\n', start);
-    if (end == std::string::npos) end = text.size();
-    std::string_view line(text.data() + start, end - start);
-    start = end + 1;
+  for (const std::string& line : core::Split(WithoutCr(body), '\n')) {
     if (Trim(line).empty()) {
       if (!blocks.back().empty()) blocks.emplace_back();
       continue;
@@ -235,7 +215,7 @@ void ReadDeliveryStatus(const std::string& body, DeliveryReport& report) {
     }
     size_t colon = line.find(':');
     if (colon == std::string_view::npos) continue;
-    blocks.back().emplace_back(Lower(Trim(line.substr(0, colon))), Trim(line.substr(colon + 1)));
+    blocks.back().emplace_back(ToLowerAscii(Trim(line.substr(0, colon))), Trim(line.substr(colon + 1)));
   }
   for (const auto& block : blocks) {
     DeliveryReport::Recipient r;
@@ -412,7 +392,7 @@ void ReadHeaders(GMimeMessage* msg, InboundMessage& m) {
   bool return_path_seen = false;
   for (int i = 0; i < g_mime_header_list_get_count(headers); ++i) {
     GMimeHeader* h = g_mime_header_list_get_header_at(headers, i);
-    std::string name = Lower(g_mime_header_get_name(h) ? g_mime_header_get_name(h) : "");
+    std::string name = ToLowerAscii(g_mime_header_get_name(h) ? g_mime_header_get_name(h) : "");
     const char* raw = g_mime_header_get_raw_value(h);
     std::string value = raw ? Unfold(raw) : "";
     if (name == "delivered-to") {

@@ -3,6 +3,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/strings.h"
 #include "mail/inbound.h"
 
 namespace entraide::mail {
@@ -35,10 +36,8 @@ std::string Normalize(std::string_view line) {
   return out;
 }
 
-bool StartsWith(std::string_view s, std::string_view p) { return s.substr(0, p.size()) == p; }
-bool EndsWith(std::string_view s, std::string_view p) {
-  return s.size() >= p.size() && s.substr(s.size() - p.size()) == p;
-}
+using core::EndsWith;
+using core::StartsWith;
 
 bool IsQuoted(std::string_view line) { return !line.empty() && line[0] == '>'; }
 
@@ -159,14 +158,11 @@ bool IsMobileSignature(const std::string& n) {
 }  // namespace
 
 std::string StripQuotedReply(std::string_view text) {
+  std::vector<std::string> owned = core::Split(text, '\n');
   std::vector<std::string_view> lines;
-  for (size_t start = 0; start <= text.size();) {
-    size_t end = text.find('\n', start);
-    if (end == std::string_view::npos) end = text.size();
-    std::string_view line = text.substr(start, end - start);
+  for (std::string_view line : owned) {
     if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
     lines.push_back(line);
-    start = end + 1;
   }
   std::vector<std::string_view> kept;
   for (size_t i = 0; i < lines.size(); ++i) {
