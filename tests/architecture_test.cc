@@ -48,6 +48,8 @@ const std::vector<std::pair<std::string, std::set<std::string>>> kThirdParty = {
     {"date/", {"core"}},
     {"pwquality", {"auth"}},
     {"zxcvbn", {"auth"}},
+    {"gmime/", {"mail"}},
+    {"glib", {"mail"}},
     {"Poco/Net/", {"http", "mail"}},
     {"Poco/Util/", {"app"}},
     {"Poco/JSON/", {"i18n", "http", "mail", "app"}},

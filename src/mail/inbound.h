@@ -42,13 +42,14 @@ struct InboundMessage {
   std::string message_id;               // without the angle brackets; "" when missing
   std::string in_reply_to;              // without the angle brackets
   std::string subject;                  // decoded (RFC 2047), UTF-8
-  std::string auto_submitted;           // the Auto-Submitted value, lower case, "" when absent
-  std::string precedence;               // the Precedence value, lower case
+  std::string auto_submitted;           // the Auto-Submitted keyword, lower case ("auto-replied"), "" when absent
+  std::string precedence;               // the Precedence keyword, lower case ("bulk"), "" when absent
   bool auto_reply_header = false;       // an X-Autoreply or X-Autorespond header is present
   std::vector<std::string> authentication_results;  // each Authentication-Results header, unfolded
-  std::string text;                     // the body as UTF-8 text: text/plain preferred, else HTML made text
+  std::string text;                                 // the body as UTF-8 text: text/plain preferred, else HTML made text
   bool text_from_html = false;
   std::vector<InboundAttachment> attachments;
+  int dropped_attachments = 0;           // attachments left out: beyond max_attachments or max_attachment_bytes
   std::optional<DeliveryReport> report;  // set for a delivery status notification
   size_t size = 0;                       // bytes of the raw message
 };
@@ -73,7 +74,10 @@ std::string StripQuotedReply(std::string_view text);
 
 // The dmarc= result in the Authentication-Results header whose authserv-id is `host` (case-insensitively);
 // nullopt when there is no such header or it has no dmarc result. Headers of other hosts are ignored (anyone
-// can write one). When several headers of `host` are present, the first (topmost, added last) counts.
+// can write one). When several headers of `host` are present, the topmost (added last) that has a dmarc result
+// counts: a milter chain (OpenDKIM, then OpenDMARC) adds one header each. Comments "(...)" and folding are
+// ignored. The receiving MTA must remove headers that claim its name from incoming mail (RFC 8601, section 5):
+// one that came with the message and sits below ours would otherwise count when ours has no dmarc result.
 struct DmarcVerdict {
   std::string result;       // lower case: "pass", "fail", "none", "temperror", ...
   std::string header_from;  // the header.from= domain, lower case ("" when not given)

@@ -20,6 +20,7 @@ extern "C" int FuzzHttpServer(const uint8_t* data, size_t size);
 extern "C" int FuzzMultipart(const uint8_t* data, size_t size);
 extern "C" int FuzzMarkdown(const uint8_t* data, size_t size);
 extern "C" int FuzzSearch(const uint8_t* data, size_t size);
+extern "C" int FuzzInbound(const uint8_t* data, size_t size);
 
 namespace entraide::testing {
 namespace {
@@ -79,7 +80,8 @@ INSTANTIATE_TEST_SUITE_P(Targets, FuzzReplayTest,
                                            Target{"http_input", FuzzHttpInput, 30000},
                                            Target{"http_server", FuzzHttpServer, 3000},
                                            Target{"multipart", FuzzMultipart, 3000},
-                                           Target{"markdown", FuzzMarkdown, 3000}, Target{"search", FuzzSearch, 1000}),
+                                           Target{"markdown", FuzzMarkdown, 3000}, Target{"search", FuzzSearch, 1000},
+                                           Target{"inbound", FuzzInbound, 3000}),
                          [](const ::testing::TestParamInfo<Target>& info) { return std::string(info.param.corpus); });
 
 }  // namespace
