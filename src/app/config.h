@@ -52,7 +52,8 @@ struct Config {
   std::string mail_from = "Entraide <entraide@localhost>";  // From: of every message
   std::string mail_timezone = "America/Toronto";            // when digests go out (an IANA zone name)
   int mail_poll_seconds = 5;                                // how often serve's sender looks for due messages
-  int mail_max_per_second = 10;  // messages handed to the SMTP server per second; 0: no limit
+  int mail_max_per_second = 10;    // messages handed to the SMTP server per second; 0: no limit
+  std::string mail_reply_address;  // aide@example.org: ticket mails get Reply-To aide+TOKEN@...; empty: none
   // [auth]
   int auth_max_parallel_hashes = 0;  // password hashes at once (argon2id, 64 MiB each); 0: the number of CPUs
   int auth_hash_wait_ms = 3000;      // the longest wait for a turn to hash; then sign-in answers 503
