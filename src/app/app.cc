@@ -270,13 +270,18 @@ core::StatusOr<std::unique_ptr<App>> App::Create(const Config& config, AppOverri
   if (!mail.ok()) return mail.status();
   m.mail_tokens = std::move(mail->tokens);
   m.mail_composer = std::move(mail->composer);
-  m.mail_prefs = std::make_unique<mail::PreferenceService>(*m.pool, clock, *m.mail_tokens);
+  m.mail_prefs =
+      std::make_unique<mail::PreferenceService>(*m.pool, clock, *m.mail_tokens, !config.mail_reply_address.empty());
   m.mail_admin = std::make_unique<mail::OutboxAdmin>(*m.pool, clock);
   auto digests = DigestServiceFor(config, *m.pool, clock, *m.catalogs);
   if (!digests.ok()) return digests.status();
   m.digests = std::move(digests).value();
   m.mail_worker = std::make_unique<MailWorker>(MailTransportFor(config), *m.pool, clock, *m.mail_composer,
                                                config.mail_poll_seconds, m.digests.get(), MailSenderOptionsFor(config));
+  {
+    MailWorker* worker = m.mail_worker.get();  // acknowledgements, alerts and replies go out at once, not at the poll
+    m.tickets->SetMailQueuedHook([worker] { worker->Poke(); });
+  }
   m.services->mail_prefs = m.mail_prefs.get();
   fs::create_directories(config.MailInDir(), dir_error);
   m.receiver = std::make_unique<inbox::Receiver>(*m.pool, clock, m.accounts->sessions, *m.tickets,

@@ -1,4 +1,4 @@
-// `mail send|status` and `digest`: the outbox from the command line, for cron and for looking.
+// `mail send|status|revoke-replies` and `digest`: the outbox from the command line, for cron and for looking.
 #include <CLI/CLI.hpp>
 #include <cstdio>
 #include <iostream>
@@ -20,8 +20,11 @@
 #include "store/inbound_repo.h"
 #include "tickets/response_targets.h"
 #include "tickets/ticket_service.h"
+#include "store/account_repo.h"
 #include "store/mail_repo.h"
 #include "store/pool.h"
+#include "store/ticket_repo.h"
+#include "tickets/reply_tokens.h"
 #include "view/renderer.h"
 
 namespace entraide::app {
@@ -254,6 +257,33 @@ int MailBounces(const Config& config, const std::string& clear) {
   return 0;
 }
 
+// Revokes the reply addresses of one person (by address) or of one ticket (by reference).
+int RevokeReplies(const Config& config, const std::string& email, const std::string& ref) {
+  if (email.empty() == ref.empty()) return UsageError("revoke-replies: give either --user EMAIL or --ticket REF");
+  core::Status st = PrepareStore(config);
+  if (!st.ok()) return Fail(st);
+  store::Pool pool(config.DatabasePath());
+  auto db = pool.Acquire();
+  if (!db.ok()) return Fail(db.status());
+  core::SystemClock clock;
+  core::StatusOr<int64_t> revoked = 0;
+  if (!email.empty()) {
+    auto user = store::AccountRepository(**db).FindUserByEmail(email);
+    if (!user.ok()) return Fail(user.status());
+    if (!*user) return Fail(core::NotFound("nobody has the address " + email));
+    revoked = tickets::RevokeReplyTokensOfUser(**db, (*user)->id, clock.NowSeconds());
+  } else {
+    auto id = store::TicketRepository(**db).IdOfRef(ref);
+    if (!id.ok()) return Fail(id.status());
+    if (!*id) return Fail(core::NotFound("no ticket has the reference " + ref));
+    revoked = tickets::RevokeReplyTokensOfTicket(**db, **id, clock.NowSeconds());
+  }
+  if (!revoked.ok()) return Fail(revoked.status());
+  std::cout << "revoked " << *revoked << " reply address" << (*revoked == 1 ? "" : "es") << " of "
+            << (email.empty() ? ref : email) << "\n";
+  return 0;
+}
+
 }  // namespace
 
 void AddMailCommands(CLI::App& app, CliContext& ctx) {
@@ -271,6 +301,19 @@ void AddMailCommands(CLI::App& app, CliContext& ctx) {
   auto* status = mail->add_subcommand("status", "how many emails are pending, sent, failed; the newest failures");
   status->add_flag("--json", *json, "one JSON object for programs");
   status->callback([&ctx, json] { ctx.run = [json](const Config& c) { return MailStatus(c, *json); }; });
+  auto revoke_user = std::make_shared<std::string>(), revoke_ticket = std::make_shared<std::string>();
+  auto* revoke = mail->add_subcommand("revoke-replies", "revoke reply addresses: a person's, or a ticket's");
+  auto* by_user = revoke->add_option("--user", *revoke_user, "every reply address given to this person (an email)");
+  revoke->add_option("--ticket", *revoke_ticket, "every reply address of this ticket (its reference, ENT-2026-0042)")
+      ->excludes(by_user);
+  revoke->footer(
+      "With mail.reply_address set, each ticket email carries a Reply-To address that lets its recipient\n"
+      "answer that ticket by mail. Revoked addresses are refused from then on; new emails get new ones.\n"
+      "A person revokes their own on their email preferences page; deactivating or erasing an account\n"
+      "revokes all of its addresses.");
+  revoke->callback([&ctx, revoke_user, revoke_ticket] {
+    ctx.run = [revoke_user, revoke_ticket](const Config& c) { return RevokeReplies(c, *revoke_user, *revoke_ticket); };
+  });
 
   auto accept_refused = std::make_shared<bool>(false);
   auto* receive = mail->add_subcommand("receive", "take one message from standard input (for Postfix or Exim)");

@@ -212,7 +212,17 @@ const std::vector<std::pair<std::string, Setter>>& Keys() {
        }},
       {"mail.poll_seconds", Int(&Config::mail_poll_seconds, 1, 3600)},
       {"mail.max_per_second", Int(&Config::mail_max_per_second, 0, 100000)},
-      {"mail.reply_address", BareAddress(&Config::mail_reply_address)},
+      {"mail.reply_address",
+       [](Config& c, const std::string& v) -> core::Status {
+         // An address only (no name): replies go to its local part + "+" + 32 characters, 64 at most (RFC 5321).
+         size_t at = v.find('@');
+         if (!v.empty() && (!mail::IsSafeEmail(v) || v.find('+') < at || at > 31))
+           return core::InvalidArgument(
+               "must be an address like aide@example.org, its part before @ without + and at most 31 characters "
+               "(empty: no reply addresses)");
+         c.mail_reply_address = v;
+         return core::Status::Ok();
+       }},
       {"mail.bounce_address", BareAddress(&Config::mail_bounce_address)},
       {"mail.new_ticket_address", BareAddress(&Config::mail_new_ticket_address)},
       {"mail.trust_authentication_results", HostName(&Config::mail_trust_authentication_results)},

@@ -52,9 +52,9 @@ struct Config {
   std::string mail_from = "Entraide <entraide@localhost>";  // From: of every message
   std::string mail_timezone = "America/Toronto";            // when digests go out (an IANA zone name)
   int mail_poll_seconds = 5;                                // how often serve's sender looks for due messages
-  int mail_max_per_second = 10;  // messages handed to the SMTP server per second; 0: no limit
+  int mail_max_per_second = 10;    // messages handed to the SMTP server per second; 0: no limit
+  std::string mail_reply_address;  // aide@example.org: ticket mails get Reply-To aide+TOKEN@...; empty: none
   // Mail received (#17): see the README, "Answering by email".
-  std::string mail_reply_address;         // aide@example.org: Reply-To aide+TOKEN@...; empty: no replies by mail
   std::string mail_bounce_address;        // bounces@example.org: VERP envelope sender; empty: mail.from's address
   std::string mail_new_ticket_address;    // aide@example.org: members open tickets by mail; empty: off
   std::string mail_trust_authentication_results;  // the receiving host's authserv-id; empty: not read

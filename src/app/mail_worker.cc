@@ -37,6 +37,7 @@ mail::ComposerOptions MailComposerOptionsFor(const Config& config) {
   if (from.ok()) o.from = *from;
   o.base_url = config.site_base_url;
   o.site_name = config.site_name;
+  o.reply_address = config.mail_reply_address;
   return o;
 }
 

@@ -7,6 +7,7 @@
 #include "core/strings.h"
 #include "store/account_repo.h"
 #include "store/pool.h"
+#include "store/reply_token_repo.h"
 
 namespace entraide::auth {
 
@@ -56,7 +57,7 @@ core::StatusOr<int64_t> PageOf(const core::StatusOr<int64_t>& total, int page, L
 }  // namespace
 
 Directory::Directory(store::Pool& pool, const core::Clock& clock, PasswordHasher& hasher, AuthOptions options)
-    : pool_(pool), hasher_(hasher), options_(std::move(options)), links_(clock, options_) {}
+    : pool_(pool), clock_(clock), hasher_(hasher), options_(std::move(options)), links_(clock, options_) {}
 
 core::StatusOr<int64_t> Directory::CreatePerson(store::AccountRepository& repo, const std::string& email,
                                                 const std::string& name, model::Role role,
@@ -258,7 +259,11 @@ core::Status Directory::UpdatePerson(const Principal& by, int64_t id, model::Rol
     if ((*u)->erased_at) return core::InvalidField("person", "this person was erased and cannot be changed");
     ENTRAIDE_RETURN_IF_ERROR(repo.SetRole(id, role));
     ENTRAIDE_RETURN_IF_ERROR(repo.SetActive(id, active));
-    if (!active) ENTRAIDE_RETURN_IF_ERROR(repo.DeleteSessionsOf(id));  // their sessions end now
+    if (!active) {
+      ENTRAIDE_RETURN_IF_ERROR(repo.DeleteSessionsOf(id));  // their sessions end now
+      auto revoked = store::ReplyTokenRepository(**db).RevokeForUser(id, clock_.NowSeconds());  // and their replies
+      if (!revoked.ok()) return revoked.status();
+    }
     return core::Status::Ok();
   });
 }

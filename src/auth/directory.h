@@ -82,7 +82,8 @@ class Directory {
   core::StatusOr<std::vector<UserView>> ListPeople(const Principal& by);
   core::StatusOr<UserView> Person(const Principal& by, int64_t id);
   core::StatusOr<GroupMembers> GroupWithMembers(const Principal& by, int64_t id, int page);
-  // Role and active state (groups: SetMembership). Nobody removes their own coordinator access.
+  // Role and active state (groups: SetMembership). Nobody removes their own coordinator access. Deactivating ends
+  // the person's sessions and revokes their reply addresses (store/reply_token_repo.h).
   core::Status UpdatePerson(const Principal& by, int64_t id, model::Role role, bool active);
   // Adds `person` to `group` (`member`) or takes them out; doing it twice changes nothing.
   core::Status SetMembership(const Principal& by, int64_t person, int64_t group, bool member);
@@ -117,6 +118,7 @@ class Directory {
                                        bool invite);
 
   store::Pool& pool_;
+  const core::Clock& clock_;
   PasswordHasher& hasher_;
   AuthOptions options_;
   Links links_;

@@ -100,6 +100,17 @@ Response PreferencesPage(const Services& s, const Request& req, Visitor& v, cons
                      .Set("options", std::move(options)));
   }
   d.Set("has_digests", !digests.empty_list()).Set("digests", std::move(digests));
+  if (mail::ChoosesNewTicketAlerts(*v.who())) {
+    view::Value options = view::Value::List();
+    for (std::string_view choice : model::kNewTicketAlertChoices)
+      options.Push(view::Value::Object()
+                       .Set("value", std::string(choice))
+                       .Set("label", t.Get("email_alerts_" + std::string(choice)))
+                       .Set("selected", settings->new_ticket_alerts == choice));
+    d.Set("has_alerts", true).Set("alerts", std::move(options));
+  }
+  if (s.mail_prefs->reply_addresses()) d.Set("reply_addresses", true);
+  if (req.HasQuery("revoked") && error.empty()) d.Set("notice", t.Get("email_prefs_reply_revoked"));
   return MailPage(s, v, lang, "email_preferences", t.Get("email_prefs_title"), "/account/email", d, status);
 }
 
@@ -126,11 +137,27 @@ Response PreferencesPost(const Services& s, const Request& req) {
   settings->notifications = f["notifications"] == "on";
   for (model::DigestKind digest : mail::DigestsFor(*v.who()))
     if (std::string name(model::ToString(digest)); f.count(name)) settings->Frequency(digest) = f[name];
+  if (f.count("new_ticket_alerts")) settings->new_ticket_alerts = f["new_ticket_alerts"];
   core::Status st = s.mail_prefs->Save(v.who(), *settings);
   if (st.code() == core::StatusCode::kInvalidArgument)
     return PreferencesPage(s, req, v, st.message() + " — " + t.Get("email_prefs_invalid"), 422);
   if (!st.ok()) return Unavailable(s, req, st);
   Response r = Response::Redirect(303, "/" + lang + "/account/email?saved=1");
+  v.Apply(r);
+  return r;
+}
+
+Response RevokeRepliesPost(const Services& s, const Request& req) {
+  std::string lang = req.Param("lang");
+  Visitor v(s, req);
+  const auto& t = s.catalogs.For(lang);
+  if (!v.signed_in()) return forms::SignInFirst(v, lang);
+  if (!v.CsrfOk(FormFields(req)["csrf"]))
+    return MailPage(s, v, lang, "message", t.Get("auth_csrf_title"), "/account/email",
+                    view::Value::Object().Set("error", t.Get("auth_csrf_text")), 403);
+  auto revoked = s.mail_prefs->RevokeReplyAddresses(v.who());
+  if (!revoked.ok()) return Unavailable(s, req, revoked.status());
+  Response r = Response::Redirect(303, "/" + lang + "/account/email?revoked=1");
   v.Apply(r);
   return r;
 }
@@ -234,6 +261,7 @@ void RegisterMail(Router& router, const Services& services) {
   router.Add("POST", "/{lang}/unsubscribe/{token}", page(UnsubscribePost));
   router.Add("GET", "/{lang}/account/email", page(PreferencesGet));
   router.Add("POST", "/{lang}/account/email", page(PreferencesPost));
+  router.Add("POST", "/{lang}/account/email/revoke-replies", page(RevokeRepliesPost));
   auto admin = [s](Response (*fn)(const Services&, const Request&)) {
     return [s, fn](Request& req) {
       if (!i18n::IsSupportedLang(req.Param("lang")) || !s->mail_admin) return ErrorPage(*s, req, 404);

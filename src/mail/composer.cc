@@ -11,6 +11,7 @@
 #include "core/sha256.h"
 #include "core/strings.h"
 #include "i18n/catalog.h"
+#include "mail/addresses.h"
 
 namespace entraide::mail {
 namespace {
@@ -58,7 +59,21 @@ std::string Composer::UnsubscribeUrl(int64_t user_id, Topic topic, const std::st
   return token.empty() ? "" : o_.base_url + "/" + lang + "/unsubscribe/" + token;
 }
 
-core::StatusOr<Composed> Composer::Compose(const store::ClaimedMail& c, int64_t now) const {
+std::optional<int64_t> Composer::ReplyTicket(const store::OutboxMessage& m) const {
+  if (o_.reply_address.empty() || !model::IsTicketMail(m.kind) || !m.user_id) return std::nullopt;
+  try {
+    Poco::JSON::Parser parser;
+    auto obj = parser.parse(m.data_json.empty() ? "{}" : m.data_json).extract<Poco::JSON::Object::Ptr>();
+    if (!obj || !obj->has("ticket_id")) return std::nullopt;
+    int64_t id = obj->getValue<int64_t>("ticket_id");
+    if (id > 0) return id;
+  } catch (const std::exception&) {  // Poco's parse errors and bad casts (data that is not an object) are these
+  }
+  return std::nullopt;
+}
+
+core::StatusOr<Composed> Composer::Compose(const store::ClaimedMail& c, int64_t now,
+                                           const std::string& reply_token) const {
   const store::OutboxMessage& m = c.message;
   std::string lang = i18n::IsSupportedLang(m.lang) ? m.lang : "fr";
   std::string base = "mail/" + std::string(model::ToString(m.kind)) + "." + lang;
@@ -81,6 +96,8 @@ core::StatusOr<Composed> Composer::Compose(const store::ClaimedMail& c, int64_t 
   data.Set("recipient_name", OneLine(m.recipient_name));
   data.Set("site_name", o_.site_name).Set("site_url", o_.base_url).Set("lang", lang);
   data.Set("preferences_url", o_.base_url + "/" + lang + "/account/email");
+  bool reply_to = !reply_token.empty() && !o_.reply_address.empty();
+  if (reply_to) data.Set("reply_by_mail", true);  // templates may say that answering the email works
   Topic topic = TopicOf(m.kind);
   std::string unsubscribe;
   if (topic != Topic::kTransactional && m.user_id) unsubscribe = UnsubscribeUrl(*m.user_id, topic, lang);
@@ -97,6 +114,7 @@ core::StatusOr<Composed> Composer::Compose(const store::ClaimedMail& c, int64_t 
   MimeMessage mime;
   mime.from = o_.from;
   mime.to = Address{m.recipient_name, m.recipient_email};
+  if (reply_to) mime.reply_to = Address{o_.site_name, PlusAddress(o_.reply_address, reply_token)};
   mime.subject = OneLine(text->substr(0, nl));
   mime.text = text->substr(nl + 2);
   mime.html = std::move(html).value();

@@ -7,11 +7,16 @@
 // <thread.<sha256 of the key>@domain>, so mail clients show one ticket's messages together.
 // Transactional messages (sign-in links, invitations, resets) carry no List-Unsubscribe: there is nothing to
 // unsubscribe from, and a one-click button that does nothing would mislead.
+// Every message carries Auto-Submitted: auto-generated (RFC 3834), so auto-responders do not answer it.
+// Reply addresses: with reply_address set, a ticket mail (model::IsTicketMail) composed with a reply token gets
+// Reply-To: <site name> <reply_address's local part>+<token>@<its domain>; the Sender makes the token and keeps
+// its hash (ReplyTicket says when one is wanted).
 //
 // Thread-safe (reads immutable templates and options).
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 
 #include "core/status.h"
@@ -26,6 +31,7 @@ struct ComposerOptions {
   Address from{"Entraide", "entraide@localhost"};
   std::string base_url = "http://127.0.0.1:8080";  // no trailing slash
   std::string site_name = "Entraide";
+  std::string reply_address;  // mail.reply_address (an addr-spec); empty: no Reply-To
 };
 
 struct Composed {
@@ -40,7 +46,11 @@ class Composer {
 
   // kNotFound when the kind has no template in that language; kInvalidArgument for broken data_json, a
   // template without its subject line, or an unusable address.
-  core::StatusOr<Composed> Compose(const store::ClaimedMail& m, int64_t now) const;
+  // `reply_token` (mail/addresses.h), when not empty and reply_address is set, makes the Reply-To.
+  core::StatusOr<Composed> Compose(const store::ClaimedMail& m, int64_t now, const std::string& reply_token = "") const;
+  // The ticket a reply to `m` would land on, when `m` should carry a reply address: reply_address is set, `m` is a
+  // ticket mail to a person, and its data names the ticket ("ticket_id"). nullopt otherwise.
+  std::optional<int64_t> ReplyTicket(const store::OutboxMessage& m) const;
 
   // The domain of mail.from, for Message-IDs.
   std::string Domain() const;

@@ -164,6 +164,8 @@ std::string FormatDate(int64_t epoch_seconds) {
 core::StatusOr<std::string> Serialize(const MimeMessage& m) {
   if (!IsSafeEmail(m.from.email)) return core::InvalidArgument("from: not a usable address");
   if (!IsSafeEmail(m.to.email)) return core::InvalidArgument("to: not a usable address");
+  if (!m.reply_to.email.empty() && !IsSafeEmail(m.reply_to.email))
+    return core::InvalidArgument("reply_to: not a usable address");
   auto is_msg_id = [](std::string_view id) {
     return id.size() >= 5 && id.front() == '<' && id.back() == '>' &&
            IsSafeToken(id.substr(1, id.size() - 2), " <>\"\\,;:()[]") && id.find('@') != std::string_view::npos;
@@ -186,6 +188,7 @@ core::StatusOr<std::string> Serialize(const MimeMessage& m) {
   header("Date", FormatDate(m.date));
   header("From", FormatAddress(m.from));
   header("To", FormatAddress(m.to));
+  if (!m.reply_to.email.empty()) header("Reply-To", FormatAddress(m.reply_to));
   header("Subject", EncodeHeaderText(m.subject));
   header("Message-ID", m.message_id);
   if (!m.in_reply_to.empty()) header("In-Reply-To", m.in_reply_to);

@@ -39,6 +39,7 @@ std::string FormatDate(int64_t epoch_seconds);
 
 struct MimeMessage {
   Address from, to;
+  Address reply_to;  // empty email: no Reply-To
   std::string subject;
   std::string text, html;                                          // the two alternatives (UTF-8)
   std::string message_id;                                          // "<...@...>"

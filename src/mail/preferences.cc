@@ -3,6 +3,7 @@
 #include "store/account_repo.h"
 #include "store/mail_repo.h"
 #include "store/pool.h"
+#include "store/reply_token_repo.h"
 
 namespace entraide::mail {
 namespace {
@@ -10,6 +11,12 @@ namespace {
 core::Status CheckFrequency(const std::string& field, const std::string& v) {
   if (v == "off" || v == "daily" || v == "weekly") return core::Status::Ok();
   return core::InvalidField(field, "must be off, daily or weekly");
+}
+
+core::Status CheckAlerts(const std::string& v) {
+  for (std::string_view choice : model::kNewTicketAlertChoices)
+    if (v == choice) return core::Status::Ok();
+  return core::InvalidField("new_ticket_alerts", "must be off, urgent or all");
 }
 
 }  // namespace
@@ -34,6 +41,7 @@ core::Status PreferenceService::Save(const auth::Principal* who, const MailSetti
   if (asked.user_id != who->user_id) return core::PermissionDenied("these are another person's email settings");
   for (model::DigestKind d : model::kDigestKinds)
     ENTRAIDE_RETURN_IF_ERROR(CheckFrequency(std::string(model::ToString(d)), asked.Frequency(d)));
+  if (ChoosesNewTicketAlerts(*who)) ENTRAIDE_RETURN_IF_ERROR(CheckAlerts(asked.new_ticket_alerts));
   auto db = pool_.Acquire();
   if (!db.ok()) return db.status();
   store::MailRepository repo(**db);
@@ -42,7 +50,15 @@ core::Status PreferenceService::Save(const auth::Principal* who, const MailSetti
   MailSettings s = *stored;
   s.notifications = asked.notifications;
   for (model::DigestKind d : DigestsFor(*who)) s.Frequency(d) = asked.Frequency(d);
+  if (ChoosesNewTicketAlerts(*who)) s.new_ticket_alerts = asked.new_ticket_alerts;
   return repo.SaveSettings(s, clock_.NowSeconds());
+}
+
+core::StatusOr<int64_t> PreferenceService::RevokeReplyAddresses(const auth::Principal* who) {
+  if (!who) return core::Unauthenticated("sign in to revoke your reply addresses");
+  auto db = pool_.Acquire();
+  if (!db.ok()) return db.status();
+  return store::ReplyTokenRepository(**db).RevokeForUser(who->user_id, clock_.NowSeconds());
 }
 
 core::StatusOr<UnsubscribeTarget> PreferenceService::Check(const std::string& token) {
@@ -70,6 +86,8 @@ core::StatusOr<UnsubscribeTarget> PreferenceService::Unsubscribe(const std::stri
     s->Frequency(*digest) = "off";
   else if (target->topic == Topic::kNotifications)
     s->notifications = false;
+  else if (target->topic == Topic::kNewTicketAlerts)
+    s->new_ticket_alerts = "off";
   ENTRAIDE_RETURN_IF_ERROR(repo.SaveSettings(*s, clock_.NowSeconds()));
   ENTRAIDE_RETURN_IF_ERROR((*tx)->Commit());
   return target;

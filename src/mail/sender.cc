@@ -8,6 +8,7 @@
 #include "core/sha256.h"
 #include "mail/addresses.h"
 #include "store/mail_repo.h"
+#include "store/reply_token_repo.h"
 
 namespace entraide::mail {
 namespace {
@@ -19,6 +20,7 @@ core::StatusOr<bool> Wanted(store::MailRepository& repo, const store::OutboxMess
   auto s = repo.Settings(*m.user_id);
   if (!s.ok()) return s.status().code() == core::StatusCode::kNotFound ? core::StatusOr<bool>(true) : s.status();
   if (auto digest = DigestOf(topic)) return s->Frequency(*digest) != "off";
+  if (topic == Topic::kNewTicketAlerts) return s->new_ticket_alerts != "off";
   return s->notifications;
 }
 
@@ -47,8 +49,8 @@ std::string Sender::ReturnPath(const store::ClaimedMail& c) const {
   return PlusAddress(o_.bounce_address, id);
 }
 
-core::Status Sender::Deliver(store::MailRepository& repo, const store::ClaimedMail& c, SendReport& report,
-                             bool* transient) {
+core::Status Sender::Deliver(store::Database& db, store::MailRepository& repo, const store::ClaimedMail& c,
+                             SendReport& report, bool* transient) {
   const store::OutboxMessage& m = c.message;
   int64_t now = clock_.NowSeconds();
   // Ends the message as "failed" or "skipped", counted in `counter`.
@@ -69,7 +71,15 @@ core::Status Sender::Deliver(store::MailRepository& repo, const store::ClaimedMa
   auto bouncing = repo.Bouncing(m.recipient_email);
   if (!bouncing.ok()) return bouncing.status();
   if (*bouncing) return finish("failed", "the address bounces (mail bounces list)", "", report.failed);
-  auto composed = composer_.Compose(c, now);
+  // A ticket mail's reply address: a fresh token for this message, of which only the hash is kept.
+  std::string reply_token;
+  if (auto ticket = composer_.ReplyTicket(m)) {
+    std::string token = NewReplyToken();
+    auto kept = store::ReplyTokenRepository(db).Add(token, *m.user_id, *ticket, now);
+    if (!kept.ok()) return kept.status();
+    if (*kept) reply_token = std::move(token);
+  }
+  auto composed = composer_.Compose(c, now, reply_token);
   if (!composed.ok()) {
     core::LogError("mail " + std::to_string(m.id) + " (" + std::string(model::ToString(m.kind)) +
                    "): " + composed.status().message());
@@ -135,7 +145,7 @@ core::StatusOr<SendReport> Sender::RunOnce(bool retry_now) {
         if (!released.ok()) st = released.status();
         continue;
       }
-      if (st.ok()) st = Deliver(repo, c, report, &transient);
+      if (st.ok()) st = Deliver(**db, repo, c, report, &transient);
       // After a store error the rest stay claimed and come back after stale_claim_s.
     }
   }

@@ -9,6 +9,9 @@
 //                                       rest of its batch is given back untouched (no timeout per message).
 //   the recipient turned that topic off since it was queued -> skipped (transactional mail is always sent)
 //   the address bounces (mail_bounces: 3 permanent failures reported) -> failed, not sent
+// A ticket mail gets a reply address when mail.reply_address is set (Composer::ReplyTicket): a new random token
+// for each attempt, its hash kept in reply_tokens before the message is handed over, the token itself only in the
+// message (never in the outbox).
 // With max_per_second, messages are handed to the transport at that pace at most, so that a digest run of a
 // thousand messages (and the SMTP server, often on the same machine) leaves the CPUs to the web pages.
 // A sender that dies mid-send leaves its rows 'sending'; after stale_claim_s they are claimed again (at least
@@ -66,7 +69,8 @@ class Sender {
 
  private:
   // Sets *transient when the transport failed in a way that may pass (the pass should stop).
-  core::Status Deliver(store::MailRepository& repo, const store::ClaimedMail& c, SendReport& report, bool* transient);
+  core::Status Deliver(store::Database& db, store::MailRepository& repo, const store::ClaimedMail& c,
+                       SendReport& report, bool* transient);
   void Pace();  // waits for the next slot of max_per_second
   std::string ReturnPath(const store::ClaimedMail& c) const;
 

@@ -13,6 +13,8 @@ char Letter(Topic t) {
   switch (t) {
     case Topic::kNotifications:
       return 'n';
+    case Topic::kNewTicketAlerts:
+      return 'a';
     case Topic::kVolunteerDigest:
       return 'v';
     case Topic::kGroupDigest:
@@ -29,6 +31,8 @@ std::optional<Topic> FromLetter(char c) {
   switch (c) {
     case 'n':
       return Topic::kNotifications;
+    case 'a':
+      return Topic::kNewTicketAlerts;
     case 'v':
       return Topic::kVolunteerDigest;
     case 'g':
@@ -56,6 +60,7 @@ Topic TopicOf(model::DigestKind digest) {
 
 Topic TopicOf(model::MailKind kind) {
   if (model::IsLinkMail(kind)) return Topic::kTransactional;
+  if (kind == model::MailKind::kNewTicketAlert) return Topic::kNewTicketAlerts;
   if (auto digest = model::DigestOf(kind)) return TopicOf(*digest);
   return Topic::kNotifications;
 }
@@ -69,6 +74,7 @@ std::optional<model::DigestKind> DigestOf(Topic topic) {
 std::string_view TopicName(Topic topic) {
   if (topic == Topic::kTransactional) return "";
   if (auto digest = DigestOf(topic)) return model::ToString(*digest);
+  if (topic == Topic::kNewTicketAlerts) return "new_ticket_alerts";
   return "notifications";
 }
 

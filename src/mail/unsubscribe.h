@@ -20,20 +20,21 @@ namespace entraide::mail {
 
 enum class Topic {
   kTransactional,       // sign-in links, invitations, password resets: always sent, no unsubscribe
-  kNotifications,       // ticket_* messages
+  kNotifications,       // ticket_* messages (the acknowledgement of a new ticket too)
+  kNewTicketAlerts,     // new_ticket_alert (unsubscribing turns them off)
   kVolunteerDigest,     // volunteer_digest
   kGroupDigest,         // group_digest
   kCoordinatorSummary,  // coordinator_summary
 };
 
-// Link mails (sign-in, invitation, reset) -> kTransactional; ticket mails -> kNotifications; each digest -> its
-// own topic.
+// Link mails (sign-in, invitation, reset) -> kTransactional; new-ticket alerts -> kNewTicketAlerts; other ticket
+// mails -> kNotifications; each digest -> its own topic.
 Topic TopicOf(model::MailKind kind);
 Topic TopicOf(model::DigestKind digest);
 // The digest a topic is about, if it is one.
 std::optional<model::DigestKind> DigestOf(Topic topic);
-// "notifications", "volunteer_digest", "group_digest", "coordinator_summary" ("" for kTransactional): also the
-// column names of mail_settings and the i18n keys' suffixes.
+// "notifications", "new_ticket_alerts", "volunteer_digest", "group_digest", "coordinator_summary" ("" for
+// kTransactional): also the column names of mail_settings and the i18n keys' suffixes.
 std::string_view TopicName(Topic topic);
 
 struct UnsubscribeClaim {

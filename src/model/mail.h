@@ -22,16 +22,19 @@ enum class MailKind {
   kTicketQuestion,      // ... and asked the group a question (waiting on the group)
   kTicketResolved,      // ... and marked it resolved
   kTicketGroupReply,    // the group answered: to the volunteer who holds the ticket
+  kTicketReceived,      // a member opened a ticket: the acknowledgement, to them
+  kNewTicketAlert,      // a ticket was opened: to volunteers and coordinators who asked (new_ticket_alerts)
   kVolunteerDigest,     // DigestKind::kVolunteer
   kGroupDigest,         // DigestKind::kGroup
   kCoordinatorSummary,  // DigestKind::kCoordinator
   kTicketByMail,        // a ticket written to mail.new_ticket_address: the link that confirms it
 };
 
-inline constexpr std::array<MailKind, 11> kMailKinds = {
-    MailKind::kSigninLink,     MailKind::kInvitation,        MailKind::kPasswordReset,    MailKind::kTicketReply,
-    MailKind::kTicketQuestion, MailKind::kTicketResolved,    MailKind::kTicketGroupReply, MailKind::kVolunteerDigest,
-    MailKind::kGroupDigest,    MailKind::kCoordinatorSummary, MailKind::kTicketByMail};
+inline constexpr std::array<MailKind, 13> kMailKinds = {
+    MailKind::kSigninLink,      MailKind::kInvitation,       MailKind::kPasswordReset,    MailKind::kTicketReply,
+    MailKind::kTicketQuestion,  MailKind::kTicketResolved,   MailKind::kTicketGroupReply, MailKind::kTicketReceived,
+    MailKind::kNewTicketAlert,  MailKind::kVolunteerDigest,  MailKind::kGroupDigest,      MailKind::kCoordinatorSummary,
+    MailKind::kTicketByMail};
 
 constexpr std::string_view ToString(MailKind k) {
   switch (k) {
@@ -49,6 +52,10 @@ constexpr std::string_view ToString(MailKind k) {
       return "ticket_resolved";
     case MailKind::kTicketGroupReply:
       return "ticket_group_reply";
+    case MailKind::kTicketReceived:
+      return "ticket_received";
+    case MailKind::kNewTicketAlert:
+      return "new_ticket_alert";
     case MailKind::kVolunteerDigest:
       return "volunteer_digest";
     case MailKind::kGroupDigest:
@@ -73,6 +80,27 @@ constexpr bool IsLinkMail(MailKind k) {
   return k == MailKind::kSigninLink || k == MailKind::kInvitation || k == MailKind::kPasswordReset ||
          k == MailKind::kTicketByMail;
 }
+
+// Mails about one ticket, to one person (data_json has its "ticket_id"): with mail.reply_address set, each gets a
+// Reply-To that brings an answer back to that ticket as that person (tickets/reply_tokens.h).
+constexpr bool IsTicketMail(MailKind k) {
+  switch (k) {
+    case MailKind::kTicketReply:
+    case MailKind::kTicketQuestion:
+    case MailKind::kTicketResolved:
+    case MailKind::kTicketGroupReply:
+    case MailKind::kTicketReceived:
+    case MailKind::kNewTicketAlert:
+      return true;
+    default:
+      return false;
+  }
+}
+
+// The choices of new-ticket alerts (mail_settings.new_ticket_alerts): none, urgent tickets only (high or blocking
+// urgency; the default for volunteers and coordinators), or every ticket.
+inline constexpr std::array<std::string_view, 3> kNewTicketAlertChoices = {"off", "urgent", "all"};
+constexpr bool IsUrgentUrgency(std::string_view urgency) { return urgency == "high" || urgency == "blocking"; }
 
 // The three digests, each with its own setting (off, daily, weekly) and unsubscribe topic.
 enum class DigestKind {
@@ -136,6 +164,7 @@ struct FailedMail {
 struct MailSettings {
   int64_t user_id = 0;
   bool notifications = true;
+  std::string new_ticket_alerts = "off";  // one of kNewTicketAlertChoices
   std::string volunteer_digest = "off", group_digest = "off", coordinator_summary = "off";
 
   // The frequency of digest `d`.

@@ -121,6 +121,16 @@ StatusOr<std::vector<model::User>> AccountRepository::ListActiveVolunteers() {
   return AllRows<model::User>(*st, ReadUser);
 }
 
+StatusOr<std::vector<model::User>> AccountRepository::ListNewTicketAlertRecipients(bool urgent) {
+  auto st = db_.Prepare(std::string("SELECT ") + kUserCols +
+                        " FROM users WHERE active = 1 AND role IN ('volunteer', 'coordinator') AND id IN "
+                        "(SELECT user_id FROM mail_settings WHERE new_ticket_alerts = 'all' OR "
+                        " (new_ticket_alerts = 'urgent' AND ?1)) ORDER BY id");
+  if (!st.ok()) return st.status();
+  (*st)->Bind(1, urgent);
+  return AllRows<model::User>(*st, ReadUser);
+}
+
 Status AccountRepository::UpdateProfile(int64_t id, const std::string& name, const std::string& lang) {
   auto st = db_.Prepare("UPDATE users SET name = ?, lang = ? WHERE id = ?");
   if (!st.ok()) return st.status();

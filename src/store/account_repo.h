@@ -68,6 +68,9 @@ class AccountRepository {
   StatusOr<std::vector<model::User>> ListUsers();
   // Active volunteers and coordinators, by name (for assigning tickets).
   StatusOr<std::vector<model::User>> ListActiveVolunteers();
+  // Active volunteers and coordinators who want an alert for a new ticket of this urgency (mail_settings'
+  // new_ticket_alerts: 'all', or 'urgent' when `urgent`).
+  StatusOr<std::vector<model::User>> ListNewTicketAlertRecipients(bool urgent);
   Status UpdateProfile(int64_t id, const std::string& name, const std::string& lang);
   Status SetRole(int64_t id, model::Role role);
   Status SetActive(int64_t id, bool active);

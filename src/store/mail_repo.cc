@@ -190,7 +190,8 @@ StatusOr<std::optional<std::string>> MailRepository::FailedKind(int64_t id) {
 
 StatusOr<model::MailSettings> MailRepository::Settings(int64_t user_id) {
   auto st = db_.Prepare(
-      "SELECT notifications, volunteer_digest, group_digest, coordinator_summary FROM mail_settings WHERE user_id = ?");
+      "SELECT notifications, volunteer_digest, group_digest, coordinator_summary, new_ticket_alerts FROM mail_settings "
+      "WHERE user_id = ?");
   if (!st.ok()) return st.status();
   StatementScope q(*st);
   q->Bind(1, user_id);
@@ -203,16 +204,20 @@ StatusOr<model::MailSettings> MailRepository::Settings(int64_t user_id) {
   s.volunteer_digest = q->ColumnText(1);
   s.group_digest = q->ColumnText(2);
   s.coordinator_summary = q->ColumnText(3);
+  s.new_ticket_alerts = q->ColumnText(4);
   return s;
 }
 
 Status MailRepository::SaveSettings(const model::MailSettings& s, int64_t now) {
   auto st = db_.Prepare(
       "INSERT INTO mail_preferences (user_id, notifications, volunteer_digest, group_digest, coordinator_summary, "
-      "  updated_at) VALUES (?, ?, ?, ?, ?, ?) "
+      "  new_ticket_alerts, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, "
+      // Only volunteers and coordinators choose alerts: a member's stays NULL, the default of the role they may get.
+      "  (SELECT CASE WHEN role IN ('volunteer', 'coordinator') THEN ?6 END FROM users WHERE id = ?1), ?7) "
       "ON CONFLICT (user_id) DO UPDATE SET notifications = excluded.notifications, "
       "  volunteer_digest = excluded.volunteer_digest, group_digest = excluded.group_digest, "
-      "  coordinator_summary = excluded.coordinator_summary, updated_at = excluded.updated_at");
+      "  coordinator_summary = excluded.coordinator_summary, new_ticket_alerts = excluded.new_ticket_alerts, "
+      "  updated_at = excluded.updated_at");
   if (!st.ok()) return st.status();
   return (*st)
       ->Bind(1, s.user_id)
@@ -220,7 +225,8 @@ Status MailRepository::SaveSettings(const model::MailSettings& s, int64_t now) {
       .Bind(3, s.volunteer_digest)
       .Bind(4, s.group_digest)
       .Bind(5, s.coordinator_summary)
-      .Bind(6, now)
+      .Bind(6, s.new_ticket_alerts)
+      .Bind(7, now)
       .Run();
 }
 

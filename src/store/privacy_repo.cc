@@ -5,6 +5,7 @@
 
 #include "core/escape.h"
 #include "core/strings.h"
+#include "store/reply_token_repo.h"
 #include "store/rows.h"
 
 namespace entraide::store {
@@ -148,6 +149,8 @@ StatusOr<model::ErasureCounts> PrivacyRepository::Erase(const model::User& user,
   ENTRAIDE_RETURN_IF_ERROR(run("DELETE FROM sessions WHERE user_id = ?1", &n.sessions));
   ENTRAIDE_RETURN_IF_ERROR(run("DELETE FROM tokens WHERE user_id = ?1", &n.tokens));
   ENTRAIDE_RETURN_IF_ERROR(run("DELETE FROM take_links WHERE user_id = ?1", &n.take_links));
+  auto revoked = ReplyTokenRepository(db_).RevokeForUser(user.id, now);  // replies by mail are refused from now
+  if (!revoked.ok()) return revoked.status();
   ENTRAIDE_RETURN_IF_ERROR(run("DELETE FROM mail_preferences WHERE user_id = ?1", &n.preferences));
   ENTRAIDE_RETURN_IF_ERROR(run("DELETE FROM memberships WHERE user_id = ?1", &n.memberships));
 

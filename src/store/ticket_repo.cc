@@ -133,6 +133,13 @@ StatusOr<int64_t> TicketRepository::Create(const model::Ticket& t) {
   return db_.LastInsertRowId();
 }
 
+StatusOr<std::optional<int64_t>> TicketRepository::IdOfRef(const std::string& ref) {
+  auto st = db_.Prepare("SELECT id FROM tickets WHERE ref = upper(?)");
+  if (!st.ok()) return st.status();
+  (*st)->Bind(1, ref);
+  return OneRow<int64_t>(*st, [](Statement& q) { return q.ColumnInt(0); });
+}
+
 StatusOr<std::optional<model::Ticket>> TicketRepository::Find(int64_t id) {
   auto st = db_.Prepare(std::string(kTicketSelect) + "WHERE t.id = ?");
   if (!st.ok()) return st.status();

@@ -22,6 +22,8 @@ class TicketRepository {
   StatusOr<std::string> NextRef(int year);
   StatusOr<int64_t> Create(const model::Ticket& t);
   StatusOr<std::optional<model::Ticket>> Find(int64_t id);
+  // The id of the ticket with reference `ref` ("ENT-2026-0042", case aside); nullopt when there is none.
+  StatusOr<std::optional<int64_t>> IdOfRef(const std::string& ref);
   StatusOr<std::vector<model::Ticket>> List(const model::TicketFilter& f);
   StatusOr<int64_t> CountOpenedSince(int64_t user_id, int64_t since);
   StatusOr<int64_t> OldestOpenedSince(int64_t user_id, int64_t since);

@@ -120,9 +120,15 @@ core::StatusOr<Ticket> TicketService::Create(const auth::Principal* who, NewTick
     auto loaded = repo.Find(*id);
     if (!loaded.ok()) return loaded.status();
     created = **loaded;
-    return core::Status::Ok();
+    return notifier_.NotifyOpened(**db, created, targets_, now);  // the acknowledgement and the alerts
   }));
+  if (mail_queued_) mail_queued_();
   return created;
+}
+
+core::Status TicketService::MailQueued(core::Status st) const {
+  if (st.ok() && mail_queued_) mail_queued_();
+  return st;
 }
 
 core::Status TicketService::AutoClose() {
@@ -202,7 +208,7 @@ core::Status TicketService::Reply(const auth::Principal* who, int64_t id, ReplyR
   ENTRAIDE_RETURN_IF_ERROR(attachments_.Check(reply.uploads));
   auto html = RenderText(reply.body, "body", limits_.text);
   if (!html.ok()) return html.status();
-  return WithTicket(
+  return MailQueued(WithTicket(
       who, id, [&](store::Database& db, store::TicketRepository& repo, const Ticket& t, int64_t now) -> core::Status {
         bool group_side = who->InGroup(t.group_id);
         bool volunteer = !group_side && auth::Allows(who, auth::Action::kTriage);
@@ -251,13 +257,14 @@ core::Status TicketService::Reply(const auth::Principal* who, int64_t id, ReplyR
         }
         if (next && *next != t.status) return MoveTo(repo, who->user_id, t, *next, now);
         return core::Status::Ok();
-      });
+      }));
 }
 
 core::Status TicketService::Update(const auth::Principal* who, int64_t id, const TicketChanges& changes) {
-  return WithTicket(who, id, [&](store::Database& db, store::TicketRepository& repo, const Ticket& t, int64_t now) {
-    return ApplyChanges(db, repo, *who, t, changes, now);
-  });
+  return MailQueued(
+      WithTicket(who, id, [&](store::Database& db, store::TicketRepository& repo, const Ticket& t, int64_t now) {
+        return ApplyChanges(db, repo, *who, t, changes, now);
+      }));
 }
 
 core::Status TicketService::ApplyChanges(store::Database& db, store::TicketRepository& repo, const auth::Principal& who,

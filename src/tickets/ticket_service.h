@@ -14,6 +14,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -99,6 +100,10 @@ class TicketService {
   // The first-answer targets (helpdesk.first_answer_hours) the queue marks tickets by; set once by app/ at start.
   void SetResponseTargets(const ResponseTargets& targets) { targets_ = targets; }
   const ResponseTargets& response_targets() const { return targets_; }
+  // Called after a change that may have queued mail is committed (a new ticket: its acknowledgement and alerts; a
+  // reply; a status change), so that serve's sender delivers it at once rather than at its next poll. Set once by
+  // app/ at start; it must be quick and thread-safe (MailWorker::Poke).
+  void SetMailQueuedHook(std::function<void()> hook) { mail_queued_ = std::move(hook); }
   core::StatusOr<TicketView> Get(const auth::Principal* who, int64_t id);
 
   // kResourceExhausted past replies_per_hour or the hourly files limits (retry_after_s set). `event_id`, when
@@ -131,6 +136,8 @@ class TicketService {
 
  private:
   ResponseTargets targets_;
+  std::function<void()> mail_queued_;
+  core::Status MailQueued(core::Status st) const;  // calls mail_queued_ when st is ok, returns st
   template <typename Fn>
   core::Status WithTicket(const auth::Principal* who, int64_t id, Fn&& fn);
   core::Status ApplyChanges(store::Database& db, store::TicketRepository& repo, const auth::Principal& who,

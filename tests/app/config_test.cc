@@ -49,6 +49,22 @@ TEST(ConfigTest, ClosedTicketRetentionIsOffUntilSet) {
   EXPECT_EQ(set->privacy_closed_ticket_retention_days, 730);
 }
 
+TEST(ConfigTest, ReplyAddressIsOffUntilSetAndMustBeAPlainAddress) {
+  auto c = LoadConfig(testing::SourceDir() + "/config/entraide.ini", true, Env({}));
+  ASSERT_TRUE(c.ok()) << c.status().ToString();
+  EXPECT_EQ(c->mail_reply_address, "") << "no Reply-To until an address is set";
+  auto set = LoadConfig("/nonexistent", false, Env({{"ENTRAIDE_MAIL_REPLY_ADDRESS", "aide@reseau.example"}}));
+  ASSERT_TRUE(set.ok()) << set.status().ToString();
+  EXPECT_EQ(set->mail_reply_address, "aide@reseau.example");
+  for (const char* bad : {"Aide <aide@reseau.example>", "aide+x@reseau.example", "aide", "aide@",
+                          "a-local-part-of-thirty-two-chars@reseau.example"}) {
+    auto r = LoadConfig("/nonexistent", false, Env({{"ENTRAIDE_MAIL_REPLY_ADDRESS", bad}}));
+    ASSERT_FALSE(r.ok()) << bad;
+    EXPECT_NE(r.status().message().find("mail.reply_address = '" + std::string(bad) + "'"), std::string::npos)
+        << r.status().message();
+  }
+}
+
 TEST(ConfigTest, RequiredFileMissingIsAnError) {
   auto c = LoadConfig("/nonexistent/entraide.ini", true, Env({}));
   ASSERT_FALSE(c.ok());

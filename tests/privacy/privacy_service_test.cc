@@ -16,7 +16,9 @@
 #include "core/sha256.h"
 #include "core/strings.h"
 #include "fixtures.h"
+#include "store/reply_token_repo.h"
 #include "test_util.h"
+#include "tickets/reply_tokens.h"
 #include "tickets/ticket_service.h"
 
 namespace entraide::privacy {
@@ -236,6 +238,16 @@ class ErasureTest : public PrivacyServiceTest {
   }
   Ticket answered_, held_;
 };
+
+TEST_F(ErasureTest, ErasingAPersonRevokesTheirReplyAddresses) {
+  const std::string token = "0123456789abcdef0123456789abcdef";
+  auto added = store::ReplyTokenRepository(Db()).Add(token, volunteer_.user_id, answered_.id, clock_.NowSeconds());
+  ASSERT_TRUE(added.ok() && *added);
+  ASSERT_TRUE(service_->Erase("vero.lachance@example.org").ok());
+  auto found = tickets::FindReplyToken(Db(), token);
+  ASSERT_TRUE(found.ok() && found->has_value());
+  EXPECT_TRUE((*found)->revoked);
+}
 
 TEST_F(ErasureTest, ErasingAPersonRemovesTheirIdentityEverywhereAndKeepsWhatTheyWrote) {
   const int64_t id = volunteer_.user_id;

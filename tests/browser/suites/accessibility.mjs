@@ -208,6 +208,9 @@ export function register() {
           await audit(page, 'queue', lang);
           await page.goto(`/${lang}/queue?status=closed`);
           await audit(page, 'empty queue', lang);
+          await page.goto(`/${lang}/account/email`);
+          assert.equal(await page.locator('#new_ticket_alerts').count(), 1, 'volunteers choose their new-ticket alerts');
+          await audit(page, 'email preferences (volunteer)', lang);
         });
       });
     }
