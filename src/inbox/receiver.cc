@@ -10,6 +10,7 @@
 #include "core/strings.h"
 #include "mail/addresses.h"
 #include "store/account_repo.h"
+#include "store/pool.h"
 #include "store/inbound_repo.h"
 #include "tickets/reply_tokens.h"
 
@@ -40,6 +41,9 @@ int Received::ExitCode() const {
 }
 
 namespace {
+
+// A ticket written by mail has no category yet: "other", for volunteers to sort at triage.
+constexpr const char* kMailCategory = "other";
 
 Received TryLater(std::string reason) {
   Received r;
@@ -78,6 +82,14 @@ Received Receiver::Receive(std::string_view raw) {
   c.m = std::move(parsed).value();
   c.record.message_id = c.m.message_id;
   c.record.from_address = c.m.from_address;
+  // Delivered again (a mail server's retry, a mailbox read twice): taken once.
+  if (!c.m.message_id.empty()) {
+    auto db = pool_.Acquire();
+    if (!db.ok()) return TryLater(db.status().message());
+    auto seen = store::InboundRepository(**db).AlreadyTaken(c.m.message_id);
+    if (!seen.ok()) return TryLater(seen.status().message());
+    if (*seen) return Finish(c, InboundOutcome::kIgnored, "already received (Message-ID " + c.m.message_id + ")");
+  }
 
   // Where it was sent: the first of its recipients that is one of ours.
   // A VERP tag is "<outbox id>.<random>" (the local part of our Message-ID) and a reply token has no '.', so
@@ -103,14 +115,6 @@ std::optional<std::string> Receiver::Loop(const mail::InboundMessage& m) const {
   for (const std::string* ours : {&o_.from_address, &o_.reply_address, &o_.bounce_address, &o_.new_ticket_address})
     if (!ours->empty() && (SameAddress(m.from_address, *ours) || mail::PlusTag(*ours, m.from_address)))
       return "sent from one of our own addresses";
-  if (!m.message_id.empty()) {
-    auto db = pool_.Acquire();
-    if (db.ok()) {
-      store::InboundRepository repo(**db);
-      auto seen = repo.AlreadyTaken(m.message_id);
-      if (seen.ok() && *seen) return "already received (Message-ID " + m.message_id + ")";
-    }
-  }
   return std::nullopt;
 }
 
@@ -346,6 +350,7 @@ Received Receiver::NewTicket(Context& c) {
     tickets::NewTicket nt;
     nt.subject = c.m.subject.empty() ? body.substr(0, 80) : c.m.subject;
     nt.body = body.empty() ? nt.subject : body;
+    nt.category = kMailCategory;
     nt.lang = p.lang.empty() ? "fr" : p.lang;
     auto uploads = Uploads(c.m);
     if (!uploads.ok()) return TryLater(uploads.status().message());
@@ -467,6 +472,7 @@ core::StatusOr<tickets::Ticket> Receiver::Confirm(const std::string& token, int6
   nt.subject = pending->subject;
   nt.body = pending->body.empty() ? pending->subject : pending->body;
   nt.group_id = group_id;
+  nt.category = kMailCategory;
   nt.lang = who->lang.empty() ? "fr" : who->lang;
   auto uploads = Uploads(*m);
   if (!uploads.ok()) return uploads.status();

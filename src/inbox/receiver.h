@@ -32,8 +32,11 @@
 #include "core/status.h"
 #include "mail/inbound.h"
 #include "model/inbound.h"
-#include "store/pool.h"
 #include "tickets/ticket_service.h"
+
+namespace entraide::store {
+class Pool;
+}  // namespace entraide::store
 
 namespace entraide::inbox {
 
