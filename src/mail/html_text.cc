@@ -199,6 +199,9 @@ size_t ParseTag(std::string_view html, size_t i, Tag& tag) {
 // written before the next visible text (so empty blocks leave nothing), quoted blocks prefix their lines.
 class TextWriter {
  public:
+  // Deeper quotes and lists are shown at this depth: a line's prefix stays short whatever the nesting.
+  static constexpr int kMaxQuoteDepth = 16;
+
   void Text(std::string_view s, bool pre) {
     for (size_t i = 0; i < s.size(); ++i) {
       char c = s[i];
@@ -257,7 +260,7 @@ class TextWriter {
   void Flush() {
     if (!out_.empty() && pending_breaks_ > 0) {
       for (int k = 0; k < pending_breaks_; ++k) {
-        if (k > 0) out_.append(static_cast<size_t>(quote_depth_), '>');
+        if (k > 0) out_.append(static_cast<size_t>(std::min(quote_depth_, kMaxQuoteDepth)), '>');
         out_ += '\n';
       }
       out_ += Prefix();
@@ -277,7 +280,7 @@ class TextWriter {
   }
   std::string Prefix() {
     std::string p;
-    for (int k = 0; k < quote_depth_; ++k) p += "> ";
+    for (int k = 0; k < std::min(quote_depth_, kMaxQuoteDepth); ++k) p += "> ";
     p += bullet_;
     bullet_.clear();
     return p;
@@ -397,7 +400,7 @@ std::string HtmlToText(std::string_view raw) {
       if (tag.closing) {
         w.Break(1);
       } else {
-        std::string bullet(lists.empty() ? 0 : 2 * (lists.size() - 1), ' ');
+        std::string bullet(lists.empty() ? 0 : 2 * std::min<size_t>(lists.size() - 1, 8), ' ');
         if (!lists.empty() && lists.back() > 0) {
           bullet += std::to_string(lists.back()++) + ". ";
         } else {
@@ -418,7 +421,7 @@ std::string HtmlToText(std::string_view raw) {
     } else if (name == "a") {
       if (!tag.closing) {
         w.Flush();
-        links.push_back({tag.Attribute("href"), w.size()});
+        if (links.size() < 64) links.push_back({tag.Attribute("href"), w.size()});
       } else if (!links.empty()) {
         OpenLink link = std::move(links.back());
         links.pop_back();
@@ -428,6 +431,10 @@ std::string HtmlToText(std::string_view raw) {
         std::string lower_url = ToLowerAscii(url);
         if (url.empty() || url[0] == '#' || lower_url.rfind("javascript:", 0) == 0) continue;
         if (lower_url.rfind("mailto:", 0) == 0) url = url.substr(7);
+        if (w.size() - link.start > 1024) {  // a long text is not a URL: no copy (nested links would be quadratic)
+          w.Text(" (" + url + ")", false);
+          continue;
+        }
         std::string text(w.Since(link.start));
         while (!text.empty() && IsSpace(text.back())) text.pop_back();
         while (!text.empty() && IsSpace(text.front())) text.erase(0, 1);
