@@ -96,7 +96,7 @@ core::StatusOr<Composed> Composer::Compose(const store::ClaimedMail& c, int64_t 
   data.Set("recipient_name", OneLine(m.recipient_name));
   data.Set("site_name", o_.site_name).Set("site_url", o_.base_url).Set("lang", lang);
   data.Set("preferences_url", o_.base_url + "/" + lang + "/account/email");
-  bool reply_to = !reply_token.empty() && !o_.reply_address.empty();
+  bool reply_to = !reply_token.empty() && !o_.reply_address.empty() && model::IsTicketMail(m.kind);
   if (reply_to) data.Set("reply_by_mail", true);  // templates may say that answering the email works
   Topic topic = TopicOf(m.kind);
   std::string unsubscribe;

@@ -46,7 +46,8 @@ class Composer {
 
   // kNotFound when the kind has no template in that language; kInvalidArgument for broken data_json, a
   // template without its subject line, or an unusable address.
-  // `reply_token` (mail/addresses.h), when not empty and reply_address is set, makes the Reply-To.
+  // `reply_token` (mail/addresses.h), when not empty, reply_address is set and `m` is a ticket mail, makes the
+  // Reply-To.
   core::StatusOr<Composed> Compose(const store::ClaimedMail& m, int64_t now, const std::string& reply_token = "") const;
   // The ticket a reply to `m` would land on, when `m` should carry a reply address: reply_address is set, `m` is a
   // ticket mail to a person, and its data names the ticket ("ticket_id"). nullopt otherwise.

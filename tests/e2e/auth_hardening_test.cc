@@ -154,7 +154,7 @@ TEST(OutboxSecretsTest, ACopyOfTheDatabaseAfterDeliveryHoldsNoWorkingLink) {
   ASSERT_TRUE(app.app().DeliverMail(30000));  // queues the day's digests, then delivers everything
   EXPECT_EQ(QueryText(pool, "SELECT count(*) FROM outbox WHERE status <> 'sent'"), "0");
   EXPECT_EQ(QueryText(pool, "SELECT group_concat(kind, ' ') FROM (SELECT DISTINCT kind FROM outbox ORDER BY kind)"),
-            "group_digest invitation password_reset signin_link volunteer_digest");
+            "group_digest invitation password_reset signin_link ticket_received volunteer_digest");
 
   // The tokens as they were mailed.
   const std::regex link_re(

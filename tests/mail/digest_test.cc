@@ -242,12 +242,15 @@ TEST_F(DigestTest, AnEmptyDigestIsNotQueuedAndADryRunQueuesNothing) {
   ASSERT_EQ(dry.digests.size(), 2u);
   EXPECT_FALSE(dry.digests[0].queued);
   EXPECT_EQ(dry.digests[0].counts[0], (std::pair<std::string, int>("unclaimed", 1)));
-  EXPECT_EQ(Count("SELECT count(*) FROM outbox"), 0);
+  EXPECT_EQ(Count("SELECT count(*) FROM outbox WHERE kind LIKE '%digest' OR kind = 'coordinator_summary'"), 0)
+      << "only the new ticket's acknowledgement and alerts";
   EXPECT_EQ(Count("SELECT count(*) FROM take_links"), 0);
   // --to: only that person.
   auto one = Run(mail::DigestRun::kDaily, false, "W@example.org");
   EXPECT_EQ(one.queued, 1);
-  EXPECT_EQ(Count("SELECT count(*) FROM outbox WHERE recipient_email <> 'w@example.org'"), 0);
+  EXPECT_EQ(Count("SELECT count(*) FROM outbox WHERE recipient_email <> 'w@example.org' "
+                  "AND kind NOT IN ('ticket_received', 'new_ticket_alert')"),
+            0);
   EXPECT_EQ(digests_->Run(mail::DigestRun::kDaily, false, "nobody@example.org").status().code(),
             core::StatusCode::kNotFound);
 }
@@ -467,7 +470,7 @@ TEST_F(DigestTest, PreferencesOffMeanNothingAndDailyGroupDigestsGoOutEveryDay) {
                   "AND dedupe_key LIKE '%:2027-W12'"),
             1);
   EXPECT_EQ(Count("SELECT count(*) FROM outbox WHERE recipient_email IN ('v@example.org', 'b@example.org', "
-                  "'c@example.org')"),
+                  "'c@example.org') AND kind NOT IN ('ticket_received', 'new_ticket_alert')"),
             0);
 }
 

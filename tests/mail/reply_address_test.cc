@@ -236,8 +236,9 @@ TEST_F(ReplyAddressTest, EveryKindCarriesAutoSubmittedAndOnlyTicketMailsAReplyTo
       ASSERT_TRUE(composed.ok()) << model::ToString(kind) << " " << composed.status().ToString();
       std::string head = composed->raw.substr(0, composed->raw.find("\r\n\r\n") + 2);
       EXPECT_NE(head.find("\r\nAuto-Submitted: auto-generated\r\n"), std::string::npos) << model::ToString(kind);
-      bool reply_to = head.find("\r\nReply-To: Entraide <aide+0123456789abcdef0123456789abcdef@reseau.example>\r\n") !=
-                      std::string::npos;
+      bool reply_to =
+          head.find("\r\nReply-To: \"Entraide\" <aide+0123456789abcdef0123456789abcdef@reseau.example>\r\n") !=
+          std::string::npos;
       EXPECT_EQ(reply_to, model::IsTicketMail(kind)) << model::ToString(kind);
       EXPECT_EQ(composer->ReplyTicket(c.message).has_value(), model::IsTicketMail(kind)) << model::ToString(kind);
     }
