@@ -373,7 +373,7 @@ TEST(DeployTest, DebianPackageHasItsFilesInPlaceAndPassesLintian) {
     EXPECT_TRUE(std::regex_search(listing, std::regex(std::string(" ") + path + "\n"))) << path << "\n" << listing;
   EXPECT_EQ(RunShell("dpkg-deb -I " + ShellQuote(deb) + " conffiles").output, "/etc/entraide/entraide.ini\n");
   std::string depends = RunShell("dpkg-deb -f " + ShellQuote(deb) + " Depends").output;
-  for (const char* lib : {"libsqlite3-0", "libxapian30", "libsodium23", "libc6", "systemd", "tzdata"})
+  for (const char* lib : {"libsqlite3-0", "libxapian30", "libsodium23", "libgmime-3.0-0", "libc6", "systemd", "tzdata"})
     EXPECT_NE(depends.find(lib), std::string::npos) << lib << " in " << depends;
 
   TempDir root;
