@@ -29,7 +29,10 @@ class MailInTest : public ::testing::Test {
  protected:
   void SetUp() override {
     pop3_ = std::make_unique<Pop3Server>("aide@reseau.example", "pop-secret");
+    smtp_.Start();
     app_ = std::make_unique<TestApp>([this](app::Config& c) {
+      c.mail_smtp_host = "127.0.0.1";
+      c.mail_smtp_port = smtp_.port();
       c.mail_reply_address = "aide@reseau.example";
       c.mail_bounce_address = "bounces@reseau.example";
       c.mail_new_ticket_address = "nouveau@reseau.example";
@@ -75,7 +78,18 @@ class MailInTest : public ::testing::Test {
     return Sql("SELECT count(*) FROM ticket_events WHERE kind = 'reply' AND ticket_id = " + std::to_string(ticket_));
   }
 
+  // The messages aiosmtpd received for `to` so far, decoded, oldest first.
+  std::vector<DecodedMail> MailTo(const std::string& to) {
+    std::vector<DecodedMail> out;
+    for (const auto& f : smtp_.MessageFiles()) {
+      DecodedMail m = DecodeMail(f);
+      if (m.Header("To").find(to) != std::string::npos) out.push_back(std::move(m));
+    }
+    return out;
+  }
+
   TempDir scratch_;
+  SmtpServer smtp_;
   std::unique_ptr<Pop3Server> pop3_;
   std::unique_ptr<TestApp> app_;
   ApiSession marie_, jf_, ana_;
@@ -160,8 +174,7 @@ TEST_F(MailInTest, ATicketByMailOpensFromItsConfirmationPageWithoutJavaScriptInB
   ASSERT_TRUE(app_->app().DeliverMail(10000));
   // The link is only in the message sent to Marie (the outbox keeps no live link once it is sent).
   std::string token;
-  for (const auto& e : fs::directory_iterator(app_->config().MailDir())) {
-    DecodedMail mail = DecodeMail(e.path().string());
+  for (const auto& mail : MailTo("marie.tremblay@groupe.example")) {
     std::smatch m;
     if (std::regex_search(mail.text, m, std::regex("/fr/tickets/by-mail/([A-Za-z0-9_-]+)"))) token = m[1].str();
   }
@@ -183,6 +196,49 @@ TEST_F(MailInTest, ATicketByMailOpensFromItsConfirmationPageWithoutJavaScriptInB
                 .status,
             404);
   EXPECT_EQ(Get(port(), "/fr/tickets/by-mail/nope").status, 404);
+}
+
+// The whole loop through a real SMTP server: the acknowledgement Marie receives carries a Reply-To with a token
+// and a VERP envelope sender; her answer to it lands on the ticket; delivery reports for it mark her address,
+// and from the third nothing more is sent to it.
+TEST_F(MailInTest, AReplyToARealNotificationLandsAndItsBouncesStopMailToTheAddress) {
+  ASSERT_TRUE(app_->app().DeliverMail(10000));
+  auto received = MailTo("marie.tremblay@groupe.example");
+  ASSERT_EQ(received.size(), 1u) << "the acknowledgement";
+  std::smatch m;
+  std::string reply_to = received[0].Header("Reply-To");
+  ASSERT_TRUE(std::regex_search(reply_to, m, std::regex("aide\\+([0-9a-z]+)@reseau\\.example"))) << reply_to;
+  std::string token = m[1].str();
+  std::string mail_from = received[0].Header("X-MailFrom");  // the envelope sender, as aiosmtpd saw it
+  ASSERT_TRUE(std::regex_search(mail_from, m, std::regex("^bounces\\+([0-9]+\\.[0-9a-f]+)@reseau\\.example$")))
+      << mail_from;
+  std::string tag = m[1].str();
+
+  CommandResult taken = Receive(Replace(Corpus("apple-mail-fr.eml"), "TOKENPLACEHOLDER", token));
+  EXPECT_EQ(taken.exit_code, 0) << taken.output;
+  EXPECT_EQ(Replies(), 1);
+  EXPECT_EQ(Sql("SELECT actor_id FROM ticket_events WHERE kind = 'reply'"), marie_id_);
+
+  for (int i = 1; i <= 3; ++i) {
+    std::string dsn = Replace(Corpus("dsn-postfix-5.1.1.eml"), "IDPLACEHOLDER", tag);
+    dsn = Replace(dsn, "<20261203151502.4QxW1d0Kt6z9sW@mx.reseau.example>",
+                  "<dsn-" + std::to_string(i) + "@mx.reseau.example>");
+    CommandResult bounce = Receive(dsn);
+    EXPECT_EQ(bounce.exit_code, 0) << bounce.output;
+  }
+  EXPECT_EQ(Sql("SELECT failures FROM mail_bounces WHERE email = 'marie.tremblay@groupe.example' AND "
+                "bouncing_since IS NOT NULL"),
+            3);
+  // Jean-François answers on the page's API: Marie would be told, but her address bounces.
+  ASSERT_EQ(Send(port(), "POST", "/api/v1/tickets/" + std::to_string(ticket_) + "/replies",
+                 "{\"body\": \"Merci, c'est noté.\"}", jf_.Headers(true))
+                .status,
+            201);
+  ASSERT_TRUE(app_->app().DeliverMail(10000));
+  EXPECT_EQ(MailTo("marie.tremblay@groupe.example").size(), 1u);
+  EXPECT_EQ(Sql("SELECT count(*) FROM outbox WHERE recipient_email = 'marie.tremblay@groupe.example' AND "
+                "status = 'failed' AND last_error LIKE '%bounces%'"),
+            1);
 }
 
 TEST_F(MailInTest, ABouncingAddressShowsOnTheCoordinatorsPagesAndCanBeSentToAgain) {
