@@ -16,8 +16,8 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
-#include <stdexcept>
 #include <fstream>
+#include <stdexcept>
 #include <thread>
 
 #include "core/json_writer.h"
@@ -128,12 +128,21 @@ std::vector<std::string> SmtpServer::MessageFiles() const {
   return out;
 }
 
-Pop3Server::Pop3Server(std::string user, std::string password)
+Pop3Server::Pop3Server(std::string user, std::string password, const TestCertificate* certificate)
     : user_(std::move(user)), password_(std::move(password)), port_(FreePort()) {
   fs::create_directories(dir_.Join("box"));
-  pid_ = SpawnListening({"/usr/bin/python3", SourceDir() + "/tests/mail/pop3_server.py", "--dir", dir_.Join("box"),
-                         "--user", user_, "--password", password_, "--port", std::to_string(port_)},
-                        port_, "tests/mail/pop3_server.py");
+  std::vector<std::string> args = {"/usr/bin/python3",
+                                   SourceDir() + "/tests/mail/pop3_server.py",
+                                   "--dir",
+                                   dir_.Join("box"),
+                                   "--user",
+                                   user_,
+                                   "--password",
+                                   password_,
+                                   "--port",
+                                   std::to_string(port_)};
+  if (certificate) args.insert(args.end(), {"--cert", certificate->cert, "--key", certificate->key});
+  pid_ = SpawnListening(std::move(args), port_, "tests/mail/pop3_server.py");
 }
 
 Pop3Server::~Pop3Server() {

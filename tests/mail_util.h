@@ -58,7 +58,8 @@ class SmtpServer {
 // its mailbox (sorted by name; those deleted by a session's QUIT are removed).
 class Pop3Server {
  public:
-  Pop3Server(std::string user, std::string password);  // started; throws after 20 s
+  // Started; throws after 20 s. With `certificate`: POP3S (TLS from the first byte).
+  Pop3Server(std::string user, std::string password, const TestCertificate* certificate = nullptr);
   ~Pop3Server();
   int port() const { return port_; }
   const std::string& user() const { return user_; }

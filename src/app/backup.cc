@@ -59,6 +59,12 @@ bool IsAttachmentPath(const std::string& path) {
   return std::regex_match(path, m, re) && m[2].str().compare(0, 2, m[1].str()) == 0;
 }
 
+// The original of a message received by mail, as inbox::Receiver names it (data.dir/mail-in/<hex>-<token>.eml).
+bool IsMailOriginalPath(const std::string& path) {
+  static const std::regex re(R"(mail-in/[0-9a-f]{16}-[A-Za-z0-9_-]{1,16}\.eml)");
+  return std::regex_match(path, re);
+}
+
 bool HasManifest(const fs::path& dir) {
   std::error_code ec;
   return fs::is_regular_file(dir / kManifestFile, ec);
@@ -96,6 +102,7 @@ core::Status WriteSnapshot(const Config& config, const fs::path& snap, Manifest&
   // The copy's rows, not the live ones: attachments added since the copy started are not in it, and every
   // row in it has its file, which data.dir keeps (content-addressed files are never rewritten).
   std::vector<store::AttachmentFileRow> rows;
+  std::vector<std::string> originals;
   {
     store::Database::Options read_only;
     read_only.read_only = true;
@@ -105,6 +112,9 @@ core::Status WriteSnapshot(const Config& config, const fs::path& snap, Manifest&
     auto files = repo.AttachmentFiles();
     if (!files.ok()) return files.status();
     rows = std::move(files).value();
+    auto kept = repo.MailOriginals();
+    if (!kept.ok()) return kept.status();
+    originals = std::move(kept).value();
     auto applied = store::AppliedMigrations(**copy);
     if (!applied.ok()) return applied.status();
     for (const auto& m : *applied) manifest.migrations.push_back(m.name);
@@ -136,6 +146,27 @@ core::Status WriteSnapshot(const Config& config, const fs::path& snap, Manifest&
     manifest.files.push_back({rel, placed->digest.size, placed->digest.sha256});
     ++report.attachments;
     report.attachment_bytes += placed->digest.size;
+    report.linked += placed->linked;
+  }
+  // The originals of mail received, offered to volunteers on their tickets.
+  for (const auto& name : originals) {
+    std::string rel = "mail-in/" + name;
+    std::error_code ec;
+    if (!IsMailOriginalPath(rel)) {
+      report.problems.push_back("mail original " + rel + " is not a name Entraide gives; not copied");
+      continue;
+    }
+    std::string from = config.data_dir + "/" + rel;
+    if (!fs::exists(from, ec)) {
+      report.problems.push_back("mail original " + rel + " is missing from data.dir; the snapshot lacks it");
+      continue;
+    }
+    fs::create_directories(snap / "mail-in", ec);
+    if (ec) return core::Unavailable("cannot create " + (snap / "mail-in").string() + ": " + ec.message());
+    auto placed = LinkOrCopy(from, (snap / rel).string());
+    if (!placed.ok()) return placed.status();
+    manifest.files.push_back({rel, placed->digest.size, placed->digest.sha256});
+    ++report.mail_originals;
     report.linked += placed->linked;
   }
   manifest.problems = report.problems;
@@ -197,7 +228,7 @@ core::StatusOr<Manifest> ParseManifest(const std::string& json) {
       if (!f) return core::InvalidArgument("manifest.json: files[" + std::to_string(i) + "] is not an object");
       SnapshotFile file{f->getValue<std::string>("path"), f->getValue<int64_t>("size"),
                         f->getValue<std::string>("sha256")};
-      if (file.path != kDatabaseFile && !IsAttachmentPath(file.path))
+      if (file.path != kDatabaseFile && !IsAttachmentPath(file.path) && !IsMailOriginalPath(file.path))
         return core::InvalidArgument("manifest.json: unexpected path '" + file.path + "'");
       if (file.size < 0 || file.sha256.size() != 64)
         return core::InvalidArgument("manifest.json: bad size or sha256 for " + file.path);
@@ -429,6 +460,7 @@ core::StatusOr<RestoreReport> Restore(const Config& config, const std::string& s
   }
   fs::rename(staging / kDatabaseFile, data / kDatabaseFile, ec);
   if (!ec && fs::exists(staging / "attachments")) fs::rename(staging / "attachments", data / "attachments", ec);
+  if (!ec && fs::exists(staging / "mail-in")) fs::rename(staging / "mail-in", data / "mail-in", ec);
   if (ec) return core::Unavailable("cannot move the restored files into " + config.data_dir + ": " + ec.message());
   fs::remove_all(staging, ec);
   st = SyncFileSystem(config.data_dir);

@@ -59,6 +59,7 @@ struct BackupReport {
   std::string path;  // the snapshot
   int64_t database_bytes = 0;
   int64_t attachments = 0, attachment_bytes = 0, linked = 0;
+  int64_t mail_originals = 0;  // originals of mail received (data.dir/mail-in)
   double seconds = 0;
   std::vector<std::string> removed;  // incomplete snapshots cleaned up, and those beyond `keep`
   // Attachment files missing from data.dir or not matching their hash: the snapshot is complete but lacks

@@ -49,6 +49,7 @@ int RunBackup(const Config& config, const BackupArgs& a) {
             << "  database     " << Bytes(r->database_bytes) << "\n"
             << "  attachments  " << r->attachments << " files, " << Bytes(r->attachment_bytes) << " (" << r->linked
             << " hard-linked)\n"
+            << "  mail-in      " << r->mail_originals << " originals of mail received\n"
             << "  written in " << Seconds(r->seconds) << "\n";
   if (r->problems.empty()) return 0;
   std::cerr << "entraide: backup: " << r->problems.size()

@@ -31,9 +31,9 @@ enum class MailKind {
 };
 
 inline constexpr std::array<MailKind, 13> kMailKinds = {
-    MailKind::kSigninLink,      MailKind::kInvitation,       MailKind::kPasswordReset,    MailKind::kTicketReply,
-    MailKind::kTicketQuestion,  MailKind::kTicketResolved,   MailKind::kTicketGroupReply, MailKind::kTicketReceived,
-    MailKind::kNewTicketAlert,  MailKind::kVolunteerDigest,  MailKind::kGroupDigest,      MailKind::kCoordinatorSummary,
+    MailKind::kSigninLink,     MailKind::kInvitation,      MailKind::kPasswordReset,    MailKind::kTicketReply,
+    MailKind::kTicketQuestion, MailKind::kTicketResolved,  MailKind::kTicketGroupReply, MailKind::kTicketReceived,
+    MailKind::kNewTicketAlert, MailKind::kVolunteerDigest, MailKind::kGroupDigest,      MailKind::kCoordinatorSummary,
     MailKind::kTicketByMail};
 
 constexpr std::string_view ToString(MailKind k) {
@@ -63,7 +63,7 @@ constexpr std::string_view ToString(MailKind k) {
     case MailKind::kCoordinatorSummary:
       return "coordinator_summary";
     case MailKind::kTicketByMail:
-      return "ticket_by_mail";
+      return "by_mail_confirmation";
   }
   return "";
 }

@@ -38,6 +38,12 @@ StatusOr<std::vector<AttachmentFileRow>> MaintenanceRepository::AttachmentFiles(
   });
 }
 
+StatusOr<std::vector<std::string>> MaintenanceRepository::MailOriginals() {
+  auto st = db_.Prepare("SELECT original FROM inbound_mail WHERE original IS NOT NULL ORDER BY original");
+  if (!st.ok()) return st.status();
+  return AllRows<std::string>(*st, [](Statement& q) { return q.ColumnText(0); });
+}
+
 StatusOr<std::vector<ClaimedMessage>> MaintenanceRepository::SendingClaimedBefore(int64_t claimed_before) {
   auto st = db_.Prepare(
       "SELECT id, kind, coalesce(claimed_at, 0) FROM outbox WHERE status = 'sending' AND coalesce(claimed_at, 0) < ? "

@@ -51,6 +51,8 @@ class MaintenanceRepository {
   StatusOr<std::vector<ForeignKeyProblem>> ForeignKeyProblems(int limit = 100);
   // Every distinct file the attachments table names, by hash.
   StatusOr<std::vector<AttachmentFileRow>> AttachmentFiles();
+  // The file names of the originals of mail received that are kept (inbound_mail.original), sorted.
+  StatusOr<std::vector<std::string>> MailOriginals();
   // Messages `sending` under a claim taken before `claimed_before` (epoch seconds).
   StatusOr<std::vector<ClaimedMessage>> SendingClaimedBefore(int64_t claimed_before);
   // index_queue rows enqueued before `before` (epoch seconds).

@@ -20,6 +20,12 @@ namespace {
 
 namespace fs = std::filesystem;
 
+std::string Replace(std::string s, const std::string& from, const std::string& to) {
+  for (size_t at = s.find(from); at != std::string::npos; at = s.find(from, at + to.size()))
+    s.replace(at, from.size(), to);
+  return s;
+}
+
 class BackupTest : public DataDirTest {
  protected:
   app::BackupReport BackUp(int keep = 0) {
@@ -176,6 +182,27 @@ TEST_F(RestoreTest, FillsAnEmptyDataDirAndServeRebuildsTheIndex) {
   EXPECT_FALSE(search::StubExists(target_.data_dir));
   RunningApp served(target_);  // waits for the index
   EXPECT_TRUE(search::IndexExists(target_.data_dir));
+}
+
+TEST_F(RestoreTest, TheOriginalsOfMailReceivedAreInTheSnapshotAndComeBack) {
+  AddAttachment("a ticket");
+  std::string name = "0123456789abcdef-AbCd_123.eml", raw = "From: m@example.org\r\n\r\nBonjour";
+  fs::create_directories(config_.data_dir + "/mail-in");
+  WriteBytes(config_.data_dir + "/mail-in/" + name, raw);
+  WriteBytes(config_.data_dir + "/mail-in/ffffffffffffffff-gone.eml", "a file no row names");
+  Exec("INSERT INTO inbound_mail (received_at, outcome, user_id, ticket_id, original) VALUES (1, 'taken', 1, 1, '" +
+       name + "'), (2, 'taken', 1, 1, 'aaaaaaaaaaaaaaaa-missing.eml')");
+  app::BackupReport b = BackUp();
+  EXPECT_EQ(b.mail_originals, 1);
+  ASSERT_EQ(b.problems.size(), 1u);
+  EXPECT_NE(b.problems[0].find("mail-in/aaaaaaaaaaaaaaaa-missing.eml is missing"), std::string::npos) << b.problems[0];
+  EXPECT_FALSE(fs::exists(b.path + "/mail-in/ffffffffffffffff-gone.eml")) << "only the files the rows name";
+  auto r = RestoreInto(target_, b.path);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(ReadFile(target_.data_dir + "/mail-in/" + name), raw);
+  // A manifest naming a file outside data.dir's folders is refused.
+  auto forged = app::ParseManifest(Replace(ReadFile(b.path + "/manifest.json"), "mail-in/" + name, "mail-in/../x.eml"));
+  EXPECT_FALSE(forged.ok());
 }
 
 TEST_F(RestoreTest, ASnapshotThatDiffersFromItsManifestIsRefusedAndNothingIsWritten) {

@@ -153,6 +153,7 @@ TEST(BackupCliTest, BackupKeepRestoreAndCheckDataAsAnOperatorRunsThem) {
                      "/entraide-\\d{4}-\\d\\d-\\d\\dT\\d\\d-\\d\\d-\\d\\dZ\n"
                      "  database     [0-9.]+ kB\n"
                      "  attachments  0 files, 0 B \\(0 hard-linked\\)\n"
+                     "  mail-in      0 originals of mail received\n"
                      "  written in [0-9.]+ s\n");
   EXPECT_TRUE(std::regex_search(first.output, printed)) << first.output;
   CommandResult second = RunEntraide("backup " + ShellQuote(backups) + " --keep 1", QuietDataDirEnv(data));

@@ -21,7 +21,8 @@ namespace fs = std::filesystem;
 std::string Corpus(const std::string& name) { return ReadFile(SourceDir() + "/tests/mail/messages/" + name); }
 
 std::string Replace(std::string s, const std::string& from, const std::string& to) {
-  for (size_t at = s.find(from); at != std::string::npos; at = s.find(from, at + to.size())) s.replace(at, from.size(), to);
+  for (size_t at = s.find(from); at != std::string::npos; at = s.find(from, at + to.size()))
+    s.replace(at, from.size(), to);
   return s;
 }
 
@@ -68,10 +69,11 @@ class MailInTest : public ::testing::Test {
   CommandResult Receive(const std::string& raw, const std::string& flags = "") {
     std::string path = scratch_.Join("in-" + std::to_string(++files_) + ".eml");
     std::ofstream(path, std::ios::binary) << raw;
-    std::string env = QuietDataDirEnv(app_->config().data_dir) +
-                      " ENTRAIDE_MAIL_REPLY_ADDRESS=aide@reseau.example ENTRAIDE_MAIL_BOUNCE_ADDRESS=bounces@reseau.example"
-                      " ENTRAIDE_MAIL_NEW_TICKET_ADDRESS=nouveau@reseau.example"
-                      " ENTRAIDE_SITE_BASE_URL=https://entraide.example.org";
+    std::string env =
+        QuietDataDirEnv(app_->config().data_dir) +
+        " ENTRAIDE_MAIL_REPLY_ADDRESS=aide@reseau.example ENTRAIDE_MAIL_BOUNCE_ADDRESS=bounces@reseau.example"
+        " ENTRAIDE_MAIL_NEW_TICKET_ADDRESS=nouveau@reseau.example"
+        " ENTRAIDE_SITE_BASE_URL=https://entraide.example.org";
     return RunEntraide("mail receive " + flags + " < " + ShellQuote(path), env);
   }
   int64_t Replies() {
@@ -169,7 +171,8 @@ TEST_F(MailInTest, ServeReadsItsPop3MailboxAndDeletesWhatItTookIgnoredOrRefused)
 }
 
 TEST_F(MailInTest, ATicketByMailOpensFromItsConfirmationPageWithoutJavaScriptInBothLanguages) {
-  std::string raw = Replace(Corpus("thunderbird-en.eml"), "aide+TOKENPLACEHOLDER@reseau.example", "nouveau@reseau.example");
+  std::string raw =
+      Replace(Corpus("thunderbird-en.eml"), "aide+TOKENPLACEHOLDER@reseau.example", "nouveau@reseau.example");
   ASSERT_EQ(Receive(raw).exit_code, 0);
   ASSERT_TRUE(app_->app().DeliverMail(10000));
   // The link is only in the message sent to Marie (the outbox keeps no live link once it is sent).
@@ -179,7 +182,8 @@ TEST_F(MailInTest, ATicketByMailOpensFromItsConfirmationPageWithoutJavaScriptInB
     if (std::regex_search(mail.text, m, std::regex("/fr/tickets/by-mail/([A-Za-z0-9_-]+)"))) token = m[1].str();
   }
   ASSERT_FALSE(token.empty());
-  EXPECT_EQ(Sql("SELECT count(*) FROM outbox WHERE kind = 'ticket_by_mail' AND data_json LIKE '%" + token + "%'"), 0);
+  EXPECT_EQ(Sql("SELECT count(*) FROM outbox WHERE kind = 'by_mail_confirmation' AND data_json LIKE '%" + token + "%'"),
+            0);
   auto fr = Get(port(), "/fr/tickets/by-mail/" + token);
   ASSERT_EQ(fr.status, 200);
   EXPECT_NE(fr.body.find("Confirmer une demande"), std::string::npos);
@@ -187,14 +191,15 @@ TEST_F(MailInTest, ATicketByMailOpensFromItsConfirmationPageWithoutJavaScriptInB
   auto en = Get(port(), "/en/tickets/by-mail/" + token);
   EXPECT_NE(en.body.find("Open the request"), std::string::npos);
   int64_t tickets = Sql("SELECT count(*) FROM tickets");
-  auto done = Send(port(), "POST", "/en/tickets/by-mail/" + token, "",
-                   {"Content-Type: application/x-www-form-urlencoded"});
+  auto done =
+      Send(port(), "POST", "/en/tickets/by-mail/" + token, "", {"Content-Type: application/x-www-form-urlencoded"});
   ASSERT_EQ(done.status, 200) << done.body;
   EXPECT_NE(done.body.find("Your request is open"), std::string::npos);
   EXPECT_EQ(Sql("SELECT count(*) FROM tickets"), tickets + 1);
-  EXPECT_EQ(Send(port(), "POST", "/en/tickets/by-mail/" + token, "", {"Content-Type: application/x-www-form-urlencoded"})
-                .status,
-            404);
+  EXPECT_EQ(
+      Send(port(), "POST", "/en/tickets/by-mail/" + token, "", {"Content-Type: application/x-www-form-urlencoded"})
+          .status,
+      404);
   EXPECT_EQ(Get(port(), "/fr/tickets/by-mail/nope").status, 404);
 }
 
@@ -262,6 +267,35 @@ TEST_F(MailInTest, ABouncingAddressShowsOnTheCoordinatorsPagesAndCanBeSentToAgai
   EXPECT_EQ(Sql("SELECT count(*) FROM mail_bounces"), 0);
   auto forged = Send(port(), "POST", "/fr/admin/mail/bounces/clear", "csrf=x&email=a%40b.c", ana_.Form());
   EXPECT_EQ(forged.status, 403);
+}
+
+// POP3S: the server's certificate must chain to a trusted CA (here mail.smtp.ca_file) and name the host; a
+// server whose certificate names another host is never logged in to, and its messages stay where they are.
+TEST(MailInPop3sTest, TheMailboxIsReadOverTlsOnlyFromAServerWhoseCertificateNamesIt) {
+  TempDir certs;
+  TestCertificate good = MakeTestCertificate(certs, "DNS:localhost,IP:127.0.0.1");
+  TempDir other_dir;
+  TestCertificate other = MakeTestCertificate(other_dir, "DNS:mail.elsewhere.test");
+  for (bool trusted : {true, false}) {
+    SCOPED_TRACE(trusted ? "its certificate names 127.0.0.1" : "its certificate names another host");
+    const TestCertificate& cert = trusted ? good : other;
+    Pop3Server pop3("aide@reseau.example", "pop-secret", &cert);
+    pop3.Add("1.eml",
+             Replace(Corpus("gmail-fr.eml"), "aide+TOKENPLACEHOLDER@reseau.example", "personne@ailleurs.example"));
+    TestApp app([&](app::Config& c) {
+      c.mail_reply_address = "aide@reseau.example";
+      c.mail_pop3_host = "127.0.0.1";
+      c.mail_pop3_port = pop3.port();
+      c.mail_pop3_user = pop3.user();
+      c.mail_pop3_password = pop3.password();
+      c.mail_pop3_tls = "tls";
+      c.mail_smtp_ca_file = cert.cert;
+      c.mail_pop3_poll_seconds = 3600;
+    });
+    ASSERT_TRUE(app.app().PollMailboxNow(20000));
+    EXPECT_EQ(QueryInt(app.pool(), "SELECT count(*) FROM inbound_mail"), trusted ? 1 : 0);
+    EXPECT_EQ(pop3.Names().size(), trusted ? 0u : 1u);
+  }
 }
 
 }  // namespace

@@ -25,7 +25,8 @@ std::string Corpus(const std::string& name) {
 }
 
 std::string Replace(std::string s, const std::string& from, const std::string& to) {
-  for (size_t at = s.find(from); at != std::string::npos; at = s.find(from, at + to.size())) s.replace(at, from.size(), to);
+  for (size_t at = s.find(from); at != std::string::npos; at = s.find(from, at + to.size()))
+    s.replace(at, from.size(), to);
   return s;
 }
 
@@ -60,7 +61,9 @@ class ReceiverTest : public testing::DeskTest {
     options_.base_url = "https://entraide.example.org";
     Rebuild();
   }
-  void Rebuild() { receiver_ = std::make_unique<inbox::Receiver>(*pool_, clock_, auth_->sessions, *tickets_, options_); }
+  void Rebuild() {
+    receiver_ = std::make_unique<inbox::Receiver>(*pool_, clock_, auth_->sessions, *tickets_, options_);
+  }
 
   // A reply token for `user` on `ticket`, as the sender makes one (only its hash is stored).
   std::string Token(int64_t user, int64_t ticket) {
@@ -73,12 +76,15 @@ class ReceiverTest : public testing::DeskTest {
     return Replace(Corpus(file), "TOKENPLACEHOLDER", token);
   }
   int64_t Replies() {
-    return Count("SELECT count(*) FROM ticket_events WHERE kind = 'reply' AND ticket_id = " + std::to_string(ticket_.id));
+    return Count("SELECT count(*) FROM ticket_events WHERE kind = 'reply' AND ticket_id = " +
+                 std::to_string(ticket_.id));
   }
   std::string LastReply() {
     return Text("SELECT body FROM ticket_events WHERE kind = 'reply' ORDER BY id DESC LIMIT 1");
   }
-  std::string LastOutcome() { return Text("SELECT outcome || ': ' || reason FROM inbound_mail ORDER BY id DESC LIMIT 1"); }
+  std::string LastOutcome() {
+    return Text("SELECT outcome || ': ' || reason FROM inbound_mail ORDER BY id DESC LIMIT 1");
+  }
 
   auth::Principal marie_, jf_;
   tickets::Ticket ticket_;
@@ -97,7 +103,8 @@ TEST_F(ReceiverTest, EachClientsReplyLandsAsItsAuthorsReplyWithoutTheQuotedHisto
     EXPECT_EQ(r.outcome, InboundOutcome::kTaken) << r.reason;
     EXPECT_EQ(r.ExitCode(), 0);
     EXPECT_EQ(Replies(), before + 1);
-    EXPECT_EQ(Count("SELECT actor_id FROM ticket_events WHERE kind = 'reply' ORDER BY id DESC LIMIT 1"), marie_.user_id);
+    EXPECT_EQ(Count("SELECT actor_id FROM ticket_events WHERE kind = 'reply' ORDER BY id DESC LIMIT 1"),
+              marie_.user_id);
     EXPECT_EQ(Count("SELECT internal FROM ticket_events WHERE kind = 'reply' ORDER BY id DESC LIMIT 1"), 0);
     auto m = mail::ParseMessage(raw);
     ASSERT_TRUE(m.ok());
@@ -145,13 +152,15 @@ TEST_F(ReceiverTest, AnAttachmentArrivesWithItsDecodedName) {
 
 TEST_F(ReceiverTest, AForgedFromAWrongOrRevokedTokenAndAFailedDmarcAreRefusedAndNothingLands) {
   std::string token = Token(marie_.user_id, ticket_.id);
-  std::string forged = Replace(Reply("gmail-fr.eml", token), "marie.tremblay@groupe.example", "marie@attaquant.example");
+  std::string forged =
+      Replace(Reply("gmail-fr.eml", token), "marie.tremblay@groupe.example", "marie@attaquant.example");
   inbox::Received r = receiver_->Receive(forged);
   EXPECT_EQ(r.outcome, InboundOutcome::kRefused);
   EXPECT_EQ(r.ExitCode(), 65);
   EXPECT_NE(LastOutcome().find("From is not"), std::string::npos) << LastOutcome();
   // Case does not matter in the From address.
-  std::string upper = Replace(Reply("gmail-fr.eml", token), "marie.tremblay@groupe.example", "Marie.Tremblay@Groupe.Example");
+  std::string upper =
+      Replace(Reply("gmail-fr.eml", token), "marie.tremblay@groupe.example", "Marie.Tremblay@Groupe.Example");
   EXPECT_EQ(receiver_->Receive(upper).outcome, InboundOutcome::kTaken) << LastOutcome();
 
   r = receiver_->Receive(Reply("gmail-en.eml", "ffffffffffffffffffffffffffffffff"));
@@ -225,9 +234,9 @@ TEST_F(ReceiverTest, AVolunteersReplyByMailIsPublicAndAPersonWhoLeftTheGroupIsRe
             1);
   EXPECT_EQ(Count("SELECT count(*) FROM ticket_events WHERE kind = 'note'"), 0);
   // The group is told, as for a reply on the page.
-  EXPECT_EQ(Count("SELECT count(*) FROM outbox WHERE kind = 'ticket_reply' AND user_id = " +
-                  std::to_string(marie_.user_id)),
-            1);
+  EXPECT_EQ(
+      Count("SELECT count(*) FROM outbox WHERE kind = 'ticket_reply' AND user_id = " + std::to_string(marie_.user_id)),
+      1);
 
   Exec("DELETE FROM memberships WHERE user_id = " + std::to_string(marie_.user_id));
   inbox::Received r = receiver_->Receive(Reply("gmail-en.eml", Token(marie_.user_id, ticket_.id)));
@@ -265,9 +274,10 @@ TEST_F(ReceiverTest, ThirtyMessagesAnHourPerPersonAndTwentyFiveMegabytes) {
 TEST_F(ReceiverTest, PermanentDeliveryFailuresMarkTheAddressBouncingAtTheThirdAndStopItsMail) {
   // Three of our messages to Marie, as the sender marks them (a Message-ID each).
   for (int i = 1; i <= 3; ++i)
-    Exec("INSERT INTO outbox (kind, recipient_email, user_id, created_at, status, message_id) VALUES "
-         "('ticket_reply', 'marie.tremblay@groupe.example', " +
-         std::to_string(marie_.user_id) + ", 0, 'sent', '<" + std::to_string(100 + i) + ".a1b2c3@reseau.example>')");
+    Exec(
+        "INSERT INTO outbox (kind, recipient_email, user_id, created_at, status, message_id) VALUES "
+        "('ticket_reply', 'marie.tremblay@groupe.example', " +
+        std::to_string(marie_.user_id) + ", 0, 'sent', '<" + std::to_string(100 + i) + ".a1b2c3@reseau.example>')");
   auto dsn = [&](int i, const std::string& file) {
     std::string raw = Replace(Corpus(file), "IDPLACEHOLDER", std::to_string(100 + i) + ".a1b2c3");
     return WithHeader(raw, "Message-ID", "<dsn" + std::to_string(i) + file + "@mx.reseau.example>");
@@ -297,23 +307,23 @@ TEST_F(ReceiverTest, PermanentDeliveryFailuresMarkTheAddressBouncingAtTheThirdAn
 }
 
 TEST_F(ReceiverTest, ATicketByMailWaitsForTheLinkSentToItsAuthorUnlessTheHostSaysDmarcPass) {
-  std::string raw = Replace(Replace(Corpus("thunderbird-fr.eml"), "aide+TOKENPLACEHOLDER@reseau.example",
-                                    "nouveau@reseau.example"),
-                            "Re: ", "");
+  std::string raw =
+      Replace(Replace(Corpus("thunderbird-fr.eml"), "aide+TOKENPLACEHOLDER@reseau.example", "nouveau@reseau.example"),
+              "Re: ", "");
   // Nobody's address: refused, nothing sent.
   inbox::Received r = receiver_->Receive(Replace(raw, "marie.tremblay@groupe.example", "inconnu@ailleurs.example"));
   EXPECT_EQ(r.outcome, InboundOutcome::kRefused);
-  EXPECT_EQ(Count("SELECT count(*) FROM outbox WHERE kind = 'ticket_by_mail'"), 0);
+  EXPECT_EQ(Count("SELECT count(*) FROM outbox WHERE kind = 'by_mail_confirmation'"), 0);
 
   // Marie, in one group, without a trusted host: a confirmation link is mailed to her own address.
   int64_t tickets = Count("SELECT count(*) FROM tickets");
   r = receiver_->Receive(raw);
   EXPECT_EQ(r.outcome, InboundOutcome::kTaken) << r.reason;
   EXPECT_EQ(Count("SELECT count(*) FROM tickets"), tickets);
-  ASSERT_EQ(Count("SELECT count(*) FROM outbox WHERE kind = 'ticket_by_mail' AND recipient_email = "
+  ASSERT_EQ(Count("SELECT count(*) FROM outbox WHERE kind = 'by_mail_confirmation' AND recipient_email = "
                   "'marie.tremblay@groupe.example'"),
             1);
-  std::string link = Text("SELECT json_extract(data_json, '$.link') FROM outbox WHERE kind = 'ticket_by_mail'");
+  std::string link = Text("SELECT json_extract(data_json, '$.link') FROM outbox WHERE kind = 'by_mail_confirmation'");
   ASSERT_TRUE(core::StartsWith(link, "https://entraide.example.org/fr/tickets/by-mail/")) << link;
   std::string token = link.substr(link.rfind('/') + 1);
   EXPECT_EQ(Count("SELECT count(*) FROM mail_ticket_requests WHERE token_hash = '" + token + "'"), 0);  // hashed
@@ -336,7 +346,8 @@ TEST_F(ReceiverTest, ATicketByMailWaitsForTheLinkSentToItsAuthorUnlessTheHostSay
   r = receiver_->Receive(WithHeader(Replace(raw, "marie.tremblay@groupe.example", "luc@groupe.example"), "Message-ID",
                                     "<luc@groupe.example>"));
   ASSERT_EQ(r.outcome, InboundOutcome::kTaken);
-  link = Text("SELECT json_extract(data_json, '$.link') FROM outbox WHERE kind = 'ticket_by_mail' ORDER BY id DESC");
+  link =
+      Text("SELECT json_extract(data_json, '$.link') FROM outbox WHERE kind = 'by_mail_confirmation' ORDER BY id DESC");
   token = link.substr(link.rfind('/') + 1);
   EXPECT_EQ(receiver_->Confirm(token, 0).status().code(), core::StatusCode::kInvalidArgument);
   EXPECT_EQ(receiver_->Confirm(token, 999).status().code(), core::StatusCode::kInvalidArgument);
@@ -348,22 +359,23 @@ TEST_F(ReceiverTest, ATicketByMailWaitsForTheLinkSentToItsAuthorUnlessTheHostSay
   options_.trusted_host = "mx.reseau.example";
   Rebuild();
   tickets = Count("SELECT count(*) FROM tickets");
-  int64_t links = Count("SELECT count(*) FROM outbox WHERE kind = 'ticket_by_mail'");
+  int64_t links = Count("SELECT count(*) FROM outbox WHERE kind = 'by_mail_confirmation'");
   r = receiver_->Receive(WithHeader(raw, "Message-ID", "<dmarc-pass@groupe.example>"));
   EXPECT_EQ(r.outcome, InboundOutcome::kTaken) << r.reason;
   EXPECT_EQ(Count("SELECT count(*) FROM tickets"), tickets + 1);
-  EXPECT_EQ(Count("SELECT count(*) FROM outbox WHERE kind = 'ticket_by_mail'"), links);
+  EXPECT_EQ(Count("SELECT count(*) FROM outbox WHERE kind = 'by_mail_confirmation'"), links);
   // A dmarc=pass for another domain proves nothing.
   std::string other = WithHeader(raw, "Message-ID", "<dmarc-other@groupe.example>");
   other = Replace(other, "header.from=groupe.example", "header.from=ailleurs.example");
   r = receiver_->Receive(other);
   EXPECT_EQ(r.outcome, InboundOutcome::kTaken);
   EXPECT_EQ(Count("SELECT count(*) FROM tickets"), tickets + 1);
-  EXPECT_EQ(Count("SELECT count(*) FROM outbox WHERE kind = 'ticket_by_mail'"), links + 1);
+  EXPECT_EQ(Count("SELECT count(*) FROM outbox WHERE kind = 'by_mail_confirmation'"), links + 1);
 }
 
 TEST_F(ReceiverTest, MailToNoneOfOurAddressesIsUnknown) {
-  std::string raw = Replace(Corpus("gmail-fr.eml"), "aide+TOKENPLACEHOLDER@reseau.example", "quelquun@ailleurs.example");
+  std::string raw =
+      Replace(Corpus("gmail-fr.eml"), "aide+TOKENPLACEHOLDER@reseau.example", "quelquun@ailleurs.example");
   inbox::Received r = receiver_->Receive(raw);
   EXPECT_EQ(r.outcome, InboundOutcome::kUnknown);
   EXPECT_EQ(r.ExitCode(), 67);

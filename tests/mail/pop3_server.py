@@ -1,13 +1,14 @@
 #!/usr/bin/python3
 """A small POP3 server (RFC 1939) on loopback for the tests: the messages are the files of a folder, sorted by
-name; DELE marks one, QUIT (in the UPDATE state) removes the marked files. Plain text only (the tests run it on
-127.0.0.1). Prints "listening PORT" once it accepts connections.
+name; DELE marks one, QUIT (in the UPDATE state) removes the marked files. With --cert and --key, POP3S (TLS
+from the first byte, as on port 995). Prints "listening PORT" once it accepts connections.
 
-    pop3_server.py --dir DIR --user USER --password PASS [--port 0]
+    pop3_server.py --dir DIR --user USER --password PASS [--port 0] [--cert PEM --key PEM]
 """
 import argparse
 import os
 import socketserver
+import ssl
 import sys
 
 
@@ -95,6 +96,13 @@ class Handler(socketserver.StreamRequestHandler):
 class Server(socketserver.ThreadingTCPServer):
     allow_reuse_address = True
     daemon_threads = True
+    tls = None
+
+    def get_request(self):
+        sock, addr = super().get_request()
+        if self.tls:
+            sock = self.tls.wrap_socket(sock, server_side=True)
+        return sock, addr
 
 
 def main():
@@ -103,9 +111,14 @@ def main():
     p.add_argument("--user", required=True)
     p.add_argument("--password", required=True)
     p.add_argument("--port", type=int, default=0)
+    p.add_argument("--cert")
+    p.add_argument("--key")
     opts = p.parse_args()
     server = Server(("127.0.0.1", opts.port), Handler)
     server.opts = opts
+    if opts.cert:
+        server.tls = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        server.tls.load_cert_chain(opts.cert, opts.key)
     print("listening %d" % server.server_address[1], flush=True)
     server.serve_forever()
 
