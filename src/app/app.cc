@@ -17,6 +17,7 @@
 #include "http/admin_pages.h"
 #include "http/api.h"
 #include "http/dashboard_pages.h"
+#include "http/mail_in_pages.h"
 #include "http/mail_pages.h"
 #include "http/metrics_endpoint.h"
 #include "http/page_cache.h"
@@ -32,7 +33,6 @@
 #include "http/signin_pages.h"
 #include "http/static_files.h"
 #include "http/take_pages.h"
-#include "http/mail_in_pages.h"
 #include "http/ticket_api.h"
 #include "http/ticket_pages.h"
 #include "i18n/catalog.h"
@@ -284,8 +284,8 @@ core::StatusOr<std::unique_ptr<App>> App::Create(const Config& config, AppOverri
   }
   m.services->mail_prefs = m.mail_prefs.get();
   fs::create_directories(config.MailInDir(), dir_error);
-  m.receiver = std::make_unique<inbox::Receiver>(*m.pool, clock, m.accounts->sessions, *m.tickets,
-                                                 ReceiverOptionsFor(config));
+  m.receiver =
+      std::make_unique<inbox::Receiver>(*m.pool, clock, m.accounts->sessions, *m.tickets, ReceiverOptionsFor(config));
   m.services->receiver = m.receiver.get();
   if (!config.mail_pop3_host.empty()) {
     inbox::Receiver* receiver = m.receiver.get();

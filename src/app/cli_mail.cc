@@ -7,8 +7,8 @@
 #include "app/commands.h"
 #include "app/mail_worker.h"
 #include "app/mailbox.h"
-#include "auth/accounts.h"
 #include "app/wiring.h"
+#include "auth/accounts.h"
 #include "core/clock.h"
 #include "core/json_writer.h"
 #include "core/timezone.h"
@@ -17,14 +17,14 @@
 #include "mail/digest.h"
 #include "mail/sender.h"
 #include "markdown/markdown.h"
-#include "store/inbound_repo.h"
-#include "tickets/response_targets.h"
-#include "tickets/ticket_service.h"
 #include "store/account_repo.h"
+#include "store/inbound_repo.h"
 #include "store/mail_repo.h"
 #include "store/pool.h"
 #include "store/ticket_repo.h"
 #include "tickets/reply_tokens.h"
+#include "tickets/response_targets.h"
+#include "tickets/ticket_service.h"
 #include "view/renderer.h"
 
 namespace entraide::app {
@@ -227,8 +227,8 @@ int MailReceive(const Config& config, bool accept_refused) {
   if (targets.ok()) tickets.SetResponseTargets(*targets);
   inbox::Receiver receiver(pool, clock, accounts.sessions, tickets, options);
   inbox::Received r = receiver.Receive(raw);
-  std::cerr << "mail receive: " << (r.try_later ? "try again later" : std::string(model::ToString(r.outcome)))
-            << ": " << r.reason << "\n";
+  std::cerr << "mail receive: " << (r.try_later ? "try again later" : std::string(model::ToString(r.outcome))) << ": "
+            << r.reason << "\n";
   int code = r.ExitCode();
   return code == 65 && accept_refused ? 0 : code;
 }
@@ -252,8 +252,8 @@ int MailBounces(const Config& config, const std::string& clear) {
   if (!list.ok()) return Fail(list.status());
   std::cout << "email\tfailures\tsince\tlast status\n";
   for (const auto& b : *list)
-    std::cout << b.email << "\t" << b.failures << "\t" << core::FormatIso8601Utc(*b.bouncing_since) << "\t" << b.last_status
-              << "\n";
+    std::cout << b.email << "\t" << b.failures << "\t" << core::FormatIso8601Utc(*b.bouncing_since) << "\t"
+              << b.last_status << "\n";
   return 0;
 }
 
@@ -326,8 +326,9 @@ void AddMailCommands(CLI::App& app, CliContext& ctx) {
       "a confirmation link. Exit codes (sysexits): 0 taken (also: ignored automatic mail, a duplicate, a\n"
       "delivery report), 67 unknown address, 65 refused (forged sender, revoked address, a limit), 75 try\n"
       "again later. Nothing is ever sent back for a refused or ignored message; the reason is logged.");
-  receive->callback(
-      [&ctx, accept_refused] { ctx.run = [accept_refused](const Config& c) { return MailReceive(c, *accept_refused); }; });
+  receive->callback([&ctx, accept_refused] {
+    ctx.run = [accept_refused](const Config& c) { return MailReceive(c, *accept_refused); };
+  });
   auto clear = std::make_shared<std::string>();
   auto* bounces = mail->add_subcommand("bounces", "the addresses that bounce (no mail is sent to them)");
   bounces->add_option("--clear", *clear, "forget this address's failures: mail to it is sent again");

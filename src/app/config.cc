@@ -68,8 +68,9 @@ Setter Text(std::string Config::*field) {
 Setter BareAddress(std::string Config::*field) {
   return [field](Config& c, const std::string& v) -> core::Status {
     auto at = v.find('@');
-    if (!v.empty() && (at == std::string::npos || at == 0 || at + 1 == v.size() || v.find('@', at + 1) != std::string::npos ||
-                       v.find_first_of(" +<>\"'(),;:\r\n\t") != std::string::npos || v.size() > 254))
+    if (!v.empty() &&
+        (at == std::string::npos || at == 0 || at + 1 == v.size() || v.find('@', at + 1) != std::string::npos ||
+         v.find_first_of(" +<>\"'(),;:\r\n\t") != std::string::npos || v.size() > 254))
       return core::InvalidArgument("must be a bare address like aide@example.org, without '+' (empty: off)");
     c.*field = v;
     return core::Status::Ok();
@@ -79,8 +80,8 @@ Setter BareAddress(std::string Config::*field) {
 // A host name (letters, digits, '.', '-'); empty: off.
 Setter HostName(std::string Config::*field) {
   return [field](Config& c, const std::string& v) -> core::Status {
-    if (v.size() > 253 || v.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-") !=
-                              std::string::npos)
+    if (v.size() > 253 ||
+        v.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-") != std::string::npos)
       return core::InvalidArgument("must be a host name like mx.example.org");
     c.*field = v;
     return core::Status::Ok();

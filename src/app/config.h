@@ -55,13 +55,13 @@ struct Config {
   int mail_max_per_second = 10;    // messages handed to the SMTP server per second; 0: no limit
   std::string mail_reply_address;  // aide@example.org: ticket mails get Reply-To aide+TOKEN@...; empty: none
   // Mail received (#17): see the README, "Answering by email".
-  std::string mail_bounce_address;        // bounces@example.org: VERP envelope sender; empty: mail.from's address
-  std::string mail_new_ticket_address;    // aide@example.org: members open tickets by mail; empty: off
+  std::string mail_bounce_address;      // bounces@example.org: VERP envelope sender; empty: mail.from's address
+  std::string mail_new_ticket_address;  // aide@example.org: members open tickets by mail; empty: off
   std::string mail_trust_authentication_results;  // the receiving host's authserv-id; empty: not read
-  std::string mail_pop3_host;             // empty: serve polls no mailbox
+  std::string mail_pop3_host;                     // empty: serve polls no mailbox
   int mail_pop3_port = 995;
   std::string mail_pop3_user, mail_pop3_password;
-  std::string mail_pop3_tls = "tls";      // tls (POP3S) or none (loopback only, e.g. a local Dovecot)
+  std::string mail_pop3_tls = "tls";  // tls (POP3S) or none (loopback only, e.g. a local Dovecot)
   int mail_pop3_poll_seconds = 60;
   // [auth]
   int auth_max_parallel_hashes = 0;  // password hashes at once (argon2id, 64 MiB each); 0: the number of CPUs

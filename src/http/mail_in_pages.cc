@@ -63,8 +63,7 @@ Response ByMailPost(const Services& s, const Request& req) {
   if (!t.ok()) {
     if (t.status().code() == core::StatusCode::kInvalidArgument)
       return Show(s, v, req, tr.Get("by_mail_choose_group"), 400);
-    if (t.status().code() == core::StatusCode::kResourceExhausted)
-      return Show(s, v, req, tr.Get("by_mail_limit"), 429);
+    if (t.status().code() == core::StatusCode::kResourceExhausted) return Show(s, v, req, tr.Get("by_mail_limit"), 429);
     return Invalid(s, v, req, t.status());
   }
   view::Value d = view::Value::Object();

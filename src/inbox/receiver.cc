@@ -10,8 +10,8 @@
 #include "core/strings.h"
 #include "mail/addresses.h"
 #include "store/account_repo.h"
-#include "store/pool.h"
 #include "store/inbound_repo.h"
+#include "store/pool.h"
 #include "tickets/reply_tokens.h"
 
 namespace entraide::inbox {
@@ -107,8 +107,7 @@ Received Receiver::Receive(std::string_view raw) {
 
 std::optional<std::string> Receiver::Loop(const mail::InboundMessage& m) const {
   if (!m.auto_submitted.empty() && m.auto_submitted != "no") return "Auto-Submitted: " + m.auto_submitted;
-  if (m.precedence == "bulk" || m.precedence == "list" || m.precedence == "junk")
-    return "Precedence: " + m.precedence;
+  if (m.precedence == "bulk" || m.precedence == "list" || m.precedence == "junk") return "Precedence: " + m.precedence;
   if (m.auto_reply_header) return "an automatic reply (X-Autoreply)";
   if (m.null_return_path) return "a null sender (a bounce or an automatic reply)";
   if (m.from_address.empty()) return "no From address";
@@ -144,7 +143,7 @@ Received Receiver::Finish(Context& c, InboundOutcome outcome, std::string reason
   r.ticket_id = c.record.ticket_id;
   std::string ticket = c.record.ticket_id ? std::to_string(*c.record.ticket_id) : "";
   auto level = outcome == InboundOutcome::kTaken || outcome == InboundOutcome::kBounce ? core::LogLevel::kInfo
-                                                                                        : core::LogLevel::kWarning;
+                                                                                       : core::LogLevel::kWarning;
   core::Log(level, "mail received",
             {{"outcome", model::ToString(outcome)},
              {"reason", r.reason},
@@ -396,8 +395,8 @@ Received Receiver::NewTicket(Context& c) {
         .Field("subject", subject)
         .Field("name", p.name)
         .EndObject();
-    auto m = store::OutboxMessage::To(model::MailKind::kTicketByMail, p.user_id, p.email, p.name, lang, w.Take(),
-                                      c.now);
+    auto m =
+        store::OutboxMessage::To(model::MailKind::kTicketByMail, p.user_id, p.email, p.name, lang, w.Take(), c.now);
     return store::InsertOutboxRow(**db, m, false);
   });
   if (!st.ok()) {
@@ -502,7 +501,8 @@ core::StatusOr<std::vector<Original>> Receiver::Originals(const auth::Principal*
   if (!rows.ok()) return rows.status();
   std::vector<Original> out;
   for (const auto& r : *rows)
-    out.push_back({r.id, r.event_id, r.received_at, r.from_address, (fs::path(o_.originals_dir) / r.original).string()});
+    out.push_back(
+        {r.id, r.event_id, r.received_at, r.from_address, (fs::path(o_.originals_dir) / r.original).string()});
   return out;
 }
 

@@ -49,9 +49,9 @@ struct ReceiverOptions {
   std::string originals_dir;       // where originals are kept (data.dir/mail-in)
   std::string scratch_dir;         // where attachments are written before they are stored (data.dir/tmp)
   std::string base_url = "http://127.0.0.1:8080";  // for the confirmation link
-  int per_hour = 30;               // messages taken per person and hour
-  int bounce_threshold = 3;        // permanent failures before an address is bouncing
-  int64_t request_ttl_s = 7 * 24 * 3600;  // how long a confirmation link for a ticket by mail is valid
+  int per_hour = 30;                               // messages taken per person and hour
+  int bounce_threshold = 3;                        // permanent failures before an address is bouncing
+  int64_t request_ttl_s = 7 * 24 * 3600;           // how long a confirmation link for a ticket by mail is valid
   mail::InboundLimits limits;
 };
 
@@ -83,8 +83,8 @@ struct Original {
 
 class Receiver {
  public:
-  Receiver(store::Pool& pool, const core::Clock& clock, auth::SessionService& sessions,
-           tickets::TicketService& tickets, ReceiverOptions options);
+  Receiver(store::Pool& pool, const core::Clock& clock, auth::SessionService& sessions, tickets::TicketService& tickets,
+           ReceiverOptions options);
 
   Received Receive(std::string_view raw);
 

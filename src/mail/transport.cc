@@ -41,7 +41,6 @@ namespace {
 namespace fs = std::filesystem;
 using Poco::Net::SMTPClientSession;
 
-
 // Poco keeps the session's socket protected: reach it to turn Nagle's algorithm off, or every SMTP command
 // waits for the peer's delayed ACK (about 40 ms a round trip, 80 ms a message on loopback).
 template <typename Base>
@@ -108,7 +107,8 @@ class SmtpTransport final : public Transport {
     Poco::Timespan timeout(o_.timeout_s, 0);
     auto port = static_cast<Poco::UInt16>(o_.port);
     if (o_.tls == "tls") {
-      Poco::Net::SecureStreamSocket socket(Poco::Net::SocketAddress(o_.host, port), o_.host, ClientTlsContext(o_.ca_file));
+      Poco::Net::SecureStreamSocket socket(Poco::Net::SocketAddress(o_.host, port), o_.host,
+                                           ClientTlsContext(o_.ca_file));
       auto s = std::make_unique<Session<SMTPClientSession>>(socket);
       s->NoDelay();
       session_ = std::move(s);
@@ -116,7 +116,8 @@ class SmtpTransport final : public Transport {
       auto s = std::make_unique<Session<Poco::Net::SecureSMTPClientSession>>(o_.host, port);
       s->setTimeout(timeout);
       s->login(o_.helo);
-      if (!s->startTLS(ClientTlsContext(o_.ca_file))) throw Poco::Net::SSLException("the server does not offer STARTTLS");
+      if (!s->startTLS(ClientTlsContext(o_.ca_file)))
+        throw Poco::Net::SSLException("the server does not offer STARTTLS");
       s->NoDelay();
       session_ = std::move(s);
     } else {

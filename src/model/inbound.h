@@ -60,8 +60,8 @@ struct MailTicketRequest {
   int64_t user_id = 0, inbound_id = 0;
   std::string subject;
   int64_t created_at = 0, expires_at = 0;
-  std::optional<int64_t> used_at;    // set once the link was used
-  std::string original;              // the original's file name (from inbound_mail)
+  std::optional<int64_t> used_at;  // set once the link was used
+  std::string original;            // the original's file name (from inbound_mail)
 };
 
 }  // namespace entraide::model

@@ -68,8 +68,7 @@ StatusOr<int64_t> InboundRepository::Record(const model::InboundRecord& r) {
 }
 
 StatusOr<bool> InboundRepository::AlreadyTaken(const std::string& message_id) {
-  auto st = db_.Prepare(
-      "SELECT 1 FROM inbound_mail WHERE message_id = ? AND outcome IN ('taken', 'bounce') LIMIT 1");
+  auto st = db_.Prepare("SELECT 1 FROM inbound_mail WHERE message_id = ? AND outcome IN ('taken', 'bounce') LIMIT 1");
   if (!st.ok()) return st.status();
   (*st)->Bind(1, message_id);
   auto row = OneRow<int>(*st, [](Statement&) { return 1; });
@@ -78,8 +77,8 @@ StatusOr<bool> InboundRepository::AlreadyTaken(const std::string& message_id) {
 }
 
 StatusOr<int64_t> InboundRepository::CountTakenSince(int64_t user_id, int64_t since) {
-  auto st = db_.Prepare(
-      "SELECT count(*) FROM inbound_mail WHERE user_id = ? AND received_at >= ? AND outcome = 'taken'");
+  auto st =
+      db_.Prepare("SELECT count(*) FROM inbound_mail WHERE user_id = ? AND received_at >= ? AND outcome = 'taken'");
   if (!st.ok()) return st.status();
   (*st)->Bind(1, user_id).Bind(2, since);
   auto n = OneRow<int64_t>(*st, [](Statement& q) { return q.ColumnInt(0); });

@@ -142,9 +142,10 @@ StatusOr<model::ErasureCounts> PrivacyRepository::Erase(const model::User& user,
   if (!names.ok()) return names.status();
   n.mail_originals = std::move(names).value();
   ENTRAIDE_RETURN_IF_ERROR(run("DELETE FROM mail_ticket_requests WHERE user_id = ?1", nullptr));
-  ENTRAIDE_RETURN_IF_ERROR(run("UPDATE inbound_mail SET original = NULL, from_address = '' "
-                               "WHERE user_id = ?1 OR from_address = ?2 COLLATE NOCASE",
-                               &n.mail_received));
+  ENTRAIDE_RETURN_IF_ERROR(
+      run("UPDATE inbound_mail SET original = NULL, from_address = '' "
+          "WHERE user_id = ?1 OR from_address = ?2 COLLATE NOCASE",
+          &n.mail_received));
   ENTRAIDE_RETURN_IF_ERROR(run("DELETE FROM mail_bounces WHERE email = ?2", nullptr));
   ENTRAIDE_RETURN_IF_ERROR(run("DELETE FROM sessions WHERE user_id = ?1", &n.sessions));
   ENTRAIDE_RETURN_IF_ERROR(run("DELETE FROM tokens WHERE user_id = ?1", &n.tokens));
