@@ -437,47 +437,41 @@ Response TicketAction(const Services& s, const Request& req, Fn fn, const int64_
   return r;
 }
 
+// The file at `path` as a download named `filename`: never rendered by the browser, whatever the file claims to
+// be (application/octet-stream, Content-Disposition: attachment), never cached.
+Response Download(const Services& s, const Request& req, const std::string& path, const std::string& filename) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return ErrorPage(s, req, 404);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  Response r;
+  r.status = 200;
+  r.content_type = "application/octet-stream";
+  r.compressible = false;
+  r.body = ss.str();
+  std::string ascii;
+  for (char c : filename) ascii += (static_cast<unsigned char>(c) < 0x80 && c != '"' && c != '\\') ? c : '_';
+  r.Header("Content-Disposition",
+           "attachment; filename=\"" + ascii + "\"; filename*=UTF-8''" + core::UrlEncodeComponent(filename));
+  r.Header("Cache-Control", "private, no-store");
+  return r;
+}
+
 Response DownloadAttachment(const Services& s, const Request& req) {
   Visitor v(s, req);
   if (!v.signed_in()) return ErrorPage(s, req, 404);
   auto a = s.tickets.attachments().Get(v.who(), PositiveId(req.Param("id")), PositiveId(req.Param("aid")));
   if (!a.ok()) return ErrorPage(s, req, HttpStatusFor(a.status()));
-  std::ifstream in(a->path, std::ios::binary);
-  if (!in) return ErrorPage(s, req, 404);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  Response r;
-  r.status = 200;
-  // Never rendered by the browser: always a download, whatever the file claims to be.
-  r.content_type = "application/octet-stream";
-  r.compressible = false;
-  r.body = ss.str();
-  std::string ascii;
-  for (char c : a->record.filename) ascii += (static_cast<unsigned char>(c) < 0x80 && c != '"' && c != '\\') ? c : '_';
-  r.Header("Content-Disposition",
-           "attachment; filename=\"" + ascii + "\"; filename*=UTF-8''" + core::UrlEncodeComponent(a->record.filename));
-  r.Header("Cache-Control", "private, no-store");
-  return r;
+  return Download(s, req, a->path, a->record.filename);
 }
 
-// The original of a message received by mail, for volunteers: an attachment, never shown by the browser.
+// The original of a message received by mail, for volunteers.
 Response DownloadOriginal(const Services& s, const Request& req) {
   Visitor v(s, req);
   if (!v.signed_in() || !s.receiver) return ErrorPage(s, req, 404);
   auto o = s.receiver->OriginalOf(v.who(), PositiveId(req.Param("id")), PositiveId(req.Param("mid")));
   if (!o.ok()) return ErrorPage(s, req, HttpStatusFor(o.status()));
-  std::ifstream in(o->path, std::ios::binary);
-  if (!in) return ErrorPage(s, req, 404);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  Response r;
-  r.status = 200;
-  r.content_type = "application/octet-stream";
-  r.compressible = false;
-  r.body = ss.str();
-  r.Header("Content-Disposition", "attachment; filename=\"message-" + std::to_string(o->id) + ".eml\"");
-  r.Header("Cache-Control", "private, no-store");
-  return r;
+  return Download(s, req, o->path, "message-" + std::to_string(o->id) + ".eml");
 }
 
 Response PublishForm(const Services& s, const Request& req) {
