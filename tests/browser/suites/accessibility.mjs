@@ -51,6 +51,31 @@ function sql(statement) {
   return execFileSync('/usr/bin/python3', ['-c', script, `${process.env.ENTRAIDE_DATA_DIR}/entraide.db`, statement]).toString().trim();
 }
 
+// A ticket written by mail to the new-ticket address, taken by `entraide mail receive` as Postfix would pipe it;
+// its confirmation link's token is then set to one the test knows (the real one only exists in the email).
+function ticketByMail(lang) {
+  const bin = process.env.ENTRAIDE_BIN || new URL('../../../build/entraide', import.meta.url).pathname;
+  const raw = [
+    'From: Marie Tremblay <marie@plateau.example>',
+    'To: aide@reseau.example',
+    `Subject: ${SUBJECT[lang]} (${lang})`,
+    `Message-ID: <by-mail-${lang}-${randomBytes(6).toString('hex')}@plateau.example>`,
+    'Content-Type: text/plain; charset=utf-8',
+    '',
+    BODY[lang],
+    '',
+  ].join('\r\n');
+  execFileSync(bin, ['mail', 'receive'], {
+    input: raw,
+    env: { ...process.env, ENTRAIDE_MAIL_NEW_TICKET_ADDRESS: 'aide@reseau.example', ENTRAIDE_LOG_LEVEL: 'error' },
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+  const token = randomBytes(16).toString('hex');
+  sql(`UPDATE mail_ticket_requests SET token_hash = '${createHash('sha256').update(token).digest('hex')}' ` +
+      'WHERE rowid = (SELECT max(rowid) FROM mail_ticket_requests)');
+  return token;
+}
+
 export function register() {
   describe(`accessibility: axe-core on every page type (WCAG 2.1 A and AA)`, () => {
     for (const lang of LANGS) {
@@ -211,6 +236,23 @@ export function register() {
           await page.goto(`/${lang}/account/email`);
           assert.equal(await page.locator('#new_ticket_alerts').count(), 1, 'volunteers choose their new-ticket alerts');
           await audit(page, 'email preferences (volunteer)', lang);
+        });
+      });
+
+      test(`a ticket written by mail (${lang}): its confirmation page and the page that follows, by keyboard`, async () => {
+        const token = ticketByMail(lang);
+        await withContext({ lang }, async ({ page }) => {
+          await page.goto(`/${lang}/tickets/by-mail/${token}`);
+          assert.match(await page.locator('h1').innerText(), new RegExp(T[lang].by_mail_title));
+          await audit(page, 'ticket by mail: confirmation', lang);
+          // The only control is the button: reached with Tab, pressed with Enter.
+          const button = page.locator('main form button[type=submit]');
+          for (let i = 0; i < 40 && !(await button.evaluate((b) => b === document.activeElement)); ++i)
+            await page.keyboard.press('Tab');
+          assert.ok(await button.evaluate((b) => b === document.activeElement), 'the button takes the focus');
+          await Promise.all([page.waitForNavigation(), page.keyboard.press('Enter')]);
+          assert.ok((await page.locator('main').innerText()).includes(T[lang].by_mail_done.replace(/ ?:$/, '')));
+          await audit(page, 'ticket by mail: opened', lang);
         });
       });
     }
