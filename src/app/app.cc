@@ -251,6 +251,7 @@ core::StatusOr<std::unique_ptr<App>> App::Create(const Config& config, AppOverri
   auth::AuthOptions auth_options = AuthOptionsFor(config);
   if (overrides.hash_cost) auth_options.hash_cost = *overrides.hash_cost;
   m.accounts = std::make_unique<auth::Accounts>(*m.pool, clock, auth_options);
+  m.accounts->passwords.Warm();
   m.categories = std::make_unique<tickets::CategoryService>(*m.pool);
   fs::create_directories(config.data_dir + "/attachments", dir_error);
   fs::create_directories(config.data_dir + "/tmp", dir_error);

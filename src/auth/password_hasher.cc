@@ -5,9 +5,15 @@
 namespace entraide::auth {
 
 PasswordHasher::PasswordHasher(const AuthOptions& options)
-    : cost_(options.hash_cost), gate_(options.max_parallel_hashes, options.hash_wait_ms) {
-  auto h = Hash(core::RandomToken());
-  if (h.ok()) dummy_hash_ = *h;
+    : cost_(options.hash_cost), gate_(options.max_parallel_hashes, options.hash_wait_ms) {}
+
+const std::string& PasswordHasher::DummyHash() {
+  // Outside the gate: it is made once, before (or instead of) the first check that needs it.
+  std::call_once(dummy_once_, [this] {
+    auto h = HashPassword(core::RandomToken(), cost_);
+    if (h.ok()) dummy_hash_ = *h;
+  });
+  return dummy_hash_;
 }
 
 core::StatusOr<std::string> PasswordHasher::Hash(const std::string& password) {
@@ -19,7 +25,7 @@ core::StatusOr<std::string> PasswordHasher::Hash(const std::string& password) {
 core::StatusOr<bool> PasswordHasher::Verify(const std::string& hash, const std::string& password) {
   auto permit = gate_.Acquire();
   if (!permit.ok()) return Busy(permit.status());
-  return VerifyPassword(hash.empty() ? dummy_hash_ : hash, password) && !hash.empty();
+  return VerifyPassword(hash.empty() ? DummyHash() : hash, password) && !hash.empty();
 }
 
 core::StatusOr<std::optional<std::string>> PasswordHasher::NewPasswordHash(const std::string& email,

@@ -8,6 +8,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <mutex>
 #include <optional>
 #include <string>
 
@@ -19,7 +20,12 @@ namespace entraide::auth {
 
 class PasswordHasher {
  public:
+  // The dummy hash (below) is made on first need, or by Warm(): a command that checks no password (`mail
+  // receive`, run once per message by the mail server) does not pay for an argon2id hash it never uses.
   explicit PasswordHasher(const AuthOptions& options);
+  // Makes the dummy hash now (serve, at start: the first sign-in of an unknown address then takes no longer than
+  // the others).
+  void Warm() { (void)DummyHash(); }
   PasswordHasher(const PasswordHasher&) = delete;
   PasswordHasher& operator=(const PasswordHasher&) = delete;
 
@@ -37,9 +43,11 @@ class PasswordHasher {
 
  private:
   core::Status Busy(core::Status st);  // counts a refusal of the gate
+  const std::string& DummyHash();
 
   HashCost cost_;
   HashGate gate_;
+  std::once_flag dummy_once_;
   std::string dummy_hash_;  // verified when there is no hash to check
   std::atomic<int64_t> busy_{0};
 };
