@@ -131,10 +131,7 @@ Received Receiver::Finish(Context& c, InboundOutcome outcome, std::string reason
   store::InboundRepository repo(**db);
   auto id = repo.Record(c.record);
   if (!id.ok()) {
-    if (!c.record.original.empty()) {
-      std::error_code ec;
-      fs::remove(fs::path(o_.originals_dir) / c.record.original, ec);
-    }
+    DropOriginal(c);
     return TryLater(id.status().message());
   }
   Received r;
@@ -151,6 +148,13 @@ Received Receiver::Finish(Context& c, InboundOutcome outcome, std::string reason
              {"message_id", c.m.message_id},
              {"ticket", ticket}});
   return r;
+}
+
+void Receiver::DropOriginal(Context& c) const {
+  if (c.record.original.empty()) return;
+  std::error_code ec;
+  fs::remove(fs::path(o_.originals_dir) / c.record.original, ec);
+  c.record.original.clear();
 }
 
 core::StatusOr<std::string> Receiver::KeepOriginal(std::string_view raw) {
@@ -171,26 +175,6 @@ core::StatusOr<std::string> Receiver::KeepOriginal(std::string_view raw) {
   return name;
 }
 
-core::StatusOr<std::vector<tickets::Upload>> Receiver::Uploads(const mail::InboundMessage& m) {
-  std::vector<tickets::Upload> out;
-  std::error_code ec;
-  fs::create_directories(o_.scratch_dir, ec);
-  for (const auto& a : m.attachments) {
-    tickets::Upload u;
-    u.filename = a.filename.empty() ? "attachment" : a.filename;
-    u.content_type = a.content_type;
-    u.size = static_cast<int64_t>(a.data.size());
-    u.sha256 = core::Sha256Hex(a.data);
-    u.temp_path = (fs::path(o_.scratch_dir) / ("mail-" + core::RandomToken().substr(0, 16))).string();
-    std::ofstream f(u.temp_path, std::ios::binary);
-    f.write(a.data.data(), static_cast<std::streamsize>(a.data.size()));
-    f.flush();
-    if (!f) return core::Unavailable("cannot write " + u.temp_path);
-    out.push_back(std::move(u));
-  }
-  return out;
-}
-
 namespace {
 // Removes the temp files an upload left behind (stored files were moved away).
 void RemoveLeftovers(const std::vector<tickets::Upload>& uploads) {
@@ -206,6 +190,29 @@ std::string BodyOf(const std::string& text, const mail::InboundMessage& m) {
   return names.empty() ? "" : "📎 " + names;
 }
 }  // namespace
+
+core::StatusOr<std::vector<tickets::Upload>> Receiver::Uploads(const mail::InboundMessage& m) {
+  std::vector<tickets::Upload> out;
+  std::error_code ec;
+  fs::create_directories(o_.scratch_dir, ec);
+  for (const auto& a : m.attachments) {
+    tickets::Upload u;
+    u.filename = a.filename.empty() ? "attachment" : a.filename;
+    u.content_type = a.content_type;
+    u.size = static_cast<int64_t>(a.data.size());
+    u.sha256 = core::Sha256Hex(a.data);
+    u.temp_path = (fs::path(o_.scratch_dir) / ("mail-" + core::RandomToken().substr(0, 16))).string();
+    std::ofstream f(u.temp_path, std::ios::binary);
+    f.write(a.data.data(), static_cast<std::streamsize>(a.data.size()));
+    f.flush();
+    out.push_back(std::move(u));
+    if (!f) {
+      RemoveLeftovers(out);
+      return core::Unavailable("cannot write " + out.back().temp_path);
+    }
+  }
+  return out;
+}
 
 Received Receiver::Reply(Context& c, const std::string& token) {
   if (auto loop = Loop(c.m)) return Finish(c, InboundOutcome::kIgnored, *loop);
@@ -248,7 +255,7 @@ Received Receiver::Reply(Context& c, const std::string& token) {
   req.body = body;
   auto uploads = Uploads(c.m);
   if (!uploads.ok()) {
-    c.record.original.clear();
+    DropOriginal(c);
     return TryLater(uploads.status().message());
   }
   req.uploads = *uploads;
@@ -256,9 +263,7 @@ Received Receiver::Reply(Context& c, const std::string& token) {
   auto st = tickets_.Reply(&*who, found->ticket_id, std::move(req), &retry, &event);
   RemoveLeftovers(*uploads);
   if (!st.ok()) {
-    std::error_code ec;
-    fs::remove(fs::path(o_.originals_dir) / c.record.original, ec);
-    c.record.original.clear();
+    DropOriginal(c);
     if (st.code() == core::StatusCode::kUnavailable) return TryLater(st.message());
     if (st.code() == core::StatusCode::kNotFound)
       return Finish(c, InboundOutcome::kRefused, "the person may no longer see this ticket");
@@ -352,15 +357,16 @@ Received Receiver::NewTicket(Context& c) {
     nt.category = kMailCategory;
     nt.lang = p.lang.empty() ? "fr" : p.lang;
     auto uploads = Uploads(c.m);
-    if (!uploads.ok()) return TryLater(uploads.status().message());
+    if (!uploads.ok()) {
+      DropOriginal(c);
+      return TryLater(uploads.status().message());
+    }
     nt.uploads = *uploads;
     int64_t retry = 0;
     auto t = tickets_.Create(&p, std::move(nt), &retry);
     RemoveLeftovers(*uploads);
     if (!t.ok()) {
-      std::error_code ec;
-      fs::remove(fs::path(o_.originals_dir) / c.record.original, ec);
-      c.record.original.clear();
+      DropOriginal(c);
       if (t.status().code() == core::StatusCode::kUnavailable) return TryLater(t.status().message());
       return Finish(c, InboundOutcome::kRefused, "the ticket was refused: " + t.status().message());
     }
@@ -400,8 +406,7 @@ Received Receiver::NewTicket(Context& c) {
     return store::InsertOutboxRow(**db, m, false);
   });
   if (!st.ok()) {
-    std::error_code ec;
-    fs::remove(fs::path(o_.originals_dir) / c.record.original, ec);
+    DropOriginal(c);
     return TryLater(st.message());
   }
   core::LogInfo("mail received", {{"outcome", "taken"},

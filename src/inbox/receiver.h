@@ -110,6 +110,7 @@ class Receiver {
   Received Finish(Context& c, model::InboundOutcome outcome, std::string reason);
   std::optional<std::string> Loop(const mail::InboundMessage& m) const;
   core::StatusOr<std::string> KeepOriginal(std::string_view raw);
+  void DropOriginal(Context& c) const;  // deletes a kept original the message did not become
   core::StatusOr<std::vector<tickets::Upload>> Uploads(const mail::InboundMessage& m);
   core::StatusOr<std::optional<auth::Principal>> Author(const std::string& from, std::string* reason);
   bool DmarcFails(const mail::InboundMessage& m) const;
