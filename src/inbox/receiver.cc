@@ -1,5 +1,6 @@
 #include "inbox/receiver.h"
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 
@@ -41,6 +42,11 @@ int Received::ExitCode() const {
 }
 
 namespace {
+
+// The subject of a ticket written by mail: the message's, else the start of its text (whole characters).
+std::string SubjectOf(const mail::InboundMessage& m, const std::string& body) {
+  return m.subject.empty() ? std::string(core::Utf8Prefix(body, 80)) : m.subject;
+}
 
 // A ticket written by mail has no category yet: "other", for volunteers to sort at triage.
 constexpr const char* kMailCategory = "other";
@@ -214,6 +220,16 @@ core::StatusOr<std::vector<tickets::Upload>> Receiver::Uploads(const mail::Inbou
   return out;
 }
 
+std::optional<Received> Receiver::OverHourlyLimit(Context& c, int64_t user_id) {
+  auto db = pool_.Acquire();
+  if (!db.ok()) return TryLater(db.status().message());
+  auto n = store::InboundRepository(**db).CountTakenSince(user_id, c.now - 3600);
+  if (!n.ok()) return TryLater(n.status().message());
+  if (*n >= o_.per_hour)
+    return Finish(c, InboundOutcome::kRefused, "more than " + std::to_string(o_.per_hour) + " messages in an hour");
+  return std::nullopt;
+}
+
 Received Receiver::Reply(Context& c, const std::string& token) {
   if (auto loop = Loop(c.m)) return Finish(c, InboundOutcome::kIgnored, *loop);
   std::optional<tickets::ReplyToken> found;
@@ -236,15 +252,7 @@ Received Receiver::Reply(Context& c, const std::string& token) {
   if (!SameAddress(c.m.from_address, who->email))
     return Finish(c, InboundOutcome::kRefused, "From is not the address of the person this reply address is for");
   if (DmarcFails(c.m)) return Finish(c, InboundOutcome::kRefused, "dmarc=fail in " + o_.trusted_host + "'s results");
-  {
-    auto db = pool_.Acquire();
-    if (!db.ok()) return TryLater(db.status().message());
-    store::InboundRepository repo(**db);
-    auto n = repo.CountTakenSince(found->user_id, c.now - 3600);
-    if (!n.ok()) return TryLater(n.status().message());
-    if (*n >= o_.per_hour)
-      return Finish(c, InboundOutcome::kRefused, "more than " + std::to_string(o_.per_hour) + " messages in an hour");
-  }
+  if (auto stop = OverHourlyLimit(c, found->user_id)) return *stop;
   std::string body = BodyOf(mail::StripQuotedReply(c.m.text), c.m);
   if (body.empty()) return Finish(c, InboundOutcome::kRefused, "nothing written above the quoted message");
 
@@ -329,15 +337,7 @@ Received Receiver::NewTicket(Context& c) {
   c.record.user_id = p.user_id;
   if (p.groups.empty()) return Finish(c, InboundOutcome::kRefused, "From's person is in no group");
   if (DmarcFails(c.m)) return Finish(c, InboundOutcome::kRefused, "dmarc=fail in " + o_.trusted_host + "'s results");
-  {
-    auto db = pool_.Acquire();
-    if (!db.ok()) return TryLater(db.status().message());
-    store::InboundRepository repo(**db);
-    auto n = repo.CountTakenSince(p.user_id, c.now - 3600);
-    if (!n.ok()) return TryLater(n.status().message());
-    if (*n >= o_.per_hour)
-      return Finish(c, InboundOutcome::kRefused, "more than " + std::to_string(o_.per_hour) + " messages in an hour");
-  }
+  if (auto stop = OverHourlyLimit(c, p.user_id)) return *stop;
   std::string body = BodyOf(std::string(core::Trim(c.m.text)), c.m);
   if (body.empty() && c.m.subject.empty()) return Finish(c, InboundOutcome::kRefused, "an empty message");
   auto original = KeepOriginal(c.raw);
@@ -350,21 +350,9 @@ Received Receiver::NewTicket(Context& c) {
   if (!o_.trusted_host.empty())
     if (auto v = mail::DmarcResult(c.m, o_.trusted_host))
       proven = v->result == "pass" && v->header_from == DomainOf(c.m.from_address);
+  std::string subject = SubjectOf(c.m, body);
   if (proven && p.groups.size() == 1) {
-    tickets::NewTicket nt;
-    nt.subject = c.m.subject.empty() ? body.substr(0, 80) : c.m.subject;
-    nt.body = body.empty() ? nt.subject : body;
-    nt.category = kMailCategory;
-    nt.lang = p.lang.empty() ? "fr" : p.lang;
-    auto uploads = Uploads(c.m);
-    if (!uploads.ok()) {
-      DropOriginal(c);
-      return TryLater(uploads.status().message());
-    }
-    nt.uploads = *uploads;
-    int64_t retry = 0;
-    auto t = tickets_.Create(&p, std::move(nt), &retry);
-    RemoveLeftovers(*uploads);
+    auto t = OpenTicket(p, subject, body, p.groups.front().id, c.m);
     if (!t.ok()) {
       DropOriginal(c);
       if (t.status().code() == core::StatusCode::kUnavailable) return TryLater(t.status().message());
@@ -377,7 +365,6 @@ Received Receiver::NewTicket(Context& c) {
   // The request, its record and its confirmation mail in one transaction.
   std::string token = core::RandomToken();
   std::string lang = p.lang.empty() ? "fr" : p.lang;
-  std::string subject = c.m.subject.empty() ? body.substr(0, 80) : c.m.subject;
   c.record.outcome = InboundOutcome::kTaken;
   c.record.reason = "a new ticket, waiting for its confirmation link";
   auto db = pool_.Acquire();
@@ -420,78 +407,77 @@ Received Receiver::NewTicket(Context& c) {
   return r;
 }
 
-core::StatusOr<PendingTicket> Receiver::Pending(const std::string& token) {
-  std::optional<model::MailTicketRequest> req;
-  {
-    auto db = pool_.Acquire();
-    if (!db.ok()) return db.status();
-    store::InboundRepository repo(**db);
-    auto r = repo.FindTicketRequest(core::Sha256Hex(token));
-    if (!r.ok()) return r.status();
-    req = *r;
-  }
-  if (!req || req->used_at || req->expires_at < clock_.NowSeconds() || req->original.empty())
-    return core::NotFound("this link is unknown, used or expired");
-  auto who = sessions_.PrincipalOf(req->user_id);
-  if (!who.ok()) return core::NotFound("this link is unknown, used or expired");
-  std::ifstream in(fs::path(o_.originals_dir) / req->original, std::ios::binary);
-  std::string raw((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  auto m = mail::ParseMessage(raw, o_.limits);
-  if (!m.ok()) return core::NotFound("the message of this link is gone");
-  PendingTicket p;
-  p.subject = req->subject;
-  p.body = BodyOf(std::string(core::Trim(m->text)), *m);
-  p.groups = who->groups;
-  p.lang = who->lang;
-  return p;
-}
-
-core::StatusOr<tickets::Ticket> Receiver::Confirm(const std::string& token, int64_t group_id) {
-  auto pending = Pending(token);
-  if (!pending.ok()) return pending.status();
-  if (group_id == 0 && pending->groups.size() == 1) group_id = pending->groups.front().id;
-  bool mine = false;
-  for (const auto& g : pending->groups) mine = mine || g.id == group_id;
-  if (!mine) return core::InvalidField("group", "choose one of your groups");
-  std::string hash = core::Sha256Hex(token);
-  std::optional<model::MailTicketRequest> req;
-  {
-    auto db = pool_.Acquire();
-    if (!db.ok()) return db.status();
-    store::InboundRepository repo(**db);
-    auto r = repo.FindTicketRequest(hash);
-    if (!r.ok()) return r.status();
-    req = *r;
-    auto used = repo.UseTicketRequest(hash, clock_.NowSeconds());
-    if (!used.ok()) return used.status();
-    if (!*used) return core::NotFound("this link is unknown, used or expired");
-  }
-  auto who = sessions_.PrincipalOf(req->user_id);
-  if (!who.ok()) return who.status();
-  std::ifstream in(fs::path(o_.originals_dir) / req->original, std::ios::binary);
-  std::string raw((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  auto m = mail::ParseMessage(raw, o_.limits);
-  if (!m.ok()) return m.status();
+core::StatusOr<tickets::Ticket> Receiver::OpenTicket(const auth::Principal& author, const std::string& subject,
+                                                     const std::string& body, int64_t group_id,
+                                                     const mail::InboundMessage& m) {
   tickets::NewTicket nt;
-  nt.subject = pending->subject;
-  nt.body = pending->body.empty() ? pending->subject : pending->body;
+  nt.subject = subject;
+  nt.body = body.empty() ? subject : body;
   nt.group_id = group_id;
   nt.category = kMailCategory;
-  nt.lang = who->lang.empty() ? "fr" : who->lang;
-  auto uploads = Uploads(*m);
+  nt.lang = author.lang.empty() ? "fr" : author.lang;
+  auto uploads = Uploads(m);
   if (!uploads.ok()) return uploads.status();
   nt.uploads = *uploads;
   int64_t retry = 0;
-  auto t = tickets_.Create(&*who, std::move(nt), &retry);
+  auto t = tickets_.Create(&author, std::move(nt), &retry);
   RemoveLeftovers(*uploads);
+  return t;
+}
+
+core::StatusOr<Receiver::Request> Receiver::LoadRequest(const std::string& token) {
+  Request r;
+  r.hash = core::Sha256Hex(token);
+  {
+    auto db = pool_.Acquire();
+    if (!db.ok()) return db.status();
+    auto row = store::InboundRepository(**db).FindTicketRequest(r.hash);
+    if (!row.ok()) return row.status();
+    if (!*row || (*row)->used_at || (*row)->expires_at < clock_.NowSeconds() || (*row)->original.empty())
+      return core::NotFound("this link is unknown, used or expired");
+    r.row = **row;
+  }
+  auto who = sessions_.PrincipalOf(r.row.user_id);
+  if (!who.ok()) {
+    if (who.status().code() == core::StatusCode::kUnavailable) return who.status();
+    return core::NotFound("this link is unknown, used or expired");
+  }
+  r.author = std::move(who).value();
+  std::ifstream in(fs::path(o_.originals_dir) / r.row.original, std::ios::binary);
+  std::string raw((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  auto m = mail::ParseMessage(raw, o_.limits);
+  if (!m.ok()) return core::NotFound("the message of this link is gone");
+  r.message = std::move(m).value();
+  r.body = BodyOf(std::string(core::Trim(r.message.text)), r.message);
+  return r;
+}
+
+core::StatusOr<PendingTicket> Receiver::Pending(const std::string& token) {
+  auto r = LoadRequest(token);
+  if (!r.ok()) return r.status();
+  return PendingTicket{r->row.subject, r->body, r->author.groups, r->author.lang};
+}
+
+core::StatusOr<tickets::Ticket> Receiver::Confirm(const std::string& token, int64_t group_id) {
+  auto r = LoadRequest(token);
+  if (!r.ok()) return r.status();
+  const auto& groups = r->author.groups;
+  if (group_id == 0 && groups.size() == 1) group_id = groups.front().id;
+  if (std::none_of(groups.begin(), groups.end(), [&](const auth::GroupRef& g) { return g.id == group_id; }))
+    return core::InvalidField("group", "choose one of your groups");
   auto db = pool_.Acquire();
   if (!db.ok()) return db.status();
   store::InboundRepository repo(**db);
+  // Used first, so that two clicks at once open one ticket; given back when the ticket cannot be opened.
+  auto used = repo.UseTicketRequest(r->hash, clock_.NowSeconds());
+  if (!used.ok()) return used.status();
+  if (!*used) return core::NotFound("this link is unknown, used or expired");
+  auto t = OpenTicket(r->author, r->row.subject, r->body, group_id, r->message);
   if (!t.ok()) {
-    (void)repo.ReopenTicketRequest(hash);  // the link may be used again once the refusal has passed
+    (void)repo.ReopenTicketRequest(r->hash);  // the link may be used again once the refusal has passed
     return t.status();
   }
-  ENTRAIDE_RETURN_IF_ERROR(repo.SetRequestTicket(hash, req->inbound_id, t->id));
+  ENTRAIDE_RETURN_IF_ERROR(repo.SetRequestTicket(r->hash, r->row.inbound_id, t->id));
   return t;
 }
 

@@ -103,12 +103,26 @@ class Receiver {
 
  private:
   struct Context;
+  // A ticket request behind a confirmation link, still usable: its row, author, original read again, and text.
+  struct Request {
+    std::string hash;
+    model::MailTicketRequest row;
+    auth::Principal author;
+    mail::InboundMessage message;
+    std::string body;
+  };
   Received Reply(Context& c, const std::string& token);
   Received Bounce(Context& c, const std::string& tag);
   Received NewTicket(Context& c);
   // Records the outcome (and logs it); a store failure makes it a try-later.
   Received Finish(Context& c, model::InboundOutcome outcome, std::string reason);
   std::optional<std::string> Loop(const mail::InboundMessage& m) const;
+  // The refusal (or try-later) when the person has had per_hour messages taken in the last hour.
+  std::optional<Received> OverHourlyLimit(Context& c, int64_t user_id);
+  core::StatusOr<Request> LoadRequest(const std::string& token);
+  // Opens the ticket a message asks for, in `group_id`, with the message's files.
+  core::StatusOr<tickets::Ticket> OpenTicket(const auth::Principal& author, const std::string& subject,
+                                             const std::string& body, int64_t group_id, const mail::InboundMessage& m);
   core::StatusOr<std::string> KeepOriginal(std::string_view raw);
   void DropOriginal(Context& c) const;  // deletes a kept original the message did not become
   core::StatusOr<std::vector<tickets::Upload>> Uploads(const mail::InboundMessage& m);
