@@ -192,6 +192,9 @@ std::string_view Statement::ColumnView(int col) const {
 int64_t Statement::ColumnInt(int col) const { return sqlite3_column_int64(stmt_, col); }
 double Statement::ColumnDouble(int col) const { return sqlite3_column_double(stmt_, col); }
 bool Statement::ColumnIsNull(int col) const { return sqlite3_column_type(stmt_, col) == SQLITE_NULL; }
+std::optional<int64_t> Statement::ColumnOptionalInt(int col) const {
+  return ColumnIsNull(col) ? std::nullopt : std::optional<int64_t>(ColumnInt(col));
+}
 
 StatusOr<std::unique_ptr<Transaction>> Transaction::Begin(Database& db) {
   std::unique_lock<std::timed_mutex> lock(db.writer_lock(), std::defer_lock);

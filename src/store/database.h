@@ -105,6 +105,7 @@ class Statement {
   std::string ColumnText(int col) const;
   std::string_view ColumnView(int col) const;  // valid until the next Step/Reset
   int64_t ColumnInt(int col) const;
+  std::optional<int64_t> ColumnOptionalInt(int col) const;  // nullopt for NULL
   double ColumnDouble(int col) const;
   bool ColumnIsNull(int col) const;
 

@@ -9,11 +9,6 @@ constexpr const char* kRecordColumns =
     "id, COALESCE(message_id, ''), received_at, outcome, reason, from_address, size, user_id, ticket_id, event_id, "
     "COALESCE(original, '')";
 
-std::optional<int64_t> OptionalInt(Statement& q, int col) {
-  if (q.ColumnIsNull(col)) return std::nullopt;
-  return q.ColumnInt(col);
-}
-
 model::InboundRecord ReadRecord(Statement& q) {
   model::InboundRecord r;
   r.id = q.ColumnInt(0);
@@ -25,9 +20,9 @@ model::InboundRecord ReadRecord(Statement& q) {
   r.reason = q.ColumnText(4);
   r.from_address = q.ColumnText(5);
   r.size = q.ColumnInt(6);
-  r.user_id = OptionalInt(q, 7);
-  r.ticket_id = OptionalInt(q, 8);
-  r.event_id = OptionalInt(q, 9);
+  r.user_id = q.ColumnOptionalInt(7);
+  r.ticket_id = q.ColumnOptionalInt(8);
+  r.event_id = q.ColumnOptionalInt(9);
   r.original = q.ColumnText(10);
   return r;
 }
@@ -38,7 +33,7 @@ model::BouncingAddress ReadBounce(Statement& q) {
   b.failures = q.ColumnInt(1);
   b.last_status = q.ColumnText(2);
   b.last_at = q.ColumnInt(3);
-  b.bouncing_since = OptionalInt(q, 4);
+  b.bouncing_since = q.ColumnOptionalInt(4);
   return b;
 }
 
@@ -192,7 +187,7 @@ StatusOr<std::optional<model::MailTicketRequest>> InboundRepository::FindTicketR
     r.subject = q.ColumnText(2);
     r.created_at = q.ColumnInt(3);
     r.expires_at = q.ColumnInt(4);
-    r.used_at = OptionalInt(q, 5);
+    r.used_at = q.ColumnOptionalInt(5);
     r.original = q.ColumnText(6);
     return r;
   });

@@ -15,10 +15,6 @@ constexpr const char* kTicketSelect =
     "FROM tickets t JOIN groups g ON g.id = t.group_id JOIN users o ON o.id = t.opened_by "
     "LEFT JOIN users a ON a.id = t.assignee_id ";
 
-std::optional<int64_t> OptInt(Statement& q, int col) {
-  return q.ColumnIsNull(col) ? std::nullopt : std::optional<int64_t>(q.ColumnInt(col));
-}
-
 model::Ticket ReadTicket(Statement& q) {
   model::Ticket t;
   t.id = q.ColumnInt(0);
@@ -35,16 +31,16 @@ model::Ticket ReadTicket(Statement& q) {
   t.urgency = q.ColumnText(11);
   t.status = model::ParseTicketStatus(q.ColumnText(12)).value_or(model::TicketStatus::kNew);  // CHECKed by 0004
   t.lang = q.ColumnText(13);
-  t.assignee_id = OptInt(q, 14);
+  t.assignee_id = q.ColumnOptionalInt(14);
   t.assignee_name = q.ColumnText(15);
   t.created_at = q.ColumnInt(16);
   t.updated_at = q.ColumnInt(17);
-  t.first_response_at = OptInt(q, 18);
-  t.resolved_at = OptInt(q, 19);
-  t.closed_at = OptInt(q, 20);
+  t.first_response_at = q.ColumnOptionalInt(18);
+  t.resolved_at = q.ColumnOptionalInt(19);
+  t.closed_at = q.ColumnOptionalInt(20);
   if (!q.ColumnIsNull(21)) t.helpful = static_cast<int>(q.ColumnInt(21));
   t.helpful_comment = q.ColumnText(22);
-  t.redacted_at = OptInt(q, 23);
+  t.redacted_at = q.ColumnOptionalInt(23);
   return t;
 }
 
@@ -322,7 +318,7 @@ model::TicketEvent ReadEvent(Statement& q) {
   model::TicketEvent e;
   e.id = q.ColumnInt(0);
   e.ticket_id = q.ColumnInt(1);
-  e.actor_id = OptInt(q, 2);
+  e.actor_id = q.ColumnOptionalInt(2);
   e.actor_name = q.ColumnText(3);
   e.kind = q.ColumnText(4);
   e.body = q.ColumnText(5);
@@ -383,7 +379,7 @@ model::Attachment ReadAttachment(Statement& q) {
   model::Attachment a;
   a.id = q.ColumnInt(0);
   a.ticket_id = q.ColumnInt(1);
-  a.event_id = OptInt(q, 2);
+  a.event_id = q.ColumnOptionalInt(2);
   a.filename = q.ColumnText(3);
   a.content_type = q.ColumnText(4);
   a.size = q.ColumnInt(5);
