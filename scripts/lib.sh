@@ -5,7 +5,7 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 
 BUILD_PACKAGES=(cmake g++ make pkg-config libpoco-dev libsqlite3-dev libcmark-gfm-dev
   libcmark-gfm-extensions-dev libxapian-dev libkainjow-mustache-dev libyaml-cpp-dev libutf8proc-dev
-  libsodium-dev libhowardhinnant-date-dev libpwquality-dev libcli11-dev cracklib-runtime libzxcvbn-dev libgmime-3.0-dev libgtest-dev)
+  libsodium-dev libhowardhinnant-date-dev libpwquality-dev libcli11-dev cracklib-runtime libzxcvbn-dev libgmime-3.0-dev libdtl-dev libgtest-dev)
 
 # ensure_packages PKG...: installs the missing ones with apt-get when root, otherwise prints the exact
 # command to run and fails.

@@ -268,6 +268,21 @@ core::Status Directory::UpdatePerson(const Principal& by, int64_t id, model::Rol
   });
 }
 
+core::Status Directory::SetEditor(const Principal& by, int64_t id, bool editor) {
+  auto db = ForCoordinator(pool_, by);
+  if (!db.ok()) return db.status();
+  store::AccountRepository repo(**db);
+  return store::InTransaction(**db, [&]() -> core::Status {
+    auto u = repo.FindUserById(id);
+    if (!u.ok()) return u.status();
+    if (!*u) return core::NotFound("no such person");
+    if ((*u)->erased_at) return core::InvalidField("editor", "this person was erased and cannot be changed");
+    if (editor && !model::IsVolunteerOrMore((*u)->role))
+      return core::InvalidField("editor", "only volunteers can be named editors").WithKey("error_editor_volunteers");
+    return repo.SetEditor(id, editor);
+  });
+}
+
 core::Status Directory::SetMembership(const Principal& by, int64_t person, int64_t group, bool member) {
   auto db = ForCoordinator(pool_, by);
   if (!db.ok()) return db.status();

@@ -85,6 +85,9 @@ class Directory {
   // Role and active state (groups: SetMembership). Nobody removes their own coordinator access. Deactivating ends
   // the person's sessions and revokes their reply addresses (store/reply_token_repo.h).
   core::Status UpdatePerson(const Principal& by, int64_t id, model::Role role, bool active);
+  // Names a volunteer editor (they publish articles) or takes it back (coordinators only). kInvalidArgument on
+  // "editor" for a member (volunteers only; a coordinator publishes anyway) or an erased person.
+  core::Status SetEditor(const Principal& by, int64_t id, bool editor);
   // Adds `person` to `group` (`member`) or takes them out; doing it twice changes nothing.
   core::Status SetMembership(const Principal& by, int64_t person, int64_t group, bool member);
 

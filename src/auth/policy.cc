@@ -13,6 +13,10 @@ bool Allows(const Principal* who, Action action, int64_t group_id) {
       return who->IsVolunteer() || who->InGroup(group_id);
     case Action::kActForGroup:
       return who->InGroup(group_id);
+    case Action::kWriteArticle:
+      return who->IsVolunteer();
+    case Action::kPublishArticle:
+      return who->IsCoordinator() || (who->IsVolunteer() && who->editor);
   }
   return false;
 }

@@ -3,7 +3,9 @@
 //
 //  - coordinators administer groups, people and categories, and do everything volunteers do;
 //  - volunteers (and coordinators) see the triage queue and every group's tickets;
-//  - members see and act on the tickets of their own groups only.
+//  - members see and act on the tickets of their own groups only;
+//  - volunteers write drafts of articles and propose changes; coordinators and the volunteers they named
+//    editors publish them.
 #pragma once
 
 #include <cstdint>
@@ -14,10 +16,12 @@
 namespace entraide::auth {
 
 enum class Action {
-  kAdminister,     // groups, people, categories
-  kTriage,         // the queue, claiming, internal notes, status changes
-  kReadGroupItem,  // a ticket (or attachment) belonging to a group
-  kActForGroup,    // open a ticket for a group, reply as the group
+  kAdminister,      // groups, people, categories
+  kTriage,          // the queue, claiming, internal notes, status changes
+  kReadGroupItem,   // a ticket (or attachment) belonging to a group
+  kActForGroup,     // open a ticket for a group, reply as the group
+  kWriteArticle,    // the library's editor, drafts, proposals, history, the review and translation lists
+  kPublishArticle,  // publish or decline a waiting revision, publish at once, restore
 };
 
 // `who` may be null (not signed in). `group_id` is the object's group, where the action has one.

@@ -21,6 +21,7 @@ struct Principal {
   model::Role role = model::Role::kMember;
   std::string lang;
   std::vector<GroupRef> groups;
+  bool editor = false;  // a volunteer a coordinator named editor: publishes articles
 
   // The operator of the machine: the command line acts as a coordinator who is nobody in the database (user_id
   // 0), through the same service methods, checks and policy as the pages. Only app/cli_*.cc make one

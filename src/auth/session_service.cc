@@ -68,6 +68,7 @@ core::StatusOr<Principal> SessionService::LoadPrincipal(store::AccountRepository
   p.email = user.email;
   p.name = user.name;
   p.role = user.role;
+  p.editor = user.editor && model::IsVolunteerOrMore(user.role);
   p.lang = user.lang;
   auto groups = repo.GroupsOf(user.id);
   if (!groups.ok()) return groups.status();

@@ -48,6 +48,7 @@ struct User {
   int64_t id = 0;
   std::string email, name;
   Role role = Role::kMember;
+  bool editor = false;  // a volunteer named editor: publishes articles (auth::Policy kPublishArticle)
   std::string lang;
   std::optional<std::string> password_hash;
   bool active = true;

@@ -7,7 +7,7 @@
 namespace entraide::store {
 namespace {
 
-constexpr const char* kUserCols = "id, email, name, role, lang, password_hash, active, created_at, erased_at";
+constexpr const char* kUserCols = "id, email, name, role, lang, password_hash, active, created_at, erased_at, editor";
 
 model::User ReadUser(Statement& q) {
   model::User u;
@@ -21,6 +21,7 @@ model::User ReadUser(Statement& q) {
   u.active = q.ColumnInt(6) != 0;
   u.created_at = q.ColumnText(7);
   if (!q.ColumnIsNull(8)) u.erased_at = q.ColumnInt(8);
+  u.editor = q.ColumnInt(9) != 0;
   return u;
 }
 
@@ -141,6 +142,12 @@ Status AccountRepository::SetRole(int64_t id, model::Role role) {
   auto st = db_.Prepare("UPDATE users SET role = ? WHERE id = ?");
   if (!st.ok()) return st.status();
   return (*st)->Bind(1, model::ToString(role)).Bind(2, id).Run();
+}
+
+Status AccountRepository::SetEditor(int64_t id, bool editor) {
+  auto st = db_.Prepare("UPDATE users SET editor = ? WHERE id = ?");
+  if (!st.ok()) return st.status();
+  return (*st)->Bind(1, editor).Bind(2, id).Run();
 }
 
 Status AccountRepository::SetActive(int64_t id, bool active) {

@@ -73,6 +73,7 @@ class AccountRepository {
   StatusOr<std::vector<model::User>> ListNewTicketAlertRecipients(bool urgent);
   Status UpdateProfile(int64_t id, const std::string& name, const std::string& lang);
   Status SetRole(int64_t id, model::Role role);
+  Status SetEditor(int64_t id, bool editor);
   Status SetActive(int64_t id, bool active);
   Status SetPasswordHash(int64_t id, const std::string& hash);
 
