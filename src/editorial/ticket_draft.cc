@@ -3,7 +3,7 @@
 
 namespace entraide::editorial {
 core::StatusOr<TicketDraft> DraftFromTicket(store::Pool&, const auth::Principal*, int64_t, const std::string&,
-                                            const ScrubPlaceholders&) {
+                                            const DraftWords&) {
   return core::Unavailable("not yet");
 }
 }  // namespace entraide::editorial

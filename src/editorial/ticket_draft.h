@@ -30,9 +30,16 @@ struct TicketDraft {
   ScrubCounts removed;  // what was taken out, shown to the volunteer above the editor
 };
 
+// The words the draft is made with, in its language (the catalog's): what replaces each kind of data removed,
+// and the body's two headings.
+struct DraftWords {
+  ScrubPlaceholders placeholders;
+  std::string question_heading = "Question", answer_heading = "Answer";
+};
+
 // `lang` is the draft's language (the volunteer chooses; the ticket's text stays in the language it was written
-// in). `placeholders` are the words put in place of what was removed, in that language (the catalog's).
+// in).
 core::StatusOr<TicketDraft> DraftFromTicket(store::Pool& pool, const auth::Principal* who, int64_t ticket_id,
-                                            const std::string& lang, const ScrubPlaceholders& placeholders);
+                                            const std::string& lang, const DraftWords& words);
 
 }  // namespace entraide::editorial
