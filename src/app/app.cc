@@ -13,10 +13,12 @@
 #include "app/wiring.h"
 #include "auth/accounts.h"
 #include "core/log.h"
+#include "editorial/editorial_service.h"
 #include "http/account_pages.h"
 #include "http/admin_pages.h"
 #include "http/api.h"
 #include "http/dashboard_pages.h"
+#include "http/editor_pages.h"
 #include "http/mail_in_pages.h"
 #include "http/mail_pages.h"
 #include "http/metrics_endpoint.h"
@@ -184,6 +186,7 @@ struct App::Impl {
   std::unique_ptr<privacy::PrivacyService> privacy;
   std::unique_ptr<PeriodicWorker> retention_worker;  // only when privacy.closed_ticket_retention_days > 0
   std::unique_ptr<insights::InsightsService> insights;
+  std::unique_ptr<editorial::EditorialService> editorial;
   std::unique_ptr<PeriodicWorker> insights_worker;  // writes search counts, purges old ones, every minute
   std::unique_ptr<DataMetrics> data_metrics;
   std::unique_ptr<view::Renderer> views;
@@ -322,6 +325,12 @@ core::StatusOr<std::unique_ptr<App>> App::Create(const Config& config, AppOverri
         core::LogError("insights: maintenance failed: " + st.message());
     });
   }
+  {
+    m.editorial = std::make_unique<editorial::EditorialService>(*m.pool, clock);
+    IndexWorker* worker = m.index_worker.get();  // a published change reaches search within a second
+    m.editorial->SetPublishedHook([worker] { worker->Poke(); });
+    m.services->editorial = m.editorial.get();
+  }
   http::RegisterMetrics(m.router, *m.services, config.metrics_token);  // before /{lang} takes the path
   http::RegisterMail(m.router, *m.services);
   http::RegisterTakeLinks(m.router, *m.services);
@@ -336,6 +345,7 @@ core::StatusOr<std::unique_ptr<App>> App::Create(const Config& config, AppOverri
   http::RegisterSavedReplies(m.router, *m.services);
   http::RegisterTickets(m.router, *m.services);
   http::RegisterTicketApi(m.router, *m.services);
+  http::RegisterEditorPages(m.router, *m.services);  // before /{lang}/articles/{slug} takes .../new
   http::RegisterPages(m.router, *m.services);
   m.data_metrics = std::make_unique<DataMetrics>(*m.pool, clock, config.DatabasePath());
 

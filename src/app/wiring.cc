@@ -17,6 +17,7 @@ core::StatusOr<std::unique_ptr<view::Renderer>> LoadViews(const Config& config, 
     if (statics) {
       globals.Set("css_url", statics->UrlFor("app.css"));
       globals.Set("js_url", statics->UrlFor("app.js"));
+      globals.Set("editor_js_url", statics->UrlFor("editor.js"));
       globals.Set("icon_url", statics->UrlFor("favicon.svg"));
     }
     (*views)->SetGlobals(lang, globals);

@@ -22,6 +22,7 @@
 #include "auth/principal.h"
 #include "core/clock.h"
 #include "core/status.h"
+#include "editorial/ticket_draft.h"
 #include "model/editorial.h"
 
 namespace entraide::store {
@@ -94,6 +95,11 @@ class EditorialService {
   core::StatusOr<std::vector<model::ReviewItem>> Waiting(const auth::Principal* who);
   // Translations missing or behind, oldest first, both directions (kWriteArticle).
   core::StatusOr<std::vector<model::TranslationTodo>> Translations(const auth::Principal* who);
+
+  // The editor's first text from a solved ticket: editorial::DraftFromTicket (ticket_draft.h) on this service's
+  // pool, for http/ (which may not hold a store::Pool). Defined in editorial_drafts.cc.
+  core::StatusOr<TicketDraft> DraftFromTicket(const auth::Principal* who, int64_t ticket_id, const std::string& lang,
+                                              const DraftWords& words);
 
  private:
   store::Pool& pool_;

@@ -131,7 +131,9 @@ view::Value PersonRow(const Services& s, const std::string& lang, const model::U
       .Set("name", t.PersonName(u.name))
       .Set("email", u.email)
       .Set("role", t.Get("role_" + std::string(model::ToString(u.role))))
-      .Set("active", u.active);
+      .Set("active", u.active)
+      .Set("editor", u.editor)
+      .Set("may_be_editor", u.role == model::Role::kVolunteer);
   r.Set("url", "/" + lang + "/admin/people/" + std::to_string(u.id));
   return r;
 }
@@ -266,6 +268,10 @@ Response PersonPost(const Services& s, const Request& req) {
         auto role = model::ParseRole(f["role"]);
         if (!role.ok()) return role.status();
         ENTRAIDE_RETURN_IF_ERROR(s.directory.UpdatePerson(by, id, *role, f["active"] == "1"));
+        // Editors are volunteers (a coordinator publishes anyway): the box is offered to volunteers only, and a
+        // person who stops being one stops being an editor.
+        if (*role != model::Role::kCoordinator)
+          ENTRAIDE_RETURN_IF_ERROR(s.directory.SetEditor(by, id, *role == model::Role::kVolunteer && f["editor"] == "1"));
         return "/admin/people/" + std::to_string(id) + "?saved=1";
       },
       [&](Visitor& v, const Fields&, const PeopleMessage& m, int code) { return PersonPage(s, req, v, m, code); });

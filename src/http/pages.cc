@@ -2,6 +2,7 @@
 
 #include <map>
 
+#include "auth/policy.h"
 #include "core/clock.h"
 #include "core/escape.h"
 #include "core/json_writer.h"
@@ -163,6 +164,11 @@ Response Article(const Services& s, const Request& req) {
   if (page->toc.size() >= 3 || (a.word_count > 700 && page->toc.size() >= 2)) {
     data.Set("toc", NestedToc(page->toc));
     data.Set("has_toc", true);
+  }
+  // Volunteers' tools; never in the cached page (only visitors who are not signed in are served from the cache).
+  if (auth::Allows(visitor.who(), auth::Action::kWriteArticle)) {
+    data.Set("edit_url", "/" + lang + "/articles/" + a.slug + "/edit");
+    data.Set("history_url", "/" + lang + "/articles/" + a.slug + "/history");
   }
   Response r = RenderPage(s, "article", lang, data);
   visitor.Apply(r);

@@ -7,6 +7,7 @@
 #include "auth/directory.h"
 #include "auth/session_service.h"
 #include "core/metrics.h"
+#include "editorial/editorial_service.h"
 #include "http/page_cache.h"
 #include "http/static_files.h"
 #include "i18n/catalog.h"
@@ -51,6 +52,7 @@ struct Services {
   privacy::PrivacyService* privacy = nullptr;     // a member's own data from the account page (set by app/)
   insights::InsightsService* insights = nullptr;  // feedback, search gaps, dashboard, saved replies (set by app/)
   inbox::Receiver* receiver = nullptr;            // mail received: confirmation of tickets by mail (set by app/)
+  editorial::EditorialService* editorial = nullptr;  // the library edited online (set by app/)
   std::vector<const core::MetricsSource*> metrics_sources = {};  // what /metrics reports, in order (set by app/)
 };
 

@@ -7,6 +7,7 @@ import { AXE_VERSION } from './lib/axe.mjs';
 import * as journeys from './suites/journeys.mjs';
 import * as accessibility from './suites/accessibility.mjs';
 import * as insights from './suites/insights.mjs';
+import * as editorial from './suites/editorial.mjs';
 import * as keyboard from './suites/keyboard.mjs';
 import * as pages from './suites/pages.mjs';
 import * as screenshots from './suites/screenshots.mjs';
@@ -29,6 +30,7 @@ after(async () => {
 journeys.register();
 accessibility.register();
 insights.register();
+editorial.register();
 keyboard.register();
 pages.register();
 screenshots.register();
