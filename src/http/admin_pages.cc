@@ -271,7 +271,8 @@ Response PersonPost(const Services& s, const Request& req) {
         // Editors are volunteers (a coordinator publishes anyway): the box is offered to volunteers only, and a
         // person who stops being one stops being an editor.
         if (*role != model::Role::kCoordinator)
-          ENTRAIDE_RETURN_IF_ERROR(s.directory.SetEditor(by, id, *role == model::Role::kVolunteer && f["editor"] == "1"));
+          ENTRAIDE_RETURN_IF_ERROR(
+              s.directory.SetEditor(by, id, *role == model::Role::kVolunteer && f["editor"] == "1"));
         return "/admin/people/" + std::to_string(id) + "?saved=1";
       },
       [&](Visitor& v, const Fields&, const PeopleMessage& m, int code) { return PersonPage(s, req, v, m, code); });

@@ -96,9 +96,7 @@ PeopleMessage EditorMessage(const i18n::Catalog& t, const core::Status& st) {
 // "il y a 3 minutes" with the instant for <time datetime>.
 view::Value When(const i18n::Catalog& t, int64_t at) {
   int64_t now = core::SystemClock().NowSeconds();
-  return view::Value::Object()
-      .Set("iso", core::FormatIso8601Utc(at))
-      .Set("ago", i18n::Ago(t, now > at ? now - at : 0));
+  return view::Value::Object().Set("iso", core::FormatIso8601Utc(at)).Set("ago", i18n::Ago(t, now > at ? now - at : 0));
 }
 
 view::Value RevisionValue(const i18n::Catalog& t, const std::string& page_lang, const model::Revision& r) {
@@ -265,8 +263,7 @@ Response EditGet(const Services& s, const Request& req) {
       auto versions = s.articles.Translations(form.fields.key);
       if (versions.ok())
         for (const auto& tr : *versions)
-          if (tr.lang == other)
-            x.beside = SourceRevision(s, v.who(), other, tr.slug, PositiveId(req.Query("follows")));
+          if (tr.lang == other) x.beside = SourceRevision(s, v.who(), other, tr.slug, PositiveId(req.Query("follows")));
       if (x.beside) form.follows_id = x.beside->id;
     }
     return EditorPage(s, req, v, false, form, x, core::Status::Ok(), 200);
@@ -297,8 +294,8 @@ Response NewGet(const Services& s, const Request& req) {
       if (x.beside) form.follows_id = x.beside->id;
     } else if (int64_t ticket = PositiveId(req.Query("ticket")); ticket > 0) {
       editorial::DraftWords words;
-      words.placeholders = {t.Get("scrub_email"), t.Get("scrub_phone"), t.Get("scrub_postal_code"),
-                            t.Get("scrub_name"), t.Get("scrub_site")};
+      words.placeholders = {t.Get("scrub_email"), t.Get("scrub_phone"), t.Get("scrub_postal_code"), t.Get("scrub_name"),
+                            t.Get("scrub_site")};
       words.question_heading = t.Get("draft_question_heading");
       words.answer_heading = t.Get("draft_answer_heading");
       auto made = s.editorial->DraftFromTicket(v.who(), ticket, lang, words);
@@ -389,8 +386,8 @@ Response PreviewPost(const Services& s, const Request& req) {
       r = Response::Html(200, std::move(html).value());
     } else {
       int code = HttpStatusFor(html.status());
-      r = Response::Html(code, "<p class=\"notice notice-error\">" + core::HtmlEscape(EditorMessage(t, html.status()).text) +
-                                   "</p>");
+      r = Response::Html(
+          code, "<p class=\"notice notice-error\">" + core::HtmlEscape(EditorMessage(t, html.status()).text) + "</p>");
     }
   }
   r.Header("Cache-Control", "no-store");
@@ -549,10 +546,9 @@ Response TranslationsGet(const Services& s, const Request& req) {
     for (const auto& todo : *todos) {
       bool missing = todo.kind == model::TranslationTodo::Kind::kMissing;
       std::string follows = "follows=" + std::to_string(todo.source_revision_id);
-      std::string url =
-          missing ? "/" + todo.target_lang + "/articles/new?translate=" + todo.source_lang + "/" + todo.source_slug +
-                        "&" + follows
-                  : ArticlePath(todo.target_lang, todo.target_slug) + "/edit?beside=1&" + follows;
+      std::string url = missing ? "/" + todo.target_lang + "/articles/new?translate=" + todo.source_lang + "/" +
+                                      todo.source_slug + "&" + follows
+                                : ArticlePath(todo.target_lang, todo.target_slug) + "/edit?beside=1&" + follows;
       list.Push(view::Value::Object()
                     .Set("missing", missing)
                     .Set("kind", t.Get(missing ? "translations_missing" : "translations_stale"))
@@ -567,8 +563,8 @@ Response TranslationsGet(const Services& s, const Request& req) {
                     .Set("url", url));
     }
     view::Value d = view::Value::Object().Set("todos", std::move(list)).Set("empty", todos->empty());
-    return EditorPageOf(s, v, lang, "editor_translations", t.Get("translations_title"), "/translations",
-                        std::move(d), 200, "translations");
+    return EditorPageOf(s, v, lang, "editor_translations", t.Get("translations_title"), "/translations", std::move(d),
+                        200, "translations");
   });
 }
 

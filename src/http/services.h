@@ -46,12 +46,12 @@ struct Services {
   const i18n::Catalogs& catalogs;
   const StaticFiles& static_files;
   SiteInfo site;
-  mail::PreferenceService* mail_prefs = nullptr;  // email preferences and unsubscribe links (set by app/)
-  mail::OutboxAdmin* mail_admin = nullptr;        // failed messages, for coordinators (set by app/)
-  PageCache* page_cache = nullptr;                // optional: library pages for visitors who are not signed in
-  privacy::PrivacyService* privacy = nullptr;     // a member's own data from the account page (set by app/)
-  insights::InsightsService* insights = nullptr;  // feedback, search gaps, dashboard, saved replies (set by app/)
-  inbox::Receiver* receiver = nullptr;            // mail received: confirmation of tickets by mail (set by app/)
+  mail::PreferenceService* mail_prefs = nullptr;     // email preferences and unsubscribe links (set by app/)
+  mail::OutboxAdmin* mail_admin = nullptr;           // failed messages, for coordinators (set by app/)
+  PageCache* page_cache = nullptr;                   // optional: library pages for visitors who are not signed in
+  privacy::PrivacyService* privacy = nullptr;        // a member's own data from the account page (set by app/)
+  insights::InsightsService* insights = nullptr;     // feedback, search gaps, dashboard, saved replies (set by app/)
+  inbox::Receiver* receiver = nullptr;               // mail received: confirmation of tickets by mail (set by app/)
   editorial::EditorialService* editorial = nullptr;  // the library edited online (set by app/)
   std::vector<const core::MetricsSource*> metrics_sources = {};  // what /metrics reports, in order (set by app/)
 };

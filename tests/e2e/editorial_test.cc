@@ -51,7 +51,8 @@ class EditorialTest : public ::testing::Test {
   static void TearDownTestSuite() { delete app_; }
   static int port() { return app_->port(); }
   static HttpResponse Page(const std::string& target, const std::string& sid) {
-    return Get(port(), target, sid.empty() ? std::vector<std::string>{} : std::vector<std::string>{"Cookie: sid=" + sid});
+    return Get(port(), target,
+               sid.empty() ? std::vector<std::string>{} : std::vector<std::string>{"Cookie: sid=" + sid});
   }
   static HttpResponse PostForm(const std::string& target, const std::string& body, const std::string& sid) {
     std::vector<std::string> h = {"Content-Type: application/x-www-form-urlencoded"};
@@ -83,8 +84,12 @@ class EditorialTest : public ::testing::Test {
                              const std::string& title, const std::string& body, const std::string& action,
                              const std::string& query = "") {
     return Submit("/" + lang + "/articles/new" + query, "/" + lang + "/articles/new", sid,
-                  {{"slug", slug}, {"title", title}, {"summary", "Résumé " + title}, {"body", body},
-                   {"tags", "essai, test"}, {"change_summary", "first version"}},
+                  {{"slug", slug},
+                   {"title", title},
+                   {"summary", "Résumé " + title},
+                   {"body", body},
+                   {"tags", "essai, test"},
+                   {"change_summary", "first version"}},
                   action);
   }
   static HttpResponse Edit(const std::string& lang, const std::string& slug, const std::string& sid,
@@ -173,11 +178,12 @@ TEST_F(EditorialTest, TwoEditorsOnOneRevisionTheSecondGets409WithBothVersionsAnd
     EXPECT_EQ(LatestRevision(lang, slug), ana_rev) << "nothing saved";
     EXPECT_TRUE(Has(Page("/" + lang + "/articles/" + slug, "").body, "Texte d")) << "Ana's text is served";
     // The second save, deliberate, goes through.
-    auto again = PostForm(path,
-                          "action=publish&csrf=" + CsrfField(second.body) + "&base_revision_id=" +
-                              std::to_string(ana_rev) + "&title=Conflit&category=" + FirstCategory(second.body) +
-                              "&body=" + Enc("Texte de Béa.") + "&change_summary=bea",
-                          bea_);
+    auto again =
+        PostForm(path,
+                 "action=publish&csrf=" + CsrfField(second.body) + "&base_revision_id=" + std::to_string(ana_rev) +
+                     "&title=Conflit&category=" + FirstCategory(second.body) + "&body=" + Enc("Texte de Béa.") +
+                     "&change_summary=bea",
+                 bea_);
     EXPECT_EQ(again.status, 303) << again.body;
   }
 }
@@ -207,8 +213,8 @@ TEST_F(EditorialTest, HistoryComparesRestoresAndShowsAVersionAsText) {
     EXPECT_TRUE(Has(view.body, "&lt;script&gt;alert(1)&lt;/script&gt;")) << "text, never HTML";
     EXPECT_FALSE(Has(view.body, "<script>alert(1)"));
     // Restore the first: a new revision, served at once (an editor).
-    auto restored = PostForm(base + "/revisions/" + std::to_string(first) + "/restore", "csrf=" + CsrfField(view.body),
-                             ana_);
+    auto restored =
+        PostForm(base + "/revisions/" + std::to_string(first) + "/restore", "csrf=" + CsrfField(view.body), ana_);
     ASSERT_EQ(restored.status, 303) << restored.body;
     EXPECT_GT(LatestRevision(lang, slug), second);
     EXPECT_TRUE(Has(Page(base, "").body, "chat"));
@@ -231,10 +237,10 @@ TEST_F(EditorialTest, AnEditorDeclinesAProposalWithANote) {
     auto history = Page("/" + lang + "/articles/" + slug + "/history", ana_);
     EXPECT_TRUE(Has(history.body, "Pas clair"));
     // Declining it again: it no longer waits.
-    EXPECT_EQ(PostForm("/" + lang + "/review/" + std::to_string(id) + "/decline", "csrf=" + CsrfField(review.body),
-                       ana_)
-                  .status,
-              409);
+    EXPECT_EQ(
+        PostForm("/" + lang + "/review/" + std::to_string(id) + "/decline", "csrf=" + CsrfField(review.body), ana_)
+            .status,
+        409);
   }
 }
 
@@ -242,9 +248,9 @@ TEST_F(EditorialTest, AMemberGets403AndAVisitorIsSentToSignIn) {
   const char* slug = "choisir-un-hebergeur";
   for (std::string lang : {"fr", "en"}) {
     std::string a = "/" + lang + "/articles/" + slug;
-    for (const std::string& target : {"/" + lang + "/articles/new", a + "/edit", a + "/history",
-                                      a + "/compare?from=1&to=2", a + "/revisions/1", "/" + lang + "/review",
-                                      "/" + lang + "/translations"}) {
+    for (const std::string& target :
+         {"/" + lang + "/articles/new", a + "/edit", a + "/history", a + "/compare?from=1&to=2", a + "/revisions/1",
+          "/" + lang + "/review", "/" + lang + "/translations"}) {
       EXPECT_EQ(Page(target, mo_).status, 403) << target;
       auto visitor = Page(target, "");
       EXPECT_EQ(visitor.status, 303) << target;
@@ -270,7 +276,8 @@ TEST_F(EditorialTest, TranslationsListMissingAndStaleAndTheirLinksOpenTheEditorB
   // The link opens the editor beside the source, with the same key and follows_id set.
   auto list = Page("/en/translations", vic_);
   std::smatch m;
-  ASSERT_TRUE(std::regex_search(list.body, m, std::regex(R"re(href="(/en/articles/new\?translate=fr/source-fr[^"]*)")re")));
+  ASSERT_TRUE(
+      std::regex_search(list.body, m, std::regex(R"re(href="(/en/articles/new\?translate=fr/source-fr[^"]*)")re")));
   std::string link = HtmlUnescape(m[1]);
   auto editor = Page(link, ana_);
   ASSERT_EQ(editor.status, 200);
@@ -278,17 +285,19 @@ TEST_F(EditorialTest, TranslationsListMissingAndStaleAndTheirLinksOpenTheEditorB
   EXPECT_TRUE(Has(editor.body, "class=\"editor-beside\""));
   EXPECT_NE(InputValue(editor.body, "follows_id"), "0");
   EXPECT_FALSE(InputValue(editor.body, "key").empty());
-  auto made = Submit(link, "/en/articles/new", ana_,
-                     {{"slug", "source-en"}, {"title", "Source translated"}, {"body", "Original source text."}},
-                     "publish");
+  auto made =
+      Submit(link, "/en/articles/new", ana_,
+             {{"slug", "source-en"}, {"title", "Source translated"}, {"body", "Original source text."}}, "publish");
   ASSERT_EQ(made.status, 303) << made.body;
   EXPECT_FALSE(Has(Page("/fr/translations", vic_).body, "translate=fr/source-fr"));
   // The French changes and asks for the English to follow: the English is stale.
-  ASSERT_EQ(Edit("fr", "source-fr", ana_, {{"body", "Texte source revu."}, {"needs_translation", "1"}}, "publish").status,
-            303);
+  ASSERT_EQ(
+      Edit("fr", "source-fr", ana_, {{"body", "Texte source revu."}, {"needs_translation", "1"}}, "publish").status,
+      303);
   auto stale = Page("/fr/translations", vic_);
   ASSERT_TRUE(Has(stale.body, "/en/articles/source-en/edit?beside=1")) << stale.body;
-  ASSERT_TRUE(std::regex_search(stale.body, m, std::regex(R"re(href="(/en/articles/source-en/edit\?beside=1[^"]*)")re")));
+  ASSERT_TRUE(
+      std::regex_search(stale.body, m, std::regex(R"re(href="(/en/articles/source-en/edit\?beside=1[^"]*)")re")));
   auto beside = Page(HtmlUnescape(m[1]), ana_);
   ASSERT_EQ(beside.status, 200);
   EXPECT_TRUE(Has(beside.body, "Texte source revu.")) << "the source's current text beside";
