@@ -22,6 +22,7 @@
 #include "auth/principal.h"
 #include "core/clock.h"
 #include "core/status.h"
+#include "editorial/ticket_draft.h"
 #include "model/editorial.h"
 
 namespace entraide::store {
@@ -94,6 +95,10 @@ class EditorialService {
   core::StatusOr<std::vector<model::ReviewItem>> Waiting(const auth::Principal* who);
   // Translations missing or behind, oldest first, both directions (kWriteArticle).
   core::StatusOr<std::vector<model::TranslationTodo>> Translations(const auth::Principal* who);
+
+  // The editor's first text for a draft from a solved ticket (ticket_draft.h, with this service's pool).
+  core::StatusOr<TicketDraft> DraftFromTicket(const auth::Principal* who, int64_t ticket_id, const std::string& lang,
+                                              const DraftWords& words);
 
  private:
   store::Pool& pool_;
