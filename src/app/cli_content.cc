@@ -1,4 +1,5 @@
-// `migrate`, `import`, `check-content`, `reindex`: the library's files, the store and the search index.
+// `migrate`, `import`, `check-content`, `export-content`, `reindex`: the library's files, the store and the search
+// index.
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
@@ -10,6 +11,7 @@
 #include "app/app.h"
 #include "app/commands.h"
 #include "kb/content.h"
+#include "kb/export.h"
 #include "kb/importer.h"
 #include "kb/search_sync.h"
 #include "search/index.h"
@@ -104,6 +106,19 @@ int Reindex(const Config& config) {
   return 0;
 }
 
+int ExportContentTo(const Config& config, const std::string& dir) {
+  core::Status st = PrepareStore(config);
+  if (!st.ok()) return Fail(st);
+  auto db = store::Database::Open(config.DatabasePath());
+  if (!db.ok()) return Fail(db.status());
+  auto report = kb::ExportContent(**db, dir);
+  if (!report.ok()) return Fail(report.status());
+  for (const auto& p : report->problems) std::cerr << p.ToString() << "\n";
+  for (const auto& path : report->extra) std::cerr << path << ": not in the library (left in place)\n";
+  std::cout << "export-content: " << report->Summary() << "\n";
+  return report->problems.empty() ? 0 : 1;
+}
+
 }  // namespace
 
 void AddContentCommands(CLI::App& app, CliContext& ctx) {
@@ -128,6 +143,18 @@ void AddContentCommands(CLI::App& app, CliContext& ctx) {
           "Validates content.dir without writing: front matter, duplicate slugs and keys, categories,\n"
           "rendering and links between articles. Prints each problem; exits 1 on any error or warning.")
       ->callback([&ctx] { ctx.run = CheckContent; });
+  auto export_dir = std::make_shared<std::string>();
+  auto* export_content =
+      app.add_subcommand("export-content", "write the library as Markdown files (for git), as import reads them");
+  export_content->add_option("DIR", *export_dir, "the folder to write ({en,fr}/*.md and categories.yml)")->required();
+  export_content->footer(
+      "Writes every published article as the text of the revision it serves: byte for byte the file import\n"
+      "read for an article not edited online since, the editor's text (front matter and Markdown) for one\n"
+      "that was. Files already identical are not touched; .md files in DIR that are not in the library are\n"
+      "listed and left in place. Importing DIR afterwards changes nothing. Exits 1 if an article could not\n"
+      "be written.");
+  export_content->callback(
+      [&ctx, export_dir] { ctx.run = [export_dir](const Config& c) { return ExportContentTo(c, *export_dir); }; });
   app.add_subcommand("reindex", "rebuild the search index from the store and swap it in atomically")
       ->footer(
           "Rebuilds the search index from every published article into a fresh folder under data.dir, then\n"

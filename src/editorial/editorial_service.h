@@ -96,8 +96,7 @@ class EditorialService {
   // Translations missing or behind, oldest first, both directions (kWriteArticle).
   core::StatusOr<std::vector<model::TranslationTodo>> Translations(const auth::Principal* who);
 
-  // The editor's first text from a solved ticket: editorial::DraftFromTicket (ticket_draft.h) on this service's
-  // pool, for http/ (which may not hold a store::Pool). Defined in editorial_drafts.cc.
+  // The editor's first text for a draft from a solved ticket (ticket_draft.h, with this service's pool).
   core::StatusOr<TicketDraft> DraftFromTicket(const auth::Principal* who, int64_t ticket_id, const std::string& lang,
                                               const DraftWords& words);
 

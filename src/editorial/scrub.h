@@ -2,7 +2,9 @@
 // numbers (North American forms, with or without +1, dots, dashes, spaces, parentheses, extensions), Canadian
 // postal codes (H2X 1Y4, h2x1y4), the names given (people's and groups'; accents and case do not matter), and
 // addresses of the group's own sites (any URL or bare host name on a domain given, subdomains included).
-// Each is replaced by its placeholder. Pure; thread-safe.
+// Each is replaced by its placeholder. Email addresses written to fool robots count too ("marie [at] exemple
+// [dot] org", "marie at exemple dot org", "arobase"/"point"). Versions (1.2.3), dates, times, amounts, IP-like
+// numbers, ordinary words, product names and other sites stay. Pure; thread-safe.
 #pragma once
 
 #include <string>
@@ -16,7 +18,10 @@ struct ScrubPlaceholders {
 };
 
 struct ScrubContext {
-  std::vector<std::string> names;    // people's names (whole and each part of two letters or more), groups' names
+  // People's names: taken out whole and each part of two letters or more (not particles: "de", "la", "van"; a
+  // part that is also a common word, "Rose", "Pierre", only where it is written with a capital letter).
+  std::vector<std::string> names;
+  std::vector<std::string> groups;   // groups' names: taken out whole only ("Café solidaire", not every "café")
   std::vector<std::string> domains;  // the group's own sites: "cafe-solidaire.org"
   ScrubPlaceholders placeholders;
 };

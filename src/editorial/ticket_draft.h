@@ -20,6 +20,9 @@
 namespace entraide::store {
 class Pool;
 }  // namespace entraide::store
+namespace entraide::i18n {
+class Catalog;
+}  // namespace entraide::i18n
 
 namespace entraide::editorial {
 
@@ -36,9 +39,15 @@ struct DraftWords {
   ScrubPlaceholders placeholders;
   std::string question_heading = "Question", answer_heading = "Answer";
 };
+// The words of the catalog `t` (draft_placeholder_email, _phone, _postal_code, _name, _site,
+// draft_question_heading, draft_answer_heading).
+DraftWords DraftWordsIn(const i18n::Catalog& t);
 
 // `lang` is the draft's language (the volunteer chooses; the ticket's text stays in the language it was written
-// in).
+// in; kInvalidArgument "lang" for another). The question is the ticket's description with the group's own public
+// follow-ups after it (they are the question made clearer); the answers are the public replies of volunteers and
+// coordinators, in order; status changes and internal notes are left out. Key and slug: the scrubbed title,
+// slugified; summary and category empty (the volunteer picks).
 core::StatusOr<TicketDraft> DraftFromTicket(store::Pool& pool, const auth::Principal* who, int64_t ticket_id,
                                             const std::string& lang, const DraftWords& words);
 

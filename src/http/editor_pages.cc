@@ -121,7 +121,7 @@ view::Value RevisionValue(const i18n::Catalog& t, const std::string& page_lang, 
       .Set("article_url", base)
       .Set("history_url", base + "/history")
       .Set("view_url", base + "/revisions/" + std::to_string(r.id))
-      .Set("restore_url", "/" + page_lang + "/articles/" + r.slug + "/revisions/" + std::to_string(r.id) + "/restore");
+      .Set("restore_url", base + "/revisions/" + std::to_string(r.id) + "/restore");
   if (r.reviewed_by) v.Set("reviewer", t.PersonName(r.reviewer_name));
   return v;
 }
@@ -293,12 +293,7 @@ Response NewGet(const Services& s, const Request& req) {
       x.beside = SourceRevision(s, v.who(), src_lang, src_slug, PositiveId(req.Query("follows")));
       if (x.beside) form.follows_id = x.beside->id;
     } else if (int64_t ticket = PositiveId(req.Query("ticket")); ticket > 0) {
-      editorial::DraftWords words;
-      words.placeholders = {t.Get("scrub_email"), t.Get("scrub_phone"), t.Get("scrub_postal_code"), t.Get("scrub_name"),
-                            t.Get("scrub_site")};
-      words.question_heading = t.Get("draft_question_heading");
-      words.answer_heading = t.Get("draft_answer_heading");
-      auto made = s.editorial->DraftFromTicket(v.who(), ticket, lang, words);
+      auto made = s.editorial->DraftFromTicket(v.who(), ticket, lang, editorial::DraftWordsIn(t));
       if (!made.ok()) return Refused(s, req, v, made.status());
       draft = std::move(made).value();
       form.fields = draft->fields;

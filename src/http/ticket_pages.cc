@@ -375,6 +375,11 @@ Response TicketPage(const Services& s, const Request& req, Visitor& v, const std
   d.Set("show_helpful", tv.can_triage && t.helpful.has_value());
   if (tv.question) d.Set("question_url", "/" + tv.question->lang + "/questions/" + tv.question->slug);
   d.Set("can_publish", tv.can_triage && finished && !tv.question);
+  // A solved ticket becomes a draft article (editorial::DraftFromTicket, behind /{lang}/articles/new?ticket=).
+  if (finished && !t.redacted_at && auth::Allows(v.who(), auth::Action::kWriteArticle)) {
+    std::string query = "/articles/new?ticket=" + std::to_string(t.id);
+    d.Set("can_draft_article", true).Set("draft_fr_url", "/fr" + query).Set("draft_en_url", "/en" + query);
+  }
   if (tv.can_triage) {
     // The menu starts on the current status (saving it changes nothing), then the allowed moves.
     std::vector<std::string> moves;

@@ -3,6 +3,7 @@
 #include "core/strings.h"
 #include "store/article_repo.h"
 #include "store/pool.h"
+#include "store/revision_repo.h"
 
 namespace entraide::kb {
 
@@ -28,11 +29,22 @@ core::StatusOr<ArticlePage> ArticleService::Get(const std::string& lang, const s
   page.toc = ParseToc(page.article.toc);
   auto versions = repo.ServedByKey(page.article.key);
   if (!versions.ok()) return versions.status();
+  // "A newer version exists in ...": a translation an editor marked as needing this one to follow
+  // (article_revisions.needs_translation, newer than the revision this one follows); for texts that came from
+  // files, a translation with a later `updated` date (online saves date themselves, so their dates say nothing).
+  store::RevisionRepository revisions(**db);
+  auto ahead = revisions.AheadOf(lang, slug);
+  if (!ahead.ok()) return ahead.status();
   for (auto& v : *versions) {
     if (v.lang == lang) continue;
-    if (!v.updated.empty() && v.updated > page.article.updated &&
-        (!page.newer_translation || v.updated > page.newer_translation->updated))
-      page.newer_translation = v;
+    if (*ahead) {
+      if ((*ahead)->first == v.lang && (*ahead)->second == v.slug) page.newer_translation = v;
+    } else if (!v.updated.empty() && v.updated > page.article.updated &&
+               (!page.newer_translation || v.updated > page.newer_translation->updated)) {
+      auto origin = revisions.ServedOrigin(v.lang, v.slug);
+      if (!origin.ok()) return origin.status();
+      if (!*origin || **origin == model::RevisionOrigin::kImport) page.newer_translation = v;
+    }
     page.translations.push_back(std::move(v));
   }
   if (!page.article.category.empty()) {

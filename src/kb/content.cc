@@ -275,7 +275,8 @@ ContentScan ScanContent(const std::string& content_dir) {
     std::ifstream in(cats, std::ios::binary);
     std::stringstream ss;
     ss << in.rdbuf();
-    scan.categories = ParseCategories(ss.str(), scan.problems);
+    scan.categories_text = ss.str();
+    scan.categories = ParseCategories(scan.categories_text, scan.problems);
   }
   std::set<std::string> category_slugs;
   for (const auto& c : scan.categories) category_slugs.insert(c.slug);

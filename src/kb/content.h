@@ -48,6 +48,7 @@ std::vector<Category> ParseCategories(std::string_view text, std::vector<Problem
 struct ContentScan {
   std::vector<ArticleSource> articles;  // the files that parsed, in path order, duplicates removed
   std::vector<Category> categories;
+  std::string categories_text;            // categories.yml as read (kept for export-content)
   std::vector<std::string> failed_paths;  // files with errors (their last good import stays served)
   std::vector<Problem> problems;
   bool has_errors() const;

@@ -1,6 +1,8 @@
 #include "kb/importer.h"
 
+#include <deque>
 #include <filesystem>
+#include <map>
 #include <set>
 #include <sstream>
 
@@ -9,6 +11,7 @@
 #include "core/strings.h"
 #include "markdown/markdown.h"
 #include "store/article_repo.h"
+#include "store/revision_repo.h"
 
 namespace entraide::kb {
 
@@ -41,6 +44,7 @@ std::string ImportReport::Summary() const {
   std::ostringstream s;
   s << added << " added, " << updated << " updated, " << unchanged << " unchanged, " << unpublished << " unpublished, "
     << errors << (errors == 1 ? " error, " : " errors, ") << warnings << (warnings == 1 ? " warning" : " warnings");
+  if (conflicts) s << ", " << conflicts << (conflicts == 1 ? " conflict" : " conflicts");
   return s.str();
 }
 
@@ -92,7 +96,69 @@ core::StatusOr<RenderedArticle> ToArticle(core::StatusOr<markdown::Rendered> r) 
 }
 }  // namespace
 
-core::StatusOr<ImportReport> ImportContent(store::Database& db, const std::string& content_dir) {
+core::Status ServeArticle(store::ArticleRepository& repo, const ArticleSource& a, RenderedArticle rendered,
+                          int64_t revision_id, const std::optional<std::string>& file_hash) {
+  model::Article r;
+  r.lang = a.lang;
+  r.slug = a.slug;
+  r.key = a.key;
+  r.title = a.title;
+  r.category = a.category;
+  r.summary = a.summary;
+  r.updated = a.updated;
+  r.draft = a.draft;
+  r.tags = a.tags;
+  r.source_path = a.path;
+  r.content_hash = ContentHash(a);
+  r.html = std::move(rendered.html);
+  r.plain = std::move(rendered.plain);
+  r.toc = std::move(rendered.toc);
+  r.links_json = std::move(rendered.links_json);
+  r.word_count = rendered.word_count;
+  r.revision_id = revision_id;
+  r.file_hash = file_hash;
+  return repo.Upsert(r);
+}
+
+namespace {
+model::Revision ImportedRevision(const ArticleSource& a, model::RevisionState state, int64_t parent, int64_t now) {
+  model::Revision r;
+  r.lang = a.lang;
+  r.slug = a.slug;
+  r.key = a.key;
+  r.title = a.title;
+  r.source = a.raw;
+  r.source_hash = core::Sha256Hex(a.raw);
+  r.parent_id = parent;
+  r.state = state;
+  r.origin = model::RevisionOrigin::kImport;
+  r.created_at = now;
+  r.reviewed_at = state == model::RevisionState::kPublished ? now : 0;
+  return r;
+}
+
+// What import does with one file, given what the store has for its language and slug.
+enum class FileAction {
+  kUnchanged,  // the file is what the article serves, or the file did not change since it was last read
+  kAdopt,      // an article stored before revisions existed (0018): its file becomes its first revision
+  kRevise,     // the file changed, and nobody edited the article online since: a new revision, published
+  kInSync,     // the file changed to the text the article serves (an online edit exported): only the hash
+  kConflict,   // the file changed and so did the article online: kept as a revision to compare, not served
+};
+
+FileAction Decide(const ArticleSource& a, const store::StoredVersion* v) {
+  if (!v) return FileAction::kRevise;
+  std::string file_hash = core::Sha256Hex(a.raw);
+  if (v->revision_id == 0) return FileAction::kAdopt;
+  if (v->file_hash && *v->file_hash == file_hash) return FileAction::kUnchanged;
+  if (v->revision_source_hash == file_hash) return FileAction::kInSync;
+  // Nobody edited it online since the file was last read: the served revision is that file's.
+  if (v->file_hash && *v->file_hash == v->revision_source_hash) return FileAction::kRevise;
+  return FileAction::kConflict;
+}
+}  // namespace
+
+core::StatusOr<ImportReport> ImportContent(store::Database& db, const std::string& content_dir, int64_t now) {
   ImportReport report;
   std::error_code ec;
   if (!std::filesystem::is_directory(content_dir, ec))
@@ -101,90 +167,158 @@ core::StatusOr<ImportReport> ImportContent(store::Database& db, const std::strin
   report.problems = scan.problems;
 
   store::ArticleRepository repo(db);
+  store::RevisionRepository revisions(db);
   auto existing = repo.AllVersions();
   if (!existing.ok()) return existing.status();
 
-  struct Pending {
-    model::Article record;
-    bool is_new;
-  };
-  std::vector<Pending> writes;
-  std::vector<int64_t> republish;
   std::set<std::string> keep;  // "lang/slug" that stay published
   std::set<std::string> failed(scan.failed_paths.begin(), scan.failed_paths.end());
 
-  std::vector<const ArticleSource*> changed;
+  // Decide first (reads only), render what must be rendered, then write everything in one transaction.
+  struct Step {
+    const ArticleSource* source;
+    const store::StoredVersion* stored;
+    FileAction action;
+    const ArticleSource* render;  // what to render and serve, when the served rendering must change
+  };
+  std::vector<Step> steps;
+  std::vector<const ArticleSource*> to_render;
+  std::deque<ArticleSource> online;  // online edits served while their file did not change (re-rendered)
   for (const auto& a : scan.articles) {
     std::string id = a.lang + "/" + a.slug;
     auto it = existing->find(id);
-    if (it != existing->end() && it->second.content_hash == ContentHash(a)) {
-      keep.insert(id);
-      if (!it->second.published)
-        republish.push_back(it->second.id);
-      else
-        ++report.unchanged;
-      continue;
-    }
-    changed.push_back(&a);
-  }
-  auto renders = RenderArticles(changed);
-  for (size_t i = 0; i < changed.size(); ++i) {
-    const ArticleSource& a = *changed[i];
-    std::string id = a.lang + "/" + a.slug;
-    std::string hash = ContentHash(a);
-    auto it = existing->find(id);
-    auto& rendered = renders[i];
-    if (!rendered.ok()) {
-      report.problems.push_back({a.path, 0, rendered.status().message(), false});
-      failed.insert(a.path);
-      continue;
-    }
+    const store::StoredVersion* v = it == existing->end() ? nullptr : &it->second;
+    FileAction action = Decide(a, v);
     keep.insert(id);
-    model::Article r;
-    r.lang = a.lang;
-    r.slug = a.slug;
-    r.key = a.key;
-    r.title = a.title;
-    r.category = a.category;
-    r.summary = a.summary;
-    r.updated = a.updated;
-    r.draft = a.draft;
-    r.tags = a.tags;
-    r.source_path = a.path;
-    r.content_hash = hash;
-    r.html = std::move(rendered->html);
-    r.plain = std::move(rendered->plain);
-    r.toc = std::move(rendered->toc);
-    r.links_json = std::move(rendered->links_json);
-    r.word_count = rendered->word_count;
-    writes.push_back({std::move(r), it == existing->end()});
+    // Render when the served text changes, or when the served text's rendering is out of date (a new renderer:
+    // the content hash covers the renderer's version). An unchanged file whose article was edited online keeps
+    // the online text (rendered again from its revision when the renderer changed); a conflict renders nothing.
+    const ArticleSource* render = nullptr;
+    if (action == FileAction::kRevise) {
+      render = &a;
+    } else if (action == FileAction::kAdopt || action == FileAction::kInSync ||
+               (action == FileAction::kUnchanged && v->revision_source_hash == core::Sha256Hex(a.raw))) {
+      if (v->content_hash != ContentHash(a)) render = &a;
+    } else if (action == FileAction::kUnchanged) {
+      auto served = revisions.Find(v->revision_id);
+      if (!served.ok()) return served.status();
+      ArticleSource parsed;
+      std::vector<Problem> ignored;
+      if (*served && ParseArticle((*served)->source, v->source_path, a.lang, parsed, ignored) &&
+          ContentHash(parsed) != v->content_hash) {
+        online.push_back(std::move(parsed));
+        render = &online.back();
+      }
+    }
+    steps.push_back({&a, v, action, render});
+    if (render) to_render.push_back(render);
   }
+  auto renders = RenderArticles(to_render);
+  std::map<const ArticleSource*, core::StatusOr<RenderedArticle>*> rendered_of;
+  for (size_t i = 0; i < to_render.size(); ++i) rendered_of[to_render[i]] = &renders[i];
 
   std::vector<int64_t> unpublish;
   for (const auto& [id, v] : *existing) {
     if (!v.published || keep.count(id)) continue;
     if (failed.count(v.source_path)) continue;  // the file is still there but broken: keep its last good version
+    // Written online and never a file: not import's to remove. Edited online since its file was read: a conflict.
+    if (v.revision_id != 0 && !v.file_hash) continue;
+    if (v.revision_id != 0 && v.file_hash && *v.file_hash != v.revision_source_hash) {
+      report.problems.push_back({v.source_path, 0,
+                                 "conflict: the file was removed, but article " + id +
+                                     " was edited online since it was last imported (revision " +
+                                     std::to_string(v.revision_id) +
+                                     "); it stays published: export-content writes it back, or unpublish it",
+                                 false});
+      ++report.conflicts;
+      continue;
+    }
     unpublish.push_back(v.id);
   }
 
-  bool any_change = !writes.empty() || !republish.empty() || !unpublish.empty();
   auto tx = store::Transaction::Begin(db);
   if (!tx.ok()) return tx.status();
   std::vector<model::Category> cats;
   for (const auto& c : scan.categories)
     cats.push_back({c.slug, c.position, c.name_en, c.name_fr, c.description_en, c.description_fr, c.url_en, c.url_fr});
   ENTRAIDE_RETURN_IF_ERROR(repo.ReplaceCategories(cats));
-  for (const auto& w : writes) {
-    ENTRAIDE_RETURN_IF_ERROR(repo.Upsert(w.record));
-    (w.is_new ? report.added : report.updated)++;
-  }
-  for (int64_t id : republish) {
-    ENTRAIDE_RETURN_IF_ERROR(repo.SetPublished(id, true));
-    ++report.updated;
+  ENTRAIDE_RETURN_IF_ERROR(repo.SetMeta("categories_yml", scan.categories_text));
+  bool any_change = false;
+  for (const auto& step : steps) {
+    const ArticleSource& a = *step.source;
+    const store::StoredVersion* v = step.stored;
+    std::string file_hash = core::Sha256Hex(a.raw);
+    if (step.render && !rendered_of[step.render]->ok()) {
+      report.problems.push_back({a.path, 0, rendered_of[step.render]->status().message(), false});
+      continue;  // its last good version stays served
+    }
+    switch (step.action) {
+      case FileAction::kConflict: {
+        auto kept = revisions.HasWithHash(a.lang, a.slug, file_hash, model::RevisionState::kConflict);
+        if (!kept.ok()) return kept.status();
+        int64_t conflict_id = 0;
+        if (!*kept) {
+          auto id = revisions.Insert(ImportedRevision(a, model::RevisionState::kConflict, v->revision_id, now));
+          if (!id.ok()) return id.status();
+          conflict_id = *id;
+        }
+        report.problems.push_back(
+            {a.path, 0,
+             "conflict: article " + a.lang + "/" + a.slug + " was edited online (revision " +
+                 std::to_string(v->revision_id) + ") and its file changed since the last import" +
+                 (conflict_id ? " (the file is kept as revision " + std::to_string(conflict_id) + ")"
+                              : " (the file is kept as a revision in conflict)") +
+                 "; nothing was replaced: compare them in /" + a.lang + "/articles/" + a.slug +
+                 "/history, publish the one to keep, then export-content",
+             false});
+        ++report.conflicts;
+        continue;
+      }
+      case FileAction::kInSync:
+        if (step.render) {
+          ENTRAIDE_RETURN_IF_ERROR(
+              ServeArticle(repo, a, std::move(**rendered_of[step.render]), v->revision_id, file_hash));
+          ++report.updated;
+          any_change = true;
+          continue;
+        }
+        ENTRAIDE_RETURN_IF_ERROR(repo.SetRevision(v->id, v->revision_id, file_hash));
+        break;
+      case FileAction::kAdopt:
+      case FileAction::kRevise: {
+        auto id = revisions.Insert(ImportedRevision(a, model::RevisionState::kPublished, v ? v->revision_id : 0, now));
+        if (!id.ok()) return id.status();
+        if (step.render) {
+          ENTRAIDE_RETURN_IF_ERROR(ServeArticle(repo, a, std::move(**rendered_of[step.render]), *id, file_hash));
+          (v ? report.updated : report.added)++;
+          any_change = true;
+          continue;
+        }
+        ENTRAIDE_RETURN_IF_ERROR(repo.SetRevision(v->id, *id, file_hash));
+        break;
+      }
+      case FileAction::kUnchanged:
+        if (step.render) {
+          ENTRAIDE_RETURN_IF_ERROR(
+              ServeArticle(repo, *step.render, std::move(**rendered_of[step.render]), v->revision_id, std::nullopt));
+          ++report.updated;
+          any_change = true;
+          continue;
+        }
+        break;
+    }
+    if (v && !v->published) {
+      ENTRAIDE_RETURN_IF_ERROR(repo.SetPublished(v->id, true));
+      ++report.updated;
+      any_change = true;
+    } else {
+      ++report.unchanged;
+    }
   }
   for (int64_t id : unpublish) {
     ENTRAIDE_RETURN_IF_ERROR(repo.SetPublished(id, false));
     ++report.unpublished;
+    any_change = true;
   }
   if (any_change) ENTRAIDE_RETURN_IF_ERROR(repo.BumpContentGeneration());
   ENTRAIDE_RETURN_IF_ERROR((*tx)->Commit());

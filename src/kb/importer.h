@@ -4,6 +4,8 @@
 // blocked only for the short write. Not thread-safe; one import at a time (SQLite's write lock enforces it).
 #pragma once
 
+#include <ctime>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -11,10 +13,15 @@
 #include "kb/content.h"
 #include "store/database.h"
 
+namespace entraide::store {
+class ArticleRepository;
+}  // namespace entraide::store
+
 namespace entraide::kb {
 
 struct ImportReport {
   int added = 0, updated = 0, unchanged = 0, unpublished = 0;
+  int conflicts = 0;  // files changed while their article was edited online (also in problems, as errors)
   std::vector<Problem> problems;
   bool has_errors() const;
   std::string Summary() const;  // "3 added, 1 updated, 38 unchanged, 0 unpublished, 1 error, 0 warnings"
@@ -34,7 +41,21 @@ core::StatusOr<RenderedArticle> RenderArticle(const ArticleSource& a);
 // The same for many articles in one renderer process.
 std::vector<core::StatusOr<RenderedArticle>> RenderArticles(const std::vector<const ArticleSource*>& sources);
 
-core::StatusOr<ImportReport> ImportContent(store::Database& db, const std::string& content_dir);
+// Each file read becomes a revision of its article (article_revisions) when it changed since the last import
+// (its SHA-256 is kept in articles.file_hash): published when nobody edited the article online since, kept in
+// state 'conflict' and reported (path, article, both revisions) when somebody did; a file whose text is what the
+// article serves (an online edit exported) only updates the hash; an unchanged file leaves an online edit alone.
+// A removed file unpublishes its article unless it was edited online since (a conflict) or never was a file.
+// `now`: epoch seconds for the revisions written.
+core::StatusOr<ImportReport> ImportContent(store::Database& db, const std::string& content_dir, int64_t now);
+inline core::StatusOr<ImportReport> ImportContent(store::Database& db, const std::string& content_dir) {
+  return ImportContent(db, content_dir, static_cast<int64_t>(std::time(nullptr)));
+}
+
+// Makes `a` (a file, or a revision's text parsed) what a.lang/a.slug serves, as `revision_id`: the article's row
+// with `rendered`, its tags, the index queue. `file_hash`: the file import read (nullopt: keep the stored one).
+core::Status ServeArticle(store::ArticleRepository& repo, const ArticleSource& a, RenderedArticle rendered,
+                          int64_t revision_id, const std::optional<std::string>& file_hash);
 
 // Validates content/ without writing anything: front matter, duplicates, categories, rendering and links
 // between articles. Returns every problem found.

@@ -65,6 +65,7 @@ struct DigestService::Shared {
   std::map<int64_t, std::vector<store::DigestTicket>> open_by_group;
   std::map<std::string, std::vector<store::DigestArticle>> articles;  // by language
   int64_t opened = 0, resolved = 0, articles_added = 0;
+  int64_t drafted = 0, drafted_published = 0;  // articles drafted from solved tickets (and published since)
   std::optional<int64_t> median_first_answer;
   std::vector<store::DigestTicket> oldest;
   std::vector<store::CategoryCount> categories;
@@ -206,6 +207,10 @@ core::Status DigestService::Plan(store::Database& db, model::DigestKind digest, 
     auto delays = repo.FirstAnswerDelays(p.since, p.until);
     auto oldest = repo.OldestOpen(5);
     auto cats = repo.BusiestCategories(p.since, p.until, 5);
+    auto drafted = repo.DraftedFromTickets(p.since, p.until);
+    if (!drafted.ok()) return drafted.status();
+    sh.drafted = drafted->drafted;
+    sh.drafted_published = drafted->published;
     if (!opened.ok()) return opened.status();
     if (!resolved.ok()) return resolved.status();
     if (!delays.ok()) return delays.status();
@@ -351,11 +356,15 @@ core::Status DigestService::Plan(store::Database& db, model::DigestKind digest, 
       }
     } else {
       const auto& added = sh.articles[lang];
-      empty = sh.opened == 0 && sh.resolved == 0 && sh.oldest.empty() && sh.articles_added == 0;
+      empty = sh.opened == 0 && sh.resolved == 0 && sh.oldest.empty() && sh.articles_added == 0 && sh.drafted == 0;
       if (!empty) {
         // The articles added in the recipient's language: the count the list below it is "and N more" of.
         w.Field("opened", sh.opened).Field("resolved", sh.resolved);
         w.Field("articles_added", static_cast<int64_t>(added.size()));
+        // "3 articles drafted from solved tickets (1 published)": the catalog's plural forms for both counts.
+        w.Field("drafted", sh.drafted).Field("has_drafted", sh.drafted > 0);
+        w.Field("drafted_label", t.Plural("digest_drafted", sh.drafted,
+                                          {{"published", t.Plural("digest_drafted_published", sh.drafted_published)}}));
         w.Field("has_median", sh.median_first_answer.has_value());
         if (sh.median_first_answer) w.Field("median_first_answer", i18n::Duration(t, *sh.median_first_answer));
         List(w, t, "oldest", sh.oldest, o_.max_items, [&](const store::DigestTicket& x) {
@@ -376,7 +385,8 @@ core::Status DigestService::Plan(store::Database& db, model::DigestKind digest, 
         d.counts = {{"opened", static_cast<int>(sh.opened)},
                     {"resolved", static_cast<int>(sh.resolved)},
                     {"oldest", static_cast<int>(sh.oldest.size())},
-                    {"articles", static_cast<int>(added.size())}};
+                    {"articles", static_cast<int>(added.size())},
+                    {"drafted", static_cast<int>(sh.drafted)}};
       }
     }
     if (empty) {

@@ -5,7 +5,8 @@
 //   group_digest         new and updated articles in the member's language, and the open tickets of the
 //                        member's groups (never another group's)
 //   coordinator_summary  tickets opened and resolved, median time to the first public answer, the oldest open
-//                        tickets, the busiest categories, the articles added
+//                        tickets, the busiest categories, the articles added, the articles drafted from solved
+//                        tickets (and how many of them are published)
 // Periods are local days and ISO weeks in mail.timezone, starting at 08:00 local time: the daily period
 // "2026-11-28" covers [Nov 27 08:00, Nov 28 08:00) local, the weekly "2026-W48" [Monday 08:00 a week before,
 // Monday 08:00). The dedupe key "digest:<volunteer|group|coordinator>:<user id>:<period>" is inserted with ON

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -18,6 +19,8 @@ struct Article {
   int64_t word_count = 0;
   std::string links_json = "[]";
   std::vector<std::string> tags;
+  int64_t revision_id = 0;               // the revision served (article_revisions; 0: none recorded)
+  std::optional<std::string> file_hash;  // the file import last read (none: written online, or kept as stored)
 };
 
 // What lists, feeds and search results need (no body).

@@ -162,7 +162,9 @@ StatusOr<std::map<std::string, int64_t>> ArticleRepository::TagCounts(const std:
 }
 
 StatusOr<std::map<std::string, StoredVersion>> ArticleRepository::AllVersions() {
-  auto st = db_.Prepare("SELECT id, lang, slug, source_path, content_hash, published FROM articles");
+  auto st = db_.Prepare(
+      "SELECT a.id, a.lang, a.slug, a.source_path, a.content_hash, a.published, a.revision_id, a.file_hash, "
+      "r.source_hash FROM articles a LEFT JOIN article_revisions r ON r.id = a.revision_id");
   if (!st.ok()) return st.status();
   StatementScope q(*st);
   std::map<std::string, StoredVersion> out;
@@ -177,6 +179,9 @@ StatusOr<std::map<std::string, StoredVersion>> ArticleRepository::AllVersions() 
     v.source_path = q->ColumnText(3);
     v.content_hash = q->ColumnText(4);
     v.published = q->ColumnInt(5) != 0;
+    v.revision_id = q->ColumnOptionalInt(6).value_or(0);
+    if (!q->ColumnIsNull(7)) v.file_hash = q->ColumnText(7);
+    v.revision_source_hash = q->ColumnText(8);
     out[v.lang + "/" + v.slug] = std::move(v);
   }
   return out;
@@ -185,15 +190,16 @@ StatusOr<std::map<std::string, StoredVersion>> ArticleRepository::AllVersions() 
 Status ArticleRepository::Upsert(const model::Article& a) {
   auto st = db_.Prepare(
       "INSERT INTO articles (lang, slug, key, title, category, summary, updated, draft, published, source_path, "
-      "content_hash, html, toc, plain, word_count, links_json, imported_at) "
-      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 1, ?9, ?10, ?11, ?12, ?13, ?14, ?15, "
+      "content_hash, html, toc, plain, word_count, links_json, revision_id, file_hash, imported_at) "
+      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 1, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, "
       "strftime('%Y-%m-%dT%H:%M:%SZ','now')) "
       "ON CONFLICT (lang, slug) DO UPDATE SET key = excluded.key, title = excluded.title, "
       "category = excluded.category, summary = excluded.summary, updated = excluded.updated, "
       "draft = excluded.draft, published = 1, source_path = excluded.source_path, "
       "content_hash = excluded.content_hash, html = excluded.html, toc = excluded.toc, "
       "plain = excluded.plain, word_count = excluded.word_count, links_json = excluded.links_json, "
-      "imported_at = excluded.imported_at "
+      "revision_id = coalesce(excluded.revision_id, articles.revision_id), "
+      "file_hash = coalesce(excluded.file_hash, articles.file_hash), imported_at = excluded.imported_at "
       "RETURNING id");
   if (!st.ok()) return st.status();
   int64_t id = 0;
@@ -202,6 +208,11 @@ Status ArticleRepository::Upsert(const model::Article& a) {
     q->Bind(1, a.lang).Bind(2, a.slug).Bind(3, a.key).Bind(4, a.title).Bind(5, a.category).Bind(6, a.summary);
     q->Bind(7, a.updated).Bind(8, a.draft).Bind(9, a.source_path).Bind(10, a.content_hash).Bind(11, a.html);
     q->Bind(12, a.toc).Bind(13, a.plain).Bind(14, a.word_count).Bind(15, a.links_json);
+    if (a.revision_id)
+      q->Bind(16, a.revision_id);
+    else
+      q->BindNull(16);
+    q->Bind(17, a.file_hash);
     auto row = q->Step();
     if (!row.ok()) return row.status();
     if (!*row) return core::Internal("upsert returned no id");
@@ -223,6 +234,12 @@ Status ArticleRepository::Upsert(const model::Article& a) {
     ENTRAIDE_RETURN_IF_ERROR((*ins)->Bind(1, id).Bind(2, a.tags[i]).Bind(3, static_cast<int64_t>(i)).Run());
   }
   return Status::Ok();
+}
+
+Status ArticleRepository::SetRevision(int64_t id, int64_t revision_id, const std::optional<std::string>& file_hash) {
+  auto st = db_.Prepare("UPDATE articles SET revision_id = ?1, file_hash = coalesce(?2, file_hash) WHERE id = ?3");
+  if (!st.ok()) return st.status();
+  return (*st)->Bind(1, revision_id).Bind(2, file_hash).Bind(3, id).Run();
 }
 
 Status ArticleRepository::SetPublished(int64_t id, bool published) {
@@ -386,6 +403,19 @@ Status ArticleRepository::BumpContentGeneration() {
   return db_.Exec(
       "INSERT INTO meta (key, value) VALUES ('content_generation', '1') "
       "ON CONFLICT (key) DO UPDATE SET value = CAST(value AS INTEGER) + 1");
+}
+
+StatusOr<std::optional<std::string>> ArticleRepository::Meta(const std::string& key) {
+  auto st = db_.Prepare("SELECT value FROM meta WHERE key = ?");
+  if (!st.ok()) return st.status();
+  (*st)->Bind(1, key);
+  return OneRow<std::string>(*st, [](Statement& q) { return q.ColumnText(0); });
+}
+
+Status ArticleRepository::SetMeta(const std::string& key, const std::string& value) {
+  auto st = db_.Prepare("INSERT INTO meta (key, value) VALUES (?1, ?2) ON CONFLICT (key) DO UPDATE SET value = ?2");
+  if (!st.ok()) return st.status();
+  return (*st)->Bind(1, key).Bind(2, value).Run();
 }
 
 }  // namespace entraide::store

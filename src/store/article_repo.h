@@ -18,6 +18,9 @@ struct StoredVersion {
   int64_t id = 0;
   std::string lang, slug, source_path, content_hash;
   bool published = true;
+  int64_t revision_id = 0;               // the revision served (0: none recorded yet, before 0018's first import)
+  std::optional<std::string> file_hash;  // SHA-256 of the file import last read (none: written online)
+  std::string revision_source_hash;      // the served revision's source_hash ("" without one)
 };
 
 struct IndexQueueItem {
@@ -57,8 +60,12 @@ class ArticleRepository {
 
   // Everything stored, published or not, keyed by "lang/slug" (for the importer).
   StatusOr<std::map<std::string, StoredVersion>> AllVersions();
-  // Inserts or replaces the article identified by (lang, slug), its tags included; published = 1.
+  // Inserts or replaces the article identified by (lang, slug), its tags included; published = 1. Its
+  // revision_id (when not 0) and file_hash (when set) replace the stored ones; otherwise those are kept.
   Status Upsert(const model::Article& a);
+  // Records which revision the article serves without rendering again (its text did not change), and the hash
+  // of the file import read (kept when nullopt).
+  Status SetRevision(int64_t id, int64_t revision_id, const std::optional<std::string>& file_hash);
   Status SetPublished(int64_t id, bool published);
 
   Status ReplaceCategories(const std::vector<model::Category>& categories);
@@ -70,6 +77,10 @@ class ArticleRepository {
   // then language; `count`, when given, first with how many there are.
   Status ForEachServed(const std::function<Status(const model::Article&)>& fn,
                        const std::function<void(size_t)>& count = nullptr);
+
+  // A small fact of the library kept in `meta` (categories.yml as last imported: "categories_yml").
+  StatusOr<std::optional<std::string>> Meta(const std::string& key);
+  Status SetMeta(const std::string& key, const std::string& value);
 
   // A counter bumped by every import that changed something; lets readers cache by generation.
   StatusOr<int64_t> ContentGeneration();

@@ -180,6 +180,18 @@ StatusOr<int64_t> DigestRepository::CountResolved(int64_t since, int64_t until) 
   return Count(db_, "SELECT count(*) FROM tickets WHERE resolved_at >= ?1 AND resolved_at < ?2", since, until);
 }
 
+StatusOr<DigestRepository::DraftedCounts> DigestRepository::DraftedFromTickets(int64_t since, int64_t until) {
+  auto st = db_.Prepare(
+      "SELECT count(*), coalesce(sum(EXISTS (SELECT 1 FROM article_revisions p WHERE p.lang = d.lang AND "
+      "p.slug = d.slug AND p.state = 'published')), 0) FROM (SELECT DISTINCT lang, slug FROM article_revisions "
+      "WHERE origin = 'ticket' AND created_at >= ?1 AND created_at < ?2) d");
+  if (!st.ok()) return st.status();
+  (*st)->Bind(1, since).Bind(2, until);
+  auto row = OneRow<DraftedCounts>(*st, [](Statement& q) { return DraftedCounts{q.ColumnInt(0), q.ColumnInt(1)}; });
+  if (!row.ok()) return row.status();
+  return row->value_or(DraftedCounts{});
+}
+
 StatusOr<std::vector<int64_t>> DigestRepository::FirstAnswerDelays(int64_t since, int64_t until) {
   auto st = db_.Prepare(
       "SELECT first_response_at - created_at FROM tickets WHERE first_response_at >= ?1 AND first_response_at < ?2 "

@@ -85,6 +85,12 @@ class DigestRepository {
   StatusOr<std::vector<int64_t>> FirstAnswerDelays(int64_t since, int64_t until);
   StatusOr<std::vector<DigestTicket>> OldestOpen(int limit);
   StatusOr<std::vector<CategoryCount>> BusiestCategories(int64_t since, int64_t until, int limit);
+  // Articles (distinct language and slug) with a revision drafted from a solved ticket in the window (origin
+  // 'ticket'), and how many of those have a published revision now.
+  struct DraftedCounts {
+    int64_t drafted = 0, published = 0;
+  };
+  StatusOr<DraftedCounts> DraftedFromTickets(int64_t since, int64_t until);
 
   // Whether a message with this dedupe key was ever queued.
   StatusOr<bool> Queued(const std::string& dedupe_key);

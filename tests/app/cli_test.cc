@@ -29,7 +29,7 @@ std::string Quote(const std::string& s) { return ShellQuote(s); }
 TEST(CliTest, HelpForTheBinaryAndEachCommand) {
   Result top = RunEntraide("--help");
   EXPECT_EQ(top.exit_code, 0);
-  for (const char* cmd : {"serve", "migrate", "import", "check-content"}) {
+  for (const char* cmd : {"serve", "migrate", "import", "check-content", "export-content"}) {
     EXPECT_NE(top.output.find(cmd), std::string::npos) << cmd;
     Result r = RunEntraide(std::string(cmd) + " --help");
     EXPECT_EQ(r.exit_code, 0) << cmd;
@@ -77,6 +77,25 @@ TEST(CliTest, MigrateThenImportReportsBadFilesAndExitsNonZero) {
   EXPECT_NE(i.output.find("1 added"), std::string::npos) << i.output;
   Result again = RunEntraide("import", env);
   EXPECT_NE(again.output.find("0 added, 0 updated, 1 unchanged"), std::string::npos) << again.output;
+}
+
+// `entraide export-content DIR` writes what import read, byte for byte (odd spacing kept), touches nothing that is
+// already identical, and lists the .md files that are not in the library.
+TEST(CliTest, ExportContentWritesTheLibraryBackByteForByteAndListsStrayFiles) {
+  TempDir data, content, out;
+  const std::string file = "---\ntitle:   Spaced   \nkey: good\n---\n\nok\n";
+  content.Write("en/good.md", file);
+  std::string env = "ENTRAIDE_DATA_DIR=" + Quote(data.path()) + " ENTRAIDE_CONTENT_DIR=" + Quote(content.path());
+  ASSERT_EQ(RunEntraide("import", env).exit_code, 0);
+  Result e = RunEntraide("export-content " + Quote(out.path()), env);
+  EXPECT_EQ(e.exit_code, 0) << e.output;
+  EXPECT_NE(e.output.find("export-content: 1 written, 0 unchanged"), std::string::npos) << e.output;
+  EXPECT_EQ(ReadFile(out.Join("en/good.md")), file);
+  out.Write("en/stray.md", "---\ntitle: Stray\n---\n");
+  Result again = RunEntraide("export-content " + Quote(out.path()), env);
+  EXPECT_NE(again.output.find("0 written, 1 unchanged, 1 not in the library"), std::string::npos) << again.output;
+  EXPECT_NE(again.output.find("en/stray.md: not in the library"), std::string::npos) << again.output;
+  EXPECT_EQ(RunEntraide("export-content", env).exit_code, 2) << "DIR is required";
 }
 
 // `entraide reindex` builds a fresh index folder and swaps it in; on a terminal it shows its progress (done /

@@ -383,5 +383,35 @@ TEST_F(TicketsTest, AReplyOfSixtyKilobytesOfQuotesIsStoredUnderTheHtmlCap) {
   EXPECT_EQ(html.rfind("<p>&gt;&gt;&gt;", 0), 0u);
 }
 
+// Issue #18: a solved ticket offers volunteers "Draft an article", in French and in English (the editor behind the
+// links is the editorial pages'); an open ticket does not, and members never see it.
+TEST_F(TicketsTest, ASolvedTicketOffersVolunteersToDraftAnArticleInEitherLanguage) {
+  Session a = SignIn("a@example.org");
+  Session v = SignIn("v@example.org");
+  int64_t id = CreateTicket(a, "Imprimante en panne");
+  std::string page = "/fr/tickets/" + std::to_string(id);
+  std::string fr_link = "href=\"/fr/articles/new?ticket=" + std::to_string(id) + "\"";
+  std::string en_link = "href=\"/en/articles/new?ticket=" + std::to_string(id) + "\"";
+  auto open = Get(port(), page, v.Page());
+  ASSERT_EQ(open.status, 200);
+  EXPECT_EQ(open.body.find(fr_link), std::string::npos) << "not while it is open";
+  ASSERT_EQ(Send(port(), "PATCH", "/api/v1/tickets/" + std::to_string(id), R"({"status": "resolved"})", v.Headers(true))
+                .status,
+            200);
+  for (const char* lang : {"fr", "en"}) {
+    auto solved = Get(port(), "/" + std::string(lang) + "/tickets/" + std::to_string(id), v.Page());
+    ASSERT_EQ(solved.status, 200);
+    EXPECT_NE(solved.body.find(fr_link), std::string::npos) << solved.body;
+    EXPECT_NE(solved.body.find(en_link), std::string::npos);
+    EXPECT_NE(solved.body.find(">en français</a>"), std::string::npos);
+    EXPECT_NE(solved.body.find(">in English</a>"), std::string::npos);
+    EXPECT_NE(solved.body.find(std::string(lang) == "fr" ? "Rédiger un article" : "Draft an article"),
+              std::string::npos);
+    auto member = Get(port(), "/" + std::string(lang) + "/tickets/" + std::to_string(id), a.Page());
+    ASSERT_EQ(member.status, 200);
+    EXPECT_EQ(member.body.find("articles/new?ticket="), std::string::npos) << "members never see it";
+  }
+}
+
 }  // namespace
 }  // namespace entraide::testing

@@ -13,6 +13,7 @@
 #include <fstream>
 #include <regex>
 #include <sstream>
+#include <tuple>
 
 #include "auth/accounts.h"
 #include "core/sha256.h"
@@ -675,6 +676,84 @@ TEST_F(DigestTest, VolunteerDigestListsTicketsLateForAFirstAnswerFirstAndOnlyThe
   EXPECT_EQ(std::count(waiting.begin(), waiting.end(), normal_late.ref), 1);
   EXPECT_TRUE(refs("late").empty());
   EXPECT_FALSE(d->getValue<bool>("has_late"));
+}
+
+// Issue #18: the coordinator summary counts the articles drafted from solved tickets in the period (distinct
+// language and slug of revisions of origin 'ticket') and how many of them are published, in both languages.
+class DraftedSummaryTest : public DigestTest {
+ protected:
+  void Revision(const std::string& lang, const std::string& slug, const std::string& origin, const std::string& state,
+                int64_t created, int64_t ticket_id) {
+    auto db = pool_->Acquire();
+    auto st = (*db)->Prepare(
+        "INSERT INTO article_revisions (lang, slug, key, title, source, source_hash, state, origin, created_at, "
+        "ticket_id) VALUES (?1, ?2, ?2, 'T', 'x', 'h', ?3, ?4, ?5, ?6)");
+    ASSERT_TRUE(st.ok());
+    auto& q = **st;
+    q.Bind(1, lang).Bind(2, slug).Bind(3, state).Bind(4, origin).Bind(5, created);
+    if (origin == "ticket")
+      q.Bind(6, ticket_id);
+    else
+      q.BindNull(6);
+    ASSERT_TRUE(q.Run().ok());
+  }
+};
+
+TEST_F(DraftedSummaryTest, CountsArticlesDraftedFromSolvedTicketsAndThosePublished) {
+  auto english = DeskTest::Person("d@example.org", "Person d", "coordinator", {}, "en");
+  At(2027, 3, 10, 12);
+  auto t = Open(member_a_, "Imprimante en panne");
+  ASSERT_TRUE(ReplyAs(volunteer_, t.id, "Redémarrez-la.", true).ok());
+  Revision("fr", "before", "ticket", "pending", clock_.NowSeconds(), t.id);  // the week before: not counted
+  At(2027, 3, 17, 12);
+  int64_t during = clock_.NowSeconds();
+  Revision("fr", "imprimante", "ticket", "pending", during, t.id);
+  Revision("fr", "imprimante", "ticket", "pending", during + 60, t.id);  // the same article: once
+  Revision("en", "imprimante", "ticket", "declined", during, t.id);      // the other language: another
+  Revision("fr", "courriel", "ticket", "pending", during, t.id);
+  Revision("fr", "courriel", "web", "published", during + 120, 0);  // published since
+  Revision("fr", "web-only", "web", "published", during, 0);        // not from a ticket
+  At(2027, 3, 22, 8);
+  Run(mail::DigestRun::kCoordinator);
+
+  auto views = view::Renderer::Load(SourceDir() + "/views");
+  ASSERT_TRUE(views.ok()) << views.status().ToString();
+  for (const auto& [email, lang, sentence] : std::vector<std::tuple<std::string, std::string, std::string>>{
+           {"c@example.org", "fr", "3 articles rédigés à partir de demandes résolues (1 publié)"},
+           {"d@example.org", "en", "3 articles drafted from solved tickets (1 published)"}}) {
+    SCOPED_TRACE(lang);
+    auto d = Data("coordinator_summary", email);
+    ASSERT_TRUE(d);
+    EXPECT_EQ(d->get("drafted").toString(), "3");
+    EXPECT_EQ(d->getValue<std::string>("drafted_label"), sentence);
+    view::Value v = view::Value::Object();
+    v.Set("has_drafted", true).Set("drafted_label", sentence).Set("has_oldest", false).Set("has_added", false);
+    for (const char* ext : {".txt", ".html"}) {
+      auto text = (*views)->Render("mail/coordinator_summary." + lang + ext, lang, v);
+      ASSERT_TRUE(text.ok()) << text.status().ToString();
+      EXPECT_NE(text->find(sentence), std::string::npos) << *text;
+    }
+  }
+  // The plural forms of both numbers.
+  const auto& fr = catalogs_->For("fr");
+  EXPECT_EQ(fr.Plural("digest_drafted", 1, {{"published", fr.Plural("digest_drafted_published", 0)}}),
+            "1 article rédigé à partir de demandes résolues (0 publié)");
+  EXPECT_EQ(fr.Plural("digest_drafted", 2, {{"published", fr.Plural("digest_drafted_published", 2)}}),
+            "2 articles rédigés à partir de demandes résolues (2 publiés)");
+  const auto& en = catalogs_->For("en");
+  EXPECT_EQ(en.Plural("digest_drafted", 1, {{"published", en.Plural("digest_drafted_published", 1)}}),
+            "1 article drafted from solved tickets (1 published)");
+}
+
+TEST_F(DraftedSummaryTest, NoDraftNoSentence) {
+  At(2027, 3, 17, 12);
+  Open(member_a_, "Imprimante en panne");
+  At(2027, 3, 22, 8);
+  Run(mail::DigestRun::kCoordinator);
+  auto d = Data("coordinator_summary", "c@example.org");
+  ASSERT_TRUE(d);
+  EXPECT_EQ(d->get("drafted").toString(), "0");
+  EXPECT_FALSE(d->getValue<bool>("has_drafted"));
 }
 
 }  // namespace
