@@ -221,7 +221,7 @@ Response EditorPage(const Services& s, const Request& req, Visitor& v, bool is_n
   }
   if (x.conflict) d.Set("conflict", RevisionValue(t, lang, *x.conflict));
   if (x.beside) d.Set("beside", RevisionValue(t, lang, *x.beside)).Set("beside_lang_name", LangName(s, x.beside->lang));
-  if (x.previewed) d.Set("preview", view::Value::Object().Set("html", x.preview_html));
+  if (x.previewed) d.Set("preview", true).Set("preview_html", x.preview_html);
   if (x.draft) {
     d.Set("draft", view::Value::Object()
                        .Set("ticket_ref", x.draft->ticket_ref)
