@@ -348,6 +348,40 @@ TEST_F(EditorialTest, PreviewWorksWithoutJavaScriptAndAsAFragmentAndRendersHosti
   }
 }
 
+TEST_F(EditorialTest, ASolvedTicketBecomesADraftWithPersonalDataRemovedAndLinkedBack) {
+  ApiSession mo = SignInApi(port(), "mo@example.org");
+  ApiSession vic = SignInApi(port(), "vic@example.org");
+  int64_t id = CreateTicketApi(
+      port(), mo, TicketJson("Imprimante en panne", "Écrivez-moi à mo.perso@example.net ou au 514-555-0199.", "other"));
+  ASSERT_GT(id, 0);
+  ASSERT_EQ(Send(port(), "POST", "/api/v1/tickets/" + std::to_string(id) + "/replies",
+                 R"({"body": "Redémarrez le spouleur d'impression."})", vic.Headers(true))
+                .status,
+            201);
+  ASSERT_EQ(
+      Send(port(), "PATCH", "/api/v1/tickets/" + std::to_string(id), R"({"status": "resolved"})", vic.Headers(true))
+          .status,
+      200);
+  for (std::string lang : {"fr", "en"}) {
+    std::string path = "/" + lang + "/articles/new?ticket=" + std::to_string(id);
+    auto editor = Page(path, vic_);
+    ASSERT_EQ(editor.status, 200) << editor.body;
+    EXPECT_FALSE(Has(editor.body, "mo.perso@example.net")) << "removed before anyone sees it";
+    EXPECT_FALSE(Has(editor.body, "514-555-0199"));
+    EXPECT_TRUE(Has(editor.body, "spouleur"));
+    EXPECT_TRUE(Has(editor.body, lang == "fr" ? "1 adresse courriel" : "1 email address")) << "what was removed";
+    EXPECT_EQ(InputValue(editor.body, "ticket_id"), std::to_string(id));
+    EXPECT_EQ(Page(path, mo_).status, 403);
+  }
+  auto saved = Submit("/fr/articles/new?ticket=" + std::to_string(id), "/fr/articles/new", vic_,
+                      {{"slug", "imprimante-en-panne"}, {"title", "Imprimante en panne"}}, "save");
+  ASSERT_EQ(saved.status, 303) << saved.body;
+  int64_t rev = LatestRevision("fr", "imprimante-en-panne");
+  EXPECT_EQ(Sql("SELECT ticket_id FROM article_revisions WHERE id = " + std::to_string(rev)), id);
+  auto history = Page("/fr/articles/imprimante-en-panne/history", vic_);
+  EXPECT_TRUE(Has(history.body, "tiré de la demande")) << history.body;
+}
+
 TEST_F(EditorialTest, ValidationErrorsShowTheFormAgainWithTheMessageBesideTheField) {
   for (std::string lang : {"fr", "en"}) {
     auto refused = Create(lang, vic_, "Pas Un Slug!", "Titre", "Texte gardé.", "save");
