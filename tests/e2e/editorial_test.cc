@@ -214,6 +214,9 @@ TEST_F(EditorialTest, HistoryComparesRestoresAndShowsAVersionAsText) {
     EXPECT_TRUE(Has(history.body, "value=\"" + std::to_string(second) + "\""));
     EXPECT_TRUE(Has(history.body, "chien"));
     EXPECT_TRUE(Has(history.body, "class=\"current\""));
+    EXPECT_TRUE(Has(history.body, "form=\"restore-" + std::to_string(first) + "\""))
+        << "Restore this version, from the history";
+    EXPECT_TRUE(Has(history.body, "action=\"" + base + "/revisions/" + std::to_string(first) + "/restore\""));
     auto compare = Page(base + "/compare?from=" + std::to_string(first) + "&to=" + std::to_string(second), vic_);
     ASSERT_EQ(compare.status, 200);
     EXPECT_TRUE(std::regex_search(compare.body, std::regex("<del><span class=\"visually-hidden\">[^<]*</span>chat")))
