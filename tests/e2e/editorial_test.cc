@@ -392,6 +392,8 @@ TEST_F(EditorialTest, ValidationErrorsShowTheFormAgainWithTheMessageBesideTheFie
     EXPECT_TRUE(Has(refused.body, "aria-invalid=\"true\""));
     EXPECT_TRUE(Has(refused.body, "class=\"field-error\""));
     EXPECT_TRUE(Has(refused.body, ">Texte gardé.</textarea>")) << "nothing lost";
+    // The editor's own address is no article's.
+    EXPECT_EQ(Create(lang, vic_, "new", "Nouveau", "Texte.", "save").status, 422);
   }
 }
 
