@@ -37,6 +37,14 @@ core::StatusOr<store::Pool::Lease> ForCoordinator(store::Pool& pool, const Princ
   return pool.Acquire();
 }
 
+// The person `id` for a change: kNotFound when there is none.
+core::StatusOr<model::User> PersonToChange(store::AccountRepository& repo, int64_t id) {
+  auto u = repo.FindUserById(id);
+  if (!u.ok()) return u.status();
+  if (!*u) return core::NotFound("no such person");
+  return std::move(**u);
+}
+
 // Brings `page` within 1..pages for `total` rows; returns the offset of its first row.
 int64_t Paginate(int64_t total, int& page, int& pages) {
   pages = static_cast<int>(std::max<int64_t>(1, (total + kAdminPageSize - 1) / kAdminPageSize));
@@ -252,11 +260,10 @@ core::Status Directory::UpdatePerson(const Principal& by, int64_t id, model::Rol
   if (!db.ok()) return db.status();
   store::AccountRepository repo(**db);
   return store::InTransaction(**db, [&]() -> core::Status {
-    auto u = repo.FindUserById(id);
+    auto u = PersonToChange(repo, id);
     if (!u.ok()) return u.status();
-    if (!*u) return core::NotFound("no such person");
     // An erased person stays erased: no groups, no access (their history keeps only their id).
-    if ((*u)->erased_at) return core::InvalidField("person", "this person was erased and cannot be changed");
+    if (u->erased_at) return core::InvalidField("person", "this person was erased and cannot be changed");
     ENTRAIDE_RETURN_IF_ERROR(repo.SetRole(id, role));
     ENTRAIDE_RETURN_IF_ERROR(repo.SetActive(id, active));
     if (!active) {
@@ -273,11 +280,10 @@ core::Status Directory::SetEditor(const Principal& by, int64_t id, bool editor) 
   if (!db.ok()) return db.status();
   store::AccountRepository repo(**db);
   return store::InTransaction(**db, [&]() -> core::Status {
-    auto u = repo.FindUserById(id);
+    auto u = PersonToChange(repo, id);
     if (!u.ok()) return u.status();
-    if (!*u) return core::NotFound("no such person");
-    if ((*u)->erased_at) return core::InvalidField("editor", "this person was erased and cannot be changed");
-    if (editor && !model::IsVolunteerOrMore((*u)->role))
+    if (u->erased_at) return core::InvalidField("editor", "this person was erased and cannot be changed");
+    if (editor && !model::IsVolunteerOrMore(u->role))
       return core::InvalidField("editor", "only volunteers can be named editors").WithKey("error_editor_volunteers");
     return repo.SetEditor(id, editor);
   });
@@ -288,11 +294,10 @@ core::Status Directory::SetMembership(const Principal& by, int64_t person, int64
   if (!db.ok()) return db.status();
   store::AccountRepository repo(**db);
   return store::InTransaction(**db, [&]() -> core::Status {
-    auto u = repo.FindUserById(person);
+    auto u = PersonToChange(repo, person);
     if (!u.ok()) return u.status();
-    if (!*u) return core::NotFound("no such person");
     // An erased person stays erased: no groups, no access (their history keeps only their id).
-    if (member && (*u)->erased_at) return core::InvalidField("person", "this person was erased and cannot be changed");
+    if (member && u->erased_at) return core::InvalidField("person", "this person was erased and cannot be changed");
     auto g = repo.FindGroupById(group);
     if (!g.ok()) return g.status();
     if (!*g) return core::InvalidField("group", "no group " + std::to_string(group));

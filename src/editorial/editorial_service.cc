@@ -70,6 +70,9 @@ core::Status CheckFields(store::ArticleRepository& articles, model::ArticleField
   f.slug = Trimmed(f.slug);
   if (!core::IsSlug(f.slug))
     return core::InvalidField("slug", "lower-case letters, digits and single dashes").WithKey("error_article_slug");
+  // Addresses of the editor's own pages (/{lang}/articles/new, .../preview).
+  if (is_new && (f.slug == "new" || f.slug == "preview"))
+    return core::AlreadyExists("this address is the editor's").For("slug").WithKey("error_article_slug_taken");
   f.key = Trimmed(f.key);
   if (f.key.empty()) f.key = f.slug;
   if (!core::IsSlug(f.key))
@@ -130,10 +133,10 @@ core::Status PublishLocked(store::Database& db, const model::Revision& r, const 
                            const std::string& note) {
   store::ArticleRepository articles(db);
   store::RevisionRepository revisions(db);
-  auto versions = articles.AllVersions();  // small: one row per article
-  if (!versions.ok()) return versions.status();
-  auto it = versions->find(r.lang + "/" + r.slug);
-  int64_t served = it != versions->end() && it->second.published ? it->second.revision_id : 0;
+  auto stored = articles.VersionOf(r.lang, r.slug);
+  if (!stored.ok()) return stored.status();
+  const std::optional<store::StoredVersion>& v = *stored;
+  int64_t served = v && v->published ? v->revision_id : 0;
   std::vector<int64_t> settled;
   int64_t at = r.parent_id;
   while (at != 0 && at != served) {
@@ -147,10 +150,8 @@ core::Status PublishLocked(store::Database& db, const model::Revision& r, const 
     return core::Conflict("the article changed since this version was written: open it in the editor")
         .WithKey("error_article_moved_on");
   kb::ArticleSource a = parsed;
-  if (it != versions->end() && !it->second.source_path.empty()) a.path = it->second.source_path;
+  if (v && !v->source_path.empty()) a.path = v->source_path;
   ENTRAIDE_RETURN_IF_ERROR(kb::ServeArticle(articles, a, std::move(rendered), r.id, std::nullopt));
-  if (it != versions->end() && !it->second.published)
-    ENTRAIDE_RETURN_IF_ERROR(articles.SetPublished(it->second.id, true));
   ENTRAIDE_RETURN_IF_ERROR(revisions.SetState(r.id, RevisionState::kPublished, who.user_id, now, note));
   for (int64_t id : settled)
     ENTRAIDE_RETURN_IF_ERROR(revisions.SetState(id, RevisionState::kPublished, who.user_id, now, ""));
@@ -171,13 +172,12 @@ core::StatusOr<EditorState> EditorialService::Open(const auth::Principal* who, c
   if (!*head) return core::NotFound("no article " + lang + "/" + slug + " to edit");
   auto parsed = ParseSource((*head)->source, lang, slug);
   if (!parsed.ok()) return parsed.status();
-  auto versions = store::ArticleRepository(**db).AllVersions();
-  if (!versions.ok()) return versions.status();
+  auto stored = store::ArticleRepository(**db).VersionOf(lang, slug);
+  if (!stored.ok()) return stored.status();
   EditorState state;
   state.fields = kb::FieldsOf(*parsed);
   state.base_revision_id = (*head)->id;
-  auto it = versions->find(lang + "/" + slug);
-  state.published = it != versions->end() && it->second.published && it->second.revision_id != 0;
+  state.published = *stored && (*stored)->published && (*stored)->revision_id != 0;
   state.head = std::move(*head);
   return state;
 }
@@ -216,9 +216,9 @@ core::StatusOr<SaveOutcome> EditorialService::Save(const auth::Principal* who, c
     auto head = revisions.Head(fields.lang, fields.slug);
     if (!head.ok()) return head.status();
     if (is_new) {
-      auto versions = articles.AllVersions();
-      if (!versions.ok()) return versions.status();
-      if (*head || versions->count(fields.lang + "/" + fields.slug))
+      auto stored = articles.VersionOf(fields.lang, fields.slug);
+      if (!stored.ok()) return stored.status();
+      if (*head || *stored)
         return core::AlreadyExists("an article " + fields.lang + "/" + fields.slug + " exists")
             .For("slug")
             .WithKey("error_article_slug_taken");

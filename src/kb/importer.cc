@@ -121,14 +121,15 @@ core::Status ServeArticle(store::ArticleRepository& repo, const ArticleSource& a
 }
 
 namespace {
-model::Revision ImportedRevision(const ArticleSource& a, model::RevisionState state, int64_t parent, int64_t now) {
+model::Revision ImportedRevision(const ArticleSource& a, const std::string& file_hash, model::RevisionState state,
+                                 int64_t parent, int64_t now) {
   model::Revision r;
   r.lang = a.lang;
   r.slug = a.slug;
   r.key = a.key;
   r.title = a.title;
   r.source = a.raw;
-  r.source_hash = core::Sha256Hex(a.raw);
+  r.source_hash = file_hash;
   r.parent_id = parent;
   r.state = state;
   r.origin = model::RevisionOrigin::kImport;
@@ -146,9 +147,8 @@ enum class FileAction {
   kConflict,   // the file changed and so did the article online: kept as a revision to compare, not served
 };
 
-FileAction Decide(const ArticleSource& a, const store::StoredVersion* v) {
+FileAction Decide(const std::string& file_hash, const store::StoredVersion* v) {
   if (!v) return FileAction::kRevise;
-  std::string file_hash = core::Sha256Hex(a.raw);
   if (v->revision_id == 0) return FileAction::kAdopt;
   if (v->file_hash && *v->file_hash == file_hash) return FileAction::kUnchanged;
   if (v->revision_source_hash == file_hash) return FileAction::kInSync;
@@ -178,6 +178,7 @@ core::StatusOr<ImportReport> ImportContent(store::Database& db, const std::strin
   struct Step {
     const ArticleSource* source;
     const store::StoredVersion* stored;
+    std::string file_hash;  // SHA-256 of the file
     FileAction action;
     const ArticleSource* render;  // what to render and serve, when the served rendering must change
   };
@@ -188,7 +189,8 @@ core::StatusOr<ImportReport> ImportContent(store::Database& db, const std::strin
     std::string id = a.lang + "/" + a.slug;
     auto it = existing->find(id);
     const store::StoredVersion* v = it == existing->end() ? nullptr : &it->second;
-    FileAction action = Decide(a, v);
+    std::string file_hash = core::Sha256Hex(a.raw);
+    FileAction action = Decide(file_hash, v);
     keep.insert(id);
     // Render when the served text changes, or when the served text's rendering is out of date (a new renderer:
     // the content hash covers the renderer's version). An unchanged file whose article was edited online keeps
@@ -197,7 +199,7 @@ core::StatusOr<ImportReport> ImportContent(store::Database& db, const std::strin
     if (action == FileAction::kRevise) {
       render = &a;
     } else if (action == FileAction::kAdopt || action == FileAction::kInSync ||
-               (action == FileAction::kUnchanged && v->revision_source_hash == core::Sha256Hex(a.raw))) {
+               (action == FileAction::kUnchanged && v->revision_source_hash == file_hash)) {
       if (v->content_hash != ContentHash(a)) render = &a;
     } else if (action == FileAction::kUnchanged) {
       auto served = revisions.Find(v->revision_id);
@@ -210,7 +212,7 @@ core::StatusOr<ImportReport> ImportContent(store::Database& db, const std::strin
         render = &online.back();
       }
     }
-    steps.push_back({&a, v, action, render});
+    steps.push_back({&a, v, std::move(file_hash), action, render});
     if (render) to_render.push_back(render);
   }
   auto renders = RenderArticles(to_render);
@@ -247,7 +249,7 @@ core::StatusOr<ImportReport> ImportContent(store::Database& db, const std::strin
   for (const auto& step : steps) {
     const ArticleSource& a = *step.source;
     const store::StoredVersion* v = step.stored;
-    std::string file_hash = core::Sha256Hex(a.raw);
+    const std::string& file_hash = step.file_hash;
     if (step.render && !rendered_of[step.render]->ok()) {
       report.problems.push_back({a.path, 0, rendered_of[step.render]->status().message(), false});
       continue;  // its last good version stays served
@@ -258,7 +260,8 @@ core::StatusOr<ImportReport> ImportContent(store::Database& db, const std::strin
         if (!kept.ok()) return kept.status();
         int64_t conflict_id = 0;
         if (!*kept) {
-          auto id = revisions.Insert(ImportedRevision(a, model::RevisionState::kConflict, v->revision_id, now));
+          auto id =
+              revisions.Insert(ImportedRevision(a, file_hash, model::RevisionState::kConflict, v->revision_id, now));
           if (!id.ok()) return id.status();
           conflict_id = *id;
         }
@@ -286,7 +289,8 @@ core::StatusOr<ImportReport> ImportContent(store::Database& db, const std::strin
         break;
       case FileAction::kAdopt:
       case FileAction::kRevise: {
-        auto id = revisions.Insert(ImportedRevision(a, model::RevisionState::kPublished, v ? v->revision_id : 0, now));
+        auto id = revisions.Insert(
+            ImportedRevision(a, file_hash, model::RevisionState::kPublished, v ? v->revision_id : 0, now));
         if (!id.ok()) return id.status();
         if (step.render) {
           ENTRAIDE_RETURN_IF_ERROR(ServeArticle(repo, a, std::move(**rendered_of[step.render]), *id, file_hash));

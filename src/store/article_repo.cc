@@ -161,30 +161,44 @@ StatusOr<std::map<std::string, int64_t>> ArticleRepository::TagCounts(const std:
   return out;
 }
 
+namespace {
+constexpr const char* kVersionQuery =
+    "SELECT a.id, a.lang, a.slug, a.source_path, a.content_hash, a.published, a.revision_id, a.file_hash, "
+    "r.source_hash FROM articles a LEFT JOIN article_revisions r ON r.id = a.revision_id";
+
+StoredVersion ReadVersion(Statement& q) {
+  StoredVersion v;
+  v.id = q.ColumnInt(0);
+  v.lang = q.ColumnText(1);
+  v.slug = q.ColumnText(2);
+  v.source_path = q.ColumnText(3);
+  v.content_hash = q.ColumnText(4);
+  v.published = q.ColumnInt(5) != 0;
+  v.revision_id = q.ColumnOptionalInt(6).value_or(0);
+  if (!q.ColumnIsNull(7)) v.file_hash = q.ColumnText(7);
+  v.revision_source_hash = q.ColumnText(8);
+  return v;
+}
+}  // namespace
+
 StatusOr<std::map<std::string, StoredVersion>> ArticleRepository::AllVersions() {
-  auto st = db_.Prepare(
-      "SELECT a.id, a.lang, a.slug, a.source_path, a.content_hash, a.published, a.revision_id, a.file_hash, "
-      "r.source_hash FROM articles a LEFT JOIN article_revisions r ON r.id = a.revision_id");
+  auto st = db_.Prepare(kVersionQuery);
   if (!st.ok()) return st.status();
-  StatementScope q(*st);
+  auto rows = AllRows<StoredVersion>(*st, ReadVersion);
+  if (!rows.ok()) return rows.status();
   std::map<std::string, StoredVersion> out;
-  while (true) {
-    auto row = q->Step();
-    if (!row.ok()) return row.status();
-    if (!*row) break;
-    StoredVersion v;
-    v.id = q->ColumnInt(0);
-    v.lang = q->ColumnText(1);
-    v.slug = q->ColumnText(2);
-    v.source_path = q->ColumnText(3);
-    v.content_hash = q->ColumnText(4);
-    v.published = q->ColumnInt(5) != 0;
-    v.revision_id = q->ColumnOptionalInt(6).value_or(0);
-    if (!q->ColumnIsNull(7)) v.file_hash = q->ColumnText(7);
-    v.revision_source_hash = q->ColumnText(8);
-    out[v.lang + "/" + v.slug] = std::move(v);
+  for (auto& v : *rows) {
+    std::string id = v.lang + "/" + v.slug;
+    out[id] = std::move(v);
   }
   return out;
+}
+
+StatusOr<std::optional<StoredVersion>> ArticleRepository::VersionOf(const std::string& lang, const std::string& slug) {
+  auto st = db_.Prepare(std::string(kVersionQuery) + " WHERE a.lang = ? AND a.slug = ?");
+  if (!st.ok()) return st.status();
+  (*st)->Bind(1, lang).Bind(2, slug);
+  return OneRow<StoredVersion>(*st, ReadVersion);
 }
 
 Status ArticleRepository::Upsert(const model::Article& a) {

@@ -60,6 +60,8 @@ class ArticleRepository {
 
   // Everything stored, published or not, keyed by "lang/slug" (for the importer).
   StatusOr<std::map<std::string, StoredVersion>> AllVersions();
+  // The same for one article, published or not; nullopt when lang/slug has no row.
+  StatusOr<std::optional<StoredVersion>> VersionOf(const std::string& lang, const std::string& slug);
   // Inserts or replaces the article identified by (lang, slug), its tags included; published = 1. Its
   // revision_id (when not 0) and file_hash (when set) replace the stored ones; otherwise those are kept.
   Status Upsert(const model::Article& a);

@@ -242,3 +242,66 @@ TEST_F(ImportExportTest, AnExportedOnlineArticleIsWrittenCanonicallyAndReadBackF
 
 }  // namespace
 }  // namespace entraide::editorial
+
+namespace entraide::kb {
+namespace {
+
+// Whatever people type in the editor's fields, the file written for it reads back as the same fields.
+TEST(ArticleFileTest, WhatIsWrittenIsReadBackFieldForField) {
+  const std::vector<std::string> values = {"Plain title", "L'accessibilité (WCAG)",
+                                           "null",        "~",
+                                           "true",        "No",
+                                           "123",         "1e3",
+                                           "2026-12-04",  "#hash",
+                                           "a: b",        "a #b",
+                                           "- dash",      "[x]",
+                                           "{y}",         "'q'",
+                                           "\"dq\"",      "back\\slash",
+                                           "tab\tinside", "emoji 😀 ok",
+                                           "ends with:",  "@at",
+                                           "`tick`",      "%pct",
+                                           "!bang",       "*star",
+                                           "&amp",        "|pipe",
+                                           ">gt",         "?q",
+                                           "comma, fine", "Montréal, QC",
+                                           "x\x01y",      "« guillemets »"};
+  for (const auto& v : values) {
+    model::ArticleFields f;
+    f.lang = "fr";
+    f.slug = "un-article";
+    f.key = "an-article";
+    f.title = v;
+    f.summary = v;
+    f.category = "securite";
+    f.updated = "2026-12-04";
+    f.tags = {"mot-cle", "2026"};
+    f.body = "Texte.\n\n---\n\nAprès une ligne.\n";
+    std::string text = WriteArticleFile(f);
+    ArticleSource back;
+    std::vector<Problem> problems;
+    ASSERT_TRUE(ParseArticle(text, "fr/un-article.md", "fr", back, problems))
+        << v << "\n"
+        << text << (problems.empty() ? "" : problems[0].ToString());
+    model::ArticleFields read = FieldsOf(back);
+    EXPECT_EQ(read.title, f.title) << text;
+    EXPECT_EQ(read.summary, f.summary) << text;
+    EXPECT_EQ(read.slug, f.slug);
+    EXPECT_EQ(read.key, f.key);
+    EXPECT_EQ(read.category, f.category);
+    EXPECT_EQ(read.updated, f.updated);
+    EXPECT_EQ(read.tags, f.tags);
+    EXPECT_EQ(read.body, f.body);
+    EXPECT_FALSE(read.draft);
+    EXPECT_EQ(WriteArticleFile(read), text) << "written twice, the same bytes";
+  }
+}
+
+TEST(ArticleFileTest, BodiesAreNormalizedAsABrowserSendsThem) {
+  EXPECT_EQ(NormalizeBody("\r\n\r\n  \r\nLine one\r\nLine two\r\n\r\n"), "Line one\nLine two\n");
+  EXPECT_EQ(NormalizeBody("    code first\n"), "    code first\n");
+  EXPECT_EQ(NormalizeBody("a\rb"), "a\nb\n");
+  EXPECT_EQ(NormalizeBody(" \n\t\n"), "");
+}
+
+}  // namespace
+}  // namespace entraide::kb
