@@ -331,12 +331,6 @@ Response Save(const Services& s, const Request& req, bool is_new) {
       x.preview_html = std::move(html).value();
       return EditorPage(s, req, v, is_new, form, x, core::Status::Ok(), 200);
     }
-    // /{lang}/articles/new is the editor's own address: an article there could never be read (a routing matter,
-    // so http/'s to refuse).
-    if (is_new && core::Trim(form.fields.slug) == "new")
-      return EditorPage(s, req, v, is_new, form, x,
-                        core::InvalidField("slug", "new is the editor's address").WithKey("editor_error_slug_reserved"),
-                        422);
     editorial::SaveRequest save;
     save.fields = form.fields;
     save.base_revision_id = is_new ? 0 : form.base_revision_id;

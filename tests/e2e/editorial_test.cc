@@ -392,8 +392,11 @@ TEST_F(EditorialTest, ValidationErrorsShowTheFormAgainWithTheMessageBesideTheFie
     EXPECT_TRUE(Has(refused.body, "aria-invalid=\"true\""));
     EXPECT_TRUE(Has(refused.body, "class=\"field-error\""));
     EXPECT_TRUE(Has(refused.body, ">Texte gardé.</textarea>")) << "nothing lost";
-    // The editor's own address is no article's.
-    EXPECT_EQ(Create(lang, vic_, "new", "Nouveau", "Texte.", "save").status, 422);
+    // The editor's own address is no article's: refused beside the slug, the text kept.
+    auto reserved = Create(lang, vic_, "new", "Nouveau", "Texte gardé.", "save");
+    EXPECT_EQ(reserved.status, 409);
+    EXPECT_TRUE(Has(reserved.body, "id=\"ed-slug-error\""));
+    EXPECT_TRUE(Has(reserved.body, ">Texte gardé.</textarea>"));
   }
 }
 
