@@ -72,7 +72,7 @@ core::Status CheckFields(store::ArticleRepository& articles, model::ArticleField
     return core::InvalidField("slug", "lower-case letters, digits and single dashes").WithKey("error_article_slug");
   // Addresses of the editor's own pages (/{lang}/articles/new, .../preview).
   if (is_new && (f.slug == "new" || f.slug == "preview"))
-    return core::AlreadyExists("this address is the editor's").For("slug").WithKey("error_article_slug_taken");
+    return core::AlreadyExists("this address is the editor's").For("slug").WithKey("error_article_slug_reserved");
   f.key = Trimmed(f.key);
   if (f.key.empty()) f.key = f.slug;
   if (!core::IsSlug(f.key))

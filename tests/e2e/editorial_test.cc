@@ -160,6 +160,38 @@ TEST_F(EditorialTest, AVolunteersSaveWaitsUnseenUntilAnEditorPublishesItFromRevi
   }
 }
 
+// What waits for review is in no channel a member or a visitor reads: not the article page (the published text
+// stays), the lists, a tag's or a category's page, the API's list, the search page or API, nor the Atom feed.
+TEST_F(EditorialTest, WhatWaitsIsInNoChannelForMembersOrVisitors) {
+  const std::string lang = "en", word = "zyxquorrel";
+  auto created = Create(lang, vic_, "zyx-draft", "Zyx draft", "The " + word + " draft.", "save");
+  ASSERT_EQ(created.status, 303) << created.body;
+  // A proposed change to a published article, with the same word.
+  auto changed = Edit(lang, "backups-3-2-1", vic_, {{"body", "Back up the " + word + " now.\n"}}, "save");
+  ASSERT_EQ(changed.status, 303) << changed.body;
+  ASSERT_TRUE(app_->app().WaitForIndex(30000));
+  for (const std::string& sid : {std::string(), mo_}) {
+    SCOPED_TRACE(sid.empty() ? "visitor" : "member");
+    auto page = Page("/en/articles/backups-3-2-1", sid);
+    ASSERT_EQ(page.status, 200);
+    EXPECT_FALSE(Has(page.body, word)) << "the published text stays";
+    for (const std::string& path :
+         {std::string("/en/articles"), std::string("/en/tags/essai"), std::string("/en/tags/test"),
+          std::string("/en/feed.atom"), std::string("/api/v1/articles?lang=en"), std::string("/en/search?q=") + word,
+          std::string("/api/v1/search?q=") + word, std::string("/api/v1/suggest?q=zyx")}) {
+      auto r = Page(path, sid);
+      EXPECT_LT(r.status, 500) << path;
+      // (The search pages repeat the word asked: the texts are looked for, not the word alone.)
+      for (const std::string& text : {"The " + word, "the " + word, std::string("Zyx draft"), std::string("zyx-draft")})
+        EXPECT_FALSE(Has(r.body, text)) << path << ": " << text;
+    }
+  }
+  // Volunteers see both waiting in the review list (their own tools), not in the library's pages.
+  auto review = Page("/en/review", vic_);
+  EXPECT_TRUE(Has(review.body, "zyx-draft") || Has(review.body, "Zyx draft")) << review.body.substr(0, 500);
+  EXPECT_FALSE(Has(Page("/en/feed.atom", vic_).body, word));
+}
+
 TEST_F(EditorialTest, TwoEditorsOnOneRevisionTheSecondGets409WithBothVersionsAndNothingIsOverwritten) {
   for (std::string lang : {"fr", "en"}) {
     std::string slug = "conflit-" + lang, path = "/" + lang + "/articles/" + slug + "/edit";

@@ -344,7 +344,7 @@ TEST_F(EditorialTest, EachFieldIsCheckedWithItsSentence) {
   bad_slug.fields = {"en", "Not A Slug!", "", "Title", "", "", "", {}, false, "Body.\n"};
   EXPECT_EQ(service_->Save(&volunteer_, bad_slug).status().key(), "error_article_slug");
   bad_slug.fields.slug = "new";  // the address of the editor itself
-  EXPECT_EQ(service_->Save(&volunteer_, bad_slug).status().key(), "error_article_slug_taken");
+  EXPECT_EQ(service_->Save(&volunteer_, bad_slug).status().key(), "error_article_slug_reserved");
   EXPECT_EQ(Count("SELECT count(*) FROM article_revisions"), before);
 }
 
