@@ -136,6 +136,38 @@ std::optional<FormPairs> ParseFormUrlEncoded(std::string_view s, size_t max_pair
   return pairs;
 }
 
+void AppendDoubleQuoted(std::string& out, std::string_view s) {
+  out += '"';
+  for (unsigned char c : s) {
+    switch (c) {
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      default:
+        if (c < 0x20 || c == 0x7f) {
+          char buf[8];
+          std::snprintf(buf, sizeof buf, "\\x%02x", c);
+          out += buf;
+        } else {
+          out += static_cast<char>(c);
+        }
+    }
+  }
+  out += '"';
+}
+
 void AppendJsonEscaped(std::string& out, std::string_view s) {
   // The other control characters as \u00XX, made once.
   static const auto kControls = [] {

@@ -32,6 +32,10 @@ std::optional<FormPairs> ParseFormUrlEncoded(std::string_view s, size_t max_pair
 void AppendJsonEscaped(std::string& out, std::string_view s);
 std::string JsonQuote(std::string_view s);
 
+// `s` between double quotes, C style: \" \\ \n \r \t, and \xNN for the other control characters and DEL
+// (what logfmt values and YAML double-quoted scalars both read back).
+void AppendDoubleQuoted(std::string& out, std::string_view s);
+
 // Escapes text for XML character data and attributes (Atom feeds).
 std::string XmlEscape(std::string_view s);
 

@@ -14,6 +14,7 @@
 #include <utility>
 
 #include "core/clock.h"
+#include "core/escape.h"
 
 namespace entraide::core {
 namespace {
@@ -49,35 +50,7 @@ void AppendLogValue(std::string& out, std::string_view value) {
     out.append(value);
     return;
   }
-  out += '"';
-  for (char c : value) {
-    switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\r':
-        out += "\\r";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20) {
-          char buf[8];
-          std::snprintf(buf, sizeof buf, "\\x%02x", static_cast<unsigned char>(c));
-          out += buf;
-        } else {
-          out += c;
-        }
-    }
-  }
-  out += '"';
+  AppendDoubleQuoted(out, value);
 }
 
 void Log(LogLevel level, std::string_view message, std::initializer_list<LogField> fields) {

@@ -1,6 +1,6 @@
 #include "kb/article_file.h"
 
-#include <cstdio>
+#include "core/escape.h"
 
 namespace entraide::kb {
 
@@ -28,32 +28,9 @@ bool PlainSafe(const std::string& s, bool in_flow) {
 }
 
 std::string Quoted(const std::string& s) {
-  std::string out = "\"";
-  for (unsigned char c : s) {
-    switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      default:
-        if (c < 0x20 || c == 0x7f) {
-          char buf[8];
-          std::snprintf(buf, sizeof buf, "\\x%02x", c);
-          out += buf;
-        } else {
-          out += static_cast<char>(c);
-        }
-    }
-  }
-  return out + "\"";
+  std::string out;
+  core::AppendDoubleQuoted(out, s);
+  return out;
 }
 
 std::string Scalar(const std::string& s, bool in_flow = false) { return PlainSafe(s, in_flow) ? s : Quoted(s); }

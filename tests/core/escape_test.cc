@@ -78,3 +78,26 @@ TEST(UrlWithQueryTest, EncodesValuesKeepsTheOrderAndLeavesOutEmptyOnes) {
 
 }  // namespace
 }  // namespace entraide::core
+
+namespace entraide::core {
+namespace {
+
+TEST(DoubleQuotedTest, EscapesQuotesBackslashesAndControlCharacters) {
+  struct Case {
+    std::string in, out;
+  };
+  for (const auto& c : std::vector<Case>{{"", "\"\""},
+                                         {"plain é", "\"plain é\""},
+                                         {"say \"hi\"", "\"say \\\"hi\\\"\""},
+                                         {"a\\b", "\"a\\\\b\""},
+                                         {"l1\nl2\r\t", "\"l1\\nl2\\r\\t\""},
+                                         {std::string("nul\0x", 5), "\"nul\\x00x\""},
+                                         {"del\x7f", "\"del\\x7f\""}}) {
+    std::string out;
+    AppendDoubleQuoted(out, c.in);
+    EXPECT_EQ(out, c.out) << c.in;
+  }
+}
+
+}  // namespace
+}  // namespace entraide::core
