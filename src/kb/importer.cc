@@ -256,24 +256,29 @@ core::StatusOr<ImportReport> ImportContent(store::Database& db, const std::strin
     }
     switch (step.action) {
       case FileAction::kConflict: {
-        auto kept = revisions.HasWithHash(a.lang, a.slug, file_hash, model::RevisionState::kConflict);
+        // The file's text is kept once as a revision in conflict, waiting in review; declined there (the online
+        // version kept), it is not added again, and the report says to write the served version back.
+        auto kept = revisions.KeptFileText(a.lang, a.slug, file_hash);
         if (!kept.ok()) return kept.status();
-        int64_t conflict_id = 0;
+        int64_t file_revision = *kept ? (*kept)->id : 0;
+        bool declined = *kept && (*kept)->state == model::RevisionState::kDeclined;
         if (!*kept) {
           auto id =
               revisions.Insert(ImportedRevision(a, file_hash, model::RevisionState::kConflict, v->revision_id, now));
           if (!id.ok()) return id.status();
-          conflict_id = *id;
+          file_revision = *id;
         }
-        report.problems.push_back(
-            {a.path, 0,
-             "conflict: article " + a.lang + "/" + a.slug + " was edited online (revision " +
-                 std::to_string(v->revision_id) + ") and its file changed since the last import" +
-                 (conflict_id ? " (the file is kept as revision " + std::to_string(conflict_id) + ")"
-                              : " (the file is kept as a revision in conflict)") +
-                 "; nothing was replaced: compare them in /" + a.lang + "/articles/" + a.slug +
-                 "/history, publish the one to keep, then export-content",
-             false});
+        report.problems.push_back({a.path, 0,
+                                   "conflict: article " + a.lang + "/" + a.slug + " was edited online (revision " +
+                                       std::to_string(v->revision_id) +
+                                       ") and its file changed since the last import (the file is kept as "
+                                       "revision " +
+                                       std::to_string(file_revision) + (declined ? ", declined" : "") +
+                                       "); nothing was replaced: " +
+                                       (declined ? "export-content writes the published version back to the file"
+                                                 : "compare them in /" + a.lang + "/articles/" + a.slug +
+                                                       "/history, publish the one to keep, then export-content"),
+                                   false});
         ++report.conflicts;
         continue;
       }

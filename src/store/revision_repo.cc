@@ -109,15 +109,15 @@ StatusOr<std::vector<model::Revision>> RevisionRepository::OfArticle(const std::
   return AllRows<model::Revision>(*st, ReadRevision);
 }
 
-StatusOr<bool> RevisionRepository::HasWithHash(const std::string& lang, const std::string& slug,
-                                               const std::string& hash, model::RevisionState state) {
-  auto st = db_.Prepare(
-      "SELECT 1 FROM article_revisions WHERE lang = ? AND slug = ? AND source_hash = ? AND state = ? LIMIT 1");
+StatusOr<std::optional<model::Revision>> RevisionRepository::KeptFileText(const std::string& lang,
+                                                                          const std::string& slug,
+                                                                          const std::string& hash) {
+  auto st = db_.Prepare(std::string("SELECT ") + kCols + kJoins +
+                        "WHERE r.lang = ? AND r.slug = ? AND r.source_hash = ? AND r.state IN ('conflict', 'declined') "
+                        "ORDER BY r.id DESC LIMIT 1");
   if (!st.ok()) return st.status();
-  (*st)->Bind(1, lang).Bind(2, slug).Bind(3, hash).Bind(4, model::ToString(state));
-  auto found = OneRow<int64_t>(*st, [](Statement& q) { return q.ColumnInt(0); });
-  if (!found.ok()) return found.status();
-  return found->has_value();
+  (*st)->Bind(1, lang).Bind(2, slug).Bind(3, hash);
+  return OneRow<model::Revision>(*st, ReadRevision);
 }
 
 Status RevisionRepository::SetState(int64_t id, model::RevisionState state, int64_t reviewer, int64_t at,

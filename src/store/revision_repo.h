@@ -25,9 +25,10 @@ class RevisionRepository {
   StatusOr<std::optional<model::Revision>> Head(const std::string& lang, const std::string& slug);
   // Every revision of lang/slug, newest first, without source; `current` marks the one the article serves.
   StatusOr<std::vector<model::Revision>> OfArticle(const std::string& lang, const std::string& slug);
-  // True when lang/slug has a revision in `state` whose source_hash is `hash` (an import conflict kept once).
-  StatusOr<bool> HasWithHash(const std::string& lang, const std::string& slug, const std::string& hash,
-                             model::RevisionState state);
+  // The newest revision of lang/slug whose source_hash is `hash` and that is in conflict or was declined (a
+  // file's text import kept once), without source; nullopt when there is none.
+  StatusOr<std::optional<model::Revision>> KeptFileText(const std::string& lang, const std::string& slug,
+                                                        const std::string& hash);
   Status SetState(int64_t id, model::RevisionState state, int64_t reviewer, int64_t at, const std::string& note);
   // Pending and conflict revisions, oldest first, without source.
   StatusOr<std::vector<model::ReviewItem>> Waiting();

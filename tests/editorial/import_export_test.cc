@@ -181,6 +181,36 @@ TEST_F(ImportExportTest, AFileChangedOnBothSidesIsAConflictReportedOnceAndNeverR
   EXPECT_FALSE(settled.has_errors());
 }
 
+TEST_F(ImportExportTest, KeepingTheOnlineVersionOfAConflictThenExportingItSettlesIt) {
+  SmallLibrary();
+  Import(dir_.Join("content"));
+  PublishOnline("en", "backups", "Three copies, one offsite.\n");
+  dir_.Write("content/en/backups.md",
+             "---\ntitle: Backups\nkey: backups\ncategory: security\nupdated: 2026-02-01\n---\n\nFour copies.\n");
+  Import(dir_.Join("content"));
+  auto waiting = service_->Waiting(&coordinator_);
+  ASSERT_EQ(waiting->size(), 1u);
+  int64_t file = (*waiting)[0].revision.id;
+  ASSERT_TRUE(service_->Decline(&coordinator_, file, "the online text is right").ok());
+  // Still a conflict (the file differs), but the declined text is not kept again, and the report says what to do.
+  kb::ImportReport again = Import(dir_.Join("content"));
+  EXPECT_EQ(again.conflicts, 1);
+  EXPECT_EQ(Count("SELECT count(*) FROM article_revisions WHERE source_hash = (SELECT source_hash FROM "
+                  "article_revisions WHERE id = " +
+                  std::to_string(file) + ")"),
+            1);
+  ASSERT_FALSE(again.problems.empty());
+  EXPECT_NE(again.problems.back().message.find("revision " + std::to_string(file) + ", declined"), std::string::npos)
+      << again.problems.back().message;
+  EXPECT_NE(again.problems.back().message.find("export-content"), std::string::npos);
+  EXPECT_TRUE(service_->Waiting(&coordinator_)->empty());
+  // Written back, the file is in step: no conflict, the online text served.
+  Export(dir_.Join("content"));
+  kb::ImportReport settled = Import(dir_.Join("content"));
+  EXPECT_EQ(settled.conflicts + settled.updated, 0) << settled.Summary();
+  EXPECT_NE(Served("en", "backups").find("one offsite"), std::string::npos);
+}
+
 TEST_F(ImportExportTest, ARemovedFileUnpublishesUnlessItsArticleWasEditedOnline) {
   SmallLibrary();
   dir_.Write("content/en/passwords.md",
