@@ -211,6 +211,20 @@ TEST_F(ImportExportTest, KeepingTheOnlineVersionOfAConflictThenExportingItSettle
   EXPECT_NE(Served("en", "backups").find("one offsite"), std::string::npos);
 }
 
+// A new renderer (the content hash covers its version) renders every article again: an article edited online
+// from its own text, never from its older file.
+TEST_F(ImportExportTest, ANewRendererRendersAnOnlineEditFromItsOwnText) {
+  SmallLibrary();
+  Import(dir_.Join("content"));
+  PublishOnline("en", "backups", "Edited **online**.\n");
+  Exec("UPDATE articles SET content_hash = 'from-an-older-renderer', html = '<p>stale</p>'");
+  kb::ImportReport r = Import(dir_.Join("content"));
+  EXPECT_EQ(r.updated, 1) << r.Summary();
+  EXPECT_EQ(r.conflicts, 0);
+  EXPECT_NE(Served("en", "backups").find("<strong>online</strong>"), std::string::npos) << Served("en", "backups");
+  EXPECT_EQ(Import(dir_.Join("content")).updated, 0) << "rendered once";
+}
+
 TEST_F(ImportExportTest, ARemovedFileUnpublishesUnlessItsArticleWasEditedOnline) {
   SmallLibrary();
   dir_.Write("content/en/passwords.md",
