@@ -333,10 +333,12 @@ core::StatusOr<int64_t> EditorialService::Restore(const auth::Principal* who, in
   int64_t now = clock_.NowSeconds();
   int64_t id = 0;
   ENTRAIDE_RETURN_IF_ERROR(store::InTransaction(**db, [&]() -> core::Status {
-    auto head = revisions.Head((*old)->lang, (*old)->slug);
-    if (!head.ok()) return head.status();
+    // Written on the served version (not on a proposal that waits: the old text does not hold its changes, so
+    // publishing the restore must not settle it).
+    auto stored = store::ArticleRepository(**db).VersionOf((*old)->lang, (*old)->slug);
+    if (!stored.ok()) return stored.status();
     model::Revision r = NewRevision(*parsed, (*old)->source, *who, now);
-    r.parent_id = *head ? (*head)->id : 0;
+    r.parent_id = *stored && (*stored)->published ? (*stored)->revision_id : 0;
     r.origin = model::RevisionOrigin::kRestore;
     r.restored_from = revision_id;
     r.state = RevisionState::kPending;

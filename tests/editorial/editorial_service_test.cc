@@ -251,6 +251,21 @@ TEST_F(EditorialTest, PublishingAChangeSettlesTheProposalsItWasWrittenOn) {
   EXPECT_TRUE(service_->Waiting(&editor_)->empty());
 }
 
+TEST_F(EditorialTest, RestoringWhileAProposalWaitsLeavesTheProposalWaiting) {
+  int64_t imported = service_->Open(&editor_, "en", "backups")->base_revision_id;
+  SaveRequest a = EditOf(editor_, "en", "backups", "Version A.\n");
+  a.publish = true;
+  Saved(editor_, a);
+  int64_t proposal = Saved(volunteer_, EditOf(volunteer_, "en", "backups", "A proposal that waits.\n"));
+  auto restored = service_->Restore(&editor_, imported);
+  ASSERT_TRUE(restored.ok()) << restored.status().ToString();
+  EXPECT_NE(ServedHtml("en", "backups").find("three copies"), std::string::npos);
+  // The restored text does not hold the proposal's change: it still waits (and now would be published over a
+  // version it was not written on, so publishing it is refused until someone edits it again).
+  EXPECT_EQ(service_->Get(&editor_, proposal)->state, RevisionState::kPending);
+  EXPECT_EQ(service_->Publish(&editor_, proposal).code(), core::StatusCode::kConflict);
+}
+
 TEST_F(EditorialTest, ANewArticleIsADraftNobodySeesUntilPublished) {
   SaveRequest r;
   r.fields.lang = "en";
