@@ -1,7 +1,8 @@
 // Progressive enhancement of the library's editor (views/pages/editor.mustache); the page works without it.
 //  - The preview follows the text: while typing in the body, the server's preview (POST data-preview-url with
 //    the form's CSRF token, the same bounded renderer as the Preview button) replaces #editor-preview's
-//    content, at most one request at a time, 400 ms after the last key.
+//    content, at most one request at a time, 400 ms after the last key. It is not a live region: a screen reader
+//    would read the whole article again at every pause in typing; its heading leads to it.
 //  - A new article's address (slug) is made from its title as it is typed, until the slug is edited by hand.
 (function () {
   'use strict';
