@@ -374,13 +374,14 @@ core::StatusOr<model::Revision> EditorialService::Get(const auth::Principal* who
   return std::move(**r);
 }
 
-core::StatusOr<std::vector<model::DiffPiece>> EditorialService::Compare(const auth::Principal* who, int64_t from_id,
-                                                                        int64_t to_id) {
+core::StatusOr<Comparison> EditorialService::Compare(const auth::Principal* who, int64_t from_id, int64_t to_id) {
   auto from = Get(who, from_id);
   if (!from.ok()) return from.status();
   auto to = Get(who, to_id);
   if (!to.ok()) return to.status();
-  return WordDiff(from->source, to->source);
+  Comparison c{std::move(*from), std::move(*to), {}};
+  c.pieces = WordDiff(c.from.source, c.to.source);
+  return c;
 }
 
 core::StatusOr<std::vector<model::ReviewItem>> EditorialService::Waiting(const auth::Principal* who) {

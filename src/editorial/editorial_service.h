@@ -58,6 +58,12 @@ struct SaveOutcome {
   std::optional<model::Revision> conflict_with;
 };
 
+// Two revisions (with their sources) and the word-level comparison of their texts.
+struct Comparison {
+  model::Revision from, to;
+  std::vector<model::DiffPiece> pieces;
+};
+
 // What publishing and restoring report to serve (the index worker's poke).
 using PublishedHook = std::function<void()>;
 
@@ -88,8 +94,9 @@ class EditorialService {
                                                        const std::string& slug);
   // One revision with its source (kWriteArticle).
   core::StatusOr<model::Revision> Get(const auth::Principal* who, int64_t revision_id);
-  // The word-level comparison of two revisions' texts (any two, of any article), old first (kWriteArticle).
-  core::StatusOr<std::vector<model::DiffPiece>> Compare(const auth::Principal* who, int64_t from_id, int64_t to_id);
+  // The word-level comparison of two revisions' texts (any two, of any article), old first, with the two
+  // revisions it read (kWriteArticle).
+  core::StatusOr<Comparison> Compare(const auth::Principal* who, int64_t from_id, int64_t to_id);
 
   // What waits for an editor, oldest first (kWriteArticle: volunteers see what waits too).
   core::StatusOr<std::vector<model::ReviewItem>> Waiting(const auth::Principal* who);

@@ -426,15 +426,13 @@ Response CompareGet(const Services& s, const Request& req) {
     const auto& t = s.catalogs.For(lang);
     int64_t from = PositiveId(req.Query("from")), to = PositiveId(req.Query("to"));
     if (from == 0 || to == 0) return Refused(s, req, v, core::NotFound("no such revision"));
-    auto old_rev = s.editorial->Get(v.who(), from);
-    if (!old_rev.ok()) return Refused(s, req, v, old_rev.status());
-    auto new_rev = s.editorial->Get(v.who(), to);
-    if (!new_rev.ok()) return Refused(s, req, v, new_rev.status());
-    auto pieces = s.editorial->Compare(v.who(), from, to);
-    if (!pieces.ok()) return Refused(s, req, v, pieces.status());
+    auto comparison = s.editorial->Compare(v.who(), from, to);
+    if (!comparison.ok()) return Refused(s, req, v, comparison.status());
+    const model::Revision& old_rev = comparison->from;
+    const model::Revision& new_rev = comparison->to;
     view::Value list = view::Value::List();
     bool changed = false;
-    for (const auto& p : *pieces) {
+    for (const auto& p : comparison->pieces) {
       view::Value pv = view::Value::Object().Set("text", p.text);
       if (p.kind == model::DiffPiece::Kind::kRemoved) pv.Set("removed", true);
       if (p.kind == model::DiffPiece::Kind::kAdded) pv.Set("added", true);
@@ -445,11 +443,11 @@ Response CompareGet(const Services& s, const Request& req) {
     view::Value d = view::Value::Object();
     d.Set("pieces", std::move(list))
         .Set("unchanged", !changed)
-        .Set("from", RevisionValue(t, lang, *old_rev))
-        .Set("to", RevisionValue(t, lang, *new_rev))
-        .Set("article_title", new_rev->title)
+        .Set("from", RevisionValue(t, lang, old_rev))
+        .Set("to", RevisionValue(t, lang, new_rev))
+        .Set("article_title", new_rev.title)
         .Set("history_url", ArticlePath(lang, slug) + "/history");
-    return EditorPageOf(s, v, lang, "editor_compare", t.Get("compare_title") + " " + new_rev->title,
+    return EditorPageOf(s, v, lang, "editor_compare", t.Get("compare_title") + " " + new_rev.title,
                         "/articles/" + slug + "/compare?from=" + std::to_string(from) + "&to=" + std::to_string(to),
                         std::move(d), 200);
   });

@@ -216,10 +216,12 @@ TEST_F(EditorialTest, DeclineRestoreAndHistory) {
   EXPECT_TRUE((*history)[1].current);
   EXPECT_EQ(service_->History(&volunteer_, "en", "nothing-here").status().code(), core::StatusCode::kNotFound);
   // Any two compare; the pieces give both texts back.
-  auto pieces = service_->Compare(&volunteer_, va, *restored);
-  ASSERT_TRUE(pieces.ok());
+  auto comparison = service_->Compare(&volunteer_, va, *restored);
+  ASSERT_TRUE(comparison.ok());
+  EXPECT_EQ(comparison->from.id, va);
+  EXPECT_EQ(comparison->to.id, *restored);
   std::string old_text, new_text;
-  for (const auto& p : *pieces) {
+  for (const auto& p : comparison->pieces) {
     if (p.kind != model::DiffPiece::Kind::kAdded) old_text += p.text;
     if (p.kind != model::DiffPiece::Kind::kRemoved) new_text += p.text;
   }
