@@ -111,17 +111,10 @@ core::Status CheckFields(store::ArticleRepository& articles, model::ArticleField
   return core::Status::Ok();
 }
 
-model::Revision NewRevision(const kb::ArticleSource& a, const std::string& source, const auth::Principal& who,
-                            int64_t now) {
-  model::Revision r;
-  r.lang = a.lang;
-  r.slug = a.slug;
-  r.key = a.key;
-  r.title = a.title;
-  r.source = source;
-  r.source_hash = core::Sha256Hex(source);
+// A revision of `a` (whose raw text is the revision's source) written by `who`.
+model::Revision NewRevision(const kb::ArticleSource& a, const auth::Principal& who, int64_t now) {
+  model::Revision r = kb::RevisionOf(a, core::Sha256Hex(a.raw), now);
   r.author_id = who.user_id;
-  r.created_at = now;
   return r;
 }
 
@@ -242,7 +235,7 @@ core::StatusOr<SaveOutcome> EditorialService::Save(const auth::Principal* who, c
       if (!*follows || (*follows)->lang == fields.lang)
         return core::InvalidField("follows_id", "not a revision of the other language");
     }
-    model::Revision r = NewRevision(*parsed, source, *who, now);
+    model::Revision r = NewRevision(*parsed, *who, now);
     r.parent_id = request.base_revision_id;
     r.state = RevisionState::kPending;
     r.origin = request.ticket_id ? model::RevisionOrigin::kTicket : model::RevisionOrigin::kWeb;
@@ -337,7 +330,7 @@ core::StatusOr<int64_t> EditorialService::Restore(const auth::Principal* who, in
     // publishing the restore must not settle it).
     auto stored = store::ArticleRepository(**db).VersionOf((*old)->lang, (*old)->slug);
     if (!stored.ok()) return stored.status();
-    model::Revision r = NewRevision(*parsed, (*old)->source, *who, now);
+    model::Revision r = NewRevision(*parsed, *who, now);
     r.parent_id = *stored && (*stored)->published ? (*stored)->revision_id : 0;
     r.origin = model::RevisionOrigin::kRestore;
     r.restored_from = revision_id;

@@ -120,20 +120,25 @@ core::Status ServeArticle(store::ArticleRepository& repo, const ArticleSource& a
   return repo.Upsert(r);
 }
 
-namespace {
-model::Revision ImportedRevision(const ArticleSource& a, const std::string& file_hash, model::RevisionState state,
-                                 int64_t parent, int64_t now) {
+model::Revision RevisionOf(const ArticleSource& a, const std::string& source_hash, int64_t created_at) {
   model::Revision r;
   r.lang = a.lang;
   r.slug = a.slug;
   r.key = a.key;
   r.title = a.title;
   r.source = a.raw;
-  r.source_hash = file_hash;
+  r.source_hash = source_hash;
+  r.created_at = created_at;
+  return r;
+}
+
+namespace {
+model::Revision ImportedRevision(const ArticleSource& a, const std::string& file_hash, model::RevisionState state,
+                                 int64_t parent, int64_t now) {
+  model::Revision r = RevisionOf(a, file_hash, now);
   r.parent_id = parent;
   r.state = state;
   r.origin = model::RevisionOrigin::kImport;
-  r.created_at = now;
   r.reviewed_at = state == model::RevisionState::kPublished ? now : 0;
   return r;
 }

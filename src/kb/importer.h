@@ -11,6 +11,7 @@
 
 #include "core/status.h"
 #include "kb/content.h"
+#include "model/editorial.h"
 #include "store/database.h"
 
 namespace entraide::store {
@@ -51,6 +52,11 @@ core::StatusOr<ImportReport> ImportContent(store::Database& db, const std::strin
 inline core::StatusOr<ImportReport> ImportContent(store::Database& db, const std::string& content_dir) {
   return ImportContent(db, content_dir, static_cast<int64_t>(std::time(nullptr)));
 }
+
+// A new revision of `a` (a file, or a revision's text parsed): its language, slug, key and title, its whole text
+// (a.raw) with `source_hash` (the SHA-256 of a.raw, which the caller may already have). State, origin, author and
+// links are the caller's to set.
+model::Revision RevisionOf(const ArticleSource& a, const std::string& source_hash, int64_t created_at);
 
 // Makes `a` (a file, or a revision's text parsed) what a.lang/a.slug serves, as `revision_id`: the article's row
 // with `rendered`, its tags, the index queue. `file_hash`: the file import read (nullopt: keep the stored one).
