@@ -261,6 +261,14 @@ std::vector<Category> ParseCategories(std::string_view text, std::vector<Problem
   return out;
 }
 
+std::optional<std::string> ReadTextFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return std::nullopt;
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
 ContentScan ScanContent(const std::string& content_dir) {
   ContentScan scan;
   std::error_code ec;
@@ -272,10 +280,7 @@ ContentScan ScanContent(const std::string& content_dir) {
   fs::path cats = root / "categories.yml";
   bool have_categories = fs::exists(cats, ec);
   if (have_categories) {
-    std::ifstream in(cats, std::ios::binary);
-    std::stringstream ss;
-    ss << in.rdbuf();
-    scan.categories_text = ss.str();
+    scan.categories_text = ReadTextFile(cats.string()).value_or("");
     scan.categories = ParseCategories(scan.categories_text, scan.problems);
   }
   std::set<std::string> category_slugs;
@@ -294,16 +299,14 @@ ContentScan ScanContent(const std::string& content_dir) {
 
   std::map<std::string, std::string> slug_owner, key_owner;  // "lang/slug" -> path
   for (const auto& [rel, lang] : files) {
-    std::ifstream in(root / rel, std::ios::binary);
-    if (!in) {
+    auto text = ReadTextFile((root / rel).string());
+    if (!text) {
       scan.problems.push_back({rel, 0, "cannot read file", false});
       scan.failed_paths.push_back(rel);
       continue;
     }
-    std::stringstream ss;
-    ss << in.rdbuf();
     ArticleSource a;
-    if (!ParseArticle(ss.str(), rel, lang, a, scan.problems)) {
+    if (!ParseArticle(*text, rel, lang, a, scan.problems)) {
       scan.failed_paths.push_back(rel);
       continue;
     }

@@ -2,6 +2,7 @@
 // Parsing and validation only (no database). Pure functions; thread-safe.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -29,6 +30,9 @@ struct ArticleSource {
 };
 
 inline constexpr size_t kMaxArticleBytes = 512 * 1024;
+
+// A file's whole content; nullopt when it cannot be opened.
+std::optional<std::string> ReadTextFile(const std::string& path);
 
 // Parses one file's text. `path` is relative (used in problems and for the default slug);
 // `folder_lang` is the folder the file sits in. Appends problems; returns false when the file has errors.

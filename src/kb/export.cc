@@ -16,18 +16,10 @@ namespace entraide::kb {
 namespace fs = std::filesystem;
 
 namespace {
-std::optional<std::string> ReadAll(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return std::nullopt;
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
 // Writes `text` at `path` unless it is there already; through a temporary file and a rename, so a reader (git,
 // an import) never sees half a file.
 core::StatusOr<bool> WriteIfChanged(const fs::path& path, const std::string& text) {
-  if (auto old = ReadAll(path); old && *old == text) return false;
+  if (auto old = ReadTextFile(path.string()); old && *old == text) return false;
   std::error_code ec;
   fs::create_directories(path.parent_path(), ec);
   fs::path tmp = path;
