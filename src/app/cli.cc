@@ -9,6 +9,7 @@
 #include <CLI/CLI.hpp>
 #include <charconv>
 #include <cstdlib>
+#include <filesystem>
 #include <iostream>
 #include <memory>
 #include <optional>
@@ -19,6 +20,7 @@
 #include "app/app.h"
 #include "app/commands.h"
 #include "app/config.h"
+#include "app/data_check.h"
 #include "core/log.h"
 #include "markdown/markdown.h"
 #include "markdown/render_workers.h"
@@ -57,6 +59,8 @@ class ServeApp : public Poco::Util::ServerApplication {
     waitForTerminationRequest();
     core::LogInfo("stopping: finishing requests in flight");
     (*app)->Stop();
+    app->reset();  // closes every connection: the WAL goes into the file, which the next start need not check
+    MarkCleanStop(config_);
     core::LogInfo("stopped");
     return 0;
   }
@@ -158,7 +162,15 @@ int RunCli(int argc, char** argv) {
   // Bounded rendering (import, tickets) runs in workers started from this very binary: /proc/self/exe still
   // names it when the file has been replaced by an upgrade, so workers always match the running server.
   markdown::UseRenderWorkers({"/proc/self/exe"});
-  return ctx.run(*config);
+  std::string command = cli.get_subcommands().empty() ? "" : cli.get_subcommands().front()->get_name();
+  if (command == "serve") return ctx.run(*config);  // it takes the clean-stop marker and leaves one itself
+  // A command passes the clean-stop marker on (data_check.h): the database it found had been checked, or is one it
+  // created, and it ended well. `check-data` checks it itself; `restore` puts a file in place that serve must check.
+  std::error_code ec;
+  bool checked = !std::filesystem::exists(config->DatabasePath(), ec) || TakeCleanStop(*config);
+  int rc = ctx.run(*config);
+  if (rc == 0 && (checked || command == "check-data") && command != "restore") MarkCleanStop(*config);
+  return rc;
 }
 
 }  // namespace entraide::app

@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <filesystem>
+#include <fstream>
 #include <regex>
 #include <set>
 
@@ -147,7 +148,7 @@ DataCheckReport CheckData(const Config& config, const DataCheckOptions& options,
     report.problems.push_back("database: cannot be opened: " + db.status().message());
     return report;
   }
-  CheckDatabase(**db, options, report);
+  if (options.database) CheckDatabase(**db, options, report);
   if (!report.database_damaged) {
     CheckAttachments(config, **db, options, clock, report);
     CheckOutbox(**db, options, clock, report);
@@ -157,6 +158,43 @@ DataCheckReport CheckData(const Config& config, const DataCheckOptions& options,
   return report;
 }
 
+namespace {
+std::string CleanStopPath(const Config& config) { return config.data_dir + "/clean-stop"; }
+
+// "size mtime_ns inode" of the database file; "" when it cannot be read.
+std::string DatabaseStamp(const Config& config) {
+  struct stat st {};
+  if (::stat(config.DatabasePath().c_str(), &st) != 0) return "";
+  int64_t mtime_ns = int64_t{st.st_mtim.tv_sec} * 1000000000 + st.st_mtim.tv_nsec;
+  return std::to_string(st.st_size) + " " + std::to_string(mtime_ns) + " " + std::to_string(st.st_ino);
+}
+}  // namespace
+
+void MarkCleanStop(const Config& config) {
+  std::string stamp = DatabaseStamp(config);
+  if (stamp.empty()) return;
+  std::string tmp = CleanStopPath(config) + ".tmp";
+  {
+    std::ofstream out(tmp, std::ios::trunc);
+    out << stamp << "\n";
+    if (!out.flush()) return;
+  }
+  std::error_code ec;
+  fs::rename(tmp, CleanStopPath(config), ec);
+}
+
+bool TakeCleanStop(const Config& config) {
+  std::ifstream in(CleanStopPath(config));
+  std::string line;
+  bool found = static_cast<bool>(std::getline(in, line));
+  std::error_code ec;
+  fs::remove(CleanStopPath(config), ec);
+  if (!found || line.empty() || line != DatabaseStamp(config)) return false;
+  // Changes still in a WAL were written after the stop (or the stop did not checkpoint): the file is not as it was.
+  auto wal = fs::file_size(config.DatabasePath() + "-wal", ec);
+  return ec || wal == 0;
+}
+
 core::Status CheckDataAtStart(const Config& config, const core::Clock& clock) {
   std::error_code ec;
   if (!fs::is_regular_file(config.DatabasePath(), ec)) return core::Status::Ok();
@@ -164,12 +202,15 @@ core::Status CheckDataAtStart(const Config& config, const core::Clock& clock) {
   options.full = false;
   options.foreign_keys = false;
   options.search_index = false;
+  options.database = !TakeCleanStop(config);
   DataCheckReport report = CheckData(config, options, clock);
   for (const auto& p : report.problems) core::LogWarning("check-data: " + p);
   char took[32];
   std::snprintf(took, sizeof took, "%.0f", report.seconds * 1000);
   core::LogInfo("check-data at start: " + std::to_string(report.problems.size()) + " problem(s)",
-                {{"attachments", std::to_string(report.attachment_files)}, {"ms", took}});
+                {{"attachments", std::to_string(report.attachment_files)},
+                 {"database", options.database ? "quick_check" : "not read: unchanged since a clean stop"},
+                 {"ms", took}});
   if (report.database_damaged)
     return core::Internal("the database " + config.DatabasePath() + " is damaged (" + report.problems.front() +
                           "); not serving it: restore the last good snapshot (entraide restore, see docs/BACKUP.md)");

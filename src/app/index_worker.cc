@@ -66,6 +66,10 @@ void IndexWorker::Run() {
         core::LogError("search: rebuild failed: " + n.status().message());
       }
     } else {
+      if (ready_hook_) {
+        ready_hook_();
+        ready_hook_ = nullptr;
+      }
       auto r = kb::DrainIndexQueue(**db, data_dir_, resources_);
       if (!r.ok() && r.status().code() != core::StatusCode::kUnavailable)
         core::LogError("search: index update failed: " + r.status().message());

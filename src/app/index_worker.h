@@ -5,6 +5,7 @@
 #pragma once
 
 #include <condition_variable>
+#include <functional>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -22,6 +23,9 @@ class IndexWorker {
   void Poke();
   // Blocks until the index exists and the queue is empty (true), or `timeout_ms` passed (false).
   bool WaitIdle(int timeout_ms);
+  // Called once in the worker's thread, the first time the index exists, before the queue is drained (serve
+  // warms the searcher with it, so that pages are served while search reads the index). Set before Start.
+  void SetReadyHook(std::function<void()> hook) { ready_hook_ = std::move(hook); }
 
  private:
   void Run();
@@ -31,6 +35,7 @@ class IndexWorker {
   std::mutex mu_;
   std::condition_variable cv_, idle_cv_;
   bool stop_ = false, poked_ = false, idle_ = false;
+  std::function<void()> ready_hook_;
   std::thread thread_;
 };
 

@@ -279,7 +279,7 @@ void RegisterPages(Router& router, const Services& services) {
     core::Status st = s->articles.Ping();
     core::JsonWriter w;
     w.BeginObject().Field("status", st.ok() ? "ok" : "unavailable").Field("store", st.ok());
-    w.Field("search", s->search.IndexReady() ? "ready" : "building").EndObject();
+    w.Field("search", s->search.State()).EndObject();
     Response r = Response::Json(st.ok() ? 200 : 503, w.Take());
     r.Header("Cache-Control", "no-store");
     return r;

@@ -5,6 +5,7 @@
 #include <map>
 #include <set>
 #include <sstream>
+#include <unordered_set>
 
 #include "core/json_writer.h"
 #include "core/sha256.h"
@@ -45,6 +46,7 @@ std::string ImportReport::Summary() const {
   s << added << " added, " << updated << " updated, " << unchanged << " unchanged, " << unpublished << " unpublished, "
     << errors << (errors == 1 ? " error, " : " errors, ") << warnings << (warnings == 1 ? " warning" : " warnings");
   if (conflicts) s << ", " << conflicts << (conflicts == 1 ? " conflict" : " conflicts");
+  if (not_read) s << "; " << not_read << " unchanged since the last import, not read";
   return s.str();
 }
 
@@ -152,6 +154,10 @@ enum class FileAction {
   kConflict,   // the file changed and so did the article online: kept as a revision to compare, not served
 };
 
+// Published, and from a file (an article written online and never a file is not import's to remove): what
+// ArticleRepository::CountPublishedFromFiles counts.
+bool FromFile(const store::StoredVersion& v) { return v.published && (v.revision_id == 0 || v.file_hash); }
+
 FileAction Decide(const std::string& file_hash, const store::StoredVersion* v) {
   if (!v) return FileAction::kRevise;
   if (v->revision_id == 0) return FileAction::kAdopt;
@@ -163,21 +169,59 @@ FileAction Decide(const std::string& file_hash, const store::StoredVersion* v) {
 }
 }  // namespace
 
+namespace {
+// meta: the renderer the stored HTML came from. Another one renders every file again, so every file is read.
+constexpr const char* kRenderVersionMeta = "render_version";
+// A file changed less than this before an import may change again within the clock's step and keep its stamp:
+// it is not recorded, so the next import reads it again (what git calls a racy file).
+constexpr int64_t kSettledSeconds = 2;
+
+// The files the last import recorded that need not be read again: their article still serves that very file
+// (store::ArticleRepository::ServedContentFiles) and neither the renderer nor categories.yml changed.
+core::StatusOr<ScanCache> CacheOf(store::ArticleRepository& repo) {
+  ScanCache cache;
+  auto version = repo.Meta(kRenderVersionMeta);
+  if (!version.ok()) return version.status();
+  if (!*version || **version != kRenderVersion) return cache;
+  auto categories = repo.Meta("categories_yml");
+  if (!categories.ok()) return categories.status();
+  cache.categories_text = categories->value_or("");
+  ENTRAIDE_RETURN_IF_ERROR(repo.ForEachServedContentFile([&](store::ContentFile&& f) {
+    cache.files.emplace(
+        std::move(f.path),
+        KnownFile{std::move(f.lang), std::move(f.slug), std::move(f.key), {f.size, f.mtime_ns, f.ctime_ns, f.inode}});
+  }));
+  return cache;
+}
+
+// Records what import read of `a` (its article now serves that file), unless the file changed too recently.
+core::Status Record(store::ArticleRepository& repo, const ArticleSource& a, const std::string& file_hash, int64_t now) {
+  int64_t settled_ns = (now - kSettledSeconds) * 1000000000;
+  if (a.stamp.size == 0 && a.stamp.inode == 0) return core::Status::Ok();  // no stamp taken
+  if (a.stamp.mtime_ns >= settled_ns || a.stamp.ctime_ns >= settled_ns) return core::Status::Ok();
+  return repo.RecordContentFile(
+      {a.path, a.lang, a.slug, a.key, file_hash, a.stamp.size, a.stamp.mtime_ns, a.stamp.ctime_ns, a.stamp.inode});
+}
+}  // namespace
+
 core::StatusOr<ImportReport> ImportContent(store::Database& db, const std::string& content_dir, int64_t now) {
   ImportReport report;
   std::error_code ec;
   if (!std::filesystem::is_directory(content_dir, ec))
     return core::InvalidArgument(content_dir + ": content folder not found");
-  ContentScan scan = ScanContent(content_dir);
-  report.problems = scan.problems;
-
   store::ArticleRepository repo(db);
   store::RevisionRepository revisions(db);
-  auto existing = repo.AllVersions();
-  if (!existing.ok()) return existing.status();
+  // Only the files read are looked up one by one: an import with nothing to do reads no article row (at 100,000
+  // articles, every stored version in memory was half a second and 100 MB at each start of serve).
+  auto cache = CacheOf(repo);
+  if (!cache.ok()) return cache.status();
+  ContentScan scan = ScanContent(content_dir, &*cache);
+  report.problems = scan.problems;
+  report.not_read = static_cast<int>(scan.unchanged.size());
 
-  std::set<std::string> keep;  // "lang/slug" that stay published
   std::set<std::string> failed(scan.failed_paths.begin(), scan.failed_paths.end());
+  std::deque<store::StoredVersion> read_versions;                         // the stored versions of the files read
+  int64_t kept_from_files = static_cast<int64_t>(scan.unchanged.size());  // of keep, stored and published from a file
 
   // Decide first (reads only), render what must be rendered, then write everything in one transaction.
   struct Step {
@@ -191,12 +235,16 @@ core::StatusOr<ImportReport> ImportContent(store::Database& db, const std::strin
   std::vector<const ArticleSource*> to_render;
   std::deque<ArticleSource> online;  // online edits served while their file did not change (re-rendered)
   for (const auto& a : scan.articles) {
-    std::string id = a.lang + "/" + a.slug;
-    auto it = existing->find(id);
-    const store::StoredVersion* v = it == existing->end() ? nullptr : &it->second;
+    auto found = repo.VersionOf(a.lang, a.slug);
+    if (!found.ok()) return found.status();
+    const store::StoredVersion* v = nullptr;
+    if (*found) {
+      read_versions.push_back(std::move(**found));
+      v = &read_versions.back();
+      if (FromFile(*v)) ++kept_from_files;
+    }
     std::string file_hash = core::Sha256Hex(a.raw);
     FileAction action = Decide(file_hash, v);
-    keep.insert(id);
     // Render when the served text changes, or when the served text's rendering is out of date (a new renderer:
     // the content hash covers the renderer's version). An unchanged file whose article was edited online keeps
     // the online text (rendered again from its revision when the renderer changed); a conflict renders nothing.
@@ -224,12 +272,24 @@ core::StatusOr<ImportReport> ImportContent(store::Database& db, const std::strin
   std::map<const ArticleSource*, core::StatusOr<RenderedArticle>*> rendered_of;
   for (size_t i = 0; i < to_render.size(); ++i) rendered_of[to_render[i]] = &renders[i];
 
+  // Articles that came from files and were not kept: their file is gone. When every one of them is kept, there is
+  // none to look for (the usual start of serve).
+  auto from_files = repo.CountPublishedFromFiles();
+  if (!from_files.ok()) return from_files.status();
+  std::map<std::string, store::StoredVersion> all;
+  std::unordered_set<std::string> keep;  // "lang/slug" of every file, read or not
+  if (*from_files != kept_from_files) {
+    auto loaded = repo.AllVersions();
+    if (!loaded.ok()) return loaded.status();
+    all = std::move(loaded).value();
+    for (const auto& a : scan.articles) keep.insert(a.lang + "/" + a.slug);
+    for (const auto& u : scan.unchanged) keep.insert(std::string(u.lang) + "/" + std::string(u.slug));
+  }
   std::vector<int64_t> unpublish;
-  for (const auto& [id, v] : *existing) {
-    if (!v.published || keep.count(id)) continue;
+  for (const auto& [id, v] : all) {
+    if (!FromFile(v) || keep.count(id)) continue;
     if (failed.count(v.source_path)) continue;  // the file is still there but broken: keep its last good version
-    // Written online and never a file: not import's to remove. Edited online since its file was read: a conflict.
-    if (v.revision_id != 0 && !v.file_hash) continue;
+    // Edited online since its file was read: a conflict.
     if (v.revision_id != 0 && v.file_hash && *v.file_hash != v.revision_source_hash) {
       report.problems.push_back({v.source_path, 0,
                                  "conflict: the file was removed, but article " + id +
@@ -288,6 +348,7 @@ core::StatusOr<ImportReport> ImportContent(store::Database& db, const std::strin
         continue;
       }
       case FileAction::kInSync:
+        ENTRAIDE_RETURN_IF_ERROR(Record(repo, a, file_hash, now));
         if (step.render) {
           ENTRAIDE_RETURN_IF_ERROR(
               ServeArticle(repo, a, std::move(**rendered_of[step.render]), v->revision_id, file_hash));
@@ -302,6 +363,7 @@ core::StatusOr<ImportReport> ImportContent(store::Database& db, const std::strin
         auto id = revisions.Insert(
             ImportedRevision(a, file_hash, model::RevisionState::kPublished, v ? v->revision_id : 0, now));
         if (!id.ok()) return id.status();
+        ENTRAIDE_RETURN_IF_ERROR(Record(repo, a, file_hash, now));
         if (step.render) {
           ENTRAIDE_RETURN_IF_ERROR(ServeArticle(repo, a, std::move(**rendered_of[step.render]), *id, file_hash));
           (v ? report.updated : report.added)++;
@@ -312,6 +374,7 @@ core::StatusOr<ImportReport> ImportContent(store::Database& db, const std::strin
         break;
       }
       case FileAction::kUnchanged:
+        ENTRAIDE_RETURN_IF_ERROR(Record(repo, a, file_hash, now));
         if (step.render) {
           ENTRAIDE_RETURN_IF_ERROR(
               ServeArticle(repo, *step.render, std::move(**rendered_of[step.render]), v->revision_id, std::nullopt));
@@ -329,11 +392,15 @@ core::StatusOr<ImportReport> ImportContent(store::Database& db, const std::strin
       ++report.unchanged;
     }
   }
+  report.unchanged += report.not_read;
+  ENTRAIDE_RETURN_IF_ERROR(repo.SetMeta(kRenderVersionMeta, kRenderVersion));
   for (int64_t id : unpublish) {
     ENTRAIDE_RETURN_IF_ERROR(repo.SetPublished(id, false));
     ++report.unpublished;
     any_change = true;
   }
+  // What was recorded of files whose article no longer serves them (removed files) goes.
+  if (!unpublish.empty()) ENTRAIDE_RETURN_IF_ERROR(repo.ForgetUnservedContentFiles());
   if (any_change) ENTRAIDE_RETURN_IF_ERROR(repo.BumpContentGeneration());
   ENTRAIDE_RETURN_IF_ERROR((*tx)->Commit());
   return report;

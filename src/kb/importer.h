@@ -23,6 +23,7 @@ namespace entraide::kb {
 struct ImportReport {
   int added = 0, updated = 0, unchanged = 0, unpublished = 0;
   int conflicts = 0;  // files changed while their article was edited online (also in problems, as errors)
+  int not_read = 0;   // of the unchanged, files not read: their stat is what the last import recorded
   std::vector<Problem> problems;
   bool has_errors() const;
   std::string Summary() const;  // "3 added, 1 updated, 38 unchanged, 0 unpublished, 1 error, 0 warnings"
@@ -47,7 +48,9 @@ std::vector<core::StatusOr<RenderedArticle>> RenderArticles(const std::vector<co
 // state 'conflict' and reported (path, article, both revisions) when somebody did; a file whose text is what the
 // article serves (an online edit exported) only updates the hash; an unchanged file leaves an online edit alone.
 // A removed file unpublishes its article unless it was edited online since (a conflict) or never was a file.
-// `now`: epoch seconds for the revisions written.
+// A file whose stat (size, times, inode) is what the last import recorded is not read again (content_files): an
+// import with nothing to do costs a stat per file. `now`: epoch seconds for the revisions written; a file changed
+// within 2 s of it is read again next time.
 core::StatusOr<ImportReport> ImportContent(store::Database& db, const std::string& content_dir, int64_t now);
 inline core::StatusOr<ImportReport> ImportContent(store::Database& db, const std::string& content_dir) {
   return ImportContent(db, content_dir, static_cast<int64_t>(std::time(nullptr)));

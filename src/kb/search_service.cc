@@ -22,4 +22,11 @@ core::StatusOr<std::vector<SearchHit>> SearchService::Suggest(const std::string&
 
 bool SearchService::IndexReady() const { return search::IndexExists(data_dir_); }
 
+std::string SearchService::State() const {
+  if (!IndexReady()) return "building";
+  return searcher_->Warmed() ? "ready" : "warming";
+}
+
+core::Status SearchService::Warm() { return searcher_->Warm(); }
+
 }  // namespace entraide::kb

@@ -28,6 +28,11 @@ class SearchService {
   core::StatusOr<SearchResult> Search(const SearchRequest& request);
   core::StatusOr<std::vector<SearchHit>> Suggest(const std::string& q, const std::string& lang, int limit = 8);
   bool IndexReady() const;
+  // For /healthz: "building" (no index yet), "warming" (the index is there and being read for the first
+  // search), "ready".
+  std::string State() const;
+  // Reads what the first search needs; kUnavailable when there is no index yet.
+  core::Status Warm();
   const search::Resources& resources() const { return *resources_; }
 
  private:

@@ -4,6 +4,7 @@
 #include <xapian.h>
 
 #include <algorithm>
+#include <atomic>
 #include <fstream>
 #include <mutex>
 #include <set>
@@ -70,6 +71,7 @@ struct Searcher::Impl {
   std::shared_ptr<const FacetTable> table;
   std::string table_target;
   Xapian::rev table_rev = 0;
+  std::atomic<bool> warmed{false};
 
   std::shared_ptr<const FacetTable> Facets(Handle& h) {
     Xapian::rev rev = h.db.get_revision();
@@ -79,6 +81,7 @@ struct Searcher::Impl {
       table_target = h.target;
       table_rev = rev;
     }
+    warmed = true;
     return table;
   }
 
@@ -275,6 +278,20 @@ core::StatusOr<model::SearchResult> Searcher::Search(const model::SearchRequest&
   }
   return core::Unavailable("the search index is changing; try again in a moment");
 }
+
+core::Status Searcher::Warm() {
+  auto h = impl_->Acquire();
+  if (!h.ok()) return h.status();
+  try {
+    impl_->Facets(**h);
+  } catch (const Xapian::Error& e) {
+    return core::Unavailable("search index: " + e.get_description());
+  }
+  impl_->Release(std::move(h).value());
+  return core::Status::Ok();
+}
+
+bool Searcher::Warmed() const { return impl_->warmed; }
 
 core::StatusOr<std::vector<model::SearchHit>> Searcher::Suggest(const std::string& q, const std::string& lang,
                                                                 int limit) {

@@ -164,7 +164,8 @@ StatusOr<std::map<std::string, int64_t>> ArticleRepository::TagCounts(const std:
 namespace {
 constexpr const char* kVersionQuery =
     "SELECT a.id, a.lang, a.slug, a.source_path, a.content_hash, a.published, a.revision_id, a.file_hash, "
-    "r.source_hash FROM articles a LEFT JOIN article_revisions r ON r.id = a.revision_id";
+    "r.source_hash FROM articles a LEFT JOIN article_revisions r INDEXED BY article_revisions_hash "
+    "ON r.id = a.revision_id";  // both from indexes (migration 0019): the rows hold the large texts
 
 StoredVersion ReadVersion(Statement& q) {
   StoredVersion v;
@@ -417,6 +418,54 @@ Status ArticleRepository::BumpContentGeneration() {
   return db_.Exec(
       "INSERT INTO meta (key, value) VALUES ('content_generation', '1') "
       "ON CONFLICT (key) DO UPDATE SET value = CAST(value AS INTEGER) + 1");
+}
+
+Status ArticleRepository::ForEachServedContentFile(const std::function<void(ContentFile&&)>& fn) {
+  auto st = db_.Prepare(
+      "SELECT f.path, f.lang, f.slug, f.key, f.size, f.mtime_ns, f.ctime_ns, f.inode FROM content_files f "
+      "JOIN articles a ON a.lang = f.lang AND a.slug = f.slug WHERE a.published = 1 AND a.revision_id IS NOT NULL "
+      "AND a.file_hash = f.file_hash AND a.source_path = f.path");
+  if (!st.ok()) return st.status();
+  StatementScope q(*st);
+  while (true) {
+    auto row = q->Step();
+    if (!row.ok()) return row.status();
+    if (!*row) return Status::Ok();
+    ContentFile f;
+    f.path = q->ColumnView(0);
+    f.lang = q->ColumnView(1);
+    f.slug = q->ColumnView(2);
+    f.key = q->ColumnView(3);
+    f.size = q->ColumnInt(4);
+    f.mtime_ns = q->ColumnInt(5);
+    f.ctime_ns = q->ColumnInt(6);
+    f.inode = q->ColumnInt(7);
+    fn(std::move(f));
+  }
+}
+
+Status ArticleRepository::RecordContentFile(const ContentFile& f) {
+  auto st = db_.Prepare(
+      "INSERT OR REPLACE INTO content_files (path, lang, slug, key, file_hash, size, mtime_ns, ctime_ns, inode) "
+      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)");
+  if (!st.ok()) return st.status();
+  (*st)->Bind(1, f.path).Bind(2, f.lang).Bind(3, f.slug).Bind(4, f.key).Bind(5, f.file_hash).Bind(6, f.size);
+  return (*st)->Bind(7, f.mtime_ns).Bind(8, f.ctime_ns).Bind(9, f.inode).Run();
+}
+
+Status ArticleRepository::ForgetUnservedContentFiles() {
+  return db_.Exec(
+      "DELETE FROM content_files WHERE NOT EXISTS (SELECT 1 FROM articles a WHERE a.lang = content_files.lang "
+      "AND a.slug = content_files.slug AND a.published = 1 AND a.source_path = content_files.path)");
+}
+
+StatusOr<int64_t> ArticleRepository::CountPublishedFromFiles() {
+  auto st = db_.Prepare(
+      "SELECT count(*) FROM articles WHERE published = 1 AND (revision_id IS NULL OR file_hash IS NOT NULL)");
+  if (!st.ok()) return st.status();
+  auto n = OneRow<int64_t>(*st, [](Statement& q) { return q.ColumnInt(0); });
+  if (!n.ok()) return n.status();
+  return n->value_or(0);
 }
 
 StatusOr<std::optional<std::string>> ArticleRepository::Meta(const std::string& key) {

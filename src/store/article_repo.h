@@ -23,6 +23,12 @@ struct StoredVersion {
   std::string revision_source_hash;      // the served revision's source_hash ("" without one)
 };
 
+// What import last saw of a file of content/ (table content_files): its stat and SHA-256, and the article it is.
+struct ContentFile {
+  std::string path, lang, slug, key, file_hash;
+  int64_t size = 0, mtime_ns = 0, ctime_ns = 0, inode = 0;
+};
+
 struct IndexQueueItem {
   int64_t id = 0;
   std::string kind;
@@ -79,6 +85,16 @@ class ArticleRepository {
   // then language; `count`, when given, first with how many there are.
   Status ForEachServed(const std::function<Status(const model::Article&)>& fn,
                        const std::function<void(size_t)>& count = nullptr);
+
+  // The files import recorded (content_files) whose article still serves that very file: published, from that
+  // path, with that file hash, and a revision recorded.
+  // Each is handed to `fn` (file_hash left empty), by path.
+  Status ForEachServedContentFile(const std::function<void(ContentFile&&)>& fn);
+  Status RecordContentFile(const ContentFile& f);
+  // Forgets the recorded files whose article is no longer published from them.
+  Status ForgetUnservedContentFiles();
+  // Published articles that came from a file (not written online only): what import must find among the files.
+  StatusOr<int64_t> CountPublishedFromFiles();
 
   // A small fact of the library kept in `meta` (categories.yml as last imported: "categories_yml").
   StatusOr<std::optional<std::string>> Meta(const std::string& key);

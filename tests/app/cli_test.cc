@@ -98,6 +98,27 @@ TEST(CliTest, ExportContentWritesTheLibraryBackByteForByteAndListsStrayFiles) {
   EXPECT_EQ(RunEntraide("export-content", env).exit_code, 2) << "DIR is required";
 }
 
+// The clean-stop marker (serve skips reading the whole database at start when nothing wrote to it since a clean
+// stop, issue #20) is passed on by the commands only when the database they found had been checked, or is new.
+TEST(CliTest, CommandsPassTheCleanStopMarkerOnOnlyFromACheckedDatabase) {
+  TempDir data, content;
+  content.Write("en/good.md", "---\ntitle: Good\nkey: good\n---\n\nok\n");
+  std::string env = "ENTRAIDE_DATA_DIR=" + Quote(data.path()) + " ENTRAIDE_CONTENT_DIR=" + Quote(content.path());
+  std::string marker = data.Join("clean-stop");
+  ASSERT_EQ(RunEntraide("import", env).exit_code, 0);
+  EXPECT_TRUE(std::filesystem::exists(marker)) << "a database the command created";
+  ASSERT_EQ(RunEntraide("import", env).exit_code, 0);
+  EXPECT_TRUE(std::filesystem::exists(marker)) << "passed on";
+  std::filesystem::remove(marker);  // as after a crash
+  ASSERT_EQ(RunEntraide("import", env).exit_code, 0);
+  EXPECT_FALSE(std::filesystem::exists(marker)) << "nobody checked this database";
+  Result check = RunEntraide("check-data --quick", env);
+  ASSERT_EQ(check.exit_code, 0) << check.output;
+  EXPECT_TRUE(std::filesystem::exists(marker)) << "check-data checked it";
+  ASSERT_EQ(RunEntraide("frobnicate", env).exit_code, 2);
+  EXPECT_TRUE(std::filesystem::exists(marker)) << "a command that did not run leaves it";
+}
+
 // `entraide reindex` builds a fresh index folder and swaps it in; on a terminal it shows its progress (done /
 // total, rate), and piped it prints only its result.
 TEST(CliTest, ReindexSwapsInAFreshFolderAndShowsProgressOnATerminal) {
@@ -418,6 +439,13 @@ TEST(CliTest, SigtermFinishesTheRequestInFlightThenExitsZero) {
   int status = serve.Stop();
   ASSERT_TRUE(WIFEXITED(status));
   EXPECT_EQ(WEXITSTATUS(status), 0);
+  // A clean stop leaves its marker: the next start does not read the whole database again (issue #20), and takes
+  // the marker, so that a run that does not stop cleanly leaves none.
+  EXPECT_TRUE(std::filesystem::exists(data.Join("clean-stop")));
+  ServeProcess again({{"ENTRAIDE_DATA_DIR", data.path()}});
+  std::string log = again.ReadLog("listening", 10000);
+  EXPECT_NE(log.find("database=\"not read: unchanged since a clean stop\""), std::string::npos) << log;
+  EXPECT_FALSE(std::filesystem::exists(data.Join("clean-stop")));
 }
 
 }  // namespace

@@ -7,8 +7,10 @@
 #include <utime.h>
 
 #include <algorithm>
+#include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <thread>
 
 #include "data_dir_fixture.h"
 #include "kb/search_sync.h"
@@ -190,6 +192,42 @@ TEST_F(CheckDataTest, ServeLogsProblemsAtStartAndRefusesADamagedDatabase) {
   config_.content_dir = tmp_.Join("no-content");
   auto app = app::App::Create(config_);
   EXPECT_FALSE(app.ok()) << "not served";
+}
+
+// serve skips the quick_check (which reads the whole file: 5 s at 100,000 articles) when its last stop was clean
+// and nothing wrote to the database since; anything else, and the file is checked.
+TEST_F(CheckDataTest, AfterACleanStopTheUnchangedDatabaseIsNotReadAgainAndAnyChangeBringsTheCheckBack) {
+  db_.reset();  // the last connection closes: the WAL is in the file
+  EXPECT_FALSE(app::TakeCleanStop(config_)) << "no marker: checked";
+  app::MarkCleanStop(config_);
+  EXPECT_TRUE(app::TakeCleanStop(config_));
+  EXPECT_FALSE(app::TakeCleanStop(config_)) << "the marker is taken: a run that crashes leaves none";
+  {
+    CapturedStderr err;
+    app::MarkCleanStop(config_);
+    EXPECT_TRUE(app::CheckDataAtStart(config_, clock_).ok());
+    EXPECT_NE(err.Text().find("database=\"not read: unchanged since a clean stop\""), std::string::npos) << err.Text();
+  }
+  {
+    CapturedStderr err;
+    EXPECT_TRUE(app::CheckDataAtStart(config_, clock_).ok());
+    EXPECT_NE(err.Text().find("database=quick_check"), std::string::npos) << err.Text();
+  }
+  // Written to after the stop (another command): checked.
+  app::MarkCleanStop(config_);
+  {
+    auto db = store::Database::Open(config_.DatabasePath());
+    ASSERT_TRUE(db.ok());
+    ASSERT_TRUE((*db)->Exec("CREATE TABLE written_after_the_stop (x INTEGER)").ok());
+  }
+  EXPECT_FALSE(app::TakeCleanStop(config_));
+  // Damaged in place after a clean stop: the times tell, and serve refuses it.
+  db_ = std::move(store::Database::Open(config_.DatabasePath())).value();
+  std::this_thread::sleep_for(std::chrono::milliseconds(20));  // the file system's clock moves on
+  app::MarkCleanStop(config_);
+  std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  DamageTable("tickets");
+  EXPECT_FALSE(app::CheckDataAtStart(config_, clock_).ok());
 }
 
 }  // namespace

@@ -10,6 +10,7 @@
 
 #include "fixtures.h"
 #include "kb/importer.h"
+#include "kb/search_service.h"
 #include "search/index.h"
 #include "search/searcher.h"
 #include "test_util.h"
@@ -93,6 +94,26 @@ TEST_F(SearchSyncTest, DraftsAreNeverIndexed) {
   ASSERT_TRUE(ImportContent(Db(), dir_.Join("content")).ok());
   ASSERT_TRUE(RebuildIndex(Db(), dir_.path(), resources_, nullptr, true).ok());
   EXPECT_EQ(Hits("hidden"), 0);
+}
+
+// healthz tells building (no index), warming (the index is there, the searcher has not read it yet: serve warms
+// it in the background while pages are served, issue #20) and ready.
+TEST_F(SearchSyncTest, TheSearchServiceSaysBuildingThenWarmingThenReady) {
+  dir_.Write("content/en/a.md", "---\ntitle: Apples\n---\nred fruit\n");
+  ASSERT_TRUE(ImportContent(Db(), dir_.Join("content")).ok());
+  SearchService service(dir_.path(), resources_);
+  EXPECT_EQ(service.State(), "building");
+  EXPECT_EQ(service.Warm().code(), core::StatusCode::kUnavailable);
+  ASSERT_TRUE(RebuildIndex(Db(), dir_.path(), resources_, nullptr, true).ok());
+  EXPECT_EQ(service.State(), "warming");
+  ASSERT_TRUE(service.Warm().ok());
+  EXPECT_EQ(service.State(), "ready");
+  // A search warms it too (a server without the background warm-up never stays "warming").
+  SearchService other(dir_.path(), resources_);
+  SearchRequest req;
+  req.q = "apples";
+  ASSERT_TRUE(other.Search(req).ok());
+  EXPECT_EQ(other.State(), "ready");
 }
 
 // A full rebuild reads the articles by item, so that each item's versions get neighbouring docids whatever
