@@ -25,7 +25,8 @@ class QueryParsing {
   explicit QueryParsing(const Resources& resources);
 
   // A parser for `lang`'s documents: its stemmer and stop words, AND by default, `title:` for the title field.
-  Xapian::QueryParser Parser(Xapian::Database& db, const std::string& lang) const;
+  // `every_stop_word`: the stop words of every language (a query read for both languages, see ParseAll).
+  Xapian::QueryParser Parser(Xapian::Database& db, const std::string& lang, bool every_stop_word = false) const;
   // One query per language in `langs`, each filtered to that language's documents (merged when they read the
   // words the same way); title matches add weight. Empty when no word is left.
   Xapian::Query ParseAll(Xapian::Database& db, const std::string& folded, const std::vector<std::string>& langs,
@@ -43,6 +44,7 @@ class QueryParsing {
  private:
   const Resources& resources_;
   std::map<std::string, std::unique_ptr<Xapian::SimpleStopper>> stoppers_;
+  std::unique_ptr<Xapian::SimpleStopper> every_stopper_;  // the stop words of every language
 };
 
 }  // namespace entraide::search

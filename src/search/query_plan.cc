@@ -1,5 +1,7 @@
 #include "search/query_plan.h"
 
+#include <algorithm>
+
 #include "search/document.h"
 
 namespace entraide::search {
@@ -44,13 +46,18 @@ Xapian::Query QueryPlanner::Widened(const std::string& text) const {
 ShownQuery QueryPlanner::Choose(const Xapian::Query& typed, const std::string& folded, int64_t and_found,
                                 const std::string& correction, const CountItems& count) const {
   ShownQuery shown{typed};
+  int64_t shown_found = -1;  // what the shown query finds, up to 4, when counted already (-1: not yet)
   {
     // (The widened query finds every item AND finds, and more unless they are the same.)
     Xapian::Query w = scope_.Filter(Widened(folded));
-    if (!w.empty() && (and_found >= 4 || count(w, 4) > and_found)) {
+    int64_t widened_found = w.empty() || and_found >= 4 ? -1 : count(w, 4);
+    if (!w.empty() && (and_found >= 4 || widened_found > and_found)) {
       shown.query = w;
       shown.typed = false;
       shown.used_or = and_found == 0;
+      shown_found = widened_found;
+    } else {
+      shown_found = std::min<int64_t>(and_found, 4);
     }
   }
   if (!correction.empty() && and_found < 3) {
@@ -66,7 +73,7 @@ ShownQuery QueryPlanner::Choose(const Xapian::Query& typed, const std::string& f
           fixed_found = count(fw, 4);
         }
       }
-      int64_t shown_found = count(shown.query, 4);
+      if (shown_found < 0) shown_found = count(shown.query, 4);
       if (fixed_found > 0 && (fixed_found >= shown_found || and_found == 0)) {
         shown.query = fixed;
         shown.typed = false;
