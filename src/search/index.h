@@ -43,9 +43,12 @@ class Indexer {
 class Rebuild {
  public:
   // Takes the writer lock (waiting for it when `wait`), creates a fresh database folder and starts `threads`
-  // builder threads (0: one per CPU), each indexing into a shard of its own. `resources` must outlive it.
+  // builder threads (0: one per CPU), each indexing into a shard of its own, a new folder every
+  // `docs_per_folder` documents. `resources` must outlive it.
+  static constexpr int kDocsPerFolder = 5000;
   static core::StatusOr<std::unique_ptr<Rebuild>> Begin(const std::string& data_dir, const Resources& resources,
-                                                        bool wait, int threads = 0);
+                                                        bool wait, int threads = 0,
+                                                        int docs_per_folder = kDocsPerFolder);
   ~Rebuild();  // abandons the fresh folder unless Finish() succeeded
   // Queues the document for a builder thread (blocks while the queue is full); reports an earlier builder's
   // error.

@@ -392,8 +392,9 @@ TEST(IndexTest, ARebuildWithSeveralBuildersHasEveryDocumentSynonymAndSpellingWor
   Resources res;
   res.synonyms = {{"courriel", "email"}, {"site web", "website"}};
   {
-    // Four shards merged at Finish, each committed several times along the way (every 64 documents).
-    auto rb = Rebuild::Begin(dir.path(), res, true, 4);
+    // Four shards merged at Finish, each committed several times along the way (every 64 documents), each in
+    // folders of 40 documents (about four a builder; 5,000 unless told).
+    auto rb = Rebuild::Begin(dir.path(), res, true, 4, 40);
     ASSERT_TRUE(rb.ok()) << rb.status().ToString();
     for (int i = 0; i < 600; ++i) {
       std::string body = "unique" + std::to_string(i) + " common words";
