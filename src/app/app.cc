@@ -2,7 +2,9 @@
 
 #include <malloc.h>
 
+#include <atomic>
 #include <filesystem>
+#include <thread>
 
 #include "app/backup.h"
 #include "app/data_check.h"
@@ -49,6 +51,7 @@
 #include "markdown/markdown.h"
 #include "privacy/privacy_service.h"
 #include "search/resources.h"
+#include "store/article_repo.h"
 #include "store/migrations.h"
 #include "store/pool.h"
 #include "tickets/questions.h"
@@ -167,6 +170,9 @@ auth::AuthOptions AuthOptionsFor(const Config& config) {
 
 struct App::Impl {
   Config config;
+  bool import_in_background = false;  // content/ imported by content_import, started by Start
+  std::atomic<bool> content_importing{false};
+  std::thread content_import;
   core::SystemClock system_clock;
   std::unique_ptr<auth::Accounts> accounts;
   std::unique_ptr<tickets::CategoryService> categories;
@@ -201,6 +207,28 @@ struct App::Impl {
   std::unique_ptr<FileLock> data_lock;  // shared: no restore while this app uses data.dir
 };
 
+namespace {
+// serve's import of content/, logged; then the memory it used goes back to the system.
+void ImportAtStart(store::Pool& pool, const std::string& content_dir) {
+  auto db = pool.Acquire();
+  if (!db.ok()) {
+    core::LogError("import: " + db.status().message());
+    return;
+  }
+  auto report = kb::ImportContent(**db, content_dir);
+  if (!report.ok()) {
+    core::LogError("import: " + report.status().message());
+  } else {
+    for (const auto& p : report->problems)
+      core::Log(p.warning ? core::LogLevel::kWarning : core::LogLevel::kError, "content: " + p.ToString());
+    core::LogInfo("import: " + report->Summary());
+  }
+  // What the import read (every file, when they changed) is freed, but glibc keeps freed memory in its arenas
+  // for later: give it back, or a start that read 100,000 files stays at that size (issue #20).
+  malloc_trim(0);
+}
+}  // namespace
+
 App::App() : impl_(new Impl) {}
 App::~App() { Stop(); }
 
@@ -223,22 +251,18 @@ core::StatusOr<std::unique_ptr<App>> App::Create(const Config& config, AppOverri
   if (!prepared.ok()) return prepared.status();
   m.pool = std::make_unique<store::Pool>(config.DatabasePath());
 
-  // Import content; bad files are logged and the rest is served.
+  // Import content; bad files are logged and the rest is served. The first time (nothing imported yet), before
+  // serving; afterwards in the background from Start: pages are served at once from what the last import stored,
+  // and what changed in the files since appears when the import ends, as with `entraide import` (issue #20: even
+  // with nothing to read, 100,000 files cost a second of stat).
   {
     auto db = m.pool->Acquire();
     if (!db.ok()) return db.status();
-    auto report = kb::ImportContent(**db, config.content_dir);
-    if (!report.ok()) {
-      core::LogError("import: " + report.status().message());
-    } else {
-      for (const auto& p : report->problems)
-        core::Log(p.warning ? core::LogLevel::kWarning : core::LogLevel::kError, "content: " + p.ToString());
-      core::LogInfo("import: " + report->Summary());
-    }
+    auto imported = store::ArticleRepository(**db).AnyArticle();
+    if (!imported.ok()) return imported.status();
+    m.import_in_background = *imported;
   }
-  // What the import read (every file, when they changed) is freed, but glibc keeps freed memory in its arenas
-  // for later: give it back, or a start that read 100,000 files stays at that size (issue #20).
-  malloc_trim(0);
+  if (!m.import_in_background) ImportAtStart(*m.pool, config.content_dir);
 
   auto catalogs = i18n::Catalogs::Load(config.views_dir + "/i18n");
   if (!catalogs.ok()) return catalogs.status();
@@ -282,6 +306,7 @@ core::StatusOr<std::unique_ptr<App>> App::Create(const Config& config, AppOverri
                                       *m.categories, *m.tickets, *m.take_links, *m.questions, *m.views, *m.catalogs,
                                       *m.static_files, site});
   m.services->page_cache = &m.page_cache;
+  m.services->content_importing = &m.content_importing;
   auto mail = ComposeMail(config, *m.views, *m.pool);
   if (!mail.ok()) return mail.status();
   m.mail_tokens = std::move(mail->tokens);
@@ -389,6 +414,15 @@ core::StatusOr<std::unique_ptr<App>> App::Create(const Config& config, AppOverri
 
 core::Status App::Start() {
   impl_->index_worker->Start();
+  if (impl_->import_in_background && !impl_->content_import.joinable()) {
+    impl_->content_importing = true;
+    Impl* m = impl_.get();
+    impl_->content_import = std::thread([m] {
+      ImportAtStart(*m->pool, m->config.content_dir);
+      m->content_importing = false;
+      m->index_worker->Poke();  // what changed reaches search at once
+    });
+  }
   impl_->mail_worker->Start();
   if (impl_->mailbox_worker) impl_->mailbox_worker->Start();
   if (impl_->retention_worker) impl_->retention_worker->Start();
@@ -405,6 +439,7 @@ int App::port() const { return impl_->server ? impl_->server->port() : 0; }
 
 void App::Stop() {
   if (impl_ && impl_->server) impl_->server->Stop();
+  if (impl_ && impl_->content_import.joinable()) impl_->content_import.join();  // an import is not interrupted
   if (impl_ && impl_->index_worker) impl_->index_worker->Stop();
   if (impl_ && impl_->mailbox_worker) impl_->mailbox_worker->Stop();
   if (impl_ && impl_->mail_worker) impl_->mail_worker->Stop();

@@ -279,7 +279,8 @@ void RegisterPages(Router& router, const Services& services) {
     core::Status st = s->articles.Ping();
     core::JsonWriter w;
     w.BeginObject().Field("status", st.ok() ? "ok" : "unavailable").Field("store", st.ok());
-    w.Field("search", s->search.State()).EndObject();
+    w.Field("search", s->search.State());
+    w.Field("content", s->content_importing && s->content_importing->load() ? "importing" : "ready").EndObject();
     Response r = Response::Json(st.ok() ? 200 : 503, w.Take());
     r.Header("Cache-Control", "no-store");
     return r;

@@ -1,6 +1,7 @@
 // Services: what handlers may use, wired by app/. References outlive the server; all are thread-safe.
 #pragma once
 
+#include <atomic>
 #include <string>
 #include <vector>
 
@@ -46,9 +47,11 @@ struct Services {
   const i18n::Catalogs& catalogs;
   const StaticFiles& static_files;
   SiteInfo site;
-  mail::PreferenceService* mail_prefs = nullptr;     // email preferences and unsubscribe links (set by app/)
-  mail::OutboxAdmin* mail_admin = nullptr;           // failed messages, for coordinators (set by app/)
-  PageCache* page_cache = nullptr;                   // optional: library pages for visitors who are not signed in
+  mail::PreferenceService* mail_prefs = nullptr;  // email preferences and unsubscribe links (set by app/)
+  mail::OutboxAdmin* mail_admin = nullptr;        // failed messages, for coordinators (set by app/)
+  PageCache* page_cache = nullptr;                // optional: library pages for visitors who are not signed in
+  // optional: true while serve imports content/ in the background (a restart: /healthz says "content": "importing")
+  const std::atomic<bool>* content_importing = nullptr;
   privacy::PrivacyService* privacy = nullptr;        // a member's own data from the account page (set by app/)
   insights::InsightsService* insights = nullptr;     // feedback, search gaps, dashboard, saved replies (set by app/)
   inbox::Receiver* receiver = nullptr;               // mail received: confirmation of tickets by mail (set by app/)

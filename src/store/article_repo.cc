@@ -459,6 +459,14 @@ Status ArticleRepository::ForgetUnservedContentFiles() {
       "AND a.slug = content_files.slug AND a.published = 1 AND a.source_path = content_files.path)");
 }
 
+StatusOr<bool> ArticleRepository::AnyArticle() {
+  auto st = db_.Prepare("SELECT EXISTS (SELECT 1 FROM articles)");
+  if (!st.ok()) return st.status();
+  auto any = OneRow<bool>(*st, [](Statement& q) { return q.ColumnInt(0) != 0; });
+  if (!any.ok()) return any.status();
+  return any->value_or(false);
+}
+
 StatusOr<int64_t> ArticleRepository::CountPublishedFromFiles() {
   auto st = db_.Prepare(
       "SELECT count(*) FROM articles WHERE published = 1 AND (revision_id IS NULL OR file_hash IS NOT NULL)");

@@ -93,6 +93,8 @@ class ArticleRepository {
   Status RecordContentFile(const ContentFile& f);
   // Forgets the recorded files whose article is no longer published from them.
   Status ForgetUnservedContentFiles();
+  // True when any article is stored, published or not (serve imports in the background once one is).
+  StatusOr<bool> AnyArticle();
   // Published articles that came from a file (not written online only): what import must find among the files.
   StatusOr<int64_t> CountPublishedFromFiles();
 
