@@ -426,22 +426,18 @@ Status ArticleRepository::ForEachServedContentFile(const std::function<void(Cont
       "JOIN articles a ON a.lang = f.lang AND a.slug = f.slug WHERE a.published = 1 AND a.revision_id IS NOT NULL "
       "AND a.file_hash = f.file_hash AND a.source_path = f.path");
   if (!st.ok()) return st.status();
-  StatementScope q(*st);
-  while (true) {
-    auto row = q->Step();
-    if (!row.ok()) return row.status();
-    if (!*row) return Status::Ok();
+  return EachRow(*st, [&](Statement& q) {
     ContentFile f;
-    f.path = q->ColumnView(0);
-    f.lang = q->ColumnView(1);
-    f.slug = q->ColumnView(2);
-    f.key = q->ColumnView(3);
-    f.size = q->ColumnInt(4);
-    f.mtime_ns = q->ColumnInt(5);
-    f.ctime_ns = q->ColumnInt(6);
-    f.inode = q->ColumnInt(7);
+    f.path = q.ColumnView(0);
+    f.lang = q.ColumnView(1);
+    f.slug = q.ColumnView(2);
+    f.key = q.ColumnView(3);
+    f.size = q.ColumnInt(4);
+    f.mtime_ns = q.ColumnInt(5);
+    f.ctime_ns = q.ColumnInt(6);
+    f.inode = q.ColumnInt(7);
     fn(std::move(f));
-  }
+  });
 }
 
 Status ArticleRepository::RecordContentFile(const ContentFile& f) {

@@ -1,4 +1,5 @@
-// Reading rows from a cached Statement into values: AllRows collects every row, OneRow the first (or none).
+// Reading rows from a cached Statement into values: AllRows collects every row, OneRow the first (or none),
+// EachRow hands each row to `fn(Statement&)` as it comes (nothing collected: 100,000 rows stream).
 // The statement is reset afterwards, whatever happens. `read(Statement&)` turns the current row into a T.
 #pragma once
 
@@ -29,6 +30,17 @@ StatusOr<std::optional<T>> OneRow(Statement* st, Reader read) {
   if (!row.ok()) return row.status();
   if (!*row) return std::optional<T>();
   return std::optional<T>(read(*q));
+}
+
+template <typename Fn>
+Status EachRow(Statement* st, Fn fn) {
+  StatementScope q(st);
+  while (true) {
+    auto row = q->Step();
+    if (!row.ok()) return row.status();
+    if (!*row) return Status::Ok();
+    fn(*q);
+  }
 }
 
 }  // namespace entraide::store
