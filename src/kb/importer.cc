@@ -177,7 +177,7 @@ constexpr const char* kRenderVersionMeta = "render_version";
 constexpr int64_t kSettledSeconds = 2;
 
 // The files the last import recorded that need not be read again: their article still serves that very file
-// (store::ArticleRepository::ServedContentFiles) and neither the renderer nor categories.yml changed.
+// (store::ArticleRepository::ForEachServedContentFile) and neither the renderer nor categories.yml changed.
 core::StatusOr<ScanCache> CacheOf(store::ArticleRepository& repo) {
   ScanCache cache;
   auto version = repo.Meta(kRenderVersionMeta);
