@@ -312,6 +312,7 @@ struct Rebuild::Impl {
     std::unique_ptr<Builder> builder;
     int pending = 0;                // documents added since the last commit
     int docs = 0;                   // documents in the folder being written
+    size_t number = 0;              // the shard's number (its folders' names)
     int next = 0;                   // the number of the next folder
     std::vector<std::string> done;  // folders this builder finished, in order (merged in that order)
     std::deque<Document> queue;     // waiting for this shard's builder
@@ -398,9 +399,7 @@ struct Rebuild::Impl {
     Builder::AddSpelling(shard.db);
     shard.db.close();
     shard.done.push_back(shard.path);
-    size_t builder = 0;
-    while (shards[builder].get() != &shard) ++builder;
-    shard.path = FolderPath(builder, shard.next++);
+    shard.path = FolderPath(shard.number, shard.next++);
     shard.db = CreateFolder(shard.path);
     shard.docs = 0;
     shard.pending = 0;
@@ -482,7 +481,8 @@ core::StatusOr<std::unique_ptr<Rebuild>> Rebuild::Begin(const std::string& data_
   try {
     for (int i = 0; i < threads; ++i) {
       auto shard = std::make_unique<Impl::Shard>();
-      shard->path = im.FolderPath(static_cast<size_t>(i), shard->next++);
+      shard->number = static_cast<size_t>(i);
+      shard->path = im.FolderPath(shard->number, shard->next++);
       shard->db = Impl::CreateFolder(shard->path);
       shard->builder = std::make_unique<Builder>(resources, false);
       if (i == 0) shard->builder->AddSynonyms(shard->db);
