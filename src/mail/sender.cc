@@ -55,7 +55,8 @@ core::Status Sender::Deliver(store::Database& db, store::MailRepository& repo, c
   int64_t now = clock_.NowSeconds();
   // Ends the message as "failed" or "skipped", counted in `counter`.
   auto finish = [&](const char* status, const std::string& why, const std::string& subject, int& counter) {
-    auto done = repo.MarkFinal(m.id, claim_, status, why, subject);
+    auto done = Settle(db, repo, c, subject,
+                       [&](const std::string& s) { return repo.MarkFinal(m.id, claim_, status, why, s); });
     if (!done.ok()) return done.status();
     ++counter;
     return core::Status::Ok();
@@ -87,12 +88,22 @@ core::Status Sender::Deliver(store::Database& db, store::MailRepository& repo, c
   }
   Envelope envelope{ReturnPath(c), m.recipient_email, "outbox-" + std::to_string(m.id)};
   Pace();
+  // The row may have gone while earlier messages of the batch were sent: deleted by the erasure of the person
+  // it was for (who must get nothing more), or taken over after a long stall. Then it is not ours to send.
+  auto still = repo.ClaimedData(m.id, claim_);
+  if (!still.ok()) return still.status();
+  if (!*still) {
+    core::LogWarning("mail " + std::to_string(m.id) + ": not sent, its row was deleted or taken over meanwhile");
+    return core::Status::Ok();
+  }
   core::Status sent = transport_.Send(envelope, composed->raw);
   now = clock_.NowSeconds();
   if (sent.ok()) {
-    auto done = repo.MarkSent(m.id, claim_, now, composed->subject);
+    auto done = Settle(db, repo, c, composed->subject,
+                       [&](const std::string& s) { return repo.MarkSent(m.id, claim_, now, s); });
     if (!done.ok()) return done.status();
-    if (!*done) core::LogWarning("mail " + std::to_string(m.id) + ": sent, but its claim had been taken over");
+    if (!*done)
+      core::LogWarning("mail " + std::to_string(m.id) + ": sent, but its row was deleted or taken over meanwhile");
     ++report.sent;
     return core::Status::Ok();
   }
@@ -106,10 +117,33 @@ core::Status Sender::Deliver(store::Database& db, store::MailRepository& repo, c
   int64_t next = now + Backoff(c.attempts, o_);
   core::LogWarning("mail " + std::to_string(m.id) + ": " + sent.message() + "; next try in " +
                    std::to_string(next - now) + " s");
-  auto done = repo.MarkRetry(m.id, claim_, next, sent.message(), composed->subject);
+  auto done = Settle(db, repo, c, composed->subject,
+                     [&](const std::string& s) { return repo.MarkRetry(m.id, claim_, next, sent.message(), s); });
   if (!done.ok()) return done.status();
   ++report.retried;
   return core::Status::Ok();
+}
+
+core::StatusOr<bool> Sender::Settle(store::Database& db, store::MailRepository& repo, const store::ClaimedMail& c,
+                                    std::string subject,
+                                    const std::function<core::StatusOr<bool>(const std::string&)>& write) {
+  bool done = false;
+  ENTRAIDE_RETURN_IF_ERROR(store::InTransaction(db, [&]() -> core::Status {
+    auto data = repo.ClaimedData(c.message.id, claim_);
+    if (!data.ok()) return data.status();
+    if (!*data) return core::Status::Ok();  // taken over, or deleted with the person it was for
+    if (**data != c.message.data_json && !subject.empty()) {
+      store::ClaimedMail stored = c;
+      stored.message.data_json = **data;
+      auto again = composer_.Compose(stored, clock_.NowSeconds());
+      subject = again.ok() ? again->subject : "";
+    }
+    auto written = write(subject);
+    if (!written.ok()) return written.status();
+    done = *written;
+    return core::Status::Ok();
+  }));
+  return done;
 }
 
 void Sender::Pace() {

@@ -23,6 +23,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <string>
 
 #include "core/clock.h"
@@ -71,6 +72,12 @@ class Sender {
   // Sets *transient when the transport failed in a way that may pass (the pass should stop).
   core::Status Deliver(store::Database& db, store::MailRepository& repo, const store::ClaimedMail& c,
                        SendReport& report, bool* transient);
+  // Writes an outcome with `write(subject)` under the write lock, the subject composed again from the data as
+  // stored now if it changed since the claim: an erasure that ran while the message was on its way replaced a
+  // name there, and the subject written must not bring it back. False when the claim no longer holds.
+  core::StatusOr<bool> Settle(store::Database& db, store::MailRepository& repo, const store::ClaimedMail& c,
+                              std::string subject,
+                              const std::function<core::StatusOr<bool>(const std::string&)>& write);
   void Pace();  // waits for the next slot of max_per_second
   std::string ReturnPath(const store::ClaimedMail& c) const;
 

@@ -111,6 +111,13 @@ StatusOr<bool> MailRepository::MarkFinal(int64_t id, const std::string& claim, c
   return db_.Changes() == 1;
 }
 
+StatusOr<std::optional<std::string>> MailRepository::ClaimedData(int64_t id, const std::string& claim) {
+  auto st = db_.Prepare("SELECT data_json FROM outbox WHERE id = ? AND status = 'sending' AND claim_token = ?");
+  if (!st.ok()) return st.status();
+  (*st)->Bind(1, id).Bind(2, claim);
+  return OneRow<std::string>(*st, [](Statement& q) { return q.ColumnText(0); });
+}
+
 StatusOr<bool> MailRepository::Release(int64_t id, const std::string& claim) {
   auto st = db_.Prepare(
       "UPDATE outbox SET status = 'pending', claim_token = NULL WHERE id = ? AND status = 'sending' AND claim_token = "

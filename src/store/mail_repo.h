@@ -49,6 +49,10 @@ class MailRepository {
   // status: "failed" (given up) or "skipped" (the recipient does not want this kind any more).
   StatusOr<bool> MarkFinal(int64_t id, const std::string& claim, const std::string& status, const std::string& error,
                            const std::string& subject);
+  // The message's data as stored now while `claim` still holds it (nullopt when it does not: taken over, or
+  // deleted by an erasure). Read in the transaction that writes the outcome, it tells whether the data changed
+  // since the claim (an erasure replaced a name in it), so the subject written is composed from what is stored.
+  StatusOr<std::optional<std::string>> ClaimedData(int64_t id, const std::string& claim);
   // Gives a claimed message back untouched (pending, same attempt count and due time).
   StatusOr<bool> Release(int64_t id, const std::string& claim);
   // Every pending message becomes due now (`entraide mail send --retry-now`); returns how many.

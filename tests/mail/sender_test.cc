@@ -7,8 +7,10 @@
 
 #include <chrono>
 #include <filesystem>
+#include <functional>
 #include <set>
 #include <thread>
+#include <utility>
 
 #include "app/app.h"
 #include "auth/accounts.h"
@@ -19,6 +21,7 @@
 #include "mail/outbox_admin.h"
 #include "mail/preferences.h"
 #include "mail_util.h"
+#include "privacy/privacy_service.h"
 #include "store/account_repo.h"
 #include "store/mail_repo.h"
 #include "view/renderer.h"
@@ -517,6 +520,99 @@ TEST_F(MailSenderTest, TwoSendersAtOnceNeverSendOneMessageTwice) {
   EXPECT_EQ(Text("SELECT count(*) FROM outbox WHERE status = 'sent'"), std::to_string(kMessages));
   std::printf("[ measure  ] %d messages by 2 senders to aiosmtpd in %.2f s (%.0f messages/s)\n", kMessages, secs,
               kMessages / secs);
+}
+
+// The real file transport, with an erasure run as the first message is handed to it: what happens when an
+// administrator erases a person while the sender is delivering a message that names them.
+class ErasingTransport : public mail::Transport {
+ public:
+  ErasingTransport(mail::Transport& inner, std::function<void()> erase, core::Status outcome)
+      : inner_(inner), erase_(std::move(erase)), outcome_(std::move(outcome)) {}
+  core::Status Send(const mail::Envelope& envelope, const std::string& message) override {
+    if (erase_) std::exchange(erase_, nullptr)();
+    ENTRAIDE_RETURN_IF_ERROR(inner_.Send(envelope, message));
+    return outcome_;
+  }
+  std::string Describe() const override { return "erasing " + inner_.Describe(); }
+
+ private:
+  mail::Transport& inner_;
+  std::function<void()> erase_;
+  core::Status outcome_;
+};
+
+TEST_F(MailSenderTest, AnErasureWhileAMessageIsOnItsWayLeavesNoNameInItsRowAndNothingMoreGoesToThePerson) {
+  auto catalogs = i18n::Catalogs::Load(config_.views_dir + "/i18n");
+  ASSERT_TRUE(catalogs.ok());
+  // The project's own templates, whose subject names who answered ("… : Véro Lachance a répondu à votre demande").
+  auto views = view::Renderer::Load(SourceDir() + "/views");
+  ASSERT_TRUE(views.ok()) << views.status().ToString();
+  mail::Composer composer(**views, *tokens_, composer_->options());
+  // Sent, then the same with the server failing for now (the outcome written is a retry).
+  for (bool delivered : {true, false}) {
+    SCOPED_TRACE(delivered ? "sent" : "to retry");
+    std::string email = std::string(delivered ? "vero" : "veronique") + ".lachance@example.org";
+    auto vero = auth_->directory.AddPerson(auth::Principal::System(), email, "Véro Lachance", model::Role::kVolunteer,
+                                           {}, "fr", std::string(kPassword));
+    ASSERT_TRUE(vero.ok()) << vero.status().ToString();
+    auto queue = [&](const std::string& to, const std::string& name, int64_t user) {
+      core::JsonWriter w;
+      w.BeginObject()
+          .Field("ref", "ENT-2027-0042")
+          .Field("ticket_subject", "Imprimante hors ligne")
+          .Field("actor", "Véro Lachance")
+          .Field("reply", "Redémarrez-la.")
+          .Field("link", "http://entraide.test/fr/tickets/42")
+          .Field("name", name)
+          .EndObject();
+      store::OutboxMessage m;
+      m.kind = model::MailKind::kTicketReply;
+      m.recipient_email = to;
+      m.recipient_name = name;
+      m.lang = "fr";
+      m.user_id = user;
+      m.data_json = w.Take();
+      m.created_at = clock_.NowSeconds();
+      auto db = pool_->Acquire();
+      auto id = store::AccountRepository(**db).EnqueueMail(m);
+      EXPECT_TRUE(id.ok());
+      return id.ok() ? *id : 0;
+    };
+    int64_t to_amelie = queue("amelie@example.org", "Amélie Côté-Lévesque", amelie_);
+    queue(email, "Véro Lachance", *vero);  // claimed in the same batch, after the first
+    TempDir out;
+    auto eml = mail::MakeFileTransport(out.path());
+    privacy::Options o;
+    o.mail_dir = out.path();
+    store::Pool other(config_.DatabasePath());  // the erasure's own connections, as from `entraide erase`
+    privacy::PrivacyService privacy(other, clock_, **catalogs, o);
+    ErasingTransport erasing(
+        *eml, [&] { ASSERT_TRUE(privacy.Erase(email).ok()); },
+        delivered ? core::Status::Ok() : core::Unavailable("421 try again later"));
+    mail::Sender sender(*pool_, clock_, composer, erasing);
+    auto sent = sender.RunOnce();
+    ASSERT_TRUE(sent.ok()) << sent.status().ToString();
+    const mail::SendReport& report = *sent;
+
+    EXPECT_EQ(report.sent + report.retried, 1) << "the message to the erased person is not sent";
+    int files = 0;
+    for (const auto& f : fs::directory_iterator(out.path())) {
+      ++files;
+      EXPECT_EQ(ReadFile(f.path().string()).find(email), std::string::npos) << f.path();
+    }
+    EXPECT_EQ(files, 1);
+    std::string id = std::to_string(to_amelie);
+    EXPECT_EQ(StatusOf(to_amelie), delivered ? "sent" : "pending");
+    std::string subject = Text("SELECT subject FROM outbox WHERE id = " + id);
+    EXPECT_EQ(subject.find("Lachance"), std::string::npos) << subject;
+    EXPECT_NE(subject.find("un ancien membre"), std::string::npos)
+        << "composed again from the data as it is now: " << subject;
+    EXPECT_EQ(Text("SELECT count(*) FROM outbox WHERE instr(data_json || subject || recipient_email || "
+                   "recipient_name || last_error, 'Lachance') > 0"),
+              "0");
+    auto db = pool_->Acquire();
+    ASSERT_TRUE((*db)->Exec("DELETE FROM outbox").ok());
+  }
 }
 
 }  // namespace
