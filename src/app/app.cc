@@ -390,6 +390,7 @@ core::StatusOr<std::unique_ptr<App>> App::Create(const Config& config, AppOverri
   options.host = config.http_host;
   options.port = config.http_port;
   options.threads = config.http_threads;
+  options.event_loops = config.http_event_loops;
   options.queue = config.http_queue;
   options.keepalive_timeout_s = config.http_keepalive_timeout;
   options.max_keepalive_requests = config.http_max_keepalive_requests;

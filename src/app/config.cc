@@ -107,6 +107,7 @@ const std::vector<std::pair<std::string, Setter>>& Keys() {
        }},
       {"http.port", Int(&Config::http_port, 0, 65535)},
       {"http.threads", Int(&Config::http_threads, 1, 1024)},
+      {"http.event_loops", Int(&Config::http_event_loops, 0, 64)},
       {"http.queue", Int(&Config::http_queue, 1, 65535)},
       {"http.keepalive_timeout", Int(&Config::http_keepalive_timeout, 1, 300)},
       {"http.max_keepalive_requests", Int(&Config::http_max_keepalive_requests, 1, 1000000)},

@@ -17,6 +17,7 @@ struct Config {
   std::string http_host = "127.0.0.1";       // address to listen on
   int http_port = 8080;                      // 0 picks a free port (tests)
   int http_threads = 32;                     // requests handled at once (workers)
+  int http_event_loops = 0;                  // threads owning the connections (0: one per CPU, at most 4)
   int http_queue = 256;                      // complete requests waiting for a worker; 503 beyond
   int http_keepalive_timeout = 5;            // seconds an idle keep-alive connection stays open (it holds no worker)
   int http_max_keepalive_requests = 1000;    // requests per connection before it closes

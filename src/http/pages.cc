@@ -1,6 +1,7 @@
 #include "http/pages.h"
 
 #include <map>
+#include <optional>
 
 #include "auth/policy.h"
 #include "core/clock.h"
@@ -298,36 +299,45 @@ void RegisterPages(Router& router, const Services& services) {
   };
   // Library pages look the same to every visitor who is not signed in: serve those from the cache.
   // They carry an ETag (a 304 answers an If-None-Match that names it) and the lang cookie when it changes,
-  // both added after the cache, which keeps the page as every visitor gets it.
-  auto cached = [s](Response (*fn)(const Services&, const Request&)) {
-    return [s, fn](Request& req) {
-      std::string lang = req.Param("lang");
-      if (!i18n::IsSupportedLang(lang)) return ErrorPage(*s, req, 404);
+  // both added after the cache, which keeps the page as every visitor gets it. A hit is answered by the
+  // server's event loop (the FastHandler); a miss, a signed-in reader or an unknown language goes to a worker.
+  using PageFn = Response (*)(const Services&, const Request&);
+  auto finish = [](Request& req, Response r, bool anonymous) {
+    if (anonymous) AnswerConditionally(req, r);
+    if (r.status < 400) RememberLang(req, r, req.Param("lang"));
+    return r;
+  };
+  auto from_cache = [s, finish](Request& req) -> std::optional<Response> {
+    if (!s->page_cache || !i18n::IsSupportedLang(req.Param("lang")) || !req.Cookie(kSessionCookie).empty())
+      return std::nullopt;
+    auto generation = s->articles.Generation();
+    if (!generation.ok()) return std::nullopt;
+    auto hit = s->page_cache->Get(req.path, *generation);
+    if (!hit) return std::nullopt;
+    return finish(req, std::move(*hit), true);
+  };
+  auto cached = [s, finish](PageFn fn) {
+    return [s, fn, finish](Request& req) {
+      if (!i18n::IsSupportedLang(req.Param("lang"))) return ErrorPage(*s, req, 404);
       bool anonymous = req.Cookie(kSessionCookie).empty();
-      auto finish = [&](Response r) {
-        if (anonymous) AnswerConditionally(req, r);
-        if (r.status < 400) RememberLang(req, r, lang);
-        return r;
-      };
-      if (!s->page_cache || !anonymous) return finish(fn(*s, req));
+      if (!s->page_cache || !anonymous) return finish(req, fn(*s, req), anonymous);
       auto generation = s->articles.Generation();
-      if (!generation.ok()) return finish(fn(*s, req));
-      std::string key = req.path;
-      if (auto hit = s->page_cache->Get(key, *generation)) return finish(std::move(*hit));
+      if (!generation.ok()) return finish(req, fn(*s, req), anonymous);
+      if (auto hit = s->page_cache->Get(req.path, *generation)) return finish(req, std::move(*hit), true);
       Response r = fn(*s, req);
       if (r.FindHeader("Cache-Control").find("no-store") == std::string::npos &&
           r.FindHeader("Set-Cookie").find(kCsrfCookie) == std::string::npos) {
         if (r.status == 200) r.Header("ETag", BodyETag(r.body));  // computed once per cached page
-        s->page_cache->Put(key, *generation, r);
+        s->page_cache->Put(req.path, *generation, r);
       }
-      return finish(std::move(r));
+      return finish(req, std::move(r), true);
     };
   };
-  router.Add("GET", "/{lang}", cached(Home));
-  router.Add("GET", "/{lang}/articles", cached(ArticleList));
-  router.Add("GET", "/{lang}/articles/{slug}", cached(Article));
-  router.Add("GET", "/{lang}/categories/{slug}", cached(Category));
-  router.Add("GET", "/{lang}/tags/{tag}", cached(Tag));
+  router.Add("GET", "/{lang}", cached(Home), from_cache);
+  router.Add("GET", "/{lang}/articles", cached(ArticleList), from_cache);
+  router.Add("GET", "/{lang}/articles/{slug}", cached(Article), from_cache);
+  router.Add("GET", "/{lang}/categories/{slug}", cached(Category), from_cache);
+  router.Add("GET", "/{lang}/tags/{tag}", cached(Tag), from_cache);
   router.Add("GET", "/{lang}/feed.atom", with_lang([](const Services& s, const Request& req) {
                Response r = Feed(s, req);
                AnswerConditionally(req, r);

@@ -3,27 +3,30 @@
 #include "core/strings.h"
 
 namespace entraide::http {
+namespace {
 
-void Router::Add(const std::string& method, const std::string& pattern, Handler handler) {
-  routes_.push_back({method, pattern, core::Split(pattern, '/', true), std::move(handler)});
+bool IsCapture(const std::string& segment) {
+  return segment.size() > 2 && segment.front() == '{' && segment.back() == '}';
 }
 
-Router::MatchResult Router::Match(Request& req, const Handler** out, std::string* allowed) const {
+}  // namespace
+
+void Router::Add(const std::string& method, const std::string& pattern, Handler handler, FastHandler fast) {
+  routes_.push_back({method, pattern, core::Split(pattern, '/', true), std::move(handler), std::move(fast)});
+}
+
+Router::MatchResult Router::Match(Request& req, const Handler** out, std::string* allowed,
+                                  const FastHandler** fast) const {
   auto segments = core::Split(req.path, '/', true);
   bool trailing_slash = req.path.size() > 1 && req.path.back() == '/';
   MatchResult result = MatchResult::kNotFound;
   std::vector<std::string> methods;
   for (const auto& r : routes_) {
     if (r.segments.size() != segments.size()) continue;
-    std::map<std::string, std::string> params;
     bool ok = true;
     for (size_t i = 0; i < segments.size() && ok; ++i) {
       const auto& p = r.segments[i];
-      if (p.size() > 2 && p.front() == '{' && p.back() == '}') {
-        params[p.substr(1, p.size() - 2)] = segments[i];
-      } else if (p != segments[i]) {
-        ok = false;
-      }
+      ok = IsCapture(p) || p == segments[i];
     }
     if (!ok) continue;
     // "/en/" and "/en" both match "/{lang}/": trailing slashes are not significant, except that
@@ -35,9 +38,12 @@ Router::MatchResult Router::Match(Request& req, const Handler** out, std::string
       result = MatchResult::kMethodNotAllowed;
       continue;
     }
-    req.params = std::move(params);
+    req.params.clear();
+    for (size_t i = 0; i < segments.size(); ++i)
+      if (IsCapture(r.segments[i])) req.params[r.segments[i].substr(1, r.segments[i].size() - 2)] = segments[i];
     req.route_index = static_cast<int>(&r - routes_.data());
     *out = &r.handler;
+    if (fast) *fast = r.fast ? &r.fast : nullptr;
     return MatchResult::kFound;
   }
   if (allowed) *allowed = core::Join(methods, ", ");

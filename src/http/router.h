@@ -5,6 +5,7 @@
 #pragma once
 
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -13,15 +14,19 @@
 namespace entraide::http {
 
 using Handler = std::function<Response(Request&)>;
+// An answer from memory, given by the server's event-loop thread before any worker sees the request (a cached
+// library page for a visitor): it must never block, and returns nullopt to leave the request to the handler.
+using FastHandler = std::function<std::optional<Response>(Request&)>;
 
 class Router {
  public:
-  void Add(const std::string& method, const std::string& pattern, Handler handler);
+  void Add(const std::string& method, const std::string& pattern, Handler handler, FastHandler fast = nullptr);
 
   enum class MatchResult { kFound, kNotFound, kMethodNotAllowed };
   // On kFound fills req.params and req.route_index and returns the handler in *out. On kMethodNotAllowed,
   // *allowed lists methods.
-  MatchResult Match(Request& req, const Handler** out, std::string* allowed) const;
+  // With `fast`, also the route's FastHandler (nullptr when it has none).
+  MatchResult Match(Request& req, const Handler** out, std::string* allowed, const FastHandler** fast = nullptr) const;
 
   // The routes' methods and patterns, by index.
   struct RouteName {
@@ -35,6 +40,7 @@ class Router {
     std::string pattern;
     std::vector<std::string> segments;
     Handler handler;
+    FastHandler fast;
   };
   std::vector<Route> routes_;
 };

@@ -31,6 +31,7 @@
 #include <streambuf>
 #include <thread>
 #include <unordered_map>
+#include <utility>
 
 #include "core/clock.h"
 #include "core/log.h"
@@ -114,7 +115,10 @@ int64_t NowMs() {
 // other's writes.
 enum class ConnState : uint8_t { kReadingHead, kReadingBody, kWorker, kWriting, kDelayed, kLingering };
 
+struct EventLoop;
+
 struct Conn {
+  EventLoop* loop = nullptr;  // the event loop that owns it (none in ServeForTesting)
   int fd = -1;
   std::string peer;      // canonical address of the socket's peer
   bool trusted = false;  // the peer is a trusted proxy
@@ -135,6 +139,7 @@ struct Conn {
   const char* early_reason = "";
   bool early_api = false;
   bool sent_continue = false;
+  std::unique_ptr<Request> prepared;  // built by the loop for its fast path, which left it to a worker
 
   std::string out_head, out_body;  // the response being written
   size_t out_pos = 0;
@@ -156,6 +161,7 @@ struct Conn {
     early_reason = "";
     early_api = false;
     sent_continue = false;
+    prepared.reset();
     out_head.clear();
     out_body.clear();
     out_pos = 0;
@@ -197,6 +203,20 @@ class UploadSlot {
   bool acquired_;
 };
 
+// One event-loop thread and what it owns: its epoll set and its connections. The first loop also accepts, and
+// gives each new connection to the loop that has the fewest; the others take theirs from `incoming`.
+struct EventLoop {
+  int index = 0;
+  int epoll_fd = -1, wake_fd = -1;
+  std::thread thread;
+  std::unordered_map<Conn*, std::unique_ptr<Conn>> conns;  // this loop's thread only
+  std::atomic<int> open{0};  // connections given to this loop and not closed yet (read by the accepting loop)
+  int64_t last_sweep_ms = 0;
+  std::mutex mu;                                // guards the two lists below
+  std::vector<Conn*> closing;                   // connections workers are done with, closed by this loop
+  std::vector<std::unique_ptr<Conn>> incoming;  // accepted by the first loop, for this one
+};
+
 }  // namespace
 
 struct Server::Impl {
@@ -205,17 +225,19 @@ struct Server::Impl {
   Fallbacks fallbacks;
   TrustedProxies trusted;
 
-  int listen_fd = -1, epoll_fd = -1, wake_fd = -1, spare_fd = -1;
+  int listen_fd = -1, spare_fd = -1;
   int port = 0;
-  std::thread loop;
+  std::vector<std::unique_ptr<EventLoop>> loops;
   std::vector<std::thread> workers;
   std::atomic<bool> stopping{false};
+  std::atomic<bool> accepting_done{false};  // the first loop stopped accepting: the others may end
   bool started = false;
 
-  // Event loop only.
-  std::unordered_map<Conn*, std::unique_ptr<Conn>> conns;
+  // Connections by client address: counted up by the accepting loop, down by whichever loop closes one.
+  std::mutex per_address_mu;
   std::unordered_map<std::string, int> per_address;
-  int64_t last_sweep_ms = 0, last_refusal_log_ms = 0;
+  // The accepting loop only.
+  int64_t last_refusal_log_ms = 0;
   int64_t refusals_unlogged = 0;
   std::string last_refused;
 
@@ -224,10 +246,6 @@ struct Server::Impl {
   std::condition_variable queue_cv;
   std::deque<Conn*> queue;
   bool queue_closed = false;
-
-  // Connections workers are done with, closed by the event loop.
-  std::mutex closing_mu;
-  std::vector<Conn*> closing;
 
   std::atomic<int> uploads{0};
   std::atomic<int64_t> stat_open{0}, stat_refused{0}, stat_timeouts{0}, stat_requests{0};
@@ -249,13 +267,27 @@ struct Server::Impl {
     epoll_event ev{};
     ev.events = events | EPOLLONESHOT;
     ev.data.ptr = c;
-    epoll_ctl(epoll_fd, EPOLL_CTL_MOD, c->fd, &ev);
+    epoll_ctl(c->loop->epoll_fd, EPOLL_CTL_MOD, c->fd, &ev);
   }
 
-  void Wake() {
+  static void Wake(EventLoop& loop) {
     uint64_t one = 1;
-    ssize_t ignored = ::write(wake_fd, &one, sizeof one);
+    ssize_t ignored = ::write(loop.wake_fd, &one, sizeof one);
     (void)ignored;
+  }
+
+  // After the threads ended (or when Start fails): every descriptor and connection left.
+  void CloseDescriptors() {
+    for (auto& loop : loops) {
+      for (auto& [ptr, conn] : loop->conns) ::close(ptr->fd);
+      loop->conns.clear();
+      for (auto& conn : loop->incoming) ::close(conn->fd);
+      loop->incoming.clear();
+      for (int* fd : {&loop->epoll_fd, &loop->wake_fd})
+        if (*fd >= 0) ::close(std::exchange(*fd, -1));
+    }
+    for (int* fd : {&listen_fd, &spare_fd})
+      if (*fd >= 0) ::close(std::exchange(*fd, -1));
   }
 
   enum class Step { kNeedMore, kReady, kDrop };
@@ -357,6 +389,15 @@ struct Server::Impl {
     }
   }
 
+  // Writes a response just made ready, as WriteOut; when the socket is full, the rest is due at the minimum rate.
+  int StartWrite(Conn& c, int64_t now) {
+    c.phase_start_ms = now;
+    c.phase_bytes = 0;
+    int w = WriteOut(c);
+    if (w == 0) c.deadline_ms = RateDeadline(now, 0);
+    return w;
+  }
+
   // The file body, after the head and body: the kernel copies it to the socket (nothing in memory here).
   int SendFileOut(Conn& c) {
     for (;;) {
@@ -450,10 +491,14 @@ struct Server::Impl {
       if (BeginLinger(c)) return;
     }
     ::close(c->fd);
-    auto it = per_address.find(c->peer);
-    if (it != per_address.end() && --it->second <= 0) per_address.erase(it);
+    {
+      std::lock_guard<std::mutex> lock(per_address_mu);
+      auto it = per_address.find(c->peer);
+      if (it != per_address.end() && --it->second <= 0) per_address.erase(it);
+    }
     stat_open.fetch_sub(1);
-    conns.erase(c);
+    c->loop->open.fetch_sub(1, std::memory_order_relaxed);
+    c->loop->conns.erase(c);
   }
 
   void Accept(int64_t now) {
@@ -482,9 +527,15 @@ struct Server::Impl {
       std::string peer = CanonicalAddress(buf);
       if (peer.empty()) peer = buf;
       bool is_trusted = trusted.Contains(peer);
-      if (static_cast<int>(conns.size()) >= options.max_connections ||
-          (!is_trusted && per_address[peer] >= options.max_connections_per_address)) {
-        if (per_address[peer] == 0) per_address.erase(peer);
+      bool refuse = stat_open.load() >= options.max_connections;
+      {
+        std::lock_guard<std::mutex> lock(per_address_mu);
+        int& n = per_address[peer];
+        if (!is_trusted && n >= options.max_connections_per_address) refuse = true;
+        if (!refuse) ++n;
+        if (n == 0) per_address.erase(peer);
+      }
+      if (refuse) {
         ::close(fd);
         Refused(peer, now);
         continue;
@@ -492,20 +543,38 @@ struct Server::Impl {
       int one = 1;
       setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
       auto conn = std::make_unique<Conn>();
-      Conn* c = conn.get();
-      c->fd = fd;
-      c->peer = std::move(peer);
-      c->trusted = is_trusted;
+      conn->fd = fd;
+      conn->peer = std::move(peer);
+      conn->trusted = is_trusted;
       // A new connection that says nothing is closed after the header timeout.
-      c->deadline_ms = now + GraceMs();
-      ++per_address[c->peer];
-      conns.emplace(c, std::move(conn));
+      conn->deadline_ms = now + GraceMs();
       stat_open.fetch_add(1);
-      epoll_event ev{};
-      ev.events = EPOLLIN | EPOLLONESHOT;
-      ev.data.ptr = c;
-      if (epoll_ctl(epoll_fd, EPOLL_CTL_ADD, fd, &ev) != 0) Close(c);
+      // To the loop with the fewest connections (this one on a tie); each loop counts its own down in Close.
+      EventLoop* to = loops[0].get();
+      for (auto& l : loops)
+        if (l->open.load(std::memory_order_relaxed) < to->open.load(std::memory_order_relaxed)) to = l.get();
+      to->open.fetch_add(1, std::memory_order_relaxed);
+      if (to == loops[0].get()) {
+        Adopt(*to, std::move(conn));
+      } else {
+        {
+          std::lock_guard<std::mutex> lock(to->mu);
+          to->incoming.push_back(std::move(conn));
+        }
+        Wake(*to);
+      }
     }
+  }
+
+  // A new connection joins `loop` (on that loop's thread), waiting for its first request.
+  void Adopt(EventLoop& loop, std::unique_ptr<Conn> conn) {
+    Conn* c = conn.get();
+    c->loop = &loop;
+    loop.conns.emplace(c, std::move(conn));
+    epoll_event ev{};
+    ev.events = EPOLLIN | EPOLLONESHOT;
+    ev.data.ptr = c;
+    if (epoll_ctl(loop.epoll_fd, EPOLL_CTL_ADD, c->fd, &ev) != 0) Close(c);
   }
 
   void Refused(const std::string& peer, int64_t now) {
@@ -553,7 +622,7 @@ struct Server::Impl {
   void Follow(Conn* c, Step step) {
     switch (step) {
       case Step::kReady:
-        Enqueue(c);
+        Ready(c);
         return;
       case Step::kDrop:
         Close(c);
@@ -563,6 +632,35 @@ struct Server::Impl {
         Arm(c, EPOLLIN);
         return;
     }
+  }
+
+  // A complete request: answered here when its route's FastHandler can (a cached library page for a visitor),
+  // without the hand-off to a worker, which costs a small cached page most of its time (a futex wake, two
+  // context switches, a queue lock); otherwise a worker's. Pipelined requests are answered in turn, at most
+  // kFastInARow per event: the rest goes to a worker, so that other connections get their turn.
+  static constexpr int kFastInARow = 16;
+
+  void Ready(Conn* c) {
+    for (int i = 0; i < kFastInARow; ++i) {
+      if (!AnswerFast(*c)) break;
+      int64_t now = NowMs();
+      int w = StartWrite(*c, now);
+      if (w < 0) {
+        Close(c);
+        return;
+      }
+      if (w == 0) {
+        c->state.store(ConnState::kWriting, std::memory_order_relaxed);
+        Arm(c, EPOLLOUT);
+        return;
+      }
+      Step step = AfterResponse(*c, now);
+      if (step != Step::kReady) {
+        Follow(c, step);
+        return;
+      }
+    }
+    Enqueue(c);
   }
 
   void ContinueWrite(Conn* c, int64_t now) {
@@ -580,10 +678,10 @@ struct Server::Impl {
     Follow(c, AfterResponse(*c, now));
   }
 
-  void Sweep(int64_t now) {
-    last_sweep_ms = now;
+  void Sweep(EventLoop& loop, int64_t now) {
+    loop.last_sweep_ms = now;
     std::vector<Conn*> expired, due;
-    for (auto& [ptr, conn] : conns) {
+    for (auto& [ptr, conn] : loop.conns) {
       ConnState s = ptr->state.load(std::memory_order_acquire);
       if (s == ConnState::kWorker || ptr->deadline_ms > now) continue;
       (s == ConnState::kDelayed ? due : expired).push_back(ptr);
@@ -602,21 +700,25 @@ struct Server::Impl {
       }
       Close(c);
     }
-    LogRefusals(now);
+    if (loop.index == 0) LogRefusals(now);
   }
 
-  void DrainClosing() {
+  // What other threads left for this loop: connections to close (from workers), new ones (from the first loop).
+  void DrainLists(EventLoop& loop) {
     std::vector<Conn*> list;
+    std::vector<std::unique_ptr<Conn>> fresh;
     {
-      std::lock_guard<std::mutex> lock(closing_mu);
-      list.swap(closing);
+      std::lock_guard<std::mutex> lock(loop.mu);
+      list.swap(loop.closing);
+      fresh.swap(loop.incoming);
     }
     for (Conn* c : list) Close(c);
+    for (auto& c : fresh) Adopt(loop, std::move(c));
   }
 
   // An event for a connection: read or write, or retry later when its worker has not finished handing it back.
-  void OnEvent(Conn* c, int64_t now, std::vector<Conn*>& retry) {
-    if (!conns.count(c)) return;
+  void OnEvent(EventLoop& loop, Conn* c, int64_t now, std::vector<Conn*>& retry) {
+    if (!loop.conns.count(c)) return;
     ConnState s = c->state.load(std::memory_order_acquire);
     if (s == ConnState::kWriting)
       ContinueWrite(c, now);
@@ -628,70 +730,77 @@ struct Server::Impl {
       retry.push_back(c);
   }
 
-  void BeginStop() {
-    if (listen_fd >= 0) {
-      epoll_ctl(epoll_fd, EPOLL_CTL_DEL, listen_fd, nullptr);
+  void BeginStop(EventLoop& loop) {
+    if (loop.index == 0 && listen_fd >= 0) {
+      epoll_ctl(loop.epoll_fd, EPOLL_CTL_DEL, listen_fd, nullptr);
       ::close(listen_fd);
       listen_fd = -1;
     }
     std::vector<Conn*> idle;
-    for (auto& [ptr, conn] : conns) {
+    for (auto& [ptr, conn] : loop.conns) {
       ConnState s = ptr->state.load(std::memory_order_acquire);
       if (s == ConnState::kReadingHead && !ptr->head_started) idle.push_back(ptr);
     }
     for (Conn* c : idle) Close(c);
   }
 
-  void Loop() {
+  void Loop(EventLoop& loop) {
     BlockSigpipe();
     static int listen_tag, wake_tag;
     epoll_event ev{};
     ev.events = EPOLLIN;
-    ev.data.ptr = &listen_tag;
-    epoll_ctl(epoll_fd, EPOLL_CTL_ADD, listen_fd, &ev);
+    if (loop.index == 0) {
+      ev.data.ptr = &listen_tag;
+      epoll_ctl(loop.epoll_fd, EPOLL_CTL_ADD, listen_fd, &ev);
+    }
     ev.data.ptr = &wake_tag;
-    epoll_ctl(epoll_fd, EPOLL_CTL_ADD, wake_fd, &ev);
+    epoll_ctl(loop.epoll_fd, EPOLL_CTL_ADD, loop.wake_fd, &ev);
     bool stop_begun = false;
     int64_t stop_deadline = 0;
     epoll_event events[256];
     std::vector<Conn*> retry, retry_now;
     for (;;) {
-      int n = epoll_wait(epoll_fd, events, 256, retry.empty() ? 100 : 1);
+      int n = epoll_wait(loop.epoll_fd, events, 256, retry.empty() ? 100 : 1);
       int64_t now = NowMs();
       retry_now.swap(retry);
       retry.clear();
-      for (Conn* c : retry_now) OnEvent(c, now, retry);
+      for (Conn* c : retry_now) OnEvent(loop, c, now, retry);
       for (int i = 0; i < n; ++i) {
         void* p = events[i].data.ptr;
         if (p == &listen_tag) {
           if (!stopping.load()) Accept(now);
         } else if (p == &wake_tag) {
           uint64_t v;
-          ssize_t ignored = ::read(wake_fd, &v, sizeof v);
+          ssize_t ignored = ::read(loop.wake_fd, &v, sizeof v);
           (void)ignored;
-          DrainClosing();
+          DrainLists(loop);
         } else {
-          OnEvent(static_cast<Conn*>(p), now, retry);
+          OnEvent(loop, static_cast<Conn*>(p), now, retry);
         }
       }
-      if (now - last_sweep_ms >= 100) Sweep(now);
+      if (now - loop.last_sweep_ms >= 100) Sweep(loop, now);
       if (stopping.load()) {
         if (!stop_begun) {
           stop_begun = true;
           stop_deadline = now + std::max<int64_t>(GraceMs(), 5000);
-          BeginStop();
+          BeginStop(loop);
         }
-        DrainClosing();
+        DrainLists(loop);
         if (now >= stop_deadline) {
           // Past the grace: what is still waiting on a slow client is dropped; workers finish their request.
           std::vector<Conn*> left;
-          for (auto& [ptr, conn] : conns)
+          for (auto& [ptr, conn] : loop.conns)
             if (ptr->state.load(std::memory_order_acquire) != ConnState::kWorker) left.push_back(ptr);
           for (Conn* c : left) Close(c);
         }
-        if (conns.empty()) break;
+        // The first loop ends last of all to accept; the others wait for that, since it may still hand them one.
+        if (loop.conns.empty() && (loop.index == 0 || accepting_done.load())) {
+          std::lock_guard<std::mutex> lock(loop.mu);
+          if (loop.incoming.empty() && loop.closing.empty()) break;
+        }
       }
     }
+    if (loop.index == 0) accepting_done = true;
   }
 
   // ---- workers ----
@@ -721,10 +830,10 @@ struct Server::Impl {
 
   void CloseLater(Conn* c) {
     {
-      std::lock_guard<std::mutex> lock(closing_mu);
-      closing.push_back(c);
+      std::lock_guard<std::mutex> lock(c->loop->mu);
+      c->loop->closing.push_back(c);
     }
-    Wake();
+    Wake(*c->loop);
   }
 
   // A worker's part of one complete request: the handler (or the answer to an error found before it), Finish,
@@ -732,10 +841,58 @@ struct Server::Impl {
   int Answer(Conn& c) {
     auto start = std::chrono::steady_clock::now();
     Request req;
-    BuildRequest(c, req);
+    if (c.prepared) {
+      req = std::move(*c.prepared);
+      c.prepared.reset();
+    } else {
+      BuildRequest(c, req);
+    }
     req.id = core::NewRequestId();
     core::RequestScope scope(req.id);
     Response resp = Handle(c, req);
+    Respond(c, req, resp, start);
+    return resp.delay_ms;
+  }
+
+  // The loop's part (see Ready): a GET or HEAD without a body whose route has a FastHandler that answers it.
+  // True when the response is ready to write in c.out_head and c.out_body. When the route has no FastHandler
+  // or it declines, the request is kept in c.prepared for the worker, which does not build it again.
+  bool AnswerFast(Conn& c) {
+    if (c.early_status != 0 || c.head.framing != RequestHead::Framing::kNone) return false;
+    if (c.head.method != "GET" && c.head.method != "HEAD") return false;
+    auto start = std::chrono::steady_clock::now();
+    auto req = std::make_unique<Request>();
+    BuildRequest(c, *req);
+    if (ParseTarget(req->raw_target, options.head.max_target_bytes, *req) != 0) {
+      req->path.clear();  // the worker parses it again, and answers the error
+      c.prepared = std::move(req);
+      return false;
+    }
+    const Handler* handler = nullptr;
+    const FastHandler* fast = nullptr;
+    if (router.Match(*req, &handler, nullptr, &fast) != Router::MatchResult::kFound || !fast) {
+      c.prepared = std::move(req);
+      return false;
+    }
+    req->id = core::NewRequestId();
+    core::RequestScope scope(req->id);
+    std::optional<Response> resp;
+    try {
+      resp = (*fast)(*req);
+    } catch (const std::exception& e) {
+      core::LogError("fast handler threw", {{"path", req->path}, {"what", e.what()}});
+    }
+    if (!resp) {
+      c.prepared = std::move(req);
+      return false;
+    }
+    Respond(c, *req, *resp, start);
+    return true;
+  }
+
+  // What every response gets once its handler returned: Finish, serialisation into c.out_head and c.out_body,
+  // the counters and the log line.
+  void Respond(Conn& c, const Request& req, Response& resp, std::chrono::steady_clock::time_point start) {
     Finish(req, resp);
     bool close = c.close_after || !c.head.keep_alive || c.peer_closed ||
                  c.served + 1 >= options.max_keepalive_requests || stopping.load();
@@ -745,7 +902,6 @@ struct Server::Impl {
     metrics->Observe(req.route_index, req.method, resp.status, seconds);
     LogRequest(req, resp.status, c.out_body.size() + (c.out_file ? static_cast<size_t>(c.out_file->size()) : 0),
                seconds);
-    return resp.delay_ms;
   }
 
   void Serve(Conn* c) {
@@ -757,15 +913,12 @@ struct Server::Impl {
         return;
       }
       int64_t now = NowMs();
-      c->phase_start_ms = now;
-      c->phase_bytes = 0;
-      int w = WriteOut(*c);
+      int w = StartWrite(*c, now);
       if (w < 0) {
         CloseLater(c);
         return;
       }
       if (w == 0) {
-        c->deadline_ms = RateDeadline(now, 0);
         ReleaseToLoop(c, ConnState::kWriting, EPOLLOUT);
         return;
       }
@@ -812,7 +965,8 @@ struct Server::Impl {
       req.path = (c.early_api || core::StartsWith(raw, "/api/")) ? "/api/" : "/";
       return Error(req, c.early_status);
     }
-    int target_status = ParseTarget(req.raw_target, options.head.max_target_bytes, req);
+    // A request the loop prepared (AnswerFast) has its path already.
+    int target_status = req.path.empty() ? ParseTarget(req.raw_target, options.head.max_target_bytes, req) : 0;
     if (target_status != 0) {
       std::string raw = req.raw_target.substr(0, req.raw_target.find('?'));
       req.path = core::StartsWith(raw, "/api/") ? "/api/" : "/";
@@ -1177,7 +1331,7 @@ std::string Server::ServeForTesting(const std::vector<std::string_view>& reads) 
     // A worker's turn (Serve). A multipart body is read by the worker itself, from the socket after `in`.
     if (IsMultipart(c.head))
       for (; next < reads.size(); ++next) c.in.append(reads[next]);
-    m.Answer(c);
+    if (!m.AnswerFast(c)) m.Answer(c);
     written += c.out_head;
     written += c.out_body;
     step = m.AfterResponse(c, NowMs());
@@ -1233,14 +1387,28 @@ core::Status Server::Start() {
   m.port = ss.ss_family == AF_INET6 ? ntohs(reinterpret_cast<sockaddr_in6*>(&ss)->sin6_port)
                                     : ntohs(reinterpret_cast<sockaddr_in*>(&ss)->sin_port);
   m.listen_fd = fd;
-  m.epoll_fd = epoll_create1(EPOLL_CLOEXEC);
-  m.wake_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
   m.spare_fd = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
-  if (m.epoll_fd < 0 || m.wake_fd < 0) return core::Unavailable(std::string("epoll: ") + std::strerror(errno));
+  int loops = m.options.event_loops > 0 ? m.options.event_loops
+                                        : static_cast<int>(std::clamp(std::thread::hardware_concurrency(), 1u, 4u));
+  m.loops.clear();
+  for (int i = 0; i < loops; ++i) {
+    auto loop = std::make_unique<EventLoop>();
+    loop->index = i;
+    loop->epoll_fd = epoll_create1(EPOLL_CLOEXEC);
+    loop->wake_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+    bool ok = loop->epoll_fd >= 0 && loop->wake_fd >= 0;
+    m.loops.push_back(std::move(loop));
+    if (!ok) {
+      std::string why = std::string("epoll: ") + std::strerror(errno);
+      m.CloseDescriptors();
+      return core::Unavailable(why);
+    }
+  }
   m.stopping = false;
+  m.accepting_done = false;
   m.started = true;
   for (int i = 0; i < std::max(1, m.options.threads); ++i) m.workers.emplace_back([&m] { m.WorkerLoop(); });
-  m.loop = std::thread([&m] { m.Loop(); });
+  for (auto& loop : m.loops) loop->thread = std::thread([&m, l = loop.get()] { m.Loop(*l); });
   return core::Status::Ok();
 }
 
@@ -1256,6 +1424,7 @@ ServerStats Server::stats() const {
     std::lock_guard<std::mutex> lock(impl_->queue_mu);
     s.queued = static_cast<int64_t>(impl_->queue.size());
   }
+  for (const auto& loop : impl_->loops) s.connections_by_loop.push_back(loop->open.load());
   return s;
 }
 
@@ -1276,8 +1445,9 @@ void Server::Stop() {
   if (!m.started) return;
   m.started = false;
   m.stopping = true;
-  m.Wake();
-  if (m.loop.joinable()) m.loop.join();
+  for (auto& loop : m.loops) Impl::Wake(*loop);
+  for (auto& loop : m.loops)
+    if (loop->thread.joinable()) loop->thread.join();
   {
     std::lock_guard<std::mutex> lock(m.queue_mu);
     m.queue_closed = true;
@@ -1285,13 +1455,7 @@ void Server::Stop() {
   m.queue_cv.notify_all();
   for (auto& t : m.workers) t.join();
   m.workers.clear();
-  for (auto& [ptr, conn] : m.conns) ::close(ptr->fd);
-  m.conns.clear();
-  for (int* fd : {&m.listen_fd, &m.epoll_fd, &m.wake_fd, &m.spare_fd})
-    if (*fd >= 0) {
-      ::close(*fd);
-      *fd = -1;
-    }
+  m.CloseDescriptors();
 }
 
 }  // namespace entraide::http

@@ -34,6 +34,7 @@ struct ServerOptions {
   std::string host = "127.0.0.1";
   int port = 8080;
   int threads = 32;                     // workers: requests handled at once
+  int event_loops = 0;                  // threads that own the connections (0: one per CPU, at most 4)
   int queue = 256;                      // complete requests waiting for a worker; 503 beyond
   int keepalive_timeout_s = 5;          // an idle keep-alive connection is closed after this (it holds no worker)
   int max_keepalive_requests = 1000;    // requests per connection, then it closes
@@ -72,7 +73,8 @@ struct ServerStats {
   int64_t connections_refused = 0;  // over the per-address or total cap
   int64_t timeouts = 0;             // heads, bodies or responses too slow, idle keep-alive excluded
   int64_t requests = 0;
-  int64_t queued = 0;  // requests waiting for a worker now
+  int64_t queued = 0;                        // requests waiting for a worker now
+  std::vector<int64_t> connections_by_loop;  // open connections of each event loop
 };
 
 class Server : public core::MetricsSource {

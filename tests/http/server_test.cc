@@ -15,6 +15,7 @@
 #include <filesystem>
 #include <fstream>
 #include <memory>
+#include <optional>
 #include <stdexcept>
 #include <string_view>
 #include <thread>
@@ -46,6 +47,14 @@ void ExpectAVisitorServedAtOnce(int port, const std::string& source, const std::
   EXPECT_LT(ElapsedMs(start), 500) << why;
 }
 
+// A new connection from `source` that has had its answer (200) to GET `target`, kept open.
+std::unique_ptr<Connection> Served(int port, const std::string& source, const std::string& target = "/ok") {
+  auto c = std::make_unique<Connection>(port, source);
+  c->Send("GET " + target + " HTTP/1.1\r\nHost: x\r\n\r\n");
+  EXPECT_EQ(c->Read().status, 200) << source << " " << target;
+  return c;
+}
+
 class HttpServerTest : public ::testing::Test {
  protected:
   // Starts a server with `tune` applied to small, test-sized options.
@@ -60,6 +69,13 @@ class HttpServerTest : public ::testing::Test {
       std::this_thread::sleep_for(Ms(std::stoi(r.Query("ms"))));
       return Response::Text(200, "slept\n");
     });
+    // Answered by the event loop unless ?hit=0: then the FastHandler declines and a worker runs the handler.
+    router_.Add(
+        "GET", "/fast", [](Request& r) { return Response::Text(200, "worker " + r.Query("n") + "\n"); },
+        [](Request& r) -> std::optional<Response> {
+          if (r.Query("hit") == "0") return std::nullopt;
+          return Response::Text(200, "loop " + r.Query("n") + "\n");
+        });
     router_.Add("GET", "/delayed", [](Request&) {
       Response r = Response::Text(200, "later\n");
       r.delay_ms = 1500;
@@ -259,11 +275,7 @@ TEST_F(HttpServerTest, IdleKeepAliveConnectionsHoldNoWorker) {
     o.keepalive_timeout_s = 30;
   });
   std::vector<std::unique_ptr<Connection>> idle;
-  for (int i = 0; i < 6; ++i) {
-    idle.push_back(std::make_unique<Connection>(port(), "127.0.1." + std::to_string(i + 1)));
-    idle.back()->Send("GET /ok HTTP/1.1\r\nHost: x\r\n\r\n");
-    ASSERT_EQ(idle.back()->Read().status, 200);
-  }
+  for (int i = 0; i < 6; ++i) idle.push_back(Served(port(), "127.0.1." + std::to_string(i + 1)));
   // Six idle keep-alive connections and one worker: a new visitor is still served at once.
   ExpectAVisitorServedAtOnce(port(), "127.0.2.1", "six idle keep-alive connections");
   // And the idle ones still work.
@@ -637,6 +649,91 @@ TEST_F(HttpServerTest, ServeForTestingAnswersAsTheServerDoesOnASocket) {
   }
   EXPECT_EQ(socket[4].second, "files=1 csrf=" + token + " a.txt:5");
   EXPECT_EQ(UploadFiles(), 0);
+}
+
+TEST_F(HttpServerTest, AFastHandlerAnswersOnTheEventLoopWhileEveryWorkerIsBusy) {
+  Start([](ServerOptions& o) { o.threads = 1; });
+  Connection sleeper(port(), "127.0.3.1");
+  sleeper.Send("GET /sleep?ms=1500 HTTP/1.1\r\nHost: x\r\n\r\n");
+  std::this_thread::sleep_for(Ms(100));  // the only worker is asleep
+  auto start = std::chrono::steady_clock::now();
+  Connection reader(port(), "127.0.3.2");
+  reader.Send("GET /fast?n=1 HTTP/1.1\r\nHost: x\r\n\r\n");
+  HttpResponse r = reader.Read(3000);
+  EXPECT_EQ(r.status, 200);
+  EXPECT_EQ(r.body, "loop 1\n");
+  EXPECT_LT(ElapsedMs(start), 500) << "no worker was free: the loop answered";
+  EXPECT_EQ(r.Header("x-content-type-options"), "nosniff") << "what every answer gets";
+  EXPECT_FALSE(r.Header("x-request-id").empty());
+  // Declined: the request waits for the worker, and its handler sees it whole.
+  reader.Send("GET /fast?hit=0&n=2 HTTP/1.1\r\nHost: x\r\n\r\n");
+  r = reader.Read(5000);
+  EXPECT_EQ(r.body, "worker 2\n");
+  EXPECT_GT(ElapsedMs(start), 1000) << "it waited for the sleeping worker";
+  EXPECT_EQ(sleeper.Read(3000).status, 200);
+  // Forty pipelined requests, answered in order.
+  std::string pipelined;
+  for (int i = 0; i < 40; ++i)
+    pipelined += "GET /fast?n=" + std::to_string(i) + (i % 7 == 3 ? "&hit=0" : "") + " HTTP/1.1\r\nHost: x\r\n\r\n";
+  reader.Send(pipelined);
+  for (int i = 0; i < 40; ++i) {
+    HttpResponse p = reader.Read(3000);
+    ASSERT_EQ(p.status, 200) << i;
+    // Each in its turn; the loop's until the first it declines (a worker then answers what follows it).
+    EXPECT_TRUE(core::EndsWith(p.body, " " + std::to_string(i) + "\n")) << p.body;
+    if (i < 3) {
+      EXPECT_EQ(p.body, "loop " + std::to_string(i) + "\n");
+    } else if (i % 7 == 3) {
+      EXPECT_EQ(p.body, "worker " + std::to_string(i) + "\n");
+    }
+  }
+  // HEAD is answered as GET without the body; a POST to the route is not the loop's.
+  Connection head(port(), "127.0.3.3");
+  head.Send("HEAD /fast?n=3 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+  r = head.Read(3000);
+  EXPECT_EQ(r.status, 200);
+  EXPECT_EQ(r.Header("content-length"), "7");
+  EXPECT_EQ(r.body, "") << "the body was sent after the head";
+  reader.Send("POST /fast HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n");
+  EXPECT_EQ(reader.Read(3000).status, 405);
+}
+
+TEST_F(HttpServerTest, ConnectionsAreSharedAmongTheEventLoopsAndTheCapsHoldAcrossThem) {
+  Start([](ServerOptions& o) {
+    o.event_loops = 3;
+    o.max_connections_per_address = 4;
+  });
+  std::vector<std::unique_ptr<Connection>> held;
+  for (int i = 0; i < 6; ++i) held.push_back(Served(port(), "127.0.4." + std::to_string(i + 1)));
+  EXPECT_EQ(server_->stats().connections_by_loop, (std::vector<int64_t>{2, 2, 2})) << "to the loop with the fewest";
+  // One address's cap counts its connections on every loop.
+  for (int i = 0; i < 4; ++i) held.push_back(Served(port(), "127.0.4.9", "/fast?n=" + std::to_string(i)));
+  Connection fifth(port(), "127.0.4.9");
+  EXPECT_TRUE(fifth.ClosedByPeer(1000)) << "the fifth connection from one address is closed";
+  // Every loop serves its connections, with keep-alive and in parallel with the others.
+  std::vector<std::thread> clients;
+  std::atomic<int> answered{0};
+  for (auto& c : held)
+    clients.emplace_back([&, conn = c.get()] {
+      for (int i = 0; i < 20; ++i) {
+        conn->Send(i % 2 ? "GET /ok HTTP/1.1\r\nHost: x\r\n\r\n" : "GET /fast HTTP/1.1\r\nHost: x\r\n\r\n");
+        if (conn->Read(3000).status == 200) ++answered;
+      }
+    });
+  for (auto& t : clients) t.join();
+  EXPECT_EQ(answered.load(), 200);
+  EXPECT_EQ(server_->stats().connections_open, 10);
+  held.clear();
+  for (int i = 0; i < 100 && server_->stats().connections_open > 0; ++i) std::this_thread::sleep_for(Ms(20));
+  EXPECT_EQ(server_->stats().connections_by_loop, (std::vector<int64_t>{0, 0, 0}));
+  // A request in flight on another loop than the first is finished by Stop.
+  std::vector<std::unique_ptr<Connection>> three;
+  for (int i = 0; i < 3; ++i) three.push_back(std::make_unique<Connection>(port(), "127.0.5." + std::to_string(i + 1)));
+  for (auto& c : three) c->Send("GET /sleep?ms=600 HTTP/1.1\r\nHost: x\r\n\r\n");
+  std::this_thread::sleep_for(Ms(200));
+  std::thread stopper([this] { server_->Stop(); });
+  for (auto& c : three) EXPECT_EQ(c->Read(5000).status, 200);
+  stopper.join();
 }
 
 }  // namespace
