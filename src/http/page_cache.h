@@ -1,6 +1,7 @@
 // PageCache: rendered library pages for visitors who are not signed in (the same bytes for everyone),
-// with their gzip form, valid while the store's content generation is unchanged. An import bumps the
-// generation, so a changed article is never served stale. Bounded: cleared when full. Thread-safe.
+// with their gzip form, valid while the store's content generation is unchanged. An import, a publication or an
+// erasure bumps the generation, so a changed article is never served stale (after a change by another process,
+// for at most kb::ArticleService::kOtherProcessesMs). Bounded: cleared when full. Thread-safe.
 #pragma once
 
 #include <cstdint>

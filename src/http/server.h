@@ -1,8 +1,10 @@
-// Server: Entraide's HTTP/1.1 server. One event-loop thread owns every connection while it waits: for a new
-// request (keep-alive), for the rest of a request head, for a body read into memory, or for a slow client to
-// take the rest of a response. Only a complete request goes to one of `threads` workers, which routes it to a
-// handler and writes the Response (with Content-Length, security headers, gzip when asked, a request id and
-// one log line). So idle and slow connections never hold a worker: they cost a few hundred bytes each.
+// Server: Entraide's HTTP/1.1 server. Event-loop threads (`event_loops`; the first accepts and gives each
+// connection to the loop with the fewest) own every connection while it waits: for a new request (keep-alive),
+// for the rest of a request head, for a body read into memory, or for a slow client to take the rest of a
+// response. Only a complete request goes to one of `threads` workers, which routes it to a handler and writes
+// the Response (with Content-Length, security headers, gzip when asked, a request id and one log line), unless
+// its route's FastHandler answers it on the loop from memory (a cached page). So idle and slow connections never
+// hold a worker: they cost a few hundred bytes each.
 //
 // Defences (see README, "Security"): a total deadline for the request head (header_timeout_s, not per read),
 // a minimum rate for bodies and for reading responses after a grace period, a cap of connections per client
@@ -96,11 +98,11 @@ class Server : public core::MetricsSource {
   static void Finish(const Request& req, Response& resp);
 
   // For the fuzzer and tests: one connection's input through this server's own request path (head and body
-  // framing, ParseTarget, multipart reading, the router, Finish, serialisation), on the calling thread, with
-  // no socket, thread or timer. `reads` are what successive reads of the socket return; after the last one the
-  // client shuts down its side. A multipart body is read from what is left, as a worker reads it from the
-  // socket. Returns the bytes the server writes, in order (an interim 100 Continue excluded). Only on a
-  // server that was not started; several calls may run at once.
+  // framing, ParseTarget, multipart reading, the router and FastHandlers, Finish, serialisation), on the calling
+  // thread, with no socket, thread or timer. `reads` are what successive reads of the socket return; after the last one
+  // the client shuts down its side. A multipart body is read from what is left, as a worker reads it from the socket.
+  // Returns the bytes the server writes, in order (an interim 100 Continue excluded). Only on a server that was not
+  // started; several calls may run at once.
   std::string ServeForTesting(const std::vector<std::string_view>& reads);
 
  private:

@@ -3,7 +3,9 @@
 // article, kUnavailable when the database is busy or missing.
 #pragma once
 
+#include <cstdint>
 #include <map>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
@@ -57,11 +59,20 @@ class ArticleService {
   core::StatusOr<std::map<std::string, int64_t>> Tags(const std::string& lang);
   // OK when the store answers a query.
   core::Status Ping();
-  // Changes whenever an import changes something (for caches of rendered pages).
+  // Changes whenever an import, a publication or an erasure changes what pages show (for caches of rendered
+  // pages). Kept in memory: read from the database again only when a transaction of this process committed since
+  // (at once, so a page changed here is never served stale), or kOtherProcessesMs after the last read (what
+  // another process wrote, `entraide import` or `entraide erase`, is seen within that time). Thread-safe.
   core::StatusOr<int64_t> Generation();
+  static constexpr int64_t kOtherProcessesMs = 100;
 
  private:
   store::Pool& pool_;
+  std::mutex generation_mu_;
+  bool generation_known_ = false;
+  int64_t generation_ = 0;
+  uint64_t generation_commits_ = 0;  // this process's commit count before the read
+  int64_t generation_read_ms_ = 0;   // steady clock
 };
 
 std::vector<TocEntry> ParseToc(const std::string& toc);

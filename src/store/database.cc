@@ -17,17 +17,27 @@ struct Database::Cache {
 
 namespace {
 
-// The writer lock of a database file, by its canonical path; never freed (a few per process).
-std::timed_mutex* WriterLockOf(const std::string& path) {
+// What this process's connections to one database file share, by its canonical path; never freed (a few per
+// process).
+FileShared* FileSharedOf(const std::string& path) {
   static std::mutex mu;
-  static std::map<std::string, std::unique_ptr<std::timed_mutex>> locks;
+  static std::map<std::string, std::unique_ptr<FileShared>> files;
   std::error_code ec;
   std::string key = std::filesystem::weakly_canonical(path, ec).string();
   if (ec || key.empty()) key = path;
   std::lock_guard<std::mutex> lock(mu);
-  auto& m = locks[key];
-  if (!m) m = std::make_unique<std::timed_mutex>();
-  return m.get();
+  auto& f = files[key];
+  if (!f) f = std::make_unique<FileShared>();
+  return f.get();
+}
+
+// Called by SQLite after each transaction that wrote to the WAL is committed (and visible to new readers).
+// Counts it, then does what SQLite's own hook would have done, which setting one replaces
+// (sqlite3_wal_autocheckpoint's default: a passive checkpoint once the WAL holds 1,000 pages).
+int AfterCommit(void* shared, sqlite3* db, const char* name, int pages) {
+  static_cast<FileShared*>(shared)->commits.fetch_add(1, std::memory_order_release);
+  if (pages >= 1000) sqlite3_wal_checkpoint(db, name);
+  return SQLITE_OK;
 }
 
 // entraide_fold(text): the text with the accents of Latin letters removed and ASCII lower-cased
@@ -74,7 +84,8 @@ StatusOr<std::unique_ptr<Database>> Database::Open(const std::string& path, Opti
     return core::Unavailable("cannot open database " + path + ": " + msg);
   }
   std::unique_ptr<Database> db(new Database(raw, path));
-  db->writer_lock_ = WriterLockOf(path);
+  db->shared_ = FileSharedOf(path);
+  sqlite3_wal_hook(raw, AfterCommit, db->shared_);
   db->write_wait_ms_ = options.write_wait_ms;
   db->read_only_ = options.read_only;
   sqlite3_busy_timeout(raw, options.busy_timeout_ms);
@@ -94,7 +105,7 @@ void Database::CountUse() {
   if (read_only_ || ++uses_ < next_optimize_) return;
   // ANALYZE writes: only when no transaction of this process is writing (else at the next use), so that it
   // never waits in SQLite's busy handler on a request's thread.
-  std::unique_lock<std::timed_mutex> lock(*writer_lock_, std::try_to_lock);
+  std::unique_lock<std::timed_mutex> lock(shared_->writer, std::try_to_lock);
   if (!lock.owns_lock()) return;
   (void)Exec("PRAGMA optimize");
   next_optimize_ = uses_ + kUsesPerOptimize;

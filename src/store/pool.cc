@@ -13,6 +13,7 @@ StatusOr<Pool::Lease> Pool::Acquire() {
   }
   auto db = Database::Open(path_, options_);
   if (!db.ok()) return db.status();
+  shared_.store(&(*db)->shared(), std::memory_order_release);
   return Lease(*this, std::move(db).value());
 }
 

@@ -3,6 +3,7 @@
 // so the pool grows to the number of threads that use it at once (bounded by the server's threads).
 #pragma once
 
+#include <atomic>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -36,6 +37,8 @@ class Pool {
 
   // kUnavailable when the file cannot be opened.
   StatusOr<Lease> Acquire();
+  // What this process's connections to the file share (its commit count), once a connection was opened.
+  FileShared* shared() const { return shared_.load(std::memory_order_acquire); }
   const std::string& path() const { return path_; }
 
  private:
@@ -44,6 +47,7 @@ class Pool {
   Database::Options options_;
   std::mutex mu_;
   std::vector<std::unique_ptr<Database>> free_;
+  std::atomic<FileShared*> shared_{nullptr};
 };
 
 }  // namespace entraide::store
