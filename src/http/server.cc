@@ -730,6 +730,7 @@ struct Server::Impl {
       retry.push_back(c);
   }
 
+  // Stops accepting (the first loop) and closes the connections that wait for a request that has not begun.
   void BeginStop(EventLoop& loop) {
     if (loop.index == 0 && listen_fd >= 0) {
       epoll_ctl(loop.epoll_fd, EPOLL_CTL_DEL, listen_fd, nullptr);
@@ -783,9 +784,10 @@ struct Server::Impl {
         if (!stop_begun) {
           stop_begun = true;
           stop_deadline = now + std::max<int64_t>(GraceMs(), 5000);
-          BeginStop(loop);
         }
+        // Every turn: a connection the first loop accepted just before the stop may arrive after it began.
         DrainLists(loop);
+        BeginStop(loop);
         if (now >= stop_deadline) {
           // Past the grace: what is still waiting on a slow client is dropped; workers finish their request.
           std::vector<Conn*> left;
