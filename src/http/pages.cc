@@ -316,14 +316,14 @@ void RegisterPages(Router& router, const Services& services) {
     if (!hit) return std::nullopt;
     return finish(req, std::move(*hit), true);
   };
-  auto cached = [s, finish](PageFn fn) {
-    return [s, fn, finish](Request& req) {
+  auto cached = [s, finish, from_cache](PageFn fn) {
+    return [s, fn, finish, from_cache](Request& req) {
       if (!i18n::IsSupportedLang(req.Param("lang"))) return ErrorPage(*s, req, 404);
+      if (auto hit = from_cache(req)) return std::move(*hit);  // filled since the loop looked, or pipelined
       bool anonymous = req.Cookie(kSessionCookie).empty();
       if (!s->page_cache || !anonymous) return finish(req, fn(*s, req), anonymous);
       auto generation = s->articles.Generation();
       if (!generation.ok()) return finish(req, fn(*s, req), anonymous);
-      if (auto hit = s->page_cache->Get(req.path, *generation)) return finish(req, std::move(*hit), true);
       Response r = fn(*s, req);
       if (r.FindHeader("Cache-Control").find("no-store") == std::string::npos &&
           r.FindHeader("Set-Cookie").find(kCsrfCookie) == std::string::npos) {

@@ -139,7 +139,8 @@ struct Conn {
   const char* early_reason = "";
   bool early_api = false;
   bool sent_continue = false;
-  std::unique_ptr<Request> prepared;  // built by the loop for its fast path, which left it to a worker
+  std::unique_ptr<Request> prepared;          // built by the loop for its fast path, which left it to a worker
+  const Handler* prepared_handler = nullptr;  // and its route's handler, when the loop matched one
 
   std::string out_head, out_body;  // the response being written
   size_t out_pos = 0;
@@ -162,6 +163,7 @@ struct Conn {
     early_api = false;
     sent_continue = false;
     prepared.reset();
+    prepared_handler = nullptr;
     out_head.clear();
     out_body.clear();
     out_pos = 0;
@@ -872,8 +874,13 @@ struct Server::Impl {
     }
     const Handler* handler = nullptr;
     const FastHandler* fast = nullptr;
-    if (router.Match(*req, &handler, nullptr, &fast) != Router::MatchResult::kFound || !fast) {
+    if (router.Match(*req, &handler, nullptr, &fast) != Router::MatchResult::kFound) {
+      c.prepared = std::move(req);  // the worker matches it again, and answers 404 or 405
+      return false;
+    }
+    if (!fast) {
       c.prepared = std::move(req);
+      c.prepared_handler = handler;
       return false;
     }
     req->id = core::NewRequestId();
@@ -886,6 +893,7 @@ struct Server::Impl {
     }
     if (!resp) {
       c.prepared = std::move(req);
+      c.prepared_handler = handler;
       return false;
     }
     Respond(c, *req, *resp, start);
@@ -975,7 +983,7 @@ struct Server::Impl {
       return Error(req, target_status);
     }
     if (IsMultipart(c.head)) return ReadUpload(c, req);
-    return Dispatch(req);
+    return Dispatch(req, std::exchange(c.prepared_handler, nullptr));
   }
 
   Response Error(const Request& req, int status) {
@@ -983,8 +991,10 @@ struct Server::Impl {
     return Response::Text(status, "Error " + std::to_string(status) + "\n");
   }
 
-  Response Dispatch(Request& req) {
+  // Runs the route's handler: `matched` when the loop already matched the request (AnswerFast), else the router's.
+  Response Dispatch(Request& req, const Handler* matched = nullptr) {
     try {
+      if (matched) return (*matched)(req);
       const Handler* handler = nullptr;
       std::string allowed;
       switch (router.Match(req, &handler, &allowed)) {

@@ -3,6 +3,7 @@
 // article, kUnavailable when the database is busy or missing.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <map>
 #include <mutex>
@@ -72,7 +73,7 @@ class ArticleService {
   bool generation_known_ = false;
   int64_t generation_ = 0;
   uint64_t generation_commits_ = 0;  // this process's commit count before the read
-  int64_t generation_read_ms_ = 0;   // steady clock
+  std::chrono::steady_clock::time_point generation_read_at_;
 };
 
 std::vector<TocEntry> ParseToc(const std::string& toc);
